@@ -1,0 +1,99 @@
+# Builds LuaJIT-compatible outputs under build/ (see README.md).
+PREFIX ?= /usr/local
+DESTDIR ?=
+MULTILIB ?= lib
+CARGO ?= cargo
+CC ?= cc
+
+VERSION = 2.1.0
+ABIVER = 5.1
+SONAME = libluajit-$(ABIVER).so.2
+SOFILE = libluajit-$(ABIVER).so.$(VERSION)
+HEADERS = lua.h luaconf.h lualib.h lauxlib.h luajit.h lua.hpp
+
+B = build
+RUST_OUT = target/release
+RUST_LIB = $(RUST_OUT)/libluajit.a
+
+INSTALL_BIN = $(DESTDIR)$(PREFIX)/bin
+INSTALL_LIB = $(DESTDIR)$(PREFIX)/$(MULTILIB)
+INSTALL_INC = $(DESTDIR)$(PREFIX)/include/luajit-2.1
+INSTALL_SHARE = $(DESTDIR)$(PREFIX)/share
+INSTALL_JITLIB = $(INSTALL_SHARE)/luajit-2.1/jit
+INSTALL_LMOD = $(INSTALL_SHARE)/lua/5.1
+INSTALL_CMOD = $(DESTDIR)$(PREFIX)/$(MULTILIB)/lua/5.1
+INSTALL_PC = $(INSTALL_LIB)/pkgconfig
+INSTALL_MAN = $(INSTALL_SHARE)/man/man1
+
+.PHONY: all cargo test install uninstall clean bench
+
+all: cargo $(B)/lib/$(SOFILE) $(B)/lib/libluajit-$(ABIVER).a $(B)/bin/luajit headers pc jitlib
+
+cargo:
+	$(CARGO) build --release
+
+# The shared library is linked from the Rust static library so that one
+# version script decides exactly what is exported (the C shim included).
+$(B)/lib/$(SOFILE): $(RUST_LIB) src/exports.map
+	mkdir -p $(B)/lib
+	$(CC) -shared -o $@ -Wl,--whole-archive $(RUST_LIB) -Wl,--no-whole-archive \
+	  -Wl,-soname,$(SONAME) -Wl,--version-script=src/exports.map -Wl,--gc-sections \
+	  -lm -ldl -lpthread -lgcc_s -lc
+	ln -sf $(SOFILE) $(B)/lib/$(SONAME)
+	ln -sf $(SOFILE) $(B)/lib/libluajit-$(ABIVER).so
+
+$(B)/lib/libluajit-$(ABIVER).a: $(RUST_LIB)
+	mkdir -p $(B)/lib
+	cp $(RUST_LIB) $@
+
+$(B)/bin/luajit: $(RUST_OUT)/luajit
+	mkdir -p $(B)/bin
+	cp $(RUST_OUT)/luajit $@
+
+$(RUST_LIB) $(RUST_OUT)/luajit: cargo
+
+headers:
+	mkdir -p $(B)/include/luajit-2.1
+	for h in $(HEADERS); do [ ! -f include/$$h ] || cp include/$$h $(B)/include/luajit-2.1/; done
+
+pc:
+	mkdir -p $(B)/lib/pkgconfig
+	if [ -f pkgconfig/luajit.pc.in ]; then \
+	  sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@MULTILIB@|$(MULTILIB)|g' \
+	      -e 's|@VERSION@|$(VERSION)|g' -e 's|@ABIVER@|$(ABIVER)|g' \
+	      pkgconfig/luajit.pc.in > $(B)/lib/pkgconfig/luajit.pc; fi
+
+jitlib:
+	mkdir -p $(B)/share/luajit-2.1/jit
+	if ls src/jit/lua/*.lua >/dev/null 2>&1; then cp src/jit/lua/*.lua $(B)/share/luajit-2.1/jit/; fi
+
+test: all
+	bash scripts/test
+
+bench: all
+	python3 scripts/bench
+
+install: all
+	mkdir -p $(INSTALL_BIN) $(INSTALL_LIB) $(INSTALL_INC) $(INSTALL_JITLIB) $(INSTALL_PC) \
+	  $(INSTALL_LMOD) $(INSTALL_CMOD) $(INSTALL_MAN)
+	install -m 0755 $(B)/bin/luajit $(INSTALL_BIN)/luajit-$(VERSION)
+	ln -sf luajit-$(VERSION) $(INSTALL_BIN)/luajit
+	install -m 0755 $(B)/lib/$(SOFILE) $(INSTALL_LIB)/$(SOFILE)
+	ln -sf $(SOFILE) $(INSTALL_LIB)/$(SONAME)
+	ln -sf $(SOFILE) $(INSTALL_LIB)/libluajit-$(ABIVER).so
+	install -m 0644 $(B)/lib/libluajit-$(ABIVER).a $(INSTALL_LIB)/libluajit-$(ABIVER).a
+	for h in $(HEADERS); do [ ! -f $(B)/include/luajit-2.1/$$h ] || install -m 0644 $(B)/include/luajit-2.1/$$h $(INSTALL_INC)/$$h; done
+	[ ! -f $(B)/lib/pkgconfig/luajit.pc ] || install -m 0644 $(B)/lib/pkgconfig/luajit.pc $(INSTALL_PC)/luajit.pc
+	for f in $(B)/share/luajit-2.1/jit/*.lua; do [ ! -f $$f ] || install -m 0644 $$f $(INSTALL_JITLIB)/; done
+
+uninstall:
+	rm -f $(INSTALL_BIN)/luajit $(INSTALL_BIN)/luajit-$(VERSION)
+	rm -f $(INSTALL_LIB)/$(SOFILE) $(INSTALL_LIB)/$(SONAME) $(INSTALL_LIB)/libluajit-$(ABIVER).so $(INSTALL_LIB)/libluajit-$(ABIVER).a
+	for h in $(HEADERS); do rm -f $(INSTALL_INC)/$$h; done
+	rm -f $(INSTALL_PC)/luajit.pc
+	rm -rf $(INSTALL_JITLIB)
+	-rmdir $(INSTALL_INC) $(DESTDIR)$(PREFIX)/share/luajit-2.1 2>/dev/null
+
+clean:
+	rm -rf $(B)
+	$(CARGO) clean

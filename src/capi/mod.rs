@@ -1,0 +1,23 @@
+//! The `extern "C"` layer: LuaJIT's C API, built on the VM core.
+//! Every exported function is `extern "C-unwind"` so that Lua errors (Rust
+//! unwinds) may pass through it and through C frames.
+
+pub mod types;
+mod unimplemented;
+
+use std::io::Write;
+
+/// Abort with a message naming an API function that does not exist yet.
+pub fn fatal_unimplemented(name: &str) -> ! {
+    let _ = writeln!(std::io::stderr(), "luajit: C API function {} is not implemented", name);
+    std::process::abort()
+}
+
+/// Called by the C shim on unrecoverable misuse.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn ljrs_api_fatal(_l: *mut types::lua_State, what: *const std::os::raw::c_char) -> ! {
+    // SAFETY: the shim passes a NUL-terminated static string.
+    let msg = unsafe { std::ffi::CStr::from_ptr(what) };
+    let _ = writeln!(std::io::stderr(), "luajit: {}", msg.to_string_lossy());
+    std::process::abort()
+}
