@@ -1,0 +1,23 @@
+-- Exact runtime error messages for calls.
+local function try(f) local ok, e = pcall(f); print(e) end
+local up
+try(function() local f; f() end)
+try(function() undefinedglobal() end)
+try(function() up() end)
+try(function() local t = {}; t.method() end)
+try(function() local t = {}; t:method() end)
+try(function() local t = {}; t.a.b() end)
+try(function() local t = {x = 1}; t.x() end)
+try(function() local t = {}; t[1]() end)
+try(function() ("str")() end)
+try(function() local s = "str"; s() end)
+try(function() (1)() end)
+try(function() local t = {f = {}}; t.f() end)
+try(function() local t = {}; t["key with space"]() end)
+try(function() string.nofunc("x") end)
+try(function() ("x"):nomethod() end)
+try(function() local a, b = 1; b() end)
+try(function() return (function() end)()() end)
+try(function() local f = true; f(1, 2) end)
+try(function() math.floor.x() end)
+try(function() local t = setmetatable({}, {__index = function() return 5 end}); t.x() end)

@@ -1,0 +1,28 @@
+-- Exact runtime error messages for indexing, with variable-kind descriptions.
+local function try(f) local ok, e = pcall(f); print(e) end
+local up = nil
+gnil = nil
+try(function() local x; return x.y end)
+try(function() local x; x.y = 1 end)
+try(function() return up.y end)
+try(function() up.y = 1 end)
+try(function() return gnil.y end)
+try(function() gnil.y = 1 end)
+try(function() local t = {}; return t.a.b end)
+try(function() local t = {}; t.a.b = 1 end)
+try(function() local t = {}; return t[1][2] end)
+try(function() local t = {}; local k = "key"; return t[k].z end)
+try(function() return ("x").y.z end)
+try(function() local n = 5; return n.field end)
+try(function() local b = true; return b[1] end)
+try(function() local f = print; return f.x end)
+try(function() local t = {a = {}}; return t.a.b.c end)
+try(function() return (nil).x end)
+try(function() local s = "str"; s.x = 1 end)
+try(function() return string.nope.x end)
+try(function() local t = {}; return t:method() end)
+try(function() local a = {}; return a.b:c() end)
+try(function() return gnil[1] end)
+try(function() local x = {}; return x[nil].y end)
+try(function(...) local t = ...; return t.x end)
+try(function() local co = coroutine.create(print); return co.x end)

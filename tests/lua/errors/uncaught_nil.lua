@@ -1,0 +1,2 @@
+-- Uncaught nil error value.
+error(nil)

@@ -1,0 +1,3 @@
+-- Uncaught non-string error objects.
+print("start")
+error({code = 1})

@@ -1,0 +1,16 @@
+-- Metamethods from later Lua versions that LuaJIT 2.1 does not honour without 5.2 compat.
+local t = setmetatable({1, 2, 3}, {
+  __pairs = function() return function() return nil end, nil, nil end,
+  __ipairs = function() return function() return nil end, nil, 0 end,
+  __idiv = function() return "idiv" end,
+  __band = function() return "band" end,
+  __close = function() end,
+})
+local n = 0
+for _ in pairs(t) do n = n + 1 end
+local m = 0
+for _ in ipairs(t) do m = m + 1 end
+print(n, m)
+print(loadstring("return 1 // 2"))
+print(loadstring("return 1 & 2"))
+print(pcall(bit.band, t, 1))
