@@ -1,0 +1,412 @@
+//! Loader for LuaJIT 2.1 bytecode dumps (the format `string.dump` and
+//! `luajit -b` write), producing a `ProtoData` tree.
+//!
+//! Format: `ESC 'L' 'J'`, version 2, ULEB128 flags (big-endian, stripped,
+//! FFI, FR2), the chunk name unless stripped, then the prototypes, children
+//! before their parents, each preceded by its ULEB128 size, then a zero
+//! byte. A child is referenced from its parent's GC constants and taken from
+//! the prototypes read before it, most recent first.
+//!
+//! The input is untrusted: every length is checked against the bytes that
+//! remain before anything is allocated for it, nesting depth is limited, no
+//! recursion is used, and no input makes this module panic. Errors carry the
+//! reference's messages ("<name>: cannot load incompatible bytecode" for a
+//! bad header or unsupported flags, "...malformed bytecode" for the rest).
+
+use super::{ins_ad, Ins, KGc, KNum, KTabVal, Op, ProtoData, VarInfo, PROTO_VARARG};
+
+/// Dump flags.
+pub(crate) const FLAG_BE: u32 = 0x01;
+pub(crate) const FLAG_STRIP: u32 = 0x02;
+pub(crate) const FLAG_FFI: u32 = 0x04;
+pub(crate) const FLAG_FR2: u32 = 0x08;
+const FLAGS_KNOWN: u32 = FLAG_BE | FLAG_STRIP | FLAG_FFI | FLAG_FR2;
+
+pub(crate) const DUMP_VERSION: u8 = 2;
+
+/// GC constant kinds in the dump; strings are `KGC_STR + length`.
+pub(crate) const KGC_CHILD: u32 = 0;
+pub(crate) const KGC_TAB: u32 = 1;
+pub(crate) const KGC_I64: u32 = 2;
+pub(crate) const KGC_U64: u32 = 3;
+pub(crate) const KGC_COMPLEX: u32 = 4;
+pub(crate) const KGC_STR: u32 = 5;
+
+/// Template table value kinds; strings are `KTAB_STR + length`.
+pub(crate) const KTAB_NIL: u32 = 0;
+pub(crate) const KTAB_FALSE: u32 = 1;
+pub(crate) const KTAB_TRUE: u32 = 2;
+pub(crate) const KTAB_INT: u32 = 3;
+pub(crate) const KTAB_NUM: u32 = 4;
+pub(crate) const KTAB_STR: u32 = 5;
+
+/// Names of internal variables, encoded in the variable info by their index
+/// (1-based; 0 ends the list).
+pub(crate) const INTERNAL_VAR_NAMES: [&[u8]; 6] = [
+    b"(for index)",
+    b"(for limit)",
+    b"(for step)",
+    b"(for generator)",
+    b"(for state)",
+    b"(for control)",
+];
+
+/// Deepest nesting of function prototypes accepted. The reference parser
+/// cannot nest functions deeper than about 200 levels, so any valid dump
+/// stays below this; the limit keeps recursive walks over the tree bounded.
+pub const MAX_PROTO_DEPTH: usize = 400;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failure {
+    Incompatible,
+    Malformed,
+}
+
+type Res<T> = Result<T, Failure>;
+
+/// Load a bytecode dump. `chunkname` is the name the chunk is loaded under
+/// (used for error messages and, for stripped dumps, as the chunk name).
+pub fn undump(data: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
+    load(data, chunkname).map_err(|f| error_message(chunkname, f))
+}
+
+/// "<name>: cannot load ... bytecode", the name shortened as the reference
+/// does (binary chunk names become "(binary)", a leading '@' or '=' goes).
+fn error_message(chunkname: &[u8], failure: Failure) -> Vec<u8> {
+    let name: &[u8] = match chunkname.first() {
+        Some(0x1b) => b"(binary)",
+        Some(b'@') | Some(b'=') => &chunkname[1..],
+        _ => chunkname,
+    };
+    let name = &name[..name.iter().position(|&c| c == 0).unwrap_or(name.len())];
+    let mut msg = name.to_vec();
+    msg.extend_from_slice(match failure {
+        Failure::Incompatible => b": cannot load incompatible bytecode",
+        Failure::Malformed => b": cannot load malformed bytecode",
+    });
+    msg
+}
+
+/// A read position in an input slice; every read is bounds-checked.
+struct Cursor<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Cursor { data, pos: 0 }
+    }
+    fn remaining(&self) -> usize {
+        self.data.len() - self.pos
+    }
+    fn at_end(&self) -> bool {
+        self.pos >= self.data.len()
+    }
+    fn byte(&mut self) -> Res<u8> {
+        let b = *self.data.get(self.pos).ok_or(Failure::Malformed)?;
+        self.pos += 1;
+        Ok(b)
+    }
+    fn peek(&self) -> Option<u8> {
+        self.data.get(self.pos).copied()
+    }
+    fn bytes(&mut self, n: usize) -> Res<&'a [u8]> {
+        if n > self.remaining() {
+            return Err(Failure::Malformed);
+        }
+        let s = &self.data[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+    /// ULEB128 as a 32-bit value (bits beyond 32 are dropped, as the
+    /// reference's 32-bit accumulator does for well-formed dumps).
+    fn uleb(&mut self) -> Res<u32> {
+        Ok(self.uleb64()? as u32)
+    }
+    fn uleb64(&mut self) -> Res<u64> {
+        let mut v: u64 = 0;
+        let mut shift = 0u32;
+        loop {
+            let b = self.byte()?;
+            if shift < 64 {
+                v |= ((b & 0x7f) as u64) << shift;
+            }
+            shift = shift.saturating_add(7);
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+    }
+    /// A count of items that each take at least `min_bytes` bytes: rejected
+    /// when the input cannot hold that many.
+    fn count(&mut self, min_bytes: usize) -> Res<usize> {
+        let n = self.uleb()? as usize;
+        if n.saturating_mul(min_bytes) > self.remaining() {
+            return Err(Failure::Malformed);
+        }
+        Ok(n)
+    }
+    fn cstring(&mut self) -> Res<&'a [u8]> {
+        let rest = &self.data[self.pos..];
+        let len = rest.iter().position(|&c| c == 0).ok_or(Failure::Malformed)?;
+        self.pos += len + 1;
+        Ok(&rest[..len])
+    }
+}
+
+/// A prototype read from the dump, waiting to be claimed by its parent.
+struct Pending {
+    proto: ProtoData,
+    /// Nesting depth of the prototype tree below and including this one.
+    depth: usize,
+}
+
+fn load(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
+    let mut cur = Cursor::new(data);
+    let flags = read_header(&mut cur)?;
+    let chunkname = if flags & FLAG_STRIP != 0 {
+        chunkarg.to_vec()
+    } else {
+        let len = cur.uleb()? as usize;
+        cur.bytes(len)?.to_vec()
+    };
+    let mut stack: Vec<Pending> = Vec::new();
+    loop {
+        if cur.peek() == Some(0) {
+            cur.pos += 1;
+            break;
+        }
+        let len = cur.uleb()? as usize;
+        if len == 0 {
+            break;
+        }
+        let body = cur.bytes(len)?;
+        let mut pc = Cursor::new(body);
+        let pending = read_proto(&mut pc, flags, &chunkname, &mut stack)?;
+        if !pc.at_end() {
+            return Err(Failure::Malformed);
+        }
+        stack.push(pending);
+    }
+    if !cur.at_end() || stack.len() != 1 {
+        return Err(Failure::Malformed);
+    }
+    Ok(stack.pop().map(|p| p.proto).unwrap_or_default())
+}
+
+/// Signature, version and flags; the flags must describe a 64-bit (FR2)
+/// build, as the reference requires.
+fn read_header(cur: &mut Cursor) -> Res<u32> {
+    let head = cur.bytes(4).map_err(|_| Failure::Incompatible)?;
+    if head != [0x1b, b'L', b'J', DUMP_VERSION] {
+        return Err(Failure::Incompatible);
+    }
+    let flags = cur.uleb().map_err(|_| Failure::Incompatible)?;
+    if flags & !FLAGS_KNOWN != 0 || flags & FLAG_FR2 == 0 {
+        return Err(Failure::Incompatible);
+    }
+    Ok(flags)
+}
+
+fn read_proto(cur: &mut Cursor, flags: u32, chunkname: &[u8], stack: &mut Vec<Pending>) -> Res<Pending> {
+    let swap = flags & FLAG_BE != 0;
+    let mut p = ProtoData {
+        flags: cur.byte()?,
+        numparams: cur.byte()?,
+        framesize: cur.byte()?,
+        chunkname: chunkname.to_vec(),
+        ..ProtoData::default()
+    };
+    let sizeuv = cur.byte()? as usize;
+    let sizekgc = cur.count(1)?;
+    let sizekn = cur.count(1)?;
+    let nbc = cur.count(4)?;
+    let mut sizedbg = 0usize;
+    if flags & FLAG_STRIP == 0 {
+        sizedbg = cur.count(1)?;
+        if sizedbg != 0 {
+            p.firstline = cur.uleb()?;
+            p.numline = cur.uleb()?;
+        }
+    }
+
+    // Instructions, after the header instruction the loader recreates.
+    let head_op = if p.flags & PROTO_VARARG != 0 { Op::FUNCV } else { Op::FUNCF };
+    p.bc.reserve_exact(nbc + 1);
+    p.bc.push(ins_ad(head_op, p.framesize as u32, 0));
+    for chunk in cur.bytes(nbc * 4)?.chunks_exact(4) {
+        let raw = [chunk[0], chunk[1], chunk[2], chunk[3]];
+        p.bc.push(if swap { Ins::from_be_bytes(raw) } else { Ins::from_le_bytes(raw) });
+    }
+    for chunk in cur.bytes(sizeuv * 2)?.chunks_exact(2) {
+        let raw = [chunk[0], chunk[1]];
+        p.uv.push(if swap { u16::from_be_bytes(raw) } else { u16::from_le_bytes(raw) });
+    }
+
+    // GC constants come highest index first; children are claimed from the
+    // prototypes read so far, most recent first.
+    let mut depth = 1;
+    let mut kgc = Vec::with_capacity(sizekgc);
+    for _ in 0..sizekgc {
+        let kind = cur.uleb()?;
+        kgc.push(match kind {
+            KGC_CHILD => {
+                let child = stack.pop().ok_or(Failure::Malformed)?;
+                depth = depth.max(child.depth + 1);
+                if depth > MAX_PROTO_DEPTH {
+                    return Err(Failure::Malformed);
+                }
+                KGc::Child(Box::new(child.proto))
+            }
+            KGC_TAB => read_table(cur)?,
+            KGC_I64 => KGc::I64(read_u64(cur)? as i64),
+            KGC_U64 => KGc::U64(read_u64(cur)?),
+            KGC_COMPLEX => {
+                let re = f64::from_bits(read_u64(cur)?);
+                let im = f64::from_bits(read_u64(cur)?);
+                KGc::Complex(re, im)
+            }
+            _ => KGc::Str(cur.bytes((kind - KGC_STR) as usize)?.to_vec()),
+        });
+    }
+    kgc.reverse();
+    p.kgc = kgc;
+
+    p.knum.reserve_exact(sizekn);
+    for _ in 0..sizekn {
+        p.knum.push(read_knum(cur)?);
+    }
+
+    if sizedbg != 0 {
+        let dbg = cur.bytes(sizedbg)?;
+        read_debug_info(&mut Cursor::new(dbg), &mut p, swap)?;
+    }
+    Ok(Pending { proto: p, depth })
+}
+
+/// Two ULEB128 words, low then high.
+fn read_u64(cur: &mut Cursor) -> Res<u64> {
+    let lo = cur.uleb()? as u64;
+    let hi = cur.uleb()? as u64;
+    Ok(hi << 32 | lo)
+}
+
+/// A number constant: a 33-bit ULEB128 whose lowest bit says whether it
+/// holds an integer (bit clear) or the low word of a double, followed in the
+/// latter case by the high word.
+fn read_knum(cur: &mut Cursor) -> Res<KNum> {
+    let v = cur.uleb64()?;
+    let low = (v >> 1) as u32;
+    if v & 1 == 0 {
+        Ok(KNum::Int(low as i32))
+    } else {
+        let hi = cur.uleb()? as u64;
+        Ok(KNum::Num(f64::from_bits(hi << 32 | low as u64)))
+    }
+}
+
+fn read_table(cur: &mut Cursor) -> Res<KGc> {
+    let narray = cur.count(1)?;
+    let nhash = cur.count(2)?;
+    let mut array = Vec::with_capacity(narray);
+    for _ in 0..narray {
+        array.push(read_table_value(cur)?);
+    }
+    let mut hash = Vec::with_capacity(nhash);
+    for _ in 0..nhash {
+        let k = read_table_value(cur)?;
+        let v = read_table_value(cur)?;
+        hash.push((k, v));
+    }
+    Ok(KGc::Table { array, hash })
+}
+
+fn read_table_value(cur: &mut Cursor) -> Res<KTabVal> {
+    Ok(match cur.uleb()? {
+        KTAB_NIL => KTabVal::Nil,
+        KTAB_FALSE => KTabVal::False,
+        KTAB_TRUE => KTabVal::True,
+        KTAB_INT => KTabVal::Int(cur.uleb()? as i32),
+        KTAB_NUM => KTabVal::Num(f64::from_bits(read_u64(cur)?)),
+        kind => KTabVal::Str(cur.bytes((kind - KTAB_STR) as usize)?.to_vec()),
+    })
+}
+
+/// Bytes per line number entry: lines are stored relative to the first
+/// line, in the smallest width that holds `numline`.
+pub(crate) fn line_width(numline: u32) -> usize {
+    if numline < 256 {
+        1
+    } else if numline < 65536 {
+        2
+    } else {
+        4
+    }
+}
+
+/// Line numbers of the instructions after the header, upvalue names and
+/// variable info; the block must be used up exactly.
+fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) -> Res<()> {
+    let width = line_width(p.numline);
+    let nbc = p.bc.len() - 1;
+    let lines = cur.bytes(nbc.checked_mul(width).ok_or(Failure::Malformed)?)?;
+    p.lineinfo.reserve_exact(nbc + 1);
+    p.lineinfo.push(p.firstline);
+    for e in lines.chunks_exact(width) {
+        let delta = match width {
+            1 => e[0] as u32,
+            2 if swap => u16::from_be_bytes([e[0], e[1]]) as u32,
+            2 => u16::from_le_bytes([e[0], e[1]]) as u32,
+            _ if swap => u32::from_be_bytes([e[0], e[1], e[2], e[3]]),
+            _ => u32::from_le_bytes([e[0], e[1], e[2], e[3]]),
+        };
+        p.lineinfo.push(p.firstline.wrapping_add(delta));
+    }
+    for _ in 0..p.uv.len() {
+        p.uvnames.push(cur.cstring()?.to_vec());
+    }
+    let mut lastpc: u32 = 0;
+    loop {
+        let tag = cur.byte()?;
+        if tag == 0 {
+            break;
+        }
+        let name = if (tag as usize) <= INTERNAL_VAR_NAMES.len() {
+            INTERNAL_VAR_NAMES[tag as usize - 1].to_vec()
+        } else {
+            cur.pos -= 1;
+            cur.cstring()?.to_vec()
+        };
+        let startpc = lastpc.wrapping_add(cur.uleb()?);
+        let endpc = startpc.wrapping_add(cur.uleb()?);
+        lastpc = startpc;
+        p.varinfo.push(VarInfo { name, startpc, endpc });
+    }
+    if !cur.at_end() {
+        return Err(Failure::Malformed);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(data: &[u8], name: &[u8]) -> String {
+        String::from_utf8(undump(data, name).unwrap_err()).unwrap()
+    }
+
+    #[test]
+    fn header_errors() {
+        let bin: &[u8] = b"\x1bLJ\x02\x0a";
+        assert_eq!(err(b"\x1bLJ", bin), "(binary): cannot load incompatible bytecode");
+        assert_eq!(err(b"\x1bLJ\x01\x0a\x00", bin), "(binary): cannot load incompatible bytecode");
+        assert_eq!(err(b"\x1bLJ\x02\x02\x00", bin), "(binary): cannot load incompatible bytecode");
+        assert_eq!(err(b"\x1bLJ\x02\x1a\x00", bin), "(binary): cannot load incompatible bytecode");
+        assert_eq!(err(b"\x1bLJ\x02\x0a\x00", bin), "(binary): cannot load malformed bytecode");
+        assert_eq!(err(b"\x1bLJ\x02\x08", b"=foo"), "foo: cannot load malformed bytecode");
+        assert_eq!(err(b"\x1bLJ\x02\x08\x05ab", b"@dir/foo"), "dir/foo: cannot load malformed bytecode");
+        assert_eq!(err(b"\x1bLJ\x02\x0a\x00", b"foo"), "foo: cannot load malformed bytecode");
+    }
+}
