@@ -220,7 +220,9 @@ fn pointer_text(addr: usize) -> String {
     format!("0x{:0width$x}", addr, width = digits)
 }
 
-/// A number as LuaJIT's `tostring` prints it (`%.14g`, `inf`, `nan`).
+/// A number as LuaJIT's `tostring` prints it: `%.14g`, except that decimal
+/// ties round away from zero (the reference's own formatter does so), and
+/// `inf`, `-inf`, `nan`.
 pub(crate) fn format_number(x: f64) -> String {
     if x.is_nan() {
         return "nan".to_string();
@@ -231,26 +233,62 @@ pub(crate) fn format_number(x: f64) -> String {
     if x == 0.0 {
         return if x.is_sign_negative() { "-0".to_string() } else { "0".to_string() };
     }
-    const PRECISION: i32 = 14;
-    let sci = format!("{:.*e}", (PRECISION - 1) as usize, x);
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if exp < -4 || exp >= PRECISION {
-        let mantissa = strip_fraction_zeros(mantissa);
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{}{:02}", mantissa, sign, exp.abs())
-    } else {
-        let fixed = format!("{:.*}", (PRECISION - 1 - exp) as usize, x);
-        strip_fraction_zeros(&fixed).to_string()
+    const PRECISION: usize = 14;
+    // 767 digits hold the exact decimal expansion of any double, so the
+    // digit after the kept ones decides the rounding on its own.
+    let exact = format!("{:.767e}", x.abs());
+    let (mantissa, exp) = exact.split_once('e').unwrap_or((&exact, "0"));
+    let mut exp: i32 = exp.parse().unwrap_or(0);
+    let all: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let mut digits = all[..PRECISION].to_vec();
+    if all[PRECISION] >= b'5' {
+        let mut i = PRECISION;
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                digits.truncate(PRECISION);
+                exp += 1;
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
     }
-}
-
-fn strip_fraction_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let mut out = String::new();
+    if x < 0.0 {
+        out.push('-');
     }
+    if exp < -4 || exp >= PRECISION as i32 {
+        out.push(digits[0] as char);
+        let frac = text(&digits[1..]);
+        let frac = frac.trim_end_matches('0');
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+        out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()));
+    } else {
+        let (int_part, frac) = if exp >= 0 {
+            let split = exp as usize + 1;
+            (text(&digits[..split]), text(&digits[split..]))
+        } else {
+            let zeros = "0".repeat((-exp - 1) as usize);
+            ("0".to_string(), zeros + &text(&digits))
+        };
+        out.push_str(&int_part);
+        let frac = frac.trim_end_matches('0');
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -259,14 +297,19 @@ mod tests {
 
     #[test]
     fn numbers_like_tostring() {
-        let cases: [(f64, &str); 14] = [
+        let cases: [(f64, &str); 19] = [
             (1.0, "1"),
             (2.5, "2.5"),
             (-3.0, "-3"),
             (0.1, "0.1"),
             (1e15, "1e+15"),
             (1e14, "1e+14"),
-            (123456789012345.0, "1.2345678901234e+14"),
+            (123456789012345.0, "1.2345678901235e+14"),
+            (12345678901234.5, "12345678901235"),
+            (-12345678901234.5, "-12345678901235"),
+            (99999999999999.5, "1e+14"),
+            (0.000123456789012345, "0.00012345678901234"),
+            (2.0f64.powi(63), "9.2233720368548e+18"),
             (12345678901234.0, "12345678901234"),
             (9007199254740992.0, "9.007199254741e+15"),
             (1e-5, "1e-05"),
@@ -277,6 +320,23 @@ mod tests {
         ];
         for (x, s) in cases {
             assert_eq!(format_number(x), s, "{}", x);
+        }
+    }
+
+    /// Reference listings of the samples in tests/bytecode: the dump with
+    /// debug info lists like `luajit -bl`, the stripped one like the
+    /// reference lists it after loading it as "=<name>".
+    #[test]
+    fn listings_match_reference() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bytecode/");
+        for name in super::super::writer::tests::SAMPLES {
+            for (raw, list, chunk) in [("g.raw", "list", String::new()), ("s.raw", "s.list", format!("={}", name))] {
+                let data = std::fs::read(format!("{}{}.{}", dir, name, raw)).unwrap();
+                let expected = std::fs::read(format!("{}{}.{}", dir, name, list)).unwrap();
+                let p = crate::bytecode::reader::undump(&data, chunk.as_bytes()).unwrap();
+                let ours = list_bytes(&p);
+                assert!(ours == expected, "{}.{}:\n{}", name, list, String::from_utf8_lossy(&ours));
+            }
         }
     }
 

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Regenerate the reference dumps and listings with the reference luajit:
+#   <name>.g.raw   string.dump(f)        (with debug info)
+#   <name>.s.raw   string.dump(f, true)  (stripped)
+#   <name>.list    the -bl listing (jit.bc.dump of the loaded file)
+#   <name>.s.list  the listing of the stripped dump loaded as "=<name>"
+# allops.g.raw / allops.s.raw (every opcode with odd operands) were written
+# by our writer; the reference loads and lists them here.
+# Run from anywhere: sh tests/bytecode/regen.sh
+cd "$(dirname "$0")" || exit 1
+for f in *.lua; do
+  case "$f" in reference_*.lua) continue ;; esac
+  luajit reference_dump.lua "$f" "${f%.lua}" || exit 1
+done
+luajit reference_list.lua allops.g.raw > allops.list || exit 1
+for f in *.s.raw; do
+  n="${f%.s.raw}"
+  luajit reference_list.lua "$f" "=$n" > "$n.s.list" || exit 1
+done
