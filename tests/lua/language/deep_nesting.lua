@@ -1,0 +1,25 @@
+-- Deeply nested constructs within parser limits: tables, parentheses, blocks, function nesting.
+local src = "return " .. ("{"):rep(100) .. "42" .. ("}"):rep(100)
+local t = loadstring(src)()
+local depth = 0
+while type(t) == "table" do t = t[1]; depth = depth + 1 end
+print(depth, t)
+print(loadstring("return " .. ("("):rep(150) .. "7" .. (")"):rep(150))())
+local blocks = ("do "):rep(150) .. "x_nested = 1 " .. ("end "):rep(150)
+loadstring(blocks)()
+print(x_nested)
+local fns = ("return function() "):rep(50) .. "return 'innermost' " .. ("end "):rep(50)
+local f = loadstring(fns)
+for i = 1, 50 do f = f() end
+print(f())
+local expr = "return 1" .. (" + 1"):rep(1000)
+print(loadstring(expr)())
+local concat = "return 'a'" .. (" .. 'b'"):rep(100)
+print(#loadstring(concat)())
+print(loadstring("return 'a'" .. (" .. 'b'"):rep(300)))
+local ifs = ("if true then "):rep(50) .. "y_nested = 2 " .. ("end "):rep(50)
+assert(loadstring(ifs))()
+print(loadstring(("if true then "):rep(300) .. ("end "):rep(300)))
+print(y_nested)
+local calls = "return " .. ("tostring("):rep(100) .. "1" .. (")"):rep(100)
+print(loadstring(calls)())

@@ -1,0 +1,17 @@
+-- gcinfo, rawequal/rawlen-ish helpers, assert return values, module-level globals.
+print(type(gcinfo()), gcinfo() > 0)
+print(assert(1, "unused"), select('#', assert(1, 2, 3)))
+print(rawequal(nil, nil), rawequal(0, -0), rawequal("a", "a"), rawequal({}, {}))
+print(pcall(rawequal, 1))
+print(rawget({10}, 1), rawget(setmetatable({}, {__index = {5}}), 1))
+local t = setmetatable({}, {__newindex = error})
+rawset(t, 1, "raw")
+print(t[1])
+print(pcall(rawset, t))
+print(_G.print == print, _G["_G"]["_G"] == _G)
+-- global access through _G with __index/__newindex (strict mode idiom)
+local mt = {__index = function(_, k) return "undeclared " .. k end}
+setmetatable(_G, mt)
+print(some_undeclared_name)
+setmetatable(_G, nil)
+print(some_undeclared_name)

@@ -1,0 +1,16 @@
+-- The jit library: version strings and the shape of status results.
+print(jit.version, jit.version_num, jit.os, jit.arch)
+print(type(jit.status()), select('#', jit.status()) >= 1)
+print(type(jit.on), type(jit.off), type(jit.flush), type(jit.opt), type(jit.opt.start), type(jit.attach))
+jit.off()
+print((jit.status()))
+jit.on()
+print((jit.status()))
+jit.off()
+print(pcall(jit.flush))
+local function f() return 1 end
+print(pcall(jit.on, f), pcall(jit.off, f, true))
+print(pcall(jit.opt.start, "hotloop=10"), pcall(jit.opt.start, "-fold"))
+print(pcall(jit.opt.start, "nosuchoption"))
+print(require("jit") == jit, package.loaded.jit == jit)
+print(type(jit.util) == "nil" and "no jit.util in table" or "jit.util present")

@@ -1,0 +1,18 @@
+-- math library: deterministic results only.
+local function r(x) return string.format("%.10g", x) end
+print(math.abs(-3), math.abs(3.5), math.abs(-0.0), math.abs(-math.huge))
+print(math.floor(3.7), math.floor(-3.7), math.ceil(3.2), math.ceil(-3.2), math.floor(-0.0), math.ceil(-0.5))
+print(math.sqrt(16), math.sqrt(2) == 2^0.5, tostring(math.sqrt(-1)):match("nan") ~= nil)
+print(r(math.sin(1)), r(math.cos(1)), r(math.tan(1)), r(math.asin(0.5)), r(math.acos(0.5)), r(math.atan(1)))
+print(r(math.atan2(1, 2)), r(math.atan2(-1, -2)), math.atan2(0, -1) == math.pi, r(math.sinh(1)), r(math.cosh(1)), r(math.tanh(1)))
+print(r(math.exp(1)), math.log(1), r(math.log(10)), math.log10(1000), r(math.log(8, 2)), r(math.log(100, 10)))
+print(math.log(0), math.exp(0), math.pow(2, 10), math.pow(-8, 1/3) ~= math.pow(-8, 1/3))
+print(math.fmod(7, 3), math.fmod(-7, 3), math.fmod(7, -3), math.fmod(7.5, 2), pcall(math.fmod, 1, 0))
+print(math.modf(3.7), math.modf(-3.7), math.modf(5), math.modf(math.huge), math.modf(-math.huge))
+print(math.frexp(8), math.frexp(0.5), math.frexp(0), math.frexp(-3))
+print(math.ldexp(1, 10), math.ldexp(0.75, 2), math.ldexp(1, -1))
+print(math.min(3, 1, 2), math.max(3, 1, 2), math.min(1), math.max(-1, -2), math.min(1, 0/0) ~= math.min(1, 0/0))
+print(math.deg(math.pi), math.rad(180) == math.pi, math.huge, -math.huge, r(math.pi))
+print(pcall(math.floor), pcall(math.min), pcall(math.abs, "x"))
+print(math.floor("3.5"), math.abs("-2"), math.max("10", 9))
+print(math.floor(2^52 + 0.5), math.ceil(-2^52 - 0.5), math.floor(1e300))

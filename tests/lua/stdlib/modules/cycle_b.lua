@@ -1,0 +1,2 @@
+-- Part of a require cycle.
+return require("cycle_a")

@@ -1,0 +1,2 @@
+-- A dotted module name maps to a directory.
+return "leaf module " .. (...)

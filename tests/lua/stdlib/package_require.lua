@@ -1,0 +1,40 @@
+-- require/package with a module directory inside the test tree (paths relative to the repository root).
+package.path = "tests/lua/stdlib/modules/?.lua;tests/lua/stdlib/modules/?/init.lua"
+package.cpath = ""
+local m = require("mymod")
+print(m.hello("x"), m.loaded_with, loads_of_mymod)
+local again = require("mymod")
+print(again == m, loads_of_mymod, package.loaded.mymod == m)
+package.loaded.mymod = nil
+local fresh = require("mymod")
+print(fresh ~= m, loads_of_mymod)
+local pkg = require("pkg")
+print(pkg.name, pkg.arg)
+print(require("sub.leaf"))
+print(require("noreturn"), noreturn_ran, package.loaded.noreturn)
+local ok, err = pcall(require, "failing")
+print(ok, err)
+print(package.loaded.failing == nil or type(package.loaded.failing) ~= "table")
+local ok2, err2 = pcall(require, "syntaxerr")
+print(ok2, err2)
+local ok3, err3 = pcall(require, "does_not_exist")
+print(ok3, err3)
+local ok4, err4 = pcall(require, "cycle_a")
+print(ok4, err4)
+package.preload.virtual = function(name, ...) return {from = "preload " .. name, extra = select('#', ...)} end
+print(require("virtual").from, require("virtual").extra)
+print(package.searchpath("mymod", package.path))
+print(package.searchpath("nope", "a/?.lua;b/?.x"))
+print(package.searchpath("a.b.c", "?.lua", ".", "/"))
+print(type(package.loaders), #package.loaders, type(package.loaders[1]))
+print(package.config)
+print(pcall(require))
+-- module() style
+local old = require("oldstyle")
+print(old.greet(), oldstyle == old, old._NAME, old._PACKAGE, old._M == old)
+-- a custom loader added to package.loaders
+table.insert(package.loaders, 2, function(name) if name == "custom" then return function() return "custom loader" end end return "\n\tno custom '" .. name .. "'" end)
+print(require("custom"))
+print(select(2, pcall(require, "neither")))
+local lib, lerr, lwhere = package.loadlib("/nonexistent.so", "f")
+print(type(package.loadlib), lib, type(lerr), lwhere)

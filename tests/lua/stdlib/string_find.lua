@@ -1,0 +1,16 @@
+-- string.find: plain and pattern search, init positions, captures, special characters.
+local s = "hello world, hello lua"
+print(s:find("hello"), s:find("hello", 2), s:find("hello", -9), s:find("xyz"))
+print(s:find("o", 5), s:find("o", 6), s:find("l+"), s:find(""), s:find("", 100), s:find("", #s + 1))
+print(s:find("(h)(e)"), s:find("h()e"), s:find("%s"), s:find(".", 1, true), s:find("o w", 1, true))
+print(("a.b"):find(".", 1, true), ("a.b"):find("%."), ("a+b"):find("+", 1, true), ("a+b"):find("a+", 1, true))
+print(("abc"):find("b", -1), ("abc"):find("b", -2), ("abc"):find("b", 0), ("abc"):find("b", -100))
+print(("abc"):find("c", 4), ("abc"):find("", 4), ("abc"):find("", 5))
+print(("aaa"):find("a-"), ("aaa"):find("a*"), ("aaa"):find("a+$"), ("x^y"):find("^"), ("x^y"):find("x^"))
+print(("\0a\0"):find("a"), ("\0a\0"):find("%z"), ("a\0b"):find("\0", 1, true))
+print(("key = value"):find("(%w+)%s*=%s*(%w+)"))
+print(("[test]"):find("[", 1, true), ("f(x)"):find("(", 1, true))
+print(pcall(string.find, "abc", "[a"))
+print(pcall(string.find, "abc", "(()"))
+print(pcall(string.find, "abc", "%"))
+print(string.find("abc", "b", nil, nil))
