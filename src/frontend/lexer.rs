@@ -1,0 +1,613 @@
+//! Lexer: turns Lua source bytes into tokens, following LuaJIT's rules
+//! (long brackets of any level, `\x` `\z` `\u{...}` escapes, hex floats,
+//! binary literals, identifiers may contain bytes >= 0x80).
+//!
+//! Tokens are `i32` codes: single-character tokens are their byte value,
+//! everything else is one of the `TK_*` constants below.
+
+use std::collections::HashMap;
+
+use crate::chunkname::short_src;
+use crate::strscan;
+
+pub type Token = i32;
+
+// Reserved words first, in the order of `TOKEN_NAMES`.
+pub const TK_AND: Token = 256;
+pub const TK_BREAK: Token = 257;
+pub const TK_DO: Token = 258;
+pub const TK_ELSE: Token = 259;
+pub const TK_ELSEIF: Token = 260;
+pub const TK_END: Token = 261;
+pub const TK_FALSE: Token = 262;
+pub const TK_FOR: Token = 263;
+pub const TK_FUNCTION: Token = 264;
+pub const TK_GOTO: Token = 265;
+pub const TK_IF: Token = 266;
+pub const TK_IN: Token = 267;
+pub const TK_LOCAL: Token = 268;
+pub const TK_NIL: Token = 269;
+pub const TK_NOT: Token = 270;
+pub const TK_OR: Token = 271;
+pub const TK_REPEAT: Token = 272;
+pub const TK_RETURN: Token = 273;
+pub const TK_THEN: Token = 274;
+pub const TK_TRUE: Token = 275;
+pub const TK_UNTIL: Token = 276;
+pub const TK_WHILE: Token = 277;
+pub const TK_CONCAT: Token = 278;
+pub const TK_DOTS: Token = 279;
+pub const TK_EQ: Token = 280;
+pub const TK_GE: Token = 281;
+pub const TK_LE: Token = 282;
+pub const TK_NE: Token = 283;
+pub const TK_LABEL: Token = 284;
+pub const TK_NUMBER: Token = 285;
+pub const TK_NAME: Token = 286;
+pub const TK_STRING: Token = 287;
+pub const TK_EOF: Token = 288;
+
+const NUM_RESERVED: usize = 22;
+
+const TOKEN_NAMES: [&str; 33] = [
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while", "..", "...",
+    "==", ">=", "<=", "~=", "::", "<number>", "<name>", "<string>", "<eof>",
+];
+
+/// Interned string id. Ids below `FIRST_USER_STR` are the pre-interned
+/// internal names below.
+pub type StrId = u32;
+pub const NAME_FOR_IDX: StrId = 0;
+pub const NAME_FOR_STOP: StrId = 1;
+pub const NAME_FOR_STEP: StrId = 2;
+pub const NAME_FOR_GEN: StrId = 3;
+pub const NAME_FOR_STATE: StrId = 4;
+pub const NAME_FOR_CTL: StrId = 5;
+pub const NAME_BREAK: StrId = 6;
+pub const NAME_SELF: StrId = 7;
+pub const NAME_PAIRS: StrId = 8;
+pub const NAME_NEXT: StrId = 9;
+const PREINTERNED: [&[u8]; 10] = [
+    b"(for index)",
+    b"(for limit)",
+    b"(for step)",
+    b"(for generator)",
+    b"(for state)",
+    b"(for control)",
+    b"break",
+    b"self",
+    b"pairs",
+    b"next",
+];
+
+/// String interner shared by the whole compilation.
+pub struct Interner {
+    strs: Vec<Box<[u8]>>,
+    ids: HashMap<Box<[u8]>, StrId>,
+    /// Reserved word index + 1 for each interned string (0: not reserved).
+    reserved: Vec<u8>,
+}
+
+impl Interner {
+    fn new() -> Interner {
+        let mut it = Interner { strs: Vec::new(), ids: HashMap::new(), reserved: Vec::new() };
+        for s in PREINTERNED {
+            it.intern(s);
+        }
+        for (i, w) in TOKEN_NAMES[..NUM_RESERVED].iter().enumerate() {
+            let id = it.intern(w.as_bytes());
+            it.reserved[id as usize] = i as u8 + 1;
+        }
+        it
+    }
+    pub fn intern(&mut self, s: &[u8]) -> StrId {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strs.len() as StrId;
+        let b: Box<[u8]> = s.into();
+        self.strs.push(b.clone());
+        self.ids.insert(b, id);
+        self.reserved.push(0);
+        id
+    }
+    #[inline]
+    pub fn get(&self, id: StrId) -> &[u8] {
+        &self.strs[id as usize]
+    }
+}
+
+const EOF: i32 = -1;
+
+#[inline]
+fn is_ident(c: i32) -> bool {
+    c >= 0 && (c >= 0x80 || (c as u8).is_ascii_alphanumeric() || c == b'_' as i32)
+}
+#[inline]
+fn is_digit(c: i32) -> bool {
+    (b'0' as i32..=b'9' as i32).contains(&c)
+}
+#[inline]
+fn is_xdigit(c: i32) -> bool {
+    c >= 0 && c < 0x80 && (c as u8).is_ascii_hexdigit()
+}
+#[inline]
+fn is_space(c: i32) -> bool {
+    c == b' ' as i32 || (9..=13).contains(&c)
+}
+
+pub type LexResult<T> = Result<T, Vec<u8>>;
+
+pub struct Lexer<'a> {
+    src: &'a [u8],
+    /// Index of the byte after the current character.
+    pos: usize,
+    /// Current character or EOF.
+    c: i32,
+    /// Text of the token being scanned / last scanned (LuaJIT's `sb`),
+    /// shown in "near" parts of error messages.
+    pub sb: Vec<u8>,
+    pub tok: Token,
+    pub tok_str: StrId,
+    pub tok_num: f64,
+    lookahead: Token,
+    la_str: StrId,
+    la_num: f64,
+    /// Line of the current character.
+    pub linenumber: u32,
+    /// Line of the last token consumed by `next`.
+    pub lastline: u32,
+    pub chunkname: &'a [u8],
+    pub strings: Interner,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(src: &'a [u8], chunkname: &'a [u8]) -> Lexer<'a> {
+        let mut lx = Lexer {
+            src,
+            pos: 0,
+            c: EOF,
+            sb: Vec::with_capacity(64),
+            tok: 0,
+            tok_str: 0,
+            tok_num: 0.0,
+            lookahead: TK_EOF,
+            la_str: 0,
+            la_num: 0.0,
+            linenumber: 1,
+            lastline: 1,
+            chunkname,
+            strings: Interner::new(),
+        };
+        lx.advance();
+        if lx.c == 0xef && src.len() >= 3 && src[1] == 0xbb && src[2] == 0xbf {
+            // UTF-8 byte order mark.
+            lx.pos = 3;
+            lx.advance();
+        }
+        if lx.c == b'#' as i32 {
+            // Skip a shebang line; the newline itself is lexed normally.
+            while lx.c != EOF && !lx.is_eol() {
+                lx.advance();
+            }
+        }
+        lx
+    }
+
+    #[inline]
+    fn advance(&mut self) -> i32 {
+        self.c = if self.pos < self.src.len() {
+            let b = self.src[self.pos];
+            self.pos += 1;
+            b as i32
+        } else {
+            self.pos = self.src.len() + 1;
+            EOF
+        };
+        self.c
+    }
+    #[inline]
+    fn save(&mut self, c: i32) {
+        self.sb.push(c as u8);
+    }
+    #[inline]
+    fn save_next(&mut self) -> i32 {
+        self.sb.push(self.c as u8);
+        self.advance()
+    }
+    #[inline]
+    fn is_eol(&self) -> bool {
+        self.c == b'\n' as i32 || self.c == b'\r' as i32
+    }
+    fn newline(&mut self) {
+        let old = self.c;
+        self.advance();
+        if self.is_eol() && self.c != old {
+            self.advance(); // \n\r or \r\n
+        }
+        self.linenumber += 1;
+    }
+
+    /// Text of a token for messages.
+    pub fn token_text(&self, tok: Token) -> Vec<u8> {
+        if tok > 255 {
+            TOKEN_NAMES[(tok - 256) as usize].as_bytes().to_vec()
+        } else if tok < 32 || tok == 127 {
+            format!("char({})", tok).into_bytes()
+        } else {
+            vec![tok as u8]
+        }
+    }
+
+    /// Build an error message at the current line; `near` is the token whose
+    /// text is appended (0: none).
+    pub fn error(&self, near: Token, msg: &[u8]) -> Vec<u8> {
+        self.error_at(near, msg, self.linenumber)
+    }
+    pub fn error_at(&self, near: Token, msg: &[u8], line: u32) -> Vec<u8> {
+        let mut out = short_src(self.chunkname);
+        out.extend_from_slice(format!(":{}: ", line).as_bytes());
+        out.extend_from_slice(msg);
+        if near != 0 {
+            out.extend_from_slice(b" near '");
+            if near == TK_NAME || near == TK_STRING || near == TK_NUMBER {
+                out.extend_from_slice(&self.sb);
+            } else {
+                out.extend_from_slice(&self.token_text(near));
+            }
+            out.push(b'\'');
+        }
+        out
+    }
+
+    /// Advance to the next token.
+    pub fn next(&mut self) -> LexResult<()> {
+        self.lastline = self.linenumber;
+        if self.lookahead != TK_EOF {
+            self.tok = self.lookahead;
+            self.tok_str = self.la_str;
+            self.tok_num = self.la_num;
+            self.lookahead = TK_EOF;
+        } else {
+            self.tok = self.scan()?;
+        }
+        Ok(())
+    }
+
+    /// Peek at the token after the current one.
+    pub fn lookahead(&mut self) -> LexResult<Token> {
+        let (s, n) = (self.tok_str, self.tok_num);
+        let t = self.scan()?;
+        self.lookahead = t;
+        self.la_str = self.tok_str;
+        self.la_num = self.tok_num;
+        self.tok_str = s;
+        self.tok_num = n;
+        Ok(t)
+    }
+
+    /// Count `=` of a long bracket; returns the level, or -(count)-1 if the
+    /// bracket is not closed by the same character.
+    fn skip_eq(&mut self) -> i32 {
+        let s = self.c;
+        let mut count = 0;
+        while self.save_next() == b'=' as i32 && count < 0x2000_0000 {
+            count += 1;
+        }
+        if self.c == s {
+            count
+        } else {
+            -count - 1
+        }
+    }
+
+    fn long_string(&mut self, sep: i32, is_string: bool) -> LexResult<()> {
+        self.save_next(); // second '['
+        if self.is_eol() {
+            self.newline();
+        }
+        loop {
+            match self.c {
+                EOF => {
+                    let m: &[u8] = if is_string {
+                        b"unfinished long string"
+                    } else {
+                        b"unfinished long comment"
+                    };
+                    return Err(self.error(TK_EOF, m));
+                }
+                c if c == b']' as i32 => {
+                    if self.skip_eq() == sep {
+                        self.save_next();
+                        break;
+                    }
+                }
+                c if c == b'\n' as i32 || c == b'\r' as i32 => {
+                    self.save(b'\n' as i32);
+                    self.newline();
+                    if !is_string {
+                        self.sb.clear();
+                    }
+                }
+                _ => {
+                    if is_string {
+                        self.save_next();
+                    } else {
+                        self.advance();
+                    }
+                }
+            }
+        }
+        if is_string {
+            let s = sep as usize + 2;
+            let body = self.sb[s..self.sb.len() - s].to_vec();
+            self.tok_str = self.strings.intern(&body);
+        }
+        Ok(())
+    }
+
+    fn escape_error(&self) -> Vec<u8> {
+        self.error(TK_STRING, b"invalid escape sequence")
+    }
+
+    fn string(&mut self) -> LexResult<()> {
+        let delim = self.c;
+        self.save_next();
+        while self.c != delim {
+            match self.c {
+                EOF => return Err(self.error(TK_EOF, b"unfinished string")),
+                c if c == b'\n' as i32 || c == b'\r' as i32 => {
+                    return Err(self.error(TK_STRING, b"unfinished string"))
+                }
+                c if c == b'\\' as i32 => {
+                    let c = self.advance();
+                    let out: i32 = match c {
+                        EOF => continue,
+                        _ if c == b'a' as i32 => 7,
+                        _ if c == b'b' as i32 => 8,
+                        _ if c == b'f' as i32 => 12,
+                        _ if c == b'n' as i32 => 10,
+                        _ if c == b'r' as i32 => 13,
+                        _ if c == b't' as i32 => 9,
+                        _ if c == b'v' as i32 => 11,
+                        _ if c == b'x' as i32 => {
+                            let mut v = 0;
+                            for _ in 0..2 {
+                                let d = self.advance();
+                                if !is_xdigit(d) {
+                                    return Err(self.escape_error());
+                                }
+                                v = (v << 4) | (d as u8 as char).to_digit(16).unwrap() as i32;
+                            }
+                            v
+                        }
+                        _ if c == b'u' as i32 => {
+                            if self.advance() != b'{' as i32 {
+                                return Err(self.escape_error());
+                            }
+                            self.advance();
+                            let mut v: u32 = 0;
+                            loop {
+                                if !is_xdigit(self.c) {
+                                    return Err(self.escape_error());
+                                }
+                                v = (v << 4) | (self.c as u8 as char).to_digit(16).unwrap();
+                                if v >= 0x110000 {
+                                    return Err(self.escape_error());
+                                }
+                                if self.advance() == b'}' as i32 {
+                                    break;
+                                }
+                            }
+                            if (0xd800..0xe000).contains(&v) {
+                                return Err(self.escape_error());
+                            }
+                            let mut buf = [0u8; 4];
+                            let ch = char::from_u32(v).unwrap();
+                            let enc = ch.encode_utf8(&mut buf);
+                            let bytes = enc.as_bytes();
+                            for &b in &bytes[..bytes.len() - 1] {
+                                self.save(b as i32);
+                            }
+                            bytes[bytes.len() - 1] as i32
+                        }
+                        _ if c == b'z' as i32 => {
+                            self.advance();
+                            while is_space(self.c) {
+                                if self.is_eol() {
+                                    self.newline();
+                                } else {
+                                    self.advance();
+                                }
+                            }
+                            continue;
+                        }
+                        _ if c == b'\n' as i32 || c == b'\r' as i32 => {
+                            self.save(b'\n' as i32);
+                            self.newline();
+                            continue;
+                        }
+                        _ if c == b'\\' as i32 || c == b'"' as i32 || c == b'\'' as i32 => c,
+                        _ => {
+                            if !is_digit(c) {
+                                return Err(self.escape_error());
+                            }
+                            let mut v = c - b'0' as i32;
+                            if is_digit(self.advance()) {
+                                v = v * 10 + (self.c - b'0' as i32);
+                                if is_digit(self.advance()) {
+                                    v = v * 10 + (self.c - b'0' as i32);
+                                    if v > 255 {
+                                        return Err(self.escape_error());
+                                    }
+                                    self.advance();
+                                }
+                            }
+                            self.save(v);
+                            continue;
+                        }
+                    };
+                    self.save(out);
+                    self.advance();
+                }
+                _ => {
+                    self.save_next();
+                }
+            }
+        }
+        self.save_next(); // closing delimiter
+        let body = self.sb[1..self.sb.len() - 1].to_vec();
+        self.tok_str = self.strings.intern(&body);
+        Ok(())
+    }
+
+    fn number(&mut self) -> LexResult<()> {
+        let mut xp = b'e' as i32;
+        let mut c = self.c;
+        if c == b'0' as i32 && (self.save_next() | 0x20) == b'x' as i32 {
+            xp = b'p' as i32;
+        }
+        while is_ident(self.c)
+            || self.c == b'.' as i32
+            || ((self.c == b'-' as i32 || self.c == b'+' as i32) && (c | 0x20) == xp)
+        {
+            c = self.c;
+            self.save_next();
+        }
+        match strscan::lexer_number(&self.sb) {
+            Some(n) => {
+                self.tok_num = n;
+                Ok(())
+            }
+            // 64-bit integer (LL/ULL) and imaginary (i) literals need the FFI,
+            // which does not exist yet: they are malformed numbers, as in a
+            // LuaJIT build without the FFI.
+            None => Err(self.error(TK_NUMBER, b"malformed number")),
+        }
+    }
+
+    fn scan(&mut self) -> LexResult<Token> {
+        self.sb.clear();
+        loop {
+            let c = self.c;
+            if is_ident(c) {
+                if is_digit(c) {
+                    self.number()?;
+                    return Ok(TK_NUMBER);
+                }
+                loop {
+                    self.save_next();
+                    if !is_ident(self.c) {
+                        break;
+                    }
+                }
+                let id = self.strings.intern(&self.sb);
+                self.tok_str = id;
+                let r = self.strings.reserved[id as usize];
+                return Ok(if r > 0 { 255 + r as Token } else { TK_NAME });
+            }
+            match c {
+                EOF => return Ok(TK_EOF),
+                10 | 13 => {
+                    self.newline();
+                    continue;
+                }
+                32 | 9 | 11 | 12 => {
+                    self.advance();
+                    continue;
+                }
+                0x2d => {
+                    // '-'
+                    if self.advance() != b'-' as i32 {
+                        return Ok(b'-' as Token);
+                    }
+                    self.advance();
+                    if self.c == b'[' as i32 {
+                        let sep = self.skip_eq();
+                        self.sb.clear();
+                        if sep >= 0 {
+                            self.long_string(sep, false)?;
+                            self.sb.clear();
+                            continue;
+                        }
+                    }
+                    while !self.is_eol() && self.c != EOF {
+                        self.advance();
+                    }
+                    continue;
+                }
+                0x5b => {
+                    // '['
+                    let sep = self.skip_eq();
+                    if sep >= 0 {
+                        self.long_string(sep, true)?;
+                        return Ok(TK_STRING);
+                    } else if sep == -1 {
+                        return Ok(b'[' as Token);
+                    } else {
+                        return Err(self.error(TK_STRING, b"invalid long string delimiter"));
+                    }
+                }
+                0x3d => {
+                    if self.advance() != b'=' as i32 {
+                        return Ok(b'=' as Token);
+                    }
+                    self.advance();
+                    return Ok(TK_EQ);
+                }
+                0x3c => {
+                    if self.advance() != b'=' as i32 {
+                        return Ok(b'<' as Token);
+                    }
+                    self.advance();
+                    return Ok(TK_LE);
+                }
+                0x3e => {
+                    if self.advance() != b'=' as i32 {
+                        return Ok(b'>' as Token);
+                    }
+                    self.advance();
+                    return Ok(TK_GE);
+                }
+                0x7e => {
+                    if self.advance() != b'=' as i32 {
+                        return Ok(b'~' as Token);
+                    }
+                    self.advance();
+                    return Ok(TK_NE);
+                }
+                0x3a => {
+                    if self.advance() != b':' as i32 {
+                        return Ok(b':' as Token);
+                    }
+                    self.advance();
+                    return Ok(TK_LABEL);
+                }
+                0x22 | 0x27 => {
+                    self.string()?;
+                    return Ok(TK_STRING);
+                }
+                0x2e => {
+                    // '.'
+                    if self.save_next() == b'.' as i32 {
+                        self.advance();
+                        if self.c == b'.' as i32 {
+                            self.advance();
+                            return Ok(TK_DOTS);
+                        }
+                        return Ok(TK_CONCAT);
+                    } else if !is_digit(self.c) {
+                        return Ok(b'.' as Token);
+                    }
+                    self.number()?;
+                    return Ok(TK_NUMBER);
+                }
+                _ => {
+                    self.advance();
+                    return Ok(c as Token);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! String to number conversion with LuaJIT's rules.
+//!
+//! Accepted (as `tonumber` and string coercion see it): optional surrounding
+//! whitespace, an optional sign, then one of
+//! - a decimal number `123`, `1.5`, `.5`, `1.`, `1e10`, `1.5E-3`;
+//! - a hexadecimal number `0x1F`, `0x1.8`, `0x.8p1` (binary exponent `p`);
+//! - a binary integer `0b101`;
+//! - `inf`, `infinity`, `nan` (any case).
+//! Decimal conversion is correctly rounded; hexadecimal and binary
+//! conversion rounds to nearest-even as well.
+
+#[inline]
+fn is_space(c: u8) -> bool {
+    c == b' ' || (b'\t'..=b'\r').contains(&c)
+}
+
+/// Convert a string to a number as `tonumber(s)` does; `None` when the whole
+/// string (minus surrounding whitespace) is not a number.
+pub fn str_to_number(s: &[u8]) -> Option<f64> {
+    let mut start = 0;
+    let mut end = s.len();
+    while start < end && is_space(s[start]) {
+        start += 1;
+    }
+    while end > start && is_space(s[end - 1]) {
+        end -= 1;
+    }
+    let mut body = &s[start..end];
+    let mut neg = false;
+    if let Some(&c) = body.first() {
+        if c == b'-' || c == b'+' {
+            neg = c == b'-';
+            body = &body[1..];
+        }
+    }
+    let v = scan_unsigned(body, true)?;
+    Some(if neg { -v } else { v })
+}
+
+/// Convert the text of a numeric literal token as the lexer sees it (no sign,
+/// no surrounding whitespace, no `inf`/`nan`).
+pub fn lexer_number(tok: &[u8]) -> Option<f64> {
+    scan_unsigned(tok, false)
+}
+
+fn scan_unsigned(s: &[u8], allow_special: bool) -> Option<f64> {
+    if s.is_empty() {
+        return None;
+    }
+    if s.len() >= 2 && s[0] == b'0' {
+        match s[1] | 0x20 {
+            b'x' => return scan_radix(&s[2..], 4, true),
+            b'b' => return scan_radix(&s[2..], 1, false),
+            _ => {}
+        }
+    }
+    if !s[0].is_ascii_digit() && s[0] != b'.' {
+        if allow_special {
+            let lower: Vec<u8> = s.iter().map(|c| c.to_ascii_lowercase()).collect();
+            return match &lower[..] {
+                b"inf" | b"infinity" => Some(f64::INFINITY),
+                b"nan" => Some(f64::NAN),
+                _ => None,
+            };
+        }
+        return None;
+    }
+    scan_decimal(s)
+}
+
+fn scan_decimal(s: &[u8]) -> Option<f64> {
+    let mut i = 0;
+    let mut digits = 0;
+    while i < s.len() && s[i].is_ascii_digit() {
+        i += 1;
+        digits += 1;
+    }
+    if i < s.len() && s[i] == b'.' {
+        i += 1;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+            digits += 1;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    if i < s.len() && (s[i] | 0x20) == b'e' {
+        i += 1;
+        if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
+            i += 1;
+        }
+        let exp_start = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == exp_start {
+            return None;
+        }
+    }
+    if i != s.len() {
+        return None;
+    }
+    // The text is now known to be plain ASCII in a form Rust's correctly
+    // rounding parser accepts.
+    let text = std::str::from_utf8(s).ok()?;
+    text.parse::<f64>().ok()
+}
+
+/// Hexadecimal (4 bits per digit, optional fraction and `p` exponent) or
+/// binary (1 bit per digit, integer only) digits after the `0x`/`0b` prefix.
+fn scan_radix(s: &[u8], bits: u32, allow_frac: bool) -> Option<f64> {
+    let digit_val = |c: u8| -> Option<u64> {
+        let v = (c as char).to_digit(1 << bits)?;
+        Some(v as u64)
+    };
+    let mut mant: u64 = 0;
+    let mut sticky = false;
+    let mut exp: i64 = 0; // binary exponent adjustment
+    let mut ndigits = 0;
+    let mut i = 0;
+    let mut seen_dot = false;
+    while i < s.len() {
+        let c = s[i];
+        if c == b'.' && allow_frac && !seen_dot {
+            seen_dot = true;
+            i += 1;
+            continue;
+        }
+        let Some(d) = digit_val(c) else { break };
+        ndigits += 1;
+        if mant >> 58 == 0 {
+            mant = (mant << bits) | d;
+            if seen_dot {
+                exp -= bits as i64;
+            }
+        } else {
+            // Mantissa full: further digits only matter for rounding.
+            if d != 0 {
+                sticky = true;
+            }
+            if !seen_dot {
+                exp += bits as i64;
+            }
+        }
+        i += 1;
+    }
+    if ndigits == 0 {
+        return None;
+    }
+    if allow_frac && i < s.len() && (s[i] | 0x20) == b'p' {
+        i += 1;
+        let mut eneg = false;
+        if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
+            eneg = s[i] == b'-';
+            i += 1;
+        }
+        let estart = i;
+        let mut e: i64 = 0;
+        while i < s.len() && s[i].is_ascii_digit() {
+            if e < 100_000 {
+                e = e * 10 + (s[i] - b'0') as i64;
+            }
+            i += 1;
+        }
+        if i == estart {
+            return None;
+        }
+        exp += if eneg { -e } else { e };
+    }
+    if i != s.len() {
+        return None;
+    }
+    if sticky {
+        mant |= 1;
+    }
+    Some(scale_pow2(mant, exp))
+}
+
+/// mant * 2^exp with a single rounding for normal results.
+fn scale_pow2(mant: u64, exp: i64) -> f64 {
+    if mant == 0 {
+        return 0.0;
+    }
+    // Normalise so that the rounding happens once, in the u64 -> f64 step,
+    // unless the result is subnormal.
+    let lz = mant.leading_zeros() as i64;
+    let top = 64 - lz + exp; // result is in [2^(top-1), 2^top)
+    if top > 1025 {
+        return f64::INFINITY;
+    }
+    if top < -1080 {
+        return 0.0;
+    }
+    if top <= -1021 {
+        // Subnormal range: round to the subnormal grid explicitly.
+        let shift = -1074 - exp; // bits to drop from mant
+        let (m, e) = if shift > 0 {
+            let shift = shift as u32;
+            if shift >= 64 {
+                let half_or_more = shift == 64 && mant >> 63 == 1;
+                let r = if half_or_more && (mant << 1) != 0 { 1u64 } else { 0 };
+                (r, -1074)
+            } else {
+                let kept = mant >> shift;
+                let rem = mant & ((1u64 << shift) - 1);
+                let half = 1u64 << (shift - 1);
+                let up = rem > half || (rem == half && kept & 1 == 1);
+                (kept + up as u64, -1074)
+            }
+        } else {
+            (mant, exp)
+        };
+        return m as f64 * pow2(e);
+    }
+    (mant as f64) * pow2(exp)
+}
+
+fn pow2(e: i64) -> f64 {
+    // Split to stay inside the representable exponent range of each factor.
+    let mut r = 1.0f64;
+    let mut e = e;
+    while e > 1000 {
+        r *= f64::from_bits(((1000 + 1023) as u64) << 52);
+        e -= 1000;
+    }
+    while e < -1000 {
+        r *= f64::from_bits(((-1000i64 + 1023) as u64) << 52);
+        e += 1000;
+    }
+    r * f64::from_bits(((e + 1023) as u64) << 52)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Option<f64> {
+        str_to_number(s.as_bytes())
+    }
+
+    #[test]
+    fn reference_cases() {
+        assert_eq!(n("0x10"), Some(16.0));
+        assert_eq!(n(" 10 "), Some(10.0));
+        assert_eq!(n("0x1p4"), Some(16.0));
+        assert_eq!(n("1e"), None);
+        assert_eq!(n("inf"), Some(f64::INFINITY));
+        assert!(n("nan").unwrap().is_nan());
+        assert_eq!(n("0b101"), Some(5.0));
+        assert_eq!(n("-0x10"), Some(-16.0));
+        assert_eq!(n("+5"), Some(5.0));
+        assert_eq!(n("- 5"), None);
+        assert_eq!(n("1."), Some(1.0));
+        assert_eq!(n(".5"), Some(0.5));
+        assert_eq!(n("."), None);
+        assert_eq!(n("0x"), None);
+        assert_eq!(n("0x.8"), Some(0.5));
+        assert_eq!(n("1e+"), None);
+        assert_eq!(n("12a"), None);
+        assert_eq!(n("1LL"), None);
+        assert_eq!(n("010"), Some(10.0));
+        assert_eq!(n("1e400"), Some(f64::INFINITY));
+        assert_eq!(n("0x7fffffffffffffffff"), Some(2f64.powi(71)));
+        assert_eq!(n("1\0"), None);
+        assert_eq!(n("0b1.1"), None);
+        assert_eq!(n("0x1e+1"), None);
+        assert_eq!(n("0x1.fffffffffffff8p0"), Some(2.0));
+        assert_eq!(n("infx"), None);
+        assert_eq!(n("0x1p-1074"), Some(f64::from_bits(1)));
+    }
+}
