@@ -1,0 +1,152 @@
+// C++ interoperation (lua.hpp): destructors run when a Lua error crosses
+// C++ frames, catch(...) sees Lua errors, and C++ exceptions cross Lua
+// frames as LuaJIT on x86-64 lets them.
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include "lua.hpp"
+
+static int checks = 0, failures = 0;
+static void check(bool ok, const char *what, int line)
+{
+  checks++;
+  if (!ok) failures++;
+  std::printf("  %s  %s%s\n", ok ? "ok  " : "FAIL", what, ok ? "" : "  (failed)");
+  if (!ok) std::printf("        at cxx_unwind.cpp:%d\n", line);
+  std::fflush(stdout);
+}
+#define CHECK(c) check((c), #c, __LINE__)
+
+static int destroyed = 0;
+static int after_error = 0;
+struct Guard {
+  std::string name;
+  explicit Guard(const char *n) : name(n) {}
+  ~Guard() { destroyed++; }
+};
+
+extern "C" int raises_with_guard(lua_State *L)
+{
+  Guard g("raises_with_guard");
+  std::string local = "heap string that must be freed";
+  luaL_error(L, "error from C++ with %s", "guard");
+  after_error++;
+  return 0;
+}
+
+extern "C" int calls_lua_with_guard(lua_State *L)
+{
+  Guard g1("outer");
+  {
+    Guard g2("inner");
+    lua_call(L, lua_gettop(L) - 1, 0);
+    after_error++;
+  }
+  after_error++;
+  return 0;
+}
+
+static int caught_in_cxx = 0;
+extern "C" int catches_and_rethrows(lua_State *L)
+{
+  try {
+    Guard g("in try");
+    lua_call(L, lua_gettop(L) - 1, 0);
+    after_error++;
+  } catch (...) {
+    caught_in_cxx++;
+    throw;   // hand the Lua error back to Lua
+  }
+  return 0;
+}
+
+extern "C" int throws_cxx(lua_State *L)
+{
+  Guard g("thrower");
+  (void)L;
+  throw std::runtime_error("C++ payload");
+}
+
+int main()
+{
+  lua_State *L = luaL_newstate();
+  if (!L) return 1;
+  luaL_openlibs(L);
+  lua_register(L, "raises_with_guard", raises_with_guard);
+  lua_register(L, "calls_lua_with_guard", calls_lua_with_guard);
+  lua_register(L, "catches_and_rethrows", catches_and_rethrows);
+  lua_register(L, "throws_cxx", throws_cxx);
+
+  std::printf("the headers give C linkage\n");
+  CHECK(sizeof(lua_Debug) > 0 && LUA_REGISTRYINDEX == -10000);
+
+  std::printf("luaL_error inside a C++ function runs its destructors\n");
+  destroyed = 0;
+  lua_pushcfunction(L, raises_with_guard);
+  int st = lua_pcall(L, 0, 0, 0);
+  CHECK(st == LUA_ERRRUN);
+  CHECK(std::strcmp(lua_tostring(L, -1), "error from C++ with guard") == 0);
+  CHECK(destroyed == 1);
+  CHECK(after_error == 0);
+  lua_settop(L, 0);
+
+  std::printf("a Lua error crossing nested C++ frames runs every destructor\n");
+  destroyed = 0;
+  int r = luaL_dostring(L,
+    "local ok, e = pcall(calls_lua_with_guard, calls_lua_with_guard, function() error('deep', 0) end)\n"
+    "assert(not ok and e == 'deep')");
+  CHECK(r == 0);
+  CHECK(destroyed == 4);
+  CHECK(after_error == 0);
+  lua_settop(L, 0);
+
+  std::printf("catch(...) sees a Lua error; rethrowing hands it back\n");
+  destroyed = 0;
+  caught_in_cxx = 0;
+  r = luaL_dostring(L,
+    "local ok, e = pcall(catches_and_rethrows, raises_with_guard)\n"
+    "assert(not ok and e == 'error from C++ with guard', tostring(e))");
+  CHECK(r == 0);
+  CHECK(caught_in_cxx == 1);
+  CHECK(destroyed == 2);
+  lua_settop(L, 0);
+
+  std::printf("a C++ exception through unprotected Lua frames reaches C++ intact\n");
+  destroyed = 0;
+  bool got = false;
+  try {
+    luaL_loadstring(L, "local x = throws_cxx() return x");
+    lua_call(L, 0, 0);
+  } catch (const std::runtime_error &e) {
+    got = std::strcmp(e.what(), "C++ payload") == 0;
+  }
+  CHECK(got);
+  CHECK(destroyed == 1);
+  lua_settop(L, 0);
+  CHECK(luaL_dostring(L, "return 1 + 1") == 0 && lua_tointeger(L, -1) == 2);
+  lua_settop(L, 0);
+
+  std::printf("lua_pcall catches a C++ exception\n");
+  destroyed = 0;
+  lua_pushcfunction(L, throws_cxx);
+  st = lua_pcall(L, 0, 0, 0);
+  CHECK(st == LUA_ERRRUN);
+  CHECK(lua_isstring(L, -1) && std::strcmp(lua_tostring(L, -1), "C++ exception") == 0);
+  CHECK(destroyed == 1);
+  lua_settop(L, 0);
+
+  std::printf("many round trips leave the state intact\n");
+  destroyed = 0;
+  for (int i = 0; i < 1000; i++) {
+    lua_pushcfunction(L, raises_with_guard);
+    lua_pcall(L, 0, 0, 0);
+    lua_pop(L, 1);
+  }
+  CHECK(destroyed == 1000);
+  CHECK(lua_gettop(L) == 0);
+
+  lua_close(L);
+  std::printf("cxx_unwind: %d checks, %d failed\n", checks, failures);
+  return failures ? 1 : 0;
+}

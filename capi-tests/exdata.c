@@ -1,0 +1,93 @@
+/* OpenResty's per-thread user pointers (lua_getexdata/lua_setexdata and the
+** "2" variants) and lua_resetthread. Stock LuaJIT lacks them: the functions
+** are looked up at run time, and the test is skipped when they are absent
+** so that it links against either library. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include "testutil.h"
+
+typedef void *(*getexdata_fn)(lua_State *L);
+typedef void (*setexdata_fn)(lua_State *L, void *p);
+typedef void (*resetthread_fn)(lua_State *L, lua_State *th);
+
+int main(void)
+{
+  getexdata_fn get1 = (getexdata_fn)dlsym(RTLD_DEFAULT, "lua_getexdata");
+  setexdata_fn set1 = (setexdata_fn)dlsym(RTLD_DEFAULT, "lua_setexdata");
+  getexdata_fn get2 = (getexdata_fn)dlsym(RTLD_DEFAULT, "lua_getexdata2");
+  setexdata_fn set2 = (setexdata_fn)dlsym(RTLD_DEFAULT, "lua_setexdata2");
+  resetthread_fn reset = (resetthread_fn)dlsym(RTLD_DEFAULT, "lua_resetthread");
+  lua_State *L, *co, *co2;
+  int a, b, c;
+
+  if (!get1 || !set1) {
+    printf("SKIP: this library does not provide lua_getexdata/lua_setexdata (not OpenResty's LuaJIT)\n");
+    return tu_finish("exdata");
+  }
+  L = luaL_newstate();
+  if (!L) return 1;
+  luaL_openlibs(L);
+
+  tu_section("exdata on the main thread");
+  CHECK(get1(L) == NULL);                /* starts out NULL */
+  set1(L, &a);
+  CHECK(get1(L) == &a);
+  set1(L, &b);
+  CHECK(get1(L) == &b);
+
+  tu_section("new coroutines inherit their creator's exdata, and can override it");
+  co = lua_newthread(L);
+  CHECK(get1(co) == &b);
+  set1(co, &c);
+  CHECK(get1(co) == &c);
+  CHECK(get1(L) == &b);                  /* the parent is unaffected */
+  co2 = lua_newthread(co);
+  CHECK(get1(co2) == &c);
+  lua_settop(L, 0);
+
+  if (get2 && set2) {
+    tu_section("exdata2 is a second, independent pointer");
+    CHECK(get2(L) == NULL);
+    set2(L, &a);
+    CHECK(get2(L) == &a);
+    CHECK(get1(L) == &b);
+    co = lua_newthread(L);
+    CHECK(get2(co) == &a);
+    set2(co, NULL);
+    CHECK(get2(co) == NULL);
+    CHECK(get2(L) == &a);
+    lua_settop(L, 0);
+  } else {
+    printf("SKIP: lua_getexdata2/lua_setexdata2 not provided\n");
+  }
+
+  tu_section("thread.exdata from Lua sees the C value");
+  set1(L, (void *)0x1234);
+  CHECK_LUA(L, "local ok, exdata = pcall(require, 'thread.exdata')\n"
+               "if not ok then return true end\n"
+               "local ffi = require('ffi')\n"
+               "return tonumber(ffi.cast('uintptr_t', exdata())) == 0x1234");
+
+  if (reset) {
+    tu_section("lua_resetthread makes a finished or failed coroutine reusable");
+    co = lua_newthread(L);               /* 1 */
+    luaL_loadstring(co, "coroutine.yield(1) error('boom')");
+    CHECK_INT(lua_resume(co, 0), LUA_YIELD);
+    CHECK_INT(lua_resume(co, 0), LUA_ERRRUN);
+    CHECK_INT(lua_status(co), LUA_ERRRUN);
+    reset(L, co);
+    CHECK_INT(lua_status(co), 0);
+    CHECK_INT(lua_gettop(co), 0);
+    luaL_loadstring(co, "return 'again'");
+    CHECK_INT(lua_resume(co, 0), 0);
+    CHECK_STR(lua_tostring(co, -1), "again");
+    reset(L, co);
+    CHECK_INT(lua_gettop(co), 0);
+    lua_settop(L, 0);
+  } else {
+    printf("SKIP: lua_resetthread not provided\n");
+  }
+
+  lua_close(L);
+  return tu_finish("exdata");
+}
