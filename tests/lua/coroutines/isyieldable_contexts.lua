@@ -1,0 +1,15 @@
+-- coroutine.isyieldable in the main thread, coroutines, pcall, metamethods and C callbacks.
+print("main", coroutine.isyieldable())
+local co = coroutine.wrap(function()
+  local r = {}
+  r[#r+1] = "body " .. tostring(coroutine.isyieldable())
+  pcall(function() r[#r+1] = "pcall " .. tostring(coroutine.isyieldable()) end)
+  local mt = setmetatable({}, {__index = function() return coroutine.isyieldable() end})
+  r[#r+1] = "__index " .. tostring(mt.x)
+  table.sort({2, 1}, function(a, b) r[#r+1] = "sort cmp " .. tostring(coroutine.isyieldable()) return a < b end)
+  string.gsub("x", "x", function() r[#r+1] = "gsub cb " .. tostring(coroutine.isyieldable()) end)
+  local inner = coroutine.wrap(function() return coroutine.isyieldable() end)
+  r[#r+1] = "nested " .. tostring(inner())
+  return table.concat(r, "; ")
+end)
+print(co())
