@@ -67,7 +67,11 @@ local function run(cycles)
   end
   local sum = 0
   for i = 1, 2 * n do sum = sum + data[i] * (i % 7 + 1) end
-  return string.format("%.6f", sum)
+  -- Also check the spectrum itself, not only the round trip.
+  transform(data, n, -1)
+  local spectrum = 0
+  for i = 1, 2 * n do spectrum = spectrum + data[i] * (i % 5 - 2) end
+  return string.format("%.6f %.6f", sum, spectrum)
 end
 
 local size = tonumber(arg and arg[1]) or 1000

@@ -27,7 +27,8 @@ local function run(cycles)
   end
   row_start[n + 1] = k
   local y = {}
-  for _ = 1, cycles do
+  local trace = 0
+  for cycle = 1, cycles do
     for r = 1, n do
       local acc = 0.0
       for i = row_start[r], row_start[r + 1] - 1 do
@@ -35,10 +36,11 @@ local function run(cycles)
       end
       y[r] = acc
     end
+    trace = trace + y[cycle % n + 1]
   end
   local sum = 0
   for r = 1, n do sum = sum + y[r] * (r % 5 + 1) end
-  return string.format("%.6f", sum)
+  return string.format("%.6f %.6f", sum, trace)
 end
 
 local size = tonumber(arg and arg[1]) or 10000
