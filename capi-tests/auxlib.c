@@ -104,7 +104,7 @@ int main(void)
   lua_call(L, 0, 1);
   CHECK_INT(lua_tointeger(L, -1), 77);
   lua_settop(L, 0);
-  luaL_newlib(L, funcs);
+  (void)luaL_newlib(L, funcs);
   lua_getfield(L, -1, "two");
   lua_call(L, 0, 1);
   CHECK_INT(lua_tointeger(L, -1), 2);
@@ -181,6 +181,12 @@ int main(void)
   CHECK_INT(luaJIT_setmode(L, 0, LUAJIT_MODE_MAX), 0);   /* invalid mode */
 
   tu_section("profiler entry points");
+  /* valgrind does not deliver the profiler's SIGPROF to its handler */
+  if (getenv("CAPI_TESTS_UNDER_VALGRIND")) {
+    printf("SKIP: profiler section (running under valgrind)\n");
+    lua_close(L);
+    return tu_finish("auxlib");
+  }
   luaJIT_profile_start(L, "i1", profile_cb, NULL);
   RUN(L, "local t0 = os.clock() local x = 0 while os.clock() - t0 < 0.05 do x = x + 1 end");
   luaJIT_profile_stop(L);

@@ -10,6 +10,18 @@ typedef void *(*getexdata_fn)(lua_State *L);
 typedef void (*setexdata_fn)(lua_State *L, void *p);
 typedef void (*resetthread_fn)(lua_State *L, lua_State *th);
 
+/* Headers that declare the extensions must declare them with these types
+** (checked at compile time, without referencing the symbols). */
+#ifdef HAVE_LUA_EXDATA2
+_Static_assert(__builtin_types_compatible_p(__typeof__(&lua_getexdata), getexdata_fn), "lua_getexdata");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&lua_setexdata), setexdata_fn), "lua_setexdata");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&lua_getexdata2), getexdata_fn), "lua_getexdata2");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&lua_setexdata2), setexdata_fn), "lua_setexdata2");
+#endif
+#ifdef OPENRESTY_LUAJIT
+_Static_assert(__builtin_types_compatible_p(__typeof__(&lua_resetthread), resetthread_fn), "lua_resetthread");
+#endif
+
 int main(void)
 {
   getexdata_fn get1 = (getexdata_fn)dlsym(RTLD_DEFAULT, "lua_getexdata");
