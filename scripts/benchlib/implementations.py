@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 from . import REPO_ROOT
-from . import process
 
 REFERENCE = "luajit -joff"
 REFERENCE_JIT = "luajit"
@@ -58,27 +57,27 @@ def _install(packages, log):
         log("note: --install-refs needs root; not installing %s" % ", ".join(packages))
         return
     log("installing %s with apt-get ..." % ", ".join(packages))
-    result = subprocess.run(["apt-get", "install", "-y"] + packages,
+    result = subrunner.run(["apt-get", "install", "-y"] + packages,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
         log("note: apt-get install failed:\n" + result.stdout[-2000:])
 
 
-def _probe(impl):
+def _probe(runner, impl):
     """Checks that the implementation runs at all, and whether it has `bit`."""
-    r = process.run(impl.command("-e", "io.write('probe-ok')"), timeout=30)
+    r = runner.run(impl.command("-e", "io.write('probe-ok')"), timeout=30)
     if r.status != "ok" or "probe-ok" not in r.stdout:
         impl.usable = False
         impl.note = "does not run a trivial script (%s)" % (r.describe_failure() or "no output")
         return
-    v = process.run(impl.command("-v"), timeout=30)
+    v = runner.run(impl.command("-v"), timeout=30)
     impl.version = (v.stdout.strip() or v.stderr.strip()).splitlines()[0] if (v.stdout.strip() or v.stderr.strip()) else ""
-    b = process.run(impl.command("-e", "local ok = pcall(require, 'bit') os.exit(ok and 0 or 3)"),
+    b = runner.run(impl.command("-e", "local ok = pcall(require, 'bit') os.exit(ok and 0 or 3)"),
                     timeout=30)
     impl.has_bit = b.status == "ok"
 
 
-def discover(args, log):
+def discover(runner, args, log):
     """Builds the implementation list from the options; missing references are
     installed (with --install-refs as root) or skipped with a note."""
     wanted = None
@@ -112,7 +111,7 @@ def discover(args, log):
                 raise SystemExit("unknown implementation %r (known: %s)" % (w, ", ".join(sorted(known))))
     for impl in impls:
         if impl.usable:
-            _probe(impl)
+            _probe(runner, impl)
         if not impl.usable:
             log("note: %s will be reported as FAILED: %s" % (impl.name, impl.note))
     return impls
