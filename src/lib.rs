@@ -1,5 +1,28 @@
 //! A drop-in replacement for LuaJIT 2.1.
+//!
+//! VM core: `value` (tagged values), `gc` (memory, collector), `string`,
+//! `table`, `func` (prototypes, closures, upvalues), `udata`, `state`
+//! (threads, stacks, frames), `meta` (metamethods), `error`, `debug`,
+//! `vm` (interpreter). Front end: `frontend` (lexer, parser), `bytecode`
+//! (instruction set, dump format, listing). Libraries: `stdlib`. C API:
+//! `capi`.
 
 pub mod bytecode;
 pub mod capi;
+pub mod chunkname;
+pub mod debug;
+pub mod error;
+pub mod frontend;
+pub mod func;
+pub mod gc;
+pub mod meta;
+pub mod numfmt;
 pub mod state;
+pub mod string;
+pub mod strscan;
+pub mod table;
+pub mod udata;
+pub mod value;
+pub mod stdlib;
+pub mod vm;
+

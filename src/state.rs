@@ -1,8 +1,436 @@
-//! Lua states (threads): the value stack, call frames and per-state data.
+//! Lua states (threads) and the global state they share: the value stack,
+//! frame links, open upvalues, protected-call records, and per-VM data.
+//!
+//! Frame layout (LuaJIT's 64-bit "FR2" layout): a frame with base `b` has
+//! its function in slot `b-2` and its frame link in slot `b-1`. The link is
+//! either the return PC (a Lua caller, type bits 00) or a byte delta to the
+//! previous frame's base ORed with the frame type.
 
-/// A Lua thread as seen from C (`lua_State *`).
+use crate::capi::types::{lua_Alloc, lua_CFunction, lua_Hook};
+use crate::func::GcUpval;
+use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState, RawVec, MARK_FIXED};
+use crate::string::{GcStr, StrTab};
+use crate::table::{GcTab, Node};
+use crate::value::*;
+use std::os::raw::c_void;
+use std::ptr;
+
+pub const FRAME_LUA: u64 = 0;
+pub const FRAME_C: u64 = 1;
+pub const FRAME_CONT: u64 = 2;
+pub const FRAME_VARG: u64 = 3;
+pub const FRAME_LUAP: u64 = 4;
+pub const FRAME_CP: u64 = 5;
+pub const FRAME_PCALL: u64 = 6;
+pub const FRAME_PCALLH: u64 = 7;
+pub const FRAME_TYPE: u64 = 3;
+pub const FRAME_TYPEP: u64 = 7;
+
+/// Thread status codes (lua.h).
+pub const LUA_OK: u8 = 0;
+pub const LUA_YIELD: u8 = 1;
+pub const LUA_ERRRUN: u8 = 2;
+pub const LUA_ERRSYNTAX: u8 = 3;
+pub const LUA_ERRMEM: u8 = 4;
+pub const LUA_ERRERR: u8 = 5;
+
+/// Maximum stack size in slots (LuaJIT's LJ_STACK_MAX).
+pub const STACK_MAX: usize = 65500;
+/// Slots kept free above `maxstack` for the VM's own use.
+pub const STACK_EXTRA: usize = 5 + 2;
+pub const STACK_START: usize = 48;
+/// Maximum native (C) nesting depth.
+pub const MAX_CCALLS: u32 = 200;
+
+/// Kinds of protected-call records.
+pub const PROT_PCALL: u8 = 0;
+pub const PROT_XPCALL: u8 = 1;
+/// lua_pcall/lua_cpcall/resume from native code: caught natively.
+pub const PROT_NATIVE: u8 = 2;
+
+/// A protected call in progress (pcall/xpcall from Lua, lua_pcall from C).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Protect {
+    /// Offset (slots) of the protected function's frame base from `stack`.
+    pub base: usize,
+    /// Offset of the error handler slot (xpcall/lua_pcall errfunc), or 0.
+    pub handler: usize,
+    /// Native nesting level the record belongs to.
+    pub nlevel: u32,
+    pub kind: u8,
+}
+
+/// A Lua thread (`lua_State *` in C). The first fields follow LuaJIT's
+/// layout so that future machine code can address them at fixed offsets.
 #[repr(C)]
 #[allow(non_camel_case_types)]
 pub struct lua_State {
-    _opaque: [u8; 0],
+    pub next: *mut GcHeader,
+    pub marked: u8,
+    pub gct: u8,
+    pub dummy_ffid: u8,
+    pub status: u8,
+    pub glref: *mut GlobalState,
+    pub gclist: *mut GcHeader,
+    pub base: *mut TValue,
+    pub top: *mut TValue,
+    pub maxstack: *mut TValue,
+    pub stack: *mut TValue,
+    pub openupval: *mut GcUpval,
+    pub env: *mut GcTab,
+    pub cframe: *mut c_void,
+    pub stacksize: u32,
+    /// Native nesting depth (interpreter entries, C calls into Lua).
+    pub nccalls: u32,
+    /// Native level at which this coroutine was last resumed: yields are
+    /// only possible from this level.
+    pub resume_level: u32,
+    /// Protected calls in progress, innermost last.
+    pub protect: RawVec<Protect>,
+    /// The error object of the error being raised.
+    pub errobj: TValue,
+    pub exdata: *mut c_void,
+    pub exdata2: *mut c_void,
+    /// Number of values a yielding C function passed to lua_yield.
+    pub nyield: u32,
+    /// Non-zero while running hooks (no recursive hooks).
+    pub inhook: u8,
+    /// PC (next instruction) of the running Lua frame, saved by the
+    /// interpreter before anything that can raise an error or call out.
+    pub savedpc: *const crate::bytecode::Ins,
+    /// Scratch slot for pseudo-index values (globals, environment).
+    pub scratch: TValue,
+    /// Stack offset of the frame base a suspended coroutine yielded from
+    /// (its visible base then points at the yielded values).
+    pub yield_base: usize,
+}
+
+/// Per-VM state shared by all threads.
+#[repr(C)]
+pub struct GlobalState {
+    pub allocf: lua_Alloc,
+    pub allocud: *mut c_void,
+    pub strtab: StrTab,
+    pub gc: GcState,
+    pub mainthread: *mut lua_State,
+    pub registry: TValue,
+    /// Shared empty hash part.
+    pub nilnode: Node,
+    /// Metatables of non-table types, indexed by lua type (LUA_T*).
+    pub basemt: [*mut GcTab; 11],
+    /// Interned metamethod names.
+    pub mmname: [*mut GcStr; crate::meta::MM_N],
+    pub panic: lua_CFunction,
+    pub hook: lua_Hook,
+    pub hookmask: i32,
+    pub hookcount: i32,
+    pub hookcounter: i32,
+    /// Fast-function closures by id, for the interpreter's fast paths.
+    pub prng: [u64; 4],
+    pub jit_on: bool,
+    pub version: f64,
+}
+
+impl GlobalState {
+    #[inline(always)]
+    pub fn nilnode(&mut self) -> *mut Node {
+        &mut self.nilnode
+    }
+    #[inline(always)]
+    pub fn nilnode_const(&self) -> *mut Node {
+        &self.nilnode as *const Node as *mut Node
+    }
+    pub fn mmname(&self, mm: usize) -> *mut GcStr {
+        self.mmname[mm]
+    }
+}
+
+#[inline(always)]
+pub fn g_of<'a>(l: *mut lua_State) -> &'a mut GlobalState {
+    // SAFETY: every live state points to its live global state.
+    unsafe { &mut *(*l).glref }
+}
+
+/// Default allocator: the C library's realloc/free.
+pub unsafe extern "C-unwind" fn default_alloc(_ud: *mut c_void, p: *mut c_void, _osize: usize, nsize: usize) -> *mut c_void {
+    extern "C" {
+        fn realloc(p: *mut c_void, n: usize) -> *mut c_void;
+        fn free(p: *mut c_void);
+    }
+    if nsize == 0 {
+        // SAFETY: p is null or was returned by realloc.
+        unsafe { free(p) };
+        ptr::null_mut()
+    } else {
+        // SAFETY: p is null or was returned by realloc.
+        unsafe { realloc(p, nsize) }
+    }
+}
+
+fn init_thread(l: *mut lua_State, g: *mut GlobalState) {
+    // SAFETY: l points to a zeroed thread object.
+    unsafe {
+        (*l).glref = g;
+        (*l).status = LUA_OK;
+        (*l).errobj = TValue::NIL;
+        (*l).protect = RawVec::new();
+        let gr = &mut *g;
+        let n = STACK_START + STACK_EXTRA;
+        let st = mem_alloc(gr, n * 8) as *mut TValue;
+        for i in 0..n {
+            *st.add(i) = TValue::NIL;
+        }
+        (*l).stack = st;
+        (*l).stacksize = n as u32;
+        (*l).maxstack = st.add(STACK_START);
+        // The bottom frame: a dummy function slot and a C frame link.
+        *st = TValue::NIL;
+        *st.add(1) = TValue(FRAME_C);
+        (*l).base = st.add(2);
+        (*l).top = st.add(2);
+    }
+}
+
+/// Create a new VM with the given allocator; null if it fails.
+pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
+    let f = match f {
+        Some(f) => f,
+        None => return ptr::null_mut(),
+    };
+    // SAFETY: allocate the global state and the main thread with the user allocator.
+    unsafe {
+        let gsize = std::mem::size_of::<GlobalState>();
+        let g = f(ud, ptr::null_mut(), 0, gsize) as *mut GlobalState;
+        if g.is_null() {
+            return ptr::null_mut();
+        }
+        ptr::write_bytes(g as *mut u8, 0, gsize);
+        let gr = &mut *g;
+        gr.allocf = Some(f);
+        gr.allocud = ud;
+        gr.gc.total = gsize;
+        gr.gc.pause = 200;
+        gr.gc.stepmul = 200;
+        gr.gc.threshold = usize::MAX;
+        gr.nilnode = Node { val: TValue::NIL, key: TValue::NIL, next: ptr::null_mut() };
+        gr.registry = TValue::NIL;
+        gr.version = 501.0;
+        gr.jit_on = true;
+        gr.gc.stress = std::env::var_os("LUAJIT_RS_GC_STRESS").map(|v| v != "0").unwrap_or(false);
+        // Allocation failures during setup are reported as a null state.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let gr = &mut *g;
+            crate::string::init_strtab(gr);
+            let l = crate::gc::new_object(gr, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
+            (*l).marked |= MARK_FIXED;
+            init_thread(l, g);
+            gr.mainthread = l;
+            let reg = crate::table::new(gr, 0, 2);
+            gr.registry = TValue::gcobj(TID_TAB, reg as *const GcHeader);
+            let env = crate::table::new(gr, 0, 6);
+            (*l).env = env;
+            crate::meta::init_mmnames(gr);
+            l
+        }));
+        match r {
+            Ok(l) => {
+                crate::gc::set_threshold(&mut *g);
+                (*g).gc.estimate = (*g).gc.total;
+                crate::gc::set_threshold(&mut *g);
+                l
+            }
+            Err(_) => ptr::null_mut(),
+        }
+    }
+}
+
+/// Free everything of a VM (lua_close).
+pub fn close_state(l: *mut lua_State) {
+    let g = g_of(l);
+    let main = g.mainthread;
+    // Run pending and all remaining finalizers (Lua 5.1 calls every __gc at close).
+    crate::func::close_upvals(main, unsafe { (*main).stack });
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::gc::finalize_all(main);
+    }));
+    let g = g_of(main);
+    // Free all objects.
+    let mut o = g.gc.root;
+    g.gc.root = ptr::null_mut();
+    while !o.is_null() {
+        // SAFETY: walking the list we own; each object is freed once.
+        let next = unsafe { (*o).next };
+        if o != main as *mut GcHeader {
+            crate::gc::free_object(g, o);
+        }
+        o = next;
+    }
+    crate::string::free_all(g);
+    g.gc.gray.free_raw();
+    g.gc.weak.free_raw();
+    g.gc.tobefnz.free_raw();
+    free_thread_parts(g, main);
+    // SAFETY: the main thread object was allocated with this size.
+    mem_free(g, main as *mut u8, std::mem::size_of::<lua_State>());
+    let f = g.allocf.unwrap();
+    let ud = g.allocud;
+    // SAFETY: g was allocated by f with this size.
+    unsafe { f(ud, g as *mut GlobalState as *mut c_void, std::mem::size_of::<GlobalState>(), 0) };
+}
+
+/// A new coroutine sharing the globals of `l`.
+pub fn new_thread(l: *mut lua_State) -> *mut lua_State {
+    let g = g_of(l);
+    let l1 = crate::gc::new_object(g, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
+    init_thread(l1, g);
+    // SAFETY: l and l1 are live.
+    unsafe { (*l1).env = (*l).env };
+    l1
+}
+
+fn free_thread_parts(g: &mut GlobalState, l: *mut lua_State) {
+    // SAFETY: l's stack and protect records are owned by l.
+    unsafe {
+        let st = (*l).stack;
+        let n = (*l).stacksize as usize;
+        mem_free(g, st as *mut u8, n * 8);
+        (*l).stack = ptr::null_mut();
+        (*l).protect.free(g);
+    }
+}
+
+pub fn free_thread(g: &mut GlobalState, l: *mut lua_State) {
+    // SAFETY: l is dead: detach its open upvalues (they are dead too or get closed).
+    unsafe {
+        let mut uv = (*l).openupval;
+        while !uv.is_null() {
+            let next = (*uv).open_next;
+            (*uv).tv = *(*uv).v;
+            (*uv).v = &mut (*uv).tv;
+            (*uv).closed = 1;
+            (*uv).thread = ptr::null_mut();
+            (*uv).open_next = ptr::null_mut();
+            uv = next;
+        }
+        (*l).openupval = ptr::null_mut();
+    }
+    free_thread_parts(g, l);
+    mem_free(g, l as *mut u8, std::mem::size_of::<lua_State>());
+}
+
+/// Mark a thread's stack (below top; the rest is cleared) and references.
+pub fn traverse_thread(g: &mut GlobalState, l: *mut lua_State) {
+    // SAFETY: l is live; slots below top hold values or frame links, and
+    // frame links never look like GC references (PCs and small deltas
+    // have itype 0, i.e. they look like numbers).
+    unsafe {
+        mark_object(g, (*l).env as *mut GcHeader);
+        mark_value(g, (*l).errobj);
+        let mut p = (*l).stack;
+        let top = (*l).top;
+        while p < top {
+            mark_value(g, *p);
+            p = p.add(1);
+        }
+        let end = (*l).stack.add((*l).stacksize as usize);
+        while p < end {
+            *p = TValue::NIL;
+            p = p.add(1);
+        }
+        let mut uv = (*l).openupval;
+        while !uv.is_null() {
+            mark_object(g, uv as *mut GcHeader);
+            uv = (*uv).open_next;
+        }
+    }
+}
+
+/// Grow the stack so that `n` more slots above top are usable.
+#[inline]
+pub fn check_stack(l: *mut lua_State, n: usize) {
+    // SAFETY: l is live.
+    unsafe {
+        if ((*l).maxstack.offset_from((*l).top)) < n as isize {
+            grow_stack(l, n);
+        }
+    }
+}
+
+pub fn grow_stack(l: *mut lua_State, need: usize) {
+    // SAFETY: l is live; every pointer into the stack is rebased.
+    unsafe {
+        let used = (*l).top.offset_from((*l).stack) as usize;
+        let osize = (*l).stacksize as usize;
+        let mut nsize = osize * 2;
+        while nsize < used + need + STACK_EXTRA {
+            nsize *= 2;
+        }
+        if used + need > STACK_MAX {
+            if osize > STACK_MAX + STACK_EXTRA + 400 {
+                // Already handling an overflow: out of stack for error handling.
+                crate::error::throw_status(l, LUA_ERRERR, b"error in error handling");
+            }
+            // Leave room to run error handlers.
+            resize_stack(l, STACK_MAX + 2 * STACK_EXTRA + 400 + 200);
+            crate::error::throw_msg(l, "stack overflow");
+        }
+        let nsize = nsize.min(STACK_MAX + STACK_EXTRA);
+        resize_stack(l, nsize.max(used + need + STACK_EXTRA));
+    }
+}
+
+fn resize_stack(l: *mut lua_State, nsize: usize) {
+    // SAFETY: reallocating the stack and rebasing every pointer into it.
+    unsafe {
+        let g = g_of(l);
+        let osize = (*l).stacksize as usize;
+        if nsize <= osize {
+            return;
+        }
+        let old = (*l).stack;
+        let new = crate::gc::mem_realloc(g, old as *mut u8, osize * 8, nsize * 8) as *mut TValue;
+        for i in osize..nsize {
+            *new.add(i) = TValue::NIL;
+        }
+        let delta = (new as isize) - (old as isize);
+        let rebase = |p: *mut TValue| (p as isize + delta) as *mut TValue;
+        (*l).stack = new;
+        (*l).stacksize = nsize as u32;
+        (*l).base = rebase((*l).base);
+        (*l).top = rebase((*l).top);
+        (*l).maxstack = new.add(nsize - STACK_EXTRA);
+        let mut uv = (*l).openupval;
+        while !uv.is_null() {
+            (*uv).v = rebase((*uv).v);
+            uv = (*uv).open_next;
+        }
+    }
+}
+
+/// Shrink-on-reset helper for lua_resetthread: clear the thread to a fresh state.
+pub fn reset_thread(l: *mut lua_State) {
+    // SAFETY: l is live.
+    unsafe {
+        crate::func::close_upvals(l, (*l).stack);
+        let st = (*l).stack;
+        *st = TValue::NIL;
+        *st.add(1) = TValue(FRAME_C);
+        (*l).base = st.add(2);
+        (*l).top = st.add(2);
+        (*l).status = LUA_OK;
+        (*l).protect.clear();
+        (*l).errobj = TValue::NIL;
+        (*l).nccalls = 0;
+    }
+}
+
+/// Type of a frame link.
+#[inline(always)]
+pub fn frame_type(link: u64) -> u64 {
+    link & FRAME_TYPE
+}
+#[inline(always)]
+pub fn frame_typep(link: u64) -> u64 {
+    link & FRAME_TYPEP
 }

@@ -1,5 +1,571 @@
-//! The `luajit` command.
+//! The `luajit` command: LuaJIT's stand-alone interpreter, with its options.
+#![allow(clippy::missing_safety_doc)]
+
+use luajit::capi::aux::*;
+use luajit::capi::core::*;
+use luajit::capi::types::lua_State;
+use luajit::stdlib;
+use std::ffi::CString;
+use std::io::{BufRead, IsTerminal, Write};
+use std::os::raw::c_int;
+
+const PROGNAME: &str = "luajit";
+
+fn usage(badopt: &str) {
+    let mut e = std::io::stderr();
+    if !badopt.is_empty() {
+        if badopt.len() > 1 && badopt.as_bytes()[1] == b'e' || badopt == "-l" || badopt == "-j" || badopt == "-b" {
+            let _ = writeln!(e, "{}: '{}' needs argument", PROGNAME, badopt);
+        } else {
+            let _ = writeln!(e, "{}: unrecognized option '{}'", PROGNAME, badopt);
+        }
+    }
+    let _ = write!(
+        e,
+        "usage: {} [options]... [script [args]...].\n\
+Available options are:\n\
+  -e chunk  Execute string 'chunk'.\n\
+  -l name   Require library 'name'.\n\
+  -b ...    Save or list bytecode.\n\
+  -j cmd    Perform LuaJIT control command.\n\
+  -O[opt]   Control LuaJIT optimizations.\n\
+  -i        Enter interactive mode after executing 'script'.\n\
+  -v        Show version information.\n\
+  -E        Ignore environment variables.\n\
+  --        Stop handling options.\n\
+  -         Execute stdin and stop handling options.\n",
+        PROGNAME
+    );
+    let _ = e.flush();
+}
+
+fn print_error(msg: &[u8]) {
+    let mut e = std::io::stderr();
+    let _ = e.write_all(PROGNAME.as_bytes());
+    let _ = e.write_all(b": ");
+    let _ = e.write_all(msg);
+    let _ = e.write_all(b"\n");
+    let _ = e.flush();
+}
+
+/// Report a non-zero status with the error message at the top.
+fn report(l: *mut lua_State, status: c_int) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        if status != 0 && lua_type(l, -1) != 0 {
+            let msg = match to_bytes(l, -1) {
+                Some(m) => m.to_vec(),
+                None => b"(error object is not a string)".to_vec(),
+            };
+            print_error(&msg);
+            lua_settop(l, -2);
+        }
+    }
+    status
+}
+
+/// The message handler: adds a traceback to string errors.
+unsafe extern "C-unwind" fn traceback(l: *mut lua_State) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        if lua_isstring(l, 1) == 0 {
+            // Non-string error object: try __tostring.
+            if lua_type(l, 1) != 0 && luaL_callmeta(l, 1, b"__tostring\0".as_ptr() as *const _) != 0 && lua_isstring(l, -1) != 0 {
+                return 1;
+            }
+            let t = lua_type(l, 1);
+            let tn = luajit::value::TYPE_NAMES[t.max(0) as usize];
+            push_bytes(l, format!("(error object is a {} value)", tn).as_bytes());
+        }
+        let msg = lua_tolstring(l, -1, std::ptr::null_mut());
+        luaL_traceback(l, l, msg, 1);
+        1
+    }
+}
+
+fn docall(l: *mut lua_State, narg: c_int, clear: bool) -> c_int {
+    // SAFETY: l is live; the function and narg args are on the stack.
+    unsafe {
+        let base = lua_gettop(l) - narg;
+        lua_pushcclosure(l, Some(traceback), 0);
+        lua_insert(l, base);
+        let status = lua_pcall(l, narg, if clear { 0 } else { -1 }, base);
+        lua_remove(l, base);
+        if status != 0 {
+            lua_gc(l, LUA_GCCOLLECT, 0);
+        }
+        status
+    }
+}
+
+fn dochunk(l: *mut lua_State, status: c_int) -> c_int {
+    let status = if status == 0 { docall(l, 0, true) } else { status };
+    report(l, status)
+}
+
+fn dostring(l: *mut lua_State, s: &[u8], name: &[u8]) -> c_int {
+    let st = load_bytes(l, s, name, None);
+    dochunk(l, st)
+}
+
+fn dofile(l: *mut lua_State, name: Option<&[u8]>) -> c_int {
+    let st = load_file(l, name, None);
+    dochunk(l, st)
+}
+
+fn dolibrary(l: *mut lua_State, name: &str) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
+        push_bytes(l, name.as_bytes());
+        let st = docall(l, 1, true);
+        report(l, st)
+    }
+}
+
+fn print_version() {
+    println!("LuaJIT 2.1.0-beta3 -- Copyright (C) 2005-2022 Mike Pall. https://luajit.org/");
+}
+
+fn print_jit_status(l: *mut lua_State) {
+    // SAFETY: l is live.
+    unsafe {
+        lua_getfield(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const _);
+        lua_getfield(l, -1, b"jit\0".as_ptr() as *const _);
+        lua_remove(l, -2);
+        lua_getfield(l, -1, b"status\0".as_ptr() as *const _);
+        lua_remove(l, -2);
+        let n = lua_gettop(l);
+        lua_call(l, 0, -1);
+        let mut out = String::new();
+        out.push_str(if lua_toboolean(l, n) != 0 { "JIT: ON" } else { "JIT: OFF" });
+        let top = lua_gettop(l);
+        for i in (n + 1)..=top {
+            if let Some(s) = to_bytes(l, i) {
+                out.push(' ');
+                out.push_str(&String::from_utf8_lossy(s));
+            }
+        }
+        lua_settop(l, n - 1);
+        println!("{}", out);
+    }
+}
+
+/// Build the `arg` table: script at 0, its arguments at 1.., the
+/// interpreter and options at negative indices.
+fn create_arg_table(l: *mut lua_State, args: &[Vec<u8>], script: usize) {
+    // SAFETY: l is live.
+    unsafe {
+        lua_createtable(l, (args.len() - script) as c_int, script as c_int + 1);
+        for (i, a) in args.iter().enumerate() {
+            push_bytes(l, a);
+            lua_rawseti(l, -2, i as c_int - script as c_int);
+        }
+        lua_setfield(l, LUA_GLOBALSINDEX, b"arg\0".as_ptr() as *const _);
+    }
+}
+
+/// -j cmd[=arg[,arg...]]: jit.cmd(args) or require("jit."..cmd).start(args).
+fn dojitcmd(l: *mut lua_State, cmd: &str) -> c_int {
+    let (name, opts) = match cmd.find('=') {
+        Some(i) => (&cmd[..i], Some(&cmd[i + 1..])),
+        None => (cmd, None),
+    };
+    // SAFETY: l is live.
+    unsafe {
+        lua_getfield(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const _);
+        lua_getfield(l, -1, b"jit\0".as_ptr() as *const _);
+        lua_remove(l, -2);
+        let cname = CString::new(name).unwrap();
+        lua_getfield(l, -1, cname.as_ptr());
+        lua_remove(l, -2);
+        if lua_type(l, -1) != luajit::value::LUA_TFUNCTION {
+            lua_settop(l, -2);
+            // Load jit.<name> and call its start().
+            lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
+            push_bytes(l, format!("jit.{}", name).as_bytes());
+            if lua_pcall(l, 1, 1, 0) != 0 {
+                let msg = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
+                lua_settop(l, -2);
+                if msg.windows(9).any(|w| w == b"not found") {
+                    print_error(format!("unknown luaJIT command or jit.* modules not installed").as_bytes());
+                } else {
+                    print_error(&msg);
+                }
+                return 1;
+            }
+            lua_getfield(l, -1, b"start\0".as_ptr() as *const _);
+            lua_remove(l, -2);
+        }
+        let mut n = 0;
+        if let Some(o) = opts {
+            for a in o.split(',') {
+                push_bytes(l, a.as_bytes());
+                n += 1;
+            }
+        }
+        let st = docall(l, n, true);
+        report(l, st)
+    }
+}
+
+/// -b: save or list bytecode.
+fn dobytecode(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
+    let mut list = false;
+    let mut strip = true;
+    let mut i = 0;
+    let mut chunkname: Option<Vec<u8>> = None;
+    while i < args.len() && args[i].first() == Some(&b'-') && args[i].len() > 1 {
+        let a = String::from_utf8_lossy(&args[i]).to_string();
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        for c in a[1..].chars() {
+            match c {
+                'l' => list = true,
+                's' => strip = true,
+                'g' => strip = false,
+                'n' => {
+                    i += 1;
+                    chunkname = args.get(i).cloned();
+                }
+                't' | 'a' | 'o' | 'F' | 'e' => {
+                    if matches!(c, 't' | 'a' | 'o' | 'F') {
+                        i += 1;
+                    }
+                }
+                'b' => {}
+                _ => {
+                    bcsave_usage();
+                    return 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    let rest = &args[i.min(args.len())..];
+    if rest.is_empty() || (!list && rest.len() < 2) || rest.len() > 2 {
+        bcsave_usage();
+        return 1;
+    }
+    let input = &rest[0];
+    let (data, name) = if input == b"-" {
+        let mut v = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut v);
+        (v, b"=stdin".to_vec())
+    } else {
+        match std::fs::read(String::from_utf8_lossy(input).as_ref()) {
+            Ok(v) => {
+                let mut n = b"@".to_vec();
+                n.extend_from_slice(input);
+                (v, n)
+            }
+            Err(e) => {
+                print_error(format!("cannot open {}: {}", String::from_utf8_lossy(input), e).as_bytes());
+                return 1;
+            }
+        }
+    };
+    let name = chunkname.map(|c| {
+        let mut n = b"=".to_vec();
+        n.extend_from_slice(&c);
+        n
+    }).unwrap_or(name);
+    let mut body: &[u8] = &data;
+    if body.first() == Some(&b'#') {
+        let nl = body.iter().position(|&c| c == b'\n').unwrap_or(body.len());
+        body = &body[nl..];
+    }
+    let pd = if body.first() == Some(&0x1b) {
+        luajit::bytecode::reader::undump(body, &name)
+    } else {
+        luajit::frontend::compile(body, &name)
+    };
+    let _ = l;
+    let pd = match pd {
+        Ok(p) => p,
+        Err(m) => {
+            print_error(&m);
+            return 1;
+        }
+    };
+    if list {
+        let out = luajit::bytecode::listing::list_bytes(&pd);
+        if rest.len() == 2 && rest[1] != b"-" {
+            if std::fs::write(String::from_utf8_lossy(&rest[1]).as_ref(), &out).is_err() {
+                print_error(b"cannot write output file");
+                return 1;
+            }
+        } else {
+            let _ = std::io::stdout().write_all(&out);
+        }
+        return 0;
+    }
+    let out = luajit::bytecode::writer::dump(&pd, strip);
+    let r = if rest[1] == b"-" {
+        std::io::stdout().write_all(&out)
+    } else {
+        std::fs::write(String::from_utf8_lossy(&rest[1]).as_ref(), &out)
+    };
+    if r.is_err() {
+        print_error(b"cannot write output file");
+        return 1;
+    }
+    0
+}
+
+fn bcsave_usage() {
+    let _ = std::io::stderr().write_all(
+        b"Save LuaJIT bytecode: luajit -b[options] input output\n\
+  -l        Only list bytecode.\n\
+  -s        Strip debug info (default).\n\
+  -g        Keep debug info.\n\
+  -n name   Set module name (default: auto-detect from input name).\n\
+  -t type   Set output file type (default: auto-detect from output name).\n\
+  -a arch   Override architecture for object files (default: native).\n\
+  -o os     Override OS for object files (default: native).\n\
+  -F name   Override filename (default: input filename).\n\
+  -e chunk  Use chunk string as input.\n\
+  --        Stop handling options.\n\
+  -         Use stdin as input and/or stdout as output.\n\
+\n\
+File types: c cc h obj o raw (default)\n",
+    );
+}
+
+/// Whether a load error means the statement is incomplete.
+fn incomplete(l: *mut lua_State, status: c_int) -> bool {
+    if status == luajit::state::LUA_ERRSYNTAX as c_int {
+        if let Some(m) = to_bytes(l, -1) {
+            if m.ends_with(b"'<eof>'") {
+                // SAFETY: l is live.
+                unsafe { lua_settop(l, -2) };
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn dotty(l: *mut lua_State) {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock();
+    let prompt = |p: &str| {
+        let mut o = std::io::stdout();
+        let _ = o.write_all(p.as_bytes());
+        let _ = o.flush();
+    };
+    loop {
+        prompt("> ");
+        let mut buf = String::new();
+        if lines.read_line(&mut buf).unwrap_or(0) == 0 {
+            break;
+        }
+        let mut src = buf.trim_end_matches('\n').to_string();
+        if let Some(rest) = src.strip_prefix('=') {
+            src = format!("return {}", rest);
+        }
+        let mut status;
+        loop {
+            status = load_bytes(l, src.as_bytes(), b"=stdin", None);
+            if !incomplete(l, status) {
+                break;
+            }
+            prompt(">> ");
+            let mut more = String::new();
+            if lines.read_line(&mut more).unwrap_or(0) == 0 {
+                break;
+            }
+            src.push('\n');
+            src.push_str(more.trim_end_matches('\n'));
+        }
+        if status == 0 {
+            status = docall(l, 0, false);
+        }
+        report(l, status);
+        // SAFETY: l is live.
+        unsafe {
+            if status == 0 && lua_gettop(l) > 0 {
+                lua_getfield(l, LUA_GLOBALSINDEX, b"print\0".as_ptr() as *const _);
+                lua_insert(l, 1);
+                let n = lua_gettop(l) - 1;
+                if lua_pcall(l, n, 0, 0) != 0 {
+                    let m = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
+                    let mut s = b"error calling 'print' (".to_vec();
+                    s.extend_from_slice(&m);
+                    s.push(b')');
+                    print_error(&s);
+                }
+            }
+            lua_settop(l, 0);
+        }
+    }
+    println!();
+}
+
+fn handle_luainit(l: *mut lua_State) -> c_int {
+    let init = match std::env::var_os("LUA_INIT") {
+        Some(v) => v,
+        None => return 0,
+    };
+    use std::os::unix::ffi::OsStrExt;
+    let b = init.as_bytes();
+    if let Some(f) = b.strip_prefix(b"@") {
+        dofile(l, Some(f))
+    } else {
+        dostring(l, b, b"=LUA_INIT")
+    }
+}
+
+fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
+    // Scan options.
+    let mut i = 1;
+    let mut has_i = false;
+    let mut has_v = false;
+    let mut has_e = false;
+    let mut no_env = false;
+    let mut script: Option<usize> = None;
+    let mut actions: Vec<(char, Vec<u8>)> = Vec::new();
+    while i < args.len() {
+        let a = &args[i];
+        if a.first() != Some(&b'-') {
+            script = Some(i);
+            break;
+        }
+        if a == b"-" {
+            script = Some(i);
+            break;
+        }
+        if a == b"--" {
+            i += 1;
+            if i < args.len() {
+                script = Some(i);
+            }
+            break;
+        }
+        let opt = a[1] as char;
+        match opt {
+            'i' if a.len() == 2 => {
+                has_i = true;
+                has_v = true;
+            }
+            'v' if a.len() == 2 => has_v = true,
+            'E' if a.len() == 2 => no_env = true,
+            'e' | 'l' | 'j' => {
+                let val = if a.len() > 2 {
+                    a[2..].to_vec()
+                } else {
+                    i += 1;
+                    match args.get(i) {
+                        Some(v) => v.clone(),
+                        None => {
+                            usage(&String::from_utf8_lossy(a));
+                            return 1;
+                        }
+                    }
+                };
+                if opt == 'e' {
+                    has_e = true;
+                }
+                actions.push((opt, val));
+            }
+            'O' => actions.push(('O', a[2..].to_vec())),
+            'b' => {
+                // Everything after -b belongs to the bytecode saver.
+                let mut bargs = vec![];
+                if a.len() > 2 {
+                    let mut o = b"-".to_vec();
+                    o.extend_from_slice(&a[2..]);
+                    bargs.push(o);
+                }
+                bargs.extend(args[i + 1..].iter().cloned());
+                create_arg_table(l, &args, i.min(args.len() - 1));
+                return dobytecode(l, &bargs);
+            }
+            _ => {
+                usage(&String::from_utf8_lossy(a));
+                return 1;
+            }
+        }
+        i += 1;
+    }
+    if has_v {
+        print_version();
+    }
+    let script_idx = script.unwrap_or(args.len());
+    if let Some(s) = script {
+        create_arg_table(l, &args, s);
+    } else {
+        create_arg_table(l, &args, args.len().saturating_sub(1).max(0).min(i.saturating_sub(1)));
+    }
+    if !no_env && handle_luainit(l) != 0 {
+        return 1;
+    }
+    for (opt, val) in &actions {
+        let st = match opt {
+            'e' => dostring(l, val, b"=(command line)"),
+            'l' => dolibrary(l, &String::from_utf8_lossy(val)),
+            'j' => dojitcmd(l, &String::from_utf8_lossy(val)),
+            _ => 0,
+        };
+        if st != 0 {
+            return 1;
+        }
+    }
+    if let Some(s) = script {
+        // SAFETY: l is live.
+        let status = unsafe {
+            let fname = if args[s] == b"-" && (s == 0 || args[s - 1] != b"--") { None } else { Some(args[s].as_slice()) };
+            let st = load_file(l, fname, None);
+            let nargs = (args.len() - s - 1) as c_int;
+            if st == 0 {
+                luaL_checkstack(l, nargs + 3, b"too many arguments to script\0".as_ptr() as *const _);
+                for a in &args[s + 1..] {
+                    push_bytes(l, a);
+                }
+                docall(l, nargs, false)
+            } else {
+                st
+            }
+        };
+        if report(l, status) != 0 {
+            return 1;
+        }
+        let _ = script_idx;
+    }
+    if has_i {
+        print_jit_status(l);
+        dotty(l);
+    } else if script.is_none() && !has_e && !has_v {
+        if std::io::stdin().is_terminal() {
+            print_version();
+            print_jit_status(l);
+            dotty(l);
+        } else if dofile(l, None) != 0 {
+            return 1;
+        }
+    }
+    0
+}
+
 fn main() {
-    eprintln!("luajit: the interpreter is not implemented yet");
-    std::process::exit(1);
+    use std::os::unix::ffi::OsStringExt;
+    let args: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
+    // SAFETY: a fresh state used by this thread only.
+    let code = unsafe {
+        let l = luaL_newstate();
+        if l.is_null() {
+            print_error(b"cannot create state: not enough memory");
+            std::process::exit(1);
+        }
+        lua_gc(l, LUA_GCSTOP, 0);
+        stdlib::open_all(l);
+        lua_gc(l, LUA_GCRESTART, -1);
+        let code = run(l, args);
+        std::io::stdout().flush().ok();
+        lua_close(l);
+        code
+    };
+    std::process::exit(code);
 }

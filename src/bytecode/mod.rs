@@ -5,6 +5,11 @@
 //! Instruction layout (LuaJIT's): bits 0-7 opcode, 8-15 A, 16-23 C, 24-31 B;
 //! D is bits 16-31 (C and B together).
 
+pub mod listing;
+pub mod opmodes;
+pub mod reader;
+pub mod writer;
+
 /// Opcodes in LuaJIT 2.1 numbering (the numbering is part of the dump format).
 #[repr(u8)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

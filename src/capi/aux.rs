@@ -1,0 +1,827 @@
+//! The auxiliary library (`luaL_*`), built on the `lua_*` functions.
+#![allow(non_snake_case, clippy::missing_safety_doc)]
+
+use super::core::*;
+use super::types::*;
+use crate::state::*;
+use crate::value::*;
+use std::os::raw::{c_char, c_int, c_void};
+use std::ptr;
+
+/// Push a Rust byte string.
+pub fn push_bytes(L: *mut lua_State, s: &[u8]) {
+    // SAFETY: s is a valid slice.
+    unsafe { lua_pushlstring(L, s.as_ptr() as *const c_char, s.len()) }
+}
+
+/// Bytes of the string at idx (after lua_tolstring conversion), if any.
+pub fn to_bytes<'a>(L: *mut lua_State, idx: c_int) -> Option<&'a [u8]> {
+    let mut len = 0usize;
+    // SAFETY: the returned pointer stays valid while the value is on the stack.
+    unsafe {
+        let p = lua_tolstring(L, idx, &mut len);
+        if p.is_null() {
+            None
+        } else {
+            Some(std::slice::from_raw_parts(p as *const u8, len))
+        }
+    }
+}
+
+/// Raise an error built from a Rust string, with luaL_where(1) prepended.
+pub fn error_bytes(L: *mut lua_State, msg: &[u8]) -> ! {
+    // SAFETY: L is live.
+    unsafe {
+        luaL_where(L, 1);
+        push_bytes(L, msg);
+        lua_concat(L, 2);
+        lua_error(L);
+    }
+    unreachable!()
+}
+
+pub fn error_str(L: *mut lua_State, msg: &str) -> ! {
+    error_bytes(L, msg.as_bytes())
+}
+
+/// Name of the running C function for argument errors.
+fn current_fname(L: *mut lua_State) -> (Option<Vec<u8>>, bool) {
+    let f = match crate::debug::frame_at(L, 0) {
+        Some(f) => f,
+        None => return (None, false),
+    };
+    match crate::debug::func_name(L, &f) {
+        Some((what, n)) => (Some(n), what == "method"),
+        None => (None, false),
+    }
+}
+
+pub fn arg_error(L: *mut lua_State, narg: c_int, extramsg: &[u8]) -> ! {
+    let mut narg = narg;
+    let (name, is_method) = current_fname(L);
+    if is_method {
+        narg -= 1;
+        if narg == 0 {
+            let mut m = b"calling '".to_vec();
+            m.extend_from_slice(&name.unwrap_or_else(|| b"?".to_vec()));
+            m.extend_from_slice(b"' on bad self (");
+            m.extend_from_slice(extramsg);
+            m.push(b')');
+            error_bytes(L, &m);
+        }
+    }
+    let mut m = format!("bad argument #{} to '", narg).into_bytes();
+    m.extend_from_slice(&name.unwrap_or_else(|| b"?".to_vec()));
+    m.extend_from_slice(b"' (");
+    m.extend_from_slice(extramsg);
+    m.push(b')');
+    error_bytes(L, &m)
+}
+
+pub fn type_error(L: *mut lua_State, narg: c_int, tname: &str) -> ! {
+    // SAFETY: L is live.
+    let actual = unsafe { lua_type(L, narg) };
+    let got = if actual == LUA_TNONE { "no value" } else { TYPE_NAMES[actual as usize] };
+    arg_error(L, narg, format!("{} expected, got {}", tname, got).as_bytes())
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_argerror(L: *mut lua_State, numarg: c_int, extramsg: *const c_char) -> c_int {
+    arg_error(L, numarg, cstr(extramsg))
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_typerror(L: *mut lua_State, narg: c_int, tname: *const c_char) -> c_int {
+    type_error(L, narg, &String::from_utf8_lossy(cstr(tname)))
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_where(L: *mut lua_State, lvl: c_int) {
+    if let Some(f) = crate::debug::frame_at(L, lvl.max(0) as usize) {
+        if let Some(mut w) = crate::debug::where_prefix(&f) {
+            w.push(b' ');
+            push_bytes(L, &w);
+            return;
+        }
+    }
+    push_bytes(L, b"");
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checklstring(L: *mut lua_State, narg: c_int, len: *mut usize) -> *const c_char {
+    // SAFETY: L is live.
+    unsafe {
+        let s = lua_tolstring(L, narg, len);
+        if s.is_null() {
+            type_error(L, narg, "string");
+        }
+        s
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_optlstring(L: *mut lua_State, narg: c_int, def: *const c_char, len: *mut usize) -> *const c_char {
+    // SAFETY: L is live.
+    unsafe {
+        if lua_type(L, narg) <= LUA_TNIL {
+            if !len.is_null() {
+                *len = if def.is_null() { 0 } else { cstr(def).len() };
+            }
+            def
+        } else {
+            luaL_checklstring(L, narg, len)
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checknumber(L: *mut lua_State, narg: c_int) -> lua_Number {
+    let mut ok = 0;
+    // SAFETY: L is live.
+    let n = unsafe { lua_tonumberx(L, narg, &mut ok) };
+    if ok == 0 {
+        type_error(L, narg, "number");
+    }
+    n
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_optnumber(L: *mut lua_State, narg: c_int, def: lua_Number) -> lua_Number {
+    // SAFETY: L is live.
+    unsafe {
+        if lua_type(L, narg) <= LUA_TNIL {
+            def
+        } else {
+            luaL_checknumber(L, narg)
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checkinteger(L: *mut lua_State, narg: c_int) -> lua_Integer {
+    let mut ok = 0;
+    // SAFETY: L is live.
+    let n = unsafe { lua_tointegerx(L, narg, &mut ok) };
+    if ok == 0 {
+        type_error(L, narg, "number");
+    }
+    n
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_optinteger(L: *mut lua_State, narg: c_int, def: lua_Integer) -> lua_Integer {
+    // SAFETY: L is live.
+    unsafe {
+        if lua_type(L, narg) <= LUA_TNIL {
+            def
+        } else {
+            luaL_checkinteger(L, narg)
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checkstack(L: *mut lua_State, sz: c_int, msg: *const c_char) {
+    // SAFETY: L is live.
+    unsafe {
+        if lua_checkstack(L, sz) == 0 {
+            let m = if msg.is_null() { b"".to_vec() } else { cstr(msg).to_vec() };
+            let mut s = b"stack overflow (".to_vec();
+            s.extend_from_slice(&m);
+            s.push(b')');
+            error_bytes(L, &s);
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checktype(L: *mut lua_State, narg: c_int, t: c_int) {
+    // SAFETY: L is live.
+    unsafe {
+        if lua_type(L, narg) != t {
+            type_error(L, narg, TYPE_NAMES[t.clamp(0, 10) as usize]);
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checkany(L: *mut lua_State, narg: c_int) {
+    // SAFETY: L is live.
+    unsafe {
+        if lua_type(L, narg) == LUA_TNONE {
+            arg_error(L, narg, b"value expected");
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_newmetatable(L: *mut lua_State, tname: *const c_char) -> c_int {
+    // SAFETY: L is live.
+    unsafe {
+        lua_getfield(L, LUA_REGISTRYINDEX, tname);
+        if lua_type(L, -1) != LUA_TNIL {
+            return 0;
+        }
+        lua_settop(L, -2);
+        lua_createtable(L, 0, 2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, tname);
+        1
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_setmetatable(L: *mut lua_State, tname: *const c_char) {
+    // SAFETY: L is live.
+    unsafe {
+        lua_getfield(L, LUA_REGISTRYINDEX, tname);
+        lua_setmetatable(L, -2);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_testudata(L: *mut lua_State, ud: c_int, tname: *const c_char) -> *mut c_void {
+    // SAFETY: L is live.
+    unsafe {
+        let p = lua_touserdata(L, ud);
+        if p.is_null() || lua_type(L, ud) != LUA_TUSERDATA {
+            return ptr::null_mut();
+        }
+        if lua_getmetatable(L, ud) == 0 {
+            return ptr::null_mut();
+        }
+        lua_getfield(L, LUA_REGISTRYINDEX, tname);
+        let same = lua_rawequal(L, -1, -2) != 0;
+        lua_settop(L, -3);
+        if same {
+            p
+        } else {
+            ptr::null_mut()
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checkudata(L: *mut lua_State, ud: c_int, tname: *const c_char) -> *mut c_void {
+    // SAFETY: L is live.
+    unsafe {
+        let p = luaL_testudata(L, ud, tname);
+        if p.is_null() {
+            type_error(L, ud, &String::from_utf8_lossy(cstr(tname)));
+        }
+        p
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_checkoption(L: *mut lua_State, narg: c_int, def: *const c_char, lst: *const *const c_char) -> c_int {
+    // SAFETY: lst is a NULL-terminated array of C strings.
+    unsafe {
+        let name = if def.is_null() { cstr(luaL_checklstring(L, narg, ptr::null_mut())) } else { cstr(luaL_optlstring(L, narg, def, ptr::null_mut())) };
+        let mut i = 0;
+        while !(*lst.add(i)).is_null() {
+            if cstr(*lst.add(i)) == name {
+                return i as c_int;
+            }
+            i += 1;
+        }
+        let mut m = b"invalid option '".to_vec();
+        m.extend_from_slice(name);
+        m.push(b'\'');
+        arg_error(L, narg, &m)
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_getmetafield(L: *mut lua_State, obj: c_int, e: *const c_char) -> c_int {
+    // SAFETY: L is live.
+    unsafe {
+        if lua_getmetatable(L, obj) == 0 {
+            return 0;
+        }
+        lua_pushstring(L, e);
+        lua_rawget(L, -2);
+        if lua_type(L, -1) == LUA_TNIL {
+            lua_settop(L, -3);
+            0
+        } else {
+            lua_remove(L, -2);
+            1
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_callmeta(L: *mut lua_State, obj: c_int, e: *const c_char) -> c_int {
+    // SAFETY: L is live.
+    unsafe {
+        let obj = if obj > 0 || obj <= LUA_REGISTRYINDEX { obj } else { lua_gettop(L) + obj + 1 };
+        if luaL_getmetafield(L, obj, e) == 0 {
+            return 0;
+        }
+        lua_pushvalue(L, obj);
+        lua_call(L, 1, 1);
+        1
+    }
+}
+
+const FREELIST_REF: c_int = 0;
+pub const LUA_NOREF: c_int = -2;
+pub const LUA_REFNIL: c_int = -1;
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_ref(L: *mut lua_State, t: c_int) -> c_int {
+    // SAFETY: L is live.
+    unsafe {
+        let t = if t > 0 || t <= LUA_REGISTRYINDEX { t } else { lua_gettop(L) + t + 1 };
+        if lua_type(L, -1) == LUA_TNIL {
+            lua_settop(L, -2);
+            return LUA_REFNIL;
+        }
+        lua_rawgeti(L, t, FREELIST_REF);
+        let mut r = lua_tointeger(L, -1) as c_int;
+        lua_settop(L, -2);
+        if r != 0 {
+            lua_rawgeti(L, t, r);
+            lua_rawseti(L, t, FREELIST_REF);
+        } else {
+            r = lua_objlen(L, t) as c_int + 1;
+        }
+        lua_rawseti(L, t, r);
+        r
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_unref(L: *mut lua_State, t: c_int, r: c_int) {
+    if r >= 0 {
+        // SAFETY: L is live.
+        unsafe {
+            let t = if t > 0 || t <= LUA_REGISTRYINDEX { t } else { lua_gettop(L) + t + 1 };
+            lua_rawgeti(L, t, FREELIST_REF);
+            lua_rawseti(L, t, r);
+            lua_pushinteger(L, r as lua_Integer);
+            lua_rawseti(L, t, FREELIST_REF);
+        }
+    }
+}
+
+/// Load a chunk (source or binary) from bytes; pushes the function or an
+/// error message. `mode` restricts to "t", "b" or both.
+pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option<&[u8]>) -> c_int {
+    let is_binary = data.first() == Some(&0x1b);
+    if let Some(m) = mode {
+        let ok = if is_binary { m.contains(&b'b') } else { m.contains(&b't') };
+        if !ok {
+            let msg = format!(
+                "attempt to load a {} chunk (mode is '{}')",
+                if is_binary { "binary" } else { "text" },
+                String::from_utf8_lossy(m)
+            );
+            push_bytes(L, msg.as_bytes());
+            return LUA_ERRSYNTAX as c_int;
+        }
+    }
+    let r = if is_binary {
+        crate::bytecode::reader::undump(data, chunkname)
+    } else {
+        crate::frontend::compile(data, chunkname)
+    };
+    match r {
+        Ok(pd) => {
+            // SAFETY: L is live; the prototype is pushed before any GC check.
+            unsafe {
+                let top_off = (*L).top.offset_from((*L).stack);
+                let status = api_pcall(L, top_off, 0, || {
+                    let g = g_of(L);
+                    let pt = crate::func::proto_from_data(g, &pd);
+                    let env = (*L).env;
+                    let f = crate::func::new_lfunc(g, pt, env);
+                    // Main chunks have no upvalues in Lua 5.1 semantics;
+                    // give any declared ones fresh closed upvalues.
+                    for i in 0..(*pt).sizeuv as usize {
+                        let uv = crate::func::new_closed_upval(g, TValue::NIL);
+                        (*f).set_uv(i, uv);
+                    }
+                    api_push(L, TValue::gcobj(TID_FUNC, f as *const crate::gc::GcHeader));
+                });
+                if status != 0 {
+                    return status;
+                }
+                crate::gc::check(L);
+            }
+            0
+        }
+        Err(msg) => {
+            push_bytes(L, &msg);
+            LUA_ERRSYNTAX as c_int
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_loadbufferx(L: *mut lua_State, buff: *const c_char, sz: usize, name: *const c_char, mode: *const c_char) -> c_int {
+    let data = if sz == 0 {
+        &[][..]
+    } else {
+        // SAFETY: caller passes sz readable bytes.
+        unsafe { std::slice::from_raw_parts(buff as *const u8, sz) }
+    };
+    let name = if name.is_null() { data } else { cstr(name) };
+    let mode = if mode.is_null() { None } else { Some(cstr(mode)) };
+    let name = name.to_vec();
+    load_bytes(L, data, &name, mode)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_loadbuffer(L: *mut lua_State, buff: *const c_char, sz: usize, name: *const c_char) -> c_int {
+    unsafe { luaL_loadbufferx(L, buff, sz, name, ptr::null()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_loadstring(L: *mut lua_State, s: *const c_char) -> c_int {
+    unsafe { luaL_loadbufferx(L, s, cstr(s).len(), s, ptr::null()) }
+}
+
+/// Load a file (or stdin for null/"-"), LuaJIT's way: a leading '#' line
+/// is skipped, chunk name "@file" or "=stdin".
+pub fn load_file(L: *mut lua_State, filename: Option<&[u8]>, mode: Option<&[u8]>) -> c_int {
+    use std::io::Read;
+    let (data, chunkname, disp) = match filename {
+        None => {
+            let mut v = Vec::new();
+            if std::io::stdin().read_to_end(&mut v).is_err() {
+                push_bytes(L, b"cannot read stdin");
+                return LUA_ERRFILE;
+            }
+            (v, b"=stdin".to_vec(), b"stdin".to_vec())
+        }
+        Some(f) => {
+            let path = std::ffi::OsStr::from_encoded_bytes_checked(f);
+            match std::fs::read(path) {
+                Ok(v) => {
+                    let mut n = b"@".to_vec();
+                    n.extend_from_slice(f);
+                    (v, n, f.to_vec())
+                }
+                Err(e) => {
+                    let mut m = b"cannot open ".to_vec();
+                    m.extend_from_slice(f);
+                    let es = crate::capi::os_error_string(e.raw_os_error().unwrap_or(0));
+                    m.extend_from_slice(b": ");
+                    m.extend_from_slice(es.as_bytes());
+                    push_bytes(L, &m);
+                    return LUA_ERRFILE;
+                }
+            }
+        }
+    };
+    let _ = disp;
+    let mut body: &[u8] = &data;
+    if body.first() == Some(&b'#') {
+        // Skip the first line but keep its newline so line numbers stay.
+        let nl = body.iter().position(|&c| c == b'\n').unwrap_or(body.len());
+        body = &body[nl..];
+    }
+    load_bytes(L, body, &chunkname, mode)
+}
+
+pub const LUA_ERRFILE: c_int = 6;
+
+trait OsStrExt2 {
+    fn from_encoded_bytes_checked(b: &[u8]) -> &std::ffi::OsStr;
+}
+impl OsStrExt2 for std::ffi::OsStr {
+    fn from_encoded_bytes_checked(b: &[u8]) -> &std::ffi::OsStr {
+        use std::os::unix::ffi::OsStrExt;
+        std::ffi::OsStr::from_bytes(b)
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_loadfilex(L: *mut lua_State, filename: *const c_char, mode: *const c_char) -> c_int {
+    let f = if filename.is_null() { None } else { Some(cstr(filename)) };
+    let f = if f == Some(b"-") { None } else { f };
+    let mode = if mode.is_null() { None } else { Some(cstr(mode)) };
+    load_file(L, f, mode)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_loadfile(L: *mut lua_State, filename: *const c_char) -> c_int {
+    unsafe { luaL_loadfilex(L, filename, ptr::null()) }
+}
+
+unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
+    let msg = to_bytes(L, -1).map(|b| b.to_vec()).unwrap_or_else(|| b"?".to_vec());
+    eprintln!("PANIC: unprotected error in call to Lua API ({})", String::from_utf8_lossy(&msg));
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
+    let l = new_state(Some(default_alloc), ptr::null_mut());
+    if !l.is_null() {
+        g_of(l).panic = Some(default_panic);
+    }
+    l
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_gsub(L: *mut lua_State, s: *const c_char, p: *const c_char, r: *const c_char) -> *const c_char {
+    let (s, p, r) = (cstr(s), cstr(p), cstr(r));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if !p.is_empty() && s[i..].starts_with(p) {
+            out.extend_from_slice(r);
+            i += p.len();
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    push_bytes(L, &out);
+    // SAFETY: the string is on the stack.
+    unsafe { lua_tolstring(L, -1, ptr::null_mut()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_findtable(L: *mut lua_State, idx: c_int, fname: *const c_char, szhint: c_int) -> *const c_char {
+    // SAFETY: L is live; fname is NUL-terminated.
+    unsafe {
+        lua_pushvalue(L, idx);
+        let mut p = fname;
+        loop {
+            let e = {
+                let mut q = p;
+                while *q != 0 && *q != b'.' as c_char {
+                    q = q.add(1);
+                }
+                q
+            };
+            let part = std::slice::from_raw_parts(p as *const u8, e.offset_from(p) as usize);
+            push_bytes(L, part);
+            lua_rawget(L, -2);
+            if lua_type(L, -1) == LUA_TNIL {
+                lua_settop(L, -2);
+                lua_createtable(L, 0, if *e == b'.' as c_char { 1 } else { szhint });
+                push_bytes(L, part);
+                lua_pushvalue(L, -2);
+                lua_settable(L, -4);
+            } else if lua_type(L, -1) != LUA_TTABLE {
+                lua_settop(L, -3);
+                return p;
+            }
+            lua_remove(L, -2);
+            p = e.add(1);
+            if *e != b'.' as c_char {
+                break;
+            }
+        }
+        ptr::null()
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int) {
+    // SAFETY: l is a {NULL, NULL}-terminated array.
+    unsafe {
+        luaL_checkstack(L, nup, b"too many upvalues\0".as_ptr() as *const c_char);
+        let mut r = l;
+        while !(*r).name.is_null() {
+            for _ in 0..nup {
+                lua_pushvalue(L, -nup);
+            }
+            lua_pushcclosure(L, (*r).func, nup);
+            lua_setfield(L, -(nup + 2), (*r).name);
+            r = r.add(1);
+        }
+        lua_settop(L, -nup - 1);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_pushmodule(L: *mut lua_State, modname: *const c_char, sizehint: c_int) {
+    // SAFETY: L is live.
+    unsafe {
+        luaL_findtable(L, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const c_char, 16);
+        lua_getfield(L, -1, modname);
+        if lua_type(L, -1) != LUA_TTABLE {
+            lua_settop(L, -2);
+            if !luaL_findtable(L, LUA_GLOBALSINDEX, modname, sizehint).is_null() {
+                let mut m = b"name conflict for module '".to_vec();
+                m.extend_from_slice(cstr(modname));
+                m.push(b'\'');
+                error_bytes(L, &m);
+            }
+            lua_pushvalue(L, -1);
+            lua_setfield(L, -3, modname);
+        }
+        lua_remove(L, -2);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_openlib(L: *mut lua_State, libname: *const c_char, l: *const luaL_Reg, nup: c_int) {
+    // SAFETY: L is live.
+    unsafe {
+        if !libname.is_null() {
+            let mut size = 0;
+            let mut r = l;
+            while !r.is_null() && !(*r).name.is_null() {
+                size += 1;
+                r = r.add(1);
+            }
+            luaL_pushmodule(L, libname, size);
+            lua_insert(L, -(nup + 1));
+        }
+        if !l.is_null() {
+            luaL_setfuncs(L, l, nup);
+        } else {
+            lua_settop(L, -nup - 1);
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_register(L: *mut lua_State, libname: *const c_char, l: *const luaL_Reg) {
+    unsafe { luaL_openlib(L, libname, l, 0) }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_traceback(L: *mut lua_State, L1: *mut lua_State, msg: *const c_char, level: c_int) {
+    let mut out = Vec::new();
+    if !msg.is_null() {
+        out.extend_from_slice(cstr(msg));
+        out.push(b'\n');
+    }
+    crate::debug::traceback(L1, level.max(0) as usize, &mut out);
+    push_bytes(L, &out);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_fileresult(L: *mut lua_State, stat: c_int, fname: *const c_char) -> c_int {
+    let en = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    // SAFETY: L is live.
+    unsafe {
+        if stat != 0 {
+            lua_pushboolean(L, 1);
+            1
+        } else {
+            lua_pushnil(L);
+            let es = crate::capi::os_error_string(en);
+            if fname.is_null() {
+                push_bytes(L, es.as_bytes());
+            } else {
+                let mut m = cstr(fname).to_vec();
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(es.as_bytes());
+                push_bytes(L, &m);
+            }
+            lua_pushinteger(L, en as lua_Integer);
+            3
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_execresult(L: *mut lua_State, stat: c_int) -> c_int {
+    // SAFETY: L is live.
+    unsafe {
+        if stat == -1 {
+            return luaL_fileresult(L, 0, ptr::null());
+        }
+        let (what, code) = if stat & 0x7f == 0 {
+            ("exit", (stat >> 8) & 0xff)
+        } else {
+            ("signal", stat & 0x7f)
+        };
+        if what == "exit" && code == 0 {
+            lua_pushboolean(L, 1);
+        } else {
+            lua_pushnil(L);
+        }
+        push_bytes(L, what.as_bytes());
+        lua_pushinteger(L, code as lua_Integer);
+        3
+    }
+}
+
+// ---- String buffers.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_buffinit(L: *mut lua_State, B: *mut luaL_Buffer) {
+    // SAFETY: B points to caller storage.
+    unsafe {
+        (*B).L = L;
+        (*B).p = (*B).buffer.as_mut_ptr();
+        (*B).lvl = 0;
+    }
+}
+
+unsafe fn buf_len(B: *mut luaL_Buffer) -> usize {
+    // SAFETY: p points into buffer.
+    unsafe { (*B).p.offset_from((*B).buffer.as_ptr()) as usize }
+}
+
+/// Move the buffered bytes onto the stack as a new piece.
+unsafe fn empty_buffer(B: *mut luaL_Buffer) -> bool {
+    // SAFETY: B is initialised.
+    unsafe {
+        let n = buf_len(B);
+        if n == 0 {
+            return false;
+        }
+        lua_pushlstring((*B).L, (*B).buffer.as_ptr(), n);
+        (*B).p = (*B).buffer.as_mut_ptr();
+        (*B).lvl += 1;
+        true
+    }
+}
+
+/// Concatenate pieces on the stack to keep their number small.
+unsafe fn adjust_stack(B: *mut luaL_Buffer) {
+    // SAFETY: B is initialised; lvl pieces are on the stack.
+    unsafe {
+        if (*B).lvl > 1 {
+            let L = (*B).L;
+            let mut toget = 1;
+            let mut toplen = lua_objlen(L, -1);
+            loop {
+                let l = lua_objlen(L, -(toget + 1));
+                if (*B).lvl - toget + 1 >= 10 || toplen > l {
+                    toplen += l;
+                    toget += 1;
+                } else {
+                    break;
+                }
+                if toget >= (*B).lvl {
+                    break;
+                }
+            }
+            lua_concat(L, toget);
+            (*B).lvl = (*B).lvl - toget + 1;
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_prepbuffer(B: *mut luaL_Buffer) -> *mut c_char {
+    // SAFETY: B is initialised.
+    unsafe {
+        if empty_buffer(B) {
+            adjust_stack(B);
+        }
+        (*B).buffer.as_mut_ptr()
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_addlstring(B: *mut luaL_Buffer, s: *const c_char, l: usize) {
+    // SAFETY: s has l bytes; B is initialised.
+    unsafe {
+        for i in 0..l {
+            if buf_len(B) >= LUAL_BUFFERSIZE {
+                luaL_prepbuffer(B);
+            }
+            *(*B).p = *s.add(i);
+            (*B).p = (*B).p.add(1);
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_addstring(B: *mut luaL_Buffer, s: *const c_char) {
+    unsafe { luaL_addlstring(B, s, cstr(s).len()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_pushresult(B: *mut luaL_Buffer) {
+    // SAFETY: B is initialised.
+    unsafe {
+        empty_buffer(B);
+        lua_concat((*B).L, (*B).lvl);
+        (*B).lvl = 1;
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_addvalue(B: *mut luaL_Buffer) {
+    // SAFETY: the value is at the top of B's state.
+    unsafe {
+        let L = (*B).L;
+        let mut vl = 0usize;
+        let s = lua_tolstring(L, -1, &mut vl);
+        if vl <= LUAL_BUFFERSIZE - buf_len(B) {
+            ptr::copy_nonoverlapping(s, (*B).p, vl);
+            (*B).p = (*B).p.add(vl);
+            lua_settop(L, -2);
+        } else {
+            if empty_buffer(B) {
+                lua_insert(L, -2);
+            }
+            (*B).lvl += 1;
+            adjust_stack(B);
+        }
+    }
+}

@@ -1,0 +1,1097 @@
+//! The `lua_*` functions of the C API.
+#![allow(non_snake_case, clippy::missing_safety_doc)]
+
+use super::types::*;
+use crate::error;
+use crate::func::{self, GcFunc};
+use crate::gc::{self, GcHeader};
+use crate::meta;
+use crate::state::*;
+use crate::string::{self, GcStr};
+use crate::table::{self, GcTab};
+use crate::udata::{self, GcUdata};
+use crate::value::*;
+use crate::vm;
+use std::os::raw::{c_char, c_int, c_void};
+use std::ptr;
+
+pub const LUA_REGISTRYINDEX: c_int = -10000;
+pub const LUA_ENVIRONINDEX: c_int = -10001;
+pub const LUA_GLOBALSINDEX: c_int = -10002;
+pub const LUA_MULTRET: c_int = -1;
+
+/// Scratch slot for pseudo-index values (environment, globals).
+struct Scratch;
+impl Scratch {
+    fn slot(l: *mut lua_State) -> *mut TValue {
+        // SAFETY: l is live.
+        unsafe { &mut (*l).scratch }
+    }
+}
+
+/// The current C function (or null at the bottom level).
+unsafe fn cur_func(l: *mut lua_State) -> *mut GcFunc {
+    // SAFETY: base-2 is the function slot of the running frame.
+    unsafe {
+        let f = *(*l).base.sub(2);
+        if f.is_func() {
+            f.as_ptr()
+        } else {
+            ptr::null_mut()
+        }
+    }
+}
+
+/// Address of the value at an acceptable index; null for "none".
+pub unsafe fn index2adr(l: *mut lua_State, idx: c_int) -> *mut TValue {
+    // SAFETY: l is live; indices are checked against base/top.
+    unsafe {
+        if idx > 0 {
+            let p = (*l).base.add(idx as usize - 1);
+            if p >= (*l).top {
+                ptr::null_mut()
+            } else {
+                p
+            }
+        } else if idx > LUA_REGISTRYINDEX {
+            let p = (*l).top.offset(idx as isize);
+            if p < (*l).base {
+                api_fail(l, "invalid stack index");
+            }
+            p
+        } else if idx == LUA_REGISTRYINDEX {
+            &mut g_of(l).registry
+        } else if idx == LUA_GLOBALSINDEX {
+            let s = Scratch::slot(l);
+            *s = TValue::gcobj(TID_TAB, (*l).env as *const GcHeader);
+            s
+        } else if idx == LUA_ENVIRONINDEX {
+            let f = cur_func(l);
+            let s = Scratch::slot(l);
+            let env = if f.is_null() { (*l).env } else { (*f).env };
+            *s = TValue::gcobj(TID_TAB, env as *const GcHeader);
+            s
+        } else {
+            let f = cur_func(l);
+            let n = (LUA_GLOBALSINDEX - idx) as usize;
+            if f.is_null() || (*f).is_lua() || n == 0 || n > (*f).nupvalues as usize {
+                ptr::null_mut()
+            } else {
+                (*f).cuv(n - 1)
+            }
+        }
+    }
+}
+
+fn api_fail(_l: *mut lua_State, what: &str) -> ! {
+    crate::capi::fatal_misuse(what)
+}
+
+#[inline]
+unsafe fn get(l: *mut lua_State, idx: c_int) -> TValue {
+    // SAFETY: see index2adr.
+    unsafe {
+        let p = index2adr(l, idx);
+        if p.is_null() {
+            TValue::NIL
+        } else {
+            *p
+        }
+    }
+}
+
+/// Value at an index that must exist.
+#[inline]
+unsafe fn get_ex(l: *mut lua_State, idx: c_int) -> *mut TValue {
+    // SAFETY: see index2adr.
+    unsafe {
+        let p = index2adr(l, idx);
+        if p.is_null() {
+            api_fail(l, "invalid stack index");
+        }
+        p
+    }
+}
+
+#[inline]
+pub fn api_push(l: *mut lua_State, v: TValue) {
+    vm::push(l, v)
+}
+
+pub fn cstr<'a>(s: *const c_char) -> &'a [u8] {
+    // SAFETY: callers pass NUL-terminated strings.
+    unsafe { std::ffi::CStr::from_ptr(s).to_bytes() }
+}
+
+fn str_tv(l: *mut lua_State, s: &[u8]) -> TValue {
+    string::new_str_value(g_of(l), s)
+}
+
+// ---- State manipulation.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_newstate(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
+    new_state(f, ud)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_close(L: *mut lua_State) {
+    let main = g_of(L).mainthread;
+    close_state(main);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_newthread(L: *mut lua_State) -> *mut lua_State {
+    let l1 = new_thread(L);
+    api_push(L, TValue::gcobj(TID_THREAD, l1 as *const GcHeader));
+    gc::check(L);
+    l1
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_atpanic(L: *mut lua_State, panicf: lua_CFunction) -> lua_CFunction {
+    let g = g_of(L);
+    let old = g.panic;
+    g.panic = panicf;
+    old
+}
+
+// ---- Basic stack manipulation.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_gettop(L: *mut lua_State) -> c_int {
+    // SAFETY: top >= base for every frame.
+    unsafe { (*L).top.offset_from((*L).base) as c_int }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_settop(L: *mut lua_State, idx: c_int) {
+    // SAFETY: the new top stays within the checked stack.
+    unsafe {
+        if idx >= 0 {
+            let nt = (*L).base.add(idx as usize);
+            if nt > (*L).maxstack {
+                api_fail(L, "lua_settop beyond the stack");
+            }
+            while (*L).top < nt {
+                *(*L).top = TValue::NIL;
+                (*L).top = (*L).top.add(1);
+            }
+            (*L).top = nt;
+        } else {
+            let nt = (*L).top.offset(idx as isize + 1);
+            if nt < (*L).base {
+                api_fail(L, "invalid new top");
+            }
+            (*L).top = nt;
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushvalue(L: *mut lua_State, idx: c_int) {
+    let v = unsafe { get(L, idx) };
+    api_push(L, v);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_remove(L: *mut lua_State, idx: c_int) {
+    // SAFETY: p is a stack slot below top.
+    unsafe {
+        let p = get_ex(L, idx);
+        let n = (*L).top.offset_from(p) as usize - 1;
+        ptr::copy(p.add(1), p, n);
+        (*L).top = (*L).top.sub(1);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_insert(L: *mut lua_State, idx: c_int) {
+    // SAFETY: p is a stack slot below top.
+    unsafe {
+        let p = get_ex(L, idx);
+        let top = (*L).top.sub(1);
+        let v = *top;
+        let n = top.offset_from(p) as usize;
+        ptr::copy(p, p.add(1), n);
+        *p = v;
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_replace(L: *mut lua_State, idx: c_int) {
+    // SAFETY: top-1 exists.
+    unsafe {
+        let v = *(*L).top.sub(1);
+        if idx == LUA_ENVIRONINDEX {
+            let f = cur_func(L);
+            if !v.is_tab() {
+                error::throw_msg(L, "bad environment table");
+            }
+            if !f.is_null() {
+                (*f).env = v.as_ptr();
+            }
+        } else if idx == LUA_GLOBALSINDEX {
+            if !v.is_tab() {
+                error::throw_msg(L, "bad environment table");
+            }
+            (*L).env = v.as_ptr();
+        } else {
+            let p = get_ex(L, idx);
+            *p = v;
+        }
+        (*L).top = (*L).top.sub(1);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_copy(L: *mut lua_State, fromidx: c_int, toidx: c_int) {
+    // SAFETY: both indices valid.
+    unsafe {
+        let v = get(L, fromidx);
+        let p = get_ex(L, toidx);
+        *p = v;
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_checkstack(L: *mut lua_State, sz: c_int) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        if sz < 0 || (*L).top.offset_from((*L).stack) as usize + sz as usize > STACK_MAX {
+            return 0;
+        }
+    }
+    check_stack(L, sz as usize);
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_xmove(from: *mut lua_State, to: *mut lua_State, n: c_int) {
+    if from == to || n <= 0 {
+        return;
+    }
+    check_stack(to, n as usize);
+    // SAFETY: n values exist at from's top; to has room.
+    unsafe {
+        let src = (*from).top.sub(n as usize);
+        for i in 0..n as usize {
+            *(*to).top = *src.add(i);
+            (*to).top = (*to).top.add(1);
+        }
+        (*from).top = src;
+    }
+}
+
+// ---- Access functions.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_type(L: *mut lua_State, idx: c_int) -> c_int {
+    // SAFETY: see index2adr.
+    unsafe {
+        let p = index2adr(L, idx);
+        if p.is_null() {
+            LUA_TNONE
+        } else {
+            lua_type_of(*p)
+        }
+    }
+}
+
+const TYPENAMES_C: [&[u8]; 12] = [
+    b"no value\0", b"nil\0", b"boolean\0", b"userdata\0", b"number\0", b"string\0", b"table\0", b"function\0",
+    b"userdata\0", b"thread\0", b"proto\0", b"cdata\0",
+];
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_typename(_L: *mut lua_State, t: c_int) -> *const c_char {
+    let i = (t + 1).clamp(0, 11) as usize;
+    TYPENAMES_C[i].as_ptr() as *const c_char
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_isnumber(L: *mut lua_State, idx: c_int) -> c_int {
+    let v = unsafe { get(L, idx) };
+    (meta::to_number(v).is_some()) as c_int
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_isstring(L: *mut lua_State, idx: c_int) -> c_int {
+    let v = unsafe { get(L, idx) };
+    (v.is_str() || v.is_num()) as c_int
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_iscfunction(L: *mut lua_State, idx: c_int) -> c_int {
+    let v = unsafe { get(L, idx) };
+    // SAFETY: v is a live function when is_func.
+    (v.is_func() && !unsafe { (*v.as_ptr::<GcFunc>()).is_lua() }) as c_int
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_isuserdata(L: *mut lua_State, idx: c_int) -> c_int {
+    let v = unsafe { get(L, idx) };
+    (v.is_udata() || v.is_lightud()) as c_int
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_rawequal(L: *mut lua_State, i1: c_int, i2: c_int) -> c_int {
+    // SAFETY: see index2adr.
+    unsafe {
+        let (a, b) = (index2adr(L, i1), index2adr(L, i2));
+        if a.is_null() || b.is_null() {
+            return 0;
+        }
+        meta::raw_equal(*a, *b) as c_int
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_equal(L: *mut lua_State, i1: c_int, i2: c_int) -> c_int {
+    // SAFETY: see index2adr.
+    unsafe {
+        let (a, b) = (index2adr(L, i1), index2adr(L, i2));
+        if a.is_null() || b.is_null() {
+            return 0;
+        }
+        meta::equal(L, *a, *b) as c_int
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_lessthan(L: *mut lua_State, i1: c_int, i2: c_int) -> c_int {
+    // SAFETY: see index2adr.
+    unsafe {
+        let (a, b) = (index2adr(L, i1), index2adr(L, i2));
+        if a.is_null() || b.is_null() {
+            return 0;
+        }
+        meta::compare(L, *a, *b, false) as c_int
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_tonumber(L: *mut lua_State, idx: c_int) -> lua_Number {
+    let v = unsafe { get(L, idx) };
+    meta::to_number(v).unwrap_or(0.0)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Number {
+    let v = unsafe { get(L, idx) };
+    let r = meta::to_number(v);
+    if !isnum.is_null() {
+        // SAFETY: caller-provided out pointer.
+        unsafe { *isnum = r.is_some() as c_int };
+    }
+    r.unwrap_or(0.0)
+}
+
+/// LuaJIT's number to integer conversion for lua_tointeger (truncation).
+pub fn num_to_integer(n: f64) -> lua_Integer {
+    if n.is_nan() {
+        return 0;
+    }
+    n as i64 as lua_Integer
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_tointeger(L: *mut lua_State, idx: c_int) -> lua_Integer {
+    let v = unsafe { get(L, idx) };
+    meta::to_number(v).map(num_to_integer).unwrap_or(0)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_tointegerx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Integer {
+    let v = unsafe { get(L, idx) };
+    let r = meta::to_number(v);
+    if !isnum.is_null() {
+        // SAFETY: caller-provided out pointer.
+        unsafe { *isnum = r.is_some() as c_int };
+    }
+    r.map(num_to_integer).unwrap_or(0)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_toboolean(L: *mut lua_State, idx: c_int) -> c_int {
+    let v = unsafe { get(L, idx) };
+    v.is_truthy() as c_int
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_tolstring(L: *mut lua_State, idx: c_int, len: *mut usize) -> *const c_char {
+    // SAFETY: see index2adr; numbers are converted in place.
+    unsafe {
+        let p = index2adr(L, idx);
+        let v = if p.is_null() { TValue::NIL } else { *p };
+        let s: *mut GcStr = if v.is_str() {
+            v.as_ptr()
+        } else if v.is_num() {
+            let mut b = Vec::new();
+            crate::numfmt::fmt_number(v.as_num(), &mut b);
+            let s = string::intern(g_of(L), &b);
+            *p = meta::str_value(s);
+            gc::check(L);
+            s
+        } else {
+            if !len.is_null() {
+                *len = 0;
+            }
+            return ptr::null();
+        };
+        if !len.is_null() {
+            *len = (*s).len as usize;
+        }
+        (*s).data() as *const c_char
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_objlen(L: *mut lua_State, idx: c_int) -> usize {
+    // SAFETY: see index2adr.
+    unsafe {
+        let p = index2adr(L, idx);
+        if p.is_null() {
+            return 0;
+        }
+        let v = *p;
+        if v.is_str() {
+            (*v.as_ptr::<GcStr>()).len as usize
+        } else if v.is_tab() {
+            table::len(v.as_ptr()) as usize
+        } else if v.is_udata() {
+            (*v.as_ptr::<GcUdata>()).len as usize
+        } else if v.is_num() {
+            let mut b = Vec::new();
+            crate::numfmt::fmt_number(v.as_num(), &mut b);
+            let s = string::intern(g_of(L), &b);
+            *p = meta::str_value(s);
+            b.len()
+        } else {
+            0
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_tocfunction(L: *mut lua_State, idx: c_int) -> lua_CFunction {
+    let v = unsafe { get(L, idx) };
+    if !v.is_func() {
+        return None;
+    }
+    // SAFETY: v is a live function.
+    let f = unsafe { &*v.as_ptr::<GcFunc>() };
+    if f.is_lua() {
+        None
+    } else {
+        f.f
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_touserdata(L: *mut lua_State, idx: c_int) -> *mut c_void {
+    let v = unsafe { get(L, idx) };
+    if v.is_udata() {
+        udata::payload(v.as_ptr()) as *mut c_void
+    } else if v.is_lightud() {
+        v.payload() as *mut c_void
+    } else {
+        ptr::null_mut()
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_tothread(L: *mut lua_State, idx: c_int) -> *mut lua_State {
+    let v = unsafe { get(L, idx) };
+    if v.is_thread() {
+        v.as_ptr()
+    } else {
+        ptr::null_mut()
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_topointer(L: *mut lua_State, idx: c_int) -> *const c_void {
+    let v = unsafe { get(L, idx) };
+    if v.is_udata() {
+        udata::payload(v.as_ptr()) as *const c_void
+    } else if v.is_gc() || v.is_lightud() {
+        v.payload() as *const c_void
+    } else {
+        ptr::null()
+    }
+}
+
+// ---- Push functions.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushnil(L: *mut lua_State) {
+    api_push(L, TValue::NIL);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushnumber(L: *mut lua_State, n: lua_Number) {
+    api_push(L, TValue::num_checked(n));
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushinteger(L: *mut lua_State, n: lua_Integer) {
+    api_push(L, TValue::num(n as f64));
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize) {
+    let b = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: caller passes len readable bytes.
+        unsafe { std::slice::from_raw_parts(s as *const u8, len) }
+    };
+    let v = str_tv(L, b);
+    api_push(L, v);
+    gc::check(L);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushstring(L: *mut lua_State, s: *const c_char) {
+    if s.is_null() {
+        api_push(L, TValue::NIL);
+        return;
+    }
+    let v = str_tv(L, cstr(s));
+    api_push(L, v);
+    gc::check(L);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushcclosure(L: *mut lua_State, f: lua_CFunction, n: c_int) {
+    // SAFETY: n upvalues are on the stack.
+    unsafe {
+        let n = n.max(0) as usize;
+        let cf = cur_func(L);
+        let env = if cf.is_null() { (*L).env } else { (*cf).env };
+        let fnp = func::new_cfunc(g_of(L), f, n, env);
+        let src = (*L).top.sub(n);
+        for i in 0..n {
+            *(*fnp).cuv(i) = *src.add(i);
+        }
+        (*L).top = src;
+        api_push(L, TValue::gcobj(TID_FUNC, fnp as *const GcHeader));
+    }
+    gc::check(L);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushboolean(L: *mut lua_State, b: c_int) {
+    api_push(L, TValue::bool(b != 0));
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushlightuserdata(L: *mut lua_State, p: *mut c_void) {
+    api_push(L, TValue::lightud(p));
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pushthread(L: *mut lua_State) -> c_int {
+    api_push(L, TValue::gcobj(TID_THREAD, L as *const GcHeader));
+    (g_of(L).mainthread == L) as c_int
+}
+
+// ---- Get functions.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_gettable(L: *mut lua_State, idx: c_int) {
+    // SAFETY: key at top-1.
+    unsafe {
+        let t = *get_ex(L, idx);
+        let k = *(*L).top.sub(1);
+        let v = meta::index(L, t, k, error::Operand::None);
+        *(*L).top.sub(1) = v;
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char) {
+    // SAFETY: idx valid.
+    unsafe {
+        let t = *get_ex(L, idx);
+        let key = str_tv(L, cstr(k));
+        let v = meta::index(L, t, key, error::Operand::None);
+        api_push(L, v);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_rawget(L: *mut lua_State, idx: c_int) {
+    // SAFETY: table at idx, key at top-1.
+    unsafe {
+        let t = *get_ex(L, idx);
+        if !t.is_tab() {
+            api_fail(L, "lua_rawget on a non-table");
+        }
+        let k = *(*L).top.sub(1);
+        *(*L).top.sub(1) = table::get(t.as_ptr(), k);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_rawgeti(L: *mut lua_State, idx: c_int, n: c_int) {
+    // SAFETY: table at idx.
+    unsafe {
+        let t = *get_ex(L, idx);
+        if !t.is_tab() {
+            api_fail(L, "lua_rawgeti on a non-table");
+        }
+        api_push(L, table::get_int(t.as_ptr(), n as i64));
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_createtable(L: *mut lua_State, narr: c_int, nrec: c_int) {
+    let t = table::new_ah(g_of(L), narr, nrec);
+    api_push(L, TValue::gcobj(TID_TAB, t as *const GcHeader));
+    gc::check(L);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_newuserdata(L: *mut lua_State, sz: usize) -> *mut c_void {
+    // SAFETY: l is live.
+    let env = unsafe {
+        let cf = cur_func(L);
+        if cf.is_null() {
+            (*L).env
+        } else {
+            (*cf).env
+        }
+    };
+    let u = udata::new(g_of(L), sz, env);
+    api_push(L, TValue::gcobj(TID_UDATA, u as *const GcHeader));
+    gc::check(L);
+    udata::payload(u) as *mut c_void
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_getmetatable(L: *mut lua_State, idx: c_int) -> c_int {
+    let v = unsafe { get(L, idx) };
+    let mt = meta::metatable_of(g_of(L), v);
+    if mt.is_null() {
+        0
+    } else {
+        api_push(L, TValue::gcobj(TID_TAB, mt as *const GcHeader));
+        1
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_getfenv(L: *mut lua_State, idx: c_int) {
+    let v = unsafe { get(L, idx) };
+    // SAFETY: v refers to a live object of the tested type.
+    let env = unsafe {
+        if v.is_func() {
+            (*v.as_ptr::<GcFunc>()).env
+        } else if v.is_udata() {
+            (*v.as_ptr::<GcUdata>()).env
+        } else if v.is_thread() {
+            (*v.as_ptr::<lua_State>()).env
+        } else {
+            ptr::null_mut()
+        }
+    };
+    if env.is_null() {
+        api_push(L, TValue::NIL);
+    } else {
+        api_push(L, TValue::gcobj(TID_TAB, env as *const GcHeader));
+    }
+}
+
+// ---- Set functions.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_settable(L: *mut lua_State, idx: c_int) {
+    // SAFETY: key and value at top-2, top-1.
+    unsafe {
+        let t = *get_ex(L, idx);
+        let k = *(*L).top.sub(2);
+        let v = *(*L).top.sub(1);
+        meta::newindex(L, t, k, v, error::Operand::None);
+        (*L).top = (*L).top.sub(2);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_setfield(L: *mut lua_State, idx: c_int, k: *const c_char) {
+    // SAFETY: value at top-1.
+    unsafe {
+        let t = *get_ex(L, idx);
+        let key = str_tv(L, cstr(k));
+        let v = *(*L).top.sub(1);
+        meta::newindex(L, t, key, v, error::Operand::None);
+        (*L).top = (*L).top.sub(1);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_rawset(L: *mut lua_State, idx: c_int) {
+    // SAFETY: key and value at top-2, top-1.
+    unsafe {
+        let t = *get_ex(L, idx);
+        if !t.is_tab() {
+            api_fail(L, "lua_rawset on a non-table");
+        }
+        let k = *(*L).top.sub(2);
+        let v = *(*L).top.sub(1);
+        meta::raw_set(L, t.as_ptr(), k, v);
+        (*L).top = (*L).top.sub(2);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_rawseti(L: *mut lua_State, idx: c_int, n: c_int) {
+    // SAFETY: value at top-1.
+    unsafe {
+        let t = *get_ex(L, idx);
+        if !t.is_tab() {
+            api_fail(L, "lua_rawseti on a non-table");
+        }
+        let v = *(*L).top.sub(1);
+        let p = table::set_int_slot(g_of(L), t.as_ptr(), n as i64);
+        *p = v;
+        (*L).top = (*L).top.sub(1);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_setmetatable(L: *mut lua_State, idx: c_int) -> c_int {
+    // SAFETY: metatable (or nil) at top-1.
+    unsafe {
+        let o = *get_ex(L, idx);
+        let mtv = *(*L).top.sub(1);
+        let mt: *mut GcTab = if mtv.is_nil() {
+            ptr::null_mut()
+        } else if mtv.is_tab() {
+            mtv.as_ptr()
+        } else {
+            api_fail(L, "lua_setmetatable with a non-table")
+        };
+        if o.is_tab() {
+            (*o.as_ptr::<GcTab>()).metatable = mt;
+        } else if o.is_udata() {
+            (*o.as_ptr::<GcUdata>()).metatable = mt;
+        } else {
+            g_of(L).basemt[lua_type_of(o) as usize] = mt;
+        }
+        (*L).top = (*L).top.sub(1);
+        1
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_setfenv(L: *mut lua_State, idx: c_int) -> c_int {
+    // SAFETY: table at top-1.
+    unsafe {
+        let o = *get_ex(L, idx);
+        let e = *(*L).top.sub(1);
+        (*L).top = (*L).top.sub(1);
+        if !e.is_tab() {
+            return 0;
+        }
+        let t: *mut GcTab = e.as_ptr();
+        if o.is_func() {
+            (*o.as_ptr::<GcFunc>()).env = t;
+        } else if o.is_udata() {
+            (*o.as_ptr::<GcUdata>()).env = t;
+        } else if o.is_thread() {
+            (*o.as_ptr::<lua_State>()).env = t;
+        } else {
+            return 0;
+        }
+        1
+    }
+}
+
+// ---- Calls.
+
+/// Call the function below `nargs` arguments at the top (API layout:
+/// function immediately followed by its arguments).
+pub unsafe fn api_call(L: *mut lua_State, nargs: usize, nresults: c_int) {
+    // SAFETY: nargs+1 values are on the stack.
+    unsafe {
+        check_stack(L, 1);
+        let func = (*L).top.sub(nargs + 1);
+        ptr::copy(func.add(1), func.add(2), nargs);
+        (*L).top = (*L).top.add(1);
+        let func_off = func.offset_from((*L).stack);
+        let n = vm::call_native(L, func_off, nargs, FRAME_C);
+        if nresults >= 0 {
+            let func = (*L).stack.offset(func_off);
+            let want = nresults as usize;
+            for i in n..want {
+                *func.add(i) = TValue::NIL;
+            }
+            (*L).top = func.add(want);
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {
+    unsafe { api_call(L, nargs as usize, nresults) };
+}
+
+/// Run `f` protected; on error, the stack is cut back to `restore_top`
+/// (a stack offset), the error object pushed and the status returned.
+pub unsafe fn api_pcall(L: *mut lua_State, restore_off: isize, handler_off: usize, f: impl FnOnce()) -> c_int {
+    // SAFETY: l is live; state restored on error.
+    unsafe {
+        let base_off = (*L).base.offset_from((*L).stack);
+        let nccalls = (*L).nccalls;
+        let savedpc = (*L).savedpc;
+        let nprot = (*L).protect.len;
+        (*L).protect.push(
+            g_of(L),
+            Protect { base: restore_off as usize, handler: handler_off, nlevel: nccalls, kind: PROT_NATIVE },
+        );
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        (*L).protect.len = nprot;
+        match r {
+            Ok(()) => 0,
+            Err(p) => {
+                if p.is::<vm::YieldUnwind>() {
+                    std::panic::resume_unwind(p);
+                }
+                let status = error::status_of(p);
+                let restore = (*L).stack.offset(restore_off);
+                func::close_upvals(L, restore);
+                (*L).nccalls = nccalls;
+                (*L).base = (*L).stack.offset(base_off);
+                (*L).savedpc = savedpc;
+                (*L).top = restore;
+                let e = if status == LUA_ERRMEM { str_tv(L, b"not enough memory") } else { (*L).errobj };
+                (*L).errobj = TValue::NIL;
+                api_push(L, e);
+                status as c_int
+            }
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_pcall(L: *mut lua_State, nargs: c_int, nresults: c_int, errfunc: c_int) -> c_int {
+    // SAFETY: nargs+1 values on the stack.
+    unsafe {
+        let handler = if errfunc == 0 {
+            0
+        } else {
+            let p = get_ex(L, errfunc);
+            p.offset_from((*L).stack) as usize
+        };
+        let func_off = (*L).top.sub(nargs as usize + 1).offset_from((*L).stack);
+        api_pcall(L, func_off, handler, || api_call(L, nargs as usize, nresults))
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_cpcall(L: *mut lua_State, f: lua_CFunction, ud: *mut c_void) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        let top_off = (*L).top.offset_from((*L).stack);
+        api_pcall(L, top_off, 0, || {
+            let fnp = func::new_cfunc(g_of(L), f, 0, (*L).env);
+            api_push(L, TValue::gcobj(TID_FUNC, fnp as *const GcHeader));
+            api_push(L, TValue::lightud(ud));
+            api_call(L, 1, 0);
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_error(L: *mut lua_State) -> c_int {
+    error::throw(L)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_next(L: *mut lua_State, idx: c_int) -> c_int {
+    // SAFETY: table at idx, key at top-1.
+    unsafe {
+        let t = *get_ex(L, idx);
+        if !t.is_tab() {
+            api_fail(L, "lua_next on a non-table");
+        }
+        let k = *(*L).top.sub(1);
+        match table::next(g_of(L), t.as_ptr(), k) {
+            Ok(Some((nk, nv))) => {
+                *(*L).top.sub(1) = nk;
+                api_push(L, nv);
+                1
+            }
+            Ok(None) => {
+                (*L).top = (*L).top.sub(1);
+                0
+            }
+            Err(()) => error::throw_msg(L, "invalid key to 'next'"),
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_concat(L: *mut lua_State, n: c_int) {
+    // SAFETY: n values on the stack.
+    unsafe {
+        if n >= 2 {
+            let first = (*L).top.sub(n as usize);
+            let last = (*L).top.sub(1);
+            let r = meta::concat(L, first, last);
+            let first = (*L).top.sub(n as usize);
+            *first = r;
+            (*L).top = first.add(1);
+        } else if n == 0 {
+            api_push(L, str_tv(L, b""));
+        }
+    }
+    gc::check(L);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_getallocf(L: *mut lua_State, ud: *mut *mut c_void) -> lua_Alloc {
+    let g = g_of(L);
+    if !ud.is_null() {
+        // SAFETY: caller-provided out pointer.
+        unsafe { *ud = g.allocud };
+    }
+    g.allocf
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_setallocf(L: *mut lua_State, f: lua_Alloc, ud: *mut c_void) {
+    let g = g_of(L);
+    g.allocf = f;
+    g.allocud = ud;
+}
+
+// ---- Coroutines.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_yield(L: *mut lua_State, nresults: c_int) -> c_int {
+    vm::yield_values(L, nresults.max(0) as usize)
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_resume(L: *mut lua_State, narg: c_int) -> c_int {
+    // SAFETY: L is a coroutine with narg values at its top.
+    unsafe {
+        let st = (*L).status;
+        if st != LUA_OK && st != LUA_YIELD {
+            api_push(L, str_tv(L, b"cannot resume dead coroutine"));
+            return LUA_ERRRUN as c_int;
+        }
+        vm::resume(L, L, narg.max(0) as usize).0 as c_int
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_status(L: *mut lua_State) -> c_int {
+    unsafe { (*L).status as c_int }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_isyieldable(L: *mut lua_State) -> c_int {
+    vm::is_yieldable(L) as c_int
+}
+
+// ---- GC.
+
+pub const LUA_GCSTOP: c_int = 0;
+pub const LUA_GCRESTART: c_int = 1;
+pub const LUA_GCCOLLECT: c_int = 2;
+pub const LUA_GCCOUNT: c_int = 3;
+pub const LUA_GCCOUNTB: c_int = 4;
+pub const LUA_GCSTEP: c_int = 5;
+pub const LUA_GCSETPAUSE: c_int = 6;
+pub const LUA_GCSETSTEPMUL: c_int = 7;
+pub const LUA_GCISRUNNING: c_int = 9;
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_gc(L: *mut lua_State, what: c_int, data: c_int) -> c_int {
+    let g = g_of(L);
+    match what {
+        LUA_GCSTOP => {
+            g.gc.stopped = true;
+            0
+        }
+        LUA_GCRESTART => {
+            g.gc.stopped = false;
+            gc::set_threshold(g);
+            0
+        }
+        LUA_GCCOLLECT => {
+            let stopped = g.gc.stopped;
+            g.gc.stopped = false;
+            gc::full_gc(L);
+            g_of(L).gc.stopped = stopped;
+            0
+        }
+        LUA_GCCOUNT => (g.gc.total >> 10) as c_int,
+        LUA_GCCOUNTB => (g.gc.total & 0x3ff) as c_int,
+        LUA_GCSTEP => {
+            // Each step does a full cycle when the debt allows it.
+            if data <= 0 || g.gc.total >= g.gc.threshold || (data as usize) << 10 >= g.gc.total / 4 {
+                let stopped = g.gc.stopped;
+                g.gc.stopped = false;
+                gc::full_gc(L);
+                g_of(L).gc.stopped = stopped;
+                1
+            } else {
+                0
+            }
+        }
+        LUA_GCSETPAUSE => {
+            let old = g.gc.pause;
+            g.gc.pause = data.max(0) as u32;
+            gc::set_threshold(g);
+            old as c_int
+        }
+        LUA_GCSETSTEPMUL => {
+            let old = g.gc.stepmul;
+            g.gc.stepmul = data.max(0) as u32;
+            old as c_int
+        }
+        LUA_GCISRUNNING => (!g.gc.stopped) as c_int,
+        _ => -1,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_version(L: *mut lua_State) -> *const lua_Number {
+    if L.is_null() {
+        static V: f64 = 501.0;
+        return &V;
+    }
+    &g_of(L).version
+}
+
+// ---- OpenResty additions.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_setexdata(L: *mut lua_State, exdata: *mut c_void) {
+    unsafe { (*L).exdata = exdata };
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_getexdata(L: *mut lua_State) -> *mut c_void {
+    unsafe { (*L).exdata }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_setexdata2(L: *mut lua_State, exdata2: *mut c_void) {
+    unsafe { (*L).exdata2 = exdata2 };
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_getexdata2(L: *mut lua_State) -> *mut c_void {
+    unsafe { (*L).exdata2 }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_resetthread(_L: *mut lua_State, th: *mut lua_State) {
+    reset_thread(th);
+}

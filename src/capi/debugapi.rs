@@ -1,0 +1,1 @@
+//! Debug interface of the C API (lua_getstack, lua_getinfo, hooks, locals).

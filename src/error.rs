@@ -1,0 +1,190 @@
+//! Raising Lua errors.
+//!
+//! A Lua error is a Rust unwind carrying a `LuaThrow` payload (raised with
+//! `resume_unwind`, so no panic hook runs). All entry points that C code
+//! calls are `extern "C-unwind"`, so the unwind passes through C frames
+//! (compiled with or without -fexceptions, which only need unwind tables)
+//! and through our own frames, releasing Rust resources on the way. The
+//! error object itself travels in `lua_State::errobj`.
+
+use crate::debug;
+use crate::state::*;
+use crate::string::str_bytes;
+use crate::value::*;
+
+/// The unwind payload of a Lua error.
+pub struct LuaThrow {
+    pub status: u8,
+}
+
+/// Where an operand of a failed operation came from, for messages such as
+/// "attempt to index local 'x' (a nil value)".
+#[derive(Clone, Copy)]
+pub enum Operand {
+    /// A stack slot of the running frame.
+    Slot(*mut TValue),
+    /// Upvalue number n of the running function.
+    Upval(u32),
+    /// A global variable (GGET/GSET).
+    Global(*mut crate::string::GcStr),
+    /// A string-keyed field of another value.
+    Field(*mut crate::string::GcStr),
+    /// Nothing known.
+    None,
+}
+
+/// Unwind to the innermost protected call. `l.errobj` holds the error.
+pub fn throw_status_obj(l: *mut lua_State, status: u8) -> ! {
+    if status == LUA_ERRRUN {
+        call_handler(l);
+    }
+    std::panic::resume_unwind(Box::new(LuaThrow { status }))
+}
+
+/// Raise the error object at the top of the stack.
+pub fn throw(l: *mut lua_State) -> ! {
+    // SAFETY: l is live and the error object is at top-1.
+    unsafe {
+        (*l).errobj = if (*l).top > (*l).base { *(*l).top.sub(1) } else { TValue::NIL };
+    }
+    throw_status_obj(l, LUA_ERRRUN)
+}
+
+pub fn throw_value(l: *mut lua_State, v: TValue) -> ! {
+    // SAFETY: l is live.
+    unsafe { (*l).errobj = v };
+    throw_status_obj(l, LUA_ERRRUN)
+}
+
+/// Raise an error with a fixed message and status (no position).
+pub fn throw_status(l: *mut lua_State, status: u8, msg: &[u8]) -> ! {
+    let v = crate::string::new_str_value(g_of(l), msg);
+    // SAFETY: l is live.
+    unsafe { (*l).errobj = v };
+    throw_status_obj(l, status)
+}
+
+/// Memory error (the message string is preallocated-safe: interning may
+/// itself fail, in which case the error object stays nil).
+pub fn throw_oom(g: &mut GlobalState) -> ! {
+    let l = g.mainthread;
+    if !l.is_null() {
+        // SAFETY: l is live; the error object is set without allocating.
+        unsafe { (*l).errobj = TValue::NIL };
+    }
+    std::panic::resume_unwind(Box::new(LuaThrow { status: LUA_ERRMEM }))
+}
+
+pub fn throw_msg_global(g: &mut GlobalState, msg: &str) -> ! {
+    let l = g.mainthread;
+    throw_msg(l, msg)
+}
+
+/// Runtime error with the position of the running Lua function prepended.
+pub fn throw_msg(l: *mut lua_State, msg: &str) -> ! {
+    throw_bytes(l, msg.as_bytes())
+}
+
+pub fn throw_bytes(l: *mut lua_State, msg: &[u8]) -> ! {
+    let mut s = Vec::new();
+    if let Some(f) = debug::frame_at(l, 0) {
+        if let Some(w) = debug::where_prefix(&f) {
+            s.extend_from_slice(&w);
+            s.push(b' ');
+        }
+    }
+    s.extend_from_slice(msg);
+    throw_status(l, LUA_ERRRUN, &s)
+}
+
+/// Call the error handler of the innermost protected call, if it has one.
+fn call_handler(l: *mut lua_State) {
+    // SAFETY: l is live; protect records refer to its stack.
+    unsafe {
+        let rec = match (*l).protect.last_mut() {
+            Some(r) => *r,
+            None => return,
+        };
+        if rec.handler == 0 || (*l).inhook & 2 != 0 {
+            return;
+        }
+        let h = *(*l).stack.add(rec.handler);
+        if h.is_nil() {
+            return;
+        }
+        (*l).inhook |= 2;
+        let e = (*l).errobj;
+        let r = crate::vm::pcall_values(l, h, &[e], 1);
+        (*l).inhook &= !2;
+        match r {
+            Ok(v) => (*l).errobj = v.first().copied().unwrap_or(TValue::NIL),
+            Err(_) => {
+                (*l).errobj = crate::string::new_str_value(g_of(l), b"error in error handling");
+                std::panic::resume_unwind(Box::new(LuaThrow { status: LUA_ERRERR }))
+            }
+        }
+    }
+}
+
+fn operand_desc(l: *mut lua_State, slot: Operand) -> Option<(&'static str, Vec<u8>)> {
+    match slot {
+        Operand::Global(s) => Some(("global", str_bytes(s).to_vec())),
+        Operand::Field(s) => Some(("field", str_bytes(s).to_vec())),
+        Operand::Upval(n) => {
+            let f = debug::frame_at(l, 0)?;
+            if !f.is_lua() {
+                return None;
+            }
+            debug::upval_name(f.proto(), n).map(|n| ("upvalue", n))
+        }
+        Operand::Slot(p) => {
+            let f = debug::frame_at(l, 0)?;
+            if !f.is_lua() {
+                return None;
+            }
+            // SAFETY: comparing pointers into the same stack.
+            let idx = unsafe { p.offset_from(f.base) };
+            // SAFETY: pt is live.
+            if idx < 0 || idx >= unsafe { (*f.proto()).framesize } as isize {
+                return None;
+            }
+            let pc = debug::frame_pc_index(&f)?;
+            debug::slot_name(f.proto(), pc, idx as u32)
+        }
+        Operand::None => None,
+    }
+}
+
+/// "attempt to <op> <kind> '<name>' (a <type> value)".
+pub fn err_optype(l: *mut lua_State, v: TValue, slot: Operand, op: &str) -> ! {
+    let tn = type_name(v);
+    let msg = match operand_desc(l, slot) {
+        Some((kind, name)) => format!("attempt to {} {} '{}' (a {} value)", op, kind, String::from_utf8_lossy(&name), tn),
+        None => format!("attempt to {} a {} value", op, tn),
+    };
+    throw_msg(l, &msg)
+}
+
+pub fn err_call(l: *mut lua_State, v: TValue, slot: Operand) -> ! {
+    err_optype(l, v, slot, "call")
+}
+
+/// "attempt to compare two X values" / "attempt to compare X with Y".
+pub fn err_comp(l: *mut lua_State, a: TValue, b: TValue) -> ! {
+    let (ta, tb) = (type_name(a), type_name(b));
+    let msg = if ta == tb {
+        format!("attempt to compare two {} values", ta)
+    } else {
+        format!("attempt to compare {} with {}", ta, tb)
+    };
+    throw_msg(l, &msg)
+}
+
+/// Extract a Lua error status from a caught unwind payload; re-raise
+/// anything that is not a Lua error (a bug, which must not be swallowed).
+pub fn status_of(payload: Box<dyn std::any::Any + Send>) -> u8 {
+    match payload.downcast::<LuaThrow>() {
+        Ok(t) => t.status,
+        Err(p) => std::panic::resume_unwind(p),
+    }
+}

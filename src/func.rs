@@ -1,0 +1,483 @@
+//! Function prototypes, closures (Lua and C) and upvalues.
+
+use crate::bytecode::{Ins, KGc, KNum, KTabVal, ProtoData};
+use crate::capi::types::lua_CFunction;
+use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, new_object, GcHeader};
+use crate::state::{lua_State, GlobalState};
+use crate::string::{intern, GcStr};
+use crate::table::GcTab;
+use crate::value::*;
+use std::ptr;
+
+/// Runtime variable info record.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct VarInfoRt {
+    pub name: *mut GcStr,
+    pub startpc: u32,
+    pub endpc: u32,
+}
+
+/// A function prototype (immutable after loading).
+#[repr(C)]
+pub struct GcProto {
+    pub next: *mut GcHeader,
+    pub marked: u8,
+    pub gct: u8,
+    pub numparams: u8,
+    pub framesize: u8,
+    pub sizebc: u32,
+    pub gclist: *mut GcHeader,
+    /// GC constants (strings, child prototypes, template tables) by D.
+    pub kgc: *mut TValue,
+    /// Number constants by D.
+    pub knum: *mut TValue,
+    pub uv: *mut u16,
+    pub sizekgc: u32,
+    pub sizekn: u32,
+    pub sizeuv: u8,
+    pub flags: u8,
+    pub trace: u16,
+    pub chunkname: *mut GcStr,
+    pub firstline: u32,
+    pub numline: u32,
+    /// Absolute line per instruction, or null when stripped.
+    pub lineinfo: *mut u32,
+    pub uvnames: *mut *mut GcStr,
+    pub varinfo: *mut VarInfoRt,
+    pub sizevarinfo: u32,
+    /// Instructions; bc[0] is the FUNCF/FUNCV header.
+    pub bc: *mut Ins,
+}
+
+/// Fast-function ids (`ffid`): 0 is a Lua function, 1 a plain C function,
+/// higher values builtins the interpreter may handle inline.
+pub const FF_LUA: u8 = 0;
+pub const FF_C: u8 = 1;
+
+/// A closure. Lua closures have `proto` set and `nupvalues` upvalue object
+/// pointers after the header; C closures have `f` and `nupvalues` TValues.
+#[repr(C)]
+pub struct GcFunc {
+    pub next: *mut GcHeader,
+    pub marked: u8,
+    pub gct: u8,
+    pub ffid: u8,
+    pub nupvalues: u8,
+    pub env: *mut GcTab,
+    pub gclist: *mut GcHeader,
+    pub pc: *const Ins,
+    pub proto: *mut GcProto,
+    pub f: lua_CFunction,
+    upvals: [u64; 0],
+}
+
+impl GcFunc {
+    #[inline(always)]
+    pub fn is_lua(&self) -> bool {
+        self.ffid == FF_LUA
+    }
+    /// Upvalue object `i` of a Lua closure.
+    #[inline(always)]
+    pub fn uv(&self, i: usize) -> *mut GcUpval {
+        // SAFETY: nupvalues slots follow the header.
+        unsafe { *(self.upvals.as_ptr().add(i) as *const *mut GcUpval) }
+    }
+    #[inline(always)]
+    pub fn set_uv(&mut self, i: usize, uv: *mut GcUpval) {
+        // SAFETY: nupvalues slots follow the header.
+        unsafe { *(self.upvals.as_mut_ptr().add(i) as *mut *mut GcUpval) = uv }
+    }
+    /// Upvalue slot `i` of a C closure.
+    #[inline(always)]
+    pub fn cuv(&mut self, i: usize) -> *mut TValue {
+        // SAFETY: nupvalues slots follow the header.
+        unsafe { self.upvals.as_mut_ptr().add(i) as *mut TValue }
+    }
+}
+
+/// An upvalue: open (points into a stack) or closed (holds its value).
+#[repr(C)]
+pub struct GcUpval {
+    pub next: *mut GcHeader,
+    pub marked: u8,
+    pub gct: u8,
+    pub closed: u8,
+    pub immutable: u8,
+    pub tv: TValue,
+    pub v: *mut TValue,
+    /// Next open upvalue of the same thread (lower stack slot).
+    pub open_next: *mut GcUpval,
+    /// Identity for `upvalueid`/joins of open upvalues.
+    pub thread: *mut lua_State,
+}
+
+pub fn func_size(nup: usize) -> usize {
+    std::mem::size_of::<GcFunc>() + nup * 8
+}
+
+pub fn new_cfunc(g: &mut GlobalState, f: lua_CFunction, nup: usize, env: *mut GcTab) -> *mut GcFunc {
+    let fnp = new_object(g, func_size(nup), TID_FUNC) as *mut GcFunc;
+    // SAFETY: fresh zeroed object of the right size.
+    unsafe {
+        (*fnp).ffid = FF_C;
+        (*fnp).nupvalues = nup as u8;
+        (*fnp).env = env;
+        (*fnp).f = f;
+        for i in 0..nup {
+            *(*fnp).cuv(i) = TValue::NIL;
+        }
+    }
+    fnp
+}
+
+/// A Lua closure of `pt` with upvalues from the creating frame.
+pub fn new_lfunc(g: &mut GlobalState, pt: *mut GcProto, env: *mut GcTab) -> *mut GcFunc {
+    // SAFETY: pt is a live prototype.
+    let nup = unsafe { (*pt).sizeuv } as usize;
+    let fnp = new_object(g, func_size(nup), TID_FUNC) as *mut GcFunc;
+    // SAFETY: fresh zeroed object.
+    unsafe {
+        (*fnp).ffid = FF_LUA;
+        (*fnp).nupvalues = nup as u8;
+        (*fnp).env = env;
+        (*fnp).proto = pt;
+        (*fnp).pc = (*pt).bc;
+    }
+    fnp
+}
+
+/// A closed upvalue holding `v` (for main chunks and upvaluejoin).
+pub fn new_closed_upval(g: &mut GlobalState, v: TValue) -> *mut GcUpval {
+    let uv = new_object(g, std::mem::size_of::<GcUpval>(), TID_UPVAL) as *mut GcUpval;
+    // SAFETY: fresh object.
+    unsafe {
+        (*uv).closed = 1;
+        (*uv).tv = v;
+        (*uv).v = &mut (*uv).tv;
+    }
+    uv
+}
+
+/// Find or create the open upvalue for a stack slot of `l`.
+pub fn find_upval(l: *mut lua_State, slot: *mut TValue) -> *mut GcUpval {
+    // SAFETY: l is live; the open list holds live upvalues sorted by slot, descending.
+    unsafe {
+        let mut prev: *mut *mut GcUpval = &mut (*l).openupval;
+        while !(*prev).is_null() && (**prev).v >= slot {
+            if (**prev).v == slot {
+                return *prev;
+            }
+            prev = &mut (**prev).open_next;
+        }
+        let g = &mut *(*l).glref;
+        let uv = new_object(g, std::mem::size_of::<GcUpval>(), TID_UPVAL) as *mut GcUpval;
+        (*uv).closed = 0;
+        (*uv).v = slot;
+        (*uv).thread = l;
+        (*uv).open_next = *prev;
+        *prev = uv;
+        uv
+    }
+}
+
+/// Close every open upvalue of `l` at or above `level`.
+pub fn close_upvals(l: *mut lua_State, level: *mut TValue) {
+    // SAFETY: l is live; open upvalues point into its stack.
+    unsafe {
+        while !(*l).openupval.is_null() && (*(*l).openupval).v >= level {
+            let uv = (*l).openupval;
+            (*l).openupval = (*uv).open_next;
+            (*uv).tv = *(*uv).v;
+            (*uv).v = &mut (*uv).tv;
+            (*uv).closed = 1;
+            (*uv).open_next = ptr::null_mut();
+        }
+    }
+}
+
+pub fn traverse_func(g: &mut GlobalState, f: *mut GcFunc) {
+    // SAFETY: f is a live closure.
+    unsafe {
+        mark_object(g, (*f).env as *mut GcHeader);
+        if (*f).is_lua() {
+            mark_object(g, (*f).proto as *mut GcHeader);
+            for i in 0..(*f).nupvalues as usize {
+                mark_object(g, (*f).uv(i) as *mut GcHeader);
+            }
+        } else {
+            for i in 0..(*f).nupvalues as usize {
+                mark_value(g, *(*f).cuv(i));
+            }
+        }
+    }
+}
+
+pub fn traverse_proto(g: &mut GlobalState, p: *mut GcProto) {
+    // SAFETY: p is a live prototype.
+    unsafe {
+        mark_object(g, (*p).chunkname as *mut GcHeader);
+        for i in 0..(*p).sizekgc as usize {
+            mark_value(g, *(*p).kgc.add(i));
+        }
+        if !(*p).uvnames.is_null() {
+            for i in 0..(*p).sizeuv as usize {
+                mark_object(g, *(*p).uvnames.add(i) as *mut GcHeader);
+            }
+        }
+        for i in 0..(*p).sizevarinfo as usize {
+            mark_object(g, (*(*p).varinfo.add(i)).name as *mut GcHeader);
+        }
+    }
+}
+
+pub fn free_func(g: &mut GlobalState, f: *mut GcFunc) {
+    // SAFETY: f is dead.
+    let n = unsafe { (*f).nupvalues } as usize;
+    mem_free(g, f as *mut u8, func_size(n));
+}
+
+pub fn free_upval(g: &mut GlobalState, uv: *mut GcUpval) {
+    // SAFETY: uv is dead; if still open, unlink it from its thread.
+    unsafe {
+        if (*uv).closed == 0 && !(*uv).thread.is_null() {
+            let l = (*uv).thread;
+            let mut prev: *mut *mut GcUpval = &mut (*l).openupval;
+            while !(*prev).is_null() {
+                if *prev == uv {
+                    *prev = (*uv).open_next;
+                    break;
+                }
+                prev = &mut (**prev).open_next;
+            }
+        }
+    }
+    mem_free(g, uv as *mut u8, std::mem::size_of::<GcUpval>());
+}
+
+pub fn free_proto(g: &mut GlobalState, p: *mut GcProto) {
+    // SAFETY: p is dead; arrays were allocated with these sizes.
+    unsafe {
+        let pr = &*p;
+        let (bc, sizebc, kgc, sizekgc, knum, sizekn) = (pr.bc, pr.sizebc, pr.kgc, pr.sizekgc, pr.knum, pr.sizekn);
+        let (uv, sizeuv, li, uvn, vi, nvi) = (pr.uv, pr.sizeuv, pr.lineinfo, pr.uvnames, pr.varinfo, pr.sizevarinfo);
+        mem_free(g, bc as *mut u8, sizebc as usize * 4);
+        mem_free(g, kgc as *mut u8, sizekgc as usize * 8);
+        mem_free(g, knum as *mut u8, sizekn as usize * 8);
+        mem_free(g, uv as *mut u8, sizeuv as usize * 2);
+        if !li.is_null() {
+            mem_free(g, li as *mut u8, sizebc as usize * 4);
+        }
+        if !uvn.is_null() {
+            mem_free(g, uvn as *mut u8, sizeuv as usize * 8);
+        }
+        if !vi.is_null() {
+            mem_free(g, vi as *mut u8, nvi as usize * std::mem::size_of::<VarInfoRt>());
+        }
+    }
+    mem_free(g, p as *mut u8, std::mem::size_of::<GcProto>());
+}
+
+fn alloc_array<T: Copy>(g: &mut GlobalState, items: impl ExactSizeIterator<Item = T>) -> *mut T {
+    let n = items.len();
+    if n == 0 {
+        return ptr::null_mut();
+    }
+    let p = mem_alloc(g, n * std::mem::size_of::<T>()) as *mut T;
+    for (i, it) in items.enumerate() {
+        // SAFETY: p has n entries.
+        unsafe { p.add(i).write(it) };
+    }
+    p
+}
+
+/// Turn a front-end prototype into runtime GC objects (children first).
+/// The caller must keep the result reachable (e.g. push it) before the next
+/// collection; the objects created here are not collected before that
+/// because collections only run at safe points.
+pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
+    let chunkname = intern(g, &d.chunkname);
+    let kgc_vals: Vec<TValue> = d
+        .kgc
+        .iter()
+        .map(|k| match k {
+            KGc::Str(s) => TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader),
+            KGc::Child(c) => TValue::gcobj(TID_PROTO, proto_from_data(g, c) as *const GcHeader),
+            KGc::Table { array, hash } => TValue::gcobj(TID_TAB, template_table(g, array, hash) as *const GcHeader),
+            KGc::I64(_) | KGc::U64(_) | KGc::Complex(..) => TValue::NIL,
+        })
+        .collect();
+    let knum_vals: Vec<TValue> = d.knum.iter().map(|k| TValue::num_checked(k.to_f64())).collect();
+    let p = new_object(g, std::mem::size_of::<GcProto>(), TID_PROTO) as *mut GcProto;
+    let bc = alloc_array(g, d.bc.iter().copied());
+    let kgc = alloc_array(g, kgc_vals.into_iter());
+    let knum = alloc_array(g, knum_vals.into_iter());
+    let uv = alloc_array(g, d.uv.iter().copied());
+    let lineinfo = if d.lineinfo.len() == d.bc.len() { alloc_array(g, d.lineinfo.iter().copied()) } else { ptr::null_mut() };
+    let uvnames = if d.uvnames.len() == d.uv.len() && !d.uv.is_empty() {
+        let names: Vec<*mut GcStr> = d.uvnames.iter().map(|n| intern(g, n)).collect();
+        alloc_array(g, names.into_iter())
+    } else {
+        ptr::null_mut()
+    };
+    let vis: Vec<VarInfoRt> =
+        d.varinfo.iter().map(|v| VarInfoRt { name: intern(g, &v.name), startpc: v.startpc, endpc: v.endpc }).collect();
+    let nvi = vis.len() as u32;
+    let varinfo = alloc_array(g, vis.into_iter());
+    // SAFETY: p is a fresh zeroed prototype object.
+    unsafe {
+        let pr = &mut *p;
+        pr.numparams = d.numparams;
+        pr.framesize = d.framesize;
+        pr.sizebc = d.bc.len() as u32;
+        pr.kgc = kgc;
+        pr.knum = knum;
+        pr.uv = uv;
+        pr.sizekgc = d.kgc.len() as u32;
+        pr.sizekn = d.knum.len() as u32;
+        pr.sizeuv = d.uv.len() as u8;
+        pr.flags = d.flags;
+        pr.chunkname = chunkname;
+        pr.firstline = d.firstline;
+        pr.numline = d.numline;
+        pr.lineinfo = lineinfo;
+        pr.uvnames = uvnames;
+        pr.varinfo = varinfo;
+        pr.sizevarinfo = nvi;
+        pr.bc = bc;
+    }
+    p
+}
+
+fn ktab_value(g: &mut GlobalState, v: &KTabVal) -> TValue {
+    match v {
+        KTabVal::Nil => TValue::NIL,
+        KTabVal::False => TValue::FALSE,
+        KTabVal::True => TValue::TRUE,
+        KTabVal::Int(i) => TValue::num(*i as f64),
+        KTabVal::Num(n) => TValue::num_checked(*n),
+        KTabVal::Str(s) => TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader),
+    }
+}
+
+fn template_table(g: &mut GlobalState, array: &[KTabVal], hash: &[(KTabVal, KTabVal)]) -> *mut GcTab {
+    let hbits = crate::table::hsize2hbits(hash.len() as u32);
+    let t = crate::table::new(g, array.len() as u32, hbits);
+    for (i, v) in array.iter().enumerate() {
+        let v = ktab_value(g, v);
+        let p = crate::table::set_int_slot(g, t, i as i64);
+        // SAFETY: p is a live slot.
+        unsafe { *p = v };
+    }
+    for (k, v) in hash {
+        let k = ktab_value(g, k);
+        let v = ktab_value(g, v);
+        if let Ok(p) = crate::table::set_slot(g, t, k) {
+            // SAFETY: p is a live slot.
+            unsafe { *p = v };
+        }
+    }
+    t
+}
+
+/// Convert a runtime prototype back to front-end form (for string.dump).
+pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
+    // SAFETY: p is a live prototype; its arrays have the recorded sizes.
+    unsafe {
+        let pr = &*p;
+        let sl = |ptr: *const u8, n: usize| if n == 0 { &[][..] } else { std::slice::from_raw_parts(ptr, n) };
+        let _ = sl;
+        let bc: Vec<Ins> = (0..pr.sizebc as usize).map(|i| *pr.bc.add(i)).collect();
+        let kgc = (0..pr.sizekgc as usize)
+            .map(|i| {
+                let v = *pr.kgc.add(i);
+                if v.is_str() {
+                    KGc::Str(crate::string::str_bytes(v.as_ptr()).to_vec())
+                } else if v.is(TID_PROTO) {
+                    KGc::Child(Box::new(proto_to_data(v.as_ptr())))
+                } else if v.is_tab() {
+                    table_to_template(v.as_ptr())
+                } else {
+                    KGc::I64(0)
+                }
+            })
+            .collect();
+        let knum = (0..pr.sizekn as usize)
+            .map(|i| {
+                let n = (*pr.knum.add(i)).as_num();
+                let k = n as i32;
+                if k as f64 == n && !(n == 0.0 && n.is_sign_negative()) {
+                    KNum::Int(k)
+                } else {
+                    KNum::Num(n)
+                }
+            })
+            .collect();
+        let uv = (0..pr.sizeuv as usize).map(|i| *pr.uv.add(i)).collect();
+        let lineinfo = if pr.lineinfo.is_null() { vec![] } else { (0..pr.sizebc as usize).map(|i| *pr.lineinfo.add(i)).collect() };
+        let uvnames = if pr.uvnames.is_null() {
+            vec![]
+        } else {
+            (0..pr.sizeuv as usize).map(|i| crate::string::str_bytes(*pr.uvnames.add(i)).to_vec()).collect()
+        };
+        let varinfo = (0..pr.sizevarinfo as usize)
+            .map(|i| {
+                let v = *pr.varinfo.add(i);
+                crate::bytecode::VarInfo { name: crate::string::str_bytes(v.name).to_vec(), startpc: v.startpc, endpc: v.endpc }
+            })
+            .collect();
+        ProtoData {
+            flags: pr.flags,
+            numparams: pr.numparams,
+            framesize: pr.framesize,
+            bc,
+            uv,
+            kgc,
+            knum,
+            chunkname: crate::string::str_bytes(pr.chunkname).to_vec(),
+            firstline: pr.firstline,
+            numline: pr.numline,
+            lineinfo,
+            uvnames,
+            varinfo,
+        }
+    }
+}
+
+fn tv_to_ktab(v: TValue) -> KTabVal {
+    if v.is_nil() {
+        KTabVal::Nil
+    } else if v.is_false() {
+        KTabVal::False
+    } else if v.0 == TValue::TRUE.0 {
+        KTabVal::True
+    } else if v.is_str() {
+        KTabVal::Str(crate::string::str_bytes(v.as_ptr()).to_vec())
+    } else {
+        let n = v.as_num();
+        let k = n as i32;
+        if k as f64 == n && !(n == 0.0 && n.is_sign_negative()) {
+            KTabVal::Int(k)
+        } else {
+            KTabVal::Num(n)
+        }
+    }
+}
+
+fn table_to_template(t: *mut GcTab) -> KGc {
+    // SAFETY: t is a live template table.
+    unsafe {
+        let tr = &*t;
+        let array = (0..tr.asize as usize).map(|i| tv_to_ktab(*tr.array.add(i))).collect();
+        let mut hash = vec![];
+        if !tr.node.is_null() {
+            for i in 0..=tr.hmask as usize {
+                let n = &*tr.node.add(i);
+                if !n.val.is_nil() {
+                    hash.push((tv_to_ktab(n.key), tv_to_ktab(n.val)));
+                }
+            }
+        }
+        KGc::Table { array, hash }
+    }
+}

@@ -1,0 +1,446 @@
+//! Metatables and metamethods: lookup with a negative cache, and the
+//! generic (slow-path) semantics of every operator, used by the interpreter
+//! when its inline fast paths do not apply and by the C API.
+
+use crate::error;
+use crate::gc::GcHeader;
+use crate::state::{g_of, lua_State, GlobalState};
+use crate::string::{str_bytes, GcStr};
+use crate::table::{self, GcTab};
+use crate::udata::GcUdata;
+use crate::value::*;
+use crate::vm;
+
+pub const MM_INDEX: usize = 0;
+pub const MM_NEWINDEX: usize = 1;
+pub const MM_GC: usize = 2;
+pub const MM_MODE: usize = 3;
+pub const MM_EQ: usize = 4;
+pub const MM_LEN: usize = 5;
+pub const MM_LT: usize = 6;
+pub const MM_LE: usize = 7;
+pub const MM_CONCAT: usize = 8;
+pub const MM_CALL: usize = 9;
+pub const MM_ADD: usize = 10;
+pub const MM_SUB: usize = 11;
+pub const MM_MUL: usize = 12;
+pub const MM_DIV: usize = 13;
+pub const MM_MOD: usize = 14;
+pub const MM_POW: usize = 15;
+pub const MM_UNM: usize = 16;
+pub const MM_METATABLE: usize = 17;
+pub const MM_TOSTRING: usize = 18;
+pub const MM_N: usize = 19;
+
+pub const MM_NAMES: [&str; MM_N] = [
+    "__index", "__newindex", "__gc", "__mode", "__eq", "__len", "__lt", "__le", "__concat", "__call", "__add",
+    "__sub", "__mul", "__div", "__mod", "__pow", "__unm", "__metatable", "__tostring",
+];
+
+pub fn init_mmnames(g: &mut GlobalState) {
+    for (i, n) in MM_NAMES.iter().enumerate() {
+        let s = crate::string::intern(g, n.as_bytes());
+        // SAFETY: s is a fresh live string; fixed strings are never collected.
+        unsafe { (*s).marked |= crate::gc::MARK_FIXED };
+        g.mmname[i] = s;
+    }
+}
+
+/// Look up a metamethod in a metatable, caching absence for the first
+/// eight metamethods in the table's `nomm` bits.
+#[inline]
+pub fn fast_get(g: &GlobalState, mt: *mut GcTab, mm: usize) -> TValue {
+    if mt.is_null() {
+        return TValue::NIL;
+    }
+    // SAFETY: mt is a live table.
+    let t = unsafe { &mut *mt };
+    if mm < 8 && t.nomm & (1 << mm) != 0 {
+        return TValue::NIL;
+    }
+    let v = table::get_str(mt, g.mmname[mm]);
+    if v.is_nil() && mm < 8 {
+        t.nomm |= 1 << mm;
+    }
+    v
+}
+
+/// The metatable of any value (null if none).
+#[inline]
+pub fn metatable_of(g: &GlobalState, v: TValue) -> *mut GcTab {
+    if v.is_tab() {
+        // SAFETY: v is a live table.
+        unsafe { (*v.as_ptr::<GcTab>()).metatable }
+    } else if v.is_udata() {
+        // SAFETY: v is a live userdata.
+        unsafe { (*v.as_ptr::<GcUdata>()).metatable }
+    } else {
+        g.basemt[lua_type_of(v) as usize]
+    }
+}
+
+#[inline]
+pub fn get_mm(g: &GlobalState, v: TValue, mm: usize) -> TValue {
+    let mt = metatable_of(g, v);
+    fast_get(g, mt, mm)
+}
+
+pub fn str_value(s: *mut GcStr) -> TValue {
+    TValue::gcobj(TID_STR, s as *const GcHeader)
+}
+
+/// Maximum __index/__newindex chain length (LuaJIT's LJ_MAX_IDXCHAIN).
+const MAX_IDXCHAIN: usize = 100;
+
+/// `o[k]` with metamethods. `slot` is where `o` lives (for error names).
+pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> TValue {
+    let mut o = o;
+    for _ in 0..MAX_IDXCHAIN {
+        let g = g_of(l);
+        let mm;
+        if o.is_tab() {
+            let t: *mut GcTab = o.as_ptr();
+            let v = table::get(t, k);
+            if !v.is_nil() {
+                return v;
+            }
+            // SAFETY: t is live.
+            let mt = unsafe { (*t).metatable };
+            mm = fast_get(g, mt, MM_INDEX);
+            if mm.is_nil() {
+                return TValue::NIL;
+            }
+        } else {
+            mm = get_mm(g, o, MM_INDEX);
+            if mm.is_nil() {
+                error::err_optype(l, o, slot, "index");
+            }
+        }
+        if mm.is_func() {
+            return vm::call_meta1(l, mm, &[o, k]);
+        }
+        o = mm;
+    }
+    error::throw_msg(l, "loop in gettable")
+}
+
+/// `o[k] = v` with metamethods.
+pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error::Operand) {
+    let mut o = o;
+    for _ in 0..MAX_IDXCHAIN {
+        let g = g_of(l);
+        let mm;
+        if o.is_tab() {
+            let t: *mut GcTab = o.as_ptr();
+            let p = table::get_slot(t, k);
+            // SAFETY: p is null or a live slot of t.
+            if !p.is_null() && !unsafe { *p }.is_nil() {
+                unsafe { *p = v };
+                // SAFETY: t is live.
+                unsafe { (*t).nomm = 0 };
+                return;
+            }
+            // SAFETY: t is live.
+            let mt = unsafe { (*t).metatable };
+            mm = fast_get(g, mt, MM_NEWINDEX);
+            if mm.is_nil() {
+                raw_set(l, t, k, v);
+                return;
+            }
+        } else {
+            mm = get_mm(g, o, MM_NEWINDEX);
+            if mm.is_nil() {
+                error::err_optype(l, o, slot, "index");
+            }
+        }
+        if mm.is_func() {
+            vm::call_meta0(l, mm, &[o, k, v]);
+            return;
+        }
+        o = mm;
+    }
+    error::throw_msg(l, "loop in settable")
+}
+
+/// Raw store with key checks (`table index is nil` / `is NaN`).
+pub fn raw_set(l: *mut lua_State, t: *mut GcTab, k: TValue, v: TValue) {
+    let g = g_of(l);
+    match table::set_slot(g, t, k) {
+        // SAFETY: p is a live slot.
+        Ok(p) => unsafe { *p = v },
+        Err(table::KeyError::Nil) => error::throw_msg(l, "table index is nil"),
+        Err(table::KeyError::NaN) => error::throw_msg(l, "table index is NaN"),
+    }
+    crate::gc::barrier_table(g, t);
+}
+
+/// Arithmetic operators in bytecode order (ADD..POW) plus UNM.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Unm,
+}
+
+impl Arith {
+    fn mm(self) -> usize {
+        match self {
+            Arith::Add => MM_ADD,
+            Arith::Sub => MM_SUB,
+            Arith::Mul => MM_MUL,
+            Arith::Div => MM_DIV,
+            Arith::Mod => MM_MOD,
+            Arith::Pow => MM_POW,
+            Arith::Unm => MM_UNM,
+        }
+    }
+}
+
+/// Lua's modulo: a - floor(a/b)*b.
+#[inline(always)]
+pub fn num_mod(a: f64, b: f64) -> f64 {
+    a - (a / b).floor() * b
+}
+
+#[inline(always)]
+pub fn num_pow(a: f64, b: f64) -> f64 {
+    a.powf(b)
+}
+
+#[inline(always)]
+pub fn arith_num(op: Arith, a: f64, b: f64) -> f64 {
+    match op {
+        Arith::Add => a + b,
+        Arith::Sub => a - b,
+        Arith::Mul => a * b,
+        Arith::Div => a / b,
+        Arith::Mod => num_mod(a, b),
+        Arith::Pow => num_pow(a, b),
+        Arith::Unm => -a,
+    }
+}
+
+/// A number from a number or a string convertible to one.
+#[inline]
+pub fn to_number(v: TValue) -> Option<f64> {
+    if v.is_num() {
+        Some(v.as_num())
+    } else if v.is_str() {
+        crate::strscan::str_to_number(str_bytes(v.as_ptr()))
+    } else {
+        None
+    }
+}
+
+/// Arithmetic with coercion and metamethods.
+pub fn arith(l: *mut lua_State, op: Arith, a: TValue, b: TValue, sa: error::Operand, sb: error::Operand) -> TValue {
+    if let (Some(x), Some(y)) = (to_number(a), to_number(b)) {
+        return TValue::num(arith_num(op, x, y));
+    }
+    let g = g_of(l);
+    let mut mm = get_mm(g, a, op.mm());
+    if mm.is_nil() {
+        mm = get_mm(g, b, op.mm());
+    }
+    if mm.is_nil() {
+        // Blame the operand that is not a number.
+        let (bad, slot) = if to_number(a).is_none() { (a, sa) } else { (b, sb) };
+        error::err_optype(l, bad, slot, "perform arithmetic on");
+    }
+    vm::call_meta1(l, mm, &[a, b])
+}
+
+/// Equality with __eq (for two tables or two userdata with the same __eq).
+pub fn equal(l: *mut lua_State, a: TValue, b: TValue) -> bool {
+    if a.0 == b.0 {
+        return !a.is_num() || !a.as_num().is_nan();
+    }
+    if a.is_num() && b.is_num() {
+        return a.as_num() == b.as_num();
+    }
+    if a.tid() != b.tid() || !(a.is_tab() || a.is_udata()) {
+        return false;
+    }
+    let g = g_of(l);
+    let mm1 = get_mm(g, a, MM_EQ);
+    if mm1.is_nil() {
+        return false;
+    }
+    let mm2 = get_mm(g, b, MM_EQ);
+    if !raw_equal(mm1, mm2) {
+        return false;
+    }
+    vm::call_meta1(l, mm1, &[a, b]).is_truthy()
+}
+
+pub fn raw_equal(a: TValue, b: TValue) -> bool {
+    if a.is_num() && b.is_num() {
+        a.as_num() == b.as_num()
+    } else {
+        a.0 == b.0
+    }
+}
+
+fn str_less(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    // strcoll in the C locale is byte order; embedded zeros compare as in
+    // LuaJIT (memcmp over the common length, then length).
+    a.cmp(b)
+}
+
+/// `a < b` (le = false) or `a <= b` (le = true) with metamethods.
+pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
+    if a.is_num() && b.is_num() {
+        let (x, y) = (a.as_num(), b.as_num());
+        return if le { x <= y } else { x < y };
+    }
+    if a.is_str() && b.is_str() {
+        let o = str_less(str_bytes(a.as_ptr()), str_bytes(b.as_ptr()));
+        return if le { o != std::cmp::Ordering::Greater } else { o == std::cmp::Ordering::Less };
+    }
+    let g = g_of(l);
+    let mmi = if le { MM_LE } else { MM_LT };
+    if a.tid() == b.tid() || (a.is_bool() && b.is_bool()) {
+        let mm1 = get_mm(g, a, mmi);
+        if !mm1.is_nil() {
+            let mm2 = get_mm(g, b, mmi);
+            if raw_equal(mm1, mm2) {
+                return vm::call_meta1(l, mm1, &[a, b]).is_truthy();
+            }
+        }
+        if le {
+            // a <= b  <=>  not (b < a)
+            let mm1 = get_mm(g, b, MM_LT);
+            if !mm1.is_nil() {
+                let mm2 = get_mm(g, a, MM_LT);
+                if raw_equal(mm1, mm2) {
+                    return !vm::call_meta1(l, mm1, &[b, a]).is_truthy();
+                }
+            }
+        }
+    }
+    error::err_comp(l, a, b)
+}
+
+/// `#o` with __len for non-tables (tables use the raw length, as in Lua 5.1).
+pub fn len(l: *mut lua_State, o: TValue, slot: error::Operand) -> TValue {
+    if o.is_str() {
+        // SAFETY: o is a live string.
+        return TValue::num(unsafe { (*o.as_ptr::<GcStr>()).len } as f64);
+    }
+    if o.is_tab() {
+        return TValue::num(table::len(o.as_ptr()) as f64);
+    }
+    let mm = get_mm(g_of(l), o, MM_LEN);
+    if mm.is_nil() {
+        error::err_optype(l, o, slot, "get length of");
+    }
+    vm::call_meta1(l, mm, &[o, TValue::NIL])
+}
+
+/// Append the string form of a number or string for concatenation.
+pub fn tostr_for_concat(v: TValue, out: &mut Vec<u8>) -> bool {
+    if v.is_str() {
+        out.extend_from_slice(str_bytes(v.as_ptr()));
+        true
+    } else if v.is_num() {
+        crate::numfmt::fmt_number(v.as_num(), out);
+        true
+    } else {
+        false
+    }
+}
+
+/// Concatenate `n` values at `top-n .. top` (right to left, pairwise for
+/// metamethods); leaves the result at `top-n`.
+pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValue {
+    // SAFETY: first..=last are live stack slots of the current frame.
+    unsafe {
+        let mut top = last; // right operand accumulates here
+        let mut buf: Vec<u8> = Vec::new();
+        while top > first {
+            let a = *top.sub(1);
+            let b = *top;
+            if (a.is_str() || a.is_num()) && (b.is_str() || b.is_num()) {
+                // Gather the maximal run of strings/numbers ending at top.
+                let mut start = top.sub(1);
+                while start > first && ((*start.sub(1)).is_str() || (*start.sub(1)).is_num()) {
+                    start = start.sub(1);
+                }
+                buf.clear();
+                let mut p = start;
+                while p <= top {
+                    tostr_for_concat(*p, &mut buf);
+                    p = p.add(1);
+                }
+                let s = crate::string::new_str_value(g_of(l), &buf);
+                *start = s;
+                top = start;
+            } else {
+                let g = g_of(l);
+                let mut mm = get_mm(g, a, MM_CONCAT);
+                if mm.is_nil() {
+                    mm = get_mm(g, b, MM_CONCAT);
+                }
+                if mm.is_nil() {
+                    let bad = if a.is_str() || a.is_num() { top } else { top.sub(1) };
+                    error::err_optype(l, *bad, error::Operand::Slot(bad), "concatenate");
+                }
+                let off_first = first.offset_from((*l).stack);
+                let off_top = top.offset_from((*l).stack);
+                let r = vm::call_meta1(l, mm, &[a, b]);
+                let first2 = (*l).stack.offset(off_first);
+                let _ = first2;
+                top = (*l).stack.offset(off_top - 1);
+                *top = r;
+            }
+        }
+        *first
+    }
+}
+
+/// The __call handler of a non-function value, if any.
+pub fn call_mm(l: *mut lua_State, v: TValue) -> TValue {
+    get_mm(g_of(l), v, MM_CALL)
+}
+
+/// tostring() semantics (with __tostring).
+pub fn tostring(l: *mut lua_State, v: TValue) -> TValue {
+    let g = g_of(l);
+    let mm = get_mm(g, v, MM_TOSTRING);
+    if !mm.is_nil() {
+        let r = vm::call_meta1(l, mm, &[v]);
+        return r;
+    }
+    let mut out = Vec::new();
+    if v.is_str() {
+        return v;
+    }
+    if v.is_num() {
+        crate::numfmt::fmt_number(v.as_num(), &mut out);
+    } else if v.is_nil() {
+        out.extend_from_slice(b"nil");
+    } else if v.is_bool() {
+        out.extend_from_slice(if v.is_truthy() { b"true" } else { b"false" });
+    } else {
+        let name = type_name(v);
+        let addr = v.payload();
+        if v.is_func() {
+            // SAFETY: v is a live function.
+            let f = unsafe { &*v.as_ptr::<crate::func::GcFunc>() };
+            if f.ffid > crate::func::FF_C {
+                out.extend_from_slice(format!("function: builtin#{}", f.ffid).as_bytes());
+                return crate::string::new_str_value(g_of(l), &out);
+            }
+        }
+        out.extend_from_slice(format!("{}: {:#x}", name, addr).as_bytes());
+        if addr == 0 {
+            out.truncate(out.len() - 3);
+            out.extend_from_slice(b"NULL");
+        }
+    }
+    crate::string::new_str_value(g_of(l), &out)
+}

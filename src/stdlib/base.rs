@@ -1,0 +1,596 @@
+//! The base library (`_G`).
+
+use super::*;
+use crate::capi::aux::*;
+use crate::capi::core::*;
+use crate::capi::types::*;
+use crate::error;
+use crate::gc::GcHeader;
+use crate::meta;
+use crate::state::{g_of, lua_State};
+use crate::table::{self, GcTab};
+use crate::value::*;
+use crate::vm;
+use std::os::raw::c_int;
+
+unsafe extern "C-unwind" fn b_print(l: *mut lua_State) -> c_int {
+    use std::io::Write;
+    let n = arg_count(l);
+    let mut out: Vec<u8> = Vec::new();
+    get_field(l, LUA_GLOBALSINDEX, "tostring");
+    let ts = value_at(l, -1);
+    let builtin = ts.is_func() && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f } == Some(b_tostring as CFn);
+    for i in 1..=n {
+        if i > 1 {
+            out.push(b'\t');
+        }
+        let v = value_at(l, i);
+        let s = if builtin {
+            meta::tostring(l, v)
+        } else {
+            vm::call_values(l, ts, &[v], 1)[0]
+        };
+        if s.is_str() {
+            out.extend_from_slice(crate::string::str_bytes(s.as_ptr()));
+        } else if s.is_num() {
+            crate::numfmt::fmt_number(s.as_num(), &mut out);
+        } else {
+            error::throw_msg(l, "'tostring' must return a string to 'print'");
+        }
+    }
+    out.push(b'\n');
+    let so = std::io::stdout();
+    let mut lock = so.lock();
+    let _ = lock.write_all(&out);
+    let _ = lock.flush();
+    0
+}
+
+pub unsafe extern "C-unwind" fn b_tostring(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    let v = value_at(l, 1);
+    let s = meta::tostring(l, v);
+    push_value(l, s);
+    1
+}
+
+unsafe extern "C-unwind" fn b_type(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    let v = value_at(l, 1);
+    push_str(l, type_name(v).as_bytes());
+    1
+}
+
+unsafe extern "C-unwind" fn b_tonumber(l: *mut lua_State) -> c_int {
+    let base = opt_int(l, 2, 10);
+    let v = value_at(l, 1);
+    if base == 10 {
+        check_any(l, 1);
+        match meta::to_number(v) {
+            Some(n) => push_num(l, n),
+            None => push_nil(l),
+        }
+        return 1;
+    }
+    let s = check_str(l, 1);
+    if !(2..=36).contains(&base) {
+        arg_error(l, 2, b"base out of range");
+    }
+    match parse_int_base(s, base as u32) {
+        Some(n) => push_num(l, n),
+        None => push_nil(l),
+    }
+    1
+}
+
+/// tonumber(s, base) for bases other than 10: optional whitespace, an
+/// optional '-', digits of the base, optional whitespace.
+fn parse_int_base(s: &[u8], base: u32) -> Option<f64> {
+    let is_ws = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+    let mut i = 0;
+    while i < s.len() && is_ws(s[i]) {
+        i += 1;
+    }
+    let neg = i < s.len() && s[i] == b'-';
+    if neg {
+        i += 1;
+    }
+    let start = i;
+    let mut n: f64 = 0.0;
+    while i < s.len() {
+        let c = s[i];
+        let d = match c {
+            b'0'..=b'9' => (c - b'0') as u32,
+            b'a'..=b'z' => (c - b'a') as u32 + 10,
+            b'A'..=b'Z' => (c - b'A') as u32 + 10,
+            _ => break,
+        };
+        if d >= base {
+            return None;
+        }
+        n = n * base as f64 + d as f64;
+        i += 1;
+    }
+    if i == start {
+        return None;
+    }
+    while i < s.len() && is_ws(s[i]) {
+        i += 1;
+    }
+    if i != s.len() {
+        return None;
+    }
+    Some(if neg { -n } else { n })
+}
+
+unsafe extern "C-unwind" fn b_rawget(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TTABLE);
+    check_any(l, 2);
+    let t = value_at(l, 1);
+    let k = value_at(l, 2);
+    push_value(l, table::get(t.as_ptr(), k));
+    1
+}
+
+unsafe extern "C-unwind" fn b_rawset(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TTABLE);
+    check_any(l, 2);
+    check_any(l, 3);
+    let t = value_at(l, 1);
+    meta::raw_set(l, t.as_ptr(), value_at(l, 2), value_at(l, 3));
+    unsafe { lua_settop(l, 1) };
+    1
+}
+
+unsafe extern "C-unwind" fn b_rawequal(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    check_any(l, 2);
+    push_bool(l, meta::raw_equal(value_at(l, 1), value_at(l, 2)));
+    1
+}
+
+unsafe extern "C-unwind" fn b_getmetatable(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    let v = value_at(l, 1);
+    let g = g_of(l);
+    let mt = meta::metatable_of(g, v);
+    if mt.is_null() {
+        push_nil(l);
+        return 1;
+    }
+    let protected = table::get_str(mt, g.mmname(meta::MM_METATABLE));
+    if !protected.is_nil() {
+        push_value(l, protected);
+    } else {
+        push_value(l, TValue::gcobj(TID_TAB, mt as *const GcHeader));
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn b_setmetatable(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TTABLE);
+    let mtv = value_at(l, 2);
+    if !(mtv.is_nil() || mtv.is_tab()) || unsafe { lua_type(l, 2) } == LUA_TNONE {
+        arg_error(l, 2, b"nil or table expected");
+    }
+    let t: *mut GcTab = value_at(l, 1).as_ptr();
+    let g = g_of(l);
+    let old = unsafe { (*t).metatable };
+    if !old.is_null() && !table::get_str(old, g.mmname(meta::MM_METATABLE)).is_nil() {
+        error::throw_msg(l, "cannot change a protected metatable");
+    }
+    unsafe { (*t).metatable = if mtv.is_nil() { std::ptr::null_mut() } else { mtv.as_ptr() } };
+    unsafe { lua_settop(l, 1) };
+    1
+}
+
+unsafe extern "C-unwind" fn b_assert(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    if value_at(l, 1).is_truthy() {
+        return arg_count(l);
+    }
+    if arg_count(l) >= 2 {
+        let m = value_at(l, 2);
+        error::throw_value(l, m);
+    }
+    error_str(l, "assertion failed!")
+}
+
+unsafe extern "C-unwind" fn b_error(l: *mut lua_State) -> c_int {
+    let level = opt_int(l, 2, 1);
+    unsafe { lua_settop(l, 1) };
+    let v = value_at(l, 1);
+    if v.is_str() && level > 0 {
+        unsafe {
+            luaL_where(l, level as c_int);
+            lua_pushvalue(l, 1);
+            lua_concat(l, 2);
+        }
+    }
+    unsafe { lua_error(l) }
+}
+
+unsafe extern "C-unwind" fn b_select(l: *mut lua_State) -> c_int {
+    let n = arg_count(l);
+    let v = value_at(l, 1);
+    if v.is_str() && crate::string::str_bytes(v.as_ptr()).first() == Some(&b'#') {
+        push_num(l, (n - 1) as f64);
+        return 1;
+    }
+    let i = check_int(l, 1);
+    let i = if i < 0 {
+        i + n as i64
+    } else if i == 0 {
+        arg_error(l, 1, b"index out of range")
+    } else {
+        i
+    };
+    if i < 0 {
+        arg_error(l, 1, b"index out of range");
+    }
+    if i >= n as i64 {
+        return 0;
+    }
+    n - i as c_int
+}
+
+unsafe extern "C-unwind" fn b_unpack(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TTABLE);
+    let t: *mut GcTab = value_at(l, 1).as_ptr();
+    let i = opt_int(l, 2, 1);
+    let e = if unsafe { lua_type(l, 3) } <= LUA_TNIL { table::len(t) as i64 } else { check_int(l, 3) };
+    if i > e {
+        return 0;
+    }
+    let n = (e - i + 1) as u64;
+    if n >= 8000 || unsafe { lua_checkstack(l, n as c_int) } == 0 {
+        error_str(l, "too many results to unpack");
+    }
+    for k in i..=e {
+        push_value(l, table::get_int(t, k));
+    }
+    n as c_int
+}
+
+unsafe extern "C-unwind" fn b_next(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TTABLE);
+    unsafe { lua_settop(l, 2) };
+    let t = value_at(l, 1);
+    let k = value_at(l, 2);
+    match table::next(g_of(l), t.as_ptr(), k) {
+        Ok(Some((nk, nv))) => {
+            push_value(l, nk);
+            push_value(l, nv);
+            2
+        }
+        Ok(None) => {
+            push_nil(l);
+            1
+        }
+        Err(()) => error_str(l, "invalid key to 'next'"),
+    }
+}
+
+unsafe extern "C-unwind" fn b_pairs(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TTABLE);
+    get_field(l, LUA_REGISTRYINDEX, "_LJRS_NEXT");
+    unsafe { lua_pushvalue(l, 1) };
+    push_nil(l);
+    3
+}
+
+unsafe extern "C-unwind" fn ipairs_aux(l: *mut lua_State) -> c_int {
+    let i = check_int(l, 2) + 1;
+    let t = value_at(l, 1);
+    let v = if t.is_tab() {
+        let v = table::get_int(t.as_ptr(), i);
+        if v.is_nil() {
+            let mt = unsafe { (*t.as_ptr::<GcTab>()).metatable };
+            if !mt.is_null() && !meta::fast_get(g_of(l), mt, meta::MM_INDEX).is_nil() {
+                meta::index(l, t, TValue::num(i as f64), error::Operand::None)
+            } else {
+                v
+            }
+        } else {
+            v
+        }
+    } else {
+        meta::index(l, t, TValue::num(i as f64), error::Operand::None)
+    };
+    if v.is_nil() {
+        return 0;
+    }
+    push_num(l, i as f64);
+    push_value(l, v);
+    2
+}
+
+unsafe extern "C-unwind" fn b_ipairs(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TTABLE);
+    get_field(l, LUA_REGISTRYINDEX, "_LJRS_IPAIRS_AUX");
+    unsafe { lua_pushvalue(l, 1) };
+    push_num(l, 0.0);
+    3
+}
+
+/// pcall/xpcall called from native code (the interpreter handles calls
+/// from Lua as frames of its own).
+unsafe extern "C-unwind" fn b_pcall(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    let n = arg_count(l);
+    unsafe {
+        let top_off = (*l).base.offset_from((*l).stack);
+        let st = api_pcall(l, top_off, 0, || api_call(l, (n - 1) as usize, LUA_MULTRET));
+        if st != 0 {
+            push_bool(l, false);
+            lua_insert(l, -2);
+            return 2;
+        }
+        push_bool(l, true);
+        lua_insert(l, 1);
+        lua_gettop(l)
+    }
+}
+
+unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
+    check_any(l, 2);
+    let n = arg_count(l);
+    unsafe {
+        // Stack: f, handler, args... -> handler, f, args...
+        lua_pushvalue(l, 1);
+        lua_pushvalue(l, 2);
+        lua_replace(l, 1);
+        lua_replace(l, 2);
+        let hoff = (*l).base.offset_from((*l).stack) as usize;
+        let top_off = (*l).base.add(1).offset_from((*l).stack);
+        let st = api_pcall(l, top_off, hoff, || api_call(l, (n - 2) as usize, LUA_MULTRET));
+        if st != 0 {
+            push_bool(l, false);
+            lua_insert(l, -2);
+            return 2;
+        }
+        push_bool(l, true);
+        lua_replace(l, 1);
+        lua_gettop(l)
+    }
+}
+
+unsafe extern "C-unwind" fn b_collectgarbage(l: *mut lua_State) -> c_int {
+    const OPTS: [&[u8]; 9] =
+        [b"stop", b"restart", b"collect", b"count", b"step", b"setpause", b"setstepmul", b"isrunning", b"gen"];
+    let opt = opt_str(l, 1).unwrap_or(b"collect");
+    let idx = match OPTS.iter().position(|o| *o == opt) {
+        Some(i) if i < 8 => i,
+        _ => {
+            let mut m = b"invalid option '".to_vec();
+            m.extend_from_slice(opt);
+            m.push(b'\'');
+            arg_error(l, 1, &m)
+        }
+    };
+    let what = [LUA_GCSTOP, LUA_GCRESTART, LUA_GCCOLLECT, LUA_GCCOUNT, LUA_GCSTEP, LUA_GCSETPAUSE, LUA_GCSETSTEPMUL, LUA_GCISRUNNING][idx];
+    let data = opt_int(l, 2, 0) as c_int;
+    unsafe {
+        match what {
+            LUA_GCCOUNT => {
+                let g = g_of(l);
+                push_num(l, g.gc.total as f64 / 1024.0);
+            }
+            LUA_GCSTEP => {
+                let r = lua_gc(l, what, data);
+                push_bool(l, r != 0);
+            }
+            LUA_GCISRUNNING => {
+                let r = lua_gc(l, what, data);
+                push_bool(l, r != 0);
+            }
+            _ => {
+                let r = lua_gc(l, what, data);
+                push_num(l, r as f64);
+            }
+        }
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn b_gcinfo(l: *mut lua_State) -> c_int {
+    push_num(l, (g_of(l).gc.total >> 10) as f64);
+    1
+}
+
+/// The function at `arg 1` for getfenv/setfenv: a function or a level.
+fn fenv_target(l: *mut lua_State, allow_zero: bool) -> Option<TValue> {
+    let v = value_at(l, 1);
+    if v.is_func() {
+        return Some(v);
+    }
+    let level = if unsafe { lua_type(l, 1) } <= LUA_TNIL { 1 } else { check_int(l, 1) };
+    if level < 0 {
+        arg_error(l, 1, b"level must be non-negative");
+    }
+    if level == 0 && allow_zero {
+        return None;
+    }
+    match crate::debug::frame_at(l, level as usize) {
+        Some(f) => Some(f.func()),
+        None => arg_error(l, 1, b"invalid level"),
+    }
+}
+
+unsafe extern "C-unwind" fn b_getfenv(l: *mut lua_State) -> c_int {
+    match fenv_target(l, true) {
+        None => unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX) },
+        Some(f) => {
+            let env = unsafe { (*f.as_ptr::<crate::func::GcFunc>()).env };
+            if f.is_func() && !unsafe { (*f.as_ptr::<crate::func::GcFunc>()).is_lua() } {
+                unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX) };
+            } else {
+                push_value(l, TValue::gcobj(TID_TAB, env as *const GcHeader));
+            }
+        }
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn b_setfenv(l: *mut lua_State) -> c_int {
+    check_type(l, 2, LUA_TTABLE);
+    let t = value_at(l, 2);
+    match fenv_target(l, true) {
+        None => unsafe {
+            (*l).env = t.as_ptr();
+            0
+        },
+        Some(f) => {
+            let fp = f.as_ptr::<crate::func::GcFunc>();
+            if !f.is_func() || !unsafe { (*fp).is_lua() } {
+                error_str(l, "'setfenv' cannot change environment of given object");
+            }
+            unsafe { (*fp).env = t.as_ptr() };
+            push_value(l, f);
+            1
+        }
+    }
+}
+
+fn load_result(l: *mut lua_State, status: c_int) -> c_int {
+    if status == 0 {
+        1
+    } else {
+        unsafe {
+            lua_pushnil(l);
+            lua_insert(l, -2);
+        }
+        2
+    }
+}
+
+unsafe extern "C-unwind" fn b_loadstring(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1).to_vec();
+    let name = opt_str(l, 2).map(|n| n.to_vec()).unwrap_or_else(|| s.clone());
+    let mode = opt_str(l, 3).map(|m| m.to_vec());
+    let st = load_bytes(l, &s, &name, mode.as_deref());
+    load_result(l, st)
+}
+
+unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
+    let v = value_at(l, 1);
+    if v.is_str() || v.is_num() {
+        return unsafe { b_loadstring(l) };
+    }
+    check_type(l, 1, LUA_TFUNCTION);
+    let name = opt_str(l, 2).map(|n| n.to_vec()).unwrap_or_else(|| b"=(load)".to_vec());
+    let mode = opt_str(l, 3).map(|m| m.to_vec());
+    let mut data = Vec::new();
+    loop {
+        let r = vm::call_values(l, v, &[], 1)[0];
+        if r.is_nil() {
+            break;
+        }
+        if !r.is_str() {
+            push_nil(l);
+            push_str(l, b"reader function must return a string");
+            return 2;
+        }
+        let b = crate::string::str_bytes(r.as_ptr());
+        if b.is_empty() {
+            break;
+        }
+        data.extend_from_slice(b);
+    }
+    let st = load_bytes(l, &data, &name, mode.as_deref());
+    load_result(l, st)
+}
+
+unsafe extern "C-unwind" fn b_loadfile(l: *mut lua_State) -> c_int {
+    let f = opt_str(l, 1).map(|f| f.to_vec());
+    let mode = opt_str(l, 2).map(|m| m.to_vec());
+    let st = load_file(l, f.as_deref(), mode.as_deref());
+    load_result(l, st)
+}
+
+unsafe extern "C-unwind" fn b_dofile(l: *mut lua_State) -> c_int {
+    let f = opt_str(l, 1).map(|f| f.to_vec());
+    unsafe { lua_settop(l, 1) };
+    if load_file(l, f.as_deref(), None) != 0 {
+        unsafe { lua_error(l) };
+    }
+    unsafe {
+        api_call(l, 0, LUA_MULTRET);
+        lua_gettop(l) - 1
+    }
+}
+
+unsafe extern "C-unwind" fn b_newproxy(l: *mut lua_State) -> c_int {
+    unsafe {
+        lua_settop(l, 1);
+        lua_newuserdata(l, 0);
+        let v = value_at(l, 1);
+        if v.is_false() || v.is_nil() {
+            return 1;
+        }
+        if v.0 == TValue::TRUE.0 {
+            lua_createtable(l, 0, 0);
+            lua_setmetatable(l, 2);
+        } else {
+            let ok = v.is_udata() && lua_getmetatable(l, 1) != 0;
+            if !ok {
+                arg_error(l, 1, b"boolean or proxy expected");
+            }
+            lua_setmetatable(l, 2);
+        }
+        1
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
+    unsafe {
+        lua_pushvalue(l, LUA_GLOBALSINDEX);
+        lua_pushvalue(l, LUA_GLOBALSINDEX);
+        set_field(l, -2, "_G");
+        push_str(l, b"Lua 5.1");
+        set_field(l, -2, "_VERSION");
+        let funcs: &[(&str, CFn)] = &[
+            ("assert", b_assert),
+            ("collectgarbage", b_collectgarbage),
+            ("dofile", b_dofile),
+            ("error", b_error),
+            ("gcinfo", b_gcinfo),
+            ("getfenv", b_getfenv),
+            ("getmetatable", b_getmetatable),
+            ("load", b_load),
+            ("loadfile", b_loadfile),
+            ("loadstring", b_loadstring),
+            ("newproxy", b_newproxy),
+            ("print", b_print),
+            ("rawequal", b_rawequal),
+            ("rawget", b_rawget),
+            ("rawset", b_rawset),
+            ("select", b_select),
+            ("setfenv", b_setfenv),
+            ("setmetatable", b_setmetatable),
+            ("tonumber", b_tonumber),
+            ("tostring", b_tostring),
+            ("type", b_type),
+            ("unpack", b_unpack),
+        ];
+        set_funcs(l, funcs);
+        push_cfunc(l, b_next, vm::FF_NEXT);
+        lua_pushvalue(l, -1);
+        set_field(l, LUA_REGISTRYINDEX, "_LJRS_NEXT");
+        set_field(l, -2, "next");
+        push_cfunc(l, ipairs_aux, 0);
+        set_field(l, LUA_REGISTRYINDEX, "_LJRS_IPAIRS_AUX");
+        push_cfunc(l, b_pairs, 0);
+        set_field(l, -2, "pairs");
+        push_cfunc(l, b_ipairs, 0);
+        set_field(l, -2, "ipairs");
+        push_cfunc(l, b_pcall, vm::FF_PCALL);
+        set_field(l, -2, "pcall");
+        push_cfunc(l, b_xpcall, vm::FF_XPCALL);
+        set_field(l, -2, "xpcall");
+        register_loaded(l, "_G", false);
+        1
+    }
+}
+

@@ -1,0 +1,175 @@
+//! The coroutine library.
+
+use super::*;
+use crate::capi::aux::*;
+use crate::capi::core::*;
+use crate::gc::GcHeader;
+use crate::state::*;
+use crate::value::*;
+use crate::vm;
+use std::os::raw::c_int;
+
+fn check_co(l: *mut lua_State, n: c_int) -> *mut lua_State {
+    let v = value_at(l, n);
+    if !v.is_thread() {
+        type_error(l, n, "coroutine");
+    }
+    v.as_ptr()
+}
+
+/// "suspended", "running", "normal" or "dead".
+fn status_name(l: *mut lua_State, co: *mut lua_State) -> &'static str {
+    if l == co {
+        return "running";
+    }
+    // SAFETY: co is live.
+    unsafe {
+        match (*co).status {
+            LUA_YIELD => "suspended",
+            LUA_OK => {
+                let bottom = (*co).stack.add(2);
+                if (*co).base > bottom || (*co).nccalls > 0 && (*co).resume_level > 0 && (*co).base != bottom {
+                    "normal"
+                } else if (*co).top == bottom {
+                    "dead"
+                } else {
+                    "suspended"
+                }
+            }
+            _ => "dead",
+        }
+    }
+}
+
+/// Resume `co` with `narg` values from l's top; pushes results on l.
+/// Returns Ok(n) or Err(()) with the error object pushed.
+fn aux_resume(l: *mut lua_State, co: *mut lua_State, narg: c_int) -> Result<c_int, ()> {
+    let st = status_name(l, co);
+    if st != "suspended" {
+        let msg = if st == "dead" { "cannot resume dead coroutine" } else { "cannot resume non-suspended coroutine" };
+        push_str(l, msg.as_bytes());
+        return Err(());
+    }
+    // SAFETY: l and co are live.
+    unsafe {
+        lua_xmove(l, co, narg);
+        let (status, n) = vm::resume(l, co, narg as usize);
+        if status == LUA_OK || status == LUA_YIELD {
+            check_stack(l, n + 1);
+            lua_xmove(co, l, n as c_int);
+            if status == LUA_OK {
+                (*co).top = (*co).stack.add(2);
+            }
+            Ok(n as c_int)
+        } else {
+            lua_xmove(co, l, 1);
+            Err(())
+        }
+    }
+}
+
+unsafe extern "C-unwind" fn co_create(l: *mut lua_State) -> c_int {
+    let f = value_at(l, 1);
+    if !f.is_func() {
+        arg_error(l, 1, b"function expected");
+    }
+    // SAFETY: l is live.
+    unsafe {
+        let co = lua_newthread(l);
+        lua_pushvalue(l, 1);
+        lua_xmove(l, co, 1);
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn co_resume(l: *mut lua_State) -> c_int {
+    let co = check_co(l, 1);
+    let n = arg_count(l) - 1;
+    match aux_resume(l, co, n) {
+        Ok(r) => unsafe {
+            push_bool(l, true);
+            lua_insert(l, -(r + 1));
+            r + 1
+        },
+        Err(()) => unsafe {
+            push_bool(l, false);
+            lua_insert(l, -2);
+            2
+        },
+    }
+}
+
+unsafe extern "C-unwind" fn co_wrap_aux(l: *mut lua_State) -> c_int {
+    // SAFETY: upvalue 1 is the coroutine.
+    unsafe {
+        let co: *mut lua_State = value_at(l, LUA_GLOBALSINDEX - 1).as_ptr();
+        let n = arg_count(l);
+        match aux_resume(l, co, n) {
+            Ok(r) => r,
+            Err(()) => {
+                // Propagate the error, adding position info to strings as LuaJIT does.
+                let e = value_at(l, -1);
+                if e.is_str() {
+                    luaL_where(l, 1);
+                    lua_insert(l, -2);
+                    lua_concat(l, 2);
+                }
+                lua_error(l)
+            }
+        }
+    }
+}
+
+unsafe extern "C-unwind" fn co_wrap(l: *mut lua_State) -> c_int {
+    unsafe {
+        co_create(l);
+        lua_pushcclosure(l, Some(co_wrap_aux), 1);
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn co_yield(l: *mut lua_State) -> c_int {
+    let n = arg_count(l);
+    unsafe { lua_yield(l, n) }
+}
+
+unsafe extern "C-unwind" fn co_status(l: *mut lua_State) -> c_int {
+    let co = check_co(l, 1);
+    push_str(l, status_name(l, co).as_bytes());
+    1
+}
+
+unsafe extern "C-unwind" fn co_running(l: *mut lua_State) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        let main = lua_pushthread(l);
+        if main != 0 {
+            lua_settop(l, -2);
+            push_nil(l);
+        }
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn co_isyieldable(l: *mut lua_State) -> c_int {
+    push_bool(l, vm::is_yieldable(l));
+    1
+}
+
+pub unsafe extern "C-unwind" fn open(l: *mut lua_State) -> c_int {
+    new_lib(
+        l,
+        &[
+            ("create", co_create),
+            ("resume", co_resume),
+            ("running", co_running),
+            ("status", co_status),
+            ("wrap", co_wrap),
+            ("yield", co_yield),
+            ("isyieldable", co_isyieldable),
+        ],
+    );
+    register_loaded(l, "coroutine", true);
+    let _ = TValue::gcobj(TID_THREAD, std::ptr::null::<GcHeader>());
+    1
+}

@@ -1,0 +1,194 @@
+//! The standard libraries. Each library is written against the C API (as
+//! a C module would be), through the small helpers below.
+
+pub mod base;
+pub mod coroutine;
+pub mod jit;
+
+use crate::capi::aux::*;
+use crate::capi::core::*;
+use crate::capi::types::*;
+use crate::func::GcFunc;
+use crate::state::lua_State;
+use crate::value::*;
+use std::os::raw::{c_char, c_int};
+
+pub type CFn = unsafe extern "C-unwind" fn(*mut lua_State) -> c_int;
+
+/// Create a table of functions (plus a name) and leave it on the stack.
+pub fn new_lib(l: *mut lua_State, funcs: &[(&str, CFn)]) {
+    // SAFETY: l is live.
+    unsafe {
+        lua_createtable(l, 0, funcs.len() as c_int);
+        set_funcs(l, funcs);
+    }
+}
+
+/// Set functions into the table at the top.
+pub fn set_funcs(l: *mut lua_State, funcs: &[(&str, CFn)]) {
+    for (name, f) in funcs {
+        push_cfunc(l, *f, 0);
+        set_field(l, -2, name);
+    }
+}
+
+pub fn push_cfunc(l: *mut lua_State, f: CFn, ffid: u8) {
+    // SAFETY: l is live.
+    unsafe {
+        lua_pushcclosure(l, Some(f), 0);
+        if ffid != 0 {
+            let v = *(*l).top.sub(1);
+            (*v.as_ptr::<GcFunc>()).ffid = ffid;
+        }
+    }
+}
+
+pub fn set_field(l: *mut lua_State, idx: c_int, name: &str) {
+    let mut b = name.as_bytes().to_vec();
+    b.push(0);
+    // SAFETY: b is NUL-terminated.
+    unsafe { lua_setfield(l, idx, b.as_ptr() as *const c_char) }
+}
+
+pub fn get_field(l: *mut lua_State, idx: c_int, name: &str) {
+    let mut b = name.as_bytes().to_vec();
+    b.push(0);
+    // SAFETY: b is NUL-terminated.
+    unsafe { lua_getfield(l, idx, b.as_ptr() as *const c_char) }
+}
+
+/// Register a loaded library: `package.loaded[name] = top` and, when
+/// `global`, `_G[name] = top`.
+pub fn register_loaded(l: *mut lua_State, name: &str, global: bool) {
+    // SAFETY: l is live; the library table is at the top.
+    unsafe {
+        luaL_findtable(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const c_char, 16);
+        lua_pushvalue(l, -2);
+        set_field(l, -2, name);
+        lua_settop(l, -2);
+        if global {
+            lua_pushvalue(l, -1);
+            set_field(l, LUA_GLOBALSINDEX, name);
+        }
+    }
+}
+
+// ---- Argument helpers (LuaJIT's error messages).
+
+pub fn arg_count(l: *mut lua_State) -> c_int {
+    // SAFETY: l is live.
+    unsafe { lua_gettop(l) }
+}
+
+pub fn check_any(l: *mut lua_State, n: c_int) {
+    // SAFETY: l is live.
+    unsafe { luaL_checkany(l, n) }
+}
+
+pub fn check_num(l: *mut lua_State, n: c_int) -> f64 {
+    // SAFETY: l is live.
+    unsafe { luaL_checknumber(l, n) }
+}
+
+pub fn opt_num(l: *mut lua_State, n: c_int, def: f64) -> f64 {
+    // SAFETY: l is live.
+    unsafe { luaL_optnumber(l, n, def) }
+}
+
+pub fn check_int(l: *mut lua_State, n: c_int) -> i64 {
+    // SAFETY: l is live.
+    unsafe { luaL_checkinteger(l, n) as i64 }
+}
+
+pub fn opt_int(l: *mut lua_State, n: c_int, def: i64) -> i64 {
+    // SAFETY: l is live.
+    unsafe { luaL_optinteger(l, n, def as lua_Integer) as i64 }
+}
+
+pub fn check_str<'a>(l: *mut lua_State, n: c_int) -> &'a [u8] {
+    let mut len = 0;
+    // SAFETY: the string stays on the stack during the call.
+    unsafe {
+        let p = luaL_checklstring(l, n, &mut len);
+        std::slice::from_raw_parts(p as *const u8, len)
+    }
+}
+
+pub fn opt_str<'a>(l: *mut lua_State, n: c_int) -> Option<&'a [u8]> {
+    // SAFETY: l is live.
+    if unsafe { lua_type(l, n) } <= LUA_TNIL {
+        None
+    } else {
+        Some(check_str(l, n))
+    }
+}
+
+pub fn check_type(l: *mut lua_State, n: c_int, t: c_int) {
+    // SAFETY: l is live.
+    unsafe { luaL_checktype(l, n, t) }
+}
+
+pub fn value_at(l: *mut lua_State, n: c_int) -> TValue {
+    // SAFETY: l is live.
+    unsafe {
+        let p = index2adr(l, n);
+        if p.is_null() {
+            TValue::NIL
+        } else {
+            *p
+        }
+    }
+}
+
+pub fn push_value(l: *mut lua_State, v: TValue) {
+    api_push(l, v)
+}
+
+pub fn push_str(l: *mut lua_State, s: &[u8]) {
+    push_bytes(l, s)
+}
+
+pub fn push_num(l: *mut lua_State, n: f64) {
+    // SAFETY: l is live.
+    unsafe { lua_pushnumber(l, n) }
+}
+
+pub fn push_bool(l: *mut lua_State, b: bool) {
+    // SAFETY: l is live.
+    unsafe { lua_pushboolean(l, b as c_int) }
+}
+
+pub fn push_nil(l: *mut lua_State) {
+    // SAFETY: l is live.
+    unsafe { lua_pushnil(l) }
+}
+
+/// Open every standard library (luaL_openlibs).
+pub fn open_all(l: *mut lua_State) {
+    let libs: [(&str, CFn); 3] = [("", base::luaopen_base), ("coroutine", coroutine::open), ("jit", jit::luaopen_jit)];
+    for (_name, f) in libs {
+        // SAFETY: l is live.
+        unsafe {
+            lua_pushcclosure(l, Some(f), 0);
+            lua_call(l, 0, 0);
+        }
+    }
+    for (name, f) in extra_libs() {
+        // SAFETY: l is live.
+        unsafe {
+            lua_pushcclosure(l, Some(f), 0);
+            push_str(l, name.as_bytes());
+            lua_call(l, 1, 0);
+        }
+    }
+}
+
+/// Libraries opened by luaL_openlibs after base, coroutine and jit.
+fn extra_libs() -> Vec<(&'static str, CFn)> {
+    Vec::new()
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaL_openlibs(l: *mut lua_State) {
+    open_all(l)
+}

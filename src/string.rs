@@ -1,0 +1,234 @@
+//! Interned, immutable, NUL-terminated strings.
+//!
+//! Every string is hashed once when created and interned in the global
+//! string table (a power-of-two array of chains linked through the GC
+//! header's `next`), so string equality is pointer equality.
+
+use crate::gc::{mem_alloc, mem_free, mem_realloc, GcHeader, MARK_BLACK, MARK_FIXED};
+use crate::state::GlobalState;
+use crate::value::{TValue, TID_STR};
+use std::ptr;
+
+/// String object header (`#[repr(C)]`, LuaJIT's GCstr layout); the bytes
+/// follow the header, then a NUL.
+#[repr(C)]
+pub struct GcStr {
+    pub next: *mut GcHeader,
+    pub marked: u8,
+    pub gct: u8,
+    /// Index of a reserved word + 1 (for the lexer), else 0.
+    pub reserved: u8,
+    pub hashalg: u8,
+    /// Unique id (allocation sequence number).
+    pub sid: u32,
+    pub hash: u32,
+    pub len: u32,
+}
+
+impl GcStr {
+    #[inline(always)]
+    pub fn data(&self) -> *const u8 {
+        // SAFETY: the bytes are allocated right after the header.
+        unsafe { (self as *const GcStr).add(1) as *const u8 }
+    }
+    #[inline(always)]
+    pub fn as_bytes(&self) -> &[u8] {
+        // SAFETY: len bytes follow the header and live as long as the string.
+        unsafe { std::slice::from_raw_parts(self.data(), self.len as usize) }
+    }
+}
+
+/// Borrow the bytes of a string value. The string must be kept reachable by
+/// the caller for the lifetime used.
+#[inline(always)]
+pub fn str_bytes<'a>(s: *mut GcStr) -> &'a [u8] {
+    // SAFETY: s is a live string (caller's contract).
+    unsafe { (*s).as_bytes() }
+}
+
+/// Hash of a byte string: sparse sampling for long strings so hashing stays
+/// O(1)-ish, mixing in the length.
+pub fn hash_bytes(s: &[u8]) -> u32 {
+    let len = s.len();
+    let mut h: u32 = (len as u32) ^ 0x9e37_79b9;
+    if len >= 4 {
+        let rd = |i: usize| u32::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3]]);
+        let mut a = rd(0);
+        let mut b = rd(len - 4);
+        h ^= b;
+        h = h.wrapping_sub(b.rotate_left(14));
+        let step = (len >> 5) + 1;
+        let mut i = len;
+        let mut n = 0;
+        while i >= 4 && n < 32 {
+            let w = rd(i - 4);
+            a ^= w;
+            a = a.wrapping_sub(h.rotate_left(5));
+            h = h.wrapping_add(a).rotate_left(11) ^ w.wrapping_mul(0x85eb_ca6b);
+            if i < step + 4 {
+                break;
+            }
+            i -= step;
+            n += 1;
+        }
+        b ^= a;
+        h ^= b.wrapping_sub(a.rotate_left(25));
+    } else {
+        for &c in s {
+            h = (h ^ c as u32).wrapping_mul(0x0100_0193);
+        }
+    }
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x7feb_352d);
+    h ^= h >> 15;
+    h
+}
+
+/// The string table.
+#[repr(C)]
+pub struct StrTab {
+    pub chains: *mut *mut GcStr,
+    pub mask: u32,
+    pub count: u32,
+    pub next_sid: u32,
+}
+
+impl StrTab {
+    pub const fn empty() -> Self {
+        StrTab { chains: ptr::null_mut(), mask: 0, count: 0, next_sid: 0 }
+    }
+}
+
+pub fn init_strtab(g: &mut GlobalState) {
+    let n = 256usize;
+    let p = mem_alloc(g, n * std::mem::size_of::<*mut GcStr>()) as *mut *mut GcStr;
+    // SAFETY: fresh array of n pointers.
+    unsafe { ptr::write_bytes(p, 0, n) };
+    g.strtab = StrTab { chains: p, mask: (n - 1) as u32, count: 0, next_sid: 0 };
+}
+
+fn resize_strtab(g: &mut GlobalState, nsize: usize) {
+    let osize = g.strtab.mask as usize + 1;
+    let np = mem_alloc(g, nsize * std::mem::size_of::<*mut GcStr>()) as *mut *mut GcStr;
+    // SAFETY: rehash every chain of the old array into the new one.
+    unsafe {
+        ptr::write_bytes(np, 0, nsize);
+        for i in 0..osize {
+            let mut s = *g.strtab.chains.add(i);
+            while !s.is_null() {
+                let next = (*s).next as *mut GcStr;
+                let slot = np.add(((*s).hash as usize) & (nsize - 1));
+                (*s).next = *slot as *mut GcHeader;
+                *slot = s;
+                s = next;
+            }
+        }
+    }
+    mem_free(g, g.strtab.chains as *mut u8, osize * std::mem::size_of::<*mut GcStr>());
+    g.strtab.chains = np;
+    g.strtab.mask = (nsize - 1) as u32;
+}
+
+/// Intern a byte string.
+pub fn intern(g: &mut GlobalState, s: &[u8]) -> *mut GcStr {
+    if s.len() > u32::MAX as usize - 64 {
+        crate::error::throw_msg_global(g, "string length overflow");
+    }
+    let h = hash_bytes(s);
+    // SAFETY: chains has mask+1 entries; chain entries are live strings.
+    unsafe {
+        let mut p = *g.strtab.chains.add((h & g.strtab.mask) as usize);
+        while !p.is_null() {
+            if (*p).hash == h && (*p).len as usize == s.len() && (*p).as_bytes() == s {
+                // Resurrect a string that is dead but not yet swept.
+                (*p).marked &= !crate::gc::MARK_FINALIZED;
+                return p;
+            }
+            p = (*p).next as *mut GcStr;
+        }
+    }
+    let size = std::mem::size_of::<GcStr>() + s.len() + 1;
+    let o = mem_alloc(g, size) as *mut GcStr;
+    // SAFETY: o has room for the header, the bytes and a NUL.
+    unsafe {
+        o.write(GcStr {
+            next: ptr::null_mut(),
+            marked: 0,
+            gct: TID_STR as u8,
+            reserved: 0,
+            hashalg: 0,
+            sid: g.strtab.next_sid,
+            hash: h,
+            len: s.len() as u32,
+        });
+        let d = (*o).data() as *mut u8;
+        ptr::copy_nonoverlapping(s.as_ptr(), d, s.len());
+        *d.add(s.len()) = 0;
+        let slot = g.strtab.chains.add((h & g.strtab.mask) as usize);
+        (*o).next = *slot as *mut GcHeader;
+        *slot = o;
+    }
+    g.strtab.next_sid = g.strtab.next_sid.wrapping_add(1);
+    g.strtab.count += 1;
+    if g.strtab.count > g.strtab.mask && g.strtab.mask < (1 << 26) {
+        let n = (g.strtab.mask as usize + 1) * 2;
+        resize_strtab(g, n);
+    }
+    o
+}
+
+pub fn new_str_value(g: &mut GlobalState, s: &[u8]) -> TValue {
+    TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader)
+}
+
+/// Free one string (already unlinked).
+pub fn free(g: &mut GlobalState, s: *mut GcStr) {
+    // SAFETY: s is dead; its size is header + len + 1.
+    let len = unsafe { (*s).len } as usize;
+    mem_free(g, s as *mut u8, std::mem::size_of::<GcStr>() + len + 1);
+}
+
+/// Sweep the string table: free unmarked strings, clear marks.
+pub fn sweep_strings(g: &mut GlobalState) {
+    let n = g.strtab.mask as usize + 1;
+    for i in 0..n {
+        // SAFETY: walking and unlinking chain entries we own.
+        unsafe {
+            let mut prev: *mut *mut GcStr = g.strtab.chains.add(i);
+            while !(*prev).is_null() {
+                let s = *prev;
+                if (*s).marked & (MARK_BLACK | MARK_FIXED) != 0 {
+                    (*s).marked &= !MARK_BLACK;
+                    prev = &mut (*s).next as *mut *mut GcHeader as *mut *mut GcStr;
+                } else {
+                    *prev = (*s).next as *mut GcStr;
+                    g.strtab.count -= 1;
+                    free(g, s);
+                }
+            }
+        }
+    }
+    if g.strtab.count < g.strtab.mask / 4 && g.strtab.mask > 255 {
+        let n = (g.strtab.mask as usize + 1) / 2;
+        resize_strtab(g, n);
+    }
+}
+
+/// Free every string and the table itself (state close).
+pub fn free_all(g: &mut GlobalState) {
+    let n = g.strtab.mask as usize + 1;
+    for i in 0..n {
+        // SAFETY: every chain entry is a string we own.
+        unsafe {
+            let mut s = *g.strtab.chains.add(i);
+            while !s.is_null() {
+                let next = (*s).next as *mut GcStr;
+                free(g, s);
+                s = next;
+            }
+        }
+    }
+    let _ = mem_realloc;
+    mem_free(g, g.strtab.chains as *mut u8, n * std::mem::size_of::<*mut GcStr>());
+    g.strtab = StrTab::empty();
+}

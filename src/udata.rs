@@ -1,0 +1,56 @@
+//! Full userdata: a block of memory owned by the GC, with a metatable and
+//! an environment table.
+
+use crate::gc::{mem_free, new_object, GcHeader};
+use crate::state::GlobalState;
+use crate::table::GcTab;
+use crate::value::TID_UDATA;
+
+/// Userdata header (`#[repr(C)]`, LuaJIT's GCudata layout); the payload
+/// follows, 16-byte aligned.
+#[repr(C)]
+pub struct GcUdata {
+    pub next: *mut GcHeader,
+    pub marked: u8,
+    pub gct: u8,
+    pub udtype: u8,
+    pub unused2: u8,
+    pub env: *mut GcTab,
+    pub len: u32,
+    pub metatable: *mut GcTab,
+    pub align1: u32,
+}
+
+/// Userdata type tags (LuaJIT's UDTYPE_*).
+pub const UDTYPE_USERDATA: u8 = 0;
+pub const UDTYPE_IO_FILE: u8 = 1;
+pub const UDTYPE_FFI_CLIB: u8 = 2;
+pub const UDTYPE_BUFFER: u8 = 3;
+
+const HEADER: usize = (std::mem::size_of::<GcUdata>() + 15) & !15;
+
+pub fn new(g: &mut GlobalState, len: usize, env: *mut GcTab) -> *mut GcUdata {
+    if len > u32::MAX as usize - 64 {
+        crate::gc::out_of_memory(g);
+    }
+    let u = new_object(g, HEADER + len, TID_UDATA) as *mut GcUdata;
+    // SAFETY: fresh zeroed object.
+    unsafe {
+        (*u).len = len as u32;
+        (*u).env = env;
+    }
+    u
+}
+
+/// Address of the payload.
+#[inline]
+pub fn payload(u: *mut GcUdata) -> *mut u8 {
+    // SAFETY: the payload follows the (aligned) header.
+    unsafe { (u as *mut u8).add(HEADER) }
+}
+
+pub fn free(g: &mut GlobalState, u: *mut GcUdata) {
+    // SAFETY: u is dead.
+    let len = unsafe { (*u).len } as usize;
+    mem_free(g, u as *mut u8, HEADER + len);
+}

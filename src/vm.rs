@@ -1,0 +1,1405 @@
+//! The bytecode interpreter and the calling machinery.
+//!
+//! Lua-to-Lua calls, returns and tail calls run inside one loop without
+//! native recursion; `pcall`/`xpcall` called from Lua are frames of that
+//! loop too (so coroutines can yield across them). Native recursion only
+//! happens where C code calls back into Lua (`lua_call`), for metamethods
+//! (continuation frames) and for coroutine resumption.
+
+use crate::bytecode::*;
+use crate::error::{self, Operand};
+use crate::func::{self, GcFunc, GcProto, FF_C, FF_LUA};
+use crate::gc::{self, GcHeader};
+use crate::meta::{self, Arith};
+use crate::state::*;
+use crate::string::GcStr;
+use crate::table::{self, GcTab};
+use crate::value::*;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+/// Fast-function ids handled by the interpreter itself.
+pub const FF_PCALL: u8 = 2;
+pub const FF_XPCALL: u8 = 3;
+pub const FF_NEXT: u8 = 4;
+/// First id of builtins with no interpreter special-casing.
+pub const FF_BUILTIN: u8 = 16;
+
+/// Minimum free slots a C function gets (LUA_MINSTACK).
+pub const LUA_MINSTACK: usize = 20;
+
+#[inline(always)]
+unsafe fn slot(base: *mut TValue, i: u32) -> *mut TValue {
+    // SAFETY: caller guarantees i < framesize.
+    unsafe { base.add(i as usize) }
+}
+
+/// Push a value (growing the stack).
+pub fn push(l: *mut lua_State, v: TValue) {
+    check_stack(l, 1);
+    // SAFETY: one free slot above top.
+    unsafe {
+        *(*l).top = v;
+        (*l).top = (*l).top.add(1);
+    }
+}
+
+#[inline(always)]
+fn link_delta(from_base: *mut TValue, to_base: *mut TValue, ty: u64) -> TValue {
+    let d = (from_base as usize).wrapping_sub(to_base as usize) as u64;
+    TValue(d | ty)
+}
+
+#[inline(always)]
+fn delta_of(link: u64) -> usize {
+    (link & !FRAME_TYPEP) as usize
+}
+
+/// Set up the frame of a Lua function whose function slot is `func` and
+/// whose `nargs` arguments start at `func+2`. The link must already be
+/// stored at `func+1`. Returns the frame base (which may differ from
+/// `func+2` for vararg functions). May grow (move) the stack.
+unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut TValue {
+    // SAFETY: func is a live stack slot holding a Lua function.
+    unsafe {
+        let fnp: *mut GcFunc = (*func).as_ptr();
+        let pt = (*fnp).proto;
+        let framesize = (*pt).framesize as usize;
+        let numparams = (*pt).numparams as usize;
+        let vararg = (*pt).flags & PROTO_VARARG != 0;
+        let need = nargs + framesize + 4 + if vararg { numparams + 2 } else { 0 };
+        let func_off = func.offset_from((*l).stack);
+        (*l).top = func.add(2 + nargs);
+        check_stack(l, need);
+        let func = (*l).stack.offset(func_off);
+        let mut base = func.add(2);
+        if vararg {
+            // Move the function, a VARG link and the fixed parameters above
+            // the passed arguments; the varargs stay where they are.
+            let nbase = base.add(nargs + 2);
+            *nbase.sub(2) = *func;
+            *nbase.sub(1) = link_delta(nbase, base, FRAME_VARG);
+            for i in 0..numparams {
+                if i < nargs {
+                    *nbase.add(i) = *base.add(i);
+                    *base.add(i) = TValue::NIL;
+                } else {
+                    *nbase.add(i) = TValue::NIL;
+                }
+            }
+            base = nbase;
+        } else {
+            for i in nargs..numparams {
+                *base.add(i) = TValue::NIL;
+            }
+        }
+        (*l).base = base;
+        (*l).top = base.add(framesize);
+        (*l).savedpc = (*pt).bc.add(1);
+        base
+    }
+}
+
+/// Call the C function in `func` with `nargs` arguments at `func+2`; the
+/// link must already be stored. Returns the number of results, which are
+/// at `L.top - n`, or None if the function yielded.
+unsafe fn call_c(l: *mut lua_State, func: *mut TValue, nargs: usize) -> Option<usize> {
+    // SAFETY: func is a live slot holding a C function.
+    unsafe {
+        let fnp: *mut GcFunc = (*func).as_ptr();
+        let f = (*fnp).f.expect("C function pointer");
+        (*l).base = func.add(2);
+        (*l).top = func.add(2 + nargs);
+        check_stack(l, LUA_MINSTACK);
+        let n = f(l);
+        if n < 0 {
+            if (*l).status == LUA_YIELD {
+                return None;
+            }
+            error::throw_msg(l, "C function returned a negative result count");
+        }
+        let n = n as usize;
+        if (*l).top.offset_from((*l).base) < n as isize {
+            error::throw_msg(l, "C function returned more results than it pushed");
+        }
+        Some(n)
+    }
+}
+
+/// Replace a non-function at `func` by its __call handler, shifting the
+/// arguments (at `func+2..`) up by one. Returns the new argument count.
+unsafe fn resolve_call(l: *mut lua_State, func: *mut TValue, nargs: usize, what: Operand) -> usize {
+    // SAFETY: func..func+2+nargs are live slots; one more is made available.
+    unsafe {
+        let v = *func;
+        let mm = meta::call_mm(l, v);
+        if !mm.is_func() {
+            error::err_call(l, v, what);
+        }
+        let off = func.offset_from((*l).stack);
+        let end = func.add(2 + nargs);
+        if end > (*l).top {
+            (*l).top = end;
+        }
+        check_stack(l, 1);
+        let func = (*l).stack.offset(off);
+        let mut i = nargs;
+        while i > 0 {
+            *func.add(2 + i) = *func.add(1 + i);
+            i -= 1;
+        }
+        *func.add(2) = v;
+        *func = mm;
+        if func.add(3 + nargs) > (*l).top {
+            (*l).top = func.add(3 + nargs);
+        }
+        nargs + 1
+    }
+}
+
+/// Native call of the value at `func` (arguments at `func+2..`), linked with
+/// `link` (FRAME_C / FRAME_CP / FRAME_CONT with delta to the caller's base).
+/// Results end up at `func..`, `L.top` after them; returns their count.
+pub fn call_native(l: *mut lua_State, func_off: isize, nargs: usize, link_ty: u64) -> usize {
+    // SAFETY: l is live; func_off is a stack offset of a prepared call.
+    unsafe {
+        (*l).nccalls += 1;
+        if (*l).nccalls >= MAX_CCALLS {
+            if (*l).nccalls >= MAX_CCALLS + MAX_CCALLS / 8 {
+                error::throw_status(l, LUA_ERRERR, b"error in error handling");
+            }
+            error::throw_msg(l, "C stack overflow");
+        }
+        let prev_base = (*l).base;
+        let mut func = (*l).stack.offset(func_off);
+        let mut nargs = nargs;
+        while !(*func).is_func() {
+            nargs = resolve_call(l, func, nargs, Operand::None);
+            func = (*l).stack.offset(func_off);
+        }
+        let prev_base = (*l).stack.offset(prev_base.offset_from((*l).stack));
+        *func.add(1) = link_delta(func.add(2), prev_base, link_ty);
+        let fnp: *mut GcFunc = (*func).as_ptr();
+        let nres;
+        if (*fnp).ffid == FF_LUA {
+            enter_lua(l, func, nargs);
+            execute(l, Entry::Call);
+            if (*l).status == LUA_YIELD {
+                (*l).nccalls -= 1;
+                return 0;
+            }
+            let func = (*l).stack.offset(func_off);
+            nres = (*l).top.offset_from(func) as usize;
+        } else {
+            match call_c(l, func, nargs) {
+                Some(n) => {
+                    let func = (*l).stack.offset(func_off);
+                    let src = (*l).top.sub(n);
+                    ptr::copy(src, func, n);
+                    (*l).top = func.add(n);
+                    (*l).base = (*l).stack.offset(prev_base.offset_from((*l).stack));
+                    nres = n;
+                }
+                None => {
+                    // A C function yielded outside the interpreter loop: only
+                    // valid at a coroutine's resume level, handled by resume.
+                    (*l).nccalls -= 1;
+                    std::panic::resume_unwind(Box::new(YieldUnwind));
+                }
+            }
+        }
+        (*l).nccalls -= 1;
+        nres
+    }
+}
+
+/// Unwind payload used when a C function called directly by resume yields.
+pub struct YieldUnwind;
+
+/// Call `f(args)` from native code with the current frame as caller;
+/// returns the results (all of them when nres < 0, else exactly nres).
+pub fn call_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> Vec<TValue> {
+    // SAFETY: l is live; we build [pc][nil][f][link][args] at top.
+    unsafe {
+        let in_lua = crate::debug::frame_at(l, 0).map(|fr| fr.is_lua()).unwrap_or(false);
+        check_stack(l, args.len() + 6);
+        let top = (*l).top;
+        let (func, ty) = if in_lua {
+            *top = TValue((*l).savedpc as u64);
+            *top.add(1) = TValue::NIL;
+            (top.add(2), FRAME_CONT)
+        } else {
+            (top, FRAME_C)
+        };
+        *func = f;
+        for (i, a) in args.iter().enumerate() {
+            *func.add(2 + i) = *a;
+        }
+        (*l).top = func.add(2 + args.len());
+        let saved_pc = (*l).savedpc;
+        let func_off = func.offset_from((*l).stack);
+        let top_off = top.offset_from((*l).stack);
+        let n = call_native(l, func_off, args.len(), ty);
+        let func = (*l).stack.offset(func_off);
+        let want = if nres < 0 { n } else { nres as usize };
+        let mut out = Vec::with_capacity(want);
+        for i in 0..want {
+            out.push(if i < n { *func.add(i) } else { TValue::NIL });
+        }
+        (*l).top = (*l).stack.offset(top_off);
+        (*l).savedpc = saved_pc;
+        out
+    }
+}
+
+/// Call a metamethod and return its first result.
+pub fn call_meta1(l: *mut lua_State, f: TValue, args: &[TValue]) -> TValue {
+    call_values(l, f, args, 1)[0]
+}
+
+pub fn call_meta0(l: *mut lua_State, f: TValue, args: &[TValue]) {
+    call_values(l, f, args, 0);
+}
+
+/// Protected native call; Err carries the error object.
+pub fn pcall_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> Result<Vec<TValue>, TValue> {
+    // SAFETY: l is live; state is restored on error.
+    unsafe {
+        let base_off = (*l).base.offset_from((*l).stack);
+        let top_off = (*l).top.offset_from((*l).stack);
+        let nccalls = (*l).nccalls;
+        let savedpc = (*l).savedpc;
+        let nprot = (*l).protect.len;
+        (*l).protect.push(g_of(l), Protect { base: top_off as usize, handler: 0, nlevel: nccalls, kind: PROT_NATIVE });
+        let r = catch_unwind(AssertUnwindSafe(|| call_values(l, f, args, nres)));
+        (*l).protect.len = nprot;
+        match r {
+            Ok(v) => Ok(v),
+            Err(p) => {
+                let _status = error::status_of(p);
+                let e = (*l).errobj;
+                func::close_upvals(l, (*l).stack.offset(top_off));
+                (*l).nccalls = nccalls;
+                (*l).base = (*l).stack.offset(base_off);
+                (*l).top = (*l).stack.offset(top_off);
+                (*l).savedpc = savedpc;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// How the interpreter loop starts.
+#[derive(Clone, Copy)]
+pub enum Entry {
+    /// Run the Lua frame at L.base from L.savedpc.
+    Call,
+    /// Return `nres` values at `L.top - nres` from the frame at L.base.
+    Return(usize),
+}
+
+/// Run the interpreter until the natively entered frame returns, handling
+/// errors caught by pcall/xpcall frames of this native level.
+pub fn execute(l: *mut lua_State, entry: Entry) {
+    // SAFETY: l is live.
+    let nlevel = unsafe { (*l).nccalls };
+    let mut entry = entry;
+    loop {
+        let r = catch_unwind(AssertUnwindSafe(|| unsafe { run(l, entry) }));
+        match r {
+            Ok(()) => return,
+            Err(p) => {
+                if p.is::<YieldUnwind>() {
+                    std::panic::resume_unwind(p);
+                }
+                // SAFETY: l is live; the record refers to its stack.
+                unsafe {
+                    let rec = match (*l).protect.last_mut() {
+                        Some(r) if r.nlevel == nlevel && r.kind != PROT_NATIVE => *r,
+                        _ => std::panic::resume_unwind(p),
+                    };
+                    let _status = error::status_of(p);
+                    (*l).protect.len -= 1;
+                    (*l).nccalls = nlevel;
+                    // The protected function's frame base; the pcall frame
+                    // is below it (delta in its link).
+                    let fbase = (*l).stack.add(rec.base);
+                    let link = (*fbase.sub(1)).0;
+                    let pbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
+                    func::close_upvals(l, fbase.sub(2));
+                    *pbase = TValue::FALSE;
+                    *pbase.add(1) = (*l).errobj;
+                    (*l).base = pbase;
+                    (*l).top = pbase.add(2);
+                    entry = Entry::Return(2);
+                }
+            }
+        }
+    }
+}
+
+/// Iteration step for ITERN: the entry at or after array/hash position
+/// `idx`, with the position to continue from.
+fn next_at(g: &GlobalState, t: *mut GcTab, idx: u64) -> Option<(u64, TValue, TValue)> {
+    // SAFETY: t is a live table.
+    let tr = unsafe { &*t };
+    let mut i = idx;
+    while i < tr.asize as u64 {
+        // SAFETY: i < asize.
+        let v = unsafe { *tr.array.add(i as usize) };
+        if !v.is_nil() {
+            return Some((i + 1, TValue::num(i as f64), v));
+        }
+        i += 1;
+    }
+    if tr.node == g.nilnode_const() {
+        return None;
+    }
+    let mut h = i - tr.asize as u64;
+    while h <= tr.hmask as u64 {
+        // SAFETY: h <= hmask.
+        let n = unsafe { &*tr.node.add(h as usize) };
+        if !n.val.is_nil() {
+            return Some((tr.asize as u64 + h + 1, n.key, n.val));
+        }
+        h += 1;
+    }
+    None
+}
+
+macro_rules! arith_vv {
+    ($l:expr, $base:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr) => {{
+        let pb = slot($base, bc_b($ins));
+        let pc_ = slot($base, bc_c($ins));
+        let (vb, vc) = (*pb, *pc_);
+        let r = if vb.is_num() && vc.is_num() {
+            let ($x, $y) = (vb.as_num(), vc.as_num());
+            TValue::num($e)
+        } else {
+            meta::arith($l, $op, vb, vc, Operand::Slot(pb), Operand::Slot(pc_))
+        };
+        *slot((*$l).base, bc_a($ins)) = r;
+    }};
+}
+
+macro_rules! arith_vn {
+    ($l:expr, $base:expr, $knum:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr, $swap:expr) => {{
+        let pb = slot($base, bc_b($ins));
+        let vb = *pb;
+        let kc = *$knum.add(bc_c($ins) as usize);
+        let r = if vb.is_num() {
+            let ($x, $y) = if $swap { (kc.as_num(), vb.as_num()) } else { (vb.as_num(), kc.as_num()) };
+            TValue::num($e)
+        } else if $swap {
+            meta::arith($l, $op, kc, vb, Operand::None, Operand::Slot(pb))
+        } else {
+            meta::arith($l, $op, vb, kc, Operand::Slot(pb), Operand::None)
+        };
+        *slot((*$l).base, bc_a($ins)) = r;
+    }};
+}
+
+/// The interpreter loop proper.
+unsafe fn run(l: *mut lua_State, entry: Entry) {
+    // SAFETY: the whole loop operates on the live frames of `l`; every
+    // pointer into the stack is reloaded after anything that may move it
+    // (calls, metamethods, stack growth).
+    unsafe {
+        let mut base: *mut TValue = (*l).base;
+        let mut pc: *const Ins;
+        let mut fnp: *mut GcFunc;
+        let mut pt: *mut GcProto;
+        let mut kgc: *mut TValue;
+        let mut knum: *mut TValue;
+        let mut multres: usize = 0;
+
+        macro_rules! load_frame {
+            () => {{
+                fnp = (*base.sub(2)).as_ptr();
+                pt = (*fnp).proto;
+                kgc = (*pt).kgc;
+                knum = (*pt).knum;
+            }};
+        }
+        macro_rules! savepc {
+            () => {
+                (*l).savedpc = pc;
+            };
+        }
+        macro_rules! reload {
+            () => {
+                base = (*l).base;
+            };
+        }
+        macro_rules! frame_top {
+            () => {
+                (*l).top = base.add((*pt).framesize as usize);
+            };
+        }
+
+        // Results being returned: (pointer, count) from the frame at `base`.
+        let mut ret_ptr: *mut TValue;
+        let mut ret_n: usize;
+
+        match entry {
+            Entry::Call => {
+                pc = (*l).savedpc;
+                load_frame!();
+            }
+            Entry::Return(n) => {
+                ret_ptr = (*l).top.sub(n);
+                ret_n = n;
+                // Dummy init; the return path sets everything.
+                pc = ptr::null();
+                fnp = ptr::null_mut();
+                pt = ptr::null_mut();
+                kgc = ptr::null_mut();
+                knum = ptr::null_mut();
+                let _ = (fnp, pt, kgc, knum, pc);
+                // Jump straight into the return sequence.
+                match do_return(l, &mut base, ret_ptr, ret_n, &mut multres) {
+                    ReturnTo::Lua(npc) => {
+                        pc = npc;
+                        load_frame!();
+                        frame_top!();
+                    }
+                    ReturnTo::Native => return,
+                }
+            }
+        }
+
+        loop {
+            let ins = *pc;
+            pc = pc.add(1);
+            let op = bc_op_raw(ins);
+            // SAFETY: the opcode byte was validated when the bytecode was
+            // loaded (parser output or checked loader).
+            let op: Op = std::mem::transmute::<u8, Op>(op);
+            match op {
+                // ---- Comparisons: the next instruction is the JMP.
+                Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
+                    let pa = slot(base, bc_a(ins));
+                    let pd = slot(base, bc_d(ins));
+                    let (va, vd) = (*pa, *pd);
+                    let cond = if va.is_num() && vd.is_num() {
+                        let (x, y) = (va.as_num(), vd.as_num());
+                        match op {
+                            Op::ISLT => x < y,
+                            Op::ISGE => !(x < y),
+                            Op::ISLE => x <= y,
+                            _ => !(x <= y),
+                        }
+                    } else {
+                        savepc!();
+                        frame_top!();
+                        let r = match op {
+                            Op::ISLT | Op::ISGE => meta::compare(l, va, vd, false),
+                            _ => meta::compare(l, va, vd, true),
+                        };
+                        reload!();
+                        if matches!(op, Op::ISLT | Op::ISLE) {
+                            r
+                        } else {
+                            !r
+                        }
+                    };
+                    if cond {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
+                }
+                Op::ISEQV | Op::ISNEV => {
+                    let va = *slot(base, bc_a(ins));
+                    let vd = *slot(base, bc_d(ins));
+                    let eq = if va.is_num() && vd.is_num() {
+                        va.as_num() == vd.as_num()
+                    } else if va.0 == vd.0 {
+                        true
+                    } else if (va.is_tab() && vd.is_tab()) || (va.is_udata() && vd.is_udata()) {
+                        savepc!();
+                        frame_top!();
+                        let r = meta::equal(l, va, vd);
+                        reload!();
+                        r
+                    } else {
+                        false
+                    };
+                    if eq == (op == Op::ISEQV) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
+                }
+                Op::ISEQS | Op::ISNES => {
+                    let va = *slot(base, bc_a(ins));
+                    let kd = *kgc.add(bc_d(ins) as usize);
+                    let eq = va.0 == kd.0;
+                    if eq == (op == Op::ISEQS) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
+                }
+                Op::ISEQN | Op::ISNEN => {
+                    let va = *slot(base, bc_a(ins));
+                    let kd = *knum.add(bc_d(ins) as usize);
+                    let eq = va.is_num() && va.as_num() == kd.as_num();
+                    if eq == (op == Op::ISEQN) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
+                }
+                Op::ISEQP | Op::ISNEP => {
+                    let va = *slot(base, bc_a(ins));
+                    let kd = pri_value(bc_d(ins));
+                    let eq = va.0 == kd.0;
+                    if eq == (op == Op::ISEQP) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
+                }
+                Op::ISTC | Op::ISFC => {
+                    let vd = *slot(base, bc_d(ins));
+                    if vd.is_truthy() == (op == Op::ISTC) {
+                        *slot(base, bc_a(ins)) = vd;
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
+                }
+                Op::IST | Op::ISF => {
+                    let vd = *slot(base, bc_d(ins));
+                    if vd.is_truthy() == (op == Op::IST) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
+                }
+                Op::ISTYPE | Op::ISNUM => {}
+                // ---- Unary ops.
+                Op::MOV => {
+                    *slot(base, bc_a(ins)) = *slot(base, bc_d(ins));
+                }
+                Op::NOT => {
+                    *slot(base, bc_a(ins)) = TValue::bool((*slot(base, bc_d(ins))).is_falsy());
+                }
+                Op::UNM => {
+                    let pd = slot(base, bc_d(ins));
+                    let v = *pd;
+                    let r = if v.is_num() {
+                        TValue::num(-v.as_num())
+                    } else {
+                        savepc!();
+                        frame_top!();
+                        let r = meta::arith(l, Arith::Unm, v, v, Operand::Slot(pd), Operand::Slot(pd));
+                        reload!();
+                        r
+                    };
+                    *slot(base, bc_a(ins)) = r;
+                }
+                Op::LEN => {
+                    let pd = slot(base, bc_d(ins));
+                    let v = *pd;
+                    let r = if v.is_str() {
+                        TValue::num((*v.as_ptr::<GcStr>()).len as f64)
+                    } else if v.is_tab() {
+                        TValue::num(table::len(v.as_ptr()) as f64)
+                    } else {
+                        savepc!();
+                        frame_top!();
+                        let r = meta::len(l, v, Operand::Slot(pd));
+                        reload!();
+                        r
+                    };
+                    *slot(base, bc_a(ins)) = r;
+                }
+                // ---- Binary arithmetic.
+                Op::ADDVN => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, false);
+                    reload!();
+                }
+                Op::SUBVN => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, false);
+                    reload!();
+                }
+                Op::MULVN => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, false);
+                    reload!();
+                }
+                Op::DIVVN => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, false);
+                    reload!();
+                }
+                Op::MODVN => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Mod, x, y, meta::num_mod(x, y), false);
+                    reload!();
+                }
+                Op::ADDNV => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, true);
+                    reload!();
+                }
+                Op::SUBNV => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, true);
+                    reload!();
+                }
+                Op::MULNV => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, true);
+                    reload!();
+                }
+                Op::DIVNV => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, true);
+                    reload!();
+                }
+                Op::MODNV => {
+                    savepc!();
+                    arith_vn!(l, base, knum, ins, Arith::Mod, x, y, meta::num_mod(x, y), true);
+                    reload!();
+                }
+                Op::ADDVV => {
+                    savepc!();
+                    arith_vv!(l, base, ins, Arith::Add, x, y, x + y);
+                    reload!();
+                }
+                Op::SUBVV => {
+                    savepc!();
+                    arith_vv!(l, base, ins, Arith::Sub, x, y, x - y);
+                    reload!();
+                }
+                Op::MULVV => {
+                    savepc!();
+                    arith_vv!(l, base, ins, Arith::Mul, x, y, x * y);
+                    reload!();
+                }
+                Op::DIVVV => {
+                    savepc!();
+                    arith_vv!(l, base, ins, Arith::Div, x, y, x / y);
+                    reload!();
+                }
+                Op::MODVV => {
+                    savepc!();
+                    arith_vv!(l, base, ins, Arith::Mod, x, y, meta::num_mod(x, y));
+                    reload!();
+                }
+                Op::POW => {
+                    savepc!();
+                    arith_vv!(l, base, ins, Arith::Pow, x, y, meta::num_pow(x, y));
+                    reload!();
+                }
+                Op::CAT => {
+                    savepc!();
+                    frame_top!();
+                    let first = slot(base, bc_b(ins));
+                    let last = slot(base, bc_c(ins));
+                    let r = meta::concat(l, first, last);
+                    reload!();
+                    *slot(base, bc_a(ins)) = r;
+                    frame_top!();
+                    gc::check(l);
+                }
+                // ---- Constants.
+                Op::KSTR => {
+                    *slot(base, bc_a(ins)) = *kgc.add(bc_d(ins) as usize);
+                }
+                Op::KCDATA => {
+                    savepc!();
+                    error::throw_msg(l, "cdata constants need the FFI, which is not available");
+                }
+                Op::KSHORT => {
+                    *slot(base, bc_a(ins)) = TValue::num(bc_d(ins) as u16 as i16 as f64);
+                }
+                Op::KNUM => {
+                    *slot(base, bc_a(ins)) = *knum.add(bc_d(ins) as usize);
+                }
+                Op::KPRI => {
+                    *slot(base, bc_a(ins)) = pri_value(bc_d(ins));
+                }
+                Op::KNIL => {
+                    for i in bc_a(ins)..=bc_d(ins) {
+                        *slot(base, i) = TValue::NIL;
+                    }
+                }
+                // ---- Upvalues and closures.
+                Op::UGET => {
+                    let uv = (*fnp).uv(bc_d(ins) as usize);
+                    *slot(base, bc_a(ins)) = *(*uv).v;
+                }
+                Op::USETV => {
+                    let uv = (*fnp).uv(bc_a(ins) as usize);
+                    *(*uv).v = *slot(base, bc_d(ins));
+                }
+                Op::USETS => {
+                    let uv = (*fnp).uv(bc_a(ins) as usize);
+                    *(*uv).v = *kgc.add(bc_d(ins) as usize);
+                }
+                Op::USETN => {
+                    let uv = (*fnp).uv(bc_a(ins) as usize);
+                    *(*uv).v = *knum.add(bc_d(ins) as usize);
+                }
+                Op::USETP => {
+                    let uv = (*fnp).uv(bc_a(ins) as usize);
+                    *(*uv).v = pri_value(bc_d(ins));
+                }
+                Op::UCLO => {
+                    func::close_upvals(l, slot(base, bc_a(ins)));
+                    pc = pc.offset(bc_j(ins) as isize);
+                }
+                Op::FNEW => {
+                    savepc!();
+                    frame_top!();
+                    let cpt: *mut GcProto = (*kgc.add(bc_d(ins) as usize)).as_ptr();
+                    let g = g_of(l);
+                    let nf = func::new_lfunc(g, cpt, (*fnp).env);
+                    for i in 0..(*cpt).sizeuv as usize {
+                        let d = *(*cpt).uv.add(i);
+                        let uv = if d & PROTO_UV_LOCAL != 0 {
+                            func::find_upval(l, slot(base, (d & 0xff) as u32))
+                        } else {
+                            (*fnp).uv((d & 0x3fff) as usize)
+                        };
+                        (*nf).set_uv(i, uv);
+                    }
+                    *slot(base, bc_a(ins)) = TValue::gcobj(TID_FUNC, nf as *const GcHeader);
+                    gc::check(l);
+                }
+                // ---- Tables.
+                Op::TNEW => {
+                    savepc!();
+                    frame_top!();
+                    let d = bc_d(ins);
+                    let asize = d & 0x7ff;
+                    let hbits = d >> 11;
+                    let t = table::new(g_of(l), if asize > 0 { asize } else { 0 }, hbits);
+                    *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
+                    gc::check(l);
+                }
+                Op::TDUP => {
+                    savepc!();
+                    frame_top!();
+                    let tpl: *mut GcTab = (*kgc.add(bc_d(ins) as usize)).as_ptr();
+                    let t = table::dup(g_of(l), tpl);
+                    *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
+                    gc::check(l);
+                }
+                Op::GGET => {
+                    let key = *kgc.add(bc_d(ins) as usize);
+                    let env = (*fnp).env;
+                    let v = table::get_str(env, key.as_ptr());
+                    let v = if v.is_nil() && !(*env).metatable.is_null() {
+                        savepc!();
+                        frame_top!();
+                        let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
+                        let r = meta::index(l, tv, key, Operand::None);
+                        reload!();
+                        r
+                    } else {
+                        v
+                    };
+                    *slot(base, bc_a(ins)) = v;
+                }
+                Op::GSET => {
+                    let key = *kgc.add(bc_d(ins) as usize);
+                    let env = (*fnp).env;
+                    let v = *slot(base, bc_a(ins));
+                    let p = table::get_slot(env, key);
+                    if !p.is_null() && !(*p).is_nil() {
+                        *p = v;
+                        (*env).nomm = 0;
+                    } else {
+                        savepc!();
+                        frame_top!();
+                        let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
+                        meta::newindex(l, tv, key, v, Operand::None);
+                        reload!();
+                    }
+                }
+                Op::TGETV | Op::TGETS | Op::TGETB | Op::TGETR => {
+                    let pb = slot(base, bc_b(ins));
+                    let o = *pb;
+                    let key = match op {
+                        Op::TGETV | Op::TGETR => *slot(base, bc_c(ins)),
+                        Op::TGETS => *kgc.add(bc_c(ins) as usize),
+                        _ => TValue::num(bc_c(ins) as f64),
+                    };
+                    let mut v = TValue::NIL;
+                    let mut done = false;
+                    if o.is_tab() {
+                        let t: *mut GcTab = o.as_ptr();
+                        v = table::get(t, key);
+                        done = !v.is_nil() || (*t).metatable.is_null() || op == Op::TGETR || {
+                            let mt = (*t).metatable;
+                            meta::fast_get(g_of(l), mt, meta::MM_INDEX).is_nil()
+                        };
+                    }
+                    if !done {
+                        savepc!();
+                        frame_top!();
+                        let what = if op == Op::TGETS { Operand::Slot(pb) } else { Operand::Slot(pb) };
+                        v = meta::index(l, o, key, what);
+                        reload!();
+                    }
+                    *slot(base, bc_a(ins)) = v;
+                }
+                Op::TSETV | Op::TSETS | Op::TSETB | Op::TSETR => {
+                    let pb = slot(base, bc_b(ins));
+                    let o = *pb;
+                    let key = match op {
+                        Op::TSETV | Op::TSETR => *slot(base, bc_c(ins)),
+                        Op::TSETS => *kgc.add(bc_c(ins) as usize),
+                        _ => TValue::num(bc_c(ins) as f64),
+                    };
+                    let v = *slot(base, bc_a(ins));
+                    let mut done = false;
+                    if o.is_tab() {
+                        let t: *mut GcTab = o.as_ptr();
+                        let p = table::get_slot(t, key);
+                        if !p.is_null() && (!(*p).is_nil() || (*t).metatable.is_null()) {
+                            *p = v;
+                            (*t).nomm = 0;
+                            done = true;
+                        } else if (*t).metatable.is_null()
+                            || op == Op::TSETR
+                            || meta::fast_get(g_of(l), (*t).metatable, meta::MM_NEWINDEX).is_nil()
+                        {
+                            savepc!();
+                            frame_top!();
+                            meta::raw_set(l, t, key, v);
+                            reload!();
+                            done = true;
+                        }
+                    }
+                    if !done {
+                        savepc!();
+                        frame_top!();
+                        meta::newindex(l, o, key, v, Operand::Slot(pb));
+                        reload!();
+                    }
+                }
+                Op::TSETM => {
+                    savepc!();
+                    frame_top!();
+                    let a = bc_a(ins);
+                    let t: *mut GcTab = (*slot(base, a - 1)).as_ptr();
+                    let start = (*knum.add(bc_d(ins) as usize)).as_num().to_bits() as u32 as i64;
+                    let g = g_of(l);
+                    for i in 0..multres {
+                        let v = *slot(base, a + i as u32);
+                        let p = table::set_int_slot(g, t, start + i as i64);
+                        *p = v;
+                    }
+                    reload!();
+                }
+                // ---- Calls.
+                Op::CALLM | Op::CALL | Op::CALLMT | Op::CALLT => {
+                    let a = bc_a(ins);
+                    let mut nargs = match op {
+                        Op::CALL => bc_c(ins) as usize - 1,
+                        Op::CALLM => bc_c(ins) as usize + multres,
+                        Op::CALLT => bc_d(ins) as usize - 1,
+                        _ => bc_d(ins) as usize + multres,
+                    };
+                    let tail = matches!(op, Op::CALLT | Op::CALLMT);
+                    savepc!();
+                    let mut func = slot(base, a);
+                    (*l).top = func.add(2 + nargs).max(base.add((*pt).framesize as usize));
+                    if !(*func).is_func() {
+                        nargs = resolve_call(l, func, nargs, Operand::Slot(func));
+                        reload!();
+                        func = slot(base, a);
+                    }
+                    if tail {
+                        // Close upvalues, move the callee and arguments down
+                        // over the current frame; the frame keeps its link.
+                        func::close_upvals(l, base);
+                        let mut fbase = base;
+                        // Undo a vararg frame's adjustment first.
+                        let link = (*fbase.sub(1)).0;
+                        if frame_type(link) == FRAME_VARG {
+                            fbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
+                        }
+                        let dst = fbase.sub(2);
+                        *dst = *func;
+                        ptr::copy(func.add(2), dst.add(2), nargs);
+                        func = dst;
+                        base = fbase;
+                    } else {
+                        *func.add(1) = TValue(pc as u64 | FRAME_LUA);
+                    }
+                    let cf: *mut GcFunc = (*func).as_ptr();
+                    match (*cf).ffid {
+                        FF_LUA => {
+                            base = enter_lua(l, func, nargs);
+                            load_frame!();
+                            pc = (*pt).bc.add(1);
+                            continue;
+                        }
+                        FF_PCALL | FF_XPCALL => {
+                            // The pcall frame itself: base at func+2.
+                            let pbase = func.add(2);
+                            let is_x = (*cf).ffid == FF_XPCALL;
+                            let skip = if is_x { 2 } else { 1 };
+                            if nargs < skip {
+                                (*l).base = pbase;
+                                (*l).top = pbase.add(nargs);
+                                if is_x {
+                                    error::throw_msg(l, "bad argument #2 to 'xpcall' (value expected)");
+                                }
+                                error::throw_msg(l, "bad argument #1 to 'pcall' (value expected)");
+                            }
+                            // Layout: f at pbase (pcall) / pbase+2 (xpcall, handler
+                            // at pbase+1); its link after it, its args above.
+                            let fargs = nargs - skip;
+                            let func_off = func.offset_from((*l).stack);
+                            (*l).base = pbase;
+                            (*l).top = pbase.add(nargs);
+                            check_stack(l, fargs + 6);
+                            let func = (*l).stack.offset(func_off);
+                            let pbase = func.add(2);
+                            let ffunc = if is_x { pbase.add(2) } else { pbase };
+                            // Move the arguments up by one (pcall) or two (xpcall:
+                            // f moves from pbase to pbase+2, handler stays).
+                            let src_args = pbase.add(skip);
+                            let dst_args = ffunc.add(2);
+                            let fv = *pbase;
+                            ptr::copy(src_args, dst_args, fargs);
+                            *ffunc = fv;
+                            let fb = ffunc.add(2);
+                            let ty = if is_x { FRAME_PCALLH } else { FRAME_PCALL };
+                            *fb.sub(1) = link_delta(fb, pbase, ty);
+                            let g = g_of(l);
+                            (*l).protect.push(
+                                g,
+                                Protect {
+                                    base: fb.offset_from((*l).stack) as usize,
+                                    handler: if is_x { pbase.add(1).offset_from((*l).stack) as usize } else { 0 },
+                                    nlevel: (*l).nccalls,
+                                    kind: if is_x { PROT_XPCALL } else { PROT_PCALL },
+                                },
+                            );
+                            (*l).top = fb.add(fargs);
+                            // Call f like a regular call with this link.
+                            let mut ffunc = ffunc;
+                            let mut fargs = fargs;
+                            (*l).base = pbase;
+                            if !(*ffunc).is_func() {
+                                let fb_off = fb.offset_from((*l).stack);
+                                let link = *fb.sub(1);
+                                let ff_off = ffunc.offset_from((*l).stack);
+                                fargs = resolve_call(l, ffunc, fargs, Operand::None);
+                                ffunc = (*l).stack.offset(ff_off);
+                                *(*l).stack.offset(fb_off - 1) = link;
+                            }
+                            let cf2: *mut GcFunc = (*ffunc).as_ptr();
+                            if (*cf2).ffid == FF_LUA {
+                                base = enter_lua(l, ffunc, fargs);
+                                load_frame!();
+                                pc = (*pt).bc.add(1);
+                                continue;
+                            }
+                            match call_c(l, ffunc, fargs) {
+                                Some(n) => {
+                                    ret_ptr = (*l).top.sub(n);
+                                    ret_n = n;
+                                    base = (*l).base;
+                                }
+                                None => return, // yield
+                            }
+                        }
+                        _ => match call_c(l, func, nargs) {
+                            Some(n) => {
+                                ret_ptr = (*l).top.sub(n);
+                                ret_n = n;
+                                base = (*l).base;
+                            }
+                            None => return, // yield: resume continues the return
+                        },
+                    }
+                    // Return the C function's results through its frame.
+                    match do_return(l, &mut base, ret_ptr, ret_n, &mut multres) {
+                        ReturnTo::Lua(npc) => {
+                            pc = npc;
+                            load_frame!();
+                            frame_top!();
+                            gc::check(l);
+                            reload!();
+                        }
+                        ReturnTo::Native => return,
+                    }
+                }
+                Op::ITERC | Op::ITERN => {
+                    let a = bc_a(ins);
+                    if op == Op::ITERN {
+                        let ctl = *slot(base, a - 1);
+                        if ctl.is_lightud() {
+                            let t: *mut GcTab = (*slot(base, a - 2)).as_ptr();
+                            let idx = ctl.payload();
+                            match next_at(g_of(l), t, idx) {
+                                Some((nidx, k, v)) => {
+                                    *slot(base, a - 1) = TValue::lightud(nidx as usize as *mut _);
+                                    *slot(base, a) = k;
+                                    *slot(base, a + 1) = v;
+                                }
+                                None => {
+                                    *slot(base, a) = TValue::NIL;
+                                }
+                            }
+                            continue;
+                        }
+                    }
+                    // Generic iterator call: A, A+2, A+3 = A-3, A-2, A-1.
+                    savepc!();
+                    let func = slot(base, a);
+                    *func = *slot(base, a - 3);
+                    *func.add(2) = *slot(base, a - 2);
+                    *func.add(3) = *slot(base, a - 1);
+                    *func.add(1) = TValue(pc as u64 | FRAME_LUA);
+                    (*l).top = func.add(4).max(base.add((*pt).framesize as usize));
+                    let mut nargs = 2;
+                    let mut func = func;
+                    if !(*func).is_func() {
+                        nargs = resolve_call(l, func, nargs, Operand::Slot(slot(base, a - 3)));
+                        reload!();
+                        func = slot(base, a);
+                        *func.add(1) = TValue(pc as u64 | FRAME_LUA);
+                    }
+                    let cf: *mut GcFunc = (*func).as_ptr();
+                    if (*cf).ffid == FF_LUA {
+                        base = enter_lua(l, func, nargs);
+                        load_frame!();
+                        pc = (*pt).bc.add(1);
+                        continue;
+                    }
+                    match call_c(l, func, nargs) {
+                        Some(n) => {
+                            ret_ptr = (*l).top.sub(n);
+                            ret_n = n;
+                            base = (*l).base;
+                        }
+                        None => return,
+                    }
+                    match do_return(l, &mut base, ret_ptr, ret_n, &mut multres) {
+                        ReturnTo::Lua(npc) => {
+                            pc = npc;
+                            load_frame!();
+                            frame_top!();
+                        }
+                        ReturnTo::Native => return,
+                    }
+                }
+                Op::ISNEXT => {
+                    let a = bc_a(ins);
+                    let f = *slot(base, a - 3);
+                    let ok = f.is_func()
+                        && (*f.as_ptr::<GcFunc>()).ffid == FF_NEXT
+                        && (*slot(base, a - 2)).is_tab()
+                        && (*slot(base, a - 1)).is_nil();
+                    let target = pc.offset(bc_j(ins) as isize);
+                    if ok && bc_op(*target) == Op::ITERN {
+                        *slot(base, a - 1) = TValue::lightud(ptr::null_mut());
+                    } else if !ok {
+                        // Despecialize: the loop uses the generic ITERC.
+                        let p = target as *mut Ins;
+                        set_op(&mut *p, Op::ITERC);
+                    }
+                    pc = target;
+                }
+                Op::VARG => {
+                    let a = bc_a(ins);
+                    let b = bc_b(ins);
+                    let link = (*base.sub(1)).0;
+                    let (vstart, nvar) = if frame_type(link) == FRAME_VARG {
+                        let d = delta_of(link) / 8;
+                        let np = (*pt).numparams as usize;
+                        let ob = base.sub(d);
+                        let total = d - 2;
+                        if total > np {
+                            (ob.add(np), total - np)
+                        } else {
+                            (ob, 0)
+                        }
+                    } else {
+                        (base, 0)
+                    };
+                    if b == 0 {
+                        // All varargs; may need more stack.
+                        let need = a as usize + nvar;
+                        if base.add(need) > (*l).maxstack {
+                            let voff = vstart.offset_from(base);
+                            savepc!();
+                            (*l).top = base.add((*pt).framesize as usize);
+                            check_stack(l, need);
+                            reload!();
+                            let vstart = base.offset(voff);
+                            ptr::copy(vstart, slot(base, a), nvar);
+                        } else {
+                            ptr::copy(vstart, slot(base, a), nvar);
+                        }
+                        multres = nvar;
+                    } else {
+                        for i in 0..(b - 1) as usize {
+                            *slot(base, a + i as u32) = if i < nvar { *vstart.add(i) } else { TValue::NIL };
+                        }
+                    }
+                }
+                // ---- Returns.
+                Op::RETM | Op::RET | Op::RET0 | Op::RET1 => {
+                    let a = bc_a(ins);
+                    let n = match op {
+                        Op::RETM => bc_d(ins) as usize + multres,
+                        Op::RET => bc_d(ins) as usize - 1,
+                        Op::RET0 => 0,
+                        _ => 1,
+                    };
+                    if !(*l).openupval.is_null() {
+                        func::close_upvals(l, base);
+                    }
+                    (*l).savedpc = pc;
+                    let src = slot(base, a);
+                    match do_return(l, &mut base, src, n, &mut multres) {
+                        ReturnTo::Lua(npc) => {
+                            pc = npc;
+                            load_frame!();
+                            frame_top!();
+                        }
+                        ReturnTo::Native => return,
+                    }
+                }
+                // ---- Loops.
+                Op::FORI | Op::JFORI => {
+                    let a = bc_a(ins);
+                    let pidx = slot(base, a);
+                    let (vi, vs, vstep) = (*pidx, *pidx.add(1), *pidx.add(2));
+                    savepc!();
+                    let i = for_num(l, vi, "initial");
+                    let s = for_num(l, vs, "limit");
+                    let st = for_num(l, vstep, "step");
+                    *pidx = TValue::num(i);
+                    *pidx.add(1) = TValue::num(s);
+                    *pidx.add(2) = TValue::num(st);
+                    let run = if st >= 0.0 { i <= s } else { i >= s };
+                    if run {
+                        *pidx.add(3) = TValue::num(i);
+                    } else {
+                        pc = pc.offset(bc_j(ins) as isize);
+                    }
+                }
+                Op::FORL | Op::IFORL | Op::JFORL => {
+                    let a = bc_a(ins);
+                    let pidx = slot(base, a);
+                    let st = (*pidx.add(2)).as_num();
+                    let i = (*pidx).as_num() + st;
+                    let s = (*pidx.add(1)).as_num();
+                    let cont = if st >= 0.0 { i <= s } else { i >= s };
+                    if cont {
+                        *pidx = TValue::num(i);
+                        *pidx.add(3) = TValue::num(i);
+                        pc = pc.offset(bc_j(ins) as isize);
+                    }
+                }
+                Op::ITERL | Op::IITERL | Op::JITERL => {
+                    let a = bc_a(ins);
+                    let v = *slot(base, a);
+                    if !v.is_nil() {
+                        *slot(base, a - 1) = v;
+                        pc = pc.offset(bc_j(ins) as isize);
+                    }
+                }
+                Op::LOOP | Op::ILOOP | Op::JLOOP => {}
+                Op::JMP => {
+                    pc = pc.offset(bc_j(ins) as isize);
+                }
+                Op::FUNCF | Op::IFUNCF | Op::JFUNCF | Op::FUNCV | Op::IFUNCV | Op::JFUNCV | Op::FUNCC | Op::FUNCCW => {}
+            }
+        }
+    }
+}
+
+fn for_num(l: *mut lua_State, v: TValue, what: &str) -> f64 {
+    match meta::to_number(v) {
+        Some(n) if v.is_num() || v.is_str() => n,
+        _ => error::throw_msg(l, &format!("'for' {} value must be a number", what)),
+    }
+}
+
+#[inline(always)]
+fn pri_value(d: u32) -> TValue {
+    match d {
+        0 => TValue::NIL,
+        1 => TValue::FALSE,
+        _ => TValue::TRUE,
+    }
+}
+
+enum ReturnTo {
+    Lua(*const Ins),
+    Native,
+}
+
+/// Return `n` values at `src` from the frame at `*base` through its link.
+/// Updates `*base` (and L.base/L.top) to the frame returned to.
+unsafe fn do_return(l: *mut lua_State, base: &mut *mut TValue, src: *mut TValue, n: usize, multres: &mut usize) -> ReturnTo {
+    // SAFETY: the frames being returned through are live frames of l.
+    unsafe {
+        let mut b = *base;
+        let mut src = src;
+        let mut n = n;
+        loop {
+            let link = (*b.sub(1)).0;
+            let ty = frame_type(link);
+            if ty == FRAME_LUA {
+                let rpc = link as *const Ins;
+                let call = *rpc.sub(1);
+                let a = bc_a(call);
+                let want = bc_b(call);
+                let dst = b.sub(2);
+                ptr::copy(src, dst, n);
+                let cbase = dst.sub(a as usize);
+                if want == 0 {
+                    *multres = n;
+                    (*l).top = dst.add(n);
+                } else {
+                    for i in n..(want as usize - 1) {
+                        *dst.add(i) = TValue::NIL;
+                    }
+                }
+                *base = cbase;
+                (*l).base = cbase;
+                return ReturnTo::Lua(rpc);
+            }
+            let typ = frame_typep(link);
+            if typ == FRAME_VARG {
+                b = (b as *mut u8).sub(delta_of(link)) as *mut TValue;
+                continue;
+            }
+            if typ == FRAME_PCALL || typ == FRAME_PCALLH {
+                (*l).protect.len -= 1;
+                let pb = (b as *mut u8).sub(delta_of(link)) as *mut TValue;
+                // Place [true, results...] at b-1 (the link slot, no longer
+                // needed), then return them from the pcall frame.
+                let dst = b.sub(1);
+                ptr::copy(src, dst.add(1), n);
+                *dst = TValue::TRUE;
+                src = dst;
+                n += 1;
+                b = pb;
+                continue;
+            }
+            // C, CP, CONT: back to native code.
+            let dst = b.sub(2);
+            ptr::copy(src, dst, n);
+            (*l).top = dst.add(n);
+            let pb = (b as *mut u8).sub(delta_of(link)) as *mut TValue;
+            (*l).base = pb;
+            *base = pb;
+            return ReturnTo::Native;
+        }
+    }
+}
+
+/// Resume a coroutine `co` with `nargs` values at its top. Returns the
+/// status (LUA_OK when finished, LUA_YIELD, or an error code) and the
+/// number of values (results, yielded values, or 1 error object), which
+/// are left at co's top; co's visible base is set to the first of them.
+pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize) {
+    // SAFETY: l and co are live threads of the same VM.
+    unsafe {
+        let start = (*co).status == LUA_OK;
+        (*co).nccalls = (*l).nccalls;
+        (*co).resume_level = (*co).nccalls + 1;
+        let r = if start {
+            let func = (*co).top.sub(nargs + 1);
+            let func_off = func.offset_from((*co).stack);
+            // Make room for the link slot (FR2 layout).
+            (*co).base = func;
+            check_stack(co, 1);
+            let func = (*co).stack.offset(func_off);
+            ptr::copy(func.add(1), func.add(2), nargs);
+            (*co).top = func.add(2 + nargs);
+            (*co).base = (*co).stack.add(2);
+            catch_unwind(AssertUnwindSafe(|| {
+                call_native(co, func_off, nargs, FRAME_C);
+            }))
+        } else {
+            (*co).status = LUA_OK;
+            (*co).base = (*co).stack.add((*co).yield_base);
+            (*co).nccalls += 1;
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                // The yielding C function's frame returns the resume args.
+                execute(co, Entry::Return(nargs));
+            }));
+            if r.is_ok() {
+                (*co).nccalls -= 1;
+            }
+            r
+        };
+        let yielded = match &r {
+            Ok(()) => (*co).status == LUA_YIELD,
+            Err(p) => p.is::<YieldUnwind>(),
+        };
+        if yielded {
+            (*co).status = LUA_YIELD;
+            let n = (*co).nyield as usize;
+            (*co).yield_base = (*co).base.offset_from((*co).stack) as usize;
+            (*co).base = (*co).top.sub(n);
+            return (LUA_YIELD, n);
+        }
+        match r {
+            Ok(()) => {
+                // Finished: results from the bottom function slot to top.
+                let bottom = (*co).stack.add(2);
+                let n = (*co).top.offset_from(bottom).max(0) as usize;
+                (*co).status = LUA_OK;
+                (*co).base = bottom;
+                (LUA_OK, n)
+            }
+            Err(p) => {
+                let status = error::status_of(p);
+                (*co).status = status;
+                let e = if status == LUA_ERRMEM {
+                    crate::string::new_str_value(g_of(l), b"not enough memory")
+                } else {
+                    (*co).errobj
+                };
+                func::close_upvals(co, (*co).stack);
+                (*co).base = (*co).top;
+                push(co, e);
+                (status, 1)
+            }
+        }
+    }
+}
+
+/// lua_yield: mark the thread as yielding `n` values (at its top).
+pub fn yield_values(l: *mut lua_State, n: usize) -> i32 {
+    // SAFETY: l is live.
+    unsafe {
+        if (*l).nccalls > (*l).resume_level || l == g_of(l).mainthread || (*l).resume_level == 0 {
+            error::throw_msg(l, "attempt to yield across C-call boundary");
+        }
+        (*l).status = LUA_YIELD;
+        (*l).nyield = n as u32;
+    }
+    -1
+}
+
+/// Whether a thread is a coroutine that can yield now.
+pub fn is_yieldable(l: *mut lua_State) -> bool {
+    // SAFETY: l is live.
+    unsafe { l != g_of(l).mainthread && (*l).resume_level != 0 && (*l).nccalls <= (*l).resume_level }
+}
+
+#[allow(dead_code)]
+fn unused_ff() -> u8 {
+    FF_C
+}
