@@ -41,14 +41,4 @@ api_unimplemented! {
     fn luaJIT_profile_stop(L: *mut lua_State);
     fn luaJIT_profile_dumpstack(L: *mut lua_State, fmt: *const c_char, depth: c_int, len: *mut usize) -> *const c_char;
 
-    fn luaopen_math(L: *mut lua_State) -> c_int;
-    fn luaopen_string(L: *mut lua_State) -> c_int;
-    fn luaopen_table(L: *mut lua_State) -> c_int;
-    fn luaopen_io(L: *mut lua_State) -> c_int;
-    fn luaopen_os(L: *mut lua_State) -> c_int;
-    fn luaopen_package(L: *mut lua_State) -> c_int;
-    fn luaopen_debug(L: *mut lua_State) -> c_int;
-    fn luaopen_bit(L: *mut lua_State) -> c_int;
-    fn luaopen_ffi(L: *mut lua_State) -> c_int;
-    fn luaopen_string_buffer(L: *mut lua_State) -> c_int;
 }

@@ -2,8 +2,19 @@
 //! a C module would be), through the small helpers below.
 
 pub mod base;
+pub mod bit;
+pub mod buffer;
 pub mod coroutine;
+pub mod debug;
+pub mod ffi;
+pub mod io;
 pub mod jit;
+pub mod math;
+pub mod os;
+pub mod package;
+pub mod pattern;
+pub mod string;
+pub mod table;
 
 use crate::capi::aux::*;
 use crate::capi::core::*;
@@ -165,7 +176,20 @@ pub fn push_nil(l: *mut lua_State) {
 
 /// Open every standard library (luaL_openlibs).
 pub fn open_all(l: *mut lua_State) {
-    let libs: [(&str, CFn); 3] = [("", base::luaopen_base), ("coroutine", coroutine::open), ("jit", jit::luaopen_jit)];
+    // LuaJIT's order: base, package, table, io, os, string, math, debug, bit, jit.
+    let libs: [(&str, CFn); 11] = [
+        ("", base::luaopen_base),
+        ("package", package::luaopen_package),
+        ("coroutine", coroutine::open),
+        ("table", table::luaopen_table),
+        ("io", io::luaopen_io),
+        ("os", os::luaopen_os),
+        ("string", string::luaopen_string),
+        ("math", math::luaopen_math),
+        ("debug", debug::luaopen_debug),
+        ("bit", bit::luaopen_bit),
+        ("jit", jit::luaopen_jit),
+    ];
     for (_name, f) in libs {
         // SAFETY: l is live.
         unsafe {
@@ -173,19 +197,17 @@ pub fn open_all(l: *mut lua_State) {
             lua_call(l, 0, 0);
         }
     }
-    for (name, f) in extra_libs() {
+    // Loaded on demand through package.preload, as in LuaJIT.
+    let preload: [(&str, CFn); 2] = [("ffi", ffi::luaopen_ffi), ("string.buffer", buffer::luaopen_string_buffer)];
+    for (name, f) in preload {
         // SAFETY: l is live.
         unsafe {
+            luaL_findtable(l, LUA_REGISTRYINDEX, b"_PRELOAD\0".as_ptr() as *const c_char, 4);
             lua_pushcclosure(l, Some(f), 0);
-            push_str(l, name.as_bytes());
-            lua_call(l, 1, 0);
+            set_field(l, -2, name);
+            lua_settop(l, -2);
         }
     }
-}
-
-/// Libraries opened by luaL_openlibs after base, coroutine and jit.
-fn extra_libs() -> Vec<(&'static str, CFn)> {
-    Vec::new()
 }
 
 #[no_mangle]

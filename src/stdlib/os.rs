@@ -1,0 +1,11 @@
+//! The `os` library.
+
+use super::*;
+use std::os::raw::c_int;
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_os(l: *mut lua_State) -> c_int {
+    new_lib(l, &[]);
+    register_loaded(l, "os", true);
+    1
+}
