@@ -81,17 +81,77 @@ const PREINTERNED: [&[u8]; 10] = [
     b"next",
 ];
 
-/// String interner shared by the whole compilation.
+/// Multiplicative hasher for the compiler's small keys (string ids,
+/// number bits): much cheaper than SipHash and good enough for keys that are
+/// not attacker-chosen in a way that matters for a one-shot compile.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
+fn hash_bytes(s: &[u8]) -> u32 {
+    // Eight bytes at a time, multiply-rotate mixing.
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h: u64 = s.len() as u64;
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap());
+        h = (h ^ w).wrapping_mul(K).rotate_left(29);
+    }
+    let mut tail = 0u64;
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        tail |= (b as u64) << (8 * i);
+    }
+    h = (h ^ tail).wrapping_mul(K);
+    (h ^ (h >> 32)) as u32
+}
+
+/// String interner shared by the whole compilation: all strings live in one
+/// byte arena, found through an open-addressing table of ids.
 pub struct Interner {
-    strs: Vec<Box<[u8]>>,
-    ids: HashMap<Box<[u8]>, StrId>,
+    bytes: Vec<u8>,
+    spans: Vec<(u32, u32)>,
+    hashes: Vec<u32>,
+    /// Slot: id + 1, or 0 when empty. Length is a power of two.
+    table: Vec<u32>,
     /// Reserved word index + 1 for each interned string (0: not reserved).
     reserved: Vec<u8>,
 }
 
 impl Interner {
     fn new() -> Interner {
-        let mut it = Interner { strs: Vec::new(), ids: HashMap::new(), reserved: Vec::new() };
+        let mut it = Interner {
+            bytes: Vec::with_capacity(4096),
+            spans: Vec::with_capacity(256),
+            hashes: Vec::with_capacity(256),
+            table: vec![0; 512],
+            reserved: Vec::with_capacity(256),
+        };
         for s in PREINTERNED {
             it.intern(s);
         }
@@ -102,19 +162,47 @@ impl Interner {
         it
     }
     pub fn intern(&mut self, s: &[u8]) -> StrId {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
+        let h = hash_bytes(s);
+        let mask = self.table.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let slot = self.table[i];
+            if slot == 0 {
+                break;
+            }
+            let id = slot - 1;
+            if self.hashes[id as usize] == h && self.get(id) == s {
+                return id;
+            }
+            i = (i + 1) & mask;
         }
-        let id = self.strs.len() as StrId;
-        let b: Box<[u8]> = s.into();
-        self.strs.push(b.clone());
-        self.ids.insert(b, id);
+        let id = self.spans.len() as StrId;
+        self.spans.push((self.bytes.len() as u32, s.len() as u32));
+        self.bytes.extend_from_slice(s);
+        self.hashes.push(h);
         self.reserved.push(0);
+        self.table[i] = id + 1;
+        if self.spans.len() * 2 > self.table.len() {
+            self.grow();
+        }
         id
+    }
+    fn grow(&mut self) {
+        let n = self.table.len() * 2;
+        let mut table = vec![0u32; n];
+        for (id, &h) in self.hashes.iter().enumerate() {
+            let mut i = h as usize & (n - 1);
+            while table[i] != 0 {
+                i = (i + 1) & (n - 1);
+            }
+            table[i] = id as u32 + 1;
+        }
+        self.table = table;
     }
     #[inline]
     pub fn get(&self, id: StrId) -> &[u8] {
-        &self.strs[id as usize]
+        let (start, len) = self.spans[id as usize];
+        &self.bytes[start as usize..(start + len) as usize]
     }
 }
 
@@ -341,8 +429,7 @@ impl<'a> Lexer<'a> {
         }
         if is_string {
             let s = sep as usize + 2;
-            let body = self.sb[s..self.sb.len() - s].to_vec();
-            self.tok_str = self.strings.intern(&body);
+            self.tok_str = self.strings.intern(&self.sb[s..self.sb.len() - s]);
         }
         Ok(())
     }
@@ -457,8 +544,7 @@ impl<'a> Lexer<'a> {
             }
         }
         self.save_next(); // closing delimiter
-        let body = self.sb[1..self.sb.len() - 1].to_vec();
-        self.tok_str = self.strings.intern(&body);
+        self.tok_str = self.strings.intern(&self.sb[1..self.sb.len() - 1]);
         Ok(())
     }
 

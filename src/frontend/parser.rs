@@ -4,8 +4,6 @@
 //! threaded through the emitted jump instructions, and registers are
 //! allocated as a stack on top of the active local variables.
 
-use std::collections::HashMap;
-
 use super::lexer::*;
 use crate::bytecode::*;
 
@@ -204,8 +202,8 @@ struct FuncState {
     jpc: u32,
     freereg: u32,
     nactvar: u32,
-    kstr: HashMap<StrId, u32>,
-    knum_map: HashMap<u64, u32>,
+    kstr: FastMap<StrId, u32>,
+    knum_map: FastMap<u64, u32>,
     kgc: Vec<KEntry>,
     knum: Vec<f64>,
     /// Upvalue sources of child prototypes (kgc index, uvtmp), resolved when
@@ -233,8 +231,8 @@ impl FuncState {
             jpc: NO_JMP,
             freereg: 0,
             nactvar: 0,
-            kstr: HashMap::new(),
-            knum_map: HashMap::new(),
+            kstr: FastMap::default(),
+            knum_map: FastMap::default(),
             kgc: Vec::new(),
             knum: Vec::new(),
             child_uv: Vec::new(),
@@ -261,11 +259,15 @@ struct Parser<'a> {
     outer: Vec<FuncState>,
     vstack: Vec<VarSlot>,
     level: u32,
+    /// First error found while emitting an instruction.
+    pending_err: Option<Vec<u8>>,
+    /// Reused buffer for the targets of an assignment.
+    lhs_buf: Vec<ExpDesc>,
 }
 
 pub fn parse_chunk(source: &[u8], chunkname: &[u8]) -> PResult<ProtoData> {
     let ls = Lexer::new(source, chunkname);
-    let mut p = Parser { ls, fs: FuncState::new(0, 0), outer: Vec::new(), vstack: Vec::new(), level: 0 };
+    let mut p = Parser { ls, fs: FuncState::new(0, 0), outer: Vec::new(), vstack: Vec::new(), level: 0, pending_err: None, lhs_buf: Vec::new() };
     p.fs.flags |= PROTO_VARARG;
     p.scope_begin(0);
     p.emit_ad(Op::FUNCV, 0, 0);
@@ -366,8 +368,11 @@ impl<'a> Parser<'a> {
         let pc = self.fs.pc();
         let jpc = self.fs.jpc;
         self.fs.jpc = NO_JMP;
-        // Errors here are impossible: pending jumps target the current pc.
-        let _ = self.jmp_patchval(jpc, pc, NO_REG, pc);
+        // A jump that cannot reach this instruction is reported at the next
+        // statement boundary (the message is built now, as LuaJIT does).
+        if let Err(e) = self.jmp_patchval(jpc, pc, NO_REG, pc) {
+            self.pending_err.get_or_insert(e);
+        }
         self.fs.bc.push(ins);
         self.fs.lines.push(self.ls.lastline);
         pc
@@ -1406,6 +1411,9 @@ impl<'a> Parser<'a> {
     /// sources (uvtmp) that the parent resolves when it finishes.
     fn fs_finish(&mut self, line: u32) -> PResult<(ProtoData, Vec<u32>)> {
         self.fixup_ret()?;
+        if let Some(e) = self.pending_err.take() {
+            return Err(e);
+        }
         let fs = &self.fs;
         if fs.knum.len() > MAX_KCONST || fs.kgc.len() > MAX_KCONST {
             return Err(self.err_limit(MAX_KCONST as u32, "constants"));
@@ -1906,7 +1914,7 @@ impl TemplVal {
 struct TableTemplate {
     array: Vec<TemplVal>,
     hash: Vec<(KTabVal, TemplVal)>,
-    index: HashMap<Vec<u8>, usize>,
+    index: FastMap<Vec<u8>, usize>,
     /// Number of hash nodes (0 or a power of two).
     hsize: u32,
 }
@@ -1952,7 +1960,7 @@ impl TableTemplate {
         TableTemplate {
             array: vec![TemplVal::Nil; asize as usize],
             hash: Vec::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
             hsize: if hbits > 0 { 1 << hbits } else { 0 },
         }
     }
@@ -2103,6 +2111,9 @@ impl<'a> Parser<'a> {
         let mut islast = false;
         while !islast && !Self::is_block_end(self.ls.tok) {
             islast = self.parse_stmt()?;
+            if let Some(e) = self.pending_err.take() {
+                return Err(e);
+            }
             self.lex_opt(b';' as Token)?;
             self.fs.freereg = self.fs.nactvar;
         }
@@ -2230,7 +2241,9 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_assignment(&mut self, first: ExpDesc) -> PResult<()> {
-        let mut lhs = vec![first];
+        let mut lhs = std::mem::take(&mut self.lhs_buf);
+        lhs.clear();
+        lhs.push(first);
         loop {
             let cur = lhs.last().unwrap();
             if !(EK::Local <= cur.k && cur.k <= EK::Indexed) {
@@ -2275,6 +2288,7 @@ impl<'a> Parser<'a> {
             self.emit_store(&var, &mut e)?;
             rest -= 1;
         }
+        self.lhs_buf = lhs;
         Ok(())
     }
 
