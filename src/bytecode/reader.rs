@@ -60,14 +60,55 @@ pub const MAX_PROTO_DEPTH: usize = 400;
 enum Failure {
     Incompatible,
     Malformed,
+    /// Errors the reference raises while building constants (no chunk name
+    /// in the message): a string longer than its maximum, a template table
+    /// key that is nil or NaN.
+    StringOverflow,
+    NilIndex,
+    NanIndex,
+    /// A template table larger than the reference can allocate.
+    TableOverflow,
 }
+
+/// Longest string the reference can create.
+const MAX_STRING_LEN: u32 = 0x7fff_ff00;
+/// Largest array and hash parts of a table the reference can create.
+const MAX_TABLE_ARRAY: usize = (1 << 27) + 1;
+const MAX_TABLE_HASH: usize = 1 << 26;
 
 type Res<T> = Result<T, Failure>;
 
 /// Load a bytecode dump. `chunkname` is the name the chunk is loaded under
 /// (used for error messages and, for stripped dumps, as the chunk name).
 pub fn undump(data: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
-    load(data, chunkname).map_err(|f| error_message(chunkname, f))
+    undump_detailed(data, chunkname).map_err(|e| e.message)
+}
+
+/// How the reference raises a load error: most are syntax errors
+/// (`LUA_ERRSYNTAX`, the message as is); a few are runtime errors raised
+/// while constants are built (`LUA_ERRRUN`, so an active error handler such
+/// as the standalone interpreter's traceback sees them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UndumpErrorKind {
+    Syntax,
+    Runtime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndumpError {
+    pub kind: UndumpErrorKind,
+    pub message: Vec<u8>,
+}
+
+/// `undump` with the kind of error the reference would raise.
+pub fn undump_detailed(data: &[u8], chunkname: &[u8]) -> Result<ProtoData, UndumpError> {
+    load(data, chunkname).map_err(|f| UndumpError {
+        kind: match f {
+            Failure::Incompatible | Failure::Malformed => UndumpErrorKind::Syntax,
+            _ => UndumpErrorKind::Runtime,
+        },
+        message: error_message(chunkname, f),
+    })
 }
 
 /// "<name>: cannot load ... bytecode", the name shortened as the reference
@@ -80,10 +121,14 @@ fn error_message(chunkname: &[u8], failure: Failure) -> Vec<u8> {
     };
     let name = &name[..name.iter().position(|&c| c == 0).unwrap_or(name.len())];
     let mut msg = name.to_vec();
-    msg.extend_from_slice(match failure {
-        Failure::Incompatible => b": cannot load incompatible bytecode",
-        Failure::Malformed => b": cannot load malformed bytecode",
-    });
+    match failure {
+        Failure::Incompatible => msg.extend_from_slice(b": cannot load incompatible bytecode"),
+        Failure::Malformed => msg.extend_from_slice(b": cannot load malformed bytecode"),
+        Failure::StringOverflow => return b"string length overflow".to_vec(),
+        Failure::NilIndex => return b"table index is nil".to_vec(),
+        Failure::NanIndex => return b"table index is NaN".to_vec(),
+        Failure::TableOverflow => return b"table overflow".to_vec(),
+    }
     msg
 }
 
@@ -119,22 +164,43 @@ impl<'a> Cursor<'a> {
         self.pos += n;
         Ok(s)
     }
-    /// ULEB128 as a 32-bit value (bits beyond 32 are dropped, as the
-    /// reference's 32-bit accumulator does for well-formed dumps).
+    /// ULEB128 into 32 bits. Overlong encodings decode as the reference
+    /// decodes them on x86-64 and ARM64: the shift count wraps at 32 and bits
+    /// shifted past bit 31 are lost.
     fn uleb(&mut self) -> Res<u32> {
-        Ok(self.uleb64()? as u32)
-    }
-    fn uleb64(&mut self) -> Res<u64> {
-        let mut v: u64 = 0;
-        let mut shift = 0u32;
+        let first = self.byte()? as u32;
+        if first < 0x80 {
+            return Ok(first);
+        }
+        let mut v = first & 0x7f;
+        let mut shift: u32 = 0;
         loop {
             let b = self.byte()?;
-            if shift < 64 {
-                v |= ((b & 0x7f) as u64) << shift;
-            }
-            shift = shift.saturating_add(7);
+            shift = shift.wrapping_add(7);
+            // wrapping_shl takes the count modulo 32, like the hardware.
+            v |= ((b & 0x7f) as u32).wrapping_shl(shift);
             if b < 0x80 {
                 return Ok(v);
+            }
+        }
+    }
+    /// The 33-bit ULEB128 of number constants: the lowest bit of the first
+    /// byte is a flag, the value is the rest (decoded like `uleb`).
+    fn uleb33(&mut self) -> Res<(u32, bool)> {
+        let first = self.byte()?;
+        let flag = first & 1 != 0;
+        let v = (first >> 1) as u32;
+        if v < 0x40 {
+            return Ok((v, flag));
+        }
+        let mut v = v & 0x3f;
+        let mut shift: u32 = u32::MAX; // -1: the first continuation byte lands at bit 6
+        loop {
+            let b = self.byte()?;
+            shift = shift.wrapping_add(7);
+            v |= ((b & 0x7f) as u32).wrapping_shl(shift);
+            if b < 0x80 {
+                return Ok((v, flag));
             }
         }
     }
@@ -181,12 +247,18 @@ fn load(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
         if len == 0 {
             break;
         }
-        let body = cur.bytes(len)?;
-        let mut pc = Cursor::new(body);
-        let pending = read_proto(&mut pc, flags, &chunkname, &mut stack)?;
-        if !pc.at_end() {
+        if len > cur.remaining() {
             return Err(Failure::Malformed);
         }
+        // Like the reference, read on past the announced size if the
+        // prototype says so, and only then compare: a corrupted size field
+        // then fails the way it fails there.
+        let mut pc = Cursor::new(&cur.data[cur.pos..]);
+        let pending = read_proto(&mut pc, flags, &chunkname, &mut stack)?;
+        if pc.pos != len {
+            return Err(Failure::Malformed);
+        }
+        cur.pos += len;
         stack.push(pending);
     }
     if !cur.at_end() || stack.len() != 1 {
@@ -267,7 +339,7 @@ fn read_proto(cur: &mut Cursor, flags: u32, chunkname: &[u8], stack: &mut Vec<Pe
                 let im = f64::from_bits(read_u64(cur)?);
                 KGc::Complex(re, im)
             }
-            _ => KGc::Str(cur.bytes((kind - KGC_STR) as usize)?.to_vec()),
+            _ => KGc::Str(read_string(cur, kind - KGC_STR)?),
         });
     }
     kgc.reverse();
@@ -280,7 +352,7 @@ fn read_proto(cur: &mut Cursor, flags: u32, chunkname: &[u8], stack: &mut Vec<Pe
 
     if sizedbg != 0 {
         let dbg = cur.bytes(sizedbg)?;
-        read_debug_info(&mut Cursor::new(dbg), &mut p, swap)?;
+        read_debug_info(&mut Cursor::new(dbg), &mut p, swap);
     }
     Ok(Pending { proto: p, depth })
 }
@@ -296,9 +368,8 @@ fn read_u64(cur: &mut Cursor) -> Res<u64> {
 /// holds an integer (bit clear) or the low word of a double, followed in the
 /// latter case by the high word.
 fn read_knum(cur: &mut Cursor) -> Res<KNum> {
-    let v = cur.uleb64()?;
-    let low = (v >> 1) as u32;
-    if v & 1 == 0 {
+    let (low, is_double) = cur.uleb33()?;
+    if !is_double {
         Ok(KNum::Int(low as i32))
     } else {
         let hi = cur.uleb()? as u64;
@@ -307,8 +378,14 @@ fn read_knum(cur: &mut Cursor) -> Res<KNum> {
 }
 
 fn read_table(cur: &mut Cursor) -> Res<KGc> {
-    let narray = cur.count(1)?;
-    let nhash = cur.count(2)?;
+    let narray = cur.uleb()? as usize;
+    let nhash = cur.uleb()? as usize;
+    if narray > MAX_TABLE_ARRAY || nhash > MAX_TABLE_HASH {
+        return Err(Failure::TableOverflow);
+    }
+    if narray > cur.remaining() || nhash.saturating_mul(2) > cur.remaining() {
+        return Err(Failure::Malformed);
+    }
     let mut array = Vec::with_capacity(narray);
     for _ in 0..narray {
         array.push(read_table_value(cur)?);
@@ -316,6 +393,11 @@ fn read_table(cur: &mut Cursor) -> Res<KGc> {
     let mut hash = Vec::with_capacity(nhash);
     for _ in 0..nhash {
         let k = read_table_value(cur)?;
+        match k {
+            KTabVal::Nil => return Err(Failure::NilIndex),
+            KTabVal::Num(n) if n.is_nan() => return Err(Failure::NanIndex),
+            _ => {}
+        }
         let v = read_table_value(cur)?;
         hash.push((k, v));
     }
@@ -329,8 +411,15 @@ fn read_table_value(cur: &mut Cursor) -> Res<KTabVal> {
         KTAB_TRUE => KTabVal::True,
         KTAB_INT => KTabVal::Int(cur.uleb()? as i32),
         KTAB_NUM => KTabVal::Num(f64::from_bits(read_u64(cur)?)),
-        kind => KTabVal::Str(cur.bytes((kind - KTAB_STR) as usize)?.to_vec()),
+        kind => KTabVal::Str(read_string(cur, kind - KTAB_STR)?),
     })
+}
+
+fn read_string(cur: &mut Cursor, len: u32) -> Res<Vec<u8>> {
+    if len > MAX_STRING_LEN {
+        return Err(Failure::StringOverflow);
+    }
+    Ok(cur.bytes(len as usize)?.to_vec())
 }
 
 /// Bytes per line number entry: lines are stored relative to the first
@@ -346,11 +435,15 @@ pub(crate) fn line_width(numline: u32) -> usize {
 }
 
 /// Line numbers of the instructions after the header, upvalue names and
-/// variable info; the block must be used up exactly.
-fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) -> Res<()> {
+/// variable info. The reference copies this block without looking at it,
+/// so a block that does not parse still loads: what can be read is kept
+/// (all of it for anything the reference writes), the rest is dropped.
+fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) {
     let width = line_width(p.numline);
     let nbc = p.bc.len() - 1;
-    let lines = cur.bytes(nbc.checked_mul(width).ok_or(Failure::Malformed)?)?;
+    let Some(lines) = nbc.checked_mul(width).and_then(|n| cur.bytes(n).ok()) else {
+        return;
+    };
     p.lineinfo.reserve_exact(nbc + 1);
     p.lineinfo.push(p.firstline);
     for e in lines.chunks_exact(width) {
@@ -364,11 +457,11 @@ fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) -> Res<()> {
         p.lineinfo.push(p.firstline.wrapping_add(delta));
     }
     for _ in 0..p.uv.len() {
-        p.uvnames.push(cur.cstring()?.to_vec());
+        let name = cur.cstring().unwrap_or_else(|_| cur.bytes(cur.remaining()).unwrap_or_default());
+        p.uvnames.push(name.to_vec());
     }
     let mut lastpc: u32 = 0;
-    loop {
-        let tag = cur.byte()?;
+    while let Ok(tag) = cur.byte() {
         if tag == 0 {
             break;
         }
@@ -376,17 +469,18 @@ fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) -> Res<()> {
             INTERNAL_VAR_NAMES[tag as usize - 1].to_vec()
         } else {
             cur.pos -= 1;
-            cur.cstring()?.to_vec()
+            match cur.cstring() {
+                Ok(name) => name.to_vec(),
+                Err(_) => break,
+            }
         };
-        let startpc = lastpc.wrapping_add(cur.uleb()?);
-        let endpc = startpc.wrapping_add(cur.uleb()?);
+        let (Ok(start), Ok(len)) = (cur.uleb(), cur.uleb()) else {
+            break;
+        };
+        let startpc = lastpc.wrapping_add(start);
         lastpc = startpc;
-        p.varinfo.push(VarInfo { name, startpc, endpc });
+        p.varinfo.push(VarInfo { name, startpc, endpc: startpc.wrapping_add(len) });
     }
-    if !cur.at_end() {
-        return Err(Failure::Malformed);
-    }
-    Ok(())
 }
 
 #[cfg(test)]
