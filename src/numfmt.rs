@@ -418,6 +418,10 @@ pub fn format_float(out: &mut Vec<u8>, n: f64, spec: &FloatSpec) {
     let mut prefix: &[u8] = b"";
     let finite = n.is_finite();
     if n.is_nan() {
+        // NaN never shows a sign, but the space flag still applies.
+        if flags.space {
+            prefix = b" ";
+        }
         body.extend_from_slice(if upper { b"NAN" } else { b"nan" });
     } else {
         prefix = if n.is_sign_negative() {
@@ -685,6 +689,12 @@ mod tests {
             ("%-020f", f64::NEG_INFINITY, "-inf                "),
             ("% 5f", f64::NAN, "  nan"),
             ("%+5f", -f64::NAN, "  nan"),
+            ("% f", f64::NAN, " nan"),
+            ("%+ f", f64::NAN, " nan"),
+            ("% +f", f64::INFINITY, "+inf"),
+            ("% f", f64::INFINITY, " inf"),
+            ("%- 6f", f64::NAN, " nan  "),
+            ("%0 6f", -f64::NAN, "   nan"),
             ("%05f", f64::INFINITY, "  inf"),
             ("%+f", f64::INFINITY, "+inf"),
             ("%-6f", f64::NAN, "nan   "),
