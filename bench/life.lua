@@ -34,7 +34,7 @@ local function run(generations)
   local seed = 2024
   for y = 1, H do
     for x = 1, W do
-      seed = (seed * 1103515245 + 12345) % 2147483648
+      seed = (seed * 16807) % 2147483647
       if seed % 7 < 2 then a[y][x] = 1 end
     end
   end

@@ -75,7 +75,7 @@ assert(md5("The quick brown fox jumps over the lazy dog") == "9e107d9d372bb6826b
 local function run(size)
   local parts, seed = {}, 1
   for i = 1, 65536 do
-    seed = (seed * 1103515245 + 12345) % 2147483648
+    seed = (seed * 16807) % 2147483647
     parts[i] = char(floor(seed / 65536) % 256)
   end
   local block = concat(parts)

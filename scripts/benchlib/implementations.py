@@ -57,7 +57,7 @@ def _install(packages, log):
         log("note: --install-refs needs root; not installing %s" % ", ".join(packages))
         return
     log("installing %s with apt-get ..." % ", ".join(packages))
-    result = subrunner.run(["apt-get", "install", "-y"] + packages,
+    result = subprocess.run(["apt-get", "install", "-y"] + packages,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
         log("note: apt-get install failed:\n" + result.stdout[-2000:])
