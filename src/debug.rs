@@ -411,10 +411,13 @@ fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut Vec<u8>) {
         }
     } else {
         out.extend_from_slice(b"[C]:");
-        let _ = gf;
         match name {
             Some((_, n)) => out.extend_from_slice(format!(" in function '{}'", String::from_utf8_lossy(&n)).as_bytes()),
-            None => out.extend_from_slice(b" ?"),
+            None => {
+                // SAFETY: gf is null or a live C function.
+                let addr = if gf.is_null() { 0 } else { unsafe { (*gf).f.map(|f| f as usize).unwrap_or(0) } };
+                out.extend_from_slice(format!(" at {:#x}", addr).as_bytes())
+            }
         }
     }
 }

@@ -9,40 +9,48 @@ use std::ffi::CString;
 use std::io::{BufRead, IsTerminal, Write};
 use std::os::raw::c_int;
 
-const PROGNAME: &str = "luajit";
+/// argv[0], as the reference prints it in messages (None in interactive
+/// mode, where messages have no prefix).
+fn progname() -> Option<String> {
+    PROGNAME.with(|p| p.borrow().clone())
+}
 
-fn usage(badopt: &str) {
+thread_local! {
+    static PROGNAME: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+fn set_progname(p: Option<String>) {
+    PROGNAME.with(|c| *c.borrow_mut() = p);
+}
+
+fn usage() {
     let mut e = std::io::stderr();
-    if !badopt.is_empty() {
-        if badopt.len() > 1 && badopt.as_bytes()[1] == b'e' || badopt == "-l" || badopt == "-j" || badopt == "-b" {
-            let _ = writeln!(e, "{}: '{}' needs argument", PROGNAME, badopt);
-        } else {
-            let _ = writeln!(e, "{}: unrecognized option '{}'", PROGNAME, badopt);
-        }
-    }
     let _ = write!(
         e,
-        "usage: {} [options]... [script [args]...].\n\
-Available options are:\n\
-  -e chunk  Execute string 'chunk'.\n\
-  -l name   Require library 'name'.\n\
-  -b ...    Save or list bytecode.\n\
-  -j cmd    Perform LuaJIT control command.\n\
-  -O[opt]   Control LuaJIT optimizations.\n\
-  -i        Enter interactive mode after executing 'script'.\n\
-  -v        Show version information.\n\
-  -E        Ignore environment variables.\n\
-  --        Stop handling options.\n\
-  -         Execute stdin and stop handling options.\n",
-        PROGNAME
+        "usage: {} [options]... [script [args]...].
+Available options are:
+  -e chunk  Execute string 'chunk'.
+  -l name   Require library 'name'.
+  -b ...    Save or list bytecode.
+  -j cmd    Perform LuaJIT control command.
+  -O[opt]   Control LuaJIT optimizations.
+  -i        Enter interactive mode after executing 'script'.
+  -v        Show version information.
+  -E        Ignore environment variables.
+  --        Stop handling options.
+  -         Execute stdin and stop handling options.
+",
+        progname().unwrap_or_default()
     );
     let _ = e.flush();
 }
 
 fn print_error(msg: &[u8]) {
     let mut e = std::io::stderr();
-    let _ = e.write_all(PROGNAME.as_bytes());
-    let _ = e.write_all(b": ");
+    if let Some(p) = progname() {
+        let _ = e.write_all(p.as_bytes());
+        let _ = e.write_all(b": ");
+    }
     let _ = e.write_all(msg);
     let _ = e.write_all(b"\n");
     let _ = e.flush();
@@ -53,9 +61,9 @@ fn report(l: *mut lua_State, status: c_int) -> c_int {
     // SAFETY: l is live.
     unsafe {
         if status != 0 && lua_type(l, -1) != 0 {
-            let msg = match to_bytes(l, -1) {
-                Some(m) => m.to_vec(),
-                None => b"(error object is not a string)".to_vec(),
+            let msg = match lua_isstring(l, -1) {
+                0 => b"(error object is not a string)".to_vec(),
+                _ => to_bytes(l, -1).map(|m| m.to_vec()).unwrap_or_default(),
             };
             print_error(&msg);
             lua_settop(l, -2);
@@ -69,15 +77,17 @@ unsafe extern "C-unwind" fn traceback(l: *mut lua_State) -> c_int {
     // SAFETY: l is live.
     unsafe {
         if lua_isstring(l, 1) == 0 {
-            // Non-string error object: try __tostring.
-            if lua_type(l, 1) != 0 && luaL_callmeta(l, 1, b"__tostring\0".as_ptr() as *const _) != 0 && lua_isstring(l, -1) != 0 {
+            // Non-string error object: use __tostring if it gives a string,
+            // else hand the object back unchanged.
+            if lua_type(l, 1) <= 0
+                || luaL_callmeta(l, 1, b"__tostring\0".as_ptr() as *const _) == 0
+                || lua_isstring(l, -1) == 0
+            {
                 return 1;
             }
-            let t = lua_type(l, 1);
-            let tn = luajit::value::TYPE_NAMES[t.max(0) as usize];
-            push_bytes(l, format!("(error object is a {} value)", tn).as_bytes());
+            lua_remove(l, 1);
         }
-        let msg = lua_tolstring(l, -1, std::ptr::null_mut());
+        let msg = lua_tolstring(l, 1, std::ptr::null_mut());
         luaL_traceback(l, l, msg, 1);
         1
     }
@@ -156,7 +166,7 @@ fn print_jit_status(l: *mut lua_State) {
 fn create_arg_table(l: *mut lua_State, args: &[Vec<u8>], script: usize) {
     // SAFETY: l is live.
     unsafe {
-        lua_createtable(l, (args.len() - script) as c_int, script as c_int + 1);
+        lua_createtable(l, args.len().saturating_sub(script) as c_int, script as c_int + 1);
         for (i, a) in args.iter().enumerate() {
             push_bytes(l, a);
             lua_rawseti(l, -2, i as c_int - script as c_int);
@@ -317,19 +327,19 @@ fn dobytecode(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
 
 fn bcsave_usage() {
     let _ = std::io::stderr().write_all(
-        b"Save LuaJIT bytecode: luajit -b[options] input output\n\
-  -l        Only list bytecode.\n\
-  -s        Strip debug info (default).\n\
-  -g        Keep debug info.\n\
-  -n name   Set module name (default: auto-detect from input name).\n\
-  -t type   Set output file type (default: auto-detect from output name).\n\
-  -a arch   Override architecture for object files (default: native).\n\
-  -o os     Override OS for object files (default: native).\n\
-  -F name   Override filename (default: input filename).\n\
-  -e chunk  Use chunk string as input.\n\
-  --        Stop handling options.\n\
-  -         Use stdin as input and/or stdout as output.\n\
-\n\
+        b"Save LuaJIT bytecode: luajit -b[options] input output
+  -l        Only list bytecode.
+  -s        Strip debug info (default).
+  -g        Keep debug info.
+  -n name   Set module name (default: auto-detect from input name).
+  -t type   Set output file type (default: auto-detect from output name).
+  -a arch   Override architecture for object files (default: native).
+  -o os     Override OS for object files (default: native).
+  -F name   Override filename (default: input filename).
+  -e chunk  Use chunk string as input.
+  --        Stop handling options.
+  -         Use stdin as input and/or stdout as output.
+
 File types: c cc h obj o raw (default)\n",
     );
 }
@@ -349,6 +359,8 @@ fn incomplete(l: *mut lua_State, status: c_int) -> bool {
 }
 
 fn dotty(l: *mut lua_State) {
+    let saved = progname();
+    set_progname(None);
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
     let prompt = |p: &str| {
@@ -402,6 +414,7 @@ fn dotty(l: *mut lua_State) {
         }
     }
     println!();
+    set_progname(saved);
 }
 
 fn handle_luainit(l: *mut lua_State) -> c_int {
@@ -460,7 +473,7 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
                     match args.get(i) {
                         Some(v) => v.clone(),
                         None => {
-                            usage(&String::from_utf8_lossy(a));
+                            usage();
                             return 1;
                         }
                     }
@@ -484,7 +497,7 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
                 return dobytecode(l, &bargs);
             }
             _ => {
-                usage(&String::from_utf8_lossy(a));
+                usage();
                 return 1;
             }
         }
@@ -494,11 +507,7 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
         print_version();
     }
     let script_idx = script.unwrap_or(args.len());
-    if let Some(s) = script {
-        create_arg_table(l, &args, s);
-    } else {
-        create_arg_table(l, &args, args.len().saturating_sub(1).max(0).min(i.saturating_sub(1)));
-    }
+    create_arg_table(l, &args, script_idx);
     if !no_env && handle_luainit(l) != 0 {
         return 1;
     }
@@ -549,9 +558,30 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
     0
 }
 
+struct MainArgs {
+    args: Vec<Vec<u8>>,
+    status: c_int,
+}
+
+/// Everything runs inside a protected C function, as in LuaJIT's luajit.c,
+/// so that Lua code sees a C caller at the bottom of its stack.
+unsafe extern "C-unwind" fn pmain(l: *mut lua_State) -> c_int {
+    // SAFETY: the light userdata is the MainArgs owned by main().
+    unsafe {
+        let m = &mut *(lua_touserdata(l, 1) as *mut MainArgs);
+        lua_settop(l, 0);
+        lua_gc(l, LUA_GCSTOP, 0);
+        stdlib::open_all(l);
+        lua_gc(l, LUA_GCRESTART, -1);
+        m.status = run(l, std::mem::take(&mut m.args));
+    }
+    0
+}
+
 fn main() {
     use std::os::unix::ffi::OsStringExt;
     let args: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
+    set_progname(Some(args.first().map(|a| String::from_utf8_lossy(a).into_owned()).unwrap_or_else(|| "luajit".into())));
     // SAFETY: a fresh state used by this thread only.
     let code = unsafe {
         let l = luaL_newstate();
@@ -559,10 +589,9 @@ fn main() {
             print_error(b"cannot create state: not enough memory");
             std::process::exit(1);
         }
-        lua_gc(l, LUA_GCSTOP, 0);
-        stdlib::open_all(l);
-        lua_gc(l, LUA_GCRESTART, -1);
-        let code = run(l, args);
+        let mut m = MainArgs { args, status: 0 };
+        let st = lua_cpcall(l, Some(pmain), &mut m as *mut MainArgs as *mut std::ffi::c_void);
+        let code = if st != 0 { report(l, st) } else { m.status };
         std::io::stdout().flush().ok();
         lua_close(l);
         code

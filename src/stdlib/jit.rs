@@ -25,10 +25,12 @@ unsafe extern "C-unwind" fn jit_flush(_l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn jit_status(l: *mut lua_State) -> c_int {
     push_bool(l, g_of(l).jit_on);
-    for f in ["CMOV", "SSE2", "SSE3", "SSE4.1", "BMI2", "fold", "cse", "dce", "fwd", "dse", "narrow", "loop", "abc", "sink", "fuse"] {
+    let mut n = 1;
+    for f in cpu_flags().into_iter().chain(["fold", "cse", "dce", "fwd", "dse", "narrow", "loop", "abc", "sink", "fuse"]) {
         push_str(l, f.as_bytes());
+        n += 1;
     }
-    16
+    n
 }
 
 unsafe extern "C-unwind" fn jit_attach(_l: *mut lua_State) -> c_int {
@@ -43,6 +45,26 @@ unsafe extern "C-unwind" fn jit_security(l: *mut lua_State) -> c_int {
     let _ = check_str(l, 1);
     push_num(l, 0.0);
     1
+}
+
+/// CPU features LuaJIT reports in jit.status() on this machine.
+fn cpu_flags() -> Vec<&'static str> {
+    let mut v = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("sse3") {
+            v.push("SSE3");
+        }
+        if std::arch::is_x86_feature_detected!("sse4.1") {
+            v.push("SSE4.1");
+        }
+        if std::arch::is_x86_feature_detected!("bmi2") {
+            v.push("BMI2");
+        }
+    }
+    #[cfg(target_arch = "aarch64")]
+    v.push("ARMv8");
+    v
 }
 
 fn arch() -> &'static str {
