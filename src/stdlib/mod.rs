@@ -7,6 +7,7 @@ pub mod buffer;
 pub mod coroutine;
 pub mod debug;
 pub mod ffi;
+pub mod format;
 pub mod io;
 pub mod jit;
 pub mod math;

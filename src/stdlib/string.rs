@@ -1,11 +1,449 @@
-//! The `string` library.
+//! The `string` library, with LuaJIT 2.1's results and error messages.
+//!
+//! Integer arguments are converted the way LuaJIT's library does it: to a
+//! 32-bit integer by truncation, with out-of-range values (and NaN) becoming
+//! `INT32_MIN` (the x86 conversion result), so `("x"):rep(1e10)` is "".
 
+use super::pattern::{self, Capture, CaptureValue};
 use super::*;
+use super::format;
+use crate::numfmt;
 use std::os::raw::c_int;
+
+/// LuaJIT's largest string length (LJ_MAX_STR).
+pub(crate) const MAX_STR: u64 = 0x7fff_ff00;
+
+/// Number to int32 as LuaJIT's `lj_num2int` (truncating, x86 semantics).
+pub(crate) fn num_to_i32(n: f64) -> i32 {
+    if n >= -2147483648.0 && n < 2147483648.0 {
+        n as i32
+    } else {
+        i32::MIN
+    }
+}
+
+/// `lj_lib_checkint`: a number (or numeric string) as int32.
+pub(crate) fn check_i32(l: *mut lua_State, n: c_int) -> i32 {
+    num_to_i32(check_num(l, n))
+}
+
+/// `lj_lib_optint`.
+pub(crate) fn opt_i32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
+    // SAFETY: l is live.
+    if unsafe { lua_type(l, n) } <= LUA_TNIL {
+        def
+    } else {
+        check_i32(l, n)
+    }
+}
+
+/// Raise LuaJIT's out-of-memory error (used for oversized results).
+pub(crate) fn err_mem(l: *mut lua_State) -> ! {
+    crate::error::throw_oom(crate::state::g_of(l))
+}
+
+/// Converts 1-based inclusive Lua positions `[i, j]` (negative counts
+/// from the end) into a 0-based half-open byte range of a string of `len`.
+fn str_range(len: usize, i: i32, j: i32) -> (usize, usize) {
+    let len = len as i64;
+    let mut j = j as i64;
+    let mut i = i as i64;
+    if j < 0 {
+        j += len + 1;
+    } else if j > len {
+        j = len;
+    }
+    if i < 0 {
+        i += len + 1;
+    }
+    if i < 1 {
+        i = 1;
+    }
+    if i > j {
+        (0, 0)
+    } else {
+        ((i - 1) as usize, j as usize)
+    }
+}
+
+unsafe extern "C-unwind" fn s_len(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    push_num(l, s.len() as f64);
+    1
+}
+
+unsafe extern "C-unwind" fn s_sub(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    let i = check_i32(l, 2);
+    let j = opt_i32(l, 3, -1);
+    let (a, b) = str_range(s.len(), i, j);
+    push_str(l, &s[a..b]);
+    1
+}
+
+unsafe extern "C-unwind" fn s_byte(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    let i = opt_i32(l, 2, 1);
+    let j = opt_i32(l, 3, i);
+    let (a, b) = str_range(s.len(), i, j);
+    let n = b - a;
+    if n == 0 {
+        return 0;
+    }
+    // SAFETY: l is live.
+    if n >= 8000 || unsafe { lua_checkstack(l, n as c_int) } == 0 {
+        error_str(l, "string slice too long");
+    }
+    for &c in &s[a..b] {
+        push_num(l, c as f64);
+    }
+    n as c_int
+}
+
+unsafe extern "C-unwind" fn s_char(l: *mut lua_State) -> c_int {
+    let n = arg_count(l);
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 1..=n {
+        let c = check_i32(l, i);
+        if !(0..=255).contains(&c) {
+            arg_error(l, i, b"invalid value");
+        }
+        out.push(c as u8);
+    }
+    push_str(l, &out);
+    1
+}
+
+unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    let n = check_i32(l, 2);
+    let sep = opt_str(l, 3).unwrap_or(b"");
+    if n <= 0 {
+        push_str(l, b"");
+        return 1;
+    }
+    let n = n as u64;
+    let total = s.len() as u64 * n + sep.len() as u64 * (n - 1);
+    if total > MAX_STR {
+        err_mem(l);
+    }
+    let mut out = Vec::with_capacity(total as usize);
+    for k in 0..n {
+        if k > 0 {
+            out.extend_from_slice(sep);
+        }
+        out.extend_from_slice(s);
+    }
+    push_str(l, &out);
+    1
+}
+
+unsafe extern "C-unwind" fn s_reverse(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    let out: Vec<u8> = s.iter().rev().copied().collect();
+    push_str(l, &out);
+    1
+}
+
+unsafe extern "C-unwind" fn s_lower(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    push_str(l, &s.to_ascii_lowercase());
+    1
+}
+
+unsafe extern "C-unwind" fn s_upper(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    push_str(l, &s.to_ascii_uppercase());
+    1
+}
+
+unsafe extern "C-unwind" fn s_dump(l: *mut lua_State) -> c_int {
+    check_type(l, 1, LUA_TFUNCTION);
+    let strip = value_at(l, 2).is_truthy();
+    let f = value_at(l, 1);
+    // SAFETY: f is a live function (checked above).
+    let fp = unsafe { &*f.as_ptr::<crate::func::GcFunc>() };
+    if !fp.is_lua() {
+        error_str(l, "unable to dump given function");
+    }
+    let pd = crate::func::proto_to_data(fp.proto);
+    let out = crate::bytecode::writer::dump(&pd, strip);
+    push_str(l, &out);
+    1
+}
+
+// ---- Pattern matching.
+
+/// Push one capture value (string or 1-based position).
+fn push_capture(l: *mut lua_State, s: &[u8], start: usize, end: usize, caps: &[Capture], i: usize) {
+    match pattern::capture_value(s, start, end, caps, i) {
+        Ok(CaptureValue::Str(v)) => push_str(l, v),
+        Ok(CaptureValue::Position(p)) => push_num(l, p as f64),
+        Err(e) => error_str(l, &e),
+    }
+}
+
+/// Push all captures (or the whole match when there are none); returns
+/// how many values were pushed.
+fn push_captures(l: *mut lua_State, s: &[u8], start: usize, end: usize, caps: &[Capture], whole: bool) -> c_int {
+    let n = if caps.is_empty() && whole { 1 } else { caps.len() };
+    // SAFETY: l is live.
+    unsafe { luaL_checkstack(l, n as c_int, b"too many captures\0".as_ptr() as *const _) };
+    for i in 0..n {
+        push_capture(l, s, start, end, caps, i);
+    }
+    n as c_int
+}
+
+fn find_aux(l: *mut lua_State, find: bool) -> c_int {
+    let s = check_str(l, 1);
+    let p = check_str(l, 2);
+    let init = opt_i32(l, 3, 1) as i64;
+    let mut st = if init < 0 { init + s.len() as i64 } else { init - 1 };
+    if st < 0 {
+        st = 0;
+    }
+    // LuaJIT (without 5.2 compatibility) clamps a start past the end.
+    let st = (st as usize).min(s.len());
+    if find && (value_at(l, 4).is_truthy() || !pattern::has_specials(p)) {
+        match pattern::find_plain(s, p, st) {
+            Some(pos) => {
+                push_num(l, (pos + 1) as f64);
+                push_num(l, (pos + p.len()) as f64);
+                2
+            }
+            None => {
+                push_nil(l);
+                1
+            }
+        }
+    } else {
+        match pattern::find(s, p, st, true) {
+            Err(e) => error_str(l, &e),
+            Ok(None) => {
+                push_nil(l);
+                1
+            }
+            Ok(Some((a, b, caps))) => {
+                if find {
+                    push_num(l, (a + 1) as f64);
+                    push_num(l, b as f64);
+                    2 + push_captures(l, s, a, b, &caps, false)
+                } else {
+                    push_captures(l, s, a, b, &caps, true)
+                }
+            }
+        }
+    }
+}
+
+unsafe extern "C-unwind" fn s_find(l: *mut lua_State) -> c_int {
+    find_aux(l, true)
+}
+
+unsafe extern "C-unwind" fn s_match(l: *mut lua_State) -> c_int {
+    find_aux(l, false)
+}
+
+/// Upvalue pseudo-index `i` (lua_upvalueindex).
+fn upvalue_index(i: c_int) -> c_int {
+    LUA_GLOBALSINDEX - i
+}
+
+unsafe extern "C-unwind" fn gmatch_aux(l: *mut lua_State) -> c_int {
+    let s = to_bytes(l, upvalue_index(1)).unwrap_or(b"");
+    let p = to_bytes(l, upvalue_index(2)).unwrap_or(b"");
+    let pos = value_at(l, upvalue_index(3)).as_num() as usize;
+    match pattern::gmatch_next(s, p, pos) {
+        Err(e) => error_str(l, &e),
+        Ok(None) => {
+            // Park the position past the end so later calls stay exhausted.
+            push_num(l, (s.len() + 1) as f64);
+            // SAFETY: l is live.
+            unsafe { lua_replace(l, upvalue_index(3)) };
+            0
+        }
+        Ok(Some((a, b, caps, next))) => {
+            push_num(l, next as f64);
+            // SAFETY: l is live.
+            unsafe { lua_replace(l, upvalue_index(3)) };
+            push_captures(l, s, a, b, &caps, true)
+        }
+    }
+}
+
+unsafe extern "C-unwind" fn s_gmatch(l: *mut lua_State) -> c_int {
+    check_str(l, 1);
+    check_str(l, 2);
+    // SAFETY: l is live; two strings are at 1 and 2.
+    unsafe {
+        lua_settop(l, 2);
+        lua_pushnumber(l, 0.0);
+        lua_pushcclosure(l, Some(gmatch_aux), 3);
+        let v = *(*l).top.sub(1);
+        (*v.as_ptr::<crate::func::GcFunc>()).ffid = 86;
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    let p = check_str(l, 2);
+    // SAFETY: l is live.
+    let tr = unsafe { lua_type(l, 3) };
+    if !(tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION || tr == LUA_TTABLE) {
+        arg_error(l, 3, b"string/function/table expected");
+    }
+    let max_n = opt_i32(l, 4, (s.len() as i64 + 1).min(i32::MAX as i64) as i32);
+    let max_n = if max_n < 0 { 0 } else { max_n as usize };
+    let repl_str = if tr == LUA_TSTRING || tr == LUA_TNUMBER { to_bytes(l, 3) } else { None };
+    let mut out = Vec::with_capacity(s.len());
+    let r = pattern::gsub(s, p, max_n, &mut out, |out, a, b, caps| -> Result<(), String> {
+        if let Some(r) = repl_str {
+            return pattern::expand_replacement(r, s, a, b, caps, out);
+        }
+        // SAFETY: l is live; values are pushed and popped in balance.
+        unsafe {
+            if tr == LUA_TFUNCTION {
+                lua_pushvalue(l, 3);
+                let n = push_captures(l, s, a, b, caps, true);
+                lua_call(l, n, 1);
+            } else {
+                push_capture(l, s, a, b, caps, 0);
+                lua_gettable(l, 3);
+            }
+            let v = value_at(l, -1);
+            if v.is_falsy() {
+                out.extend_from_slice(&s[a..b]);
+            } else if v.is_str() || v.is_num() {
+                out.extend_from_slice(to_bytes(l, -1).unwrap_or(b""));
+            } else {
+                let msg = format!("invalid replacement value (a {})", type_name(v));
+                return Err(msg);
+            }
+            lua_settop(l, -2);
+        }
+        Ok(())
+    });
+    match r {
+        Ok(n) => {
+            push_str(l, &out);
+            push_num(l, n as f64);
+            2
+        }
+        Err(pattern::GsubError::Pattern(e)) | Err(pattern::GsubError::Replace(e)) => error_str(l, &e),
+    }
+}
+
+// ---- string.format.
+
+/// The text of value `idx` as `tostring` gives it (honouring __tostring).
+pub(crate) fn tostring_bytes(l: *mut lua_State, idx: c_int, out: &mut Vec<u8>) {
+    let v = value_at(l, idx);
+    if v.is_str() {
+        out.extend_from_slice(crate::string::str_bytes(v.as_ptr()));
+        return;
+    }
+    if v.is_num() {
+        numfmt::fmt_number(v.as_num(), out);
+        return;
+    }
+    let r = crate::meta::tostring(l, v);
+    if r.is_str() {
+        out.extend_from_slice(crate::string::str_bytes(r.as_ptr()));
+    } else if r.is_num() {
+        numfmt::fmt_number(r.as_num(), out);
+    } else {
+        error_str(l, "'__tostring' must return a string");
+    }
+}
+
+/// Formats `string.format(fmt, ...)` with the format string at stack
+/// index `fmt_idx` and the arguments after it, appending to `out`.
+pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut Vec<u8>) {
+    let fmt = check_str(l, fmt_idx);
+    let top = arg_count(l);
+    let mut arg = fmt_idx;
+    for piece in format::FormatParser::new(fmt) {
+        let spec = match piece {
+            Err(e) => error_str(l, &e),
+            Ok(format::Piece::Literal(t)) => {
+                out.extend_from_slice(t);
+                continue;
+            }
+            Ok(format::Piece::Conversion(spec)) => spec,
+        };
+        arg += 1;
+        if arg > top {
+            arg_error(l, arg, b"value expected");
+        }
+        match spec.arg_kind() {
+            format::ArgKind::Int => format::format_int(out, check_num(l, arg), &spec),
+            format::ArgKind::Char => format::format_char(out, check_num(l, arg), &spec),
+            format::ArgKind::Float => format::format_float(out, check_num(l, arg), &spec),
+            format::ArgKind::Str => {
+                let mut s = Vec::new();
+                tostring_bytes(l, arg, &mut s);
+                format::format_str(out, &s, &spec);
+            }
+            format::ArgKind::Quoted => {
+                let mut s = Vec::new();
+                tostring_bytes(l, arg, &mut s);
+                format::format_quoted(out, &s);
+            }
+            format::ArgKind::Pointer => {
+                // SAFETY: l is live.
+                let p = unsafe { lua_topointer(l, arg) } as u64;
+                format::format_pointer(out, p);
+            }
+        }
+    }
+}
+
+unsafe extern "C-unwind" fn s_format(l: *mut lua_State) -> c_int {
+    let mut out = Vec::new();
+    format_into(l, 1, &mut out);
+    push_str(l, &out);
+    1
+}
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_string(l: *mut lua_State) -> c_int {
-    new_lib(l, &[]);
+    // LuaJIT's builtin ids, so tostring(string.byte) reads "builtin#76".
+    let funcs: [(&str, CFn, u8); 13] = [
+        ("len", s_len, 0),
+        ("byte", s_byte, 76),
+        ("char", s_char, 77),
+        ("sub", s_sub, 78),
+        ("rep", s_rep, 79),
+        ("reverse", s_reverse, 80),
+        ("lower", s_lower, 81),
+        ("upper", s_upper, 82),
+        ("dump", s_dump, 83),
+        ("find", s_find, 84),
+        ("match", s_match, 85),
+        ("gmatch", s_gmatch, 87),
+        ("gsub", s_gsub, 88),
+    ];
+    // SAFETY: l is live.
+    unsafe { lua_createtable(l, 0, funcs.len() as c_int + 1) };
+    for (name, f, id) in funcs {
+        push_cfunc(l, f, id);
+        set_field(l, -2, name);
+    }
+    push_cfunc(l, s_format, 89);
+    set_field(l, -2, "format");
     register_loaded(l, "string", true);
+    // The metatable shared by all strings: { __index = string }.
+    // SAFETY: l is live; the library table is at the top.
+    unsafe {
+        lua_createtable(l, 0, 1);
+        lua_pushvalue(l, -2);
+        set_field(l, -2, "__index");
+        push_str(l, b"");
+        lua_insert(l, -2);
+        lua_setmetatable(l, -2);
+        lua_settop(l, -2);
+    }
     1
 }
