@@ -306,7 +306,7 @@ fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
             rehash(g, t, key);
             return set_slot_after_rehash(g, t, key);
         }
-        if !(*mp).key.is_nil() || mp == g.nilnode() {
+        if !(*mp).val.is_nil() || mp == g.nilnode() {
             let free = get_free_node(tr);
             if free.is_null() {
                 rehash(g, t, key);
@@ -700,12 +700,11 @@ pub fn clear_weak(t: *mut GcHeader, dead: impl Fn(TValue) -> bool) {
                 continue;
             }
             if (wk && dead(n.key)) || (wv && dead(n.val)) {
+                // The dead key stays (with a nil value) so that hash chains
+                // and main positions stay intact; entries with nil values are
+                // never marked or returned by next(), and the node is reused
+                // by the next key hashing to it.
                 n.val = TValue::NIL;
-                // Keep the key for chains but make it unmarkable: a dead
-                // key is never looked up again since its object is gone.
-                if n.key.is_gc() && !n.key.is_str() {
-                    n.key = TValue::lightud(n.key.payload() as *mut _);
-                }
             }
         }
     }
