@@ -284,8 +284,13 @@ pub fn new_thread(l: *mut lua_State) -> *mut lua_State {
     let g = g_of(l);
     let l1 = crate::gc::new_object(g, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
     init_thread(l1, g);
-    // SAFETY: l and l1 are live.
-    unsafe { (*l1).env = (*l).env };
+    // SAFETY: l and l1 are live. New threads inherit their creator's
+    // globals and (as in OpenResty's LuaJIT) its exdata pointers.
+    unsafe {
+        (*l1).env = (*l).env;
+        (*l1).exdata = (*l).exdata;
+        (*l1).exdata2 = (*l).exdata2;
+    }
     l1
 }
 

@@ -373,11 +373,7 @@ pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option
     if let Some(m) = mode {
         let ok = if is_binary { m.contains(&b'b') } else { m.contains(&b't') };
         if !ok {
-            let msg = format!(
-                "attempt to load a {} chunk (mode is '{}')",
-                if is_binary { "binary" } else { "text" },
-                String::from_utf8_lossy(m)
-            );
+            let msg = "attempt to load chunk with wrong mode";
             push_bytes(L, msg.as_bytes());
             return LUA_ERRSYNTAX as c_int;
         }

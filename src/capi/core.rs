@@ -1095,3 +1095,64 @@ pub unsafe extern "C-unwind" fn lua_getexdata2(L: *mut lua_State) -> *mut c_void
 pub unsafe extern "C-unwind" fn lua_resetthread(_L: *mut lua_State, th: *mut lua_State) {
     reset_thread(th);
 }
+
+// ---- Loading and dumping.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_loadx(
+    L: *mut lua_State,
+    reader: lua_Reader,
+    dt: *mut c_void,
+    chunkname: *const c_char,
+    mode: *const c_char,
+) -> c_int {
+    let rd = match reader {
+        Some(r) => r,
+        None => api_fail(L, "lua_load without a reader"),
+    };
+    let mut data = Vec::new();
+    loop {
+        let mut sz = 0usize;
+        // SAFETY: reader contract: returns a block of sz bytes or NULL.
+        let p = unsafe { rd(L, dt, &mut sz) };
+        if p.is_null() || sz == 0 {
+            break;
+        }
+        // SAFETY: p points to sz readable bytes until the next reader call.
+        data.extend_from_slice(unsafe { std::slice::from_raw_parts(p as *const u8, sz) });
+    }
+    let name = if chunkname.is_null() { b"?".to_vec() } else { cstr(chunkname).to_vec() };
+    let mode = if mode.is_null() { None } else { Some(cstr(mode).to_vec()) };
+    crate::capi::aux::load_bytes(L, &data, &name, mode.as_deref())
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_load(L: *mut lua_State, reader: lua_Reader, dt: *mut c_void, chunkname: *const c_char) -> c_int {
+    unsafe { lua_loadx(L, reader, dt, chunkname, ptr::null()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_dump(L: *mut lua_State, writer: lua_Writer, data: *mut c_void) -> c_int {
+    let wr = match writer {
+        Some(w) => w,
+        None => return 1,
+    };
+    // SAFETY: the function is at top-1.
+    let f = unsafe { *(*L).top.sub(1) };
+    if !f.is_func() || !unsafe { (*f.as_ptr::<GcFunc>()).is_lua() } {
+        return 1;
+    }
+    let pd = func::proto_to_data(unsafe { (*f.as_ptr::<GcFunc>()).proto });
+    let bytes = crate::bytecode::writer::dump(&pd, false);
+    // Written in pieces like LuaJIT (header first), stopping at the first
+    // writer error.
+    let split = bytes.len().min(5);
+    for piece in std::iter::once(&bytes[..split]).chain(bytes[split..].chunks(512)) {
+        // SAFETY: writer contract.
+        let r = unsafe { wr(L, piece.as_ptr() as *const c_void, piece.len(), data) };
+        if r != 0 {
+            return r;
+        }
+    }
+    0
+}
