@@ -10,7 +10,7 @@
 //! turned back into their plain forms when the prototype is marked ILOOP.
 
 use super::reader::{
-    line_width, DUMP_VERSION, FLAG_FFI, FLAG_FR2, FLAG_STRIP, INTERNAL_VAR_NAMES, KGC_CHILD,
+    line_width, DUMP_VERSION, FLAG_BE, FLAG_FFI, FLAG_FR2, FLAG_STRIP, INTERNAL_VAR_NAMES, KGC_CHILD,
     KGC_COMPLEX, KGC_I64, KGC_STR, KGC_TAB, KGC_U64, KTAB_FALSE, KTAB_INT, KTAB_NIL, KTAB_NUM,
     KTAB_STR, KTAB_TRUE,
 };
@@ -20,8 +20,18 @@ use super::{PROTO_CHILD, PROTO_FFI, PROTO_ILOOP, PROTO_VARARG};
 /// The dump of `p` (and its children); `strip` leaves out the chunk name and
 /// all debug info, as `string.dump(f, true)` / `luajit -bs` do.
 pub fn dump(p: &ProtoData, strip: bool) -> Vec<u8> {
+    dump_with_byte_order(p, strip, false)
+}
+
+/// The dump a big-endian build would write (instructions, upvalue
+/// descriptors and line numbers byte-swapped, the BE flag set). The loader
+/// accepts both orders, as the reference does.
+pub(crate) fn dump_with_byte_order(p: &ProtoData, strip: bool, big_endian: bool) -> Vec<u8> {
     let mut out = vec![0x1b, b'L', b'J', DUMP_VERSION];
     let mut flags = FLAG_FR2;
+    if big_endian {
+        flags |= FLAG_BE;
+    }
     if strip {
         flags |= FLAG_STRIP;
     }
@@ -33,7 +43,7 @@ pub fn dump(p: &ProtoData, strip: bool) -> Vec<u8> {
         put_uleb(&mut out, p.chunkname.len() as u32);
         out.extend_from_slice(&p.chunkname);
     }
-    write_proto(&mut out, p, strip);
+    write_proto(&mut out, p, strip, big_endian);
     out.push(0);
     out
 }
@@ -61,20 +71,20 @@ fn narrow(n: f64) -> Option<i32> {
 /// Children first (in constant index order), then the prototype itself,
 /// preceded by its size. Depth is bounded by the prototype tree, which the
 /// parser and the loader keep shallow.
-fn write_proto(out: &mut Vec<u8>, p: &ProtoData, strip: bool) {
+fn write_proto(out: &mut Vec<u8>, p: &ProtoData, strip: bool, be: bool) {
     // The reference goes by PROTO_CHILD; the constants themselves are the
     // safer guide (a child left out would make the dump unloadable).
     for k in &p.kgc {
         if let KGc::Child(child) = k {
-            write_proto(out, child, strip);
+            write_proto(out, child, strip, be);
         }
     }
-    let body = proto_body(p, strip);
+    let body = proto_body(p, strip, be);
     put_uleb(out, body.len() as u32);
     out.extend_from_slice(&body);
 }
 
-fn proto_body(p: &ProtoData, strip: bool) -> Vec<u8> {
+fn proto_body(p: &ProtoData, strip: bool, be: bool) -> Vec<u8> {
     let nbc = p.bc.len().saturating_sub(1);
     let mut b = Vec::with_capacity(16 + nbc * 5);
     b.push(p.flags & (PROTO_CHILD | PROTO_VARARG | PROTO_FFI));
@@ -84,7 +94,7 @@ fn proto_body(p: &ProtoData, strip: bool) -> Vec<u8> {
     put_uleb(&mut b, p.kgc.len() as u32);
     put_uleb(&mut b, p.knum.len() as u32);
     put_uleb(&mut b, nbc as u32);
-    let debug = if strip || p.lineinfo.is_empty() { Vec::new() } else { debug_info(p) };
+    let debug = if strip || p.lineinfo.is_empty() { Vec::new() } else { debug_info(p, be) };
     if !strip {
         put_uleb(&mut b, debug.len() as u32);
         if !debug.is_empty() {
@@ -106,10 +116,10 @@ fn proto_body(p: &ProtoData, strip: bool) -> Vec<u8> {
                 set_op(&mut ins, op);
             }
         }
-        b.extend_from_slice(&ins.to_le_bytes());
+        b.extend_from_slice(&if be { ins.to_be_bytes() } else { ins.to_le_bytes() });
     }
     for &uv in &p.uv {
-        b.extend_from_slice(&uv.to_le_bytes());
+        b.extend_from_slice(&if be { uv.to_be_bytes() } else { uv.to_le_bytes() });
     }
     // GC constants highest index first, so the loader can claim children
     // from its stack in the order they were written.
@@ -207,7 +217,7 @@ fn write_knum(out: &mut Vec<u8>, k: KNum) {
 
 /// Line numbers (relative to the first line, width by `numline`) of the
 /// instructions after the header, upvalue names, variable info.
-fn debug_info(p: &ProtoData) -> Vec<u8> {
+fn debug_info(p: &ProtoData, be: bool) -> Vec<u8> {
     let width = line_width(p.numline);
     let mut d = Vec::new();
     for i in 1..p.bc.len() {
@@ -215,7 +225,9 @@ fn debug_info(p: &ProtoData) -> Vec<u8> {
         let delta = line.wrapping_sub(p.firstline);
         match width {
             1 => d.push(delta as u8),
+            2 if be => d.extend_from_slice(&(delta as u16).to_be_bytes()),
             2 => d.extend_from_slice(&(delta as u16).to_le_bytes()),
+            _ if be => d.extend_from_slice(&delta.to_be_bytes()),
             _ => d.extend_from_slice(&delta.to_le_bytes()),
         }
     }
@@ -271,6 +283,19 @@ pub(crate) mod tests {
             assert!(dump(&ps, true) == stripped, "{} stripped", name);
             assert!(ps.lineinfo.is_empty() && ps.varinfo.is_empty() && ps.uvnames.is_empty());
         }
+    }
+
+    /// Big-endian dumps (as a big-endian build writes them) load to the same
+    /// prototypes. tests/bytecode/closures.be.raw was checked with the reference:
+    /// it loads there and `string.dump` of the result is closures.g.raw.
+    #[test]
+    fn big_endian_dumps_load() {
+        for name in SAMPLES {
+            let p = undump(&read(name, "g.raw"), b"=x").unwrap();
+            let be = dump_with_byte_order(&p, false, true);
+            assert_eq!(undump(&be, b"=x").unwrap(), p, "{}", name);
+        }
+        assert_eq!(dump(&undump(&read("closures", "be.raw"), b"=x").unwrap(), false), read("closures", "g.raw"));
     }
 
     #[test]
