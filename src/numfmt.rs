@@ -251,7 +251,7 @@ fn shift_left(limbs: &mut Vec<u32>, bits: u32) {
         }
     }
     if words > 0 {
-        limbs.splice(0..0, core::iter::repeat(0).take(words));
+        limbs.splice(0..0, core::iter::repeat_n(0, words));
     }
 }
 
@@ -290,9 +290,7 @@ fn to_decimal(mut limbs: Vec<u32>) -> Vec<u8> {
     for (i, c) in chunks.iter().rev().enumerate() {
         let s = c.to_string();
         if i > 0 {
-            for _ in s.len()..9 {
-                out.push(b'0');
-            }
+            out.resize(out.len() + 9 - s.len(), b'0');
         }
         out.extend_from_slice(s.as_bytes());
     }
@@ -473,13 +471,13 @@ pub fn format_float(out: &mut Vec<u8>, n: f64, spec: &FloatSpec) {
     if flags.left {
         out.extend_from_slice(prefix);
         out.extend_from_slice(&body);
-        out.extend(core::iter::repeat(b' ').take(pad));
+        out.extend(core::iter::repeat_n(b' ', pad));
     } else if flags.zero && finite {
         out.extend_from_slice(prefix);
-        out.extend(core::iter::repeat(b'0').take(pad));
+        out.extend(core::iter::repeat_n(b'0', pad));
         out.extend_from_slice(&body);
     } else {
-        out.extend(core::iter::repeat(b' ').take(pad));
+        out.extend(core::iter::repeat_n(b' ', pad));
         out.extend_from_slice(prefix);
         out.extend_from_slice(&body);
     }
@@ -549,6 +547,7 @@ fn layout_a(out: &mut Vec<u8>, x: f64, precision: Option<usize>, alt: bool, uppe
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant, clippy::excessive_precision)]
 mod tests {
     use super::*;
 

@@ -98,6 +98,7 @@ pub fn tohex(x: i32, n: i32) -> Vec<u8> {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant, clippy::excessive_precision)]
 mod tests {
     use super::*;
 

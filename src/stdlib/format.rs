@@ -162,7 +162,7 @@ impl<'a> Iterator for FormatParser<'a> {
 /// Number to signed 64-bit integer the way x86-64 `cvttsd2si` does:
 /// truncation, and i64::MIN for NaN and out-of-range values.
 pub fn num_to_i64(n: f64) -> i64 {
-    if n >= -9223372036854775808.0 && n < 9223372036854775808.0 {
+    if (-9223372036854775808.0..9223372036854775808.0).contains(&n) {
         n as i64
     } else {
         i64::MIN
@@ -190,7 +190,7 @@ fn num_to_i32(n: f64) -> i32 {
 }
 
 fn pad(out: &mut Vec<u8>, c: u8, n: usize) {
-    out.extend(core::iter::repeat(c).take(n));
+    out.extend(core::iter::repeat_n(c, n));
 }
 
 /// Appends `body` padded to `width` with spaces (left-justified with `-`).
@@ -340,6 +340,7 @@ pub fn format_pointer(out: &mut Vec<u8>, addr: u64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant, clippy::excessive_precision)]
 mod tests {
     use super::*;
 

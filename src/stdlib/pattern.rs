@@ -96,6 +96,9 @@ pub fn find(
     }
 }
 
+/// A gmatch step: match start, end, captures, next search position.
+pub type GmatchStep = (usize, usize, Vec<Capture>, usize);
+
 /// One step of `string.gmatch`: searches from `pos`, returns the match
 /// start, end, captures and the position for the next step (an empty match
 /// advances by one).  `^` is not an anchor in gmatch.
@@ -103,7 +106,7 @@ pub fn gmatch_next(
     s: &[u8],
     p: &[u8],
     pos: usize,
-) -> Result<Option<(usize, usize, Vec<Capture>, usize)>, String> {
+) -> Result<Option<GmatchStep>, String> {
     let mut ms = MatchState::new(s, p);
     let mut src = pos;
     while src <= s.len() {
@@ -586,6 +589,7 @@ fn match_class(c: u8, cl: u8) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant, clippy::excessive_precision)]
 mod tests {
     use super::*;
 
