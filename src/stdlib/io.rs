@@ -1,11 +1,796 @@
-//! The `io` library.
+//! The `io` library. A file is a userdata (udtype UDTYPE_IO_FILE) whose
+//! payload starts with a C `FILE*`, as in LuaJIT, so that reads, writes and
+//! buffering are C stdio's and C modules can use the handle (`FILE*`
+//! metatable in the registry, `*(FILE**)luaL_checkudata(L, n, "FILE*")`).
 
 use super::*;
-use std::os::raw::c_int;
+use crate::udata::{GcUdata, UDTYPE_IO_FILE};
+use std::os::raw::{c_char, c_int, c_void};
+
+/// Opaque C stdio stream.
+#[repr(C)]
+pub struct FILE {
+    _opaque: [u8; 0],
+}
+
+extern "C" {
+    fn fopen(path: *const c_char, mode: *const c_char) -> *mut FILE;
+    fn fclose(fp: *mut FILE) -> c_int;
+    fn fread(buf: *mut c_void, size: usize, n: usize, fp: *mut FILE) -> usize;
+    fn fwrite(buf: *const c_void, size: usize, n: usize, fp: *mut FILE) -> usize;
+    fn fgets(buf: *mut c_char, n: c_int, fp: *mut FILE) -> *mut c_char;
+    fn getc(fp: *mut FILE) -> c_int;
+    fn ungetc(c: c_int, fp: *mut FILE) -> c_int;
+    fn fseeko(fp: *mut FILE, off: i64, whence: c_int) -> c_int;
+    fn ftello(fp: *mut FILE) -> i64;
+    fn fflush(fp: *mut FILE) -> c_int;
+    fn setvbuf(fp: *mut FILE, buf: *mut c_char, mode: c_int, size: usize) -> c_int;
+    fn popen(cmd: *const c_char, mode: *const c_char) -> *mut FILE;
+    fn pclose(fp: *mut FILE) -> c_int;
+    fn tmpfile() -> *mut FILE;
+    fn ferror(fp: *mut FILE) -> c_int;
+    fn clearerr(fp: *mut FILE);
+    fn fscanf(fp: *mut FILE, fmt: *const c_char, ...) -> c_int;
+    fn strlen(s: *const c_char) -> usize;
+    static mut stdin: *mut FILE;
+    static mut stdout: *mut FILE;
+    static mut stderr: *mut FILE;
+}
+
+const EOF: c_int = -1;
+const SEEK_SET: c_int = 0;
+const SEEK_CUR: c_int = 1;
+const SEEK_END: c_int = 2;
+const IOFBF: c_int = 0;
+const IOLBF: c_int = 1;
+const IONBF: c_int = 2;
+
+/// Registry name of the file metatable (LUA_FILEHANDLE).
+const FILEHANDLE: &str = "FILE*";
+/// Registry keys of the default input and output files.
+const DEFAULT_INPUT: &str = "_IO_input";
+const DEFAULT_OUTPUT: &str = "_IO_output";
+
+/// Largest buffer LuaJIT allocates for a read (LJ_MAX_BUF); beyond it a
+/// read raises a memory error.
+const MAX_BUF: u64 = 0x7fff_ff00;
+/// LuaJIT's upvalue limit bounds the formats io.lines may store.
+const MAX_LINES_ARGS: c_int = 60;
+
+/// Payload of a file userdata; LuaJIT's IOFileUD layout (`fp` first).
+#[repr(C)]
+pub struct IoFile {
+    fp: *mut FILE,
+    kind: u32,
+}
+
+const KIND_FILE: u32 = 0;
+const KIND_PIPE: u32 = 1;
+const KIND_STD: u32 = 2;
+const KIND_MASK: u32 = 3;
+/// Set on files opened by io.lines(name): closed when the lines run out.
+const FLAG_CLOSE_AT_EOF: u32 = 4;
+
+// ---- Print support.
+
+/// Write bytes to C's `stdout`, the stream `print` and `io.write` share in
+/// LuaJIT, so their output interleaves in program order.
+pub fn write_stdout(bytes: &[u8]) {
+    // SAFETY: stdout is the C library's stream, valid for the whole process.
+    unsafe {
+        fwrite(bytes.as_ptr() as *const c_void, 1, bytes.len(), stdout);
+    }
+}
+
+/// Flush every C output stream (before running a child process, exiting).
+pub fn flush_all() {
+    // SAFETY: fflush(NULL) flushes all open output streams.
+    unsafe {
+        fflush(std::ptr::null_mut());
+    }
+}
+
+// ---- Small helpers.
+
+fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+fn cstring(s: &[u8]) -> Vec<u8> {
+    let mut v = s.to_vec();
+    v.push(0);
+    v
+}
+
+/// `nil, "[name: ]strerror", errno` (or `true` on success), like luaL_fileresult
+/// but with the errno captured right after the failing call.
+fn file_result(l: *mut lua_State, ok: bool, name: Option<&[u8]>, err: i32) -> c_int {
+    if ok {
+        push_bool(l, true);
+        return 1;
+    }
+    push_nil(l);
+    let mut msg = Vec::new();
+    if let Some(n) = name {
+        msg.extend_from_slice(n);
+        msg.extend_from_slice(b": ");
+    }
+    msg.extend_from_slice(crate::capi::os_error_string(err).as_bytes());
+    push_str(l, &msg);
+    push_num(l, err as f64);
+    3
+}
+
+/// The file payload at stack index 1, or an argument error.
+fn to_filep(l: *mut lua_State) -> *mut IoFile {
+    let v = value_at(l, 1);
+    // SAFETY: a userdata value points to a live GcUdata.
+    if v.is_udata() && unsafe { (*v.as_ptr::<GcUdata>()).udtype } == UDTYPE_IO_FILE {
+        crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile
+    } else {
+        type_error(l, 1, FILEHANDLE)
+    }
+}
+
+/// The open file at stack index 1; errors if it is closed.
+fn to_file(l: *mut lua_State) -> *mut IoFile {
+    let f = to_filep(l);
+    // SAFETY: f is a live file payload.
+    if unsafe { (*f).fp }.is_null() {
+        error_str(l, "attempt to use a closed file");
+    }
+    f
+}
+
+/// Push the default input or output file.
+fn push_default(l: *mut lua_State, key: &str) {
+    get_field(l, LUA_REGISTRYINDEX, key);
+}
+
+/// The stream of the default input or output file; errors if it is closed.
+fn default_stream(l: *mut lua_State, key: &str) -> *mut FILE {
+    push_default(l, key);
+    let v = value_at(l, -1);
+    // SAFETY: l is live.
+    unsafe { lua_settop(l, -2) };
+    // SAFETY: the default files are always file userdata (set only here).
+    let fp = unsafe { (*(crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile)).fp };
+    if fp.is_null() {
+        error_str(l, "standard file is closed");
+    }
+    fp
+}
+
+/// Push a new, not yet opened file userdata with the `FILE*` metatable.
+fn new_file(l: *mut lua_State, kind: u32) -> *mut IoFile {
+    // SAFETY: l is live; the payload has room for an IoFile.
+    unsafe {
+        let f = lua_newuserdata(l, std::mem::size_of::<IoFile>()) as *mut IoFile;
+        let u: *mut GcUdata = value_at(l, -1).as_ptr();
+        (*u).udtype = UDTYPE_IO_FILE;
+        get_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
+        lua_setmetatable(l, -2);
+        (*f).fp = std::ptr::null_mut();
+        (*f).kind = kind;
+        f
+    }
+}
+
+/// Open the file named by argument 1 (a new userdata on the top); an open
+/// failure is an argument error, as in io.lines/io.input/io.output.
+fn open_arg_file(l: *mut lua_State, mode: &[u8]) -> *mut IoFile {
+    let name = check_str(l, 1).to_vec();
+    let f = new_file(l, KIND_FILE);
+    let cname = cstring(&name);
+    let cmode = cstring(mode);
+    // SAFETY: both strings are NUL-terminated.
+    let fp = unsafe { fopen(cname.as_ptr() as *const c_char, cmode.as_ptr() as *const c_char) };
+    if fp.is_null() {
+        let mut msg = name;
+        msg.extend_from_slice(b": ");
+        msg.extend_from_slice(crate::capi::os_error_string(errno()).as_bytes());
+        arg_error(l, 1, &msg);
+    }
+    // SAFETY: f is the new file payload.
+    unsafe { (*f).fp = fp };
+    f
+}
+
+/// Close a file; returns the number of results pushed.
+fn close_file(l: *mut lua_State, f: *mut IoFile) -> c_int {
+    // SAFETY: f is a live, open file payload.
+    unsafe {
+        let ok = match (*f).kind & KIND_MASK {
+            KIND_FILE => fclose((*f).fp) == 0,
+            KIND_PIPE => pclose((*f).fp) != -1,
+            _ => {
+                push_nil(l);
+                push_str(l, b"cannot close standard file");
+                return 2;
+            }
+        };
+        let err = errno();
+        (*f).fp = std::ptr::null_mut();
+        file_result(l, ok, None, err)
+    }
+}
+
+// ---- Reading.
+
+/// Read a line with fgets (so an embedded NUL cuts the chunk it is in, as
+/// in C); `keep_newline` is the `*L` format. Pushes the string; false if
+/// nothing at all could be read.
+fn read_line(l: *mut lua_State, fp: *mut FILE, keep_newline: bool) -> bool {
+    let mut line: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; crate::capi::types::LUAL_BUFFERSIZE];
+    loop {
+        // SAFETY: chunk is writable for its whole length.
+        let got = unsafe { fgets(chunk.as_mut_ptr() as *mut c_char, chunk.len() as c_int, fp) };
+        if got.is_null() {
+            break;
+        }
+        // SAFETY: fgets NUL-terminated the chunk.
+        let n = unsafe { strlen(chunk.as_ptr() as *const c_char) };
+        line.extend_from_slice(&chunk[..n]);
+        if n > 0 && chunk[n - 1] == b'\n' {
+            break;
+        }
+    }
+    let ok = !line.is_empty();
+    if !keep_newline && line.last() == Some(&b'\n') {
+        line.pop();
+    }
+    push_str(l, &line);
+    ok
+}
+
+/// Read everything up to the end of the file (always succeeds).
+fn read_all(l: *mut lua_State, fp: *mut FILE) {
+    let mut data: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; crate::capi::types::LUAL_BUFFERSIZE];
+    loop {
+        // SAFETY: chunk is writable for its whole length.
+        let n = unsafe { fread(chunk.as_mut_ptr() as *mut c_void, 1, chunk.len(), fp) };
+        data.extend_from_slice(&chunk[..n]);
+        if n < chunk.len() {
+            break;
+        }
+    }
+    push_str(l, &data);
+}
+
+/// Read up to `count` bytes; a count of 0 tests for the end of the file.
+fn read_count(l: *mut lua_State, fp: *mut FILE, count: u32) -> bool {
+    if count == 0 {
+        // SAFETY: fp is an open stream.
+        let c = unsafe {
+            let c = getc(fp);
+            ungetc(c, fp);
+            c
+        };
+        push_str(l, b"");
+        return c != EOF;
+    }
+    if count as u64 > MAX_BUF {
+        crate::error::throw_status(l, crate::state::LUA_ERRMEM, b"not enough memory");
+    }
+    let mut data: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; (count as usize).min(1 << 16)];
+    while data.len() < count as usize {
+        let want = (count as usize - data.len()).min(chunk.len());
+        // SAFETY: chunk has room for `want` bytes.
+        let n = unsafe { fread(chunk.as_mut_ptr() as *mut c_void, 1, want, fp) };
+        data.extend_from_slice(&chunk[..n]);
+        if n < want {
+            break;
+        }
+    }
+    let ok = !data.is_empty();
+    push_str(l, &data);
+    ok
+}
+
+/// Read a number the way C's `fscanf("%lf")` does; pushes it or nil.
+fn read_number(l: *mut lua_State, fp: *mut FILE) -> bool {
+    let mut d: f64 = 0.0;
+    // SAFETY: the format converts exactly one double into d.
+    let n = unsafe { fscanf(fp, b"%lf\0".as_ptr() as *const c_char, &mut d as *mut f64) };
+    if n == 1 {
+        push_num(l, d);
+        true
+    } else {
+        push_nil(l);
+        false
+    }
+}
+
+/// Truncate like a C cast to int32 (x86 cvttsd2si: out of range gives INT_MIN).
+fn c_int_cast(n: f64) -> i32 {
+    if n.is_nan() || n >= 2147483648.0 || n <= -2147483649.0 {
+        i32::MIN
+    } else {
+        n as i32
+    }
+}
+
+/// Read with the formats at stack indices `first..=top` (none: one line).
+/// Pushes one result per format; reading stops at the first failure, whose
+/// result is nil. A stream error gives `nil, message, errno`.
+fn read_formats(l: *mut lua_State, fp: *mut FILE, first: c_int) -> c_int {
+    let top = arg_count(l);
+    let nformats = top - first + 1;
+    // SAFETY: fp is an open stream.
+    unsafe { clearerr(fp) };
+    let mut ok = true;
+    let mut pushed = 0;
+    if nformats <= 0 {
+        ok = read_line(l, fp, false);
+        pushed = 1;
+    } else {
+        // SAFETY: l is live.
+        if unsafe { lua_checkstack(l, nformats + 20) } == 0 {
+            error_str(l, "stack overflow (too many arguments)");
+        }
+        let mut i = first;
+        while i <= top && ok {
+            let v = value_at(l, i);
+            if v.is_str() {
+                let s = crate::string::str_bytes(v.as_ptr());
+                let s = if s.first() == Some(&b'*') { &s[1..] } else { s };
+                ok = match s.first() {
+                    Some(b'n') => read_number(l, fp),
+                    Some(b'l') => read_line(l, fp, false),
+                    Some(b'L') => read_line(l, fp, true),
+                    Some(b'a') => {
+                        read_all(l, fp);
+                        true
+                    }
+                    _ => arg_error(l, i, b"invalid format"),
+                };
+            } else if v.is_num() {
+                ok = read_count(l, fp, c_int_cast(v.as_num()) as u32);
+            } else {
+                arg_error(l, i, b"invalid option");
+            }
+            pushed += 1;
+            i += 1;
+        }
+    }
+    // SAFETY: fp is an open stream.
+    if unsafe { ferror(fp) } != 0 {
+        let err = errno();
+        return file_result(l, false, None, err);
+    }
+    if !ok {
+        push_nil(l);
+        // SAFETY: l is live; replaces the failed result.
+        unsafe { lua_replace(l, -2) };
+    }
+    pushed
+}
+
+// ---- Writing.
+
+/// Write the strings and numbers at stack indices `first..=top`; pushes
+/// the result (`true` or `nil, message, errno`).
+fn write_values(l: *mut lua_State, fp: *mut FILE, first: c_int) -> c_int {
+    let top = arg_count(l);
+    let mut ok = true;
+    let mut err = 0;
+    let mut numbuf = Vec::new();
+    for i in first..=top {
+        let v = value_at(l, i);
+        let bytes: &[u8] = if v.is_str() {
+            crate::string::str_bytes(v.as_ptr())
+        } else if v.is_num() {
+            numbuf.clear();
+            crate::numfmt::fmt_number(v.as_num(), &mut numbuf);
+            &numbuf
+        } else {
+            type_error(l, i, "string")
+        };
+        if ok {
+            // SAFETY: bytes is a valid slice; fp is an open stream.
+            let n = unsafe { fwrite(bytes.as_ptr() as *const c_void, 1, bytes.len(), fp) };
+            if n != bytes.len() {
+                ok = false;
+                err = errno();
+            }
+        }
+    }
+    file_result(l, ok, None, err)
+}
+
+// ---- Lines iterators.
+
+/// Push an iterator over the file at index 1 with the formats after it
+/// (all stack values become its upvalues).
+fn push_lines_iter(l: *mut lua_State) -> c_int {
+    let n = arg_count(l);
+    if n > MAX_LINES_ARGS {
+        error_str(l, "too many results to unpack");
+    }
+    // SAFETY: l is live and holds n values.
+    unsafe { lua_pushcclosure(l, Some(lines_iter), n) };
+    1
+}
+
+unsafe extern "C-unwind" fn lines_iter(l: *mut lua_State) -> c_int {
+    // Upvalue 1 is the file, the others are the formats.
+    let mut nup = 1;
+    // SAFETY: index2adr returns null past the last upvalue.
+    while !unsafe { index2adr(l, LUA_GLOBALSINDEX - nup - 1) }.is_null() {
+        nup += 1;
+    }
+    // SAFETY: upvalue 1 is the file userdata stored by push_lines_iter.
+    let f = unsafe {
+        let v = *index2adr(l, LUA_GLOBALSINDEX - 1);
+        crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile
+    };
+    // SAFETY: f is a live file payload.
+    let fp = unsafe { (*f).fp };
+    if fp.is_null() {
+        error_str(l, "attempt to use a closed file");
+    }
+    // SAFETY: l is live; the formats are copied from the upvalues.
+    unsafe {
+        lua_settop(l, 0);
+        if lua_checkstack(l, nup + 20) == 0 {
+            error_str(l, "stack overflow");
+        }
+        for i in 2..=nup {
+            lua_pushvalue(l, LUA_GLOBALSINDEX - i);
+        }
+    }
+    let n = read_formats(l, fp, 1);
+    // SAFETY: fp is still open.
+    if unsafe { ferror(fp) } != 0 {
+        let msg = to_bytes(l, -2).unwrap_or(b"").to_vec();
+        error_bytes(l, &msg);
+    }
+    // As in LuaJIT, the end is detected on the first stack slot, which is
+    // a format when formats were given: then the file stays open.
+    // SAFETY: f is a live file payload.
+    if value_at(l, 1).is_nil() && unsafe { (*f).kind } & FLAG_CLOSE_AT_EOF != 0 {
+        close_file(l, f);
+        return 0;
+    }
+    n
+}
+
+// ---- File methods.
+
+unsafe extern "C-unwind" fn f_close(l: *mut lua_State) -> c_int {
+    if arg_count(l) == 0 {
+        return io_close(l);
+    }
+    let f = to_file(l);
+    close_file(l, f)
+}
+
+unsafe extern "C-unwind" fn f_read(l: *mut lua_State) -> c_int {
+    let f = to_file(l);
+    // SAFETY: f is open.
+    read_formats(l, unsafe { (*f).fp }, 2)
+}
+
+unsafe extern "C-unwind" fn f_write(l: *mut lua_State) -> c_int {
+    let f = to_file(l);
+    // SAFETY: f is open.
+    write_values(l, unsafe { (*f).fp }, 2)
+}
+
+unsafe extern "C-unwind" fn f_flush(l: *mut lua_State) -> c_int {
+    let f = to_file(l);
+    // SAFETY: f is open.
+    let ok = unsafe { fflush((*f).fp) } == 0;
+    let err = errno();
+    file_result(l, ok, None, err)
+}
+
+/// luaL_checkoption-like choice among `names`, LuaJIT's messages; `def`
+/// is used when the argument is absent or nil.
+fn check_option(l: *mut lua_State, n: c_int, def: Option<usize>, names: &[&str]) -> usize {
+    let s = match def {
+        Some(d) if value_at(l, n).is_nil() => return d,
+        _ => check_str(l, n),
+    };
+    match names.iter().position(|x| x.as_bytes() == s) {
+        Some(i) => i,
+        None => {
+            let mut m = b"invalid option '".to_vec();
+            m.extend_from_slice(s);
+            m.push(b'\'');
+            arg_error(l, n, &m)
+        }
+    }
+}
+
+unsafe extern "C-unwind" fn f_seek(l: *mut lua_State) -> c_int {
+    let f = to_file(l);
+    let whence = match check_option(l, 2, Some(1), &["set", "cur", "end"]) {
+        0 => SEEK_SET,
+        1 => SEEK_CUR,
+        _ => SEEK_END,
+    };
+    let off = value_at(l, 3);
+    let offset: i64 = if off.is_num() {
+        off.as_num() as i64
+    } else if off.is_nil() {
+        0
+    } else {
+        type_error(l, 3, "number")
+    };
+    // SAFETY: f is open.
+    unsafe {
+        if fseeko((*f).fp, offset, whence) != 0 {
+            let err = errno();
+            return file_result(l, false, None, err);
+        }
+        push_num(l, ftello((*f).fp) as f64);
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn f_setvbuf(l: *mut lua_State) -> c_int {
+    let f = to_file(l);
+    let mode = match check_option(l, 2, None, &["full", "line", "no"]) {
+        0 => IOFBF,
+        1 => IOLBF,
+        _ => IONBF,
+    };
+    let size = opt_int(l, 3, crate::capi::types::LUAL_BUFFERSIZE as i64);
+    // SAFETY: f is open; a null buffer lets stdio allocate one.
+    let ok = unsafe { setvbuf((*f).fp, std::ptr::null_mut(), mode, size as usize) } == 0;
+    let err = errno();
+    file_result(l, ok, None, err)
+}
+
+unsafe extern "C-unwind" fn f_lines(l: *mut lua_State) -> c_int {
+    to_file(l);
+    push_lines_iter(l)
+}
+
+unsafe extern "C-unwind" fn f_gc(l: *mut lua_State) -> c_int {
+    let f = to_filep(l);
+    // SAFETY: f is a live file payload.
+    unsafe {
+        if !(*f).fp.is_null() && (*f).kind & KIND_MASK != KIND_STD {
+            close_file(l, f);
+        }
+    }
+    0
+}
+
+unsafe extern "C-unwind" fn f_tostring(l: *mut lua_State) -> c_int {
+    let f = to_filep(l);
+    // SAFETY: f is a live file payload.
+    let fp = unsafe { (*f).fp };
+    if fp.is_null() {
+        push_str(l, b"file (closed)");
+    } else {
+        push_str(l, format!("file ({:p})", fp).as_bytes());
+    }
+    1
+}
+
+// ---- Library functions.
+
+unsafe extern "C-unwind" fn io_close(l: *mut lua_State) -> c_int {
+    if arg_count(l) == 0 {
+        push_default(l, DEFAULT_OUTPUT);
+        // SAFETY: l is live.
+        unsafe { lua_replace(l, 1) };
+        if arg_count(l) == 0 {
+            // SAFETY: l is live.
+            unsafe { lua_settop(l, 1) };
+        }
+    }
+    let f = to_file(l);
+    close_file(l, f)
+}
+
+unsafe extern "C-unwind" fn io_open(l: *mut lua_State) -> c_int {
+    let name = check_str(l, 1).to_vec();
+    let mode = opt_str(l, 2).unwrap_or(b"r").to_vec();
+    let f = new_file(l, KIND_FILE);
+    let (cname, cmode) = (cstring(&name), cstring(&mode));
+    // SAFETY: both strings are NUL-terminated.
+    let fp = unsafe { fopen(cname.as_ptr() as *const c_char, cmode.as_ptr() as *const c_char) };
+    if fp.is_null() {
+        let err = errno();
+        return file_result(l, false, Some(&name), err);
+    }
+    // SAFETY: f is the new file payload.
+    unsafe { (*f).fp = fp };
+    1
+}
+
+unsafe extern "C-unwind" fn io_popen(l: *mut lua_State) -> c_int {
+    let cmd = check_str(l, 1).to_vec();
+    let mode = opt_str(l, 2).unwrap_or(b"r").to_vec();
+    let f = new_file(l, KIND_PIPE);
+    let (ccmd, cmode) = (cstring(&cmd), cstring(&mode));
+    flush_all();
+    // SAFETY: both strings are NUL-terminated.
+    let fp = unsafe { popen(ccmd.as_ptr() as *const c_char, cmode.as_ptr() as *const c_char) };
+    if fp.is_null() {
+        let err = errno();
+        return file_result(l, false, Some(&cmd), err);
+    }
+    // SAFETY: f is the new file payload.
+    unsafe { (*f).fp = fp };
+    1
+}
+
+unsafe extern "C-unwind" fn io_tmpfile(l: *mut lua_State) -> c_int {
+    let f = new_file(l, KIND_FILE);
+    // SAFETY: tmpfile has no preconditions.
+    let fp = unsafe { tmpfile() };
+    if fp.is_null() {
+        let err = errno();
+        return file_result(l, false, None, err);
+    }
+    // SAFETY: f is the new file payload.
+    unsafe { (*f).fp = fp };
+    1
+}
+
+unsafe extern "C-unwind" fn io_type(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    let v = value_at(l, 1);
+    // SAFETY: a userdata value points to a live GcUdata.
+    if v.is_udata() && unsafe { (*v.as_ptr::<GcUdata>()).udtype } == UDTYPE_IO_FILE {
+        let f = crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile;
+        // SAFETY: f is a live file payload.
+        if unsafe { (*f).fp }.is_null() {
+            push_str(l, b"closed file");
+        } else {
+            push_str(l, b"file");
+        }
+    } else {
+        push_nil(l);
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn io_read(l: *mut lua_State) -> c_int {
+    let fp = default_stream(l, DEFAULT_INPUT);
+    read_formats(l, fp, 1)
+}
+
+unsafe extern "C-unwind" fn io_write(l: *mut lua_State) -> c_int {
+    let fp = default_stream(l, DEFAULT_OUTPUT);
+    write_values(l, fp, 1)
+}
+
+unsafe extern "C-unwind" fn io_flush(l: *mut lua_State) -> c_int {
+    let fp = default_stream(l, DEFAULT_OUTPUT);
+    // SAFETY: fp is open.
+    let ok = unsafe { fflush(fp) } == 0;
+    let err = errno();
+    file_result(l, ok, None, err)
+}
+
+/// io.input / io.output: with a file or a name, set the default (opening
+/// the name with `mode`); always return the current default.
+fn get_set_default(l: *mut lua_State, key: &str, mode: &[u8]) -> c_int {
+    if arg_count(l) >= 1 && !value_at(l, 1).is_nil() {
+        if value_at(l, 1).is_udata() {
+            to_file(l);
+            // SAFETY: l is live.
+            unsafe { lua_settop(l, 1) };
+        } else {
+            open_arg_file(l, mode);
+        }
+        // SAFETY: l is live; the file is at the top.
+        unsafe { lua_pushvalue(l, -1) };
+        set_field(l, LUA_REGISTRYINDEX, key);
+    } else {
+        push_default(l, key);
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn io_input(l: *mut lua_State) -> c_int {
+    get_set_default(l, DEFAULT_INPUT, b"r")
+}
+
+unsafe extern "C-unwind" fn io_output(l: *mut lua_State) -> c_int {
+    get_set_default(l, DEFAULT_OUTPUT, b"w")
+}
+
+unsafe extern "C-unwind" fn io_lines(l: *mut lua_State) -> c_int {
+    if arg_count(l) == 0 {
+        push_nil(l);
+    }
+    if value_at(l, 1).is_nil() {
+        push_default(l, DEFAULT_INPUT);
+    } else {
+        let f = open_arg_file(l, b"r");
+        // SAFETY: f is the new file payload.
+        unsafe { (*f).kind = KIND_FILE | FLAG_CLOSE_AT_EOF };
+    }
+    // SAFETY: l is live; the file replaces argument 1.
+    unsafe { lua_replace(l, 1) };
+    push_lines_iter(l)
+}
+
+/// Create a standard file (never closed) and store it in the io table.
+fn new_std_file(l: *mut lua_State, fp: *mut FILE, name: &str) {
+    let f = new_file(l, KIND_STD);
+    // SAFETY: f is the new file payload.
+    unsafe { (*f).fp = fp };
+    set_field(l, -2, name);
+}
+
+/// Set the environment of every function in the table at the top to the
+/// table at `env` (LuaJIT gives io functions the file metatable as env).
+fn set_funcs_env(l: *mut lua_State, env: c_int) {
+    // SAFETY: l is live; the table is at the top.
+    unsafe {
+        lua_pushnil(l);
+        while lua_next(l, -2) != 0 {
+            if lua_type(l, -1) == LUA_TFUNCTION {
+                lua_pushvalue(l, env);
+                lua_setfenv(l, -2);
+            }
+            lua_settop(l, -2);
+        }
+    }
+}
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_io(l: *mut lua_State) -> c_int {
-    new_lib(l, &[]);
+    // SAFETY: l is live; stack effects are noted per step.
+    unsafe {
+        // The file metatable, which is also its own __index.
+        new_lib(
+            l,
+            &[
+                ("close", f_close),
+                ("read", f_read),
+                ("write", f_write),
+                ("flush", f_flush),
+                ("seek", f_seek),
+                ("setvbuf", f_setvbuf),
+                ("lines", f_lines),
+            ],
+        );
+        lua_pushvalue(l, -1);
+        set_field(l, -2, "__index");
+        set_funcs(l, &[("__gc", f_gc), ("__tostring", f_tostring)]);
+        let mt = lua_gettop(l);
+        set_funcs_env(l, mt);
+        lua_pushvalue(l, mt);
+        set_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
+
+        new_lib(
+            l,
+            &[
+                ("open", io_open),
+                ("popen", io_popen),
+                ("tmpfile", io_tmpfile),
+                ("close", io_close),
+                ("read", io_read),
+                ("write", io_write),
+                ("flush", io_flush),
+                ("input", io_input),
+                ("output", io_output),
+                ("lines", io_lines),
+                ("type", io_type),
+            ],
+        );
+        set_funcs_env(l, mt);
+        new_std_file(l, stdin, "stdin");
+        new_std_file(l, stdout, "stdout");
+        new_std_file(l, stderr, "stderr");
+        get_field(l, -1, "stdin");
+        set_field(l, LUA_REGISTRYINDEX, DEFAULT_INPUT);
+        get_field(l, -1, "stdout");
+        set_field(l, LUA_REGISTRYINDEX, DEFAULT_OUTPUT);
+        lua_remove(l, mt);
+    }
     register_loaded(l, "io", true);
     1
 }
