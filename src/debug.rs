@@ -41,6 +41,21 @@ impl Frame {
         // SAFETY: base-1 is the frame link.
         unsafe { (*self.base.sub(1)).0 }
     }
+    /// Whether this is the invisible frame a hook runs in (see `hook_marker`).
+    pub fn is_hook_marker(&self) -> bool {
+        self.func() == hook_marker()
+    }
+}
+
+/// Identity of the marker the hook dispatcher stores in the function slot
+/// of the pseudo-frame it runs a hook in. The pseudo-frame is a
+/// continuation frame, so the walker can recover the PC of the hooked
+/// frame from it, and the walker skips it, so hooks see the hooked
+/// function at level 0 as in LuaJIT.
+static HOOK_MARKER: u8 = 0;
+
+pub fn hook_marker() -> TValue {
+    TValue::lightud(&HOOK_MARKER as *const u8 as *mut std::ffi::c_void)
 }
 
 /// Whether a base is the bottom (dummy) frame of a thread.
@@ -49,21 +64,24 @@ pub fn is_bottom(l: *mut lua_State, base: *mut TValue) -> bool {
     unsafe { base <= (*l).stack.add(2) }
 }
 
-/// The frame of the caller of `f`, skipping vararg adjustments.
-pub fn prev_frame(l: *mut lua_State, f: Frame) -> Option<Frame> {
-    if is_bottom(l, f.base) {
-        return None;
-    }
+/// The frame of the caller of `f` (skipping vararg adjustments), and the
+/// lowest stack slot that belongs to `f`'s frame setup (its function slot,
+/// or the saved PC of a continuation frame): the caller's live slots end
+/// there. Hook pseudo-frames are not skipped here.
+fn raw_prev(l: *mut lua_State, f: Frame) -> (Option<Frame>, *mut TValue) {
     let mut base = f.base;
     // SAFETY: frame links are valid for every frame above the bottom one.
     unsafe {
         loop {
+            if is_bottom(l, base) {
+                return (None, base.sub(2));
+            }
             let link = (*base.sub(1)).0;
             if frame_type(link) == FRAME_LUA {
                 let pc = link as *const Ins;
                 let call = *pc.sub(1);
                 let nb = base.sub(2 + bc_a(call) as usize);
-                return Some(Frame { base: nb, pc });
+                return (Some(Frame { base: nb, pc }), base.sub(2));
             }
             let nb = (base as *mut u8).sub((link & !FRAME_TYPEP) as usize) as *mut TValue;
             match frame_typep(link) {
@@ -73,41 +91,97 @@ pub fn prev_frame(l: *mut lua_State, f: Frame) -> Option<Frame> {
                 }
                 FRAME_CONT => {
                     let pc = (*base.sub(4)).0 as *const Ins;
-                    return Some(Frame { base: nb, pc });
+                    let fr = Frame { base: nb, pc };
+                    // A continuation below a C frame has no PC to speak of.
+                    let fr = if fr.is_lua() { fr } else { Frame { base: nb, pc: std::ptr::null() } };
+                    return (Some(fr), base.sub(4));
                 }
                 _ => {
                     // C, CP, PCALL, PCALLH: the previous frame is a C frame
                     // (the interpreter links Lua callers through
                     // continuation frames instead).
                     if nb >= base {
-                        return None;
+                        return (None, base.sub(2));
                     }
-                    return Some(Frame { base: nb, pc: std::ptr::null() });
+                    return (Some(Frame { base: nb, pc: std::ptr::null() }), base.sub(2));
                 }
             }
         }
     }
 }
 
-/// The frame at `level` (0 = the running function).
-pub fn frame_at(l: *mut lua_State, level: usize) -> Option<Frame> {
+/// The frame of the caller of `f`, skipping vararg adjustments and hook
+/// pseudo-frames.
+pub fn prev_frame(l: *mut lua_State, f: Frame) -> Option<Frame> {
+    let mut f = f;
+    loop {
+        let p = raw_prev(l, f).0?;
+        if p.is_hook_marker() {
+            f = p;
+            continue;
+        }
+        return Some(p);
+    }
+}
+
+/// The innermost frame of a thread as stored (possibly a hook marker), or
+/// None when the thread has no frames to inspect (not started, finished,
+/// or dead by an error).
+fn top_frame(l: *mut lua_State) -> Option<Frame> {
     // SAFETY: l is live.
-    let base = unsafe { (*l).base };
-    if is_bottom(l, base) {
-        return None;
-    }
-    let mut f = Frame { base, pc: std::ptr::null() };
-    if f.is_lua() {
-        // SAFETY: l is live.
-        f.pc = unsafe { (*l).savedpc };
-    }
-    for _ in 0..level {
-        f = prev_frame(l, f)?;
-        if is_bottom(l, f.base) {
+    unsafe {
+        let base = match (*l).status {
+            LUA_OK => (*l).base,
+            // A suspended coroutine: its visible base points at the
+            // yielded values; the yielding frame is recorded apart.
+            LUA_YIELD => (*l).stack.add((*l).yield_base),
+            _ => return None,
+        };
+        if is_bottom(l, base) {
             return None;
         }
+        let mut f = Frame { base, pc: std::ptr::null() };
+        if (*l).status == LUA_OK && f.is_lua() {
+            f.pc = (*l).savedpc;
+        }
+        Some(f)
     }
-    Some(f)
+}
+
+/// Iterator over the visible frames of a thread, innermost first. Each
+/// item is the frame and the end (exclusive) of its live slots.
+pub struct Frames {
+    l: *mut lua_State,
+    next: Option<Frame>,
+    limit: *mut TValue,
+}
+
+impl Iterator for Frames {
+    type Item = (Frame, *mut TValue);
+    fn next(&mut self) -> Option<(Frame, *mut TValue)> {
+        loop {
+            let f = self.next?;
+            let (prev, lowest) = raw_prev(self.l, f);
+            self.next = prev.filter(|p| !is_bottom(self.l, p.base));
+            let limit = self.limit;
+            self.limit = lowest;
+            if f.is_hook_marker() {
+                continue;
+            }
+            return Some((f, limit));
+        }
+    }
+}
+
+pub fn frames(l: *mut lua_State) -> Frames {
+    // SAFETY: l is live.
+    let top = unsafe { (*l).top };
+    Frames { l, next: top_frame(l), limit: top }
+}
+
+/// The frame at `level` (0 = the running function).
+pub fn frame_at(l: *mut lua_State, level: usize) -> Option<Frame> {
+    frames(l).nth(level).map(|(f, _)| f)
 }
 
 /// Index of the current instruction of a Lua frame.
@@ -161,8 +235,15 @@ pub fn where_prefix(f: &Frame) -> Option<Vec<u8>> {
     Some(s)
 }
 
-/// Name of a local variable live at `pc` in `slot`.
+/// Name of a local variable live at `pc` in `slot`, as error messages
+/// name it (internal names like "(for index)" are not names).
 pub fn local_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
+    var_name(pt, pc, slot).filter(|n| !n.starts_with(b"("))
+}
+
+/// Name of the variable live at `pc` in `slot`, including the internal
+/// names of loop control variables ("(for index)", "(for generator)", ...).
+pub fn var_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
     // SAFETY: pt is live; varinfo has sizevarinfo entries.
     unsafe {
         let mut n = 0u32;
@@ -173,11 +254,7 @@ pub fn local_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
             }
             if pc < v.endpc {
                 if n == slot {
-                    let nm = str_bytes(v.name);
-                    if nm.starts_with(b"(") {
-                        return None;
-                    }
-                    return Some(nm.to_vec());
+                    return Some(str_bytes(v.name).to_vec());
                 }
                 n += 1;
             }
@@ -291,8 +368,7 @@ pub fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'static str, 
 /// Name of the function running in frame `f` as its caller sees it:
 /// (namewhat, name), e.g. ("global", "print"), ("method", "insert").
 pub fn func_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
-    // SAFETY: frame link valid.
-    let link = f.link();
+    let link = effective_link(f);
     if frame_type(link) != FRAME_LUA {
         if frame_typep(link) == FRAME_CONT {
             return meta_name(l, f);
@@ -309,8 +385,25 @@ pub fn func_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)
     let ins = unsafe { *(*pt).bc.add(idx as usize) };
     match bc_op(ins) {
         Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => slot_name(pt, idx, bc_a(ins)),
-        Op::ITERC | Op::ITERN => Some(("for iterator", b"for iterator".to_vec())),
+        // LuaJIT names an iterator by the slot it was loaded from.
+        Op::ITERC | Op::ITERN => var_name(pt, idx, bc_a(ins).wrapping_sub(3)).map(|n| ("local", n)),
         _ => None,
+    }
+}
+
+/// The link of a frame, looking through the vararg adjustment of a
+/// vararg function to the link of its original frame.
+fn effective_link(f: &Frame) -> u64 {
+    let mut base = f.base;
+    // SAFETY: frame links are valid for live frames.
+    unsafe {
+        loop {
+            let link = (*base.sub(1)).0;
+            if frame_typep(link) != FRAME_VARG {
+                return link;
+            }
+            base = (base as *mut u8).sub((link & !FRAME_TYPEP) as usize) as *mut TValue;
+        }
     }
 }
 
@@ -338,54 +431,44 @@ fn meta_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
         Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => "call",
         _ => return None,
     };
-    Some(("metamethod", mm.as_bytes().to_vec()))
+    Some(("metamethod", format!("__{}", mm).into_bytes()))
 }
 
-/// Append a traceback of `l` starting at `level` (LuaJIT's format).
+/// Levels shown before and after the "..." of a long traceback.
+const TRACEBACK_FIRST: usize = 12;
+const TRACEBACK_LAST: usize = 10;
+
+/// Append a traceback of `l` starting at `level` (LuaJIT's format: the
+/// first levels up to TRACEBACK_FIRST, then "...", then the last
+/// TRACEBACK_LAST levels).
 pub fn traceback(l: *mut lua_State, level: usize, out: &mut Vec<u8>) {
     out.extend_from_slice(b"stack traceback:");
+    let all: Vec<Frame> = frames(l).map(|(f, _)| f).collect();
+    let exists = |lv: usize| lv < all.len();
     let mut lvl = level;
-    let mut f = match frame_at(l, lvl) {
-        Some(f) => f,
-        None => return,
-    };
-    let mut count = 0usize;
-    // Count levels to elide the middle of very deep stacks.
-    let total = {
-        let mut n = 0usize;
-        let mut g = Some(f);
-        while let Some(fr) = g {
-            n += 1;
-            g = prev_frame(l, fr).filter(|x| !is_bottom(l, x.base));
-        }
-        n
-    };
-    loop {
-        if count == 12 && total > 22 {
-            out.extend_from_slice(b"\n\t...");
-            let skip = total - 22;
-            for _ in 0..skip {
-                match prev_frame(l, f) {
-                    Some(p) if !is_bottom(l, p.base) => f = p,
-                    _ => return,
-                }
+    let mut first_part = true;
+    while exists(lvl) {
+        let cur = lvl;
+        lvl += 1;
+        if first_part && lvl > TRACEBACK_FIRST {
+            first_part = false;
+            if exists(lvl + TRACEBACK_LAST) {
+                out.extend_from_slice(b"\n\t...");
+                lvl = all.len() - TRACEBACK_LAST;
+            } else {
+                lvl -= 1;
             }
-            count += skip;
+            continue;
         }
         out.extend_from_slice(b"\n\t");
-        describe_frame(l, &f, out);
-        count += 1;
-        lvl += 1;
-        match prev_frame(l, f) {
-            Some(p) if !is_bottom(l, p.base) => f = p,
-            _ => break,
-        }
+        describe_frame(l, &all[cur], out);
     }
 }
 
+/// One traceback line: `where: in function 'name'` and its variants.
 fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut Vec<u8>) {
-    let gf = f.gcfunc();
     let name = func_name(l, f);
+    let gf = f.gcfunc();
     if f.is_lua() {
         let pt = f.proto();
         // SAFETY: pt is live.
@@ -393,30 +476,41 @@ fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut Vec<u8>) {
         out.extend_from_slice(&src);
         out.push(b':');
         let line = current_line(f);
-        out.extend_from_slice(line.to_string().as_bytes());
-        out.push(b':');
+        if line > 0 {
+            out.extend_from_slice(line.to_string().as_bytes());
+            out.push(b':');
+        }
         // SAFETY: pt is live.
-        let firstline = unsafe { (*pt).firstline };
+        let (firstline, numline) = unsafe { ((*pt).firstline, (*pt).numline) };
         match name {
-            Some((what, n)) if what != "for iterator" => {
-                out.extend_from_slice(format!(" in function '{}'", String::from_utf8_lossy(&n)).as_bytes())
+            Some((_, n)) => {
+                out.extend_from_slice(b" in function '");
+                out.extend_from_slice(&n);
+                out.push(b'\'');
             }
-            _ => {
-                if firstline == 0 {
-                    out.extend_from_slice(b" in main chunk");
-                } else {
-                    out.extend_from_slice(format!(" in function <{}:{}>", String::from_utf8_lossy(&src), firstline).as_bytes());
-                }
+            None if firstline == 0 && numline != 0 => out.extend_from_slice(b" in main chunk"),
+            None => {
+                out.extend_from_slice(b" in function <");
+                out.extend_from_slice(&src);
+                out.extend_from_slice(format!(":{}>", firstline).as_bytes());
             }
         }
     } else {
         out.extend_from_slice(b"[C]:");
         match name {
-            Some((_, n)) => out.extend_from_slice(format!(" in function '{}'", String::from_utf8_lossy(&n)).as_bytes()),
+            Some((_, n)) => {
+                out.extend_from_slice(b" in function '");
+                out.extend_from_slice(&n);
+                out.push(b'\'');
+            }
             None => {
                 // SAFETY: gf is null or a live C function.
-                let addr = if gf.is_null() { 0 } else { unsafe { (*gf).f.map(|f| f as usize).unwrap_or(0) } };
-                out.extend_from_slice(format!(" at {:#x}", addr).as_bytes())
+                let addr = if gf.is_null() { 0 } else { unsafe { (*gf).f }.map(|p| p as usize).unwrap_or(0) };
+                if addr == 0 {
+                    out.extend_from_slice(b" ?");
+                } else {
+                    out.extend_from_slice(format!(" at 0x{:x}", addr).as_bytes());
+                }
             }
         }
     }

@@ -52,12 +52,125 @@ pub fn fmt_number(n: f64, out: &mut Vec<u8>) {
         });
         return;
     }
-    let mut digits = DigitBuf::new();
-    let point = significant_digits_14(n.abs(), &mut digits);
     if n < 0.0 {
         out.push(b'-');
     }
-    layout_g(out, digits.as_slice(), point, 14, false, false);
+    let mut digits = DigitBuf::new();
+    let point = match fast_digits_14(n.abs(), &mut digits) {
+        Some(point) => point,
+        None => {
+            digits.len = 0;
+            significant_digits_14(n.abs(), &mut digits)
+        }
+    };
+    layout_g14(out, digits.as_slice(), point);
+}
+
+/// Writes `%.14g` layout of 0.DIGITS × 10^point (digits without trailing
+/// zeros, at most 14 of them).
+fn layout_g14(out: &mut Vec<u8>, d: &[u8], point: i32) {
+    let exp = point - 1;
+    if !(-4..14).contains(&exp) {
+        out.push(d[0]);
+        if d.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&d[1..]);
+        }
+        out.push(b'e');
+        out.push(if exp < 0 { b'-' } else { b'+' });
+        let a = exp.unsigned_abs();
+        if a < 10 {
+            out.push(b'0');
+        }
+        push_u64(a as u64, out);
+    } else if exp >= 0 {
+        let int_len = point as usize;
+        if d.len() <= int_len {
+            out.extend_from_slice(d);
+            out.extend(core::iter::repeat_n(b'0', int_len - d.len()));
+        } else {
+            out.extend_from_slice(&d[..int_len]);
+            out.push(b'.');
+            out.extend_from_slice(&d[int_len..]);
+        }
+    } else {
+        out.extend_from_slice(b"0.");
+        out.extend(core::iter::repeat_n(b'0', (-point) as usize));
+        out.extend_from_slice(d);
+    }
+}
+
+/// Powers of ten that fit the exact scaling below (10^0 ..= 10^22).
+const POW10_U128: [u128; 23] = {
+    let mut t = [1u128; 23];
+    let mut i = 1;
+    while i < 23 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// Exact half-up rounding to 14 significant digits with 128-bit integer
+/// arithmetic, for normal non-integral values roughly in [1e-9, 1e14):
+/// x = m × 2^-k, so x × 10^p = m × 10^p / 2^k with m × 10^p < 2^127.
+/// Leaves the digits (no trailing zeros) in `out` and returns the point
+/// position, or None when x is outside the range this handles.
+fn fast_digits_14(x: f64, out: &mut DigitBuf) -> Option<i32> {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        return None;
+    }
+    let m = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let e = biased - 1075;
+    if e >= 0 || e <= -128 {
+        return None;
+    }
+    let k = (-e) as u32;
+    // floor(log10(x)) is this estimate or one more.
+    let mut x10 = ((biased - 1023) as f64 * core::f64::consts::LOG10_2).floor() as i32;
+    for _ in 0..3 {
+        let p = 13 - x10;
+        if !(0..=22).contains(&p) {
+            return None;
+        }
+        let prod = m as u128 * POW10_U128[p as usize];
+        let q = prod >> k;
+        if q < POW10_U128[13] {
+            x10 -= 1;
+            continue;
+        }
+        if q >= POW10_U128[14] {
+            x10 += 1;
+            continue;
+        }
+        let rem = prod & ((1u128 << k) - 1);
+        let mut n = q as u64;
+        if rem >= 1u128 << (k - 1) {
+            n += 1;
+        }
+        if n == 100_000_000_000_000 {
+            // Rounding carried into a new leading digit.
+            n = 10_000_000_000_000;
+            x10 += 1;
+        }
+        while n % 10 == 0 {
+            n /= 10;
+        }
+        let mut tmp = [0u8; 14];
+        let mut i = tmp.len();
+        while n != 0 {
+            i -= 1;
+            tmp[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        let len = tmp.len() - i;
+        out.buf[..len].copy_from_slice(&tmp[i..]);
+        out.len = len;
+        return Some(x10 + 1);
+    }
+    None
 }
 
 /// Appends the decimal text of `v`.

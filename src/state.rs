@@ -104,6 +104,9 @@ pub struct lua_State {
     /// Stack offset of the frame base a suspended coroutine yielded from
     /// (its visible base then points at the yielded values).
     pub yield_base: usize,
+    /// Set while a stack overflow error is being handled: the stack may
+    /// then use its reserve above STACK_MAX.
+    pub in_overflow: u8,
 }
 
 /// Per-VM state shared by all threads.
@@ -362,26 +365,44 @@ pub fn check_stack(l: *mut lua_State, n: usize) {
     }
 }
 
+/// Slots above STACK_MAX kept for running error handlers after an overflow.
+const STACK_RESERVE: usize = 1000;
+
 pub fn grow_stack(l: *mut lua_State, need: usize) {
     // SAFETY: l is live; every pointer into the stack is rebased.
     unsafe {
         let used = (*l).top.offset_from((*l).stack) as usize;
         let osize = (*l).stacksize as usize;
+        if used + need > STACK_MAX {
+            if (*l).in_overflow == 0 {
+                (*l).in_overflow = 1;
+                resize_stack(l, STACK_MAX + STACK_RESERVE + STACK_EXTRA);
+                crate::error::throw_msg(l, "stack overflow");
+            }
+            if used + need + STACK_EXTRA <= osize {
+                (*l).maxstack = (*l).stack.add(osize - STACK_EXTRA);
+                return;
+            }
+            crate::error::throw_status(l, LUA_ERRERR, b"error in error handling");
+        }
         let mut nsize = osize * 2;
         while nsize < used + need + STACK_EXTRA {
             nsize *= 2;
         }
-        if used + need > STACK_MAX {
-            if osize > STACK_MAX + STACK_EXTRA + 400 {
-                // Already handling an overflow: out of stack for error handling.
-                crate::error::throw_status(l, LUA_ERRERR, b"error in error handling");
-            }
-            // Leave room to run error handlers.
-            resize_stack(l, STACK_MAX + 2 * STACK_EXTRA + 400 + 200);
-            crate::error::throw_msg(l, "stack overflow");
+        let nsize = nsize.min(STACK_MAX + STACK_EXTRA).max(used + need + STACK_EXTRA);
+        resize_stack(l, nsize);
+    }
+}
+
+/// After an error was caught: leave overflow handling mode.
+pub fn end_overflow(l: *mut lua_State) {
+    // SAFETY: l is live.
+    unsafe {
+        if (*l).in_overflow != 0 {
+            (*l).in_overflow = 0;
+            let size = (*l).stacksize as usize;
+            (*l).maxstack = (*l).stack.add((size - STACK_EXTRA).min(STACK_MAX));
         }
-        let nsize = nsize.min(STACK_MAX + STACK_EXTRA);
-        resize_stack(l, nsize.max(used + need + STACK_EXTRA));
     }
 }
 
@@ -404,7 +425,8 @@ fn resize_stack(l: *mut lua_State, nsize: usize) {
         (*l).stacksize = nsize as u32;
         (*l).base = rebase((*l).base);
         (*l).top = rebase((*l).top);
-        (*l).maxstack = new.add(nsize - STACK_EXTRA);
+        let limit = if (*l).in_overflow != 0 { nsize - STACK_EXTRA } else { (nsize - STACK_EXTRA).min(STACK_MAX) };
+        (*l).maxstack = new.add(limit);
         let mut uv = (*l).openupval;
         while !uv.is_null() {
             (*uv).v = rebase((*uv).v);

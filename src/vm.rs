@@ -278,6 +278,7 @@ pub fn pcall_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) ->
             Err(p) => {
                 let _status = error::status_of(p);
                 let e = (*l).errobj;
+                end_overflow(l);
                 func::close_upvals(l, (*l).stack.offset(top_off));
                 (*l).nccalls = nccalls;
                 (*l).base = (*l).stack.offset(base_off);
@@ -321,6 +322,7 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
                     let _status = error::status_of(p);
                     (*l).protect.len -= 1;
                     (*l).nccalls = nlevel;
+                    end_overflow(l);
                     // The protected function's frame base; the pcall frame
                     // is below it (delta in its link).
                     let fbase = (*l).stack.add(rec.base);
@@ -949,13 +951,13 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             let pbase = func.add(2);
                             let is_x = (*cf).ffid == FF_XPCALL;
                             let skip = if is_x { 2 } else { 1 };
-                            if nargs < skip {
+                            if nargs < skip || (is_x && !(*pbase.add(1)).is_func()) {
                                 (*l).base = pbase;
                                 (*l).top = pbase.add(nargs);
                                 if is_x {
-                                    error::throw_msg(l, "bad argument #2 to 'xpcall' (value expected)");
+                                    crate::capi::aux::type_error(l, 2, "function");
                                 }
-                                error::throw_msg(l, "bad argument #1 to 'pcall' (value expected)");
+                                crate::capi::aux::arg_error(l, 1, b"value expected");
                             }
                             // Layout: f at pbase (pcall) / pbase+2 (xpcall, handler
                             // at pbase+1); its link after it, its args above.

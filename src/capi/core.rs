@@ -860,6 +860,7 @@ pub unsafe fn api_pcall(L: *mut lua_State, restore_off: isize, handler_off: usiz
                     std::panic::resume_unwind(p);
                 }
                 let status = error::status_of(p);
+                end_overflow(L);
                 let restore = (*L).stack.offset(restore_off);
                 func::close_upvals(L, restore);
                 (*L).nccalls = nccalls;

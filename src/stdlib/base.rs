@@ -200,7 +200,7 @@ unsafe extern "C-unwind" fn b_error(l: *mut lua_State) -> c_int {
     let level = opt_int(l, 2, 1);
     unsafe { lua_settop(l, 1) };
     let v = value_at(l, 1);
-    if v.is_str() && level > 0 {
+    if (v.is_str() || v.is_num()) && level > 0 {
         unsafe {
             luaL_where(l, level as c_int);
             lua_pushvalue(l, 1);
@@ -267,7 +267,7 @@ unsafe extern "C-unwind" fn b_next(l: *mut lua_State) -> c_int {
             push_nil(l);
             1
         }
-        Err(()) => error_str(l, "invalid key to 'next'"),
+        Err(()) => error::throw_msg(l, "invalid key to 'next'"),
     }
 }
 
@@ -306,7 +306,7 @@ unsafe extern "C-unwind" fn ipairs_aux(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn b_ipairs(l: *mut lua_State) -> c_int {
-    check_type(l, 1, LUA_TTABLE);
+    check_any(l, 1);
     get_field(l, LUA_REGISTRYINDEX, "_LJRS_IPAIRS_AUX");
     unsafe { lua_pushvalue(l, 1) };
     push_num(l, 0.0);
@@ -333,7 +333,7 @@ unsafe extern "C-unwind" fn b_pcall(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
-    check_any(l, 2);
+    check_type(l, 2, LUA_TFUNCTION);
     let n = arg_count(l);
     unsafe {
         // Stack: f, handler, args... -> handler, f, args...
@@ -482,7 +482,14 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
     let mode = opt_str(l, 3).map(|m| m.to_vec());
     let mut data = Vec::new();
     loop {
-        let r = vm::call_values(l, v, &[], 1)[0];
+        let r = match vm::pcall_values(l, v, &[], 1) {
+            Ok(r) => r[0],
+            Err(e) => {
+                push_nil(l);
+                push_value(l, e);
+                return 2;
+            }
+        };
         if r.is_nil() {
             break;
         }

@@ -12,7 +12,7 @@ use std::os::raw::c_int;
 fn check_co(l: *mut lua_State, n: c_int) -> *mut lua_State {
     let v = value_at(l, n);
     if !v.is_thread() {
-        type_error(l, n, "coroutine");
+        arg_error(l, n, b"coroutine expected");
     }
     v.as_ptr()
 }
@@ -46,7 +46,11 @@ fn status_name(l: *mut lua_State, co: *mut lua_State) -> &'static str {
 fn aux_resume(l: *mut lua_State, co: *mut lua_State, narg: c_int) -> Result<c_int, ()> {
     let st = status_name(l, co);
     if st != "suspended" {
-        let msg = if st == "dead" { "cannot resume dead coroutine" } else { "cannot resume non-suspended coroutine" };
+        let msg = match st {
+            "dead" => "cannot resume dead coroutine",
+            "running" => "cannot resume running coroutine",
+            _ => "cannot resume non-suspended coroutine",
+        };
         push_str(l, msg.as_bytes());
         return Err(());
     }
@@ -71,7 +75,7 @@ fn aux_resume(l: *mut lua_State, co: *mut lua_State, narg: c_int) -> Result<c_in
 unsafe extern "C-unwind" fn co_create(l: *mut lua_State) -> c_int {
     let f = value_at(l, 1);
     if !f.is_func() {
-        arg_error(l, 1, b"function expected");
+        type_error(l, 1, "function");
     }
     // SAFETY: l is live.
     unsafe {
