@@ -4,7 +4,7 @@
 //! Seeds are the reference dumps in tests/bytecode plus fuzz/corpus/ (if
 //! present) and a few synthetic ones. Each input is checked for: no panic,
 //! bounded time, bounded memory (a counting allocator), and for inputs that
-//! load, that the listing does not panic and that writing is idempotent
+//! load, that the listing and `verify` do not panic and that writing is idempotent
 //! (load, write, load, write gives the same bytes). Failing inputs are saved
 //! to fuzz/crashes/. See README.md for the command line.
 
@@ -317,6 +317,10 @@ fn check(data: &[u8]) -> Result<Option<ProtoData>, (String, String)> {
         let _ = listing::list_bytes(&p);
     }))
     .map_err(|e| ("panic-listing".to_string(), panic_text(&e)))?;
+    catch_unwind(AssertUnwindSafe(|| {
+        let _ = reader::verify(&p);
+    }))
+    .map_err(|e| ("panic-verify".to_string(), panic_text(&e)))?;
     for strip in [false, true] {
         let once = catch_unwind(AssertUnwindSafe(|| writer::dump(&p, strip)))
             .map_err(|e| ("panic-writer".to_string(), panic_text(&e)))?;

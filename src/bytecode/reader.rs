@@ -483,6 +483,133 @@ fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) {
     }
 }
 
+/// Deepest nesting `verify` walks (as the loader allows).
+const VERIFY_DEPTH: usize = MAX_PROTO_DEPTH;
+
+/// Check that a loaded prototype tree is safe to run: every opcode exists
+/// and is one a dump may contain, register operands lie inside the frame,
+/// constant and upvalue indices exist and have the right kind, jumps land
+/// inside the function, comparisons and iterator calls are followed by
+/// their jump, and the last instruction does not fall off the end. The
+/// reference runs dumps unchecked (and crashes on bad ones); this is for a
+/// runtime that prefers an error. Everything the reference's parser emits
+/// passes. Returns a short description of the first problem.
+pub fn verify(p: &ProtoData) -> Result<(), String> {
+    // Walk the tree with an explicit stack: (prototype, parent).
+    let mut work: Vec<(&ProtoData, Option<&ProtoData>, usize)> = vec![(p, None, 0)];
+    while let Some((p, parent, depth)) = work.pop() {
+        if depth > VERIFY_DEPTH {
+            return Err("prototypes nested too deeply".into());
+        }
+        verify_one(p, parent)?;
+        for k in &p.kgc {
+            if let KGc::Child(c) = k {
+                work.push((c, Some(p), depth + 1));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
+    use super::opmodes::{modes, Mode};
+    use super::{bc_a, bc_b, bc_c, bc_d, bc_j, bc_op_raw, KGc, PROTO_UV_LOCAL};
+    let fs = p.framesize as u32;
+    if p.framesize as usize > 250 || p.numparams > p.framesize {
+        return Err(format!("bad frame size {} for {} parameters", p.framesize, p.numparams));
+    }
+    if p.bc.len() < 2 {
+        return Err("no instructions".into());
+    }
+    if p.bc.len() > 0x7fff_ffff {
+        return Err("too many instructions".into());
+    }
+    for (i, &uv) in p.uv.iter().enumerate() {
+        let idx = (uv & 0x3fff) as usize;
+        let ok = match parent {
+            Some(par) if uv & PROTO_UV_LOCAL != 0 => idx < par.framesize as usize,
+            Some(par) => idx < par.uv.len(),
+            None => true,
+        };
+        if !ok {
+            return Err(format!("upvalue {} refers to a missing slot or upvalue", i));
+        }
+    }
+    let n = p.bc.len();
+    for pc in 1..n {
+        let ins = p.bc[pc];
+        let err = |what: &str| Err(format!("instruction {}: {}", pc, what));
+        let Some(op) = Op::from_u8(bc_op_raw(ins)) else {
+            return err("unknown opcode");
+        };
+        if matches!(
+            op,
+            Op::JFORI | Op::JFORL | Op::JITERL | Op::JLOOP | Op::FUNCF | Op::IFUNCF | Op::JFUNCF
+                | Op::FUNCV | Op::IFUNCV | Op::JFUNCV | Op::FUNCC | Op::FUNCCW
+        ) {
+            return err("opcode not allowed in a dump");
+        }
+        let m = modes(op);
+        let (a, d) = (bc_a(ins), bc_d(ins));
+        let (b, c) = (bc_b(ins), bc_c(ins));
+        let cd = if m.is_abc() { c } else { d };
+        let reg_ok = |mode: Mode, r: u32| match mode {
+            Mode::Dst | Mode::Var | Mode::Base => r < fs,
+            Mode::RBase => r <= fs,
+            _ => true,
+        };
+        if !reg_ok(m.a, a) || !reg_ok(m.b, b) || !reg_ok(m.cd, cd) {
+            return err("register outside the frame");
+        }
+        let kgc_is = |i: u32, f: fn(&KGc) -> bool| p.kgc.get(i as usize).is_some_and(f);
+        let const_ok = match m.cd {
+            Mode::Str => kgc_is(cd, |k| matches!(k, KGc::Str(_))),
+            Mode::Tab => kgc_is(cd, |k| matches!(k, KGc::Table { .. })),
+            Mode::Func => kgc_is(cd, |k| matches!(k, KGc::Child(_))),
+            Mode::Cdata => kgc_is(cd, |k| matches!(k, KGc::I64(_) | KGc::U64(_) | KGc::Complex(..))),
+            Mode::Num => (cd as usize) < p.knum.len(),
+            Mode::Uv => (cd as usize) < p.uv.len(),
+            Mode::Pri => cd <= 2,
+            _ => true,
+        };
+        if !const_ok || (m.a == Mode::Uv && a as usize >= p.uv.len()) {
+            return err("missing constant or upvalue");
+        }
+        if m.cd == Mode::Jump {
+            let target = pc as i64 + 1 + bc_j(ins) as i64;
+            if target < 1 || target >= n as i64 {
+                return err("jump outside the function");
+            }
+        }
+        // Operands that name a range of slots.
+        let range_ok = match op {
+            Op::KNIL => a <= d && d < fs,
+            Op::CAT => b <= c,
+            Op::FORI | Op::FORL | Op::IFORL => a + 3 < fs,
+            Op::ITERC | Op::ITERN => a >= 3 && a + 2 < fs,
+            Op::ISNEXT => a >= 3,
+            Op::TSETM => a >= 1,
+            _ => true,
+        };
+        if !range_ok {
+            return err("slot range outside the frame");
+        }
+        let next = p.bc.get(pc + 1).and_then(|&i| Op::from_u8(bc_op_raw(i)));
+        let needs_jump = (op as u8) <= Op::ISF as u8;
+        if needs_jump && next != Some(Op::JMP) {
+            return err("comparison not followed by a jump");
+        }
+        if matches!(op, Op::ITERC | Op::ITERN) && !matches!(next, Some(Op::ITERL | Op::IITERL)) {
+            return err("iterator call not followed by its loop");
+        }
+    }
+    let last = Op::from_u8(bc_op_raw(p.bc[n - 1]));
+    if !matches!(last, Some(Op::RET | Op::RETM | Op::RET0 | Op::RET1 | Op::CALLT | Op::CALLMT | Op::JMP | Op::LOOP | Op::FORL | Op::ITERL)) {
+        return Err("last instruction falls off the end".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,5 +629,41 @@ mod tests {
         assert_eq!(err(b"\x1bLJ\x02\x08", b"=foo"), "foo: cannot load malformed bytecode");
         assert_eq!(err(b"\x1bLJ\x02\x08\x05ab", b"@dir/foo"), "dir/foo: cannot load malformed bytecode");
         assert_eq!(err(b"\x1bLJ\x02\x0a\x00", b"foo"), "foo: cannot load malformed bytecode");
+    }
+
+    #[test]
+    fn verify_accepts_reference_output_and_rejects_bad_operands() {
+        use crate::bytecode::{ins_abc, ins_ad, ins_aj, Op};
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bytecode/");
+        for name in ["ops", "strings", "tdup", "closures", "ffi_consts", "manyconsts", "longlines"] {
+            for ext in ["g.raw", "s.raw"] {
+                let data = std::fs::read(format!("{}{}.{}", dir, name, ext)).unwrap();
+                assert_eq!(verify(&undump(&data, b"=x").unwrap()), Ok(()), "{}.{}", name, ext);
+            }
+        }
+        let good = ProtoData {
+            framesize: 2,
+            bc: vec![ins_ad(Op::FUNCF, 2, 0), ins_ad(Op::KSTR, 0, 0), ins_ad(Op::RET1, 0, 2)],
+            kgc: vec![KGc::Str(b"s".to_vec())],
+            ..ProtoData::default()
+        };
+        assert_eq!(verify(&good), Ok(()));
+        let with = |ins: Vec<u32>| {
+            let mut p = good.clone();
+            p.bc.splice(1..2, ins);
+            verify(&p)
+        };
+        assert!(with(vec![ins_ad(Op::KSTR, 0, 1)]).is_err(), "missing constant");
+        assert!(with(vec![ins_ad(Op::KNUM, 0, 0)]).is_err(), "missing number");
+        assert!(with(vec![ins_ad(Op::FNEW, 0, 0)]).is_err(), "string used as a function");
+        assert!(with(vec![ins_ad(Op::MOV, 2, 0)]).is_err(), "register outside the frame");
+        assert!(with(vec![ins_aj(Op::JMP, 0, 5)]).is_err(), "jump outside");
+        assert!(with(vec![ins_ad(Op::ISLT, 0, 1)]).is_err(), "comparison without jump");
+        assert!(with(vec![ins_ad(Op::JLOOP, 0, 0)]).is_err(), "trace reference");
+        assert!(with(vec![0xff]).is_err(), "unknown opcode");
+        assert!(with(vec![ins_abc(Op::CAT, 0, 1, 0)]).is_err(), "reversed range");
+        let mut p = good.clone();
+        p.bc.pop();
+        assert!(verify(&p).is_err(), "falls off the end");
     }
 }
