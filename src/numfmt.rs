@@ -155,7 +155,7 @@ fn fast_digits_14(x: f64, out: &mut DigitBuf) -> Option<i32> {
             n = 10_000_000_000_000;
             x10 += 1;
         }
-        while n % 10 == 0 {
+        while n.is_multiple_of(10) {
             n /= 10;
         }
         let mut tmp = [0u8; 14];
