@@ -635,7 +635,7 @@ mod tests {
     fn verify_accepts_reference_output_and_rejects_bad_operands() {
         use crate::bytecode::{ins_abc, ins_ad, ins_aj, Op};
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bytecode/");
-        for name in ["ops", "strings", "tdup", "closures", "ffi_consts", "manyconsts", "longlines"] {
+        for name in ["ops", "strings", "tdup", "closures", "ffi_consts", "manyconsts", "longlines", "deep"] {
             for ext in ["g.raw", "s.raw"] {
                 let data = std::fs::read(format!("{}{}.{}", dir, name, ext)).unwrap();
                 assert_eq!(verify(&undump(&data, b"=x").unwrap()), Ok(()), "{}.{}", name, ext);

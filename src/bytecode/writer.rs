@@ -260,8 +260,8 @@ pub(crate) mod tests {
     use crate::bytecode::reader::undump;
 
     /// Samples in tests/bytecode with reference dumps (see regen.sh there).
-    pub(crate) const SAMPLES: [&str; 8] =
-        ["ops", "strings", "tdup", "closures", "ffi_consts", "manyconsts", "longlines", "allops"];
+    pub(crate) const SAMPLES: [&str; 9] =
+        ["ops", "strings", "tdup", "closures", "ffi_consts", "manyconsts", "longlines", "deep", "allops"];
 
     fn read(name: &str, ext: &str) -> Vec<u8> {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bytecode/");
