@@ -631,6 +631,107 @@ mod tests {
         assert_eq!(err(b"\x1bLJ\x02\x0a\x00", b"foo"), "foo: cannot load malformed bytecode");
     }
 
+    /// A stripped dump of one prototype: `RET0` after `body_extra` is
+    /// spliced in where the constants go.
+    fn one_proto(sizekgc: u8, sizekn: u8, consts: &[u8]) -> Vec<u8> {
+        let mut body = vec![0, 0, 1, 0, sizekgc, sizekn, 1];
+        body.extend_from_slice(&crate::bytecode::ins_ad(Op::RET0, 0, 1).to_le_bytes());
+        body.extend_from_slice(consts);
+        let mut d = b"\x1bLJ\x02\x0a".to_vec();
+        d.push(body.len() as u8);
+        d.extend_from_slice(&body);
+        d.push(0);
+        d
+    }
+
+    #[test]
+    fn structural_errors() {
+        let ok = one_proto(0, 0, &[]);
+        assert!(undump(&ok, b"=x").is_ok());
+        let mut trailing = ok.clone();
+        trailing.push(b'x');
+        assert_eq!(err(&trailing, b"=x"), "x: cannot load malformed bytecode");
+        let two = [&ok[..ok.len() - 1], &ok[5..]].concat();
+        assert_eq!(err(&two, b"=x"), "x: cannot load malformed bytecode");
+        assert_eq!(err(&ok[..ok.len() - 1], b"=x"), "x: cannot load malformed bytecode");
+        // A child constant with no prototype before it.
+        assert_eq!(err(&one_proto(1, 0, &[0]), b"=x"), "x: cannot load malformed bytecode");
+        // A size field that does not match what the prototype holds.
+        let mut short = ok.clone();
+        short[5] -= 1;
+        assert_eq!(err(&short, b"=x"), "x: cannot load malformed bytecode");
+    }
+
+    /// Errors the reference raises as runtime errors while building
+    /// template tables and strings (found by differential fuzzing).
+    #[test]
+    fn constant_building_errors() {
+        let run = |consts: &[u8]| undump_detailed(&one_proto(1, 0, consts), b"=x").unwrap_err();
+        let e = run(&[1, 0, 1, 0, 1]); // table, 0 array, 1 hash: nil key
+        assert_eq!((e.kind, &e.message[..]), (UndumpErrorKind::Runtime, &b"table index is nil"[..]));
+        let nan_key = [&[1u8, 0, 1, 4, 0][..], &[0x80, 0x80, 0xe0, 0xff, 0x0f][..], &[1]].concat();
+        assert_eq!(run(&nan_key).message, b"table index is NaN");
+        // 2^27 + 2 array slots.
+        assert_eq!(run(&[1, 0x82, 0x80, 0x80, 0x40, 0]).message, b"table overflow");
+        // 2^26 + 1 hash slots.
+        assert_eq!(run(&[1, 0, 0x81, 0x80, 0x80, 0x20]).message, b"table overflow");
+        // A string of 2^31 - 1 bytes.
+        assert_eq!(run(&[0x84, 0x80, 0x80, 0x80, 0x08]).message, b"string length overflow");
+        assert_eq!(undump_detailed(b"\x1bLJ\x03", b"=x").unwrap_err().kind, UndumpErrorKind::Syntax);
+    }
+
+    /// ULEB128 values longer than five bytes decode as the reference decodes
+    /// them (shift counts wrap at 32): a table value kind of
+    /// 80 80 80 80 80 08 is 64, a 59-byte string, not nil (found by
+    /// differential fuzzing against the reference).
+    #[test]
+    fn overlong_uleb128() {
+        let mut c = Cursor::new(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x08]);
+        assert_eq!(c.uleb(), Ok(64));
+        let mut c = Cursor::new(&[0xff, 0xff, 0xff, 0xff, 0x7f]);
+        assert_eq!(c.uleb(), Ok(u32::MAX));
+        let mut c = Cursor::new(&[0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
+        assert_eq!(c.uleb(), Ok(1 | 1 << 10));
+        // 33-bit form: -1 as an integer constant.
+        let mut c = Cursor::new(&[0xfe, 0xff, 0xff, 0xff, 0x1f]);
+        assert_eq!(c.uleb33(), Ok((u32::MAX, false)));
+        assert_eq!(read_knum(&mut Cursor::new(&[0xfe, 0xff, 0xff, 0xff, 0x1f])), Ok(KNum::Int(-1)));
+    }
+
+    /// Debug info the reference does not look at while loading: a block
+    /// that does not parse still loads, keeping what parses (found by
+    /// differential fuzzing: the reference accepts these).
+    #[test]
+    fn lenient_debug_info() {
+        let q = ProtoData {
+            framesize: 1,
+            bc: vec![crate::bytecode::ins_ad(Op::FUNCF, 1, 0), crate::bytecode::ins_ad(Op::RET0, 0, 1)],
+            uv: vec![0x8000],
+            chunkname: b"=x".to_vec(),
+            firstline: 1,
+            numline: 1,
+            lineinfo: vec![1, 2],
+            uvnames: vec![b"u".to_vec()],
+            varinfo: vec![VarInfo { name: b"v".to_vec(), startpc: 1, endpc: 2 }],
+            ..ProtoData::default()
+        };
+        let good = crate::bytecode::writer::dump(&q, false);
+        assert_eq!(undump(&good, b"=x").unwrap(), q);
+        // The variable list's terminator (last byte before the dump's own).
+        let mut bad = good.clone();
+        let n = bad.len();
+        assert_eq!(bad[n - 2], 0);
+        bad[n - 2] = 0x80;
+        assert_eq!(undump(&bad, b"=x").unwrap().varinfo, q.varinfo);
+        // The NUL after the upvalue name.
+        let mut bad = good.clone();
+        let at = bad.windows(3).rposition(|w| w == b"u\0v").unwrap() + 1;
+        bad[at] = b'x';
+        let p = undump(&bad, b"=x").unwrap();
+        assert_eq!(p.uvnames, vec![b"uxv".to_vec()]);
+        assert_eq!(p.lineinfo, q.lineinfo);
+    }
+
     #[test]
     fn verify_accepts_reference_output_and_rejects_bad_operands() {
         use crate::bytecode::{ins_abc, ins_ad, ins_aj, Op};
