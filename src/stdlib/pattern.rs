@@ -80,9 +80,11 @@ pub fn find(
     anchor_ok: bool,
 ) -> Result<Option<(usize, usize, Vec<Capture>)>, String> {
     let (anchor, p) = split_anchor(p, anchor_ok);
+    let lit = if anchor { None } else { first_literal(p) };
     let mut ms = MatchState::new(s, p);
     let mut start = init;
     loop {
+        start = next_candidate(s, start, lit);
         if start > s.len() {
             return Ok(None);
         }
@@ -107,9 +109,15 @@ pub fn gmatch_next(
     p: &[u8],
     pos: usize,
 ) -> Result<Option<GmatchStep>, String> {
+    let p = split_anchor(p, false).1;
+    let lit = first_literal(p);
     let mut ms = MatchState::new(s, p);
     let mut src = pos;
-    while src <= s.len() {
+    loop {
+        src = next_candidate(s, src, lit);
+        if src > s.len() {
+            break;
+        }
         if let Some(e) = ms.match_at(src, 0)? {
             let next = if e == src { e + 1 } else { e };
             return Ok(Some((src, e, ms.captures(), next)));
@@ -138,10 +146,16 @@ pub fn gsub<E>(
     mut add_value: impl FnMut(&mut Vec<u8>, usize, usize, &[Capture]) -> Result<(), E>,
 ) -> Result<usize, GsubError<E>> {
     let (anchor, p) = split_anchor(p, true);
+    let lit = if anchor { None } else { first_literal(p) };
     let mut ms = MatchState::new(s, p);
     let mut src = 0;
     let mut n = 0;
     while n < max_n {
+        if lit.is_some() {
+            let next = next_candidate(s, src, lit).min(s.len());
+            out.extend_from_slice(&s[src..next]);
+            src = next;
+        }
         let e = ms.match_at(src, 0).map_err(GsubError::Pattern)?;
         if let Some(e) = e {
             n += 1;
@@ -220,6 +234,30 @@ pub fn expand_replacement(
         }
     }
     Ok(())
+}
+
+/// If every match must start with one particular byte (the pattern begins
+/// with a plain character that is not optional), that byte.  Positions
+/// holding another byte fail at once in the matcher, with no error and no
+/// recursion, so searches may skip them.
+fn first_literal(p: &[u8]) -> Option<u8> {
+    let c = *p.first()?;
+    if b"()%.[$".contains(&c) || matches!(p.get(1), Some(b'*' | b'?' | b'-')) {
+        return None;
+    }
+    Some(c)
+}
+
+/// The first position from `from` where a match may start: with a known
+/// first byte, its next occurrence (or `s.len() + 1` if there is none).
+fn next_candidate(s: &[u8], from: usize, lit: Option<u8>) -> usize {
+    match lit {
+        Some(c) if from <= s.len() => match s[from..].iter().position(|&b| b == c) {
+            Some(k) => from + k,
+            None => s.len() + 1,
+        },
+        _ => from,
+    }
 }
 
 /// Splits a leading `^` off when it is an anchor, and cuts the pattern at
@@ -817,6 +855,14 @@ mod tests {
         assert_eq!(gsub_str("abc", "^", ">", usize::MAX), Ok((">abc".into(), 1)));
         assert_eq!(gsub_str("abc", "$", "<", usize::MAX), Ok(("abc<".into(), 1)));
         assert_eq!(gsub_str("a b c", " ", "", 0), Ok(("a b c".into(), 0)));
+        // Patterns starting with a literal (the search skips ahead).
+        assert_eq!(gsub_str("hello world", "o", "0", usize::MAX), Ok(("hell0 w0rld".into(), 2)));
+        assert_eq!(gsub_str("hello world", "o", "0", 1), Ok(("hell0 world".into(), 1)));
+        assert_eq!(gsub_str("abc", "x+", "y", usize::MAX), Ok(("abc".into(), 0)));
+        assert_eq!(gsub_str("aXbXXc", "X+", "-", usize::MAX), Ok(("a-b-c".into(), 2)));
+        assert_eq!(gsub_str("abab", "b%", "-", usize::MAX), Err("malformed pattern (ends with '%')".into()));
+        assert_eq!(gsub_str("aaaa", "b%", "-", usize::MAX), Ok(("aaaa".into(), 0)));
+        assert_eq!(gsub_str("x=1, y=2", "=(%d)", "<%1>", usize::MAX), Ok(("x<1>, y<2>".into(), 2)));
     }
 
     #[test]
