@@ -579,12 +579,6 @@ unsafe extern "C-unwind" fn f_tostring(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn io_close(l: *mut lua_State) -> c_int {
     if arg_count(l) == 0 {
         push_default(l, DEFAULT_OUTPUT);
-        // SAFETY: l is live.
-        unsafe { lua_replace(l, 1) };
-        if arg_count(l) == 0 {
-            // SAFETY: l is live.
-            unsafe { lua_settop(l, 1) };
-        }
     }
     let f = to_file(l);
     close_file(l, f)
