@@ -340,7 +340,9 @@ impl<'a> Lexer<'a> {
         if near != 0 {
             out.extend_from_slice(b" near '");
             if near == TK_NAME || near == TK_STRING || near == TK_NUMBER {
-                out.extend_from_slice(&self.sb);
+                // The token text is formatted as a C string: it ends at a NUL.
+                let end = self.sb.iter().position(|&c| c == 0).unwrap_or(self.sb.len());
+                out.extend_from_slice(&self.sb[..end]);
             } else {
                 out.extend_from_slice(&self.token_text(near));
             }

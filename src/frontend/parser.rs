@@ -15,6 +15,23 @@ const MAX_LOCVAR: u32 = 200;
 const MAX_UPVAL: u32 = 60;
 const MAX_XLEVEL: u32 = 200;
 const MAX_KCONST: usize = 65536;
+/// Native stack the parser may use. LuaJIT's syntax level limit keeps a
+/// release build far below this (about 256 KiB at the limit); unoptimised
+/// builds have much larger frames, and this guard turns what would be a
+/// stack overflow there into the "too many syntax levels" error.
+const MAX_STACK_USE: usize = 768 * 1024;
+
+/// Approximate address of the current stack frame.
+#[inline(always)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+fn stack_used(base: usize) -> usize {
+    base.saturating_sub(stack_addr())
+}
+
 /// Marks an upvalue of the enclosing function in `uvtmp` (else a vstack index).
 const UV_PARENT: u32 = 0x1000_0000;
 
@@ -263,11 +280,13 @@ struct Parser<'a> {
     pending_err: Option<Vec<u8>>,
     /// Reused buffer for the targets of an assignment.
     lhs_buf: Vec<ExpDesc>,
+    /// Stack address at entry, for the stack use guard.
+    stack_base: usize,
 }
 
 pub fn parse_chunk(source: &[u8], chunkname: &[u8]) -> PResult<ProtoData> {
     let ls = Lexer::new(source, chunkname);
-    let mut p = Parser { ls, fs: FuncState::new(0, 0), outer: Vec::new(), vstack: Vec::new(), level: 0, pending_err: None, lhs_buf: Vec::new() };
+    let mut p = Parser { ls, fs: FuncState::new(0, 0), outer: Vec::new(), vstack: Vec::new(), level: 0, pending_err: None, lhs_buf: Vec::new(), stack_base: stack_addr() };
     p.fs.flags |= PROTO_VARARG;
     p.scope_begin(0);
     p.emit_ad(Op::FUNCV, 0, 0);
@@ -351,7 +370,7 @@ impl<'a> Parser<'a> {
     }
     fn synlevel_begin(&mut self) -> PResult<()> {
         self.level += 1;
-        if self.level >= MAX_XLEVEL {
+        if self.level >= MAX_XLEVEL || stack_used(self.stack_base) > MAX_STACK_USE {
             return Err(self.ls.error(0, b"chunk has too many syntax levels"));
         }
         Ok(())
