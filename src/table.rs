@@ -649,10 +649,11 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) {
     } else {
         tr.marked &= !(crate::gc::MARK_WEAK_KEYS | crate::gc::MARK_WEAK_VALUES);
     }
-    if !weak_v {
-        for i in 0..tr.asize {
-            // SAFETY: i < asize.
-            let v = unsafe { *tr.array.add(i as usize) };
+    for i in 0..tr.asize {
+        // SAFETY: i < asize.
+        let v = unsafe { *tr.array.add(i as usize) };
+        // Strings are values, never weak references.
+        if !weak_v || v.is_str() {
             crate::gc::mark_value(g, v);
         }
     }

@@ -463,7 +463,6 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     ReturnTo::Lua(npc) => {
                         pc = npc;
                         load_frame!();
-                        frame_top!();
                     }
                     ReturnTo::Native => return,
                 }
@@ -1032,7 +1031,6 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
                             load_frame!();
-                            frame_top!();
                             gc::check(l);
                             reload!();
                         }
@@ -1094,7 +1092,6 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
                             load_frame!();
-                            frame_top!();
                         }
                         ReturnTo::Native => return,
                     }
@@ -1172,7 +1169,6 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
                             load_frame!();
-                            frame_top!();
                         }
                         ReturnTo::Native => return,
                     }
@@ -1267,13 +1263,18 @@ unsafe fn do_return(l: *mut lua_State, base: &mut *mut TValue, src: *mut TValue,
                 let dst = b.sub(2);
                 ptr::copy(src, dst, n);
                 let cbase = dst.sub(a as usize);
+                // The caller's frame top; multiple results may extend past it
+                // and must stay below L.top (the collector clears the rest).
+                let cfn: *mut GcFunc = (*cbase.sub(2)).as_ptr();
+                let ftop = cbase.add((*(*cfn).proto).framesize as usize);
                 if want == 0 {
                     *multres = n;
-                    (*l).top = dst.add(n);
+                    (*l).top = dst.add(n).max(ftop);
                 } else {
                     for i in n..(want as usize - 1) {
                         *dst.add(i) = TValue::NIL;
                     }
+                    (*l).top = ftop;
                 }
                 *base = cbase;
                 (*l).base = cbase;
