@@ -248,6 +248,8 @@ pub struct Lexer<'a> {
     pub lastline: u32,
     pub chunkname: &'a [u8],
     pub strings: Interner,
+    /// A byte order mark or `#` line was skipped.
+    header: bool,
 }
 
 impl<'a> Lexer<'a> {
@@ -267,20 +269,35 @@ impl<'a> Lexer<'a> {
             lastline: 1,
             chunkname,
             strings: Interner::new(),
+            header: false,
         };
         lx.advance();
         if lx.c == 0xef && src.len() >= 3 && src[1] == 0xbb && src[2] == 0xbf {
             // UTF-8 byte order mark.
             lx.pos = 3;
             lx.advance();
+            lx.header = true;
         }
         if lx.c == b'#' as i32 {
-            // Skip a shebang line; the newline itself is lexed normally.
+            // Skip a shebang line.
             while lx.c != EOF && !lx.is_eol() {
                 lx.advance();
             }
+            if lx.c != EOF {
+                lx.newline();
+            }
+            lx.header = true;
         }
         lx
+    }
+
+    /// Bytecode behind a header line is refused (the loader only takes
+    /// bytecode that starts with the signature byte).
+    pub fn check_header(&self) -> LexResult<()> {
+        if self.header && self.c == 0x1b {
+            return Err(b"cannot load malformed bytecode".to_vec());
+        }
+        Ok(())
     }
 
     #[inline]

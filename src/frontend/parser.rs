@@ -286,6 +286,7 @@ struct Parser<'a> {
 
 pub fn parse_chunk(source: &[u8], chunkname: &[u8]) -> PResult<ProtoData> {
     let ls = Lexer::new(source, chunkname);
+    ls.check_header()?;
     let mut p = Parser { ls, fs: FuncState::new(0, 0), outer: Vec::new(), vstack: Vec::new(), level: 0, pending_err: None, lhs_buf: Vec::new(), stack_base: stack_addr() };
     p.fs.flags |= PROTO_VARARG;
     p.scope_begin(0);
