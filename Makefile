@@ -85,12 +85,13 @@ install: all
 	for h in $(HEADERS); do [ ! -f $(B)/include/luajit-2.1/$$h ] || install -m 0644 $(B)/include/luajit-2.1/$$h $(INSTALL_INC)/$$h; done
 	[ ! -f $(B)/lib/pkgconfig/luajit.pc ] || install -m 0644 $(B)/lib/pkgconfig/luajit.pc $(INSTALL_PC)/luajit.pc
 	for f in $(B)/share/luajit-2.1/jit/*.lua; do [ ! -f $$f ] || install -m 0644 $$f $(INSTALL_JITLIB)/; done
+	install -m 0644 doc/luajit.1 $(INSTALL_MAN)/luajit.1
 
 uninstall:
 	rm -f $(INSTALL_BIN)/luajit $(INSTALL_BIN)/luajit-$(VERSION)
 	rm -f $(INSTALL_LIB)/$(SOFILE) $(INSTALL_LIB)/$(SONAME) $(INSTALL_LIB)/libluajit-$(ABIVER).so $(INSTALL_LIB)/libluajit-$(ABIVER).a
 	for h in $(HEADERS); do rm -f $(INSTALL_INC)/$$h; done
-	rm -f $(INSTALL_PC)/luajit.pc
+	rm -f $(INSTALL_PC)/luajit.pc $(INSTALL_MAN)/luajit.1
 	rm -rf $(INSTALL_JITLIB)
 	-rmdir $(INSTALL_INC) $(DESTDIR)$(PREFIX)/share/luajit-2.1 2>/dev/null
 
