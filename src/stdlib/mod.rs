@@ -3,6 +3,7 @@
 
 pub mod base;
 pub mod bit;
+pub mod bitops;
 pub mod buffer;
 pub mod coroutine;
 pub mod debug;
@@ -10,10 +11,12 @@ pub mod ffi;
 pub mod format;
 pub mod io;
 pub mod jit;
+pub mod jit_util;
 pub mod math;
 pub mod os;
 pub mod package;
 pub mod pattern;
+pub mod random;
 pub mod string;
 pub mod table;
 
