@@ -20,6 +20,7 @@ extern "C" {
     fn fwrite(buf: *const c_void, size: usize, n: usize, fp: *mut FILE) -> usize;
     fn fgets(buf: *mut c_char, n: c_int, fp: *mut FILE) -> *mut c_char;
     fn getc(fp: *mut FILE) -> c_int;
+    fn putc(c: c_int, fp: *mut FILE) -> c_int;
     fn ungetc(c: c_int, fp: *mut FILE) -> c_int;
     fn fseeko(fp: *mut FILE, off: i64, whence: c_int) -> c_int;
     fn ftello(fp: *mut FILE) -> i64;
@@ -74,11 +75,21 @@ const FLAG_CLOSE_AT_EOF: u32 = 4;
 // ---- Print support.
 
 /// Write bytes to C's `stdout`, the stream `print` and `io.write` share in
-/// LuaJIT, so their output interleaves in program order.
+/// LuaJIT, so their output interleaves in program order. LuaJIT's `print`
+/// does one `fwrite` per value and one `putchar` per separator and for the
+/// final newline; doing the same keeps glibc's buffering identical.
 pub fn write_stdout(bytes: &[u8]) {
     // SAFETY: stdout is the C library's stream, valid for the whole process.
     unsafe {
         fwrite(bytes.as_ptr() as *const c_void, 1, bytes.len(), stdout);
+    }
+}
+
+/// `putchar(c)` on C's `stdout` (print's tabs and newline).
+pub fn putc_stdout(c: u8) {
+    // SAFETY: stdout is the C library's stream, valid for the whole process.
+    unsafe {
+        putc(c as c_int, stdout);
     }
 }
 
