@@ -43,6 +43,58 @@ pub fn lexer_number(tok: &[u8]) -> Option<f64> {
     scan_unsigned(tok, false)
 }
 
+/// A numeric literal with one of the FFI suffixes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CdataNumber {
+    /// `LL`: the value modulo 2^64, as a signed 64-bit integer.
+    I64(i64),
+    /// `ULL` / `LLU`.
+    U64(u64),
+    /// `i`: an imaginary number with this imaginary part.
+    Imag(f64),
+}
+
+/// Parse a literal with an FFI suffix (`12LL`, `0xffULL`, `3.5i`); `None`
+/// when the token has no such suffix or is malformed. 64-bit integer
+/// literals must be written as integers (decimal, hex or binary) that fit in
+/// 64 bits.
+pub fn lexer_cdata_number(tok: &[u8]) -> Option<CdataNumber> {
+    let lower: Vec<u8> = tok.iter().map(|c| c.to_ascii_lowercase()).collect();
+    if let Some(rest) = lower.strip_suffix(b"i") {
+        return scan_unsigned(rest, false).map(CdataNumber::Imag);
+    }
+    let (rest, unsigned) = if let Some(r) = lower.strip_suffix(b"ull").or_else(|| lower.strip_suffix(b"llu")) {
+        (r, true)
+    } else if let Some(r) = lower.strip_suffix(b"ll") {
+        (r, false)
+    } else {
+        return None;
+    };
+    let v = scan_u64(rest)?;
+    Some(if unsigned { CdataNumber::U64(v) } else { CdataNumber::I64(v as i64) })
+}
+
+/// An unsigned integer literal (decimal, `0x` hex or `0b` binary) that fits
+/// in 64 bits.
+fn scan_u64(s: &[u8]) -> Option<u64> {
+    let (digits, radix) = if s.len() >= 2 && s[0] == b'0' && s[1] == b'x' {
+        (&s[2..], 16)
+    } else if s.len() >= 2 && s[0] == b'0' && s[1] == b'b' {
+        (&s[2..], 2)
+    } else {
+        (s, 10)
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = (c as char).to_digit(radix)? as u64;
+        v = v.checked_mul(radix as u64)?.checked_add(d)?;
+    }
+    Some(v)
+}
+
 fn scan_unsigned(s: &[u8], allow_special: bool) -> Option<f64> {
     if s.is_empty() {
         return None;
@@ -268,5 +320,23 @@ mod tests {
         assert_eq!(n("0x1.fffffffffffff8p0"), Some(2.0));
         assert_eq!(n("infx"), None);
         assert_eq!(n("0x1p-1074"), Some(f64::from_bits(1)));
+    }
+
+    #[test]
+    fn cdata_literals() {
+        let c = |s: &str| lexer_cdata_number(s.as_bytes());
+        assert_eq!(c("1ll"), Some(CdataNumber::I64(1)));
+        assert_eq!(c("1uLl"), Some(CdataNumber::U64(1)));
+        assert_eq!(c("1LLU"), Some(CdataNumber::U64(1)));
+        assert_eq!(c("18446744073709551615LL"), Some(CdataNumber::I64(-1)));
+        assert_eq!(c("18446744073709551616ULL"), None);
+        assert_eq!(c("0xffffffffffffffffLL"), Some(CdataNumber::I64(-1)));
+        assert_eq!(c("0b101LL"), Some(CdataNumber::I64(5)));
+        assert_eq!(c("1.5LL"), None);
+        assert_eq!(c("1e2LL"), None);
+        assert_eq!(c("1.5i"), Some(CdataNumber::Imag(1.5)));
+        assert_eq!(c("0x1I"), Some(CdataNumber::Imag(1.0)));
+        assert_eq!(c("1LLi"), None);
+        assert_eq!(c("1U"), None);
     }
 }

@@ -239,9 +239,14 @@ pub struct Lexer<'a> {
     pub tok: Token,
     pub tok_str: StrId,
     pub tok_num: f64,
+    /// Value of a number token with an FFI suffix (only with `ffi_literals`).
+    pub tok_cdata: Option<strscan::CdataNumber>,
     lookahead: Token,
     la_str: StrId,
     la_num: f64,
+    la_cdata: Option<strscan::CdataNumber>,
+    /// Accept `LL`/`ULL`/`i` literals (they need the FFI).
+    pub ffi_literals: bool,
     /// Line of the current character.
     pub linenumber: u32,
     /// Line of the last token consumed by `next`.
@@ -262,9 +267,12 @@ impl<'a> Lexer<'a> {
             tok: 0,
             tok_str: 0,
             tok_num: 0.0,
+            tok_cdata: None,
             lookahead: TK_EOF,
             la_str: 0,
             la_num: 0.0,
+            la_cdata: None,
+            ffi_literals: false,
             linenumber: 1,
             lastline: 1,
             chunkname,
@@ -375,6 +383,7 @@ impl<'a> Lexer<'a> {
             self.tok = self.lookahead;
             self.tok_str = self.la_str;
             self.tok_num = self.la_num;
+            self.tok_cdata = self.la_cdata;
             self.lookahead = TK_EOF;
         } else {
             self.tok = self.scan()?;
@@ -384,13 +393,15 @@ impl<'a> Lexer<'a> {
 
     /// Peek at the token after the current one.
     pub fn lookahead(&mut self) -> LexResult<Token> {
-        let (s, n) = (self.tok_str, self.tok_num);
+        let (s, n, c) = (self.tok_str, self.tok_num, self.tok_cdata);
         let t = self.scan()?;
         self.lookahead = t;
         self.la_str = self.tok_str;
         self.la_num = self.tok_num;
+        self.la_cdata = self.tok_cdata;
         self.tok_str = s;
         self.tok_num = n;
+        self.tok_cdata = c;
         Ok(t)
     }
 
@@ -580,16 +591,21 @@ impl<'a> Lexer<'a> {
             c = self.c;
             self.save_next();
         }
-        match strscan::lexer_number(&self.sb) {
-            Some(n) => {
-                self.tok_num = n;
-                Ok(())
-            }
-            // 64-bit integer (LL/ULL) and imaginary (i) literals need the FFI,
-            // which does not exist yet: they are malformed numbers, as in a
-            // LuaJIT build without the FFI.
-            None => Err(self.error(TK_NUMBER, b"malformed number")),
+        self.tok_cdata = None;
+        if let Some(n) = strscan::lexer_number(&self.sb) {
+            self.tok_num = n;
+            return Ok(());
         }
+        // 64-bit integer (LL/ULL) and imaginary (i) literals need the FFI;
+        // without it they are malformed numbers, as in a LuaJIT build
+        // without the FFI.
+        if self.ffi_literals {
+            if let Some(c) = strscan::lexer_cdata_number(&self.sb) {
+                self.tok_cdata = Some(c);
+                return Ok(());
+            }
+        }
+        Err(self.error(TK_NUMBER, b"malformed number"))
     }
 
     fn scan(&mut self) -> LexResult<Token> {

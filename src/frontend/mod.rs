@@ -18,7 +18,21 @@ use crate::bytecode::ProtoData;
 /// the caller hands it to the bytecode reader instead. A leading `#` line
 /// (and a UTF-8 byte order mark) is skipped.
 pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
-    parser::parse_chunk(source, chunkname)
+    compile_with(source, chunkname, &CompileOptions::default())
+}
+
+/// Compiler options.
+#[derive(Clone, Debug, Default)]
+pub struct CompileOptions {
+    /// Accept the FFI's number literals (`1LL`, `2ULL`, `3i`) and emit KCDATA
+    /// constants for them. Off: they are malformed numbers, as in a LuaJIT
+    /// build without the FFI (switch on once the `ffi` library exists).
+    pub ffi_literals: bool,
+}
+
+/// `compile` with options.
+pub fn compile_with(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> Result<ProtoData, Vec<u8>> {
+    parser::parse_chunk(source, chunkname, opts)
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! allocated as a stack on top of the active local variables.
 
 use super::lexer::*;
+use super::CompileOptions;
 use crate::bytecode::*;
+use crate::strscan::CdataNumber;
 
 type PResult<T> = Result<T, Vec<u8>>;
 
@@ -43,6 +45,8 @@ enum EK {
     KTrue,
     KStr,
     KNum,
+    /// 64-bit integer or complex constant (FFI): `cdata`.
+    KCdata,
     /// info = register, aux = vstack index.
     Local,
     /// info = upvalue index, aux = vstack index of the variable.
@@ -69,6 +73,7 @@ struct ExpDesc {
     aux: u32,
     sval: StrId,
     nval: f64,
+    cdata: Option<CdataNumber>,
     /// True and false jump lists.
     t: u32,
     f: u32,
@@ -76,7 +81,7 @@ struct ExpDesc {
 
 impl ExpDesc {
     fn new(k: EK, info: u32) -> ExpDesc {
-        ExpDesc { k, info, aux: 0, sval: 0, nval: 0.0, t: NO_JMP, f: NO_JMP }
+        ExpDesc { k, info, aux: 0, sval: 0, nval: 0.0, cdata: None, t: NO_JMP, f: NO_JMP }
     }
     fn num(n: f64) -> ExpDesc {
         let mut e = ExpDesc::new(EK::KNum, 0);
@@ -206,6 +211,7 @@ struct VarSlot {
 
 enum KEntry {
     Str(StrId),
+    Cdata(KGc),
     Child(ProtoData),
     Table(KGc),
 }
@@ -284,8 +290,9 @@ struct Parser<'a> {
     stack_base: usize,
 }
 
-pub fn parse_chunk(source: &[u8], chunkname: &[u8]) -> PResult<ProtoData> {
-    let ls = Lexer::new(source, chunkname);
+pub fn parse_chunk(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> PResult<ProtoData> {
+    let mut ls = Lexer::new(source, chunkname);
+    ls.ffi_literals = opts.ffi_literals;
     ls.check_header()?;
     let mut p = Parser { ls, fs: FuncState::new(0, 0), outer: Vec::new(), vstack: Vec::new(), level: 0, pending_err: None, lhs_buf: Vec::new(), stack_base: stack_addr() };
     p.fs.flags |= PROTO_VARARG;
@@ -678,6 +685,18 @@ impl<'a> Parser<'a> {
                     let c = self.const_num(n);
                     ins_ad(Op::KNUM, reg, c)
                 }
+            }
+            EK::KCdata => {
+                self.fs.flags |= PROTO_FFI;
+                // Each literal is its own object: no sharing of the slot.
+                let k = match e.cdata.unwrap() {
+                    CdataNumber::I64(v) => KGc::I64(v),
+                    CdataNumber::U64(v) => KGc::U64(v),
+                    CdataNumber::Imag(v) => KGc::Complex(0.0, v),
+                };
+                let idx = self.fs.kgc.len() as u32;
+                self.fs.kgc.push(KEntry::Cdata(k));
+                ins_ad(Op::KCDATA, reg, idx)
             }
             EK::Relocable => {
                 set_a(&mut self.fs.bc[e.info as usize], reg);
@@ -1116,7 +1135,7 @@ impl<'a> Parser<'a> {
                     e.k = EK::KTrue;
                     return Ok(());
                 }
-                _ if e.is_k() => {
+                _ if e.is_k() || e.k == EK::KCdata => {
                     e.k = EK::KFalse;
                     return Ok(());
                 }
@@ -1136,6 +1155,15 @@ impl<'a> Parser<'a> {
         } else {
             if op == Op::UNM && !e.has_jump() && e.is_numk() && !e.num_is_zero() {
                 e.nval = -e.nval;
+                return Ok(());
+            }
+            if op == Op::UNM && !e.has_jump() && e.k == EK::KCdata {
+                // Folded in place: cdata constants are not shared.
+                e.cdata = e.cdata.map(|c| match c {
+                    CdataNumber::I64(v) => CdataNumber::I64(v.wrapping_neg()),
+                    CdataNumber::U64(v) => CdataNumber::U64(v.wrapping_neg()),
+                    CdataNumber::Imag(v) => CdataNumber::Imag(-v),
+                });
                 return Ok(());
             }
             self.expr_toanyreg(e)?;
@@ -1460,7 +1488,7 @@ impl<'a> Parser<'a> {
         for (i, k) in fs.kgc.into_iter().enumerate() {
             kgc.push(match k {
                 KEntry::Str(s) => KGc::Str(self.ls.strings.get(s).to_vec()),
-                KEntry::Table(t) => t,
+                KEntry::Table(t) | KEntry::Cdata(t) => t,
                 KEntry::Child(mut child) => {
                     if let Some((_, uvtmp)) = child_uv.next_if(|(ci, _)| *ci == i) {
                         child.uv = uvtmp
@@ -1561,7 +1589,14 @@ impl<'a> Parser<'a> {
 
     fn expr_simple(&mut self, v: &mut ExpDesc) -> PResult<()> {
         match self.ls.tok {
-            TK_NUMBER => *v = ExpDesc::num(self.ls.tok_num),
+            TK_NUMBER => {
+                if let Some(c) = self.ls.tok_cdata {
+                    *v = ExpDesc::new(EK::KCdata, 0);
+                    v.cdata = Some(c);
+                } else {
+                    *v = ExpDesc::num(self.ls.tok_num);
+                }
+            }
             TK_STRING => *v = ExpDesc::str(self.ls.tok_str),
             TK_NIL => *v = ExpDesc::new(EK::KNil, 0),
             TK_TRUE => *v = ExpDesc::new(EK::KTrue, 0),
