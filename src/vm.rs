@@ -1244,6 +1244,23 @@ enum ReturnTo {
     Native,
 }
 
+/// Copy `n` slots (regions may overlap, `dst` below `src`): a plain loop,
+/// since most calls move 0-3 values and a libc call costs more than that.
+#[inline(always)]
+unsafe fn move_down(src: *const TValue, dst: *mut TValue, n: usize) {
+    // SAFETY: both ranges are valid stack slots; copying upwards in index
+    // order is correct for dst <= src.
+    unsafe {
+        if n <= 8 && dst as *const TValue <= src {
+            for i in 0..n {
+                *dst.add(i) = *src.add(i);
+            }
+        } else {
+            ptr::copy(src, dst, n);
+        }
+    }
+}
+
 /// Return `n` values at `src` from the frame at `*base` through its link.
 /// Updates `*base` (and L.base/L.top) to the frame returned to.
 unsafe fn do_return(l: *mut lua_State, base: &mut *mut TValue, src: *mut TValue, n: usize, multres: &mut usize) -> ReturnTo {
@@ -1261,7 +1278,7 @@ unsafe fn do_return(l: *mut lua_State, base: &mut *mut TValue, src: *mut TValue,
                 let a = bc_a(call);
                 let want = bc_b(call);
                 let dst = b.sub(2);
-                ptr::copy(src, dst, n);
+                move_down(src, dst, n);
                 let cbase = dst.sub(a as usize);
                 // The caller's frame top; multiple results may extend past it
                 // and must stay below L.top (the collector clears the rest).
