@@ -33,9 +33,5 @@ api_unimplemented! {
     fn lua_upvaluejoin(L: *mut lua_State, idx1: c_int, n1: c_int, idx2: c_int, n2: c_int);
 
 
-    fn luaJIT_setmode(L: *mut lua_State, idx: c_int, mode: c_int) -> c_int;
-    fn luaJIT_profile_start(L: *mut lua_State, mode: *const c_char, cb: luaJIT_profile_callback, data: *mut c_void);
-    fn luaJIT_profile_stop(L: *mut lua_State);
-    fn luaJIT_profile_dumpstack(L: *mut lua_State, fmt: *const c_char, depth: c_int, len: *mut usize) -> *const c_char;
 
 }

@@ -1,43 +1,191 @@
 //! The `jit` library. The trace compiler does not exist yet, so
-//! `jit.status()` truthfully reports that nothing is compiled.
+//! `jit.status()` truthfully reports that nothing is compiled; the per
+//! function modes are recorded in the prototypes' PROTO_NOJIT flag.
 
 use super::*;
+use crate::bytecode::PROTO_NOJIT;
 use crate::capi::core::*;
+use crate::func::{GcFunc, GcProto};
 use crate::state::g_of;
-use std::os::raw::c_int;
+use std::os::raw::{c_char, c_int, c_void};
 
 pub const VERSION: &str = "LuaJIT 2.1.0-beta3";
 pub const VERSION_NUM: f64 = 20100.0;
 
-unsafe extern "C-unwind" fn jit_on(l: *mut lua_State) -> c_int {
-    g_of(l).jit_on = true;
+// luaJIT_setmode modes and flags (luajit.h).
+const MODE_MASK: c_int = 0x00ff;
+const MODE_ENGINE: c_int = 0;
+const MODE_FUNC: c_int = 2;
+const MODE_ALLFUNC: c_int = 3;
+const MODE_ALLSUBFUNC: c_int = 4;
+const MODE_TRACE: c_int = 5;
+const MODE_WRAPCFUNC: c_int = 0x10;
+const MODE_ON: c_int = 0x0100;
+const MODE_FLUSH: c_int = 0x0200;
+
+/// Registry key (a string) under which LUAJIT_MODE_WRAPCFUNC keeps the
+/// wrapper (a light userdata holding the C wrapper's address) while
+/// wrapping is on; absent while it is off.
+pub const WRAPCFUNC_KEY: &str = "luajit.wrapcfunc";
+
+/// Set or clear "no compilation" on a prototype and, when asked, its
+/// children (recursively).
+fn set_proto_mode(pt: *mut GcProto, on: bool, this: bool, children: bool) {
+    // SAFETY: pt is a live prototype; kgc holds sizekgc constants.
+    unsafe {
+        let p = &mut *pt;
+        if this {
+            if on {
+                p.flags &= !PROTO_NOJIT;
+            } else {
+                p.flags |= PROTO_NOJIT;
+            }
+        }
+        if children {
+            for i in 0..p.sizekgc as usize {
+                let k = *p.kgc.add(i);
+                if k.is(TID_PROTO) {
+                    set_proto_mode(k.as_ptr(), on, true, true);
+                }
+            }
+        }
+    }
+}
+
+/// The prototype a setmode call targets: the value is a Lua function or a
+/// prototype.
+fn target_proto(v: TValue) -> Option<*mut GcProto> {
+    if v.is_func() {
+        let f = v.as_ptr::<GcFunc>();
+        // SAFETY: f is a live function.
+        unsafe { (*f).is_lua().then(|| (*f).proto) }
+    } else if v.is(TID_PROTO) {
+        Some(v.as_ptr())
+    } else {
+        None
+    }
+}
+
+/// The Lua function calling the running C function (for `true` and idx 0).
+fn calling_function(l: *mut lua_State) -> TValue {
+    crate::debug::frame_at(l, 1).map_or(TValue::NIL, |f| f.func())
+}
+
+/// jit.on/off/flush([func|true [, true|false]]).
+fn set_jit_mode(l: *mut lua_State, mode: c_int) -> c_int {
+    // SAFETY: l is live.
+    let nargs = unsafe { lua_gettop(l) };
+    let first = value_at(l, 1);
+    if nargs == 0 || first.is_nil() {
+        set_engine(l, mode);
+        return 0;
+    }
+    let target = if first.is_func() || first.is(TID_PROTO) {
+        first
+    } else if first.0 == TValue::TRUE.0 {
+        calling_function(l)
+    } else if first.is_num() && mode & MODE_FLUSH != 0 {
+        // jit.flush(tr): flush one trace; there are none.
+        return 0;
+    } else {
+        type_error(l, 1, "function")
+    };
+    let Some(pt) = target_proto(target) else { type_error(l, 1, "function") };
+    let all = value_at(l, 2);
+    let which = if all.0 == TValue::TRUE.0 {
+        MODE_ALLFUNC
+    } else if all.is_false() {
+        MODE_ALLSUBFUNC
+    } else {
+        MODE_FUNC
+    };
+    if mode & MODE_FLUSH == 0 {
+        apply_func_mode(pt, which, mode & MODE_ON != 0);
+    }
     0
+}
+
+fn apply_func_mode(pt: *mut GcProto, which: c_int, on: bool) {
+    match which {
+        MODE_FUNC => set_proto_mode(pt, on, true, false),
+        MODE_ALLFUNC => set_proto_mode(pt, on, true, true),
+        _ => set_proto_mode(pt, on, false, true),
+    }
+}
+
+fn set_engine(l: *mut lua_State, mode: c_int) {
+    if mode & MODE_FLUSH == 0 {
+        g_of(l).jit_on = mode & MODE_ON != 0;
+    }
+}
+
+unsafe extern "C-unwind" fn jit_on(l: *mut lua_State) -> c_int {
+    set_jit_mode(l, MODE_ON)
 }
 
 unsafe extern "C-unwind" fn jit_off(l: *mut lua_State) -> c_int {
-    g_of(l).jit_on = false;
-    0
+    set_jit_mode(l, 0)
 }
 
-unsafe extern "C-unwind" fn jit_flush(_l: *mut lua_State) -> c_int {
-    0
+unsafe extern "C-unwind" fn jit_flush(l: *mut lua_State) -> c_int {
+    set_jit_mode(l, MODE_FLUSH)
 }
 
 unsafe extern "C-unwind" fn jit_status(l: *mut lua_State) -> c_int {
     push_bool(l, g_of(l).jit_on);
     let mut n = 1;
-    for f in cpu_flags().into_iter().chain(["fold", "cse", "dce", "fwd", "dse", "narrow", "loop", "abc", "sink", "fuse"]) {
+    for f in cpu_flags().into_iter().chain(OPT_FLAGS) {
         push_str(l, f.as_bytes());
         n += 1;
     }
     n
 }
 
-unsafe extern "C-unwind" fn jit_attach(_l: *mut lua_State) -> c_int {
+/// jit.attach(handler [, event]): there is no compiler, so no event ever
+/// fires; the handler is only checked.
+unsafe extern "C-unwind" fn jit_attach(l: *mut lua_State) -> c_int {
+    check_type(l, 1, crate::value::LUA_TFUNCTION);
     0
 }
 
-unsafe extern "C-unwind" fn jit_opt_start(_l: *mut lua_State) -> c_int {
+/// Optimisation flags (in jit.status() order) and parameters LuaJIT knows.
+const OPT_FLAGS: [&str; 10] = ["fold", "cse", "dce", "fwd", "dse", "narrow", "loop", "abc", "sink", "fuse"];
+const OPT_PARAMS: [&str; 15] = [
+    "maxtrace", "maxrecord", "maxirconst", "maxside", "maxsnap", "minstitch", "hotloop", "hotexit", "tryside",
+    "instunroll", "loopunroll", "callunroll", "recunroll", "sizemcode", "maxmcode",
+];
+
+/// Whether `s` is an optimisation level, flag or `param=value` LuaJIT accepts.
+fn valid_opt(s: &[u8]) -> bool {
+    if s.len() == 1 && s[0].is_ascii_digit() {
+        return true;
+    }
+    let flag = if let Some(r) = s.strip_prefix(b"+").or_else(|| s.strip_prefix(b"-")) {
+        r
+    } else {
+        s.strip_prefix(b"no").unwrap_or(s)
+    };
+    if OPT_FLAGS.iter().any(|f| f.as_bytes() == flag) {
+        return true;
+    }
+    if let Some(eq) = s.iter().position(|&c| c == b'=') {
+        let (name, value) = (&s[..eq], &s[eq + 1..]);
+        return OPT_PARAMS.iter().any(|p| p.as_bytes() == name) && value.iter().all(u8::is_ascii_digit);
+    }
+    false
+}
+
+unsafe extern "C-unwind" fn jit_opt_start(l: *mut lua_State) -> c_int {
+    let n = lua_gettop(l);
+    for i in 1..=n {
+        let s = check_str(l, i);
+        if !valid_opt(s) {
+            let mut m = b"unknown or malformed optimization flag '".to_vec();
+            m.extend_from_slice(s);
+            m.push(b'\'');
+            error_bytes(l, &m);
+        }
+    }
     0
 }
 
@@ -75,12 +223,88 @@ fn arch() -> &'static str {
     }
 }
 
+/// luaJIT_setmode(L, idx, mode): the engine on/off/flush, per-function
+/// modes (recorded in PROTO_NOJIT), trace flushes (no traces exist) and
+/// the C function wrapper (kept in the registry under WRAPCFUNC_KEY).
+/// Returns 1 on success, 0 when the mode or the target is invalid.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaJIT_setmode(l: *mut lua_State, idx: c_int, mode: c_int) -> c_int {
+    match mode & MODE_MASK {
+        MODE_ENGINE => {
+            set_engine(l, mode);
+            1
+        }
+        m @ (MODE_FUNC | MODE_ALLFUNC | MODE_ALLSUBFUNC) => {
+            let v = if idx == 0 { crate::debug::frame_at(l, 0).map_or(TValue::NIL, |f| f.func()) } else { value_at(l, idx) };
+            match target_proto(v) {
+                Some(pt) => {
+                    if mode & MODE_FLUSH == 0 {
+                        apply_func_mode(pt, m, mode & MODE_ON != 0);
+                    }
+                    1
+                }
+                None => 0,
+            }
+        }
+        MODE_TRACE => (mode & MODE_FLUSH != 0) as c_int,
+        MODE_WRAPCFUNC => {
+            let key = cstring_of(WRAPCFUNC_KEY);
+            if mode & MODE_ON != 0 {
+                if idx == 0 {
+                    // Turning wrapping back on keeps the stored wrapper.
+                    return 1;
+                }
+                let v = value_at(l, idx);
+                if !v.is_lightud() {
+                    return 0;
+                }
+                lua_pushlightuserdata(l, v.payload() as *mut c_void);
+            } else {
+                lua_pushnil(l);
+            }
+            lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
+            1
+        }
+        _ => 0,
+    }
+}
+
+fn cstring_of(s: &str) -> Vec<u8> {
+    let mut b = s.as_bytes().to_vec();
+    b.push(0);
+    b
+}
+
+/// The C function wrapper set with LUAJIT_MODE_WRAPCFUNC|LUAJIT_MODE_ON,
+/// or None while wrapping is off. The interpreter calls C functions as
+/// `wrapper(L, f)` while it is set.
+pub fn wrapcfunc(l: *mut lua_State) -> Option<*mut c_void> {
+    let key = cstring_of(WRAPCFUNC_KEY);
+    // SAFETY: l is live; the registry field is a light userdata or nil.
+    unsafe {
+        lua_getfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
+        let v = value_at(l, -1);
+        lua_settop(l, -2);
+        v.is_lightud().then(|| v.payload() as *mut c_void)
+    }
+}
+
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit(l: *mut lua_State) -> c_int {
-    new_lib(
-        l,
-        &[("on", jit_on), ("off", jit_off), ("flush", jit_flush), ("status", jit_status), ("attach", jit_attach), ("security", jit_security)],
-    );
+    // LuaJIT's builtin ids, so tostring(jit.on) reads "builtin#143".
+    let funcs: [(&str, CFn, u8); 6] = [
+        ("on", jit_on, 143),
+        ("off", jit_off, 144),
+        ("flush", jit_flush, 145),
+        ("status", jit_status, 146),
+        ("security", jit_security, 147),
+        ("attach", jit_attach, 148),
+    ];
+    lua_createtable(l, 0, 16);
+    for (name, f, ffid) in funcs {
+        push_cfunc(l, f, ffid);
+        set_field(l, -2, name);
+    }
     push_str(l, arch().as_bytes());
     set_field(l, -2, "arch");
     push_str(l, b"Linux");
@@ -89,8 +313,19 @@ pub unsafe extern "C-unwind" fn luaopen_jit(l: *mut lua_State) -> c_int {
     set_field(l, -2, "version");
     push_num(l, VERSION_NUM);
     set_field(l, -2, "version_num");
-    new_lib(l, &[("start", jit_opt_start)]);
+    lua_createtable(l, 0, 1);
+    push_cfunc(l, jit_opt_start, 160);
+    set_field(l, -2, "start");
     set_field(l, -2, "opt");
     register_loaded(l, "jit", true);
+    // jit.util and jit.profile load on demand, as in LuaJIT.
+    let preload: [(&str, CFn); 2] =
+        [("jit.util", super::jit_util::luaopen_jit_util), ("jit.profile", super::jit_profile::luaopen_jit_profile)];
+    luaL_findtable(l, LUA_REGISTRYINDEX, b"_PRELOAD\0".as_ptr() as *const c_char, 4);
+    for (name, f) in preload {
+        lua_pushcclosure(l, Some(f), 0);
+        set_field(l, -2, name);
+    }
+    lua_settop(l, -2);
     1
 }

@@ -11,6 +11,8 @@ pub mod ffi;
 pub mod format;
 pub mod io;
 pub mod jit;
+pub mod jit_profile;
+pub mod jit_util;
 pub mod jit_util;
 pub mod math;
 pub mod os;

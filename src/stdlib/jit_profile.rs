@@ -1,0 +1,437 @@
+//! `jit.profile` and the `luaJIT_profile_*` C API: a sampling profiler.
+//!
+//! A profiling interval timer (setitimer(ITIMER_PROF)) raises SIGPROF; the
+//! signal handler only counts the sample. The interpreter asks
+//! `profile_pending` at its safe points and then calls `profile_deliver`,
+//! which hands the accumulated samples to the callback, as LuaJIT delivers
+//! them from its interpreter. Only one state per process can be profiled
+//! at a time (as in LuaJIT), since the timer and the signal are per process.
+
+use super::*;
+use crate::capi::core::*;
+use crate::capi::types::luaJIT_profile_callback;
+use crate::debug::{frame_pc_index, frames, func_name, proto_line, Frame};
+use crate::func::FF_C;
+use crate::state::{g_of, GlobalState};
+use crate::string::str_bytes;
+use std::os::raw::{c_char, c_int, c_long, c_void};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+
+// The two process-wide cells the signal machinery needs: the handler can
+// reach nothing else. They are atomics, written by the handler (the count)
+// and by start/stop (the owner).
+/// Samples taken since the last delivery.
+static PENDING_SAMPLES: AtomicU32 = AtomicU32::new(0);
+/// The global state being profiled, or null.
+static PROFILED: AtomicPtr<GlobalState> = AtomicPtr::new(std::ptr::null_mut());
+
+const SIGPROF: c_int = 27;
+const ITIMER_PROF: c_int = 2;
+const SIG_DFL: usize = 0;
+
+#[repr(C)]
+struct TimeVal {
+    tv_sec: c_long,
+    tv_usec: c_long,
+}
+
+#[repr(C)]
+struct ITimerVal {
+    it_interval: TimeVal,
+    it_value: TimeVal,
+}
+
+extern "C" {
+    fn setitimer(which: c_int, new: *const ITimerVal, old: *mut ITimerVal) -> c_int;
+    /// glibc's signal(): BSD semantics (handler stays, SA_RESTART).
+    fn signal(sig: c_int, handler: usize) -> usize;
+}
+
+extern "C" fn on_sigprof(_sig: c_int) {
+    // Async-signal-safe: one atomic add, nothing else.
+    PENDING_SAMPLES.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Profiler settings and the callback, kept in a userdata in the registry
+/// of the profiled state.
+#[repr(C)]
+struct ProfileState {
+    cb: luaJIT_profile_callback,
+    data: *mut c_void,
+    interval_ms: u32,
+    /// True while the callback runs (samples then wait for the next
+    /// safe point instead of nesting).
+    delivering: bool,
+    /// The SIGPROF handler that was installed before start.
+    old_handler: usize,
+}
+
+const STATE_KEY: &[u8] = b"jit.profile.state\0";
+const LUA_CALLBACK_KEY: &[u8] = b"jit.profile.callback\0";
+const LUA_THREAD_KEY: &[u8] = b"jit.profile.thread\0";
+const DUMP_KEY: &[u8] = b"jit.profile.dumpstack\0";
+
+fn registry_get(l: *mut lua_State, key: &[u8]) -> TValue {
+    // SAFETY: l is live; key is NUL-terminated.
+    unsafe {
+        lua_getfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
+        let v = value_at(l, -1);
+        lua_settop(l, -2);
+        v
+    }
+}
+
+/// Set registry[key] to the value at the top (popping it).
+fn registry_set_top(l: *mut lua_State, key: &[u8]) {
+    // SAFETY: l is live; key is NUL-terminated.
+    unsafe { lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char) }
+}
+
+fn profile_state(l: *mut lua_State) -> *mut ProfileState {
+    let v = registry_get(l, STATE_KEY);
+    if v.is_udata() {
+        // The registry keeps the userdata alive; start created it.
+        crate::udata::payload(v.as_ptr()) as *mut ProfileState
+    } else {
+        std::ptr::null_mut()
+    }
+}
+
+/// Whether samples wait for `l`'s state. Cheap: the interpreter may ask
+/// at every safe point.
+#[inline]
+pub fn profile_pending(l: *mut lua_State) -> bool {
+    PENDING_SAMPLES.load(Ordering::Relaxed) != 0 && PROFILED.load(Ordering::Relaxed) == g_of(l) as *mut GlobalState
+}
+
+/// Deliver the waiting samples to the callback, running in `l`. The
+/// interpreter calls this at a safe point (frame, pc and top saved, as for
+/// a hook) when `profile_pending` said so.
+pub fn profile_deliver(l: *mut lua_State) {
+    if PROFILED.load(Ordering::Relaxed) != g_of(l) as *mut GlobalState {
+        return;
+    }
+    let ps = profile_state(l);
+    if ps.is_null() {
+        return;
+    }
+    // SAFETY: ps lives in the registry while profiling.
+    unsafe {
+        if (*ps).delivering {
+            return;
+        }
+        let samples = PENDING_SAMPLES.swap(0, Ordering::Relaxed);
+        if samples == 0 {
+            return;
+        }
+        if let Some(cb) = (*ps).cb {
+            (*ps).delivering = true;
+            // There is no compiled code: samples are always taken while
+            // interpreting.
+            cb((*ps).data, l, samples as c_int, b'I' as c_int);
+            let ps = profile_state(l);
+            if !ps.is_null() {
+                (*ps).delivering = false;
+            }
+        }
+    }
+}
+
+fn parse_interval(mode: &[u8]) -> u32 {
+    let mut interval = 10;
+    let mut i = 0;
+    while i < mode.len() {
+        if mode[i] == b'i' {
+            let digits: Vec<u8> = mode[i + 1..].iter().copied().take_while(u8::is_ascii_digit).collect();
+            let n = std::str::from_utf8(&digits).ok().and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+            interval = n.max(1);
+            i += digits.len();
+        }
+        i += 1;
+    }
+    interval
+}
+
+fn start_timer(interval_ms: u32) {
+    let tv = TimeVal { tv_sec: (interval_ms / 1000) as c_long, tv_usec: ((interval_ms % 1000) * 1000) as c_long };
+    let it = ITimerVal { it_interval: TimeVal { tv_sec: tv.tv_sec, tv_usec: tv.tv_usec }, it_value: tv };
+    // SAFETY: plain system call with valid pointers.
+    unsafe { setitimer(ITIMER_PROF, &it, std::ptr::null_mut()) };
+}
+
+fn stop_timer() {
+    let zero = ITimerVal { it_interval: TimeVal { tv_sec: 0, tv_usec: 0 }, it_value: TimeVal { tv_sec: 0, tv_usec: 0 } };
+    // SAFETY: plain system call with valid pointers.
+    unsafe { setitimer(ITIMER_PROF, &zero, std::ptr::null_mut()) };
+}
+
+/// Start profiling `l`'s state: mode string ("f", "l", "i<ms>"), C callback
+/// and its data.
+fn start(l: *mut lua_State, mode: &[u8], cb: luaJIT_profile_callback, data: *mut c_void) {
+    let g = g_of(l) as *mut GlobalState;
+    let owner = PROFILED.load(Ordering::Relaxed);
+    if owner == g {
+        stop(l);
+    } else if !owner.is_null() {
+        return; // Another state holds the profiler.
+    }
+    // SAFETY: l is live; the userdata is anchored in the registry.
+    unsafe {
+        let ps = lua_newuserdata(l, std::mem::size_of::<ProfileState>()) as *mut ProfileState;
+        ps.write(ProfileState { cb, data, interval_ms: parse_interval(mode), delivering: false, old_handler: SIG_DFL });
+        registry_set_top(l, STATE_KEY);
+        PENDING_SAMPLES.store(0, Ordering::Relaxed);
+        PROFILED.store(g, Ordering::Relaxed);
+        (*ps).old_handler = signal(SIGPROF, on_sigprof as extern "C" fn(c_int) as usize);
+        start_timer((*ps).interval_ms);
+    }
+}
+
+fn stop(l: *mut lua_State) {
+    let g = g_of(l) as *mut GlobalState;
+    if PROFILED.load(Ordering::Relaxed) != g {
+        return;
+    }
+    stop_timer();
+    let ps = profile_state(l);
+    // SAFETY: ps is null or the live state userdata.
+    unsafe {
+        let old = if ps.is_null() { SIG_DFL } else { (*ps).old_handler };
+        signal(SIGPROF, old);
+        lua_pushnil(l);
+        registry_set_top(l, STATE_KEY);
+        lua_pushnil(l);
+        registry_set_top(l, LUA_CALLBACK_KEY);
+        lua_pushnil(l);
+        registry_set_top(l, LUA_THREAD_KEY);
+    }
+    PROFILED.store(std::ptr::null_mut(), Ordering::Relaxed);
+    PENDING_SAMPLES.store(0, Ordering::Relaxed);
+}
+
+// ---- Stack dumps.
+
+/// The chunk name as a module name: the file name of `@file` chunks (the
+/// full path with `keep_path`), the text after `=`, else "[string]".
+fn module_name(chunk: &[u8], keep_path: bool) -> Vec<u8> {
+    match chunk.first() {
+        Some(b'@') => {
+            let s = &chunk[1..];
+            if keep_path {
+                s.to_vec()
+            } else {
+                let start = s.iter().rposition(|&c| c == b'/' || c == b'\\').map_or(0, |i| i + 1);
+                s[start..].to_vec()
+            }
+        }
+        Some(b'=') => chunk[1..].to_vec(),
+        _ => b"[string]".to_vec(),
+    }
+}
+
+/// How a frame without a derivable name is shown: module:line for Lua
+/// functions, [builtin#N] for builtins, @address for other C functions.
+fn frame_location(f: &Frame, keep_path: bool, current: bool) -> Vec<u8> {
+    let func = f.gcfunc();
+    if func.is_null() {
+        return b"?".to_vec();
+    }
+    // SAFETY: func is a live function; pt a live prototype.
+    unsafe {
+        if (*func).is_lua() {
+            let pt = f.proto();
+            let mut s = module_name(str_bytes((*pt).chunkname), keep_path);
+            let line = if current {
+                frame_pc_index(f).map_or(0, |i| proto_line(pt, i).max(0))
+            } else if (*pt).lineinfo.is_null() {
+                0
+            } else {
+                (*pt).firstline as i32
+            };
+            s.extend_from_slice(format!(":{}", line).as_bytes());
+            s
+        } else if (*func).ffid > FF_C {
+            format!("[builtin#{}]", (*func).ffid).into_bytes()
+        } else {
+            format!("@{:#x}", (*func).f.map_or(0, |c| c as usize)).into_bytes()
+        }
+    }
+}
+
+/// One frame formatted by `fmt` (stopping at 'Z' for the last frame).
+fn dump_frame(l: *mut lua_State, f: &Frame, fmt: &[u8], keep_path: bool, last: bool, out: &mut Vec<u8>) {
+    for &c in fmt {
+        match c {
+            b'p' => {}
+            b'Z' => {
+                if last {
+                    return;
+                }
+            }
+            b'l' => out.extend_from_slice(&frame_location(f, keep_path, true)),
+            b'f' | b'F' => match func_name(l, f) {
+                Some((_, name)) => {
+                    if c == b'F' && f.is_lua() {
+                        // SAFETY: f is a Lua frame.
+                        let chunk = str_bytes(unsafe { (*f.proto()).chunkname });
+                        out.extend_from_slice(&module_name(chunk, keep_path));
+                        out.push(b':');
+                    }
+                    out.extend_from_slice(&name);
+                }
+                None => out.extend_from_slice(&frame_location(f, keep_path, false)),
+            },
+            _ => out.push(c),
+        }
+    }
+}
+
+/// The stack of `l` as text: up to |depth| frames, innermost first, or
+/// outermost first for a negative depth.
+pub fn dump_stack(l: *mut lua_State, fmt: &[u8], depth: i32) -> Vec<u8> {
+    let keep_path = fmt.contains(&b'p');
+    let n = depth.unsigned_abs() as usize;
+    let mut chosen: Vec<Frame> = frames(l).take(n).map(|(f, _)| f).collect();
+    if depth < 0 {
+        chosen.reverse();
+    }
+    let mut out = Vec::new();
+    let count = chosen.len();
+    for (i, f) in chosen.iter().enumerate() {
+        dump_frame(l, f, fmt, keep_path, i + 1 == count, &mut out);
+    }
+    out
+}
+
+// ---- The Lua module.
+
+/// The C callback behind profile.start: runs the Lua callback on the
+/// profiler's own thread as callback(thread, samples, vmstate).
+unsafe extern "C-unwind" fn lua_profile_callback(data: *mut c_void, l: *mut lua_State, samples: c_int, vmstate: c_int) {
+    let l2 = data as *mut lua_State;
+    let cb = registry_get(l, LUA_CALLBACK_KEY);
+    if !cb.is_func() {
+        return;
+    }
+    push_value(l2, cb);
+    lua_pushthread(l);
+    lua_xmove(l, l2, 1);
+    push_num(l2, samples as f64);
+    push_str(l2, &[vmstate as u8]);
+    if lua_pcall(l2, 3, 0, 0) != 0 {
+        // As LuaJIT: an error in the profiler callback ends the process.
+        let msg = crate::capi::aux::to_bytes(l2, -1).map(|m| m.to_vec()).unwrap_or_default();
+        let mut line = b"luajit: ".to_vec();
+        line.extend_from_slice(&msg);
+        line.push(b'\n');
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), &line);
+        std::process::exit(1);
+    }
+}
+
+/// profile.start(mode, callback)
+unsafe extern "C-unwind" fn profile_start(l: *mut lua_State) -> c_int {
+    check_type(l, 2, crate::value::LUA_TFUNCTION);
+    let mode = opt_str(l, 1).map(|m| m.to_vec()).unwrap_or_default();
+    // Stop first so that the callback registered below is the new one.
+    stop(l);
+    lua_pushvalue(l, 2);
+    registry_set_top(l, LUA_CALLBACK_KEY);
+    let l2 = lua_newthread(l);
+    registry_set_top(l, LUA_THREAD_KEY);
+    start(l, &mode, Some(lua_profile_callback), l2 as *mut c_void);
+    0
+}
+
+/// profile.stop()
+unsafe extern "C-unwind" fn profile_stop(l: *mut lua_State) -> c_int {
+    stop(l);
+    0
+}
+
+/// profile.dumpstack([thread,] fmt, depth)
+unsafe extern "C-unwind" fn profile_dumpstack(l: *mut lua_State) -> c_int {
+    let mut target = l;
+    let mut arg = 0;
+    if lua_type(l, 1) == crate::value::LUA_TTHREAD {
+        target = lua_tothread(l, 1);
+        arg = 1;
+    }
+    let fmt = check_str(l, arg + 1).to_vec();
+    let depth = check_num(l, arg + 2) as i64 as i32;
+    let s = dump_stack(target, &fmt, depth);
+    push_str(l, &s);
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: *mut lua_State) -> c_int {
+    let funcs: [(&str, CFn, u8); 3] =
+        [("start", profile_start, 161), ("stop", profile_stop, 162), ("dumpstack", profile_dumpstack, 163)];
+    lua_createtable(l, 0, funcs.len() as c_int);
+    for (name, f, ffid) in funcs {
+        push_cfunc(l, f, ffid);
+        set_field(l, -2, name);
+    }
+    1
+}
+
+// ---- The C API.
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaJIT_profile_start(
+    L: *mut lua_State,
+    mode: *const c_char,
+    cb: luaJIT_profile_callback,
+    data: *mut c_void,
+) {
+    let m = if mode.is_null() { &[][..] } else { cstr(mode) };
+    start(L, m, cb, data);
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaJIT_profile_stop(L: *mut lua_State) {
+    stop(L);
+}
+
+/// The dump stays valid until the next call (it is anchored in the
+/// registry), as LuaJIT's temporary buffer does.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaJIT_profile_dumpstack(
+    L: *mut lua_State,
+    fmt: *const c_char,
+    depth: c_int,
+    len: *mut usize,
+) -> *const c_char {
+    let f = if fmt.is_null() { &[][..] } else { cstr(fmt) };
+    let s = dump_stack(L, f, depth);
+    push_str(L, &s);
+    let mut n = 0;
+    let p = lua_tolstring(L, -1, &mut n);
+    registry_set_top(L, DUMP_KEY);
+    if !len.is_null() {
+        *len = n;
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals() {
+        assert_eq!(parse_interval(b""), 10);
+        assert_eq!(parse_interval(b"fi1"), 1);
+        assert_eq!(parse_interval(b"li250"), 250);
+        assert_eq!(parse_interval(b"i0"), 1);
+    }
+
+    #[test]
+    fn module_names() {
+        assert_eq!(module_name(b"@/a/b/c.lua", false), b"c.lua");
+        assert_eq!(module_name(b"@/a/b/c.lua", true), b"/a/b/c.lua");
+        assert_eq!(module_name(b"=a/b/c", false), b"a/b/c");
+        assert_eq!(module_name(b"return 1", false), b"[string]");
+    }
+}

@@ -1,0 +1,303 @@
+//! `jit.util`: introspection of functions and prototypes (the functions
+//! `jit.bc`, `jit.v`, `jit.dump` and `jit.p` build on). There is no trace
+//! compiler, so the trace functions find no trace and return nothing.
+
+use super::*;
+use crate::bytecode::opmodes::{modes, Mode};
+use crate::bytecode::{bc_op_raw, Op, NUM_OPS, PROTO_CHILD, PROTO_VARARG};
+use crate::capi::core::*;
+use crate::func::{GcFunc, GcProto};
+use crate::string::str_bytes;
+use std::os::raw::c_int;
+
+/// Metamethod of each opcode in LuaJIT's numbering (index 0, newindex 1,
+/// gc 2, mode 3, eq 4, len 5, lt 6, le 7, concat 8, call 9, add 10, sub 11,
+/// mul 12, div 13, mod 14, pow 15, unm 16); 22 means none. It is part of
+/// the mode word `funcbc` returns.
+const MM_NONE: u32 = 22;
+const OP_METAMETHOD: [u8; NUM_OPS] = {
+    let mut t = [MM_NONE as u8; NUM_OPS];
+    t[Op::ISLT as usize] = 6;
+    t[Op::ISGE as usize] = 6;
+    t[Op::ISLE as usize] = 7;
+    t[Op::ISGT as usize] = 7;
+    let mut i = Op::ISEQV as usize;
+    while i <= Op::ISNEP as usize {
+        t[i] = 4;
+        i += 1;
+    }
+    t[Op::UNM as usize] = 16;
+    t[Op::LEN as usize] = 5;
+    // ADDVN..MODVN, ADDNV..MODNV, ADDVV..MODVV, POW: add, sub, mul, div, mod.
+    let mut k = 0;
+    while k < 5 {
+        t[Op::ADDVN as usize + k] = 10 + k as u8;
+        t[Op::ADDNV as usize + k] = 10 + k as u8;
+        t[Op::ADDVV as usize + k] = 10 + k as u8;
+        k += 1;
+    }
+    t[Op::POW as usize] = 15;
+    t[Op::CAT as usize] = 8;
+    t[Op::FNEW as usize] = 2;
+    t[Op::TNEW as usize] = 2;
+    t[Op::TDUP as usize] = 2;
+    t[Op::GGET as usize] = 0;
+    t[Op::GSET as usize] = 1;
+    let mut i = Op::TGETV as usize;
+    while i <= Op::TGETR as usize {
+        t[i] = 0;
+        i += 1;
+    }
+    let mut i = Op::TSETV as usize;
+    while i <= Op::TSETR as usize {
+        t[i] = 1;
+        i += 1;
+    }
+    let mut i = Op::CALLM as usize;
+    while i <= Op::ITERN as usize {
+        t[i] = 9;
+        i += 1;
+    }
+    t
+};
+
+fn mode_number(m: Mode) -> u32 {
+    // The enum follows LuaJIT's BCMode order (none, dst, base, var, rbase,
+    // uv, lit, lits, pri, num, str, tab, func, jump, cdata).
+    m as u32
+}
+
+/// The mode word of an opcode as LuaJIT encodes it: A mode in bits 0-2,
+/// B mode in bits 3-6, C/D mode in bits 7-10, metamethod from bit 11.
+pub fn mode_word(op: Op) -> u32 {
+    let m = modes(op);
+    mode_number(m.a) | mode_number(m.b) << 3 | mode_number(m.cd) << 7 | (OP_METAMETHOD[op as usize] as u32) << 11
+}
+
+/// The function at argument 1 (any function), or an argument error.
+fn check_func(l: *mut lua_State) -> *mut GcFunc {
+    let v = value_at(l, 1);
+    if !v.is_func() {
+        type_error(l, 1, "function");
+    }
+    v.as_ptr()
+}
+
+/// The prototype of the Lua function at argument 1. C functions are
+/// rejected with LuaJIT's own message, "function expected, got function".
+fn check_lua_proto(l: *mut lua_State) -> *mut GcProto {
+    let f = check_func(l);
+    // SAFETY: f is a live function.
+    unsafe {
+        if !(*f).is_lua() {
+            type_error(l, 1, "function");
+        }
+        (*f).proto
+    }
+}
+
+/// Integer argument with LuaJIT's truncation of fractional numbers.
+fn check_i32(l: *mut lua_State, n: c_int) -> i32 {
+    check_num(l, n) as i64 as i32
+}
+
+fn set_num(l: *mut lua_State, name: &str, n: f64) {
+    push_num(l, n);
+    set_field(l, -2, name);
+}
+
+fn set_bool(l: *mut lua_State, name: &str, b: bool) {
+    push_bool(l, b);
+    set_field(l, -2, name);
+}
+
+fn set_bytes(l: *mut lua_State, name: &str, s: &[u8]) {
+    push_str(l, s);
+    set_field(l, -2, name);
+}
+
+/// Line of instruction `pc`: 0 without line information.
+fn line_of(pt: &GcProto, pc: u32) -> u32 {
+    if pt.lineinfo.is_null() || pc >= pt.sizebc {
+        0
+    } else {
+        // SAFETY: lineinfo has sizebc entries.
+        unsafe { *pt.lineinfo.add(pc as usize) }
+    }
+}
+
+/// A pointer as C's `%p` prints it on Linux.
+fn pointer_text(addr: usize) -> String {
+    format!("{:#x}", addr)
+}
+
+/// `loc` of a prototype at instruction `pc`: the file's base name for
+/// `@file` chunks, the text after `=`, a quoted source string, or the
+/// prototype's address for long source strings; then `:line`.
+pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
+    // SAFETY: pt is a live prototype.
+    let p = unsafe { &*pt };
+    let full = str_bytes(p.chunkname);
+    let line = line_of(p, pc);
+    // The reference formats the name as a C string: it ends at a NUL.
+    let cstr = |s: &[u8]| -> Vec<u8> { s.iter().copied().take_while(|&c| c != 0).collect() };
+    let mut out = if full.first() == Some(&b'@') {
+        let s = cstr(&full[1..]);
+        let start = (1..s.len()).rev().find(|&i| s[i] == b'/' || s[i] == b'\\').map_or(0, |i| i + 1);
+        s[start..].to_vec()
+    } else if full.len() > 40 {
+        pointer_text(pt as usize).into_bytes()
+    } else if full.first() == Some(&b'=') {
+        cstr(&full[1..])
+    } else {
+        let mut q = vec![b'"'];
+        q.extend_from_slice(&cstr(full));
+        q.push(b'"');
+        q
+    };
+    out.extend_from_slice(format!(":{}", line).as_bytes());
+    out
+}
+
+/// funcinfo(func [, pc]): a table describing a Lua or C function.
+unsafe extern "C-unwind" fn util_funcinfo(l: *mut lua_State) -> c_int {
+    let f = check_func(l);
+    let pc = opt_num(l, 2, 0.0) as i64 as i32 as u32;
+    lua_createtable(l, 0, 16);
+    // SAFETY: f is a live function.
+    let fr = &*f;
+    if fr.is_lua() {
+        let pt = fr.proto;
+        let p = &*pt;
+        set_num(l, "linedefined", p.firstline as f64);
+        set_num(l, "lastlinedefined", p.firstline.wrapping_add(p.numline) as i32 as f64);
+        set_num(l, "stackslots", p.framesize as f64);
+        set_num(l, "params", p.numparams as f64);
+        set_num(l, "bytecodes", p.sizebc as f64);
+        set_num(l, "gcconsts", p.sizekgc as f64);
+        set_num(l, "nconsts", p.sizekn as f64);
+        set_num(l, "upvalues", p.sizeuv as f64);
+        if pc < p.sizebc {
+            set_num(l, "currentline", line_of(p, pc) as f64);
+        }
+        set_bool(l, "isvararg", p.flags & PROTO_VARARG != 0);
+        set_bool(l, "children", p.flags & PROTO_CHILD != 0);
+        set_bytes(l, "source", str_bytes(p.chunkname));
+        set_bytes(l, "loc", &proto_location(pt, pc));
+        push_value(l, TValue::gcobj(TID_PROTO, pt as *const crate::gc::GcHeader));
+        set_field(l, -2, "proto");
+    } else {
+        let addr = fr.f.map_or(0, |c| c as usize);
+        set_num(l, "ffid", fr.ffid as f64);
+        set_num(l, "addr", addr as f64);
+        set_num(l, "upvalues", fr.nupvalues as f64);
+    }
+    1
+}
+
+/// funcbc(func, pc): the instruction at pc (as a signed 32-bit number) and
+/// its mode word; nothing past the end.
+unsafe extern "C-unwind" fn util_funcbc(l: *mut lua_State) -> c_int {
+    let pt = check_lua_proto(l);
+    let pc = check_i32(l, 2);
+    let p = &*pt;
+    if pc < 0 || pc as u32 >= p.sizebc {
+        return 0;
+    }
+    let ins = *p.bc.add(pc as usize);
+    push_num(l, ins as i32 as f64);
+    match Op::from_u8(bc_op_raw(ins)) {
+        Some(op) => push_num(l, mode_word(op) as f64),
+        None => push_num(l, 0.0),
+    }
+    2
+}
+
+/// funck(func, idx): GC constant ~idx for negative idx, number constant
+/// idx otherwise; nothing when out of range.
+unsafe extern "C-unwind" fn util_funck(l: *mut lua_State) -> c_int {
+    let pt = check_lua_proto(l);
+    let idx = check_i32(l, 2);
+    let p = &*pt;
+    if idx < 0 {
+        let d = !idx as u32;
+        if d < p.sizekgc {
+            push_value(l, *p.kgc.add(d as usize));
+            return 1;
+        }
+    } else if (idx as u32) < p.sizekn {
+        push_value(l, *p.knum.add(idx as usize));
+        return 1;
+    }
+    0
+}
+
+/// funcuvname(func, idx): the name of upvalue idx ("" when stripped).
+unsafe extern "C-unwind" fn util_funcuvname(l: *mut lua_State) -> c_int {
+    let pt = check_lua_proto(l);
+    let idx = check_i32(l, 2);
+    let p = &*pt;
+    if idx < 0 || idx as u32 >= p.sizeuv as u32 {
+        return 0;
+    }
+    if p.uvnames.is_null() {
+        push_str(l, b"");
+    } else {
+        push_str(l, str_bytes(*p.uvnames.add(idx as usize)));
+    }
+    1
+}
+
+/// The trace functions: there are no traces, so every lookup finds nothing.
+unsafe extern "C-unwind" fn util_no_trace(l: *mut lua_State) -> c_int {
+    let _ = check_i32(l, 1);
+    0
+}
+
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_jit_util(l: *mut lua_State) -> c_int {
+    // LuaJIT's builtin ids, so tostring() of each function reads alike.
+    let funcs: [(&str, CFn, u8); 11] = [
+        ("funcinfo", util_funcinfo, 149),
+        ("funcbc", util_funcbc, 150),
+        ("funck", util_funck, 151),
+        ("funcuvname", util_funcuvname, 152),
+        ("traceinfo", util_no_trace, 153),
+        ("traceir", util_no_trace, 154),
+        ("tracek", util_no_trace, 155),
+        ("tracesnap", util_no_trace, 156),
+        ("tracemc", util_no_trace, 157),
+        ("traceexitstub", util_no_trace, 158),
+        ("ircalladdr", util_no_trace, 159),
+    ];
+    lua_createtable(l, 0, funcs.len() as c_int);
+    for (name, f, ffid) in funcs {
+        push_cfunc(l, f, ffid);
+        set_field(l, -2, name);
+    }
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mode words observed from the reference's funcbc, opcode by opcode.
+    const REFERENCE: [u32; NUM_OPS] = [
+        12675, 12675, 14723, 14723, 8579, 8579, 9475, 9475, 9347, 9347, 9219, 9219, 45441, 45441, 45440, 45440,
+        45827, 45827, 45441, 45441, 33153, 10625, 21657, 23705, 25753, 27801, 29849, 21657, 23705, 25753, 27801,
+        29849, 20889, 22937, 24985, 27033, 29081, 31129, 16929, 46337, 46849, 45953, 46209, 46081, 45314, 45697,
+        45445, 46341, 46213, 46085, 46724, 5633, 4865, 5505, 1281, 3331, 409, 1305, 793, 409, 2459, 3355, 2843,
+        3202, 2459, 19250, 19250, 19202, 19202, 19250, 19250, 45874, 46722, 45826, 45828, 45828, 45828, 46722,
+        46722, 46722, 46722, 45826, 46722, 46722, 45826, 46724, 46724, 45828, 46724, 45060, 45060, 45828, 45060,
+        45060, 45828, 45060, 45060,
+    ];
+
+    #[test]
+    fn mode_words_match_reference() {
+        for (i, &want) in REFERENCE.iter().enumerate() {
+            let op = Op::from_u8(i as u8).unwrap();
+            assert_eq!(mode_word(op), want, "{}", op.name());
+        }
+    }
+}
