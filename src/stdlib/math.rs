@@ -1,11 +1,302 @@
-//! The `math` library.
+//! The `math` library with LuaJIT 2.1's results: min/max with the SSE
+//! operand order (NaN handling, signed zeros), `log(x, base)`, `ldexp`
+//! with a truncated double exponent, `deg`/`rad` as plain multiplications
+//! (they are Lua functions in LuaJIT), and LuaJIT's Tausworthe generator
+//! for `random`/`randomseed`.
 
+use super::random::RandomState;
 use super::*;
+use crate::meta;
+use crate::state::g_of;
 use std::os::raw::c_int;
+
+fn push_num_result(l: *mut lua_State, x: f64) -> c_int {
+    push_num(l, x);
+    1
+}
+
+/// Unary functions: one number argument (numeric strings accepted).
+macro_rules! unary {
+    ($($name:ident => $f:expr;)*) => {$(
+        unsafe extern "C-unwind" fn $name(l: *mut lua_State) -> c_int {
+            let f: fn(f64) -> f64 = $f;
+            push_num_result(l, f(check_num(l, 1)))
+        }
+    )*};
+}
+
+unary! {
+    m_abs => f64::abs;
+    m_ceil => f64::ceil;
+    m_floor => f64::floor;
+    m_sqrt => f64::sqrt;
+    m_sin => f64::sin;
+    m_cos => f64::cos;
+    m_tan => f64::tan;
+    m_asin => f64::asin;
+    m_acos => f64::acos;
+    m_atan => f64::atan;
+    m_exp => f64::exp;
+    m_log10 => f64::log10;
+    m_sinh => f64::sinh;
+    m_cosh => f64::cosh;
+    m_tanh => f64::tanh;
+}
+
+unsafe extern "C-unwind" fn m_atan2(l: *mut lua_State) -> c_int {
+    let y = check_num(l, 1);
+    let x = check_num(l, 2);
+    push_num_result(l, y.atan2(x))
+}
+
+unsafe extern "C-unwind" fn m_pow(l: *mut lua_State) -> c_int {
+    let x = check_num(l, 1);
+    let y = check_num(l, 2);
+    push_num_result(l, meta::num_pow(x, y))
+}
+
+unsafe extern "C-unwind" fn m_fmod(l: *mut lua_State) -> c_int {
+    let x = check_num(l, 1);
+    let y = check_num(l, 2);
+    push_num_result(l, x % y)
+}
+
+/// `math.log(x [, base])`: with a base, LuaJIT computes
+/// log2(x) * (1 / log2(base)), which is what we must round like.
+unsafe extern "C-unwind" fn m_log(l: *mut lua_State) -> c_int {
+    let x = check_num(l, 1);
+    if arg_count(l) >= 2 {
+        let base = check_num(l, 2);
+        return push_num_result(l, x.log2() * (1.0 / base.log2()));
+    }
+    push_num_result(l, x.ln())
+}
+
+/// `math.modf`: the integral part, and a fraction carrying x's sign
+/// (zero for infinities).
+unsafe extern "C-unwind" fn m_modf(l: *mut lua_State) -> c_int {
+    let x = check_num(l, 1);
+    let int = x.trunc();
+    let frac = if x.is_infinite() { 0.0 } else { x - int };
+    push_num(l, int);
+    push_num(l, frac.copysign(x));
+    2
+}
+
+/// C's frexp: x = m * 2^e with 0.5 <= |m| < 1; zeros, infinities and NaN
+/// come back unchanged with e = 0.
+fn frexp(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let (x, bias) = if x.abs() < f64::MIN_POSITIVE { (x * 2f64.powi(64), -64) } else { (x, 0) };
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let m = f64::from_bits((bits & !(0x7ffu64 << 52)) | (1022u64 << 52));
+    (m, exp - 1022 + bias)
+}
+
+unsafe extern "C-unwind" fn m_frexp(l: *mut lua_State) -> c_int {
+    let (m, e) = frexp(check_num(l, 1));
+    push_num(l, m);
+    push_num(l, e as f64);
+    2
+}
+
+/// x * 2^n for an integer n, rounded once (C's scalbn).
+fn scalbn(x: f64, n: i32) -> f64 {
+    let two_pow = |k: i32| f64::from_bits(((1023 + k) as u64) << 52);
+    let mut y = x;
+    let mut n = n;
+    if n > 1023 {
+        // Scale in steps that cannot lose bits before the final product.
+        for _ in 0..2 {
+            if n > 1023 {
+                y *= two_pow(1023);
+                n -= 1023;
+            }
+        }
+        n = n.min(1023);
+    } else if n < -1022 {
+        // Steps of 2^-969 keep the intermediate 53 bits above the
+        // subnormal range, so only the last product rounds.
+        for _ in 0..2 {
+            if n < -1022 {
+                y *= two_pow(-969);
+                n += 969;
+            }
+        }
+        n = n.max(-1022);
+    }
+    y * two_pow(n)
+}
+
+/// `math.ldexp(m, e)`: LuaJIT scales by the exponent truncated toward
+/// zero as a double (x87 fscale), so huge exponents give inf or 0 and
+/// infinite ones follow fscale's rules.
+fn ldexp(x: f64, e: f64) -> f64 {
+    if e.is_nan() {
+        return f64::NAN;
+    }
+    if e == f64::INFINITY {
+        return if x == 0.0 { f64::NAN } else { x * f64::INFINITY };
+    }
+    if e == f64::NEG_INFINITY {
+        return if x.is_infinite() { f64::NAN } else { x * 0.0 };
+    }
+    scalbn(x, e.trunc().clamp(-4000.0, 4000.0) as i32)
+}
+
+unsafe extern "C-unwind" fn m_ldexp(l: *mut lua_State) -> c_int {
+    let x = check_num(l, 1);
+    let e = check_num(l, 2);
+    push_num_result(l, ldexp(x, e))
+}
+
+/// min/max keep the running value only while the comparison holds (the
+/// SSE minsd/maxsd rule): a NaN operand yields the later argument.
+fn fold_args(l: *mut lua_State, keep: fn(f64, f64) -> bool) -> c_int {
+    let mut acc = check_num(l, 1);
+    for i in 2..=arg_count(l) {
+        let y = check_num(l, i);
+        if !keep(acc, y) {
+            acc = y;
+        }
+    }
+    push_num_result(l, acc)
+}
+
+unsafe extern "C-unwind" fn m_min(l: *mut lua_State) -> c_int {
+    fold_args(l, |a, b| a < b)
+}
+
+unsafe extern "C-unwind" fn m_max(l: *mut lua_State) -> c_int {
+    fold_args(l, |a, b| a > b)
+}
+
+/// `deg`/`rad` are `x * constant` in LuaJIT (Lua functions named
+/// `[builtin:deg]`), so they coerce strings, honour __mul and fail with an
+/// arithmetic error rather than an argument error.
+fn scale_by(l: *mut lua_State, factor: f64, builtin: &str) -> c_int {
+    let v = value_at(l, 1);
+    if let Some(x) = meta::to_number(v) {
+        return push_num_result(l, x * factor);
+    }
+    let k = TValue::num(factor);
+    if !meta::get_mm(g_of(l), v, meta::MM_MUL).is_nil() {
+        let r = meta::arith(l, meta::Arith::Mul, v, k, crate::error::Operand::None, crate::error::Operand::None);
+        push_value(l, r);
+        return 1;
+    }
+    let msg = format!("[builtin:{}]:0: attempt to perform arithmetic on a {} value", builtin, type_name(v));
+    let s = crate::string::new_str_value(g_of(l), msg.as_bytes());
+    crate::error::throw_value(l, s)
+}
+
+unsafe extern "C-unwind" fn m_deg(l: *mut lua_State) -> c_int {
+    scale_by(l, 180.0 / std::f64::consts::PI, "deg")
+}
+
+unsafe extern "C-unwind" fn m_rad(l: *mut lua_State) -> c_int {
+    scale_by(l, std::f64::consts::PI / 180.0, "rad")
+}
+
+// ---- random/randomseed: the generator state is a userdata upvalue of
+// both functions (one state per math library, as in LuaJIT).
+
+/// Run `f` on the generator state (copied out and back, as the userdata
+/// block need not be aligned for u64).
+fn with_rng<R>(l: *mut lua_State, f: impl FnOnce(&mut RandomState) -> R) -> R {
+    // SAFETY: upvalue 1 is the userdata created in luaopen_math, which
+    // holds an initialised RandomState and stays alive with the closure.
+    unsafe {
+        let p = lua_touserdata(l, LUA_GLOBALSINDEX - 1) as *mut RandomState;
+        let mut rs = p.read_unaligned();
+        let r = f(&mut rs);
+        p.write_unaligned(rs);
+        r
+    }
+}
+
+unsafe extern "C-unwind" fn m_random(l: *mut lua_State) -> c_int {
+    // LuaJIT 2.1 checks the arguments after drawing, and has no range
+    // checks: it scales and floors whatever bounds it gets.
+    let n = arg_count(l);
+    let r = with_rng(l, |rs| rs.random());
+    let x = match n {
+        0 => r,
+        1 => (r * check_num(l, 1)).floor() + 1.0,
+        _ => {
+            let lo = check_num(l, 1);
+            let hi = check_num(l, 2);
+            (r * (hi - lo + 1.0)).floor() + lo
+        }
+    };
+    push_num_result(l, x)
+}
+
+unsafe extern "C-unwind" fn m_randomseed(l: *mut lua_State) -> c_int {
+    let seed = check_num(l, 1);
+    with_rng(l, |rs| rs.seed(seed));
+    0
+}
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_math(l: *mut lua_State) -> c_int {
-    new_lib(l, &[]);
+    // LuaJIT's builtin ids, so tostring(math.abs) reads "builtin#38";
+    // deg and rad are Lua functions there (no id).
+    let funcs: [(&str, CFn, u8); 26] = [
+        ("abs", m_abs, 38),
+        ("acos", m_acos, 48),
+        ("asin", m_asin, 47),
+        ("atan", m_atan, 49),
+        ("atan2", m_atan2, 56),
+        ("ceil", m_ceil, 40),
+        ("cos", m_cos, 45),
+        ("cosh", m_cosh, 51),
+        ("deg", m_deg, 0),
+        ("exp", m_exp, 43),
+        ("floor", m_floor, 39),
+        ("fmod", m_fmod, 58),
+        ("frexp", m_frexp, 53),
+        ("ldexp", m_ldexp, 59),
+        ("log", m_log, 55),
+        ("log10", m_log10, 42),
+        ("max", m_max, 61),
+        ("min", m_min, 60),
+        ("modf", m_modf, 54),
+        ("pow", m_pow, 57),
+        ("rad", m_rad, 0),
+        ("sin", m_sin, 44),
+        ("sinh", m_sinh, 50),
+        ("sqrt", m_sqrt, 41),
+        ("tan", m_tan, 46),
+        ("tanh", m_tanh, 52),
+    ];
+    // SAFETY: l is live.
+    unsafe { lua_createtable(l, 0, funcs.len() as c_int + 4) };
+    for (name, f, id) in funcs {
+        push_cfunc(l, f, id);
+        set_field(l, -2, name);
+    }
+    // SAFETY: l is live; the userdata is sized for a RandomState and
+    // initialised before any closure can read it.
+    unsafe {
+        let p = lua_newuserdata(l, std::mem::size_of::<RandomState>()) as *mut RandomState;
+        p.write_unaligned(RandomState::new());
+        for (name, f, id) in [("random", m_random as CFn, 62), ("randomseed", m_randomseed as CFn, 63)] {
+            lua_pushvalue(l, -1);
+            lua_pushcclosure(l, Some(f), 1);
+            let closure = value_at(l, -1);
+            (*closure.as_ptr::<crate::func::GcFunc>()).ffid = id;
+            set_field(l, -3, name);
+        }
+        lua_settop(l, -2);
+    }
+    push_num(l, std::f64::consts::PI);
+    set_field(l, -2, "pi");
+    push_num(l, f64::INFINITY);
+    set_field(l, -2, "huge");
     register_loaded(l, "math", true);
     1
 }

@@ -517,25 +517,27 @@ unsafe extern "C-unwind" fn tab_clone(l: *mut lua_State) -> c_int {
 
 /// The functions `require "table.NAME"` provides. Loading one also stores
 /// it in the table library (upvalue 1 of the loader), as LuaJIT does.
-const ON_DEMAND: [(&str, CFn); 6] = [
-    ("new", tab_new),
-    ("clear", tab_clear),
-    ("isempty", tab_isempty),
-    ("isarray", tab_isarray),
-    ("nkeys", tab_nkeys),
-    ("clone", tab_clone),
+/// With LuaJIT's builtin ids for new and clear (OpenResty's have none in
+/// the reference).
+const ON_DEMAND: [(&str, CFn, u8); 6] = [
+    ("new", tab_new, 94),
+    ("clear", tab_clear, 95),
+    ("isempty", tab_isempty, 0),
+    ("isarray", tab_isarray, 0),
+    ("nkeys", tab_nkeys, 0),
+    ("clone", tab_clone, 0),
 ];
 
 unsafe extern "C-unwind" fn load_on_demand(l: *mut lua_State) -> c_int {
     let name = check_str(l, 1).to_vec();
     let short = name.strip_prefix(b"table.").unwrap_or(&name);
-    let Some((field, f)) = ON_DEMAND.iter().find(|(n, _)| n.as_bytes() == short) else {
+    let Some((field, f, id)) = ON_DEMAND.iter().find(|(n, _, _)| n.as_bytes() == short) else {
         push_nil(l);
         return 1;
     };
     // SAFETY: l is live; upvalue 1 is the table library.
     unsafe {
-        push_cfunc(l, *f, 0);
+        push_cfunc(l, *f, *id);
         lua_pushvalue(l, -1);
         set_field(l, LUA_GLOBALSINDEX - 1, field);
     }
@@ -544,24 +546,29 @@ unsafe extern "C-unwind" fn load_on_demand(l: *mut lua_State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_table(l: *mut lua_State) -> c_int {
-    new_lib(
-        l,
-        &[
-            ("concat", tab_concat),
-            ("foreach", tab_foreach),
-            ("foreachi", tab_foreachi),
-            ("getn", tab_getn),
-            ("insert", tab_insert),
-            ("maxn", tab_maxn),
-            ("move", tab_move),
-            ("remove", tab_remove),
-            ("sort", tab_sort),
-        ],
-    );
+    // LuaJIT's builtin ids, so tostring(table.insert) reads "builtin#91";
+    // the functions with no id are Lua functions in LuaJIT.
+    let funcs: [(&str, CFn, u8); 9] = [
+        ("concat", tab_concat, 92),
+        ("foreach", tab_foreach, 0),
+        ("foreachi", tab_foreachi, 0),
+        ("getn", tab_getn, 0),
+        ("insert", tab_insert, 91),
+        ("maxn", tab_maxn, 90),
+        ("move", tab_move, 0),
+        ("remove", tab_remove, 0),
+        ("sort", tab_sort, 93),
+    ];
+    // SAFETY: l is live.
+    unsafe { lua_createtable(l, 0, funcs.len() as c_int) };
+    for (name, f, id) in funcs {
+        push_cfunc(l, f, id);
+        set_field(l, -2, name);
+    }
     // SAFETY: l is live; the library table is at the top.
     unsafe {
         luaL_findtable(l, LUA_REGISTRYINDEX, b"_PRELOAD\0".as_ptr() as *const std::os::raw::c_char, 8);
-        for (name, _) in ON_DEMAND {
+        for (name, _, _) in ON_DEMAND {
             lua_pushvalue(l, -2);
             lua_pushcclosure(l, Some(load_on_demand), 1);
             set_field(l, -2, &format!("table.{}", name));
