@@ -730,7 +730,8 @@ fn new_std_file(l: *mut lua_State, fp: *mut FILE, name: &str) {
 }
 
 /// Set the environment of every function in the table at the top to the
-/// table at `env` (LuaJIT gives io functions the file metatable as env).
+/// table at `env` (LuaJIT gives the io functions, not the methods, the
+/// file metatable as environment).
 fn set_funcs_env(l: *mut lua_State, env: c_int) {
     // SAFETY: l is live; the table is at the top.
     unsafe {
@@ -766,7 +767,6 @@ pub unsafe extern "C-unwind" fn luaopen_io(l: *mut lua_State) -> c_int {
         set_field(l, -2, "__index");
         set_funcs(l, &[("__gc", f_gc), ("__tostring", f_tostring)]);
         let mt = lua_gettop(l);
-        set_funcs_env(l, mt);
         lua_pushvalue(l, mt);
         set_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
 

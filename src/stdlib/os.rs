@@ -123,25 +123,27 @@ fn push_date_table(l: *mut lua_State, tm: &Tm) {
     }
 }
 
-/// Expand `fmt` one conversion at a time through C's strftime, as LuaJIT
-/// does (a '%' at the very end is kept literally).
-fn format_date(fmt: &[u8], tm: &Tm) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < fmt.len() {
-        if fmt[i] != b'%' || i + 1 == fmt.len() {
-            out.push(fmt[i]);
-            i += 1;
-            continue;
+/// Format through C's strftime with the whole format at once, as LuaJIT
+/// does: the buffer starts at 30 bytes per '%' plus 1 per other byte and
+/// grows a few times; None if the result stays empty.
+fn format_date(fmt: &[u8], tm: &Tm) -> Option<Vec<u8>> {
+    let cfmt = cstring(fmt);
+    let mut want: u32 = fmt.iter().map(|&c| if c == b'%' { 30u32 } else { 1 }).fold(0u32, |a, b| a.wrapping_add(b));
+    for _ in 0..4 {
+        let mut size = 32usize;
+        while size < want as usize {
+            size += size;
         }
-        let spec = [b'%', fmt[i + 1], 0];
-        let mut buf = [0u8; 200];
-        // SAFETY: spec is NUL-terminated; buf has room for 200 bytes.
-        let n = unsafe { strftime(buf.as_mut_ptr() as *mut c_char, buf.len(), spec.as_ptr() as *const c_char, tm) };
-        out.extend_from_slice(&buf[..n]);
-        i += 2;
+        let mut buf = vec![0u8; size];
+        // SAFETY: cfmt is NUL-terminated; buf has room for `size` bytes.
+        let n = unsafe { strftime(buf.as_mut_ptr() as *mut c_char, size, cfmt.as_ptr() as *const c_char, tm) };
+        if n > 0 {
+            buf.truncate(n);
+            return Some(buf);
+        }
+        want = want.wrapping_add(want | 1);
     }
-    out
+    None
 }
 
 unsafe extern "C-unwind" fn os_date(l: *mut lua_State) -> c_int {
@@ -170,9 +172,14 @@ unsafe extern "C-unwind" fn os_date(l: *mut lua_State) -> c_int {
         push_nil(l);
     } else if fmt == b"*t" {
         push_date_table(l, &tm);
+    } else if fmt.is_empty() {
+        push_str(l, b"");
     } else {
-        let s = format_date(fmt, &tm);
-        push_str(l, &s);
+        match format_date(fmt, &tm) {
+            Some(s) => push_str(l, &s),
+            // LuaJIT pushes nothing then and returns the top value.
+            None => {}
+        }
     }
     1
 }
