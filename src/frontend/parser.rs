@@ -1447,7 +1447,10 @@ impl<'a> Parser<'a> {
                         }
                         self.fs.bc[pc as usize] = ins_ad(Op::UCLO, 0, offset as u32);
                     }
-                    Op::UCLO => return Ok(()),
+                    // Returns after the first closure already close upvalues.
+                    // (Stopping at the first UCLO instead would miss returns
+                    // behind a goto or break that closes upvalues.)
+                    Op::FNEW => return Ok(()),
                     _ => {}
                 }
             }
