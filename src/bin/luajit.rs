@@ -133,8 +133,15 @@ fn dolibrary(l: *mut lua_State, name: &str) -> c_int {
     }
 }
 
+/// Write to C's stdout (shared with print and io.write, so output stays in
+/// program order) and flush it, as the reference does for its own messages.
+fn out(s: &str) {
+    stdlib::io::write_stdout(s.as_bytes());
+    stdlib::io::flush_all();
+}
+
 fn print_version() {
-    println!("LuaJIT 2.1.0-beta3 -- Copyright (C) 2005-2022 Mike Pall. https://luajit.org/");
+    out("LuaJIT 2.1.0-beta3 -- Copyright (C) 2005-2022 Mike Pall. https://luajit.org/\n");
 }
 
 fn print_jit_status(l: *mut lua_State) {
@@ -157,7 +164,8 @@ fn print_jit_status(l: *mut lua_State) {
             }
         }
         lua_settop(l, n - 1);
-        println!("{}", out);
+        out.push('\n');
+        self::out(&out);
     }
 }
 
@@ -308,7 +316,8 @@ fn dobytecode(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
                 return 1;
             }
         } else {
-            let _ = std::io::stdout().write_all(&out);
+            stdlib::io::write_stdout(&out);
+            stdlib::io::flush_all();
         }
         return 0;
     }
@@ -363,11 +372,7 @@ fn dotty(l: *mut lua_State) {
     set_progname(None);
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
-    let prompt = |p: &str| {
-        let mut o = std::io::stdout();
-        let _ = o.write_all(p.as_bytes());
-        let _ = o.flush();
-    };
+    let prompt = |p: &str| out(p);
     loop {
         prompt("> ");
         let mut buf = String::new();
@@ -413,7 +418,7 @@ fn dotty(l: *mut lua_State) {
             lua_settop(l, 0);
         }
     }
-    println!();
+    out("\n");
     set_progname(saved);
 }
 
@@ -592,7 +597,7 @@ fn main() {
         let mut m = MainArgs { args, status: 0 };
         let st = lua_cpcall(l, Some(pmain), &mut m as *mut MainArgs as *mut std::ffi::c_void);
         let code = if st != 0 { report(l, st) } else { m.status };
-        std::io::stdout().flush().ok();
+        stdlib::io::flush_all();
         lua_close(l);
         code
     };

@@ -14,35 +14,34 @@ use crate::vm;
 use std::os::raw::c_int;
 
 unsafe extern "C-unwind" fn b_print(l: *mut lua_State) -> c_int {
-    use std::io::Write;
     let n = arg_count(l);
-    let mut out: Vec<u8> = Vec::new();
     get_field(l, LUA_GLOBALSINDEX, "tostring");
     let ts = value_at(l, -1);
     let builtin = ts.is_func() && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f } == Some(b_tostring as CFn);
+    let mut numbuf: Vec<u8> = Vec::new();
     for i in 1..=n {
-        if i > 1 {
-            out.push(b'\t');
-        }
         let v = value_at(l, i);
-        let s = if builtin {
+        let s = if builtin && (v.is_str() || v.is_num()) {
+            v
+        } else if builtin {
             meta::tostring(l, v)
         } else {
             vm::call_values(l, ts, &[v], 1)[0]
         };
+        if i > 1 {
+            super::io::putc_stdout(b'\t');
+        }
         if s.is_str() {
-            out.extend_from_slice(crate::string::str_bytes(s.as_ptr()));
+            super::io::write_stdout(crate::string::str_bytes(s.as_ptr()));
         } else if s.is_num() {
-            crate::numfmt::fmt_number(s.as_num(), &mut out);
+            numbuf.clear();
+            crate::numfmt::fmt_number(s.as_num(), &mut numbuf);
+            super::io::write_stdout(&numbuf);
         } else {
             error::throw_msg(l, "'tostring' must return a string to 'print'");
         }
     }
-    out.push(b'\n');
-    let so = std::io::stdout();
-    let mut lock = so.lock();
-    let _ = lock.write_all(&out);
-    let _ = lock.flush();
+    super::io::putc_stdout(b'\n');
     0
 }
 
