@@ -13,7 +13,6 @@ pub mod io;
 pub mod jit;
 pub mod jit_profile;
 pub mod jit_util;
-pub mod jit_util;
 pub mod math;
 pub mod os;
 pub mod package;
