@@ -39,7 +39,7 @@ pub(crate) fn opt_i32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
 
 /// Raise LuaJIT's out-of-memory error (used for oversized results).
 pub(crate) fn err_mem(l: *mut lua_State) -> ! {
-    crate::error::throw_oom(crate::state::g_of(l))
+    crate::error::throw_status(l, crate::state::LUA_ERRMEM, b"not enough memory")
 }
 
 /// Converts 1-based inclusive Lua positions `[i, j]` (negative counts
@@ -67,6 +67,10 @@ fn str_range(len: usize, i: i32, j: i32) -> (usize, usize) {
 }
 
 unsafe extern "C-unwind" fn s_len(l: *mut lua_State) -> c_int {
+    // LuaJIT's fast function reads a missing argument as nil.
+    if arg_count(l) == 0 {
+        arg_error(l, 1, b"string expected, got nil");
+    }
     let s = check_str(l, 1);
     push_num(l, s.len() as f64);
     1
