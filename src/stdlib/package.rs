@@ -178,9 +178,11 @@ fn lib_handle(l: *mut lua_State, path: &[u8]) -> *mut *mut c_void {
 }
 
 /// Load `sym` from library `path` and push it: a C function, `true` for
-/// the symbol "*" (which only loads the library, globally), or a Lua
-/// function from bytecode embedded as `luaJIT_BC_<name>`.
-fn load_func(l: *mut lua_State, path: &[u8], sym: &[u8]) -> Result<(), LoadFailure> {
+/// the symbol "*" (which only loads the library, globally), or, for
+/// `require` (`bytecode_chunkname` is the module name then), a Lua
+/// function from bytecode embedded as `luaJIT_BC_<name>` (what
+/// `luajit -b` object files export).
+fn load_func(l: *mut lua_State, path: &[u8], sym: &[u8], bytecode_chunkname: Option<&[u8]>) -> Result<(), LoadFailure> {
     let handle = lib_handle(l, path);
     let cpath = CString::new(path.to_vec()).map_err(|_| LoadFailure::Open(b"invalid library path".to_vec()))?;
     // SAFETY: handle points into a live userdata; dl* get valid C strings.
@@ -206,7 +208,7 @@ fn load_func(l: *mut lua_State, path: &[u8], sym: &[u8]) -> Result<(), LoadFailu
             return Ok(());
         }
         let err = last_dl_error();
-        if let Some(rest) = sym.strip_prefix(b"luaopen_") {
+        if let (Some(rest), Some(chunkname)) = (sym.strip_prefix(b"luaopen_"), bytecode_chunkname) {
             let mut bcsym = b"luaJIT_BC_".to_vec();
             bcsym.extend_from_slice(rest);
             let cbc = CString::new(bcsym).unwrap_or_default();
@@ -214,9 +216,7 @@ fn load_func(l: *mut lua_State, path: &[u8], sym: &[u8]) -> Result<(), LoadFailu
             if !data.is_null() {
                 let len = bytecode_dump_len(data);
                 let code = std::slice::from_raw_parts(data, len);
-                let mut chunkname = b"=".to_vec();
-                chunkname.extend_from_slice(sym);
-                if load_bytes(l, code, &chunkname, None) != 0 {
+                if load_bytes(l, code, chunkname, None) != 0 {
                     return Err(LoadFailure::Bytecode);
                 }
                 return Ok(());
@@ -322,7 +322,7 @@ unsafe extern "C-unwind" fn loader_lua(l: *mut lua_State) -> c_int {
 /// Load the C (or embedded bytecode) opener of module `name` from a library
 /// file, raising the loader error for anything but a missing symbol.
 fn load_module_func(l: *mut lua_State, filename: &[u8], name: &[u8]) -> Result<(), Vec<u8>> {
-    match load_func(l, filename, &open_func_name(name)) {
+    match load_func(l, filename, &open_func_name(name), Some(name)) {
         Ok(()) => Ok(()),
         Err(LoadFailure::Symbol(e)) => Err(e),
         Err(LoadFailure::Open(e)) => loader_error(l, name, filename, &e),
@@ -502,7 +502,7 @@ unsafe extern "C-unwind" fn pkg_module(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
     let path = check_str(l, 1).to_vec();
     let init = check_str(l, 2).to_vec();
-    match load_func(l, &path, &init) {
+    match load_func(l, &path, &init, None) {
         Ok(()) => 1,
         Err(f) => {
             push_nil(l);
