@@ -484,14 +484,13 @@ unsafe extern "C-unwind" fn pkg_module(l: *mut lua_State) -> c_int {
             set_field(l, -2, "_PACKAGE");
         }
         set_caller_env(l);
-        // Options: functions applied to the module table.
+        // Options: each one is called with the module table (whatever
+        // its type, as in LuaJIT).
         let module_idx = arg_count(l);
         for i in 2..=lastarg {
-            if lua_type(l, i) == LUA_TFUNCTION {
-                lua_pushvalue(l, i);
-                lua_pushvalue(l, module_idx);
-                lua_call(l, 1, 0);
-            }
+            lua_pushvalue(l, i);
+            lua_pushvalue(l, module_idx);
+            lua_call(l, 1, 0);
         }
     }
     0

@@ -1,0 +1,2 @@
+-- Reports the arguments require passes to a module chunk.
+return {n = select("#", ...), name = (...)}

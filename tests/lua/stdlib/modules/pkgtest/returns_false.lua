@@ -1,0 +1,2 @@
+-- A module whose chunk returns false: require stores and returns false.
+return false
