@@ -95,7 +95,7 @@ unsafe extern "C-unwind" fn s_byte(l: *mut lua_State) -> c_int {
         return 0;
     }
     // SAFETY: l is live.
-    if n >= 8000 || unsafe { lua_checkstack(l, n as c_int) } == 0 {
+    if n > 8000 || unsafe { lua_checkstack(l, n as c_int) } == 0 {
         error_str(l, "string slice too long");
     }
     for &c in &s[a..b] {
@@ -358,7 +358,11 @@ pub(crate) fn tostring_bytes(l: *mut lua_State, idx: c_int, out: &mut Vec<u8>) {
     } else if r.is_num() {
         numfmt::fmt_number(r.as_num(), out);
     } else {
-        error_str(l, "'__tostring' must return a string");
+        // LuaJIT renders a non-string __tostring result as tostring would.
+        let r2 = crate::meta::tostring(l, r);
+        if r2.is_str() {
+            out.extend_from_slice(crate::string::str_bytes(r2.as_ptr()));
+        }
     }
 }
 
