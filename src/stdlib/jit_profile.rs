@@ -379,6 +379,7 @@ pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: *mut lua_State) -> c_int 
 // ---- The C API.
 
 #[no_mangle]
+#[allow(non_snake_case)]
 pub unsafe extern "C-unwind" fn luaJIT_profile_start(
     L: *mut lua_State,
     mode: *const c_char,
@@ -390,6 +391,7 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_start(
 }
 
 #[no_mangle]
+#[allow(non_snake_case)]
 pub unsafe extern "C-unwind" fn luaJIT_profile_stop(L: *mut lua_State) {
     stop(L);
 }
@@ -397,6 +399,7 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_stop(L: *mut lua_State) {
 /// The dump stays valid until the next call (it is anchored in the
 /// registry), as LuaJIT's temporary buffer does.
 #[no_mangle]
+#[allow(non_snake_case)]
 pub unsafe extern "C-unwind" fn luaJIT_profile_dumpstack(
     L: *mut lua_State,
     fmt: *const c_char,

@@ -74,25 +74,38 @@ pub fn mode_word(op: Op) -> u32 {
     mode_number(m.a) | mode_number(m.b) << 3 | mode_number(m.cd) << 7 | (OP_METAMETHOD[op as usize] as u32) << 11
 }
 
-/// The function at argument 1 (any function), or an argument error.
-fn check_func(l: *mut lua_State) -> *mut GcFunc {
+/// What argument 1 names: a Lua prototype (a Lua function's or a
+/// prototype value, as funck returns for children) or a C function.
+enum Target {
+    Lua(*mut GcProto),
+    C(*mut GcFunc),
+}
+
+fn check_target(l: *mut lua_State) -> Target {
     let v = value_at(l, 1);
+    if v.is(TID_PROTO) {
+        return Target::Lua(v.as_ptr());
+    }
     if !v.is_func() {
         type_error(l, 1, "function");
     }
-    v.as_ptr()
-}
-
-/// The prototype of the Lua function at argument 1. C functions are
-/// rejected with LuaJIT's own message, "function expected, got function".
-fn check_lua_proto(l: *mut lua_State) -> *mut GcProto {
-    let f = check_func(l);
+    let f = v.as_ptr::<GcFunc>();
     // SAFETY: f is a live function.
     unsafe {
-        if !(*f).is_lua() {
-            type_error(l, 1, "function");
+        if (*f).is_lua() {
+            Target::Lua((*f).proto)
+        } else {
+            Target::C(f)
         }
-        (*f).proto
+    }
+}
+
+/// The prototype at argument 1. C functions are rejected with LuaJIT's
+/// own message, "function expected, got function".
+fn check_lua_proto(l: *mut lua_State) -> *mut GcProto {
+    match check_target(l) {
+        Target::Lua(pt) => pt,
+        Target::C(_) => type_error(l, 1, "function"),
     }
 }
 
@@ -161,13 +174,10 @@ pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
 
 /// funcinfo(func [, pc]): a table describing a Lua or C function.
 unsafe extern "C-unwind" fn util_funcinfo(l: *mut lua_State) -> c_int {
-    let f = check_func(l);
+    let target = check_target(l);
     let pc = opt_num(l, 2, 0.0) as i64 as i32 as u32;
     lua_createtable(l, 0, 16);
-    // SAFETY: f is a live function.
-    let fr = &*f;
-    if fr.is_lua() {
-        let pt = fr.proto;
+    if let Target::Lua(pt) = target {
         let p = &*pt;
         set_num(l, "linedefined", p.firstline as f64);
         set_num(l, "lastlinedefined", p.firstline.wrapping_add(p.numline) as i32 as f64);
@@ -186,7 +196,8 @@ unsafe extern "C-unwind" fn util_funcinfo(l: *mut lua_State) -> c_int {
         set_bytes(l, "loc", &proto_location(pt, pc));
         push_value(l, TValue::gcobj(TID_PROTO, pt as *const crate::gc::GcHeader));
         set_field(l, -2, "proto");
-    } else {
+    } else if let Target::C(f) = target {
+        let fr = &*f;
         let addr = fr.f.map_or(0, |c| c as usize);
         set_num(l, "ffid", fr.ffid as f64);
         set_num(l, "addr", addr as f64);
