@@ -518,8 +518,8 @@ unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn pkg_searchpath(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
     let path = check_str(l, 2).to_vec();
+    let name = check_str(l, 1).to_vec();
     let sep = opt_str(l, 3).map(|s| s.to_vec()).unwrap_or_else(|| b".".to_vec());
     let rep = opt_str(l, 4).map(|s| s.to_vec()).unwrap_or_else(|| b"/".to_vec());
     match search_path(&name, &path, &sep, &rep) {
