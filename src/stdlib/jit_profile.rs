@@ -314,8 +314,8 @@ unsafe extern "C-unwind" fn lua_profile_callback(data: *mut c_void, l: *mut lua_
         return;
     }
     push_value(l2, cb);
-    lua_pushthread(l);
-    lua_xmove(l, l2, 1);
+    // The profiled thread's stack is left alone: it is mid-instruction.
+    push_value(l2, TValue::gcobj(TID_THREAD, l as *const crate::gc::GcHeader));
     push_num(l2, samples as f64);
     push_str(l2, &[vmstate as u8]);
     if lua_pcall(l2, 3, 0, 0) != 0 {

@@ -25,7 +25,7 @@ return setmetatable(zones, {
       return
     end
     local n = #stack
-    assert(n > 0, "empty zone stack")
+    if n == 0 then error("empty zone stack") end
     local top = stack[n]
     stack[n] = nil
     return top
