@@ -29,7 +29,7 @@ pub fn short_src(chunkname: &[u8]) -> Vec<u8> {
             let avail = max - PREFIX.len() - SUFFIX.len();
             let line_len = chunkname
                 .iter()
-                .position(|&c| c == b'\n' || c == b'\r')
+                .position(|&c| c < b' ')
                 .unwrap_or(chunkname.len());
             let mut out = PREFIX.to_vec();
             if line_len < chunkname.len() || line_len > avail {
@@ -58,6 +58,9 @@ mod tests {
         assert_eq!(s(b"@file.lua"), "file.lua");
         assert_eq!(s(b"hello"), "[string \"hello\"]");
         assert_eq!(s(b"line1\nline2"), "[string \"line1...\"]");
+        // Any control character ends the displayed line (binary chunks).
+        assert_eq!(s(b"ab\x01cd"), "[string \"ab...\"]");
+        assert_eq!(s(b"\x1bLJ"), "[string \"...\"]");
         assert_eq!(s(b""), "[string \"\"]");
         assert_eq!(s(b"\nabc"), "[string \"...\"]");
         let b48 = "b".repeat(48);

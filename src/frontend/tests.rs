@@ -35,3 +35,30 @@ fn simple_code() {
     assert_eq!(ops("for k, v in pairs(t) do end"), ["GGET", "GGET", "CALL", "ISNEXT", "ITERN", "ITERL", "RET0"]);
     assert_eq!(ops("return f()"), ["GGET", "CALLT"]);
 }
+
+#[test]
+fn return_fixup_passes_goto_uclo() {
+    // A return before the first closure is redirected through UCLO even when
+    // a goto that closes upvalues precedes it (reference behaviour).
+    let src = "do local y = 1 if y then goto skip end do return 5 end local f = function() return y end end ::skip:: return 3";
+    let o = ops(src);
+    assert_eq!(o.last().unwrap(), "RET1");
+    assert_eq!(o.iter().filter(|s| *s == "RET1").count(), 2);
+}
+
+#[test]
+fn template_table_array_part() {
+    let p = compile(b"local t = {[1]=1, [2]=2, [3]=3}", b"=x").unwrap();
+    match &p.kgc[0] {
+        KGc::Table { array, hash } => {
+            assert_eq!(array.len(), 4);
+            assert!(hash.is_empty());
+        }
+        _ => panic!("expected a template table"),
+    }
+}
+
+#[test]
+fn ffi_literals_are_malformed_without_ffi() {
+    assert_eq!(err("x = 1LL"), "x:1: malformed number near '1LL'");
+}
