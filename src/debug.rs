@@ -149,10 +149,15 @@ fn top_frame(l: *mut lua_State) -> Option<Frame> {
 }
 
 /// Iterator over the visible frames of a thread, innermost first. Each
-/// item is the frame and the end (exclusive) of its live slots.
+/// item is the frame and the end (exclusive) of its live slots. Lazy: a
+/// frame's link is only followed when the next frame is asked for (the
+/// running frame's link may not be valid, e.g. while a state is closed).
 pub struct Frames {
     l: *mut lua_State,
-    next: Option<Frame>,
+    /// The frame returned last (or None before the first).
+    last: Option<Frame>,
+    first: Option<Frame>,
+    started: bool,
     limit: *mut TValue,
 }
 
@@ -160,15 +165,25 @@ impl Iterator for Frames {
     type Item = (Frame, *mut TValue);
     fn next(&mut self) -> Option<(Frame, *mut TValue)> {
         loop {
-            let f = self.next?;
-            let (prev, lowest) = raw_prev(self.l, f);
-            self.next = prev.filter(|p| !is_bottom(self.l, p.base));
-            let limit = self.limit;
-            self.limit = lowest;
+            let f = if !self.started {
+                self.started = true;
+                self.first?
+            } else {
+                let (prev, lowest) = raw_prev(self.l, self.last?);
+                self.limit = lowest;
+                match prev.filter(|p| !is_bottom(self.l, p.base)) {
+                    Some(p) => p,
+                    None => {
+                        self.last = None;
+                        return None;
+                    }
+                }
+            };
+            self.last = Some(f);
             if f.is_hook_marker() {
                 continue;
             }
-            return Some((f, limit));
+            return Some((f, self.limit));
         }
     }
 }
@@ -176,7 +191,7 @@ impl Iterator for Frames {
 pub fn frames(l: *mut lua_State) -> Frames {
     // SAFETY: l is live.
     let top = unsafe { (*l).top };
-    Frames { l, next: top_frame(l), limit: top }
+    Frames { l, last: None, first: top_frame(l), started: false, limit: top }
 }
 
 /// The frame at `level` (0 = the running function).
@@ -203,8 +218,12 @@ pub fn frame_pc_index(f: &Frame) -> Option<u32> {
 pub fn proto_line(pt: *mut GcProto, idx: u32) -> i32 {
     // SAFETY: pt is live; lineinfo has sizebc entries when present.
     unsafe {
-        if (*pt).lineinfo.is_null() || idx >= (*pt).sizebc {
+        if idx >= (*pt).sizebc {
             return -1;
+        }
+        if (*pt).lineinfo.is_null() {
+            // Stripped bytecode: LuaJIT reports line 0.
+            return 0;
         }
         *(*pt).lineinfo.add(idx as usize) as i32
     }
