@@ -228,30 +228,38 @@ fn close_file(l: *mut lua_State, f: *mut IoFile) -> c_int {
 
 // ---- Reading.
 
-/// Read a line with fgets (so an embedded NUL cuts the chunk it is in, as
-/// in C); `keep_newline` is the `*L` format. Pushes the string; false if
-/// nothing at all could be read.
+/// Read a line with fgets, as LuaJIT does (so an embedded NUL cuts what
+/// follows it in the same fgets call): the buffer starts at
+/// LUAL_BUFFERSIZE and doubles when nearly full. `keep_newline` is the
+/// `*L` format. Pushes the string; false if nothing at all was read.
 fn read_line(l: *mut lua_State, fp: *mut FILE, keep_newline: bool) -> bool {
-    let mut line: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; crate::capi::types::LUAL_BUFFERSIZE];
+    let mut size = crate::capi::types::LUAL_BUFFERSIZE;
+    let mut buf = vec![0u8; size];
+    let mut n = 0usize;
+    let mut ok = false;
     loop {
-        // SAFETY: chunk is writable for its whole length.
-        let got = unsafe { fgets(chunk.as_mut_ptr() as *mut c_char, chunk.len() as c_int, fp) };
+        if buf.len() < size {
+            buf.resize(size, 0);
+        }
+        // SAFETY: buf[n..size] is writable; fgets NUL-terminates within it.
+        let got = unsafe { fgets(buf.as_mut_ptr().add(n) as *mut c_char, (size - n) as c_int, fp) };
         if got.is_null() {
             break;
         }
-        // SAFETY: fgets NUL-terminated the chunk.
-        let n = unsafe { strlen(chunk.as_ptr() as *const c_char) };
-        line.extend_from_slice(&chunk[..n]);
-        if n > 0 && chunk[n - 1] == b'\n' {
+        // SAFETY: fgets NUL-terminated the text it stored at buf[n..].
+        n += unsafe { strlen(buf.as_ptr().add(n) as *const c_char) };
+        ok |= n > 0;
+        if n > 0 && buf[n - 1] == b'\n' {
+            if !keep_newline {
+                n -= 1;
+            }
             break;
         }
+        if n >= size - 64 {
+            size += size;
+        }
     }
-    let ok = !line.is_empty();
-    if !keep_newline && line.last() == Some(&b'\n') {
-        line.pop();
-    }
-    push_str(l, &line);
+    push_str(l, &buf[..n]);
     ok
 }
 
