@@ -36,5 +36,7 @@ fn main() {
     let _ = std::fs::remove_file(&lib);
     run(Command::new(&ar).arg("rcs").arg(&lib).arg(&obj));
     println!("cargo:rustc-link-search=native={}", out.display());
-    println!("cargo:rustc-link-lib=static=ljrs_cshim");
+    println!("cargo:rustc-link-lib=static:+whole-archive=ljrs_cshim");
+    // C modules loaded by the luajit binary resolve lua_* from it.
+    println!("cargo:rustc-link-arg-bins=-Wl,--export-dynamic");
 }

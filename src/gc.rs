@@ -314,6 +314,7 @@ fn traverse(g: &mut GlobalState, o: *mut GcHeader) {
 /// Userdata that became unreachable and have a `__gc` metamethod are
 /// resurrected for one more cycle and queued for finalization.
 fn separate_finalizable(g: &mut GlobalState) {
+    let first_new = g.gc.tobefnz.len;
     let mut o = g.gc.root;
     while !o.is_null() {
         // SAFETY: walking the all-objects list; every entry is live.
@@ -329,6 +330,19 @@ fn separate_finalizable(g: &mut GlobalState) {
             }
             o = (*o).next;
         }
+    }
+    // The all-objects list is newest first and finalizers run from the end
+    // of tobefnz: reverse the new entries so the newest object is
+    // finalized first, as in LuaJIT.
+    let n = g.gc.tobefnz.len;
+    let (mut i, mut j) = (first_new, n);
+    while i + 1 < j {
+        j -= 1;
+        let a = g.gc.tobefnz.get(i);
+        let b = g.gc.tobefnz.get(j);
+        g.gc.tobefnz.set(i, b);
+        g.gc.tobefnz.set(j, a);
+        i += 1;
     }
 }
 

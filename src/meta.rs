@@ -110,6 +110,7 @@ const MAX_IDXCHAIN: usize = 100;
 /// `o[k]` with metamethods. `slot` is where `o` lives (for error names).
 pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> TValue {
     let mut o = o;
+    let mut slot = slot;
     for _ in 0..MAX_IDXCHAIN {
         let g = g_of(l);
         let mm;
@@ -134,7 +135,9 @@ pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> T
         if mm.is_func() {
             return vm::call_meta1(l, mm, &[o, k]);
         }
+        // Objects further down the __index chain have no variable name.
         o = mm;
+        slot = error::Operand::None;
     }
     error::throw_msg(l, "loop in gettable")
 }
@@ -142,6 +145,7 @@ pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> T
 /// `o[k] = v` with metamethods.
 pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error::Operand) {
     let mut o = o;
+    let mut slot = slot;
     for _ in 0..MAX_IDXCHAIN {
         let g = g_of(l);
         let mm;
@@ -173,6 +177,7 @@ pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error:
             return;
         }
         o = mm;
+        slot = error::Operand::None;
     }
     error::throw_msg(l, "loop in settable")
 }
@@ -392,7 +397,10 @@ pub fn tostr_for_concat(v: TValue, out: &mut Vec<u8>) -> bool {
 /// Concatenate `n` values at `top-n .. top` (right to left, pairwise for
 /// metamethods); leaves the result at `top-n`.
 pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValue {
-    // SAFETY: first..=last are live stack slots of the current frame.
+    let mut first = first;
+    // SAFETY: first..=last are live stack slots of the current frame; they
+    // are re-derived from offsets after metamethod calls (which may move the
+    // stack).
     unsafe {
         let mut top = last; // right operand accumulates here
         let mut buf: Vec<u8> = Vec::new();
@@ -427,8 +435,7 @@ pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValu
                 let off_first = first.offset_from((*l).stack);
                 let off_top = top.offset_from((*l).stack);
                 let r = vm::call_meta1(l, mm, &[a, b]);
-                let first2 = (*l).stack.offset(off_first);
-                let _ = first2;
+                first = (*l).stack.offset(off_first);
                 top = (*l).stack.offset(off_top - 1);
                 *top = r;
             }

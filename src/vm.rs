@@ -96,7 +96,59 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
         (*l).base = base;
         (*l).top = base.add(framesize);
         (*l).savedpc = (*pt).bc.add(1);
+        if crate::stdlib::jit_profile::profile_pending(l) {
+            crate::stdlib::jit_profile::profile_deliver(l);
+            base = (*l).base;
+        }
+        if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0 && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL) {
+            crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
+            return (*l).base;
+        }
         base
+    }
+}
+
+/// Hook masks and events (lua.h).
+pub const HOOK_MASK_CALL: i32 = 1;
+pub const HOOK_MASK_RET: i32 = 2;
+pub const HOOK_MASK_LINE: i32 = 4;
+pub const HOOK_MASK_COUNT: i32 = 8;
+pub const HOOK_EV_CALL: i32 = 0;
+pub const HOOK_EV_RET: i32 = 1;
+pub const HOOK_EV_LINE: i32 = 2;
+pub const HOOK_EV_COUNT: i32 = 3;
+
+/// Line and count hooks before executing the instruction before `pc`.
+/// `oldpc` tracks the last instruction a line event was checked for in
+/// this frame (null after entering a function).
+#[cold]
+unsafe fn hook_instruction(l: *mut lua_State, pt: *mut GcProto, pc: *const Ins, oldpc: &mut *const Ins) {
+    use crate::capi::debugapi::{call_hook, hook_wanted};
+    // SAFETY: pc points into pt's bytecode, after the current instruction.
+    unsafe {
+        let g = &mut *(*l).glref;
+        if g.hookmask & HOOK_MASK_COUNT != 0 && g.hookcount > 0 && hook_wanted(l, HOOK_MASK_COUNT) {
+            g.hookcounter -= 1;
+            if g.hookcounter <= 0 || g.hookcounter > g.hookcount {
+                g.hookcounter = g.hookcount;
+                call_hook(l, HOOK_EV_COUNT, -1);
+            }
+        }
+        let g = &mut *(*l).glref;
+        if g.hookmask & HOOK_MASK_LINE != 0 && hook_wanted(l, HOOK_MASK_LINE) && !(*pt).lineinfo.is_null() {
+            let idx = pc.offset_from((*pt).bc) - 1;
+            let line = *(*pt).lineinfo.add(idx as usize);
+            let fire = if oldpc.is_null() {
+                true
+            } else {
+                let oidx = oldpc.offset_from((*pt).bc) - 1;
+                idx <= oidx || oidx < 0 || *(*pt).lineinfo.add(oidx as usize) != line
+            };
+            *oldpc = pc;
+            if fire {
+                call_hook(l, HOOK_EV_LINE, line as i32);
+            }
+        }
     }
 }
 
@@ -111,7 +163,12 @@ unsafe fn call_c(l: *mut lua_State, func: *mut TValue, nargs: usize) -> Option<u
         (*l).base = func.add(2);
         (*l).top = func.add(2 + nargs);
         check_stack(l, LUA_MINSTACK);
+        let hooked = (*(*l).glref).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) != 0;
+        if hooked && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL) {
+            crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
+        }
         let n = f(l);
+
         if n < 0 {
             if (*l).status == LUA_YIELD {
                 return None;
@@ -170,14 +227,14 @@ pub fn call_native(l: *mut lua_State, func_off: isize, nargs: usize, link_ty: u6
             }
             error::throw_msg(l, "C stack overflow");
         }
-        let prev_base = (*l).base;
+        let prev_off = (*l).base.offset_from((*l).stack);
         let mut func = (*l).stack.offset(func_off);
         let mut nargs = nargs;
         while !(*func).is_func() {
             nargs = resolve_call(l, func, nargs, Operand::None);
             func = (*l).stack.offset(func_off);
         }
-        let prev_base = (*l).stack.offset(prev_base.offset_from((*l).stack));
+        let prev_base = (*l).stack.offset(prev_off);
         *func.add(1) = link_delta(func.add(2), prev_base, link_ty);
         let fnp: *mut GcFunc = (*func).as_ptr();
         let nres;
@@ -197,7 +254,7 @@ pub fn call_native(l: *mut lua_State, func_off: isize, nargs: usize, link_ty: u6
                     let src = (*l).top.sub(n);
                     ptr::copy(src, func, n);
                     (*l).top = func.add(n);
-                    (*l).base = (*l).stack.offset(prev_base.offset_from((*l).stack));
+                    (*l).base = (*l).stack.offset(prev_off);
                     nres = n;
                 }
                 None => {
@@ -329,8 +386,13 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
                     let link = (*fbase.sub(1)).0;
                     let pbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
                     func::close_upvals(l, fbase.sub(2));
+                    let e = if _status == LUA_ERRMEM {
+                        crate::string::new_str_value(g_of(l), b"not enough memory")
+                    } else {
+                        (*l).errobj
+                    };
                     *pbase = TValue::FALSE;
-                    *pbase.add(1) = (*l).errobj;
+                    *pbase.add(1) = e;
                     (*l).base = pbase;
                     (*l).top = pbase.add(2);
                     entry = Entry::Return(2);
@@ -414,9 +476,12 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
         let mut kgc: *mut TValue;
         let mut knum: *mut TValue;
         let mut multres: usize = 0;
+        // Last instruction checked for line hooks in the running frame.
+        let mut oldpc: *const Ins = ptr::null();
 
         macro_rules! load_frame {
             () => {{
+                oldpc = ptr::null();
                 fnp = (*base.sub(2)).as_ptr();
                 pt = (*fnp).proto;
                 kgc = (*pt).kgc;
@@ -463,15 +528,23 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     ReturnTo::Lua(npc) => {
                         pc = npc;
                         load_frame!();
+                        oldpc = npc;
                     }
                     ReturnTo::Native => return,
                 }
             }
         }
 
+        let g_ptr: *mut GlobalState = (*l).glref;
         loop {
             let ins = *pc;
             pc = pc.add(1);
+            if (*g_ptr).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
+                savepc!();
+                frame_top!();
+                hook_instruction(l, pt, pc, &mut oldpc);
+                reload!();
+            }
             let op = bc_op_raw(ins);
             // SAFETY: the opcode byte was validated when the bytecode was
             // loaded (parser output or checked loader).
@@ -708,6 +781,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     *slot(base, bc_a(ins)) = r;
                     frame_top!();
                     gc::check(l);
+                    reload!();
                 }
                 // ---- Constants.
                 Op::KSTR => {
@@ -773,6 +847,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     }
                     *slot(base, bc_a(ins)) = TValue::gcobj(TID_FUNC, nf as *const GcHeader);
                     gc::check(l);
+                    reload!();
                 }
                 // ---- Tables.
                 Op::TNEW => {
@@ -784,6 +859,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     let t = table::new(g_of(l), if asize > 0 { asize } else { 0 }, hbits);
                     *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
                     gc::check(l);
+                    reload!();
                 }
                 Op::TDUP => {
                     savepc!();
@@ -792,6 +868,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     let t = table::dup(g_of(l), tpl);
                     *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
                     gc::check(l);
+                    reload!();
                 }
                 Op::GGET => {
                     let key = *kgc.add(bc_d(ins) as usize);
@@ -953,10 +1030,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             if nargs < skip || (is_x && !(*pbase.add(1)).is_func()) {
                                 (*l).base = pbase;
                                 (*l).top = pbase.add(nargs);
-                                if is_x {
-                                    crate::capi::aux::type_error(l, 2, "function");
+                                if nargs == 0 {
+                                    crate::capi::aux::arg_error(l, 1, b"value expected");
                                 }
-                                crate::capi::aux::arg_error(l, 1, b"value expected");
+                                crate::capi::aux::type_error(l, 2, "function");
                             }
                             // Layout: f at pbase (pcall) / pbase+2 (xpcall, handler
                             // at pbase+1); its link after it, its args above.
@@ -1031,6 +1108,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
                             load_frame!();
+                            oldpc = npc;
                             gc::check(l);
                             reload!();
                         }
@@ -1092,6 +1170,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
                             load_frame!();
+                            oldpc = npc;
                         }
                         ReturnTo::Native => return,
                     }
@@ -1164,10 +1243,20 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         func::close_upvals(l, base);
                     }
                     (*l).savedpc = pc;
+                    if (*g_ptr).hookmask & HOOK_MASK_RET != 0 && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_RET) {
+                        frame_top!();
+                        if slot(base, a).add(n) > (*l).top {
+                            (*l).top = slot(base, a).add(n);
+                        }
+                        crate::capi::debugapi::call_hook(l, HOOK_EV_RET, -1);
+                        reload!();
+                    }
                     let src = slot(base, a);
                     match do_return(l, &mut base, src, n, &mut multres) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
+                            // After a Lua callee returns, the caller's next
+                            // instruction fires a line event (as in LuaJIT).
                             load_frame!();
                         }
                         ReturnTo::Native => return,
@@ -1179,7 +1268,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     let pidx = slot(base, a);
                     let (vi, vs, vstep) = (*pidx, *pidx.add(1), *pidx.add(2));
                     savepc!();
-                    let i = for_num(l, vi, "initial");
+                    let i = for_num(l, vi, "initial value");
                     let s = for_num(l, vs, "limit");
                     let st = for_num(l, vstep, "step");
                     *pidx = TValue::num(i);
@@ -1213,7 +1302,16 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         pc = pc.offset(bc_j(ins) as isize);
                     }
                 }
-                Op::LOOP | Op::ILOOP | Op::JLOOP => {}
+                Op::LOOP | Op::ILOOP | Op::JLOOP => {
+                    // Loop back-edges are where profiler samples are taken
+                    // (with function entries), as safe points.
+                    if crate::stdlib::jit_profile::profile_pending(l) {
+                        savepc!();
+                        frame_top!();
+                        crate::stdlib::jit_profile::profile_deliver(l);
+                        reload!();
+                    }
+                }
                 Op::JMP => {
                     pc = pc.offset(bc_j(ins) as isize);
                 }
@@ -1226,7 +1324,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
 fn for_num(l: *mut lua_State, v: TValue, what: &str) -> f64 {
     match meta::to_number(v) {
         Some(n) if v.is_num() || v.is_str() => n,
-        _ => error::throw_msg(l, &format!("'for' {} value must be a number", what)),
+        _ => error::throw_msg(l, &format!("'for' {} must be a number", what)),
     }
 }
 
@@ -1391,8 +1489,8 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
                 } else {
                     (*co).errobj
                 };
-                func::close_upvals(co, (*co).stack);
-                (*co).base = (*co).top;
+                // The dead coroutine keeps its frames for debug.traceback(co).
+                (*co).yield_base = (*co).base.offset_from((*co).stack) as usize;
                 push(co, e);
                 (status, 1)
             }

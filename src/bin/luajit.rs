@@ -585,6 +585,13 @@ unsafe extern "C-unwind" fn pmain(l: *mut lua_State) -> c_int {
 
 fn main() {
     use std::os::unix::ffi::OsStringExt;
+    extern "C" {
+        fn signal(sig: c_int, handler: usize) -> usize;
+    }
+    // Rust starts programs with SIGPIPE ignored; child processes (popen,
+    // os.execute) and our own writes must see the default, as with LuaJIT.
+    // SAFETY: installing the default disposition for SIGPIPE (13).
+    unsafe { signal(13, 0) };
     let args: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
     set_progname(Some(args.first().map(|a| String::from_utf8_lossy(a).into_owned()).unwrap_or_else(|| "luajit".into())));
     // SAFETY: a fresh state used by this thread only.

@@ -258,7 +258,8 @@ pub unsafe extern "C-unwind" fn lua_copy(L: *mut lua_State, fromidx: c_int, toid
 pub unsafe extern "C-unwind" fn lua_checkstack(L: *mut lua_State, sz: c_int) -> c_int {
     // SAFETY: l is live.
     unsafe {
-        if sz < 0 || (*L).top.offset_from((*L).stack) as usize + sz as usize > STACK_MAX {
+        let limit = if (*L).in_overflow != 0 { (*L).stacksize as usize - STACK_EXTRA } else { STACK_MAX };
+        if sz < 0 || (*L).top.offset_from((*L).stack) as usize + sz as usize > limit {
             return 0;
         }
     }

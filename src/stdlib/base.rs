@@ -217,20 +217,15 @@ unsafe extern "C-unwind" fn b_select(l: *mut lua_State) -> c_int {
         return 1;
     }
     let i = check_int(l, 1);
-    let i = if i < 0 {
-        i + n as i64
-    } else if i == 0 {
-        arg_error(l, 1, b"index out of range")
-    } else {
-        i
-    };
-    if i < 0 {
+    // Position of the first returned value among the varargs (1-based).
+    let k = if i < 0 { n as i64 + i } else { i };
+    if k < 1 {
         arg_error(l, 1, b"index out of range");
     }
-    if i >= n as i64 {
+    if k >= n as i64 {
         return 0;
     }
-    n - i as c_int
+    n - k as c_int
 }
 
 unsafe extern "C-unwind" fn b_unpack(l: *mut lua_State) -> c_int {
@@ -279,23 +274,13 @@ unsafe extern "C-unwind" fn b_pairs(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn ipairs_aux(l: *mut lua_State) -> c_int {
+    // LuaJIT's ipairs iterates raw array values (no __index).
     let i = check_int(l, 2) + 1;
     let t = value_at(l, 1);
-    let v = if t.is_tab() {
-        let v = table::get_int(t.as_ptr(), i);
-        if v.is_nil() {
-            let mt = unsafe { (*t.as_ptr::<GcTab>()).metatable };
-            if !mt.is_null() && !meta::fast_get(g_of(l), mt, meta::MM_INDEX).is_nil() {
-                meta::index(l, t, TValue::num(i as f64), error::Operand::None)
-            } else {
-                v
-            }
-        } else {
-            v
-        }
-    } else {
-        meta::index(l, t, TValue::num(i as f64), error::Operand::None)
-    };
+    if !t.is_tab() {
+        check_type(l, 1, LUA_TTABLE);
+    }
+    let v = table::get_int(t.as_ptr(), i);
     if v.is_nil() {
         return 0;
     }
@@ -332,6 +317,7 @@ unsafe extern "C-unwind" fn b_pcall(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
     check_type(l, 2, LUA_TFUNCTION);
     let n = arg_count(l);
     unsafe {
