@@ -227,7 +227,28 @@ fn dojitcmd(l: *mut lua_State, cmd: &str) -> c_int {
     }
 }
 
-/// -b: save or list bytecode.
+/// -b: run jit.bcsave's start(args...) like LuaJIT; without the jit.*
+/// modules, fall back to the built-in raw saver and lister.
+fn bcsave(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
+        push_bytes(l, b"jit.bcsave");
+        if lua_pcall(l, 1, 1, 0) != 0 {
+            lua_settop(l, -2);
+            return dobytecode(l, args);
+        }
+        lua_getfield(l, -1, b"start\0".as_ptr() as *const _);
+        lua_remove(l, -2);
+        for a in args {
+            push_bytes(l, a);
+        }
+        let st = docall(l, args.len() as c_int, true);
+        report(l, st)
+    }
+}
+
+/// -b: save or list bytecode (built-in fallback).
 fn dobytecode(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
     let mut list = false;
     let mut strip = true;
@@ -499,7 +520,7 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
                 }
                 bargs.extend(args[i + 1..].iter().cloned());
                 create_arg_table(l, &args, i.min(args.len() - 1));
-                return dobytecode(l, &bargs);
+                return bcsave(l, &bargs);
             }
             _ => {
                 usage();
@@ -563,6 +584,35 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
     0
 }
 
+/// When run from a build or install tree whose prefix differs from the
+/// compiled-in one, make its `share/luajit-2.1/jit/*.lua` modules findable.
+fn add_build_tree_path(l: *mut lua_State) {
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(_) => return,
+    };
+    let share = match exe.parent().and_then(|b| b.parent()) {
+        Some(p) => p.join("share").join("luajit-2.1"),
+        None => return,
+    };
+    if !share.join("jit").is_dir() || share == std::path::Path::new("/usr/local/share/luajit-2.1") {
+        return;
+    }
+    // SAFETY: l is live.
+    unsafe {
+        lua_getfield(l, LUA_GLOBALSINDEX, b"package\0".as_ptr() as *const _);
+        if lua_type(l, -1) == luajit::value::LUA_TTABLE {
+            lua_getfield(l, -1, b"path\0".as_ptr() as *const _);
+            let mut p = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
+            lua_settop(l, -2);
+            p.extend_from_slice(format!(";{}/?.lua", share.display()).as_bytes());
+            push_bytes(l, &p);
+            lua_setfield(l, -2, b"path\0".as_ptr() as *const _);
+        }
+        lua_settop(l, -2);
+    }
+}
+
 struct MainArgs {
     args: Vec<Vec<u8>>,
     status: c_int,
@@ -575,9 +625,21 @@ unsafe extern "C-unwind" fn pmain(l: *mut lua_State) -> c_int {
     unsafe {
         let m = &mut *(lua_touserdata(l, 1) as *mut MainArgs);
         lua_settop(l, 0);
+        // -E (before the script name) must be known before the libraries
+        // read LUA_PATH/LUA_CPATH.
+        for a in m.args.iter().skip(1) {
+            if a.first() != Some(&b'-') || a == b"--" || a == b"-" {
+                break;
+            }
+            if a == b"-E" {
+                lua_pushboolean(l, 1);
+                lua_setfield(l, LUA_REGISTRYINDEX, b"LUA_NOENV\0".as_ptr() as *const _);
+            }
+        }
         lua_gc(l, LUA_GCSTOP, 0);
         stdlib::open_all(l);
         lua_gc(l, LUA_GCRESTART, -1);
+        add_build_tree_path(l);
         m.status = run(l, std::mem::take(&mut m.args));
     }
     0
