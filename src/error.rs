@@ -38,7 +38,32 @@ pub fn throw_status_obj(l: *mut lua_State, status: u8) -> ! {
     if status == LUA_ERRRUN {
         call_handler(l);
     }
+    if unprotected(l) {
+        panic_and_exit(l);
+    }
     std::panic::resume_unwind(Box::new(LuaThrow { status }))
+}
+
+/// No protected call and no coroutine resume would catch an error raised
+/// on `l` now.
+fn unprotected(l: *mut lua_State) -> bool {
+    // SAFETY: l is live.
+    unsafe { (*l).protect.len == 0 && (*l).resume_level == 0 }
+}
+
+/// An error outside any protected call: call the panic function (with the
+/// error object pushed), then exit as LuaJIT does.
+fn panic_and_exit(l: *mut lua_State) -> ! {
+    let g = g_of(l);
+    if let Some(p) = g.panic {
+        // SAFETY: l is live; the panic function gets the error at the top.
+        unsafe {
+            let e = (*l).errobj;
+            crate::vm::push(l, e);
+            p(l);
+        }
+    }
+    std::process::exit(1)
 }
 
 /// Raise the error object at the top of the stack.
@@ -71,6 +96,9 @@ pub fn throw_oom(g: &mut GlobalState) -> ! {
     if !l.is_null() {
         // SAFETY: l is live; the error object is set without allocating.
         unsafe { (*l).errobj = TValue::NIL };
+        if unprotected(l) && !g.gc.running {
+            std::process::exit(1);
+        }
     }
     std::panic::resume_unwind(Box::new(LuaThrow { status: LUA_ERRMEM }))
 }

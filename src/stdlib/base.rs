@@ -582,6 +582,9 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
         push_cfunc(l, b_xpcall, vm::FF_XPCALL);
         set_field(l, -2, "xpcall");
         register_loaded(l, "_G", false);
+        // LuaJIT's luaopen_base also opens the coroutine library.
+        lua_pushcclosure(l, Some(super::coroutine::open), 0);
+        lua_call(l, 0, 0);
         1
     }
 }
