@@ -66,7 +66,10 @@ mod tests {
         let b48 = "b".repeat(48);
         assert_eq!(s(b48.as_bytes()), format!("[string \"{}\"]", b48));
         let b49 = "b".repeat(49);
-        assert_eq!(s(b49.as_bytes()), format!("[string \"{}...\"]", "b".repeat(45)));
+        assert_eq!(
+            s(b49.as_bytes()),
+            format!("[string \"{}...\"]", "b".repeat(45))
+        );
         let long = format!("@{}XYZ", "d".repeat(100));
         assert_eq!(s(long.as_bytes()), format!("...{}XYZ", "d".repeat(53)));
         let eq = format!("={}", "e".repeat(70));

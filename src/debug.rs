@@ -93,7 +93,14 @@ fn raw_prev(l: *mut lua_State, f: Frame) -> (Option<Frame>, *mut TValue) {
                     let pc = (*base.sub(4)).0 as *const Ins;
                     let fr = Frame { base: nb, pc };
                     // A continuation below a C frame has no PC to speak of.
-                    let fr = if fr.is_lua() { fr } else { Frame { base: nb, pc: std::ptr::null() } };
+                    let fr = if fr.is_lua() {
+                        fr
+                    } else {
+                        Frame {
+                            base: nb,
+                            pc: std::ptr::null(),
+                        }
+                    };
                     return (Some(fr), base.sub(4));
                 }
                 _ => {
@@ -103,7 +110,13 @@ fn raw_prev(l: *mut lua_State, f: Frame) -> (Option<Frame>, *mut TValue) {
                     if nb >= base {
                         return (None, base.sub(2));
                     }
-                    return (Some(Frame { base: nb, pc: std::ptr::null() }), base.sub(2));
+                    return (
+                        Some(Frame {
+                            base: nb,
+                            pc: std::ptr::null(),
+                        }),
+                        base.sub(2),
+                    );
                 }
             }
         }
@@ -140,7 +153,10 @@ fn top_frame(l: *mut lua_State) -> Option<Frame> {
         if is_bottom(l, base) {
             return None;
         }
-        let mut f = Frame { base, pc: std::ptr::null() };
+        let mut f = Frame {
+            base,
+            pc: std::ptr::null(),
+        };
         if (*l).status == LUA_OK && f.is_lua() {
             f.pc = (*l).savedpc;
         }
@@ -191,7 +207,13 @@ impl Iterator for Frames {
 pub fn frames(l: *mut lua_State) -> Frames {
     // SAFETY: l is live.
     let top = unsafe { (*l).top };
-    Frames { l, last: None, first: top_frame(l), started: false, limit: top }
+    Frames {
+        l,
+        last: None,
+        first: top_frame(l),
+        started: false,
+        limit: top,
+    }
 }
 
 /// The frame at `level` (0 = the running function).
@@ -327,11 +349,41 @@ pub fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'static str, 
                 let op = bc_op(ins);
                 let a = bc_a(ins);
                 let writes = match op {
-                    Op::MOV | Op::GGET | Op::TGETS | Op::UGET | Op::KSTR | Op::TGETV | Op::TGETB | Op::KPRI
-                    | Op::KNIL | Op::KSHORT | Op::KNUM | Op::TNEW | Op::TDUP | Op::FNEW | Op::NOT | Op::UNM
-                    | Op::LEN | Op::CAT | Op::POW | Op::ADDVV | Op::ADDVN | Op::ADDNV | Op::SUBVV | Op::SUBVN
-                    | Op::SUBNV | Op::MULVV | Op::MULVN | Op::MULNV | Op::DIVVV | Op::DIVVN | Op::DIVNV
-                    | Op::MODVV | Op::MODVN | Op::MODNV | Op::TGETR => {
+                    Op::MOV
+                    | Op::GGET
+                    | Op::TGETS
+                    | Op::UGET
+                    | Op::KSTR
+                    | Op::TGETV
+                    | Op::TGETB
+                    | Op::KPRI
+                    | Op::KNIL
+                    | Op::KSHORT
+                    | Op::KNUM
+                    | Op::TNEW
+                    | Op::TDUP
+                    | Op::FNEW
+                    | Op::NOT
+                    | Op::UNM
+                    | Op::LEN
+                    | Op::CAT
+                    | Op::POW
+                    | Op::ADDVV
+                    | Op::ADDVN
+                    | Op::ADDNV
+                    | Op::SUBVV
+                    | Op::SUBVN
+                    | Op::SUBNV
+                    | Op::MULVV
+                    | Op::MULVN
+                    | Op::MULNV
+                    | Op::DIVVV
+                    | Op::DIVVN
+                    | Op::DIVNV
+                    | Op::MODVV
+                    | Op::MODVN
+                    | Op::MODNV
+                    | Op::TGETR => {
                         if op == Op::KNIL {
                             a <= slot && slot <= bc_d(ins)
                         } else {
@@ -446,7 +498,14 @@ fn meta_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
         Op::CAT => "concat",
         Op::ISLT | Op::ISGE => "lt",
         Op::ISLE | Op::ISGT => "le",
-        Op::ISEQV | Op::ISNEV | Op::ISEQS | Op::ISNES | Op::ISEQN | Op::ISNEN | Op::ISEQP | Op::ISNEP => "eq",
+        Op::ISEQV
+        | Op::ISNEV
+        | Op::ISEQS
+        | Op::ISNES
+        | Op::ISEQN
+        | Op::ISNEN
+        | Op::ISEQP
+        | Op::ISNEP => "eq",
         Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => "call",
         _ => return None,
     };
@@ -524,7 +583,11 @@ fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut Vec<u8>) {
             }
             None => {
                 // SAFETY: gf is null or a live C function.
-                let addr = if gf.is_null() { 0 } else { unsafe { (*gf).f }.map(|p| p as usize).unwrap_or(0) };
+                let addr = if gf.is_null() {
+                    0
+                } else {
+                    unsafe { (*gf).f }.map(|p| p as usize).unwrap_or(0)
+                };
                 if addr == 0 {
                     out.extend_from_slice(b" ?");
                 } else {

@@ -70,7 +70,11 @@ fn panic_and_exit(l: *mut lua_State) -> ! {
 pub fn throw(l: *mut lua_State) -> ! {
     // SAFETY: l is live and the error object is at top-1.
     unsafe {
-        (*l).errobj = if (*l).top > (*l).base { *(*l).top.sub(1) } else { TValue::NIL };
+        (*l).errobj = if (*l).top > (*l).base {
+            *(*l).top.sub(1)
+        } else {
+            TValue::NIL
+        };
     }
     throw_status_obj(l, LUA_ERRRUN)
 }
@@ -187,7 +191,13 @@ fn operand_desc(l: *mut lua_State, slot: Operand) -> Option<(&'static str, Vec<u
 pub fn err_optype(l: *mut lua_State, v: TValue, slot: Operand, op: &str) -> ! {
     let tn = type_name(v);
     let msg = match operand_desc(l, slot) {
-        Some((kind, name)) => format!("attempt to {} {} '{}' (a {} value)", op, kind, String::from_utf8_lossy(&name), tn),
+        Some((kind, name)) => format!(
+            "attempt to {} {} '{}' (a {} value)",
+            op,
+            kind,
+            String::from_utf8_lossy(&name),
+            tn
+        ),
         None => format!("attempt to {} a {} value", op, tn),
     };
     throw_msg(l, &msg)

@@ -116,7 +116,12 @@ pub fn func_size(nup: usize) -> usize {
     std::mem::size_of::<GcFunc>() + nup * 8
 }
 
-pub fn new_cfunc(g: &mut GlobalState, f: lua_CFunction, nup: usize, env: *mut GcTab) -> *mut GcFunc {
+pub fn new_cfunc(
+    g: &mut GlobalState,
+    f: lua_CFunction,
+    nup: usize,
+    env: *mut GcTab,
+) -> *mut GcFunc {
     let fnp = new_object(g, func_size(nup), TID_FUNC) as *mut GcFunc;
     // SAFETY: fresh zeroed object of the right size.
     unsafe {
@@ -259,8 +264,16 @@ pub fn free_proto(g: &mut GlobalState, p: *mut GcProto) {
     // SAFETY: p is dead; arrays were allocated with these sizes.
     unsafe {
         let pr = &*p;
-        let (bc, sizebc, kgc, sizekgc, knum, sizekn) = (pr.bc, pr.sizebc, pr.kgc, pr.sizekgc, pr.knum, pr.sizekn);
-        let (uv, sizeuv, li, uvn, vi, nvi) = (pr.uv, pr.sizeuv, pr.lineinfo, pr.uvnames, pr.varinfo, pr.sizevarinfo);
+        let (bc, sizebc, kgc, sizekgc, knum, sizekn) =
+            (pr.bc, pr.sizebc, pr.kgc, pr.sizekgc, pr.knum, pr.sizekn);
+        let (uv, sizeuv, li, uvn, vi, nvi) = (
+            pr.uv,
+            pr.sizeuv,
+            pr.lineinfo,
+            pr.uvnames,
+            pr.varinfo,
+            pr.sizevarinfo,
+        );
         mem_free(g, bc as *mut u8, sizebc as usize * 4);
         mem_free(g, kgc as *mut u8, sizekgc as usize * 8);
         mem_free(g, knum as *mut u8, sizekn as usize * 8);
@@ -272,7 +285,11 @@ pub fn free_proto(g: &mut GlobalState, p: *mut GcProto) {
             mem_free(g, uvn as *mut u8, sizeuv as usize * 8);
         }
         if !vi.is_null() {
-            mem_free(g, vi as *mut u8, nvi as usize * std::mem::size_of::<VarInfoRt>());
+            mem_free(
+                g,
+                vi as *mut u8,
+                nvi as usize * std::mem::size_of::<VarInfoRt>(),
+            );
         }
     }
     mem_free(g, p as *mut u8, std::mem::size_of::<GcProto>());
@@ -303,25 +320,42 @@ pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
         .map(|k| match k {
             KGc::Str(s) => TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader),
             KGc::Child(c) => TValue::gcobj(TID_PROTO, proto_from_data(g, c) as *const GcHeader),
-            KGc::Table { array, hash } => TValue::gcobj(TID_TAB, template_table(g, array, hash) as *const GcHeader),
+            KGc::Table { array, hash } => {
+                TValue::gcobj(TID_TAB, template_table(g, array, hash) as *const GcHeader)
+            }
             KGc::I64(_) | KGc::U64(_) | KGc::Complex(..) => TValue::NIL,
         })
         .collect();
-    let knum_vals: Vec<TValue> = d.knum.iter().map(|k| TValue::num_checked(k.to_f64())).collect();
+    let knum_vals: Vec<TValue> = d
+        .knum
+        .iter()
+        .map(|k| TValue::num_checked(k.to_f64()))
+        .collect();
     let p = new_object(g, std::mem::size_of::<GcProto>(), TID_PROTO) as *mut GcProto;
     let bc = alloc_array(g, d.bc.iter().copied());
     let kgc = alloc_array(g, kgc_vals.into_iter());
     let knum = alloc_array(g, knum_vals.into_iter());
     let uv = alloc_array(g, d.uv.iter().copied());
-    let lineinfo = if d.lineinfo.len() == d.bc.len() { alloc_array(g, d.lineinfo.iter().copied()) } else { ptr::null_mut() };
+    let lineinfo = if d.lineinfo.len() == d.bc.len() {
+        alloc_array(g, d.lineinfo.iter().copied())
+    } else {
+        ptr::null_mut()
+    };
     let uvnames = if d.uvnames.len() == d.uv.len() && !d.uv.is_empty() {
         let names: Vec<*mut GcStr> = d.uvnames.iter().map(|n| intern(g, n)).collect();
         alloc_array(g, names.into_iter())
     } else {
         ptr::null_mut()
     };
-    let vis: Vec<VarInfoRt> =
-        d.varinfo.iter().map(|v| VarInfoRt { name: intern(g, &v.name), startpc: v.startpc, endpc: v.endpc }).collect();
+    let vis: Vec<VarInfoRt> = d
+        .varinfo
+        .iter()
+        .map(|v| VarInfoRt {
+            name: intern(g, &v.name),
+            startpc: v.startpc,
+            endpc: v.endpc,
+        })
+        .collect();
     let nvi = vis.len() as u32;
     let varinfo = alloc_array(g, vis.into_iter());
     // SAFETY: p is a fresh zeroed prototype object.
@@ -360,7 +394,11 @@ fn ktab_value(g: &mut GlobalState, v: &KTabVal) -> TValue {
     }
 }
 
-fn template_table(g: &mut GlobalState, array: &[KTabVal], hash: &[(KTabVal, KTabVal)]) -> *mut GcTab {
+fn template_table(
+    g: &mut GlobalState,
+    array: &[KTabVal],
+    hash: &[(KTabVal, KTabVal)],
+) -> *mut GcTab {
     let hbits = crate::table::hsize2hbits(hash.len() as u32);
     let t = crate::table::new(g, array.len() as u32, hbits);
     for (i, v) in array.iter().enumerate() {
@@ -385,7 +423,13 @@ pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
     // SAFETY: p is a live prototype; its arrays have the recorded sizes.
     unsafe {
         let pr = &*p;
-        let sl = |ptr: *const u8, n: usize| if n == 0 { &[][..] } else { std::slice::from_raw_parts(ptr, n) };
+        let sl = |ptr: *const u8, n: usize| {
+            if n == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(ptr, n)
+            }
+        };
         let _ = sl;
         let bc: Vec<Ins> = (0..pr.sizebc as usize).map(|i| *pr.bc.add(i)).collect();
         let kgc = (0..pr.sizekgc as usize)
@@ -414,16 +458,28 @@ pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
             })
             .collect();
         let uv = (0..pr.sizeuv as usize).map(|i| *pr.uv.add(i)).collect();
-        let lineinfo = if pr.lineinfo.is_null() { vec![] } else { (0..pr.sizebc as usize).map(|i| *pr.lineinfo.add(i)).collect() };
+        let lineinfo = if pr.lineinfo.is_null() {
+            vec![]
+        } else {
+            (0..pr.sizebc as usize)
+                .map(|i| *pr.lineinfo.add(i))
+                .collect()
+        };
         let uvnames = if pr.uvnames.is_null() {
             vec![]
         } else {
-            (0..pr.sizeuv as usize).map(|i| crate::string::str_bytes(*pr.uvnames.add(i)).to_vec()).collect()
+            (0..pr.sizeuv as usize)
+                .map(|i| crate::string::str_bytes(*pr.uvnames.add(i)).to_vec())
+                .collect()
         };
         let varinfo = (0..pr.sizevarinfo as usize)
             .map(|i| {
                 let v = *pr.varinfo.add(i);
-                crate::bytecode::VarInfo { name: crate::string::str_bytes(v.name).to_vec(), startpc: v.startpc, endpc: v.endpc }
+                crate::bytecode::VarInfo {
+                    name: crate::string::str_bytes(v.name).to_vec(),
+                    startpc: v.startpc,
+                    endpc: v.endpc,
+                }
             })
             .collect();
         ProtoData {
@@ -468,7 +524,9 @@ fn table_to_template(t: *mut GcTab) -> KGc {
     // SAFETY: t is a live template table.
     unsafe {
         let tr = &*t;
-        let array = (0..tr.asize as usize).map(|i| tv_to_ktab(*tr.array.add(i))).collect();
+        let array = (0..tr.asize as usize)
+            .map(|i| tv_to_ktab(*tr.array.add(i)))
+            .collect();
         let mut hash = vec![];
         if !tr.node.is_null() {
             for i in 0..=tr.hmask as usize {

@@ -68,7 +68,11 @@ pub struct RawVec<T: Copy> {
 
 impl<T: Copy> RawVec<T> {
     pub const fn new() -> Self {
-        RawVec { ptr: ptr::null_mut(), len: 0, cap: 0 }
+        RawVec {
+            ptr: ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        }
     }
     pub fn push(&mut self, g: &mut GlobalState, v: T) {
         if self.len == self.cap {
@@ -131,7 +135,10 @@ pub fn mem_realloc(g: &mut GlobalState, p: *mut u8, osize: usize, nsize: usize) 
     if np.is_null() && nsize > 0 {
         out_of_memory(g);
     }
-    g.gc.total = g.gc.total.wrapping_sub(if p.is_null() { 0 } else { osize }).wrapping_add(nsize);
+    g.gc.total =
+        g.gc.total
+            .wrapping_sub(if p.is_null() { 0 } else { osize })
+            .wrapping_add(nsize);
     np
 }
 
@@ -246,7 +253,11 @@ impl RawVec<*mut GcHeader> {
                     ptr::copy_nonoverlapping(self.ptr, np, self.len);
                     std::alloc::dealloc(
                         self.ptr as *mut u8,
-                        std::alloc::Layout::from_size_align(self.cap * sz, std::mem::align_of::<*mut GcHeader>()).unwrap(),
+                        std::alloc::Layout::from_size_align(
+                            self.cap * sz,
+                            std::mem::align_of::<*mut GcHeader>(),
+                        )
+                        .unwrap(),
                     );
                 }
                 self.ptr = np;
@@ -319,7 +330,9 @@ fn separate_finalizable(g: &mut GlobalState) {
     while !o.is_null() {
         // SAFETY: walking the all-objects list; every entry is live.
         unsafe {
-            if (*o).gct as u32 == TID_UDATA && (*o).marked & (MARK_BLACK | MARK_FIXED | MARK_FINALIZED) == 0 {
+            if (*o).gct as u32 == TID_UDATA
+                && (*o).marked & (MARK_BLACK | MARK_FIXED | MARK_FINALIZED) == 0
+            {
                 let u = o as *mut GcUdata;
                 let mt = (*u).metatable;
                 if !mt.is_null() && !crate::meta::fast_get(g, mt, crate::meta::MM_GC).is_nil() {
@@ -452,7 +465,9 @@ pub fn finalize_all(l: *mut lua_State) {
         unsafe {
             if (*o).gct as u32 == TID_UDATA && (*o).marked & MARK_FINALIZED == 0 {
                 let u = o as *mut GcUdata;
-                if !(*u).metatable.is_null() && !crate::meta::fast_get(g, (*u).metatable, crate::meta::MM_GC).is_nil() {
+                if !(*u).metatable.is_null()
+                    && !crate::meta::fast_get(g, (*u).metatable, crate::meta::MM_GC).is_nil()
+                {
                     (*o).marked |= MARK_FINALIZED;
                     g.gc.tobefnz.push_raw(o);
                 }

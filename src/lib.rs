@@ -18,11 +18,10 @@ pub mod gc;
 pub mod meta;
 pub mod numfmt;
 pub mod state;
+pub mod stdlib;
 pub mod string;
 pub mod strscan;
 pub mod table;
 pub mod udata;
 pub mod value;
-pub mod stdlib;
 pub mod vm;
-

@@ -33,8 +33,25 @@ pub const MM_TOSTRING: usize = 18;
 pub const MM_N: usize = 19;
 
 pub const MM_NAMES: [&str; MM_N] = [
-    "__index", "__newindex", "__gc", "__mode", "__eq", "__len", "__lt", "__le", "__concat", "__call", "__add",
-    "__sub", "__mul", "__div", "__mod", "__pow", "__unm", "__metatable", "__tostring",
+    "__index",
+    "__newindex",
+    "__gc",
+    "__mode",
+    "__eq",
+    "__len",
+    "__lt",
+    "__le",
+    "__concat",
+    "__call",
+    "__add",
+    "__sub",
+    "__mul",
+    "__div",
+    "__mod",
+    "__pow",
+    "__unm",
+    "__metatable",
+    "__tostring",
 ];
 
 pub fn init_mmnames(g: &mut GlobalState) {
@@ -90,7 +107,24 @@ mod tests {
     use super::*;
     #[test]
     fn fast_floor_matches_floor() {
-        for &x in &[0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, 2.0f64.powi(52) - 0.5, -(2.0f64.powi(52)) + 0.5, 1e300, -1e300, f64::INFINITY, f64::NEG_INFINITY, 3.999999999, -3.0000001] {
+        for &x in &[
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            1.5,
+            -1.5,
+            2.0f64.powi(52) - 0.5,
+            -(2.0f64.powi(52)) + 0.5,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            3.999999999,
+            -3.0000001,
+        ] {
             assert_eq!(fast_floor(x).to_bits(), x.floor().to_bits(), "{}", x);
         }
         assert!(fast_floor(f64::NAN).is_nan());
@@ -277,7 +311,14 @@ pub fn to_number(v: TValue) -> Option<f64> {
 }
 
 /// Arithmetic with coercion and metamethods.
-pub fn arith(l: *mut lua_State, op: Arith, a: TValue, b: TValue, sa: error::Operand, sb: error::Operand) -> TValue {
+pub fn arith(
+    l: *mut lua_State,
+    op: Arith,
+    a: TValue,
+    b: TValue,
+    sa: error::Operand,
+    sb: error::Operand,
+) -> TValue {
     if let (Some(x), Some(y)) = (to_number(a), to_number(b)) {
         return TValue::num(arith_num(op, x, y));
     }
@@ -288,7 +329,11 @@ pub fn arith(l: *mut lua_State, op: Arith, a: TValue, b: TValue, sa: error::Oper
     }
     if mm.is_nil() {
         // Blame the operand that is not a number.
-        let (bad, slot) = if to_number(a).is_none() { (a, sa) } else { (b, sb) };
+        let (bad, slot) = if to_number(a).is_none() {
+            (a, sa)
+        } else {
+            (b, sb)
+        };
         error::err_optype(l, bad, slot, "perform arithmetic on");
     }
     vm::call_meta1(l, mm, &[a, b])
@@ -339,7 +384,11 @@ pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
     }
     if a.is_str() && b.is_str() {
         let o = str_less(str_bytes(a.as_ptr()), str_bytes(b.as_ptr()));
-        return if le { o != std::cmp::Ordering::Greater } else { o == std::cmp::Ordering::Less };
+        return if le {
+            o != std::cmp::Ordering::Greater
+        } else {
+            o == std::cmp::Ordering::Less
+        };
     }
     let g = g_of(l);
     let mmi = if le { MM_LE } else { MM_LT };
@@ -429,7 +478,11 @@ pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValu
                     mm = get_mm(g, b, MM_CONCAT);
                 }
                 if mm.is_nil() {
-                    let bad = if a.is_str() || a.is_num() { top } else { top.sub(1) };
+                    let bad = if a.is_str() || a.is_num() {
+                        top
+                    } else {
+                        top.sub(1)
+                    };
                     error::err_optype(l, *bad, error::Operand::Slot(bad), "concatenate");
                 }
                 let off_first = first.offset_from((*l).stack);

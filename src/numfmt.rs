@@ -204,7 +204,10 @@ struct DigitBuf {
 
 impl DigitBuf {
     fn new() -> Self {
-        DigitBuf { buf: [0; 32], len: 0 }
+        DigitBuf {
+            buf: [0; 32],
+            len: 0,
+        }
     }
     fn as_slice(&self) -> &[u8] {
         &self.buf[..self.len]
@@ -312,7 +315,10 @@ struct Decimal {
 /// Expands a finite non-negative double exactly, using a small bignum.
 fn exact_decimal(x: f64) -> Decimal {
     if x == 0.0 {
-        return Decimal { digits: Vec::new(), point: 1 };
+        return Decimal {
+            digits: Vec::new(),
+            point: 1,
+        };
     }
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
@@ -504,7 +510,11 @@ fn layout_g(out: &mut Vec<u8>, d: &[u8], point: i32, prec: usize, alt: bool, upp
         let mant_end = if fixed {
             out.len()
         } else {
-            start + out[start..].iter().position(|&c| c == b'e' || c == b'E').unwrap()
+            start
+                + out[start..]
+                    .iter()
+                    .position(|&c| c == b'e' || c == b'E')
+                    .unwrap()
         };
         if out[start..mant_end].contains(&b'.') {
             let mut cut = mant_end;
@@ -599,7 +609,11 @@ pub fn format_float(out: &mut Vec<u8>, n: f64, spec: &FloatSpec) {
 /// Hexadecimal float body (after the `0x` prefix).  Subnormals are shown
 /// normalised; rounding is half-up and may carry into the leading digit.
 fn layout_a(out: &mut Vec<u8>, x: f64, precision: Option<usize>, alt: bool, upper: bool) {
-    let hex: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let hex: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
     let mut frac = bits & ((1u64 << 52) - 1);
@@ -701,7 +715,12 @@ mod tests {
             }
             precision = Some(p);
         }
-        let spec = FloatSpec { flags, width, precision, conv: b[i] };
+        let spec = FloatSpec {
+            flags,
+            width,
+            precision,
+            conv: b[i],
+        };
         let mut v = Vec::new();
         format_float(&mut v, n, &spec);
         String::from_utf8(v).unwrap()

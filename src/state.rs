@@ -8,7 +8,9 @@
 
 use crate::capi::types::{lua_Alloc, lua_CFunction, lua_Hook};
 use crate::func::GcUpval;
-use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState, RawVec, MARK_FIXED};
+use crate::gc::{
+    mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState, RawVec, MARK_FIXED,
+};
 use crate::string::{GcStr, StrTab};
 use crate::table::{GcTab, Node};
 use crate::value::*;
@@ -156,7 +158,12 @@ pub fn g_of<'a>(l: *mut lua_State) -> &'a mut GlobalState {
 }
 
 /// Default allocator: the C library's realloc/free.
-pub unsafe extern "C-unwind" fn default_alloc(_ud: *mut c_void, p: *mut c_void, _osize: usize, nsize: usize) -> *mut c_void {
+pub unsafe extern "C-unwind" fn default_alloc(
+    _ud: *mut c_void,
+    p: *mut c_void,
+    _osize: usize,
+    nsize: usize,
+) -> *mut c_void {
     extern "C" {
         fn realloc(p: *mut c_void, n: usize) -> *mut c_void;
         fn free(p: *mut c_void);
@@ -216,16 +223,23 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         gr.gc.pause = 200;
         gr.gc.stepmul = 200;
         gr.gc.threshold = usize::MAX;
-        gr.nilnode = Node { val: TValue::NIL, key: TValue::NIL, next: ptr::null_mut() };
+        gr.nilnode = Node {
+            val: TValue::NIL,
+            key: TValue::NIL,
+            next: ptr::null_mut(),
+        };
         gr.registry = TValue::NIL;
         gr.version = 501.0;
         gr.jit_on = true;
-        gr.gc.stress = std::env::var_os("LUAJIT_RS_GC_STRESS").map(|v| v != "0").unwrap_or(false);
+        gr.gc.stress = std::env::var_os("LUAJIT_RS_GC_STRESS")
+            .map(|v| v != "0")
+            .unwrap_or(false);
         // Allocation failures during setup are reported as a null state.
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let gr = &mut *g;
             crate::string::init_strtab(gr);
-            let l = crate::gc::new_object(gr, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
+            let l = crate::gc::new_object(gr, std::mem::size_of::<lua_State>(), TID_THREAD)
+                as *mut lua_State;
             (*l).marked |= MARK_FIXED;
             init_thread(l, g);
             gr.mainthread = l;
@@ -279,13 +293,21 @@ pub fn close_state(l: *mut lua_State) {
     let f = g.allocf.unwrap();
     let ud = g.allocud;
     // SAFETY: g was allocated by f with this size.
-    unsafe { f(ud, g as *mut GlobalState as *mut c_void, std::mem::size_of::<GlobalState>(), 0) };
+    unsafe {
+        f(
+            ud,
+            g as *mut GlobalState as *mut c_void,
+            std::mem::size_of::<GlobalState>(),
+            0,
+        )
+    };
 }
 
 /// A new coroutine sharing the globals of `l`.
 pub fn new_thread(l: *mut lua_State) -> *mut lua_State {
     let g = g_of(l);
-    let l1 = crate::gc::new_object(g, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
+    let l1 =
+        crate::gc::new_object(g, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
     init_thread(l1, g);
     // SAFETY: l and l1 are live. New threads inherit their creator's
     // globals and (as in OpenResty's LuaJIT) its exdata pointers.
@@ -389,7 +411,9 @@ pub fn grow_stack(l: *mut lua_State, need: usize) {
         while nsize < used + need + STACK_EXTRA {
             nsize *= 2;
         }
-        let nsize = nsize.min(STACK_MAX + STACK_EXTRA).max(used + need + STACK_EXTRA);
+        let nsize = nsize
+            .min(STACK_MAX + STACK_EXTRA)
+            .max(used + need + STACK_EXTRA);
         resize_stack(l, nsize);
     }
 }
@@ -425,7 +449,11 @@ fn resize_stack(l: *mut lua_State, nsize: usize) {
         (*l).stacksize = nsize as u32;
         (*l).base = rebase((*l).base);
         (*l).top = rebase((*l).top);
-        let limit = if (*l).in_overflow != 0 { nsize - STACK_EXTRA } else { (nsize - STACK_EXTRA).min(STACK_MAX) };
+        let limit = if (*l).in_overflow != 0 {
+            nsize - STACK_EXTRA
+        } else {
+            (nsize - STACK_EXTRA).min(STACK_MAX)
+        };
         (*l).maxstack = new.add(limit);
         let mut uv = (*l).openupval;
         while !uv.is_null() {

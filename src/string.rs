@@ -95,7 +95,12 @@ pub struct StrTab {
 
 impl StrTab {
     pub const fn empty() -> Self {
-        StrTab { chains: ptr::null_mut(), mask: 0, count: 0, next_sid: 0 }
+        StrTab {
+            chains: ptr::null_mut(),
+            mask: 0,
+            count: 0,
+            next_sid: 0,
+        }
     }
 }
 
@@ -104,7 +109,12 @@ pub fn init_strtab(g: &mut GlobalState) {
     let p = mem_alloc(g, n * std::mem::size_of::<*mut GcStr>()) as *mut *mut GcStr;
     // SAFETY: fresh array of n pointers.
     unsafe { ptr::write_bytes(p, 0, n) };
-    g.strtab = StrTab { chains: p, mask: (n - 1) as u32, count: 0, next_sid: 0 };
+    g.strtab = StrTab {
+        chains: p,
+        mask: (n - 1) as u32,
+        count: 0,
+        next_sid: 0,
+    };
 }
 
 fn resize_strtab(g: &mut GlobalState, nsize: usize) {
@@ -124,7 +134,11 @@ fn resize_strtab(g: &mut GlobalState, nsize: usize) {
             }
         }
     }
-    mem_free(g, g.strtab.chains as *mut u8, osize * std::mem::size_of::<*mut GcStr>());
+    mem_free(
+        g,
+        g.strtab.chains as *mut u8,
+        osize * std::mem::size_of::<*mut GcStr>(),
+    );
     g.strtab.chains = np;
     g.strtab.mask = (nsize - 1) as u32;
 }
@@ -229,6 +243,10 @@ pub fn free_all(g: &mut GlobalState) {
         }
     }
     let _ = mem_realloc;
-    mem_free(g, g.strtab.chains as *mut u8, n * std::mem::size_of::<*mut GcStr>());
+    mem_free(
+        g,
+        g.strtab.chains as *mut u8,
+        n * std::mem::size_of::<*mut GcStr>(),
+    );
     g.strtab = StrTab::empty();
 }

@@ -63,7 +63,10 @@ pub fn lexer_cdata_number(tok: &[u8]) -> Option<CdataNumber> {
     if let Some(rest) = lower.strip_suffix(b"i") {
         return scan_unsigned(rest, false).map(CdataNumber::Imag);
     }
-    let (rest, unsigned) = if let Some(r) = lower.strip_suffix(b"ull").or_else(|| lower.strip_suffix(b"llu")) {
+    let (rest, unsigned) = if let Some(r) = lower
+        .strip_suffix(b"ull")
+        .or_else(|| lower.strip_suffix(b"llu"))
+    {
         (r, true)
     } else if let Some(r) = lower.strip_suffix(b"ll") {
         (r, false)
@@ -71,7 +74,11 @@ pub fn lexer_cdata_number(tok: &[u8]) -> Option<CdataNumber> {
         return None;
     };
     let v = scan_u64(rest)?;
-    Some(if unsigned { CdataNumber::U64(v) } else { CdataNumber::I64(v as i64) })
+    Some(if unsigned {
+        CdataNumber::U64(v)
+    } else {
+        CdataNumber::I64(v as i64)
+    })
 }
 
 /// An unsigned integer literal (decimal, `0x` hex or `0b` binary) that fits
@@ -251,7 +258,11 @@ fn scale_pow2(mant: u64, exp: i64) -> f64 {
             let shift = shift as u32;
             if shift >= 64 {
                 let half_or_more = shift == 64 && mant >> 63 == 1;
-                let r = if half_or_more && (mant << 1) != 0 { 1u64 } else { 0 };
+                let r = if half_or_more && (mant << 1) != 0 {
+                    1u64
+                } else {
+                    0
+                };
                 (r, -1074)
             } else {
                 let kept = mant >> shift;

@@ -68,7 +68,11 @@ pub fn new(g: &mut GlobalState, asize: u32, hbits: u32) -> *mut GcTab {
 /// The value of a new table from `lua_createtable(narr, nrec)`.
 pub fn new_ah(g: &mut GlobalState, narr: i32, nrec: i32) -> *mut GcTab {
     let asize = if narr > 0 { narr as u32 + 1 } else { 0 };
-    let hbits = if nrec > 0 { hsize2hbits(nrec as u32) } else { 0 };
+    let hbits = if nrec > 0 {
+        hsize2hbits(nrec as u32)
+    } else {
+        0
+    };
     new(g, asize, hbits)
 }
 
@@ -88,7 +92,13 @@ fn alloc_hash(g: &mut GlobalState, t: *mut GcTab, hbits: u32) {
     let nodes = mem_alloc(g, n * std::mem::size_of::<Node>()) as *mut Node;
     for i in 0..n {
         // SAFETY: nodes has n entries.
-        unsafe { nodes.add(i).write(Node { val: TValue::NIL, key: TValue::NIL, next: ptr::null_mut() }) };
+        unsafe {
+            nodes.add(i).write(Node {
+                val: TValue::NIL,
+                key: TValue::NIL,
+                next: ptr::null_mut(),
+            })
+        };
     }
     let tr = tab(t);
     tr.node = nodes;
@@ -101,7 +111,12 @@ fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
     let tr = tab(t);
     let oasize = tr.asize;
     let sz = std::mem::size_of::<TValue>();
-    let na = crate::gc::mem_realloc(g, tr.array as *mut u8, oasize as usize * sz, nasize as usize * sz) as *mut TValue;
+    let na = crate::gc::mem_realloc(
+        g,
+        tr.array as *mut u8,
+        oasize as usize * sz,
+        nasize as usize * sz,
+    ) as *mut TValue;
     for i in oasize..nasize {
         // SAFETY: na has nasize entries.
         unsafe { na.add(i as usize).write(TValue::NIL) };
@@ -260,7 +275,11 @@ pub fn set_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> Result<*mut 
     if key.is_num() && key.as_num().is_nan() {
         return Err(KeyError::NaN);
     }
-    let key = if key.is_num() && key.as_num() == 0.0 { TValue::num(0.0) } else { key };
+    let key = if key.is_num() && key.as_num() == 0.0 {
+        TValue::num(0.0)
+    } else {
+        key
+    };
     Ok(new_key(g, t, key))
 }
 
@@ -352,7 +371,11 @@ fn count_int(key: TValue, nums: &mut [u32; 28]) -> bool {
     if key.is_num() {
         if let Some(k) = num_as_index(key.as_num()) {
             if k >= 0 && (k as u64) < MAX_ASIZE as u64 {
-                let b = if k == 0 { 0 } else { 64 - (k as u64).leading_zeros() as usize };
+                let b = if k == 0 {
+                    0
+                } else {
+                    64 - (k as u64).leading_zeros() as usize
+                };
                 nums[b.min(27)] += 1;
                 return true;
             }
@@ -466,7 +489,11 @@ pub fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
                 unsafe { *p = v };
             }
         }
-        mem_free(g, onode as *mut u8, (ohmask as usize + 1) * std::mem::size_of::<Node>());
+        mem_free(
+            g,
+            onode as *mut u8,
+            (ohmask as usize + 1) * std::mem::size_of::<Node>(),
+        );
     }
 }
 
@@ -589,7 +616,13 @@ pub fn clear(g: &GlobalState, t: *mut GcTab) {
     if tr.node != g.nilnode_const() {
         for i in 0..=tr.hmask {
             // SAFETY: i <= hmask.
-            unsafe { tr.node.add(i as usize).write(Node { val: TValue::NIL, key: TValue::NIL, next: ptr::null_mut() }) };
+            unsafe {
+                tr.node.add(i as usize).write(Node {
+                    val: TValue::NIL,
+                    key: TValue::NIL,
+                    next: ptr::null_mut(),
+                })
+            };
         }
         // SAFETY: one past the end.
         tr.freetop = unsafe { tr.node.add(tr.hmask as usize + 1) };
@@ -600,7 +633,11 @@ pub fn clear(g: &GlobalState, t: *mut GcTab) {
 /// entries, no metatable.
 pub fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
     let s = tab(src);
-    let hbits = if s.node == g.nilnode() { 0 } else { 32 - s.hmask.leading_zeros() };
+    let hbits = if s.node == g.nilnode() {
+        0
+    } else {
+        32 - s.hmask.leading_zeros()
+    };
     let t = new(g, s.asize, hbits);
     let s = tab(src);
     let tr = tab(t);
@@ -644,7 +681,11 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) {
     if weak_k || weak_v {
         tr.marked = (tr.marked & !(crate::gc::MARK_WEAK_KEYS | crate::gc::MARK_WEAK_VALUES))
             | if weak_k { crate::gc::MARK_WEAK_KEYS } else { 0 }
-            | if weak_v { crate::gc::MARK_WEAK_VALUES } else { 0 };
+            | if weak_v {
+                crate::gc::MARK_WEAK_VALUES
+            } else {
+                0
+            };
         g.gc.weak.push_raw(t as *mut GcHeader);
     } else {
         tr.marked &= !(crate::gc::MARK_WEAK_KEYS | crate::gc::MARK_WEAK_VALUES);
@@ -725,4 +766,3 @@ pub fn free(g: &mut GlobalState, t: *mut GcTab) {
     }
     mem_free(g, t as *mut u8, std::mem::size_of::<GcTab>());
 }
-

@@ -231,7 +231,15 @@ mod tests {
     use super::*;
     #[test]
     fn tags_do_not_collide_with_numbers() {
-        for n in [0.0, -0.0, 1.5, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, f64::MIN] {
+        for n in [
+            0.0,
+            -0.0,
+            1.5,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+        ] {
             let v = TValue::num(n);
             assert!(v.is_num());
             assert_eq!(v.tid(), TID_NUMX);

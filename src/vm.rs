@@ -100,7 +100,9 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
             crate::stdlib::jit_profile::profile_deliver(l);
             base = (*l).base;
         }
-        if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0 && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL) {
+        if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
+            && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL)
+        {
             crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
             return (*l).base;
         }
@@ -122,7 +124,12 @@ pub const HOOK_EV_COUNT: i32 = 3;
 /// `oldpc` tracks the last instruction a line event was checked for in
 /// this frame (null after entering a function).
 #[cold]
-unsafe fn hook_instruction(l: *mut lua_State, pt: *mut GcProto, pc: *const Ins, oldpc: &mut *const Ins) {
+unsafe fn hook_instruction(
+    l: *mut lua_State,
+    pt: *mut GcProto,
+    pc: *const Ins,
+    oldpc: &mut *const Ins,
+) {
     use crate::capi::debugapi::{call_hook, hook_wanted};
     // SAFETY: pc points into pt's bytecode, after the current instruction.
     unsafe {
@@ -135,7 +142,10 @@ unsafe fn hook_instruction(l: *mut lua_State, pt: *mut GcProto, pc: *const Ins, 
             }
         }
         let g = &mut *(*l).glref;
-        if g.hookmask & HOOK_MASK_LINE != 0 && hook_wanted(l, HOOK_MASK_LINE) && !(*pt).lineinfo.is_null() {
+        if g.hookmask & HOOK_MASK_LINE != 0
+            && hook_wanted(l, HOOK_MASK_LINE)
+            && !(*pt).lineinfo.is_null()
+        {
             let idx = pc.offset_from((*pt).bc) - 1;
             let line = *(*pt).lineinfo.add(idx as usize);
             let fire = if oldpc.is_null() {
@@ -278,7 +288,9 @@ pub struct YieldUnwind;
 pub fn call_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> Vec<TValue> {
     // SAFETY: l is live; we build [pc][nil][f][link][args] at top.
     unsafe {
-        let in_lua = crate::debug::frame_at(l, 0).map(|fr| fr.is_lua()).unwrap_or(false);
+        let in_lua = crate::debug::frame_at(l, 0)
+            .map(|fr| fr.is_lua())
+            .unwrap_or(false);
         check_stack(l, args.len() + 6);
         let top = (*l).top;
         let (func, ty) = if in_lua {
@@ -319,7 +331,12 @@ pub fn call_meta0(l: *mut lua_State, f: TValue, args: &[TValue]) {
 }
 
 /// Protected native call; Err carries the error object.
-pub fn pcall_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> Result<Vec<TValue>, TValue> {
+pub fn pcall_values(
+    l: *mut lua_State,
+    f: TValue,
+    args: &[TValue],
+    nres: i32,
+) -> Result<Vec<TValue>, TValue> {
     // SAFETY: l is live; state is restored on error.
     unsafe {
         let base_off = (*l).base.offset_from((*l).stack);
@@ -327,7 +344,15 @@ pub fn pcall_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) ->
         let nccalls = (*l).nccalls;
         let savedpc = (*l).savedpc;
         let nprot = (*l).protect.len;
-        (*l).protect.push(g_of(l), Protect { base: top_off as usize, handler: 0, nlevel: nccalls, kind: PROT_NATIVE });
+        (*l).protect.push(
+            g_of(l),
+            Protect {
+                base: top_off as usize,
+                handler: 0,
+                nlevel: nccalls,
+                kind: PROT_NATIVE,
+            },
+        );
         let r = catch_unwind(AssertUnwindSafe(|| call_values(l, f, args, nres)));
         (*l).protect.len = nprot;
         match r {
@@ -668,7 +693,8 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     } else {
                         savepc!();
                         frame_top!();
-                        let r = meta::arith(l, Arith::Unm, v, v, Operand::Slot(pd), Operand::Slot(pd));
+                        let r =
+                            meta::arith(l, Arith::Unm, v, v, Operand::Slot(pd), Operand::Slot(pd));
                         reload!();
                         r
                     };
@@ -713,7 +739,17 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 }
                 Op::MODVN => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Mod, x, y, meta::num_mod(x, y), false);
+                    arith_vn!(
+                        l,
+                        base,
+                        knum,
+                        ins,
+                        Arith::Mod,
+                        x,
+                        y,
+                        meta::num_mod(x, y),
+                        false
+                    );
                     reload!();
                 }
                 Op::ADDNV => {
@@ -738,7 +774,17 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 }
                 Op::MODNV => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Mod, x, y, meta::num_mod(x, y), true);
+                    arith_vn!(
+                        l,
+                        base,
+                        knum,
+                        ins,
+                        Arith::Mod,
+                        x,
+                        y,
+                        meta::num_mod(x, y),
+                        true
+                    );
                     reload!();
                 }
                 Op::ADDVV => {
@@ -923,7 +969,11 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     if !done {
                         savepc!();
                         frame_top!();
-                        let what = if op == Op::TGETS { Operand::Slot(pb) } else { Operand::Slot(pb) };
+                        let what = if op == Op::TGETS {
+                            Operand::Slot(pb)
+                        } else {
+                            Operand::Slot(pb)
+                        };
                         v = meta::index(l, o, key, what);
                         reload!();
                     }
@@ -1060,7 +1110,11 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                                 g,
                                 Protect {
                                     base: fb.offset_from((*l).stack) as usize,
-                                    handler: if is_x { pbase.add(1).offset_from((*l).stack) as usize } else { 0 },
+                                    handler: if is_x {
+                                        pbase.add(1).offset_from((*l).stack) as usize
+                                    } else {
+                                        0
+                                    },
                                     nlevel: (*l).nccalls,
                                     kind: if is_x { PROT_XPCALL } else { PROT_PCALL },
                                 },
@@ -1226,7 +1280,11 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         multres = nvar;
                     } else {
                         for i in 0..(b - 1) as usize {
-                            *slot(base, a + i as u32) = if i < nvar { *vstart.add(i) } else { TValue::NIL };
+                            *slot(base, a + i as u32) = if i < nvar {
+                                *vstart.add(i)
+                            } else {
+                                TValue::NIL
+                            };
                         }
                     }
                 }
@@ -1243,7 +1301,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         func::close_upvals(l, base);
                     }
                     (*l).savedpc = pc;
-                    if (*g_ptr).hookmask & HOOK_MASK_RET != 0 && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_RET) {
+                    if (*g_ptr).hookmask & HOOK_MASK_RET != 0
+                        && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_RET)
+                    {
                         frame_top!();
                         if slot(base, a).add(n) > (*l).top {
                             (*l).top = slot(base, a).add(n);
@@ -1315,7 +1375,14 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 Op::JMP => {
                     pc = pc.offset(bc_j(ins) as isize);
                 }
-                Op::FUNCF | Op::IFUNCF | Op::JFUNCF | Op::FUNCV | Op::IFUNCV | Op::JFUNCV | Op::FUNCC | Op::FUNCCW => {}
+                Op::FUNCF
+                | Op::IFUNCF
+                | Op::JFUNCF
+                | Op::FUNCV
+                | Op::IFUNCV
+                | Op::JFUNCV
+                | Op::FUNCC
+                | Op::FUNCCW => {}
             }
         }
     }
@@ -1361,7 +1428,13 @@ unsafe fn move_down(src: *const TValue, dst: *mut TValue, n: usize) {
 
 /// Return `n` values at `src` from the frame at `*base` through its link.
 /// Updates `*base` (and L.base/L.top) to the frame returned to.
-unsafe fn do_return(l: *mut lua_State, base: &mut *mut TValue, src: *mut TValue, n: usize, multres: &mut usize) -> ReturnTo {
+unsafe fn do_return(
+    l: *mut lua_State,
+    base: &mut *mut TValue,
+    src: *mut TValue,
+    n: usize,
+    multres: &mut usize,
+) -> ReturnTo {
     // SAFETY: the frames being returned through are live frames of l.
     unsafe {
         let mut b = *base;
@@ -1514,7 +1587,9 @@ pub fn yield_values(l: *mut lua_State, n: usize) -> i32 {
 /// Whether a thread is a coroutine that can yield now.
 pub fn is_yieldable(l: *mut lua_State) -> bool {
     // SAFETY: l is live.
-    unsafe { l != g_of(l).mainthread && (*l).resume_level != 0 && (*l).nccalls <= (*l).resume_level }
+    unsafe {
+        l != g_of(l).mainthread && (*l).resume_level != 0 && (*l).nccalls <= (*l).resume_level
+    }
 }
 
 #[allow(dead_code)]

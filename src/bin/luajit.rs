@@ -109,7 +109,11 @@ fn docall(l: *mut lua_State, narg: c_int, clear: bool) -> c_int {
 }
 
 fn dochunk(l: *mut lua_State, status: c_int) -> c_int {
-    let status = if status == 0 { docall(l, 0, true) } else { status };
+    let status = if status == 0 {
+        docall(l, 0, true)
+    } else {
+        status
+    };
     report(l, status)
 }
 
@@ -155,7 +159,11 @@ fn print_jit_status(l: *mut lua_State) {
         let n = lua_gettop(l);
         lua_call(l, 0, -1);
         let mut out = String::new();
-        out.push_str(if lua_toboolean(l, n) != 0 { "JIT: ON" } else { "JIT: OFF" });
+        out.push_str(if lua_toboolean(l, n) != 0 {
+            "JIT: ON"
+        } else {
+            "JIT: OFF"
+        });
         let top = lua_gettop(l);
         for i in (n + 1)..=top {
             if let Some(s) = to_bytes(l, i) {
@@ -174,7 +182,11 @@ fn print_jit_status(l: *mut lua_State) {
 fn create_arg_table(l: *mut lua_State, args: &[Vec<u8>], script: usize) {
     // SAFETY: l is live.
     unsafe {
-        lua_createtable(l, args.len().saturating_sub(script) as c_int, script as c_int + 1);
+        lua_createtable(
+            l,
+            args.len().saturating_sub(script) as c_int,
+            script as c_int + 1,
+        );
         for (i, a) in args.iter().enumerate() {
             push_bytes(l, a);
             lua_rawseti(l, -2, i as c_int - script as c_int);
@@ -206,7 +218,9 @@ fn dojitcmd(l: *mut lua_State, cmd: &str) -> c_int {
                 let msg = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
                 lua_settop(l, -2);
                 if msg.windows(9).any(|w| w == b"not found") {
-                    print_error(format!("unknown luaJIT command or jit.* modules not installed").as_bytes());
+                    print_error(
+                        format!("unknown luaJIT command or jit.* modules not installed").as_bytes(),
+                    );
                 } else {
                     print_error(&msg);
                 }
@@ -301,16 +315,20 @@ fn dobytecode(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
                 (v, n)
             }
             Err(e) => {
-                print_error(format!("cannot open {}: {}", String::from_utf8_lossy(input), e).as_bytes());
+                print_error(
+                    format!("cannot open {}: {}", String::from_utf8_lossy(input), e).as_bytes(),
+                );
                 return 1;
             }
         }
     };
-    let name = chunkname.map(|c| {
-        let mut n = b"=".to_vec();
-        n.extend_from_slice(&c);
-        n
-    }).unwrap_or(name);
+    let name = chunkname
+        .map(|c| {
+            let mut n = b"=".to_vec();
+            n.extend_from_slice(&c);
+            n
+        })
+        .unwrap_or(name);
     let mut body: &[u8] = &data;
     if body.first() == Some(&b'#') {
         let nl = body.iter().position(|&c| c == b'\n').unwrap_or(body.len());
@@ -551,11 +569,19 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
     if let Some(s) = script {
         // SAFETY: l is live.
         let status = unsafe {
-            let fname = if args[s] == b"-" && (s == 0 || args[s - 1] != b"--") { None } else { Some(args[s].as_slice()) };
+            let fname = if args[s] == b"-" && (s == 0 || args[s - 1] != b"--") {
+                None
+            } else {
+                Some(args[s].as_slice())
+            };
             let st = load_file(l, fname, None);
             let nargs = (args.len() - s - 1) as c_int;
             if st == 0 {
-                luaL_checkstack(l, nargs + 3, b"too many arguments to script\0".as_ptr() as *const _);
+                luaL_checkstack(
+                    l,
+                    nargs + 3,
+                    b"too many arguments to script\0".as_ptr() as *const _,
+                );
                 for a in &args[s + 1..] {
                     push_bytes(l, a);
                 }
@@ -655,7 +681,11 @@ fn main() {
     // SAFETY: installing the default disposition for SIGPIPE (13).
     unsafe { signal(13, 0) };
     let args: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
-    set_progname(Some(args.first().map(|a| String::from_utf8_lossy(a).into_owned()).unwrap_or_else(|| "luajit".into())));
+    set_progname(Some(
+        args.first()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .unwrap_or_else(|| "luajit".into()),
+    ));
     // SAFETY: a fresh state used by this thread only.
     let code = unsafe {
         let l = luaL_newstate();
@@ -664,7 +694,11 @@ fn main() {
             std::process::exit(1);
         }
         let mut m = MainArgs { args, status: 0 };
-        let st = lua_cpcall(l, Some(pmain), &mut m as *mut MainArgs as *mut std::ffi::c_void);
+        let st = lua_cpcall(
+            l,
+            Some(pmain),
+            &mut m as *mut MainArgs as *mut std::ffi::c_void,
+        );
         let code = if st != 0 { report(l, st) } else { m.status };
         stdlib::io::flush_all();
         lua_close(l);

@@ -72,15 +72,26 @@ fn list_instruction(p: &ProtoData, pc: usize, is_target: bool, out: &mut Vec<u8>
     let ins = p.bc[pc];
     let Some(op) = Op::from_u8(bc_op_raw(ins)) else {
         // The reference has no name for such bytes; show the raw opcode.
-        out.extend_from_slice(format!("{:04} {} ??{:<4} \n", pc, prefix(is_target), bc_op_raw(ins)).as_bytes());
+        out.extend_from_slice(
+            format!("{:04} {} ??{:<4} \n", pc, prefix(is_target), bc_op_raw(ins)).as_bytes(),
+        );
         return;
     };
     let m = modes(op);
     let a = bc_a(ins);
-    let a_text = if m.a == Mode::None { String::new() } else { a.to_string() };
-    let mut line =
-        format!("{:04} {} {:<6} {:>3} ", pc, prefix(is_target), OP_NAMES[op as usize], a_text)
-            .into_bytes();
+    let a_text = if m.a == Mode::None {
+        String::new()
+    } else {
+        a.to_string()
+    };
+    let mut line = format!(
+        "{:04} {} {:<6} {:>3} ",
+        pc,
+        prefix(is_target),
+        OP_NAMES[op as usize],
+        a_text
+    )
+    .into_bytes();
     let mut d = bc_d(ins);
     if m.cd == Mode::Jump {
         line.extend_from_slice(format!("=> {:04}\n", jump_target(pc, ins)).as_bytes());
@@ -131,7 +142,11 @@ fn list_instruction(p: &ProtoData, pc: usize, is_target: bool, out: &mut Vec<u8>
         line.extend_from_slice(format!("{:>3}      ; ", d).as_bytes());
         line.extend_from_slice(&kc);
     } else {
-        let shown = if m.cd == Mode::Lits && d > 32767 { d as i64 - 65536 } else { d as i64 };
+        let shown = if m.cd == Mode::Lits && d > 32767 {
+            d as i64 - 65536
+        } else {
+            d as i64
+        };
         line.extend_from_slice(format!("{:>3}", shown).as_bytes());
     }
     line.push(b'\n');
@@ -191,11 +206,18 @@ fn location(p: &ProtoData) -> Vec<u8> {
     let full = &p.chunkname[..];
     // The reference formats the name as a C string: it ends at a NUL.
     let cstr = |s: &[u8]| -> Vec<u8> { s.iter().copied().take_while(|&c| c != 0).collect() };
-    let line = if p.lineinfo.is_empty() { 0 } else { p.firstline as i32 };
+    let line = if p.lineinfo.is_empty() {
+        0
+    } else {
+        p.firstline as i32
+    };
     let mut out = if full.first() == Some(&b'@') {
         let s = cstr(&full[1..]);
         // Base name: after the last separator, not looking at the first byte.
-        let start = (1..s.len()).rev().find(|&i| s[i] == b'/' || s[i] == b'\\').map_or(0, |i| i + 1);
+        let start = (1..s.len())
+            .rev()
+            .find(|&i| s[i] == b'/' || s[i] == b'\\')
+            .map_or(0, |i| i + 1);
         s[start..].to_vec()
     } else if full.len() > 40 {
         pointer_text(p as *const ProtoData as usize).into_bytes()
@@ -216,7 +238,11 @@ fn location(p: &ProtoData) -> Vec<u8> {
 fn pointer_text(addr: usize) -> String {
     let addr = addr as u64;
     let hi = (addr >> 32) as u32;
-    let digits = if hi == 0 { 8 } else { 8 + 2 + 2 * ((31 - hi.leading_zeros()) as usize >> 3) };
+    let digits = if hi == 0 {
+        8
+    } else {
+        8 + 2 + 2 * ((31 - hi.leading_zeros()) as usize >> 3)
+    };
     format!("0x{:0width$x}", addr, width = digits)
 }
 
@@ -228,10 +254,18 @@ pub(crate) fn format_number(x: f64) -> String {
         return "nan".to_string();
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf".to_string() } else { "-inf".to_string() };
+        return if x > 0.0 {
+            "inf".to_string()
+        } else {
+            "-inf".to_string()
+        };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0".to_string() } else { "0".to_string() };
+        return if x.is_sign_negative() {
+            "-0".to_string()
+        } else {
+            "0".to_string()
+        };
     }
     const PRECISION: usize = 14;
     // 767 digits hold the exact decimal expansion of any double, so the
@@ -272,7 +306,11 @@ pub(crate) fn format_number(x: f64) -> String {
             out.push('.');
             out.push_str(frac);
         }
-        out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()));
+        out.push_str(&format!(
+            "e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        ));
     } else {
         let (int_part, frac) = if exp >= 0 {
             let split = exp as usize + 1;
@@ -330,20 +368,35 @@ mod tests {
     fn listings_match_reference() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bytecode/");
         for name in super::super::writer::tests::SAMPLES {
-            for (raw, list, chunk) in [("g.raw", "list", String::new()), ("s.raw", "s.list", format!("={}", name))] {
+            for (raw, list, chunk) in [
+                ("g.raw", "list", String::new()),
+                ("s.raw", "s.list", format!("={}", name)),
+            ] {
                 let data = std::fs::read(format!("{}{}.{}", dir, name, raw)).unwrap();
                 let expected = std::fs::read(format!("{}{}.{}", dir, name, list)).unwrap();
                 let p = crate::bytecode::reader::undump(&data, chunk.as_bytes()).unwrap();
                 let ours = list_bytes(&p);
-                assert!(ours == expected, "{}.{}:\n{}", name, list, String::from_utf8_lossy(&ours));
+                assert!(
+                    ours == expected,
+                    "{}.{}:\n{}",
+                    name,
+                    list,
+                    String::from_utf8_lossy(&ours)
+                );
             }
         }
     }
 
     #[test]
     fn string_quoting() {
-        assert_eq!(quote_string(b"a\x7fb\x80c\0\x01\n\t\r"), b"\"a\\127b\x80c\\000\\001\\n\\t\\r\"".to_vec());
+        assert_eq!(
+            quote_string(b"a\x7fb\x80c\0\x01\n\t\r"),
+            b"\"a\\127b\x80c\\000\\001\\n\\t\\r\"".to_vec()
+        );
         let long = [b'x'; 41];
-        assert_eq!(quote_string(&long), [&b"\""[..], &[b'x'; 40], b"\"~"].concat());
+        assert_eq!(
+            quote_string(&long),
+            [&b"\""[..], &[b'x'; 40], b"\"~"].concat()
+        );
     }
 }

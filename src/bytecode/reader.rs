@@ -215,7 +215,10 @@ impl<'a> Cursor<'a> {
     }
     fn cstring(&mut self) -> Res<&'a [u8]> {
         let rest = &self.data[self.pos..];
-        let len = rest.iter().position(|&c| c == 0).ok_or(Failure::Malformed)?;
+        let len = rest
+            .iter()
+            .position(|&c| c == 0)
+            .ok_or(Failure::Malformed)?;
         self.pos += len + 1;
         Ok(&rest[..len])
     }
@@ -281,7 +284,12 @@ fn read_header(cur: &mut Cursor) -> Res<u32> {
     Ok(flags)
 }
 
-fn read_proto(cur: &mut Cursor, flags: u32, chunkname: &[u8], stack: &mut Vec<Pending>) -> Res<Pending> {
+fn read_proto(
+    cur: &mut Cursor,
+    flags: u32,
+    chunkname: &[u8],
+    stack: &mut Vec<Pending>,
+) -> Res<Pending> {
     let swap = flags & FLAG_BE != 0;
     let mut p = ProtoData {
         flags: cur.byte()?,
@@ -304,16 +312,28 @@ fn read_proto(cur: &mut Cursor, flags: u32, chunkname: &[u8], stack: &mut Vec<Pe
     }
 
     // Instructions, after the header instruction the loader recreates.
-    let head_op = if p.flags & PROTO_VARARG != 0 { Op::FUNCV } else { Op::FUNCF };
+    let head_op = if p.flags & PROTO_VARARG != 0 {
+        Op::FUNCV
+    } else {
+        Op::FUNCF
+    };
     p.bc.reserve_exact(nbc + 1);
     p.bc.push(ins_ad(head_op, p.framesize as u32, 0));
     for chunk in cur.bytes(nbc * 4)?.chunks_exact(4) {
         let raw = [chunk[0], chunk[1], chunk[2], chunk[3]];
-        p.bc.push(if swap { Ins::from_be_bytes(raw) } else { Ins::from_le_bytes(raw) });
+        p.bc.push(if swap {
+            Ins::from_be_bytes(raw)
+        } else {
+            Ins::from_le_bytes(raw)
+        });
     }
     for chunk in cur.bytes(sizeuv * 2)?.chunks_exact(2) {
         let raw = [chunk[0], chunk[1]];
-        p.uv.push(if swap { u16::from_be_bytes(raw) } else { u16::from_le_bytes(raw) });
+        p.uv.push(if swap {
+            u16::from_be_bytes(raw)
+        } else {
+            u16::from_le_bytes(raw)
+        });
     }
 
     // GC constants come highest index first; children are claimed from the
@@ -457,7 +477,9 @@ fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) {
         p.lineinfo.push(p.firstline.wrapping_add(delta));
     }
     for _ in 0..p.uv.len() {
-        let name = cur.cstring().unwrap_or_else(|_| cur.bytes(cur.remaining()).unwrap_or_default());
+        let name = cur
+            .cstring()
+            .unwrap_or_else(|_| cur.bytes(cur.remaining()).unwrap_or_default());
         p.uvnames.push(name.to_vec());
     }
     let mut lastpc: u32 = 0;
@@ -479,7 +501,11 @@ fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) {
         };
         let startpc = lastpc.wrapping_add(start);
         lastpc = startpc;
-        p.varinfo.push(VarInfo { name, startpc, endpc: startpc.wrapping_add(len) });
+        p.varinfo.push(VarInfo {
+            name,
+            startpc,
+            endpc: startpc.wrapping_add(len),
+        });
     }
 }
 
@@ -516,7 +542,10 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
     use super::{bc_a, bc_b, bc_c, bc_d, bc_j, bc_op_raw, KGc, PROTO_UV_LOCAL};
     let fs = p.framesize as u32;
     if p.framesize as usize > 250 || p.numparams > p.framesize {
-        return Err(format!("bad frame size {} for {} parameters", p.framesize, p.numparams));
+        return Err(format!(
+            "bad frame size {} for {} parameters",
+            p.framesize, p.numparams
+        ));
     }
     if p.bc.len() < 2 {
         return Err("no instructions".into());
@@ -544,8 +573,18 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
         };
         if matches!(
             op,
-            Op::JFORI | Op::JFORL | Op::JITERL | Op::JLOOP | Op::FUNCF | Op::IFUNCF | Op::JFUNCF
-                | Op::FUNCV | Op::IFUNCV | Op::JFUNCV | Op::FUNCC | Op::FUNCCW
+            Op::JFORI
+                | Op::JFORL
+                | Op::JITERL
+                | Op::JLOOP
+                | Op::FUNCF
+                | Op::IFUNCF
+                | Op::JFUNCF
+                | Op::FUNCV
+                | Op::IFUNCV
+                | Op::JFUNCV
+                | Op::FUNCC
+                | Op::FUNCCW
         ) {
             return err("opcode not allowed in a dump");
         }
@@ -566,7 +605,9 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
             Mode::Str => kgc_is(cd, |k| matches!(k, KGc::Str(_))),
             Mode::Tab => kgc_is(cd, |k| matches!(k, KGc::Table { .. })),
             Mode::Func => kgc_is(cd, |k| matches!(k, KGc::Child(_))),
-            Mode::Cdata => kgc_is(cd, |k| matches!(k, KGc::I64(_) | KGc::U64(_) | KGc::Complex(..))),
+            Mode::Cdata => kgc_is(cd, |k| {
+                matches!(k, KGc::I64(_) | KGc::U64(_) | KGc::Complex(..))
+            }),
             Mode::Num => (cd as usize) < p.knum.len(),
             Mode::Uv => (cd as usize) < p.uv.len(),
             Mode::Pri => cd <= 2,
@@ -604,7 +645,21 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
         }
     }
     let last = Op::from_u8(bc_op_raw(p.bc[n - 1]));
-    if !matches!(last, Some(Op::RET | Op::RETM | Op::RET0 | Op::RET1 | Op::CALLT | Op::CALLMT | Op::JMP | Op::LOOP | Op::FORL | Op::ITERL)) {
+    if !matches!(
+        last,
+        Some(
+            Op::RET
+                | Op::RETM
+                | Op::RET0
+                | Op::RET1
+                | Op::CALLT
+                | Op::CALLMT
+                | Op::JMP
+                | Op::LOOP
+                | Op::FORL
+                | Op::ITERL
+        )
+    ) {
         return Err("last instruction falls off the end".into());
     }
     Ok(())
@@ -621,14 +676,38 @@ mod tests {
     #[test]
     fn header_errors() {
         let bin: &[u8] = b"\x1bLJ\x02\x0a";
-        assert_eq!(err(b"\x1bLJ", bin), "(binary): cannot load incompatible bytecode");
-        assert_eq!(err(b"\x1bLJ\x01\x0a\x00", bin), "(binary): cannot load incompatible bytecode");
-        assert_eq!(err(b"\x1bLJ\x02\x02\x00", bin), "(binary): cannot load incompatible bytecode");
-        assert_eq!(err(b"\x1bLJ\x02\x1a\x00", bin), "(binary): cannot load incompatible bytecode");
-        assert_eq!(err(b"\x1bLJ\x02\x0a\x00", bin), "(binary): cannot load malformed bytecode");
-        assert_eq!(err(b"\x1bLJ\x02\x08", b"=foo"), "foo: cannot load malformed bytecode");
-        assert_eq!(err(b"\x1bLJ\x02\x08\x05ab", b"@dir/foo"), "dir/foo: cannot load malformed bytecode");
-        assert_eq!(err(b"\x1bLJ\x02\x0a\x00", b"foo"), "foo: cannot load malformed bytecode");
+        assert_eq!(
+            err(b"\x1bLJ", bin),
+            "(binary): cannot load incompatible bytecode"
+        );
+        assert_eq!(
+            err(b"\x1bLJ\x01\x0a\x00", bin),
+            "(binary): cannot load incompatible bytecode"
+        );
+        assert_eq!(
+            err(b"\x1bLJ\x02\x02\x00", bin),
+            "(binary): cannot load incompatible bytecode"
+        );
+        assert_eq!(
+            err(b"\x1bLJ\x02\x1a\x00", bin),
+            "(binary): cannot load incompatible bytecode"
+        );
+        assert_eq!(
+            err(b"\x1bLJ\x02\x0a\x00", bin),
+            "(binary): cannot load malformed bytecode"
+        );
+        assert_eq!(
+            err(b"\x1bLJ\x02\x08", b"=foo"),
+            "foo: cannot load malformed bytecode"
+        );
+        assert_eq!(
+            err(b"\x1bLJ\x02\x08\x05ab", b"@dir/foo"),
+            "dir/foo: cannot load malformed bytecode"
+        );
+        assert_eq!(
+            err(b"\x1bLJ\x02\x0a\x00", b"foo"),
+            "foo: cannot load malformed bytecode"
+        );
     }
 
     /// A stripped dump of one prototype: `RET0` after `body_extra` is
@@ -653,9 +732,15 @@ mod tests {
         assert_eq!(err(&trailing, b"=x"), "x: cannot load malformed bytecode");
         let two = [&ok[..ok.len() - 1], &ok[5..]].concat();
         assert_eq!(err(&two, b"=x"), "x: cannot load malformed bytecode");
-        assert_eq!(err(&ok[..ok.len() - 1], b"=x"), "x: cannot load malformed bytecode");
+        assert_eq!(
+            err(&ok[..ok.len() - 1], b"=x"),
+            "x: cannot load malformed bytecode"
+        );
         // A child constant with no prototype before it.
-        assert_eq!(err(&one_proto(1, 0, &[0]), b"=x"), "x: cannot load malformed bytecode");
+        assert_eq!(
+            err(&one_proto(1, 0, &[0]), b"=x"),
+            "x: cannot load malformed bytecode"
+        );
         // A size field that does not match what the prototype holds.
         let mut short = ok.clone();
         short[5] -= 1;
@@ -668,16 +753,36 @@ mod tests {
     fn constant_building_errors() {
         let run = |consts: &[u8]| undump_detailed(&one_proto(1, 0, consts), b"=x").unwrap_err();
         let e = run(&[1, 0, 1, 0, 1]); // table, 0 array, 1 hash: nil key
-        assert_eq!((e.kind, &e.message[..]), (UndumpErrorKind::Runtime, &b"table index is nil"[..]));
-        let nan_key = [&[1u8, 0, 1, 4, 0][..], &[0x80, 0x80, 0xe0, 0xff, 0x0f][..], &[1]].concat();
+        assert_eq!(
+            (e.kind, &e.message[..]),
+            (UndumpErrorKind::Runtime, &b"table index is nil"[..])
+        );
+        let nan_key = [
+            &[1u8, 0, 1, 4, 0][..],
+            &[0x80, 0x80, 0xe0, 0xff, 0x0f][..],
+            &[1],
+        ]
+        .concat();
         assert_eq!(run(&nan_key).message, b"table index is NaN");
         // 2^27 + 2 array slots.
-        assert_eq!(run(&[1, 0x82, 0x80, 0x80, 0x40, 0]).message, b"table overflow");
+        assert_eq!(
+            run(&[1, 0x82, 0x80, 0x80, 0x40, 0]).message,
+            b"table overflow"
+        );
         // 2^26 + 1 hash slots.
-        assert_eq!(run(&[1, 0, 0x81, 0x80, 0x80, 0x20]).message, b"table overflow");
+        assert_eq!(
+            run(&[1, 0, 0x81, 0x80, 0x80, 0x20]).message,
+            b"table overflow"
+        );
         // A string of 2^31 - 1 bytes.
-        assert_eq!(run(&[0x84, 0x80, 0x80, 0x80, 0x08]).message, b"string length overflow");
-        assert_eq!(undump_detailed(b"\x1bLJ\x03", b"=x").unwrap_err().kind, UndumpErrorKind::Syntax);
+        assert_eq!(
+            run(&[0x84, 0x80, 0x80, 0x80, 0x08]).message,
+            b"string length overflow"
+        );
+        assert_eq!(
+            undump_detailed(b"\x1bLJ\x03", b"=x").unwrap_err().kind,
+            UndumpErrorKind::Syntax
+        );
     }
 
     /// ULEB128 values longer than five bytes decode as the reference decodes
@@ -695,7 +800,10 @@ mod tests {
         // 33-bit form: -1 as an integer constant.
         let mut c = Cursor::new(&[0xfe, 0xff, 0xff, 0xff, 0x1f]);
         assert_eq!(c.uleb33(), Ok((u32::MAX, false)));
-        assert_eq!(read_knum(&mut Cursor::new(&[0xfe, 0xff, 0xff, 0xff, 0x1f])), Ok(KNum::Int(-1)));
+        assert_eq!(
+            read_knum(&mut Cursor::new(&[0xfe, 0xff, 0xff, 0xff, 0x1f])),
+            Ok(KNum::Int(-1))
+        );
     }
 
     /// Debug info the reference does not look at while loading: a block
@@ -705,14 +813,21 @@ mod tests {
     fn lenient_debug_info() {
         let q = ProtoData {
             framesize: 1,
-            bc: vec![crate::bytecode::ins_ad(Op::FUNCF, 1, 0), crate::bytecode::ins_ad(Op::RET0, 0, 1)],
+            bc: vec![
+                crate::bytecode::ins_ad(Op::FUNCF, 1, 0),
+                crate::bytecode::ins_ad(Op::RET0, 0, 1),
+            ],
             uv: vec![0x8000],
             chunkname: b"=x".to_vec(),
             firstline: 1,
             numline: 1,
             lineinfo: vec![1, 2],
             uvnames: vec![b"u".to_vec()],
-            varinfo: vec![VarInfo { name: b"v".to_vec(), startpc: 1, endpc: 2 }],
+            varinfo: vec![VarInfo {
+                name: b"v".to_vec(),
+                startpc: 1,
+                endpc: 2,
+            }],
             ..ProtoData::default()
         };
         let good = crate::bytecode::writer::dump(&q, false);
@@ -736,15 +851,34 @@ mod tests {
     fn verify_accepts_reference_output_and_rejects_bad_operands() {
         use crate::bytecode::{ins_abc, ins_ad, ins_aj, Op};
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bytecode/");
-        for name in ["ops", "strings", "tdup", "closures", "ffi_consts", "manyconsts", "longlines", "deep"] {
+        for name in [
+            "ops",
+            "strings",
+            "tdup",
+            "closures",
+            "ffi_consts",
+            "manyconsts",
+            "longlines",
+            "deep",
+        ] {
             for ext in ["g.raw", "s.raw"] {
                 let data = std::fs::read(format!("{}{}.{}", dir, name, ext)).unwrap();
-                assert_eq!(verify(&undump(&data, b"=x").unwrap()), Ok(()), "{}.{}", name, ext);
+                assert_eq!(
+                    verify(&undump(&data, b"=x").unwrap()),
+                    Ok(()),
+                    "{}.{}",
+                    name,
+                    ext
+                );
             }
         }
         let good = ProtoData {
             framesize: 2,
-            bc: vec![ins_ad(Op::FUNCF, 2, 0), ins_ad(Op::KSTR, 0, 0), ins_ad(Op::RET1, 0, 2)],
+            bc: vec![
+                ins_ad(Op::FUNCF, 2, 0),
+                ins_ad(Op::KSTR, 0, 0),
+                ins_ad(Op::RET1, 0, 2),
+            ],
             kgc: vec![KGc::Str(b"s".to_vec())],
             ..ProtoData::default()
         };
@@ -754,15 +888,36 @@ mod tests {
             p.bc.splice(1..2, ins);
             verify(&p)
         };
-        assert!(with(vec![ins_ad(Op::KSTR, 0, 1)]).is_err(), "missing constant");
-        assert!(with(vec![ins_ad(Op::KNUM, 0, 0)]).is_err(), "missing number");
-        assert!(with(vec![ins_ad(Op::FNEW, 0, 0)]).is_err(), "string used as a function");
-        assert!(with(vec![ins_ad(Op::MOV, 2, 0)]).is_err(), "register outside the frame");
+        assert!(
+            with(vec![ins_ad(Op::KSTR, 0, 1)]).is_err(),
+            "missing constant"
+        );
+        assert!(
+            with(vec![ins_ad(Op::KNUM, 0, 0)]).is_err(),
+            "missing number"
+        );
+        assert!(
+            with(vec![ins_ad(Op::FNEW, 0, 0)]).is_err(),
+            "string used as a function"
+        );
+        assert!(
+            with(vec![ins_ad(Op::MOV, 2, 0)]).is_err(),
+            "register outside the frame"
+        );
         assert!(with(vec![ins_aj(Op::JMP, 0, 5)]).is_err(), "jump outside");
-        assert!(with(vec![ins_ad(Op::ISLT, 0, 1)]).is_err(), "comparison without jump");
-        assert!(with(vec![ins_ad(Op::JLOOP, 0, 0)]).is_err(), "trace reference");
+        assert!(
+            with(vec![ins_ad(Op::ISLT, 0, 1)]).is_err(),
+            "comparison without jump"
+        );
+        assert!(
+            with(vec![ins_ad(Op::JLOOP, 0, 0)]).is_err(),
+            "trace reference"
+        );
         assert!(with(vec![0xff]).is_err(), "unknown opcode");
-        assert!(with(vec![ins_abc(Op::CAT, 0, 1, 0)]).is_err(), "reversed range");
+        assert!(
+            with(vec![ins_abc(Op::CAT, 0, 1, 0)]).is_err(),
+            "reversed range"
+        );
         let mut p = good.clone();
         p.bc.pop();
         assert!(verify(&p).is_err(), "falls off the end");

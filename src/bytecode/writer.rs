@@ -10,9 +10,9 @@
 //! turned back into their plain forms when the prototype is marked ILOOP.
 
 use super::reader::{
-    line_width, DUMP_VERSION, FLAG_BE, FLAG_FFI, FLAG_FR2, FLAG_STRIP, INTERNAL_VAR_NAMES, KGC_CHILD,
-    KGC_COMPLEX, KGC_I64, KGC_STR, KGC_TAB, KGC_U64, KTAB_FALSE, KTAB_INT, KTAB_NIL, KTAB_NUM,
-    KTAB_STR, KTAB_TRUE,
+    line_width, DUMP_VERSION, FLAG_BE, FLAG_FFI, FLAG_FR2, FLAG_STRIP, INTERNAL_VAR_NAMES,
+    KGC_CHILD, KGC_COMPLEX, KGC_I64, KGC_STR, KGC_TAB, KGC_U64, KTAB_FALSE, KTAB_INT, KTAB_NIL,
+    KTAB_NUM, KTAB_STR, KTAB_TRUE,
 };
 use super::{bc_op_raw, set_op, KGc, KNum, KTabVal, Op, ProtoData};
 use super::{PROTO_CHILD, PROTO_FFI, PROTO_ILOOP, PROTO_VARARG};
@@ -94,7 +94,11 @@ fn proto_body(p: &ProtoData, strip: bool, be: bool) -> Vec<u8> {
     put_uleb(&mut b, p.kgc.len() as u32);
     put_uleb(&mut b, p.knum.len() as u32);
     put_uleb(&mut b, nbc as u32);
-    let debug = if strip || p.lineinfo.is_empty() { Vec::new() } else { debug_info(p, be) };
+    let debug = if strip || p.lineinfo.is_empty() {
+        Vec::new()
+    } else {
+        debug_info(p, be)
+    };
     if !strip {
         put_uleb(&mut b, debug.len() as u32);
         if !debug.is_empty() {
@@ -116,10 +120,18 @@ fn proto_body(p: &ProtoData, strip: bool, be: bool) -> Vec<u8> {
                 set_op(&mut ins, op);
             }
         }
-        b.extend_from_slice(&if be { ins.to_be_bytes() } else { ins.to_le_bytes() });
+        b.extend_from_slice(&if be {
+            ins.to_be_bytes()
+        } else {
+            ins.to_le_bytes()
+        });
     }
     for &uv in &p.uv {
-        b.extend_from_slice(&if be { uv.to_be_bytes() } else { uv.to_le_bytes() });
+        b.extend_from_slice(&if be {
+            uv.to_be_bytes()
+        } else {
+            uv.to_le_bytes()
+        });
     }
     // GC constants highest index first, so the loader can claim children
     // from its stack in the order they were written.
@@ -260,8 +272,17 @@ pub(crate) mod tests {
     use crate::bytecode::reader::undump;
 
     /// Samples in tests/bytecode with reference dumps (see regen.sh there).
-    pub(crate) const SAMPLES: [&str; 9] =
-        ["ops", "strings", "tdup", "closures", "ffi_consts", "manyconsts", "longlines", "deep", "allops"];
+    pub(crate) const SAMPLES: [&str; 9] = [
+        "ops",
+        "strings",
+        "tdup",
+        "closures",
+        "ffi_consts",
+        "manyconsts",
+        "longlines",
+        "deep",
+        "allops",
+    ];
 
     fn read(name: &str, ext: &str) -> Vec<u8> {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bytecode/");
@@ -295,7 +316,10 @@ pub(crate) mod tests {
             let be = dump_with_byte_order(&p, false, true);
             assert_eq!(undump(&be, b"=x").unwrap(), p, "{}", name);
         }
-        assert_eq!(dump(&undump(&read("closures", "be.raw"), b"=x").unwrap(), false), read("closures", "g.raw"));
+        assert_eq!(
+            dump(&undump(&read("closures", "be.raw"), b"=x").unwrap(), false),
+            read("closures", "g.raw")
+        );
     }
 
     #[test]
@@ -307,7 +331,12 @@ pub(crate) mod tests {
                 crate::bytecode::ins_aj(Op::IFORL, 0, -1),
                 crate::bytecode::ins_ad(Op::RET0, 0, 1),
             ],
-            knum: vec![KNum::Num(3.0), KNum::Num(-0.0), KNum::Num(0.5), KNum::Int(-7)],
+            knum: vec![
+                KNum::Num(3.0),
+                KNum::Num(-0.0),
+                KNum::Num(0.5),
+                KNum::Int(-7),
+            ],
             kgc: vec![KGc::Table {
                 array: vec![KTabVal::Nil, KTabVal::Num(2.0)],
                 hash: vec![(KTabVal::Int(10), KTabVal::Num(-1.0))],
@@ -318,7 +347,10 @@ pub(crate) mod tests {
         let q = undump(&dump(&p, true), b"=x").unwrap();
         assert_eq!(q.flags, 0);
         assert_eq!(q.bc[1], crate::bytecode::ins_aj(Op::FORL, 0, -1));
-        assert_eq!(q.knum, vec![KNum::Int(3), KNum::Int(0), KNum::Num(0.5), KNum::Int(-7)]);
+        assert_eq!(
+            q.knum,
+            vec![KNum::Int(3), KNum::Int(0), KNum::Num(0.5), KNum::Int(-7)]
+        );
         assert_eq!(
             q.kgc,
             vec![KGc::Table {
@@ -327,7 +359,10 @@ pub(crate) mod tests {
             }]
         );
         p.flags = 0;
-        assert_eq!(undump(&dump(&p, true), b"=x").unwrap().bc[1], crate::bytecode::ins_aj(Op::IFORL, 0, -1));
+        assert_eq!(
+            undump(&dump(&p, true), b"=x").unwrap().bc[1],
+            crate::bytecode::ins_aj(Op::IFORL, 0, -1)
+        );
     }
 
     /// The prototype in tests/bytecode/allops.*.raw: every opcode three
@@ -358,7 +393,11 @@ pub(crate) mod tests {
                     _ => (255, 0, 2, 0xfffe),
                 };
                 let ins = if m.is_abc() {
-                    let c = if matches!(m.cd, Mode::Str | Mode::Num) { c.min(1) } else { c };
+                    let c = if matches!(m.cd, Mode::Str | Mode::Num) {
+                        c.min(1)
+                    } else {
+                        c
+                    };
                     ins_abc(o, a, b, c)
                 } else {
                     let d = match m.cd {
@@ -384,7 +423,10 @@ pub(crate) mod tests {
                 KGc::Str(b"s0".to_vec()),
                 KGc::Str(b"a\nlonger string constant with more than forty bytes".to_vec()),
                 KGc::Child(Box::new(child)),
-                KGc::Table { array: vec![KTabVal::Nil, KTabVal::Int(1)], hash: vec![] },
+                KGc::Table {
+                    array: vec![KTabVal::Nil, KTabVal::Int(1)],
+                    hash: vec![],
+                },
             ],
             knum: vec![KNum::Int(-5), KNum::Num(0.125)],
             chunkname: b"@allops.lua".to_vec(),
@@ -393,8 +435,16 @@ pub(crate) mod tests {
             lineinfo: lines,
             uvnames: vec![b"up0".to_vec(), b"up1".to_vec()],
             varinfo: vec![
-                VarInfo { name: b"x".to_vec(), startpc: 1, endpc: 10 },
-                VarInfo { name: b"(for index)".to_vec(), startpc: 3, endpc: 5 },
+                VarInfo {
+                    name: b"x".to_vec(),
+                    startpc: 1,
+                    endpc: 10,
+                },
+                VarInfo {
+                    name: b"(for index)".to_vec(),
+                    startpc: 3,
+                    endpc: 5,
+                },
             ],
         }
     }

@@ -81,17 +81,33 @@ pub fn arg_error(L: *mut lua_State, narg: c_int, extramsg: &[u8]) -> ! {
 pub fn type_error(L: *mut lua_State, narg: c_int, tname: &str) -> ! {
     // SAFETY: L is live.
     let actual = unsafe { lua_type(L, narg) };
-    let got = if actual == LUA_TNONE { "no value" } else { TYPE_NAMES[actual as usize] };
-    arg_error(L, narg, format!("{} expected, got {}", tname, got).as_bytes())
+    let got = if actual == LUA_TNONE {
+        "no value"
+    } else {
+        TYPE_NAMES[actual as usize]
+    };
+    arg_error(
+        L,
+        narg,
+        format!("{} expected, got {}", tname, got).as_bytes(),
+    )
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_argerror(L: *mut lua_State, numarg: c_int, extramsg: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_argerror(
+    L: *mut lua_State,
+    numarg: c_int,
+    extramsg: *const c_char,
+) -> c_int {
     arg_error(L, numarg, cstr(extramsg))
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_typerror(L: *mut lua_State, narg: c_int, tname: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_typerror(
+    L: *mut lua_State,
+    narg: c_int,
+    tname: *const c_char,
+) -> c_int {
     type_error(L, narg, &String::from_utf8_lossy(cstr(tname)))
 }
 
@@ -108,7 +124,11 @@ pub unsafe extern "C-unwind" fn luaL_where(L: *mut lua_State, lvl: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checklstring(L: *mut lua_State, narg: c_int, len: *mut usize) -> *const c_char {
+pub unsafe extern "C-unwind" fn luaL_checklstring(
+    L: *mut lua_State,
+    narg: c_int,
+    len: *mut usize,
+) -> *const c_char {
     // SAFETY: L is live.
     unsafe {
         let s = lua_tolstring(L, narg, len);
@@ -120,7 +140,12 @@ pub unsafe extern "C-unwind" fn luaL_checklstring(L: *mut lua_State, narg: c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_optlstring(L: *mut lua_State, narg: c_int, def: *const c_char, len: *mut usize) -> *const c_char {
+pub unsafe extern "C-unwind" fn luaL_optlstring(
+    L: *mut lua_State,
+    narg: c_int,
+    def: *const c_char,
+    len: *mut usize,
+) -> *const c_char {
     // SAFETY: L is live.
     unsafe {
         if lua_type(L, narg) <= LUA_TNIL {
@@ -146,7 +171,11 @@ pub unsafe extern "C-unwind" fn luaL_checknumber(L: *mut lua_State, narg: c_int)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_optnumber(L: *mut lua_State, narg: c_int, def: lua_Number) -> lua_Number {
+pub unsafe extern "C-unwind" fn luaL_optnumber(
+    L: *mut lua_State,
+    narg: c_int,
+    def: lua_Number,
+) -> lua_Number {
     // SAFETY: L is live.
     unsafe {
         if lua_type(L, narg) <= LUA_TNIL {
@@ -169,7 +198,11 @@ pub unsafe extern "C-unwind" fn luaL_checkinteger(L: *mut lua_State, narg: c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_optinteger(L: *mut lua_State, narg: c_int, def: lua_Integer) -> lua_Integer {
+pub unsafe extern "C-unwind" fn luaL_optinteger(
+    L: *mut lua_State,
+    narg: c_int,
+    def: lua_Integer,
+) -> lua_Integer {
     // SAFETY: L is live.
     unsafe {
         if lua_type(L, narg) <= LUA_TNIL {
@@ -185,7 +218,11 @@ pub unsafe extern "C-unwind" fn luaL_checkstack(L: *mut lua_State, sz: c_int, ms
     // SAFETY: L is live.
     unsafe {
         if lua_checkstack(L, sz) == 0 {
-            let m = if msg.is_null() { b"".to_vec() } else { cstr(msg).to_vec() };
+            let m = if msg.is_null() {
+                b"".to_vec()
+            } else {
+                cstr(msg).to_vec()
+            };
             let mut s = b"stack overflow (".to_vec();
             s.extend_from_slice(&m);
             s.push(b')');
@@ -215,7 +252,10 @@ pub unsafe extern "C-unwind" fn luaL_checkany(L: *mut lua_State, narg: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_newmetatable(L: *mut lua_State, tname: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_newmetatable(
+    L: *mut lua_State,
+    tname: *const c_char,
+) -> c_int {
     // SAFETY: L is live.
     unsafe {
         lua_getfield(L, LUA_REGISTRYINDEX, tname);
@@ -240,7 +280,11 @@ pub unsafe extern "C-unwind" fn luaL_setmetatable(L: *mut lua_State, tname: *con
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_testudata(L: *mut lua_State, ud: c_int, tname: *const c_char) -> *mut c_void {
+pub unsafe extern "C-unwind" fn luaL_testudata(
+    L: *mut lua_State,
+    ud: c_int,
+    tname: *const c_char,
+) -> *mut c_void {
     // SAFETY: L is live.
     unsafe {
         let p = lua_touserdata(L, ud);
@@ -262,7 +306,11 @@ pub unsafe extern "C-unwind" fn luaL_testudata(L: *mut lua_State, ud: c_int, tna
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checkudata(L: *mut lua_State, ud: c_int, tname: *const c_char) -> *mut c_void {
+pub unsafe extern "C-unwind" fn luaL_checkudata(
+    L: *mut lua_State,
+    ud: c_int,
+    tname: *const c_char,
+) -> *mut c_void {
     // SAFETY: L is live.
     unsafe {
         let p = luaL_testudata(L, ud, tname);
@@ -274,10 +322,19 @@ pub unsafe extern "C-unwind" fn luaL_checkudata(L: *mut lua_State, ud: c_int, tn
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checkoption(L: *mut lua_State, narg: c_int, def: *const c_char, lst: *const *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_checkoption(
+    L: *mut lua_State,
+    narg: c_int,
+    def: *const c_char,
+    lst: *const *const c_char,
+) -> c_int {
     // SAFETY: lst is a NULL-terminated array of C strings.
     unsafe {
-        let name = if def.is_null() { cstr(luaL_checklstring(L, narg, ptr::null_mut())) } else { cstr(luaL_optlstring(L, narg, def, ptr::null_mut())) };
+        let name = if def.is_null() {
+            cstr(luaL_checklstring(L, narg, ptr::null_mut()))
+        } else {
+            cstr(luaL_optlstring(L, narg, def, ptr::null_mut()))
+        };
         let mut i = 0;
         while !(*lst.add(i)).is_null() {
             if cstr(*lst.add(i)) == name {
@@ -293,7 +350,11 @@ pub unsafe extern "C-unwind" fn luaL_checkoption(L: *mut lua_State, narg: c_int,
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_getmetafield(L: *mut lua_State, obj: c_int, e: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_getmetafield(
+    L: *mut lua_State,
+    obj: c_int,
+    e: *const c_char,
+) -> c_int {
     // SAFETY: L is live.
     unsafe {
         if lua_getmetatable(L, obj) == 0 {
@@ -312,10 +373,18 @@ pub unsafe extern "C-unwind" fn luaL_getmetafield(L: *mut lua_State, obj: c_int,
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_callmeta(L: *mut lua_State, obj: c_int, e: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_callmeta(
+    L: *mut lua_State,
+    obj: c_int,
+    e: *const c_char,
+) -> c_int {
     // SAFETY: L is live.
     unsafe {
-        let obj = if obj > 0 || obj <= LUA_REGISTRYINDEX { obj } else { lua_gettop(L) + obj + 1 };
+        let obj = if obj > 0 || obj <= LUA_REGISTRYINDEX {
+            obj
+        } else {
+            lua_gettop(L) + obj + 1
+        };
         if luaL_getmetafield(L, obj, e) == 0 {
             return 0;
         }
@@ -333,7 +402,11 @@ pub const LUA_REFNIL: c_int = -1;
 pub unsafe extern "C-unwind" fn luaL_ref(L: *mut lua_State, t: c_int) -> c_int {
     // SAFETY: L is live.
     unsafe {
-        let t = if t > 0 || t <= LUA_REGISTRYINDEX { t } else { lua_gettop(L) + t + 1 };
+        let t = if t > 0 || t <= LUA_REGISTRYINDEX {
+            t
+        } else {
+            lua_gettop(L) + t + 1
+        };
         if lua_type(L, -1) == LUA_TNIL {
             lua_settop(L, -2);
             return LUA_REFNIL;
@@ -357,7 +430,11 @@ pub unsafe extern "C-unwind" fn luaL_unref(L: *mut lua_State, t: c_int, r: c_int
     if r >= 0 {
         // SAFETY: L is live.
         unsafe {
-            let t = if t > 0 || t <= LUA_REGISTRYINDEX { t } else { lua_gettop(L) + t + 1 };
+            let t = if t > 0 || t <= LUA_REGISTRYINDEX {
+                t
+            } else {
+                lua_gettop(L) + t + 1
+            };
             lua_rawgeti(L, t, FREELIST_REF);
             lua_rawseti(L, t, r);
             lua_pushinteger(L, r as lua_Integer);
@@ -371,7 +448,11 @@ pub unsafe extern "C-unwind" fn luaL_unref(L: *mut lua_State, t: c_int, r: c_int
 pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option<&[u8]>) -> c_int {
     let is_binary = data.first() == Some(&0x1b);
     if let Some(m) = mode {
-        let ok = if is_binary { m.contains(&b'b') } else { m.contains(&b't') };
+        let ok = if is_binary {
+            m.contains(&b'b')
+        } else {
+            m.contains(&b't')
+        };
         if !ok {
             let msg = "attempt to load chunk with wrong mode";
             push_bytes(L, msg.as_bytes());
@@ -416,7 +497,13 @@ pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_loadbufferx(L: *mut lua_State, buff: *const c_char, sz: usize, name: *const c_char, mode: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_loadbufferx(
+    L: *mut lua_State,
+    buff: *const c_char,
+    sz: usize,
+    name: *const c_char,
+    mode: *const c_char,
+) -> c_int {
     let data = if sz == 0 {
         &[][..]
     } else {
@@ -424,13 +511,22 @@ pub unsafe extern "C-unwind" fn luaL_loadbufferx(L: *mut lua_State, buff: *const
         unsafe { std::slice::from_raw_parts(buff as *const u8, sz) }
     };
     let name = if name.is_null() { data } else { cstr(name) };
-    let mode = if mode.is_null() { None } else { Some(cstr(mode)) };
+    let mode = if mode.is_null() {
+        None
+    } else {
+        Some(cstr(mode))
+    };
     let name = name.to_vec();
     load_bytes(L, data, &name, mode)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_loadbuffer(L: *mut lua_State, buff: *const c_char, sz: usize, name: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_loadbuffer(
+    L: *mut lua_State,
+    buff: *const c_char,
+    sz: usize,
+    name: *const c_char,
+) -> c_int {
     unsafe { luaL_loadbufferx(L, buff, sz, name, ptr::null()) }
 }
 
@@ -495,10 +591,22 @@ impl OsStrExt2 for std::ffi::OsStr {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_loadfilex(L: *mut lua_State, filename: *const c_char, mode: *const c_char) -> c_int {
-    let f = if filename.is_null() { None } else { Some(cstr(filename)) };
+pub unsafe extern "C-unwind" fn luaL_loadfilex(
+    L: *mut lua_State,
+    filename: *const c_char,
+    mode: *const c_char,
+) -> c_int {
+    let f = if filename.is_null() {
+        None
+    } else {
+        Some(cstr(filename))
+    };
     let f = if f == Some(b"-") { None } else { f };
-    let mode = if mode.is_null() { None } else { Some(cstr(mode)) };
+    let mode = if mode.is_null() {
+        None
+    } else {
+        Some(cstr(mode))
+    };
     load_file(L, f, mode)
 }
 
@@ -508,8 +616,13 @@ pub unsafe extern "C-unwind" fn luaL_loadfile(L: *mut lua_State, filename: *cons
 }
 
 unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
-    let msg = to_bytes(L, -1).map(|b| b.to_vec()).unwrap_or_else(|| b"?".to_vec());
-    eprintln!("PANIC: unprotected error in call to Lua API ({})", String::from_utf8_lossy(&msg));
+    let msg = to_bytes(L, -1)
+        .map(|b| b.to_vec())
+        .unwrap_or_else(|| b"?".to_vec());
+    eprintln!(
+        "PANIC: unprotected error in call to Lua API ({})",
+        String::from_utf8_lossy(&msg)
+    );
     0
 }
 
@@ -523,7 +636,12 @@ pub unsafe extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_gsub(L: *mut lua_State, s: *const c_char, p: *const c_char, r: *const c_char) -> *const c_char {
+pub unsafe extern "C-unwind" fn luaL_gsub(
+    L: *mut lua_State,
+    s: *const c_char,
+    p: *const c_char,
+    r: *const c_char,
+) -> *const c_char {
     let (s, p, r) = (cstr(s), cstr(p), cstr(r));
     let mut out = Vec::new();
     let mut i = 0;
@@ -542,7 +660,12 @@ pub unsafe extern "C-unwind" fn luaL_gsub(L: *mut lua_State, s: *const c_char, p
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_findtable(L: *mut lua_State, idx: c_int, fname: *const c_char, szhint: c_int) -> *const c_char {
+pub unsafe extern "C-unwind" fn luaL_findtable(
+    L: *mut lua_State,
+    idx: c_int,
+    fname: *const c_char,
+    szhint: c_int,
+) -> *const c_char {
     // SAFETY: L is live; fname is NUL-terminated.
     unsafe {
         lua_pushvalue(L, idx);
@@ -597,10 +720,19 @@ pub unsafe extern "C-unwind" fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_pushmodule(L: *mut lua_State, modname: *const c_char, sizehint: c_int) {
+pub unsafe extern "C-unwind" fn luaL_pushmodule(
+    L: *mut lua_State,
+    modname: *const c_char,
+    sizehint: c_int,
+) {
     // SAFETY: L is live.
     unsafe {
-        luaL_findtable(L, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const c_char, 16);
+        luaL_findtable(
+            L,
+            LUA_REGISTRYINDEX,
+            b"_LOADED\0".as_ptr() as *const c_char,
+            16,
+        );
         lua_getfield(L, -1, modname);
         if lua_type(L, -1) != LUA_TTABLE {
             lua_settop(L, -2);
@@ -618,7 +750,12 @@ pub unsafe extern "C-unwind" fn luaL_pushmodule(L: *mut lua_State, modname: *con
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_openlib(L: *mut lua_State, libname: *const c_char, l: *const luaL_Reg, nup: c_int) {
+pub unsafe extern "C-unwind" fn luaL_openlib(
+    L: *mut lua_State,
+    libname: *const c_char,
+    l: *const luaL_Reg,
+    nup: c_int,
+) {
     // SAFETY: L is live.
     unsafe {
         if !libname.is_null() {
@@ -640,12 +777,21 @@ pub unsafe extern "C-unwind" fn luaL_openlib(L: *mut lua_State, libname: *const 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_register(L: *mut lua_State, libname: *const c_char, l: *const luaL_Reg) {
+pub unsafe extern "C-unwind" fn luaL_register(
+    L: *mut lua_State,
+    libname: *const c_char,
+    l: *const luaL_Reg,
+) {
     unsafe { luaL_openlib(L, libname, l, 0) }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_traceback(L: *mut lua_State, L1: *mut lua_State, msg: *const c_char, level: c_int) {
+pub unsafe extern "C-unwind" fn luaL_traceback(
+    L: *mut lua_State,
+    L1: *mut lua_State,
+    msg: *const c_char,
+    level: c_int,
+) {
     let mut out = Vec::new();
     if !msg.is_null() {
         out.extend_from_slice(cstr(msg));
@@ -656,7 +802,11 @@ pub unsafe extern "C-unwind" fn luaL_traceback(L: *mut lua_State, L1: *mut lua_S
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_fileresult(L: *mut lua_State, stat: c_int, fname: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_fileresult(
+    L: *mut lua_State,
+    stat: c_int,
+    fname: *const c_char,
+) -> c_int {
     let en = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
     // SAFETY: L is live.
     unsafe {

@@ -149,7 +149,10 @@ pub unsafe extern "C-unwind" fn lua_newthread(L: *mut lua_State) -> *mut lua_Sta
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_atpanic(L: *mut lua_State, panicf: lua_CFunction) -> lua_CFunction {
+pub unsafe extern "C-unwind" fn lua_atpanic(
+    L: *mut lua_State,
+    panicf: lua_CFunction,
+) -> lua_CFunction {
     let g = g_of(L);
     let old = g.panic;
     g.panic = panicf;
@@ -258,7 +261,11 @@ pub unsafe extern "C-unwind" fn lua_copy(L: *mut lua_State, fromidx: c_int, toid
 pub unsafe extern "C-unwind" fn lua_checkstack(L: *mut lua_State, sz: c_int) -> c_int {
     // SAFETY: l is live.
     unsafe {
-        let limit = if (*L).in_overflow != 0 { (*L).stacksize as usize - STACK_EXTRA } else { STACK_MAX };
+        let limit = if (*L).in_overflow != 0 {
+            (*L).stacksize as usize - STACK_EXTRA
+        } else {
+            STACK_MAX
+        };
         if sz < 0 || (*L).top.offset_from((*L).stack) as usize + sz as usize > limit {
             return 0;
         }
@@ -300,8 +307,18 @@ pub unsafe extern "C-unwind" fn lua_type(L: *mut lua_State, idx: c_int) -> c_int
 }
 
 const TYPENAMES_C: [&[u8]; 12] = [
-    b"no value\0", b"nil\0", b"boolean\0", b"userdata\0", b"number\0", b"string\0", b"table\0", b"function\0",
-    b"userdata\0", b"thread\0", b"proto\0", b"cdata\0",
+    b"no value\0",
+    b"nil\0",
+    b"boolean\0",
+    b"userdata\0",
+    b"number\0",
+    b"string\0",
+    b"table\0",
+    b"function\0",
+    b"userdata\0",
+    b"thread\0",
+    b"proto\0",
+    b"cdata\0",
 ];
 
 #[no_mangle]
@@ -378,7 +395,11 @@ pub unsafe extern "C-unwind" fn lua_tonumber(L: *mut lua_State, idx: c_int) -> l
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Number {
+pub unsafe extern "C-unwind" fn lua_tonumberx(
+    L: *mut lua_State,
+    idx: c_int,
+    isnum: *mut c_int,
+) -> lua_Number {
     let v = unsafe { get(L, idx) };
     let r = meta::to_number(v);
     if !isnum.is_null() {
@@ -403,7 +424,11 @@ pub unsafe extern "C-unwind" fn lua_tointeger(L: *mut lua_State, idx: c_int) -> 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tointegerx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Integer {
+pub unsafe extern "C-unwind" fn lua_tointegerx(
+    L: *mut lua_State,
+    idx: c_int,
+    isnum: *mut c_int,
+) -> lua_Integer {
     let v = unsafe { get(L, idx) };
     let r = meta::to_number(v);
     if !isnum.is_null() {
@@ -420,7 +445,11 @@ pub unsafe extern "C-unwind" fn lua_toboolean(L: *mut lua_State, idx: c_int) -> 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tolstring(L: *mut lua_State, idx: c_int, len: *mut usize) -> *const c_char {
+pub unsafe extern "C-unwind" fn lua_tolstring(
+    L: *mut lua_State,
+    idx: c_int,
+    len: *mut usize,
+) -> *const c_char {
     // SAFETY: see index2adr; numbers are converted in place.
     unsafe {
         let p = index2adr(L, idx);
@@ -841,7 +870,12 @@ pub unsafe extern "C-unwind" fn lua_call(L: *mut lua_State, nargs: c_int, nresul
 
 /// Run `f` protected; on error, the stack is cut back to `restore_top`
 /// (a stack offset), the error object pushed and the status returned.
-pub unsafe fn api_pcall(L: *mut lua_State, restore_off: isize, handler_off: usize, f: impl FnOnce()) -> c_int {
+pub unsafe fn api_pcall(
+    L: *mut lua_State,
+    restore_off: isize,
+    handler_off: usize,
+    f: impl FnOnce(),
+) -> c_int {
     // SAFETY: l is live; state restored on error.
     unsafe {
         let base_off = (*L).base.offset_from((*L).stack);
@@ -850,7 +884,12 @@ pub unsafe fn api_pcall(L: *mut lua_State, restore_off: isize, handler_off: usiz
         let nprot = (*L).protect.len;
         (*L).protect.push(
             g_of(L),
-            Protect { base: restore_off as usize, handler: handler_off, nlevel: nccalls, kind: PROT_NATIVE },
+            Protect {
+                base: restore_off as usize,
+                handler: handler_off,
+                nlevel: nccalls,
+                kind: PROT_NATIVE,
+            },
         );
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         (*L).protect.len = nprot;
@@ -868,7 +907,11 @@ pub unsafe fn api_pcall(L: *mut lua_State, restore_off: isize, handler_off: usiz
                 (*L).base = (*L).stack.offset(base_off);
                 (*L).savedpc = savedpc;
                 (*L).top = restore;
-                let e = if status == LUA_ERRMEM { str_tv(L, b"not enough memory") } else { (*L).errobj };
+                let e = if status == LUA_ERRMEM {
+                    str_tv(L, b"not enough memory")
+                } else {
+                    (*L).errobj
+                };
                 (*L).errobj = TValue::NIL;
                 api_push(L, e);
                 status as c_int
@@ -878,7 +921,12 @@ pub unsafe fn api_pcall(L: *mut lua_State, restore_off: isize, handler_off: usiz
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pcall(L: *mut lua_State, nargs: c_int, nresults: c_int, errfunc: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_pcall(
+    L: *mut lua_State,
+    nargs: c_int,
+    nresults: c_int,
+    errfunc: c_int,
+) -> c_int {
     // SAFETY: nargs+1 values on the stack.
     unsafe {
         let handler = if errfunc == 0 {
@@ -888,12 +936,18 @@ pub unsafe extern "C-unwind" fn lua_pcall(L: *mut lua_State, nargs: c_int, nresu
             p.offset_from((*L).stack) as usize
         };
         let func_off = (*L).top.sub(nargs as usize + 1).offset_from((*L).stack);
-        api_pcall(L, func_off, handler, || api_call(L, nargs as usize, nresults))
+        api_pcall(L, func_off, handler, || {
+            api_call(L, nargs as usize, nresults)
+        })
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_cpcall(L: *mut lua_State, f: lua_CFunction, ud: *mut c_void) -> c_int {
+pub unsafe extern "C-unwind" fn lua_cpcall(
+    L: *mut lua_State,
+    f: lua_CFunction,
+    ud: *mut c_void,
+) -> c_int {
     // SAFETY: l is live.
     unsafe {
         let top_off = (*L).top.offset_from((*L).stack);
@@ -954,7 +1008,10 @@ pub unsafe extern "C-unwind" fn lua_concat(L: *mut lua_State, n: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getallocf(L: *mut lua_State, ud: *mut *mut c_void) -> lua_Alloc {
+pub unsafe extern "C-unwind" fn lua_getallocf(
+    L: *mut lua_State,
+    ud: *mut *mut c_void,
+) -> lua_Alloc {
     let g = g_of(L);
     if !ud.is_null() {
         // SAFETY: caller-provided out pointer.
@@ -1036,7 +1093,8 @@ pub unsafe extern "C-unwind" fn lua_gc(L: *mut lua_State, what: c_int, data: c_i
         LUA_GCCOUNTB => (g.gc.total & 0x3ff) as c_int,
         LUA_GCSTEP => {
             // Each step does a full cycle when the debt allows it.
-            if data <= 0 || g.gc.total >= g.gc.threshold || (data as usize) << 10 >= g.gc.total / 4 {
+            if data <= 0 || g.gc.total >= g.gc.threshold || (data as usize) << 10 >= g.gc.total / 4
+            {
                 let stopped = g.gc.stopped;
                 g.gc.stopped = false;
                 gc::full_gc(L);
@@ -1123,18 +1181,35 @@ pub unsafe extern "C-unwind" fn lua_loadx(
         // SAFETY: p points to sz readable bytes until the next reader call.
         data.extend_from_slice(unsafe { std::slice::from_raw_parts(p as *const u8, sz) });
     }
-    let name = if chunkname.is_null() { b"?".to_vec() } else { cstr(chunkname).to_vec() };
-    let mode = if mode.is_null() { None } else { Some(cstr(mode).to_vec()) };
+    let name = if chunkname.is_null() {
+        b"?".to_vec()
+    } else {
+        cstr(chunkname).to_vec()
+    };
+    let mode = if mode.is_null() {
+        None
+    } else {
+        Some(cstr(mode).to_vec())
+    };
     crate::capi::aux::load_bytes(L, &data, &name, mode.as_deref())
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_load(L: *mut lua_State, reader: lua_Reader, dt: *mut c_void, chunkname: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn lua_load(
+    L: *mut lua_State,
+    reader: lua_Reader,
+    dt: *mut c_void,
+    chunkname: *const c_char,
+) -> c_int {
     unsafe { lua_loadx(L, reader, dt, chunkname, ptr::null()) }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_dump(L: *mut lua_State, writer: lua_Writer, data: *mut c_void) -> c_int {
+pub unsafe extern "C-unwind" fn lua_dump(
+    L: *mut lua_State,
+    writer: lua_Writer,
+    data: *mut c_void,
+) -> c_int {
     let wr = match writer {
         Some(w) => w,
         None => return 1,

@@ -77,7 +77,9 @@ pub fn frame_by_offset(l: *mut lua_State, offset: c_int) -> Option<(Frame, *mut 
 
 /// The frame of `l` at `level`, as a target.
 pub fn frame_target(l: *mut lua_State, level: usize) -> Option<Target> {
-    debug::frames(l).nth(level).map(|(f, lim)| Target::Frame(f, lim))
+    debug::frames(l)
+        .nth(level)
+        .map(|(f, lim)| Target::Frame(f, lim))
 }
 
 fn lua_proto(f: TValue) -> Option<*mut GcProto> {
@@ -131,12 +133,17 @@ pub fn get_info(l: *mut lua_State, what: &[u8], target: &Target) -> Option<Info>
             b'S' => match pt {
                 Some(pt) => {
                     // SAFETY: pt is live.
-                    let (name, first, num) = unsafe { ((*pt).chunkname, (*pt).firstline, (*pt).numline) };
+                    let (name, first, num) =
+                        unsafe { ((*pt).chunkname, (*pt).firstline, (*pt).numline) };
                     info.source = c_str_of(name);
                     info.short_src = crate::chunkname::short_src(crate::string::str_bytes(name));
                     info.linedefined = first as c_int;
                     info.lastlinedefined = first.wrapping_add(num) as c_int;
-                    info.what = if first != 0 || num == 0 { b"Lua\0" } else { b"main\0" };
+                    info.what = if first != 0 || num == 0 {
+                        b"Lua\0"
+                    } else {
+                        b"main\0"
+                    };
                 }
                 None => {
                     info.source = b"=[C]\0".as_ptr() as *const c_char;
@@ -232,7 +239,11 @@ fn copy_short_src(ar: *mut lua_Debug, src: &[u8]) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getstack(L: *mut lua_State, level: c_int, ar: *mut lua_Debug) -> c_int {
+pub unsafe extern "C-unwind" fn lua_getstack(
+    L: *mut lua_State,
+    level: c_int,
+    ar: *mut lua_Debug,
+) -> c_int {
     if level < 0 {
         return 0;
     }
@@ -247,7 +258,11 @@ pub unsafe extern "C-unwind" fn lua_getstack(L: *mut lua_State, level: c_int, ar
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getinfo(L: *mut lua_State, what: *const c_char, ar: *mut lua_Debug) -> c_int {
+pub unsafe extern "C-unwind" fn lua_getinfo(
+    L: *mut lua_State,
+    what: *const c_char,
+    ar: *mut lua_Debug,
+) -> c_int {
     let mut opts = cstr(what);
     // SAFETY: L is live; '>' takes the function from the top of the stack.
     let target = unsafe {
@@ -298,7 +313,11 @@ pub unsafe extern "C-unwind" fn lua_getinfo(L: *mut lua_State, what: *const c_ch
 /// The variable `n` of a frame: its name and slot. Positive `n` are the
 /// frame's slots (named locals, else temporaries below the frame's live
 /// end); negative `n` are the varargs of a vararg Lua function.
-pub fn local_at(frame: &Frame, limit: *mut TValue, n: c_int) -> Option<(*const c_char, *mut TValue)> {
+pub fn local_at(
+    frame: &Frame,
+    limit: *mut TValue,
+    n: c_int,
+) -> Option<(*const c_char, *mut TValue)> {
     if n == 0 {
         return None;
     }
@@ -378,7 +397,11 @@ pub fn param_name(f: TValue, n: c_int) -> *const c_char {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getlocal(L: *mut lua_State, ar: *const lua_Debug, n: c_int) -> *const c_char {
+pub unsafe extern "C-unwind" fn lua_getlocal(
+    L: *mut lua_State,
+    ar: *const lua_Debug,
+    n: c_int,
+) -> *const c_char {
     // SAFETY: L is live; ar is null or was filled by lua_getstack.
     unsafe {
         if ar.is_null() {
@@ -402,7 +425,11 @@ pub unsafe extern "C-unwind" fn lua_getlocal(L: *mut lua_State, ar: *const lua_D
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setlocal(L: *mut lua_State, ar: *const lua_Debug, n: c_int) -> *const c_char {
+pub unsafe extern "C-unwind" fn lua_setlocal(
+    L: *mut lua_State,
+    ar: *const lua_Debug,
+    n: c_int,
+) -> *const c_char {
     // SAFETY: L is live with a value on top; ar was filled by lua_getstack.
     unsafe {
         let v = *(*L).top.sub(1);
@@ -489,7 +516,11 @@ pub fn upvalue_join(f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> bool {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getupvalue(L: *mut lua_State, funcindex: c_int, n: c_int) -> *const c_char {
+pub unsafe extern "C-unwind" fn lua_getupvalue(
+    L: *mut lua_State,
+    funcindex: c_int,
+    n: c_int,
+) -> *const c_char {
     // SAFETY: L is live.
     let f = unsafe { index_value(L, funcindex) };
     match upvalue_at(f, n) {
@@ -503,7 +534,11 @@ pub unsafe extern "C-unwind" fn lua_getupvalue(L: *mut lua_State, funcindex: c_i
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setupvalue(L: *mut lua_State, funcindex: c_int, n: c_int) -> *const c_char {
+pub unsafe extern "C-unwind" fn lua_setupvalue(
+    L: *mut lua_State,
+    funcindex: c_int,
+    n: c_int,
+) -> *const c_char {
     // SAFETY: L is live with the new value on top.
     unsafe {
         let f = index_value(L, funcindex);
@@ -519,13 +554,23 @@ pub unsafe extern "C-unwind" fn lua_setupvalue(L: *mut lua_State, funcindex: c_i
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_upvalueid(L: *mut lua_State, idx: c_int, n: c_int) -> *mut c_void {
+pub unsafe extern "C-unwind" fn lua_upvalueid(
+    L: *mut lua_State,
+    idx: c_int,
+    n: c_int,
+) -> *mut c_void {
     // SAFETY: L is live.
     upvalue_id(unsafe { index_value(L, idx) }, n)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_upvaluejoin(L: *mut lua_State, idx1: c_int, n1: c_int, idx2: c_int, n2: c_int) {
+pub unsafe extern "C-unwind" fn lua_upvaluejoin(
+    L: *mut lua_State,
+    idx1: c_int,
+    n1: c_int,
+    idx2: c_int,
+    n2: c_int,
+) {
     // SAFETY: L is live.
     let (f1, f2) = unsafe { (index_value(L, idx1), index_value(L, idx2)) };
     upvalue_join(f1, n1, f2, n2);
@@ -546,8 +591,17 @@ unsafe fn index_value(L: *mut lua_State, idx: c_int) -> TValue {
 // ---- Hooks.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_sethook(L: *mut lua_State, func: lua_Hook, mask: c_int, count: c_int) -> c_int {
-    let (func, mask) = if func.is_none() || mask == 0 { (None, 0) } else { (func, mask) };
+pub unsafe extern "C-unwind" fn lua_sethook(
+    L: *mut lua_State,
+    func: lua_Hook,
+    mask: c_int,
+    count: c_int,
+) -> c_int {
+    let (func, mask) = if func.is_none() || mask == 0 {
+        (None, 0)
+    } else {
+        (func, mask)
+    };
     let g = g_of(L);
     g.hook = func;
     g.hookmask = mask;

@@ -12,7 +12,11 @@ use std::io::Write;
 
 /// Abort with a message naming an API function that does not exist yet.
 pub fn fatal_unimplemented(name: &str) -> ! {
-    let _ = writeln!(std::io::stderr(), "luajit: C API function {} is not implemented", name);
+    let _ = writeln!(
+        std::io::stderr(),
+        "luajit: C API function {} is not implemented",
+        name
+    );
     std::process::abort()
 }
 
@@ -24,7 +28,10 @@ pub fn fatal_misuse(what: &str) -> ! {
 
 /// Called by the C shim on unrecoverable misuse.
 #[no_mangle]
-pub unsafe extern "C-unwind" fn ljrs_api_fatal(_l: *mut types::lua_State, what: *const std::os::raw::c_char) -> ! {
+pub unsafe extern "C-unwind" fn ljrs_api_fatal(
+    _l: *mut types::lua_State,
+    what: *const std::os::raw::c_char,
+) -> ! {
     // SAFETY: the shim passes a NUL-terminated static string.
     let msg = unsafe { std::ffi::CStr::from_ptr(what) };
     fatal_misuse(&msg.to_string_lossy())
@@ -36,5 +43,9 @@ pub fn os_error_string(errno: i32) -> String {
         fn strerror(e: i32) -> *const std::os::raw::c_char;
     }
     // SAFETY: strerror returns a valid NUL-terminated string.
-    unsafe { std::ffi::CStr::from_ptr(strerror(errno)).to_string_lossy().into_owned() }
+    unsafe {
+        std::ffi::CStr::from_ptr(strerror(errno))
+            .to_string_lossy()
+            .into_owned()
+    }
 }

@@ -8,15 +8,38 @@ pub use crate::state::lua_State;
 pub type lua_Number = f64;
 pub type lua_Integer = isize;
 pub type lua_CFunction = Option<unsafe extern "C-unwind" fn(*mut lua_State) -> c_int>;
-pub type lua_Alloc =
-    Option<unsafe extern "C-unwind" fn(ud: *mut c_void, ptr: *mut c_void, osize: usize, nsize: usize) -> *mut c_void>;
-pub type lua_Reader =
-    Option<unsafe extern "C-unwind" fn(L: *mut lua_State, ud: *mut c_void, sz: *mut usize) -> *const c_char>;
-pub type lua_Writer =
-    Option<unsafe extern "C-unwind" fn(L: *mut lua_State, p: *const c_void, sz: usize, ud: *mut c_void) -> c_int>;
+pub type lua_Alloc = Option<
+    unsafe extern "C-unwind" fn(
+        ud: *mut c_void,
+        ptr: *mut c_void,
+        osize: usize,
+        nsize: usize,
+    ) -> *mut c_void,
+>;
+pub type lua_Reader = Option<
+    unsafe extern "C-unwind" fn(
+        L: *mut lua_State,
+        ud: *mut c_void,
+        sz: *mut usize,
+    ) -> *const c_char,
+>;
+pub type lua_Writer = Option<
+    unsafe extern "C-unwind" fn(
+        L: *mut lua_State,
+        p: *const c_void,
+        sz: usize,
+        ud: *mut c_void,
+    ) -> c_int,
+>;
 pub type lua_Hook = Option<unsafe extern "C-unwind" fn(L: *mut lua_State, ar: *mut lua_Debug)>;
-pub type luaJIT_profile_callback =
-    Option<unsafe extern "C-unwind" fn(data: *mut c_void, L: *mut lua_State, samples: c_int, vmstate: c_int)>;
+pub type luaJIT_profile_callback = Option<
+    unsafe extern "C-unwind" fn(
+        data: *mut c_void,
+        L: *mut lua_State,
+        samples: c_int,
+        vmstate: c_int,
+    ),
+>;
 
 pub const LUA_IDSIZE: usize = 60;
 /// LuaJIT's LUAL_BUFFERSIZE: BUFSIZ (8192 with glibc).

@@ -18,8 +18,4 @@ macro_rules! api_unimplemented {
     };
 }
 
-api_unimplemented! {
-
-
-
-}
+api_unimplemented! {}

@@ -366,7 +366,11 @@ impl<'a> Lexer<'a> {
             out.extend_from_slice(b" near '");
             if near == TK_NAME || near == TK_STRING || near == TK_NUMBER {
                 // The token text is formatted as a C string: it ends at a NUL.
-                let end = self.sb.iter().position(|&c| c == 0).unwrap_or(self.sb.len());
+                let end = self
+                    .sb
+                    .iter()
+                    .position(|&c| c == 0)
+                    .unwrap_or(self.sb.len());
                 out.extend_from_slice(&self.sb[..end]);
             } else {
                 out.extend_from_slice(&self.token_text(near));

@@ -31,7 +31,11 @@ pub struct CompileOptions {
 }
 
 /// `compile` with options.
-pub fn compile_with(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> Result<ProtoData, Vec<u8>> {
+pub fn compile_with(
+    source: &[u8],
+    chunkname: &[u8],
+    opts: &CompileOptions,
+) -> Result<ProtoData, Vec<u8>> {
     parser::parse_chunk(source, chunkname, opts)
 }
 

@@ -81,7 +81,16 @@ struct ExpDesc {
 
 impl ExpDesc {
     fn new(k: EK, info: u32) -> ExpDesc {
-        ExpDesc { k, info, aux: 0, sval: 0, nval: 0.0, cdata: None, t: NO_JMP, f: NO_JMP }
+        ExpDesc {
+            k,
+            info,
+            aux: 0,
+            sval: 0,
+            nval: 0.0,
+            cdata: None,
+            t: NO_JMP,
+            f: NO_JMP,
+        }
     }
     fn num(n: f64) -> ExpDesc {
         let mut e = ExpDesc::new(EK::KNum, 0);
@@ -294,7 +303,16 @@ pub fn parse_chunk(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> PR
     let mut ls = Lexer::new(source, chunkname);
     ls.ffi_literals = opts.ffi_literals;
     ls.check_header()?;
-    let mut p = Parser { ls, fs: FuncState::new(0, 0), outer: Vec::new(), vstack: Vec::new(), level: 0, pending_err: None, lhs_buf: Vec::new(), stack_base: stack_addr() };
+    let mut p = Parser {
+        ls,
+        fs: FuncState::new(0, 0),
+        outer: Vec::new(),
+        vstack: Vec::new(),
+        level: 0,
+        pending_err: None,
+        lhs_buf: Vec::new(),
+        stack_base: stack_addr(),
+    };
     p.fs.flags |= PROTO_VARARG;
     p.scope_begin(0);
     p.emit_ad(Op::FUNCV, 0, 0);
@@ -327,7 +345,10 @@ impl<'a> Parser<'a> {
         let m = if self.fs.linedefined == 0 {
             format!("main function has more than {} {}", limit, what)
         } else {
-            format!("function at line {} has more than {} {}", self.fs.linedefined, limit, what)
+            format!(
+                "function at line {} has more than {} {}",
+                self.fs.linedefined, limit, what
+            )
         };
         self.ls.error(0, m.as_bytes())
     }
@@ -736,7 +757,11 @@ impl<'a> Parser<'a> {
             let mut jfalse = NO_JMP;
             let mut jtrue = NO_JMP;
             if self.jmp_novalue(e.t) || self.jmp_novalue(e.f) {
-                let jval = if e.k == EK::Jmp { NO_JMP } else { self.emit_jmp()? };
+                let jval = if e.k == EK::Jmp {
+                    NO_JMP
+                } else {
+                    self.emit_jmp()?
+                };
                 jfalse = self.emit_ad(Op::KPRI, reg, PRI_FALSE);
                 let fr = self.fs.freereg;
                 self.emit_aj(Op::JMP, fr, 1);
@@ -1039,13 +1064,21 @@ impl<'a> Parser<'a> {
             match opr {
                 BinOpr::Gt | BinOpr::Ge => {
                     std::mem::swap(&mut a, &mut b);
-                    op = if opr == BinOpr::Gt { Op::ISLT } else { Op::ISLE };
+                    op = if opr == BinOpr::Gt {
+                        Op::ISLT
+                    } else {
+                        Op::ISLE
+                    };
                     self.expr_toval(&mut a)?;
                     ra = self.expr_toanyreg(&mut a)?;
                     rd = self.expr_toanyreg(&mut b)?;
                 }
                 _ => {
-                    op = if opr == BinOpr::Lt { Op::ISLT } else { Op::ISLE };
+                    op = if opr == BinOpr::Lt {
+                        Op::ISLT
+                    } else {
+                        Op::ISLE
+                    };
                     rd = self.expr_toanyreg(&mut b)?;
                     ra = self.expr_toanyreg(&mut a)?;
                 }
@@ -1181,7 +1214,13 @@ impl<'a> Parser<'a> {
     fn var_new(&mut self, n: u32, name: StrId) -> PResult<()> {
         self.check_limit(self.fs.nactvar + n, MAX_LOCVAR, "local variables")?;
         let vidx = self.vstack.len();
-        self.vstack.push(VarSlot { name: Some(name), startpc: 0, endpc: 0, slot: 0, info: 0 });
+        self.vstack.push(VarSlot {
+            name: Some(name),
+            startpc: 0,
+            endpc: 0,
+            slot: 0,
+            info: 0,
+        });
         let r = (self.fs.nactvar + n) as usize;
         if self.fs.varmap.len() <= r {
             self.fs.varmap.resize(r + 1, 0);
@@ -1231,9 +1270,19 @@ impl<'a> Parser<'a> {
 
     /// Look `name` up in the function at `depth` (outer.len() = current);
     /// returns the vstack index of the variable, or None for a global.
-    fn lookup_in(&mut self, depth: usize, name: StrId, e: &mut ExpDesc, first: bool) -> PResult<Option<usize>> {
+    fn lookup_in(
+        &mut self,
+        depth: usize,
+        name: StrId,
+        e: &mut ExpDesc,
+        first: bool,
+    ) -> PResult<Option<usize>> {
         let found = {
-            let fs = if depth == self.outer.len() { &self.fs } else { &self.outer[depth] };
+            let fs = if depth == self.outer.len() {
+                &self.fs
+            } else {
+                &self.outer[depth]
+            };
             let mut r = None;
             for i in (0..fs.nactvar).rev() {
                 if self.var_get(fs, i).name == Some(name) {
@@ -1275,7 +1324,11 @@ impl<'a> Parser<'a> {
 
     fn lookup_uv(&mut self, depth: usize, vidx: usize, e: &ExpDesc) -> PResult<u32> {
         {
-            let fs = if depth == self.outer.len() { &self.fs } else { &self.outer[depth] };
+            let fs = if depth == self.outer.len() {
+                &self.fs
+            } else {
+                &self.outer[depth]
+            };
             if let Some(i) = fs.uvmap.iter().position(|&v| v == vidx) {
                 return Ok(i as u32);
             }
@@ -1283,12 +1336,19 @@ impl<'a> Parser<'a> {
                 let m = if fs.linedefined == 0 {
                     format!("main function has more than {} upvalues", MAX_UPVAL)
                 } else {
-                    format!("function at line {} has more than {} upvalues", fs.linedefined, MAX_UPVAL)
+                    format!(
+                        "function at line {} has more than {} upvalues",
+                        fs.linedefined, MAX_UPVAL
+                    )
                 };
                 return Err(self.ls.error(0, m.as_bytes()));
             }
         }
-        let tmp = if e.k == EK::Local { vidx as u32 } else { UV_PARENT | e.info };
+        let tmp = if e.k == EK::Local {
+            vidx as u32
+        } else {
+            UV_PARENT | e.info
+        };
         let fs = self.fs_at(depth);
         fs.uvmap.push(vidx);
         fs.uvtmp.push(tmp);
@@ -1296,7 +1356,11 @@ impl<'a> Parser<'a> {
     }
 
     fn scope_begin(&mut self, flags: u8) {
-        let bl = FuncScope { vstart: self.vstack.len(), nactvar: self.fs.nactvar, flags };
+        let bl = FuncScope {
+            vstart: self.vstack.len(),
+            nactvar: self.fs.nactvar,
+            flags,
+        };
         self.fs.scopes.push(bl);
     }
 
@@ -1325,7 +1389,13 @@ impl<'a> Parser<'a> {
 
     fn gola_new(&mut self, name: StrId, info: u8, pc: u32) -> PResult<usize> {
         let idx = self.vstack.len();
-        self.vstack.push(VarSlot { name: Some(name), startpc: pc, endpc: 0, slot: self.fs.nactvar, info });
+        self.vstack.push(VarSlot {
+            name: Some(name),
+            startpc: pc,
+            endpc: 0,
+            slot: self.fs.nactvar,
+            info,
+        });
         Ok(idx)
     }
 
@@ -1377,7 +1447,9 @@ impl<'a> Parser<'a> {
     fn gola_fixup(&mut self, bl: &FuncScope) -> PResult<()> {
         let ve = self.vstack.len();
         for v in bl.vstart..ve {
-            let Some(name) = self.vstack[v].name else { continue };
+            let Some(name) = self.vstack[v].name else {
+                continue;
+            };
             let info = self.vstack[v].info;
             if info & VSTACK_LABEL != 0 {
                 self.vstack[v].name = None;
@@ -1393,7 +1465,11 @@ impl<'a> Parser<'a> {
                 }
             } else if info & VSTACK_GOTO != 0 {
                 if let Some(prev) = self.fs.scopes.last_mut() {
-                    prev.flags |= if name == NAME_BREAK { FSCOPE_BREAK } else { FSCOPE_GOLA };
+                    prev.flags |= if name == NAME_BREAK {
+                        FSCOPE_BREAK
+                    } else {
+                        FSCOPE_GOLA
+                    };
                     self.vstack[v].slot = bl.nactvar;
                     if bl.flags & FSCOPE_UPVAL != 0 {
                         self.gola_close(v)?;
@@ -1403,7 +1479,10 @@ impl<'a> Parser<'a> {
                     let m = if name == NAME_BREAK {
                         "no loop to break".to_string()
                     } else {
-                        format!("undefined label '{}'", String::from_utf8_lossy(self.ls.strings.get(name)))
+                        format!(
+                            "undefined label '{}'",
+                            String::from_utf8_lossy(self.ls.strings.get(name))
+                        )
                     };
                     return Err(self.ls.error_at(0, m.as_bytes(), line));
                 }
@@ -1425,7 +1504,10 @@ impl<'a> Parser<'a> {
     fn fixup_ret(&mut self) -> PResult<()> {
         let lastpc = self.fs.pc();
         let lastop = bc_op(self.fs.bc[lastpc as usize - 1]);
-        let is_ret = matches!(lastop, Op::RETM | Op::RET | Op::RET0 | Op::RET1 | Op::CALLT | Op::CALLMT);
+        let is_ret = matches!(
+            lastop,
+            Op::RETM | Op::RET | Op::RET0 | Op::RET1 | Op::CALLT | Op::CALLMT
+        );
         if lastpc <= self.fs.lasttarget || !is_ret {
             if self.fs.scopes.last().unwrap().flags & FSCOPE_UPVAL != 0 {
                 self.emit_aj(Op::UCLO, 0, 0);
@@ -1477,7 +1559,15 @@ impl<'a> Parser<'a> {
             ..Default::default()
         };
         let mut bc = fs.bc;
-        bc[0] = ins_ad(if fs.flags & PROTO_VARARG != 0 { Op::FUNCV } else { Op::FUNCF }, fs.framesize, 0);
+        bc[0] = ins_ad(
+            if fs.flags & PROTO_VARARG != 0 {
+                Op::FUNCV
+            } else {
+                Op::FUNCF
+            },
+            fs.framesize,
+            0,
+        );
         pt.bc = bc;
         let mut lines = fs.lines;
         lines[0] = fs.linedefined;
@@ -1528,14 +1618,26 @@ impl<'a> Parser<'a> {
             })
             .collect();
         // Debug info.
-        pt.uvnames =
-            fs.uvmap.iter().map(|&v| self.ls.strings.get(self.vstack[v].name.unwrap_or(0)).to_vec()).collect();
+        pt.uvnames = fs
+            .uvmap
+            .iter()
+            .map(|&v| {
+                self.ls
+                    .strings
+                    .get(self.vstack[v].name.unwrap_or(0))
+                    .to_vec()
+            })
+            .collect();
         for v in &self.vstack[fs.vbase..] {
             if v.info & (VSTACK_GOTO | VSTACK_LABEL) != 0 {
                 continue;
             }
             let Some(name) = v.name else { continue };
-            pt.varinfo.push(VarInfo { name: self.ls.strings.get(name).to_vec(), startpc: v.startpc, endpc: v.endpc });
+            pt.varinfo.push(VarInfo {
+                name: self.ls.strings.get(name).to_vec(),
+                startpc: v.startpc,
+                endpc: v.endpc,
+            });
         }
         self.vstack.truncate(fs.vbase);
         if let Some(parent) = self.outer.pop() {
@@ -1787,7 +1889,9 @@ impl<'a> Parser<'a> {
                     nhash += 1;
                 }
                 self.lex_check(b'=' as Token)?;
-            } else if (self.ls.tok == TK_NAME || self.ls.tok == TK_GOTO) && self.ls.lookahead()? == b'=' as Token {
+            } else if (self.ls.tok == TK_NAME || self.ls.tok == TK_GOTO)
+                && self.ls.lookahead()? == b'=' as Token
+            {
                 key = self.expr_str()?;
                 self.lex_check(b'=' as Token)?;
                 nhash += 1;
@@ -1802,14 +1906,21 @@ impl<'a> Parser<'a> {
             if key.is_k() && key.k != EK::KNil && (key.k == EK::KStr || val.is_k_nojump()) {
                 if template.is_none() {
                     let kidx = self.fs.kgc.len();
-                    self.fs.kgc.push(KEntry::Table(KGc::Table { array: Vec::new(), hash: Vec::new() }));
+                    self.fs.kgc.push(KEntry::Table(KGc::Table {
+                        array: Vec::new(),
+                        hash: Vec::new(),
+                    }));
                     self.fs.bc[pc as usize] = ins_ad(Op::TDUP, freg - 1, kidx as u32);
                     let t = TableTemplate::new(if needarr { narr } else { 0 }, hsize2hbits(nhash));
                     template = Some((kidx, t));
                 }
                 vcall = false;
                 let tk = self.ktab_value(&key);
-                let tv = if val.is_k_nojump() { TemplVal::K(self.ktab_value(&val)) } else { TemplVal::Dummy };
+                let tv = if val.is_k_nojump() {
+                    TemplVal::K(self.ktab_value(&val))
+                } else {
+                    TemplVal::Dummy
+                };
                 nonconst = tv == TemplVal::Dummy;
                 template.as_mut().unwrap().1.set(tk, tv);
             }
@@ -2005,7 +2116,11 @@ const MAX_ABITS: usize = 28;
 fn count_int(k: &KTabVal, bins: &mut [u32; MAX_ABITS]) -> u32 {
     if let KTabVal::Int(k) = *k {
         if k >= 0 && (k as u32) < (1 << (MAX_ABITS - 1)) {
-            let b = if k > 2 { 31 - (k as u32 - 1).leading_zeros() } else { 0 };
+            let b = if k > 2 {
+                31 - (k as u32 - 1).leading_zeros()
+            } else {
+                0
+            };
             bins[b as usize] += 1;
             return 1;
         }
@@ -2120,7 +2235,11 @@ impl TableTemplate {
 
     /// Grow the array part to `nasize + 1` slots, keeping the hash size.
     fn reasize(&mut self, nasize: u32) {
-        let hbits = if self.hsize > 1 { 31 - (self.hsize - 1).leading_zeros() + 1 } else { 0 };
+        let hbits = if self.hsize > 1 {
+            31 - (self.hsize - 1).leading_zeros() + 1
+        } else {
+            0
+        };
         self.resize(nasize + 1, hbits);
     }
 
@@ -2253,7 +2372,11 @@ impl<'a> Parser<'a> {
                 }
             }
             let mut e = ExpDesc::new(EK::Void, 0);
-            let nexps = if self.lex_opt(b'=' as Token)? { self.expr_list(&mut e)? } else { 0 };
+            let nexps = if self.lex_opt(b'=' as Token)? {
+                self.expr_list(&mut e)?
+            } else {
+                0
+            };
             self.assign_adjust(nvars, nexps, &mut e)?;
             self.var_add(nvars);
         }
@@ -2411,7 +2534,11 @@ impl<'a> Parser<'a> {
                     } else {
                         self.fs.bc.pop();
                         self.fs.lines.pop();
-                        let op = if bc_op(ci) == Op::CALLM { Op::CALLMT } else { Op::CALLT };
+                        let op = if bc_op(ci) == Op::CALLM {
+                            Op::CALLMT
+                        } else {
+                            Op::CALLT
+                        };
                         ins = ins_ad(op, bc_a(ci), bc_c(ci));
                     }
                 } else {
@@ -2458,7 +2585,10 @@ impl<'a> Parser<'a> {
         self.next()?;
         let name = self.lex_str()?;
         if self.gola_findlabel(name).is_some() {
-            let m = format!("duplicate label '{}'", String::from_utf8_lossy(self.ls.strings.get(name)));
+            let m = format!(
+                "duplicate label '{}'",
+                String::from_utf8_lossy(self.ls.strings.get(name))
+            );
             return Err(self.ls.error(0, m.as_bytes()));
         }
         let idx = self.gola_new(name, VSTACK_LABEL, self.fs.pc())?;
@@ -2610,13 +2740,19 @@ impl<'a> Parser<'a> {
     }
 
     fn predict_next(&self, pc: u32) -> bool {
-        let Some(&ins) = self.fs.bc.get(pc as usize) else { return false };
+        let Some(&ins) = self.fs.bc.get(pc as usize) else {
+            return false;
+        };
         let name = match bc_op(ins) {
             Op::MOV => match self.fs.varmap.get(bc_d(ins) as usize) {
                 Some(&vi) => self.vstack[vi].name,
                 None => None,
             },
-            Op::UGET => self.fs.uvmap.get(bc_d(ins) as usize).and_then(|&vi| self.vstack[vi].name),
+            Op::UGET => self
+                .fs
+                .uvmap
+                .get(bc_d(ins) as usize)
+                .and_then(|&vi| self.vstack[vi].name),
             Op::GGET => match self.fs.kgc.get(bc_d(ins) as usize) {
                 Some(KEntry::Str(s)) => Some(*s),
                 _ => None,
@@ -2656,7 +2792,12 @@ impl<'a> Parser<'a> {
         self.scope_end()?;
         let pc = self.fs.pc();
         self.jmp_patchins(lp, pc)?;
-        self.emit_abc(if isnext { Op::ITERN } else { Op::ITERC }, base, nvars - 3 + 1, 3);
+        self.emit_abc(
+            if isnext { Op::ITERN } else { Op::ITERC },
+            base,
+            nvars - 3 + 1,
+            3,
+        );
         let loopend = self.emit_aj(Op::ITERL, base, -1);
         self.fs.lines[loopend as usize - 1] = line;
         self.fs.lines[loopend as usize] = line;

@@ -10,7 +10,10 @@ fn err(src: &str) -> String {
 
 fn ops(src: &str) -> Vec<String> {
     let p = compile(src.as_bytes(), b"=x").unwrap();
-    p.bc[1..].iter().map(|&i| bc_op(i).name().to_string()).collect()
+    p.bc[1..]
+        .iter()
+        .map(|&i| bc_op(i).name().to_string())
+        .collect()
 }
 
 #[test]
@@ -19,20 +22,38 @@ fn error_messages() {
     assert_eq!(err("break"), "x:1: no loop to break");
     assert_eq!(err("goto foo"), "x:1: undefined label 'foo'");
     assert_eq!(err("::a:: ::a::"), "x:1: duplicate label 'a'");
-    assert_eq!(err("x = \"ab\\q\""), "x:1: invalid escape sequence near '\"ab'");
-    assert_eq!(err("function f() return ... end"), "x:1: cannot use '...' outside a vararg function near '...'");
+    assert_eq!(
+        err("x = \"ab\\q\""),
+        "x:1: invalid escape sequence near '\"ab'"
+    );
+    assert_eq!(
+        err("function f() return ... end"),
+        "x:1: cannot use '...' outside a vararg function near '...'"
+    );
     assert_eq!(err("if x then"), "x:1: 'end' expected near '<eof>'");
-    assert_eq!(err("if x then\n"), "x:2: 'end' expected (to close 'if' at line 1) near '<eof>'");
+    assert_eq!(
+        err("if x then\n"),
+        "x:2: 'end' expected (to close 'if' at line 1) near '<eof>'"
+    );
     assert_eq!(err("x = 3..2"), "x:1: malformed number near '3..2'");
-    assert_eq!(err("(f)\n(g)"), "x:2: ambiguous syntax (function call x new statement) near '('");
+    assert_eq!(
+        err("(f)\n(g)"),
+        "x:2: ambiguous syntax (function call x new statement) near '('"
+    );
     assert_eq!(err("(x) = 1"), "x:1: syntax error near '='");
-    assert_eq!(err(&format!("x = {}1{}", "(".repeat(300), ")".repeat(300))), "x:1: chunk has too many syntax levels");
+    assert_eq!(
+        err(&format!("x = {}1{}", "(".repeat(300), ")".repeat(300))),
+        "x:1: chunk has too many syntax levels"
+    );
 }
 
 #[test]
 fn simple_code() {
     assert_eq!(ops("local a = 1 + 2"), ["KSHORT", "RET0"]);
-    assert_eq!(ops("for k, v in pairs(t) do end"), ["GGET", "GGET", "CALL", "ISNEXT", "ITERN", "ITERL", "RET0"]);
+    assert_eq!(
+        ops("for k, v in pairs(t) do end"),
+        ["GGET", "GGET", "CALL", "ISNEXT", "ITERN", "ITERL", "RET0"]
+    );
     assert_eq!(ops("return f()"), ["GGET", "CALLT"]);
 }
 

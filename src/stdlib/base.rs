@@ -17,7 +17,8 @@ unsafe extern "C-unwind" fn b_print(l: *mut lua_State) -> c_int {
     let n = arg_count(l);
     get_field(l, LUA_GLOBALSINDEX, "tostring");
     let ts = value_at(l, -1);
-    let builtin = ts.is_func() && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f } == Some(b_tostring as CFn);
+    let builtin = ts.is_func()
+        && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f } == Some(b_tostring as CFn);
     let mut numbuf: Vec<u8> = Vec::new();
     for i in 1..=n {
         let v = value_at(l, i);
@@ -178,7 +179,13 @@ unsafe extern "C-unwind" fn b_setmetatable(l: *mut lua_State) -> c_int {
     if !old.is_null() && !table::get_str(old, g.mmname(meta::MM_METATABLE)).is_nil() {
         error::throw_msg(l, "cannot change a protected metatable");
     }
-    unsafe { (*t).metatable = if mtv.is_nil() { std::ptr::null_mut() } else { mtv.as_ptr() } };
+    unsafe {
+        (*t).metatable = if mtv.is_nil() {
+            std::ptr::null_mut()
+        } else {
+            mtv.as_ptr()
+        }
+    };
     unsafe { lua_settop(l, 1) };
     1
 }
@@ -232,7 +239,11 @@ unsafe extern "C-unwind" fn b_unpack(l: *mut lua_State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     let t: *mut GcTab = value_at(l, 1).as_ptr();
     let i = opt_int(l, 2, 1);
-    let e = if unsafe { lua_type(l, 3) } <= LUA_TNIL { table::len(t) as i64 } else { check_int(l, 3) };
+    let e = if unsafe { lua_type(l, 3) } <= LUA_TNIL {
+        table::len(t) as i64
+    } else {
+        check_int(l, 3)
+    };
     if i > e {
         return 0;
     }
@@ -328,7 +339,9 @@ unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
         lua_replace(l, 2);
         let hoff = (*l).base.offset_from((*l).stack) as usize;
         let top_off = (*l).base.add(1).offset_from((*l).stack);
-        let st = api_pcall(l, top_off, hoff, || api_call(l, (n - 2) as usize, LUA_MULTRET));
+        let st = api_pcall(l, top_off, hoff, || {
+            api_call(l, (n - 2) as usize, LUA_MULTRET)
+        });
         if st != 0 {
             push_bool(l, false);
             lua_insert(l, -2);
@@ -341,8 +354,17 @@ unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn b_collectgarbage(l: *mut lua_State) -> c_int {
-    const OPTS: [&[u8]; 9] =
-        [b"stop", b"restart", b"collect", b"count", b"step", b"setpause", b"setstepmul", b"isrunning", b"gen"];
+    const OPTS: [&[u8]; 9] = [
+        b"stop",
+        b"restart",
+        b"collect",
+        b"count",
+        b"step",
+        b"setpause",
+        b"setstepmul",
+        b"isrunning",
+        b"gen",
+    ];
     let opt = opt_str(l, 1).unwrap_or(b"collect");
     let idx = match OPTS.iter().position(|o| *o == opt) {
         Some(i) if i < 8 => i,
@@ -353,7 +375,16 @@ unsafe extern "C-unwind" fn b_collectgarbage(l: *mut lua_State) -> c_int {
             arg_error(l, 1, &m)
         }
     };
-    let what = [LUA_GCSTOP, LUA_GCRESTART, LUA_GCCOLLECT, LUA_GCCOUNT, LUA_GCSTEP, LUA_GCSETPAUSE, LUA_GCSETSTEPMUL, LUA_GCISRUNNING][idx];
+    let what = [
+        LUA_GCSTOP,
+        LUA_GCRESTART,
+        LUA_GCCOLLECT,
+        LUA_GCCOUNT,
+        LUA_GCSTEP,
+        LUA_GCSETPAUSE,
+        LUA_GCSETSTEPMUL,
+        LUA_GCISRUNNING,
+    ][idx];
     let data = opt_int(l, 2, 0) as c_int;
     unsafe {
         match what {
@@ -389,7 +420,11 @@ fn fenv_target(l: *mut lua_State, allow_zero: bool) -> Option<TValue> {
     if v.is_func() {
         return Some(v);
     }
-    let level = if unsafe { lua_type(l, 1) } <= LUA_TNIL { 1 } else { check_int(l, 1) };
+    let level = if unsafe { lua_type(l, 1) } <= LUA_TNIL {
+        1
+    } else {
+        check_int(l, 1)
+    };
     if level < 0 {
         arg_error(l, 1, b"level must be non-negative");
     }
@@ -451,7 +486,9 @@ fn load_result(l: *mut lua_State, status: c_int) -> c_int {
 
 unsafe extern "C-unwind" fn b_loadstring(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1).to_vec();
-    let name = opt_str(l, 2).map(|n| n.to_vec()).unwrap_or_else(|| s.clone());
+    let name = opt_str(l, 2)
+        .map(|n| n.to_vec())
+        .unwrap_or_else(|| s.clone());
     let mode = opt_str(l, 3).map(|m| m.to_vec());
     let st = load_bytes(l, &s, &name, mode.as_deref());
     load_result(l, st)
@@ -463,7 +500,9 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
         return unsafe { b_loadstring(l) };
     }
     check_type(l, 1, LUA_TFUNCTION);
-    let name = opt_str(l, 2).map(|n| n.to_vec()).unwrap_or_else(|| b"=(load)".to_vec());
+    let name = opt_str(l, 2)
+        .map(|n| n.to_vec())
+        .unwrap_or_else(|| b"=(load)".to_vec());
     let mode = opt_str(l, 3).map(|m| m.to_vec());
     let mut data = Vec::new();
     loop {
@@ -588,4 +627,3 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
         1
     }
 }
-

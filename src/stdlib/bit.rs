@@ -79,7 +79,11 @@ unsafe extern "C-unwind" fn bit_ror(l: *mut lua_State) -> c_int {
 /// is an argument error, as in LuaJIT).
 unsafe extern "C-unwind" fn bit_tohex(l: *mut lua_State) -> c_int {
     let x = check_bit(l, 1);
-    let n = if arg_count(l) >= 2 { check_bit(l, 2) } else { 8 };
+    let n = if arg_count(l) >= 2 {
+        check_bit(l, 2)
+    } else {
+        8
+    };
     push_str(l, &bitops::tohex(x, n));
     1
 }

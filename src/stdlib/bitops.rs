@@ -84,7 +84,11 @@ pub fn tohex(x: i32, n: i32) -> Vec<u8> {
     }
     let field = n.wrapping_add(1) & 255;
     let min_digits = if field == 0 { 1 } else { (field - 1) as usize };
-    let tab: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let tab: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     let mut digits = Vec::with_capacity(16);
     while v != 0 {
         digits.push(tab[(v & 15) as usize]);
@@ -175,7 +179,24 @@ mod tests {
         assert_eq!(h(0x7fffffff, 10), "007fffffff");
         assert_eq!(h(-2, -100), format!("{}FFFFFFFE", "0".repeat(92)));
         // Digit counts are kept modulo 256 (measured lengths).
-        for (n, len) in [(0, 0), (1, 1), (254, 254), (255, 8), (256, 8), (264, 8), (265, 9), (300, 44), (510, 254), (511, 8), (1000, 232), (1 << 30, 8), (-255, 8), (-256, 8), (-265, 9), (-300, 44)] {
+        for (n, len) in [
+            (0, 0),
+            (1, 1),
+            (254, 254),
+            (255, 8),
+            (256, 8),
+            (264, 8),
+            (265, 9),
+            (300, 44),
+            (510, 254),
+            (511, 8),
+            (1000, 232),
+            (1 << 30, 8),
+            (-255, 8),
+            (-256, 8),
+            (-265, 9),
+            (-300, 44),
+        ] {
             assert_eq!(tohex(0x12345678, n).len(), len, "n = {}", n);
         }
         assert_eq!(h(1, 255), "1");

@@ -299,7 +299,11 @@ unsafe extern "C-unwind" fn buf_get(l: *mut lua_State) -> c_int {
     // SAFETY: l is live.
     unsafe { luaL_checkstack(l, n, b"too many results\0".as_ptr() as *const _) };
     for i in 2..=n {
-        let want = if value_at(l, i).is_nil() { usize::MAX } else { check_len_arg(l, i) };
+        let want = if value_at(l, i).is_nil() {
+            usize::MAX
+        } else {
+            check_len_arg(l, i)
+        };
         // SAFETY: b is the payload of the userdata at index 1; the pushed
         // string is a copy.
         unsafe {
@@ -375,7 +379,10 @@ unsafe extern "C-unwind" fn buf_commit(l: *mut lua_State) -> c_int {
 
 fn no_ffi(l: *mut lua_State, what: &str) -> ! {
     check_buffer(l, 1);
-    let m = format!("buffer:{}() returns an FFI pointer, and the FFI is not available", what);
+    let m = format!(
+        "buffer:{}() returns an FFI pointer, and the FFI is not available",
+        what
+    );
     error_str(l, &m)
 }
 
@@ -514,7 +521,11 @@ fn encode_table(l: *mut lua_State, out: &mut Vec<u8>, t: *mut GcTab, d: &Dicts, 
             }
         }
         // Slot 0 is written only when it is used.
-        let one: u32 = if narray > 0 && array(0).is_nil() { 4 } else { 2 };
+        let one: u32 = if narray > 0 && array(0).is_nil() {
+            4
+        } else {
+            2
+        };
         let nodes: &[Node] = if tr.node == g_of(l).nilnode() {
             &[]
         } else {
@@ -764,7 +775,12 @@ unsafe extern "C-unwind" fn lib_decode(l: *mut lua_State) -> c_int {
         type_error(l, 1, "string");
     }
     let data = str_bytes(v.as_ptr());
-    let mut dec = Decoder { l, data, pos: 0, d: Dicts::NONE };
+    let mut dec = Decoder {
+        l,
+        data,
+        pos: 0,
+        d: Dicts::NONE,
+    };
     dec.value(MAX_DEPTH);
     if dec.pos != data.len() {
         error_str(l, "left-over data in buffer");
@@ -842,7 +858,13 @@ unsafe extern "C-unwind" fn lib_new(l: *mut lua_State) -> c_int {
         let p = lua_newuserdata(l, std::mem::size_of::<SBuf>()) as *mut SBuf;
         let u: *mut GcUdata = value_at(l, -1).as_ptr();
         (*u).udtype = UDTYPE_BUFFER;
-        p.write(SBuf { data: std::ptr::null_mut(), cap: 0, r: 0, w: 0, has_options });
+        p.write(SBuf {
+            data: std::ptr::null_mut(),
+            cap: 0,
+            r: 0,
+            w: 0,
+            has_options,
+        });
         get_field(l, LUA_REGISTRYINDEX, MT_KEY);
         lua_setmetatable(l, -2);
         if has_options {

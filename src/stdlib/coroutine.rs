@@ -28,7 +28,9 @@ fn status_name(l: *mut lua_State, co: *mut lua_State) -> &'static str {
             LUA_YIELD => "suspended",
             LUA_OK => {
                 let bottom = (*co).stack.add(2);
-                if (*co).base > bottom || (*co).nccalls > 0 && (*co).resume_level > 0 && (*co).base != bottom {
+                if (*co).base > bottom
+                    || (*co).nccalls > 0 && (*co).resume_level > 0 && (*co).base != bottom
+                {
                     "normal"
                 } else if (*co).top == bottom {
                     "dead"

@@ -32,7 +32,9 @@ fn level_target(l1: *mut lua_State, level: i64) -> Option<Target> {
 
 unsafe extern "C-unwind" fn db_getinfo(l: *mut lua_State) -> c_int {
     let (l1, arg) = thread_arg(l);
-    let opts: Vec<u8> = opt_str(l, arg + 2).map(|s| s.to_vec()).unwrap_or_else(|| b"flnSu".to_vec());
+    let opts: Vec<u8> = opt_str(l, arg + 2)
+        .map(|s| s.to_vec())
+        .unwrap_or_else(|| b"flnSu".to_vec());
     // SAFETY: l is live.
     let target = unsafe {
         if lua_isnumber(l, arg + 1) != 0 {
@@ -322,7 +324,11 @@ unsafe extern "C-unwind" fn db_sethook(l: *mut lua_State) -> c_int {
             let smask = check_str(l, arg + 2).to_vec();
             check_type(l, arg + 1, LUA_TFUNCTION);
             let count = opt_int(l, arg + 3, 0);
-            (Some(dapi::lua_hook_dispatch), make_mask(&smask, count), count as c_int)
+            (
+                Some(dapi::lua_hook_dispatch),
+                make_mask(&smask, count),
+                count as c_int,
+            )
         };
         // Hooks are global in LuaJIT: the thread argument only shifts the others.
         dapi::push_hook_key(l);
@@ -339,7 +345,9 @@ unsafe extern "C-unwind" fn db_gethook(l: *mut lua_State) -> c_int {
     // SAFETY: l is live.
     unsafe {
         match hook {
-            Some(h) if h as *const () != dapi::lua_hook_dispatch as *const () => push_str(l, b"external hook"),
+            Some(h) if h as *const () != dapi::lua_hook_dispatch as *const () => {
+                push_str(l, b"external hook")
+            }
             _ => {
                 dapi::push_hook_key(l);
                 lua_rawget(l, LUA_REGISTRYINDEX);
@@ -367,7 +375,10 @@ unsafe extern "C-unwind" fn db_debug(l: *mut lua_State) -> c_int {
     loop {
         let _ = std::io::stderr().write_all(b"lua_debug> ");
         let mut line = Vec::new();
-        let n = std::io::stdin().lock().read_until(b'\n', &mut line).unwrap_or(0);
+        let n = std::io::stdin()
+            .lock()
+            .read_until(b'\n', &mut line)
+            .unwrap_or(0);
         if n == 0 || line == b"cont\n" {
             return 0;
         }
@@ -375,7 +386,9 @@ unsafe extern "C-unwind" fn db_debug(l: *mut lua_State) -> c_int {
         // SAFETY: l is live.
         unsafe {
             if status != 0 || lua_pcall(l, 0, 0, 0) != 0 {
-                let msg = to_bytes(l, -1).map(|s| s.to_vec()).unwrap_or_else(|| b"(error object is not a string)".to_vec());
+                let msg = to_bytes(l, -1)
+                    .map(|s| s.to_vec())
+                    .unwrap_or_else(|| b"(error object is not a string)".to_vec());
                 let mut e = std::io::stderr();
                 let _ = e.write_all(&msg);
                 let _ = e.write_all(b"\n");

@@ -52,7 +52,12 @@ impl Spec {
     }
 
     fn float_spec(&self) -> FloatSpec {
-        FloatSpec { flags: self.flags, width: self.width, precision: self.precision, conv: self.conv }
+        FloatSpec {
+            flags: self.flags,
+            width: self.width,
+            precision: self.precision,
+            conv: self.conv,
+        }
     }
 }
 
@@ -123,8 +128,23 @@ impl<'a> FormatParser<'a> {
         let conv = self.at(i);
         let valid = matches!(
             conv,
-            b'd' | b'i' | b'o' | b'u' | b'x' | b'X' | b'c' | b'e' | b'E' | b'f' | b'F' | b'g' | b'G'
-                | b'a' | b'A' | b's' | b'q' | b'p'
+            b'd' | b'i'
+                | b'o'
+                | b'u'
+                | b'x'
+                | b'X'
+                | b'c'
+                | b'e'
+                | b'E'
+                | b'f'
+                | b'F'
+                | b'g'
+                | b'G'
+                | b'a'
+                | b'A'
+                | b's'
+                | b'q'
+                | b'p'
         ) && i < self.fmt.len();
         if !valid {
             // The message quotes the conversion text, cut at a NUL byte the
@@ -135,10 +155,18 @@ impl<'a> FormatParser<'a> {
                 text = &text[..z];
             }
             self.pos = self.fmt.len() + 1;
-            return Err(format!("invalid option '{}' to 'format'", String::from_utf8_lossy(text)));
+            return Err(format!(
+                "invalid option '{}' to 'format'",
+                String::from_utf8_lossy(text)
+            ));
         }
         self.pos = i + 1;
-        Ok(Piece::Conversion(Spec { flags, width, precision, conv }))
+        Ok(Piece::Conversion(Spec {
+            flags,
+            width,
+            precision,
+            conv,
+        }))
     }
 }
 
@@ -153,7 +181,10 @@ impl<'a> Iterator for FormatParser<'a> {
             return Some(self.parse_spec());
         }
         let start = self.pos;
-        let end = self.fmt[start..].iter().position(|&c| c == b'%').map_or(self.fmt.len(), |k| start + k);
+        let end = self.fmt[start..]
+            .iter()
+            .position(|&c| c == b'%')
+            .map_or(self.fmt.len(), |k| start + k);
         self.pos = end;
         Some(Ok(Piece::Literal(&self.fmt[start..end])))
     }
@@ -219,7 +250,11 @@ pub fn format_int(out: &mut Vec<u8>, n: f64, spec: &Spec) {
         b'x' => (false, num_to_u64(n), 16, false),
         _ => (false, num_to_u64(n), 16, true),
     };
-    let digits_tab: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let digits_tab: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     let mut buf = [0u8; 24];
     let mut i = buf.len();
     let mut v = magnitude;
@@ -332,7 +367,11 @@ pub fn format_pointer(out: &mut Vec<u8>, addr: u64) {
         return;
     }
     let hi = addr >> 32;
-    let ndigits = if hi == 0 { 8 } else { 8 + 2 + 2 * ((63 - hi.leading_zeros()) as usize / 8) };
+    let ndigits = if hi == 0 {
+        8
+    } else {
+        8 + 2 + 2 * ((63 - hi.leading_zeros()) as usize / 8)
+    };
     out.extend_from_slice(b"0x");
     for k in (0..ndigits).rev() {
         out.push(b"0123456789abcdef"[((addr >> (4 * k)) & 0xf) as usize]);
@@ -410,7 +449,10 @@ mod tests {
         assert_eq!(e("%.5"), "invalid option '%.5' to 'format'");
         assert_eq!(e("%.55555d"), "invalid option '%.555' to 'format'");
         for c in ["b", "n", "h", "S", "l", "L", "z"] {
-            assert_eq!(e(&format!("%{}", c)), format!("invalid option '%{}' to 'format'", c));
+            assert_eq!(
+                e(&format!("%{}", c)),
+                format!("invalid option '%{}' to 'format'", c)
+            );
         }
         // Flags may repeat without limit.
         assert_eq!(n(&format!("%{}d", "-".repeat(100)), 1.0), "1");
@@ -514,7 +556,10 @@ mod tests {
         assert_eq!(n("%c", 321.0), "A");
         assert_eq!(n("%c", 0.0), "\0");
         assert_eq!(n("%c", 256.0), "\0");
-        assert_eq!(sf("%c", &[A::N(-1.0)]).unwrap().into_bytes(), vec![0xef, 0xbf, 0xbd]); // lossy 255
+        assert_eq!(
+            sf("%c", &[A::N(-1.0)]).unwrap().into_bytes(),
+            vec![0xef, 0xbf, 0xbd]
+        ); // lossy 255
         assert_eq!(n("%c", 65.7), "A");
         assert_eq!(n("%c", f64::INFINITY), "\0");
         assert_eq!(n("%5c", 65.0), "    A");
@@ -540,7 +585,10 @@ mod tests {
         assert_eq!(n("%5.2f", f64::INFINITY), "  inf");
         assert_eq!(n("%g", 0.1), "0.1");
         assert_eq!(n("%F", 1.5), "1.500000");
-        assert_eq!(sf("%5.2s|%-3d|%3x", &[A::S("xyz"), A::N(4.0), A::N(255.0)]).unwrap(), "   xy|4  | ff");
+        assert_eq!(
+            sf("%5.2s|%-3d|%3x", &[A::S("xyz"), A::N(4.0), A::N(255.0)]).unwrap(),
+            "   xy|4  | ff"
+        );
         assert_eq!(sf("%%", &[]).unwrap(), "%");
         assert_eq!(sf("a%%b%%", &[]).unwrap(), "a%b%");
     }
@@ -552,8 +600,14 @@ mod tests {
             format_quoted(&mut out, x);
             out
         };
-        assert_eq!(q(b"a\0b\r\n\t\x01\x7f\x80\"\\z"), b"\"a\\0b\\13\\\n\\9\\1\\127\x80\\\"\\\\z\"".to_vec());
-        assert_eq!(q(b"\x01\x012\x003\r9\n\0"), b"\"\\1\\0012\\0003\\0139\\\n\\0\"".to_vec());
+        assert_eq!(
+            q(b"a\0b\r\n\t\x01\x7f\x80\"\\z"),
+            b"\"a\\0b\\13\\\n\\9\\1\\127\x80\\\"\\\\z\"".to_vec()
+        );
+        assert_eq!(
+            q(b"\x01\x012\x003\r9\n\0"),
+            b"\"\\1\\0012\\0003\\0139\\\n\\0\"".to_vec()
+        );
         assert_eq!(q(b"\xff\x7f\x1f "), b"\"\xff\\127\\31 \"".to_vec());
         assert_eq!(q(b"\r\n"), b"\"\\13\\\n\"".to_vec());
         assert_eq!(q(b"\x001"), b"\"\\0001\"".to_vec());

@@ -195,7 +195,12 @@ fn open_arg_file(l: *mut lua_State, mode: &[u8]) -> *mut IoFile {
     let cname = cstring(&name);
     let cmode = cstring(mode);
     // SAFETY: both strings are NUL-terminated.
-    let fp = unsafe { fopen(cname.as_ptr() as *const c_char, cmode.as_ptr() as *const c_char) };
+    let fp = unsafe {
+        fopen(
+            cname.as_ptr() as *const c_char,
+            cmode.as_ptr() as *const c_char,
+        )
+    };
     if fp.is_null() {
         let mut msg = name;
         msg.extend_from_slice(b": ");
@@ -242,7 +247,13 @@ fn read_line(l: *mut lua_State, fp: *mut FILE, keep_newline: bool) -> bool {
             buf.resize(size, 0);
         }
         // SAFETY: buf[n..size] is writable; fgets NUL-terminates within it.
-        let got = unsafe { fgets(buf.as_mut_ptr().add(n) as *mut c_char, (size - n) as c_int, fp) };
+        let got = unsafe {
+            fgets(
+                buf.as_mut_ptr().add(n) as *mut c_char,
+                (size - n) as c_int,
+                fp,
+            )
+        };
         if got.is_null() {
             break;
         }
@@ -609,7 +620,12 @@ unsafe extern "C-unwind" fn io_open(l: *mut lua_State) -> c_int {
     let f = new_file(l, KIND_FILE);
     let (cname, cmode) = (cstring(&name), cstring(&mode));
     // SAFETY: both strings are NUL-terminated.
-    let fp = unsafe { fopen(cname.as_ptr() as *const c_char, cmode.as_ptr() as *const c_char) };
+    let fp = unsafe {
+        fopen(
+            cname.as_ptr() as *const c_char,
+            cmode.as_ptr() as *const c_char,
+        )
+    };
     if fp.is_null() {
         let err = errno();
         return file_result(l, false, Some(&name), err);
@@ -626,7 +642,12 @@ unsafe extern "C-unwind" fn io_popen(l: *mut lua_State) -> c_int {
     let (ccmd, cmode) = (cstring(&cmd), cstring(&mode));
     flush_all();
     // SAFETY: both strings are NUL-terminated.
-    let fp = unsafe { popen(ccmd.as_ptr() as *const c_char, cmode.as_ptr() as *const c_char) };
+    let fp = unsafe {
+        popen(
+            ccmd.as_ptr() as *const c_char,
+            cmode.as_ptr() as *const c_char,
+        )
+    };
     if fp.is_null() {
         let err = errno();
         return file_result(l, false, Some(&cmd), err);

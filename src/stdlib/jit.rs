@@ -90,7 +90,9 @@ fn set_jit_mode(l: *mut lua_State, mode: c_int) -> c_int {
     } else {
         type_error(l, 1, "function")
     };
-    let Some(pt) = target_proto(target) else { type_error(l, 1, "function") };
+    let Some(pt) = target_proto(target) else {
+        type_error(l, 1, "function")
+    };
     let all = value_at(l, 2);
     let which = if all.0 == TValue::TRUE.0 {
         MODE_ALLFUNC
@@ -149,10 +151,25 @@ unsafe extern "C-unwind" fn jit_attach(l: *mut lua_State) -> c_int {
 }
 
 /// Optimisation flags (in jit.status() order) and parameters LuaJIT knows.
-const OPT_FLAGS: [&str; 10] = ["fold", "cse", "dce", "fwd", "dse", "narrow", "loop", "abc", "sink", "fuse"];
+const OPT_FLAGS: [&str; 10] = [
+    "fold", "cse", "dce", "fwd", "dse", "narrow", "loop", "abc", "sink", "fuse",
+];
 const OPT_PARAMS: [&str; 15] = [
-    "maxtrace", "maxrecord", "maxirconst", "maxside", "maxsnap", "minstitch", "hotloop", "hotexit", "tryside",
-    "instunroll", "loopunroll", "callunroll", "recunroll", "sizemcode", "maxmcode",
+    "maxtrace",
+    "maxrecord",
+    "maxirconst",
+    "maxside",
+    "maxsnap",
+    "minstitch",
+    "hotloop",
+    "hotexit",
+    "tryside",
+    "instunroll",
+    "loopunroll",
+    "callunroll",
+    "recunroll",
+    "sizemcode",
+    "maxmcode",
 ];
 
 /// Whether `s` is an optimisation level, flag or `param=value` LuaJIT accepts.
@@ -170,7 +187,8 @@ fn valid_opt(s: &[u8]) -> bool {
     }
     if let Some(eq) = s.iter().position(|&c| c == b'=') {
         let (name, value) = (&s[..eq], &s[eq + 1..]);
-        return OPT_PARAMS.iter().any(|p| p.as_bytes() == name) && value.iter().all(u8::is_ascii_digit);
+        return OPT_PARAMS.iter().any(|p| p.as_bytes() == name)
+            && value.iter().all(u8::is_ascii_digit);
     }
     false
 }
@@ -228,14 +246,22 @@ fn arch() -> &'static str {
 /// the C function wrapper (kept in the registry under WRAPCFUNC_KEY).
 /// Returns 1 on success, 0 when the mode or the target is invalid.
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaJIT_setmode(l: *mut lua_State, idx: c_int, mode: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn luaJIT_setmode(
+    l: *mut lua_State,
+    idx: c_int,
+    mode: c_int,
+) -> c_int {
     match mode & MODE_MASK {
         MODE_ENGINE => {
             set_engine(l, mode);
             1
         }
         m @ (MODE_FUNC | MODE_ALLFUNC | MODE_ALLSUBFUNC) => {
-            let v = if idx == 0 { crate::debug::frame_at(l, 0).map_or(TValue::NIL, |f| f.func()) } else { value_at(l, idx) };
+            let v = if idx == 0 {
+                crate::debug::frame_at(l, 0).map_or(TValue::NIL, |f| f.func())
+            } else {
+                value_at(l, idx)
+            };
             match target_proto(v) {
                 Some(pt) => {
                     if mode & MODE_FLUSH == 0 {
@@ -319,9 +345,16 @@ pub unsafe extern "C-unwind" fn luaopen_jit(l: *mut lua_State) -> c_int {
     set_field(l, -2, "opt");
     register_loaded(l, "jit", true);
     // jit.util and jit.profile load on demand, as in LuaJIT.
-    let preload: [(&str, CFn); 2] =
-        [("jit.util", super::jit_util::luaopen_jit_util), ("jit.profile", super::jit_profile::luaopen_jit_profile)];
-    luaL_findtable(l, LUA_REGISTRYINDEX, b"_PRELOAD\0".as_ptr() as *const c_char, 4);
+    let preload: [(&str, CFn); 2] = [
+        ("jit.util", super::jit_util::luaopen_jit_util),
+        ("jit.profile", super::jit_profile::luaopen_jit_profile),
+    ];
+    luaL_findtable(
+        l,
+        LUA_REGISTRYINDEX,
+        b"_PRELOAD\0".as_ptr() as *const c_char,
+        4,
+    );
     for (name, f) in preload {
         lua_pushcclosure(l, Some(f), 0);
         set_field(l, -2, name);

@@ -101,7 +101,8 @@ fn profile_state(l: *mut lua_State) -> *mut ProfileState {
 /// at every safe point.
 #[inline]
 pub fn profile_pending(l: *mut lua_State) -> bool {
-    PENDING_SAMPLES.load(Ordering::Relaxed) != 0 && PROFILED.load(Ordering::Relaxed) == g_of(l) as *mut GlobalState
+    PENDING_SAMPLES.load(Ordering::Relaxed) != 0
+        && PROFILED.load(Ordering::Relaxed) == g_of(l) as *mut GlobalState
 }
 
 /// Deliver the waiting samples to the callback, running in `l`. The
@@ -142,8 +143,15 @@ fn parse_interval(mode: &[u8]) -> u32 {
     let mut i = 0;
     while i < mode.len() {
         if mode[i] == b'i' {
-            let digits: Vec<u8> = mode[i + 1..].iter().copied().take_while(u8::is_ascii_digit).collect();
-            let n = std::str::from_utf8(&digits).ok().and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+            let digits: Vec<u8> = mode[i + 1..]
+                .iter()
+                .copied()
+                .take_while(u8::is_ascii_digit)
+                .collect();
+            let n = std::str::from_utf8(&digits)
+                .ok()
+                .and_then(|s| s.parse::<u32>().ok())
+                .unwrap_or(0);
             interval = n.max(1);
             i += digits.len();
         }
@@ -153,14 +161,32 @@ fn parse_interval(mode: &[u8]) -> u32 {
 }
 
 fn start_timer(interval_ms: u32) {
-    let tv = TimeVal { tv_sec: (interval_ms / 1000) as c_long, tv_usec: ((interval_ms % 1000) * 1000) as c_long };
-    let it = ITimerVal { it_interval: TimeVal { tv_sec: tv.tv_sec, tv_usec: tv.tv_usec }, it_value: tv };
+    let tv = TimeVal {
+        tv_sec: (interval_ms / 1000) as c_long,
+        tv_usec: ((interval_ms % 1000) * 1000) as c_long,
+    };
+    let it = ITimerVal {
+        it_interval: TimeVal {
+            tv_sec: tv.tv_sec,
+            tv_usec: tv.tv_usec,
+        },
+        it_value: tv,
+    };
     // SAFETY: plain system call with valid pointers.
     unsafe { setitimer(ITIMER_PROF, &it, std::ptr::null_mut()) };
 }
 
 fn stop_timer() {
-    let zero = ITimerVal { it_interval: TimeVal { tv_sec: 0, tv_usec: 0 }, it_value: TimeVal { tv_sec: 0, tv_usec: 0 } };
+    let zero = ITimerVal {
+        it_interval: TimeVal {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        it_value: TimeVal {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+    };
     // SAFETY: plain system call with valid pointers.
     unsafe { setitimer(ITIMER_PROF, &zero, std::ptr::null_mut()) };
 }
@@ -178,7 +204,13 @@ fn start(l: *mut lua_State, mode: &[u8], cb: luaJIT_profile_callback, data: *mut
     // SAFETY: l is live; the userdata is anchored in the registry.
     unsafe {
         let ps = lua_newuserdata(l, std::mem::size_of::<ProfileState>()) as *mut ProfileState;
-        ps.write(ProfileState { cb, data, interval_ms: parse_interval(mode), delivering: false, old_handler: SIG_DFL });
+        ps.write(ProfileState {
+            cb,
+            data,
+            interval_ms: parse_interval(mode),
+            delivering: false,
+            old_handler: SIG_DFL,
+        });
         registry_set_top(l, STATE_KEY);
         PENDING_SAMPLES.store(0, Ordering::Relaxed);
         PROFILED.store(g, Ordering::Relaxed);
@@ -196,7 +228,11 @@ fn stop(l: *mut lua_State) {
     let ps = profile_state(l);
     // SAFETY: ps is null or the live state userdata.
     unsafe {
-        let old = if ps.is_null() { SIG_DFL } else { (*ps).old_handler };
+        let old = if ps.is_null() {
+            SIG_DFL
+        } else {
+            (*ps).old_handler
+        };
         signal(SIGPROF, old);
         lua_pushnil(l);
         registry_set_top(l, STATE_KEY);
@@ -220,7 +256,10 @@ fn module_name(chunk: &[u8], keep_path: bool) -> Vec<u8> {
             if keep_path {
                 s.to_vec()
             } else {
-                let start = s.iter().rposition(|&c| c == b'/' || c == b'\\').map_or(0, |i| i + 1);
+                let start = s
+                    .iter()
+                    .rposition(|&c| c == b'/' || c == b'\\')
+                    .map_or(0, |i| i + 1);
                 s[start..].to_vec()
             }
         }
@@ -259,7 +298,14 @@ fn frame_location(f: &Frame, keep_path: bool, current: bool) -> Vec<u8> {
 }
 
 /// One frame formatted by `fmt` (stopping at 'Z' for the last frame).
-fn dump_frame(l: *mut lua_State, f: &Frame, fmt: &[u8], keep_path: bool, last: bool, out: &mut Vec<u8>) {
+fn dump_frame(
+    l: *mut lua_State,
+    f: &Frame,
+    fmt: &[u8],
+    keep_path: bool,
+    last: bool,
+    out: &mut Vec<u8>,
+) {
     for &c in fmt {
         match c {
             b'p' => {}
@@ -307,7 +353,12 @@ pub fn dump_stack(l: *mut lua_State, fmt: &[u8], depth: i32) -> Vec<u8> {
 
 /// The C callback behind profile.start: runs the Lua callback on the
 /// profiler's own thread as callback(thread, samples, vmstate).
-unsafe extern "C-unwind" fn lua_profile_callback(data: *mut c_void, l: *mut lua_State, samples: c_int, vmstate: c_int) {
+unsafe extern "C-unwind" fn lua_profile_callback(
+    data: *mut c_void,
+    l: *mut lua_State,
+    samples: c_int,
+    vmstate: c_int,
+) {
     let l2 = data as *mut lua_State;
     let cb = registry_get(l, LUA_CALLBACK_KEY);
     if !cb.is_func() {
@@ -315,12 +366,17 @@ unsafe extern "C-unwind" fn lua_profile_callback(data: *mut c_void, l: *mut lua_
     }
     push_value(l2, cb);
     // The profiled thread's stack is left alone: it is mid-instruction.
-    push_value(l2, TValue::gcobj(TID_THREAD, l as *const crate::gc::GcHeader));
+    push_value(
+        l2,
+        TValue::gcobj(TID_THREAD, l as *const crate::gc::GcHeader),
+    );
     push_num(l2, samples as f64);
     push_str(l2, &[vmstate as u8]);
     if lua_pcall(l2, 3, 0, 0) != 0 {
         // As LuaJIT: an error in the profiler callback ends the process.
-        let msg = crate::capi::aux::to_bytes(l2, -1).map(|m| m.to_vec()).unwrap_or_default();
+        let msg = crate::capi::aux::to_bytes(l2, -1)
+            .map(|m| m.to_vec())
+            .unwrap_or_default();
         let mut line = b"luajit: ".to_vec();
         line.extend_from_slice(&msg);
         line.push(b'\n');
@@ -366,8 +422,11 @@ unsafe extern "C-unwind" fn profile_dumpstack(l: *mut lua_State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: *mut lua_State) -> c_int {
-    let funcs: [(&str, CFn, u8); 3] =
-        [("start", profile_start, 161), ("stop", profile_stop, 162), ("dumpstack", profile_dumpstack, 163)];
+    let funcs: [(&str, CFn, u8); 3] = [
+        ("start", profile_start, 161),
+        ("stop", profile_stop, 162),
+        ("dumpstack", profile_dumpstack, 163),
+    ];
     lua_createtable(l, 0, funcs.len() as c_int);
     for (name, f, ffid) in funcs {
         push_cfunc(l, f, ffid);

@@ -71,7 +71,10 @@ fn mode_number(m: Mode) -> u32 {
 /// B mode in bits 3-6, C/D mode in bits 7-10, metamethod from bit 11.
 pub fn mode_word(op: Op) -> u32 {
     let m = modes(op);
-    mode_number(m.a) | mode_number(m.b) << 3 | mode_number(m.cd) << 7 | (OP_METAMETHOD[op as usize] as u32) << 11
+    mode_number(m.a)
+        | mode_number(m.b) << 3
+        | mode_number(m.cd) << 7
+        | (OP_METAMETHOD[op as usize] as u32) << 11
 }
 
 /// What argument 1 names: a Lua prototype (a Lua function's or a
@@ -156,7 +159,10 @@ pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
     let cstr = |s: &[u8]| -> Vec<u8> { s.iter().copied().take_while(|&c| c != 0).collect() };
     let mut out = if full.first() == Some(&b'@') {
         let s = cstr(&full[1..]);
-        let start = (1..s.len()).rev().find(|&i| s[i] == b'/' || s[i] == b'\\').map_or(0, |i| i + 1);
+        let start = (1..s.len())
+            .rev()
+            .find(|&i| s[i] == b'/' || s[i] == b'\\')
+            .map_or(0, |i| i + 1);
         s[start..].to_vec()
     } else if full.len() > 40 {
         pointer_text(pt as usize).into_bytes()
@@ -180,7 +186,11 @@ unsafe extern "C-unwind" fn util_funcinfo(l: *mut lua_State) -> c_int {
     if let Target::Lua(pt) = target {
         let p = &*pt;
         set_num(l, "linedefined", p.firstline as f64);
-        set_num(l, "lastlinedefined", p.firstline.wrapping_add(p.numline) as i32 as f64);
+        set_num(
+            l,
+            "lastlinedefined",
+            p.firstline.wrapping_add(p.numline) as i32 as f64,
+        );
         set_num(l, "stackslots", p.framesize as f64);
         set_num(l, "params", p.numparams as f64);
         set_num(l, "bytecodes", p.sizebc as f64);
@@ -194,7 +204,10 @@ unsafe extern "C-unwind" fn util_funcinfo(l: *mut lua_State) -> c_int {
         set_bool(l, "children", p.flags & PROTO_CHILD != 0);
         set_bytes(l, "source", str_bytes(p.chunkname));
         set_bytes(l, "loc", &proto_location(pt, pc));
-        push_value(l, TValue::gcobj(TID_PROTO, pt as *const crate::gc::GcHeader));
+        push_value(
+            l,
+            TValue::gcobj(TID_PROTO, pt as *const crate::gc::GcHeader),
+        );
         set_field(l, -2, "proto");
     } else if let Target::C(f) = target {
         let fr = &*f;
@@ -295,13 +308,14 @@ mod tests {
 
     /// Mode words observed from the reference's funcbc, opcode by opcode.
     const REFERENCE: [u32; NUM_OPS] = [
-        12675, 12675, 14723, 14723, 8579, 8579, 9475, 9475, 9347, 9347, 9219, 9219, 45441, 45441, 45440, 45440,
-        45827, 45827, 45441, 45441, 33153, 10625, 21657, 23705, 25753, 27801, 29849, 21657, 23705, 25753, 27801,
-        29849, 20889, 22937, 24985, 27033, 29081, 31129, 16929, 46337, 46849, 45953, 46209, 46081, 45314, 45697,
-        45445, 46341, 46213, 46085, 46724, 5633, 4865, 5505, 1281, 3331, 409, 1305, 793, 409, 2459, 3355, 2843,
-        3202, 2459, 19250, 19250, 19202, 19202, 19250, 19250, 45874, 46722, 45826, 45828, 45828, 45828, 46722,
-        46722, 46722, 46722, 45826, 46722, 46722, 45826, 46724, 46724, 45828, 46724, 45060, 45060, 45828, 45060,
-        45060, 45828, 45060, 45060,
+        12675, 12675, 14723, 14723, 8579, 8579, 9475, 9475, 9347, 9347, 9219, 9219, 45441, 45441,
+        45440, 45440, 45827, 45827, 45441, 45441, 33153, 10625, 21657, 23705, 25753, 27801, 29849,
+        21657, 23705, 25753, 27801, 29849, 20889, 22937, 24985, 27033, 29081, 31129, 16929, 46337,
+        46849, 45953, 46209, 46081, 45314, 45697, 45445, 46341, 46213, 46085, 46724, 5633, 4865,
+        5505, 1281, 3331, 409, 1305, 793, 409, 2459, 3355, 2843, 3202, 2459, 19250, 19250, 19202,
+        19202, 19250, 19250, 45874, 46722, 45826, 45828, 45828, 45828, 46722, 46722, 46722, 46722,
+        45826, 46722, 46722, 45826, 46724, 46724, 45828, 46724, 45060, 45060, 45828, 45060, 45060,
+        45828, 45060, 45060,
     ];
 
     #[test]

@@ -89,7 +89,11 @@ fn frexp(x: f64) -> (f64, i32) {
     if x == 0.0 || !x.is_finite() {
         return (x, 0);
     }
-    let (x, bias) = if x.abs() < f64::MIN_POSITIVE { (x * 2f64.powi(64), -64) } else { (x, 0) };
+    let (x, bias) = if x.abs() < f64::MIN_POSITIVE {
+        (x * 2f64.powi(64), -64)
+    } else {
+        (x, 0)
+    };
     let bits = x.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i32;
     let m = f64::from_bits((bits & !(0x7ffu64 << 52)) | (1022u64 << 52));
@@ -139,7 +143,11 @@ fn ldexp(x: f64, e: f64) -> f64 {
         return f64::NAN;
     }
     if e == f64::INFINITY {
-        return if x == 0.0 { f64::NAN } else { x * f64::INFINITY };
+        return if x == 0.0 {
+            f64::NAN
+        } else {
+            x * f64::INFINITY
+        };
     }
     if e == f64::NEG_INFINITY {
         return if x.is_infinite() { f64::NAN } else { x * 0.0 };
@@ -184,11 +192,22 @@ fn scale_by(l: *mut lua_State, factor: f64, builtin: &str) -> c_int {
     }
     let k = TValue::num(factor);
     if !meta::get_mm(g_of(l), v, meta::MM_MUL).is_nil() {
-        let r = meta::arith(l, meta::Arith::Mul, v, k, crate::error::Operand::None, crate::error::Operand::None);
+        let r = meta::arith(
+            l,
+            meta::Arith::Mul,
+            v,
+            k,
+            crate::error::Operand::None,
+            crate::error::Operand::None,
+        );
         push_value(l, r);
         return 1;
     }
-    let msg = format!("[builtin:{}]:0: attempt to perform arithmetic on a {} value", builtin, type_name(v));
+    let msg = format!(
+        "[builtin:{}]:0: attempt to perform arithmetic on a {} value",
+        builtin,
+        type_name(v)
+    );
     let s = crate::string::new_str_value(g_of(l), msg.as_bytes());
     crate::error::throw_value(l, s)
 }
@@ -284,7 +303,10 @@ pub unsafe extern "C-unwind" fn luaopen_math(l: *mut lua_State) -> c_int {
     unsafe {
         let p = lua_newuserdata(l, std::mem::size_of::<RandomState>()) as *mut RandomState;
         p.write_unaligned(RandomState::new());
-        for (name, f, id) in [("random", m_random as CFn, 62), ("randomseed", m_randomseed as CFn, 63)] {
+        for (name, f, id) in [
+            ("random", m_random as CFn, 62),
+            ("randomseed", m_randomseed as CFn, 63),
+        ] {
             lua_pushvalue(l, -1);
             lua_pushcclosure(l, Some(f), 1);
             let closure = value_at(l, -1);

@@ -78,7 +78,12 @@ pub fn get_field(l: *mut lua_State, idx: c_int, name: &str) {
 pub fn register_loaded(l: *mut lua_State, name: &str, global: bool) {
     // SAFETY: l is live; the library table is at the top.
     unsafe {
-        luaL_findtable(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const c_char, 16);
+        luaL_findtable(
+            l,
+            LUA_REGISTRYINDEX,
+            b"_LOADED\0".as_ptr() as *const c_char,
+            16,
+        );
         lua_pushvalue(l, -2);
         set_field(l, -2, name);
         lua_settop(l, -2);
@@ -203,11 +208,19 @@ pub fn open_all(l: *mut lua_State) {
         }
     }
     // Loaded on demand through package.preload, as in LuaJIT.
-    let preload: [(&str, CFn); 2] = [("ffi", ffi::luaopen_ffi), ("string.buffer", buffer::luaopen_string_buffer)];
+    let preload: [(&str, CFn); 2] = [
+        ("ffi", ffi::luaopen_ffi),
+        ("string.buffer", buffer::luaopen_string_buffer),
+    ];
     for (name, f) in preload {
         // SAFETY: l is live.
         unsafe {
-            luaL_findtable(l, LUA_REGISTRYINDEX, b"_PRELOAD\0".as_ptr() as *const c_char, 4);
+            luaL_findtable(
+                l,
+                LUA_REGISTRYINDEX,
+                b"_PRELOAD\0".as_ptr() as *const c_char,
+                4,
+            );
             lua_pushcclosure(l, Some(f), 0);
             set_field(l, -2, name);
             lua_settop(l, -2);

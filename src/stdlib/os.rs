@@ -128,7 +128,10 @@ fn push_date_table(l: *mut lua_State, tm: &Tm) {
 /// grows a few times; None if the result stays empty.
 fn format_date(fmt: &[u8], tm: &Tm) -> Option<Vec<u8>> {
     let cfmt = cstring(fmt);
-    let mut want: u32 = fmt.iter().map(|&c| if c == b'%' { 30u32 } else { 1 }).fold(0u32, |a, b| a.wrapping_add(b));
+    let mut want: u32 = fmt
+        .iter()
+        .map(|&c| if c == b'%' { 30u32 } else { 1 })
+        .fold(0u32, |a, b| a.wrapping_add(b));
     for _ in 0..4 {
         let mut size = 32usize;
         while size < want as usize {
@@ -136,7 +139,14 @@ fn format_date(fmt: &[u8], tm: &Tm) -> Option<Vec<u8>> {
         }
         let mut buf = vec![0u8; size];
         // SAFETY: cfmt is NUL-terminated; buf has room for `size` bytes.
-        let n = unsafe { strftime(buf.as_mut_ptr() as *mut c_char, size, cfmt.as_ptr() as *const c_char, tm) };
+        let n = unsafe {
+            strftime(
+                buf.as_mut_ptr() as *mut c_char,
+                size,
+                cfmt.as_ptr() as *const c_char,
+                tm,
+            )
+        };
         if n > 0 {
             buf.truncate(n);
             return Some(buf);
@@ -221,7 +231,11 @@ unsafe extern "C-unwind" fn os_time(l: *mut lua_State) -> c_int {
             ..Tm::default()
         };
         get_field(l, -1, "isdst");
-        tm.tm_isdst = if value_at(l, -1).is_nil() { -1 } else { value_at(l, -1).is_truthy() as c_int };
+        tm.tm_isdst = if value_at(l, -1).is_nil() {
+            -1
+        } else {
+            value_at(l, -1).is_truthy() as c_int
+        };
         // SAFETY: tm is a valid struct tm.
         unsafe { mktime(&mut tm) }
     };
@@ -242,7 +256,9 @@ unsafe extern "C-unwind" fn os_difftime(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn os_execute(l: *mut lua_State) -> c_int {
     let cmd = opt_str(l, 1).map(c_arg);
-    let p = cmd.as_ref().map_or(std::ptr::null(), |c| c.as_ptr() as *const c_char);
+    let p = cmd
+        .as_ref()
+        .map_or(std::ptr::null(), |c| c.as_ptr() as *const c_char);
     // SAFETY: p is null or a NUL-terminated command.
     let status = unsafe { system(p) };
     push_num(l, status as f64);
@@ -306,7 +322,14 @@ unsafe extern "C-unwind" fn os_rename(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn os_setlocale(l: *mut lua_State) -> c_int {
     let locale = opt_str(l, 1).map(c_arg);
     let names = ["all", "collate", "ctype", "monetary", "numeric", "time"];
-    let cats = [LC_ALL, LC_COLLATE, LC_CTYPE, LC_MONETARY, LC_NUMERIC, LC_TIME];
+    let cats = [
+        LC_ALL,
+        LC_COLLATE,
+        LC_CTYPE,
+        LC_MONETARY,
+        LC_NUMERIC,
+        LC_TIME,
+    ];
     let cat = if is_none_or_nil(l, 2) {
         0
     } else {
@@ -321,7 +344,9 @@ unsafe extern "C-unwind" fn os_setlocale(l: *mut lua_State) -> c_int {
             }
         }
     };
-    let p = locale.as_ref().map_or(std::ptr::null(), |c| c.as_ptr() as *const c_char);
+    let p = locale
+        .as_ref()
+        .map_or(std::ptr::null(), |c| c.as_ptr() as *const c_char);
     // SAFETY: p is null or NUL-terminated; the result is copied at once.
     let r = unsafe { setlocale(cats[cat], p) };
     if r.is_null() {

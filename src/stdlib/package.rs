@@ -15,7 +15,8 @@ use std::os::raw::{c_char, c_int, c_void};
 /// Default search paths of a LuaJIT installed with PREFIX=/usr/local.
 const LUA_PATH_DEFAULT: &str =
     "./?.lua;/usr/local/share/luajit-2.1/?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua";
-const LUA_CPATH_DEFAULT: &str = "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so";
+const LUA_CPATH_DEFAULT: &str =
+    "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so";
 /// Directory separator, path separator, substitution mark, executable
 /// directory mark, and the mark before which a module name is ignored
 /// when building `luaopen_` names.
@@ -182,14 +183,23 @@ fn lib_handle(l: *mut lua_State, path: &[u8]) -> *mut *mut c_void {
 /// `require` (`bytecode_chunkname` is the module name then), a Lua
 /// function from bytecode embedded as `luaJIT_BC_<name>` (what
 /// `luajit -b` object files export).
-fn load_func(l: *mut lua_State, path: &[u8], sym: &[u8], bytecode_chunkname: Option<&[u8]>) -> Result<(), LoadFailure> {
+fn load_func(
+    l: *mut lua_State,
+    path: &[u8],
+    sym: &[u8],
+    bytecode_chunkname: Option<&[u8]>,
+) -> Result<(), LoadFailure> {
     let handle = lib_handle(l, path);
-    let cpath = CString::new(path.to_vec()).map_err(|_| LoadFailure::Open(b"invalid library path".to_vec()))?;
+    let cpath = CString::new(path.to_vec())
+        .map_err(|_| LoadFailure::Open(b"invalid library path".to_vec()))?;
     // SAFETY: handle points into a live userdata; dl* get valid C strings.
     unsafe {
         if (*handle).is_null() {
             let global = sym == b"*";
-            let h = dlopen(cpath.as_ptr(), RTLD_NOW | if global { RTLD_GLOBAL } else { RTLD_LOCAL });
+            let h = dlopen(
+                cpath.as_ptr(),
+                RTLD_NOW | if global { RTLD_GLOBAL } else { RTLD_LOCAL },
+            );
             if h.is_null() {
                 return Err(LoadFailure::Open(last_dl_error()));
             }
@@ -199,7 +209,8 @@ fn load_func(l: *mut lua_State, path: &[u8], sym: &[u8], bytecode_chunkname: Opt
             push_bool(l, true);
             return Ok(());
         }
-        let csym = CString::new(sym.to_vec()).map_err(|_| LoadFailure::Symbol(b"invalid symbol name".to_vec()))?;
+        let csym = CString::new(sym.to_vec())
+            .map_err(|_| LoadFailure::Symbol(b"invalid symbol name".to_vec()))?;
         let f = dlsym(*handle, csym.as_ptr());
         if !f.is_null() {
             // SAFETY: the library exports a lua_CFunction under this name.
@@ -508,7 +519,10 @@ unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
             let (msg, what): (Vec<u8>, &[u8]) = match f {
                 LoadFailure::Open(e) => (e, b"open"),
                 LoadFailure::Symbol(e) => (e, b"init"),
-                LoadFailure::Bytecode => (to_bytes(l, -2).map(|s| s.to_vec()).unwrap_or_default(), b"init"),
+                LoadFailure::Bytecode => (
+                    to_bytes(l, -2).map(|s| s.to_vec()).unwrap_or_default(),
+                    b"init",
+                ),
             };
             push_str(l, &msg);
             push_str(l, what);
@@ -520,8 +534,12 @@ unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn pkg_searchpath(l: *mut lua_State) -> c_int {
     let path = check_str(l, 2).to_vec();
     let name = check_str(l, 1).to_vec();
-    let sep = opt_str(l, 3).map(|s| s.to_vec()).unwrap_or_else(|| b".".to_vec());
-    let rep = opt_str(l, 4).map(|s| s.to_vec()).unwrap_or_else(|| b"/".to_vec());
+    let sep = opt_str(l, 3)
+        .map(|s| s.to_vec())
+        .unwrap_or_else(|| b".".to_vec());
+    let rep = opt_str(l, 4)
+        .map(|s| s.to_vec())
+        .unwrap_or_else(|| b"/".to_vec());
     match search_path(&name, &path, &sep, &rep) {
         Ok(f) => {
             push_str(l, &f);
@@ -577,7 +595,14 @@ pub unsafe extern "C-unwind" fn luaopen_package(l: *mut lua_State) -> c_int {
         set_field(l, -2, "__gc");
         lua_settop(l, -2);
 
-        new_lib(l, &[("loadlib", pkg_loadlib), ("searchpath", pkg_searchpath), ("seeall", pkg_seeall)]);
+        new_lib(
+            l,
+            &[
+                ("loadlib", pkg_loadlib),
+                ("searchpath", pkg_searchpath),
+                ("seeall", pkg_seeall),
+            ],
+        );
         let pkg = arg_count(l);
 
         let loaders: [CFn; 4] = [loader_preload, loader_lua, loader_c, loader_croot];
@@ -597,12 +622,25 @@ pub unsafe extern "C-unwind" fn luaopen_package(l: *mut lua_State) -> c_int {
         push_str(l, PACKAGE_CONFIG.as_bytes());
         set_field(l, pkg, "config");
 
-        luaL_findtable(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const c_char, 16);
+        luaL_findtable(
+            l,
+            LUA_REGISTRYINDEX,
+            b"_LOADED\0".as_ptr() as *const c_char,
+            16,
+        );
         set_field(l, pkg, "loaded");
-        luaL_findtable(l, LUA_REGISTRYINDEX, b"_PRELOAD\0".as_ptr() as *const c_char, 4);
+        luaL_findtable(
+            l,
+            LUA_REGISTRYINDEX,
+            b"_PRELOAD\0".as_ptr() as *const c_char,
+            4,
+        );
         set_field(l, pkg, "preload");
 
-        for (name, f) in [("module", pkg_module as CFn), ("require", pkg_require as CFn)] {
+        for (name, f) in [
+            ("module", pkg_module as CFn),
+            ("require", pkg_require as CFn),
+        ] {
             lua_pushvalue(l, pkg);
             lua_pushcclosure(l, Some(f), 1);
             set_field(l, LUA_GLOBALSINDEX, name);

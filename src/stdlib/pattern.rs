@@ -104,11 +104,7 @@ pub type GmatchStep = (usize, usize, Vec<Capture>, usize);
 /// One step of `string.gmatch`: searches from `pos`, returns the match
 /// start, end, captures and the position for the next step (an empty match
 /// advances by one).  `^` is not an anchor in gmatch.
-pub fn gmatch_next(
-    s: &[u8],
-    p: &[u8],
-    pos: usize,
-) -> Result<Option<GmatchStep>, String> {
+pub fn gmatch_next(s: &[u8], p: &[u8], pos: usize) -> Result<Option<GmatchStep>, String> {
     let p = split_anchor(p, false).1;
     let lit = first_literal(p);
     let mut ms = MatchState::new(s, p);
@@ -366,16 +362,14 @@ impl<'a> MatchState<'a> {
                 b'$' if p + 1 == self.pat.len() => {
                     return Ok(if s == self.src.len() { Some(s) } else { None });
                 }
-                ESC if self.pc(p + 1) == b'b' => {
-                    match self.match_balance(s, p + 2)? {
-                        Some(e) => {
-                            s = e;
-                            p += 4;
-                            continue;
-                        }
-                        None => return Ok(None),
+                ESC if self.pc(p + 1) == b'b' => match self.match_balance(s, p + 2)? {
+                    Some(e) => {
+                        s = e;
+                        p += 4;
+                        continue;
                     }
-                }
+                    None => return Ok(None),
+                },
                 ESC if self.pc(p + 1) == b'f' => {
                     p += 2;
                     if self.pc(p) != b'[' {
@@ -415,7 +409,11 @@ impl<'a> MatchState<'a> {
                         }
                         b'*' => return self.max_expand(s, p, ep),
                         b'+' => {
-                            return if m { self.max_expand(s + 1, p, ep) } else { Ok(None) };
+                            return if m {
+                                self.max_expand(s + 1, p, ep)
+                            } else {
+                                Ok(None)
+                            };
                         }
                         b'-' => return self.min_expand(s, p, ep),
                         _ => {
@@ -530,7 +528,12 @@ impl<'a> MatchState<'a> {
         }
     }
 
-    fn start_capture(&mut self, s: usize, p: usize, position: bool) -> Result<Option<usize>, String> {
+    fn start_capture(
+        &mut self,
+        s: usize,
+        p: usize,
+        position: bool,
+    ) -> Result<Option<usize>, String> {
         let level = self.level;
         if level >= MAX_CAPTURES {
             return Err("too many captures".to_string());
@@ -655,7 +658,9 @@ mod tests {
     }
 
     fn f(s: &str, p: &str) -> Option<(usize, usize)> {
-        find(s.as_bytes(), p.as_bytes(), 0, true).unwrap().map(|(a, b, _)| (a + 1, b))
+        find(s.as_bytes(), p.as_bytes(), 0, true)
+            .unwrap()
+            .map(|(a, b, _)| (a + 1, b))
     }
 
     fn err(s: &str, p: &str) -> String {
@@ -664,9 +669,13 @@ mod tests {
 
     fn gsub_str(s: &str, p: &str, r: &str, max: usize) -> Result<(String, usize), String> {
         let mut out = Vec::new();
-        let n = gsub(s.as_bytes(), p.as_bytes(), max, &mut out, |out, a, b, caps| {
-            expand_replacement(r.as_bytes(), s.as_bytes(), a, b, caps, out)
-        })
+        let n = gsub(
+            s.as_bytes(),
+            p.as_bytes(),
+            max,
+            &mut out,
+            |out, a, b, caps| expand_replacement(r.as_bytes(), s.as_bytes(), a, b, caps, out),
+        )
         .map_err(|e| match e {
             GsubError::Pattern(e) | GsubError::Replace(e) => e,
         })?;
@@ -682,10 +691,12 @@ mod tests {
                 Some((a, b, caps, next)) => {
                     let n = caps.len().max(1);
                     let v: Vec<String> = (0..n)
-                        .map(|i| match capture_value(s.as_bytes(), a, b, &caps, i).unwrap() {
-                            CaptureValue::Str(v) => String::from_utf8_lossy(v).into_owned(),
-                            CaptureValue::Position(p) => p.to_string(),
-                        })
+                        .map(
+                            |i| match capture_value(s.as_bytes(), a, b, &caps, i).unwrap() {
+                                CaptureValue::Str(v) => String::from_utf8_lossy(v).into_owned(),
+                                CaptureValue::Position(p) => p.to_string(),
+                            },
+                        )
                         .collect();
                     r.push(v.join(":"));
                     pos = next;
@@ -723,7 +734,10 @@ mod tests {
         let caps = m(&a40, &"(a)".repeat(32)).unwrap().unwrap();
         assert_eq!(caps.len(), 32);
         // Unfinished captures error only when their value is used.
-        assert_eq!(one("abc", "(()"), Some("ERR:unfinished capture|1".to_string()));
+        assert_eq!(
+            one("abc", "(()"),
+            Some("ERR:unfinished capture|1".to_string())
+        );
     }
 
     #[test]
@@ -757,7 +771,10 @@ mod tests {
         assert_eq!(first_fail(&a400, &"()a-".repeat(20), "a*", ""), Some(160));
         assert_eq!(first_fail(&ab400, "", "%f[a]a?b", "$"), Some(200));
         let s = "a".repeat(300000);
-        assert_eq!(find(s.as_bytes(), "a?".repeat(300000).as_bytes(), 0, true).unwrap_err(), "pattern too complex");
+        assert_eq!(
+            find(s.as_bytes(), "a?".repeat(300000).as_bytes(), 0, true).unwrap_err(),
+            "pattern too complex"
+        );
         // A long scan with a failing tail is fine.
         let s = "a".repeat(10000);
         assert_eq!(f(&s, ".-b"), None);
@@ -781,17 +798,26 @@ mod tests {
         assert_eq!(one("  x  ", "^%s*(.-)%s*$"), Some("x".into()));
         assert_eq!(one("\u{80}", "%a"), None);
         assert_eq!(one("é", "%w+"), None);
-        assert_eq!(one("\t\n\x0b\x0c\r x", "%s+"), Some("\t\n\x0b\x0c\r ".into()));
+        assert_eq!(
+            one("\t\n\x0b\x0c\r x", "%s+"),
+            Some("\t\n\x0b\x0c\r ".into())
+        );
         assert_eq!(one("\x7f", "%c"), Some("\x7f".into()));
         assert_eq!(one("abc", "%g"), Some("a".into()));
         assert_eq!(one("a b", "%G"), Some(" ".into()));
         assert_eq!(one("a.b", "%."), Some(".".into()));
         assert_eq!(one("aXb", "%X+"), Some("X".into()));
-        assert_eq!(one("key = value", "(%w+)%s*=%s*(%w+)"), Some("key|value".into()));
+        assert_eq!(
+            one("key = value", "(%w+)%s*=%s*(%w+)"),
+            Some("key|value".into())
+        );
         assert_eq!(one("f(a(b)c)d", "%b()"), Some("(a(b)c)".into()));
         assert_eq!(one("f(a(b c)d", "%b()"), Some("(b c)".into()));
         assert_eq!(one("f(a(bc d", "%b()"), None);
-        assert_eq!(one("THE (quick) fox", "%f[%a]%a+%f[%A]"), Some("THE".into()));
+        assert_eq!(
+            one("THE (quick) fox", "%f[%a]%a+%f[%A]"),
+            Some("THE".into())
+        );
         assert_eq!(one("hello", "%f[%l]"), Some("".into()));
         assert_eq!(one("ab", "b%f[%z]"), Some("b".into()));
         assert_eq!(one("ab", "%f[%z]"), Some("".into()));
@@ -804,17 +830,35 @@ mod tests {
         assert_eq!(one("x = 10", "(%d+)"), Some("10".into()));
         assert_eq!(one("0x1F", "%x+$"), Some("1F".into()));
         assert_eq!(one("[[x]]", "%[(.-)%]"), Some("[x".into()));
-        assert_eq!(one("date: 2024-01-15", "(%d+)-(%d+)-(%d+)"), Some("2024|01|15".into()));
+        assert_eq!(
+            one("date: 2024-01-15", "(%d+)-(%d+)-(%d+)"),
+            Some("2024|01|15".into())
+        );
     }
 
     #[test]
     fn nul_bytes_match_reference() {
         // A NUL in the pattern ends it; the subject may hold NULs.
-        assert_eq!(m_at(b"abc", b"a\0z", 0).unwrap(), Some(vec!["a".to_string()]));
-        assert_eq!(m_at(b"xa\0b", b".\0", 0).unwrap(), Some(vec!["x".to_string()]));
-        assert_eq!(m_at(b"a\0b", b"%z", 0).unwrap(), Some(vec!["\0".to_string()]));
-        assert_eq!(m_at(b"a\0b", b"[%z]", 0).unwrap(), Some(vec!["\0".to_string()]));
-        assert_eq!(find(b"abc", b"a\0.", 0, true).unwrap().map(|r| (r.0, r.1)), Some((0, 1)));
+        assert_eq!(
+            m_at(b"abc", b"a\0z", 0).unwrap(),
+            Some(vec!["a".to_string()])
+        );
+        assert_eq!(
+            m_at(b"xa\0b", b".\0", 0).unwrap(),
+            Some(vec!["x".to_string()])
+        );
+        assert_eq!(
+            m_at(b"a\0b", b"%z", 0).unwrap(),
+            Some(vec!["\0".to_string()])
+        );
+        assert_eq!(
+            m_at(b"a\0b", b"[%z]", 0).unwrap(),
+            Some(vec!["\0".to_string()])
+        );
+        assert_eq!(
+            find(b"abc", b"a\0.", 0, true).unwrap().map(|r| (r.0, r.1)),
+            Some((0, 1))
+        );
         assert!(!has_specials(b"a\0z"));
         assert!(has_specials(b"a\0."));
         assert!(!has_specials(b"a)"));
@@ -828,49 +872,133 @@ mod tests {
 
     #[test]
     fn find_init_matches_reference() {
-        assert_eq!(find(b"abc", b"", 3, true).unwrap().map(|r| (r.0, r.1)), Some((3, 3)));
+        assert_eq!(
+            find(b"abc", b"", 3, true).unwrap().map(|r| (r.0, r.1)),
+            Some((3, 3))
+        );
         assert_eq!(find(b"abc", b"b", 3, true).unwrap(), None);
         assert_eq!(find(b"abc", b"", 4, true).unwrap(), None);
-        assert_eq!(find(b"abcabc", b"^b", 1, true).unwrap().map(|r| (r.0, r.1)), Some((1, 2)));
+        assert_eq!(
+            find(b"abcabc", b"^b", 1, true).unwrap().map(|r| (r.0, r.1)),
+            Some((1, 2))
+        );
         assert_eq!(find(b"abcabc", b"^c", 1, true).unwrap(), None);
     }
 
     #[test]
     fn gsub_matches_reference() {
-        assert_eq!(gsub_str("abc", "a", "%2", usize::MAX), Err("invalid capture index".into()));
-        assert_eq!(gsub_str("abc", "a", "%x", usize::MAX), Ok(("xbc".into(), 1)));
-        assert_eq!(gsub_str("abc", "a", "%", usize::MAX), Ok(("\0bc".into(), 1)));
-        assert_eq!(gsub_str("abc", "(a)", "%1%0%%", usize::MAX), Ok(("aa%bc".into(), 1)));
-        assert_eq!(gsub_str("^a^a", "^a", "x", usize::MAX), Ok(("^a^a".into(), 0)));
-        assert_eq!(gsub_str("abc", "(b", "x", usize::MAX), Ok(("axc".into(), 1)));
-        assert_eq!(gsub_str("abc", "(b", "%0", usize::MAX), Ok(("abc".into(), 1)));
-        assert_eq!(gsub_str("abc", "(b", "%1", usize::MAX), Err("unfinished capture".into()));
-        assert_eq!(gsub_str("hello world", "%w+", "%0 %0", usize::MAX), Ok(("hello hello world world".into(), 2)));
-        assert_eq!(gsub_str("abc", "", "-", usize::MAX), Ok(("-a-b-c-".into(), 4)));
-        assert_eq!(gsub_str("abc", ".-", "-", usize::MAX), Ok(("-a-b-c-".into(), 4)));
-        assert_eq!(gsub_str("abc", "b*", "-", usize::MAX), Ok(("-a--c-".into(), 4)));
+        assert_eq!(
+            gsub_str("abc", "a", "%2", usize::MAX),
+            Err("invalid capture index".into())
+        );
+        assert_eq!(
+            gsub_str("abc", "a", "%x", usize::MAX),
+            Ok(("xbc".into(), 1))
+        );
+        assert_eq!(
+            gsub_str("abc", "a", "%", usize::MAX),
+            Ok(("\0bc".into(), 1))
+        );
+        assert_eq!(
+            gsub_str("abc", "(a)", "%1%0%%", usize::MAX),
+            Ok(("aa%bc".into(), 1))
+        );
+        assert_eq!(
+            gsub_str("^a^a", "^a", "x", usize::MAX),
+            Ok(("^a^a".into(), 0))
+        );
+        assert_eq!(
+            gsub_str("abc", "(b", "x", usize::MAX),
+            Ok(("axc".into(), 1))
+        );
+        assert_eq!(
+            gsub_str("abc", "(b", "%0", usize::MAX),
+            Ok(("abc".into(), 1))
+        );
+        assert_eq!(
+            gsub_str("abc", "(b", "%1", usize::MAX),
+            Err("unfinished capture".into())
+        );
+        assert_eq!(
+            gsub_str("hello world", "%w+", "%0 %0", usize::MAX),
+            Ok(("hello hello world world".into(), 2))
+        );
+        assert_eq!(
+            gsub_str("abc", "", "-", usize::MAX),
+            Ok(("-a-b-c-".into(), 4))
+        );
+        assert_eq!(
+            gsub_str("abc", ".-", "-", usize::MAX),
+            Ok(("-a-b-c-".into(), 4))
+        );
+        assert_eq!(
+            gsub_str("abc", "b*", "-", usize::MAX),
+            Ok(("-a--c-".into(), 4))
+        );
         assert_eq!(gsub_str("hello", "", "x", 2), Ok(("xhxello".into(), 2)));
-        assert_eq!(gsub_str("abc", "%w", "%1%1", usize::MAX), Ok(("aabbcc".into(), 3)));
-        assert_eq!(gsub_str("hello", "()l", "%1", usize::MAX), Ok(("he34o".into(), 2)));
-        assert_eq!(gsub_str("abc", "^", ">", usize::MAX), Ok((">abc".into(), 1)));
-        assert_eq!(gsub_str("abc", "$", "<", usize::MAX), Ok(("abc<".into(), 1)));
+        assert_eq!(
+            gsub_str("abc", "%w", "%1%1", usize::MAX),
+            Ok(("aabbcc".into(), 3))
+        );
+        assert_eq!(
+            gsub_str("hello", "()l", "%1", usize::MAX),
+            Ok(("he34o".into(), 2))
+        );
+        assert_eq!(
+            gsub_str("abc", "^", ">", usize::MAX),
+            Ok((">abc".into(), 1))
+        );
+        assert_eq!(
+            gsub_str("abc", "$", "<", usize::MAX),
+            Ok(("abc<".into(), 1))
+        );
         assert_eq!(gsub_str("a b c", " ", "", 0), Ok(("a b c".into(), 0)));
         // Patterns starting with a literal (the search skips ahead).
-        assert_eq!(gsub_str("hello world", "o", "0", usize::MAX), Ok(("hell0 w0rld".into(), 2)));
-        assert_eq!(gsub_str("hello world", "o", "0", 1), Ok(("hell0 world".into(), 1)));
-        assert_eq!(gsub_str("abc", "x+", "y", usize::MAX), Ok(("abc".into(), 0)));
-        assert_eq!(gsub_str("aXbXXc", "X+", "-", usize::MAX), Ok(("a-b-c".into(), 2)));
-        assert_eq!(gsub_str("abab", "b%", "-", usize::MAX), Err("malformed pattern (ends with '%')".into()));
-        assert_eq!(gsub_str("aaaa", "b%", "-", usize::MAX), Ok(("aaaa".into(), 0)));
-        assert_eq!(gsub_str("x=1, y=2", "=(%d)", "<%1>", usize::MAX), Ok(("x<1>, y<2>".into(), 2)));
+        assert_eq!(
+            gsub_str("hello world", "o", "0", usize::MAX),
+            Ok(("hell0 w0rld".into(), 2))
+        );
+        assert_eq!(
+            gsub_str("hello world", "o", "0", 1),
+            Ok(("hell0 world".into(), 1))
+        );
+        assert_eq!(
+            gsub_str("abc", "x+", "y", usize::MAX),
+            Ok(("abc".into(), 0))
+        );
+        assert_eq!(
+            gsub_str("aXbXXc", "X+", "-", usize::MAX),
+            Ok(("a-b-c".into(), 2))
+        );
+        assert_eq!(
+            gsub_str("abab", "b%", "-", usize::MAX),
+            Err("malformed pattern (ends with '%')".into())
+        );
+        assert_eq!(
+            gsub_str("aaaa", "b%", "-", usize::MAX),
+            Ok(("aaaa".into(), 0))
+        );
+        assert_eq!(
+            gsub_str("x=1, y=2", "=(%d)", "<%1>", usize::MAX),
+            Ok(("x<1>, y<2>".into(), 2))
+        );
     }
 
     #[test]
     fn gmatch_matches_reference() {
         assert_eq!(gmatch_all("abc", "b*"), vec!["", "b", "", ""]);
-        assert_eq!(gmatch_all("abab", "()(b?)"), vec!["1:", "2:b", "3:", "4:b", "5:"]);
+        assert_eq!(
+            gmatch_all("abab", "()(b?)"),
+            vec!["1:", "2:b", "3:", "4:b", "5:"]
+        );
         assert_eq!(gmatch_all("^a^a", "^a"), vec!["^a", "^a"]);
-        assert_eq!(gmatch_all("one two  three", "%a+"), vec!["one", "two", "three"]);
-        assert_eq!(gmatch_all("k1=v1, k2=v2", "(%w+)=(%w+)"), vec!["k1:v1", "k2:v2"]);
+        assert_eq!(
+            gmatch_all("one two  three", "%a+"),
+            vec!["one", "two", "three"]
+        );
+        assert_eq!(
+            gmatch_all("k1=v1, k2=v2", "(%w+)=(%w+)"),
+            vec!["k1:v1", "k2:v2"]
+        );
     }
 }

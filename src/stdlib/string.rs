@@ -4,9 +4,9 @@
 //! 32-bit integer by truncation, with out-of-range values (and NaN) becoming
 //! `INT32_MIN` (the x86 conversion result), so `("x"):rep(1e10)` is "".
 
+use super::format;
 use super::pattern::{self, Capture, CaptureValue};
 use super::*;
-use super::format;
 use crate::numfmt;
 use std::os::raw::c_int;
 
@@ -189,8 +189,19 @@ fn push_capture(l: *mut lua_State, s: &[u8], start: usize, end: usize, caps: &[C
 
 /// Push all captures (or the whole match when there are none); returns
 /// how many values were pushed.
-fn push_captures(l: *mut lua_State, s: &[u8], start: usize, end: usize, caps: &[Capture], whole: bool) -> c_int {
-    let n = if caps.is_empty() && whole { 1 } else { caps.len() };
+fn push_captures(
+    l: *mut lua_State,
+    s: &[u8],
+    start: usize,
+    end: usize,
+    caps: &[Capture],
+    whole: bool,
+) -> c_int {
+    let n = if caps.is_empty() && whole {
+        1
+    } else {
+        caps.len()
+    };
     // SAFETY: l is live.
     unsafe { luaL_checkstack(l, n as c_int, b"too many captures\0".as_ptr() as *const _) };
     for i in 0..n {
@@ -203,7 +214,11 @@ fn find_aux(l: *mut lua_State, find: bool) -> c_int {
     let s = check_str(l, 1);
     let p = check_str(l, 2);
     let init = opt_i32(l, 3, 1) as i64;
-    let mut st = if init < 0 { init + s.len() as i64 } else { init - 1 };
+    let mut st = if init < 0 {
+        init + s.len() as i64
+    } else {
+        init - 1
+    };
     if st < 0 {
         st = 0;
     }
@@ -300,42 +315,54 @@ unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
     }
     let max_n = opt_i32(l, 4, (s.len() as i64 + 1).min(i32::MAX as i64) as i32);
     let max_n = if max_n < 0 { 0 } else { max_n as usize };
-    let repl_str = if tr == LUA_TSTRING || tr == LUA_TNUMBER { to_bytes(l, 3) } else { None };
+    let repl_str = if tr == LUA_TSTRING || tr == LUA_TNUMBER {
+        to_bytes(l, 3)
+    } else {
+        None
+    };
     let mut out = Vec::with_capacity(s.len());
-    let r = pattern::gsub(s, p, max_n, &mut out, |out, a, b, caps| -> Result<(), String> {
-        if let Some(r) = repl_str {
-            return pattern::expand_replacement(r, s, a, b, caps, out);
-        }
-        // SAFETY: l is live; values are pushed and popped in balance.
-        unsafe {
-            if tr == LUA_TFUNCTION {
-                lua_pushvalue(l, 3);
-                let n = push_captures(l, s, a, b, caps, true);
-                lua_call(l, n, 1);
-            } else {
-                push_capture(l, s, a, b, caps, 0);
-                lua_gettable(l, 3);
+    let r = pattern::gsub(
+        s,
+        p,
+        max_n,
+        &mut out,
+        |out, a, b, caps| -> Result<(), String> {
+            if let Some(r) = repl_str {
+                return pattern::expand_replacement(r, s, a, b, caps, out);
             }
-            let v = value_at(l, -1);
-            if v.is_falsy() {
-                out.extend_from_slice(&s[a..b]);
-            } else if v.is_str() || v.is_num() {
-                out.extend_from_slice(to_bytes(l, -1).unwrap_or(b""));
-            } else {
-                let msg = format!("invalid replacement value (a {})", type_name(v));
-                return Err(msg);
+            // SAFETY: l is live; values are pushed and popped in balance.
+            unsafe {
+                if tr == LUA_TFUNCTION {
+                    lua_pushvalue(l, 3);
+                    let n = push_captures(l, s, a, b, caps, true);
+                    lua_call(l, n, 1);
+                } else {
+                    push_capture(l, s, a, b, caps, 0);
+                    lua_gettable(l, 3);
+                }
+                let v = value_at(l, -1);
+                if v.is_falsy() {
+                    out.extend_from_slice(&s[a..b]);
+                } else if v.is_str() || v.is_num() {
+                    out.extend_from_slice(to_bytes(l, -1).unwrap_or(b""));
+                } else {
+                    let msg = format!("invalid replacement value (a {})", type_name(v));
+                    return Err(msg);
+                }
+                lua_settop(l, -2);
             }
-            lua_settop(l, -2);
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
     match r {
         Ok(n) => {
             push_str(l, &out);
             push_num(l, n as f64);
             2
         }
-        Err(pattern::GsubError::Pattern(e)) | Err(pattern::GsubError::Replace(e)) => error_str(l, &e),
+        Err(pattern::GsubError::Pattern(e)) | Err(pattern::GsubError::Replace(e)) => {
+            error_str(l, &e)
+        }
     }
 }
 

@@ -186,7 +186,11 @@ unsafe extern "C-unwind" fn tab_concat(l: *mut lua_State) -> c_int {
     let t = check_tab(l, 1);
     let sep = opt_str(l, 2).map(|s| s.to_vec()).unwrap_or_default();
     let first = opt_i32(l, 3, 1);
-    let last = if value_at(l, 4).is_nil() { raw_len(t) } else { check_i32(l, 4) };
+    let last = if value_at(l, 4).is_nil() {
+        raw_len(t)
+    } else {
+        check_i32(l, 4)
+    };
     let mut out: Vec<u8> = Vec::new();
     let mut i = first as i64;
     while i <= last as i64 {
@@ -196,7 +200,11 @@ unsafe extern "C-unwind" fn tab_concat(l: *mut lua_State) -> c_int {
         } else if v.is_num() {
             crate::numfmt::fmt_number(v.as_num(), &mut out);
         } else {
-            let msg = format!("invalid value ({}) at index {} in table for 'concat'", type_name(v), i);
+            let msg = format!(
+                "invalid value ({}) at index {} in table for 'concat'",
+                type_name(v),
+                i
+            );
             error_str(l, &msg);
         }
         if i < last as i64 {
@@ -276,7 +284,11 @@ unsafe extern "C-unwind" fn tab_move(l: *mut lua_State) -> c_int {
     let f = check_number(l, 2);
     let e = check_number(l, 3);
     let t = check_number(l, 4);
-    let dst = if value_at(l, 5).is_nil() { src } else { check_tab(l, 5) };
+    let dst = if value_at(l, 5).is_nil() {
+        src
+    } else {
+        check_tab(l, 5)
+    };
     if !(f > e) {
         let d = t - f;
         let forward = e < t || t <= f || dst != src;
@@ -567,7 +579,12 @@ pub unsafe extern "C-unwind" fn luaopen_table(l: *mut lua_State) -> c_int {
     }
     // SAFETY: l is live; the library table is at the top.
     unsafe {
-        luaL_findtable(l, LUA_REGISTRYINDEX, b"_PRELOAD\0".as_ptr() as *const std::os::raw::c_char, 8);
+        luaL_findtable(
+            l,
+            LUA_REGISTRYINDEX,
+            b"_PRELOAD\0".as_ptr() as *const std::os::raw::c_char,
+            8,
+        );
         for (name, _, _) in ON_DEMAND {
             lua_pushvalue(l, -2);
             lua_pushcclosure(l, Some(load_on_demand), 1);
