@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn run(cmd: &mut Command) {
-    let status = cmd.status().unwrap_or_else(|e| panic!("failed to run {:?}: {}", cmd, e));
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("failed to run {:?}: {}", cmd, e));
     if !status.success() {
         panic!("command failed: {:?}", cmd);
     }
@@ -31,7 +33,9 @@ fn main() {
     println!("cargo:rerun-if-changed={}", src);
     println!("cargo:rerun-if-changed=include");
     let obj = out.join("variadic.o");
-    run(Command::new(&cc).args(["-c", "-O2", "-fPIC", "-fexceptions", "-Iinclude", src, "-o"]).arg(&obj));
+    run(Command::new(&cc)
+        .args(["-c", "-O2", "-fPIC", "-fexceptions", "-Iinclude", src, "-o"])
+        .arg(&obj));
     let lib = out.join("libljrs_cshim.a");
     let _ = std::fs::remove_file(&lib);
     run(Command::new(&ar).arg("rcs").arg(&lib).arg(&obj));
