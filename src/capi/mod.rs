@@ -6,19 +6,8 @@ pub mod aux;
 pub mod core;
 pub mod debugapi;
 pub mod types;
-mod unimplemented;
 
 use std::io::Write;
-
-/// Abort with a message naming an API function that does not exist yet.
-pub fn fatal_unimplemented(name: &str) -> ! {
-    let _ = writeln!(
-        std::io::stderr(),
-        "luajit: C API function {} is not implemented",
-        name
-    );
-    std::process::abort()
-}
 
 /// Abort on API misuse that would otherwise corrupt memory.
 pub fn fatal_misuse(what: &str) -> ! {
