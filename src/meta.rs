@@ -141,8 +141,47 @@ pub fn str_value(s: *mut GcStr) -> TValue {
 /// Maximum __index/__newindex chain length (LuaJIT's LJ_MAX_IDXCHAIN).
 const MAX_IDXCHAIN: usize = 100;
 
+/// A metamethod call the caller must make: `f(args[..nargs])`. The
+/// interpreter makes it through a continuation frame (so the metamethod may
+/// yield); native callers make it with a nested call.
+#[derive(Clone, Copy)]
+pub struct MetaCall {
+    pub f: TValue,
+    pub args: [TValue; 3],
+    pub nargs: usize,
+}
+
+impl MetaCall {
+    fn new(f: TValue, args: &[TValue]) -> MetaCall {
+        let mut a = [TValue::NIL; 3];
+        a[..args.len()].copy_from_slice(args);
+        MetaCall {
+            f,
+            args: a,
+            nargs: args.len(),
+        }
+    }
+    /// Make the call natively and return its first result.
+    pub fn call1(&self, l: *mut lua_State) -> TValue {
+        vm::call_meta1(l, self.f, &self.args[..self.nargs])
+    }
+}
+
 /// `o[k]` with metamethods. `slot` is where `o` lives (for error names).
 pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> TValue {
+    match index_step(l, o, k, slot) {
+        Ok(v) => v,
+        Err(mc) => mc.call1(l),
+    }
+}
+
+/// `o[k]` up to the first __index function, which is returned to be called.
+pub fn index_step(
+    l: *mut lua_State,
+    o: TValue,
+    k: TValue,
+    slot: error::Operand,
+) -> Result<TValue, MetaCall> {
     let mut o = o;
     let mut slot = slot;
     for _ in 0..MAX_IDXCHAIN {
@@ -152,13 +191,13 @@ pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> T
             let t: *mut GcTab = o.as_ptr();
             let v = table::get(t, k);
             if !v.is_nil() {
-                return v;
+                return Ok(v);
             }
             // SAFETY: t is live.
             let mt = unsafe { (*t).metatable };
             mm = fast_get(g, mt, MM_INDEX);
             if mm.is_nil() {
-                return TValue::NIL;
+                return Ok(TValue::NIL);
             }
         } else {
             mm = get_mm(g, o, MM_INDEX);
@@ -167,7 +206,7 @@ pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> T
             }
         }
         if mm.is_func() {
-            return vm::call_meta1(l, mm, &[o, k]);
+            return Err(MetaCall::new(mm, &[o, k]));
         }
         // Objects further down the __index chain have no variable name.
         o = mm;
@@ -178,6 +217,20 @@ pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> T
 
 /// `o[k] = v` with metamethods.
 pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error::Operand) {
+    if let Some(mc) = newindex_step(l, o, k, v, slot) {
+        vm::call_meta0(l, mc.f, &mc.args[..mc.nargs]);
+    }
+}
+
+/// `o[k] = v` up to the first __newindex function, which is returned to
+/// be called.
+pub fn newindex_step(
+    l: *mut lua_State,
+    o: TValue,
+    k: TValue,
+    v: TValue,
+    slot: error::Operand,
+) -> Option<MetaCall> {
     let mut o = o;
     let mut slot = slot;
     for _ in 0..MAX_IDXCHAIN {
@@ -191,14 +244,14 @@ pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error:
                 unsafe { *p = v };
                 // SAFETY: t is live.
                 unsafe { (*t).nomm = 0 };
-                return;
+                return None;
             }
             // SAFETY: t is live.
             let mt = unsafe { (*t).metatable };
             mm = fast_get(g, mt, MM_NEWINDEX);
             if mm.is_nil() {
                 raw_set(l, t, k, v);
-                return;
+                return None;
             }
         } else {
             mm = get_mm(g, o, MM_NEWINDEX);
@@ -207,8 +260,7 @@ pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error:
             }
         }
         if mm.is_func() {
-            vm::call_meta0(l, mm, &[o, k, v]);
-            return;
+            return Some(MetaCall::new(mm, &[o, k, v]));
         }
         o = mm;
         slot = error::Operand::None;
@@ -319,8 +371,23 @@ pub fn arith(
     sa: error::Operand,
     sb: error::Operand,
 ) -> TValue {
+    match arith_step(l, op, a, b, sa, sb) {
+        Ok(v) => v,
+        Err(mc) => mc.call1(l),
+    }
+}
+
+/// Arithmetic with coercion, or the metamethod call to make.
+pub fn arith_step(
+    l: *mut lua_State,
+    op: Arith,
+    a: TValue,
+    b: TValue,
+    sa: error::Operand,
+    sb: error::Operand,
+) -> Result<TValue, MetaCall> {
     if let (Some(x), Some(y)) = (to_number(a), to_number(b)) {
-        return TValue::num(arith_num(op, x, y));
+        return Ok(TValue::num(arith_num(op, x, y)));
     }
     let g = g_of(l);
     let mut mm = get_mm(g, a, op.mm());
@@ -336,30 +403,38 @@ pub fn arith(
         };
         error::err_optype(l, bad, slot, "perform arithmetic on");
     }
-    vm::call_meta1(l, mm, &[a, b])
+    Err(MetaCall::new(mm, &[a, b]))
 }
 
 /// Equality with __eq (for two tables or two userdata with the same __eq).
 pub fn equal(l: *mut lua_State, a: TValue, b: TValue) -> bool {
+    match equal_step(l, a, b) {
+        Ok(r) => r,
+        Err(mc) => mc.call1(l).is_truthy(),
+    }
+}
+
+/// Equality, or the __eq call whose truthiness is the answer.
+pub fn equal_step(l: *mut lua_State, a: TValue, b: TValue) -> Result<bool, MetaCall> {
     if a.0 == b.0 {
-        return !a.is_num() || !a.as_num().is_nan();
+        return Ok(!a.is_num() || !a.as_num().is_nan());
     }
     if a.is_num() && b.is_num() {
-        return a.as_num() == b.as_num();
+        return Ok(a.as_num() == b.as_num());
     }
     if a.tid() != b.tid() || !(a.is_tab() || a.is_udata()) {
-        return false;
+        return Ok(false);
     }
     let g = g_of(l);
     let mm1 = get_mm(g, a, MM_EQ);
     if mm1.is_nil() {
-        return false;
+        return Ok(false);
     }
     let mm2 = get_mm(g, b, MM_EQ);
     if !raw_equal(mm1, mm2) {
-        return false;
+        return Ok(false);
     }
-    vm::call_meta1(l, mm1, &[a, b]).is_truthy()
+    Err(MetaCall::new(mm1, &[a, b]))
 }
 
 pub fn raw_equal(a: TValue, b: TValue) -> bool {
@@ -378,17 +453,31 @@ fn str_less(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 
 /// `a < b` (le = false) or `a <= b` (le = true) with metamethods.
 pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
+    match compare_step(l, a, b, le) {
+        Ok(r) => r,
+        Err((mc, invert)) => mc.call1(l).is_truthy() != invert,
+    }
+}
+
+/// A comparison, or the metamethod call whose truthiness (inverted when
+/// the flag is set: `a <= b` as `not (b < a)`) is the answer.
+pub fn compare_step(
+    l: *mut lua_State,
+    a: TValue,
+    b: TValue,
+    le: bool,
+) -> Result<bool, (MetaCall, bool)> {
     if a.is_num() && b.is_num() {
         let (x, y) = (a.as_num(), b.as_num());
-        return if le { x <= y } else { x < y };
+        return Ok(if le { x <= y } else { x < y });
     }
     if a.is_str() && b.is_str() {
         let o = str_less(str_bytes(a.as_ptr()), str_bytes(b.as_ptr()));
-        return if le {
+        return Ok(if le {
             o != std::cmp::Ordering::Greater
         } else {
             o == std::cmp::Ordering::Less
-        };
+        });
     }
     let g = g_of(l);
     let mmi = if le { MM_LE } else { MM_LT };
@@ -397,7 +486,7 @@ pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
         if !mm1.is_nil() {
             let mm2 = get_mm(g, b, mmi);
             if raw_equal(mm1, mm2) {
-                return vm::call_meta1(l, mm1, &[a, b]).is_truthy();
+                return Err((MetaCall::new(mm1, &[a, b]), false));
             }
         }
         if le {
@@ -406,7 +495,7 @@ pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
             if !mm1.is_nil() {
                 let mm2 = get_mm(g, a, MM_LT);
                 if raw_equal(mm1, mm2) {
-                    return !vm::call_meta1(l, mm1, &[b, a]).is_truthy();
+                    return Err((MetaCall::new(mm1, &[b, a]), true));
                 }
             }
         }
@@ -416,18 +505,26 @@ pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
 
 /// `#o` with __len for non-tables (tables use the raw length, as in Lua 5.1).
 pub fn len(l: *mut lua_State, o: TValue, slot: error::Operand) -> TValue {
+    match len_step(l, o, slot) {
+        Ok(v) => v,
+        Err(mc) => mc.call1(l),
+    }
+}
+
+/// `#o`, or the __len call to make.
+pub fn len_step(l: *mut lua_State, o: TValue, slot: error::Operand) -> Result<TValue, MetaCall> {
     if o.is_str() {
         // SAFETY: o is a live string.
-        return TValue::num(unsafe { (*o.as_ptr::<GcStr>()).len } as f64);
+        return Ok(TValue::num(unsafe { (*o.as_ptr::<GcStr>()).len } as f64));
     }
     if o.is_tab() {
-        return TValue::num(table::len(o.as_ptr()) as f64);
+        return Ok(TValue::num(table::len(o.as_ptr()) as f64));
     }
     let mm = get_mm(g_of(l), o, MM_LEN);
     if mm.is_nil() {
         error::err_optype(l, o, slot, "get length of");
     }
-    vm::call_meta1(l, mm, &[o, TValue::NIL])
+    Err(MetaCall::new(mm, &[o, TValue::NIL]))
 }
 
 /// Append the string form of a number or string for concatenation.
@@ -443,13 +540,41 @@ pub fn tostr_for_concat(v: TValue, out: &mut Vec<u8>) -> bool {
     }
 }
 
-/// Concatenate `n` values at `top-n .. top` (right to left, pairwise for
-/// metamethods); leaves the result at `top-n`.
+/// Concatenate the values in `first..=last` (right to left, pairwise for
+/// metamethods); returns the result (also left at `first`).
 pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValue {
-    let mut first = first;
     // SAFETY: first..=last are live stack slots of the current frame; they
     // are re-derived from offsets after metamethod calls (which may move the
     // stack).
+    unsafe {
+        let off_first = first.offset_from((*l).stack);
+        let mut off_last = last.offset_from((*l).stack);
+        loop {
+            let first = (*l).stack.offset(off_first);
+            let last = (*l).stack.offset(off_last);
+            match concat_step(l, first, last) {
+                Ok(v) => return v,
+                Err((mc, dst)) => {
+                    let off_dst = dst.offset_from((*l).stack);
+                    let r = mc.call1(l);
+                    *(*l).stack.offset(off_dst) = r;
+                    off_last = off_dst;
+                }
+            }
+        }
+    }
+}
+
+/// Concatenate `first..=last` until a __concat call is needed: returns the
+/// call and the slot its result goes to (concatenation then continues over
+/// `first..=that slot`), or the final result (also left at `first`).
+pub fn concat_step(
+    l: *mut lua_State,
+    first: *mut TValue,
+    last: *mut TValue,
+) -> Result<TValue, (MetaCall, *mut TValue)> {
+    // SAFETY: first..=last are live stack slots; nothing here can move the
+    // stack (string creation only allocates).
     unsafe {
         let mut top = last; // right operand accumulates here
         let mut buf: Vec<u8> = Vec::new();
@@ -485,15 +610,10 @@ pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValu
                     };
                     error::err_optype(l, *bad, error::Operand::Slot(bad), "concatenate");
                 }
-                let off_first = first.offset_from((*l).stack);
-                let off_top = top.offset_from((*l).stack);
-                let r = vm::call_meta1(l, mm, &[a, b]);
-                first = (*l).stack.offset(off_first);
-                top = (*l).stack.offset(off_top - 1);
-                *top = r;
+                return Err((MetaCall::new(mm, &[a, b]), top.sub(1)));
             }
         }
-        *first
+        Ok(*first)
     }
 }
 

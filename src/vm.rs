@@ -463,11 +463,11 @@ macro_rules! arith_vv {
         let (vb, vc) = (*pb, *pc_);
         let r = if vb.is_num() && vc.is_num() {
             let ($x, $y) = (vb.as_num(), vc.as_num());
-            TValue::num($e)
+            Ok(TValue::num($e))
         } else {
-            meta::arith($l, $op, vb, vc, Operand::Slot(pb), Operand::Slot(pc_))
+            meta::arith_step($l, $op, vb, vc, Operand::Slot(pb), Operand::Slot(pc_))
         };
-        *slot((*$l).base, bc_a($ins)) = r;
+        r
     }};
 }
 
@@ -478,13 +478,13 @@ macro_rules! arith_vn {
         let kc = *$knum.add(bc_c($ins) as usize);
         let r = if vb.is_num() {
             let ($x, $y) = if $swap { (kc.as_num(), vb.as_num()) } else { (vb.as_num(), kc.as_num()) };
-            TValue::num($e)
+            Ok(TValue::num($e))
         } else if $swap {
-            meta::arith($l, $op, kc, vb, Operand::None, Operand::Slot(pb))
+            meta::arith_step($l, $op, kc, vb, Operand::None, Operand::Slot(pb))
         } else {
-            meta::arith($l, $op, vb, kc, Operand::Slot(pb), Operand::None)
+            meta::arith_step($l, $op, vb, kc, Operand::Slot(pb), Operand::None)
         };
-        *slot((*$l).base, bc_a($ins)) = r;
+        r
     }};
 }
 
@@ -529,6 +529,38 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
             };
         }
 
+        // Go on after a metamethod call or a continuation.
+        macro_rules! step {
+            ($s:expr) => {{
+                match $s {
+                    Step::Enter(nb) => {
+                        base = nb;
+                        load_frame!();
+                        pc = (*pt).bc.add(1);
+                    }
+                    Step::Resume(nb, npc) => {
+                        base = nb;
+                        pc = npc;
+                        load_frame!();
+                    }
+                    Step::Yield => return,
+                }
+                continue;
+            }};
+        }
+        // Store an arithmetic result in register A, or call the metamethod.
+        macro_rules! arith_done {
+            ($ins:expr, $r:expr) => {{
+                match $r {
+                    Ok(v) => *slot(base, bc_a($ins)) = v,
+                    Err(mc) => {
+                        frame_top!();
+                        step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0)))
+                    }
+                }
+            }};
+        }
+
         // Results being returned: (pointer, count) from the frame at `base`.
         let mut ret_ptr: *mut TValue;
         let mut ret_n: usize;
@@ -555,6 +587,19 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         load_frame!();
                         oldpc = npc;
                     }
+                    ReturnTo::Cont(cb, cpc, cont, res) => match finish_cont(l, cb, cpc, cont, res) {
+                        Step::Enter(nb) => {
+                            base = nb;
+                            load_frame!();
+                            pc = (*pt).bc.add(1);
+                        }
+                        Step::Resume(nb, npc) => {
+                            base = nb;
+                            pc = npc;
+                            load_frame!();
+                        }
+                        Step::Yield => return,
+                    },
                     ReturnTo::Native => return,
                 }
             }
@@ -591,15 +636,14 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     } else {
                         savepc!();
                         frame_top!();
-                        let r = match op {
-                            Op::ISLT | Op::ISGE => meta::compare(l, va, vd, false),
-                            _ => meta::compare(l, va, vd, true),
-                        };
-                        reload!();
-                        if matches!(op, Op::ISLT | Op::ISLE) {
-                            r
-                        } else {
-                            !r
+                        let le = !matches!(op, Op::ISLT | Op::ISGE);
+                        let positive = matches!(op, Op::ISLT | Op::ISLE);
+                        match meta::compare_step(l, va, vd, le) {
+                            Ok(r) => r == positive,
+                            Err((mc, invert)) => {
+                                let kind = if positive != invert { CONT_COND_T } else { CONT_COND_F };
+                                step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
+                            }
                         }
                     };
                     if cond {
@@ -618,9 +662,13 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     } else if (va.is_tab() && vd.is_tab()) || (va.is_udata() && vd.is_udata()) {
                         savepc!();
                         frame_top!();
-                        let r = meta::equal(l, va, vd);
-                        reload!();
-                        r
+                        match meta::equal_step(l, va, vd) {
+                            Ok(r) => r,
+                            Err(mc) => {
+                                let kind = if op == Op::ISEQV { CONT_COND_T } else { CONT_COND_F };
+                                step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
+                            }
+                        }
                     } else {
                         false
                     };
@@ -693,10 +741,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     } else {
                         savepc!();
                         frame_top!();
-                        let r =
-                            meta::arith(l, Arith::Unm, v, v, Operand::Slot(pd), Operand::Slot(pd));
-                        reload!();
-                        r
+                        match meta::arith_step(l, Arith::Unm, v, v, Operand::Slot(pd), Operand::Slot(pd)) {
+                            Ok(r) => r,
+                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
+                        }
                     };
                     *slot(base, bc_a(ins)) = r;
                 }
@@ -710,36 +758,33 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     } else {
                         savepc!();
                         frame_top!();
-                        let r = meta::len(l, v, Operand::Slot(pd));
-                        reload!();
-                        r
+                        match meta::len_step(l, v, Operand::Slot(pd)) {
+                            Ok(r) => r,
+                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
+                        }
                     };
                     *slot(base, bc_a(ins)) = r;
                 }
                 // ---- Binary arithmetic.
                 Op::ADDVN => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, false);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, false));
                 }
                 Op::SUBVN => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, false);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, false));
                 }
                 Op::MULVN => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, false);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, false));
                 }
                 Op::DIVVN => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, false);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, false));
                 }
                 Op::MODVN => {
                     savepc!();
-                    arith_vn!(
+                    arith_done!(ins, arith_vn!(
                         l,
                         base,
                         knum,
@@ -749,32 +794,27 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         y,
                         meta::num_mod(x, y),
                         false
-                    );
-                    reload!();
+                    ));
                 }
                 Op::ADDNV => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, true);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, true));
                 }
                 Op::SUBNV => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, true);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, true));
                 }
                 Op::MULNV => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, true);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, true));
                 }
                 Op::DIVNV => {
                     savepc!();
-                    arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, true);
-                    reload!();
+                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, true));
                 }
                 Op::MODNV => {
                     savepc!();
-                    arith_vn!(
+                    arith_done!(ins, arith_vn!(
                         l,
                         base,
                         knum,
@@ -784,50 +824,48 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         y,
                         meta::num_mod(x, y),
                         true
-                    );
-                    reload!();
+                    ));
                 }
                 Op::ADDVV => {
                     savepc!();
-                    arith_vv!(l, base, ins, Arith::Add, x, y, x + y);
-                    reload!();
+                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Add, x, y, x + y));
                 }
                 Op::SUBVV => {
                     savepc!();
-                    arith_vv!(l, base, ins, Arith::Sub, x, y, x - y);
-                    reload!();
+                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Sub, x, y, x - y));
                 }
                 Op::MULVV => {
                     savepc!();
-                    arith_vv!(l, base, ins, Arith::Mul, x, y, x * y);
-                    reload!();
+                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Mul, x, y, x * y));
                 }
                 Op::DIVVV => {
                     savepc!();
-                    arith_vv!(l, base, ins, Arith::Div, x, y, x / y);
-                    reload!();
+                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Div, x, y, x / y));
                 }
                 Op::MODVV => {
                     savepc!();
-                    arith_vv!(l, base, ins, Arith::Mod, x, y, meta::num_mod(x, y));
-                    reload!();
+                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Mod, x, y, meta::num_mod(x, y)));
                 }
                 Op::POW => {
                     savepc!();
-                    arith_vv!(l, base, ins, Arith::Pow, x, y, meta::num_pow(x, y));
-                    reload!();
+                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Pow, x, y, meta::num_pow(x, y)));
                 }
                 Op::CAT => {
                     savepc!();
                     frame_top!();
                     let first = slot(base, bc_b(ins));
                     let last = slot(base, bc_c(ins));
-                    let r = meta::concat(l, first, last);
-                    reload!();
-                    *slot(base, bc_a(ins)) = r;
-                    frame_top!();
-                    gc::check(l);
-                    reload!();
+                    match meta::concat_step(l, first, last) {
+                        Ok(r) => {
+                            *slot(base, bc_a(ins)) = r;
+                            gc::check(l);
+                            reload!();
+                        }
+                        Err((mc, dst)) => {
+                            let d = dst.offset_from(base) as u32;
+                            step!(call_cont(l, base, pc, mc, cont_value(CONT_CAT, d)))
+                        }
+                    }
                 }
                 // ---- Constants.
                 Op::KSTR => {
@@ -924,9 +962,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         savepc!();
                         frame_top!();
                         let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
-                        let r = meta::index(l, tv, key, Operand::None);
-                        reload!();
-                        r
+                        match meta::index_step(l, tv, key, Operand::None) {
+                            Ok(r) => r,
+                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
+                        }
                     } else {
                         v
                     };
@@ -944,7 +983,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         savepc!();
                         frame_top!();
                         let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
-                        meta::newindex(l, tv, key, v, Operand::None);
+                        if let Some(mc) = meta::newindex_step(l, tv, key, v, Operand::None) {
+                            step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
+                        }
                         reload!();
                     }
                 }
@@ -974,7 +1015,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         } else {
                             Operand::Slot(pb)
                         };
-                        v = meta::index(l, o, key, what);
+                        v = match meta::index_step(l, o, key, what) {
+                            Ok(r) => r,
+                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
+                        };
                         reload!();
                     }
                     *slot(base, bc_a(ins)) = v;
@@ -1010,7 +1054,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     if !done {
                         savepc!();
                         frame_top!();
-                        meta::newindex(l, o, key, v, Operand::Slot(pb));
+                        if let Some(mc) = meta::newindex_step(l, o, key, v, Operand::Slot(pb)) {
+                            step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
+                        }
                         reload!();
                     }
                 }
@@ -1053,7 +1099,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         let mut fbase = base;
                         // Undo a vararg frame's adjustment first.
                         let link = (*fbase.sub(1)).0;
-                        if frame_type(link) == FRAME_VARG {
+                        if frame_typep(link) == FRAME_VARG {
                             fbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
                         }
                         let dst = fbase.sub(2);
@@ -1166,6 +1212,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             gc::check(l);
                             reload!();
                         }
+                        ReturnTo::Cont(cb, cpc, cont, res) => {
+                            step!(finish_cont(l, cb, cpc, cont, res))
+                        }
                         ReturnTo::Native => return,
                     }
                 }
@@ -1226,6 +1275,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             load_frame!();
                             oldpc = npc;
                         }
+                        ReturnTo::Cont(cb, cpc, cont, res) => {
+                            step!(finish_cont(l, cb, cpc, cont, res))
+                        }
                         ReturnTo::Native => return,
                     }
                 }
@@ -1250,7 +1302,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     let a = bc_a(ins);
                     let b = bc_b(ins);
                     let link = (*base.sub(1)).0;
-                    let (vstart, nvar) = if frame_type(link) == FRAME_VARG {
+                    let (vstart, nvar) = if frame_typep(link) == FRAME_VARG {
                         let d = delta_of(link) / 8;
                         let np = (*pt).numparams as usize;
                         let ob = base.sub(d);
@@ -1318,6 +1370,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             // After a Lua callee returns, the caller's next
                             // instruction fires a line event (as in LuaJIT).
                             load_frame!();
+                        }
+                        ReturnTo::Cont(cb, cpc, cont, res) => {
+                            step!(finish_cont(l, cb, cpc, cont, res))
                         }
                         ReturnTo::Native => return,
                     }
@@ -1406,6 +1461,10 @@ fn pri_value(d: u32) -> TValue {
 
 enum ReturnTo {
     Lua(*const Ins),
+    /// Into a continuation frame of the interpreter: the interrupted Lua
+    /// frame's base (L.base is set to it), the PC after the instruction
+    /// that called the metamethod, the continuation and the first result.
+    Cont(*mut TValue, *const Ins, u64, TValue),
     Native,
 }
 
@@ -1422,6 +1481,149 @@ unsafe fn move_down(src: *const TValue, dst: *mut TValue, n: usize) {
             }
         } else {
             ptr::copy(src, dst, n);
+        }
+    }
+}
+
+// ---- Continuation frames: metamethods called by instructions.
+//
+// An instruction that needs a metamethod pushes a continuation frame above
+// its frame top: [PC after the instruction][continuation][metamethod][link
+// FRAME_CONT][args], and the interpreter runs the metamethod like any call.
+// When it returns, the continuation finishes the instruction. No native
+// recursion is involved, so metamethods can yield (as in LuaJIT). Native
+// callers (`call_values`) use the same layout with nil as continuation.
+
+/// Store the result in the instruction's register A.
+const CONT_RA: u64 = 1;
+/// Ignore the result (__newindex).
+const CONT_NOP: u64 = 2;
+/// The result's truthiness decides the JMP that follows the instruction.
+const CONT_COND_T: u64 = 3;
+/// As CONT_COND_T with the truthiness inverted.
+const CONT_COND_F: u64 = 4;
+/// Store the result in the slot in the upper bits, then go on concatenating.
+const CONT_CAT: u64 = 5;
+
+/// The continuation slot value: a number, so never nil.
+fn cont_value(kind: u64, slot: u32) -> TValue {
+    TValue::num((kind | (slot as u64) << 8) as f64)
+}
+
+fn cont_decode(v: u64) -> (u64, u32) {
+    let x = f64::from_bits(v) as u64;
+    (x & 0xff, (x >> 8) as u32)
+}
+
+/// What the interpreter does after a metamethod call or continuation.
+enum Step {
+    /// Run the Lua function whose frame starts at this base from its start.
+    Enter(*mut TValue),
+    /// Go on in the Lua frame at this base at this PC.
+    Resume(*mut TValue, *const Ins),
+    /// The thread yielded: leave the interpreter.
+    Yield,
+}
+
+/// Call `mc` for the instruction before `pc` in the Lua frame at `base`
+/// (L.top must be that frame's top) through a continuation frame.
+unsafe fn call_cont(
+    l: *mut lua_State,
+    base: *mut TValue,
+    pc: *const Ins,
+    mc: meta::MetaCall,
+    cont: TValue,
+) -> Step {
+    // SAFETY: base is the running Lua frame of l; the stack is re-derived
+    // from offsets after growing.
+    unsafe {
+        let base_off = base.offset_from((*l).stack);
+        let top_off = (*l).top.offset_from((*l).stack);
+        check_stack(l, mc.nargs + 5);
+        let top = (*l).stack.offset(top_off);
+        *top = TValue(pc as u64);
+        *top.add(1) = cont;
+        let mut func = top.add(2);
+        *func = mc.f;
+        for i in 0..mc.nargs {
+            *func.add(2 + i) = mc.args[i];
+        }
+        (*l).top = func.add(2 + mc.nargs);
+        let mut nargs = mc.nargs;
+        let func_off = func.offset_from((*l).stack);
+        while !(*func).is_func() {
+            nargs = resolve_call(l, func, nargs, Operand::None);
+            func = (*l).stack.offset(func_off);
+        }
+        let base = (*l).stack.offset(base_off);
+        *func.add(1) = link_delta(func.add(2), base, FRAME_CONT);
+        let cf: *mut GcFunc = (*func).as_ptr();
+        if (*cf).ffid == FF_LUA {
+            return Step::Enter(enter_lua(l, func, nargs));
+        }
+        match call_c(l, func, nargs) {
+            None => Step::Yield,
+            Some(n) => {
+                let mut b = (*l).base;
+                let mut multres = 0;
+                match do_return(l, &mut b, (*l).top.sub(n), n, &mut multres) {
+                    ReturnTo::Cont(cb, cpc, cont, res) => finish_cont(l, cb, cpc, cont, res),
+                    // A C function returns into the frame that called it.
+                    _ => unreachable!("continuation frame expected"),
+                }
+            }
+        }
+    }
+}
+
+/// Finish the instruction before `pc` in the Lua frame at `base` with the
+/// metamethod result `res`.
+unsafe fn finish_cont(
+    l: *mut lua_State,
+    base: *mut TValue,
+    pc: *const Ins,
+    cont: u64,
+    res: TValue,
+) -> Step {
+    // SAFETY: base is a live Lua frame of l and pc points into its code.
+    unsafe {
+        let (kind, idx) = cont_decode(cont);
+        let ins = *pc.sub(1);
+        (*l).base = base;
+        let fnp: *mut GcFunc = (*base.sub(2)).as_ptr();
+        (*l).top = base.add((*(*fnp).proto).framesize as usize);
+        match kind {
+            CONT_RA => {
+                *slot(base, bc_a(ins)) = res;
+                Step::Resume(base, pc)
+            }
+            CONT_COND_T | CONT_COND_F => {
+                let cond = res.is_truthy() == (kind == CONT_COND_T);
+                let npc = if cond {
+                    pc.offset(bc_j(*pc) as isize + 1)
+                } else {
+                    pc.add(1)
+                };
+                Step::Resume(base, npc)
+            }
+            CONT_CAT => {
+                *slot(base, idx) = res;
+                let b = bc_b(ins);
+                if idx > b {
+                    (*l).savedpc = pc;
+                    match meta::concat_step(l, slot(base, b), slot(base, idx)) {
+                        Ok(v) => *slot(base, bc_a(ins)) = v,
+                        Err((mc, dst)) => {
+                            let d = dst.offset_from(base) as u32;
+                            return call_cont(l, base, pc, mc, cont_value(CONT_CAT, d));
+                        }
+                    }
+                } else {
+                    *slot(base, bc_a(ins)) = res;
+                }
+                Step::Resume(base, pc)
+            }
+            _ => Step::Resume(base, pc),
         }
     }
 }
@@ -1486,7 +1688,17 @@ unsafe fn do_return(
                 b = pb;
                 continue;
             }
-            // C, CP, CONT: back to native code.
+            if typ == FRAME_CONT && !(*b.sub(3)).is_nil() {
+                // A metamethod called by an instruction returns.
+                let pb = (b as *mut u8).sub(delta_of(link)) as *mut TValue;
+                let res = if n > 0 { *src } else { TValue::NIL };
+                let cpc = (*b.sub(4)).0 as *const Ins;
+                let cont = (*b.sub(3)).0;
+                (*l).base = pb;
+                *base = pb;
+                return ReturnTo::Cont(pb, cpc, cont, res);
+            }
+            // C, CP, native CONT: back to native code.
             let dst = b.sub(2);
             ptr::copy(src, dst, n);
             (*l).top = dst.add(n);
@@ -1576,7 +1788,14 @@ pub fn yield_values(l: *mut lua_State, n: usize) -> i32 {
     // SAFETY: l is live.
     unsafe {
         if (*l).nccalls > (*l).resume_level || l == g_of(l).mainthread || (*l).resume_level == 0 {
-            error::throw_msg(l, "attempt to yield across C-call boundary");
+            // The position is the caller's, as for LuaJIT's yield fast function.
+            let mut msg = Vec::new();
+            if let Some(w) = crate::debug::frame_at(l, 1).and_then(|f| crate::debug::where_prefix(&f)) {
+                msg.extend_from_slice(&w);
+                msg.push(b' ');
+            }
+            msg.extend_from_slice(b"attempt to yield across C-call boundary");
+            error::throw_status(l, LUA_ERRRUN, &msg);
         }
         (*l).status = LUA_YIELD;
         (*l).nyield = n as u32;
