@@ -399,7 +399,7 @@ pub fn grow_stack(l: *mut lua_State, need: usize) {
             if (*l).in_overflow == 0 {
                 (*l).in_overflow = 1;
                 resize_stack(l, STACK_MAX + STACK_RESERVE + STACK_EXTRA);
-                crate::error::throw_msg(l, "stack overflow");
+                crate::error::throw_status(l, LUA_ERRRUN, b"stack overflow");
             }
             if used + need + STACK_EXTRA <= osize {
                 (*l).maxstack = (*l).stack.add(osize - STACK_EXTRA);
