@@ -366,74 +366,77 @@ fn set_slot_after_rehash(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mu
     new_key(g, t, key)
 }
 
-/// Count integer keys per power-of-two slice to choose the array size.
-fn count_int(key: TValue, nums: &mut [u32; 28]) -> bool {
-    if key.is_num() {
-        if let Some(k) = num_as_index(key.as_num()) {
-            if k >= 0 && (k as u64) < MAX_ASIZE as u64 {
-                let b = if k == 0 {
-                    0
-                } else {
-                    64 - (k as u64).leading_zeros() as usize
-                };
-                nums[b.min(27)] += 1;
-                return true;
+/// Number of power-of-two ranges integer keys are counted in.
+const NBINS: usize = 28;
+
+/// The range an array-candidate key falls in: 0 for keys 0..=2, then b for
+/// keys in (2^b, 2^(b+1)]. None for keys that can never be in the array.
+fn int_key_bin(key: TValue) -> Option<usize> {
+    if !key.is_num() {
+        return None;
+    }
+    let k = num_as_index(key.as_num())?;
+    if k < 0 || k as u64 >= MAX_ASIZE as u64 || k as u64 >= 1 << (NBINS - 1) {
+        return None;
+    }
+    Some(if k <= 2 {
+        0
+    } else {
+        63 - (k as u64 - 1).leading_zeros() as usize
+    })
+}
+
+/// LuaJIT's array sizing: the array covers keys up to 2^(b+1) (plus slot
+/// 0) for the largest b where the keys up to that range number more than
+/// 2^(b-1). Returns the array size and how many keys it holds.
+fn best_array_size(bins: &[u32; NBINS], nint: u32) -> (u32, u32) {
+    let (mut sum, mut held, mut size) = (0u32, 0u32, 0u32);
+    let mut b = 0;
+    while b < NBINS && 2 * nint as u64 > (1u64 << b) && sum != nint {
+        if bins[b] > 0 {
+            sum += bins[b];
+            if 2 * sum as u64 > (1u64 << b) {
+                size = (2u32 << b) + 1;
+                held = sum;
             }
         }
+        b += 1;
     }
-    false
+    (size, held)
 }
 
 fn rehash(g: &mut GlobalState, t: *mut GcTab, extra: TValue) {
-    let mut nums = [0u32; 28];
+    let mut bins = [0u32; NBINS];
     let tr = tab(t);
-    let mut total = 0u32;
-    let mut na = 0u32;
-    // Array part.
+    // Every live key plus the one being inserted.
+    let mut total = 1u32;
+    let mut nint = 0u32;
+    let mut count = |k: TValue, bins: &mut [u32; NBINS]| {
+        if let Some(b) = int_key_bin(k) {
+            bins[b] += 1;
+            nint += 1;
+        }
+    };
     for i in 0..tr.asize {
         // SAFETY: i < asize.
         if !unsafe { *tr.array.add(i as usize) }.is_nil() {
-            count_int(TValue::num(i as f64), &mut nums);
-            na += 1;
+            count(TValue::num(i as f64), &mut bins);
             total += 1;
         }
     }
-    // Hash part.
     if tr.node != g.nilnode() {
         for i in 0..=tr.hmask {
             // SAFETY: i <= hmask.
             let n = unsafe { &*tr.node.add(i as usize) };
             if !n.val.is_nil() {
-                if count_int(n.key, &mut nums) {
-                    na += 1;
-                }
+                count(n.key, &mut bins);
                 total += 1;
             }
         }
     }
-    if count_int(extra, &mut nums) {
-        na += 1;
-    }
-    total += 1;
-    // Optimal array size: largest power of two 2^i such that more than half
-    // of the slots 0..2^i are used.
-    let mut asize = 0u32;
-    let mut acount = 0u32;
-    let mut sum = 0u32;
-    for (i, &c) in nums.iter().enumerate() {
-        sum += c;
-        let sz = if i == 0 { 1 } else { 1u32 << i };
-        if sum > sz / 2 {
-            asize = if i == 0 { 1 } else { 1u32 << i };
-            acount = sum;
-        }
-        if sum == na {
-            break;
-        }
-    }
-    let _ = na;
-    let nhash = total - acount;
-    resize(g, t, asize, hsize2hbits(nhash));
+    count(extra, &mut bins);
+    let (asize, held) = best_array_size(&bins, nint);
+    resize(g, t, asize.min(MAX_ASIZE), hsize2hbits(total - held));
 }
 
 /// Resize both parts, reinserting entries.

@@ -154,6 +154,9 @@ fn write_kgc(out: &mut Vec<u8>, k: &KGc) {
     match k {
         KGc::Child(_) => put_uleb(out, KGC_CHILD),
         KGc::Table { array, hash } => {
+            // Trailing nils of the array part are not written.
+            let used = array.iter().rposition(|v| *v != KTabVal::Nil).map_or(0, |i| i + 1);
+            let array = &array[..used];
             put_uleb(out, KGC_TAB);
             put_uleb(out, array.len() as u32);
             put_uleb(out, hash.len() as u32);

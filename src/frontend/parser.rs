@@ -2248,11 +2248,9 @@ impl TableTemplate {
             TemplVal::K(k) => k,
             _ => KTabVal::Nil,
         };
-        let mut array: Vec<KTabVal> = self.array.into_iter().map(val).collect();
-        // Trailing nils are not part of the template (LuaJIT's dumps drop them too).
-        while array.last() == Some(&KTabVal::Nil) {
-            array.pop();
-        }
+        // Trailing nils stay: the array size decides `#` on copies of the
+        // template (the bytecode writer drops them, as LuaJIT's does).
+        let array: Vec<KTabVal> = self.array.into_iter().map(val).collect();
         let hash = self
             .hash
             .into_iter()
