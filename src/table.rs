@@ -213,6 +213,26 @@ pub fn get_str(t: *mut GcTab, s: *mut GcStr) -> TValue {
     }
 }
 
+/// Pointer to the value slot of an existing string key, or null.
+#[inline]
+pub fn get_str_slot(t: *mut GcTab, s: *mut GcStr) -> *mut TValue {
+    let tr = tab(t);
+    let key = TValue::gcobj(TID_STR, s as *const GcHeader);
+    let mut n = main_pos(tr, key);
+    // SAFETY: chains link nodes of this table.
+    unsafe {
+        loop {
+            if (*n).key.0 == key.0 {
+                return &mut (*n).val;
+            }
+            n = (*n).next;
+            if n.is_null() {
+                return ptr::null_mut();
+            }
+        }
+    }
+}
+
 fn get_hash(t: &GcTab, key: TValue) -> TValue {
     let n = find_node(t, key);
     if n.is_null() {

@@ -59,7 +59,36 @@ fn delta_of(link: u64) -> usize {
 /// whose `nargs` arguments start at `func+2`. The link must already be
 /// stored at `func+1`. Returns the frame base (which may differ from
 /// `func+2` for vararg functions). May grow (move) the stack.
+#[inline(always)]
 unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut TValue {
+    // SAFETY: func is a live stack slot holding a Lua function; the stack
+    // has room for the frame (checked against maxstack).
+    unsafe {
+        // Fast path: a fixed-argument function, enough stack, no call hook
+        // and no profiler sample waiting.
+        let fnp: *mut GcFunc = (*func).as_ptr();
+        let pt = (*fnp).proto;
+        let framesize = (*pt).framesize as usize;
+        let base = func.add(2);
+        if (*pt).flags & PROTO_VARARG == 0
+            && (base.add(2 * nargs + framesize + 4) as *const TValue) <= (*l).maxstack as *const TValue
+            && (*(*l).glref).hookmask & HOOK_MASK_CALL == 0
+            && !crate::stdlib::jit_profile::profile_pending(l)
+        {
+            for i in nargs..(*pt).numparams as usize {
+                *base.add(i) = TValue::NIL;
+            }
+            (*l).base = base;
+            (*l).top = base.add(framesize);
+            (*l).savedpc = (*pt).bc.add(1);
+            return base;
+        }
+        enter_lua_slow(l, func, nargs)
+    }
+}
+
+#[inline(never)]
+unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut TValue {
     // SAFETY: func is a live stack slot holding a Lua function.
     unsafe {
         let fnp: *mut GcFunc = (*func).as_ptr();
@@ -456,6 +485,173 @@ fn next_at(g: &GlobalState, t: *mut GcTab, idx: u64) -> Option<(u64, TValue, TVa
     None
 }
 
+/// A prototype's GC constants (strings, prototypes, templates), read
+/// through the prototype at each use so that the interpreter loop does not
+/// keep one more pointer live in a register (or spill it) across dispatch.
+#[derive(Clone, Copy)]
+struct KgcRef(*mut GcProto);
+
+impl KgcRef {
+    #[inline(always)]
+    unsafe fn add(self, i: usize) -> *mut TValue {
+        // SAFETY: the prototype is live; i indexes its GC constants.
+        unsafe { (*self.0).kgc.add(i) }
+    }
+}
+
+/// A prototype's number constants, read like `KgcRef`.
+#[derive(Clone, Copy)]
+struct KnumRef(*mut GcProto);
+
+impl KnumRef {
+    #[inline(always)]
+    unsafe fn add(self, i: usize) -> *mut TValue {
+        // SAFETY: the prototype is live; i indexes its number constants.
+        unsafe { (*self.0).knum.add(i) }
+    }
+}
+
+/// Lookup fast path for TGET*: the raw value, following `__index` chains
+/// of tables (and a string's `__index` table, for method calls) without
+/// calling anything. None when a metamethod function, a non-indexable value
+/// or a long chain needs the generic path. `raw` is the raw lookup of the
+/// instruction's key.
+#[inline(always)]
+unsafe fn index_fast(g: &GlobalState, o: TValue, raw: impl Fn(*mut GcTab) -> TValue) -> Option<TValue> {
+    // SAFETY: o and the tables on its __index chain are live objects.
+    unsafe {
+        let mut o = o;
+        if !o.is_tab() {
+            if !o.is_str() {
+                return None;
+            }
+            let mm = meta::fast_get(g, g.basemt[LUA_TSTRING as usize], meta::MM_INDEX);
+            if !mm.is_tab() {
+                return None;
+            }
+            o = mm;
+        }
+        for _ in 0..100 {
+            let t: *mut GcTab = o.as_ptr();
+            let v = raw(t);
+            if !v.is_nil() {
+                return Some(v);
+            }
+            let mt = (*t).metatable;
+            if mt.is_null() {
+                return Some(v);
+            }
+            let mm = meta::fast_get(g, mt, meta::MM_INDEX);
+            if mm.is_nil() {
+                return Some(v);
+            }
+            if !mm.is_tab() {
+                return None;
+            }
+            o = mm;
+        }
+        None
+    }
+}
+
+/// The array slot of a number key that is an integer inside the array part.
+#[inline(always)]
+unsafe fn array_slot(t: *mut GcTab, key: TValue) -> *mut TValue {
+    // SAFETY: t is a live table; the index is checked against asize.
+    unsafe {
+        let n = key.as_num();
+        let i = n as i64;
+        if key.is_num() && i as f64 == n && (i as u64) < (*t).asize as u64 {
+            (*t).array.add(i as usize)
+        } else {
+            ptr::null_mut()
+        }
+    }
+}
+
+/// Fast path of TGETV/TGETS/TGETB/TGETR: Some(value) unless a metamethod
+/// or an error needs the generic path.
+#[inline(always)]
+unsafe fn tget_fast(
+    g: &GlobalState,
+    op: Op,
+    ins: Ins,
+    base: *mut TValue,
+    kgc: KgcRef,
+) -> Option<TValue> {
+    // SAFETY: operands index the running frame and its constants.
+    unsafe {
+        let o = *slot(base, bc_b(ins));
+        match op {
+            Op::TGETS => {
+                let s: *mut GcStr = (*kgc.add(bc_c(ins) as usize)).as_ptr();
+                index_fast(g, o, |t| table::get_str(t, s))
+            }
+            Op::TGETB => {
+                let i = bc_c(ins) as i64;
+                index_fast(g, o, |t| table::get_int(t, i))
+            }
+            _ => {
+                let key = *slot(base, bc_c(ins));
+                if o.is_tab() {
+                    let p = array_slot(o.as_ptr(), key);
+                    if !p.is_null() && !(*p).is_nil() {
+                        return Some(*p);
+                    }
+                }
+                if op == Op::TGETR {
+                    return None;
+                }
+                if key.is_str() {
+                    let s: *mut GcStr = key.as_ptr();
+                    index_fast(g, o, |t| table::get_str(t, s))
+                } else {
+                    index_fast(g, o, |t| table::get(t, key))
+                }
+            }
+        }
+    }
+}
+
+/// Fast path of TSETV/TSETS/TSETB: the slot of an existing key of a table
+/// whose store needs no `__newindex` check, or null.
+#[inline(always)]
+unsafe fn tset_slot_fast(op: Op, ins: Ins, base: *mut TValue, kgc: KgcRef) -> *mut TValue {
+    // SAFETY: operands index the running frame and its constants.
+    unsafe {
+        let o = *slot(base, bc_b(ins));
+        if !o.is_tab() {
+            return ptr::null_mut();
+        }
+        let t: *mut GcTab = o.as_ptr();
+        let p = match op {
+            Op::TSETS => table::get_str_slot(t, (*kgc.add(bc_c(ins) as usize)).as_ptr()),
+            Op::TSETB => {
+                let i = bc_c(ins);
+                if i < (*t).asize {
+                    (*t).array.add(i as usize)
+                } else {
+                    table::get_slot(t, TValue::num(i as f64))
+                }
+            }
+            _ => {
+                let key = *slot(base, bc_c(ins));
+                let p = array_slot(t, key);
+                if p.is_null() {
+                    table::get_slot(t, key)
+                } else {
+                    p
+                }
+            }
+        };
+        if !p.is_null() && (!(*p).is_nil() || (*t).metatable.is_null()) {
+            p
+        } else {
+            ptr::null_mut()
+        }
+    }
+}
+
 macro_rules! arith_vv {
     ($l:expr, $base:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr) => {{
         let pb = slot($base, bc_b($ins));
@@ -498,8 +694,6 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
         let mut pc: *const Ins;
         let mut fnp: *mut GcFunc;
         let mut pt: *mut GcProto;
-        let mut kgc: *mut TValue;
-        let mut knum: *mut TValue;
         let mut multres: usize = 0;
         // Last instruction checked for line hooks in the running frame.
         let mut oldpc: *const Ins = ptr::null();
@@ -509,8 +703,6 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 oldpc = ptr::null();
                 fnp = (*base.sub(2)).as_ptr();
                 pt = (*fnp).proto;
-                kgc = (*pt).kgc;
-                knum = (*pt).knum;
             }};
         }
         macro_rules! savepc {
@@ -577,9 +769,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 pc = ptr::null();
                 fnp = ptr::null_mut();
                 pt = ptr::null_mut();
-                kgc = ptr::null_mut();
-                knum = ptr::null_mut();
-                let _ = (fnp, pt, kgc, knum, pc);
+                let _ = (fnp, pt, pc);
                 // Jump straight into the return sequence.
                 match do_return(l, &mut base, ret_ptr, ret_n, &mut multres) {
                     ReturnTo::Lua(npc) => {
@@ -609,6 +799,8 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
         loop {
             let ins = *pc;
             pc = pc.add(1);
+            let kgc = KgcRef(pt);
+            let knum = KnumRef(pt);
             if (*g_ptr).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
                 savepc!();
                 frame_top!();
@@ -990,6 +1182,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     }
                 }
                 Op::TGETV | Op::TGETS | Op::TGETB | Op::TGETR => {
+                    if let Some(v) = tget_fast(&*g_ptr, op, ins, base, kgc) {
+                        *slot(base, bc_a(ins)) = v;
+                        continue;
+                    }
                     let pb = slot(base, bc_b(ins));
                     let o = *pb;
                     let key = match op {
@@ -1024,6 +1220,15 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     *slot(base, bc_a(ins)) = v;
                 }
                 Op::TSETV | Op::TSETS | Op::TSETB | Op::TSETR => {
+                    if op != Op::TSETR {
+                        let p = tset_slot_fast(op, ins, base, kgc);
+                        if !p.is_null() {
+                            let t: *mut GcTab = (*slot(base, bc_b(ins))).as_ptr();
+                            *p = *slot(base, bc_a(ins));
+                            (*t).nomm = 0;
+                            continue;
+                        }
+                    }
                     let pb = slot(base, bc_b(ins));
                     let o = *pb;
                     let key = match op {
@@ -1452,11 +1657,8 @@ fn for_num(l: *mut lua_State, v: TValue, what: &str) -> f64 {
 
 #[inline(always)]
 fn pri_value(d: u32) -> TValue {
-    match d {
-        0 => TValue::NIL,
-        1 => TValue::FALSE,
-        _ => TValue::TRUE,
-    }
+    // nil, false and true are !(0 << 47), !(1 << 47) and !(2 << 47).
+    TValue(!((d.min(2) as u64) << 47))
 }
 
 enum ReturnTo {

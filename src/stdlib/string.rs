@@ -131,6 +131,12 @@ unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
     if total > MAX_STR {
         err_mem(l);
     }
+    if sep.is_empty() {
+        // Doubling copies; also O(1) for an empty string (`rep("", 2^31-1)`
+        // must not loop 2^31 times).
+        push_str(l, &s.repeat(if s.is_empty() { 0 } else { n as usize }));
+        return 1;
+    }
     let mut out = Vec::with_capacity(total as usize);
     for k in 0..n {
         if k > 0 {

@@ -38,9 +38,10 @@ fn check_number(l: *mut lua_State, n: c_int) -> f64 {
 /// A double truncated to a 32-bit integer the way the x86-64 conversion
 /// instruction does it: out-of-range values and NaN become i32::MIN.
 fn trunc_i32(x: f64) -> i32 {
-    let t = x.trunc();
-    if t >= -2147483648.0 && t <= 2147483647.0 {
-        t as i32
+    // `as` truncates toward zero; NaN fails both comparisons. (No
+    // `f64::trunc`: without SSE4.1 it is a library call.)
+    if x > -2147483649.0 && x < 2147483648.0 {
+        x as i32
     } else {
         i32::MIN
     }
@@ -139,6 +140,14 @@ unsafe extern "C-unwind" fn tab_insert(l: *mut lua_State) -> c_int {
         }
         // Shift up t[n..len] by one (no bounds check in LuaJIT 2.1).
         let n = check_i32(l, 2);
+        // Inside the array part the shift is one move.
+        // SAFETY: n <= pos < asize, so every slot moved is in the array.
+        if n >= 0 && n < pos && (pos as u64) < (*t).asize as u64 {
+            let a = (*t).array;
+            std::ptr::copy(a.add(n as usize), a.add(n as usize + 1), (pos - n) as usize);
+            gc::barrier_table(g_of(l), t);
+            pos = n;
+        }
         while pos > n {
             let v = raw_geti(t, pos - 1);
             raw_seti(l, t, pos, v);
@@ -172,6 +181,16 @@ unsafe extern "C-unwind" fn tab_remove(l: *mut lua_State) -> c_int {
     }
     let old = raw_geti(t, trunc_i32(pos));
     push_value(l, old);
+    // Inside the array part the shift is one move.
+    let p = pos as i32;
+    if p as f64 == pos && (len as u64) < (*t).asize as u64 {
+        // SAFETY: 1 <= p <= len < asize: all slots are in the array part.
+        let a = (*t).array;
+        std::ptr::copy(a.add(p as usize + 1), a.add(p as usize), (len - p) as usize);
+        *a.add(len as usize) = TValue::NIL;
+        gc::barrier_table(g_of(l), t);
+        return 1;
+    }
     let mut i = pos + 1.0;
     while i <= len as f64 {
         let v = raw_geti(t, trunc_i32(i));
