@@ -15,6 +15,7 @@ pub mod error;
 pub mod frontend;
 pub mod func;
 pub mod gc;
+pub mod hotcount;
 pub mod meta;
 pub mod numfmt;
 pub mod state;

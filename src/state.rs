@@ -135,6 +135,8 @@ pub struct GlobalState {
     pub prng: [u64; 4],
     pub jit_on: bool,
     pub version: f64,
+    /// Hot counters of loops and functions (for the trace compiler).
+    pub hot: crate::hotcount::HotCounters,
 }
 
 impl GlobalState {
@@ -231,6 +233,7 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         gr.registry = TValue::NIL;
         gr.version = 501.0;
         gr.jit_on = true;
+        gr.hot = crate::hotcount::HotCounters::new(crate::hotcount::DEFAULT_HOTLOOP);
         gr.gc.stress = std::env::var_os("LUAJIT_RS_GC_STRESS")
             .map(|v| v != "0")
             .unwrap_or(false);

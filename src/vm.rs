@@ -10,6 +10,7 @@ use crate::bytecode::*;
 use crate::error::{self, Operand};
 use crate::func::{self, GcFunc, GcProto, FF_C, FF_LUA};
 use crate::gc::{self, GcHeader};
+use crate::hotcount;
 use crate::meta::{self, Arith};
 use crate::state::*;
 use crate::string::GcStr;
@@ -125,6 +126,12 @@ unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> 
         (*l).base = base;
         (*l).top = base.add(framesize);
         (*l).savedpc = (*pt).bc.add(1);
+        let g = &mut *(*l).glref;
+        if matches!(bc_op(*(*pt).bc), Op::FUNCF | Op::FUNCV)
+            && g.hot.tick((*pt).bc, hotcount::HOTCOUNT_CALL)
+        {
+            hotcount::became_hot(g, (*pt).bc);
+        }
         if crate::stdlib::jit_profile::profile_pending(l) {
             crate::stdlib::jit_profile::profile_deliver(l);
             base = (*l).base;
@@ -1602,6 +1609,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     }
                 }
                 Op::FORL | Op::IFORL | Op::JFORL => {
+                    // Only the plain variant counts (I*: not to be compiled).
+                    if op == Op::FORL && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
+                        hotcount::became_hot(&mut *g_ptr, pc);
+                    }
                     let a = bc_a(ins);
                     let pidx = slot(base, a);
                     let st = (*pidx.add(2)).as_num();
@@ -1615,6 +1626,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     }
                 }
                 Op::ITERL | Op::IITERL | Op::JITERL => {
+                    if op == Op::ITERL && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
+                        hotcount::became_hot(&mut *g_ptr, pc);
+                    }
                     let a = bc_a(ins);
                     let v = *slot(base, a);
                     if !v.is_nil() {
@@ -1623,6 +1637,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     }
                 }
                 Op::LOOP | Op::ILOOP | Op::JLOOP => {
+                    if op == Op::LOOP && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
+                        hotcount::became_hot(&mut *g_ptr, pc);
+                    }
                     // Loop back-edges are where profiler samples are taken
                     // (with function entries), as safe points.
                     if crate::stdlib::jit_profile::profile_pending(l) {
