@@ -110,6 +110,8 @@ pub struct GcUpval {
     pub open_next: *mut GcUpval,
     /// Identity for `upvalueid`/joins of open upvalues.
     pub thread: *mut lua_State,
+    /// Collector list link (open upvalues reached during marking).
+    pub gclist: *mut GcHeader,
 }
 
 pub fn func_size(nup: usize) -> usize {
@@ -171,7 +173,13 @@ pub fn find_upval(l: *mut lua_State, slot: *mut TValue) -> *mut GcUpval {
         let mut prev: *mut *mut GcUpval = &mut (*l).openupval;
         while !(*prev).is_null() && (**prev).v >= slot {
             if (**prev).v == slot {
-                return *prev;
+                let uv = *prev;
+                // An upvalue found unreachable but not swept yet is in use again.
+                let g = &*(*l).glref;
+                if crate::gc::is_dead(g, uv as *mut GcHeader) {
+                    crate::gc::make_current_white(g, uv as *mut GcHeader);
+                }
+                return uv;
             }
             prev = &mut (**prev).open_next;
         }
@@ -233,6 +241,18 @@ pub fn traverse_proto(g: &mut GlobalState, p: *mut GcProto) {
         for i in 0..(*p).sizevarinfo as usize {
             mark_object(g, (*(*p).varinfo.add(i)).name as *mut GcHeader);
         }
+    }
+}
+
+/// Collector work charged for traversing a prototype (about its size).
+pub fn proto_size(p: *mut GcProto) -> usize {
+    // SAFETY: p is a live prototype.
+    unsafe {
+        std::mem::size_of::<GcProto>()
+            + (*p).sizebc as usize * 4
+            + (*p).sizekgc as usize * 8
+            + (*p).sizekn as usize * 8
+            + (*p).sizevarinfo as usize * std::mem::size_of::<VarInfoRt>()
     }
 }
 

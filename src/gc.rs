@@ -2,10 +2,44 @@
 //!
 //! Every byte the VM allocates goes through the state's `lua_Alloc`. GC
 //! objects start with a common header (next-object link, mark bits, type)
-//! and live on one all-objects list (strings live on the intern table's
-//! chains instead). The collector is a mark and sweep collector with an
-//! explicit gray stack; it only runs at safe points (`check`), where every
-//! live value is reachable from the roots.
+//! and live on one of two object lists: userdata on `GcState::udata`, every
+//! other object except strings on `GcState::root` (strings live on the
+//! intern table's chains instead).
+//!
+//! The collector is an incremental tri-colour mark and sweep collector in
+//! the style of Lua 5.1 and LuaJIT:
+//!
+//! * white objects have not been reached yet; there are two whites so that
+//!   objects created while a sweep is under way (the "current" white) are
+//!   told apart from the dead ones left over from marking (the "other"
+//!   white);
+//! * gray objects were reached but their references are not marked yet; they
+//!   sit on an intrusive list threaded through their `gclist` field (tables,
+//!   closures, prototypes, threads; strings, userdata and upvalues never stay
+//!   gray long enough to need one, except open upvalues, see below);
+//! * black objects were reached and all their references are marked.
+//!
+//! The invariant "no black object refers to a white one" is kept by write
+//! barriers: a store into a black table turns the table gray again
+//! (`barrier_table`, backward); a store into a black closed upvalue, closure
+//! or userdata marks the stored object (`barrier_uv`, `barrier_obj`,
+//! forward). Thread stacks take no barrier: threads stay gray and are
+//! traversed again in the atomic phase, as are the open upvalues that were
+//! reached while their value still lived in a stack slot.
+//!
+//! Phases: `Pause` (marks the roots) → `Propagate` (one gray object per
+//! step) → atomic (finishes marking in one go, separates unreachable
+//! userdata with `__gc`, clears weak tables, flips the current white) →
+//! `SweepString` (one intern chain per step) → `Sweep` (a few objects per
+//! step, the object list then the userdata list) → `Finalize` (one `__gc`
+//! call per step) → `Pause`. Work is paced by the allocation debt, with
+//! `pause` and `stepmul` as in Lua 5.1 (`collectgarbage("setpause")`...).
+//!
+//! Collection work only happens at safe points (`check` and the explicit
+//! `collectgarbage` entry points), where every live value is reachable
+//! from the roots. Nothing here allocates: all collector lists are
+//! intrusive, so the barriers cannot fail and a counting allocator sees
+//! every byte the VM uses.
 
 use crate::func::{GcFunc, GcProto, GcUpval};
 use crate::state::{lua_State, GlobalState};
@@ -23,39 +57,95 @@ pub struct GcHeader {
     pub gct: u8,
 }
 
-/// Mark bits.
-pub const MARK_BLACK: u8 = 0x01;
+/// Mark bits. An object is white if it has one of the white bits, black if
+/// it has the black bit, gray if it has neither.
+pub const MARK_WHITE0: u8 = 0x01;
+pub const MARK_WHITE1: u8 = 0x02;
+pub const MARK_WHITES: u8 = MARK_WHITE0 | MARK_WHITE1;
+pub const MARK_BLACK: u8 = 0x04;
+/// A userdata whose finalizer ran or is scheduled.
+pub const MARK_FINALIZED: u8 = 0x08;
+/// Weak-table modes found by the last traversal.
+pub const MARK_WEAK_KEYS: u8 = 0x10;
+pub const MARK_WEAK_VALUES: u8 = 0x40;
 /// Never collected (interned metamethod names, the main thread).
 pub const MARK_FIXED: u8 = 0x20;
-/// A userdata whose finalizer ran or was scheduled.
-pub const MARK_FINALIZED: u8 = 0x08;
-/// Userdata with a finalizer are ordered on a separate list.
-pub const MARK_WEAK_KEYS: u8 = 0x02;
-pub const MARK_WEAK_VALUES: u8 = 0x04;
+
+/// Collector phases.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Phase {
+    Pause = 0,
+    Propagate = 1,
+    SweepString = 2,
+    Sweep = 3,
+    Finalize = 4,
+}
+
+/// Stress modes (`LUAJIT_RS_GC_STRESS`): a full collection or one small
+/// incremental step at every safe point.
+pub const STRESS_OFF: u8 = 0;
+pub const STRESS_FULL: u8 = 1;
+pub const STRESS_STEP: u8 = 2;
+
+/// Threshold value meaning "the collector is stopped".
+pub const THRESHOLD_STOPPED: usize = usize::MAX;
+
+/// Work units (roughly bytes traversed) of one `step` at stepmul 100.
+const STEP_SIZE: usize = 1024;
+/// Objects freed or kept per sweep step, and the work charged for each.
+const SWEEP_MAX: usize = 40;
+const SWEEP_COST: usize = 10;
+/// Work charged for running one finalizer.
+const FINALIZE_COST: usize = 100;
 
 /// Collector state, part of the global state.
 #[repr(C)]
 pub struct GcState {
     /// Bytes currently allocated.
     pub total: usize,
-    /// Collect when `total` reaches this.
+    /// Run a step when `total` reaches this (`THRESHOLD_STOPPED`: stopped).
     pub threshold: usize,
-    /// Size after the last collection.
+    /// Estimated live size (after the last cycle's marking and sweep).
     pub estimate: usize,
-    /// All objects except strings.
+    /// Allocation the collector has not caught up with yet.
+    pub debt: usize,
+    /// All objects except strings and userdata, newest first.
     pub root: *mut GcHeader,
+    /// All userdata not waiting for their finalizer, newest first.
+    pub udata: *mut GcHeader,
+    /// Gray objects waiting for traversal (linked through `gclist`).
+    pub gray: *mut GcHeader,
+    /// Objects to traverse again in the atomic phase (threads, tables hit
+    /// by the backward barrier).
+    pub grayagain: *mut GcHeader,
+    /// Weak tables reached in this cycle.
+    pub weak: *mut GcHeader,
+    /// Open upvalues reached in this cycle (their slot is marked again in
+    /// the atomic phase).
+    pub uvgray: *mut GcHeader,
+    /// Userdata waiting for their finalizer, oldest first (linked through
+    /// `next`), and the last entry.
+    pub tobefnz: *mut GcHeader,
+    pub tobefnz_last: *mut GcHeader,
+    /// Sweep position: the link to the next object to sweep.
+    pub sweep: *mut *mut GcHeader,
+    /// Next intern-table chain to sweep.
+    pub sweep_str: u32,
+    /// The sweep has reached the userdata list.
+    pub sweep_udata: bool,
     /// Percent of the live size to wait before the next cycle (setpause).
     pub pause: u32,
+    /// Collection speed relative to allocation, percent (setstepmul).
     pub stepmul: u32,
-    /// Collection stopped by `collectgarbage("stop")`.
-    pub stopped: bool,
-    /// Collect at every check (stress mode for tests).
-    pub stress: bool,
-    /// A collection is running (re-entrancy guard).
+    pub phase: Phase,
+    /// The white of live objects in this cycle (MARK_WHITE0 or MARK_WHITE1).
+    pub currentwhite: u8,
+    /// STRESS_* mode.
+    pub stress: u8,
+    /// Collector internals or closing finalizers are running (memory
+    /// errors then unwind instead of exiting).
     pub running: bool,
-    pub gray: RawVec<*mut GcHeader>,
-    pub weak: RawVec<*mut GcHeader>,
-    pub tobefnz: RawVec<*mut GcHeader>,
 }
 
 /// A tiny growable array whose storage comes from the state allocator.
@@ -152,135 +242,149 @@ pub fn mem_free(g: &mut GlobalState, p: *mut u8, size: usize) {
     }
 }
 
-/// Allocate a new GC object of `size` bytes, link it on the all-objects list.
-pub fn new_object(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
+/// Allocate a zeroed object of `size` bytes with the current white.
+fn alloc_object(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
     let o = mem_alloc(g, size) as *mut GcHeader;
     // SAFETY: o points to at least size >= sizeof(GcHeader) fresh bytes.
     unsafe {
         ptr::write_bytes(o as *mut u8, 0, size);
         (*o).gct = tid as u8;
-        (*o).marked = 0;
-        (*o).next = g.gc.root;
+        (*o).marked = g.gc.currentwhite;
     }
+    o
+}
+
+/// Allocate a new GC object of `size` bytes, link it on the object list.
+pub fn new_object(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
+    let o = alloc_object(g, size, tid);
+    // SAFETY: o is a fresh object.
+    unsafe { (*o).next = g.gc.root };
     g.gc.root = o;
     o
 }
 
-/// Run a collection if the allocation debt says so. Must only be called at
-/// safe points: every live value reachable from the roots (stack below top).
-#[inline]
-pub fn check(l: *mut lua_State) {
-    // SAFETY: l is a live state; its global state outlives it.
-    let g = unsafe { &mut *(*l).glref };
-    if (g.gc.total >= g.gc.threshold || g.gc.stress) && !g.gc.stopped && !g.gc.running {
-        full_gc(l);
-    }
+/// Allocate a new userdata object of `size` bytes, link it on the userdata list.
+pub fn new_udata_object(g: &mut GlobalState, size: usize) -> *mut GcHeader {
+    let o = alloc_object(g, size, TID_UDATA);
+    // SAFETY: o is a fresh object.
+    unsafe { (*o).next = g.gc.udata };
+    g.gc.udata = o;
+    o
 }
 
-/// A full collection cycle.
-pub fn full_gc(l: *mut lua_State) {
-    // SAFETY: see `check`.
-    let g = unsafe { &mut *(*l).glref };
-    if g.gc.running {
-        return;
-    }
-    g.gc.running = true;
-    mark_roots(g);
-    propagate(g);
-    separate_finalizable(g);
-    propagate(g);
-    clear_weak(g);
-    sweep(g);
-    g.gc.estimate = g.gc.total;
-    set_threshold(g);
-    g.gc.running = false;
-    call_finalizers(l);
-}
+// ---- Colours.
 
-pub fn set_threshold(g: &mut GlobalState) {
-    let base = g.gc.estimate.max(64 * 1024);
-    g.gc.threshold = base / 100 * g.gc.pause.max(100) as usize;
-}
-
-#[inline]
-fn is_marked(o: *mut GcHeader) -> bool {
+#[inline(always)]
+pub fn is_white(o: *mut GcHeader) -> bool {
     // SAFETY: o is a live object header.
-    unsafe { (*o).marked & (MARK_BLACK | MARK_FIXED) != 0 }
+    unsafe { (*o).marked & MARK_WHITES != 0 }
 }
 
-/// Mark a value's object gray (push on the gray stack) if it is white.
+#[inline(always)]
+pub fn is_black(o: *mut GcHeader) -> bool {
+    // SAFETY: o is a live object header.
+    unsafe { (*o).marked & MARK_BLACK != 0 }
+}
+
+#[inline(always)]
+fn other_white(g: &GlobalState) -> u8 {
+    g.gc.currentwhite ^ MARK_WHITES
+}
+
+/// Whether an object was found unreachable by the last marking and not
+/// swept yet (only possible during the sweep phases).
+#[inline(always)]
+pub fn is_dead(g: &GlobalState, o: *mut GcHeader) -> bool {
+    // SAFETY: o is an object header not freed yet.
+    unsafe { (*o).marked & (other_white(g) | MARK_FIXED) == other_white(g) }
+}
+
+/// Give an object the current white: used to revive an object that is dead
+/// but not swept yet when something finds it again (an interned string, an
+/// open upvalue), and by sweeping.
+#[inline(always)]
+pub fn make_current_white(g: &GlobalState, o: *mut GcHeader) {
+    // SAFETY: o is an object header not freed yet.
+    unsafe { (*o).marked = ((*o).marked & !(MARK_WHITES | MARK_BLACK)) | g.gc.currentwhite };
+}
+
+/// The intrusive gray-list link of an object that can be gray.
+fn gclist_of(o: *mut GcHeader) -> *mut *mut GcHeader {
+    // SAFETY: o is a live object of the type gct says.
+    unsafe {
+        match (*o).gct as u32 {
+            TID_TAB => &mut (*(o as *mut GcTab)).gclist,
+            TID_FUNC => &mut (*(o as *mut GcFunc)).gclist,
+            TID_PROTO => &mut (*(o as *mut GcProto)).gclist,
+            TID_THREAD => &mut (*(o as *mut lua_State)).gclist,
+            TID_UPVAL => &mut (*(o as *mut GcUpval)).gclist,
+            _ => unreachable!("object type without a gray link"),
+        }
+    }
+}
+
+/// Push a gray object on a list.
 #[inline]
+fn link(list: &mut *mut GcHeader, o: *mut GcHeader) {
+    // SAFETY: o can be gray, so it has a gclist field.
+    unsafe { *gclist_of(o) = *list };
+    *list = o;
+}
+
+// ---- Marking.
+
+/// Mark a value's object if it is white.
+#[inline(always)]
 pub fn mark_value(g: &mut GlobalState, v: TValue) {
     if v.is_gc() {
-        mark_object(g, v.gc_ptr());
+        let o = v.gc_ptr();
+        if is_white(o) {
+            mark_white(g, o);
+        }
     }
 }
 
+/// Mark an object (null allowed) if it is white.
+#[inline(always)]
 pub fn mark_object(g: &mut GlobalState, o: *mut GcHeader) {
-    if o.is_null() {
-        return;
+    if !o.is_null() && is_white(o) {
+        mark_white(g, o);
     }
-    // SAFETY: o is a live object header.
+}
+
+/// Mark a white object: strings turn black at once, userdata and closed
+/// upvalues are traversed at once (they hold one or two references), the
+/// others turn gray.
+fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
+    // SAFETY: o is a live white object of the type gct says.
     unsafe {
-        if (*o).marked & MARK_BLACK != 0 {
-            return;
-        }
-        (*o).marked |= MARK_BLACK;
-        if (*o).gct as u32 == TID_STR {
-            return; // strings have no references
-        }
-    }
-    g.gc.gray.push_raw(o);
-}
-
-impl RawVec<*mut GcHeader> {
-    /// Push without holding a second &mut GlobalState: the gray stack grows
-    /// through the allocator directly.
-    pub fn push_raw(&mut self, o: *mut GcHeader) {
-        if self.len == self.cap {
-            let ncap = if self.cap == 0 { 256 } else { self.cap * 2 };
-            let sz = std::mem::size_of::<*mut GcHeader>();
-            // The gray stack uses the system allocator: it is collector
-            // scratch memory, freed at the end of the state.
-            let layout = std::alloc::Layout::array::<*mut GcHeader>(ncap).unwrap();
-            // SAFETY: layout is non-zero; old block copied then freed with its layout.
-            unsafe {
-                let np = std::alloc::alloc(layout) as *mut *mut GcHeader;
-                if np.is_null() {
-                    std::alloc::handle_alloc_error(layout);
-                }
-                if !self.ptr.is_null() {
-                    ptr::copy_nonoverlapping(self.ptr, np, self.len);
-                    std::alloc::dealloc(
-                        self.ptr as *mut u8,
-                        std::alloc::Layout::from_size_align(
-                            self.cap * sz,
-                            std::mem::align_of::<*mut GcHeader>(),
-                        )
-                        .unwrap(),
-                    );
-                }
-                self.ptr = np;
+        (*o).marked &= !MARK_WHITES;
+        match (*o).gct as u32 {
+            TID_STR => {}
+            TID_UDATA => {
+                (*o).marked |= MARK_BLACK;
+                let u = o as *mut GcUdata;
+                mark_object(g, (*u).metatable as *mut GcHeader);
+                mark_object(g, (*u).env as *mut GcHeader);
             }
-            self.cap = ncap;
+            TID_UPVAL => {
+                let uv = o as *mut GcUpval;
+                mark_value(g, *(*uv).v);
+                if (*uv).closed != 0 {
+                    (*o).marked |= MARK_BLACK;
+                } else {
+                    // The slot may change without a barrier: look again
+                    // in the atomic phase.
+                    link(&mut g.gc.uvgray, o);
+                }
+            }
+            _ => link(&mut g.gc.gray, o),
         }
-        // SAFETY: len < cap.
-        unsafe { self.ptr.add(self.len).write(o) };
-        self.len += 1;
-    }
-    pub fn free_raw(&mut self) {
-        if !self.ptr.is_null() {
-            let layout = std::alloc::Layout::array::<*mut GcHeader>(self.cap).unwrap();
-            // SAFETY: allocated by push_raw with this layout.
-            unsafe { std::alloc::dealloc(self.ptr as *mut u8, layout) };
-        }
-        *self = RawVec::new();
     }
 }
 
+/// Mark the roots: the main thread, the registry, the base metatables.
 fn mark_roots(g: &mut GlobalState) {
-    g.gc.gray.clear();
-    g.gc.weak.clear();
     mark_object(g, g.mainthread as *mut GcHeader);
     let reg = g.registry;
     mark_value(g, reg);
@@ -288,113 +392,206 @@ fn mark_roots(g: &mut GlobalState) {
         let mt = g.basemt[i];
         mark_object(g, mt as *mut GcHeader);
     }
-    for i in 0..g.gc.tobefnz.len {
-        let o = g.gc.tobefnz.get(i);
-        mark_object(g, o);
-    }
 }
 
-fn propagate(g: &mut GlobalState) {
-    while let Some(o) = g.gc.gray.pop() {
-        traverse(g, o);
-    }
+/// Start a cycle: empty the lists and mark the roots.
+fn mark_start(g: &mut GlobalState) {
+    g.gc.gray = ptr::null_mut();
+    g.gc.grayagain = ptr::null_mut();
+    g.gc.weak = ptr::null_mut();
+    g.gc.uvgray = ptr::null_mut();
+    mark_roots(g);
+    g.gc.phase = Phase::Propagate;
 }
 
-fn traverse(g: &mut GlobalState, o: *mut GcHeader) {
-    // SAFETY: o is a live, marked object of the type its gct says.
+/// Traverse one gray object; returns the work done (about its size).
+fn propagate_one(g: &mut GlobalState, atomic: bool) -> usize {
+    let o = g.gc.gray;
+    // SAFETY: o is a gray object on the gray list, of the type gct says.
     unsafe {
+        g.gc.gray = *gclist_of(o);
+        (*o).marked |= MARK_BLACK;
         match (*o).gct as u32 {
-            TID_TAB => crate::table::traverse(g, o as *mut GcTab),
-            TID_FUNC => crate::func::traverse_func(g, o as *mut GcFunc),
-            TID_PROTO => crate::func::traverse_proto(g, o as *mut GcProto),
-            TID_UPVAL => {
-                let uv = o as *mut GcUpval;
-                mark_value(g, *(*uv).v);
+            TID_TAB => {
+                let t = o as *mut GcTab;
+                if crate::table::traverse(g, t) {
+                    // Weak tables stay gray: cleared in the atomic phase.
+                    (*o).marked &= !MARK_BLACK;
+                    link(&mut g.gc.weak, o);
+                }
+                crate::table::traversal_size(t)
             }
-            TID_THREAD => crate::state::traverse_thread(g, o as *mut lua_State),
-            TID_UDATA => {
-                let u = o as *mut GcUdata;
-                mark_object(g, (*u).metatable as *mut GcHeader);
-                mark_object(g, (*u).env as *mut GcHeader);
+            TID_FUNC => {
+                let f = o as *mut GcFunc;
+                crate::func::traverse_func(g, f);
+                crate::func::func_size((*f).nupvalues as usize)
             }
-            _ => {}
+            TID_PROTO => {
+                let p = o as *mut GcProto;
+                crate::func::traverse_proto(g, p);
+                crate::func::proto_size(p)
+            }
+            TID_THREAD => {
+                let th = o as *mut lua_State;
+                crate::state::traverse_thread(g, th, atomic);
+                if !atomic {
+                    // Stacks take no barriers: keep the thread gray.
+                    (*o).marked &= !MARK_BLACK;
+                    link(&mut g.gc.grayagain, o);
+                }
+                std::mem::size_of::<lua_State>() + (*th).stacksize as usize * 8
+            }
+            _ => unreachable!("bad object type on the gray list"),
         }
     }
 }
 
-/// Userdata that became unreachable and have a `__gc` metamethod are
-/// resurrected for one more cycle and queued for finalization.
-fn separate_finalizable(g: &mut GlobalState) {
-    let first_new = g.gc.tobefnz.len;
-    let mut o = g.gc.root;
-    while !o.is_null() {
-        // SAFETY: walking the all-objects list; every entry is live.
+/// Traverse every gray object.
+fn propagate_all(g: &mut GlobalState, atomic: bool) -> usize {
+    let mut work = 0;
+    while !g.gc.gray.is_null() {
+        work += propagate_one(g, atomic);
+    }
+    work
+}
+
+/// Finish marking in one go, decide what dies, and start the sweep.
+fn atomic(g: &mut GlobalState, l: *mut lua_State) {
+    // Open upvalues reached earlier: their slots may have changed since
+    // (their thread may be unreachable by now).
+    let mut uv = std::mem::replace(&mut g.gc.uvgray, ptr::null_mut());
+    while !uv.is_null() {
+        // SAFETY: uv is a marked upvalue (not freed before the sweep).
         unsafe {
-            if (*o).gct as u32 == TID_UDATA
-                && (*o).marked & (MARK_BLACK | MARK_FIXED | MARK_FINALIZED) == 0
-            {
-                let u = o as *mut GcUdata;
-                let mt = (*u).metatable;
-                if !mt.is_null() && !crate::meta::fast_get(g, mt, crate::meta::MM_GC).is_nil() {
-                    (*o).marked |= MARK_FINALIZED;
-                    g.gc.tobefnz.push_raw(o);
-                    mark_object(g, o);
+            let u = uv as *mut GcUpval;
+            mark_value(g, *(*u).v);
+            uv = (*u).gclist;
+        }
+    }
+    propagate_all(g, true);
+    // Weak tables are traversed again (stores since need no barrier).
+    g.gc.gray = std::mem::replace(&mut g.gc.weak, ptr::null_mut());
+    mark_object(g, l as *mut GcHeader);
+    mark_roots(g);
+    propagate_all(g, true);
+    // Threads and tables hit by the backward barrier.
+    g.gc.gray = std::mem::replace(&mut g.gc.grayagain, ptr::null_mut());
+    propagate_all(g, true);
+    // Unreachable userdata with finalizers live one more cycle.
+    let udsize = separate_finalizable(g, false);
+    mark_finalizable(g);
+    propagate_all(g, true);
+    clear_weak(g);
+    // Everything still white is dead; what is created from now on gets
+    // the other white.
+    g.gc.currentwhite = other_white(g);
+    g.gc.phase = Phase::SweepString;
+    g.gc.sweep_str = 0;
+    g.gc.estimate = g.gc.total.saturating_sub(udsize);
+}
+
+/// Move unreachable (or, with `all`, every) userdata that have a `__gc`
+/// metamethod and were not finalized yet to the end of the finalizer
+/// queue; returns their size. The userdata list is newest first, so the
+/// newest object is finalized first, as in LuaJIT.
+fn separate_finalizable(g: &mut GlobalState, all: bool) -> usize {
+    let mut size = 0;
+    let mut p: *mut *mut GcHeader = &mut g.gc.udata;
+    // SAFETY: walking and unlinking entries of the userdata list we own.
+    unsafe {
+        while !(*p).is_null() {
+            let o = *p;
+            let candidate = (all || is_white(o)) && (*o).marked & MARK_FINALIZED == 0;
+            if candidate && has_gc_metamethod(g, o as *mut GcUdata) {
+                (*o).marked |= MARK_FINALIZED;
+                *p = (*o).next;
+                (*o).next = ptr::null_mut();
+                if g.gc.tobefnz.is_null() {
+                    g.gc.tobefnz = o;
+                } else {
+                    (*g.gc.tobefnz_last).next = o;
                 }
+                g.gc.tobefnz_last = o;
+                size += crate::udata::size_of(o as *mut GcUdata);
+            } else {
+                p = &mut (*o).next;
             }
+        }
+    }
+    size
+}
+
+fn has_gc_metamethod(g: &mut GlobalState, u: *mut GcUdata) -> bool {
+    // SAFETY: u is a live (maybe unreachable, not freed) userdata.
+    let mt = unsafe { (*u).metatable };
+    !mt.is_null() && !crate::meta::fast_get(g, mt, crate::meta::MM_GC).is_nil()
+}
+
+/// Keep every userdata waiting for its finalizer (and what it refers to)
+/// alive. They are on no swept list, so they may still be black from an
+/// earlier cycle: their references are marked explicitly.
+fn mark_finalizable(g: &mut GlobalState) {
+    let mut o = g.gc.tobefnz;
+    while !o.is_null() {
+        // SAFETY: entries of the finalizer queue are live userdata.
+        unsafe {
+            (*o).marked = ((*o).marked & !MARK_WHITES) | MARK_BLACK;
+            let u = o as *mut GcUdata;
+            mark_object(g, (*u).metatable as *mut GcHeader);
+            mark_object(g, (*u).env as *mut GcHeader);
             o = (*o).next;
         }
     }
-    // The all-objects list is newest first and finalizers run from the end
-    // of tobefnz: reverse the new entries so the newest object is
-    // finalized first, as in LuaJIT.
-    let n = g.gc.tobefnz.len;
-    let (mut i, mut j) = (first_new, n);
-    while i + 1 < j {
-        j -= 1;
-        let a = g.gc.tobefnz.get(i);
-        let b = g.gc.tobefnz.get(j);
-        g.gc.tobefnz.set(i, b);
-        g.gc.tobefnz.set(j, a);
-        i += 1;
-    }
 }
 
-/// Entries of weak tables whose key or value was not marked are removed.
+/// Remove the entries of weak tables whose weak key or value dies.
+/// Strings are values, never weak references; finalized userdata are
+/// dropped from weak values only (they stay as keys until really freed).
 fn clear_weak(g: &mut GlobalState) {
-    for i in 0..g.gc.weak.len {
-        let t = g.gc.weak.get(i);
-        crate::table::clear_weak(t, |v| {
-            if !v.is_gc() || v.is_str() {
-                false
-            } else {
-                !is_marked(v.gc_ptr()) || (v.is_udata() && finalized_pending(v))
-            }
-        });
+    let mut t = g.gc.weak;
+    while !t.is_null() {
+        let dead_key = |v: TValue| v.is_gc() && !v.is_str() && is_white(v.gc_ptr());
+        let dead_value = |v: TValue| {
+            v.is_gc()
+                && !v.is_str()
+                && (is_white(v.gc_ptr())
+                    || (v.is_udata()
+                        // SAFETY: v refers to a live userdata.
+                        && unsafe { (*v.gc_ptr()).marked } & MARK_FINALIZED != 0))
+        };
+        crate::table::clear_weak(t as *mut GcTab, dead_key, dead_value);
+        // SAFETY: t is a weak table on the weak list.
+        t = unsafe { (*(t as *mut GcTab)).gclist };
     }
 }
 
-fn finalized_pending(v: TValue) -> bool {
-    // SAFETY: v refers to a live userdata.
-    unsafe { (*v.gc_ptr()).marked & MARK_FINALIZED != 0 }
-}
+// ---- Sweeping.
 
-fn sweep(g: &mut GlobalState) {
-    // Objects.
-    let mut prev: *mut *mut GcHeader = &mut g.gc.root;
+/// Sweep up to `max` objects from the link `p`: free the dead ones, give
+/// the survivors the current white. Returns the link to continue from, or
+/// null at the end of the list.
+fn sweep_list(g: &mut GlobalState, mut p: *mut *mut GcHeader, max: usize) -> *mut *mut GcHeader {
+    let ow = other_white(g);
+    let cw = g.gc.currentwhite;
+    let mut n = 0;
     // SAFETY: unlinking dead objects from a singly linked list we own.
     unsafe {
-        while !(*prev).is_null() {
-            let o = *prev;
-            if (*o).marked & (MARK_BLACK | MARK_FIXED) != 0 {
-                (*o).marked &= !MARK_BLACK;
-                prev = &mut (*o).next;
-            } else {
-                *prev = (*o).next;
+        while !(*p).is_null() {
+            if n == max {
+                return p;
+            }
+            n += 1;
+            let o = *p;
+            if (*o).marked & (ow | MARK_FIXED) == ow {
+                *p = (*o).next;
                 free_object(g, o);
+            } else {
+                (*o).marked = ((*o).marked & !(MARK_WHITES | MARK_BLACK)) | cw;
+                p = &mut (*o).next;
             }
         }
     }
-    crate::string::sweep_strings(g);
+    ptr::null_mut()
 }
 
 /// Free one dead object.
@@ -414,79 +611,722 @@ pub fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
     }
 }
 
-/// Call pending `__gc` metamethods (errors in them are reported as warnings
-/// on stderr the way LuaJIT propagates them: raised to the caller).
-pub fn call_finalizers(l: *mut lua_State) {
-    loop {
-        // SAFETY: l is live.
-        let g = unsafe { &mut *(*l).glref };
-        let o = match g.gc.tobefnz.pop() {
-            Some(o) => o,
-            None => break,
-        };
-        let ud = TValue::gcobj(TID_UDATA, o);
-        // SAFETY: o is a userdata kept alive until this call.
-        let mt = unsafe { (*(o as *mut GcUdata)).metatable };
-        if mt.is_null() {
-            continue;
+// ---- The phase machine.
+
+/// Do one unit of collector work; returns the work done.
+fn one_step(l: *mut lua_State) -> usize {
+    // SAFETY: l is a live state; its global state outlives it.
+    let g = unsafe { &mut *(*l).glref };
+    match g.gc.phase {
+        Phase::Pause => {
+            mark_start(g);
+            0
         }
-        let f = crate::meta::fast_get(g, mt, crate::meta::MM_GC);
-        if f.is_nil() {
-            continue;
+        Phase::Propagate => {
+            if !g.gc.gray.is_null() {
+                propagate_one(g, false)
+            } else {
+                atomic(g, l);
+                0
+            }
         }
-        let was_stopped = g.gc.stopped;
-        g.gc.stopped = true;
-        let r = crate::vm::pcall_values(l, f, &[ud], 0);
-        // SAFETY: l is live.
-        let g = unsafe { &mut *(*l).glref };
-        g.gc.stopped = was_stopped;
-        if let Err(e) = r {
-            // LuaJIT rethrows errors from finalizers.
-            crate::vm::push(l, e);
-            crate::error::throw(l);
+        Phase::SweepString => {
+            let before = g.gc.total;
+            let done = crate::string::sweep_chain(g, g.gc.sweep_str);
+            g.gc.sweep_str += 1;
+            if done {
+                g.gc.phase = Phase::Sweep;
+                g.gc.sweep = &mut g.gc.root;
+                g.gc.sweep_udata = false;
+            }
+            g.gc.estimate = g.gc.estimate.saturating_sub(before - g.gc.total);
+            SWEEP_COST
+        }
+        Phase::Sweep => {
+            let before = g.gc.total;
+            let next = sweep_list(g, g.gc.sweep, SWEEP_MAX);
+            if !next.is_null() {
+                g.gc.sweep = next;
+            } else if !g.gc.sweep_udata {
+                g.gc.sweep_udata = true;
+                g.gc.sweep = &mut g.gc.udata;
+            } else {
+                crate::string::shrink_table(g);
+                g.gc.phase = Phase::Finalize;
+            }
+            g.gc.estimate = g.gc.estimate.saturating_sub(before - g.gc.total);
+            SWEEP_MAX * SWEEP_COST
+        }
+        Phase::Finalize => {
+            if !g.gc.tobefnz.is_null() {
+                run_one_finalizer(l);
+                let g = crate::state::g_of(l);
+                g.gc.estimate = g.gc.estimate.saturating_sub(FINALIZE_COST);
+                FINALIZE_COST
+            } else {
+                g.gc.phase = Phase::Pause;
+                g.gc.debt = 0;
+                0
+            }
         }
     }
 }
 
-/// Write barrier for tables (no-op for a non-incremental collector, kept so
-/// every store site already calls it).
-#[inline(always)]
-pub fn barrier_table(_g: &mut GlobalState, _t: *mut GcTab) {}
+/// Set the threshold for the next cycle from the live estimate and pause.
+fn set_pause_threshold(g: &mut GlobalState) {
+    g.gc.threshold = (g.gc.estimate / 100).saturating_mul(g.gc.pause as usize);
+}
 
-/// At state close: run every pending finalizer, then the finalizers of all
-/// remaining userdata (newest first), as Lua 5.1 does.
-pub fn finalize_all(l: *mut lua_State) {
-    call_finalizers(l);
-    // SAFETY: l is live.
-    let g = unsafe { &mut *(*l).glref };
-    let mut o = g.gc.root;
-    while !o.is_null() {
-        // SAFETY: walking the all-objects list.
-        unsafe {
-            if (*o).gct as u32 == TID_UDATA && (*o).marked & MARK_FINALIZED == 0 {
-                let u = o as *mut GcUdata;
-                if !(*u).metatable.is_null()
-                    && !crate::meta::fast_get(g, (*u).metatable, crate::meta::MM_GC).is_nil()
-                {
-                    (*o).marked |= MARK_FINALIZED;
-                    g.gc.tobefnz.push_raw(o);
-                }
-            }
-            o = (*o).next;
-        }
+/// One incremental step sized by stepmul. Returns 1 if it finished a cycle,
+/// 0 if more debt is left to work off, -1 if the collector caught up.
+pub fn step(l: *mut lua_State) -> i32 {
+    let g = crate::state::g_of(l);
+    let mut budget = (STEP_SIZE / 100 * g.gc.stepmul as usize) as isize;
+    if budget == 0 {
+        budget = isize::MAX;
     }
-    // tobefnz is a stack: reverse so the newest object is finalized first.
-    let n = g.gc.tobefnz.len;
-    for i in 0..n / 2 {
-        let a = g.gc.tobefnz.get(i);
-        let b = g.gc.tobefnz.get(n - 1 - i);
-        g.gc.tobefnz.set(i, b);
-        g.gc.tobefnz.set(n - 1 - i, a);
+    if g.gc.total > g.gc.threshold {
+        g.gc.debt += g.gc.total - g.gc.threshold;
     }
     loop {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call_finalizers(l)));
-        if r.is_ok() {
+        budget -= one_step(l) as isize;
+        let g = crate::state::g_of(l);
+        if g.gc.phase == Phase::Pause {
+            set_pause_threshold(g);
+            return 1;
+        }
+        if budget <= 0 {
             break;
         }
+    }
+    let g = crate::state::g_of(l);
+    if g.gc.debt < STEP_SIZE {
+        g.gc.threshold = g.gc.total + STEP_SIZE;
+        -1
+    } else {
+        g.gc.debt -= STEP_SIZE;
+        g.gc.threshold = g.gc.total;
+        0
+    }
+}
+
+/// Run collector work if the allocation debt says so. Must only be called
+/// at safe points: every live value reachable from the roots (stack below
+/// top).
+#[inline(always)]
+pub fn check(l: *mut lua_State) {
+    // SAFETY: l is a live state; its global state outlives it.
+    let g = unsafe { &*(*l).glref };
+    if g.gc.total >= g.gc.threshold {
+        check_slow(l);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn check_slow(l: *mut lua_State) {
+    let g = crate::state::g_of(l);
+    match g.gc.stress {
+        STRESS_FULL => {
+            full_gc(l);
+            stress_rearm(l);
+        }
+        STRESS_STEP => {
+            // One object's worth of work: interleaves the collector with
+            // the program as finely as possible.
+            loop {
+                let work = one_step(l);
+                let g = crate::state::g_of(l);
+                if work > 0 || g.gc.phase == Phase::Pause {
+                    if g.gc.phase == Phase::Pause {
+                        set_pause_threshold(g);
+                    }
+                    break;
+                }
+            }
+            stress_rearm(l);
+        }
+        _ => {
+            step(l);
+        }
+    }
+}
+
+/// In stress mode every safe point collects, unless the collector is stopped.
+fn stress_rearm(l: *mut lua_State) {
+    let g = crate::state::g_of(l);
+    if g.gc.threshold != THRESHOLD_STOPPED {
+        g.gc.threshold = 0;
+    }
+}
+
+/// A full collection cycle (finishing any cycle in progress first without
+/// freeing what it has not decided about).
+pub fn full_gc(l: *mut lua_State) {
+    let g = crate::state::g_of(l);
+    if g.gc.phase == Phase::Propagate {
+        // Caught in the middle of marking: sweep everything keeping it
+        // (nothing has the dead white yet), then start afresh.
+        g.gc.gray = ptr::null_mut();
+        g.gc.grayagain = ptr::null_mut();
+        g.gc.weak = ptr::null_mut();
+        g.gc.uvgray = ptr::null_mut();
+        g.gc.phase = Phase::SweepString;
+        g.gc.sweep_str = 0;
+    }
+    while matches!(
+        crate::state::g_of(l).gc.phase,
+        Phase::SweepString | Phase::Sweep
+    ) {
+        one_step(l);
+    }
+    // Pending finalizers run in the new cycle's finalize phase.
+    crate::state::g_of(l).gc.phase = Phase::Pause;
+    loop {
+        one_step(l);
+        if crate::state::g_of(l).gc.phase == Phase::Pause {
+            break;
+        }
+    }
+    let g = crate::state::g_of(l);
+    set_pause_threshold(g);
+    if g.gc.stress != STRESS_OFF {
+        g.gc.threshold = 0;
+    }
+}
+
+/// The `lua_gc` entry point (LUA_GC* option numbers from lua.h).
+pub fn control(l: *mut lua_State, what: i32, data: i32) -> i32 {
+    let g = crate::state::g_of(l);
+    match what {
+        0 => {
+            // LUA_GCSTOP
+            g.gc.threshold = THRESHOLD_STOPPED;
+            0
+        }
+        1 => {
+            // LUA_GCRESTART
+            g.gc.threshold = if data == -1 {
+                (g.gc.total / 100).saturating_mul(g.gc.pause as usize)
+            } else {
+                g.gc.total
+            };
+            0
+        }
+        2 => {
+            // LUA_GCCOLLECT
+            full_gc(l);
+            0
+        }
+        3 => (g.gc.total >> 10) as i32,
+        4 => (g.gc.total & 0x3ff) as i32,
+        5 => {
+            // LUA_GCSTEP: work off `data` KB of allocation.
+            let a = (data.max(0) as usize) << 10;
+            g.gc.threshold = g.gc.total.saturating_sub(a);
+            loop {
+                let g = crate::state::g_of(l);
+                if g.gc.total < g.gc.threshold {
+                    return 0;
+                }
+                if step(l) > 0 {
+                    return 1;
+                }
+            }
+        }
+        6 => {
+            // LUA_GCSETPAUSE
+            let old = g.gc.pause;
+            g.gc.pause = data as u32;
+            old as i32
+        }
+        7 => {
+            // LUA_GCSETSTEPMUL
+            let old = g.gc.stepmul;
+            g.gc.stepmul = data as u32;
+            old as i32
+        }
+        9 => (g.gc.threshold != THRESHOLD_STOPPED) as i32,
+        _ => -1,
+    }
+}
+
+// ---- Barriers.
+
+/// Backward barrier: a store into table `t`. A black table turns gray again
+/// and is traversed again in the atomic phase. The fast path is one test.
+#[inline(always)]
+pub fn barrier_table(g: &mut GlobalState, t: *mut GcTab) {
+    // SAFETY: t is a live table.
+    if unsafe { (*t).marked } & MARK_BLACK != 0 {
+        barrier_table_slow(g, t);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn barrier_table_slow(g: &mut GlobalState, t: *mut GcTab) {
+    let o = t as *mut GcHeader;
+    // SAFETY: t is a live black table, so it is on no gray list.
+    unsafe { (*o).marked &= !MARK_BLACK };
+    link(&mut g.gc.grayagain, o);
+}
+
+/// Forward barrier: object `o` now refers to `v`. If `o` is black and `v`
+/// white, `v` is marked while marking is under way; during the sweep, `o`
+/// is given the current white instead (it will not be swept away and needs
+/// no more barriers).
+#[inline(always)]
+pub fn barrier_obj(g: &mut GlobalState, o: *mut GcHeader, v: TValue) {
+    if is_black(o) && v.is_gc() && is_white(v.gc_ptr()) {
+        barrier_forward_slow(g, o, v.gc_ptr());
+    }
+}
+
+/// `barrier_obj` for an object pointer (null allowed).
+#[inline(always)]
+pub fn barrier_obj_ptr(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
+    if !child.is_null() && is_black(o) && is_white(child) {
+        barrier_forward_slow(g, o, child);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn barrier_forward_slow(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
+    if g.gc.phase == Phase::Propagate {
+        mark_white(g, child);
+    } else {
+        make_current_white(g, o);
+    }
+}
+
+/// Barrier for a store of `v` into upvalue `uv` (only closed upvalues are
+/// ever black). The fast path is one test.
+#[inline(always)]
+pub fn barrier_uv(g: &mut GlobalState, uv: *mut GcUpval, v: TValue) {
+    // SAFETY: uv is a live upvalue.
+    if unsafe { (*uv).marked } & MARK_BLACK != 0 {
+        barrier_obj(g, uv as *mut GcHeader, v);
+    }
+}
+
+/// Barrier after storing `v` into upvalue `n` (1-based) of function `f`
+/// through a slot pointer (lua_setupvalue, debug.setupvalue).
+pub fn barrier_upvalue_store(g: &mut GlobalState, f: TValue, n: i32, v: TValue) {
+    if !f.is_func() || n < 1 {
+        return;
+    }
+    let fnp: *mut GcFunc = f.as_ptr();
+    // SAFETY: fnp is a live closure; n was checked by the caller's store.
+    unsafe {
+        if n as usize > (*fnp).nupvalues as usize {
+            return;
+        }
+        if (*fnp).is_lua() {
+            barrier_uv(g, (*fnp).uv(n as usize - 1), v);
+        } else {
+            barrier_obj(g, fnp as *mut GcHeader, v);
+        }
+    }
+}
+
+// ---- Finalizers.
+
+/// Run the finalizer of the oldest queued userdata. The userdata goes back
+/// on the userdata list first (with the current white, already marked
+/// finalized), so that it is freed normally once unreachable again, or
+/// lives on if the finalizer stored it somewhere (resurrection).
+fn run_one_finalizer(l: *mut lua_State) {
+    let g = crate::state::g_of(l);
+    let o = g.gc.tobefnz;
+    // SAFETY: o is the first entry of the finalizer queue, a live userdata.
+    unsafe {
+        g.gc.tobefnz = (*o).next;
+        if g.gc.tobefnz.is_null() {
+            g.gc.tobefnz_last = ptr::null_mut();
+        }
+        (*o).next = g.gc.udata;
+        g.gc.udata = o;
+        make_current_white(g, o);
+    }
+    // SAFETY: as above.
+    let mt = unsafe { (*(o as *mut GcUdata)).metatable };
+    if mt.is_null() {
+        return;
+    }
+    let f = crate::meta::fast_get(g, mt, crate::meta::MM_GC);
+    if f.is_nil() {
+        return;
+    }
+    // No collector steps inside finalizers (collectgarbage("isrunning") is
+    // false there, as in LuaJIT); explicit collections still work.
+    let saved_threshold = g.gc.threshold;
+    g.gc.threshold = THRESHOLD_STOPPED;
+    let ud = TValue::gcobj(TID_UDATA, o);
+    let r = crate::vm::pcall_values(l, f, &[ud], 0);
+    crate::state::g_of(l).gc.threshold = saved_threshold;
+    if let Err(e) = r {
+        // LuaJIT 2.1.0-beta3 rethrows errors from finalizers.
+        crate::vm::push(l, e);
+        crate::error::throw(l);
+    }
+}
+
+/// At state close: run every pending finalizer and the finalizers of all
+/// remaining userdata (newest first), repeating for userdata created by
+/// finalizers a few times, as LuaJIT does.
+pub fn finalize_all(l: *mut lua_State) {
+    for _ in 0..10 {
+        let g = crate::state::g_of(l);
+        separate_finalizable(g, true);
+        if g.gc.tobefnz.is_null() {
+            break;
+        }
+        while !crate::state::g_of(l).gc.tobefnz.is_null() {
+            // Errors in finalizers at close are ignored.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_one_finalizer(l)
+            }));
+        }
+    }
+}
+
+/// At state close (after `finalize_all`): free every object except the main
+/// thread, which the caller frees last.
+pub fn free_all(g: &mut GlobalState) {
+    let main = g.mainthread as *mut GcHeader;
+    for list in [g.gc.root, g.gc.udata, g.gc.tobefnz] {
+        let mut o = list;
+        while !o.is_null() {
+            // SAFETY: walking lists we own; each object is freed once.
+            let next = unsafe { (*o).next };
+            if o != main {
+                free_object(g, o);
+            }
+            o = next;
+        }
+    }
+    g.gc.root = ptr::null_mut();
+    g.gc.udata = ptr::null_mut();
+    g.gc.tobefnz = ptr::null_mut();
+    g.gc.tobefnz_last = ptr::null_mut();
+    g.gc.gray = ptr::null_mut();
+    g.gc.grayagain = ptr::null_mut();
+    g.gc.weak = ptr::null_mut();
+    g.gc.uvgray = ptr::null_mut();
+}
+
+/// Initial collector settings for a new state.
+pub fn init(g: &mut GlobalState) {
+    g.gc.pause = 200;
+    g.gc.stepmul = 200;
+    g.gc.phase = Phase::Pause;
+    g.gc.currentwhite = MARK_WHITE0;
+    g.gc.threshold = THRESHOLD_STOPPED;
+    g.gc.stress = match std::env::var("LUAJIT_RS_GC_STRESS").as_deref() {
+        Err(_) | Ok("") | Ok("0") => STRESS_OFF,
+        Ok("step") => STRESS_STEP,
+        Ok(_) => STRESS_FULL,
+    };
+}
+
+/// Arm the collector once the state is built.
+pub fn start(g: &mut GlobalState) {
+    g.gc.estimate = g.gc.total;
+    g.gc.threshold = if g.gc.stress != STRESS_OFF {
+        0
+    } else {
+        g.gc.total.saturating_mul(4)
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::raw::c_void;
+
+    /// An allocator that counts live bytes (through `ud`) and overwrites
+    /// freed blocks, so that a wrongly freed object is visibly garbage.
+    /// Freed blocks are never returned to the C library (the tests are
+    /// small), so reading a wrongly freed object reads the poison.
+    unsafe extern "C-unwind" fn poisoning_alloc(
+        ud: *mut c_void,
+        p: *mut c_void,
+        osize: usize,
+        nsize: usize,
+    ) -> *mut c_void {
+        extern "C" {
+            fn malloc(n: usize) -> *mut c_void;
+        }
+        // SAFETY: ud is the test's counter; p is null or a block of osize
+        // bytes from malloc; the new block gets the common prefix.
+        unsafe {
+            let live = &mut *(ud as *mut isize);
+            let np = if nsize == 0 {
+                ptr::null_mut()
+            } else {
+                let np = malloc(nsize);
+                if !p.is_null() {
+                    ptr::copy_nonoverlapping(p as *const u8, np as *mut u8, osize.min(nsize));
+                }
+                np
+            };
+            if !p.is_null() {
+                ptr::write_bytes(p as *mut u8, 0xAA, osize);
+                *live -= osize as isize;
+            }
+            *live += nsize as isize;
+            np
+        }
+    }
+
+    struct Vm {
+        l: *mut lua_State,
+        live: Box<isize>,
+    }
+
+    impl Vm {
+        fn new() -> Vm {
+            let mut live = Box::new(0isize);
+            let ud = &mut *live as *mut isize as *mut c_void;
+            let l = crate::state::new_state(Some(poisoning_alloc), ud);
+            assert!(!l.is_null());
+            let g = crate::state::g_of(l);
+            g.gc.stress = STRESS_OFF;
+            g.gc.threshold = THRESHOLD_STOPPED; // only explicit steps
+            Vm { l, live }
+        }
+        fn g(&self) -> &'static mut GlobalState {
+            crate::state::g_of(self.l)
+        }
+        fn new_table(&self) -> *mut GcTab {
+            crate::table::new(self.g(), 0, 0)
+        }
+        fn push(&self, v: TValue) {
+            crate::vm::push(self.l, v);
+        }
+        fn pop(&self) {
+            // SAFETY: the test pushed a value before.
+            unsafe { (*self.l).top = (*self.l).top.sub(1) };
+        }
+        fn step_until(&self, phase: Phase) {
+            for _ in 0..1_000_000 {
+                if self.g().gc.phase == phase {
+                    return;
+                }
+                one_step(self.l);
+            }
+            panic!("phase {:?} never reached", phase);
+        }
+        fn finish_cycle(&self) {
+            self.step_until(Phase::Finalize);
+            self.step_until(Phase::Pause);
+        }
+    }
+
+    impl Drop for Vm {
+        fn drop(&mut self) {
+            crate::state::close_state(self.l);
+            assert_eq!(*self.live, 0, "bytes still allocated after close");
+        }
+    }
+
+    fn tab_value(t: *mut GcTab) -> TValue {
+        TValue::gcobj(TID_TAB, t as *const GcHeader)
+    }
+
+    fn set_int(g: &mut GlobalState, t: *mut GcTab, i: i64, v: TValue) {
+        let p = crate::table::set_int_slot(g, t, i);
+        // SAFETY: p is a live slot of t.
+        unsafe { *p = v };
+    }
+
+    #[test]
+    fn phases_run_in_order_and_a_cycle_ends_in_pause() {
+        let vm = Vm::new();
+        full_gc(vm.l);
+        assert_eq!(vm.g().gc.phase, Phase::Pause);
+        let mut seen = vec![vm.g().gc.phase];
+        for _ in 0..100_000 {
+            one_step(vm.l);
+            let p = vm.g().gc.phase;
+            if *seen.last().unwrap() != p {
+                seen.push(p);
+            }
+            if p == Phase::Pause {
+                break;
+            }
+        }
+        assert_eq!(
+            seen,
+            [
+                Phase::Pause,
+                Phase::Propagate,
+                Phase::SweepString,
+                Phase::Sweep,
+                Phase::Finalize,
+                Phase::Pause
+            ]
+        );
+    }
+
+    #[test]
+    fn unreachable_objects_are_freed_and_reachable_ones_kept() {
+        let vm = Vm::new();
+        full_gc(vm.l);
+        let before = vm.g().gc.total;
+        let kept = vm.new_table();
+        vm.push(tab_value(kept));
+        for _ in 0..100 {
+            vm.new_table();
+        }
+        full_gc(vm.l);
+        // SAFETY: kept is reachable from the stack.
+        assert_eq!(unsafe { (*kept).gct } as u32, TID_TAB);
+        let table_size = std::mem::size_of::<GcTab>();
+        assert_eq!(vm.g().gc.total, before + table_size);
+        vm.pop();
+    }
+
+    /// Store a new table into a table already traversed (black) in the
+    /// middle of marking, with or without the barrier; returns whether the
+    /// stored table survived the cycle.
+    fn store_into_black_table(with_barrier: bool) -> bool {
+        let vm = Vm::new();
+        full_gc(vm.l);
+        let old = vm.new_table();
+        vm.push(tab_value(old));
+        vm.step_until(Phase::Propagate);
+        // Traverse until `old` is black (the stack was traversed first).
+        let mut n = 0;
+        while !is_black(old as *mut GcHeader) {
+            one_step(vm.l);
+            n += 1;
+            assert!(n < 10_000 && vm.g().gc.phase == Phase::Propagate);
+        }
+        let young = vm.new_table();
+        set_int(vm.g(), young, 1, TValue::num(42.0));
+        set_int(vm.g(), old, 1, tab_value(young));
+        if with_barrier {
+            barrier_table(vm.g(), old);
+            assert!(!is_black(old as *mut GcHeader));
+        }
+        vm.finish_cycle();
+        // SAFETY: either live or poisoned (still allocated memory of the
+        // test allocator is never unmapped during the test).
+        let alive = unsafe { (*young).gct } as u32 == TID_TAB
+            && crate::table::get_int(young, 1) == TValue::num(42.0);
+        if !alive {
+            // Drop the dangling reference before the state closes.
+            set_int(vm.g(), old, 1, TValue::NIL);
+        }
+        vm.pop();
+        alive
+    }
+
+    #[test]
+    fn backward_barrier_keeps_a_store_into_a_black_table_alive() {
+        assert!(store_into_black_table(true));
+    }
+
+    #[test]
+    fn without_the_barrier_the_stored_object_is_freed() {
+        // The negative control: shows that the test above can fail.
+        assert!(!store_into_black_table(false));
+    }
+
+    #[test]
+    fn forward_barrier_marks_a_value_stored_into_a_black_upvalue() {
+        let vm = Vm::new();
+        full_gc(vm.l);
+        let uv = crate::func::new_closed_upval(vm.g(), TValue::NIL);
+        // Keep the upvalue reachable through a C closure on the stack.
+        let f = crate::func::new_cfunc(vm.g(), None, 1, ptr::null_mut());
+        // SAFETY: the closure has one upvalue slot.
+        unsafe {
+            *(*f).cuv(0) = TValue::gcobj(TID_UPVAL, uv as *const GcHeader);
+        }
+        vm.push(TValue::gcobj(TID_FUNC, f as *const GcHeader));
+        vm.step_until(Phase::Propagate);
+        while !is_black(uv as *mut GcHeader) {
+            one_step(vm.l);
+            assert_eq!(vm.g().gc.phase, Phase::Propagate);
+        }
+        let young = vm.new_table();
+        let v = tab_value(young);
+        // SAFETY: uv is a live closed upvalue.
+        unsafe { *(*uv).v = v };
+        barrier_uv(vm.g(), uv, v);
+        assert!(!is_white(young as *mut GcHeader));
+        vm.finish_cycle();
+        // SAFETY: young was kept alive by the barrier.
+        assert_eq!(unsafe { (*young).gct } as u32, TID_TAB);
+        vm.pop();
+    }
+
+    #[test]
+    fn weak_values_are_cleared_and_strong_entries_kept() {
+        let vm = Vm::new();
+        let weak = vm.new_table();
+        let mt = vm.new_table();
+        let mode = crate::string::new_str_value(vm.g(), b"__mode");
+        let v = crate::string::new_str_value(vm.g(), b"v");
+        let p = crate::table::set_slot(vm.g(), mt, mode).ok().unwrap();
+        // SAFETY: p is a live slot; weak is a live table.
+        unsafe {
+            *p = v;
+            (*weak).metatable = mt;
+        }
+        vm.push(tab_value(weak));
+        let kept = vm.new_table();
+        vm.push(tab_value(kept));
+        set_int(vm.g(), weak, 1, tab_value(kept));
+        set_int(vm.g(), weak, 2, tab_value(vm.new_table()));
+        full_gc(vm.l);
+        assert_eq!(crate::table::get_int(weak, 1), tab_value(kept));
+        assert!(crate::table::get_int(weak, 2).is_nil());
+        vm.pop();
+        vm.pop();
+    }
+
+    #[test]
+    fn control_options_follow_lua_gc() {
+        let vm = Vm::new();
+        assert_eq!(control(vm.l, 9, 0), 0); // stopped by Vm::new
+        assert_eq!(control(vm.l, 1, 0), 0); // restart
+        assert_eq!(control(vm.l, 9, 0), 1);
+        assert_eq!(control(vm.l, 6, 150), 200); // setpause returns the old value
+        assert_eq!(control(vm.l, 6, 200), 150);
+        assert_eq!(control(vm.l, 7, 300), 200); // setstepmul
+        assert_eq!(control(vm.l, 7, 200), 300);
+        // A step with a large enough size finishes a cycle.
+        let mut finished = false;
+        for _ in 0..1000 {
+            if control(vm.l, 5, 1000) == 1 {
+                finished = true;
+                break;
+            }
+        }
+        assert!(finished);
+        assert_eq!(vm.g().gc.phase, Phase::Pause);
+        assert_eq!(control(vm.l, 3, 0), (vm.g().gc.total >> 10) as i32);
+        assert_eq!(control(vm.l, 0, 0), 0); // stop
+        assert_eq!(control(vm.l, 9, 0), 0);
+    }
+
+    #[test]
+    fn a_counting_allocator_sees_zero_after_close() {
+        // Vm::drop asserts it; make some garbage of every kind first.
+        let vm = Vm::new();
+        for i in 0..50 {
+            let t = vm.new_table();
+            set_int(vm.g(), t, 1, crate::string::new_str_value(vm.g(), format!("s{}", i).as_bytes()));
+            crate::udata::new(vm.g(), 16, ptr::null_mut());
+            crate::func::new_closed_upval(vm.g(), TValue::num(1.0));
+        }
+        full_gc(vm.l);
+        control(vm.l, 1, 0);
+        control(vm.l, 5, 0);
     }
 }

@@ -244,6 +244,7 @@ pub fn newindex_step(
                 unsafe { *p = v };
                 // SAFETY: t is live.
                 unsafe { (*t).nomm = 0 };
+                crate::gc::barrier_table(g, t);
                 return None;
             }
             // SAFETY: t is live.

@@ -8,9 +8,7 @@
 
 use crate::capi::types::{lua_Alloc, lua_CFunction, lua_Hook};
 use crate::func::GcUpval;
-use crate::gc::{
-    mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState, RawVec, MARK_FIXED,
-};
+use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState, RawVec, MARK_FIXED};
 use crate::string::{GcStr, StrTab};
 use crate::table::{GcTab, Node};
 use crate::value::*;
@@ -222,9 +220,7 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         gr.allocf = Some(f);
         gr.allocud = ud;
         gr.gc.total = gsize;
-        gr.gc.pause = 200;
-        gr.gc.stepmul = 200;
-        gr.gc.threshold = usize::MAX;
+        crate::gc::init(gr);
         gr.nilnode = Node {
             val: TValue::NIL,
             key: TValue::NIL,
@@ -234,9 +230,6 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         gr.version = 501.0;
         gr.jit_on = true;
         gr.hot = crate::hotcount::HotCounters::new(crate::hotcount::DEFAULT_HOTLOOP);
-        gr.gc.stress = std::env::var_os("LUAJIT_RS_GC_STRESS")
-            .map(|v| v != "0")
-            .unwrap_or(false);
         // Allocation failures during setup are reported as a null state.
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let gr = &mut *g;
@@ -255,9 +248,7 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         }));
         match r {
             Ok(l) => {
-                crate::gc::set_threshold(&mut *g);
-                (*g).gc.estimate = (*g).gc.total;
-                crate::gc::set_threshold(&mut *g);
+                crate::gc::start(&mut *g);
                 l
             }
             Err(_) => ptr::null_mut(),
@@ -275,21 +266,10 @@ pub fn close_state(l: *mut lua_State) {
         crate::gc::finalize_all(main);
     }));
     let g = g_of(main);
+    g.gc.running = true;
     // Free all objects.
-    let mut o = g.gc.root;
-    g.gc.root = ptr::null_mut();
-    while !o.is_null() {
-        // SAFETY: walking the list we own; each object is freed once.
-        let next = unsafe { (*o).next };
-        if o != main as *mut GcHeader {
-            crate::gc::free_object(g, o);
-        }
-        o = next;
-    }
+    crate::gc::free_all(g);
     crate::string::free_all(g);
-    g.gc.gray.free_raw();
-    g.gc.weak.free_raw();
-    g.gc.tobefnz.free_raw();
     free_thread_parts(g, main);
     // SAFETY: the main thread object was allocated with this size.
     mem_free(g, main as *mut u8, std::mem::size_of::<lua_State>());
@@ -352,8 +332,10 @@ pub fn free_thread(g: &mut GlobalState, l: *mut lua_State) {
     mem_free(g, l as *mut u8, std::mem::size_of::<lua_State>());
 }
 
-/// Mark a thread's stack (below top; the rest is cleared) and references.
-pub fn traverse_thread(g: &mut GlobalState, l: *mut lua_State) {
+/// Mark a thread's stack (below top) and references. In the atomic phase
+/// the unused part of the stack is cleared, so that stale values there are
+/// never mistaken for live ones later.
+pub fn traverse_thread(g: &mut GlobalState, l: *mut lua_State, atomic: bool) {
     // SAFETY: l is live; slots below top hold values or frame links, and
     // frame links never look like GC references (PCs and small deltas
     // have itype 0, i.e. they look like numbers).
@@ -366,10 +348,12 @@ pub fn traverse_thread(g: &mut GlobalState, l: *mut lua_State) {
             mark_value(g, *p);
             p = p.add(1);
         }
-        let end = (*l).stack.add((*l).stacksize as usize);
-        while p < end {
-            *p = TValue::NIL;
-            p = p.add(1);
+        if atomic {
+            let end = (*l).stack.add((*l).stacksize as usize);
+            while p < end {
+                *p = TValue::NIL;
+                p = p.add(1);
+            }
         }
         let mut uv = (*l).openupval;
         while !uv.is_null() {

@@ -4,7 +4,7 @@
 //! string table (a power-of-two array of chains linked through the GC
 //! header's `next`), so string equality is pointer equality.
 
-use crate::gc::{mem_alloc, mem_free, mem_realloc, GcHeader, MARK_BLACK, MARK_FIXED};
+use crate::gc::{mem_alloc, mem_free, GcHeader, MARK_BLACK, MARK_FIXED, MARK_WHITES};
 use crate::state::GlobalState;
 use crate::value::{TValue, TID_STR};
 use std::ptr;
@@ -154,8 +154,10 @@ pub fn intern(g: &mut GlobalState, s: &[u8]) -> *mut GcStr {
         let mut p = *g.strtab.chains.add((h & g.strtab.mask) as usize);
         while !p.is_null() {
             if (*p).hash == h && (*p).len as usize == s.len() && (*p).as_bytes() == s {
-                // Resurrect a string that is dead but not yet swept.
-                (*p).marked &= !crate::gc::MARK_FINALIZED;
+                // A string found unreachable but not swept yet is in use again.
+                if crate::gc::is_dead(g, p as *mut GcHeader) {
+                    crate::gc::make_current_white(g, p as *mut GcHeader);
+                }
                 return p;
             }
             p = (*p).next as *mut GcStr;
@@ -167,7 +169,7 @@ pub fn intern(g: &mut GlobalState, s: &[u8]) -> *mut GcStr {
     unsafe {
         o.write(GcStr {
             next: ptr::null_mut(),
-            marked: 0,
+            marked: g.gc.currentwhite,
             gct: TID_STR as u8,
             reserved: 0,
             hashalg: 0,
@@ -184,7 +186,11 @@ pub fn intern(g: &mut GlobalState, s: &[u8]) -> *mut GcStr {
     }
     g.strtab.next_sid = g.strtab.next_sid.wrapping_add(1);
     g.strtab.count += 1;
-    if g.strtab.count > g.strtab.mask && g.strtab.mask < (1 << 26) {
+    // Not while the chains are being swept: the sweep walks them by index.
+    if g.strtab.count > g.strtab.mask
+        && g.strtab.mask < (1 << 26)
+        && g.gc.phase != crate::gc::Phase::SweepString
+    {
         let n = (g.strtab.mask as usize + 1) * 2;
         resize_strtab(g, n);
     }
@@ -202,29 +208,42 @@ pub fn free(g: &mut GlobalState, s: *mut GcStr) {
     mem_free(g, s as *mut u8, std::mem::size_of::<GcStr>() + len + 1);
 }
 
-/// Sweep the string table: free unmarked strings, clear marks.
-pub fn sweep_strings(g: &mut GlobalState) {
+/// Sweep intern chain `i`: free the dead strings, give the survivors the
+/// current white. Returns true when `i` was the last chain (or beyond).
+pub fn sweep_chain(g: &mut GlobalState, i: u32) -> bool {
     let n = g.strtab.mask as usize + 1;
-    for i in 0..n {
-        // SAFETY: walking and unlinking chain entries we own.
-        unsafe {
-            let mut prev: *mut *mut GcStr = g.strtab.chains.add(i);
-            while !(*prev).is_null() {
-                let s = *prev;
-                if (*s).marked & (MARK_BLACK | MARK_FIXED) != 0 {
-                    (*s).marked &= !MARK_BLACK;
-                    prev = &mut (*s).next as *mut *mut GcHeader as *mut *mut GcStr;
-                } else {
-                    *prev = (*s).next as *mut GcStr;
-                    g.strtab.count -= 1;
-                    free(g, s);
-                }
+    let i = i as usize;
+    if i >= n {
+        return true;
+    }
+    let cw = g.gc.currentwhite;
+    let ow = cw ^ MARK_WHITES;
+    // SAFETY: walking and unlinking chain entries we own.
+    unsafe {
+        let mut prev: *mut *mut GcStr = g.strtab.chains.add(i);
+        while !(*prev).is_null() {
+            let s = *prev;
+            if (*s).marked & (ow | MARK_FIXED) == ow {
+                *prev = (*s).next as *mut GcStr;
+                g.strtab.count -= 1;
+                free(g, s);
+            } else {
+                (*s).marked = ((*s).marked & !(MARK_WHITES | MARK_BLACK)) | cw;
+                prev = &mut (*s).next as *mut *mut GcHeader as *mut *mut GcStr;
             }
         }
     }
-    if g.strtab.count < g.strtab.mask / 4 && g.strtab.mask > 255 {
-        let n = (g.strtab.mask as usize + 1) / 2;
-        resize_strtab(g, n);
+    i + 1 >= n
+}
+
+/// Halve the intern table while it is mostly empty (after a sweep).
+pub fn shrink_table(g: &mut GlobalState) {
+    let mut mask = g.strtab.mask;
+    while g.strtab.count < mask / 4 && mask > 255 {
+        mask /= 2;
+    }
+    if mask != g.strtab.mask {
+        resize_strtab(g, mask as usize + 1);
     }
 }
 
@@ -242,7 +261,6 @@ pub fn free_all(g: &mut GlobalState) {
             }
         }
     }
-    let _ = mem_realloc;
     mem_free(
         g,
         g.strtab.chains as *mut u8,

@@ -686,8 +686,11 @@ pub fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
     t
 }
 
-/// Mark phase: mark the metatable and the entries (respecting __mode).
-pub fn traverse(g: &mut GlobalState, t: *mut GcTab) {
+/// Mark phase: mark the metatable and the entries (respecting `__mode`).
+/// Returns whether the table is weak (its weak parts are left unmarked and
+/// the mode is recorded in its mark bits for `clear_weak`).
+pub fn traverse(g: &mut GlobalState, t: *mut GcTab) -> bool {
+    use crate::gc::{mark_value, MARK_WEAK_KEYS, MARK_WEAK_VALUES};
     let tr = tab(t);
     let mut weak_k = false;
     let mut weak_v = false;
@@ -701,24 +704,15 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) {
         }
     }
     let tr = tab(t);
-    if weak_k || weak_v {
-        tr.marked = (tr.marked & !(crate::gc::MARK_WEAK_KEYS | crate::gc::MARK_WEAK_VALUES))
-            | if weak_k { crate::gc::MARK_WEAK_KEYS } else { 0 }
-            | if weak_v {
-                crate::gc::MARK_WEAK_VALUES
-            } else {
-                0
-            };
-        g.gc.weak.push_raw(t as *mut GcHeader);
-    } else {
-        tr.marked &= !(crate::gc::MARK_WEAK_KEYS | crate::gc::MARK_WEAK_VALUES);
-    }
+    tr.marked = (tr.marked & !(MARK_WEAK_KEYS | MARK_WEAK_VALUES))
+        | if weak_k { MARK_WEAK_KEYS } else { 0 }
+        | if weak_v { MARK_WEAK_VALUES } else { 0 };
     for i in 0..tr.asize {
         // SAFETY: i < asize.
         let v = unsafe { *tr.array.add(i as usize) };
         // Strings are values, never weak references.
         if !weak_v || v.is_str() {
-            crate::gc::mark_value(g, v);
+            mark_value(g, v);
         }
     }
     if tr.node != g.nilnode() {
@@ -732,18 +726,31 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) {
                 continue;
             }
             if !weak_k || k.is_str() {
-                crate::gc::mark_value(g, k);
+                mark_value(g, k);
             }
             if !weak_v || v.is_str() {
-                crate::gc::mark_value(g, v);
+                mark_value(g, v);
             }
         }
     }
+    weak_k || weak_v
 }
 
-/// Remove entries of a weak table whose weak part is dead.
-pub fn clear_weak(t: *mut GcHeader, dead: impl Fn(TValue) -> bool) {
-    let tr = tab(t as *mut GcTab);
+/// Collector work charged for traversing a table (about its size).
+pub fn traversal_size(t: *mut GcTab) -> usize {
+    let tr = tab(t);
+    std::mem::size_of::<GcTab>()
+        + tr.asize as usize * std::mem::size_of::<TValue>()
+        + (tr.hmask as usize + 1) * std::mem::size_of::<Node>()
+}
+
+/// Remove entries of a weak table whose weak key or value is dead.
+pub fn clear_weak(
+    t: *mut GcTab,
+    dead_key: impl Fn(TValue) -> bool,
+    dead_value: impl Fn(TValue) -> bool,
+) {
+    let tr = tab(t);
     let wk = tr.marked & crate::gc::MARK_WEAK_KEYS != 0;
     let wv = tr.marked & crate::gc::MARK_WEAK_VALUES != 0;
     if wv {
@@ -751,7 +758,7 @@ pub fn clear_weak(t: *mut GcHeader, dead: impl Fn(TValue) -> bool) {
             // SAFETY: i < asize.
             unsafe {
                 let p = tr.array.add(i as usize);
-                if dead(*p) {
+                if dead_value(*p) {
                     *p = TValue::NIL;
                 }
             }
@@ -764,7 +771,7 @@ pub fn clear_weak(t: *mut GcHeader, dead: impl Fn(TValue) -> bool) {
             if n.val.is_nil() {
                 continue;
             }
-            if (wk && dead(n.key)) || (wv && dead(n.val)) {
+            if (wk && dead_key(n.key)) || (wv && dead_value(n.val)) {
                 // The dead key stays (with a nil value) so that hash chains
                 // and main positions stay intact; entries with nil values are
                 // never marked or returned by next(), and the node is reused

@@ -1,10 +1,9 @@
 //! Full userdata: a block of memory owned by the GC, with a metatable and
 //! an environment table.
 
-use crate::gc::{mem_free, new_object, GcHeader};
+use crate::gc::{mem_free, new_udata_object, GcHeader};
 use crate::state::GlobalState;
 use crate::table::GcTab;
-use crate::value::TID_UDATA;
 
 /// Userdata header (`#[repr(C)]`, LuaJIT's GCudata layout); the payload
 /// follows, 16-byte aligned.
@@ -33,7 +32,7 @@ pub fn new(g: &mut GlobalState, len: usize, env: *mut GcTab) -> *mut GcUdata {
     if len > u32::MAX as usize - 64 {
         crate::gc::out_of_memory(g);
     }
-    let u = new_object(g, HEADER + len, TID_UDATA) as *mut GcUdata;
+    let u = new_udata_object(g, HEADER + len) as *mut GcUdata;
     // SAFETY: fresh zeroed object.
     unsafe {
         (*u).len = len as u32;
@@ -49,8 +48,13 @@ pub fn payload(u: *mut GcUdata) -> *mut u8 {
     unsafe { (u as *mut u8).add(HEADER) }
 }
 
+/// Bytes allocated for a userdata.
+pub fn size_of(u: *mut GcUdata) -> usize {
+    // SAFETY: u is a live userdata.
+    HEADER + unsafe { (*u).len } as usize
+}
+
 pub fn free(g: &mut GlobalState, u: *mut GcUdata) {
-    // SAFETY: u is dead.
-    let len = unsafe { (*u).len } as usize;
-    mem_free(g, u as *mut u8, HEADER + len);
+    let size = size_of(u);
+    mem_free(g, u as *mut u8, size);
 }

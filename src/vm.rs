@@ -1095,11 +1095,15 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 }
                 Op::USETV => {
                     let uv = (*fnp).uv(bc_a(ins) as usize);
-                    *(*uv).v = *slot(base, bc_d(ins));
+                    let v = *slot(base, bc_d(ins));
+                    *(*uv).v = v;
+                    gc::barrier_uv(&mut *g_ptr, uv, v);
                 }
                 Op::USETS => {
                     let uv = (*fnp).uv(bc_a(ins) as usize);
-                    *(*uv).v = *kgc.add(bc_d(ins) as usize);
+                    let v = *kgc.add(bc_d(ins) as usize);
+                    *(*uv).v = v;
+                    gc::barrier_uv(&mut *g_ptr, uv, v);
                 }
                 Op::USETN => {
                     let uv = (*fnp).uv(bc_a(ins) as usize);
@@ -1178,6 +1182,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     if !p.is_null() && !(*p).is_nil() {
                         *p = v;
                         (*env).nomm = 0;
+                        gc::barrier_table(&mut *g_ptr, env);
                     } else {
                         savepc!();
                         frame_top!();
@@ -1233,6 +1238,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             let t: *mut GcTab = (*slot(base, bc_b(ins))).as_ptr();
                             *p = *slot(base, bc_a(ins));
                             (*t).nomm = 0;
+                            gc::barrier_table(&mut *g_ptr, t);
                             continue;
                         }
                     }
@@ -1251,6 +1257,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         if !p.is_null() && (!(*p).is_nil() || (*t).metatable.is_null()) {
                             *p = v;
                             (*t).nomm = 0;
+                            gc::barrier_table(&mut *g_ptr, t);
                             done = true;
                         } else if (*t).metatable.is_null()
                             || op == Op::TSETR
@@ -1284,6 +1291,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         let p = table::set_int_slot(g, t, start + i as i64);
                         *p = v;
                     }
+                    gc::barrier_table(g, t);
                     reload!();
                 }
                 // ---- Calls.

@@ -233,6 +233,7 @@ pub unsafe extern "C-unwind" fn lua_replace(L: *mut lua_State, idx: c_int) {
             }
             if !f.is_null() {
                 (*f).env = v.as_ptr();
+                gc::barrier_obj(g_of(L), f as *mut GcHeader, v);
             }
         } else if idx == LUA_GLOBALSINDEX {
             if !v.is_tab() {
@@ -242,6 +243,7 @@ pub unsafe extern "C-unwind" fn lua_replace(L: *mut lua_State, idx: c_int) {
         } else {
             let p = get_ex(L, idx);
             *p = v;
+            barrier_cupvalue(L, idx, v);
         }
         (*L).top = (*L).top.sub(1);
     }
@@ -254,6 +256,17 @@ pub unsafe extern "C-unwind" fn lua_copy(L: *mut lua_State, fromidx: c_int, toid
         let v = get(L, fromidx);
         let p = get_ex(L, toidx);
         *p = v;
+        barrier_cupvalue(L, toidx, v);
+    }
+}
+
+/// Barrier for a store through an upvalue pseudo-index of the running C function.
+unsafe fn barrier_cupvalue(L: *mut lua_State, idx: c_int, v: TValue) {
+    if idx < LUA_GLOBALSINDEX {
+        let f = cur_func(L);
+        if !f.is_null() {
+            gc::barrier_obj(g_of(L), f as *mut GcHeader, v);
+        }
     }
 }
 
@@ -784,8 +797,10 @@ pub unsafe extern "C-unwind" fn lua_rawseti(L: *mut lua_State, idx: c_int, n: c_
             api_fail(L, "lua_rawseti on a non-table");
         }
         let v = *(*L).top.sub(1);
-        let p = table::set_int_slot(g_of(L), t.as_ptr(), n as i64);
+        let g = g_of(L);
+        let p = table::set_int_slot(g, t.as_ptr(), n as i64);
         *p = v;
+        gc::barrier_table(g, t.as_ptr());
         (*L).top = (*L).top.sub(1);
     }
 }
@@ -805,8 +820,10 @@ pub unsafe extern "C-unwind" fn lua_setmetatable(L: *mut lua_State, idx: c_int) 
         };
         if o.is_tab() {
             (*o.as_ptr::<GcTab>()).metatable = mt;
+            gc::barrier_table(g_of(L), o.as_ptr());
         } else if o.is_udata() {
             (*o.as_ptr::<GcUdata>()).metatable = mt;
+            gc::barrier_obj_ptr(g_of(L), o.gc_ptr(), mt as *mut GcHeader);
         } else {
             g_of(L).basemt[lua_type_of(o) as usize] = mt;
         }
@@ -828,8 +845,10 @@ pub unsafe extern "C-unwind" fn lua_setfenv(L: *mut lua_State, idx: c_int) -> c_
         let t: *mut GcTab = e.as_ptr();
         if o.is_func() {
             (*o.as_ptr::<GcFunc>()).env = t;
+            gc::barrier_obj(g_of(L), o.gc_ptr(), e);
         } else if o.is_udata() {
             (*o.as_ptr::<GcUdata>()).env = t;
+            gc::barrier_obj(g_of(L), o.gc_ptr(), e);
         } else if o.is_thread() {
             (*o.as_ptr::<lua_State>()).env = t;
         } else {
@@ -1071,53 +1090,7 @@ pub const LUA_GCISRUNNING: c_int = 9;
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_gc(L: *mut lua_State, what: c_int, data: c_int) -> c_int {
-    let g = g_of(L);
-    match what {
-        LUA_GCSTOP => {
-            g.gc.stopped = true;
-            0
-        }
-        LUA_GCRESTART => {
-            g.gc.stopped = false;
-            gc::set_threshold(g);
-            0
-        }
-        LUA_GCCOLLECT => {
-            let stopped = g.gc.stopped;
-            g.gc.stopped = false;
-            gc::full_gc(L);
-            g_of(L).gc.stopped = stopped;
-            0
-        }
-        LUA_GCCOUNT => (g.gc.total >> 10) as c_int,
-        LUA_GCCOUNTB => (g.gc.total & 0x3ff) as c_int,
-        LUA_GCSTEP => {
-            // Each step does a full cycle when the debt allows it.
-            if data <= 0 || g.gc.total >= g.gc.threshold || (data as usize) << 10 >= g.gc.total / 4
-            {
-                let stopped = g.gc.stopped;
-                g.gc.stopped = false;
-                gc::full_gc(L);
-                g_of(L).gc.stopped = stopped;
-                1
-            } else {
-                0
-            }
-        }
-        LUA_GCSETPAUSE => {
-            let old = g.gc.pause;
-            g.gc.pause = data.max(0) as u32;
-            gc::set_threshold(g);
-            old as c_int
-        }
-        LUA_GCSETSTEPMUL => {
-            let old = g.gc.stepmul;
-            g.gc.stepmul = data.max(0) as u32;
-            old as c_int
-        }
-        LUA_GCISRUNNING => (!g.gc.stopped) as c_int,
-        _ => -1,
-    }
+    gc::control(L, what, data)
 }
 
 #[no_mangle]

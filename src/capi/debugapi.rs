@@ -497,7 +497,7 @@ pub fn upvalue_id(f: TValue, n: c_int) -> *mut c_void {
 
 /// Make upvalue `n1` of Lua function `f1` refer to upvalue `n2` of Lua
 /// function `f2`. False when either is not a Lua function or out of range.
-pub fn upvalue_join(f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> bool {
+pub fn upvalue_join(l: *mut lua_State, f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> bool {
     let (p1, p2) = match (lua_proto(f1), lua_proto(f2)) {
         (Some(_), Some(_)) => (f1.as_ptr::<GcFunc>(), f2.as_ptr::<GcFunc>()),
         _ => return false,
@@ -511,6 +511,11 @@ pub fn upvalue_join(f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> bool {
         }
         let uv = (*p2).uv(n2 as usize - 1);
         (*p1).set_uv(n1 as usize - 1, uv);
+        crate::gc::barrier_obj_ptr(
+            crate::state::g_of(l),
+            p1 as *mut crate::gc::GcHeader,
+            uv as *mut crate::gc::GcHeader,
+        );
     }
     true
 }
@@ -546,6 +551,7 @@ pub unsafe extern "C-unwind" fn lua_setupvalue(
             Some((name, slot)) => {
                 (*L).top = (*L).top.sub(1);
                 *slot = *(*L).top;
+                crate::gc::barrier_upvalue_store(crate::state::g_of(L), f, n, *slot);
                 name
             }
             None => ptr::null(),
@@ -573,7 +579,7 @@ pub unsafe extern "C-unwind" fn lua_upvaluejoin(
 ) {
     // SAFETY: L is live.
     let (f1, f2) = unsafe { (index_value(L, idx1), index_value(L, idx2)) };
-    upvalue_join(f1, n1, f2, n2);
+    upvalue_join(L, f1, n1, f2, n2);
 }
 
 unsafe fn index_value(L: *mut lua_State, idx: c_int) -> TValue {

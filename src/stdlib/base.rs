@@ -186,6 +186,7 @@ unsafe extern "C-unwind" fn b_setmetatable(l: *mut lua_State) -> c_int {
             mtv.as_ptr()
         }
     };
+    crate::gc::barrier_table(g, t);
     unsafe { lua_settop(l, 1) };
     1
 }
@@ -466,6 +467,7 @@ unsafe extern "C-unwind" fn b_setfenv(l: *mut lua_State) -> c_int {
                 error_str(l, "'setfenv' cannot change environment of given object");
             }
             unsafe { (*fp).env = t.as_ptr() };
+            crate::gc::barrier_obj(g_of(l), fp as *mut GcHeader, t);
             push_value(l, f);
             1
         }

@@ -173,8 +173,10 @@ unsafe extern "C-unwind" fn db_setupvalue(l: *mut lua_State) -> c_int {
     check_type(l, 1, LUA_TFUNCTION);
     match dapi::upvalue_at(value_at(l, 1), n as c_int) {
         Some((name, slot)) => {
+            let v = value_at(l, 3);
             // SAFETY: slot is a live upvalue slot.
-            unsafe { *slot = value_at(l, 3) };
+            unsafe { *slot = v };
+            crate::gc::barrier_upvalue_store(g_of(l), value_at(l, 1), n as c_int, v);
             cstring_value(l, name);
             1
         }
@@ -212,7 +214,7 @@ unsafe extern "C-unwind" fn db_upvalueid(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn db_upvaluejoin(l: *mut lua_State) -> c_int {
     let (f1, n1) = check_upvalue_arg(l, 1, true);
     let (f2, n2) = check_upvalue_arg(l, 3, true);
-    dapi::upvalue_join(f1, n1, f2, n2);
+    dapi::upvalue_join(l, f1, n1, f2, n2);
     0
 }
 
