@@ -1609,7 +1609,8 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     *pidx = TValue::num(i);
                     *pidx.add(1) = TValue::num(s);
                     *pidx.add(2) = TValue::num(st);
-                    let run = if st >= 0.0 { i <= s } else { i >= s };
+                    // The sign bit decides the direction, as in LuaJIT: -0 counts down.
+                    let run = if !st.is_sign_negative() { i <= s } else { i >= s };
                     if run {
                         *pidx.add(3) = TValue::num(i);
                     } else {
@@ -1626,7 +1627,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     let st = (*pidx.add(2)).as_num();
                     let i = (*pidx).as_num() + st;
                     let s = (*pidx.add(1)).as_num();
-                    let cont = if st >= 0.0 { i <= s } else { i >= s };
+                    let cont = if !st.is_sign_negative() { i <= s } else { i >= s };
                     if cont {
                         *pidx = TValue::num(i);
                         *pidx.add(3) = TValue::num(i);

@@ -83,32 +83,43 @@ unsafe extern "C-unwind" fn b_tonumber(l: *mut lua_State) -> c_int {
     1
 }
 
-/// tonumber(s, base) for bases other than 10: optional whitespace, an
-/// optional '-', digits of the base, optional whitespace.
+/// tonumber(s, base) for bases other than 10, with strtoul's rules as
+/// LuaJIT applies them: optional whitespace, an optional sign, an optional
+/// `0x` prefix in base 16, digits of the base (the magnitude saturates at
+/// 2^64-1), optional whitespace; the sign then applies to the magnitude.
 fn parse_int_base(s: &[u8], base: u32) -> Option<f64> {
     let is_ws = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+    let digit = |c: u8| -> Option<u32> {
+        let d = match c {
+            b'0'..=b'9' => (c - b'0') as u32,
+            b'a'..=b'z' => (c - b'a') as u32 + 10,
+            b'A'..=b'Z' => (c - b'A') as u32 + 10,
+            _ => return None,
+        };
+        (d < base).then_some(d)
+    };
     let mut i = 0;
     while i < s.len() && is_ws(s[i]) {
         i += 1;
     }
     let neg = i < s.len() && s[i] == b'-';
-    if neg {
+    if i < s.len() && (s[i] == b'-' || s[i] == b'+') {
         i += 1;
     }
+    if base == 16
+        && s.get(i) == Some(&b'0')
+        && matches!(s.get(i + 1), Some(b'x') | Some(b'X'))
+        && s.get(i + 2).and_then(|&c| digit(c)).is_some()
+    {
+        i += 2;
+    }
     let start = i;
-    let mut n: f64 = 0.0;
-    while i < s.len() {
-        let c = s[i];
-        let d = match c {
-            b'0'..=b'9' => (c - b'0') as u32,
-            b'a'..=b'z' => (c - b'a') as u32 + 10,
-            b'A'..=b'Z' => (c - b'A') as u32 + 10,
-            _ => break,
-        };
-        if d >= base {
-            return None;
-        }
-        n = n * base as f64 + d as f64;
+    let mut n: u64 = 0;
+    while let Some(d) = s.get(i).and_then(|&c| digit(c)) {
+        n = n
+            .checked_mul(base as u64)
+            .and_then(|n| n.checked_add(d as u64))
+            .unwrap_or(u64::MAX);
         i += 1;
     }
     if i == start {
@@ -120,6 +131,7 @@ fn parse_int_base(s: &[u8], base: u32) -> Option<f64> {
     if i != s.len() {
         return None;
     }
+    let n = n as f64;
     Some(if neg { -n } else { n })
 }
 
