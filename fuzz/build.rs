@@ -12,7 +12,11 @@ fn main() {
     let mut out = String::new();
     for line in mod_rs.lines() {
         let t = line.trim_start();
-        if t.starts_with("//!") || t.starts_with("mod ") || t.starts_with("pub mod ") || t.starts_with("pub(crate) mod ") {
+        if t.starts_with("//!")
+            || t.starts_with("mod ")
+            || t.starts_with("pub mod ")
+            || t.starts_with("pub(crate) mod ")
+        {
             continue;
         }
         out.push_str(line);
@@ -20,7 +24,11 @@ fn main() {
     }
     for m in ["opmodes", "reader", "writer", "listing"] {
         let path = src.join(format!("{}.rs", m));
-        out.push_str(&format!("#[path = {:?}]\npub mod {};\n", path.display().to_string(), m));
+        out.push_str(&format!(
+            "#[path = {:?}]\npub mod {};\n",
+            path.display().to_string(),
+            m
+        ));
         println!("cargo:rerun-if-changed={}", path.display());
     }
     println!("cargo:rerun-if-changed={}", src.join("mod.rs").display());

@@ -127,6 +127,20 @@ fn scan_unsigned(s: &[u8], allow_special: bool) -> Option<f64> {
     scan_decimal(s)
 }
 
+/// LuaJIT rejects a number whose written exponent (`e`/`p` digits, leading
+/// zeros aside) is 2^20 or more: `1e1048575` is inf, `1e1048576` malformed.
+fn exponent_in_range(digits: &[u8]) -> bool {
+    const LIMIT: u32 = 1 << 20;
+    let mut v: u32 = 0;
+    for &c in digits {
+        v = v * 10 + (c - b'0') as u32;
+        if v >= LIMIT {
+            return false;
+        }
+    }
+    true
+}
+
 fn scan_decimal(s: &[u8]) -> Option<f64> {
     let mut i = 0;
     let mut digits = 0;
@@ -153,7 +167,7 @@ fn scan_decimal(s: &[u8]) -> Option<f64> {
         while i < s.len() && s[i].is_ascii_digit() {
             i += 1;
         }
-        if i == exp_start {
+        if i == exp_start || !exponent_in_range(&s[exp_start..i]) {
             return None;
         }
     }
@@ -222,7 +236,7 @@ fn scan_radix(s: &[u8], bits: u32, allow_frac: bool) -> Option<f64> {
             }
             i += 1;
         }
-        if i == estart {
+        if i == estart || !exponent_in_range(&s[estart..i]) {
             return None;
         }
         exp += if eneg { -e } else { e };
@@ -331,6 +345,22 @@ mod tests {
         assert_eq!(n("0x1.fffffffffffff8p0"), Some(2.0));
         assert_eq!(n("infx"), None);
         assert_eq!(n("0x1p-1074"), Some(f64::from_bits(1)));
+    }
+
+    /// Found by the parser fuzzer: exponents of 2^20 and more are malformed.
+    #[test]
+    fn exponent_limit() {
+        assert_eq!(n("1e1048575"), Some(f64::INFINITY));
+        assert_eq!(n("1e-1048575"), Some(0.0));
+        assert_eq!(n("1e1048576"), None);
+        assert_eq!(n("1e-1048576"), None);
+        assert_eq!(n("1e00000000000000000001048575"), Some(f64::INFINITY));
+        assert_eq!(n("1e00000000000000000002000000"), None);
+        assert_eq!(n("1e99999999999999999999"), None);
+        assert_eq!(n("0x1p1048575"), Some(f64::INFINITY));
+        assert_eq!(n("0x1p1048576"), None);
+        assert_eq!(n("0x1p-99999999999"), None);
+        assert_eq!(lexer_number(b"1e9999999"), None);
     }
 
     #[test]

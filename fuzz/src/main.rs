@@ -1,17 +1,30 @@
-//! Mutation fuzzer for the bytecode loader (`bytecode::reader::undump`),
-//! with the writer and the listing run on everything that loads.
+//! Mutation fuzzers for the bytecode loader (`--target bytecode`, the
+//! default) and for the Lua parser (`--target parser`, in parser_target.rs).
 //!
-//! Seeds are the reference dumps in tests/bytecode plus fuzz/corpus/ (if
-//! present) and a few synthetic ones. Each input is checked for: no panic,
-//! bounded time, bounded memory (a counting allocator), and for inputs that
-//! load, that the listing and `verify` do not panic and that writing is idempotent
-//! (load, write, load, write gives the same bytes). Failing inputs are saved
-//! to fuzz/crashes/. See README.md for the command line.
+//! Bytecode target: seeds are the reference dumps in tests/bytecode plus
+//! fuzz/corpus/ (if present) and a few synthetic ones. Each input is checked
+//! for: no panic, bounded time, bounded memory (a counting allocator), and
+//! for inputs that load, that the listing and `verify` do not panic and that
+//! writing is idempotent (load, write, load, write gives the same bytes).
+//! Failing inputs are saved to fuzz/crashes/. See README.md for the command
+//! line.
 
 #[allow(dead_code)]
 mod bytecode {
     include!(concat!(env!("OUT_DIR"), "/bytecode_mod.rs"));
 }
+// The front end and what it uses, from the main crate's sources.
+#[allow(dead_code)]
+#[path = "../../src/chunkname.rs"]
+mod chunkname;
+#[allow(dead_code)]
+#[path = "../../src/frontend/mod.rs"]
+mod frontend;
+#[allow(dead_code)]
+#[path = "../../src/strscan.rs"]
+mod strscan;
+
+mod parser_target;
 
 use bytecode::{listing, reader, writer, KGc, KNum, KTabVal, ProtoData, VarInfo};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -26,8 +39,8 @@ use std::time::{Duration, Instant};
 /// loader allocate far more than its size is caught.
 struct CountingAlloc;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+pub(crate) static LIVE: AtomicUsize = AtomicUsize::new(0);
+pub(crate) static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards to the system allocator unchanged; only counts sizes.
 unsafe impl GlobalAlloc for CountingAlloc {
@@ -47,7 +60,8 @@ unsafe impl GlobalAlloc for CountingAlloc {
         let p = System.realloc(ptr, layout, new_size);
         if !p.is_null() {
             if new_size >= layout.size() {
-                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
                 PEAK.fetch_max(now, Ordering::Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -61,23 +75,23 @@ unsafe impl GlobalAlloc for CountingAlloc {
 static GLOBAL: CountingAlloc = CountingAlloc;
 
 /// xorshift64* generator.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         if n == 0 {
             0
         } else {
             (self.next() % n as u64) as usize
         }
     }
-    fn chance(&mut self, one_in: usize) -> bool {
+    pub(crate) fn chance(&mut self, one_in: usize) -> bool {
         self.below(one_in) == 0
     }
 }
@@ -93,7 +107,7 @@ fn push_uleb(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// One random byte-level change.
-fn mutate_bytes(rng: &mut Rng, data: &mut Vec<u8>, pool: &[Vec<u8>]) {
+pub(crate) fn mutate_bytes(rng: &mut Rng, data: &mut Vec<u8>, pool: &[Vec<u8>]) {
     let len = data.len();
     match rng.below(13) {
         0 if len > 0 => {
@@ -149,7 +163,11 @@ fn mutate_bytes(rng: &mut Rng, data: &mut Vec<u8>, pool: &[Vec<u8>]) {
         }
         9 if len > 0 => {
             let i = rng.below(len);
-            data[i] = if rng.chance(2) { data[i].wrapping_add(1) } else { data[i].wrapping_sub(1) };
+            data[i] = if rng.chance(2) {
+                data[i].wrapping_add(1)
+            } else {
+                data[i].wrapping_sub(1)
+            };
         }
         10 => {
             let i = rng.below(len + 1);
@@ -180,8 +198,13 @@ fn random_ktab(rng: &mut Rng) -> KTabVal {
 /// One random change to a loaded prototype (some child, or the main one),
 /// for dumps that are well-formed but unusual.
 fn mutate_proto(rng: &mut Rng, p: &mut ProtoData, depth: usize) {
-    let children: Vec<usize> =
-        p.kgc.iter().enumerate().filter(|(_, k)| matches!(k, KGc::Child(_))).map(|(i, _)| i).collect();
+    let children: Vec<usize> = p
+        .kgc
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| matches!(k, KGc::Child(_)))
+        .map(|(i, _)| i)
+        .collect();
     if !children.is_empty() && depth < 50 && rng.chance(2) {
         let i = children[rng.below(children.len())];
         if let KGc::Child(c) = &mut p.kgc[i] {
@@ -205,10 +228,14 @@ fn mutate_proto(rng: &mut Rng, p: &mut ProtoData, depth: usize) {
                 p.lineinfo.push(rng.next() as u32);
             }
         }
-        4 => p.kgc.push(KGc::Str((0..rng.below(300)).map(|_| rng.next() as u8).collect())),
+        4 => p.kgc.push(KGc::Str(
+            (0..rng.below(300)).map(|_| rng.next() as u8).collect(),
+        )),
         5 => {
             let array = (0..rng.below(10)).map(|_| random_ktab(rng)).collect();
-            let hash = (0..rng.below(10)).map(|_| (random_ktab(rng), random_ktab(rng))).collect();
+            let hash = (0..rng.below(10))
+                .map(|_| (random_ktab(rng), random_ktab(rng)))
+                .collect();
             p.kgc.push(KGc::Table { array, hash });
         }
         6 => p.kgc.push(match rng.below(3) {
@@ -224,11 +251,17 @@ fn mutate_proto(rng: &mut Rng, p: &mut ProtoData, depth: usize) {
         8 => {
             p.uv.push(rng.next() as u16);
             if !p.lineinfo.is_empty() {
-                p.uvnames.push((0..rng.below(20)).map(|_| 1 + rng.below(255) as u8).collect());
+                p.uvnames.push(
+                    (0..rng.below(20))
+                        .map(|_| 1 + rng.below(255) as u8)
+                        .collect(),
+                );
             }
         }
         9 if !p.lineinfo.is_empty() => p.varinfo.push(VarInfo {
-            name: (0..1 + rng.below(20)).map(|_| 1 + rng.below(255) as u8).collect(),
+            name: (0..1 + rng.below(20))
+                .map(|_| 1 + rng.below(255) as u8)
+                .collect(),
             startpc: rng.next() as u32,
             endpc: rng.next() as u32,
         }),
@@ -277,7 +310,7 @@ struct Stats {
     failures: u64,
 }
 
-fn fnv(data: &[u8]) -> u64 {
+pub(crate) fn fnv(data: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in data {
         h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
@@ -286,8 +319,12 @@ fn fnv(data: &[u8]) -> u64 {
 }
 
 fn save(dir: &Path, kind: &str, data: &[u8], detail: &str) {
+    save_as(dir, kind, "raw", data, detail)
+}
+
+pub(crate) fn save_as(dir: &Path, kind: &str, ext: &str, data: &[u8], detail: &str) {
     let _ = std::fs::create_dir_all(dir);
-    let name = dir.join(format!("{}-{:016x}.raw", kind, fnv(data)));
+    let name = dir.join(format!("{}-{:016x}.{}", kind, fnv(data), ext));
     if !name.exists() {
         let _ = std::fs::write(&name, data);
         let _ = std::fs::write(name.with_extension("txt"), detail);
@@ -310,7 +347,10 @@ fn check(data: &[u8]) -> Result<Option<ProtoData>, (String, String)> {
     }
     let budget = 256 * data.len() + (1 << 20);
     if peak > budget {
-        return Err(("memory".to_string(), format!("peak {} bytes for {} input bytes", peak, data.len())));
+        return Err((
+            "memory".to_string(),
+            format!("peak {} bytes for {} input bytes", peak, data.len()),
+        ));
     }
     let Ok(p) = result else { return Ok(None) };
     catch_unwind(AssertUnwindSafe(|| {
@@ -324,8 +364,12 @@ fn check(data: &[u8]) -> Result<Option<ProtoData>, (String, String)> {
     for strip in [false, true] {
         let once = catch_unwind(AssertUnwindSafe(|| writer::dump(&p, strip)))
             .map_err(|e| ("panic-writer".to_string(), panic_text(&e)))?;
-        let again = reader::undump(&once, b"=fuzz")
-            .map_err(|e| ("reload".to_string(), String::from_utf8_lossy(&e).into_owned()))?;
+        let again = reader::undump(&once, b"=fuzz").map_err(|e| {
+            (
+                "reload".to_string(),
+                String::from_utf8_lossy(&e).into_owned(),
+            )
+        })?;
         if writer::dump(&again, strip) != once {
             return Err(("not-idempotent".to_string(), format!("strip={}", strip)));
         }
@@ -333,14 +377,14 @@ fn check(data: &[u8]) -> Result<Option<ProtoData>, (String, String)> {
     Ok(Some(p))
 }
 
-fn panic_text(e: &Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_text(e: &Box<dyn std::any::Any + Send>) -> String {
     e.downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| e.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_string())
 }
 
-fn load_dir(dir: &Path, ext: &str, out: &mut Vec<Vec<u8>>) {
+pub(crate) fn load_dir(dir: &Path, ext: &str, out: &mut Vec<Vec<u8>>) {
     if let Ok(entries) = std::fs::read_dir(dir) {
         let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
@@ -357,20 +401,51 @@ fn load_dir(dir: &Path, ext: &str, out: &mut Vec<Vec<u8>>) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mut minutes: f64 = 20.0;
+    let mut target = "bytecode".to_string();
+    let mut reference: Option<String> = Some("luajit".to_string());
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15
-        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
-            "--minutes" => minutes = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(minutes),
+            "--minutes" => {
+                minutes = args
+                    .get(i + 1)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(minutes)
+            }
             "--seed" => seed = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(seed),
+            "--target" => target = args.get(i + 1).cloned().unwrap_or_default(),
+            "--reference" => reference = args.get(i + 1).cloned(),
+            "--no-reference" => {
+                reference = None;
+                i -= 1;
+            }
             other => {
-                eprintln!("unknown argument {} (use --minutes N, --seed S)", other);
+                eprintln!(
+                    "unknown argument {} (use --target bytecode|parser, --minutes N, --seed S, \
+                     --reference BIN, --no-reference)",
+                    other
+                );
                 std::process::exit(2);
             }
         }
         i += 2;
     }
+    match target.as_str() {
+        "bytecode" => run_bytecode(minutes, seed),
+        "parser" => parser_target::run(minutes, seed, reference),
+        other => {
+            eprintln!("unknown target {} (bytecode or parser)", other);
+            std::process::exit(2);
+        }
+    }
+}
+
+fn run_bytecode(minutes: f64, seed: u64) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let crashes = root.join("crashes");
     let mut seeds = Vec::new();
@@ -380,7 +455,12 @@ fn main() {
     for depth in [1, 2, 100, 399, 400, 401, 5000] {
         seeds.push(nested_dump(depth));
     }
-    eprintln!("fuzzing for {} minutes, seed {}, {} seeds", minutes, seed, seeds.len());
+    eprintln!(
+        "fuzzing for {} minutes, seed {}, {} seeds",
+        minutes,
+        seed,
+        seeds.len()
+    );
     let mut rng = Rng(seed | 1);
 
     // Watchdog: an input that never finishes is saved as a hang.
@@ -388,7 +468,12 @@ fn main() {
     let heartbeat = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicBool::new(false));
     {
-        let (current, heartbeat, done, crashes) = (current.clone(), heartbeat.clone(), done.clone(), crashes.clone());
+        let (current, heartbeat, done, crashes) = (
+            current.clone(),
+            heartbeat.clone(),
+            done.clone(),
+            crashes.clone(),
+        );
         std::thread::spawn(move || {
             let mut last = u64::MAX;
             while !done.load(Ordering::Relaxed) {
@@ -472,7 +557,11 @@ fn main() {
         }
     }
     done.store(true, Ordering::Relaxed);
-    let mut msgs: Vec<String> = stats.messages.iter().map(|m| String::from_utf8_lossy(m).into_owned()).collect();
+    let mut msgs: Vec<String> = stats
+        .messages
+        .iter()
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .collect();
     msgs.sort();
     eprintln!(
         "done: {} execs in {:.0}s, {} loaded, {} failures; error messages seen: {:?}",

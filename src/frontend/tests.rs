@@ -86,3 +86,18 @@ fn template_table_array_part() {
 fn ffi_literals_are_malformed_without_ffi() {
     assert_eq!(err("x = 1LL"), "x:1: malformed number near '1LL'");
 }
+
+// Inputs found by the parser fuzzer (fuzz/, `--target parser`).
+
+#[test]
+fn fuzz_exponent_of_2_pow_20_is_malformed() {
+    assert_eq!(
+        err("x = 1e99999999999999999999"),
+        "x:1: malformed number near '1e99999999999999999999'"
+    );
+    assert_eq!(
+        err("x = 0x1p-1048576"),
+        "x:1: malformed number near '0x1p-1048576'"
+    );
+    assert!(compile(b"x = 1e1048575 + 1e-1048575", b"=x").is_ok());
+}
