@@ -378,13 +378,15 @@ impl<'a> Parser<'a> {
             if line == self.ls.linenumber {
                 return Err(self.err_token(what));
             }
-            let m = format!(
-                "'{}' expected (to close '{}' at line {})",
-                String::from_utf8_lossy(&self.ls.token_text(what)),
-                String::from_utf8_lossy(&self.ls.token_text(who)),
-                line
-            );
-            return Err(self.ls.error(self.ls.tok, m.as_bytes()));
+            let m = [
+                &b"'"[..],
+                &self.ls.token_text(what),
+                b"' expected (to close '",
+                &self.ls.token_text(who),
+                format!("' at line {})", line).as_bytes(),
+            ]
+            .concat();
+            return Err(self.ls.error(self.ls.tok, &m));
         }
         Ok(())
     }
@@ -1430,12 +1432,16 @@ impl<'a> Parser<'a> {
                 if g.slot < label.slot {
                     let var = self.var_get(&self.fs, g.slot).name.unwrap_or(0);
                     let line = self.fs.lines[g.startpc as usize];
-                    let m = format!(
-                        "<goto {}> jumps into the scope of local '{}'",
-                        String::from_utf8_lossy(self.ls.strings.get(g.name.unwrap())),
-                        String::from_utf8_lossy(self.ls.strings.get(var))
-                    );
-                    return Err(self.ls.error_at(0, m.as_bytes(), line));
+                    // Names are bytes (not necessarily UTF-8): build bytes.
+                    let m = [
+                        &b"<goto "[..],
+                        self.ls.strings.get(g.name.unwrap()),
+                        b"> jumps into the scope of local '",
+                        self.ls.strings.get(var),
+                        b"'",
+                    ]
+                    .concat();
+                    return Err(self.ls.error_at(0, &m, line));
                 }
                 self.gola_patch(vg, label)?;
             }
@@ -1477,14 +1483,11 @@ impl<'a> Parser<'a> {
                 } else {
                     let line = self.fs.lines[self.vstack[v].startpc as usize];
                     let m = if name == NAME_BREAK {
-                        "no loop to break".to_string()
+                        b"no loop to break".to_vec()
                     } else {
-                        format!(
-                            "undefined label '{}'",
-                            String::from_utf8_lossy(self.ls.strings.get(name))
-                        )
+                        [&b"undefined label '"[..], self.ls.strings.get(name), b"'"].concat()
                     };
-                    return Err(self.ls.error_at(0, m.as_bytes(), line));
+                    return Err(self.ls.error_at(0, &m, line));
                 }
             }
         }
@@ -2583,11 +2586,8 @@ impl<'a> Parser<'a> {
         self.next()?;
         let name = self.lex_str()?;
         if self.gola_findlabel(name).is_some() {
-            let m = format!(
-                "duplicate label '{}'",
-                String::from_utf8_lossy(self.ls.strings.get(name))
-            );
-            return Err(self.ls.error(0, m.as_bytes()));
+            let m = [&b"duplicate label '"[..], self.ls.strings.get(name), b"'"].concat();
+            return Err(self.ls.error(0, &m));
         }
         let idx = self.gola_new(name, VSTACK_LABEL, self.fs.pc())?;
         self.lex_check(TK_LABEL)?;
