@@ -839,9 +839,9 @@ impl Reference {
                     return Err(fail(
                         "mismatch-listing",
                         format!(
-                            "reference: ok={} stderr={:?}\n--- reference stdout\n{}\n--- ours\n{}",
+                            "reference: ok={} stderr=\"{}\"\n--- reference stdout\n{}\n--- ours\n{}",
                             ok,
-                            String::from_utf8_lossy(&err),
+                            err.escape_ascii(),
                             String::from_utf8_lossy(&out),
                             String::from_utf8_lossy(&list)
                         ),
@@ -856,10 +856,10 @@ impl Reference {
                     return Err(fail(
                         "mismatch-error",
                         format!(
-                            "reference: ok={} stderr={:?}\nours: {:?}",
+                            "reference: ok={} stderr=\"{}\"\nours: \"{}\"",
                             ok,
-                            String::from_utf8_lossy(&err),
-                            String::from_utf8_lossy(&want)
+                            err.escape_ascii(),
+                            want.escape_ascii()
                         ),
                     ));
                 }
