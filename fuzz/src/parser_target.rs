@@ -709,12 +709,8 @@ fn check(data: &[u8], opts: &CompileOptions) -> Result<Result<ProtoData, Vec<u8>
     let p = match result {
         Ok(p) => p,
         Err(msg) => {
-            error_kind(&msg).map_err(|why| {
-                fail(
-                    "bad-error",
-                    format!("{}: {:?}", why, String::from_utf8_lossy(&msg)),
-                )
-            })?;
+            error_kind(&msg)
+                .map_err(|why| fail("bad-error", format!("{}: \"{}\"", why, msg.escape_ascii())))?;
             return Ok(Err(msg));
         }
     };

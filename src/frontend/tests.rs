@@ -107,7 +107,10 @@ fn fuzz_names_in_messages_are_bytes() {
     // Names may hold any byte >= 0x80; messages quote them unchanged.
     let e = |src: &[u8]| compile(src, b"=x").unwrap_err();
     assert_eq!(e(b"goto \xff"), b"x:1: undefined label '\xff'");
-    assert_eq!(e(b"::a\x80b:: ::a\x80b::"), b"x:1: duplicate label 'a\x80b'");
+    assert_eq!(
+        e(b"::a\x80b:: ::a\x80b::"),
+        b"x:1: duplicate label 'a\x80b'"
+    );
     assert_eq!(
         e(b"goto l\xa4 local \xe9 = 1 ::l\xa4:: print(\xe9)"),
         b"x:1: <goto l\xa4> jumps into the scope of local '\xe9'"
