@@ -116,3 +116,14 @@ fn fuzz_names_in_messages_are_bytes() {
         b"x:1: <goto l\xa4> jumps into the scope of local '\xe9'"
     );
 }
+
+#[test]
+fn fuzz_bytecode_behind_a_header_line() {
+    // As LuaJIT: the message has no chunk name or line.
+    let e = |src: &[u8]| compile(src, b"=x").unwrap_err();
+    assert_eq!(e(b"#  0x.8\n\x1bZ]]"), b"cannot load malformed bytecode");
+    assert_eq!(
+        e(b"\xef\xbb\xbf\x1bLJ\x02"),
+        b"cannot load malformed bytecode"
+    );
+}
