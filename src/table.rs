@@ -459,6 +459,21 @@ fn rehash(g: &mut GlobalState, t: *mut GcTab, extra: TValue) {
     resize(g, t, asize.min(MAX_ASIZE), hsize2hbits(total - held));
 }
 
+/// Grow the array part to `nasize` slots (if smaller), keeping the size
+/// of the hash part; integer keys that now fit move into the array.
+pub fn grow_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
+    let tr = tab(t);
+    if nasize <= tr.asize {
+        return;
+    }
+    let hbits = if tr.node == g.nilnode() {
+        0
+    } else {
+        32 - tr.hmask.leading_zeros()
+    };
+    resize(g, t, nasize.min(MAX_ASIZE), hbits);
+}
+
 /// Resize both parts, reinserting entries.
 pub fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
     let tr = tab(t);

@@ -1286,6 +1286,12 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     let t: *mut GcTab = (*slot(base, a - 1)).as_ptr();
                     let start = (*knum.add(bc_d(ins) as usize)).as_num().to_bits() as u32 as i64;
                     let g = g_of(l);
+                    // As LuaJIT: grow the array part up to one slot past the
+                    // last key stored (this decides `#` when values are nil).
+                    let last = start + multres as i64 - 1;
+                    if multres > 0 && last >= (*t).asize as i64 {
+                        table::grow_array(g, t, (last + 2).min(u32::MAX as i64) as u32);
+                    }
                     for i in 0..multres {
                         let v = *slot(base, a + i as u32);
                         let p = table::set_int_slot(g, t, start + i as i64);
