@@ -254,6 +254,21 @@ fn alloc_object(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
     o
 }
 
+/// Allocate a new GC object of `size` bytes without zeroing it: the caller
+/// initialises every field after the header. Links it on the object list.
+#[inline]
+pub fn new_object_uninit(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
+    let o = mem_alloc(g, size) as *mut GcHeader;
+    // SAFETY: o points to at least size >= sizeof(GcHeader) fresh bytes.
+    unsafe {
+        (*o).gct = tid as u8;
+        (*o).marked = g.gc.currentwhite;
+        (*o).next = g.gc.root;
+    }
+    g.gc.root = o;
+    o
+}
+
 /// Allocate a new GC object of `size` bytes, link it on the object list.
 pub fn new_object(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
     let o = alloc_object(g, size, tid);
@@ -377,6 +392,14 @@ fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
                     // in the atomic phase.
                     link(&mut g.gc.uvgray, o);
                 }
+            }
+            TID_TAB => {
+                (*(o as *mut GcTab)).gclist = g.gc.gray;
+                g.gc.gray = o;
+            }
+            TID_FUNC => {
+                (*(o as *mut GcFunc)).gclist = g.gc.gray;
+                g.gc.gray = o;
             }
             _ => link(&mut g.gc.gray, o),
         }
@@ -763,6 +786,26 @@ fn stress_rearm(l: *mut lua_State) {
 /// A full collection cycle (finishing any cycle in progress first without
 /// freeing what it has not decided about).
 pub fn full_gc(l: *mut lua_State) {
+    finish_sweep(l);
+    // Pending finalizers run in the new cycle's finalize phase.
+    crate::state::g_of(l).gc.phase = Phase::Pause;
+    loop {
+        one_step(l);
+        if crate::state::g_of(l).gc.phase == Phase::Pause {
+            break;
+        }
+    }
+    let g = crate::state::g_of(l);
+    set_pause_threshold(g);
+    if g.gc.stress != STRESS_OFF {
+        g.gc.threshold = 0;
+    }
+}
+
+/// Bring the collector to the end of a sweep: abandon a marking in
+/// progress (sweeping everything keeps it, nothing has the dead white yet)
+/// and finish any sweep. Afterwards the object lists are stable.
+fn finish_sweep(l: *mut lua_State) {
     let g = crate::state::g_of(l);
     if g.gc.phase == Phase::Propagate {
         // Caught in the middle of marking: sweep everything keeping it
@@ -779,19 +822,6 @@ pub fn full_gc(l: *mut lua_State) {
         Phase::SweepString | Phase::Sweep
     ) {
         one_step(l);
-    }
-    // Pending finalizers run in the new cycle's finalize phase.
-    crate::state::g_of(l).gc.phase = Phase::Pause;
-    loop {
-        one_step(l);
-        if crate::state::g_of(l).gc.phase == Phase::Pause {
-            break;
-        }
-    }
-    let g = crate::state::g_of(l);
-    set_pause_threshold(g);
-    if g.gc.stress != STRESS_OFF {
-        g.gc.threshold = 0;
     }
 }
 
@@ -978,6 +1008,13 @@ fn run_one_finalizer(l: *mut lua_State) {
 /// finalizers a few times, as LuaJIT does.
 pub fn finalize_all(l: *mut lua_State) {
     for _ in 0..10 {
+        // The userdata list is rearranged below: no sweep may be under way
+        // (finalizers may have started one), and no automatic steps run
+        // while the state closes.
+        finish_sweep(l);
+        let g = crate::state::g_of(l);
+        g.gc.phase = Phase::Pause;
+        g.gc.threshold = THRESHOLD_STOPPED;
         let g = crate::state::g_of(l);
         separate_finalizable(g, true);
         if g.gc.tobefnz.is_null() {

@@ -2,7 +2,7 @@
 //! chained scatter nodes (collisions chained through free nodes, Brent's
 //! variation), sized to powers of two. Layout is LuaJIT's GCtab (GC64).
 
-use crate::gc::{mem_alloc, mem_free, new_object, GcHeader};
+use crate::gc::{mem_alloc, mem_free, GcHeader};
 use crate::state::GlobalState;
 use crate::string::GcStr;
 use crate::value::*;
@@ -48,15 +48,40 @@ fn tab<'a>(t: *mut GcTab) -> &'a mut GcTab {
     unsafe { &mut *t }
 }
 
+/// Array parts up to this size are allocated with the table itself (one
+/// allocation instead of two for small constructors like `{a, b}`).
+pub const MAX_COLO: u32 = 16;
+
 pub fn new(g: &mut GlobalState, asize: u32, hbits: u32) -> *mut GcTab {
-    let t = new_object(g, std::mem::size_of::<GcTab>(), TID_TAB) as *mut GcTab;
-    let tr = tab(t);
-    tr.nomm = 0xff;
-    tr.colo = 0;
-    tr.node = g.nilnode();
-    tr.hmask = 0;
-    tr.freetop = tr.node;
-    if asize > 0 {
+    let colo = if asize <= MAX_COLO { asize } else { 0 };
+    let size = std::mem::size_of::<GcTab>() + colo as usize * std::mem::size_of::<TValue>();
+    let t = crate::gc::new_object_uninit(g, size, TID_TAB) as *mut GcTab;
+    let nilnode = g.nilnode();
+    // SAFETY: t is a fresh block of at least sizeof(GcTab) bytes; every
+    // field after the header is written here.
+    unsafe {
+        let tr = &mut *t;
+        tr.nomm = 0xff;
+        tr.colo = colo as i8;
+        tr.array = ptr::null_mut();
+        tr.gclist = ptr::null_mut();
+        tr.metatable = ptr::null_mut();
+        tr.node = nilnode;
+        tr.asize = 0;
+        tr.hmask = 0;
+        tr.freetop = nilnode;
+    }
+    if colo > 0 {
+        // SAFETY: the array part follows the header in the same block.
+        let arr = unsafe { t.add(1) } as *mut TValue;
+        for i in 0..colo as usize {
+            // SAFETY: the block has colo slots after the header.
+            unsafe { arr.add(i).write(TValue::NIL) };
+        }
+        let tr = tab(t);
+        tr.array = arr;
+        tr.asize = colo;
+    } else if asize > 0 {
         resize_array(g, t, asize.min(MAX_ASIZE));
     }
     if hbits > 0 {
@@ -107,10 +132,38 @@ fn alloc_hash(g: &mut GlobalState, t: *mut GcTab, hbits: u32) {
     tr.freetop = unsafe { nodes.add(n) };
 }
 
+/// Bytes of the table object itself (with a colocated array part, whether
+/// still in use or given up for a separate one).
+fn object_size(t: &GcTab) -> usize {
+    std::mem::size_of::<GcTab>() + t.colo.unsigned_abs() as usize * std::mem::size_of::<TValue>()
+}
+
 fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
     let tr = tab(t);
     let oasize = tr.asize;
     let sz = std::mem::size_of::<TValue>();
+    if tr.colo > 0 {
+        // A colocated array cannot grow or shrink in place: move it to its
+        // own block (the table keeps the space; colo < 0 records its size).
+        let old = tr.array;
+        let na = if nasize == 0 {
+            ptr::null_mut()
+        } else {
+            mem_alloc(g, nasize as usize * sz) as *mut TValue
+        };
+        let keep = oasize.min(nasize) as usize;
+        // SAFETY: both arrays hold at least `keep` slots.
+        unsafe { ptr::copy_nonoverlapping(old, na, keep) };
+        for i in keep..nasize as usize {
+            // SAFETY: na has nasize entries.
+            unsafe { na.add(i).write(TValue::NIL) };
+        }
+        let tr = tab(t);
+        tr.colo = -tr.colo;
+        tr.array = na;
+        tr.asize = nasize;
+        return;
+    }
     let na = crate::gc::mem_realloc(
         g,
         tr.array as *mut u8,
@@ -754,7 +807,7 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) -> bool {
 /// Collector work charged for traversing a table (about its size).
 pub fn traversal_size(t: *mut GcTab) -> usize {
     let tr = tab(t);
-    std::mem::size_of::<GcTab>()
+    object_size(tr)
         + tr.asize as usize * std::mem::size_of::<TValue>()
         + (tr.hmask as usize + 1) * std::mem::size_of::<Node>()
 }
@@ -799,7 +852,7 @@ pub fn clear_weak(
 
 pub fn free(g: &mut GlobalState, t: *mut GcTab) {
     let tr = tab(t);
-    if tr.asize > 0 {
+    if tr.asize > 0 && tr.colo <= 0 {
         let a = tr.array;
         let n = tr.asize as usize;
         mem_free(g, a as *mut u8, n * std::mem::size_of::<TValue>());
@@ -809,5 +862,6 @@ pub fn free(g: &mut GlobalState, t: *mut GcTab) {
         let (node, n) = (tr.node, tr.hmask as usize + 1);
         mem_free(g, node as *mut u8, n * std::mem::size_of::<Node>());
     }
-    mem_free(g, t as *mut u8, std::mem::size_of::<GcTab>());
+    let size = object_size(tab(t));
+    mem_free(g, t as *mut u8, size);
 }
