@@ -805,11 +805,16 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) -> bool {
 }
 
 /// Collector work charged for traversing a table (about its size).
+/// (Charging more than the real size slows marking relative to allocation
+/// and raises the peak heap.)
 pub fn traversal_size(t: *mut GcTab) -> usize {
     let tr = tab(t);
-    object_size(tr)
-        + tr.asize as usize * std::mem::size_of::<TValue>()
-        + (tr.hmask as usize + 1) * std::mem::size_of::<Node>()
+    let hash = if tr.hmask > 0 {
+        (tr.hmask as usize + 1) * std::mem::size_of::<Node>()
+    } else {
+        0
+    };
+    std::mem::size_of::<GcTab>() + tr.asize as usize * std::mem::size_of::<TValue>() + hash
 }
 
 /// Remove entries of a weak table whose weak key or value is dead.
