@@ -138,8 +138,7 @@ pub fn prev_frame(l: *mut lua_State, f: Frame) -> Option<Frame> {
 }
 
 /// The innermost frame of a thread as stored (possibly a hook marker), or
-/// None when the thread has no frames to inspect (not started, finished,
-/// or dead by an error).
+/// None when the thread has no frames to inspect (not started or finished).
 fn top_frame(l: *mut lua_State) -> Option<Frame> {
     // SAFETY: l is live.
     unsafe {
@@ -148,7 +147,8 @@ fn top_frame(l: *mut lua_State) -> Option<Frame> {
             // A suspended coroutine: its visible base points at the
             // yielded values; the yielding frame is recorded apart.
             LUA_YIELD => (*l).stack.add((*l).yield_base),
-            _ => return None,
+            // Dead by an error: the frames are kept where it was raised.
+            _ => (*l).stack.add((*l).yield_base),
         };
         if is_bottom(l, base) {
             return None;
