@@ -20,8 +20,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 /// Fast-function ids handled by the interpreter itself.
-pub const FF_PCALL: u8 = 2;
-pub const FF_XPCALL: u8 = 3;
+/// (LuaJIT's numbering, visible as "builtin#N".)
+pub const FF_PCALL: u8 = 20;
+pub const FF_XPCALL: u8 = 21;
 pub const FF_NEXT: u8 = 4;
 /// First id of builtins with no interpreter special-casing.
 pub const FF_BUILTIN: u8 = 16;

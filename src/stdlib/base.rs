@@ -15,7 +15,13 @@ use std::os::raw::c_int;
 
 unsafe extern "C-unwind" fn b_print(l: *mut lua_State) -> c_int {
     let n = arg_count(l);
-    get_field(l, LUA_GLOBALSINDEX, "tostring");
+    // Upvalue 1 is the name "tostring" (as in LuaJIT, where
+    // debug.getupvalue(print, 1) shows it); look it up in the environment.
+    // SAFETY: l is live; print is created with that upvalue.
+    unsafe {
+        lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
+        lua_gettable(l, LUA_GLOBALSINDEX);
+    }
     let ts = value_at(l, -1);
     let builtin = ts.is_func()
         && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f } == Some(b_tostring as CFn);
@@ -290,8 +296,10 @@ unsafe extern "C-unwind" fn b_next(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn b_pairs(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
     check_type(l, 1, LUA_TTABLE);
-    get_field(l, LUA_REGISTRYINDEX, "_LJRS_NEXT");
+    // SAFETY: upvalue 1 is next.
+    unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX - 1) };
     unsafe { lua_pushvalue(l, 1) };
     push_nil(l);
     3
@@ -315,7 +323,9 @@ unsafe extern "C-unwind" fn ipairs_aux(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn b_ipairs(l: *mut lua_State) -> c_int {
     check_any(l, 1);
-    get_field(l, LUA_REGISTRYINDEX, "_LJRS_IPAIRS_AUX");
+    check_type(l, 1, LUA_TTABLE);
+    // SAFETY: upvalue 1 is the ipairs iterator.
+    unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX - 1) };
     unsafe { lua_pushvalue(l, 1) };
     push_num(l, 0.0);
     3
@@ -573,11 +583,22 @@ unsafe extern "C-unwind" fn b_newproxy(l: *mut lua_State) -> c_int {
         if v.is_false() || v.is_nil() {
             return 1;
         }
+        // Upvalue 1: weak set of the metatables newproxy made, so only
+        // proxies from newproxy can lend theirs (as in LuaJIT).
         if v.0 == TValue::TRUE.0 {
             lua_createtable(l, 0, 0);
+            lua_pushvalue(l, -1);
+            lua_pushboolean(l, 1);
+            lua_rawset(l, LUA_GLOBALSINDEX - 1);
             lua_setmetatable(l, 2);
         } else {
-            let ok = v.is_udata() && lua_getmetatable(l, 1) != 0;
+            let ok = v.is_udata() && lua_getmetatable(l, 1) != 0 && {
+                lua_pushvalue(l, -1);
+                lua_rawget(l, LUA_GLOBALSINDEX - 1);
+                let known = lua_toboolean(l, -1) != 0;
+                lua_settop(l, -2);
+                known
+            };
             if !ok {
                 arg_error(l, 1, b"boolean or proxy expected");
             }
@@ -606,8 +627,6 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
             ("load", b_load),
             ("loadfile", b_loadfile),
             ("loadstring", b_loadstring),
-            ("newproxy", b_newproxy),
-            ("print", b_print),
             ("rawequal", b_rawequal),
             ("rawget", b_rawget),
             ("rawset", b_rawset),
@@ -620,20 +639,61 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
             ("unpack", b_unpack),
         ];
         set_funcs(l, funcs);
+        // Functions with upvalues, laid out as LuaJIT's: pairs holds next,
+        // ipairs its iterator, print the name "tostring", newproxy a weak
+        // set of its metatables.
         push_cfunc(l, b_next, vm::FF_NEXT);
         lua_pushvalue(l, -1);
-        set_field(l, LUA_REGISTRYINDEX, "_LJRS_NEXT");
-        set_field(l, -2, "next");
-        push_cfunc(l, ipairs_aux, 0);
-        set_field(l, LUA_REGISTRYINDEX, "_LJRS_IPAIRS_AUX");
-        push_cfunc(l, b_pairs, 0);
+        set_field(l, -3, "next");
+        lua_pushcclosure(l, Some(b_pairs), 1);
         set_field(l, -2, "pairs");
-        push_cfunc(l, b_ipairs, 0);
+        push_cfunc(l, ipairs_aux, 6);
+        lua_pushcclosure(l, Some(b_ipairs), 1);
         set_field(l, -2, "ipairs");
+        push_str(l, b"tostring");
+        lua_pushcclosure(l, Some(b_print), 1);
+        set_field(l, -2, "print");
+        lua_createtable(l, 0, 1);
+        lua_pushvalue(l, -1);
+        lua_setmetatable(l, -2);
+        push_str(l, b"kv");
+        set_field(l, -2, "__mode");
+        lua_pushcclosure(l, Some(b_newproxy), 1);
+        set_field(l, -2, "newproxy");
         push_cfunc(l, b_pcall, vm::FF_PCALL);
         set_field(l, -2, "pcall");
         push_cfunc(l, b_xpcall, vm::FF_XPCALL);
         set_field(l, -2, "xpcall");
+        // LuaJIT's builtin ids (tostring(pcall) reads "builtin#20").
+        set_ffids(
+            l,
+            &[
+                ("assert", 2),
+                ("type", 3),
+                ("pairs", 5),
+                ("ipairs", 7),
+                ("getmetatable", 8),
+                ("setmetatable", 9),
+                ("getfenv", 10),
+                ("setfenv", 11),
+                ("rawget", 12),
+                ("rawset", 13),
+                ("rawequal", 14),
+                ("unpack", 15),
+                ("select", 16),
+                ("tonumber", 17),
+                ("tostring", 18),
+                ("error", 19),
+                ("loadfile", 22),
+                ("load", 23),
+                ("loadstring", 24),
+                ("dofile", 25),
+                ("gcinfo", 26),
+                ("collectgarbage", 27),
+                ("newproxy", 28),
+                ("print", 29),
+            ],
+        );
         register_loaded(l, "_G", false);
         // LuaJIT's luaopen_base also opens the coroutine library.
         lua_pushcclosure(l, Some(super::coroutine::open), 0);

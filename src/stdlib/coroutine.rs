@@ -130,6 +130,9 @@ unsafe extern "C-unwind" fn co_wrap(l: *mut lua_State) -> c_int {
     unsafe {
         co_create(l);
         lua_pushcclosure(l, Some(co_wrap_aux), 1);
+        let f = value_at(l, -1);
+        // LuaJIT's id of the wrap iterator.
+        (*f.as_ptr::<crate::func::GcFunc>()).ffid = 36;
     }
     1
 }
@@ -173,6 +176,18 @@ pub unsafe extern "C-unwind" fn open(l: *mut lua_State) -> c_int {
             ("wrap", co_wrap),
             ("yield", co_yield),
             ("isyieldable", co_isyieldable),
+        ],
+    );
+    set_ffids(
+        l,
+        &[
+            ("status", 30),
+            ("running", 31),
+            ("isyieldable", 32),
+            ("create", 33),
+            ("yield", 34),
+            ("resume", 35),
+            ("wrap", 37),
         ],
     );
     register_loaded(l, "coroutine", true);

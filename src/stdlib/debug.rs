@@ -423,6 +423,28 @@ pub unsafe extern "C-unwind" fn luaopen_debug(l: *mut lua_State) -> c_int {
             ("traceback", db_traceback),
         ],
     );
+    // LuaJIT's builtin ids.
+    set_ffids(
+        l,
+        &[
+            ("getregistry", 127),
+            ("getmetatable", 128),
+            ("setmetatable", 129),
+            ("getfenv", 130),
+            ("setfenv", 131),
+            ("getinfo", 132),
+            ("getlocal", 133),
+            ("setlocal", 134),
+            ("getupvalue", 135),
+            ("setupvalue", 136),
+            ("upvalueid", 137),
+            ("upvaluejoin", 138),
+            ("sethook", 139),
+            ("gethook", 140),
+            ("debug", 141),
+            ("traceback", 142),
+        ],
+    );
     register_loaded(l, "debug", true);
     1
 }

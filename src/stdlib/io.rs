@@ -795,6 +795,20 @@ pub unsafe extern "C-unwind" fn luaopen_io(l: *mut lua_State) -> c_int {
         lua_pushvalue(l, -1);
         set_field(l, -2, "__index");
         set_funcs(l, &[("__gc", f_gc), ("__tostring", f_tostring)]);
+        set_ffids(
+            l,
+            &[
+                ("close", 96),
+                ("read", 97),
+                ("write", 98),
+                ("flush", 99),
+                ("seek", 100),
+                ("setvbuf", 101),
+                ("lines", 102),
+                ("__gc", 103),
+                ("__tostring", 104),
+            ],
+        );
         let mt = lua_gettop(l);
         lua_pushvalue(l, mt);
         set_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
@@ -816,6 +830,22 @@ pub unsafe extern "C-unwind" fn luaopen_io(l: *mut lua_State) -> c_int {
             ],
         );
         set_funcs_env(l, mt);
+        set_ffids(
+            l,
+            &[
+                ("open", 105),
+                ("popen", 106),
+                ("tmpfile", 107),
+                ("close", 108),
+                ("read", 109),
+                ("write", 110),
+                ("flush", 111),
+                ("input", 112),
+                ("output", 113),
+                ("lines", 114),
+                ("type", 115),
+            ],
+        );
         new_std_file(l, stdin, "stdin");
         new_std_file(l, stdout, "stdout");
         new_std_file(l, stderr, "stderr");

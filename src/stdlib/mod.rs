@@ -59,6 +59,21 @@ pub fn push_cfunc(l: *mut lua_State, f: CFn, ffid: u8) {
     }
 }
 
+/// Give the C functions of the table at the top LuaJIT's builtin ids
+/// (observable as "builtin#N" in tostring and in jit.util.funcinfo).
+pub fn set_ffids(l: *mut lua_State, ids: &[(&str, u8)]) {
+    for (name, id) in ids {
+        get_field(l, -1, name);
+        let v = value_at(l, -1);
+        if v.is_func() {
+            // SAFETY: v is a live function object.
+            unsafe { (*v.as_ptr::<GcFunc>()).ffid = *id };
+        }
+        // SAFETY: l is live; drop the function.
+        unsafe { lua_settop(l, -2) };
+    }
+}
+
 pub fn set_field(l: *mut lua_State, idx: c_int, name: &str) {
     let mut b = name.as_bytes().to_vec();
     b.push(0);

@@ -388,6 +388,23 @@ pub unsafe extern "C-unwind" fn luaopen_os(l: *mut lua_State) -> c_int {
             ("setlocale", os_setlocale),
         ],
     );
+    // LuaJIT's builtin ids.
+    set_ffids(
+        l,
+        &[
+            ("execute", 116),
+            ("remove", 117),
+            ("rename", 118),
+            ("tmpname", 119),
+            ("getenv", 120),
+            ("exit", 121),
+            ("clock", 122),
+            ("date", 123),
+            ("time", 124),
+            ("difftime", 125),
+            ("setlocale", 126),
+        ],
+    );
     register_loaded(l, "os", true);
     1
 }
