@@ -1365,6 +1365,12 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             (*l).base = pbase;
                             (*l).top = pbase.add(nargs);
                             check_stack(l, fargs + 6);
+                            // pcall/xpcall are C functions to call hooks too.
+                            if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
+                                && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL)
+                            {
+                                crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
+                            }
                             let func = (*l).stack.offset(func_off);
                             let pbase = func.add(2);
                             let ffunc = if is_x { pbase.add(2) } else { pbase };
