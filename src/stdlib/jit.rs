@@ -211,9 +211,45 @@ unsafe extern "C-unwind" fn jit_opt_start(l: *mut lua_State) -> c_int {
     0
 }
 
+/// jit.security(option): the security features LuaJIT was built with
+/// (Debian's build reports 1 for each).
 unsafe extern "C-unwind" fn jit_security(l: *mut lua_State) -> c_int {
-    let _ = check_str(l, 1);
-    push_num(l, 0.0);
+    let opt = check_str(l, 1);
+    match opt {
+        b"prng" | b"strhash" | b"strid" | b"mcode" => {
+            push_num(l, 1.0);
+            1
+        }
+        _ => {
+            let mut msg = b"invalid option '".to_vec();
+            msg.extend_from_slice(opt);
+            msg.push(b'\'');
+            crate::capi::aux::arg_error(l, 1, &msg)
+        }
+    }
+}
+
+/// Registry key of the state jit.prngstate reports.
+const PRNG_STATE_KEY: &str = "_LJRS_JIT_PRNGSTATE";
+
+/// jit.prngstate([state]) (OpenResty): returns the PRNG state of the trace
+/// compiler and, given a number, replaces it. There is no trace compiler
+/// here to consume it, so the state is only kept (per Lua state, in the
+/// registry) and reported back; it starts at 0.
+unsafe extern "C-unwind" fn jit_prngstate(l: *mut lua_State) -> c_int {
+    let new = if arg_count(l) >= 1 && !value_at(l, 1).is_nil() {
+        Some(check_num(l, 1))
+    } else {
+        None
+    };
+    get_field(l, LUA_REGISTRYINDEX, PRNG_STATE_KEY);
+    let old = value_at(l, -1);
+    let old = if old.is_num() { old.as_num() } else { 0.0 };
+    if let Some(n) = new {
+        push_num(l, (n as i64 as u32) as f64);
+        set_field(l, LUA_REGISTRYINDEX, PRNG_STATE_KEY);
+    }
+    push_num(l, old);
     1
 }
 
@@ -322,13 +358,14 @@ pub fn wrapcfunc(l: *mut lua_State) -> Option<*mut c_void> {
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit(l: *mut lua_State) -> c_int {
     // LuaJIT's builtin ids, so tostring(jit.on) reads "builtin#143".
-    let funcs: [(&str, CFn, u8); 6] = [
+    let funcs: [(&str, CFn, u8); 7] = [
         ("on", jit_on, 143),
         ("off", jit_off, 144),
         ("flush", jit_flush, 145),
         ("status", jit_status, 146),
         ("security", jit_security, 147),
         ("attach", jit_attach, 148),
+        ("prngstate", jit_prngstate, 0),
     ];
     lua_createtable(l, 0, 16);
     for (name, f, ffid) in funcs {

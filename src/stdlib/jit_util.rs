@@ -278,6 +278,37 @@ unsafe extern "C-unwind" fn util_no_trace(l: *mut lua_State) -> c_int {
     0
 }
 
+/// Exit stubs LuaJIT's x64 backend provides (16 groups of 32).
+const EXIT_STUBS: i32 = 512;
+const EXIT_STUBS_PER_GROUP: i32 = 32;
+/// Exit stub size in bytes (x64).
+const EXIT_STUB_SIZE: i32 = 4;
+/// Number of IR call targets in LuaJIT 2.1.0-beta3 (IRCALL__MAX).
+const IR_CALLS: i32 = 113;
+
+/// traceexitstub(exitno): the stub address. No machine code is ever
+/// allocated here, so each group of stubs sits at offsets from a null
+/// base, as in LuaJIT with the JIT off.
+unsafe extern "C-unwind" fn util_traceexitstub(l: *mut lua_State) -> c_int {
+    let n = check_i32(l, 1);
+    if (0..EXIT_STUBS).contains(&n) {
+        push_num(l, ((n % EXIT_STUBS_PER_GROUP) * EXIT_STUB_SIZE) as f64);
+        return 1;
+    }
+    0
+}
+
+/// ircalladdr(idx): the address of IR call target idx. There are no IR
+/// calls here; the address of this function stands in for each of them.
+unsafe extern "C-unwind" fn util_ircalladdr(l: *mut lua_State) -> c_int {
+    let n = check_i32(l, 1);
+    if (0..IR_CALLS).contains(&n) {
+        push_num(l, util_ircalladdr as usize as f64);
+        return 1;
+    }
+    0
+}
+
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit_util(l: *mut lua_State) -> c_int {
     // LuaJIT's builtin ids, so tostring() of each function reads alike.
@@ -291,8 +322,8 @@ pub unsafe extern "C-unwind" fn luaopen_jit_util(l: *mut lua_State) -> c_int {
         ("tracek", util_no_trace, 155),
         ("tracesnap", util_no_trace, 156),
         ("tracemc", util_no_trace, 157),
-        ("traceexitstub", util_no_trace, 158),
-        ("ircalladdr", util_no_trace, 159),
+        ("traceexitstub", util_traceexitstub, 158),
+        ("ircalladdr", util_ircalladdr, 159),
     ];
     lua_createtable(l, 0, funcs.len() as c_int);
     for (name, f, ffid) in funcs {

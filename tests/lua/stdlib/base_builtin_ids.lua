@@ -10,7 +10,8 @@ end
 for _, ln in ipairs(libs) do
   local names = {}
   for k, v in pairs(_G[ln]) do
-    if type(v) == "function" then names[#names + 1] = k end
+    -- (OpenResty's jit.prngstate is not in the reference)
+    if type(v) == "function" and k ~= "prngstate" then names[#names + 1] = k end
   end
   table.sort(names)
   for _, k in ipairs(names) do add(ln .. "." .. k, _G[ln][k]) end
