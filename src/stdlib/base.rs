@@ -449,7 +449,7 @@ fn fenv_target(l: *mut lua_State, allow_zero: bool) -> Option<TValue> {
         check_int(l, 1)
     };
     if level < 0 {
-        arg_error(l, 1, b"level must be non-negative");
+        arg_error(l, 1, b"invalid level");
     }
     if level == 0 && allow_zero {
         return None;
@@ -508,7 +508,14 @@ fn load_result(l: *mut lua_State, status: c_int) -> c_int {
     }
 }
 
+/// loadstring is load under another name (as in LuaJIT): it also takes a
+/// reader function.
 unsafe extern "C-unwind" fn b_loadstring(l: *mut lua_State) -> c_int {
+    unsafe { b_load(l) }
+}
+
+/// load/loadstring of a string (or number) chunk.
+unsafe extern "C-unwind" fn load_string_chunk(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1).to_vec();
     let name = opt_str(l, 2)
         .map(|n| n.to_vec())
@@ -519,9 +526,12 @@ unsafe extern "C-unwind" fn b_loadstring(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
+    // The chunk name and mode are checked first, as LuaJIT does.
+    let _ = opt_str(l, 2);
+    let _ = opt_str(l, 3);
     let v = value_at(l, 1);
-    if v.is_str() || v.is_num() {
-        return unsafe { b_loadstring(l) };
+    if arg_count(l) >= 1 && (v.is_str() || v.is_num()) {
+        return unsafe { load_string_chunk(l) };
     }
     check_type(l, 1, LUA_TFUNCTION);
     let name = opt_str(l, 2)

@@ -387,8 +387,8 @@ unsafe extern "C-unwind" fn lua_profile_callback(
 
 /// profile.start(mode, callback)
 unsafe extern "C-unwind" fn profile_start(l: *mut lua_State) -> c_int {
-    check_type(l, 2, crate::value::LUA_TFUNCTION);
     let mode = opt_str(l, 1).map(|m| m.to_vec()).unwrap_or_default();
+    check_type(l, 2, crate::value::LUA_TFUNCTION);
     // Stop first so that the callback registered below is the new one.
     stop(l);
     lua_pushvalue(l, 2);

@@ -303,9 +303,17 @@ unsafe extern "C-unwind" fn util_traceexitstub(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn util_ircalladdr(l: *mut lua_State) -> c_int {
     let n = check_i32(l, 1);
     if (0..IR_CALLS).contains(&n) {
-        push_num(l, util_ircalladdr as usize as f64);
+        push_num(l, util_ircalladdr as *const () as usize as f64);
         return 1;
     }
+    0
+}
+
+/// traceir/tracek/tracesnap(tr, idx): no traces exist; both arguments
+/// are still checked.
+unsafe extern "C-unwind" fn util_no_trace_at(l: *mut lua_State) -> c_int {
+    let _ = check_i32(l, 1);
+    let _ = check_i32(l, 2);
     0
 }
 
@@ -318,9 +326,9 @@ pub unsafe extern "C-unwind" fn luaopen_jit_util(l: *mut lua_State) -> c_int {
         ("funck", util_funck, 151),
         ("funcuvname", util_funcuvname, 152),
         ("traceinfo", util_no_trace, 153),
-        ("traceir", util_no_trace, 154),
-        ("tracek", util_no_trace, 155),
-        ("tracesnap", util_no_trace, 156),
+        ("traceir", util_no_trace_at, 154),
+        ("tracek", util_no_trace_at, 155),
+        ("tracesnap", util_no_trace_at, 156),
         ("tracemc", util_no_trace, 157),
         ("traceexitstub", util_traceexitstub, 158),
         ("ircalladdr", util_ircalladdr, 159),
