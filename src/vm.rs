@@ -812,6 +812,27 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
             if (*g_ptr).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
                 savepc!();
                 frame_top!();
+                // Values a multiple-results instruction left above the
+                // frame, for the instruction that consumes them, must not
+                // be overwritten by the hook's frame.
+                // (UCLO before a return: look at the jump target.)
+                // SAFETY: opcodes were validated when the bytecode was loaded.
+                let mut cins = ins;
+                if matches!(std::mem::transmute::<u8, Op>(bc_op_raw(ins)), Op::UCLO) {
+                    cins = *pc.offset(bc_j(ins) as isize);
+                }
+                let multres_end = match std::mem::transmute::<u8, Op>(bc_op_raw(cins)) {
+                    Op::CALLM => Some(bc_a(cins) as usize + 2 + bc_c(cins) as usize + multres),
+                    Op::CALLMT => Some(bc_a(cins) as usize + 2 + bc_d(cins) as usize + multres),
+                    Op::RETM => Some(bc_a(cins) as usize + bc_d(cins) as usize + multres),
+                    Op::TSETM => Some(bc_a(cins) as usize + multres),
+                    _ => None,
+                };
+                if let Some(end) = multres_end {
+                    if base.add(end) > (*l).top {
+                        (*l).top = base.add(end);
+                    }
+                }
                 hook_instruction(l, pt, pc, &mut oldpc);
                 reload!();
             }

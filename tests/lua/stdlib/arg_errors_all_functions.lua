@@ -12,6 +12,7 @@ local skip = {
   ["coroutine.yield"] = true, ["debug.setlocal"] = true, ["io.popen"] = true,
   ["require"] = true, ["newproxy"] = true, ["gcinfo"] = true,
   ["jit.prngstate"] = true, -- OpenResty only (see jit_prngstate.lua)
+  ["jit.status"] = true, -- CPU-specific results
 }
 local names = {}
 local function add(prefix, t)
