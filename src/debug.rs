@@ -507,6 +507,11 @@ fn meta_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
         | Op::ISEQP
         | Op::ISNEP => "eq",
         Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => "call",
+        // A finalizer run by a collection step of an allocating
+        // instruction is named like LuaJIT's (its bytecode table gives
+        // these instructions the __gc metamethod).
+        Op::TNEW | Op::TDUP | Op::FNEW => "gc",
+        Op::TSETM => "newindex",
         _ => return None,
     };
     Some(("metamethod", format!("__{}", mm).into_bytes()))
