@@ -216,6 +216,16 @@ unsafe extern "C-unwind" fn b_assert(l: *mut lua_State) -> c_int {
     }
     if arg_count(l) >= 2 {
         let m = value_at(l, 2);
+        if m.is_str() || m.is_num() {
+            // A string or number message gets the caller's position, as in LuaJIT.
+            unsafe {
+                lua_settop(l, 2);
+                luaL_where(l, 1);
+                lua_pushvalue(l, 2);
+                lua_concat(l, 2);
+                lua_error(l);
+            }
+        }
         error::throw_value(l, m);
     }
     error_str(l, "assertion failed!")
