@@ -1,5 +1,6 @@
 //! Build script: compiles the small C shim (the variadic C API functions,
-//! which stable Rust cannot define) into a static archive linked into the crate.
+//! which stable Rust cannot define) and the C++ exception boundary
+//! (src/capi/cxxshim.cpp) into a static archive linked into the crate.
 use std::env;
 use std::path::PathBuf;
 use std::process::Command;
@@ -24,6 +25,13 @@ fn main() {
             "cc".to_string()
         }
     });
+    let cxx = env::var("CXX").unwrap_or_else(|_| {
+        if cc.ends_with("gcc") {
+            cc.trim_end_matches("gcc").to_string() + "g++"
+        } else {
+            "c++".to_string()
+        }
+    });
     let ar = if cc.ends_with("gcc") && cc.contains('-') {
         cc.trim_end_matches("gcc").to_string() + "ar"
     } else {
@@ -36,11 +44,19 @@ fn main() {
     run(Command::new(&cc)
         .args(["-c", "-O2", "-fPIC", "-fexceptions", "-Iinclude", src, "-o"])
         .arg(&obj));
+    let cxx_src = "src/capi/cxxshim.cpp";
+    println!("cargo:rerun-if-changed={}", cxx_src);
+    let cxx_obj = out.join("cxxshim.o");
+    run(Command::new(&cxx)
+        .args(["-c", "-O2", "-fPIC", cxx_src, "-o"])
+        .arg(&cxx_obj));
     let lib = out.join("libljrs_cshim.a");
     let _ = std::fs::remove_file(&lib);
-    run(Command::new(&ar).arg("rcs").arg(&lib).arg(&obj));
+    run(Command::new(&ar).arg("rcs").arg(&lib).arg(&obj).arg(&cxx_obj));
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static:+whole-archive=ljrs_cshim");
+    // The C++ boundary needs the C++ runtime (exception_ptr, catch).
+    println!("cargo:rustc-link-lib=dylib=stdc++");
     // C modules loaded by the luajit binary resolve lua_* from it.
     println!("cargo:rustc-link-arg-bins=-Wl,--export-dynamic");
 }

@@ -68,6 +68,26 @@ extern "C" int throws_cxx(lua_State *L)
   throw std::runtime_error("C++ payload");
 }
 
+// The classic LUAJIT_MODE_WRAPCFUNC use: turn C++ exceptions into Lua
+// errors carrying their message.
+static int wrapped_calls = 0;
+extern "C" int cxx_wrapper(lua_State *L, lua_CFunction f)
+{
+  wrapped_calls++;
+  try {
+    return f(L);
+  } catch (const std::exception &e) {
+    lua_pushstring(L, e.what());
+  }
+  return lua_error(L);
+}
+
+extern "C" int plain_c(lua_State *L)
+{
+  lua_pushinteger(L, 42);
+  return 1;
+}
+
 int main()
 {
   lua_State *L = luaL_newstate();
@@ -145,6 +165,64 @@ int main()
   }
   CHECK(destroyed == 1000);
   CHECK(lua_gettop(L) == 0);
+
+  std::printf("Lua's pcall catches a C++ exception as \"C++ exception\"\n");
+  destroyed = 0;
+  r = luaL_dostring(L,
+    "local ok, e = pcall(throws_cxx)\n"
+    "assert(not ok and e == 'C++ exception', tostring(e))\n"
+    "local ok2, e2 = pcall(function() local t = {} ; throws_cxx() end)\n"
+    "assert(not ok2 and e2 == 'C++ exception', tostring(e2))\n"
+    "local co = coroutine.create(function() coroutine.yield(1); throws_cxx() end)\n"
+    "assert(coroutine.resume(co))\n"
+    "local okc, ec = coroutine.resume(co)\n"
+    "assert(not okc and ec == 'C++ exception', tostring(ec))\n"
+    "assert(coroutine.status(co) == 'dead')");
+  if (r) std::printf("        %s\n", lua_tostring(L, -1));
+  CHECK(r == 0);
+  CHECK(destroyed == 3);
+  lua_settop(L, 0);
+
+  std::printf("a C++ exception crosses a C++ frame that called Lua, keeps its payload\n");
+  destroyed = 0;
+  got = false;
+  try {
+    lua_pushcfunction(L, calls_lua_with_guard);
+    lua_pushcfunction(L, throws_cxx);
+    lua_call(L, 1, 0);
+  } catch (const std::runtime_error &e) {
+    got = std::strcmp(e.what(), "C++ payload") == 0;
+  }
+  CHECK(got);
+  CHECK(destroyed == 3);
+  CHECK(lua_gettop(L) == 0);
+  lua_settop(L, 0);
+
+  std::printf("LUAJIT_MODE_WRAPCFUNC calls C functions through the wrapper\n");
+  lua_pushlightuserdata(L, (void *)cxx_wrapper);
+  CHECK(luaJIT_setmode(L, -1, LUAJIT_MODE_WRAPCFUNC | LUAJIT_MODE_ON) == 1);
+  lua_pop(L, 1);
+  wrapped_calls = 0;
+  lua_register(L, "plain_c", plain_c);
+  r = luaL_dostring(L,
+    "assert(plain_c() == 42)\n"
+    "local ok, e = pcall(throws_cxx)\n"
+    "assert(not ok and e == 'C++ payload', tostring(e))\n"
+    "assert(select('#', string.byte('abc', 1, 3)) == 3)");
+  if (r) std::printf("        %s\n", lua_tostring(L, -1));
+  CHECK(r == 0);
+  CHECK(wrapped_calls >= 2);   // (our base library functions are C functions too)
+  lua_settop(L, 0);
+  CHECK(luaJIT_setmode(L, 0, LUAJIT_MODE_WRAPCFUNC | LUAJIT_MODE_OFF) == 1);
+  wrapped_calls = 0;
+  CHECK(luaL_dostring(L, "assert(plain_c() == 42) return pcall(throws_cxx)") == 0);
+  CHECK(wrapped_calls == 0);
+  CHECK(lua_toboolean(L, -2) == 0 && std::strcmp(lua_tostring(L, -1), "C++ exception") == 0);
+  lua_settop(L, 0);
+  CHECK(luaJIT_setmode(L, 0, LUAJIT_MODE_WRAPCFUNC | LUAJIT_MODE_ON) == 1);
+  CHECK(luaL_dostring(L, "return plain_c()") == 0 && wrapped_calls >= 1);
+  luaJIT_setmode(L, 0, LUAJIT_MODE_WRAPCFUNC | LUAJIT_MODE_OFF);
+  lua_settop(L, 0);
 
   lua_close(L);
   std::printf("cxx_unwind: %d checks, %d failed\n", checks, failures);

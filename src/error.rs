@@ -12,6 +12,116 @@ use crate::state::*;
 use crate::string::str_bytes;
 use crate::value::*;
 
+/// What a caught unwind carries (a `LuaThrow`, a `YieldUnwind`, a
+/// `CxxException`, or a Rust panic to propagate).
+pub type Payload = Box<dyn std::any::Any + Send>;
+
+/// A C++ exception caught at a protection boundary: an owned
+/// `std::exception_ptr` (null if the C++ runtime had no memory to keep it).
+pub struct CxxException(*mut std::ffi::c_void);
+
+// SAFETY: the holder is only moved between frames of the thread that caught it.
+unsafe impl Send for CxxException {}
+
+impl CxxException {
+    /// Throw the C++ exception onward, to an outer C++ catch.
+    pub fn rethrow(self) -> ! {
+        let p = self.0;
+        std::mem::forget(self);
+        if p.is_null() {
+            std::process::abort();
+        }
+        // SAFETY: p is a holder made by ljrs_cxx_try; rethrow consumes it.
+        unsafe { ljrs_cxx_rethrow(p) }
+    }
+}
+
+impl Drop for CxxException {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: p is a holder made by ljrs_cxx_try, freed once.
+            unsafe { ljrs_cxx_free(self.0) }
+        }
+    }
+}
+
+extern "C-unwind" {
+    fn ljrs_cxx_try(
+        body: unsafe extern "C-unwind" fn(*mut std::ffi::c_void),
+        data: *mut std::ffi::c_void,
+        caught: *mut *mut std::ffi::c_void,
+    ) -> std::ffi::c_int;
+    fn ljrs_cxx_rethrow(caught: *mut std::ffi::c_void) -> !;
+}
+extern "C" {
+    fn ljrs_cxx_free(caught: *mut std::ffi::c_void);
+}
+
+unsafe extern "C-unwind" fn run_body<F: FnOnce() -> R, R>(data: *mut std::ffi::c_void) {
+    // SAFETY: data points to the (closure, result) pair of `catch`.
+    let slot = unsafe { &mut *(data as *mut (Option<F>, Option<R>)) };
+    if let Some(f) = slot.0.take() {
+        slot.1 = Some(f());
+    }
+}
+
+/// `catch_unwind` that also catches C++ exceptions (which would make
+/// Rust abort): they come back as a `CxxException` payload. Every place
+/// that stops Lua errors uses this.
+pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut slot = (Some(f), None);
+        let mut caught = std::ptr::null_mut();
+        // SAFETY: run_body gets the pair it expects; the C++ shim rethrows
+        // every exception that is not a C++ one.
+        let rc = unsafe {
+            ljrs_cxx_try(
+                run_body_of(&slot),
+                &mut slot as *mut _ as *mut std::ffi::c_void,
+                &mut caught,
+            )
+        };
+        if rc != 0 {
+            Err(CxxException(caught))
+        } else {
+            Ok(slot.1.take().expect("body ran"))
+        }
+    }));
+    match r {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(c)) => Err(Box::new(c)),
+        Err(p) => Err(p),
+    }
+}
+
+fn run_body_of<F: FnOnce() -> R, R>(
+    _slot: &(Option<F>, Option<R>),
+) -> unsafe extern "C-unwind" fn(*mut std::ffi::c_void) {
+    run_body::<F, R>
+}
+
+/// Continue unwinding with a caught payload; C++ exceptions continue as
+/// C++ exceptions.
+pub fn rethrow(p: Payload) -> ! {
+    match p.downcast::<CxxException>() {
+        Ok(c) => c.rethrow(),
+        Err(p) => std::panic::resume_unwind(p),
+    }
+}
+
+/// The status of a caught error, with the error object in `l.errobj`: a C++
+/// exception becomes the Lua error "C++ exception" as in LuaJIT.
+pub fn caught_status(l: *mut lua_State, p: Payload) -> u8 {
+    if p.is::<CxxException>() {
+        drop(p);
+        let v = crate::string::new_str_value(g_of(l), b"C++ exception");
+        // SAFETY: l is live.
+        unsafe { (*l).errobj = v };
+        return LUA_ERRRUN;
+    }
+    status_of(p)
+}
+
 /// The unwind payload of a Lua error.
 pub struct LuaThrow {
     pub status: u8,
@@ -98,13 +208,24 @@ pub fn throw_status(l: *mut lua_State, status: u8, msg: &[u8]) -> ! {
 pub fn throw_oom(g: &mut GlobalState) -> ! {
     let l = g.mainthread;
     if !l.is_null() {
-        // SAFETY: l is live; the error object is set without allocating.
-        unsafe { (*l).errobj = TValue::NIL };
+        // SAFETY: l is live; the error object is the preallocated message.
+        unsafe { (*l).errobj = oom_value(g) };
         if unprotected(l) && !g.gc.running {
-            std::process::exit(1);
+            // As in LuaJIT: the panic function sees the message, then exit.
+            panic_and_exit(l);
         }
     }
     std::panic::resume_unwind(Box::new(LuaThrow { status: LUA_ERRMEM }))
+}
+
+/// The "not enough memory" error object (never allocates; nil while the
+/// state is being created).
+pub fn oom_value(g: &GlobalState) -> TValue {
+    if g.oom_msg.is_null() {
+        TValue::NIL
+    } else {
+        TValue::gcobj(TID_STR, g.oom_msg as *const crate::gc::GcHeader)
+    }
 }
 
 pub fn throw_msg_global(g: &mut GlobalState, msg: &str) -> ! {
@@ -223,6 +344,6 @@ pub fn err_comp(l: *mut lua_State, a: TValue, b: TValue) -> ! {
 pub fn status_of(payload: Box<dyn std::any::Any + Send>) -> u8 {
     match payload.downcast::<LuaThrow>() {
         Ok(t) => t.status,
-        Err(p) => std::panic::resume_unwind(p),
+        Err(p) => rethrow(p),
     }
 }

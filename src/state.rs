@@ -12,7 +12,7 @@ use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState,
 use crate::string::{GcStr, StrTab};
 use crate::table::{GcTab, Node};
 use crate::value::*;
-use std::os::raw::c_void;
+use std::os::raw::{c_int, c_void};
 use std::ptr;
 
 pub const FRAME_LUA: u64 = 0;
@@ -135,6 +135,12 @@ pub struct GlobalState {
     pub version: f64,
     /// Hot counters of loops and functions (for the trace compiler).
     pub hot: crate::hotcount::HotCounters,
+    /// "not enough memory", interned and fixed at creation so that memory
+    /// errors never need to allocate their message.
+    pub oom_msg: *mut GcStr,
+    /// The wrapper set with LUAJIT_MODE_WRAPCFUNC: while set, C functions
+    /// are called as `wrapper(L, f)`.
+    pub wrapcf: Option<unsafe extern "C-unwind" fn(*mut lua_State, lua_CFunction) -> c_int>,
 }
 
 impl GlobalState {
@@ -249,6 +255,9 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
             let env = crate::table::new(gr, 0, 6);
             (*l).env = env;
             crate::meta::init_mmnames(gr);
+            let oom = crate::string::intern(gr, b"not enough memory");
+            (*oom).marked |= MARK_FIXED;
+            gr.oom_msg = oom;
             l
         }));
         match r {

@@ -16,7 +16,6 @@ use crate::state::*;
 use crate::string::GcStr;
 use crate::table::{self, GcTab};
 use crate::value::*;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 /// Fast-function ids handled by the interpreter itself.
@@ -214,7 +213,10 @@ unsafe fn call_c(l: *mut lua_State, func: *mut TValue, nargs: usize) -> Option<u
         if hooked && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL) {
             crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
         }
-        let n = f(l);
+        let n = match (*(*l).glref).wrapcf {
+            Some(wrap) if (*fnp).ffid == func::FF_C => wrap(l, Some(f)),
+            _ => f(l),
+        };
 
         if n < 0 {
             if (*l).status == LUA_YIELD {
@@ -390,12 +392,12 @@ pub fn pcall_values(
                 kind: PROT_NATIVE,
             },
         );
-        let r = catch_unwind(AssertUnwindSafe(|| call_values(l, f, args, nres)));
+        let r = error::catch(|| call_values(l, f, args, nres));
         (*l).protect.len = nprot;
         match r {
             Ok(v) => Ok(v),
             Err(p) => {
-                let _status = error::status_of(p);
+                let _status = error::caught_status(l, p);
                 let e = (*l).errobj;
                 end_overflow(l);
                 func::close_upvals(l, (*l).stack.offset(top_off));
@@ -425,7 +427,7 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
     let nlevel = unsafe { (*l).nccalls };
     let mut entry = entry;
     loop {
-        let r = catch_unwind(AssertUnwindSafe(|| unsafe { run(l, entry) }));
+        let r = error::catch(|| unsafe { run(l, entry) });
         match r {
             Ok(()) => return,
             Err(p) => {
@@ -436,9 +438,9 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
                 unsafe {
                     let rec = match (*l).protect.last_mut() {
                         Some(r) if r.nlevel == nlevel && r.kind != PROT_NATIVE => *r,
-                        _ => std::panic::resume_unwind(p),
+                        _ => error::rethrow(p),
                     };
-                    let _status = error::status_of(p);
+                    let _status = error::caught_status(l, p);
                     (*l).protect.len -= 1;
                     (*l).nccalls = nlevel;
                     end_overflow(l);
@@ -449,7 +451,7 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
                     let pbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
                     func::close_upvals(l, fbase.sub(2));
                     let e = if _status == LUA_ERRMEM {
-                        crate::string::new_str_value(g_of(l), b"not enough memory")
+                        error::oom_value(g_of(l))
                     } else {
                         (*l).errobj
                     };
@@ -1992,17 +1994,17 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
             ptr::copy(func.add(1), func.add(2), nargs);
             (*co).top = func.add(2 + nargs);
             (*co).base = (*co).stack.add(2);
-            catch_unwind(AssertUnwindSafe(|| {
+            error::catch(|| {
                 call_native(co, func_off, nargs, FRAME_C);
-            }))
+            })
         } else {
             (*co).status = LUA_OK;
             (*co).base = (*co).stack.add((*co).yield_base);
             (*co).nccalls += 1;
-            let r = catch_unwind(AssertUnwindSafe(|| {
+            let r = error::catch(|| {
                 // The yielding C function's frame returns the resume args.
                 execute(co, Entry::Return(nargs));
-            }));
+            });
             if r.is_ok() {
                 (*co).nccalls -= 1;
             }
@@ -2029,10 +2031,10 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
                 (LUA_OK, n)
             }
             Err(p) => {
-                let status = error::status_of(p);
+                let status = error::caught_status(co, p);
                 (*co).status = status;
                 let e = if status == LUA_ERRMEM {
-                    crate::string::new_str_value(g_of(l), b"not enough memory")
+                    error::oom_value(g_of(l))
                 } else {
                     (*co).errobj
                 };

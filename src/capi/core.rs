@@ -870,7 +870,26 @@ pub unsafe fn api_call(L: *mut lua_State, nargs: usize, nresults: c_int) {
         ptr::copy(func.add(1), func.add(2), nargs);
         (*L).top = (*L).top.add(1);
         let func_off = func.offset_from((*L).stack);
-        let n = vm::call_native(L, func_off, nargs, FRAME_C);
+        let base_off = (*L).base.offset_from((*L).stack);
+        let nccalls = (*L).nccalls;
+        let savedpc = (*L).savedpc;
+        let n = match error::catch(|| vm::call_native(L, func_off, nargs, FRAME_C)) {
+            Ok(n) => n,
+            Err(p) => {
+                if p.is::<error::CxxException>() {
+                    // A C++ exception passes through unprotected calls to
+                    // the C++ code that catches it (as in LuaJIT); the
+                    // state must then look as before the call.
+                    let func = (*L).stack.offset(func_off);
+                    func::close_upvals(L, func);
+                    (*L).nccalls = nccalls;
+                    (*L).base = (*L).stack.offset(base_off);
+                    (*L).savedpc = savedpc;
+                    (*L).top = func;
+                }
+                error::rethrow(p)
+            }
+        };
         if nresults >= 0 {
             let func = (*L).stack.offset(func_off);
             let want = nresults as usize;
@@ -910,7 +929,7 @@ pub unsafe fn api_pcall(
                 kind: PROT_NATIVE,
             },
         );
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let r = error::catch(f);
         (*L).protect.len = nprot;
         match r {
             Ok(()) => 0,
@@ -918,7 +937,7 @@ pub unsafe fn api_pcall(
                 if p.is::<vm::YieldUnwind>() {
                     std::panic::resume_unwind(p);
                 }
-                let status = error::status_of(p);
+                let status = error::caught_status(L, p);
                 end_overflow(L);
                 let restore = (*L).stack.offset(restore_off);
                 func::close_upvals(L, restore);
@@ -927,7 +946,7 @@ pub unsafe fn api_pcall(
                 (*L).savedpc = savedpc;
                 (*L).top = restore;
                 let e = if status == LUA_ERRMEM {
-                    str_tv(L, b"not enough memory")
+                    error::oom_value(g_of(L))
                 } else {
                     (*L).errobj
                 };

@@ -315,21 +315,34 @@ pub unsafe extern "C-unwind" fn luaJIT_setmode(
         MODE_TRACE => (mode & MODE_FLUSH != 0) as c_int,
         MODE_WRAPCFUNC => {
             let key = cstring_of(WRAPCFUNC_KEY);
-            if mode & MODE_ON != 0 {
-                if idx == 0 {
-                    // Turning wrapping back on keeps the stored wrapper.
-                    return 1;
-                }
+            if mode & MODE_ON == 0 {
+                // The wrapper stays stored: ON with idx 0 reuses it.
+                crate::state::g_of(l).wrapcf = None;
+                return 1;
+            }
+            if idx != 0 {
                 let v = value_at(l, idx);
                 if !v.is_lightud() {
                     return 0;
                 }
                 lua_pushlightuserdata(l, v.payload() as *mut c_void);
-            } else {
-                lua_pushnil(l);
+                lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
             }
-            lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
-            1
+            match wrapcfunc(l) {
+                Some(p) => {
+                    // SAFETY: the light userdata is the C wrapper function
+                    // the embedder passed (LuaJIT's contract).
+                    crate::state::g_of(l).wrapcf = Some(std::mem::transmute::<
+                        *mut c_void,
+                        unsafe extern "C-unwind" fn(
+                            *mut lua_State,
+                            crate::capi::types::lua_CFunction,
+                        ) -> c_int,
+                    >(p));
+                    1
+                }
+                None => 0,
+            }
         }
         _ => 0,
     }
@@ -341,9 +354,9 @@ fn cstring_of(s: &str) -> Vec<u8> {
     b
 }
 
-/// The C function wrapper set with LUAJIT_MODE_WRAPCFUNC|LUAJIT_MODE_ON,
-/// or None while wrapping is off. The interpreter calls C functions as
-/// `wrapper(L, f)` while it is set.
+/// The C function wrapper last set with LUAJIT_MODE_WRAPCFUNC|LUAJIT_MODE_ON
+/// (the active one is GlobalState::wrapcf; the interpreter calls C
+/// functions as `wrapper(L, f)` while it is set).
 pub fn wrapcfunc(l: *mut lua_State) -> Option<*mut c_void> {
     let key = cstring_of(WRAPCFUNC_KEY);
     // SAFETY: l is live; the registry field is a light userdata or nil.
