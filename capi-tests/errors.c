@@ -223,15 +223,18 @@ int main(void)
   lua_gc(L, LUA_GCCOLLECT, 0);
   {
     int kb_before = lua_gc(L, LUA_GCCOUNT, 0);
-    for (i = 0; i < 20000; i++) {
+    int rounds = tu_scale(20000);
+    for (i = 0; i < rounds; i++) {
       lua_pushcfunction(L, (i & 1) ? raise_luaL_error : raise_table);
       st = lua_pcall(L, 0, 0, 0);
       if (st != LUA_ERRRUN) break;
       lua_pop(L, 1);
     }
-    CHECK_INT(i, 20000);
+    CHECK_INT(i, rounds);
     CHECK_INT(lua_gettop(L), top);
-    RUN(L, "for i = 1, 20000 do pcall(middle, raise_argerror) end");
+    lua_pushinteger(L, rounds);
+    lua_setglobal(L, "rounds");
+    RUN(L, "for i = 1, rounds do pcall(middle, raise_argerror) end");
     lua_gc(L, LUA_GCCOLLECT, 0);
     CHECK(lua_gc(L, LUA_GCCOUNT, 0) < kb_before + 64);
   }

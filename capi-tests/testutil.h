@@ -70,6 +70,14 @@ static TU_UNUSED int tu_report(int ok, const char *what, const char *file, int l
   } while (0)
 
 /* Prints a section header. */
+/* Repetition counts for loops that only add confidence: a tenth (at least
+** 1) when capi-tests/run --valgrind runs the program, to keep that fast. */
+static TU_UNUSED int tu_scale(int n)
+{
+  if (getenv("CAPI_TESTS_UNDER_VALGRIND")) return n / 10 > 0 ? n / 10 : 1;
+  return n;
+}
+
 static TU_UNUSED void tu_section(const char *name)
 {
   printf("%s\n", name);

@@ -51,7 +51,7 @@ static void *worker(void *arg)
 {
   Job *job = (Job *)arg;
   int round;
-  for (round = 0; round < ROUNDS; round++) {
+  for (round = 0; round < tu_scale(ROUNDS); round++) {
     lua_State *L = luaL_newstate();
     if (!L) { job->failures++; snprintf(job->error, sizeof job->error, "no state"); continue; }
     luaL_openlibs(L);
