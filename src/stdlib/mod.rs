@@ -75,17 +75,33 @@ pub fn set_ffids(l: *mut lua_State, ids: &[(&str, u8)]) {
 }
 
 pub fn set_field(l: *mut lua_State, idx: c_int, name: &str) {
-    let mut b = name.as_bytes().to_vec();
-    b.push(0);
-    // SAFETY: b is NUL-terminated.
-    unsafe { lua_setfield(l, idx, b.as_ptr() as *const c_char) }
+    with_cstr(name, |p| {
+        // SAFETY: p is NUL-terminated.
+        unsafe { lua_setfield(l, idx, p) }
+    })
 }
 
 pub fn get_field(l: *mut lua_State, idx: c_int, name: &str) {
-    let mut b = name.as_bytes().to_vec();
-    b.push(0);
-    // SAFETY: b is NUL-terminated.
-    unsafe { lua_getfield(l, idx, b.as_ptr() as *const c_char) }
+    with_cstr(name, |p| {
+        // SAFETY: p is NUL-terminated.
+        unsafe { lua_getfield(l, idx, p) }
+    })
+}
+
+/// Call `f` with `name` NUL-terminated; short names (all of the libraries'
+/// field names) use a stack buffer so that no system allocation happens
+/// while Lua code runs (the state's memory comes from its lua_Alloc).
+fn with_cstr(name: &str, f: impl FnOnce(*const c_char)) {
+    let b = name.as_bytes();
+    let mut buf = [0u8; 64];
+    if b.len() < buf.len() {
+        buf[..b.len()].copy_from_slice(b);
+        f(buf.as_ptr() as *const c_char)
+    } else {
+        let mut v = b.to_vec();
+        v.push(0);
+        f(v.as_ptr() as *const c_char)
+    }
 }
 
 /// Register a loaded library: `package.loaded[name] = top` and, when
