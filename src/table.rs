@@ -212,7 +212,7 @@ fn keys_equal(a: TValue, b: TValue) -> bool {
 /// Integer index of a number key if it is integral and fits i32.
 #[inline(always)]
 pub fn num_as_index(n: f64) -> Option<i64> {
-    let i = n as i64;
+    let i = f64_trunc_index(n);
     if i as f64 == n && (i32::MIN as i64..=i32::MAX as i64).contains(&i) {
         Some(i)
     } else {

@@ -570,8 +570,8 @@ unsafe fn array_slot(t: *mut GcTab, key: TValue) -> *mut TValue {
     // SAFETY: t is a live table; the index is checked against asize.
     unsafe {
         let n = key.as_num();
-        let i = n as i64;
-        if key.is_num() && i as f64 == n && (i as u64) < (*t).asize as u64 {
+        let i = f64_trunc_index(n);
+        if key.is_num() && (i as u64) < (*t).asize as u64 && i as f64 == n {
             (*t).array.add(i as usize)
         } else {
             ptr::null_mut()
