@@ -521,6 +521,76 @@ impl KnumRef {
     }
 }
 
+/// Builtins (LuaJIT's fast-function ids) the interpreter computes itself
+/// when all their arguments are numbers and one result is wanted: the C
+/// function would give the same result, only slower. Anything else (other
+/// argument types, missing arguments) goes to the C function.
+const FF_FAST_FIRST: u8 = 38;
+const FF_FAST_LAST: u8 = 74;
+
+#[inline(always)]
+unsafe fn fast_builtin(ffid: u8, args: *const TValue, nargs: usize) -> Option<TValue> {
+    use crate::stdlib::bitops;
+    // SAFETY: args..args+nargs are the call's argument slots.
+    unsafe {
+        if nargs == 0 || !(*args).is_num() {
+            return None;
+        }
+        let x = (*args).as_num();
+        // The second argument, for two-operand functions.
+        let y = || {
+            if nargs >= 2 && (*args.add(1)).is_num() {
+                Some((*args.add(1)).as_num())
+            } else {
+                None
+            }
+        };
+        // All arguments folded with `op` (min, max, band, bor, bxor).
+        let fold = |op: &dyn Fn(f64, f64) -> f64| {
+            let mut acc = x;
+            for i in 1..nargs {
+                let v = *args.add(i);
+                if !v.is_num() {
+                    return None;
+                }
+                acc = op(acc, v.as_num());
+            }
+            Some(acc)
+        };
+        let bits = |r: i32| Some(TValue::num(r as f64));
+        match ffid {
+            38 => Some(TValue::num(x.abs())),
+            39 => Some(TValue::num(x.floor())),
+            41 => Some(TValue::num_checked(x.sqrt())),
+            // min/max keep the running value while the comparison holds.
+            60 => fold(&|a, b| if a < b { a } else { b }).map(TValue::num_checked),
+            61 => fold(&|a, b| if a > b { a } else { b }).map(TValue::num_checked),
+            64 => bits(bitops::tobit(x)),
+            65 => bits(bitops::bnot(bitops::tobit(x))),
+            67..=71 => {
+                let (a, n) = (bitops::tobit(x), bitops::tobit(y()?));
+                bits(match ffid {
+                    67 => bitops::lshift(a, n),
+                    68 => bitops::rshift(a, n),
+                    69 => bitops::arshift(a, n),
+                    70 => bitops::rol(a, n),
+                    _ => bitops::ror(a, n),
+                })
+            }
+            72..=74 => {
+                let op: fn(i32, i32) -> i32 = match ffid {
+                    72 => bitops::band,
+                    73 => bitops::bor,
+                    _ => bitops::bxor,
+                };
+                let acc = fold(&|a, b| op(bitops::tobit(a), bitops::tobit(b)) as f64)?;
+                bits(bitops::tobit(acc))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Lookup fast path for TGET*: the raw value, following `__index` chains
 /// of tables (and a string's `__index` table, for method calls) without
 /// calling anything. None when a metamethod function, a non-indexable value
@@ -662,35 +732,41 @@ unsafe fn tset_slot_fast(op: Op, ins: Ins, base: *mut TValue, kgc: KgcRef) -> *m
     }
 }
 
+/// Arithmetic on two slots: numbers are computed and stored in register A
+/// right here (the next instruction follows); otherwise the macro's value is
+/// the result of `meta::arith_step` (coercion or a metamethod to call).
 macro_rules! arith_vv {
-    ($l:expr, $base:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr) => {{
+    ($l:expr, $pc:expr, $base:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr) => {{
         let pb = slot($base, bc_b($ins));
         let pc_ = slot($base, bc_c($ins));
         let (vb, vc) = (*pb, *pc_);
-        let r = if vb.is_num() && vc.is_num() {
+        if vb.is_num() && vc.is_num() {
             let ($x, $y) = (vb.as_num(), vc.as_num());
-            Ok(TValue::num($e))
-        } else {
-            meta::arith_step($l, $op, vb, vc, Operand::Slot(pb), Operand::Slot(pc_))
-        };
-        r
+            *slot($base, bc_a($ins)) = TValue::num($e);
+            continue;
+        }
+        (*$l).savedpc = $pc;
+        meta::arith_step($l, $op, vb, vc, Operand::Slot(pb), Operand::Slot(pc_))
     }};
 }
 
+/// Arithmetic on a slot and a number constant, as `arith_vv`.
 macro_rules! arith_vn {
-    ($l:expr, $base:expr, $knum:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr, $swap:expr) => {{
+    ($l:expr, $pc:expr, $base:expr, $knum:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr, $swap:expr) => {{
         let pb = slot($base, bc_b($ins));
         let vb = *pb;
         let kc = *$knum.add(bc_c($ins) as usize);
-        let r = if vb.is_num() {
+        if vb.is_num() {
             let ($x, $y) = if $swap { (kc.as_num(), vb.as_num()) } else { (vb.as_num(), kc.as_num()) };
-            Ok(TValue::num($e))
-        } else if $swap {
+            *slot($base, bc_a($ins)) = TValue::num($e);
+            continue;
+        }
+        (*$l).savedpc = $pc;
+        if $swap {
             meta::arith_step($l, $op, kc, vb, Operand::None, Operand::Slot(pb))
         } else {
             meta::arith_step($l, $op, vb, kc, Operand::Slot(pb), Operand::None)
-        };
-        r
+        }
     }};
 }
 
@@ -781,7 +857,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 pt = ptr::null_mut();
                 let _ = (fnp, pt, pc);
                 // Jump straight into the return sequence.
-                match do_return(l, &mut base, ret_ptr, ret_n, &mut multres) {
+                match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
                     ReturnTo::Lua(npc) => {
                         pc = npc;
                         load_frame!();
@@ -990,25 +1066,19 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 }
                 // ---- Binary arithmetic.
                 Op::ADDVN => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, false));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, false));
                 }
                 Op::SUBVN => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, false));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, false));
                 }
                 Op::MULVN => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, false));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, false));
                 }
                 Op::DIVVN => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, false));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, false));
                 }
                 Op::MODVN => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(
-                        l,
+                    arith_done!(ins, arith_vn!(l, pc,
                         base,
                         knum,
                         ins,
@@ -1020,25 +1090,19 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     ));
                 }
                 Op::ADDNV => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Add, x, y, x + y, true));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, true));
                 }
                 Op::SUBNV => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Sub, x, y, x - y, true));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, true));
                 }
                 Op::MULNV => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Mul, x, y, x * y, true));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, true));
                 }
                 Op::DIVNV => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(l, base, knum, ins, Arith::Div, x, y, x / y, true));
+                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, true));
                 }
                 Op::MODNV => {
-                    savepc!();
-                    arith_done!(ins, arith_vn!(
-                        l,
+                    arith_done!(ins, arith_vn!(l, pc,
                         base,
                         knum,
                         ins,
@@ -1050,28 +1114,22 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     ));
                 }
                 Op::ADDVV => {
-                    savepc!();
-                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Add, x, y, x + y));
+                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Add, x, y, x + y));
                 }
                 Op::SUBVV => {
-                    savepc!();
-                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Sub, x, y, x - y));
+                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Sub, x, y, x - y));
                 }
                 Op::MULVV => {
-                    savepc!();
-                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Mul, x, y, x * y));
+                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Mul, x, y, x * y));
                 }
                 Op::DIVVV => {
-                    savepc!();
-                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Div, x, y, x / y));
+                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Div, x, y, x / y));
                 }
                 Op::MODVV => {
-                    savepc!();
-                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Mod, x, y, meta::num_mod(x, y)));
+                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Mod, x, y, meta::num_mod(x, y)));
                 }
                 Op::POW => {
-                    savepc!();
-                    arith_done!(ins, arith_vv!(l, base, ins, Arith::Pow, x, y, meta::num_pow(x, y)));
+                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Pow, x, y, meta::num_pow(x, y)));
                 }
                 Op::CAT => {
                     savepc!();
@@ -1333,6 +1391,21 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         Op::CALLT => bc_d(ins) as usize - 1,
                         _ => bc_d(ins) as usize + multres,
                     };
+                    if op == Op::CALL && bc_b(ins) == 2 {
+                        // A builtin computed inline (one result wanted).
+                        let f = *slot(base, a);
+                        if f.is_func() {
+                            let ffid = (*f.as_ptr::<GcFunc>()).ffid;
+                            if (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
+                                && (*g_ptr).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
+                            {
+                                if let Some(v) = fast_builtin(ffid, slot(base, a + 2), nargs) {
+                                    *slot(base, a) = v;
+                                    continue;
+                                }
+                            }
+                        }
+                    }
                     let tail = matches!(op, Op::CALLT | Op::CALLMT);
                     savepc!();
                     let mut func = slot(base, a);
@@ -1460,7 +1533,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         },
                     }
                     // Return the C function's results through its frame.
-                    match do_return(l, &mut base, ret_ptr, ret_n, &mut multres) {
+                    match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
                             load_frame!();
@@ -1525,7 +1598,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         }
                         None => return,
                     }
-                    match do_return(l, &mut base, ret_ptr, ret_n, &mut multres) {
+                    match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
                         ReturnTo::Lua(npc) => {
                             pc = npc;
                             load_frame!();
@@ -1892,9 +1965,73 @@ unsafe fn finish_cont(
     }
 }
 
+/// Return `n` values at `src` to the Lua caller of the frame at `b`, whose
+/// link is the FRAME_LUA `link`: the results go to the call's slots, and
+/// `*base`, L.base and L.top to the caller's frame. Returns the caller's pc.
+#[inline(always)]
+unsafe fn return_to_lua(
+    l: *mut lua_State,
+    base: &mut *mut TValue,
+    b: *mut TValue,
+    link: u64,
+    src: *mut TValue,
+    n: usize,
+    multres: &mut usize,
+) -> *const Ins {
+    // SAFETY: b is a live frame whose link points after a call instruction
+    // of its caller's code.
+    unsafe {
+        let rpc = link as *const Ins;
+        let call = *rpc.sub(1);
+        let a = bc_a(call);
+        let want = bc_b(call);
+        let dst = b.sub(2);
+        move_down(src, dst, n);
+        let cbase = dst.sub(a as usize);
+        // The caller's frame top; multiple results may extend past it
+        // and must stay below L.top (the collector clears the rest).
+        let cfn: *mut GcFunc = (*cbase.sub(2)).as_ptr();
+        let ftop = cbase.add((*(*cfn).proto).framesize as usize);
+        if want == 0 {
+            *multres = n;
+            (*l).top = dst.add(n).max(ftop);
+        } else {
+            for i in n..(want as usize - 1) {
+                *dst.add(i) = TValue::NIL;
+            }
+            (*l).top = ftop;
+        }
+        *base = cbase;
+        (*l).base = cbase;
+        rpc
+    }
+}
+
 /// Return `n` values at `src` from the frame at `*base` through its link.
-/// Updates `*base` (and L.base/L.top) to the frame returned to.
+/// Updates `*base` (and L.base/L.top) to the frame returned to. The common
+/// return to a Lua caller is inline; other frame types go to
+/// `do_return_frames`.
+#[inline(always)]
 unsafe fn do_return(
+    l: *mut lua_State,
+    base: &mut *mut TValue,
+    src: *mut TValue,
+    n: usize,
+    multres: &mut usize,
+) -> ReturnTo {
+    // SAFETY: the frame at *base is live.
+    unsafe {
+        let b = *base;
+        let link = (*b.sub(1)).0;
+        if frame_type(link) == FRAME_LUA {
+            return ReturnTo::Lua(return_to_lua(l, base, b, link, src, n, multres));
+        }
+        do_return_frames(l, base, src, n, multres)
+    }
+}
+
+#[inline(never)]
+unsafe fn do_return_frames(
     l: *mut lua_State,
     base: &mut *mut TValue,
     src: *mut TValue,
@@ -1910,29 +2047,7 @@ unsafe fn do_return(
             let link = (*b.sub(1)).0;
             let ty = frame_type(link);
             if ty == FRAME_LUA {
-                let rpc = link as *const Ins;
-                let call = *rpc.sub(1);
-                let a = bc_a(call);
-                let want = bc_b(call);
-                let dst = b.sub(2);
-                move_down(src, dst, n);
-                let cbase = dst.sub(a as usize);
-                // The caller's frame top; multiple results may extend past it
-                // and must stay below L.top (the collector clears the rest).
-                let cfn: *mut GcFunc = (*cbase.sub(2)).as_ptr();
-                let ftop = cbase.add((*(*cfn).proto).framesize as usize);
-                if want == 0 {
-                    *multres = n;
-                    (*l).top = dst.add(n).max(ftop);
-                } else {
-                    for i in n..(want as usize - 1) {
-                        *dst.add(i) = TValue::NIL;
-                    }
-                    (*l).top = ftop;
-                }
-                *base = cbase;
-                (*l).base = cbase;
-                return ReturnTo::Lua(rpc);
+                return ReturnTo::Lua(return_to_lua(l, base, b, link, src, n, multres));
             }
             let typ = frame_typep(link);
             if typ == FRAME_VARG {
