@@ -82,6 +82,10 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
             (*l).base = base;
             (*l).top = base.add(framesize);
             (*l).savedpc = (*pt).bc.add(1);
+            let g = &mut *(*l).glref;
+            if matches!(bc_op(*(*pt).bc), Op::FUNCF) && g.hot.tick((*pt).bc, hotcount::HOTCOUNT_CALL) {
+                hotcount::became_hot(g, (*pt).bc);
+            }
             return base;
         }
         enter_lua_slow(l, func, nargs)
@@ -881,8 +885,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
             }
         }
 
-        let g_ptr: *mut GlobalState = (*l).glref;
         loop {
+            // Read through `l` at each instruction rather than kept in a
+            // register across the loop: the frame base needs that register.
+            let g_ptr: *mut GlobalState = (*l).glref;
             let ins = *pc;
             pc = pc.add(1);
             let kgc = KgcRef(pt);
