@@ -1021,10 +1021,8 @@ pub fn finalize_all(l: *mut lua_State) {
             break;
         }
         while !crate::state::g_of(l).gc.tobefnz.is_null() {
-            // Errors in finalizers at close are ignored.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_one_finalizer(l)
-            }));
+            // Errors (and C++ exceptions) in finalizers at close are ignored.
+            let _ = crate::error::catch(|| run_one_finalizer(l));
         }
     }
 }

@@ -276,9 +276,7 @@ pub fn close_state(l: *mut lua_State) {
     let main = g.mainthread;
     // Run pending and all remaining finalizers (Lua 5.1 calls every __gc at close).
     crate::func::close_upvals(main, unsafe { (*main).stack });
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::gc::finalize_all(main);
-    }));
+    let _ = crate::error::catch(|| crate::gc::finalize_all(main));
     let g = g_of(main);
     g.gc.running = true;
     // Free all objects.
