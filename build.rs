@@ -52,7 +52,11 @@ fn main() {
         .arg(&cxx_obj));
     let lib = out.join("libljrs_cshim.a");
     let _ = std::fs::remove_file(&lib);
-    run(Command::new(&ar).arg("rcs").arg(&lib).arg(&obj).arg(&cxx_obj));
+    run(Command::new(&ar)
+        .arg("rcs")
+        .arg(&lib)
+        .arg(&obj)
+        .arg(&cxx_obj));
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static:+whole-archive=ljrs_cshim");
     // The C++ boundary needs the C++ runtime (exception_ptr, catch).

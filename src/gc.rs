@@ -1356,7 +1356,12 @@ mod tests {
         let vm = Vm::new();
         for i in 0..50 {
             let t = vm.new_table();
-            set_int(vm.g(), t, 1, crate::string::new_str_value(vm.g(), format!("s{}", i).as_bytes()));
+            set_int(
+                vm.g(),
+                t,
+                1,
+                crate::string::new_str_value(vm.g(), format!("s{}", i).as_bytes()),
+            );
             crate::udata::new(vm.g(), 16, ptr::null_mut());
             crate::func::new_closed_upval(vm.g(), TValue::num(1.0));
         }

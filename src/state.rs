@@ -8,7 +8,9 @@
 
 use crate::capi::types::{lua_Alloc, lua_CFunction, lua_Hook};
 use crate::func::GcUpval;
-use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState, RawVec, MARK_FIXED};
+use crate::gc::{
+    mark_object, mark_value, mem_alloc, mem_free, GcHeader, GcState, RawVec, MARK_FIXED,
+};
 use crate::string::{GcStr, StrTab};
 use crate::table::{GcTab, Node};
 use crate::value::*;

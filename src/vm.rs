@@ -72,7 +72,8 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
         let framesize = (*pt).framesize as usize;
         let base = func.add(2);
         if (*pt).flags & PROTO_VARARG == 0
-            && (base.add(2 * nargs + framesize + 4) as *const TValue) <= (*l).maxstack as *const TValue
+            && (base.add(2 * nargs + framesize + 4) as *const TValue)
+                <= (*l).maxstack as *const TValue
             && (*(*l).glref).hookmask & HOOK_MASK_CALL == 0
             && !crate::stdlib::jit_profile::profile_pending(l)
         {
@@ -83,7 +84,9 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
             (*l).top = base.add(framesize);
             (*l).savedpc = (*pt).bc.add(1);
             let g = &mut *(*l).glref;
-            if matches!(bc_op(*(*pt).bc), Op::FUNCF) && g.hot.tick((*pt).bc, hotcount::HOTCOUNT_CALL) {
+            if matches!(bc_op(*(*pt).bc), Op::FUNCF)
+                && g.hot.tick((*pt).bc, hotcount::HOTCOUNT_CALL)
+            {
                 hotcount::became_hot(g, (*pt).bc);
             }
             return base;
@@ -601,7 +604,11 @@ unsafe fn fast_builtin(ffid: u8, args: *const TValue, nargs: usize) -> Option<TV
 /// or a long chain needs the generic path. `raw` is the raw lookup of the
 /// instruction's key.
 #[inline(always)]
-unsafe fn index_fast(g: &GlobalState, o: TValue, raw: impl Fn(*mut GcTab) -> TValue) -> Option<TValue> {
+unsafe fn index_fast(
+    g: &GlobalState,
+    o: TValue,
+    raw: impl Fn(*mut GcTab) -> TValue,
+) -> Option<TValue> {
     // SAFETY: o and the tables on its __index chain are live objects.
     unsafe {
         let mut o = o;
@@ -867,19 +874,21 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         load_frame!();
                         oldpc = npc;
                     }
-                    ReturnTo::Cont(cb, cpc, cont, res) => match finish_cont(l, cb, cpc, cont, res) {
-                        Step::Enter(nb) => {
-                            base = nb;
-                            load_frame!();
-                            pc = (*pt).bc.add(1);
+                    ReturnTo::Cont(cb, cpc, cont, res) => {
+                        match finish_cont(l, cb, cpc, cont, res) {
+                            Step::Enter(nb) => {
+                                base = nb;
+                                load_frame!();
+                                pc = (*pt).bc.add(1);
+                            }
+                            Step::Resume(nb, npc) => {
+                                base = nb;
+                                pc = npc;
+                                load_frame!();
+                            }
+                            Step::Yield => return,
                         }
-                        Step::Resume(nb, npc) => {
-                            base = nb;
-                            pc = npc;
-                            load_frame!();
-                        }
-                        Step::Yield => return,
-                    },
+                    }
                     ReturnTo::Native => return,
                 }
             }
@@ -928,455 +937,467 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
             macro_rules! arm_compare {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let pa = slot(base, bc_a(ins));
-                        let pd = slot(base, bc_d(ins));
-                        let (va, vd) = (*pa, *pd);
-                        let cond = if va.is_num() && vd.is_num() {
-                            let (x, y) = (va.as_num(), vd.as_num());
-                            match op {
-                                Op::ISLT => x < y,
-                                Op::ISGE => !(x < y),
-                                Op::ISLE => x <= y,
-                                _ => !(x <= y),
-                            }
-                        } else {
-                            savepc!();
-                            frame_top!();
-                            let le = !matches!(op, Op::ISLT | Op::ISGE);
-                            let positive = matches!(op, Op::ISLT | Op::ISLE);
-                            match meta::compare_step(l, va, vd, le) {
-                                Ok(r) => r == positive,
-                                Err((mc, invert)) => {
-                                    let kind = if positive != invert { CONT_COND_T } else { CONT_COND_F };
-                                    step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
-                                }
-                            }
-                        };
-                        if cond {
-                            pc = pc.offset(bc_j(*pc) as isize + 1);
-                        } else {
-                            pc = pc.add(1);
+                    let pa = slot(base, bc_a(ins));
+                    let pd = slot(base, bc_d(ins));
+                    let (va, vd) = (*pa, *pd);
+                    let cond = if va.is_num() && vd.is_num() {
+                        let (x, y) = (va.as_num(), vd.as_num());
+                        match op {
+                            Op::ISLT => x < y,
+                            Op::ISGE => !(x < y),
+                            Op::ISLE => x <= y,
+                            _ => !(x <= y),
                         }
+                    } else {
+                        savepc!();
+                        frame_top!();
+                        let le = !matches!(op, Op::ISLT | Op::ISGE);
+                        let positive = matches!(op, Op::ISLT | Op::ISLE);
+                        match meta::compare_step(l, va, vd, le) {
+                            Ok(r) => r == positive,
+                            Err((mc, invert)) => {
+                                let kind = if positive != invert {
+                                    CONT_COND_T
+                                } else {
+                                    CONT_COND_F
+                                };
+                                step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
+                            }
+                        }
+                    };
+                    if cond {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_equal {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let va = *slot(base, bc_a(ins));
-                        let vd = *slot(base, bc_d(ins));
-                        let eq = if va.is_num() && vd.is_num() {
-                            va.as_num() == vd.as_num()
-                        } else if va.0 == vd.0 {
-                            true
-                        } else if (va.is_tab() && vd.is_tab()) || (va.is_udata() && vd.is_udata()) {
-                            savepc!();
-                            frame_top!();
-                            match meta::equal_step(l, va, vd) {
-                                Ok(r) => r,
-                                Err(mc) => {
-                                    let kind = if op == Op::ISEQV { CONT_COND_T } else { CONT_COND_F };
-                                    step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
-                                }
+                    let va = *slot(base, bc_a(ins));
+                    let vd = *slot(base, bc_d(ins));
+                    let eq = if va.is_num() && vd.is_num() {
+                        va.as_num() == vd.as_num()
+                    } else if va.0 == vd.0 {
+                        true
+                    } else if (va.is_tab() && vd.is_tab()) || (va.is_udata() && vd.is_udata()) {
+                        savepc!();
+                        frame_top!();
+                        match meta::equal_step(l, va, vd) {
+                            Ok(r) => r,
+                            Err(mc) => {
+                                let kind = if op == Op::ISEQV {
+                                    CONT_COND_T
+                                } else {
+                                    CONT_COND_F
+                                };
+                                step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
                             }
-                        } else {
-                            false
-                        };
-                        if eq == (op == Op::ISEQV) {
-                            pc = pc.offset(bc_j(*pc) as isize + 1);
-                        } else {
-                            pc = pc.add(1);
                         }
+                    } else {
+                        false
+                    };
+                    if eq == (op == Op::ISEQV) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_equal_str {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let va = *slot(base, bc_a(ins));
-                        let kd = *kgc.add(bc_d(ins) as usize);
-                        let eq = va.0 == kd.0;
-                        if eq == (op == Op::ISEQS) {
-                            pc = pc.offset(bc_j(*pc) as isize + 1);
-                        } else {
-                            pc = pc.add(1);
-                        }
+                    let va = *slot(base, bc_a(ins));
+                    let kd = *kgc.add(bc_d(ins) as usize);
+                    let eq = va.0 == kd.0;
+                    if eq == (op == Op::ISEQS) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_equal_num {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let va = *slot(base, bc_a(ins));
-                        let kd = *knum.add(bc_d(ins) as usize);
-                        let eq = va.is_num() && va.as_num() == kd.as_num();
-                        if eq == (op == Op::ISEQN) {
-                            pc = pc.offset(bc_j(*pc) as isize + 1);
-                        } else {
-                            pc = pc.add(1);
-                        }
+                    let va = *slot(base, bc_a(ins));
+                    let kd = *knum.add(bc_d(ins) as usize);
+                    let eq = va.is_num() && va.as_num() == kd.as_num();
+                    if eq == (op == Op::ISEQN) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_equal_pri {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let va = *slot(base, bc_a(ins));
-                        let kd = pri_value(bc_d(ins));
-                        let eq = va.0 == kd.0;
-                        if eq == (op == Op::ISEQP) {
-                            pc = pc.offset(bc_j(*pc) as isize + 1);
-                        } else {
-                            pc = pc.add(1);
-                        }
+                    let va = *slot(base, bc_a(ins));
+                    let kd = pri_value(bc_d(ins));
+                    let eq = va.0 == kd.0;
+                    if eq == (op == Op::ISEQP) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_test_copy {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let vd = *slot(base, bc_d(ins));
-                        if vd.is_truthy() == (op == Op::ISTC) {
-                            *slot(base, bc_a(ins)) = vd;
-                            pc = pc.offset(bc_j(*pc) as isize + 1);
-                        } else {
-                            pc = pc.add(1);
-                        }
+                    let vd = *slot(base, bc_d(ins));
+                    if vd.is_truthy() == (op == Op::ISTC) {
+                        *slot(base, bc_a(ins)) = vd;
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_test {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let vd = *slot(base, bc_d(ins));
-                        if vd.is_truthy() == (op == Op::IST) {
-                            pc = pc.offset(bc_j(*pc) as isize + 1);
-                        } else {
-                            pc = pc.add(1);
-                        }
+                    let vd = *slot(base, bc_d(ins));
+                    if vd.is_truthy() == (op == Op::IST) {
+                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    } else {
+                        pc = pc.add(1);
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_tget {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        if let Some(v) = tget_fast(&*g_ptr, op, ins, base, kgc) {
-                            *slot(base, bc_a(ins)) = v;
-                            continue;
-                        }
-                        let pb = slot(base, bc_b(ins));
-                        let o = *pb;
-                        let key = match op {
-                            Op::TGETV | Op::TGETR => *slot(base, bc_c(ins)),
-                            Op::TGETS => *kgc.add(bc_c(ins) as usize),
-                            _ => TValue::num(bc_c(ins) as f64),
-                        };
-                        let mut v = TValue::NIL;
-                        let mut done = false;
-                        if o.is_tab() {
-                            let t: *mut GcTab = o.as_ptr();
-                            v = table::get(t, key);
-                            done = !v.is_nil() || (*t).metatable.is_null() || op == Op::TGETR || {
-                                let mt = (*t).metatable;
-                                meta::fast_get(g_of(l), mt, meta::MM_INDEX).is_nil()
-                            };
-                        }
-                        if !done {
-                            savepc!();
-                            frame_top!();
-                            let what = if op == Op::TGETS {
-                                Operand::Slot(pb)
-                            } else {
-                                Operand::Slot(pb)
-                            };
-                            v = match meta::index_step(l, o, key, what) {
-                                Ok(r) => r,
-                                Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
-                            };
-                            reload!();
-                        }
+                    if let Some(v) = tget_fast(&*g_ptr, op, ins, base, kgc) {
                         *slot(base, bc_a(ins)) = v;
+                        continue;
+                    }
+                    let pb = slot(base, bc_b(ins));
+                    let o = *pb;
+                    let key = match op {
+                        Op::TGETV | Op::TGETR => *slot(base, bc_c(ins)),
+                        Op::TGETS => *kgc.add(bc_c(ins) as usize),
+                        _ => TValue::num(bc_c(ins) as f64),
+                    };
+                    let mut v = TValue::NIL;
+                    let mut done = false;
+                    if o.is_tab() {
+                        let t: *mut GcTab = o.as_ptr();
+                        v = table::get(t, key);
+                        done = !v.is_nil() || (*t).metatable.is_null() || op == Op::TGETR || {
+                            let mt = (*t).metatable;
+                            meta::fast_get(g_of(l), mt, meta::MM_INDEX).is_nil()
+                        };
+                    }
+                    if !done {
+                        savepc!();
+                        frame_top!();
+                        let what = if op == Op::TGETS {
+                            Operand::Slot(pb)
+                        } else {
+                            Operand::Slot(pb)
+                        };
+                        v = match meta::index_step(l, o, key, what) {
+                            Ok(r) => r,
+                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
+                        };
+                        reload!();
+                    }
+                    *slot(base, bc_a(ins)) = v;
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_tset {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        if op != Op::TSETR {
-                            let p = tset_slot_fast(op, ins, base, kgc);
-                            if !p.is_null() {
-                                let t: *mut GcTab = (*slot(base, bc_b(ins))).as_ptr();
-                                *p = *slot(base, bc_a(ins));
-                                (*t).nomm = 0;
-                                gc::barrier_table(&mut *g_ptr, t);
-                                continue;
-                            }
+                    if op != Op::TSETR {
+                        let p = tset_slot_fast(op, ins, base, kgc);
+                        if !p.is_null() {
+                            let t: *mut GcTab = (*slot(base, bc_b(ins))).as_ptr();
+                            *p = *slot(base, bc_a(ins));
+                            (*t).nomm = 0;
+                            gc::barrier_table(&mut *g_ptr, t);
+                            continue;
                         }
-                        let pb = slot(base, bc_b(ins));
-                        let o = *pb;
-                        let key = match op {
-                            Op::TSETV | Op::TSETR => *slot(base, bc_c(ins)),
-                            Op::TSETS => *kgc.add(bc_c(ins) as usize),
-                            _ => TValue::num(bc_c(ins) as f64),
-                        };
-                        let v = *slot(base, bc_a(ins));
-                        let mut done = false;
-                        if o.is_tab() {
-                            let t: *mut GcTab = o.as_ptr();
-                            let p = table::get_slot(t, key);
-                            if !p.is_null() && (!(*p).is_nil() || (*t).metatable.is_null()) {
-                                *p = v;
-                                (*t).nomm = 0;
-                                gc::barrier_table(&mut *g_ptr, t);
-                                done = true;
-                            } else if (*t).metatable.is_null()
-                                || op == Op::TSETR
-                                || meta::fast_get(g_of(l), (*t).metatable, meta::MM_NEWINDEX).is_nil()
-                            {
-                                savepc!();
-                                frame_top!();
-                                meta::raw_set(l, t, key, v);
-                                reload!();
-                                done = true;
-                            }
-                        }
-                        if !done {
+                    }
+                    let pb = slot(base, bc_b(ins));
+                    let o = *pb;
+                    let key = match op {
+                        Op::TSETV | Op::TSETR => *slot(base, bc_c(ins)),
+                        Op::TSETS => *kgc.add(bc_c(ins) as usize),
+                        _ => TValue::num(bc_c(ins) as f64),
+                    };
+                    let v = *slot(base, bc_a(ins));
+                    let mut done = false;
+                    if o.is_tab() {
+                        let t: *mut GcTab = o.as_ptr();
+                        let p = table::get_slot(t, key);
+                        if !p.is_null() && (!(*p).is_nil() || (*t).metatable.is_null()) {
+                            *p = v;
+                            (*t).nomm = 0;
+                            gc::barrier_table(&mut *g_ptr, t);
+                            done = true;
+                        } else if (*t).metatable.is_null()
+                            || op == Op::TSETR
+                            || meta::fast_get(g_of(l), (*t).metatable, meta::MM_NEWINDEX).is_nil()
+                        {
                             savepc!();
                             frame_top!();
-                            if let Some(mc) = meta::newindex_step(l, o, key, v, Operand::Slot(pb)) {
-                                step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
-                            }
+                            meta::raw_set(l, t, key, v);
                             reload!();
+                            done = true;
                         }
+                    }
+                    if !done {
+                        savepc!();
+                        frame_top!();
+                        if let Some(mc) = meta::newindex_step(l, o, key, v, Operand::Slot(pb)) {
+                            step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
+                        }
+                        reload!();
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_call {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let a = bc_a(ins);
-                        let mut nargs = match op {
-                            Op::CALL => bc_c(ins) as usize - 1,
-                            Op::CALLM => bc_c(ins) as usize + multres,
-                            Op::CALLT => bc_d(ins) as usize - 1,
-                            _ => bc_d(ins) as usize + multres,
-                        };
-                        if op == Op::CALL && bc_b(ins) == 2 {
-                            // A builtin computed inline (one result wanted).
-                            let f = *slot(base, a);
-                            if f.is_func() {
-                                let ffid = (*f.as_ptr::<GcFunc>()).ffid;
-                                if (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
-                                    && (*g_ptr).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
-                                {
-                                    if let Some(v) = fast_builtin(ffid, slot(base, a + 2), nargs) {
-                                        *slot(base, a) = v;
-                                        continue;
-                                    }
+                    let a = bc_a(ins);
+                    let mut nargs = match op {
+                        Op::CALL => bc_c(ins) as usize - 1,
+                        Op::CALLM => bc_c(ins) as usize + multres,
+                        Op::CALLT => bc_d(ins) as usize - 1,
+                        _ => bc_d(ins) as usize + multres,
+                    };
+                    if op == Op::CALL && bc_b(ins) == 2 {
+                        // A builtin computed inline (one result wanted).
+                        let f = *slot(base, a);
+                        if f.is_func() {
+                            let ffid = (*f.as_ptr::<GcFunc>()).ffid;
+                            if (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
+                                && (*g_ptr).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
+                            {
+                                if let Some(v) = fast_builtin(ffid, slot(base, a + 2), nargs) {
+                                    *slot(base, a) = v;
+                                    continue;
                                 }
                             }
                         }
-                        let tail = matches!(op, Op::CALLT | Op::CALLMT);
-                        savepc!();
-                        let mut func = slot(base, a);
-                        (*l).top = func.add(2 + nargs).max(base.add((*pt).framesize as usize));
-                        if !(*func).is_func() {
-                            nargs = resolve_call(l, func, nargs, Operand::Slot(func));
-                            reload!();
-                            func = slot(base, a);
+                    }
+                    let tail = matches!(op, Op::CALLT | Op::CALLMT);
+                    savepc!();
+                    let mut func = slot(base, a);
+                    (*l).top = func.add(2 + nargs).max(base.add((*pt).framesize as usize));
+                    if !(*func).is_func() {
+                        nargs = resolve_call(l, func, nargs, Operand::Slot(func));
+                        reload!();
+                        func = slot(base, a);
+                    }
+                    if tail {
+                        // Close upvalues, move the callee and arguments down
+                        // over the current frame; the frame keeps its link.
+                        func::close_upvals(l, base);
+                        let mut fbase = base;
+                        // Undo a vararg frame's adjustment first.
+                        let link = (*fbase.sub(1)).0;
+                        if frame_typep(link) == FRAME_VARG {
+                            fbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
                         }
-                        if tail {
-                            // Close upvalues, move the callee and arguments down
-                            // over the current frame; the frame keeps its link.
-                            func::close_upvals(l, base);
-                            let mut fbase = base;
-                            // Undo a vararg frame's adjustment first.
-                            let link = (*fbase.sub(1)).0;
-                            if frame_typep(link) == FRAME_VARG {
-                                fbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
+                        let dst = fbase.sub(2);
+                        *dst = *func;
+                        ptr::copy(func.add(2), dst.add(2), nargs);
+                        func = dst;
+                        base = fbase;
+                    } else {
+                        *func.add(1) = TValue(pc as u64 | FRAME_LUA);
+                    }
+                    let cf: *mut GcFunc = (*func).as_ptr();
+                    match (*cf).ffid {
+                        FF_LUA => {
+                            base = enter_lua(l, func, nargs);
+                            load_frame!();
+                            pc = (*pt).bc.add(1);
+                            continue;
+                        }
+                        FF_PCALL | FF_XPCALL => {
+                            // The pcall frame itself: base at func+2.
+                            let pbase = func.add(2);
+                            let is_x = (*cf).ffid == FF_XPCALL;
+                            let skip = if is_x { 2 } else { 1 };
+                            if nargs < skip || (is_x && !(*pbase.add(1)).is_func()) {
+                                (*l).base = pbase;
+                                (*l).top = pbase.add(nargs);
+                                if nargs == 0 {
+                                    crate::capi::aux::arg_error(l, 1, b"value expected");
+                                }
+                                crate::capi::aux::type_error(l, 2, "function");
                             }
-                            let dst = fbase.sub(2);
-                            *dst = *func;
-                            ptr::copy(func.add(2), dst.add(2), nargs);
-                            func = dst;
-                            base = fbase;
-                        } else {
-                            *func.add(1) = TValue(pc as u64 | FRAME_LUA);
-                        }
-                        let cf: *mut GcFunc = (*func).as_ptr();
-                        match (*cf).ffid {
-                            FF_LUA => {
-                                base = enter_lua(l, func, nargs);
+                            // Layout: f at pbase (pcall) / pbase+2 (xpcall, handler
+                            // at pbase+1); its link after it, its args above.
+                            let fargs = nargs - skip;
+                            let func_off = func.offset_from((*l).stack);
+                            (*l).base = pbase;
+                            (*l).top = pbase.add(nargs);
+                            check_stack(l, fargs + 6);
+                            // pcall/xpcall are C functions to call hooks too.
+                            if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
+                                && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL)
+                            {
+                                crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
+                            }
+                            let func = (*l).stack.offset(func_off);
+                            let pbase = func.add(2);
+                            let ffunc = if is_x { pbase.add(2) } else { pbase };
+                            // Move the arguments up by one (pcall) or two (xpcall:
+                            // f moves from pbase to pbase+2, handler stays).
+                            let src_args = pbase.add(skip);
+                            let dst_args = ffunc.add(2);
+                            let fv = *pbase;
+                            ptr::copy(src_args, dst_args, fargs);
+                            *ffunc = fv;
+                            let fb = ffunc.add(2);
+                            let ty = if is_x { FRAME_PCALLH } else { FRAME_PCALL };
+                            *fb.sub(1) = link_delta(fb, pbase, ty);
+                            let g = g_of(l);
+                            (*l).protect.push(
+                                g,
+                                Protect {
+                                    base: fb.offset_from((*l).stack) as usize,
+                                    handler: if is_x {
+                                        pbase.add(1).offset_from((*l).stack) as usize
+                                    } else {
+                                        0
+                                    },
+                                    nlevel: (*l).nccalls,
+                                    kind: if is_x { PROT_XPCALL } else { PROT_PCALL },
+                                },
+                            );
+                            (*l).top = fb.add(fargs);
+                            // Call f like a regular call with this link.
+                            let mut ffunc = ffunc;
+                            let mut fargs = fargs;
+                            (*l).base = pbase;
+                            if !(*ffunc).is_func() {
+                                let fb_off = fb.offset_from((*l).stack);
+                                let link = *fb.sub(1);
+                                let ff_off = ffunc.offset_from((*l).stack);
+                                fargs = resolve_call(l, ffunc, fargs, Operand::None);
+                                ffunc = (*l).stack.offset(ff_off);
+                                *(*l).stack.offset(fb_off - 1) = link;
+                            }
+                            let cf2: *mut GcFunc = (*ffunc).as_ptr();
+                            if (*cf2).ffid == FF_LUA {
+                                base = enter_lua(l, ffunc, fargs);
                                 load_frame!();
                                 pc = (*pt).bc.add(1);
                                 continue;
                             }
-                            FF_PCALL | FF_XPCALL => {
-                                // The pcall frame itself: base at func+2.
-                                let pbase = func.add(2);
-                                let is_x = (*cf).ffid == FF_XPCALL;
-                                let skip = if is_x { 2 } else { 1 };
-                                if nargs < skip || (is_x && !(*pbase.add(1)).is_func()) {
-                                    (*l).base = pbase;
-                                    (*l).top = pbase.add(nargs);
-                                    if nargs == 0 {
-                                        crate::capi::aux::arg_error(l, 1, b"value expected");
-                                    }
-                                    crate::capi::aux::type_error(l, 2, "function");
-                                }
-                                // Layout: f at pbase (pcall) / pbase+2 (xpcall, handler
-                                // at pbase+1); its link after it, its args above.
-                                let fargs = nargs - skip;
-                                let func_off = func.offset_from((*l).stack);
-                                (*l).base = pbase;
-                                (*l).top = pbase.add(nargs);
-                                check_stack(l, fargs + 6);
-                                // pcall/xpcall are C functions to call hooks too.
-                                if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
-                                    && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL)
-                                {
-                                    crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
-                                }
-                                let func = (*l).stack.offset(func_off);
-                                let pbase = func.add(2);
-                                let ffunc = if is_x { pbase.add(2) } else { pbase };
-                                // Move the arguments up by one (pcall) or two (xpcall:
-                                // f moves from pbase to pbase+2, handler stays).
-                                let src_args = pbase.add(skip);
-                                let dst_args = ffunc.add(2);
-                                let fv = *pbase;
-                                ptr::copy(src_args, dst_args, fargs);
-                                *ffunc = fv;
-                                let fb = ffunc.add(2);
-                                let ty = if is_x { FRAME_PCALLH } else { FRAME_PCALL };
-                                *fb.sub(1) = link_delta(fb, pbase, ty);
-                                let g = g_of(l);
-                                (*l).protect.push(
-                                    g,
-                                    Protect {
-                                        base: fb.offset_from((*l).stack) as usize,
-                                        handler: if is_x {
-                                            pbase.add(1).offset_from((*l).stack) as usize
-                                        } else {
-                                            0
-                                        },
-                                        nlevel: (*l).nccalls,
-                                        kind: if is_x { PROT_XPCALL } else { PROT_PCALL },
-                                    },
-                                );
-                                (*l).top = fb.add(fargs);
-                                // Call f like a regular call with this link.
-                                let mut ffunc = ffunc;
-                                let mut fargs = fargs;
-                                (*l).base = pbase;
-                                if !(*ffunc).is_func() {
-                                    let fb_off = fb.offset_from((*l).stack);
-                                    let link = *fb.sub(1);
-                                    let ff_off = ffunc.offset_from((*l).stack);
-                                    fargs = resolve_call(l, ffunc, fargs, Operand::None);
-                                    ffunc = (*l).stack.offset(ff_off);
-                                    *(*l).stack.offset(fb_off - 1) = link;
-                                }
-                                let cf2: *mut GcFunc = (*ffunc).as_ptr();
-                                if (*cf2).ffid == FF_LUA {
-                                    base = enter_lua(l, ffunc, fargs);
-                                    load_frame!();
-                                    pc = (*pt).bc.add(1);
-                                    continue;
-                                }
-                                match call_c(l, ffunc, fargs) {
-                                    Some(n) => {
-                                        ret_ptr = (*l).top.sub(n);
-                                        ret_n = n;
-                                        base = (*l).base;
-                                    }
-                                    None => return, // yield
-                                }
-                            }
-                            _ => match call_c(l, func, nargs) {
+                            match call_c(l, ffunc, fargs) {
                                 Some(n) => {
                                     ret_ptr = (*l).top.sub(n);
                                     ret_n = n;
                                     base = (*l).base;
                                 }
-                                None => return, // yield: resume continues the return
-                            },
-                        }
-                        // Return the C function's results through its frame.
-                        match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
-                            ReturnTo::Lua(npc) => {
-                                pc = npc;
-                                load_frame!();
-                                oldpc = npc;
-                                gc::check(l);
-                                reload!();
+                                None => return, // yield
                             }
-                            ReturnTo::Cont(cb, cpc, cont, res) => {
-                                step!(finish_cont(l, cb, cpc, cont, res))
-                            }
-                            ReturnTo::Native => return,
                         }
+                        _ => match call_c(l, func, nargs) {
+                            Some(n) => {
+                                ret_ptr = (*l).top.sub(n);
+                                ret_n = n;
+                                base = (*l).base;
+                            }
+                            None => return, // yield: resume continues the return
+                        },
+                    }
+                    // Return the C function's results through its frame.
+                    match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
+                        ReturnTo::Lua(npc) => {
+                            pc = npc;
+                            load_frame!();
+                            oldpc = npc;
+                            gc::check(l);
+                            reload!();
+                        }
+                        ReturnTo::Cont(cb, cpc, cont, res) => {
+                            step!(finish_cont(l, cb, cpc, cont, res))
+                        }
+                        ReturnTo::Native => return,
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_return {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        let a = bc_a(ins);
-                        let n = match op {
-                            Op::RETM => bc_d(ins) as usize + multres,
-                            Op::RET => bc_d(ins) as usize - 1,
-                            Op::RET0 => 0,
-                            _ => 1,
-                        };
-                        if !(*l).openupval.is_null() {
-                            func::close_upvals(l, base);
+                    let a = bc_a(ins);
+                    let n = match op {
+                        Op::RETM => bc_d(ins) as usize + multres,
+                        Op::RET => bc_d(ins) as usize - 1,
+                        Op::RET0 => 0,
+                        _ => 1,
+                    };
+                    if !(*l).openupval.is_null() {
+                        func::close_upvals(l, base);
+                    }
+                    (*l).savedpc = pc;
+                    if (*g_ptr).hookmask & HOOK_MASK_RET != 0
+                        && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_RET)
+                    {
+                        frame_top!();
+                        if slot(base, a).add(n) > (*l).top {
+                            (*l).top = slot(base, a).add(n);
                         }
-                        (*l).savedpc = pc;
-                        if (*g_ptr).hookmask & HOOK_MASK_RET != 0
-                            && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_RET)
-                        {
-                            frame_top!();
-                            if slot(base, a).add(n) > (*l).top {
-                                (*l).top = slot(base, a).add(n);
-                            }
-                            crate::capi::debugapi::call_hook(l, HOOK_EV_RET, -1);
-                            reload!();
+                        crate::capi::debugapi::call_hook(l, HOOK_EV_RET, -1);
+                        reload!();
+                    }
+                    let src = slot(base, a);
+                    match do_return(l, &mut base, src, n, &mut multres) {
+                        ReturnTo::Lua(npc) => {
+                            pc = npc;
+                            // After a Lua callee returns, the caller's next
+                            // instruction fires a line event (as in LuaJIT).
+                            load_frame!();
                         }
-                        let src = slot(base, a);
-                        match do_return(l, &mut base, src, n, &mut multres) {
-                            ReturnTo::Lua(npc) => {
-                                pc = npc;
-                                // After a Lua callee returns, the caller's next
-                                // instruction fires a line event (as in LuaJIT).
-                                load_frame!();
-                            }
-                            ReturnTo::Cont(cb, cpc, cont, res) => {
-                                step!(finish_cont(l, cb, cpc, cont, res))
-                            }
-                            ReturnTo::Native => return,
+                        ReturnTo::Cont(cb, cpc, cont, res) => {
+                            step!(finish_cont(l, cb, cpc, cont, res))
                         }
+                        ReturnTo::Native => return,
+                    }
                 }};
             }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_forl {
                 ($op:expr) => {{
                     let op: Op = $op;
-                        // Only the plain variant counts (I*: not to be compiled).
-                        if op == Op::FORL && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
-                            hotcount::became_hot(&mut *g_ptr, pc);
-                        }
-                        let a = bc_a(ins);
-                        let pidx = slot(base, a);
-                        let st = (*pidx.add(2)).as_num();
-                        let i = (*pidx).as_num() + st;
-                        let s = (*pidx.add(1)).as_num();
-                        let cont = if !st.is_sign_negative() { i <= s } else { i >= s };
-                        if cont {
-                            *pidx = TValue::num(i);
-                            *pidx.add(3) = TValue::num(i);
-                            pc = pc.offset(bc_j(ins) as isize);
-                        }
+                    // Only the plain variant counts (I*: not to be compiled).
+                    if op == Op::FORL && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
+                        hotcount::became_hot(&mut *g_ptr, pc);
+                    }
+                    let a = bc_a(ins);
+                    let pidx = slot(base, a);
+                    let st = (*pidx.add(2)).as_num();
+                    let i = (*pidx).as_num() + st;
+                    let s = (*pidx.add(1)).as_num();
+                    let cont = if !st.is_sign_negative() {
+                        i <= s
+                    } else {
+                        i >= s
+                    };
+                    if cont {
+                        *pidx = TValue::num(i);
+                        *pidx.add(3) = TValue::num(i);
+                        pc = pc.offset(bc_j(ins) as isize);
+                    }
                 }};
             }
             match op {
@@ -1413,7 +1434,14 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     } else {
                         savepc!();
                         frame_top!();
-                        match meta::arith_step(l, Arith::Unm, v, v, Operand::Slot(pd), Operand::Slot(pd)) {
+                        match meta::arith_step(
+                            l,
+                            Arith::Unm,
+                            v,
+                            v,
+                            Operand::Slot(pd),
+                            Operand::Slot(pd),
+                        ) {
                             Ok(r) => r,
                             Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
                         }
@@ -1439,52 +1467,86 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 }
                 // ---- Binary arithmetic.
                 Op::ADDVN => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, false));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, false)
+                    );
                 }
                 Op::SUBVN => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, false));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, false)
+                    );
                 }
                 Op::MULVN => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, false));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, false)
+                    );
                 }
                 Op::DIVVN => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, false));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, false)
+                    );
                 }
                 Op::MODVN => {
-                    arith_done!(ins, arith_vn!(l, pc,
-                        base,
-                        knum,
+                    arith_done!(
                         ins,
-                        Arith::Mod,
-                        x,
-                        y,
-                        meta::num_mod(x, y),
-                        false
-                    ));
+                        arith_vn!(
+                            l,
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Mod,
+                            x,
+                            y,
+                            meta::num_mod(x, y),
+                            false
+                        )
+                    );
                 }
                 Op::ADDNV => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, true));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, true)
+                    );
                 }
                 Op::SUBNV => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, true));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, true)
+                    );
                 }
                 Op::MULNV => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, true));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, true)
+                    );
                 }
                 Op::DIVNV => {
-                    arith_done!(ins, arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, true));
+                    arith_done!(
+                        ins,
+                        arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, true)
+                    );
                 }
                 Op::MODNV => {
-                    arith_done!(ins, arith_vn!(l, pc,
-                        base,
-                        knum,
+                    arith_done!(
                         ins,
-                        Arith::Mod,
-                        x,
-                        y,
-                        meta::num_mod(x, y),
-                        true
-                    ));
+                        arith_vn!(
+                            l,
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Mod,
+                            x,
+                            y,
+                            meta::num_mod(x, y),
+                            true
+                        )
+                    );
                 }
                 Op::ADDVV => {
                     arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Add, x, y, x + y));
@@ -1499,10 +1561,16 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Div, x, y, x / y));
                 }
                 Op::MODVV => {
-                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Mod, x, y, meta::num_mod(x, y)));
+                    arith_done!(
+                        ins,
+                        arith_vv!(l, pc, base, ins, Arith::Mod, x, y, meta::num_mod(x, y))
+                    );
                 }
                 Op::POW => {
-                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Pow, x, y, meta::num_pow(x, y)));
+                    arith_done!(
+                        ins,
+                        arith_vv!(l, pc, base, ins, Arith::Pow, x, y, meta::num_pow(x, y))
+                    );
                 }
                 Op::CAT => {
                     savepc!();
@@ -1819,7 +1887,11 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                     *pidx.add(1) = TValue::num(s);
                     *pidx.add(2) = TValue::num(st);
                     // The sign bit decides the direction, as in LuaJIT: -0 counts down.
-                    let run = if !st.is_sign_negative() { i <= s } else { i >= s };
+                    let run = if !st.is_sign_negative() {
+                        i <= s
+                    } else {
+                        i >= s
+                    };
                     if run {
                         *pidx.add(3) = TValue::num(i);
                     } else {
@@ -2254,7 +2326,9 @@ pub fn yield_values(l: *mut lua_State, n: usize) -> i32 {
         if (*l).nccalls > (*l).resume_level || l == g_of(l).mainthread || (*l).resume_level == 0 {
             // The position is the caller's, as for LuaJIT's yield fast function.
             let mut msg = Vec::new();
-            if let Some(w) = crate::debug::frame_at(l, 1).and_then(|f| crate::debug::where_prefix(&f)) {
+            if let Some(w) =
+                crate::debug::frame_at(l, 1).and_then(|f| crate::debug::where_prefix(&f))
+            {
                 msg.extend_from_slice(&w);
                 msg.push(b' ');
             }

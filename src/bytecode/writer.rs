@@ -155,7 +155,10 @@ fn write_kgc(out: &mut Vec<u8>, k: &KGc) {
         KGc::Child(_) => put_uleb(out, KGC_CHILD),
         KGc::Table { array, hash } => {
             // Trailing nils of the array part are not written.
-            let used = array.iter().rposition(|v| *v != KTabVal::Nil).map_or(0, |i| i + 1);
+            let used = array
+                .iter()
+                .rposition(|v| *v != KTabVal::Nil)
+                .map_or(0, |i| i + 1);
             let array = &array[..used];
             put_uleb(out, KGC_TAB);
             put_uleb(out, array.len() as u32);

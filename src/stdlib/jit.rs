@@ -204,8 +204,12 @@ unsafe extern "C-unwind" fn jit_opt_start(l: *mut lua_State) -> c_int {
             error_bytes(l, &m);
         }
         if let Some(v) = s.strip_prefix(b"hotloop=") {
-            let n = std::str::from_utf8(v).ok().and_then(|v| v.parse::<u32>().ok());
-            g_of(l).hot.set_hotloop(n.unwrap_or(0).min(u16::MAX as u32) as u16);
+            let n = std::str::from_utf8(v)
+                .ok()
+                .and_then(|v| v.parse::<u32>().ok());
+            g_of(l)
+                .hot
+                .set_hotloop(n.unwrap_or(0).min(u16::MAX as u32) as u16);
         }
     }
     0
