@@ -1,12 +1,13 @@
 //! A drop-in replacement for LuaJIT 2.1.
 //!
-//! VM core: `value` (tagged values), `gc` (memory, collector), `string`,
+//! VM core: `alloc` (the default allocator), `value` (tagged values), `gc` (memory, collector), `string`,
 //! `table`, `func` (prototypes, closures, upvalues), `udata`, `state`
 //! (threads, stacks, frames), `meta` (metamethods), `error`, `debug`,
 //! `vm` (interpreter). Front end: `frontend` (lexer, parser), `bytecode`
 //! (instruction set, dump format, listing). Libraries: `stdlib`. C API:
 //! `capi`.
 
+pub mod alloc;
 pub mod bytecode;
 pub mod capi;
 pub mod chunkname;

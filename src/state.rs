@@ -143,6 +143,9 @@ pub struct GlobalState {
     /// The wrapper set with LUAJIT_MODE_WRAPCFUNC: while set, C functions
     /// are called as `wrapper(L, f)`.
     pub wrapcf: Option<unsafe extern "C-unwind" fn(*mut lua_State, lua_CFunction) -> c_int>,
+    /// The arena of the default allocator when luaL_newstate made this
+    /// state; lua_close destroys it after the last block is freed.
+    pub default_arena: *mut crate::alloc::Arena,
 }
 
 impl GlobalState {
@@ -163,32 +166,6 @@ impl GlobalState {
 pub fn g_of<'a>(l: *mut lua_State) -> &'a mut GlobalState {
     // SAFETY: every live state points to its live global state.
     unsafe { &mut *(*l).glref }
-}
-
-/// Default allocator: the C library's realloc/free.
-pub unsafe extern "C-unwind" fn default_alloc(
-    _ud: *mut c_void,
-    p: *mut c_void,
-    _osize: usize,
-    nsize: usize,
-) -> *mut c_void {
-    extern "C" {
-        fn malloc(n: usize) -> *mut c_void;
-        fn realloc(p: *mut c_void, n: usize) -> *mut c_void;
-        fn free(p: *mut c_void);
-    }
-    if nsize == 0 {
-        // SAFETY: p is null or was returned by malloc/realloc.
-        unsafe { free(p) };
-        ptr::null_mut()
-    } else if p.is_null() {
-        // New blocks (most calls): malloc is cheaper than realloc(NULL, n).
-        // SAFETY: plain allocation.
-        unsafe { malloc(nsize) }
-    } else {
-        // SAFETY: p is null or was returned by realloc.
-        unsafe { realloc(p, nsize) }
-    }
 }
 
 fn init_thread(l: *mut lua_State, g: *mut GlobalState) {
@@ -289,6 +266,7 @@ pub fn close_state(l: *mut lua_State) {
     mem_free(g, main as *mut u8, std::mem::size_of::<lua_State>());
     let f = g.allocf.unwrap();
     let ud = g.allocud;
+    let arena = g.default_arena;
     // SAFETY: g was allocated by f with this size.
     unsafe {
         f(
@@ -298,6 +276,11 @@ pub fn close_state(l: *mut lua_State) {
             0,
         )
     };
+    if !arena.is_null() {
+        // SAFETY: luaL_newstate made this arena for this state, whose last
+        // block was just freed.
+        unsafe { crate::alloc::Arena::destroy(arena) };
+    }
 }
 
 /// A new coroutine sharing the globals of `l`.

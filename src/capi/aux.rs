@@ -628,9 +628,15 @@ unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
-    let l = new_state(Some(default_alloc), ptr::null_mut());
-    if !l.is_null() {
-        g_of(l).panic = Some(default_panic);
+    let arena = crate::alloc::Arena::create();
+    let l = new_state(Some(crate::alloc::arena_alloc), arena as *mut c_void);
+    if l.is_null() {
+        // SAFETY: the failed state freed every block it had taken.
+        unsafe { crate::alloc::Arena::destroy(arena) };
+    } else {
+        let g = g_of(l);
+        g.panic = Some(default_panic);
+        g.default_arena = arena;
     }
     l
 }
