@@ -45,6 +45,48 @@ static int load_pieces(lua_State *L, const char *src, size_t len, size_t step, c
               : lua_load(L, pieces_reader, &p, name);
 }
 
+/* Reader that reuses one buffer for every piece (the block is only valid
+** until the next call), counts its calls, and can raise an error at a given
+** call. */
+typedef struct Reuse { const char *const *pieces; int calls; int fail_at; char buf[64]; } Reuse;
+static const char *reuse_reader(lua_State *L, void *ud, size_t *sz)
+{
+  Reuse *r = (Reuse *)ud;
+  const char *piece;
+  r->calls++;
+  if (r->calls == r->fail_at) {
+    lua_pushstring(L, "reader failed");
+    lua_error(L);
+  }
+  piece = r->pieces[r->calls - 1];
+  if (!piece) { *sz = 0; return NULL; }
+  *sz = strlen(piece);
+  memcpy(r->buf, piece, *sz);
+  return r->buf;
+}
+
+static int load_reuse(lua_State *L, Reuse *r, const char *const *pieces, int fail_at)
+{
+  r->pieces = pieces; r->calls = 0; r->fail_at = fail_at;
+  memset(r->buf, 0, sizeof(r->buf));
+  return lua_load(L, reuse_reader, r, "=reuse");
+}
+
+static int handler_mark(lua_State *L)
+{
+  lua_pushfstring(L, "handled: %s", lua_tostring(L, 1));
+  return 1;
+}
+
+/* lua_load inside a protected call with a message handler. */
+static int load_in_pcall(lua_State *L)
+{
+  Reuse *r = (Reuse *)lua_touserdata(L, 1);
+  static const char *const pieces[] = {"return ", "1", NULL};
+  lua_pushinteger(L, load_reuse(L, r, pieces, 2));
+  return 2;
+}
+
 int main(void)
 {
   lua_State *L = luaL_newstate();
@@ -192,6 +234,51 @@ int main(void)
   lua_settop(L, 0);
   CHECK(luaL_dostring(L, "error('e')") != 0);
   lua_settop(L, 0);
+
+  tu_section("lua_load pulls pieces as the lexer needs them");
+  {
+    Reuse r;
+    static const char *const ok[] = {"local s = 'ab", "c\\", "065' return s .. [[", "x]", "]", NULL};
+    static const char *const bad[] = {"local x = 1 ", "= 2 ", "return x", NULL};
+    static const char *const more[] = {"return 1", "", "error('never')", NULL};
+    static const char *const chars[] = {"r", "e", "t", "u", "r", "n", " ", "4", "2", NULL};
+    st = load_reuse(L, &r, ok, 0);
+    CHECK_INT(st, 0);
+    CHECK_INT(r.calls, 6);
+    CHECK_INT(lua_pcall(L, 0, 1, 0), 0);
+    CHECK_STR(lua_tostring(L, -1), "abcAx");
+    lua_settop(L, 0);
+    st = load_reuse(L, &r, bad, 0);      /* stops at the error: no 3rd call */
+    CHECK_INT(st, LUA_ERRSYNTAX);
+    CHECK_STR(lua_tostring(L, -1), "reuse:1: unexpected symbol near '='");
+    CHECK_INT(r.calls, 2);
+    lua_settop(L, 0);
+    st = load_reuse(L, &r, more, 0);     /* an empty block ends the chunk */
+    CHECK_INT(st, 0);
+    CHECK_INT(r.calls, 2);
+    lua_settop(L, 0);
+    st = load_reuse(L, &r, chars, 0);
+    CHECK_INT(st, 0);
+    CHECK_INT(r.calls, 10);
+    CHECK_INT(lua_pcall(L, 0, 1, 0), 0);
+    CHECK_INT(lua_tointeger(L, -1), 42);
+    lua_settop(L, 0);
+    /* A reader raising an error: lua_load returns its status and value. */
+    st = load_reuse(L, &r, ok, 3);
+    CHECK_INT(st, LUA_ERRRUN);
+    CHECK_STR(lua_tostring(L, -1), "reader failed");
+    CHECK_INT(r.calls, 3);
+    CHECK_INT(lua_gettop(L), 1);
+    lua_settop(L, 0);
+    /* The message handler of the enclosing lua_pcall sees that error. */
+    lua_pushcfunction(L, handler_mark);
+    lua_pushcfunction(L, load_in_pcall);
+    lua_pushlightuserdata(L, &r);
+    CHECK_INT(lua_pcall(L, 1, 2, 1), 0);
+    CHECK_INT(lua_tointeger(L, -1), LUA_ERRRUN);
+    CHECK_STR(lua_tostring(L, -2), "handled: reader failed");
+    lua_settop(L, 0);
+  }
 
   free(sink.data);
   lua_close(L);

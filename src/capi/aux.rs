@@ -446,25 +446,48 @@ pub unsafe extern "C-unwind" fn luaL_unref(L: *mut lua_State, t: c_int, r: c_int
 /// Load a chunk (source or binary) from bytes; pushes the function or an
 /// error message. `mode` restricts to "t", "b" or both.
 pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option<&[u8]>) -> c_int {
-    let is_binary = data.first() == Some(&0x1b);
-    if let Some(m) = mode {
-        let ok = if is_binary {
-            m.contains(&b'b')
-        } else {
-            m.contains(&b't')
-        };
-        if !ok {
-            let msg = "attempt to load chunk with wrong mode";
-            push_bytes(L, msg.as_bytes());
-            return LUA_ERRSYNTAX as c_int;
-        }
-    }
-    let r = if is_binary {
-        crate::bytecode::reader::undump(data, chunkname)
-    } else {
-        crate::frontend::compile(data, chunkname)
+    let src = crate::frontend::Source::Bytes(data);
+    load_source(L, src, chunkname, mode).unwrap_or(LUA_ERRSYNTAX as c_int)
+}
+
+/// One call of a `load`/`lua_load` reader, protected the way LuaJIT's
+/// loader is: the whole load runs under a protected call that keeps the
+/// error handler of the innermost pcall/xpcall (an xpcall handler sees a
+/// reader's error). On error the error value is pushed and the status
+/// returned. `read` returns the piece (copied, so it can't be collected or
+/// changed while the lexer scans it).
+pub fn call_reader(L: *mut lua_State, read: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, c_int> {
+    let mut piece = Vec::new();
+    // SAFETY: L is live; api_pcall restores the stack on error.
+    let status = unsafe {
+        let top_off = (*L).top.offset_from((*L).stack);
+        let handler = (*L).protect.last_mut().map_or(0, |r| r.handler);
+        api_pcall(L, top_off, handler, || piece = read())
     };
-    match r {
+    if status == 0 {
+        Ok(piece)
+    } else {
+        Err(status)
+    }
+}
+
+/// Load a chunk from a whole buffer or a reader and push the function (0)
+/// or the error message (LUA_ERRSYNTAX). None: the reader failed, and its
+/// caller reports that error itself.
+pub fn load_source(
+    L: *mut lua_State,
+    src: crate::frontend::Source<'_>,
+    chunkname: &[u8],
+    mode: Option<&[u8]>,
+) -> Option<c_int> {
+    use crate::frontend::LoadError;
+    let opts = crate::frontend::CompileOptions::default();
+    let r = match crate::frontend::load(src, chunkname, mode, &opts) {
+        Ok(pd) => Ok(pd),
+        Err(LoadError::Syntax(m)) => Err(m),
+        Err(LoadError::Reader) => return None,
+    };
+    Some(match r {
         Ok(pd) => {
             // SAFETY: L is live; the prototype is pushed before any GC check.
             unsafe {
@@ -483,7 +506,7 @@ pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option
                     api_push(L, TValue::gcobj(TID_FUNC, f as *const crate::gc::GcHeader));
                 });
                 if status != 0 {
-                    return status;
+                    return Some(status);
                 }
                 crate::gc::check(L);
             }
@@ -493,7 +516,7 @@ pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option
             push_bytes(L, &msg);
             LUA_ERRSYNTAX as c_int
         }
-    }
+    })
 }
 
 #[no_mangle]

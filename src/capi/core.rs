@@ -1162,17 +1162,6 @@ pub unsafe extern "C-unwind" fn lua_loadx(
         Some(r) => r,
         None => api_fail(L, "lua_load without a reader"),
     };
-    let mut data = Vec::new();
-    loop {
-        let mut sz = 0usize;
-        // SAFETY: reader contract: returns a block of sz bytes or NULL.
-        let p = unsafe { rd(L, dt, &mut sz) };
-        if p.is_null() || sz == 0 {
-            break;
-        }
-        // SAFETY: p points to sz readable bytes until the next reader call.
-        data.extend_from_slice(unsafe { std::slice::from_raw_parts(p as *const u8, sz) });
-    }
     let name = if chunkname.is_null() {
         b"?".to_vec()
     } else {
@@ -1183,7 +1172,25 @@ pub unsafe extern "C-unwind" fn lua_loadx(
     } else {
         Some(cstr(mode).to_vec())
     };
-    crate::capi::aux::load_bytes(L, &data, &name, mode.as_deref())
+    // The reader is called as the lexer needs more input; each block is
+    // copied at once (it is only valid until the next reader call).
+    let mut failed = 0;
+    let mut read = || -> Result<Vec<u8>, ()> {
+        let r = crate::capi::aux::call_reader(L, || {
+            let mut sz = 0usize;
+            // SAFETY: reader contract: returns a block of sz bytes or NULL.
+            let p = unsafe { rd(L, dt, &mut sz) };
+            if p.is_null() || sz == 0 {
+                Vec::new()
+            } else {
+                // SAFETY: p points to sz readable bytes until the next call.
+                unsafe { std::slice::from_raw_parts(p as *const u8, sz) }.to_vec()
+            }
+        });
+        r.map_err(|st| failed = st)
+    };
+    let src = crate::frontend::Source::Reader(&mut read);
+    crate::capi::aux::load_source(L, src, &name, mode.as_deref()).unwrap_or(failed)
 }
 
 #[no_mangle]

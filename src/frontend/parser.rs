@@ -300,9 +300,15 @@ struct Parser<'a> {
 }
 
 pub fn parse_chunk(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> PResult<ProtoData> {
-    let mut ls = Lexer::new(source, chunkname);
-    ls.ffi_literals = opts.ffi_literals;
+    let ls = Lexer::new(source, chunkname);
     ls.check_header()?;
+    parse_with(ls, opts).0
+}
+
+/// Parse a chunk from a lexer that is set up (header skipped, not bytecode).
+/// The flag says the lexer's reader failed (then the result is moot).
+pub fn parse_with<'a>(mut ls: Lexer<'a>, opts: &CompileOptions) -> (PResult<ProtoData>, bool) {
+    ls.ffi_literals = opts.ffi_literals;
     let mut p = Parser {
         ls,
         fs: FuncState::new(0, 0),
@@ -313,17 +319,25 @@ pub fn parse_chunk(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> PR
         lhs_buf: Vec::new(),
         stack_base: stack_addr(),
     };
-    p.fs.flags |= PROTO_VARARG;
-    p.scope_begin(0);
-    p.emit_ad(Op::FUNCV, 0, 0);
-    p.next()?;
-    p.block_body()?;
-    if p.ls.tok != TK_EOF {
-        return Err(p.err_token(TK_EOF));
+    let r = p.main_chunk();
+    (r, p.ls.reader_failed)
+}
+
+impl<'a> Parser<'a> {
+    fn main_chunk(&mut self) -> PResult<ProtoData> {
+        let p = self;
+        p.fs.flags |= PROTO_VARARG;
+        p.scope_begin(0);
+        p.emit_ad(Op::FUNCV, 0, 0);
+        p.next()?;
+        p.block_body()?;
+        if p.ls.tok != TK_EOF {
+            return Err(p.err_token(TK_EOF));
+        }
+        let line = p.ls.linenumber;
+        let (pt, _) = p.fs_finish(line)?;
+        Ok(pt)
     }
-    let line = p.ls.linenumber;
-    let (pt, _) = p.fs_finish(line)?;
-    Ok(pt)
 }
 
 // ---------------------------------------------------------------------------

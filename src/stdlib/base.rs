@@ -548,32 +548,31 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
         .map(|n| n.to_vec())
         .unwrap_or_else(|| b"=(load)".to_vec());
     let mode = opt_str(l, 3).map(|m| m.to_vec());
-    let mut data = Vec::new();
-    loop {
-        let r = match vm::pcall_values(l, v, &[], 1) {
-            Ok(r) => r[0],
-            Err(e) => {
-                push_nil(l);
-                push_value(l, e);
-                return 2;
-            }
-        };
-        if r.is_nil() {
-            break;
-        }
-        if !r.is_str() {
-            push_nil(l);
-            push_str(l, b"reader function must return a string");
-            return 2;
-        }
-        let b = crate::string::str_bytes(r.as_ptr());
-        if b.is_empty() {
-            break;
-        }
-        data.extend_from_slice(b);
-    }
-    let st = load_bytes(l, &data, &name, mode.as_deref());
-    load_result(l, st)
+    // The reader is called as the lexer needs more input (LuaJIT stops
+    // calling it after a syntax error).
+    let mut failed = 0;
+    let mut read = || -> Result<Vec<u8>, ()> {
+        let r = crate::capi::aux::call_reader(l, || unsafe {
+            lua_pushvalue(l, 1);
+            api_call(l, 0, 1);
+            let piece = if lua_type(l, -1) == LUA_TNIL {
+                Vec::new()
+            } else if lua_isstring(l, -1) != 0 {
+                let mut len = 0usize;
+                let p = lua_tolstring(l, -1, &mut len);
+                // SAFETY: the string is on the stack while it is copied.
+                std::slice::from_raw_parts(p as *const u8, len).to_vec()
+            } else {
+                error_str(l, "reader function must return a string")
+            };
+            lua_settop(l, -2);
+            piece
+        });
+        r.map_err(|st| failed = st)
+    };
+    let src = crate::frontend::Source::Reader(&mut read);
+    let st = crate::capi::aux::load_source(l, src, &name, mode.as_deref());
+    load_result(l, st.unwrap_or(failed))
 }
 
 unsafe extern "C-unwind" fn b_loadfile(l: *mut lua_State) -> c_int {
