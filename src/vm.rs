@@ -425,6 +425,9 @@ pub enum Entry {
     Call,
     /// Return `nres` values at `L.top - nres` from the frame at L.base.
     Return(usize),
+    /// Go on at L.savedpc in the frame at L.base with this `multres`, after
+    /// line or count hooks were switched on or off.
+    Switch(usize),
 }
 
 /// Run the interpreter until the natively entered frame returns, handling
@@ -781,8 +784,30 @@ macro_rules! arith_vn {
     }};
 }
 
-/// The interpreter loop proper.
+/// The interpreter: one loop without per-instruction hook checks, one with
+/// them (line and count hooks). The plain loop notices hooks switched on
+/// after C calls and metamethods (where `debug.sethook` runs), at returns
+/// and at the hot-counter ticks of loops (for hooks set from a signal).
 unsafe fn run(l: *mut lua_State, entry: Entry) {
+    let mut entry = entry;
+    loop {
+        // SAFETY: l is a live state with a Lua frame to run.
+        let hooked = unsafe { (*(*l).glref).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 };
+        let switched = if hooked {
+            unsafe { run_loop::<true>(l, entry) }
+        } else {
+            unsafe { run_loop::<false>(l, entry) }
+        };
+        match switched {
+            Some(multres) => entry = Entry::Switch(multres),
+            None => return,
+        }
+    }
+}
+
+/// The interpreter loop proper; `Some(multres)` when the hooks changed and
+/// the other loop must go on.
+unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option<usize> {
     // SAFETY: the whole loop operates on the live frames of `l`; every
     // pointer into the stack is reloaded after anything that may move it
     // (calls, metamethods, stack growth).
@@ -818,6 +843,17 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
             };
         }
 
+        // In the plain loop: leave for the hooked loop when line or count
+        // hooks were switched on; it goes on at `pc`.
+        macro_rules! check_hooks_on {
+            () => {{
+                if !HOOKS && (*(*l).glref).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
+                    (*l).savedpc = pc;
+                    (*l).base = base;
+                    return Some(multres);
+                }
+            }};
+        }
         // Go on after a metamethod call or a continuation.
         macro_rules! step {
             ($s:expr) => {{
@@ -832,8 +868,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         pc = npc;
                         load_frame!();
                     }
-                    Step::Yield => return,
+                    Step::Yield => return None,
                 }
+                check_hooks_on!();
                 continue;
             }};
         }
@@ -858,6 +895,11 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
             Entry::Call => {
                 pc = (*l).savedpc;
                 load_frame!();
+            }
+            Entry::Switch(m) => {
+                pc = (*l).savedpc;
+                load_frame!();
+                multres = m;
             }
             Entry::Return(n) => {
                 ret_ptr = (*l).top.sub(n);
@@ -886,10 +928,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                                 pc = npc;
                                 load_frame!();
                             }
-                            Step::Yield => return,
+                            Step::Yield => return None,
                         }
                     }
-                    ReturnTo::Native => return,
+                    ReturnTo::Native => return None,
                 }
             }
         }
@@ -902,7 +944,13 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
             pc = pc.add(1);
             let kgc = KgcRef(pt);
             let knum = KnumRef(pt);
-            if (*g_ptr).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
+            if HOOKS && (*g_ptr).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) == 0 {
+                // Hooks off: the plain loop goes on with this instruction.
+                (*l).savedpc = pc.sub(1);
+                (*l).base = base;
+                return Some(multres);
+            }
+            if HOOKS {
                 savepc!();
                 frame_top!();
                 // Values a multiple-results instruction left above the
@@ -1178,22 +1226,32 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         Op::CALLT => bc_d(ins) as usize - 1,
                         _ => bc_d(ins) as usize + multres,
                     };
-                    if op == Op::CALL && bc_b(ins) == 2 {
-                        // A builtin computed inline (one result wanted).
-                        let f = *slot(base, a);
-                        if f.is_func() {
-                            let ffid = (*f.as_ptr::<GcFunc>()).ffid;
-                            if (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
-                                && (*g_ptr).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
-                            {
-                                if let Some(v) = fast_builtin(ffid, slot(base, a + 2), nargs) {
-                                    *slot(base, a) = v;
-                                    continue;
-                                }
+                    let tail = matches!(op, Op::CALLT | Op::CALLMT);
+                    let f = *slot(base, a);
+                    if f.is_func() {
+                        let ffid = (*f.as_ptr::<GcFunc>()).ffid;
+                        if ffid == FF_LUA && !tail {
+                            // The common Lua-to-Lua call, straight in.
+                            savepc!();
+                            let func = slot(base, a);
+                            *func.add(1) = TValue(pc as u64 | FRAME_LUA);
+                            base = enter_lua(l, func, nargs);
+                            load_frame!();
+                            pc = (*pt).bc.add(1);
+                            continue;
+                        }
+                        if op == Op::CALL
+                            && bc_b(ins) == 2
+                            && (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
+                            && (*g_ptr).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
+                        {
+                            // A builtin computed inline (one result wanted).
+                            if let Some(v) = fast_builtin(ffid, slot(base, a + 2), nargs) {
+                                *slot(base, a) = v;
+                                continue;
                             }
                         }
                     }
-                    let tail = matches!(op, Op::CALLT | Op::CALLMT);
                     savepc!();
                     let mut func = slot(base, a);
                     (*l).top = func.add(2 + nargs).max(base.add((*pt).framesize as usize));
@@ -1226,6 +1284,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             base = enter_lua(l, func, nargs);
                             load_frame!();
                             pc = (*pt).bc.add(1);
+                            // Tail calls may loop forever without a loop
+                            // instruction: look for hooks set by a signal.
+                            check_hooks_on!();
                             continue;
                         }
                         FF_PCALL | FF_XPCALL => {
@@ -1307,7 +1368,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                                     ret_n = n;
                                     base = (*l).base;
                                 }
-                                None => return, // yield
+                                None => return None, // yield
                             }
                         }
                         _ => match call_c(l, func, nargs) {
@@ -1316,7 +1377,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                                 ret_n = n;
                                 base = (*l).base;
                             }
-                            None => return, // yield: resume continues the return
+                            None => return None, // yield: resume continues the return
                         },
                     }
                     // Return the C function's results through its frame.
@@ -1327,11 +1388,12 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             oldpc = npc;
                             gc::check(l);
                             reload!();
+                            check_hooks_on!();
                         }
                         ReturnTo::Cont(cb, cpc, cont, res) => {
                             step!(finish_cont(l, cb, cpc, cont, res))
                         }
-                        ReturnTo::Native => return,
+                        ReturnTo::Native => return None,
                     }
                 }};
             }
@@ -1346,11 +1408,18 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         Op::RET0 => 0,
                         _ => 1,
                     };
+                    let mask = (*g_ptr).hookmask;
+                    if !HOOKS && mask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
+                        // Hooks were switched on: return in the hooked loop.
+                        (*l).savedpc = pc.sub(1);
+                        (*l).base = base;
+                        return Some(multres);
+                    }
                     if !(*l).openupval.is_null() {
                         func::close_upvals(l, base);
                     }
                     (*l).savedpc = pc;
-                    if (*g_ptr).hookmask & HOOK_MASK_RET != 0
+                    if mask & HOOK_MASK_RET != 0
                         && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_RET)
                     {
                         frame_top!();
@@ -1371,7 +1440,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         ReturnTo::Cont(cb, cpc, cont, res) => {
                             step!(finish_cont(l, cb, cpc, cont, res))
                         }
-                        ReturnTo::Native => return,
+                        ReturnTo::Native => return None,
                     }
                 }};
             }
@@ -1380,7 +1449,10 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 ($op:expr) => {{
                     let op: Op = $op;
                     // Only the plain variant counts (I*: not to be compiled).
-                    if op == Op::FORL && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
+                    // A loop also looks for hooks switched on (from a signal)
+                    // when its counter ticks, or every time if it has none.
+                    let tick = op != Op::FORL || (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP);
+                    if op == Op::FORL && tick {
                         hotcount::became_hot(&mut *g_ptr, pc);
                     }
                     let a = bc_a(ins);
@@ -1397,6 +1469,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         *pidx = TValue::num(i);
                         *pidx.add(3) = TValue::num(i);
                         pc = pc.offset(bc_j(ins) as isize);
+                    }
+                    if tick {
+                        check_hooks_on!();
                     }
                 }};
             }
@@ -1797,7 +1872,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                             ret_n = n;
                             base = (*l).base;
                         }
-                        None => return,
+                        None => return None,
                     }
                     match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
                         ReturnTo::Lua(npc) => {
@@ -1808,7 +1883,7 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         ReturnTo::Cont(cb, cpc, cont, res) => {
                             step!(finish_cont(l, cb, cpc, cont, res))
                         }
-                        ReturnTo::Native => return,
+                        ReturnTo::Native => return None,
                     }
                 }
                 Op::ISNEXT => {
@@ -1901,7 +1976,8 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                 Op::FORL => arm_forl!(Op::FORL),
                 Op::IFORL | Op::JFORL => arm_forl!(op),
                 Op::ITERL | Op::IITERL | Op::JITERL => {
-                    if op == Op::ITERL && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
+                    let tick = op != Op::ITERL || (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP);
+                    if op == Op::ITERL && tick {
                         hotcount::became_hot(&mut *g_ptr, pc);
                     }
                     let a = bc_a(ins);
@@ -1910,10 +1986,16 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
                         *slot(base, a - 1) = v;
                         pc = pc.offset(bc_j(ins) as isize);
                     }
+                    if tick {
+                        check_hooks_on!();
+                    }
                 }
                 Op::LOOP | Op::ILOOP | Op::JLOOP => {
-                    if op == Op::LOOP && (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
-                        hotcount::became_hot(&mut *g_ptr, pc);
+                    if op != Op::LOOP || (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
+                        if op == Op::LOOP {
+                            hotcount::became_hot(&mut *g_ptr, pc);
+                        }
+                        check_hooks_on!();
                     }
                     // Loop back-edges are where profiler samples are taken
                     // (with function entries), as safe points.
