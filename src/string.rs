@@ -46,33 +46,27 @@ pub fn str_bytes<'a>(s: *mut GcStr) -> &'a [u8] {
     unsafe { (*s).as_bytes() }
 }
 
-/// Hash of a byte string: sparse sampling for long strings so hashing stays
-/// O(1)-ish, mixing in the length.
+/// Hash of a byte string: up to 16 words sampled from the end towards the
+/// start (every word of a string up to 64 bytes), plus the first word, so
+/// hashing stays O(1) for long strings; mixes in the length.
 pub fn hash_bytes(s: &[u8]) -> u32 {
     let len = s.len();
     let mut h: u32 = (len as u32) ^ 0x9e37_79b9;
     if len >= 4 {
-        let rd = |i: usize| u32::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3]]);
+        // SAFETY: every read is of 4 bytes starting at an index <= len - 4.
+        let rd = |i: usize| unsafe { (s.as_ptr().add(i) as *const u32).read_unaligned() };
+        let step = ((len >> 4) & !3).max(4);
         let mut a = rd(0);
-        let mut b = rd(len - 4);
-        h ^= b;
-        h = h.wrapping_sub(b.rotate_left(14));
-        let step = (len >> 5) + 1;
         let mut i = len;
         let mut n = 0;
-        while i >= 4 && n < 32 {
+        while i >= 4 && n < 16 {
             let w = rd(i - 4);
-            a ^= w;
-            a = a.wrapping_sub(h.rotate_left(5));
-            h = h.wrapping_add(a).rotate_left(11) ^ w.wrapping_mul(0x85eb_ca6b);
-            if i < step + 4 {
-                break;
-            }
-            i -= step;
+            h = (h ^ w).wrapping_mul(0x85eb_ca6b).rotate_left(13);
+            a = a.wrapping_add(h);
+            i -= step.min(i);
             n += 1;
         }
-        b ^= a;
-        h ^= b.wrapping_sub(a.rotate_left(25));
+        h ^= a.wrapping_mul(0xc2b2_ae35);
     } else {
         for &c in s {
             h = (h ^ c as u32).wrapping_mul(0x0100_0193);
