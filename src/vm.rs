@@ -570,7 +570,7 @@ unsafe fn fast_builtin(ffid: u8, args: *const TValue, nargs: usize) -> Option<TV
         let bits = |r: i32| Some(TValue::num(r as f64));
         match ffid {
             38 => Some(TValue::num(x.abs())),
-            39 => Some(TValue::num(x.floor())),
+            39 => Some(TValue::num(meta::fast_floor(x))),
             41 => Some(TValue::num_checked(x.sqrt())),
             // min/max keep the running value while the comparison holds.
             60 => fold(&|a, b| if a < b { a } else { b }).map(TValue::num_checked),
@@ -1240,14 +1240,19 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             pc = (*pt).bc.add(1);
                             continue;
                         }
-                        if op == Op::CALL
-                            && bc_b(ins) == 2
+                        if matches!(op, Op::CALL | Op::CALLM)
+                            && matches!(bc_b(ins), 0 | 2)
                             && (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
                             && (*g_ptr).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
                         {
-                            // A builtin computed inline (one result wanted).
+                            // A builtin computed inline: one result wanted,
+                            // or all of them (its one result, as multres for
+                            // the CALLM/RETM/TSETM that follows).
                             if let Some(v) = fast_builtin(ffid, slot(base, a + 2), nargs) {
                                 *slot(base, a) = v;
+                                if bc_b(ins) == 0 {
+                                    multres = 1;
+                                }
                                 continue;
                             }
                         }
