@@ -5,7 +5,6 @@
 //! Tokens are `i32` codes: single-character tokens are their byte value,
 //! everything else is one of the `TK_*` constants below.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use crate::chunkname::short_src;
@@ -233,65 +232,15 @@ pub type LexResult<T> = Result<T, Vec<u8>>;
 /// reader failed (the caller keeps the error; the lexer only stops).
 pub type PieceReader<'r> = dyn FnMut() -> Result<Vec<u8>, ()> + 'r;
 
-/// Pieces read so far from a `PieceReader`. The lexer scans straight from
-/// a piece (the same code path as a whole-slice source), so each piece must
-/// stay put while the lexer holds a slice of it: pieces are appended to this
-/// chain, which the caller owns and which outlives the lexer, and never
-/// move or change once added.
-pub struct PieceChain {
-    data: Box<[u8]>,
-    next: OnceCell<Box<PieceChain>>,
-}
-
-impl PieceChain {
-    pub fn new() -> PieceChain {
-        PieceChain {
-            data: Box::new([]),
-            next: OnceCell::new(),
-        }
-    }
-    fn append(&self, data: Vec<u8>) -> &PieceChain {
-        let node = Box::new(PieceChain {
-            data: data.into_boxed_slice(),
-            next: OnceCell::new(),
-        });
-        if self.next.set(node).is_err() {
-            unreachable!("a piece is appended after the last one only");
-        }
-        self.next.get().unwrap()
-    }
-}
-
-impl Default for PieceChain {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Drop for PieceChain {
-    fn drop(&mut self) {
-        // Unlink iteratively: one-byte pieces make long chains, and the
-        // default recursive drop would overflow the stack.
-        let mut next = self.next.take();
-        while let Some(mut node) = next {
-            next = node.next.take();
-        }
-    }
-}
-
-/// Where the lexer's bytes come from once the current slice is used up.
-struct Stream<'a> {
-    read: &'a mut PieceReader<'a>,
-    last: &'a PieceChain,
-}
-
 pub struct Lexer<'a> {
-    /// Current piece of input (the whole chunk for slice sources).
-    src: &'a [u8],
+    /// Current piece of input (a copy of the whole chunk for slice
+    /// sources). Owned, so a streamed piece can't change or go away while
+    /// the lexer scans it, and a used-up piece is dropped.
+    src: Vec<u8>,
     /// Index of the byte after the current character.
     pos: usize,
     /// Streamed input: more pieces come from here (None: `src` is all).
-    stream: Option<Stream<'a>>,
+    stream: Option<&'a mut PieceReader<'a>>,
     /// The reader failed: the input ends here and the caller reports the
     /// reader's error instead of whatever the parser makes of it.
     pub reader_failed: bool,
@@ -322,23 +271,22 @@ pub struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
-    pub fn new(src: &'a [u8], chunkname: &'a [u8]) -> Lexer<'a> {
-        Self::with_source(src, None, chunkname)
+    pub fn new(src: &[u8], chunkname: &'a [u8]) -> Lexer<'a> {
+        Self::with_source(src.to_vec(), None, chunkname)
     }
 
     /// A lexer that pulls its input from `read` piece by piece, only when it
     /// needs the next character (as LuaJIT does, so the reader is not
-    /// called again after a syntax error). `chain` keeps the pieces.
-    pub fn new_streamed(
-        read: &'a mut PieceReader<'a>,
-        chain: &'a PieceChain,
-        chunkname: &'a [u8],
-    ) -> Lexer<'a> {
-        let stream = Stream { read, last: chain };
-        Self::with_source(&[], Some(stream), chunkname)
+    /// called again after a syntax error).
+    pub fn new_streamed(read: &'a mut PieceReader<'a>, chunkname: &'a [u8]) -> Lexer<'a> {
+        Self::with_source(Vec::new(), Some(read), chunkname)
     }
 
-    fn with_source(src: &'a [u8], stream: Option<Stream<'a>>, chunkname: &'a [u8]) -> Lexer<'a> {
+    fn with_source(
+        src: Vec<u8>,
+        stream: Option<&'a mut PieceReader<'a>>,
+        chunkname: &'a [u8],
+    ) -> Lexer<'a> {
         let mut lx = Lexer {
             src,
             pos: 0,
@@ -362,7 +310,7 @@ impl<'a> Lexer<'a> {
             header: false,
         };
         lx.advance();
-        let (p, s) = (lx.pos, lx.src);
+        let (p, s) = (lx.pos, &lx.src);
         if lx.c == 0xef && s.len() >= p + 2 && s[p] == 0xbb && s[p + 1] == 0xbf {
             // UTF-8 byte order mark (only when it is in the first piece, as
             // in LuaJIT).
@@ -414,7 +362,7 @@ impl<'a> Lexer<'a> {
     pub fn read_more(&mut self, out: &mut Vec<u8>) -> bool {
         match self.next_piece() {
             Some(piece) => {
-                out.extend_from_slice(piece);
+                out.extend_from_slice(&piece);
                 true
             }
             None => false,
@@ -441,7 +389,7 @@ impl<'a> Lexer<'a> {
             Some(piece) => {
                 self.src = piece;
                 self.pos = 1;
-                piece[0] as i32
+                self.src[0] as i32
             }
             None => {
                 self.pos = self.src.len();
@@ -453,17 +401,13 @@ impl<'a> Lexer<'a> {
     /// Pull the next non-empty piece from a streamed source. None at the
     /// end, and for slice sources. Like LuaJIT, the reader is asked again
     /// each time the lexer wants a character at the end of the input.
-    fn next_piece(&mut self) -> Option<&'a [u8]> {
-        let stream = self.stream.as_mut()?;
+    fn next_piece(&mut self) -> Option<Vec<u8>> {
+        let read = self.stream.as_mut()?;
         if self.reader_failed {
             return None;
         }
-        match (stream.read)() {
-            Ok(piece) if !piece.is_empty() => {
-                let node: &'a PieceChain = stream.last.append(piece);
-                stream.last = node;
-                Some(&node.data)
-            }
+        match read() {
+            Ok(piece) if !piece.is_empty() => Some(piece),
             Ok(_) => None,
             Err(()) => {
                 self.reader_failed = true;

@@ -10,7 +10,7 @@ mod parser;
 
 use crate::bytecode::ProtoData;
 
-pub use lexer::{PieceChain, PieceReader};
+pub use lexer::PieceReader;
 
 /// Compile a Lua chunk. `chunkname` is as given to the loader (`=stdin`,
 /// `@file.lua`, or the source itself); the error is the message LuaJIT's
@@ -67,10 +67,9 @@ pub fn load(
     mode: Option<&[u8]>,
     opts: &CompileOptions,
 ) -> Result<ProtoData, LoadError> {
-    let chain = PieceChain::new();
     let (mut ls, whole) = match source {
         Source::Bytes(b) => (lexer::Lexer::new(b, chunkname), Some(b)),
-        Source::Reader(read) => (lexer::Lexer::new_streamed(read, &chain, chunkname), None),
+        Source::Reader(read) => (lexer::Lexer::new_streamed(read, chunkname), None),
     };
     let header = ls.check_header();
     if ls.reader_failed {
