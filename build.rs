@@ -60,7 +60,10 @@ fn main() {
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static:+whole-archive=ljrs_cshim");
     // The C++ boundary needs the C++ runtime (exception_ptr, catch).
-    println!("cargo:rustc-link-lib=dylib=stdc++");
+    // Linked statically: the dynamic loader spent most of `luajit -e ''`
+    // resolving libstdc++'s symbols. (The shared library links it dynamically,
+    // see the Makefile, so C++ hosts share one C++ runtime with it.)
+    println!("cargo:rustc-link-lib=static:-bundle=stdc++");
     // C modules loaded by the luajit binary resolve lua_* from it.
     println!("cargo:rustc-link-arg-bins=-Wl,--export-dynamic");
 }
