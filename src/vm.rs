@@ -807,6 +807,9 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
 
 /// The interpreter loop proper; `Some(multres)` when the hooks changed and
 /// the other loop must go on.
+// The frame macros assign `oldpc`/`base` in every expansion, also where the
+// arm overwrites them at once.
+#[allow(unused_assignments)]
 unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option<usize> {
     // SAFETY: the whole loop operates on the live frames of `l`; every
     // pointer into the stack is reloaded after anything that may move it

@@ -1,5 +1,7 @@
 //! C ABI types of the Lua/LuaJIT API, laid out exactly as in `include/`.
 #![allow(non_camel_case_types)]
+// Parameter and field names as in the C headers (`L`).
+#![allow(non_snake_case)]
 
 use std::os::raw::{c_char, c_int, c_void};
 

@@ -3,7 +3,6 @@
 use super::*;
 use crate::capi::aux::*;
 use crate::capi::core::*;
-use crate::capi::types::*;
 use crate::error;
 use crate::gc::GcHeader;
 use crate::meta;
@@ -24,7 +23,8 @@ unsafe extern "C-unwind" fn b_print(l: *mut lua_State) -> c_int {
     }
     let ts = value_at(l, -1);
     let builtin = ts.is_func()
-        && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f } == Some(b_tostring as CFn);
+        && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f }
+            .is_some_and(|f| std::ptr::fn_addr_eq(f, b_tostring as CFn));
     let mut numbuf: Vec<u8> = Vec::new();
     for i in 1..=n {
         let v = value_at(l, i);
