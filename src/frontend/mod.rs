@@ -119,10 +119,12 @@ fn gather_bytecode(ls: &mut lexer::Lexer) -> Vec<u8> {
     impl Framer<'_, '_> {
         /// Make `n` bytes available after `pos` if the input has them.
         fn want(&mut self, n: usize) -> bool {
-            while self.buf.len() - self.pos < n && !self.eof {
+            // `pos` may have been moved past the input by a length field
+            // of a truncated dump.
+            while self.buf.len().saturating_sub(self.pos) < n && !self.eof {
                 self.eof = !self.ls.read_more(&mut self.buf);
             }
-            self.buf.len() - self.pos >= n
+            self.buf.len().saturating_sub(self.pos) >= n
         }
         fn uleb128(&mut self) -> Option<u64> {
             let mut v = 0u64;

@@ -127,3 +127,23 @@ fn fuzz_bytecode_behind_a_header_line() {
         b"cannot load malformed bytecode"
     );
 }
+
+#[test]
+fn truncated_bytecode_from_a_reader_is_an_error() {
+    use super::{load, CompileOptions, LoadError, Source};
+    let p = compile(b"local t = {1, 'x'} return function() return t end", b"=x").unwrap();
+    for strip in [false, true] {
+        let dump = crate::bytecode::writer::dump(&p, strip);
+        for cut in 1..dump.len() {
+            let mut piece = Some(dump[..cut].to_vec());
+            let mut read = || Ok(piece.take().unwrap_or_default());
+            let r = load(
+                Source::Reader(&mut read),
+                b"=x",
+                None,
+                &CompileOptions::default(),
+            );
+            assert!(matches!(r, Err(LoadError::Syntax(_))), "cut at {}", cut);
+        }
+    }
+}
