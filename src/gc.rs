@@ -278,6 +278,18 @@ pub fn new_object(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
     o
 }
 
+/// Link an object whose memory the caller allocated (and zeroed) on the
+/// object list.
+pub fn link_new_object(g: &mut GlobalState, o: *mut GcHeader, tid: u32) {
+    // SAFETY: o points to a fresh object header.
+    unsafe {
+        (*o).gct = tid as u8;
+        (*o).marked = g.gc.currentwhite;
+        (*o).next = g.gc.root;
+    }
+    g.gc.root = o;
+}
+
 /// Allocate a new userdata object of `size` bytes, link it on the userdata list.
 pub fn new_udata_object(g: &mut GlobalState, size: usize) -> *mut GcHeader {
     let o = alloc_object(g, size, TID_UDATA);
@@ -376,6 +388,7 @@ fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
         (*o).marked &= !MARK_WHITES;
         match (*o).gct as u32 {
             TID_STR => {}
+            TID_CDATA => (*o).marked |= MARK_BLACK,
             TID_UDATA => {
                 (*o).marked |= MARK_BLACK;
                 let u = o as *mut GcUdata;
@@ -415,6 +428,8 @@ fn mark_roots(g: &mut GlobalState) {
         let mt = g.basemt[i];
         mark_object(g, mt as *mut GcHeader);
     }
+    let ffi_roots = crate::ffi::gc_roots(g);
+    mark_object(g, ffi_roots as *mut GcHeader);
 }
 
 /// Start a cycle: empty the lists and mark the roots.
@@ -629,6 +644,7 @@ pub fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
             TID_THREAD => crate::state::free_thread(g, o as *mut lua_State),
             TID_UDATA => crate::udata::free(g, o as *mut GcUdata),
             TID_STR => crate::string::free(g, o as *mut GcStr),
+            TID_CDATA => crate::ffi::cdata::free(g, o as *mut crate::ffi::cdata::GcCdata),
             _ => unreachable!("bad object type"),
         }
     }

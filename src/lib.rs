@@ -13,6 +13,7 @@ pub mod capi;
 pub mod chunkname;
 pub mod debug;
 pub mod error;
+pub mod ffi;
 pub mod frontend;
 pub mod func;
 pub mod gc;

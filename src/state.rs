@@ -146,6 +146,8 @@ pub struct GlobalState {
     /// The arena of the default allocator when luaL_newstate made this
     /// state; lua_close destroys it after the last block is freed.
     pub default_arena: *mut crate::alloc::Arena,
+    /// The FFI's C type state, created on first use.
+    pub ctstate: *mut crate::ffi::ctype::CTState,
 }
 
 impl GlobalState {
@@ -261,6 +263,7 @@ pub fn close_state(l: *mut lua_State) {
     // Free all objects.
     crate::gc::free_all(g);
     crate::string::free_all(g);
+    crate::ffi::free_state(g);
     free_thread_parts(g, main);
     // SAFETY: the main thread object was allocated with this size.
     mem_free(g, main as *mut u8, std::mem::size_of::<lua_State>());
