@@ -216,6 +216,9 @@ pub struct CTState {
     /// A Lua table that keeps GC objects the FFI refers to alive (metatype
     /// tables, finalizers, callbacks' functions); marked as a GC root.
     pub roots: *mut GcTab,
+    /// Qualified copies of structs, unions, enums and functions, by
+    /// (original, qualifiers): one id per qualified variant.
+    qual_copies: HashMap<(CTypeId, u32), CTypeId>,
 }
 
 impl CTState {
@@ -227,6 +230,7 @@ impl CTState {
             tags: HashMap::new(),
             metatypes: HashMap::new(),
             roots: std::ptr::null_mut(),
+            qual_copies: HashMap::new(),
         };
         s.init_builtins();
         s
@@ -373,25 +377,87 @@ impl CTState {
             )),
         }
     }
-    /// `id` with the qualifiers `qual` added.
+    /// Flexible array member type `elem []`: an array of unknown size that
+    /// is not a VLA.
+    pub fn flex_array_of(&mut self, elem: CTypeId) -> CTypeId {
+        let ealign = self.get(elem).align;
+        self.intern(CType::new(CKind::Array, 0, CTSIZE_INVALID, ealign, elem))
+    }
+    /// The original struct/union/enum/function type behind a qualified copy
+    /// (`id` itself if it is not a copy).
+    pub fn original(&self, id: CTypeId) -> CTypeId {
+        let ct = self.get(id);
+        match ct.kind {
+            CKind::Struct | CKind::Func if ct.flags & CTF_QUAL != 0 => ct.child,
+            CKind::Enum if self.get(ct.child).kind == CKind::Enum => ct.child,
+            _ => id,
+        }
+    }
+    /// The qualified copies of the aggregate `orig` made so far.
+    pub fn copies_of(&self, orig: CTypeId) -> Vec<CTypeId> {
+        let mut v: Vec<CTypeId> = self
+            .qual_copies
+            .iter()
+            .filter(|(k, _)| k.0 == orig)
+            .map(|(_, &id)| id)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+    /// `id` with the qualifiers `qual` added. Qualifiers of an array apply
+    /// to its elements.
     pub fn qualified(&mut self, id: CTypeId, qual: u32) -> CTypeId {
         let ct = self.get(id);
         if ct.flags & qual == qual {
             return id;
         }
-        if ct.kind == CKind::Struct || ct.kind == CKind::Enum || ct.kind == CKind::Func {
-            // Aggregates keep one record; the qualifier lives in a wrapper
-            // entry sharing the definition would be needed for full C
-            // semantics. Record qualifiers on a copy that points at the
-            // original through `child`.
-            let mut q = ct.clone();
-            q.flags |= qual;
-            q.child = id;
-            return self.add(q);
+        match ct.kind {
+            CKind::Struct | CKind::Enum | CKind::Func => {
+                // Aggregates keep one record; a qualified variant is a copy
+                // whose `child` is the original (kept up to date when the
+                // original is completed later).
+                let orig = self.original(id);
+                let q = (ct.flags | qual) & CTF_QUAL;
+                if let Some(&c) = self.qual_copies.get(&(orig, q)) {
+                    return c;
+                }
+                let mut c = self.get(orig).clone();
+                c.flags |= q;
+                c.child = orig;
+                let cid = self.add(c);
+                self.qual_copies.insert((orig, q), cid);
+                cid
+            }
+            CKind::Array if !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR) => {
+                let (flags, size, child) = (ct.flags, ct.size, ct.child);
+                let esize = self.get(child).size;
+                let elem = self.qualified(child, qual);
+                if flags & CTF_VLA != 0 {
+                    self.array_of(elem, None)
+                } else if size == CTSIZE_INVALID {
+                    self.flex_array_of(elem)
+                } else {
+                    let n = if esize == 0 { 0 } else { size / esize };
+                    self.array_of(elem, Some(n))
+                }
+            }
+            _ => {
+                let mut q = ct.clone();
+                q.flags |= qual;
+                self.intern(q)
+            }
         }
-        let mut q = ct.clone();
-        q.flags |= qual;
-        self.intern(q)
+    }
+    /// Forget every type from `mark` on (a failed declaration's).
+    pub fn truncate_types(&mut self, mark: CTypeId) {
+        if (mark as usize) >= self.types.len() {
+            return;
+        }
+        self.types.truncate(mark as usize);
+        self.interned.retain(|_, id| *id < mark);
+        self.qual_copies.retain(|k, id| *id < mark && k.0 < mark);
+        self.tags.retain(|_, id| *id < mark);
+        self.metatypes.retain(|id, _| *id < mark);
     }
     /// `id` without its top-level qualifiers.
     pub fn unqualified(&mut self, id: CTypeId) -> CTypeId {
@@ -400,7 +466,7 @@ impl CTState {
             return id;
         }
         if matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
-            return ct.child;
+            return self.original(id);
         }
         let mut q = ct.clone();
         q.flags &= !CTF_QUAL;
@@ -466,6 +532,7 @@ impl CTState {
                 let child = self.get(ct.child);
                 let mut decl = if matches!(child.kind, CKind::Array | CKind::Func)
                     && !child.has(CTF_COMPLEX)
+                    && !child.has(CTF_VECTOR)
                 {
                     format!("({})", s)
                 } else {
@@ -473,10 +540,12 @@ impl CTState {
                 };
                 self.repr_into(ct.child, &mut decl)
             }
-            CKind::Array if !ct.has(CTF_COMPLEX) => {
+            CKind::Array if !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR) => {
                 let elem = self.get(ct.child);
                 let dim = if ct.has(CTF_VLA) {
                     "[?]".to_string()
+                } else if ct.size == CTSIZE_INVALID {
+                    "[]".to_string()
                 } else {
                     format!("[{}]", ct.array_len(elem.size))
                 };
@@ -526,6 +595,9 @@ impl CTState {
                         _ => if u { "uint64_t" } else { "int64_t" }.into(),
                     }
                 }
+            }
+            CKind::Array if ct.has(CTF_VECTOR) => {
+                format!("{} __attribute__((vector_size({})))", self.repr(ct.child), ct.size)
             }
             CKind::Array => {
                 // Complex numbers.

@@ -7,6 +7,7 @@
 #[cfg(target_arch = "x86_64")]
 pub mod ccall;
 pub mod cdata;
+pub mod cparse;
 pub mod ctype;
 
 use crate::state::GlobalState;

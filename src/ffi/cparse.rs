@@ -1,0 +1,2174 @@
+//! The C declaration parser of the FFI: `ffi.cdef` declarations and the
+//! abstract type declarations `ffi.typeof`, `ffi.new`, `ffi.cast` etc. take.
+//!
+//! This is not a validating C compiler: like LuaJIT's parser it accepts the
+//! declarations found in real C headers (with GCC and MSVC extensions) and
+//! builds the types they describe in the `CTState`, with the struct layout
+//! of the x86-64 System V ABI. Error messages are LuaJIT's, because Lua
+//! programs see them.
+//!
+//! A failed `cdef` leaves the type table as it was before the call.
+
+use super::ctype::*;
+
+/// A value substituted for a `$` in a declaration (`ffi.typeof("$ *", ct)`).
+#[derive(Clone, Debug)]
+pub enum Param {
+    /// A ctype (or the type of a cdata): `$` stands for a type.
+    Type(CTypeId),
+    /// A number: `$` stands for an integer constant (array sizes, enum
+    /// values).
+    Num(f64),
+    /// A string: `$` stands for an identifier (a tag, a member or a
+    /// declared name; never looked up as a typedef name).
+    Ident(Vec<u8>),
+}
+
+/// Parse and register the declarations of `ffi.cdef`.
+pub fn cdef(cts: &mut CTState, src: &[u8], params: &[Param]) -> Result<(), String> {
+    let mark = Undo::mark(cts);
+    let mut p = Parser::new(cts, src, params, Mode::Declarations);
+    let r = p.run_cdef();
+    let undo = std::mem::take(&mut p.undo);
+    if r.is_err() {
+        undo.rollback(cts, mark);
+    }
+    r
+}
+
+/// Parse an abstract type declaration (`"int[?]"`, `"struct foo *"`,
+/// `"$ *"`) into a type id.
+pub fn parse_type(cts: &mut CTState, src: &[u8], params: &[Param]) -> Result<CTypeId, String> {
+    let mut p = Parser::new(cts, src, params, Mode::Abstract);
+    p.run_type()
+}
+
+/// Size of `id` with `nelem` elements for its variable part: VLAs
+/// (`int[?]`) and VLS (structs whose last member is a VLA). `None` when the
+/// size is unknown (incomplete types, functions, a VLA without `nelem`).
+pub fn sizeof_with(cts: &CTState, id: CTypeId, nelem: Option<u64>) -> Option<u64> {
+    let ct = cts.get(id);
+    if ct.kind == CKind::Ptr && ct.has(CTF_REF) {
+        return sizeof_with(cts, ct.child, nelem);
+    }
+    if ct.kind == CKind::Array && ct.has(CTF_VLA) {
+        let n = nelem?;
+        let esize = cts.get(ct.child).size;
+        if esize == CTSIZE_INVALID {
+            return None;
+        }
+        return Some(n.checked_mul(esize as u64)?);
+    }
+    if ct.kind == CKind::Struct && ct.has(CTF_VLS) {
+        let n = nelem?;
+        let last = ct.fields.last()?;
+        let arr = cts.get(last.ctype);
+        let esize = cts.get(arr.child).size as u64;
+        return (last.offset as u64).checked_add(n.checked_mul(esize)?);
+    }
+    if ct.size == CTSIZE_INVALID {
+        None
+    } else {
+        Some(ct.size as u64)
+    }
+}
+
+/// Offset of member `field` of the struct/union `id` (looking into
+/// anonymous members), and for a bit field its bit position (relative to
+/// the offset) and width.
+pub fn offsetof(cts: &CTState, id: CTypeId, field: &[u8]) -> Option<(u32, Option<(u32, u32)>)> {
+    let ct = cts.get(id);
+    if ct.kind != CKind::Struct {
+        return None;
+    }
+    let (f, off) = cts.find_field(id, field)?;
+    if f.bitsize != 0 {
+        Some((off, Some((f.bitpos as u32, f.bitsize as u32))))
+    } else {
+        Some((off, None))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Undo log: a failed cdef leaves no trace.
+
+/// What a parse changed in the type table, to roll it back on error.
+#[derive(Default)]
+struct Undo {
+    decls: Vec<Vec<u8>>,
+    tags: Vec<Vec<u8>>,
+    /// Types that existed before and were modified (completed forward
+    /// declarations, refreshed qualified copies), with their old value.
+    modified: Vec<(CTypeId, CType)>,
+}
+
+impl Undo {
+    fn mark(cts: &CTState) -> usize {
+        cts.types.len()
+    }
+    fn rollback(self, cts: &mut CTState, mark: usize) {
+        for name in self.decls {
+            cts.decls.remove(&name);
+        }
+        for name in self.tags {
+            cts.tags.remove(&name);
+        }
+        for (id, ct) in self.modified.into_iter().rev() {
+            if (id as usize) < mark {
+                cts.types[id as usize] = ct;
+            }
+        }
+        cts.truncate_types(mark as CTypeId);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lexer.
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Eof,
+    /// An identifier; `true` when it came from a `$` parameter (never a
+    /// typedef name).
+    Name(Vec<u8>, bool),
+    /// An integer constant: value and whether it is unsigned.
+    Int(u32, bool),
+    Str(Vec<u8>),
+    /// A `$` that stands for a type.
+    TypeParam(CTypeId),
+    /// An operator or punctuator (multi-character ones are encoded, see
+    /// `OP_*`).
+    Op(u16),
+}
+
+const OP_EQ: u16 = 256;
+const OP_NE: u16 = 257;
+const OP_LE: u16 = 258;
+const OP_GE: u16 = 259;
+const OP_ANDAND: u16 = 260;
+const OP_OROR: u16 = 261;
+const OP_SHL: u16 = 262;
+const OP_SHR: u16 = 263;
+const OP_ARROW: u16 = 264;
+const OP_ELLIPSIS: u16 = 265;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Declarations,
+    Abstract,
+}
+
+type PResult<T> = Result<T, String>;
+
+// ---------------------------------------------------------------------------
+// Declarations as parsed, before they become types.
+
+/// Attributes collected from `__attribute__`, `__declspec` and keywords.
+#[derive(Clone, Default)]
+struct Attrs {
+    /// Requested minimum alignment (`aligned(n)`), 0 if none.
+    align: u32,
+    packed: bool,
+    /// `mode(...)`: the integer/float size in bytes (0 if none).
+    mode: u32,
+    /// `vector_size(n)` (0 if none).
+    vector_size: u32,
+    /// Calling convention flags (CTF_STDCALL etc.).
+    cconv: u32,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Storage {
+    None,
+    Typedef,
+    Extern,
+    Static,
+}
+
+/// A declaration specifier: the base type and everything said about it.
+struct DeclSpec {
+    base: CTypeId,
+    storage: Storage,
+    attrs: Attrs,
+}
+
+/// One step from a type to a derived type, in application order.
+enum DeclOp {
+    Ptr(u32),
+    Ref,
+    /// Array dimension: `Some(n)`, `None` for `[?]` (VLA), and flexible
+    /// `[]` arrays have `flex` set.
+    Array { len: Option<u32>, flex: bool, qual: u32 },
+    Func { params: Vec<CField>, vararg: bool, cconv: u32 },
+}
+
+struct Declarator {
+    name: Option<Vec<u8>>,
+    ops: Vec<DeclOp>,
+    attrs: Attrs,
+    asm_name: Option<Vec<u8>>,
+}
+
+/// A struct/union member before layout.
+struct Member {
+    name: Vec<u8>,
+    ctype: CTypeId,
+    bits: Option<u32>,
+    attrs: Attrs,
+}
+
+/// A value of a constant expression: 32-bit, signed or unsigned.
+#[derive(Clone, Copy)]
+struct CVal {
+    bits: u32,
+    unsigned: bool,
+}
+
+impl CVal {
+    fn int(v: i32) -> CVal {
+        CVal { bits: v as u32, unsigned: false }
+    }
+    fn uint(v: u32) -> CVal {
+        CVal { bits: v, unsigned: true }
+    }
+    fn value(self) -> i64 {
+        if self.unsigned {
+            self.bits as i64
+        } else {
+            self.bits as i32 as i64
+        }
+    }
+    fn truth(self) -> bool {
+        self.bits != 0
+    }
+}
+
+struct Parser<'a> {
+    cts: &'a mut CTState,
+    src: &'a [u8],
+    pos: usize,
+    line: u32,
+    tok: Tok,
+    /// Source spelling of `tok` for error messages.
+    tok_text: String,
+    /// One token of lookahead (token, text, line) when peeked.
+    peeked: Option<(Tok, String, usize, u32)>,
+    params: &'a [Param],
+    next_param: usize,
+    mode: Mode,
+    /// Current `#pragma pack` value (0: none) and its push stack.
+    pack: u32,
+    pack_stack: Vec<u32>,
+    undo: Undo,
+}
+
+fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+}
+fn is_ident_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+impl<'a> Parser<'a> {
+    fn new(cts: &'a mut CTState, src: &'a [u8], params: &'a [Param], mode: Mode) -> Parser<'a> {
+        Parser {
+            cts,
+            src,
+            pos: 0,
+            line: 1,
+            tok: Tok::Eof,
+            tok_text: String::new(),
+            peeked: None,
+            params,
+            next_param: 0,
+            mode,
+            pack: 0,
+            pack_stack: Vec::new(),
+            undo: Undo::default(),
+        }
+    }
+
+    // -- Errors -------------------------------------------------------------
+
+    fn err<T>(&self, msg: &str) -> PResult<T> {
+        if self.line > 1 {
+            Err(format!("{} at line {}", msg, self.line))
+        } else {
+            Err(msg.to_string())
+        }
+    }
+    fn err_near<T>(&self, msg: &str) -> PResult<T> {
+        self.err(&format!("{} near '{}'", msg, self.tok_text))
+    }
+    /// An error found while reading the token after the current one.
+    fn err_lex<T>(&self, msg: &str) -> PResult<T> {
+        if self.tok_text.is_empty() {
+            self.err(msg)
+        } else {
+            self.err_near(msg)
+        }
+    }
+    fn err_expected<T>(&self, what: &str) -> PResult<T> {
+        self.err_near(&format!("'{}' expected", what))
+    }
+    fn err_size<T>(&self) -> PResult<T> {
+        self.err("size of C type is unknown or too large")
+    }
+    fn err_type<T>(&self) -> PResult<T> {
+        self.err("invalid C type")
+    }
+    fn err_redefine<T>(&self, name: &[u8]) -> PResult<T> {
+        self.err(&format!("attempt to redefine '{}'", String::from_utf8_lossy(name)))
+    }
+
+    // -- Lexer --------------------------------------------------------------
+
+    fn byte(&self, i: usize) -> u8 {
+        self.src.get(i).copied().unwrap_or(0)
+    }
+
+    /// Skip white space and comments.
+    fn skip_space(&mut self) -> PResult<()> {
+        loop {
+            let c = self.byte(self.pos);
+            if self.pos >= self.src.len() {
+                return Ok(());
+            }
+            match c {
+                b'\n' => {
+                    self.line += 1;
+                    self.pos += 1;
+                }
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.pos += 1,
+                b'\\' if matches!(self.byte(self.pos + 1), b'\n' | b'\r') => self.pos += 1,
+                b'/' if self.byte(self.pos + 1) == b'*' => {
+                    self.pos += 2;
+                    while self.pos < self.src.len()
+                        && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/')
+                    {
+                        if self.byte(self.pos) == b'\n' {
+                            self.line += 1;
+                        }
+                        self.pos += 1;
+                    }
+                    self.pos = (self.pos + 2).min(self.src.len());
+                }
+                b'/' if self.byte(self.pos + 1) == b'/' => {
+                    while self.pos < self.src.len() && self.byte(self.pos) != b'\n' {
+                        self.pos += 1;
+                    }
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// Advance to the next token.
+    fn next(&mut self) -> PResult<()> {
+        if let Some((t, text, pos, line)) = self.peeked.take() {
+            self.tok = t;
+            self.tok_text = text;
+            self.pos = pos;
+            self.line = line;
+            return Ok(());
+        }
+        let (t, text) = self.lex()?;
+        self.tok = t;
+        self.tok_text = text;
+        Ok(())
+    }
+
+    /// The token after the current one.
+    fn peek(&mut self) -> PResult<Tok> {
+        if self.peeked.is_none() {
+            let (save_pos, save_line) = (self.pos, self.line);
+            let (t, text) = self.lex()?;
+            self.peeked = Some((t, text, self.pos, self.line));
+            self.pos = save_pos;
+            self.line = save_line;
+        }
+        Ok(self.peeked.as_ref().unwrap().0.clone())
+    }
+
+    fn lex(&mut self) -> PResult<(Tok, String)> {
+        self.skip_space()?;
+        if self.pos >= self.src.len() {
+            return Ok((Tok::Eof, "<eof>".into()));
+        }
+        let start = self.pos;
+        let c = self.src[start];
+        if is_ident_start(c) {
+            while self.pos < self.src.len() && is_ident_char(self.src[self.pos]) {
+                self.pos += 1;
+            }
+            let name = self.src[start..self.pos].to_vec();
+            let text = String::from_utf8_lossy(&name).into_owned();
+            return Ok((Tok::Name(name, false), text));
+        }
+        if c.is_ascii_digit() {
+            while self.pos < self.src.len()
+                && (is_ident_char(self.src[self.pos]))
+            {
+                self.pos += 1;
+            }
+            let text = String::from_utf8_lossy(&self.src[start..self.pos]).into_owned();
+            return match parse_int_literal(&self.src[start..self.pos]) {
+                Some((v, u)) => Ok((Tok::Int(v, u), text)),
+                None => {
+                    self.tok_text = text;
+                    self.err_near("malformed number")
+                }
+            };
+        }
+        if c == b'"' || c == b'\'' {
+            self.pos += 1;
+            return self.lex_string(c);
+        }
+        if c == b'$' {
+            self.pos += 1;
+            return self.lex_param();
+        }
+        self.pos += 1;
+        let c2 = self.byte(self.pos);
+        let two = |p: &mut Parser, op: u16, s: &str| {
+            p.pos += 1;
+            Ok((Tok::Op(op), s.to_string()))
+        };
+        match (c, c2) {
+            (b'=', b'=') => two(self, OP_EQ, "=="),
+            (b'!', b'=') => two(self, OP_NE, "!="),
+            (b'<', b'=') => two(self, OP_LE, "<="),
+            (b'>', b'=') => two(self, OP_GE, ">="),
+            (b'&', b'&') => two(self, OP_ANDAND, "&&"),
+            (b'|', b'|') => two(self, OP_OROR, "||"),
+            (b'<', b'<') => two(self, OP_SHL, "<<"),
+            (b'>', b'>') => two(self, OP_SHR, ">>"),
+            (b'-', b'>') => two(self, OP_ARROW, "->"),
+            (b'.', b'.') if self.byte(self.pos + 1) == b'.' => {
+                self.pos += 2;
+                Ok((Tok::Op(OP_ELLIPSIS), "...".into()))
+            }
+            _ => {
+                let text = if c.is_ascii_control() {
+                    format!("char({})", c)
+                } else {
+                    (c as char).to_string()
+                };
+                Ok((Tok::Op(c as u16), text))
+            }
+        }
+    }
+
+    fn lex_param(&mut self) -> PResult<(Tok, String)> {
+        let text = "$".to_string();
+        let Some(p) = self.params.get(self.next_param) else {
+            return self.err("wrong number of type parameters");
+        };
+        self.next_param += 1;
+        Ok(match p {
+            Param::Type(id) => (Tok::TypeParam(*id), text),
+            Param::Ident(name) => (Tok::Name(name.clone(), true), text),
+            Param::Num(n) => {
+                // Numbers outside the 32-bit range stay out of range for
+                // size checks: saturate instead of wrapping.
+                let v = *n;
+                let i = if v.is_nan() {
+                    0
+                } else if v >= 4294967295.0 {
+                    u32::MAX
+                } else if v < -2147483648.0 {
+                    i32::MIN as u32
+                } else if v < 0.0 {
+                    (v as i64) as i32 as u32
+                } else {
+                    v as u32
+                };
+                (Tok::Int(i, v >= 2147483648.0), text)
+            }
+        })
+    }
+
+    fn lex_string(&mut self, quote: u8) -> PResult<(Tok, String)> {
+        let mut s = Vec::new();
+        loop {
+            if self.pos >= self.src.len() || matches!(self.src[self.pos], b'\n' | b'\r') {
+                return self.err_lex(&format!("'{}' expected", quote as char));
+            }
+            let c = self.src[self.pos];
+            self.pos += 1;
+            if c == quote {
+                break;
+            }
+            if c == b'\\' {
+                let e = self.byte(self.pos);
+                self.pos += 1;
+                let v = match e {
+                    b'n' => b'\n',
+                    b't' => b'\t',
+                    b'r' => b'\r',
+                    b'a' => 7,
+                    b'b' => 8,
+                    b'f' => 12,
+                    b'v' => 11,
+                    b'e' => 27,
+                    b'x' => {
+                        let mut v: u32 = 0;
+                        while self.byte(self.pos).is_ascii_hexdigit() {
+                            v = (v << 4) + (self.byte(self.pos) as char).to_digit(16).unwrap();
+                            self.pos += 1;
+                        }
+                        v as u8
+                    }
+                    b'0'..=b'7' => {
+                        let mut v: u32 = (e - b'0') as u32;
+                        let mut n = 1;
+                        while n < 3 && (b'0'..=b'7').contains(&self.byte(self.pos)) {
+                            v = v * 8 + (self.byte(self.pos) - b'0') as u32;
+                            self.pos += 1;
+                            n += 1;
+                        }
+                        v as u8
+                    }
+                    other => other,
+                };
+                s.push(v);
+            } else {
+                s.push(c);
+            }
+        }
+        if quote == b'\'' {
+            // A character constant: its value as a (signed) char.
+            if s.len() != 1 {
+                return self.err_lex("''' expected");
+            }
+            let v = s.first().copied().unwrap_or(0) as i8 as i32;
+            let text = String::from_utf8_lossy(&s).into_owned();
+            return Ok((Tok::Int(v as u32, false), text));
+        }
+        let text = String::from_utf8_lossy(&s).into_owned();
+        Ok((Tok::Str(s), text))
+    }
+
+    /// Skip the rest of the current line (after a `#` directive).
+    fn skip_line(&mut self) -> PResult<()> {
+        debug_assert!(self.peeked.is_none());
+        while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
+            self.pos += 1;
+        }
+        self.next()
+    }
+
+    // -- Token helpers -------------------------------------------------------
+
+    fn is_op(&self, c: u16) -> bool {
+        self.tok == Tok::Op(c)
+    }
+    fn accept_op(&mut self, c: u16) -> PResult<bool> {
+        if self.is_op(c) {
+            self.next()?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+    fn expect_op(&mut self, c: u16) -> PResult<()> {
+        if self.accept_op(c)? {
+            Ok(())
+        } else {
+            self.err_expected(&op_text(c))
+        }
+    }
+    fn name(&self) -> Option<&[u8]> {
+        match &self.tok {
+            Tok::Name(n, _) => Some(n),
+            _ => None,
+        }
+    }
+    fn is_name(&self, s: &str) -> bool {
+        matches!(&self.tok, Tok::Name(n, false) if n == s.as_bytes())
+    }
+    /// The current token is a keyword (an unparameterised name in `KEYWORDS`).
+    fn keyword(&self) -> Option<Kw> {
+        match &self.tok {
+            Tok::Name(n, false) => keyword(n),
+            _ => None,
+        }
+    }
+    /// The current token is a typedef name.
+    fn typedef_name(&self) -> Option<CTypeId> {
+        match &self.tok {
+            Tok::Name(n, false) if keyword(n).is_none() => match self.cts.decls.get(n) {
+                Some(CDecl::Typedef(id)) => Some(*id),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    /// Can the current token start a declaration specifier?
+    fn starts_decl_spec(&self) -> bool {
+        if matches!(self.tok, Tok::TypeParam(_)) {
+            return true;
+        }
+        if let Some(k) = self.keyword() {
+            return k.is_decl_spec();
+        }
+        self.typedef_name().is_some()
+    }
+
+    // -- Top level -----------------------------------------------------------
+
+    fn run_cdef(&mut self) -> PResult<()> {
+        self.next()?;
+        while self.tok != Tok::Eof {
+            if self.accept_op(b';' as u16)? {
+                continue;
+            }
+            if self.is_op(b'#' as u16) {
+                self.directive()?;
+                continue;
+            }
+            self.declaration()?;
+        }
+        if self.next_param != self.params.len() {
+            return self.err("wrong number of type parameters");
+        }
+        Ok(())
+    }
+
+    fn run_type(&mut self) -> PResult<CTypeId> {
+        self.next()?;
+        let spec = self.decl_spec(false)?;
+        let d = self.declarator(DeclKind::Abstract)?;
+        let id = self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))?;
+        if self.tok != Tok::Eof {
+            return self.err_expected("<eof>");
+        }
+        if self.next_param != self.params.len() {
+            return self.err("wrong number of type parameters");
+        }
+        Ok(id)
+    }
+
+    /// `#pragma pack(...)` and `#line`; other `#pragma`s are ignored.
+    fn directive(&mut self) -> PResult<()> {
+        self.next()?;
+        if self.is_name("pragma") {
+            self.next()?;
+            if self.is_name("pack") {
+                self.next()?;
+                self.expect_op(b'(' as u16)?;
+                if self.is_name("push") {
+                    self.next()?;
+                    self.pack_stack.push(self.pack);
+                    if self.accept_op(b',' as u16)? {
+                        self.pack = self.pack_value()?;
+                    }
+                } else if self.is_name("pop") {
+                    self.next()?;
+                    self.pack = self.pack_stack.pop().unwrap_or(0);
+                } else if let Tok::Int(..) = self.tok {
+                    self.pack = self.pack_value()?;
+                } else {
+                    self.pack = 0;
+                }
+                if !self.is_op(b')' as u16) {
+                    return self.err_expected(")");
+                }
+                self.skip_line()
+            } else {
+                self.skip_line()
+            }
+        } else if self.is_name("line") {
+            self.skip_line()
+        } else {
+            self.err_near("unexpected symbol")
+        }
+    }
+
+    fn pack_value(&mut self) -> PResult<u32> {
+        match self.tok {
+            Tok::Int(v, _) => {
+                self.next()?;
+                if v == 0 || !v.is_power_of_two() || v > 16 {
+                    self.err_near("invalid value")
+                } else {
+                    Ok(v)
+                }
+            }
+            _ => self.err_near("invalid value"),
+        }
+    }
+
+    /// One declaration of `ffi.cdef`: typedefs, externs, static constants or
+    /// just struct/union/enum declarations.
+    fn declaration(&mut self) -> PResult<()> {
+        let spec = self.decl_spec(true)?;
+        if self.is_op(b';' as u16) || self.tok == Tok::Eof {
+            let ct = self.cts.get(spec.base);
+            let is_tag = matches!(ct.kind, CKind::Struct | CKind::Enum)
+                && spec.storage != Storage::Typedef;
+            if is_tag {
+                return self.accept_op(b';' as u16).map(|_| ());
+            }
+            return self.err_expected("<identifier>");
+        }
+        loop {
+            let d = self.declarator(DeclKind::Named)?;
+            let name = d.name.clone().expect("named declarator");
+            let attrs = merge_attrs(&spec.attrs, &d.attrs);
+            let ty = self.build_type(spec.base, &d.ops, &attrs)?;
+            let exists = self.cts.decls.contains_key(&name);
+            match spec.storage {
+                Storage::Typedef => {
+                    if !exists {
+                        self.add_decl(name, CDecl::Typedef(ty));
+                    }
+                }
+                Storage::Static if !exists => {
+                    let ct = self.cts.get(ty);
+                    if !(ct.is_integer() && ct.has(CTF_CONST) && ct.size <= 4) {
+                        return self.err_type();
+                    }
+                    let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
+                    self.expect_op(b'=' as u16)?;
+                    let v = self.expr()?;
+                    let value = convert_int(v.value(), size, unsigned);
+                    let base = self.cts.unqualified(ty);
+                    self.add_decl(name, CDecl::Constant { ctype: base, value });
+                }
+                _ => {
+                    if !exists {
+                        let symbol = d.asm_name.clone();
+                        self.add_decl(name, CDecl::Extern { ctype: ty, symbol });
+                    }
+                }
+            }
+            if !self.accept_op(b',' as u16)? {
+                break;
+            }
+        }
+        if self.is_op(b'{' as u16) {
+            // A function definition: skip its body.
+            return self.skip_braces();
+        }
+        if self.tok != Tok::Eof {
+            self.expect_op(b';' as u16)?;
+        }
+        Ok(())
+    }
+
+    fn skip_braces(&mut self) -> PResult<()> {
+        let mut depth = 0;
+        loop {
+            if self.is_op(b'{' as u16) {
+                depth += 1;
+            } else if self.is_op(b'}' as u16) {
+                depth -= 1;
+                if depth == 0 {
+                    return self.next();
+                }
+            } else if self.tok == Tok::Eof {
+                return self.err_expected("}");
+            }
+            self.next()?;
+        }
+    }
+
+    fn add_decl(&mut self, name: Vec<u8>, d: CDecl) {
+        self.undo.decls.push(name.clone());
+        self.cts.decls.insert(name, d);
+    }
+
+    // -- Declaration specifiers ----------------------------------------------
+
+    /// Parse storage class, qualifiers, type specifiers and attributes.
+    fn decl_spec(&mut self, storage_ok: bool) -> PResult<DeclSpec> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Base {
+            None,
+            Void,
+            Bool,
+            Char,
+            Int,
+            Float,
+            Double,
+            IntN(u32),
+            Type(CTypeId),
+        }
+        let mut base = Base::None;
+        let (mut n_long, mut short, mut signed, mut unsigned, mut complex) = (0, false, false, false, false);
+        let mut qual = 0;
+        let mut storage = Storage::None;
+        let mut attrs = Attrs::default();
+        let mut any_spec = false;
+        loop {
+            if let Tok::TypeParam(id) = self.tok {
+                if base != Base::None || any_spec {
+                    break;
+                }
+                base = Base::Type(id);
+                self.next()?;
+                continue;
+            }
+            let Some(kw) = self.keyword() else {
+                if base == Base::None && !any_spec {
+                    if let Some(id) = self.typedef_name() {
+                        base = Base::Type(id);
+                        self.next()?;
+                        continue;
+                    }
+                }
+                break;
+            };
+            let is_base_kw = matches!(
+                kw,
+                Kw::Void | Kw::Bool | Kw::Char | Kw::Int | Kw::Float | Kw::Double
+                    | Kw::Int8 | Kw::Int16 | Kw::Int32 | Kw::Int64
+                    | Kw::Struct | Kw::Union | Kw::Enum
+            );
+            if is_base_kw && base != Base::None {
+                break;
+            }
+            match kw {
+                Kw::Typedef | Kw::Extern | Kw::Static => {
+                    if !storage_ok || storage != Storage::None {
+                        return self.err_near("bad storage class");
+                    }
+                    storage = match kw {
+                        Kw::Typedef => Storage::Typedef,
+                        Kw::Extern => Storage::Extern,
+                        _ => Storage::Static,
+                    };
+                    self.next()?;
+                }
+                Kw::Auto | Kw::Register => return self.err_near("bad storage class"),
+                Kw::Inline | Kw::Extension | Kw::Restrict | Kw::Ptr64 => self.next()?,
+                Kw::Const => {
+                    qual |= CTF_CONST;
+                    self.next()?;
+                }
+                Kw::Volatile => {
+                    qual |= CTF_VOLATILE;
+                    self.next()?;
+                }
+                Kw::Attribute | Kw::Declspec => self.attributes(&mut attrs)?,
+                Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall => {
+                    attrs.cconv = cconv_flag(kw);
+                    self.next()?;
+                }
+                Kw::Ptr32 => self.next()?,
+                Kw::Void => base = self.base_kw(Base::Void)?,
+                Kw::Bool => base = self.base_kw(Base::Bool)?,
+                Kw::Char => base = self.base_kw(Base::Char)?,
+                Kw::Int => base = self.base_kw(Base::Int)?,
+                Kw::Float => base = self.base_kw(Base::Float)?,
+                Kw::Double => base = self.base_kw(Base::Double)?,
+                Kw::Int8 => base = self.base_kw(Base::IntN(1))?,
+                Kw::Int16 => base = self.base_kw(Base::IntN(2))?,
+                Kw::Int32 => base = self.base_kw(Base::IntN(4))?,
+                Kw::Int64 => base = self.base_kw(Base::IntN(8))?,
+                Kw::Long => {
+                    n_long += 1;
+                    any_spec = true;
+                    self.next()?;
+                }
+                Kw::Short => {
+                    short = true;
+                    any_spec = true;
+                    self.next()?;
+                }
+                Kw::Signed => {
+                    signed = true;
+                    any_spec = true;
+                    self.next()?;
+                }
+                Kw::Unsigned => {
+                    unsigned = true;
+                    any_spec = true;
+                    self.next()?;
+                }
+                Kw::Complex => {
+                    complex = true;
+                    any_spec = true;
+                    self.next()?;
+                }
+                Kw::Struct | Kw::Union => {
+                    let id = self.struct_spec(kw == Kw::Union)?;
+                    base = Base::Type(id);
+                }
+                Kw::Enum => {
+                    let id = self.enum_spec()?;
+                    base = Base::Type(id);
+                }
+                _ => break,
+            }
+        }
+        let _ = signed;
+        let id = match base {
+            Base::None if !any_spec => return self.err_near("declaration specifier expected"),
+            Base::Type(id) => id,
+            Base::Void => CTID_VOID,
+            Base::Bool => CTID_BOOL,
+            Base::Char => {
+                if unsigned {
+                    CTID_UINT8
+                } else {
+                    CTID_INT8
+                }
+            }
+            Base::Float | Base::Double => {
+                let size = if n_long > 0 {
+                    16
+                } else if base == Base::Float {
+                    4
+                } else {
+                    8
+                };
+                if complex {
+                    if size == 4 {
+                        CTID_COMPLEX_FLOAT
+                    } else {
+                        CTID_COMPLEX_DOUBLE
+                    }
+                } else {
+                    match size {
+                        4 => CTID_FLOAT,
+                        8 => CTID_DOUBLE,
+                        _ => CTID_LONGDOUBLE,
+                    }
+                }
+            }
+            Base::None | Base::Int | Base::IntN(_) => {
+                let size = match base {
+                    Base::IntN(n) => n,
+                    _ if short => 2,
+                    _ if n_long > 0 => 8,
+                    _ => 4,
+                };
+                if complex {
+                    if size <= 4 && base != Base::None {
+                        CTID_COMPLEX_FLOAT
+                    } else {
+                        CTID_COMPLEX_DOUBLE
+                    }
+                } else {
+                    CTState::int_type(size, unsigned)
+                }
+            }
+        };
+        let mut id = id;
+        if qual != 0 {
+            id = self.cts.qualified(id, qual);
+        }
+        Ok(DeclSpec { base: id, storage, attrs })
+    }
+
+    fn base_kw<B>(&mut self, b: B) -> PResult<B> {
+        self.next()?;
+        Ok(b)
+    }
+
+    /// `mode(...)` and `vector_size(...)` attributes on a scalar type.
+    fn apply_mode(&mut self, id: CTypeId, attrs: &Attrs) -> PResult<CTypeId> {
+        let mut id = id;
+        let ct = self.cts.get(id).clone();
+        if attrs.mode != 0 && ct.kind == CKind::Num {
+            id = if ct.is_fp() {
+                match attrs.mode {
+                    4 => CTID_FLOAT,
+                    8 => CTID_DOUBLE,
+                    _ => id,
+                }
+            } else {
+                CTState::int_type(attrs.mode, ct.has(CTF_UNSIGNED))
+            };
+        }
+        if attrs.vector_size != 0 {
+            let esize = self.cts.get(id).size;
+            let vs = attrs.vector_size;
+            if self.cts.get(id).kind != CKind::Num
+                || esize == 0
+                || esize == CTSIZE_INVALID
+                || !vs.is_power_of_two()
+                || vs < esize
+            {
+                return self.err_type();
+            }
+            id = self.cts.intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
+        }
+        Ok(id)
+    }
+
+    /// `__attribute__((...))` and `__declspec(...)`.
+    fn attributes(&mut self, attrs: &mut Attrs) -> PResult<()> {
+        let declspec = self.keyword() == Some(Kw::Declspec);
+        self.next()?;
+        self.expect_op(b'(' as u16)?;
+        if !declspec {
+            self.expect_op(b'(' as u16)?;
+        }
+        while !self.is_op(b')' as u16) {
+            let Some(n) = self.name().map(|n| n.to_vec()) else {
+                if self.accept_op(b',' as u16)? {
+                    continue;
+                }
+                return self.err_expected(")");
+            };
+            let n = strip_underscores(&n);
+            self.next()?;
+            match n {
+                b"aligned" | b"align" => {
+                    if self.accept_op(b'(' as u16)? {
+                        let v = self.expr()?;
+                        let a = v.bits;
+                        if a == 0 || !a.is_power_of_two() {
+                            return self.err("invalid value");
+                        }
+                        attrs.align = attrs.align.max(a);
+                        self.expect_op(b')' as u16)?;
+                    } else {
+                        attrs.align = attrs.align.max(16);
+                    }
+                }
+                b"packed" => attrs.packed = true,
+                b"mode" => {
+                    self.expect_op(b'(' as u16)?;
+                    let m = self.name().map(|n| strip_underscores(n).to_vec()).unwrap_or_default();
+                    attrs.mode = match &m[..] {
+                        b"QI" => 1,
+                        b"HI" => 2,
+                        b"SI" | b"SF" => 4,
+                        b"DI" | b"DF" => 8,
+                        b"TI" | b"TF" => 16,
+                        _ => 0,
+                    };
+                    if attrs.mode == 16 {
+                        attrs.mode = 0;
+                    }
+                    self.skip_parens_rest()?;
+                }
+                b"vector_size" => {
+                    self.expect_op(b'(' as u16)?;
+                    let v = self.expr()?;
+                    attrs.vector_size = v.bits;
+                    self.expect_op(b')' as u16)?;
+                }
+                b"cdecl" => attrs.cconv = 0,
+                b"stdcall" => attrs.cconv = CTF_STDCALL,
+                b"fastcall" => attrs.cconv = CTF_FASTCALL,
+                b"thiscall" => attrs.cconv = CTF_THISCALL,
+                _ => {
+                    if self.accept_op(b'(' as u16)? {
+                        self.skip_parens_rest()?;
+                    }
+                }
+            }
+        }
+        self.next()?;
+        if !declspec {
+            self.expect_op(b')' as u16)?;
+        }
+        Ok(())
+    }
+
+    /// Skip to the `)` matching an already consumed `(`, and past it.
+    fn skip_parens_rest(&mut self) -> PResult<()> {
+        let mut depth = 1;
+        loop {
+            if self.tok == Tok::Eof {
+                return self.err_expected(")");
+            }
+            if self.is_op(b'(' as u16) {
+                depth += 1;
+            } else if self.is_op(b')' as u16) {
+                depth -= 1;
+                if depth == 0 {
+                    return self.next();
+                }
+            }
+            self.next()?;
+        }
+    }
+
+    /// Attributes, calling conventions and `asm` labels after a declarator
+    /// or wherever else they may appear.
+    fn trailing_attrs(&mut self, attrs: &mut Attrs, asm_name: &mut Option<Vec<u8>>) -> PResult<()> {
+        loop {
+            match self.keyword() {
+                Some(Kw::Attribute) | Some(Kw::Declspec) => self.attributes(attrs)?,
+                Some(Kw::Asm) => {
+                    self.next()?;
+                    self.expect_op(b'(' as u16)?;
+                    let mut s = Vec::new();
+                    while let Tok::Str(part) = &self.tok {
+                        s.extend_from_slice(part);
+                        self.next()?;
+                    }
+                    if s.is_empty() {
+                        return self.err_expected("<string>");
+                    }
+                    self.expect_op(b')' as u16)?;
+                    *asm_name = Some(s);
+                }
+                Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) => {
+                    attrs.cconv = cconv_flag(k);
+                    self.next()?;
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    // -- Declarators ----------------------------------------------------------
+
+    fn declarator(&mut self, kind: DeclKind) -> PResult<Declarator> {
+        let mut d = Declarator { name: None, ops: Vec::new(), attrs: Attrs::default(), asm_name: None };
+        self.declarator_into(&mut d, kind)?;
+        let mut asm_name = None;
+        let mut attrs = std::mem::take(&mut d.attrs);
+        self.trailing_attrs(&mut attrs, &mut asm_name)?;
+        d.attrs = attrs;
+        if asm_name.is_some() {
+            d.asm_name = asm_name;
+        }
+        if kind == DeclKind::Named && d.name.is_none() {
+            return self.err_expected("<identifier>");
+        }
+        Ok(d)
+    }
+
+    /// Parse a (possibly nested) declarator, appending its type operations
+    /// to `d.ops` in application order.
+    fn declarator_into(&mut self, d: &mut Declarator, kind: DeclKind) -> PResult<()> {
+        // Pointer and reference prefixes, in the order written.
+        let mut prefix = Vec::new();
+        loop {
+            if self.accept_op(b'*' as u16)? {
+                let mut qual = 0;
+                loop {
+                    match self.keyword() {
+                        Some(Kw::Const) => qual |= CTF_CONST,
+                        Some(Kw::Volatile) => qual |= CTF_VOLATILE,
+                        Some(Kw::Restrict) | Some(Kw::Ptr64) | Some(Kw::Ptr32) => {}
+                        Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) => {
+                            d.attrs.cconv = cconv_flag(k)
+                        }
+                        Some(Kw::Attribute) | Some(Kw::Declspec) => {
+                            let mut a = std::mem::take(&mut d.attrs);
+                            self.attributes(&mut a)?;
+                            d.attrs = a;
+                            continue;
+                        }
+                        _ => break,
+                    }
+                    self.next()?;
+                }
+                prefix.push(DeclOp::Ptr(qual));
+            } else if self.accept_op(OP_ANDAND)? {
+                prefix.push(DeclOp::Ref);
+            } else if self.accept_op(b'&' as u16)? {
+                while matches!(self.keyword(), Some(Kw::Const | Kw::Volatile | Kw::Restrict)) {
+                    self.next()?;
+                }
+                prefix.push(DeclOp::Ref);
+            } else if let Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) = self.keyword() {
+                d.attrs.cconv = cconv_flag(k);
+                self.next()?;
+            } else if matches!(self.keyword(), Some(Kw::Attribute | Kw::Declspec)) {
+                let mut a = std::mem::take(&mut d.attrs);
+                self.attributes(&mut a)?;
+                d.attrs = a;
+            } else if matches!(self.keyword(), Some(Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Extension)) {
+                // Qualifiers after the base type belong to it; after a `*`
+                // they were consumed above.
+                break;
+            } else {
+                break;
+            }
+        }
+        // The direct declarator.
+        let mut inner: Option<Declarator> = None;
+        if self.is_op(b'(' as u16) && self.nested_declarator_follows()? {
+            self.next()?;
+            let mut sub = Declarator { name: None, ops: Vec::new(), attrs: Attrs::default(), asm_name: None };
+            self.declarator_into(&mut sub, kind)?;
+            self.expect_op(b')' as u16)?;
+            inner = Some(sub);
+        } else if kind != DeclKind::Abstract {
+            if let Tok::Name(n, _) = &self.tok {
+                if keyword(n).is_none() || matches!(self.tok, Tok::Name(_, true)) {
+                    d.name = Some(n.clone());
+                    self.next()?;
+                }
+            }
+        }
+        // Array and function suffixes, in the order written.
+        let mut suffix = Vec::new();
+        loop {
+            if self.is_op(b'[' as u16) {
+                self.next()?;
+                let mut qual = 0;
+                while let Some(k @ (Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Static)) = self.keyword() {
+                    if k == Kw::Const {
+                        qual |= CTF_CONST;
+                    } else if k == Kw::Volatile {
+                        qual |= CTF_VOLATILE;
+                    }
+                    self.next()?;
+                }
+                if self.accept_op(b']' as u16)? {
+                    suffix.push(DeclOp::Array { len: None, flex: true, qual });
+                    continue;
+                }
+                if self.accept_op(b'?' as u16)? {
+                    self.expect_op(b']' as u16)?;
+                    suffix.push(DeclOp::Array { len: None, flex: false, qual });
+                    continue;
+                }
+                let v = self.expr()?;
+                self.expect_op(b']' as u16)?;
+                let n = v.value();
+                if n < 0 || n > 0x7fffffff {
+                    return self.err_size();
+                }
+                suffix.push(DeclOp::Array { len: Some(n as u32), flex: false, qual });
+            } else if self.is_op(b'(' as u16) {
+                self.next()?;
+                let (params, vararg) = self.param_list()?;
+                let mut attrs = std::mem::take(&mut d.attrs);
+                let mut asm_name = None;
+                self.trailing_attrs(&mut attrs, &mut asm_name)?;
+                let cconv = attrs.cconv;
+                d.attrs = attrs;
+                if asm_name.is_some() {
+                    d.asm_name = asm_name;
+                }
+                suffix.push(DeclOp::Func { params, vararg, cconv });
+            } else {
+                break;
+            }
+        }
+        d.ops.extend(prefix);
+        d.ops.extend(suffix.into_iter().rev());
+        if let Some(sub) = inner {
+            if sub.name.is_some() {
+                d.name = sub.name;
+            }
+            if sub.asm_name.is_some() {
+                d.asm_name = sub.asm_name;
+            }
+            if sub.attrs.cconv != 0 {
+                // A calling convention inside the parentheses applies to the
+                // function the declarator names or points to.
+                for op in d.ops.iter_mut() {
+                    if let DeclOp::Func { cconv, .. } = op {
+                        if *cconv == 0 {
+                            *cconv = sub.attrs.cconv;
+                        }
+                    }
+                }
+            }
+            let mut sattrs = sub.attrs;
+            sattrs.cconv = 0;
+            d.attrs = merge_attrs(&d.attrs, &sattrs);
+            d.ops.extend(sub.ops);
+        }
+        Ok(())
+    }
+
+    /// At a `(` in declarator position: is it a nested declarator (rather
+    /// than a parameter list)?
+    fn nested_declarator_follows(&mut self) -> PResult<bool> {
+        let t = self.peek()?;
+        Ok(match &t {
+            Tok::Op(c) => *c == b'*' as u16 || *c == b'&' as u16 || *c == b'(' as u16 || *c == b'^' as u16 || *c == b'[' as u16,
+            Tok::Name(n, true) => {
+                let _ = n;
+                true
+            }
+            Tok::Name(n, false) => match keyword(n) {
+                Some(Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall | Kw::Attribute | Kw::Declspec) => true,
+                Some(_) => false,
+                None => !matches!(self.cts.decls.get(n), Some(CDecl::Typedef(_))),
+            },
+            _ => false,
+        })
+    }
+
+    /// Parameters after `(` up to and including `)`.
+    fn param_list(&mut self) -> PResult<(Vec<CField>, bool)> {
+        let mut params = Vec::new();
+        let mut vararg = false;
+        if self.accept_op(b')' as u16)? {
+            return Ok((params, false));
+        }
+        loop {
+            if self.accept_op(OP_ELLIPSIS)? {
+                vararg = true;
+                break;
+            }
+            if !self.starts_decl_spec() {
+                return self.err_expected(")");
+            }
+            let spec = self.decl_spec(false)?;
+            let d = self.declarator(DeclKind::Optional)?;
+            let attrs = merge_attrs(&spec.attrs, &d.attrs);
+            let mut ty = self.build_type(spec.base, &d.ops, &attrs)?;
+            let ct = self.cts.get(ty);
+            if ct.kind == CKind::Void && d.name.is_none() && params.is_empty() && d.ops.is_empty() {
+                // `(void)`: no parameters.
+                if !self.is_op(b')' as u16) {
+                    return self.err_expected(")");
+                }
+                break;
+            }
+            // Arrays and functions as parameters are pointers.
+            match ct.kind {
+                CKind::Array if !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR) => {
+                    let elem = ct.child;
+                    ty = self.cts.ptr_to(elem);
+                }
+                CKind::Func => ty = self.cts.ptr_to(ty),
+                _ => {}
+            }
+            params.push(CField::new(d.name.as_deref().unwrap_or(b""), ty));
+            if !self.accept_op(b',' as u16)? {
+                break;
+            }
+        }
+        self.expect_op(b')' as u16)?;
+        Ok((params, vararg))
+    }
+
+    /// Apply declarator operations to a base type.
+    fn build_type(&mut self, base: CTypeId, ops: &[DeclOp], attrs: &Attrs) -> PResult<CTypeId> {
+        let mut id = base;
+        if attrs.mode != 0 || attrs.vector_size != 0 {
+            id = self.apply_mode(id, attrs)?;
+        }
+        if attrs.align != 0 && ops.is_empty() {
+            id = self.with_align(id, attrs.align);
+        }
+        for op in ops {
+            let ct = self.cts.get(id);
+            match op {
+                DeclOp::Ptr(qual) => {
+                    if ct.kind == CKind::Ptr && ct.has(CTF_REF) {
+                        return self.err_type();
+                    }
+                    id = self.cts.ptr_to(id);
+                    if *qual != 0 {
+                        id = self.cts.qualified(id, *qual);
+                    }
+                }
+                DeclOp::Ref => {
+                    if !(ct.kind == CKind::Ptr && ct.has(CTF_REF)) {
+                        id = self.cts.ref_to(id);
+                    }
+                }
+                DeclOp::Array { len, flex, qual } => {
+                    let (esize, ekind) = (ct.size, ct.kind);
+                    if matches!(ekind, CKind::Func | CKind::Void) || esize == CTSIZE_INVALID {
+                        return self.err_size();
+                    }
+                    if ekind == CKind::Ptr && ct.has(CTF_REF) {
+                        return self.err_type();
+                    }
+                    id = match (len, flex) {
+                        (Some(n), _) => {
+                            if (esize as u64) * (*n as u64) > 0x7fffffff {
+                                return self.err_size();
+                            }
+                            self.cts.array_of(id, Some(*n))
+                        }
+                        (None, false) => self.cts.array_of(id, None),
+                        (None, true) => self.cts.flex_array_of(id),
+                    };
+                    // (Qualifiers inside `[]` only matter for parameters,
+                    // which become pointers anyway.)
+                    let _ = qual;
+                }
+                DeclOp::Func { params, vararg, cconv } => {
+                    if ct.kind == CKind::Func || (ct.kind == CKind::Array && !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR)) {
+                        return self.err_type();
+                    }
+                    let cc = if *cconv != 0 { *cconv } else { attrs.cconv };
+                    let mut f = CType::new(CKind::Func, cc, CTSIZE_INVALID, 1, id);
+                    if *vararg {
+                        f.flags |= CTF_VARARG;
+                    }
+                    f.fields = params.clone();
+                    id = self.cts.add(f);
+                }
+            }
+        }
+        if attrs.align != 0 && !ops.is_empty() {
+            id = self.with_align(id, attrs.align);
+        }
+        Ok(id)
+    }
+
+    /// A variant of scalar or derived type `id` with at least alignment
+    /// `align` (aggregates keep their own alignment).
+    fn with_align(&mut self, id: CTypeId, align: u32) -> CTypeId {
+        let ct = self.cts.get(id);
+        if align <= ct.align || matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
+            return id;
+        }
+        let mut c = ct.clone();
+        c.align = align;
+        self.cts.intern(c)
+    }
+
+    // -- Structs, unions, enums --------------------------------------------
+
+    /// The tag after `struct`/`union`/`enum` (with attributes around it).
+    fn tag_name(&mut self, attrs: &mut Attrs) -> PResult<Option<Vec<u8>>> {
+        let mut asm = None;
+        self.trailing_attrs(attrs, &mut asm)?;
+        let name = match &self.tok {
+            Tok::Name(n, p) if *p || keyword(n).is_none() => Some(n.clone()),
+            _ => None,
+        };
+        if name.is_some() {
+            self.next()?;
+            self.trailing_attrs(attrs, &mut asm)?;
+        }
+        Ok(name)
+    }
+
+    /// Look up or create the struct/union/enum type of a tag.
+    fn tag_type(&mut self, name: &[u8], kind: CKind, union: bool, defining: bool) -> PResult<CTypeId> {
+        if let Some(&id) = self.cts.tags.get(name) {
+            let ct = self.cts.get(id);
+            if ct.kind != kind || (kind == CKind::Struct && ct.has(CTF_UNION) != union) {
+                return self.err_redefine(name);
+            }
+            if defining && ct.has(CTF_COMPLETE) {
+                return self.err_redefine(name);
+            }
+            return Ok(id);
+        }
+        if self.mode == Mode::Abstract {
+            return self.err(&format!(
+                "undeclared or implicit tag '{}'",
+                String::from_utf8_lossy(name)
+            ));
+        }
+        let id = self.new_tagged(kind, union, name);
+        self.cts.tags.insert(name.to_vec(), id);
+        self.undo.tags.push(name.to_vec());
+        Ok(id)
+    }
+
+    fn new_tagged(&mut self, kind: CKind, union: bool, name: &[u8]) -> CTypeId {
+        let mut ct = if kind == CKind::Enum {
+            CType::new(CKind::Enum, 0, CTSIZE_INVALID, 1, CTID_INT32)
+        } else {
+            CType::new(CKind::Struct, if union { CTF_UNION } else { 0 }, CTSIZE_INVALID, 1, 0)
+        };
+        ct.name = name.to_vec();
+        self.cts.add(ct)
+    }
+
+    fn struct_spec(&mut self, union: bool) -> PResult<CTypeId> {
+        self.next()?;
+        let mut attrs = Attrs::default();
+        let name = self.tag_name(&mut attrs)?;
+        let has_body = self.is_op(b'{' as u16);
+        let id = match &name {
+            Some(n) => self.tag_type(n, CKind::Struct, union, has_body)?,
+            None => {
+                if !has_body {
+                    return self.err_expected("<identifier>");
+                }
+                self.new_tagged(CKind::Struct, union, b"")
+            }
+        };
+        if !has_body {
+            return Ok(id);
+        }
+        self.next()?;
+        let members = self.struct_members()?;
+        let mut asm = None;
+        self.trailing_attrs(&mut attrs, &mut asm)?;
+        self.layout(id, members, &attrs)?;
+        Ok(id)
+    }
+
+    /// Member declarations after `{`, up to and including `}`.
+    fn struct_members(&mut self) -> PResult<Vec<Member>> {
+        let mut members: Vec<Member> = Vec::new();
+        let mut var_last = false;
+        loop {
+            if self.accept_op(b'}' as u16)? {
+                break;
+            }
+            if self.accept_op(b';' as u16)? {
+                continue;
+            }
+            if self.tok == Tok::Eof {
+                return self.err_expected("}");
+            }
+            let spec = self.decl_spec(true)?;
+            if var_last {
+                return self.err_expected("}");
+            }
+            if spec.storage == Storage::Static {
+                // C++-style `static const int X = 1;` members: constants of
+                // the struct, not stored in it.
+                let d = self.declarator(DeclKind::Named)?;
+                self.expect_op(b'=' as u16)?;
+                self.expr()?;
+                let _ = d;
+                self.expect_op(b';' as u16)?;
+                continue;
+            }
+            if self.is_op(b';' as u16) {
+                let ct = self.cts.get(spec.base);
+                if ct.kind == CKind::Struct {
+                    // An anonymous (transparent) struct/union member.
+                    let mut m = Member { name: Vec::new(), ctype: spec.base, bits: None, attrs: spec.attrs };
+                    m.attrs.cconv = 0;
+                    members.push(m);
+                }
+                self.next()?;
+                continue;
+            }
+            loop {
+                let mut d = Declarator { name: None, ops: Vec::new(), attrs: Attrs::default(), asm_name: None };
+                if !self.is_op(b':' as u16) {
+                    d = self.declarator(DeclKind::Optional)?;
+                }
+                let attrs = merge_attrs(&spec.attrs, &d.attrs);
+                let ty = self.build_type(spec.base, &d.ops, &Attrs { align: 0, ..attrs.clone() })?;
+                let mut bits = None;
+                if self.is_op(b':' as u16) {
+                    self.next()?;
+                    let v = self.expr()?;
+                    let w = v.value();
+                    let ct = self.cts.get(ty);
+                    let ok_type = ct.kind == CKind::Num && !ct.is_fp() && ct.size <= 4;
+                    if !ok_type || w < 0 || w > (ct.size as i64) * 8 || (w == 0 && d.name.is_some()) {
+                        // Report at the ':' like the reference.
+                        self.tok_text = ":".into();
+                        return self.err_near("invalid value");
+                    }
+                    bits = Some(w as u32);
+                    let mut asm = None;
+                    let mut a2 = Attrs::default();
+                    self.trailing_attrs(&mut a2, &mut asm)?;
+                } else if d.name.is_none() {
+                    return self.err_expected("<identifier>");
+                }
+                let ct = self.cts.get(ty);
+                if bits.is_none() {
+                    if ct.kind == CKind::Array && ct.size == CTSIZE_INVALID {
+                        var_last = true;
+                    } else if ct.size == CTSIZE_INVALID || ct.kind == CKind::Func {
+                        return self.err_size();
+                    }
+                    if ct.kind == CKind::Struct && ct.has(CTF_VLS) {
+                        var_last = true;
+                    }
+                }
+                members.push(Member {
+                    name: d.name.unwrap_or_default(),
+                    ctype: ty,
+                    bits,
+                    attrs,
+                });
+                if var_last || !self.accept_op(b',' as u16)? {
+                    break;
+                }
+            }
+            self.expect_op(b';' as u16)?;
+        }
+        Ok(members)
+    }
+
+    /// Lay out the members of a struct/union and complete its type.
+    fn layout(&mut self, id: CTypeId, members: Vec<Member>, attrs: &Attrs) -> PResult<()> {
+        let union = self.cts.get(id).has(CTF_UNION);
+        let struct_packed = attrs.packed;
+        let pack = self.pack;
+        let mut fields = Vec::with_capacity(members.len());
+        let mut bitpos: u64 = 0; // current end, in bits
+        let mut size_bits: u64 = 0; // union: largest member
+        let mut max_align: u32 = 1;
+        let mut flags = 0;
+        for m in members {
+            let ct = self.cts.get(m.ctype);
+            let (tsize, talign) = (ct.size, ct.align);
+            let natural = if m.attrs.align > talign { m.attrs.align } else { talign };
+            let mut align = natural;
+            if struct_packed || m.attrs.packed {
+                align = if m.attrs.align != 0 { m.attrs.align } else { 1 };
+            }
+            if pack != 0 && align > pack {
+                align = pack;
+            }
+            let start = if union { 0 } else { bitpos };
+            let mut f = CField::new(&m.name, m.ctype);
+            if let Some(w) = m.bits {
+                let cbits = tsize as u64 * 8;
+                let mut pos = start;
+                if w == 0 {
+                    // Zero width: align the next member to the type.
+                    pos = round_up(pos, align as u64 * 8);
+                    max_align = max_align.max(align);
+                    if !union {
+                        bitpos = pos;
+                    }
+                    continue;
+                }
+                if align >= talign && (pos % cbits) + w as u64 > cbits {
+                    pos = round_up(pos, align as u64 * 8);
+                }
+                let container = pos / cbits * tsize as u64;
+                f.offset = container as u32;
+                if pos % cbits != 0 || w as u64 != cbits {
+                    // (A bit field filling its whole container is an
+                    // ordinary member.)
+                    f.bitpos = (pos - container * 8) as u8;
+                    f.bitsize = w as u8;
+                }
+                max_align = max_align.max(align);
+                let end = pos + w as u64;
+                if union {
+                    size_bits = size_bits.max(round_up(end, 8));
+                } else {
+                    bitpos = end;
+                }
+                if !m.name.is_empty() {
+                    fields.push(f);
+                }
+                continue;
+            }
+            let off = round_up(round_up(start, 8) / 8, align as u64);
+            f.offset = off as u32;
+            max_align = max_align.max(align);
+            let msize = if tsize == CTSIZE_INVALID { 0 } else { tsize as u64 };
+            if tsize == CTSIZE_INVALID && ct.kind == CKind::Array && ct.has(CTF_VLA) {
+                flags |= CTF_VLS;
+            }
+            if ct.kind == CKind::Struct && ct.has(CTF_VLS) {
+                flags |= CTF_VLS;
+            }
+            let end = (off + msize) * 8;
+            if union {
+                size_bits = size_bits.max(end);
+            } else {
+                bitpos = end;
+            }
+            if off + msize > 0x7fffffff {
+                return self.err_size();
+            }
+            fields.push(f);
+        }
+        if attrs.align > max_align {
+            max_align = attrs.align;
+        }
+        let total_bits = if union { size_bits } else { bitpos };
+        let size = round_up(round_up(total_bits, 8) / 8, max_align as u64);
+        if size > 0x7fffffff {
+            return self.err_size();
+        }
+        let old = self.cts.get(id).clone();
+        self.undo.modified.push((id, old));
+        let ct = self.cts.get_mut(id);
+        ct.fields = fields;
+        ct.size = if flags & CTF_VLS != 0 { CTSIZE_INVALID } else { size as u32 };
+        ct.align = max_align;
+        ct.flags |= CTF_COMPLETE | flags;
+        self.refresh_copies(id);
+        Ok(())
+    }
+
+    /// Qualified copies of a struct/enum share its definition: update them
+    /// after the original was completed.
+    fn refresh_copies(&mut self, id: CTypeId) {
+        for copy in self.cts.copies_of(id) {
+            let old = self.cts.get(copy).clone();
+            self.undo.modified.push((copy, old.clone()));
+            let orig = self.cts.get(id).clone();
+            let c = self.cts.get_mut(copy);
+            c.size = orig.size;
+            c.align = orig.align;
+            c.fields = orig.fields;
+            c.flags = orig.flags | (old.flags & CTF_QUAL);
+        }
+    }
+
+    fn enum_spec(&mut self) -> PResult<CTypeId> {
+        self.next()?;
+        let mut attrs = Attrs::default();
+        let name = self.tag_name(&mut attrs)?;
+        let has_body = self.is_op(b'{' as u16);
+        let id = match &name {
+            Some(n) => self.tag_type(n, CKind::Enum, false, has_body)?,
+            None => {
+                if !has_body {
+                    return self.err_expected("<identifier>");
+                }
+                self.new_tagged(CKind::Enum, false, b"")
+            }
+        };
+        if !has_body {
+            return Ok(id);
+        }
+        self.next()?;
+        let mut fields = Vec::new();
+        let mut next = CVal::int(0);
+        let mut unsigned = false;
+        while !self.is_op(b'}' as u16) {
+            let Some(cname) = self.name().map(|n| n.to_vec()) else {
+                return self.err_expected("<identifier>");
+            };
+            if keyword(&cname).is_some() && !matches!(self.tok, Tok::Name(_, true)) {
+                return self.err_expected("<identifier>");
+            }
+            self.next()?;
+            let mut v = next;
+            if self.accept_op(b'=' as u16)? {
+                v = self.expr()?;
+            }
+            if self.cts.decls.contains_key(&cname) {
+                return self.err_redefine(&cname);
+            }
+            if v.unsigned && v.bits > 0x7fffffff {
+                unsigned = true;
+            }
+            let mut f = CField::new(&cname, CTID_INT32);
+            f.value = v.value();
+            fields.push(f);
+            let ctype = if v.unsigned { CTID_UINT32 } else { CTID_INT32 };
+            self.add_decl(cname, CDecl::Constant { ctype, value: v.value() });
+            next = CVal { bits: v.bits.wrapping_add(1), unsigned: v.unsigned || v.bits == 0x7fffffff };
+            if !self.accept_op(b',' as u16)? {
+                break;
+            }
+        }
+        self.expect_op(b'}' as u16)?;
+        let mut asm = None;
+        self.trailing_attrs(&mut attrs, &mut asm)?;
+        let base = if unsigned { CTID_UINT32 } else { CTID_INT32 };
+        for f in fields.iter_mut() {
+            f.ctype = base;
+        }
+        let old = self.cts.get(id).clone();
+        self.undo.modified.push((id, old));
+        let ct = self.cts.get_mut(id);
+        ct.fields = fields;
+        ct.size = 4;
+        ct.align = 4;
+        ct.child = base;
+        ct.flags |= CTF_COMPLETE;
+        self.refresh_copies(id);
+        Ok(id)
+    }
+
+    // -- Constant expressions -------------------------------------------------
+
+    fn expr(&mut self) -> PResult<CVal> {
+        self.expr_cond()
+    }
+
+    fn expr_cond(&mut self) -> PResult<CVal> {
+        let c = self.expr_binary(0)?;
+        if self.accept_op(b'?' as u16)? {
+            let a = self.expr()?;
+            self.expect_op(b':' as u16)?;
+            let b = self.expr_cond()?;
+            let unsigned = a.unsigned || b.unsigned;
+            let r = if c.truth() { a } else { b };
+            return Ok(CVal { bits: r.bits, unsigned });
+        }
+        Ok(c)
+    }
+
+    /// Binary operators by precedence climbing (`min` is the lowest
+    /// precedence accepted).
+    fn expr_binary(&mut self, min: u8) -> PResult<CVal> {
+        let mut lhs = self.expr_unary()?;
+        loop {
+            let Tok::Op(op) = self.tok else { break };
+            let Some(prec) = binary_prec(op) else { break };
+            if prec < min {
+                break;
+            }
+            self.next()?;
+            let rhs = self.expr_binary(prec + 1)?;
+            lhs = self.binary(op, lhs, rhs)?;
+        }
+        Ok(lhs)
+    }
+
+    fn binary(&self, op: u16, a: CVal, b: CVal) -> PResult<CVal> {
+        let unsigned = a.unsigned || b.unsigned;
+        let (x, y) = (a.bits, b.bits);
+        let cmp = |r: bool| CVal::int(r as i32);
+        let arith = |bits: u32| CVal { bits, unsigned };
+        Ok(match op {
+            OP_OROR => cmp(a.truth() || b.truth()),
+            OP_ANDAND => cmp(a.truth() && b.truth()),
+            OP_EQ => cmp(x == y),
+            OP_NE => cmp(x != y),
+            _ if op == b'<' as u16 || op == b'>' as u16 || op == OP_LE || op == OP_GE => {
+                let ord = if unsigned { x.cmp(&y) } else { (x as i32).cmp(&(y as i32)) };
+                use std::cmp::Ordering::*;
+                cmp(match op {
+                    OP_LE => ord != Greater,
+                    OP_GE => ord != Less,
+                    _ if op == b'<' as u16 => ord == Less,
+                    _ => ord == Greater,
+                })
+            }
+            _ if op == b'|' as u16 => arith(x | y),
+            _ if op == b'^' as u16 => arith(x ^ y),
+            _ if op == b'&' as u16 => arith(x & y),
+            OP_SHL => CVal { bits: x.wrapping_shl(y), unsigned: a.unsigned },
+            OP_SHR => {
+                let bits = if a.unsigned { x.wrapping_shr(y) } else { (x as i32).wrapping_shr(y) as u32 };
+                CVal { bits, unsigned: a.unsigned }
+            }
+            _ if op == b'+' as u16 => arith(x.wrapping_add(y)),
+            _ if op == b'-' as u16 => arith(x.wrapping_sub(y)),
+            _ if op == b'*' as u16 => arith(x.wrapping_mul(y)),
+            _ => {
+                // '/' and '%'
+                if y == 0 {
+                    return self.err("invalid value");
+                }
+                let div = op == b'/' as u16;
+                let bits = if unsigned {
+                    if div { x / y } else { x % y }
+                } else if div {
+                    (x as i32).wrapping_div(y as i32) as u32
+                } else {
+                    (x as i32).wrapping_rem(y as i32) as u32
+                };
+                arith(bits)
+            }
+        })
+    }
+
+    fn expr_unary(&mut self) -> PResult<CVal> {
+        if let Tok::Op(op) = self.tok {
+            if op == b'-' as u16 || op == b'+' as u16 || op == b'~' as u16 || op == b'!' as u16 {
+                self.next()?;
+                let v = self.expr_unary()?;
+                return Ok(match op as u8 {
+                    b'-' => CVal { bits: v.bits.wrapping_neg(), unsigned: v.unsigned },
+                    b'+' => v,
+                    b'~' => CVal { bits: !v.bits, unsigned: v.unsigned },
+                    _ => CVal::int(!v.truth() as i32),
+                });
+            }
+            if op == b'(' as u16 {
+                self.next()?;
+                if self.starts_decl_spec() {
+                    // A cast.
+                    let ty = self.type_name()?;
+                    self.expect_op(b')' as u16)?;
+                    let v = self.expr_unary()?;
+                    let ct = self.cts.get(ty);
+                    if ct.kind == CKind::Num && !ct.is_fp() {
+                        // The reference keeps the value (no truncation to
+                        // narrow types), only the signedness changes.
+                        return Ok(CVal { bits: v.bits, unsigned: ct.has(CTF_UNSIGNED) && ct.size >= 4 });
+                    }
+                    return Ok(v);
+                }
+                let v = self.expr()?;
+                self.expect_op(b')' as u16)?;
+                return Ok(v);
+            }
+        }
+        match self.keyword() {
+            Some(k @ (Kw::Sizeof | Kw::Alignof)) => {
+                self.next()?;
+                let ty = if self.is_op(b'(' as u16) {
+                    self.next()?;
+                    if self.starts_decl_spec() {
+                        let ty = self.type_name()?;
+                        self.expect_op(b')' as u16)?;
+                        Some(ty)
+                    } else {
+                        self.expr()?;
+                        self.expect_op(b')' as u16)?;
+                        None
+                    }
+                } else {
+                    self.expr_unary()?;
+                    None
+                };
+                let ty = ty.unwrap_or(CTID_INT32);
+                let ct = self.cts.get(ty);
+                let v = if k == Kw::Sizeof {
+                    if ct.size == CTSIZE_INVALID {
+                        return self.err_size();
+                    }
+                    ct.size
+                } else {
+                    ct.align
+                };
+                return Ok(CVal::uint(v));
+            }
+            _ => {}
+        }
+        match self.tok.clone() {
+            Tok::Int(v, u) => {
+                self.next()?;
+                Ok(CVal { bits: v, unsigned: u })
+            }
+            Tok::Name(n, false) if keyword(&n).is_none() => match self.cts.decls.get(&n) {
+                Some(CDecl::Constant { ctype, value }) => {
+                    let unsigned = self.cts.get(*ctype).has(CTF_UNSIGNED) && self.cts.get(*ctype).size >= 4;
+                    let v = CVal { bits: *value as u32, unsigned };
+                    self.next()?;
+                    Ok(v)
+                }
+                _ => self.err_near("unexpected symbol"),
+            },
+            _ => self.err_near("unexpected symbol"),
+        }
+    }
+
+    /// A type name inside an expression (`sizeof(int *)`, casts).
+    fn type_name(&mut self) -> PResult<CTypeId> {
+        let spec = self.decl_spec(false)?;
+        let d = self.declarator(DeclKind::Abstract)?;
+        self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum DeclKind {
+    /// No name allowed (type names).
+    Abstract,
+    /// A name is required (declarations).
+    Named,
+    /// A name is optional (parameters, bit fields).
+    Optional,
+}
+
+fn merge_attrs(a: &Attrs, b: &Attrs) -> Attrs {
+    Attrs {
+        align: a.align.max(b.align),
+        packed: a.packed || b.packed,
+        mode: if b.mode != 0 { b.mode } else { a.mode },
+        vector_size: if b.vector_size != 0 { b.vector_size } else { a.vector_size },
+        cconv: if b.cconv != 0 { b.cconv } else { a.cconv },
+    }
+}
+
+fn round_up(v: u64, a: u64) -> u64 {
+    if a <= 1 {
+        v
+    } else {
+        v.div_ceil(a) * a
+    }
+}
+
+/// Truncate or sign-extend an integer to a C integer type.
+fn convert_int(v: i64, size: u32, unsigned: bool) -> i64 {
+    let bits = size.min(8) * 8;
+    if bits >= 64 {
+        return v;
+    }
+    let mask = (1u64 << bits) - 1;
+    let u = (v as u64) & mask;
+    if unsigned {
+        u as i64
+    } else {
+        let sign = 1u64 << (bits - 1);
+        ((u ^ sign).wrapping_sub(sign)) as i64
+    }
+}
+
+/// Parse a C integer literal (decimal, hex, octal; `u` suffix): its 32-bit
+/// value and whether it is unsigned. `None` for malformed numbers and
+/// values beyond 32 bits.
+fn parse_int_literal(s: &[u8]) -> Option<(u32, bool)> {
+    let mut end = s.len();
+    let mut unsigned = false;
+    if end > 1 && (s[end - 1] == b'u' || s[end - 1] == b'U') {
+        unsigned = true;
+        end -= 1;
+    }
+    let body = &s[..end];
+    let (digits, radix) = if body.len() > 2 && (body.starts_with(b"0x") || body.starts_with(b"0X")) {
+        (&body[2..], 16)
+    } else if body.len() > 1 && body[0] == b'0' {
+        (&body[1..], 8)
+    } else {
+        (body, 10)
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = (c as char).to_digit(radix)? as u64;
+        v = v * radix as u64 + d;
+        if v > u32::MAX as u64 {
+            return None;
+        }
+    }
+    if v > 0x7fffffff {
+        unsigned = true;
+    }
+    Some((v as u32, unsigned))
+}
+
+fn strip_underscores(n: &[u8]) -> &[u8] {
+    if n.len() > 4 && n.starts_with(b"__") && n.ends_with(b"__") {
+        &n[2..n.len() - 2]
+    } else {
+        n
+    }
+}
+
+fn binary_prec(op: u16) -> Option<u8> {
+    Some(match op {
+        OP_OROR => 1,
+        OP_ANDAND => 2,
+        _ if op == b'|' as u16 => 3,
+        _ if op == b'^' as u16 => 4,
+        _ if op == b'&' as u16 => 5,
+        OP_EQ | OP_NE => 6,
+        OP_LE | OP_GE => 7,
+        _ if op == b'<' as u16 || op == b'>' as u16 => 7,
+        OP_SHL | OP_SHR => 8,
+        _ if op == b'+' as u16 || op == b'-' as u16 => 9,
+        _ if op == b'*' as u16 || op == b'/' as u16 || op == b'%' as u16 => 10,
+        _ => return None,
+    })
+}
+
+fn op_text(c: u16) -> String {
+    match c {
+        OP_EQ => "==".into(),
+        OP_NE => "!=".into(),
+        OP_LE => "<=".into(),
+        OP_GE => ">=".into(),
+        OP_ANDAND => "&&".into(),
+        OP_OROR => "||".into(),
+        OP_SHL => "<<".into(),
+        OP_SHR => ">>".into(),
+        OP_ARROW => "->".into(),
+        OP_ELLIPSIS => "...".into(),
+        _ => (c as u8 as char).to_string(),
+    }
+}
+
+fn cconv_flag(k: Kw) -> u32 {
+    match k {
+        Kw::Stdcall => CTF_STDCALL,
+        Kw::Fastcall => CTF_FASTCALL,
+        Kw::Thiscall => CTF_THISCALL,
+        _ => 0,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Keywords.
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kw {
+    Typedef,
+    Extern,
+    Static,
+    Auto,
+    Register,
+    Inline,
+    Extension,
+    Const,
+    Volatile,
+    Restrict,
+    Void,
+    Bool,
+    Char,
+    Int,
+    Float,
+    Double,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Long,
+    Short,
+    Signed,
+    Unsigned,
+    Complex,
+    Struct,
+    Union,
+    Enum,
+    Attribute,
+    Declspec,
+    Asm,
+    Cdecl,
+    Stdcall,
+    Fastcall,
+    Thiscall,
+    Ptr32,
+    Ptr64,
+    Sizeof,
+    Alignof,
+}
+
+impl Kw {
+    fn is_decl_spec(self) -> bool {
+        !matches!(self, Kw::Asm | Kw::Sizeof | Kw::Alignof)
+    }
+}
+
+fn keyword(n: &[u8]) -> Option<Kw> {
+    Some(match n {
+        b"typedef" => Kw::Typedef,
+        b"extern" => Kw::Extern,
+        b"static" => Kw::Static,
+        b"auto" => Kw::Auto,
+        b"register" => Kw::Register,
+        b"inline" | b"__inline" | b"__inline__" => Kw::Inline,
+        b"__extension__" => Kw::Extension,
+        b"const" | b"__const" | b"__const__" => Kw::Const,
+        b"volatile" | b"__volatile" | b"__volatile__" => Kw::Volatile,
+        b"restrict" | b"__restrict" | b"__restrict__" => Kw::Restrict,
+        b"void" => Kw::Void,
+        b"_Bool" | b"bool" => Kw::Bool,
+        b"char" => Kw::Char,
+        b"int" => Kw::Int,
+        b"float" => Kw::Float,
+        b"double" => Kw::Double,
+        b"__int8" => Kw::Int8,
+        b"__int16" => Kw::Int16,
+        b"__int32" => Kw::Int32,
+        b"__int64" => Kw::Int64,
+        b"long" => Kw::Long,
+        b"short" => Kw::Short,
+        b"signed" | b"__signed" | b"__signed__" => Kw::Signed,
+        b"unsigned" => Kw::Unsigned,
+        b"complex" | b"_Complex" | b"__complex" | b"__complex__" => Kw::Complex,
+        b"struct" => Kw::Struct,
+        b"union" => Kw::Union,
+        b"enum" => Kw::Enum,
+        b"__attribute__" | b"__attribute" => Kw::Attribute,
+        b"__declspec" => Kw::Declspec,
+        b"asm" | b"__asm" | b"__asm__" => Kw::Asm,
+        b"__cdecl" => Kw::Cdecl,
+        b"__stdcall" => Kw::Stdcall,
+        b"__fastcall" => Kw::Fastcall,
+        b"__thiscall" => Kw::Thiscall,
+        b"__ptr32" => Kw::Ptr32,
+        b"__ptr64" => Kw::Ptr64,
+        b"sizeof" => Kw::Sizeof,
+        b"__alignof__" | b"__alignof" => Kw::Alignof,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+#[path = "cparse_tests.rs"]
+mod tests;
