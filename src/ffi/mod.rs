@@ -3,8 +3,7 @@
 //! (`conv`), and calls into C (`ccall`). The Lua-facing `ffi` library is
 //! src/stdlib/ffi.rs.
 
-// ARM64 support follows.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 pub mod ccall;
 pub mod cdata;
 pub mod cparse;
