@@ -1258,8 +1258,21 @@ fn callback_called_through_the_call_trampoline() {
 }
 
 #[allow(clippy::too_many_arguments)]
-extern "C" fn straddle(a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64, x: LD, k: i32, y: II) -> f64 {
-    (a1 + 2 * a2 + 3 * a3 + 4 * a4 + 5 * a5 + 6 * a6 + 7 * a7) as f64 + 11.0 * x.a as f64 + 13.0 * x.b
+extern "C" fn straddle(
+    a1: i64,
+    a2: i64,
+    a3: i64,
+    a4: i64,
+    a5: i64,
+    a6: i64,
+    a7: i64,
+    x: LD,
+    k: i32,
+    y: II,
+) -> f64 {
+    (a1 + 2 * a2 + 3 * a3 + 4 * a4 + 5 * a5 + 6 * a6 + 7 * a7) as f64
+        + 11.0 * x.a as f64
+        + 13.0 * x.b
         + 17.0 * k as f64
         + 19.0 * y.a as f64
         + 23.0 * y.b as f64
@@ -1275,5 +1288,8 @@ fn struct_that_would_straddle_registers_and_stack_goes_to_the_stack() {
     args.extend([p(&x), p(&k), p(&y)]);
     let got: f64 = unsafe { ccall(straddle as *const (), &spec(AbiType::Double, types), &args) };
     let i = &ints;
-    assert_eq!(got, straddle(i[0], i[1], i[2], i[3], i[4], i[5], i[6], x, k, y));
+    assert_eq!(
+        got,
+        straddle(i[0], i[1], i[2], i[3], i[4], i[5], i[6], x, k, y)
+    );
 }
