@@ -430,6 +430,7 @@ fn mark_roots(g: &mut GlobalState) {
     }
     let ffi_roots = crate::ffi::gc_roots(g);
     mark_object(g, ffi_roots as *mut GcHeader);
+    crate::ffi::finalizer::mark_pending(g);
 }
 
 /// Start a cycle: empty the lists and mark the roots.
@@ -518,6 +519,7 @@ fn atomic(g: &mut GlobalState, l: *mut lua_State) {
     // Unreachable userdata with finalizers live one more cycle.
     let udsize = separate_finalizable(g, false);
     mark_finalizable(g);
+    crate::ffi::finalizer::separate(g, false);
     propagate_all(g, true);
     clear_weak(g);
     // Everything still white is dead; what is created from now on gets
@@ -697,8 +699,12 @@ fn one_step(l: *mut lua_State) -> usize {
             SWEEP_MAX * SWEEP_COST
         }
         Phase::Finalize => {
-            if !g.gc.tobefnz.is_null() {
-                run_one_finalizer(l);
+            if !g.gc.tobefnz.is_null() || crate::ffi::finalizer::has_pending(g) {
+                if !g.gc.tobefnz.is_null() {
+                    run_one_finalizer(l);
+                } else {
+                    crate::ffi::finalizer::run_one(l);
+                }
                 let g = crate::state::g_of(l);
                 g.gc.estimate = g.gc.estimate.saturating_sub(FINALIZE_COST);
                 FINALIZE_COST
@@ -1005,12 +1011,17 @@ fn run_one_finalizer(l: *mut lua_State) {
     if f.is_nil() {
         return;
     }
+    run_finalizer_call(l, f, TValue::gcobj(TID_UDATA, o));
+}
+
+/// Call a finalizer `f(obj)`.
+pub fn run_finalizer_call(l: *mut lua_State, f: TValue, obj: TValue) {
+    let g = crate::state::g_of(l);
     // No collector steps inside finalizers (collectgarbage("isrunning") is
     // false there, as in LuaJIT); explicit collections still work.
     let saved_threshold = g.gc.threshold;
     g.gc.threshold = THRESHOLD_STOPPED;
-    let ud = TValue::gcobj(TID_UDATA, o);
-    let r = crate::vm::pcall_values(l, f, &[ud], 0);
+    let r = crate::vm::pcall_values(l, f, &[obj], 0);
     crate::state::g_of(l).gc.threshold = saved_threshold;
     if let Err(e) = r {
         // LuaJIT 2.1.0-beta3 rethrows errors from finalizers.
@@ -1033,12 +1044,16 @@ pub fn finalize_all(l: *mut lua_State) {
         g.gc.threshold = THRESHOLD_STOPPED;
         let g = crate::state::g_of(l);
         separate_finalizable(g, true);
-        if g.gc.tobefnz.is_null() {
+        crate::ffi::finalizer::separate(g, true);
+        if g.gc.tobefnz.is_null() && !crate::ffi::finalizer::has_pending(g) {
             break;
         }
         while !crate::state::g_of(l).gc.tobefnz.is_null() {
             // Errors (and C++ exceptions) in finalizers at close are ignored.
             let _ = crate::error::catch(|| run_one_finalizer(l));
+        }
+        while crate::ffi::finalizer::has_pending(crate::state::g_of(l)) {
+            let _ = crate::error::catch(|| crate::ffi::finalizer::run_one(l));
         }
     }
 }

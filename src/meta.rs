@@ -423,10 +423,20 @@ pub fn equal_step(l: *mut lua_State, a: TValue, b: TValue) -> Result<bool, MetaC
     if a.is_num() && b.is_num() {
         return Ok(a.as_num() == b.as_num());
     }
+    let g = g_of(l);
+    if a.is(TID_CDATA) || b.is(TID_CDATA) {
+        // cdata compare by value through the FFI's __eq, also with numbers
+        // and nil (a NULL pointer equals nil).
+        let cd = if a.is(TID_CDATA) { a } else { b };
+        let mm = get_mm(g, cd, MM_EQ);
+        if mm.is_nil() {
+            return Ok(false);
+        }
+        return Err(MetaCall::new(mm, &[a, b]));
+    }
     if a.tid() != b.tid() || !(a.is_tab() || a.is_udata()) {
         return Ok(false);
     }
-    let g = g_of(l);
     let mm1 = get_mm(g, a, MM_EQ);
     if mm1.is_nil() {
         return Ok(false);
@@ -482,6 +492,13 @@ pub fn compare_step(
     }
     let g = g_of(l);
     let mmi = if le { MM_LE } else { MM_LT };
+    if a.is(TID_CDATA) || b.is(TID_CDATA) {
+        let cd = if a.is(TID_CDATA) { a } else { b };
+        let mm = get_mm(g, cd, mmi);
+        if !mm.is_nil() {
+            return Err((MetaCall::new(mm, &[a, b]), false));
+        }
+    }
     if a.tid() == b.tid() || (a.is_bool() && b.is_bool()) {
         let mm1 = get_mm(g, a, mmi);
         if !mm1.is_nil() {

@@ -146,8 +146,8 @@ pub struct GlobalState {
     /// The arena of the default allocator when luaL_newstate made this
     /// state; lua_close destroys it after the last block is freed.
     pub default_arena: *mut crate::alloc::Arena,
-    /// The FFI's C type state, created on first use.
-    pub ctstate: *mut crate::ffi::ctype::CTState,
+    /// The FFI's state, created on first use.
+    pub ffi: *mut crate::ffi::FfiState,
 }
 
 impl GlobalState {

@@ -1023,6 +1023,21 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     }
                 }};
             }
+            // Equality through `__eq` (tables, userdata, cdata): the answer,
+            // or a continuation that calls the metamethod.
+            macro_rules! equal_slow {
+                ($va:expr, $vd:expr, $is_eq:expr) => {{
+                    savepc!();
+                    frame_top!();
+                    match meta::equal_step(l, $va, $vd) {
+                        Ok(r) => r,
+                        Err(mc) => {
+                            let kind = if $is_eq { CONT_COND_T } else { CONT_COND_F };
+                            step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
+                        }
+                    }
+                }};
+            }
             // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_equal {
                 ($op:expr) => {{
@@ -1033,20 +1048,12 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         va.as_num() == vd.as_num()
                     } else if va.0 == vd.0 {
                         true
-                    } else if (va.is_tab() && vd.is_tab()) || (va.is_udata() && vd.is_udata()) {
-                        savepc!();
-                        frame_top!();
-                        match meta::equal_step(l, va, vd) {
-                            Ok(r) => r,
-                            Err(mc) => {
-                                let kind = if op == Op::ISEQV {
-                                    CONT_COND_T
-                                } else {
-                                    CONT_COND_F
-                                };
-                                step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
-                            }
-                        }
+                    } else if (va.is_tab() && vd.is_tab())
+                        || (va.is_udata() && vd.is_udata())
+                        || va.is(TID_CDATA)
+                        || vd.is(TID_CDATA)
+                    {
+                        equal_slow!(va, vd, op == Op::ISEQV)
                     } else {
                         false
                     };
@@ -1063,7 +1070,11 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     let op: Op = $op;
                     let va = *slot(base, bc_a(ins));
                     let kd = *kgc.add(bc_d(ins) as usize);
-                    let eq = va.0 == kd.0;
+                    let eq = if va.is(TID_CDATA) {
+                        equal_slow!(va, kd, op == Op::ISEQS)
+                    } else {
+                        va.0 == kd.0
+                    };
                     if eq == (op == Op::ISEQS) {
                         pc = pc.offset(bc_j(*pc) as isize + 1);
                     } else {
@@ -1077,7 +1088,13 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     let op: Op = $op;
                     let va = *slot(base, bc_a(ins));
                     let kd = *knum.add(bc_d(ins) as usize);
-                    let eq = va.is_num() && va.as_num() == kd.as_num();
+                    let eq = if va.is_num() {
+                        va.as_num() == kd.as_num()
+                    } else if va.is(TID_CDATA) {
+                        equal_slow!(va, kd, op == Op::ISEQN)
+                    } else {
+                        false
+                    };
                     if eq == (op == Op::ISEQN) {
                         pc = pc.offset(bc_j(*pc) as isize + 1);
                     } else {
@@ -1091,7 +1108,11 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     let op: Op = $op;
                     let va = *slot(base, bc_a(ins));
                     let kd = pri_value(bc_d(ins));
-                    let eq = va.0 == kd.0;
+                    let eq = if va.is(TID_CDATA) {
+                        equal_slow!(va, kd, op == Op::ISEQP)
+                    } else {
+                        va.0 == kd.0
+                    };
                     if eq == (op == Op::ISEQP) {
                         pc = pc.offset(bc_j(*pc) as isize + 1);
                     } else {
@@ -1677,8 +1698,8 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     *slot(base, bc_a(ins)) = *kgc.add(bc_d(ins) as usize);
                 }
                 Op::KCDATA => {
-                    savepc!();
-                    error::throw_msg(l, "cdata constants need the FFI, which is not available");
+                    // Boxed constants are immutable: the prototype's object is shared.
+                    *slot(base, bc_a(ins)) = *kgc.add(bc_d(ins) as usize);
                 }
                 Op::KSHORT => {
                     *slot(base, bc_a(ins)) = TValue::num(bc_d(ins) as u16 as i16 as f64);

@@ -3,54 +3,125 @@
 //! (`conv`), and calls into C (`ccall`). The Lua-facing `ffi` library is
 //! src/stdlib/ffi.rs.
 
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub mod call;
+pub mod callback;
 pub mod ccall;
 pub mod cdata;
+pub mod clib;
+pub mod conv;
 pub mod cparse;
 pub mod ctype;
+pub mod finalizer;
+pub mod ops;
 
 use crate::state::GlobalState;
 use crate::table::GcTab;
 use ctype::{CTState, CTypeId, CTSIZE_INVALID};
 
+/// The FFI state of one Lua state (hangs off the global state).
+pub struct FfiState {
+    /// The C type table.
+    pub cts: CTState,
+    /// Weak-keyed table cdata -> finalizer (see finalizer.rs).
+    pub finalizers: *mut GcTab,
+    /// Unreachable cdata and their finalizers, waiting to be called.
+    pub pending: Vec<(crate::value::TValue, crate::value::TValue)>,
+    /// Prepared C calls by function type.
+    pub calls: call::CallCache,
+    /// The thread running the current C call (callbacks run on it).
+    pub current_l: *mut crate::state::lua_State,
+    /// Callback stubs and their C types, created on first use.
+    pub callbacks: Option<Box<callback::Callbacks>>,
+}
+
 /// The FFI state of a Lua state, created on first use.
-pub fn cts(g: &mut GlobalState) -> &mut CTState {
-    if g.ctstate.is_null() {
-        let mut s = Box::new(CTState::new());
-        s.roots = crate::table::new(g, 0, 0);
-        g.ctstate = Box::into_raw(s);
+pub fn state(g: &mut GlobalState) -> &mut FfiState {
+    if g.ffi.is_null() {
+        let mut cts = CTState::new();
+        cts.roots = crate::table::new(g, 0, 0);
+        let s = Box::new(FfiState {
+            cts,
+            finalizers: std::ptr::null_mut(),
+            pending: Vec::new(),
+            calls: Default::default(),
+            current_l: std::ptr::null_mut(),
+            callbacks: None,
+        });
+        g.ffi = Box::into_raw(s);
     }
-    // SAFETY: ctstate is owned by g and lives until free_state.
-    unsafe { &mut *g.ctstate }
+    // SAFETY: the FFI state is owned by g and lives until free_state.
+    unsafe { &mut *g.ffi }
+}
+
+/// The C type table of a Lua state, created on first use.
+pub fn cts(g: &mut GlobalState) -> &mut CTState {
+    &mut state(g).cts
+}
+
+/// The FFI state if the FFI was used.
+pub fn state_if_any(g: &GlobalState) -> Option<&mut FfiState> {
+    // SAFETY: the FFI state is live while g is.
+    unsafe { g.ffi.as_mut() }
 }
 
 /// The FFI's GC root table (null before the FFI was used).
 pub fn gc_roots(g: &GlobalState) -> *mut GcTab {
-    if g.ctstate.is_null() {
-        std::ptr::null_mut()
-    } else {
-        // SAFETY: ctstate is live while g is.
-        unsafe { (*g.ctstate).roots }
-    }
+    state_if_any(g).map_or(std::ptr::null_mut(), |s| s.cts.roots)
 }
 
 /// Free the FFI state at state close (after every cdata was freed).
 pub fn free_state(g: &mut GlobalState) {
-    if !g.ctstate.is_null() {
-        // SAFETY: made by Box::into_raw in cts; nothing refers to it now.
-        drop(unsafe { Box::from_raw(g.ctstate) });
-        g.ctstate = std::ptr::null_mut();
+    if !g.ffi.is_null() {
+        // SAFETY: made by Box::into_raw in state(); nothing refers to it now.
+        drop(unsafe { Box::from_raw(g.ffi) });
+        g.ffi = std::ptr::null_mut();
     }
 }
 
 /// Size of the C value of a (fixed-size) cdata of type `id`.
 pub fn value_size(g: &GlobalState, id: CTypeId) -> u32 {
-    debug_assert!(!g.ctstate.is_null());
+    debug_assert!(!g.ffi.is_null());
     // SAFETY: a cdata exists, so the FFI state does.
-    let s = unsafe { (*g.ctstate).get(id).size };
+    let ct = unsafe { (*g.ffi).cts.get(id) };
+    if ct.kind == ctype::CKind::Func {
+        // Function cdata hold the function's address.
+        return 8;
+    }
+    let s = ct.size;
     if s == CTSIZE_INVALID {
         0
     } else {
         s
     }
+}
+
+/// A boxed constant of a prototype (`1LL`, `2ULL`, `3i` literals).
+pub enum Constant {
+    Int64(u64, bool),
+    Complex(f64, f64),
+}
+
+/// A new cdata for a prototype constant.
+pub fn new_constant(g: &mut GlobalState, k: Constant) -> crate::value::TValue {
+    cts(g);
+    let cd = match k {
+        Constant::Int64(v, unsigned) => {
+            let id = if unsigned { ctype::CTID_UINT64 } else { ctype::CTID_INT64 };
+            let cd = cdata::new(g, id, 8, 8, false);
+            // SAFETY: a fresh 8-byte payload.
+            unsafe { (cdata::payload(cd) as *mut u64).write(v) };
+            cd
+        }
+        Constant::Complex(re, im) => {
+            let cd = cdata::new(g, ctype::CTID_COMPLEX_DOUBLE, 16, 8, false);
+            // SAFETY: a fresh 16-byte payload.
+            unsafe {
+                let p = cdata::payload(cd) as *mut f64;
+                p.write(re);
+                p.add(1).write(im);
+            }
+            cd
+        }
+    };
+    cdata::value(cd)
 }

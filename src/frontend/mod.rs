@@ -24,12 +24,18 @@ pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
 }
 
 /// Compiler options.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CompileOptions {
     /// Accept the FFI's number literals (`1LL`, `2ULL`, `3i`) and emit KCDATA
-    /// constants for them. Off: they are malformed numbers, as in a LuaJIT
-    /// build without the FFI (switch on once the `ffi` library exists).
+    /// constants for them (the default). Off: they are malformed numbers, as
+    /// in a LuaJIT build without the FFI.
     pub ffi_literals: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions { ffi_literals: true }
+    }
 }
 
 /// `compile` with options.

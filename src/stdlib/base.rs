@@ -72,7 +72,13 @@ unsafe extern "C-unwind" fn b_tonumber(l: *mut lua_State) -> c_int {
     let v = value_at(l, 1);
     if base == 10 {
         check_any(l, 1);
-        match meta::to_number(v) {
+        let n = if v.is(TID_CDATA) {
+            // Number cdata convert (64-bit integers may lose precision).
+            crate::ffi::ops::to_number(crate::ffi::conv::cts_of(l), v)
+        } else {
+            meta::to_number(v)
+        };
+        match n {
             Some(n) => push_num(l, n),
             None => push_nil(l),
         }

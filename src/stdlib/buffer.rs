@@ -7,8 +7,7 @@
 //! Options given to `buffer.new` (the `dict` and `metatable` arrays) are
 //! kept in the userdata's environment table so the GC keeps them alive.
 //!
-//! The FFI-pointer methods (`reserve`, `ref`, `putcdata`) raise an error
-//! until the FFI exists; `commit` works on the space `reserve` would give.
+//! `reserve` and `ref` hand out `uint8_t *` cdata into the byte area.
 
 use super::*;
 use crate::gc::{mem_free, mem_realloc};
@@ -368,35 +367,62 @@ unsafe extern "C-unwind" fn buf_commit(l: *mut lua_State) -> c_int {
     if n > b.cap - b.w {
         arg_error(l, 2, b"number out of range");
     }
-    // The reserved bytes were never handed out without the FFI: zero them.
-    if n > 0 {
-        // SAFETY: w..w+n lies inside the area.
-        unsafe { std::ptr::write_bytes(b.data.add(b.w), 0, n) };
-    }
     b.w += n;
     return_self(l)
 }
 
-fn no_ffi(l: *mut lua_State, what: &str) -> ! {
-    check_buffer(l, 1);
-    let m = format!(
-        "buffer:{}() returns an FFI pointer, and the FFI is not available",
-        what
-    );
-    error_str(l, &m)
+/// Push a `uint8_t *` cdata for `p` and a length.
+fn push_byte_pointer(l: *mut lua_State, p: *mut u8, n: usize) -> c_int {
+    let cts = crate::ffi::conv::cts_of(l);
+    let id = cts.ptr_to(crate::ffi::ctype::CTID_UINT8);
+    let v = crate::ffi::conv::new_pointer(l, id, p as u64);
+    push_value(l, v);
+    push_num(l, n as f64);
+    2
 }
 
 unsafe extern "C-unwind" fn buf_reserve(l: *mut lua_State) -> c_int {
-    no_ffi(l, "reserve")
+    let b = check_buffer(l, 1);
+    let n = check_len_arg(l, 2);
+    b.reserve(l, n);
+    let free = b.cap - b.w;
+    let p = if b.data.is_null() { std::ptr::null_mut() } else { b.data.add(b.w) };
+    push_byte_pointer(l, p, free)
 }
 
 unsafe extern "C-unwind" fn buf_ref(l: *mut lua_State) -> c_int {
-    no_ffi(l, "ref")
+    let b = check_buffer(l, 1);
+    let p = if b.data.is_null() { std::ptr::null_mut() } else { b.data.add(b.r) };
+    push_byte_pointer(l, p, b.len())
 }
 
 unsafe extern "C-unwind" fn buf_putcdata(l: *mut lua_State) -> c_int {
-    check_buffer(l, 1);
-    error_str(l, "buffer:putcdata() needs the FFI, which is not available")
+    let b = check_buffer(l, 1);
+    let v = value_at(l, 2);
+    if !v.is(TID_CDATA) {
+        type_error(l, 2, "cdata");
+    }
+    let n = check_len_arg(l, 3);
+    let cts = crate::ffi::conv::cts_of(l);
+    let mut p: u64 = 0;
+    // Any cdata with an address (pointers, arrays, structs) is accepted.
+    let r = crate::ffi::conv::lua_to_c(
+        l,
+        cts,
+        crate::ffi::ctype::CTID_P_CVOID,
+        &mut p as *mut u64 as *mut u8,
+        v,
+        crate::ffi::conv::CONV_CAST,
+    );
+    if let Err(msg) = r {
+        arg_error(l, 2, msg.as_bytes());
+    }
+    if n > 0 {
+        // Copy first: the source may point into this buffer.
+        let bytes = std::slice::from_raw_parts(p as *const u8, n).to_vec();
+        b.append(l, &bytes);
+    }
+    return_self(l)
 }
 
 // ---- Serialization.
@@ -498,10 +524,34 @@ fn encode_value(l: *mut lua_State, out: &mut Vec<u8>, v: TValue, d: &Dicts, dept
         }
     } else if v.is_tab() {
         encode_table(l, out, v.as_ptr(), d, depth);
+    } else if let Some((tag, bytes)) = boxed_cdata_bytes(l, v) {
+        out.push(tag as u8);
+        out.extend_from_slice(&bytes);
     } else {
         let m = format!("cannot serialize '{}'", type_name(v));
         error_str(l, &m);
     }
+}
+
+/// The serialized form of a boxed 64-bit integer or complex number.
+fn boxed_cdata_bytes(l: *mut lua_State, v: TValue) -> Option<(u32, Vec<u8>)> {
+    use crate::ffi::ctype::*;
+    if !v.is(TID_CDATA) {
+        return None;
+    }
+    let cd = crate::ffi::cdata::of(v);
+    let id = crate::ffi::cdata::ctypeid(cd);
+    let p = crate::ffi::cdata::payload(cd);
+    let tag = match id {
+        CTID_INT64 => TAG_INT64,
+        CTID_UINT64 => TAG_UINT64,
+        CTID_COMPLEX_DOUBLE => TAG_COMPLEX,
+        _ => return None,
+    };
+    let _ = l;
+    let n = if tag == TAG_COMPLEX { 16 } else { 8 };
+    // SAFETY: the payload holds n bytes.
+    Some((tag, unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
 }
 
 fn encode_table(l: *mut lua_State, out: &mut Vec<u8>, t: *mut GcTab, d: &Dicts, depth: u32) {
@@ -679,12 +729,18 @@ impl Decoder<'_> {
                 push_value(l, s);
             }
             TAG_INT64 | TAG_UINT64 => {
-                self.bytes(8);
-                self.tag_error(tag);
+                let mut raw = [0u8; 8];
+                raw.copy_from_slice(self.bytes(8));
+                let v = crate::ffi::conv::new_int64(l, i64::from_le_bytes(raw), tag == TAG_UINT64);
+                push_value(l, v);
             }
             TAG_COMPLEX => {
-                self.bytes(16);
-                self.tag_error(tag);
+                let mut raw = [0u8; 16];
+                raw.copy_from_slice(self.bytes(16));
+                let re = f64::from_le_bytes(raw[..8].try_into().unwrap());
+                let im = f64::from_le_bytes(raw[8..].try_into().unwrap());
+                let v = crate::ffi::new_constant(g_of(l), crate::ffi::Constant::Complex(re, im));
+                push_value(l, v);
             }
             0x13..=0x1f => self.tag_error(tag),
             _ => {

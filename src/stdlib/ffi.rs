@@ -1,11 +1,959 @@
-//! The `ffi` library.
+//! The `ffi` library (https://luajit.org/ext_ffi_api.html) and the
+//! metatable every cdata shares. The C type machinery lives in src/ffi/.
 
 use super::*;
+use crate::capi::aux::{arg_error, type_error};
+use crate::ffi::cdata::{self, GcCdata};
+use crate::ffi::conv::{self, cts_of, CONV_CAST, CONV_INIT};
+use crate::ffi::ctype::*;
+use crate::ffi::ops::{self, ArithOp, CmpOp};
+use crate::state::g_of;
+use crate::string::str_bytes;
+use crate::table::GcTab;
 use std::os::raw::c_int;
+
+/// Raise `msg` as an error with the caller's position (like luaL_error).
+pub fn ffi_error(l: *mut lua_State, msg: &str) -> ! {
+    // SAFETY: l is live.
+    unsafe {
+        luaL_where(l, 1);
+        push_str(l, msg.as_bytes());
+        lua_concat(l, 2);
+        lua_error(l);
+    }
+    unreachable!()
+}
+
+/// A new ctype object (what `ffi.typeof` returns) standing for `id`.
+pub fn new_ctype_object(l: *mut lua_State, id: CTypeId) -> TValue {
+    let cd = cdata::new(g_of(l), CTID_CTYPEID, 4, 4, false);
+    // SAFETY: a fresh 4-byte payload.
+    unsafe { (cdata::payload(cd) as *mut u32).write(id) };
+    cdata::value(cd)
+}
+
+/// The type a ctype object stands for.
+fn ctype_object_id(cd: *mut GcCdata) -> Option<CTypeId> {
+    if cdata::ctypeid(cd) == CTID_CTYPEID {
+        // SAFETY: a ctype cdata holds a type id.
+        Some(unsafe { (cdata::payload(cd) as *const u32).read() })
+    } else {
+        None
+    }
+}
+
+/// Parameters for `$` in type declarations, from the arguments after `idx`.
+fn decl_params(l: *mut lua_State, from: c_int) -> Vec<crate::ffi::cparse::Param> {
+    use crate::ffi::cparse::Param;
+    let mut out = Vec::new();
+    let top = arg_count(l);
+    for i in from..=top {
+        let v = value_at(l, i);
+        if v.is(TID_CDATA) {
+            let cd = cdata::of(v);
+            out.push(Param::Type(ctype_object_id(cd).unwrap_or(cdata::ctypeid(cd))));
+        } else if v.is_num() {
+            out.push(Param::Num(v.as_num()));
+        } else if v.is_str() {
+            out.push(Param::Ident(str_bytes(v.as_ptr()).to_vec()));
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// A C type argument: a declaration string (with `$` parameters from the
+/// following arguments when `params`), a ctype object or a cdata.
+fn check_ctype(l: *mut lua_State, idx: c_int, params: bool) -> CTypeId {
+    let v = value_at(l, idx);
+    if v.is_str() {
+        let src = str_bytes(v.as_ptr()).to_vec();
+        let ps = if params { decl_params(l, idx + 1) } else { Vec::new() };
+        let cts = cts_of(l);
+        match crate::ffi::cparse::parse_type(cts, &src, &ps) {
+            Ok(id) => id,
+            Err(msg) => ffi_error(l, &msg),
+        }
+    } else if v.is(TID_CDATA) {
+        let cd = cdata::of(v);
+        ctype_object_id(cd).unwrap_or(cdata::ctypeid(cd))
+    } else {
+        let got = if v.is_nil() && idx > arg_count(l) {
+            "no value".to_string()
+        } else {
+            type_name(v).to_string()
+        };
+        arg_error(l, idx, format!("C type expected, got {}", got).as_bytes())
+    }
+}
+
+/// The metatable `ffi.metatype` gave to a type, looking through
+/// qualifiers, pointers and references to structs.
+fn metatype_of(cts: &CTState, mut id: CTypeId) -> *mut GcTab {
+    if cts.metatypes.is_empty() {
+        return std::ptr::null_mut();
+    }
+    let ct = cts.get(id);
+    if ct.kind == CKind::Ptr {
+        id = ct.child;
+    }
+    let ct = cts.get(id);
+    if ct.flags & CTF_QUAL != 0 && ct.kind == CKind::Struct {
+        id = ct.child;
+    }
+    cts.metatypes.get(&id).copied().unwrap_or(std::ptr::null_mut())
+}
+
+/// A metamethod from a cdata's metatype (nil if none).
+fn metatype_mm(l: *mut lua_State, v: TValue, name: &str) -> TValue {
+    if !v.is(TID_CDATA) {
+        return TValue::NIL;
+    }
+    let cts = cts_of(l);
+    let cd = cdata::of(v);
+    let id = ctype_object_id(cd).unwrap_or(cdata::ctypeid(cd));
+    let mt = metatype_of(cts, id);
+    if mt.is_null() {
+        return TValue::NIL;
+    }
+    let key = crate::string::new_str_value(g_of(l), name.as_bytes());
+    crate::table::get(mt, key)
+}
+
+/// Call `f(args...)` and return its results (as many as it returns).
+fn call_returning(l: *mut lua_State, f: TValue, args: &[TValue]) -> c_int {
+    // SAFETY: l is live.
+    unsafe {
+        let base = lua_gettop(l);
+        push_value(l, f);
+        for a in args {
+            push_value(l, *a);
+        }
+        lua_call(l, args.len() as c_int, LUA_MULTRET);
+        lua_gettop(l) - base
+    }
+}
+
+// ---- The cdata metatable.
+
+unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
+    let o = value_at(l, 1);
+    let k = value_at(l, 2);
+    let cts = cts_of(l);
+    let cd = cdata::of(o);
+    if k.is_str() {
+        if let Some(f) = crate::ffi::callback::method(l, cd, str_bytes(k.as_ptr())) {
+            push_cfunc(l, f, 0);
+            return 1;
+        }
+    }
+    if let Some(t) = ctype_object_id(cd) {
+        // Indexing a ctype object reaches its metatype's __index.
+        if k.is_str() {
+            let mm = metatype_mm(l, o, "__index");
+            if !mm.is_nil() {
+                return index_via(l, mm, o, k);
+            }
+            ffi_error(
+                l,
+                &format!(
+                    "'{}' has no member named '{}'",
+                    cts.repr(t),
+                    String::from_utf8_lossy(str_bytes(k.as_ptr()))
+                ),
+            );
+        }
+    }
+    match ops::index_place(cts, cd, k) {
+        Ok(place) => {
+            let v = ops::load(l, cts, &place);
+            push_value(l, v);
+            1
+        }
+        Err(msg) => {
+            let mm = metatype_mm(l, o, "__index");
+            if !mm.is_nil() {
+                return index_via(l, mm, o, k);
+            }
+            ffi_error(l, &msg)
+        }
+    }
+}
+
+/// `__index` of a metatype: a function is called, a table is indexed.
+unsafe fn index_via(l: *mut lua_State, mm: TValue, o: TValue, k: TValue) -> c_int {
+    if mm.is_func() {
+        push_value(l, mm);
+        push_value(l, o);
+        push_value(l, k);
+        lua_call(l, 2, 1);
+        return 1;
+    }
+    push_value(l, mm);
+    push_value(l, k);
+    lua_gettable(l, -2);
+    1
+}
+
+unsafe extern "C-unwind" fn cd_newindex(l: *mut lua_State) -> c_int {
+    let o = value_at(l, 1);
+    let k = value_at(l, 2);
+    let v = value_at(l, 3);
+    let cts = cts_of(l);
+    let cd = cdata::of(o);
+    let res = if ctype_object_id(cd).is_some() && k.is_str() {
+        Err(String::new())
+    } else {
+        ops::index_place(cts, cd, k)
+    };
+    match res {
+        Ok(place) => {
+            if let Err(msg) = ops::store(l, cts, &place, v) {
+                ffi_error(l, &msg);
+            }
+            0
+        }
+        Err(msg) => {
+            let mm = metatype_mm(l, o, "__newindex");
+            if mm.is_func() {
+                call_returning(l, mm, &[o, k, v]);
+                return 0;
+            }
+            if mm.is_tab() {
+                push_value(l, mm);
+                push_value(l, k);
+                push_value(l, v);
+                lua_settable(l, -3);
+                return 0;
+            }
+            if msg.is_empty() {
+                let t = ctype_object_id(cd).unwrap();
+                ffi_error(
+                    l,
+                    &format!(
+                        "'{}' has no member named '{}'",
+                        cts.repr(t),
+                        String::from_utf8_lossy(str_bytes(k.as_ptr()))
+                    ),
+                );
+            }
+            ffi_error(l, &msg)
+        }
+    }
+}
+
+/// The metatype metamethod `name` of either operand.
+fn binary_mm(l: *mut lua_State, a: TValue, b: TValue, name: &str) -> TValue {
+    let mm = metatype_mm(l, a, name);
+    if !mm.is_nil() {
+        return mm;
+    }
+    metatype_mm(l, b, name)
+}
+
+fn arith_mm(l: *mut lua_State, op: ArithOp, name: &str) -> c_int {
+    let a = value_at(l, 1);
+    let b = value_at(l, 2);
+    let mm = binary_mm(l, a, b, name);
+    if !mm.is_nil() {
+        return call_returning(l, mm, &[a, b]).min(1);
+    }
+    let cts = cts_of(l);
+    match ops::arith(l, cts, op, a, b) {
+        Ok(Some(v)) => {
+            push_value(l, v);
+            1
+        }
+        Ok(None) => {
+            let msg = if op == ArithOp::Unm {
+                format!(
+                    "attempt to perform arithmetic on '{}'",
+                    conv::value_type_name(cts, a)
+                )
+            } else {
+                format!(
+                    "attempt to perform arithmetic on '{}' and '{}'",
+                    conv::value_type_name(cts, a),
+                    conv::value_type_name(cts, b)
+                )
+            };
+            ffi_error(l, &msg)
+        }
+        Err(msg) => ffi_error(l, &msg),
+    }
+}
+
+unsafe extern "C-unwind" fn cd_add(l: *mut lua_State) -> c_int {
+    arith_mm(l, ArithOp::Add, "__add")
+}
+unsafe extern "C-unwind" fn cd_sub(l: *mut lua_State) -> c_int {
+    arith_mm(l, ArithOp::Sub, "__sub")
+}
+unsafe extern "C-unwind" fn cd_mul(l: *mut lua_State) -> c_int {
+    arith_mm(l, ArithOp::Mul, "__mul")
+}
+unsafe extern "C-unwind" fn cd_div(l: *mut lua_State) -> c_int {
+    arith_mm(l, ArithOp::Div, "__div")
+}
+unsafe extern "C-unwind" fn cd_mod(l: *mut lua_State) -> c_int {
+    arith_mm(l, ArithOp::Mod, "__mod")
+}
+unsafe extern "C-unwind" fn cd_pow(l: *mut lua_State) -> c_int {
+    arith_mm(l, ArithOp::Pow, "__pow")
+}
+unsafe extern "C-unwind" fn cd_unm(l: *mut lua_State) -> c_int {
+    arith_mm(l, ArithOp::Unm, "__unm")
+}
+
+unsafe extern "C-unwind" fn cd_eq(l: *mut lua_State) -> c_int {
+    let a = value_at(l, 1);
+    let b = value_at(l, 2);
+    let mm = binary_mm(l, a, b, "__eq");
+    if !mm.is_nil() {
+        return call_returning(l, mm, &[a, b]).min(1);
+    }
+    let cts = cts_of(l);
+    if a.is(TID_CDATA) && b.is(TID_CDATA) {
+        // ctype objects are equal when they stand for the same type.
+        let (x, y) = (ctype_object_id(cdata::of(a)), ctype_object_id(cdata::of(b)));
+        if x.is_some() || y.is_some() {
+            push_bool(l, x == y);
+            return 1;
+        }
+    }
+    let r = if a.is_nil() || b.is_nil() {
+        ops::is_null_pointer(cts, if a.is_nil() { b } else { a })
+    } else {
+        ops::compare(cts, CmpOp::Eq, a, b).unwrap_or(false)
+    };
+    push_bool(l, r);
+    1
+}
+
+fn compare_mm(l: *mut lua_State, op: CmpOp, name: &str) -> c_int {
+    let a = value_at(l, 1);
+    let b = value_at(l, 2);
+    let mm = binary_mm(l, a, b, name);
+    if !mm.is_nil() {
+        return call_returning(l, mm, &[a, b]).min(1);
+    }
+    let cts = cts_of(l);
+    match ops::compare(cts, op, a, b) {
+        Some(r) => {
+            push_bool(l, r);
+            1
+        }
+        None => ffi_error(
+            l,
+            &format!(
+                "attempt to compare '{}' with '{}'",
+                conv::value_type_name(cts, a),
+                conv::value_type_name(cts, b)
+            ),
+        ),
+    }
+}
+
+unsafe extern "C-unwind" fn cd_lt(l: *mut lua_State) -> c_int {
+    compare_mm(l, CmpOp::Lt, "__lt")
+}
+unsafe extern "C-unwind" fn cd_le(l: *mut lua_State) -> c_int {
+    compare_mm(l, CmpOp::Le, "__le")
+}
+
+unsafe extern "C-unwind" fn cd_concat(l: *mut lua_State) -> c_int {
+    let a = value_at(l, 1);
+    let b = value_at(l, 2);
+    let mm = binary_mm(l, a, b, "__concat");
+    if !mm.is_nil() {
+        return call_returning(l, mm, &[a, b]).min(1);
+    }
+    let cts = cts_of(l);
+    ffi_error(
+        l,
+        &format!(
+            "attempt to concatenate '{}' and '{}'",
+            conv::value_type_name(cts, a),
+            conv::value_type_name(cts, b)
+        ),
+    )
+}
+
+unsafe extern "C-unwind" fn cd_len(l: *mut lua_State) -> c_int {
+    let a = value_at(l, 1);
+    let mm = metatype_mm(l, a, "__len");
+    if !mm.is_nil() {
+        return call_returning(l, mm, &[a, a]).min(1);
+    }
+    let cts = cts_of(l);
+    ffi_error(
+        l,
+        &format!("attempt to get length of '{}'", conv::value_type_name(cts, a)),
+    )
+}
+
+unsafe extern "C-unwind" fn cd_tostring(l: *mut lua_State) -> c_int {
+    let a = value_at(l, 1);
+    let mm = metatype_mm(l, a, "__tostring");
+    if !mm.is_nil() {
+        return call_returning(l, mm, &[a]).min(1);
+    }
+    let s = ops::to_string(cts_of(l), a);
+    push_str(l, &s);
+    1
+}
+
+unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
+    let o = value_at(l, 1);
+    let cts = cts_of(l);
+    let cd = cdata::of(o);
+    if let Some(t) = ctype_object_id(cd) {
+        return construct(l, t, 2);
+    }
+    let id = cdata::ctypeid(cd);
+    let ct = cts.get(id);
+    let is_func = ct.kind == CKind::Func
+        || (ct.kind == CKind::Ptr && cts.get(ct.child).kind == CKind::Func);
+    if is_func {
+        return crate::ffi::call::call_cdata(l, cd);
+    }
+    let mm = metatype_mm(l, o, "__call");
+    if !mm.is_nil() {
+        let n = arg_count(l);
+        let args: Vec<TValue> = (1..=n).map(|i| value_at(l, i)).collect();
+        return call_returning(l, mm, &args);
+    }
+    ffi_error(l, &format!("'{}' is not callable", cts.repr(id)))
+}
+
+// ---- Library functions.
+
+/// Number of elements given for a VLA/VLS, from argument `idx`.
+fn check_nelem(l: *mut lua_State, idx: c_int) -> u64 {
+    let v = value_at(l, idx);
+    if idx > arg_count(l) || v.is_nil() {
+        arg_error(l, idx, b"value expected");
+    }
+    let n = if v.is_num() {
+        v.as_num()
+    } else if v.is(TID_CDATA) {
+        crate::ffi::ops::to_number(cts_of(l), v).unwrap_or(-1.0)
+    } else {
+        check_num(l, idx)
+    };
+    if !(n >= 0.0) {
+        u64::MAX
+    } else {
+        n as u64
+    }
+}
+
+/// Create a cdata of type `id` initialised from the arguments from `idx`
+/// (ffi.new and ctype calls).
+fn construct(l: *mut lua_State, id: CTypeId, idx: c_int) -> c_int {
+    let cts = cts_of(l);
+    let ct = cts.get(id).clone();
+    let is_var = ct.has(CTF_VLA) || ct.has(CTF_VLS);
+    let mut first_init = idx;
+    let size: u64 = if is_var {
+        let n = check_nelem(l, idx);
+        first_init = idx + 1;
+        match crate::ffi::cparse::sizeof_with(cts, id, Some(n)) {
+            Some(s) if s < 0x7fff_0000 => s,
+            _ => arg_error(l, idx - 1, b"size of C type is unknown or too large"),
+        }
+    } else if ct.size == CTSIZE_INVALID {
+        arg_error(l, idx - 1, b"size of C type is unknown or too large")
+    } else if ct.kind == CKind::Func {
+        8
+    } else {
+        ct.size as u64
+    };
+    // A metatype constructor takes over.
+    let mt = metatype_of(cts, id);
+    if !mt.is_null() && ct.kind == CKind::Struct {
+        let key = crate::string::new_str_value(g_of(l), b"__new");
+        let f = crate::table::get(mt, key);
+        if !f.is_nil() {
+            let n = arg_count(l);
+            let mut args = vec![new_ctype_object(l, id)];
+            args.extend((idx..=n).map(|i| value_at(l, i)));
+            return call_returning(l, f, &args).min(1);
+        }
+    }
+    let cd = cdata::new(g_of(l), id, size as u32, ct.align, is_var);
+    let v = cdata::value(cd);
+    push_value(l, v);
+    let p = cdata::payload(cd);
+    let n = arg_count(l) - 1; // the new cdata is on top
+    let ninit = (n - first_init + 1).max(0);
+    // SAFETY: p has `size` bytes of the type.
+    let r = unsafe { init_value(l, cts, id, p, size, first_init, ninit) };
+    if let Err(msg) = r {
+        ffi_error(l, &msg);
+    }
+    // Metatype finalizer.
+    if !mt.is_null() {
+        let key = crate::string::new_str_value(g_of(l), b"__gc");
+        let f = crate::table::get(mt, key);
+        if !f.is_nil() {
+            crate::ffi::finalizer::set(l, v, f);
+        }
+    }
+    1
+}
+
+/// Initialise a new C value from `n` Lua arguments starting at `idx`.
+unsafe fn init_value(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    id: CTypeId,
+    p: *mut u8,
+    size: u64,
+    idx: c_int,
+    n: c_int,
+) -> Result<(), String> {
+    if n == 0 {
+        return Ok(());
+    }
+    let ct = cts.get(id).clone();
+    let too_many = || format!("too many initializers for '{}'", cts_repr(l, id));
+    match ct.kind {
+        CKind::Array if ct.has(CTF_COMPLEX) => {
+            if n > 2 {
+                return Err(too_many());
+            }
+            if n == 1 {
+                return conv::lua_to_c(l, cts, id, p, value_at(l, idx), CONV_INIT);
+            }
+            let half = ct.size / 2;
+            conv::lua_to_c(l, cts, ct.child, p, value_at(l, idx), CONV_INIT)?;
+            conv::lua_to_c(l, cts, ct.child, p.add(half as usize), value_at(l, idx + 1), CONV_INIT)
+        }
+        CKind::Array => {
+            let esize = cts.get(ct.child).size as u64;
+            let nelem = if esize == 0 { 0 } else { size / esize };
+            let v0 = value_at(l, idx);
+            if n == 1 && v0.is_tab() {
+                return conv::table_init(l, cts, id, p, v0, size);
+            }
+            if n == 1 && v0.is_str() && cts.get(ct.child).size == 1 {
+                return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
+            }
+            if n == 1 && v0.is(TID_CDATA) {
+                let sid = cdata::ctypeid(cdata::of(v0));
+                if cts.get(sid).kind == CKind::Array && !cts.get(sid).has(CTF_COMPLEX) {
+                    return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
+                }
+            }
+            if n as u64 > nelem {
+                return Err(too_many());
+            }
+            for i in 0..n {
+                conv::lua_to_c(
+                    l,
+                    cts,
+                    ct.child,
+                    p.add((i as u64 * esize) as usize),
+                    value_at(l, idx + i),
+                    CONV_INIT,
+                )?;
+            }
+            // A single initializer fills the whole array.
+            if n == 1 {
+                for i in 1..nelem {
+                    std::ptr::copy_nonoverlapping(p, p.add((i * esize) as usize), esize as usize);
+                }
+            }
+            Ok(())
+        }
+        CKind::Struct => {
+            let v0 = value_at(l, idx);
+            if n == 1 && v0.is_tab() {
+                return conv::table_init(l, cts, id, p, v0, size);
+            }
+            if n == 1 && v0.is(TID_CDATA) {
+                return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
+            }
+            // Positional initializers for the members in order (a union
+            // takes only its first member).
+            let members: Vec<CField> = ct.fields.iter().filter(|f| !f.name.is_empty()).cloned().collect();
+            let limit = if ct.has(CTF_UNION) { 1 } else { members.len() };
+            if n as usize > limit {
+                return Err(too_many());
+            }
+            for (i, f) in members.iter().take(n as usize).enumerate() {
+                conv::store_field(l, cts, p, f, value_at(l, idx + i as c_int), CONV_INIT)?;
+            }
+            Ok(())
+        }
+        _ => {
+            if n > 1 {
+                return Err(too_many());
+            }
+            conv::lua_to_c(l, cts, id, p, value_at(l, idx), CONV_INIT)
+        }
+    }
+}
+
+fn cts_repr(l: *mut lua_State, id: CTypeId) -> String {
+    cts_of(l).repr(id)
+}
+
+unsafe extern "C-unwind" fn ffi_new(l: *mut lua_State) -> c_int {
+    let id = check_ctype(l, 1, false);
+    construct(l, id, 2)
+}
+
+unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
+    let id = check_ctype(l, 1, false);
+    check_any(l, 2);
+    let cts = cts_of(l);
+    let ct = cts.get(id).clone();
+    if !matches!(ct.kind, CKind::Num | CKind::Enum | CKind::Ptr) && !ct.is_complex() {
+        arg_error(l, 1, b"invalid C type");
+    }
+    let v = value_at(l, 2);
+    let cd = cdata::new(g_of(l), id, ct.size, ct.align, false);
+    let out = cdata::value(cd);
+    push_value(l, out);
+    if let Err(msg) = conv::lua_to_c(l, cts, id, cdata::payload(cd), v, CONV_CAST) {
+        ffi_error(l, &msg);
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_typeof(l: *mut lua_State) -> c_int {
+    let id = check_ctype(l, 1, true);
+    let v = new_ctype_object(l, id);
+    push_value(l, v);
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_istype(l: *mut lua_State) -> c_int {
+    let id = check_ctype(l, 1, false);
+    let v = value_at(l, 2);
+    check_any(l, 2);
+    let cts = cts_of(l);
+    let mut r = false;
+    if v.is(TID_CDATA) {
+        let cd = cdata::of(v);
+        let sid = cdata::ctypeid(cd);
+        if sid != CTID_CTYPEID {
+            let (a, b) = (cts.get(id).clone(), cts.get(sid).clone());
+            r = if a.kind == CKind::Ptr && b.kind == CKind::Ptr && a.flags & CTF_REF == b.flags & CTF_REF {
+                // Pointers match if their targets do, ignoring qualifiers.
+                let ta = cts.unqualified(a.child);
+                let tb = cts.unqualified(b.child);
+                conv::same_type_unqualified(cts, ta, tb)
+            } else {
+                conv::same_type_unqualified(cts, id, sid)
+            };
+        }
+    }
+    push_bool(l, r);
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_sizeof(l: *mut lua_State) -> c_int {
+    let v = value_at(l, 1);
+    let cts = cts_of(l);
+    if v.is(TID_CDATA) {
+        let cd = cdata::of(v);
+        if ctype_object_id(cd).is_none() {
+            if let Some(len) = cdata::var_len(cd) {
+                push_num(l, len as f64);
+                return 1;
+            }
+        }
+    }
+    let mut id = check_ctype(l, 1, false);
+    if cts.get(id).is_ref() {
+        // The size of a reference is the size of what it refers to.
+        id = cts.get(id).child;
+    }
+    let ct = cts.get(id);
+    let size = if ct.has(CTF_VLA) || ct.has(CTF_VLS) {
+        let n = check_nelem(l, 2);
+        crate::ffi::cparse::sizeof_with(cts, id, Some(n))
+    } else if ct.size == CTSIZE_INVALID {
+        None
+    } else {
+        Some(ct.size as u64)
+    };
+    match size {
+        Some(s) => push_num(l, s as f64),
+        None => push_nil(l),
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_alignof(l: *mut lua_State) -> c_int {
+    let id = check_ctype(l, 1, false);
+    push_num(l, cts_of(l).get(id).align as f64);
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_offsetof(l: *mut lua_State) -> c_int {
+    let id = check_ctype(l, 1, false);
+    let name = check_str(l, 2).to_vec();
+    let cts = cts_of(l);
+    if cts.get(id).kind != CKind::Struct {
+        return 0;
+    }
+    match cts.find_field(id, &name) {
+        Some((f, off)) => {
+            push_num(l, off as f64);
+            if f.bitsize != 0 {
+                push_num(l, f.bitpos as f64);
+                push_num(l, f.bitsize as f64);
+                3
+            } else {
+                1
+            }
+        }
+        None => 0,
+    }
+}
+
+unsafe extern "C-unwind" fn ffi_cdef(l: *mut lua_State) -> c_int {
+    let src = check_str(l, 1).to_vec();
+    let ps = decl_params(l, 2);
+    if let Err(msg) = crate::ffi::cparse::cdef(cts_of(l), &src, &ps) {
+        ffi_error(l, &msg);
+    }
+    0
+}
+
+unsafe extern "C-unwind" fn ffi_metatype(l: *mut lua_State) -> c_int {
+    let id = check_ctype(l, 1, false);
+    check_type(l, 2, LUA_TTABLE);
+    let cts = cts_of(l);
+    let ct = cts.get(id);
+    let base = if ct.flags & CTF_QUAL != 0 && ct.kind == CKind::Struct { ct.child } else { id };
+    if !(cts.get(base).kind == CKind::Struct || cts.get(base).is_complex()) {
+        arg_error(l, 1, b"invalid C type");
+    }
+    if cts.metatypes.contains_key(&base) {
+        ffi_error(l, "cannot change a protected metatable");
+    }
+    let mt = value_at(l, 2);
+    // Root the table.
+    let roots = cts.roots;
+    let g = g_of(l);
+    let slot = crate::table::set_int_slot(g, roots, -(base as i64) - 1);
+    *slot = mt;
+    crate::gc::barrier_table(g, roots);
+    cts.metatypes.insert(base, mt.as_ptr());
+    let v = new_ctype_object(l, id);
+    push_value(l, v);
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_gc(l: *mut lua_State) -> c_int {
+    let v = value_at(l, 1);
+    if !v.is(TID_CDATA) {
+        type_error(l, 1, "cdata");
+    }
+    check_any(l, 2);
+    let cts = cts_of(l);
+    let ct = cts.get(cdata::ctypeid(cdata::of(v)));
+    if !(ct.kind == CKind::Ptr || ct.kind == CKind::Struct || (ct.kind == CKind::Array && !ct.is_complex())) {
+        arg_error(l, 1, b"invalid C type");
+    }
+    let f = value_at(l, 2);
+    crate::ffi::finalizer::set(l, v, f);
+    lua_settop(l, 1);
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_errno(l: *mut lua_State) -> c_int {
+    let loc = errno_location();
+    let old = *loc;
+    if arg_count(l) >= 1 {
+        *loc = check_int(l, 1) as c_int;
+    }
+    push_num(l, old as f64);
+    1
+}
+
+extern "C" {
+    #[cfg_attr(target_os = "linux", link_name = "__errno_location")]
+    fn errno_location() -> *mut c_int;
+}
+
+/// A pointer argument (pointer, array, string, nil...) as an address.
+fn check_ptr_arg(l: *mut lua_State, idx: c_int, id: CTypeId) -> *mut u8 {
+    let v = value_at(l, idx);
+    let cts = cts_of(l);
+    let mut p: u64 = 0;
+    // SAFETY: p is an 8-byte pointer slot.
+    if let Err(msg) = unsafe {
+        conv::lua_to_c(l, cts, id, &mut p as *mut u64 as *mut u8, v, conv::CONV_ARG)
+    } {
+        arg_error(l, idx, msg.as_bytes());
+    }
+    p as *mut u8
+}
+
+/// A length argument: a number or an integer cdata.
+fn check_len(l: *mut lua_State, idx: c_int) -> i64 {
+    let v = value_at(l, idx);
+    if v.is(TID_CDATA) {
+        if let Some(n) = ops::to_number(cts_of(l), v) {
+            return n as i64;
+        }
+    }
+    check_int(l, idx)
+}
+
+unsafe extern "C-unwind" fn ffi_string(l: *mut lua_State) -> c_int {
+    check_any(l, 1);
+    let v = value_at(l, 1);
+    let p = check_ptr_arg(l, 1, CTID_P_CCHAR);
+    if arg_count(l) >= 2 && !value_at(l, 2).is_nil() {
+        let n = check_len(l, 2).max(0) as usize;
+        if v.is_str() {
+            let s = str_bytes(v.as_ptr());
+            push_str(l, &s[..n.min(s.len())]);
+            return 1;
+        }
+        if p.is_null() && n > 0 {
+            arg_error(l, 1, b"NULL pointer");
+        }
+        push_str(l, std::slice::from_raw_parts(p, n));
+        return 1;
+    }
+    if p.is_null() {
+        arg_error(l, 1, b"NULL pointer");
+    }
+    let n = libc_strlen(p);
+    push_str(l, std::slice::from_raw_parts(p, n));
+    1
+}
+
+fn libc_strlen(p: *const u8) -> usize {
+    // SAFETY: p points to a NUL-terminated string (the caller's promise).
+    unsafe { std::ffi::CStr::from_ptr(p as *const std::os::raw::c_char) }.to_bytes().len()
+}
+
+unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
+    let dst = check_ptr_arg(l, 1, CTID_P_VOID);
+    check_any(l, 2);
+    let sv = value_at(l, 2);
+    let src = check_ptr_arg(l, 2, CTID_P_CVOID);
+    let n = if arg_count(l) >= 3 && !value_at(l, 3).is_nil() {
+        check_len(l, 3).max(0) as usize
+    } else if sv.is_str() {
+        str_bytes(sv.as_ptr()).len() + 1
+    } else {
+        arg_error(l, 3, b"number expected, got no value")
+    };
+    if n > 0 {
+        std::ptr::copy(src, dst, n);
+    }
+    0
+}
+
+unsafe extern "C-unwind" fn ffi_fill(l: *mut lua_State) -> c_int {
+    let dst = check_ptr_arg(l, 1, CTID_P_VOID);
+    let n = check_len(l, 2).max(0) as usize;
+    let c = if arg_count(l) >= 3 { check_int(l, 3) as u8 } else { 0 };
+    if n > 0 {
+        std::ptr::write_bytes(dst, c, n);
+    }
+    0
+}
+
+unsafe extern "C-unwind" fn ffi_abi(l: *mut lua_State) -> c_int {
+    let s = check_str(l, 1);
+    let r = match s {
+        b"64bit" | b"le" | b"fpu" | b"gc64" => true,
+        b"hardfp" => true,
+        _ => false,
+    };
+    push_bool(l, r);
+    1
+}
+
+unsafe extern "C-unwind" fn ffi_load(l: *mut lua_State) -> c_int {
+    let name = check_str(l, 1).to_vec();
+    let global = value_at(l, 2).is_truthy();
+    crate::ffi::clib::load(l, &name, global)
+}
+
+/// Install the metatable of all cdata (once per state): cdata exist
+/// without `require "ffi"` (`1LL` literals), so luaL_openlibs calls this.
+pub fn install_cdata_metatable(l: *mut lua_State) {
+    if !g_of(l).basemt[LUA_TCDATA as usize].is_null() {
+        return;
+    }
+    // SAFETY: l is live.
+    unsafe { make_cdata_metatable(l) }
+}
+
+unsafe fn make_cdata_metatable(l: *mut lua_State) {
+    cts_of(l);
+    lua_createtable(l, 0, 20);
+    set_funcs(
+        l,
+        &[
+            ("__index", cd_index),
+            ("__newindex", cd_newindex),
+            ("__eq", cd_eq),
+            ("__len", cd_len),
+            ("__lt", cd_lt),
+            ("__le", cd_le),
+            ("__concat", cd_concat),
+            ("__call", cd_call),
+            ("__add", cd_add),
+            ("__sub", cd_sub),
+            ("__mul", cd_mul),
+            ("__div", cd_div),
+            ("__mod", cd_mod),
+            ("__pow", cd_pow),
+            ("__unm", cd_unm),
+            ("__tostring", cd_tostring),
+        ],
+    );
+    push_str(l, b"ffi");
+    set_field(l, -2, "__metatable");
+    let mt = value_at(l, -1);
+    g_of(l).basemt[LUA_TCDATA as usize] = mt.as_ptr();
+    lua_settop(l, -2);
+}
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
-    new_lib(l, &[]);
-    register_loaded(l, "ffi", true);
+    install_cdata_metatable(l);
+    new_lib(
+        l,
+        &[
+            ("cdef", ffi_cdef),
+            ("new", ffi_new),
+            ("cast", ffi_cast),
+            ("typeof", ffi_typeof),
+            ("istype", ffi_istype),
+            ("sizeof", ffi_sizeof),
+            ("alignof", ffi_alignof),
+            ("offsetof", ffi_offsetof),
+            ("metatype", ffi_metatype),
+            ("gc", ffi_gc),
+            ("errno", ffi_errno),
+            ("string", ffi_string),
+            ("copy", ffi_copy),
+            ("fill", ffi_fill),
+            ("abi", ffi_abi),
+            ("load", ffi_load),
+        ],
+    );
+    crate::ffi::clib::push_default(l);
+    set_field(l, -2, "C");
+    push_str(l, b"Linux");
+    set_field(l, -2, "os");
+    push_str(l, crate::stdlib::jit::arch().as_bytes());
+    set_field(l, -2, "arch");
+    register_loaded(l, "ffi", false);
     1
 }

@@ -277,7 +277,7 @@ fn cpu_flags() -> Vec<&'static str> {
     v
 }
 
-fn arch() -> &'static str {
+pub fn arch() -> &'static str {
     if cfg!(target_arch = "aarch64") {
         "arm64"
     } else {

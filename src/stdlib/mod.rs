@@ -238,6 +238,7 @@ pub fn open_all(l: *mut lua_State) {
             lua_call(l, 0, 0);
         }
     }
+    ffi::install_cdata_metatable(l);
     // Loaded on demand through package.preload, as in LuaJIT.
     let preload: [(&str, CFn); 2] = [
         ("ffi", ffi::luaopen_ffi),

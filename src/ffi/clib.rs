@@ -1,0 +1,270 @@
+//! C library namespaces: `ffi.C` and the objects `ffi.load` returns. A
+//! namespace is a userdata (udtype UDTYPE_FFI_CLIB) holding a `dlopen`
+//! handle; its environment table caches resolved functions.
+
+use crate::capi::core::*;
+use crate::state::{g_of, lua_State};
+use crate::stdlib::{push_value, value_at};
+use crate::string::str_bytes;
+use crate::udata::{GcUdata, UDTYPE_FFI_CLIB};
+use crate::value::*;
+use std::os::raw::{c_char, c_int, c_void};
+
+use super::cdata;
+use super::conv::{self, cts_of};
+use super::ctype::*;
+
+#[repr(C)]
+struct CLib {
+    handle: *mut c_void,
+    /// Whether `dlclose` must be called (not for the default namespace).
+    owned: bool,
+}
+
+extern "C" {
+    fn dlopen(filename: *const c_char, flags: c_int) -> *mut c_void;
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+    fn dlclose(handle: *mut c_void) -> c_int;
+    fn dlerror() -> *const c_char;
+}
+
+const RTLD_NOW: c_int = 2;
+const RTLD_GLOBAL: c_int = 0x100;
+const RTLD_DEFAULT: *mut c_void = std::ptr::null_mut();
+
+fn clib_of(l: *mut lua_State, idx: c_int) -> *mut CLib {
+    let v = value_at(l, idx);
+    if v.is_udata() {
+        let u: *mut GcUdata = v.as_ptr();
+        // SAFETY: u is a live userdata.
+        if unsafe { (*u).udtype } == UDTYPE_FFI_CLIB {
+            return crate::udata::payload(u) as *mut CLib;
+        }
+    }
+    crate::capi::aux::type_error(l, idx, "userdata")
+}
+
+fn last_dl_error() -> String {
+    // SAFETY: dlerror returns null or a NUL-terminated message.
+    unsafe {
+        let e = dlerror();
+        if e.is_null() {
+            "unknown error".into()
+        } else {
+            String::from_utf8_lossy(std::ffi::CStr::from_ptr(e).to_bytes()).into_owned()
+        }
+    }
+}
+
+/// The metatable shared by namespaces (kept in the FFI root table).
+unsafe fn push_metatable(l: *mut lua_State) {
+    let cts = cts_of(l);
+    let roots = cts.roots;
+    let cached = crate::table::get_int(roots, 2);
+    if cached.is_tab() {
+        push_value(l, cached);
+        return;
+    }
+    lua_createtable(l, 0, 4);
+    crate::stdlib::set_funcs(
+        l,
+        &[
+            ("__index", clib_index),
+            ("__newindex", clib_newindex),
+            ("__gc", clib_gc),
+        ],
+    );
+    let mt = value_at(l, -1);
+    let g = g_of(l);
+    *crate::table::set_int_slot(g, roots, 2) = mt;
+    crate::gc::barrier_table(g, roots);
+}
+
+unsafe fn push_namespace(l: *mut lua_State, handle: *mut c_void, owned: bool) {
+    let p = lua_newuserdata(l, std::mem::size_of::<CLib>()) as *mut CLib;
+    p.write(CLib { handle, owned });
+    let u: *mut GcUdata = value_at(l, -1).as_ptr();
+    (*u).udtype = UDTYPE_FFI_CLIB;
+    lua_createtable(l, 0, 0);
+    lua_setfenv(l, -2);
+    push_metatable(l);
+    lua_setmetatable(l, -2);
+}
+
+/// Push `ffi.C`.
+pub fn push_default(l: *mut lua_State) {
+    // SAFETY: l is live.
+    unsafe { push_namespace(l, RTLD_DEFAULT, false) }
+}
+
+/// `ffi.load(name, global)`.
+pub fn load(l: *mut lua_State, name: &[u8], global: bool) -> c_int {
+    let path = library_path(name);
+    let c = std::ffi::CString::new(path).unwrap_or_default();
+    let flags = RTLD_NOW | if global { RTLD_GLOBAL } else { 0 };
+    // SAFETY: c is NUL-terminated.
+    let mut h = unsafe { dlopen(c.as_ptr(), flags) };
+    if h.is_null() {
+        let err = last_dl_error();
+        // `libfoo.so` may be a linker script (GROUP ( /lib/.../libfoo.so.6 ));
+        // load the library it names instead, as LuaJIT does.
+        if let Some(real) = linker_script_target(&err) {
+            let c = std::ffi::CString::new(real).unwrap_or_default();
+            // SAFETY: c is NUL-terminated.
+            h = unsafe { dlopen(c.as_ptr(), flags) };
+        }
+        if h.is_null() {
+            crate::stdlib::ffi::ffi_error(l, &err);
+        }
+    }
+    // SAFETY: l is live.
+    unsafe { push_namespace(l, h, true) };
+    1
+}
+
+/// The first library a linker script names, when dlopen failed on it
+/// ("<path>: invalid ELF header").
+fn linker_script_target(err: &str) -> Option<Vec<u8>> {
+    let path = err.strip_suffix(": invalid ELF header")?;
+    let text = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    for key in ["GROUP", "INPUT"] {
+        if let Some(pos) = text.find(key) {
+            let rest = text[pos + key.len()..].trim_start().strip_prefix('(')?;
+            let name = rest.split_whitespace().next()?;
+            return Some(name.as_bytes().to_vec());
+        }
+    }
+    None
+}
+
+/// `foo` -> `libfoo.so`; names with a path or an extension stay as given.
+fn library_path(name: &[u8]) -> Vec<u8> {
+    if name.contains(&b'/') {
+        return name.to_vec();
+    }
+    let has_so = name.windows(3).any(|w| w == b".so");
+    let mut p = Vec::new();
+    if !has_so {
+        if !name.starts_with(b"lib") {
+            p.extend_from_slice(b"lib");
+        }
+        p.extend_from_slice(name);
+        p.extend_from_slice(b".so");
+    } else {
+        p.extend_from_slice(name);
+    }
+    p
+}
+
+enum Symbol {
+    Constant(TValue),
+    Function(TValue),
+    Variable(CTypeId, *mut u8),
+}
+
+/// Resolve a name in a namespace.
+unsafe fn resolve(l: *mut lua_State, clib: *mut CLib, name: &[u8]) -> Symbol {
+    let cts = cts_of(l);
+    let decl = cts.decls.get(name).cloned();
+    match decl {
+        Some(CDecl::Constant { ctype, value }) => {
+            let base = cts.get(conv::enum_base(cts, ctype));
+            let v = if base.size == 8 && !base.has(CTF_FP) {
+                conv::new_int64(l, value, base.has(CTF_UNSIGNED))
+            } else if base.has(CTF_UNSIGNED) {
+                TValue::num(value as u32 as f64)
+            } else {
+                TValue::num(value as f64)
+            };
+            Symbol::Constant(v)
+        }
+        Some(CDecl::Extern { ctype, symbol }) => {
+            let sym = symbol.unwrap_or_else(|| name.to_vec());
+            let c = std::ffi::CString::new(sym).unwrap_or_default();
+            dlerror();
+            let addr = dlsym((*clib).handle, c.as_ptr());
+            if addr.is_null() {
+                crate::stdlib::ffi::ffi_error(l, &last_dl_error());
+            }
+            if cts.get(ctype).kind == CKind::Func {
+                let cd = cdata::new(g_of(l), ctype, 8, 8, false);
+                (cdata::payload(cd) as *mut u64).write(addr as u64);
+                Symbol::Function(cdata::value(cd))
+            } else {
+                Symbol::Variable(ctype, addr as *mut u8)
+            }
+        }
+        _ => crate::stdlib::ffi::ffi_error(
+            l,
+            &format!(
+                "missing declaration for symbol '{}'",
+                String::from_utf8_lossy(name)
+            ),
+        ),
+    }
+}
+
+unsafe extern "C-unwind" fn clib_index(l: *mut lua_State) -> c_int {
+    let clib = clib_of(l, 1);
+    let k = value_at(l, 2);
+    if !k.is_str() {
+        crate::capi::aux::type_error(l, 2, "string");
+    }
+    // Cached functions and constants.
+    lua_getfenv(l, 1);
+    push_value(l, k);
+    lua_rawget(l, -2);
+    if lua_type(l, -1) != LUA_TNIL {
+        return 1;
+    }
+    lua_settop(l, 2);
+    let name = str_bytes(k.as_ptr()).to_vec();
+    match resolve(l, clib, &name) {
+        Symbol::Constant(v) | Symbol::Function(v) => {
+            lua_getfenv(l, 1);
+            push_value(l, k);
+            push_value(l, v);
+            lua_rawset(l, -3);
+            push_value(l, v);
+            1
+        }
+        Symbol::Variable(id, addr) => {
+            let v = conv::c_to_lua(l, cts_of(l), id, addr);
+            push_value(l, v);
+            1
+        }
+    }
+}
+
+unsafe extern "C-unwind" fn clib_newindex(l: *mut lua_State) -> c_int {
+    let clib = clib_of(l, 1);
+    let k = value_at(l, 2);
+    let v = value_at(l, 3);
+    if !k.is_str() {
+        crate::capi::aux::type_error(l, 2, "string");
+    }
+    let name = str_bytes(k.as_ptr()).to_vec();
+    match resolve(l, clib, &name) {
+        Symbol::Variable(id, addr) => {
+            let cts = cts_of(l);
+            if cts.get(id).has(CTF_CONST) {
+                crate::stdlib::ffi::ffi_error(l, "attempt to write to constant location");
+            }
+            if let Err(msg) = conv::lua_to_c(l, cts, id, addr, v, 0) {
+                crate::stdlib::ffi::ffi_error(l, &msg);
+            }
+            0
+        }
+        _ => crate::stdlib::ffi::ffi_error(l, "attempt to write to constant location"),
+    }
+}
+
+unsafe extern "C-unwind" fn clib_gc(l: *mut lua_State) -> c_int {
+    let clib = clib_of(l, 1);
+    if (*clib).owned && !(*clib).handle.is_null() {
+        dlclose((*clib).handle);
+        (*clib).handle = std::ptr::null_mut();
+    }
+    0
+}

@@ -1,0 +1,607 @@
+//! Operations on cdata values: indexing, arithmetic, comparison and
+//! conversion to strings, with LuaJIT's semantics and error messages. The
+//! `ffi` library's cdata metatable calls these.
+
+use crate::state::lua_State;
+use crate::string::{str_bytes, GcStr};
+use crate::value::*;
+
+use super::cdata;
+use super::conv::{self, Scalar};
+use super::ctype::*;
+
+/// Where an indexing expression points: a C value of a type at an address.
+pub struct Place {
+    pub ctype: CTypeId,
+    pub addr: *mut u8,
+    /// Bit field member (offset already applied to `addr`).
+    pub field: Option<CField>,
+}
+
+/// The key of an index operation as an integer, if it is a number or an
+/// integer cdata.
+fn key_as_index(cts: &CTState, k: TValue) -> Option<i64> {
+    if k.is_num() {
+        return Some(conv::double_to_int(k.as_num(), 8, false));
+    }
+    if k.is(TID_CDATA) {
+        let cd = cdata::of(k);
+        let id = cdata::ctypeid(cd);
+        let ct = cts.get(id);
+        if matches!(ct.kind, CKind::Num | CKind::Enum) && id != CTID_CTYPEID {
+            // SAFETY: a number cdata's payload holds its value.
+            return match unsafe { conv::read_scalar(cts, id, cdata::payload(cd)) } {
+                Scalar::Int(i, _) => Some(i),
+                Scalar::Float(f) => Some(conv::double_to_int(f, 8, false)),
+            };
+        }
+    }
+    None
+}
+
+/// The name of a key's type in "cannot be indexed with" errors.
+fn key_type_name(cts: &CTState, k: TValue) -> String {
+    conv::value_type_name(cts, k)
+}
+
+/// The type and address a cdata stands for when indexed: references and
+/// pointers are followed to what they point at, other values are their
+/// own payload.
+pub fn resolve(cts: &CTState, cd: *mut cdata::GcCdata) -> (CTypeId, *mut u8, bool) {
+    let id = cdata::ctypeid(cd);
+    let p = cdata::payload(cd);
+    let ct = cts.get(id);
+    if ct.is_ref() {
+        // SAFETY: a reference cdata holds an address.
+        let a = unsafe { (p as *const u64).read() } as *mut u8;
+        return (ct.child, a, false);
+    }
+    (id, p, true)
+}
+
+/// Resolve `cd[k]` to a place, or the error message.
+pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Result<Place, String> {
+    let (id, addr, _) = resolve(cts, cd);
+    let ct = cts.get(id).clone();
+    if id == CTID_CTYPEID && !k.is_str() {
+        return Err(format!(
+            "'ctype' cannot be indexed with '{}'",
+            key_type_name(cts, k)
+        ));
+    }
+    match ct.kind {
+        CKind::Ptr | CKind::Array if !ct.has(CTF_COMPLEX) => {
+            if let Some(i) = key_as_index(cts, k) {
+                let base = if ct.kind == CKind::Ptr {
+                    // SAFETY: a pointer value is 8 bytes.
+                    unsafe { (addr as *const u64).read_unaligned() as *mut u8 }
+                } else {
+                    addr
+                };
+                let esize = cts.get(ct.child).size;
+                let esize = if esize == CTSIZE_INVALID { 0 } else { esize as i64 };
+                return Ok(Place {
+                    ctype: ct.child,
+                    addr: base.wrapping_offset((i.wrapping_mul(esize)) as isize),
+                    field: None,
+                });
+            }
+            if k.is_str() && ct.kind == CKind::Ptr {
+                // Pointers to structs index their members.
+                let target = cts.get(ct.child);
+                if target.kind == CKind::Struct {
+                    // SAFETY: a pointer value is 8 bytes.
+                    let base = unsafe { (addr as *const u64).read_unaligned() as *mut u8 };
+                    return field_place(cts, ct.child, base, k, id);
+                }
+            }
+            if k.is_str() {
+                return Err(no_member(cts, id, k));
+            }
+            Err(format!(
+                "'{}' cannot be indexed with '{}'",
+                cts.repr(id),
+                key_type_name(cts, k)
+            ))
+        }
+        CKind::Struct if k.is_str() => field_place(cts, id, addr, k, id),
+        CKind::Array if ct.has(CTF_COMPLEX) && k.is_str() => {
+            let name = str_bytes(k.as_ptr::<GcStr>());
+            let half = ct.size / 2;
+            match name {
+                b"re" => Ok(Place { ctype: ct.child, addr, field: None }),
+                b"im" => Ok(Place {
+                    ctype: ct.child,
+                    // SAFETY: inside the complex value.
+                    addr: unsafe { addr.add(half as usize) },
+                    field: None,
+                }),
+                _ => Err(no_member(cts, id, k)),
+            }
+        }
+        _ if k.is_str() => Err(no_member(cts, id, k)),
+        _ => Err(format!(
+            "'{}' cannot be indexed with '{}'",
+            cts.repr(id),
+            key_type_name(cts, k)
+        )),
+    }
+}
+
+fn no_member(cts: &CTState, id: CTypeId, k: TValue) -> String {
+    format!(
+        "'{}' has no member named '{}'",
+        cts.repr(id),
+        String::from_utf8_lossy(str_bytes(k.as_ptr::<GcStr>()))
+    )
+}
+
+fn field_place(
+    cts: &CTState,
+    sid: CTypeId,
+    base: *mut u8,
+    k: TValue,
+    shown: CTypeId,
+) -> Result<Place, String> {
+    let name = str_bytes(k.as_ptr::<GcStr>());
+    match cts.find_field(sid, name) {
+        Some((f, off)) => {
+            let addr = base.wrapping_add(off as usize);
+            if f.bitsize != 0 {
+                let mut f2 = f.clone();
+                f2.offset = 0;
+                Ok(Place { ctype: f.ctype, addr, field: Some(f2) })
+            } else {
+                Ok(Place { ctype: f.ctype, addr, field: None })
+            }
+        }
+        None => Err(no_member(cts, shown, k)),
+    }
+}
+
+/// Read a place as a Lua value.
+///
+/// # Safety
+/// The place's address must be valid for its type.
+pub unsafe fn load(l: *mut lua_State, cts: &mut CTState, p: &Place) -> TValue {
+    match &p.field {
+        Some(f) => conv::load_field(l, cts, p.addr, f),
+        None => conv::c_to_lua(l, cts, p.ctype, p.addr),
+    }
+}
+
+/// Store a Lua value into a place.
+///
+/// # Safety
+/// The place's address must be valid for its type.
+pub unsafe fn store(l: *mut lua_State, cts: &mut CTState, p: &Place, v: TValue) -> Result<(), String> {
+    let ct = cts.get(p.ctype);
+    if ct.has(CTF_CONST) {
+        return Err("attempt to write to constant location".into());
+    }
+    match &p.field {
+        Some(f) => conv::store_field(l, cts, p.addr, f, v, 0),
+        None => {
+            let ct = cts.get(p.ctype);
+            if ct.is_ref() {
+                let target = (p.addr as *const u64).read() as *mut u8;
+                return conv::lua_to_c(l, cts, ct.child, target, v, 0);
+            }
+            conv::lua_to_c(l, cts, p.ctype, p.addr, v, 0)
+        }
+    }
+}
+
+/// An operand of cdata arithmetic or comparison, classified.
+#[derive(Clone, Copy)]
+enum Operand {
+    /// A pointer (arrays decay): element type and address.
+    Ptr(CTypeId, CTypeId, u64),
+    /// An integer (64-bit arithmetic), unsigned flag.
+    Int(i64, bool),
+    /// A floating-point number.
+    Num(f64),
+}
+
+fn classify(cts: &CTState, v: TValue) -> Option<Operand> {
+    if v.is_num() {
+        return Some(Operand::Num(v.as_num()));
+    }
+    if v.is_bool() {
+        return None;
+    }
+    if !v.is(TID_CDATA) {
+        if v.is_str() {
+            return crate::strscan::str_to_number(str_bytes(v.as_ptr())).map(Operand::Num);
+        }
+        return None;
+    }
+    let cd = cdata::of(v);
+    let (id, addr, _) = resolve(cts, cd);
+    if id == CTID_CTYPEID {
+        return None;
+    }
+    let ct = cts.get(id);
+    match ct.kind {
+        CKind::Ptr => {
+            // SAFETY: pointer values are 8 bytes.
+            let a = unsafe { (addr as *const u64).read_unaligned() };
+            Some(Operand::Ptr(id, ct.child, a))
+        }
+        CKind::Array if !ct.has(CTF_COMPLEX) => Some(Operand::Ptr(id, ct.child, addr as u64)),
+        CKind::Num | CKind::Enum => {
+            let base = cts.get(conv::enum_base(cts, id));
+            if base.has(CTF_BOOL) {
+                return None;
+            }
+            // Every number cdata computes as int64 (uint64_t as unsigned),
+            // floating-point ones truncated, as in LuaJIT.
+            // SAFETY: the payload holds a value of the type.
+            match unsafe { conv::read_scalar(cts, id, addr) } {
+                Scalar::Int(i, _) => Some(Operand::Int(i, base.size == 8 && base.has(CTF_UNSIGNED))),
+                Scalar::Float(f) => Some(Operand::Int(conv::double_to_int(f, 8, false), false)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, PartialEq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Unm,
+}
+
+/// 64-bit integer power by squaring (wrapping), as LuaJIT computes `^`.
+fn ipow(mut b: u64, mut e: u64) -> u64 {
+    let mut r: u64 = 1;
+    while e != 0 {
+        if e & 1 != 0 {
+            r = r.wrapping_mul(b);
+        }
+        b = b.wrapping_mul(b);
+        e >>= 1;
+    }
+    r
+}
+
+/// `a op b` when at least one operand is a cdata: Ok(None) when the
+/// operands are not arithmetic cdata (the caller reports the error).
+pub fn arith(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    op: ArithOp,
+    a: TValue,
+    b: TValue,
+) -> Result<Option<TValue>, String> {
+    let x = classify(cts, a);
+    let y = if op == ArithOp::Unm { x } else { classify(cts, b) };
+    let (x, y) = match (x, y) {
+        (Some(x), Some(y)) => (x, y),
+        _ => return Ok(None),
+    };
+    match (x, y) {
+        (Operand::Ptr(pid, elem, p), Operand::Int(..) | Operand::Num(_))
+            if matches!(op, ArithOp::Add | ArithOp::Sub) =>
+        {
+            let i = match y {
+                Operand::Int(i, _) => i,
+                Operand::Num(n) => conv::double_to_int(n, 8, false),
+                _ => unreachable!(),
+            };
+            ptr_add(l, cts, pid, elem, p, if op == ArithOp::Sub { i.wrapping_neg() } else { i })
+        }
+        (Operand::Int(..) | Operand::Num(_), Operand::Ptr(pid, elem, p)) if op == ArithOp::Add => {
+            let i = match x {
+                Operand::Int(i, _) => i,
+                Operand::Num(n) => conv::double_to_int(n, 8, false),
+                _ => unreachable!(),
+            };
+            ptr_add(l, cts, pid, elem, p, i)
+        }
+        (Operand::Ptr(pa, ea, p), Operand::Ptr(pb, eb, q)) if op == ArithOp::Sub => {
+            // Pointer difference, in elements, for compatible pointers.
+            if !conv::same_type_unqualified(cts, cts_unqual(cts, ea), cts_unqual(cts, eb)) {
+                let _ = (pa, pb);
+                return Ok(None);
+            }
+            let esize = cts.get(ea).size;
+            let diff = (p as i64).wrapping_sub(q as i64);
+            let r = if esize == 0 || esize == CTSIZE_INVALID {
+                diff
+            } else {
+                diff / esize as i64
+            };
+            Ok(Some(conv::new_int64(l, r, false)))
+        }
+        (Operand::Ptr(..), _) | (_, Operand::Ptr(..)) => Ok(None),
+        (Operand::Int(..), _) | (_, Operand::Int(..)) => {
+            let (i, ui) = int_of(x);
+            let (j, uj) = int_of(y);
+            let unsigned = ui || uj;
+            let r = if unsigned {
+                let (i, j) = (i as u64, j as u64);
+                (match op {
+                    ArithOp::Add => i.wrapping_add(j),
+                    ArithOp::Sub => i.wrapping_sub(j),
+                    ArithOp::Mul => i.wrapping_mul(j),
+                    ArithOp::Div => {
+                        if j == 0 {
+                            0x8000_0000_0000_0000
+                        } else {
+                            i / j
+                        }
+                    }
+                    ArithOp::Mod => {
+                        if j == 0 {
+                            0x8000_0000_0000_0000
+                        } else {
+                            i % j
+                        }
+                    }
+                    ArithOp::Pow => ipow(i, j),
+                    ArithOp::Unm => i.wrapping_neg(),
+                }) as i64
+            } else {
+                match op {
+                    ArithOp::Add => i.wrapping_add(j),
+                    ArithOp::Sub => i.wrapping_sub(j),
+                    ArithOp::Mul => i.wrapping_mul(j),
+                    ArithOp::Div => {
+                        if j == 0 || (i == i64::MIN && j == -1) {
+                            i64::MIN
+                        } else {
+                            i / j
+                        }
+                    }
+                    ArithOp::Mod => {
+                        if j == 0 || (i == i64::MIN && j == -1) {
+                            i64::MIN
+                        } else {
+                            // C's remainder (sign of the dividend), as LuaJIT.
+                            i % j
+                        }
+                    }
+                    ArithOp::Pow => {
+                        if j < 0 {
+                            // Integer power with a negative exponent.
+                            match i {
+                                1 => 1,
+                                -1 => {
+                                    if j & 1 != 0 {
+                                        -1
+                                    } else {
+                                        1
+                                    }
+                                }
+                                0 => i64::MIN,
+                                _ => 0,
+                            }
+                        } else {
+                            ipow(i as u64, j as u64) as i64
+                        }
+                    }
+                    ArithOp::Unm => i.wrapping_neg(),
+                }
+            };
+            Ok(Some(conv::new_int64(l, r, unsigned)))
+        }
+        // Two plain numbers cannot reach here: one operand is a cdata,
+        // and number cdata classify as integers.
+        (Operand::Num(_), Operand::Num(_)) => Ok(None),
+    }
+}
+
+fn cts_unqual(cts: &CTState, id: CTypeId) -> CTypeId {
+    let ct = cts.get(id);
+    if ct.flags & CTF_QUAL != 0 && matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
+        ct.child
+    } else {
+        id
+    }
+}
+
+fn int_of(o: Operand) -> (i64, bool) {
+    match o {
+        Operand::Int(i, u) => (i, u),
+        Operand::Num(n) => (conv::double_to_int(n, 8, false), false),
+        Operand::Ptr(..) => unreachable!(),
+    }
+}
+
+fn ptr_add(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    pid: CTypeId,
+    elem: CTypeId,
+    p: u64,
+    i: i64,
+) -> Result<Option<TValue>, String> {
+    let esize = cts.get(elem).size;
+    if esize == CTSIZE_INVALID || cts.get(elem).kind == CKind::Void {
+        // void * and pointers to incomplete types have no arithmetic.
+        let _ = pid;
+        return Ok(None);
+    }
+    // The result is a pointer to the element type (arrays decay).
+    let rid = cts.ptr_to(elem);
+    let r = p.wrapping_add((i.wrapping_mul(esize as i64)) as u64);
+    Ok(Some(conv::new_pointer(l, rid, r)))
+}
+
+/// Comparison kinds.
+#[derive(Clone, Copy, PartialEq)]
+pub enum CmpOp {
+    Eq,
+    Lt,
+    Le,
+}
+
+/// Compare cdata (or a cdata and a number): `None` when the operands
+/// cannot be compared.
+pub fn compare(cts: &CTState, op: CmpOp, a: TValue, b: TValue) -> Option<bool> {
+    let x = classify(cts, a)?;
+    let y = classify(cts, b)?;
+    Some(match (x, y) {
+        (Operand::Ptr(_, ea, p), Operand::Ptr(_, eb, q)) => match op {
+            CmpOp::Eq => p == q,
+            _ if !pointers_comparable(cts, ea, eb) => return None,
+            CmpOp::Lt => p < q,
+            CmpOp::Le => p <= q,
+        },
+        (Operand::Ptr(..), _) | (_, Operand::Ptr(..)) => return None,
+        (Operand::Num(p), Operand::Num(q)) => match op {
+            CmpOp::Eq => p == q,
+            CmpOp::Lt => p < q,
+            CmpOp::Le => p <= q,
+        },
+        (Operand::Int(..), _) | (_, Operand::Int(..)) => {
+            let (i, ui) = int_of(x);
+            let (j, uj) = int_of(y);
+            if ui || uj {
+                let (i, j) = (i as u64, j as u64);
+                match op {
+                    CmpOp::Eq => i == j,
+                    CmpOp::Lt => i < j,
+                    CmpOp::Le => i <= j,
+                }
+            } else {
+                match op {
+                    CmpOp::Eq => i == j,
+                    CmpOp::Lt => i < j,
+                    CmpOp::Le => i <= j,
+                }
+            }
+        }
+    })
+}
+
+/// Pointers order only when they point to compatible types.
+fn pointers_comparable(cts: &CTState, a: CTypeId, b: CTypeId) -> bool {
+    let (x, y) = (cts.get(a), cts.get(b));
+    x.kind == CKind::Void
+        || y.kind == CKind::Void
+        || conv::same_type_unqualified(cts, cts_unqual(cts, a), cts_unqual(cts, b))
+        || (x.kind == CKind::Num && y.kind == CKind::Num && (x.flags & !CTF_QUAL) == (y.flags & !CTF_QUAL) && x.size == y.size)
+}
+
+/// Whether a value is `nil` or a cdata NULL pointer (for `==` with nil).
+pub fn is_null_pointer(cts: &CTState, v: TValue) -> bool {
+    if !v.is(TID_CDATA) {
+        return false;
+    }
+    matches!(classify(cts, v), Some(Operand::Ptr(_, _, 0)))
+}
+
+/// LuaJIT's `tostring` of a cdata.
+pub fn to_string(cts: &CTState, v: TValue) -> Vec<u8> {
+    let cd = cdata::of(v);
+    let id = cdata::ctypeid(cd);
+    let p = cdata::payload(cd);
+    let mut out = Vec::new();
+    if id == CTID_CTYPEID {
+        // SAFETY: a ctype cdata holds a type id.
+        let t = unsafe { (p as *const u32).read() };
+        out.extend_from_slice(format!("ctype<{}>", cts.repr(t)).as_bytes());
+        return out;
+    }
+    let ct = cts.get(id);
+    if ct.kind == CKind::Num && ct.size == 8 && !ct.has(CTF_FP) {
+        // SAFETY: 8-byte integer payload.
+        let i = unsafe { (p as *const i64).read() };
+        if ct.has(CTF_UNSIGNED) {
+            crate::numfmt::push_u64(i as u64, &mut out);
+            out.extend_from_slice(b"ULL");
+        } else {
+            crate::numfmt::push_i64(i, &mut out);
+            out.extend_from_slice(b"LL");
+        }
+        return out;
+    }
+    if ct.is_complex() {
+        // SAFETY: a complex payload holds two numbers of the element type.
+        let (re, im) = unsafe {
+            if ct.size == 8 {
+                ((p as *const f32).read() as f64, (p as *const f32).add(1).read() as f64)
+            } else {
+                ((p as *const f64).read(), (p as *const f64).add(1).read())
+            }
+        };
+        crate::numfmt::fmt_number(re, &mut out);
+        if !(im >= 0.0 || im.is_nan()) || (im == 0.0 && im.is_sign_negative()) {
+            // The sign comes with the number.
+        } else {
+            out.push(b'+');
+        }
+        let mut ims = Vec::new();
+        crate::numfmt::fmt_number(im, &mut ims);
+        if im.is_infinite() && im > 0.0 {
+            // LuaJIT spells a positive infinite imaginary part "infI".
+            out.extend_from_slice(b"inf");
+            out.push(b'I');
+            return out;
+        }
+        out.extend_from_slice(&ims);
+        out.push(b'i');
+        return out;
+    }
+    if ct.kind == CKind::Enum {
+        // Enums print their value.
+        // SAFETY: the payload holds a value of the type.
+        let v = match unsafe { conv::read_scalar(cts, id, p) } {
+            Scalar::Int(i, _) => i,
+            Scalar::Float(f) => f as i64,
+        };
+        out.extend_from_slice(format!("cdata<{}>: {}", cts.repr(id), v).as_bytes());
+        return out;
+    }
+    let addr = if ct.kind == CKind::Ptr || ct.kind == CKind::Func {
+        // SAFETY: pointer, reference and function cdata hold an address.
+        unsafe { (p as *const u64).read() }
+    } else {
+        p as u64
+    };
+    out.extend_from_slice(format!("cdata<{}>: ", cts.repr(id)).as_bytes());
+    if addr == 0 {
+        out.extend_from_slice(b"NULL");
+    } else {
+        out.extend_from_slice(format!("{:#x}", addr).as_bytes());
+    }
+    out
+}
+
+/// `tonumber` of a cdata: number types convert, others give nil.
+pub fn to_number(cts: &CTState, v: TValue) -> Option<f64> {
+    let cd = cdata::of(v);
+    let (id, addr, _) = resolve(cts, cd);
+    if id == CTID_CTYPEID {
+        // A ctype object converts to its type id.
+        // SAFETY: a ctype cdata holds a type id.
+        return Some(unsafe { (addr as *const u32).read() } as f64);
+    }
+    let ct = cts.get(id);
+    match ct.kind {
+        CKind::Num | CKind::Enum => {
+            // SAFETY: the payload holds a value of the type.
+            Some(match unsafe { conv::read_scalar(cts, id, addr) } {
+                Scalar::Int(i, true) => i as u64 as f64,
+                Scalar::Int(i, false) => i as f64,
+                Scalar::Float(f) => f,
+            })
+        }
+        CKind::Array if ct.has(CTF_COMPLEX) => {
+            // SAFETY: the real part comes first.
+            match unsafe { conv::read_scalar(cts, ct.child, addr) } {
+                Scalar::Float(f) => Some(f),
+                Scalar::Int(i, _) => Some(i as f64),
+            }
+        }
+        _ => None,
+    }
+}
