@@ -32,6 +32,10 @@ pub struct FfiState {
     pub current_l: *mut crate::state::lua_State,
     /// Callback stubs and their C types, created on first use.
     pub callbacks: Option<Box<callback::Callbacks>>,
+    /// The C type state is "initialised" in LuaJIT's sense: `require "ffi"`
+    /// ran or a cdata literal was compiled. Until then the serializer does
+    /// not decode cdata and thread.exdata refuses to run, as in LuaJIT.
+    pub ctypes_ready: bool,
 }
 
 /// The FFI state of a Lua state, created on first use.
@@ -46,6 +50,7 @@ pub fn state(g: &mut GlobalState) -> &mut FfiState {
             calls: Default::default(),
             current_l: std::ptr::null_mut(),
             callbacks: None,
+            ctypes_ready: false,
         });
         g.ffi = Box::into_raw(s);
     }
@@ -103,7 +108,7 @@ pub enum Constant {
 
 /// A new cdata for a prototype constant.
 pub fn new_constant(g: &mut GlobalState, k: Constant) -> crate::value::TValue {
-    cts(g);
+    state(g).ctypes_ready = true;
     let cd = match k {
         Constant::Int64(v, unsigned) => {
             let id = if unsigned { ctype::CTID_UINT64 } else { ctype::CTID_INT64 };

@@ -728,6 +728,10 @@ impl Decoder<'_> {
                 }
                 push_value(l, s);
             }
+            TAG_INT64 | TAG_UINT64 | TAG_COMPLEX if !crate::stdlib::ffi::is_loaded(l) => {
+                self.bytes(if tag == TAG_COMPLEX { 16 } else { 8 });
+                self.tag_error(tag);
+            }
             TAG_INT64 | TAG_UINT64 => {
                 let mut raw = [0u8; 8];
                 raw.copy_from_slice(self.bytes(8));

@@ -924,9 +924,15 @@ unsafe fn make_cdata_metatable(l: *mut lua_State) {
     lua_settop(l, -2);
 }
 
+/// Whether the C type state is initialised (see FfiState::ctypes_ready).
+pub fn is_loaded(l: *mut lua_State) -> bool {
+    crate::ffi::state(g_of(l)).ctypes_ready
+}
+
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
     install_cdata_metatable(l);
+    crate::ffi::state(g_of(l)).ctypes_ready = true;
     new_lib(
         l,
         &[

@@ -20,6 +20,7 @@ pub mod pattern;
 pub mod random;
 pub mod string;
 pub mod table;
+pub mod thread;
 
 use crate::capi::aux::*;
 use crate::capi::core::*;
@@ -240,9 +241,11 @@ pub fn open_all(l: *mut lua_State) {
     }
     ffi::install_cdata_metatable(l);
     // Loaded on demand through package.preload, as in LuaJIT.
-    let preload: [(&str, CFn); 2] = [
+    let preload: [(&str, CFn); 4] = [
         ("ffi", ffi::luaopen_ffi),
         ("string.buffer", buffer::luaopen_string_buffer),
+        ("thread.exdata", thread::luaopen_thread_exdata),
+        ("thread.exdata2", thread::luaopen_thread_exdata2),
     ];
     for (name, f) in preload {
         // SAFETY: l is live.
