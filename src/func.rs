@@ -464,7 +464,7 @@ pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
                 } else if v.is_tab() {
                     table_to_template(v.as_ptr())
                 } else {
-                    KGc::I64(0)
+                    crate::ffi::constant_of(v)
                 }
             })
             .collect();

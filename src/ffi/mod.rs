@@ -130,3 +130,20 @@ pub fn new_constant(g: &mut GlobalState, k: Constant) -> crate::value::TValue {
     };
     cdata::value(cd)
 }
+
+/// The dump form of a prototype's cdata constant.
+pub fn constant_of(v: crate::value::TValue) -> crate::bytecode::KGc {
+    use crate::bytecode::KGc;
+    let cd = cdata::of(v);
+    let p = cdata::payload(cd);
+    // SAFETY: constants are boxed int64/uint64 (8 bytes) or complex (16).
+    unsafe {
+        match cdata::ctypeid(cd) {
+            ctype::CTID_UINT64 => KGc::U64((p as *const u64).read()),
+            ctype::CTID_COMPLEX_DOUBLE => {
+                KGc::Complex((p as *const f64).read(), (p as *const f64).add(1).read())
+            }
+            _ => KGc::I64((p as *const i64).read()),
+        }
+    }
+}
