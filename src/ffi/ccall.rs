@@ -13,7 +13,9 @@
 //! * `args[i]` points to argument i's bytes in C memory layout (the caller
 //!   already converted the Lua value); they are only read.
 //! * `ret` receives the return value in C memory layout. Small integers
-//!   are returned in their own size (read `size` bytes).
+//!   are returned in their own size (read `size` bytes). Align `ret` for
+//!   the return type (8 bytes is enough for every supported type): a
+//!   struct returned in memory is written there by the callee itself.
 //! * Arguments past `nfixed` are variadic: the caller applies C's default
 //!   promotions (float -> double, small ints -> int) before describing them.
 //! * `call(func, spec, args, ret)` is the one-shot form (builds a plan on
@@ -22,6 +24,18 @@
 //! * A Rust unwind (a Lua error raised by C code through the C API, or a
 //!   callback's handler) passes through the call: the trampoline has
 //!   unwind info.
+//!
+//! # Describing C types
+//! * integers, `bool`, enums (their underlying integer), pointers,
+//!   function pointers: `Int` with the C size and signedness; arrays as
+//!   parameters decay to pointers.
+//! * `float`/`double`: `Float`/`Double`.
+//! * structs, unions, `complex float`/`complex double`: `Aggregate` with
+//!   one leaf per scalar (array elements and nested members flattened;
+//!   union members overlap, that is fine; a bit field is an `Int` leaf
+//!   of its storage unit; complex is two leaves: real, imaginary).
+//! * variadic arguments: already promoted (float -> double, small ints ->
+//!   int) by the caller.
 //!
 //! # Callbacks (C calling Lua)
 //! A `CallbackPool` (one per Lua state, no global state) owns executable

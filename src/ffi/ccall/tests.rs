@@ -1293,3 +1293,48 @@ fn struct_that_would_straddle_registers_and_stack_goes_to_the_stack() {
         straddle(i[0], i[1], i[2], i[3], i[4], i[5], i[6], x, k, y)
     );
 }
+
+/// Computes n! by calling its own stub for (n-1)!: nested callbacks.
+struct Factorial {
+    plan: CallPlan,
+    stub: usize,
+    depth: u32,
+    max_depth: u32,
+}
+
+unsafe extern "C-unwind" fn factorial(ctx: *mut c_void, _slot: u32, regs: *mut CallbackRegs) {
+    // SAFETY: the test passes a live Factorial; regs and the plan match.
+    let f = unsafe { &mut *(ctx as *mut Factorial) };
+    let mut ptrs = Vec::new();
+    unsafe { f.plan.callback_arg_ptrs(regs, &mut ptrs) };
+    let n = unsafe { (ptrs[0] as *const i64).read() };
+    f.depth += 1;
+    f.max_depth = f.max_depth.max(f.depth);
+    let r: i64 = if n <= 1 {
+        1
+    } else {
+        // SAFETY: the stub has the type int64_t(*)(int64_t, double).
+        let g: extern "C" fn(i64, f64) -> i64 = unsafe { std::mem::transmute(f.stub) };
+        n * g(n - 1, 0.5)
+    };
+    f.depth -= 1;
+    unsafe { f.plan.callback_set_return(regs, p(&r)) };
+}
+
+#[test]
+fn nested_callbacks_reenter_the_stub() {
+    let s = spec(i64t(), vec![i64t(), AbiType::Double]);
+    let mut f = Box::new(Factorial {
+        plan: CallPlan::new(&s),
+        stub: 0,
+        depth: 0,
+        max_depth: 0,
+    });
+    let mut pool = CallbackPool::new(&mut *f as *mut Factorial as *mut c_void, factorial);
+    let slot = pool.alloc_slot().unwrap();
+    f.stub = pool.slot_address(slot) as usize;
+    let (n, x) = (15i64, 0.5f64);
+    let r: i64 = unsafe { ccall(f.stub as *const (), &s, &[p(&n), p(&x)]) };
+    assert_eq!(r, (1..=15).product::<i64>());
+    assert_eq!((f.max_depth, f.depth), (15, 0));
+}
