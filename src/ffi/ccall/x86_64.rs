@@ -38,7 +38,7 @@ const REGS_FRAME: usize = (std::mem::size_of::<CallbackRegs>() + 15) & !15;
 #[derive(Clone, Copy, PartialEq)]
 enum Class {
     /// Only padding: passed in no register.
-    NoClass,
+    Padding,
     Integer,
     Sse,
 }
@@ -49,7 +49,7 @@ fn classify(size: u32, leaves: &[(u32, Scalar)]) -> Option<Vec<Class>> {
     if size > 16 {
         return None;
     }
-    let mut classes = vec![Class::NoClass; size.div_ceil(8) as usize];
+    let mut classes = vec![Class::Padding; size.div_ceil(8) as usize];
     for &(off, s) in leaves {
         let n = s.size();
         if off % n != 0 || off + n > size {
@@ -99,7 +99,7 @@ pub(super) fn plan(spec: &CallSpec) -> CallPlan {
                 for (k, c) in classes.iter().enumerate() {
                     let (dst, len) = (k as u32 * 8, (size - k as u32 * 8).min(8));
                     let src = match c {
-                        Class::NoClass => continue,
+                        Class::Padding => continue,
                         Class::Integer => {
                             i += 1;
                             RET_INT0 + (i - 1) * 8
@@ -186,7 +186,7 @@ pub(super) fn plan(spec: &CallSpec) -> CallPlan {
                         for (k, c) in cs.iter().enumerate() {
                             let (src, len) = (k as u32 * 8, (size - k as u32 * 8).min(8));
                             let dst = match c {
-                                Class::NoClass => continue,
+                                Class::Padding => continue,
                                 Class::Integer => {
                                     ngpr += 1;
                                     (ngpr - 1) * 8
