@@ -260,7 +260,21 @@ struct Parser<'a> {
     pack: u32,
     pack_stack: Vec<u32>,
     undo: Undo,
+    /// Nesting of declarators and of expressions, limited like the
+    /// reference's (and to bound the recursion).
+    depth: u32,
+    /// Nesting of struct/union definitions.
+    struct_depth: u32,
 }
+
+/// Deepest nesting of declarators or of expressions.
+const MAX_DEPTH: u32 = 20;
+/// Deepest nesting of struct/union definitions. The reference has no such
+/// limit; this one keeps the recursion within a small stack (about 1 KiB
+/// per level).
+const MAX_STRUCT_DEPTH: u32 = 200;
+/// Most type operations (pointers, arrays, functions) in one declarator.
+const MAX_DECL_OPS: usize = 99;
 
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
@@ -285,6 +299,8 @@ impl<'a> Parser<'a> {
             pack: 0,
             pack_stack: Vec::new(),
             undo: Undo::default(),
+            depth: 0,
+            struct_depth: 0,
         }
     }
 
@@ -310,6 +326,16 @@ impl<'a> Parser<'a> {
     }
     fn err_expected<T>(&self, what: &str) -> PResult<T> {
         self.err_near(&format!("'{}' expected", what))
+    }
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.err("chunk has too many syntax levels");
+        }
+        Ok(())
+    }
+    fn leave(&mut self) {
+        self.depth -= 1;
     }
     fn err_size<T>(&self) -> PResult<T> {
         self.err("size of C type is unknown or too large")
@@ -1140,6 +1166,16 @@ impl<'a> Parser<'a> {
     /// Parse a (possibly nested) declarator, appending its type operations
     /// to `d.ops` in application order.
     fn declarator_into(&mut self, d: &mut Declarator, kind: DeclKind) -> PResult<()> {
+        self.enter()?;
+        self.declarator_body(d, kind)?;
+        self.leave();
+        if d.ops.len() > MAX_DECL_OPS {
+            return self.err("chunk has too many syntax levels");
+        }
+        Ok(())
+    }
+
+    fn declarator_body(&mut self, d: &mut Declarator, kind: DeclKind) -> PResult<()> {
         // Pointer and reference prefixes, in the order written.
         let mut prefix = Vec::new();
         loop {
@@ -1489,7 +1525,12 @@ impl<'a> Parser<'a> {
             return Ok(id);
         }
         self.next()?;
+        self.struct_depth += 1;
+        if self.struct_depth > MAX_STRUCT_DEPTH {
+            return self.err("chunk has too many syntax levels");
+        }
         let members = self.struct_members()?;
+        self.struct_depth -= 1;
         let mut asm = None;
         self.trailing_attrs(&mut attrs, &mut asm)?;
         self.layout(id, members, &attrs)?;
@@ -1771,7 +1812,10 @@ impl<'a> Parser<'a> {
     // -- Constant expressions -------------------------------------------------
 
     fn expr(&mut self) -> PResult<CVal> {
-        self.expr_cond()
+        self.enter()?;
+        let v = self.expr_cond()?;
+        self.leave();
+        Ok(v)
     }
 
     fn expr_cond(&mut self) -> PResult<CVal> {
@@ -1779,7 +1823,7 @@ impl<'a> Parser<'a> {
         if self.accept_op(b'?' as u16)? {
             let a = self.expr()?;
             self.expect_op(b':' as u16)?;
-            let b = self.expr_cond()?;
+            let b = self.expr()?;
             let unsigned = a.unsigned || b.unsigned;
             let r = if c.truth() { a } else { b };
             return Ok(CVal { bits: r.bits, unsigned });
@@ -1857,7 +1901,9 @@ impl<'a> Parser<'a> {
         if let Tok::Op(op) = self.tok {
             if op == b'-' as u16 || op == b'+' as u16 || op == b'~' as u16 || op == b'!' as u16 {
                 self.next()?;
+                self.enter()?;
                 let v = self.expr_unary()?;
+                self.leave();
                 return Ok(match op as u8 {
                     b'-' => CVal { bits: v.bits.wrapping_neg(), unsigned: v.unsigned },
                     b'+' => v,

@@ -230,3 +230,88 @@ fn failed_cdef_changes_nothing() {
     assert_eq!(cts.repr(cfwd), "const struct fwd");
     assert_eq!(cts.unqualified(cfwd), fwd);
 }
+
+/// Nesting limits as measured on the reference: 99 type operations in a
+/// declarator, 19 nested parentheses in declarators and expressions; deep
+/// struct nesting is fine.
+#[test]
+fn nesting_limits() {
+    let mut cts = CTState::new();
+    let too_deep = Err("chunk has too many syntax levels".to_string());
+    let ptrs = |n| format!("int{}", "*".repeat(n));
+    assert!(parse_type(&mut cts, ptrs(99).as_bytes(), &[]).is_ok());
+    assert_eq!(parse_type(&mut cts, ptrs(100).as_bytes(), &[]).map(|_| ()), too_deep);
+    let dims = |n| format!("int{}", "[1]".repeat(n));
+    assert!(parse_type(&mut cts, dims(99).as_bytes(), &[]).is_ok());
+    assert_eq!(parse_type(&mut cts, dims(100).as_bytes(), &[]).map(|_| ()), too_deep);
+    let parens = |n| format!("int {}*{}", "(".repeat(n), ")".repeat(n));
+    assert!(parse_type(&mut cts, parens(19).as_bytes(), &[]).is_ok());
+    assert_eq!(parse_type(&mut cts, parens(20).as_bytes(), &[]).map(|_| ()), too_deep);
+    let fptrs = |n| format!("int{}{}", " (*".repeat(n), ")(void)".repeat(n));
+    assert!(parse_type(&mut cts, fptrs(19).as_bytes(), &[]).is_ok());
+    assert_eq!(parse_type(&mut cts, fptrs(20).as_bytes(), &[]).map(|_| ()), too_deep);
+    let expr = |name: &str, n| format!("enum {{ {} = {}1{} }};", name, "(".repeat(n), ")".repeat(n));
+    assert!(cdef(&mut cts, expr("E19", 19).as_bytes(), &[]).is_ok());
+    assert_eq!(cdef(&mut cts, expr("E20", 20).as_bytes(), &[]), too_deep);
+    let neg = |name: &str, n| format!("enum {{ {} = {}1 }};", name, "-".repeat(n));
+    assert!(cdef(&mut cts, neg("F19", 19).as_bytes(), &[]).is_ok());
+    assert_eq!(cdef(&mut cts, neg("F20", 20).as_bytes(), &[]), too_deep);
+    let sum = format!("enum {{ G = 1{} }};", "+1".repeat(2000));
+    cdef(&mut cts, sum.as_bytes(), &[]).unwrap();
+    assert!(matches!(cts.decls.get(&b"G"[..]), Some(CDecl::Constant { value: 2001, .. })));
+    let n = 199;
+    let deep = format!("struct deep {}{{int a;}} x; {}}};", "{ struct ".repeat(n), "} x;".repeat(n - 1));
+    cdef(&mut cts, deep.as_bytes(), &[]).unwrap();
+    let id = parse_type(&mut cts, b"struct deep", &[]).unwrap();
+    assert_eq!(cts.get(id).size, 4);
+}
+
+#[test]
+fn struct_nesting_is_bounded() {
+    let mut cts = CTState::new();
+    let n = 200;
+    let deep = format!("struct deep {}{{int a;}} x; {}}};", "{ struct ".repeat(n), "} x;".repeat(n - 1));
+    assert_eq!(cdef(&mut cts, deep.as_bytes(), &[]), Err("chunk has too many syntax levels".into()));
+}
+
+/// Random token soup must produce errors, never panics, and a failed cdef
+/// must leave the type table as it was.
+#[test]
+fn random_input_never_panics() {
+    const WORDS: &[&str] = &[
+        "int", "char", "unsigned", "long", "short", "double", "float", "void", "bool", "const",
+        "volatile", "struct", "union", "enum", "typedef", "extern", "static", "sizeof",
+        "__attribute__", "((", "))", "aligned", "packed", "(", ")", "[", "]", "{", "}", "*", "&",
+        ";", ",", ":", "=", "?", "...", "1", "0", "3", "0x10", "-", "+", "<<", "/", "%", "x", "y",
+        "s", "T", "$", "'a'", "\"str\"", "__asm__", "#pragma pack(1)\n", "#pragma pack()\n",
+        "__stdcall", "complex", "[?]", "[]", "int8_t", "size_t", "__declspec", "align",
+    ];
+    let mut rng: u64 = 0x9e3779b97f4a7c15;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut cts = CTState::new();
+    let int = CTID_INT32;
+    for i in 0..20000 {
+        let n = 1 + next() % 14;
+        let mut src = String::new();
+        for _ in 0..n {
+            src.push_str(WORDS[(next() % WORDS.len() as u64) as usize]);
+            src.push(' ');
+        }
+        let params = [Param::Type(int), Param::Num((next() % 9) as f64), Param::Ident(b"p".to_vec())];
+        let np = (next() % 4) as usize;
+        if i % 2 == 0 {
+            let before = cts.types.len();
+            if cdef(&mut cts, src.as_bytes(), &params[..np]).is_err() {
+                assert_eq!(cts.types.len(), before, "failed cdef of {:?} left types", src);
+            }
+        } else if let Ok(id) = parse_type(&mut cts, src.as_bytes(), &params[..np]) {
+            let _ = cts.repr(id);
+            let _ = sizeof_with(&cts, id, Some(3));
+        }
+    }
+}
