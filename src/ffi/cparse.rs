@@ -100,6 +100,8 @@ struct Undo {
     /// Types that existed before and were modified (completed forward
     /// declarations, refreshed qualified copies), with their old value.
     modified: Vec<(CTypeId, CType)>,
+    /// Structs that got member constants.
+    member_consts: Vec<CTypeId>,
 }
 
 impl Undo {
@@ -112,6 +114,9 @@ impl Undo {
         }
         for name in self.tags {
             cts.tags.remove(&name);
+        }
+        for id in self.member_consts {
+            cts.member_consts.remove(&id);
         }
         for (id, ct) in self.modified.into_iter().rev() {
             if (id as usize) < mark {
@@ -798,6 +803,11 @@ impl<'a> Parser<'a> {
             }
             self.next()?;
         }
+    }
+
+    fn add_member_const(&mut self, id: CTypeId, f: CField) {
+        self.undo.member_consts.push(id);
+        self.cts.member_consts.entry(id).or_default().push(f);
     }
 
     fn add_decl(&mut self, name: Vec<u8>, d: CDecl) {
@@ -1529,7 +1539,7 @@ impl<'a> Parser<'a> {
         if self.struct_depth > MAX_STRUCT_DEPTH {
             return self.err("chunk has too many syntax levels");
         }
-        let members = self.struct_members()?;
+        let members = self.struct_members(id)?;
         self.struct_depth -= 1;
         let mut asm = None;
         self.trailing_attrs(&mut attrs, &mut asm)?;
@@ -1538,7 +1548,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Member declarations after `{`, up to and including `}`.
-    fn struct_members(&mut self) -> PResult<Vec<Member>> {
+    fn struct_members(&mut self, id: CTypeId) -> PResult<Vec<Member>> {
         let mut members: Vec<Member> = Vec::new();
         let mut var_last = false;
         loop {
@@ -1558,10 +1568,24 @@ impl<'a> Parser<'a> {
             if spec.storage == Storage::Static {
                 // C++-style `static const int X = 1;` members: constants of
                 // the struct, not stored in it.
-                let d = self.declarator(DeclKind::Named)?;
-                self.expect_op(b'=' as u16)?;
-                self.expr()?;
-                let _ = d;
+                loop {
+                    let d = self.declarator(DeclKind::Named)?;
+                    let attrs = merge_attrs(&spec.attrs, &d.attrs);
+                    let ty = self.build_type(spec.base, &d.ops, &attrs)?;
+                    let ct = self.cts.get(ty);
+                    if !(ct.is_integer() && ct.has(CTF_CONST) && ct.size <= 4) {
+                        return self.err_type();
+                    }
+                    let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
+                    self.expect_op(b'=' as u16)?;
+                    let v = self.expr()?;
+                    let mut f = CField::new(d.name.as_deref().unwrap_or(b""), self.cts.unqualified(ty));
+                    f.value = convert_int(v.value(), size, unsigned);
+                    self.add_member_const(id, f);
+                    if !self.accept_op(b',' as u16)? {
+                        break;
+                    }
+                }
                 self.expect_op(b';' as u16)?;
                 continue;
             }
@@ -1572,6 +1596,12 @@ impl<'a> Parser<'a> {
                     let mut m = Member { name: Vec::new(), ctype: spec.base, bits: None, attrs: spec.attrs };
                     m.attrs.cconv = 0;
                     members.push(m);
+                } else if ct.kind == CKind::Enum {
+                    // An enum declared without a member: its constants are
+                    // also readable through instances of the struct.
+                    for f in ct.fields.clone() {
+                        self.add_member_const(id, f);
+                    }
                 }
                 self.next()?;
                 continue;

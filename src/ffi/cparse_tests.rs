@@ -315,3 +315,21 @@ fn random_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn constants_inside_structs() {
+    let mut cts = CTState::new();
+    cdef(&mut cts, b"struct sx { static const int SC1 = 5, SC3 = 300; int a; }; struct sy { int a; static const unsigned char SC2 = 257; enum { EN1 = 3 }; };", &[]).unwrap();
+    let sx = parse_type(&mut cts, b"struct sx", &[]).unwrap();
+    let sy = parse_type(&mut cts, b"const struct sy", &[]).unwrap();
+    assert_eq!(cts.get(sx).size, 4);
+    assert_eq!(cts.get(sx).fields.len(), 1);
+    assert_eq!(cts.find_member_const(sx, b"SC1").map(|f| f.value), Some(5));
+    assert_eq!(cts.find_member_const(sx, b"SC3").map(|f| f.value), Some(300));
+    assert_eq!(cts.find_member_const(sy, b"SC2").map(|f| f.value), Some(1));
+    assert_eq!(cts.find_member_const(sy, b"EN1").map(|f| f.value), Some(3));
+    assert!(matches!(cts.decls.get(&b"EN1"[..]), Some(CDecl::Constant { value: 3, .. })));
+    assert!(!cts.decls.contains_key(&b"SC1"[..]), "static const members are not global");
+    assert_eq!(offsetof(&cts, sx, b"SC1"), None);
+    assert_eq!(cdef(&mut cts, b"struct sz { static const double D = 1; };", &[]), Err("invalid C type".into()));
+}

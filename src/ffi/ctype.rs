@@ -219,6 +219,11 @@ pub struct CTState {
     /// Qualified copies of structs, unions, enums and functions, by
     /// (original, qualifiers): one id per qualified variant.
     qual_copies: HashMap<(CTypeId, u32), CTypeId>,
+    /// Constants declared inside struct/union bodies (C++-style `static
+    /// const` members and enums declared without a member), by struct id:
+    /// readable through instances like members (`s.CONST`). `value` holds
+    /// the value, `ctype` its integer type.
+    pub member_consts: HashMap<CTypeId, Vec<CField>>,
 }
 
 impl CTState {
@@ -231,6 +236,7 @@ impl CTState {
             metatypes: HashMap::new(),
             roots: std::ptr::null_mut(),
             qual_copies: HashMap::new(),
+            member_consts: HashMap::new(),
         };
         s.init_builtins();
         s
@@ -448,6 +454,12 @@ impl CTState {
             }
         }
     }
+    /// A constant declared inside the body of struct/union `id` (see
+    /// `member_consts`).
+    pub fn find_member_const(&self, id: CTypeId, name: &[u8]) -> Option<&CField> {
+        let orig = self.original(id);
+        self.member_consts.get(&orig)?.iter().find(|f| f.name == name)
+    }
     /// Forget every type from `mark` on (a failed declaration's).
     pub fn truncate_types(&mut self, mark: CTypeId) {
         if (mark as usize) >= self.types.len() {
@@ -458,6 +470,7 @@ impl CTState {
         self.qual_copies.retain(|k, id| *id < mark && k.0 < mark);
         self.tags.retain(|_, id| *id < mark);
         self.metatypes.retain(|id, _| *id < mark);
+        self.member_consts.retain(|id, _| *id < mark);
     }
     /// `id` without its top-level qualifiers.
     pub fn unqualified(&mut self, id: CTypeId) -> CTypeId {
