@@ -720,11 +720,9 @@ impl<'a> Parser<'a> {
         match self.tok {
             Tok::Int(v, _) => {
                 self.next()?;
-                if v == 0 || !v.is_power_of_two() || v > 16 {
-                    self.err_near("invalid value")
-                } else {
-                    Ok(v)
-                }
+                // Like the reference: the largest power of two not above
+                // the value (0 counts as 1).
+                Ok(1u32 << (31 - v.max(1).leading_zeros()))
             }
             _ => self.err_near("invalid value"),
         }
