@@ -937,7 +937,6 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
-        let _ = signed;
         let id = match base {
             Base::None if !any_spec => return self.err_near("declaration specifier expected"),
             Base::Type(id) => id,
@@ -946,8 +945,10 @@ impl<'a> Parser<'a> {
             Base::Char => {
                 if unsigned {
                     CTID_UINT8
-                } else {
+                } else if signed {
                     CTID_INT8
+                } else {
+                    CTID_CCHAR
                 }
             }
             Base::Float | Base::Double => {
@@ -1270,11 +1271,11 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 let v = self.expr()?;
-                self.expect_op(b']' as u16)?;
                 let n = v.value();
                 if n < 0 || n > 0x7fffffff {
                     return self.err_size();
                 }
+                self.expect_op(b']' as u16)?;
                 suffix.push(DeclOp::Array { len: Some(n as u32), flex: false, qual });
             } else if self.is_op(b'(' as u16) {
                 self.next()?;
