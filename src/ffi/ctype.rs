@@ -531,7 +531,13 @@ impl CTState {
     /// (C's inside-out syntax: `int (*)[3]`).
     fn repr_into(&self, id: CTypeId, inner: &mut String) -> String {
         let ct = self.get(id);
-        let qual = qual_prefix(ct.flags);
+        // Qualifiers of complex numbers and vectors are not shown (the
+        // reference qualifies their elements, which it does not print).
+        let qual = if ct.kind == CKind::Array && (ct.has(CTF_COMPLEX) || ct.has(CTF_VECTOR)) {
+            ""
+        } else {
+            qual_prefix(ct.flags)
+        };
         match ct.kind {
             CKind::Ptr => {
                 let mut s = String::from(if ct.has(CTF_REF) { "&" } else { "*" });
