@@ -1790,7 +1790,9 @@ impl<'a> Parser<'a> {
         self.next()?;
         let mut fields = Vec::new();
         let mut next = CVal::int(0);
-        let mut unsigned = false;
+        // As in LuaJIT (and common ABIs) the enum type is unsigned unless
+        // a constant is explicitly given a negative (signed) value.
+        let mut unsigned = true;
         while !self.is_op(b'}' as u16) {
             let Some(cname) = self.name().map(|n| n.to_vec()) else {
                 return self.err_expected("<identifier>");
@@ -1806,8 +1808,8 @@ impl<'a> Parser<'a> {
             if self.cts.decls.contains_key(&cname) {
                 return self.err_redefine(&cname);
             }
-            if v.unsigned && v.bits > 0x7fffffff {
-                unsigned = true;
+            if !v.unsigned && (v.bits as i32) < 0 {
+                unsigned = false;
             }
             let mut f = CField::new(&cname, CTID_INT32);
             f.value = v.value();

@@ -1,9 +1,58 @@
 //! The `bit` library: 32-bit operations on numbers with LuaJIT's
-//! conversion (the number semantics live in the `bitops` kernel).
+//! conversion (the number semantics live in the `bitops` kernel). As in
+//! LuaJIT 2.1, an integer cdata among the arguments makes an operation work
+//! on 64 bits and return an int64_t or uint64_t cdata.
 
 use super::bitops;
 use super::*;
+use crate::capi::aux::arg_error;
+use crate::ffi::ctype::{CKind, CTF_BOOL, CTF_UNSIGNED, CTID_INT64};
 use std::os::raw::c_int;
+
+/// The result type of a 64-bit operation: none yet (plain numbers only),
+/// int64_t, or uint64_t (once any argument is a uint64_t).
+#[derive(Clone, Copy, PartialEq)]
+enum Wide {
+    No,
+    Signed,
+    Unsigned,
+}
+
+/// Argument `n` as 64 bits: a cdata converts to int64_t (a uint64_t-sized
+/// unsigned integer makes the result unsigned), a number or numeric string
+/// is converted like `bit.tobit` and sign-extended.
+fn check_bit64(l: *mut lua_State, n: c_int, wide: &mut Wide) -> u64 {
+    let v = value_at(l, n);
+    if !v.is(crate::value::TID_CDATA) {
+        return check_bit(l, n) as i64 as u64;
+    }
+    let cts = crate::ffi::conv::cts_of(l);
+    let cd = crate::ffi::cdata::of(v);
+    let (id, p, _) = crate::ffi::ops::resolve(cts, cd);
+    let base = cts.get(crate::ffi::conv::enum_base(cts, id));
+    if base.kind == CKind::Num && base.size == 8 && base.has(CTF_UNSIGNED) && !base.has(CTF_BOOL) && !base.is_fp() {
+        *wide = Wide::Unsigned;
+    } else if *wide == Wide::No {
+        *wide = Wide::Signed;
+    }
+    let mut out = 0u64;
+    // SAFETY: p points at the cdata's value of type id; out is 8 bytes.
+    let r = unsafe { crate::ffi::conv::c_to_c(cts, CTID_INT64, &mut out as *mut u64 as *mut u8, id, p, 0) };
+    if let Err(msg) = r {
+        arg_error(l, n, msg.as_bytes());
+    }
+    out
+}
+
+fn any_cdata(l: *mut lua_State) -> bool {
+    (1..=arg_count(l)).any(|i| value_at(l, i).is(crate::value::TID_CDATA))
+}
+
+fn push_bit64(l: *mut lua_State, wide: Wide, x: u64) -> c_int {
+    let v = crate::ffi::conv::new_int64(l, x as i64, wide == Wide::Unsigned);
+    push_value(l, v);
+    1
+}
 
 /// Argument `n` converted to a 32-bit integer (numeric strings accepted).
 fn check_bit(l: *mut lua_State, n: c_int) -> i32 {
@@ -16,19 +65,38 @@ fn push_bit(l: *mut lua_State, x: i32) -> c_int {
 }
 
 unsafe extern "C-unwind" fn bit_tobit(l: *mut lua_State) -> c_int {
-    push_bit(l, check_bit(l, 1))
+    // A cdata is converted to 64 bits and truncated; the result is a number.
+    push_bit(l, check_bit64(l, 1, &mut Wide::No) as i32)
+}
+
+/// One-argument operations: 32-bit on numbers, 64-bit on cdata.
+fn unary(l: *mut lua_State, op32: fn(i32) -> i32, op64: fn(u64) -> u64) -> c_int {
+    let mut wide = Wide::No;
+    let x = check_bit64(l, 1, &mut wide);
+    if wide != Wide::No {
+        return push_bit64(l, wide, op64(x));
+    }
+    push_bit(l, op32(x as i32))
 }
 
 unsafe extern "C-unwind" fn bit_bnot(l: *mut lua_State) -> c_int {
-    push_bit(l, bitops::bnot(check_bit(l, 1)))
+    unary(l, bitops::bnot, |x| !x)
 }
 
 unsafe extern "C-unwind" fn bit_bswap(l: *mut lua_State) -> c_int {
-    push_bit(l, bitops::bswap(check_bit(l, 1)))
+    unary(l, bitops::bswap, u64::swap_bytes)
 }
 
 /// band/bor/bxor take one or more arguments.
-fn fold_bits(l: *mut lua_State, op: fn(i32, i32) -> i32) -> c_int {
+fn fold_bits(l: *mut lua_State, op: fn(i32, i32) -> i32, op64: fn(u64, u64) -> u64) -> c_int {
+    if any_cdata(l) {
+        let mut wide = Wide::No;
+        let mut acc = check_bit64(l, 1, &mut wide);
+        for i in 2..=arg_count(l) {
+            acc = op64(acc, check_bit64(l, i, &mut wide));
+        }
+        return push_bit64(l, wide, acc);
+    }
     let mut acc = check_bit(l, 1);
     for i in 2..=arg_count(l) {
         acc = op(acc, check_bit(l, i));
@@ -37,54 +105,68 @@ fn fold_bits(l: *mut lua_State, op: fn(i32, i32) -> i32) -> c_int {
 }
 
 unsafe extern "C-unwind" fn bit_band(l: *mut lua_State) -> c_int {
-    fold_bits(l, bitops::band)
+    fold_bits(l, bitops::band, |a, b| a & b)
 }
 
 unsafe extern "C-unwind" fn bit_bor(l: *mut lua_State) -> c_int {
-    fold_bits(l, bitops::bor)
+    fold_bits(l, bitops::bor, |a, b| a | b)
 }
 
 unsafe extern "C-unwind" fn bit_bxor(l: *mut lua_State) -> c_int {
-    fold_bits(l, bitops::bxor)
+    fold_bits(l, bitops::bxor, |a, b| a ^ b)
 }
 
-/// Shifts and rotates: value, then count.
-fn shift(l: *mut lua_State, op: fn(i32, i32) -> i32) -> c_int {
-    let x = check_bit(l, 1);
-    let n = check_bit(l, 2);
-    push_bit(l, op(x, n))
+/// Shifts and rotates: value, then count. The value decides the width (a
+/// 64-bit count does not widen a number); 64-bit shifts use the count
+/// modulo 64.
+fn shift(l: *mut lua_State, op: fn(i32, i32) -> i32, op64: fn(u64, u32) -> u64) -> c_int {
+    let mut wide = Wide::No;
+    let x = check_bit64(l, 1, &mut wide);
+    let n = check_bit64(l, 2, &mut Wide::No) as i32;
+    if wide != Wide::No {
+        return push_bit64(l, wide, op64(x, (n & 63) as u32));
+    }
+    push_bit(l, op(x as i32, n))
 }
 
 unsafe extern "C-unwind" fn bit_lshift(l: *mut lua_State) -> c_int {
-    shift(l, bitops::lshift)
+    shift(l, bitops::lshift, |x, n| x << n)
 }
 
 unsafe extern "C-unwind" fn bit_rshift(l: *mut lua_State) -> c_int {
-    shift(l, bitops::rshift)
+    shift(l, bitops::rshift, |x, n| x >> n)
 }
 
 unsafe extern "C-unwind" fn bit_arshift(l: *mut lua_State) -> c_int {
-    shift(l, bitops::arshift)
+    shift(l, bitops::arshift, |x, n| ((x as i64) >> n) as u64)
 }
 
 unsafe extern "C-unwind" fn bit_rol(l: *mut lua_State) -> c_int {
-    shift(l, bitops::rol)
+    shift(l, bitops::rol, u64::rotate_left)
 }
 
 unsafe extern "C-unwind" fn bit_ror(l: *mut lua_State) -> c_int {
-    shift(l, bitops::ror)
+    shift(l, bitops::ror, u64::rotate_right)
 }
 
 /// `bit.tohex(x [, n])`: n defaults to 8 only when absent (an explicit nil
 /// is an argument error, as in LuaJIT).
+/// A 64-bit value prints 16 digits by default and keeps all of its bits.
 unsafe extern "C-unwind" fn bit_tohex(l: *mut lua_State) -> c_int {
-    let x = check_bit(l, 1);
+    let mut wide = Wide::No;
+    let x = check_bit64(l, 1, &mut wide);
     let n = if arg_count(l) >= 2 {
-        check_bit(l, 2)
+        check_bit64(l, 2, &mut Wide::No) as i32
+    } else if wide != Wide::No {
+        16
     } else {
         8
     };
-    push_str(l, &bitops::tohex(x, n));
+    if wide != Wide::No {
+        push_str(l, &bitops::tohex64(x, n));
+    } else {
+        push_str(l, &bitops::tohex(x as i32, n));
+    }
     1
 }
 

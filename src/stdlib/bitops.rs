@@ -69,13 +69,18 @@ pub fn bswap(x: i32) -> i32 {
 /// minimum, kept modulo 256 the way the reference stores it (so 255 means
 /// "no minimum" and 256 means "at least 0 digits").
 pub fn tohex(x: i32, n: i32) -> Vec<u8> {
+    tohex64(x as u32 as u64, n)
+}
+
+/// `bit.tohex` of a 64-bit value (an integer cdata); same digit rules.
+pub fn tohex64(x: u64, n: i32) -> Vec<u8> {
     let mut n = n;
     let mut upper = false;
     if n < 0 {
         n = n.wrapping_neg();
         upper = true;
     }
-    let mut v = x as u32 as u64;
+    let mut v = x;
     if n < 16 {
         // The reference shifts by 4*n in 32-bit arithmetic, and the shift
         // count is taken modulo 64 (only n = -2^31 stays negative here).
