@@ -654,6 +654,13 @@ pub unsafe fn c_to_lua(l: *mut lua_State, cts: &mut CTState, sid: CTypeId, src: 
                 let id = if base.has(CTF_UNSIGNED) { CTID_UINT64 } else { CTID_INT64 };
                 return new_scalar_cdata(l, cts, id, src, 8);
             }
+            if sc.kind == CKind::Enum {
+                // Enums are boxed too (so they compare with their constants'
+                // names).
+                let id = cts.unqualified(sid);
+                let size = cts.get(id).size;
+                return new_scalar_cdata(l, cts, id, src, size);
+            }
             match read_scalar(cts, sid, src) {
                 Scalar::Int(i, _) => TValue::num(i as f64),
                 Scalar::Float(f) => TValue::num_checked(f),

@@ -211,9 +211,8 @@ fn classify(cts: &CTState, v: TValue) -> Option<Operand> {
         return None;
     }
     if !v.is(TID_CDATA) {
-        if v.is_str() {
-            return crate::strscan::str_to_number(str_bytes(v.as_ptr())).map(Operand::Num);
-        }
+        // Strings are not numbers here (only enum constant names, see
+        // classify_pair).
         return None;
     }
     let cd = cdata::of(v);
@@ -244,6 +243,39 @@ fn classify(cts: &CTState, v: TValue) -> Option<Operand> {
         }
         _ => None,
     }
+}
+
+/// The raw enum type of a cdata operand, if it is an enum.
+fn enum_operand(cts: &CTState, v: TValue) -> Option<CTypeId> {
+    if !v.is(TID_CDATA) {
+        return None;
+    }
+    let (id, _, _) = resolve(cts, cdata::of(v));
+    let id = cts_unqual(cts, id);
+    (cts.get(id).kind == CKind::Enum).then_some(id)
+}
+
+/// Classify both operands: a string next to an enum cdata stands for the
+/// enum's constant of that name (an unknown name is an error).
+fn classify_pair(cts: &CTState, a: TValue, b: TValue) -> Result<(Option<Operand>, Option<Operand>), String> {
+    let one = |v: TValue, other: TValue| -> Result<Option<Operand>, String> {
+        if v.is_str() {
+            if let Some(eid) = enum_operand(cts, other) {
+                return match conv::enum_value(cts, eid, str_bytes(v.as_ptr())) {
+                    Some(k) => Ok(Some(Operand::Int(k, false))),
+                    None => Err(format!("cannot convert 'string' to '{}'", cts.repr(eid))),
+                };
+            }
+        }
+        Ok(classify(cts, v))
+    };
+    Ok((one(a, b)?, one(b, a)?))
+}
+
+/// The error for an operation between an enum cdata and a string that is
+/// not one of its constants.
+pub fn enum_string_error(cts: &CTState, a: TValue, b: TValue) -> Option<String> {
+    classify_pair(cts, a, b).err()
 }
 
 /// Arithmetic operators.
@@ -280,8 +312,8 @@ pub fn arith(
     a: TValue,
     b: TValue,
 ) -> Result<Option<TValue>, String> {
-    let x = classify(cts, a);
-    let y = if op == ArithOp::Unm { x } else { classify(cts, b) };
+    let (x, y) = classify_pair(cts, a, b)?;
+    let y = if op == ArithOp::Unm { x } else { y };
     let (x, y) = match (x, y) {
         (Some(x), Some(y)) => (x, y),
         _ => return Ok(None),
@@ -446,8 +478,17 @@ pub enum CmpOp {
 /// Compare cdata (or a cdata and a number): `None` when the operands
 /// cannot be compared.
 pub fn compare(cts: &CTState, op: CmpOp, a: TValue, b: TValue) -> Option<bool> {
-    let x = classify(cts, a)?;
-    let y = classify(cts, b)?;
+    let (x, y) = classify_pair(cts, a, b).ok()?;
+    if op == CmpOp::Eq {
+        // A pointer equals a string when it points at the string's bytes.
+        let string_address = |v: TValue| v.is_str().then(|| str_bytes(v.as_ptr()).as_ptr() as u64);
+        match (x, y) {
+            (Some(Operand::Ptr(_, _, p)), None) => return Some(string_address(b) == Some(p)),
+            (None, Some(Operand::Ptr(_, _, q))) => return Some(string_address(a) == Some(q)),
+            _ => {}
+        }
+    }
+    let (x, y) = (x?, y?);
     Some(match (x, y) {
         (Operand::Ptr(_, ea, p), Operand::Ptr(_, eb, q)) => match op {
             CmpOp::Eq => p == q,

@@ -344,6 +344,9 @@ fn compare_mm(l: *mut lua_State, op: CmpOp, name: &str) -> c_int {
             push_bool(l, r);
             1
         }
+        None if ops::enum_string_error(cts, a, b).is_some() => {
+            ffi_error(l, &ops::enum_string_error(cts, a, b).unwrap_or_default())
+        }
         None => ffi_error(
             l,
             &format!(
@@ -370,6 +373,9 @@ unsafe extern "C-unwind" fn cd_concat(l: *mut lua_State) -> c_int {
         return call_returning(l, mm, &[a, b]).min(1);
     }
     let cts = cts_of(l);
+    if let Some(msg) = ops::enum_string_error(cts, a, b) {
+        ffi_error(l, &msg);
+    }
     ffi_error(
         l,
         &format!(
