@@ -477,7 +477,8 @@ impl<'a> Parser<'a> {
             (b'-', b'>') => two(self, OP_ARROW, "->"),
             (b'.', b'.') if self.byte(self.pos + 1) == b'.' => {
                 self.pos += 2;
-                Ok((Tok::Op(OP_ELLIPSIS), "...".into()))
+                // (Shown as its first character, like the reference.)
+                Ok((Tok::Op(OP_ELLIPSIS), ".".into()))
             }
             _ => {
                 let text = if c.is_ascii_control() {
@@ -1233,18 +1234,25 @@ impl<'a> Parser<'a> {
         }
         // The direct declarator.
         let mut inner: Option<Declarator> = None;
-        if self.is_op(b'(' as u16) && self.nested_declarator_follows()? {
+        if self.is_op(b'(' as u16) && self.nested_declarator_follows(kind)? {
             self.next()?;
             let mut sub = Declarator { name: None, ops: Vec::new(), attrs: Attrs::default(), asm_name: None };
             self.declarator_into(&mut sub, kind)?;
+            if sub.attrs.cconv != 0 && sub.ops.is_empty() && sub.name.is_none() {
+                // A calling convention with nothing to apply to.
+                return self.err_type();
+            }
             self.expect_op(b')' as u16)?;
             inner = Some(sub);
-        } else if kind != DeclKind::Abstract {
-            if let Tok::Name(n, _) = &self.tok {
-                if keyword(n).is_none() || matches!(self.tok, Tok::Name(_, true)) {
-                    d.name = Some(n.clone());
-                    self.next()?;
+        } else if let Tok::Name(n, param) = &self.tok {
+            if keyword(n).is_none() || *param {
+                if kind == DeclKind::Abstract {
+                    // A name where none may be: the reference reports the
+                    // end it expected.
+                    return self.err_expected("<eof>");
                 }
+                d.name = Some(n.clone());
+                self.next()?;
             }
         }
         // Array and function suffixes, in the order written.
@@ -1323,20 +1331,20 @@ impl<'a> Parser<'a> {
 
     /// At a `(` in declarator position: is it a nested declarator (rather
     /// than a parameter list)?
-    fn nested_declarator_follows(&mut self) -> PResult<bool> {
+    fn nested_declarator_follows(&mut self, kind: DeclKind) -> PResult<bool> {
+        // Like the reference: a parameter list starts with a declaration
+        // specifier (or is empty); anything else is a nested declarator.
         let t = self.peek()?;
         Ok(match &t {
-            Tok::Op(c) => *c == b'*' as u16 || *c == b'&' as u16 || *c == b'(' as u16 || *c == b'^' as u16 || *c == b'[' as u16,
-            Tok::Name(n, true) => {
-                let _ = n;
-                true
-            }
+            Tok::Op(c) => *c != b')' as u16,
+            Tok::TypeParam(_) => false,
             Tok::Name(n, false) => match keyword(n) {
                 Some(Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall | Kw::Attribute | Kw::Declspec) => true,
-                Some(_) => false,
-                None => !matches!(self.cts.decls.get(n), Some(CDecl::Typedef(_))),
+                Some(k) => !k.is_decl_spec(),
+                // Declarations may name an identifier that is a typedef.
+                None => kind == DeclKind::Named || !matches!(self.cts.decls.get(n), Some(CDecl::Typedef(_))),
             },
-            _ => false,
+            _ => true,
         })
     }
 
@@ -1353,7 +1361,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             if !self.starts_decl_spec() {
-                return self.err_expected(")");
+                return self.err_near("declaration specifier expected");
             }
             let spec = self.decl_spec(false)?;
             let d = self.declarator(DeclKind::Optional)?;
