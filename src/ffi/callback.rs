@@ -121,8 +121,10 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
     let info = match cts.callbacks.as_ref().and_then(|c| c.slots.get(slot as usize)).and_then(|s| s.as_ref()) {
         Some(s) => (s.spec.clone(), s.params.clone(), s.ret),
         None => {
-            eprintln!("luajit: bad callback");
-            std::process::abort();
+            // A freed callback called during a C call from Lua: the error
+            // is raised when that call returns (the result is undefined).
+            set_pending(l, crate::string::new_str_value(g_of(l), b"bad callback"));
+            return;
         }
     };
     let (spec, params, ret) = info;
@@ -153,7 +155,12 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
                 let r = crate::error::catch(|| conv::lua_to_c(l, cts, ret, bp, v, conv::CONV_ARG));
                 match r {
                     Ok(Ok(())) => {}
-                    Ok(Err(msg)) => set_pending(l, crate::string::new_str_value(g_of(l), msg.as_bytes())),
+                    Ok(Err(msg)) => {
+                        let t = root_table(g_of(l), ROOT_CALLBACKS);
+                        let f = crate::table::get_int(t, slot as i64 + 1);
+                        let msg = [end_location(f), msg.into_bytes()].concat();
+                        set_pending(l, crate::string::new_str_value(g_of(l), &msg))
+                    }
                     Err(_) => set_pending(l, crate::string::new_str_value(g_of(l), b"error in callback")),
                 }
                 let st = super::state(g_of(l));
@@ -170,6 +177,25 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
     if st.cts.get(ret).kind != CKind::Void {
         let plan = &st.callbacks.as_ref().unwrap().slots[slot as usize].as_ref().unwrap().plan;
         plan.callback_set_return(regs, rp);
+    }
+}
+
+/// "chunk:line: " of the last line of a Lua function (where LuaJIT places
+/// an error converting a callback's result), nothing for a C function.
+fn end_location(f: TValue) -> Vec<u8> {
+    if !f.is_func() {
+        return Vec::new();
+    }
+    let fnp: *mut crate::func::GcFunc = f.as_ptr();
+    // SAFETY: fnp is a live closure; a Lua closure's prototype is live.
+    unsafe {
+        if !(*fnp).is_lua() {
+            return Vec::new();
+        }
+        let pt = (*fnp).proto;
+        let src = crate::chunkname::short_src(crate::string::str_bytes((*pt).chunkname));
+        let line = (*pt).firstline.wrapping_add((*pt).numline);
+        [src, format!(":{}: ", line).into_bytes()].concat()
     }
 }
 
