@@ -334,7 +334,10 @@ pub unsafe fn c_to_c(
             Ok(())
         }
         (CKind::Struct, CKind::Struct) | (CKind::Array, CKind::Array)
-            if same_type_unqualified(cts, did, sid) || (dc.kind == CKind::Array && dc.size == sc.size && same_type_unqualified(cts, dc.child, sc.child)) =>
+            if (same_type_unqualified(cts, did, sid)
+                || (dc.kind == CKind::Array && dc.size == sc.size && same_type_unqualified(cts, dc.child, sc.child)))
+                && (dc.kind != CKind::Array
+                    || cts.get(sc.child).flags & CTF_QUAL & !cts.get(dc.child).flags == 0) =>
         {
             std::ptr::copy(src, dst, dc.size as usize);
             Ok(())

@@ -16,6 +16,9 @@ pub struct Place {
     pub addr: *mut u8,
     /// Bit field member (offset already applied to `addr`).
     pub field: Option<CField>,
+    /// Reached through a const struct (or a const anonymous member): not
+    /// writable whatever the member's own type.
+    pub readonly: bool,
 }
 
 /// The key of an index operation as an integer, if it is a number or an
@@ -84,6 +87,7 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
                     ctype: ct.child,
                     addr: base.wrapping_offset((i.wrapping_mul(esize)) as isize),
                     field: None,
+                    readonly: false,
                 });
             }
             if k.is_str() && ct.kind == CKind::Ptr {
@@ -109,12 +113,13 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
             let name = str_bytes(k.as_ptr::<GcStr>());
             let half = ct.size / 2;
             match name {
-                b"re" => Ok(Place { ctype: ct.child, addr, field: None }),
+                b"re" => Ok(Place { ctype: ct.child, addr, field: None, readonly: false }),
                 b"im" => Ok(Place {
                     ctype: ct.child,
                     // SAFETY: inside the complex value.
                     addr: unsafe { addr.add(half as usize) },
                     field: None,
+                    readonly: false,
                 }),
                 _ => Err(no_member(cts, id, k)),
             }
@@ -147,15 +152,51 @@ fn field_place(
     match cts.find_field(sid, name) {
         Some((f, off)) => {
             let addr = base.wrapping_add(off as usize);
+            let readonly = cts.get(sid).has(CTF_CONST) || member_path_const(cts, sid, name);
             if f.bitsize != 0 {
                 let mut f2 = f.clone();
                 f2.offset = 0;
-                Ok(Place { ctype: f.ctype, addr, field: Some(f2) })
+                Ok(Place { ctype: f.ctype, addr, field: Some(f2), readonly })
             } else {
-                Ok(Place { ctype: f.ctype, addr, field: None })
+                Ok(Place { ctype: f.ctype, addr, field: None, readonly })
             }
         }
         None => Err(no_member(cts, shown, k)),
+    }
+}
+
+/// Whether a member named `name` is found inside a const anonymous member.
+fn member_path_const(cts: &CTState, id: CTypeId, name: &[u8]) -> bool {
+    for f in &cts.get(id).fields {
+        if f.name == name {
+            return false;
+        }
+        if f.name.is_empty() && cts.get(f.ctype).kind == CKind::Struct && cts.find_field(f.ctype, name).is_some() {
+            return cts.get(f.ctype).has(CTF_CONST) || member_path_const(cts, f.ctype, name);
+        }
+    }
+    false
+}
+
+/// Whether a cdata used as a struct (directly or through a pointer) is
+/// const: then even a metatype's `__newindex` may not be used on it.
+pub fn container_readonly(cts: &CTState, cd: *mut cdata::GcCdata) -> bool {
+    let (id, _, _) = resolve(cts, cd);
+    let ct = cts.get(id);
+    ct.has(CTF_CONST) || (ct.kind == CKind::Ptr && cts.get(ct.child).has(CTF_CONST))
+}
+
+/// A value of this type may not be assigned as a whole: it is const, an
+/// array of const elements, or a struct with a const member.
+fn readonly_type(cts: &CTState, id: CTypeId) -> bool {
+    let ct = cts.get(id);
+    if ct.has(CTF_CONST) {
+        return true;
+    }
+    match ct.kind {
+        CKind::Array if !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR) => readonly_type(cts, ct.child),
+        CKind::Struct => ct.fields.iter().any(|f| readonly_type(cts, f.ctype)),
+        _ => false,
     }
 }
 
@@ -175,8 +216,7 @@ pub unsafe fn load(l: *mut lua_State, cts: &mut CTState, p: &Place) -> TValue {
 /// # Safety
 /// The place's address must be valid for its type.
 pub unsafe fn store(l: *mut lua_State, cts: &mut CTState, p: &Place, v: TValue) -> Result<(), String> {
-    let ct = cts.get(p.ctype);
-    if ct.has(CTF_CONST) {
+    if p.readonly || readonly_type(cts, p.ctype) {
         return Err("attempt to write to constant location".into());
     }
     match &p.field {

@@ -173,6 +173,14 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
         }
         Err(msg) => {
             let mm = metatype_mm(l, o, "__index");
+            if mm.is_tab() {
+                // A table __index that has no value for the key is an error.
+                index_via(l, mm, o, k);
+                if !value_at(l, -1).is_nil() {
+                    return 1;
+                }
+                ffi_error(l, &msg)
+            }
             if !mm.is_nil() {
                 return index_via(l, mm, o, k);
             }
@@ -215,6 +223,9 @@ unsafe extern "C-unwind" fn cd_newindex(l: *mut lua_State) -> c_int {
             0
         }
         Err(msg) => {
+            if ctype_object_id(cd).is_none() && ops::container_readonly(cts, cd) {
+                ffi_error(l, "attempt to write to constant location");
+            }
             let mm = metatype_mm(l, o, "__newindex");
             if mm.is_func() {
                 call_returning(l, mm, &[o, k, v]);
