@@ -558,6 +558,9 @@ pub unsafe extern "C-unwind" fn lua_topointer(L: *mut lua_State, idx: c_int) -> 
     let v = unsafe { get(L, idx) };
     if v.is_udata() {
         udata::payload(v.as_ptr()) as *const c_void
+    } else if v.is(TID_CDATA) {
+        // The address of the C value, as in LuaJIT.
+        crate::ffi::cdata::payload(v.as_ptr()) as *const c_void
     } else if v.is_gc() || v.is_lightud() {
         v.payload() as *const c_void
     } else {

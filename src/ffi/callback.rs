@@ -112,12 +112,9 @@ fn slot_of(st: &super::FfiState, addr: u64) -> Option<u32> {
 unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut CallbackRegs) {
     let g = ctx as *mut GlobalState;
     let cts = &mut *(*g).ffi;
-    let l = cts.current_l;
-    if l.is_null() {
-        // No Lua call is under way on this state (e.g. a foreign thread).
-        eprintln!("luajit: bad callback");
-        std::process::abort();
-    }
+    // The thread of the C call under way; a callback that C code calls
+    // later (outside any FFI call) runs on the main thread.
+    let l = if cts.current_l.is_null() { (*g).mainthread } else { cts.current_l };
     let info = match cts.callbacks.as_ref().and_then(|c| c.slots.get(slot as usize)).and_then(|s| s.as_ref()) {
         Some(s) => (s.spec.clone(), s.params.clone(), s.ret),
         None => {

@@ -390,7 +390,8 @@ pub fn arith(
             } else {
                 diff / esize as i64
             };
-            Ok(Some(conv::new_int64(l, r, false)))
+            // The difference is a plain number, as in LuaJIT.
+            Ok(Some(TValue::num(r as f64)))
         }
         (Operand::Ptr(..), _) | (_, Operand::Ptr(..)) => Ok(None),
         (Operand::Int(..), _) | (_, Operand::Int(..)) => {
