@@ -22,11 +22,24 @@ pub struct Prepared {
     params: Vec<CTypeId>,
 }
 
-/// Prepared calls by function type (non-variadic functions only).
+/// What a call needs to know of a function type, computed once.
+pub struct FuncInfo {
+    nparams: usize,
+    vararg: bool,
+    ret: CTypeId,
+    /// The plan of a non-variadic function.
+    fixed: Option<Prepared>,
+}
+
+/// Call information by function type.
 #[derive(Default)]
 pub struct CallCache {
-    by_type: HashMap<CTypeId, Rc<Prepared>>,
+    by_type: HashMap<CTypeId, Rc<FuncInfo>>,
 }
+
+/// Arguments passed without heap allocation: slots of 16 bytes.
+const INLINE_ARG_BYTES: usize = 512;
+const INLINE_ARGS: usize = 16;
 
 /// How the ABI passes a value of C type `id`.
 pub fn abi_type(cts: &CTState, id: CTypeId) -> Result<AbiType, String> {
@@ -136,74 +149,98 @@ fn vararg_type(cts: &mut CTState, v: TValue) -> CTypeId {
 pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
     let cts = cts_of(l);
     let id = cdata::ctypeid(cd);
-    let ct = cts.get(id).clone();
+    let ct = conv::head(cts, id);
     // SAFETY: function and pointer cdata hold an address.
     let addr = unsafe { (cdata::payload(cd) as *const u64).read() };
     let fid = if ct.kind == CKind::Func { id } else { ct.child };
     if addr == 0 {
         crate::stdlib::ffi::ffi_error(l, "attempt to call a NULL function pointer");
     }
-    let f = cts.get(fid).clone();
-    let nparams = f.fields.len();
+    let info: Rc<FuncInfo> = match super::state(g_of(l)).calls.by_type.get(&fid) {
+        Some(i) => i.clone(),
+        None => {
+            let f = cts.get(fid).clone();
+            let vararg = f.has(CTF_VARARG);
+            let fixed = if vararg { None } else { Some(prepare(l, cts, &f, &[])) };
+            let i = Rc::new(FuncInfo { nparams: f.fields.len(), vararg, ret: f.child, fixed });
+            super::state(g_of(l)).calls.by_type.insert(fid, i.clone());
+            i
+        }
+    };
+    let nparams = info.nparams;
     let nargs = (arg_count(l) - 1).max(0) as usize;
-    let vararg = f.has(CTF_VARARG);
-    if nargs < nparams || (nargs > nparams && !vararg) {
+    if nargs < nparams || (nargs > nparams && !info.vararg) {
         crate::stdlib::ffi::ffi_error(l, "wrong number of arguments for function call");
     }
-    // The ABI plan: cached for fixed-argument functions.
-    let prepared: Rc<Prepared> = if !vararg {
-        let st = super::state(g_of(l));
-        if let Some(p) = st.calls.by_type.get(&fid) {
-            p.clone()
-        } else {
-            let p = Rc::new(prepare(l, cts, &f, &[]));
-            super::state(g_of(l)).calls.by_type.insert(fid, p.clone());
-            p
+    let varplan;
+    let prepared: &Prepared = match &info.fixed {
+        Some(p) => p,
+        None => {
+            let f = cts.get(fid).clone();
+            let extra: Vec<CTypeId> = (nparams..nargs)
+                .map(|i| vararg_type(cts, value_at(l, i as c_int + 2)))
+                .collect();
+            varplan = prepare(l, cts, &f, &extra);
+            &varplan
         }
-    } else {
-        let extra: Vec<CTypeId> = (nparams..nargs)
-            .map(|i| vararg_type(cts, value_at(l, i as c_int + 2)))
-            .collect();
-        Rc::new(prepare(l, cts, &f, &extra))
     };
-    // Convert the arguments into 16-byte aligned slots.
-    let mut sizes = Vec::with_capacity(prepared.params.len());
+    // Convert the arguments into 16-byte aligned slots (on the native
+    // stack unless there are many or big ones).
+    let n = prepared.params.len();
     let mut total = 0usize;
     for &p in &prepared.params {
         let s = cts.get(p).size.max(8) as usize;
-        let s = (s + 15) & !15;
-        sizes.push(total);
-        total += s;
+        total += (s + 15) & !15;
     }
-    let mut storage: Vec<u128> = vec![0; total / 16 + 1];
-    let base = storage.as_mut_ptr() as *mut u8;
-    let mut ptrs: Vec<*const u8> = Vec::with_capacity(prepared.params.len());
+    let mut inline_storage = [0u128; INLINE_ARG_BYTES / 16];
+    let mut heap_storage: Vec<u128> = Vec::new();
+    let base = if total <= INLINE_ARG_BYTES {
+        inline_storage.as_mut_ptr() as *mut u8
+    } else {
+        heap_storage.resize(total / 16 + 1, 0);
+        heap_storage.as_mut_ptr() as *mut u8
+    };
+    let mut inline_ptrs = [std::ptr::null::<u8>(); INLINE_ARGS];
+    let mut heap_ptrs: Vec<*const u8> = Vec::new();
+    let ptrs: &mut [*const u8] = if n <= INLINE_ARGS {
+        &mut inline_ptrs[..n]
+    } else {
+        heap_ptrs.resize(n, std::ptr::null());
+        &mut heap_ptrs[..]
+    };
+    let mut off = 0usize;
     for (i, &p) in prepared.params.iter().enumerate() {
         // SAFETY: each slot has room for its type.
-        let dst = unsafe { base.add(sizes[i]) };
+        let dst = unsafe { base.add(off) };
+        off += (cts.get(p).size.max(8) as usize + 15) & !15;
         let v = value_at(l, i as c_int + 2);
         // SAFETY: dst is writable for the parameter type.
         if let Err(msg) = unsafe { conv::lua_to_c(l, cts, p, dst, v, CONV_ARG) } {
             crate::capi::aux::arg_error(l, i as c_int + 1, msg.as_bytes());
         }
-        ptrs.push(dst);
+        ptrs[i] = dst;
     }
-    let rid = f.child;
+    let rid = info.ret;
     let rsize = cts.get(rid).size;
     let rsize = if rsize == CTSIZE_INVALID { 0 } else { rsize as usize };
-    let mut ret: Vec<u128> = vec![0; rsize.max(16) / 16 + 1];
-    let retp = ret.as_mut_ptr() as *mut u8;
+    let mut inline_ret = [0u128; 4];
+    let mut heap_ret: Vec<u128> = Vec::new();
+    let retp = if rsize <= 64 {
+        inline_ret.as_mut_ptr() as *mut u8
+    } else {
+        heap_ret.resize(rsize / 16 + 1, 0);
+        heap_ret.as_mut_ptr() as *mut u8
+    };
     // Callbacks made during the call run on this state.
     let saved = std::mem::replace(&mut super::state(g_of(l)).current_l, l);
     // SAFETY: the arguments match the plan, which matches the prototype
     // the user declared for this address.
-    unsafe { prepared.plan.call(addr as *const std::ffi::c_void, &ptrs, retp) };
+    unsafe { prepared.plan.call(addr as *const std::ffi::c_void, ptrs, retp) };
     super::state(g_of(l)).current_l = saved;
     let cts = cts_of(l);
     super::callback::rethrow_pending(l);
-    drop(storage);
     // Convert the result.
-    let rct = cts.get(conv::enum_base(cts, rid)).clone();
+    let rct = conv::head(cts, conv::enum_base(cts, rid));
     let v = match rct.kind {
         CKind::Void => return 0,
         CKind::Struct | CKind::Array => {

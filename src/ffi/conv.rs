@@ -9,6 +9,46 @@ use crate::value::*;
 use super::cdata::{self, GcCdata};
 use super::ctype::*;
 
+/// The scalar fields of a C type, copied out of the table (cheap, unlike
+/// cloning the record with its members).
+#[derive(Clone, Copy, Debug)]
+pub struct Head {
+    pub kind: CKind,
+    pub flags: u32,
+    pub size: u32,
+    pub align: u32,
+    pub child: CTypeId,
+}
+
+impl Head {
+    #[inline]
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+    #[inline]
+    pub fn is_complex(&self) -> bool {
+        self.kind == CKind::Array && self.has(CTF_COMPLEX)
+    }
+    #[inline]
+    pub fn is_ref(&self) -> bool {
+        self.kind == CKind::Ptr && self.has(CTF_REF)
+    }
+    pub fn array_len(&self, elem_size: u32) -> u32 {
+        if self.size == CTSIZE_INVALID || elem_size == 0 {
+            0
+        } else {
+            self.size / elem_size
+        }
+    }
+}
+
+/// The scalar fields of type `id`.
+#[inline]
+pub fn head(cts: &CTState, id: CTypeId) -> Head {
+    let ct = cts.get(id);
+    Head { kind: ct.kind, flags: ct.flags, size: ct.size, align: ct.align, child: ct.child }
+}
+
 /// An explicit cast (`ffi.cast`): any scalar converts to any scalar.
 pub const CONV_CAST: u32 = 1;
 /// Initialising a new object (`ffi.new`, fields of a table initializer).
@@ -374,7 +414,7 @@ pub unsafe fn lua_to_c(
     v: TValue,
     mode: u32,
 ) -> Result<(), String> {
-    let dc = cts.get(did).clone();
+    let dc = head(cts, did);
     if v.is_num() {
         let n = v.as_num();
         return match dc.kind {
@@ -577,9 +617,25 @@ pub unsafe fn table_init(
             }
             continue;
         }
-        store_field(l, cts, dst, f, e, CONV_INIT)?;
+        store_field(l, cts, dst, f.into(), e, CONV_INIT)?;
     }
     Ok(())
+}
+
+/// Where a struct member is: its type, byte offset and bit field position.
+#[derive(Clone, Copy, Debug)]
+pub struct Member {
+    pub ctype: CTypeId,
+    pub offset: u32,
+    pub bitpos: u8,
+    /// 0: not a bit field.
+    pub bitsize: u8,
+}
+
+impl From<&CField> for Member {
+    fn from(f: &CField) -> Member {
+        Member { ctype: f.ctype, offset: f.offset, bitpos: f.bitpos, bitsize: f.bitsize }
+    }
 }
 
 /// Store a Lua value into a struct member (bit fields included).
@@ -590,7 +646,7 @@ pub unsafe fn store_field(
     l: *mut lua_State,
     cts: &mut CTState,
     base: *mut u8,
-    f: &CField,
+    f: Member,
     v: TValue,
     mode: u32,
 ) -> Result<(), String> {
@@ -615,7 +671,7 @@ pub unsafe fn store_field(
 ///
 /// # Safety
 /// `base` points to the struct the member belongs to.
-pub unsafe fn load_field(l: *mut lua_State, cts: &mut CTState, base: *mut u8, f: &CField) -> TValue {
+pub unsafe fn load_field(l: *mut lua_State, cts: &mut CTState, base: *mut u8, f: Member) -> TValue {
     let p = base.add(f.offset as usize);
     if f.bitsize == 0 {
         return c_to_lua(l, cts, f.ctype, p);

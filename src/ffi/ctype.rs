@@ -502,11 +502,11 @@ impl CTState {
 
     /// Find a struct/union member by name, looking into anonymous members:
     /// the member and its byte offset from the start of `id`.
-    pub fn find_field(&self, id: CTypeId, name: &[u8]) -> Option<(CField, u32)> {
+    pub fn find_field(&self, id: CTypeId, name: &[u8]) -> Option<(&CField, u32)> {
         let ct = self.get(id);
         for f in &ct.fields {
             if f.name == name {
-                return Some((f.clone(), f.offset));
+                return Some((f, f.offset));
             }
             if f.name.is_empty() {
                 let sub = self.get(f.ctype);

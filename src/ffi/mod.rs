@@ -39,6 +39,7 @@ pub struct FfiState {
 }
 
 /// The FFI state of a Lua state, created on first use.
+#[inline]
 pub fn state(g: &mut GlobalState) -> &mut FfiState {
     if g.ffi.is_null() {
         let mut cts = CTState::new();

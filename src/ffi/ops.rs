@@ -15,7 +15,7 @@ pub struct Place {
     pub ctype: CTypeId,
     pub addr: *mut u8,
     /// Bit field member (offset already applied to `addr`).
-    pub field: Option<CField>,
+    pub field: Option<conv::Member>,
     /// Reached through a const struct (or a const anonymous member): not
     /// writable whatever the member's own type.
     pub readonly: bool,
@@ -65,7 +65,7 @@ pub fn resolve(cts: &CTState, cd: *mut cdata::GcCdata) -> (CTypeId, *mut u8, boo
 /// Resolve `cd[k]` to a place, or the error message.
 pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Result<Place, String> {
     let (id, addr, _) = resolve(cts, cd);
-    let ct = cts.get(id).clone();
+    let ct = conv::head(cts, id);
     if id == CTID_CTYPEID && !k.is_str() {
         return Err(format!(
             "'ctype' cannot be indexed with '{}'",
@@ -154,9 +154,9 @@ fn field_place(
             let addr = base.wrapping_add(off as usize);
             let readonly = cts.get(sid).has(CTF_CONST) || member_path_const(cts, sid, name);
             if f.bitsize != 0 {
-                let mut f2 = f.clone();
-                f2.offset = 0;
-                Ok(Place { ctype: f.ctype, addr, field: Some(f2), readonly })
+                let mut m = conv::Member::from(f);
+                m.offset = 0;
+                Ok(Place { ctype: f.ctype, addr, field: Some(m), readonly })
             } else {
                 Ok(Place { ctype: f.ctype, addr, field: None, readonly })
             }
@@ -206,7 +206,7 @@ fn readonly_type(cts: &CTState, id: CTypeId) -> bool {
 /// The place's address must be valid for its type.
 pub unsafe fn load(l: *mut lua_State, cts: &mut CTState, p: &Place) -> TValue {
     match &p.field {
-        Some(f) => conv::load_field(l, cts, p.addr, f),
+        Some(f) => conv::load_field(l, cts, p.addr, *f),
         None => conv::c_to_lua(l, cts, p.ctype, p.addr),
     }
 }
@@ -220,7 +220,7 @@ pub unsafe fn store(l: *mut lua_State, cts: &mut CTState, p: &Place, v: TValue) 
         return Err("attempt to write to constant location".into());
     }
     match &p.field {
-        Some(f) => conv::store_field(l, cts, p.addr, f, v, 0),
+        Some(f) => conv::store_field(l, cts, p.addr, *f, v, 0),
         None => {
             let ct = cts.get(p.ctype);
             if ct.is_ref() {

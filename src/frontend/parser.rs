@@ -2063,6 +2063,9 @@ impl<'a> Parser<'a> {
         }
         self.ls.lastline = self.ls.linenumber;
         let (pt, uvtmp) = self.fs_finish(self.ls.linenumber)?;
+        // A parent of a function with cdata constants is marked too (the
+        // dump header's FFI flag comes from the main function).
+        self.fs.flags |= pt.flags & PROTO_FFI;
         let kidx = self.fs.kgc.len();
         self.fs.kgc.push(KEntry::Child(pt));
         self.fs.child_uv.push((kidx, uvtmp));

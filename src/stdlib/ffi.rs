@@ -601,7 +601,7 @@ unsafe fn init_value(
                 return Err(too_many());
             }
             for (i, f) in members.iter().take(n as usize).enumerate() {
-                conv::store_field(l, cts, p, f, value_at(l, idx + i as c_int), CONV_INIT)?;
+                conv::store_field(l, cts, p, f.into(), value_at(l, idx + i as c_int), CONV_INIT)?;
             }
             Ok(())
         }
