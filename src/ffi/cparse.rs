@@ -28,19 +28,34 @@ pub enum Param {
 pub fn cdef(cts: &mut CTState, src: &[u8], params: &[Param]) -> Result<(), String> {
     let mark = Undo::mark(cts);
     let mut p = Parser::new(cts, src, params, Mode::Declarations);
-    let r = p.run_cdef();
+    let mut r = p.run_cdef();
     let undo = std::mem::take(&mut p.undo);
+    if r.is_ok() && cts.types.len() > MAX_TYPES {
+        r = Err("table overflow".into());
+    }
     if r.is_err() {
         undo.rollback(cts, mark);
     }
     r
 }
 
+/// Largest size of a C type or object.
+const MAX_SIZE: u64 = 0x7fffffff;
+
+/// Most types a state may hold (the reference's limit).
+const MAX_TYPES: usize = 65536;
+
 /// Parse an abstract type declaration (`"int[?]"`, `"struct foo *"`,
 /// `"$ *"`) into a type id.
 pub fn parse_type(cts: &mut CTState, src: &[u8], params: &[Param]) -> Result<CTypeId, String> {
+    let mark = cts.types.len();
     let mut p = Parser::new(cts, src, params, Mode::Abstract);
-    p.run_type()
+    let r = p.run_type();
+    if r.is_ok() && cts.types.len() > MAX_TYPES {
+        cts.truncate_types(mark as CTypeId);
+        return Err("table overflow".into());
+    }
+    r
 }
 
 /// Size of `id` with `nelem` elements for its variable part: VLAs
@@ -57,14 +72,14 @@ pub fn sizeof_with(cts: &CTState, id: CTypeId, nelem: Option<u64>) -> Option<u64
         if esize == CTSIZE_INVALID {
             return None;
         }
-        return Some(n.checked_mul(esize as u64)?);
+        return n.checked_mul(esize as u64).filter(|&s| s <= MAX_SIZE);
     }
     if ct.kind == CKind::Struct && ct.has(CTF_VLS) {
         let n = nelem?;
         let last = ct.fields.last()?;
         let arr = cts.get(last.ctype);
         let esize = cts.get(arr.child).size as u64;
-        return (last.offset as u64).checked_add(n.checked_mul(esize)?);
+        return (last.offset as u64).checked_add(n.checked_mul(esize)?).filter(|&s| s <= MAX_SIZE);
     }
     if ct.size == CTSIZE_INVALID {
         None
@@ -174,8 +189,12 @@ struct Attrs {
     /// Requested minimum alignment (`aligned(n)`), 0 if none.
     align: u32,
     packed: bool,
-    /// `mode(...)`: the integer/float size in bytes (0 if none).
+    /// `mode(...)`: the integer/float size in bytes (0 if none), whether
+    /// it is a floating-point mode, and the element count of a vector
+    /// mode (`V4SF`; 0 if not a vector).
     mode: u32,
+    mode_fp: bool,
+    mode_vec: u32,
     /// `vector_size(n)` (0 if none).
     vector_size: u32,
     /// Calling convention flags (CTF_STDCALL etc.).
@@ -223,18 +242,23 @@ struct Member {
 }
 
 /// A value of a constant expression: 32-bit, signed or unsigned.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct CVal {
     bits: u32,
     unsigned: bool,
+    /// The C type when it matters (casts, objects, strings); 0 for plain
+    /// integers.
+    ty: CTypeId,
+    /// An object (extern variable, string), not a value.
+    obj: bool,
 }
 
 impl CVal {
     fn int(v: i32) -> CVal {
-        CVal { bits: v as u32, unsigned: false }
+        CVal { bits: v as u32, ..CVal::default() }
     }
     fn uint(v: u32) -> CVal {
-        CVal { bits: v, unsigned: true }
+        CVal { bits: v, unsigned: true, ..CVal::default() }
     }
     fn value(self) -> i64 {
         if self.unsigned {
@@ -245,6 +269,15 @@ impl CVal {
     }
     fn truth(self) -> bool {
         self.bits != 0
+    }
+    fn type_or_int(self) -> CTypeId {
+        if self.ty != 0 {
+            self.ty
+        } else if self.unsigned {
+            CTID_UINT32
+        } else {
+            CTID_INT32
+        }
     }
 }
 
@@ -429,10 +462,23 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let c = self.src[start];
         if is_ident_start(c) {
-            while self.pos < self.src.len() && is_ident_char(self.src[self.pos]) {
-                self.pos += 1;
+            let mut name = Vec::new();
+            while self.pos < self.src.len() {
+                let b = self.src[self.pos];
+                if is_ident_char(b) {
+                    name.push(b);
+                    self.pos += 1;
+                } else if b == b'\\' && matches!(self.byte(self.pos + 1), b'\n' | b'\r') {
+                    // A backslash-newline splices lines, even inside names.
+                    self.pos += 2;
+                    if self.byte(self.pos - 1) == b'\r' && self.byte(self.pos) == b'\n' {
+                        self.pos += 1;
+                    }
+                    self.line += 1;
+                } else {
+                    break;
+                }
             }
-            let name = self.src[start..self.pos].to_vec();
             let text = String::from_utf8_lossy(&name).into_owned();
             return Ok((Tok::Name(name, false), text));
         }
@@ -651,15 +697,18 @@ impl<'a> Parser<'a> {
 
     fn run_cdef(&mut self) -> PResult<()> {
         self.next()?;
+        let mut first = true;
         while self.tok != Tok::Eof {
             if self.accept_op(b';' as u16)? {
+                first = false;
                 continue;
             }
             if self.is_op(b'#' as u16) {
                 self.directive()?;
                 continue;
             }
-            self.declaration()?;
+            self.declaration(first)?;
+            first = false;
         }
         if self.next_param != self.params.len() {
             return self.err("wrong number of type parameters");
@@ -731,7 +780,7 @@ impl<'a> Parser<'a> {
 
     /// One declaration of `ffi.cdef`: typedefs, externs, static constants or
     /// just struct/union/enum declarations.
-    fn declaration(&mut self) -> PResult<()> {
+    fn declaration(&mut self, first: bool) -> PResult<()> {
         let spec = self.decl_spec(true)?;
         if self.is_op(b';' as u16) || self.tok == Tok::Eof {
             let ct = self.cts.get(spec.base);
@@ -753,6 +802,10 @@ impl<'a> Parser<'a> {
                     if !exists {
                         self.add_decl(name, CDecl::Typedef(ty));
                     }
+                }
+                Storage::Static if !exists && self.cts.get(ty).kind == CKind::Func => {
+                    let symbol = d.asm_name.clone();
+                    self.add_decl(name, CDecl::Extern { ctype: ty, symbol });
                 }
                 Storage::Static if !exists => {
                     let ct = self.cts.get(ty);
@@ -781,27 +834,57 @@ impl<'a> Parser<'a> {
             // A function definition: skip its body.
             return self.skip_braces();
         }
-        if self.tok != Tok::Eof {
+        if self.tok != Tok::Eof || !first {
             self.expect_op(b';' as u16)?;
         }
         Ok(())
     }
 
+    /// Skip a function body: the current token is its `{`. The body is
+    /// not tokenized (it may hold anything C allows), only its braces,
+    /// comments and literals are followed.
     fn skip_braces(&mut self) -> PResult<()> {
-        let mut depth = 0;
-        loop {
-            if self.is_op(b'{' as u16) {
-                depth += 1;
-            } else if self.is_op(b'}' as u16) {
-                depth -= 1;
-                if depth == 0 {
-                    return self.next();
-                }
-            } else if self.tok == Tok::Eof {
+        debug_assert!(self.peeked.is_none());
+        let mut depth = 1;
+        while depth > 0 {
+            let Some(&c) = self.src.get(self.pos) else {
+                self.tok = Tok::Eof;
+                self.tok_text = "<eof>".into();
                 return self.err_expected("}");
+            };
+            self.pos += 1;
+            match c {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                b'\n' => self.line += 1,
+                b'/' if self.byte(self.pos) == b'*' => {
+                    self.pos += 1;
+                    while self.pos < self.src.len() && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/') {
+                        if self.byte(self.pos) == b'\n' {
+                            self.line += 1;
+                        }
+                        self.pos += 1;
+                    }
+                    self.pos = (self.pos + 2).min(self.src.len());
+                }
+                b'/' if self.byte(self.pos) == b'/' => {
+                    while self.pos < self.src.len() && self.byte(self.pos) != b'\n' {
+                        self.pos += 1;
+                    }
+                }
+                b'"' | b'\'' => {
+                    while self.pos < self.src.len() && self.byte(self.pos) != c && self.byte(self.pos) != b'\n' {
+                        if self.byte(self.pos) == b'\\' {
+                            self.pos += 1;
+                        }
+                        self.pos += 1;
+                    }
+                    self.pos = (self.pos + 1).min(self.src.len());
+                }
+                _ => {}
             }
-            self.next()?;
         }
+        self.next()
     }
 
     fn add_member_const(&mut self, id: CTypeId, f: CField) {
@@ -823,6 +906,8 @@ impl<'a> Parser<'a> {
             None,
             Void,
             Bool,
+            /// `_Bool int`: the reference makes a 4-byte bool of it.
+            BoolInt,
             Char,
             Int,
             Float,
@@ -861,6 +946,11 @@ impl<'a> Parser<'a> {
                     | Kw::Int8 | Kw::Int16 | Kw::Int32 | Kw::Int64
                     | Kw::Struct | Kw::Union | Kw::Enum
             );
+            if (kw == Kw::Int && base == Base::Bool) || (kw == Kw::Bool && base == Base::Int) {
+                base = Base::BoolInt;
+                self.next()?;
+                continue;
+            }
             if is_base_kw && base != Base::None {
                 break;
             }
@@ -942,7 +1032,9 @@ impl<'a> Parser<'a> {
             Base::None if !any_spec => return self.err_near("declaration specifier expected"),
             Base::Type(id) => id,
             Base::Void => CTID_VOID,
+            Base::Bool | Base::BoolInt if short || n_long > 0 => return self.err_type(),
             Base::Bool => CTID_BOOL,
+            Base::BoolInt => self.cts.intern(CType::new(CKind::Num, CTF_BOOL | CTF_UNSIGNED, 4, 4, 0)),
             Base::Char => {
                 if unsigned {
                     CTID_UINT8
@@ -1009,15 +1101,22 @@ impl<'a> Parser<'a> {
         let mut id = id;
         let ct = self.cts.get(id).clone();
         if attrs.mode != 0 && ct.kind == CKind::Num {
-            id = if ct.is_fp() {
-                match attrs.mode {
-                    4 => CTID_FLOAT,
-                    8 => CTID_DOUBLE,
-                    _ => id,
+            id = if attrs.mode_fp {
+                if attrs.mode == 4 {
+                    CTID_FLOAT
+                } else {
+                    CTID_DOUBLE
                 }
-            } else {
+            } else if attrs.mode <= 8 {
                 CTState::int_type(attrs.mode, ct.has(CTF_UNSIGNED))
+            } else {
+                let flags = ct.flags & CTF_UNSIGNED;
+                self.cts.intern(CType::new(CKind::Num, flags, attrs.mode, attrs.mode.min(16), 0))
             };
+            if attrs.mode_vec != 0 {
+                let vs = attrs.mode_vec * attrs.mode;
+                id = self.cts.intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
+            }
         }
         if attrs.vector_size != 0 {
             let esize = self.cts.get(id).size;
@@ -1060,27 +1159,38 @@ impl<'a> Parser<'a> {
                         if a == 0 || !a.is_power_of_two() {
                             return self.err("invalid value");
                         }
-                        attrs.align = attrs.align.max(a);
+                        attrs.align = a;
                         self.expect_op(b')' as u16)?;
                     } else {
-                        attrs.align = attrs.align.max(16);
+                        attrs.align = 16;
                     }
                 }
                 b"packed" => attrs.packed = true,
                 b"mode" => {
                     self.expect_op(b'(' as u16)?;
                     let m = self.name().map(|n| strip_underscores(n).to_vec()).unwrap_or_default();
-                    attrs.mode = match &m[..] {
-                        b"QI" => 1,
-                        b"HI" => 2,
-                        b"SI" | b"SF" => 4,
-                        b"DI" | b"DF" => 8,
-                        b"TI" | b"TF" => 16,
-                        _ => 0,
+                    let (vec, base) = match m.first() {
+                        Some(b'V') => {
+                            let digits = m[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                            let n = std::str::from_utf8(&m[1..1 + digits]).ok().and_then(|d| d.parse().ok());
+                            (n.unwrap_or(0), &m[1 + digits..])
+                        }
+                        _ => (0, &m[..]),
                     };
-                    if attrs.mode == 16 {
-                        attrs.mode = 0;
-                    }
+                    let (size, fp) = match base {
+                        b"QI" => (1, false),
+                        b"HI" => (2, false),
+                        b"SI" => (4, false),
+                        b"DI" => (8, false),
+                        b"TI" => (16, false),
+                        b"OI" => (32, false),
+                        b"SF" => (4, true),
+                        b"DF" => (8, true),
+                        _ => (0, false),
+                    };
+                    attrs.mode = size;
+                    attrs.mode_fp = fp;
+                    attrs.mode_vec = if size != 0 { vec } else { 0 };
                     self.skip_parens_rest()?;
                 }
                 b"vector_size" => {
@@ -1396,7 +1506,10 @@ impl<'a> Parser<'a> {
     /// Apply declarator operations to a base type.
     fn build_type(&mut self, base: CTypeId, ops: &[DeclOp], attrs: &Attrs) -> PResult<CTypeId> {
         let mut id = base;
-        if attrs.mode != 0 || attrs.vector_size != 0 {
+        // Like the reference: vector attributes apply to the base type,
+        // and a scalar mode too unless a pointer is being declared.
+        let pointerish = ops.iter().any(|op| matches!(op, DeclOp::Ptr(_) | DeclOp::Ref | DeclOp::Func { .. }));
+        if (attrs.mode != 0 && (attrs.mode_vec != 0 || !pointerish)) || attrs.vector_size != 0 {
             id = self.apply_mode(id, attrs)?;
         }
         if attrs.align != 0 && ops.is_empty() {
@@ -1465,7 +1578,7 @@ impl<'a> Parser<'a> {
     /// `align` (aggregates keep their own alignment).
     fn with_align(&mut self, id: CTypeId, align: u32) -> CTypeId {
         let ct = self.cts.get(id);
-        if align <= ct.align || matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
+        if align == ct.align || matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
             return id;
         }
         let mut c = ct.clone();
@@ -1618,7 +1731,7 @@ impl<'a> Parser<'a> {
                 if !self.is_op(b':' as u16) {
                     d = self.declarator(DeclKind::Optional)?;
                 }
-                let attrs = merge_attrs(&spec.attrs, &d.attrs);
+                let mut attrs = merge_attrs(&spec.attrs, &d.attrs);
                 let ty = self.build_type(spec.base, &d.ops, &Attrs { align: 0, ..attrs.clone() })?;
                 let mut bits = None;
                 if self.is_op(b':' as u16) {
@@ -1627,15 +1740,17 @@ impl<'a> Parser<'a> {
                     let w = v.value();
                     let ct = self.cts.get(ty);
                     let ok_type = ct.kind == CKind::Num && !ct.is_fp() && ct.size <= 4;
-                    if !ok_type || w < 0 || w > (ct.size as i64) * 8 || (w == 0 && d.name.is_some()) {
+                    let max_bits = if ct.has(CTF_BOOL) { 1 } else { ct.size as i64 * 8 };
+                    if !ok_type || w < 0 || w > max_bits || (w == 0 && d.name.is_some()) {
                         // Report at the ':' like the reference.
                         self.tok_text = ":".into();
                         return self.err_near("invalid value");
                     }
                     bits = Some(w as u32);
                     let mut asm = None;
-                    let mut a2 = Attrs::default();
-                    self.trailing_attrs(&mut a2, &mut asm)?;
+                    let mut after = Attrs::default();
+                    self.trailing_attrs(&mut after, &mut asm)?;
+                    attrs = merge_attrs(&attrs, &after);
                 } else if d.name.is_none() {
                     return self.err_expected("<identifier>");
                 }
@@ -1686,6 +1801,10 @@ impl<'a> Parser<'a> {
             if pack != 0 && align > pack {
                 align = pack;
             }
+            if union && tsize == CTSIZE_INVALID {
+                // No variable or flexible arrays in unions.
+                return self.err_size();
+            }
             let start = if union { 0 } else { bitpos };
             let mut f = CField::new(&m.name, m.ctype);
             if let Some(w) = m.bits {
@@ -1700,7 +1819,14 @@ impl<'a> Parser<'a> {
                     }
                     continue;
                 }
-                if align >= talign && (pos % cbits) + w as u64 > cbits {
+                if m.attrs.align != 0 {
+                    // An explicit alignment starts a new unit.
+                    pos = round_up(pos, align as u64 * 8);
+                }
+                // Packed bit fields may straddle units; others move to the
+                // next unit of their type rather than straddle one.
+                let packed_bits = struct_packed || m.attrs.packed || align < talign;
+                if !packed_bits && (pos % cbits) + w as u64 > cbits {
                     pos = round_up(pos, align as u64 * 8);
                 }
                 let container = pos / cbits * tsize as u64;
@@ -1824,7 +1950,7 @@ impl<'a> Parser<'a> {
             fields.push(f);
             let ctype = if v.unsigned { CTID_UINT32 } else { CTID_INT32 };
             self.add_decl(cname, CDecl::Constant { ctype, value: v.value() });
-            next = CVal { bits: v.bits.wrapping_add(1), unsigned: v.unsigned || v.bits == 0x7fffffff };
+            next = CVal { bits: v.bits.wrapping_add(1), unsigned: v.unsigned || v.bits == 0x7fffffff, ..CVal::default() };
             if !self.accept_op(b',' as u16)? {
                 break;
             }
@@ -1850,22 +1976,39 @@ impl<'a> Parser<'a> {
 
     // -- Constant expressions -------------------------------------------------
 
+    /// A constant integer expression.
     fn expr(&mut self) -> PResult<CVal> {
+        let v = self.expr_any()?;
+        self.check_int(v)?;
+        Ok(v)
+    }
+
+    /// An expression whose value may also be an object or a struct/pointer
+    /// value that only serves `.`, `->` or `sizeof`.
+    fn expr_any(&mut self) -> PResult<CVal> {
         self.enter()?;
         let v = self.expr_cond()?;
         self.leave();
         Ok(v)
     }
 
+    fn check_int(&self, v: CVal) -> PResult<()> {
+        if v.obj || (v.ty != 0 && !self.cts.get(v.ty).is_integer()) {
+            return self.err("invalid value");
+        }
+        Ok(())
+    }
+
     fn expr_cond(&mut self) -> PResult<CVal> {
         let c = self.expr_binary(0)?;
         if self.accept_op(b'?' as u16)? {
+            self.check_int(c)?;
             let a = self.expr()?;
             self.expect_op(b':' as u16)?;
             let b = self.expr()?;
             let unsigned = a.unsigned || b.unsigned;
             let r = if c.truth() { a } else { b };
-            return Ok(CVal { bits: r.bits, unsigned });
+            return Ok(CVal { bits: r.bits, unsigned, ..CVal::default() });
         }
         Ok(c)
     }
@@ -1880,8 +2023,10 @@ impl<'a> Parser<'a> {
             if prec < min {
                 break;
             }
+            self.check_int(lhs)?;
             self.next()?;
             let rhs = self.expr_binary(prec + 1)?;
+            self.check_int(rhs)?;
             lhs = self.binary(op, lhs, rhs)?;
         }
         Ok(lhs)
@@ -1891,7 +2036,8 @@ impl<'a> Parser<'a> {
         let unsigned = a.unsigned || b.unsigned;
         let (x, y) = (a.bits, b.bits);
         let cmp = |r: bool| CVal::int(r as i32);
-        let arith = |bits: u32| CVal { bits, unsigned };
+        let arith = |bits: u32| CVal { bits, unsigned, ..CVal::default() };
+        let shifted = |bits: u32| CVal { bits, unsigned: a.unsigned, ..CVal::default() };
         Ok(match op {
             OP_OROR => cmp(a.truth() || b.truth()),
             OP_ANDAND => cmp(a.truth() && b.truth()),
@@ -1910,11 +2056,8 @@ impl<'a> Parser<'a> {
             _ if op == b'|' as u16 => arith(x | y),
             _ if op == b'^' as u16 => arith(x ^ y),
             _ if op == b'&' as u16 => arith(x & y),
-            OP_SHL => CVal { bits: x.wrapping_shl(y), unsigned: a.unsigned },
-            OP_SHR => {
-                let bits = if a.unsigned { x.wrapping_shr(y) } else { (x as i32).wrapping_shr(y) as u32 };
-                CVal { bits, unsigned: a.unsigned }
-            }
+            OP_SHL => shifted(x.wrapping_shl(y)),
+            OP_SHR => shifted(if a.unsigned { x.wrapping_shr(y) } else { (x as i32).wrapping_shr(y) as u32 }),
             _ if op == b'+' as u16 => arith(x.wrapping_add(y)),
             _ if op == b'-' as u16 => arith(x.wrapping_sub(y)),
             _ if op == b'*' as u16 => arith(x.wrapping_mul(y)),
@@ -1925,7 +2068,11 @@ impl<'a> Parser<'a> {
                 }
                 let div = op == b'/' as u16;
                 let bits = if unsigned {
-                    if div { x / y } else { x % y }
+                    if div {
+                        x / y
+                    } else {
+                        x % y
+                    }
                 } else if div {
                     (x as i32).wrapping_div(y as i32) as u32
                 } else {
@@ -1943,10 +2090,12 @@ impl<'a> Parser<'a> {
                 self.enter()?;
                 let v = self.expr_unary()?;
                 self.leave();
+                self.check_int(v)?;
+                let u = v.unsigned;
                 return Ok(match op as u8 {
-                    b'-' => CVal { bits: v.bits.wrapping_neg(), unsigned: v.unsigned },
+                    b'-' => CVal { bits: v.bits.wrapping_neg(), unsigned: u, ..CVal::default() },
                     b'+' => v,
-                    b'~' => CVal { bits: !v.bits, unsigned: v.unsigned },
+                    b'~' => CVal { bits: !v.bits, unsigned: u, ..CVal::default() },
                     _ => CVal::int(!v.truth() as i32),
                 });
             }
@@ -1958,65 +2107,138 @@ impl<'a> Parser<'a> {
                     self.expect_op(b')' as u16)?;
                     let v = self.expr_unary()?;
                     let ct = self.cts.get(ty);
-                    if ct.kind == CKind::Num && !ct.is_fp() {
+                    if ct.is_integer() {
                         // The reference keeps the value (no truncation to
                         // narrow types), only the signedness changes.
-                        return Ok(CVal { bits: v.bits, unsigned: ct.has(CTF_UNSIGNED) && ct.size >= 4 });
+                        self.check_int(v)?;
+                        let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
+                        return Ok(CVal { bits: v.bits, unsigned, ty, obj: false });
                     }
-                    return Ok(v);
+                    return Ok(CVal { bits: v.bits, unsigned: false, ty, obj: false });
                 }
-                let v = self.expr()?;
+                let v = self.expr_any()?;
                 self.expect_op(b')' as u16)?;
-                return Ok(v);
+                return self.postfix(v);
             }
         }
-        match self.keyword() {
-            Some(k @ (Kw::Sizeof | Kw::Alignof)) => {
+        if let Some(k @ (Kw::Sizeof | Kw::Alignof)) = self.keyword() {
+            self.next()?;
+            let ty = if self.is_op(b'(' as u16) {
                 self.next()?;
-                let ty = if self.is_op(b'(' as u16) {
-                    self.next()?;
-                    if self.starts_decl_spec() {
-                        let ty = self.type_name()?;
-                        self.expect_op(b')' as u16)?;
-                        Some(ty)
-                    } else {
-                        self.expr()?;
-                        self.expect_op(b')' as u16)?;
-                        None
-                    }
+                if self.starts_decl_spec() {
+                    let ty = self.type_name()?;
+                    self.expect_op(b')' as u16)?;
+                    ty
                 } else {
-                    self.expr_unary()?;
-                    None
-                };
-                let ty = ty.unwrap_or(CTID_INT32);
-                let ct = self.cts.get(ty);
-                let v = if k == Kw::Sizeof {
-                    if ct.size == CTSIZE_INVALID {
-                        return self.err_size();
-                    }
-                    ct.size
-                } else {
-                    ct.align
-                };
-                return Ok(CVal::uint(v));
-            }
-            _ => {}
+                    let v = self.expr_any()?;
+                    self.expect_op(b')' as u16)?;
+                    self.postfix(v)?.type_or_int()
+                }
+            } else {
+                self.expr_unary()?.type_or_int()
+            };
+            let ct = self.cts.get(ty);
+            let v = if k == Kw::Sizeof {
+                if ct.size == CTSIZE_INVALID {
+                    return self.err_size();
+                }
+                ct.size
+            } else {
+                ct.align
+            };
+            return Ok(CVal::uint(v));
         }
+        let v = self.primary()?;
+        self.postfix(v)
+    }
+
+    fn primary(&mut self) -> PResult<CVal> {
         match self.tok.clone() {
             Tok::Int(v, u) => {
                 self.next()?;
-                Ok(CVal { bits: v, unsigned: u })
+                Ok(CVal { bits: v, unsigned: u, ..CVal::default() })
+            }
+            Tok::Str(first) => {
+                // Adjacent string literals concatenate.
+                let mut len = first.len();
+                self.next()?;
+                while let Tok::Str(more) = &self.tok {
+                    len += more.len();
+                    self.next()?;
+                }
+                let n = u32::try_from(len + 1).unwrap_or(u32::MAX);
+                let ty = self.cts.array_of(CTID_CCHAR, Some(n));
+                Ok(CVal { ty, obj: true, ..CVal::default() })
             }
             Tok::Name(n, false) if keyword(&n).is_none() => match self.cts.decls.get(&n) {
                 Some(CDecl::Constant { ctype, value }) => {
-                    let unsigned = self.cts.get(*ctype).has(CTF_UNSIGNED) && self.cts.get(*ctype).size >= 4;
-                    let v = CVal { bits: *value as u32, unsigned };
+                    let ct = self.cts.get(*ctype);
+                    let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
+                    let v = CVal { bits: *value as u32, unsigned, ..CVal::default() };
                     self.next()?;
                     Ok(v)
+                }
+                Some(CDecl::Extern { ctype, .. }) => {
+                    // An object: only its members' constants and its size
+                    // are constant.
+                    let ty = *ctype;
+                    self.next()?;
+                    Ok(CVal { ty, obj: true, ..CVal::default() })
                 }
                 _ => self.err_near("unexpected symbol"),
             },
             _ => self.err_near("unexpected symbol"),
+        }
+    }
+
+    /// `.NAME` and `->NAME` after a value: constants declared in a struct.
+    fn postfix(&mut self, mut v: CVal) -> PResult<CVal> {
+        loop {
+            let arrow = if self.is_op(b'.' as u16) {
+                false
+            } else if self.is_op(OP_ARROW) {
+                true
+            } else {
+                return Ok(v);
+            };
+            self.next()?;
+            let Some(name) = self.name().map(|n| n.to_vec()) else {
+                return self.err_expected("<identifier>");
+            };
+            let ty = v.type_or_int();
+            let ct = self.cts.get(ty);
+            let sid = if arrow {
+                if ct.kind == CKind::Ptr && self.cts.get(ct.child).kind == CKind::Struct {
+                    ct.child
+                } else {
+                    return self.err(&format!("'{}' cannot be indexed", self.cts.repr(ty)));
+                }
+            } else if ct.kind == CKind::Struct {
+                ty
+            } else {
+                return self.err(&format!(
+                    "'{}' has no member named '{}'",
+                    self.cts.repr(ty),
+                    String::from_utf8_lossy(&name)
+                ));
+            };
+            let Some(f) = self.cts.find_member_const(sid, &name) else {
+                if self.cts.find_field(sid, &name).is_some() {
+                    return self.err("invalid value");
+                }
+                return self.err(&format!(
+                    "'{}' has no member named '{}'",
+                    self.cts.repr(sid),
+                    String::from_utf8_lossy(&name)
+                ));
+            };
+            let fct = self.cts.get(f.ctype);
+            v = CVal {
+                bits: f.value as u32,
+                unsigned: fct.has(CTF_UNSIGNED) && fct.size >= 4,
+                ..CVal::default()
+            };
+            self.next()?;
         }
     }
 
@@ -2040,9 +2262,11 @@ enum DeclKind {
 
 fn merge_attrs(a: &Attrs, b: &Attrs) -> Attrs {
     Attrs {
-        align: a.align.max(b.align),
+        align: if b.align != 0 { b.align } else { a.align },
         packed: a.packed || b.packed,
         mode: if b.mode != 0 { b.mode } else { a.mode },
+        mode_fp: if b.mode != 0 { b.mode_fp } else { a.mode_fp },
+        mode_vec: if b.mode != 0 { b.mode_vec } else { a.mode_vec },
         vector_size: if b.vector_size != 0 { b.vector_size } else { a.vector_size },
         cconv: if b.cconv != 0 { b.cconv } else { a.cconv },
     }

@@ -333,3 +333,16 @@ fn constants_inside_structs() {
     assert_eq!(offsetof(&cts, sx, b"SC1"), None);
     assert_eq!(cdef(&mut cts, b"struct sz { static const double D = 1; };", &[]), Err("invalid C type".into()));
 }
+
+#[test]
+fn line_splices_inside_names() {
+    let mut cts = CTState::new();
+    cdef(&mut cts, b"int sp\\\nliced;\nint x[-1];", &[]).unwrap_err();
+    assert_eq!(
+        cdef(&mut cts, b"int sp\\\nliced;\nint x[-1];", &[]),
+        Err("size of C type is unknown or too large at line 3".into())
+    );
+    cdef(&mut cts, b"int sp\\\r\nliced;", &[]).unwrap();
+    assert!(cts.decls.contains_key(&b"spliced"[..]));
+    assert_eq!(parse_type(&mut cts, b"ch\\\nar", &[]), Ok(CTID_CCHAR));
+}

@@ -611,7 +611,8 @@ impl CTState {
                         1 => if u { "unsigned char" } else { "char" }.into(),
                         2 => if u { "unsigned short" } else { "short" }.into(),
                         4 => if u { "unsigned int" } else { "int" }.into(),
-                        _ => if u { "uint64_t" } else { "int64_t" }.into(),
+                        8 => if u { "uint64_t" } else { "int64_t" }.into(),
+                        n => format!("{}int{}_t", if u { "u" } else { "" }, n * 8),
                     }
                 }
             }
