@@ -270,9 +270,7 @@ fn classify(cts: &CTState, v: TValue) -> Option<Operand> {
         CKind::Array if !ct.has(CTF_COMPLEX) => Some(Operand::Ptr(id, ct.child, addr as u64)),
         CKind::Num | CKind::Enum => {
             let base = cts.get(conv::enum_base(cts, id));
-            if base.has(CTF_BOOL) {
-                return None;
-            }
+            // bool cdata compute as integers too.
             // Every number cdata computes as int64 (uint64_t as unsigned),
             // floating-point ones truncated, as in LuaJIT.
             // SAFETY: the payload holds a value of the type.
@@ -453,7 +451,7 @@ pub fn arith(
                                         1
                                     }
                                 }
-                                0 => i64::MIN,
+                                0 => i64::MAX,
                                 _ => 0,
                             }
                         } else {

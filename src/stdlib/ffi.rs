@@ -277,18 +277,13 @@ fn arith_mm(l: *mut lua_State, op: ArithOp, name: &str) -> c_int {
             1
         }
         Ok(None) => {
-            let msg = if op == ArithOp::Unm {
-                format!(
-                    "attempt to perform arithmetic on '{}'",
-                    conv::value_type_name(cts, a)
-                )
-            } else {
-                format!(
-                    "attempt to perform arithmetic on '{}' and '{}'",
-                    conv::value_type_name(cts, a),
-                    conv::value_type_name(cts, b)
-                )
-            };
+            // Unary minus names its operand twice, as LuaJIT does.
+            let b = if op == ArithOp::Unm { a } else { b };
+            let msg = format!(
+                "attempt to perform arithmetic on '{}' and '{}'",
+                conv::value_type_name(cts, a),
+                conv::value_type_name(cts, b)
+            );
             ffi_error(l, &msg)
         }
         Err(msg) => ffi_error(l, &msg),
@@ -789,7 +784,12 @@ unsafe extern "C-unwind" fn ffi_errno(l: *mut lua_State) -> c_int {
     let loc = errno_location();
     let old = *loc;
     if arg_count(l) >= 1 {
-        *loc = check_int(l, 1) as c_int;
+        let mut v: c_int = 0;
+        let r = conv::lua_to_c(l, cts_of(l), CTID_INT32, &mut v as *mut c_int as *mut u8, value_at(l, 1), 0);
+        if let Err(msg) = r {
+            arg_error(l, 1, msg.as_bytes());
+        }
+        *loc = v;
     }
     push_num(l, old as f64);
     1
@@ -830,7 +830,11 @@ unsafe extern "C-unwind" fn ffi_string(l: *mut lua_State) -> c_int {
     let v = value_at(l, 1);
     let p = check_ptr_arg(l, 1, CTID_P_CCHAR);
     if arg_count(l) >= 2 && !value_at(l, 2).is_nil() {
-        let n = check_len(l, 2).max(0) as usize;
+        let n = check_len(l, 2);
+        if !(0..0x7fff_ff00).contains(&n) {
+            ffi_error(l, "string length overflow");
+        }
+        let n = n as usize;
         if v.is_str() {
             let s = str_bytes(v.as_ptr());
             push_str(l, &s[..n.min(s.len())]);
@@ -868,6 +872,13 @@ unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
         arg_error(l, 3, b"number expected, got no value")
     };
     if n > 0 {
+        // LuaJIT would crash on NULL; an error is kinder.
+        if dst.is_null() {
+            arg_error(l, 1, b"NULL pointer");
+        }
+        if src.is_null() {
+            arg_error(l, 2, b"NULL pointer");
+        }
         std::ptr::copy(src, dst, n);
     }
     0
@@ -878,6 +889,9 @@ unsafe extern "C-unwind" fn ffi_fill(l: *mut lua_State) -> c_int {
     let n = check_len(l, 2).max(0) as usize;
     let c = if arg_count(l) >= 3 { check_int(l, 3) as u8 } else { 0 };
     if n > 0 {
+        if dst.is_null() {
+            arg_error(l, 1, b"NULL pointer");
+        }
         std::ptr::write_bytes(dst, c, n);
     }
     0
