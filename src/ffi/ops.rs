@@ -382,13 +382,13 @@ pub fn arith(
                 return Ok(None);
             }
             let esize = cts.get(ea).size;
+            if esize == CTSIZE_INVALID || cts.get(ea).kind == CKind::Void {
+                // void * and pointers to incomplete types have no difference.
+                return Ok(None);
+            }
             let diff = (p as i64).wrapping_sub(q as i64);
-            let r = if esize == 0 || esize == CTSIZE_INVALID {
-                diff
-            } else {
-                diff / esize as i64
-            };
-            // The difference is a plain number, as in LuaJIT.
+            let r = if esize == 0 { diff } else { diff / esize as i64 };
+            // A ptrdiff_t result is a plain number (intptr_t on 64-bit).
             Ok(Some(TValue::num(r as f64)))
         }
         (Operand::Ptr(..), _) | (_, Operand::Ptr(..)) => Ok(None),
@@ -432,8 +432,10 @@ pub fn arith(
                         }
                     }
                     ArithOp::Mod => {
-                        if j == 0 || (i == i64::MIN && j == -1) {
+                        if j == 0 {
                             i64::MIN
+                        } else if j == -1 {
+                            0
                         } else {
                             // C's remainder (sign of the dividend), as LuaJIT.
                             i % j
