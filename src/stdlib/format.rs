@@ -239,16 +239,33 @@ fn pad_field(out: &mut Vec<u8>, body: &[u8], width: usize, left: bool) {
 /// `%d %i %o %u %x %X` with C printf semantics for flags, width and
 /// precision.
 pub fn format_int(out: &mut Vec<u8>, n: f64, spec: &Spec) {
-    let flags = spec.flags;
-    let (negative, magnitude, base, upper) = match spec.conv {
+    let (negative, magnitude) = match spec.conv {
         b'd' | b'i' => {
             let v = num_to_i64(n);
-            (v < 0, v.unsigned_abs(), 10, false)
+            (v < 0, v.unsigned_abs())
         }
-        b'o' => (false, num_to_u64(n), 8, false),
-        b'u' => (false, num_to_u64(n), 10, false),
-        b'x' => (false, num_to_u64(n), 16, false),
-        _ => (false, num_to_u64(n), 16, true),
+        _ => (false, num_to_u64(n)),
+    };
+    format_int_parts(out, negative, magnitude, spec);
+}
+
+/// The integer conversions of a 64-bit integer cdata (`int64_t` or
+/// `uint64_t`), which LuaJIT formats with all 64 bits.
+pub fn format_int64(out: &mut Vec<u8>, v: i64, unsigned: bool, spec: &Spec) {
+    let (negative, magnitude) = match spec.conv {
+        b'd' | b'i' if !unsigned => (v < 0, v.unsigned_abs()),
+        _ => (false, v as u64),
+    };
+    format_int_parts(out, negative, magnitude, spec);
+}
+
+fn format_int_parts(out: &mut Vec<u8>, negative: bool, magnitude: u64, spec: &Spec) {
+    let flags = spec.flags;
+    let (base, upper) = match spec.conv {
+        b'd' | b'i' | b'u' => (10, false),
+        b'o' => (8, false),
+        b'x' => (16, false),
+        _ => (16, true),
     };
     let digits_tab: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
