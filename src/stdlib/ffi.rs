@@ -24,6 +24,23 @@ pub fn ffi_error(l: *mut lua_State, msg: &str) -> ! {
     unreachable!()
 }
 
+/// The value of an `int64_t`/`uint64_t` cdata (for `string.format`'s
+/// integer conversions, which take them whole), with its unsigned flag.
+pub fn int64_cdata_value(l: *mut lua_State, v: TValue) -> Option<(i64, bool)> {
+    if !v.is(crate::value::TID_CDATA) {
+        return None;
+    }
+    let cd = cdata::of(v);
+    let unsigned = match cdata::ctypeid(cd) {
+        CTID_INT64 => false,
+        CTID_UINT64 => true,
+        _ => return None,
+    };
+    let _ = l;
+    // SAFETY: a 64-bit integer cdata holds 8 bytes.
+    Some((unsafe { (cdata::payload(cd) as *const i64).read() }, unsigned))
+}
+
 /// A new ctype object (what `ffi.typeof` returns) standing for `id`.
 pub fn new_ctype_object(l: *mut lua_State, id: CTypeId) -> TValue {
     let cd = cdata::new(g_of(l), CTID_CTYPEID, 4, 4, false);
