@@ -596,28 +596,124 @@ pub unsafe fn table_init(
         }
         return Ok(());
     }
-    // Structs: by field name, or by position when the table has an array part.
-    let positional = !crate::table::get_int(t, 1).is_nil();
-    let mut pos = 1;
-    for f in dc.fields.iter() {
+    // Structs: by position from index 0 or 1, or, when neither is present,
+    // by member name; anonymous members are flattened into their parent.
+    let mut pos: i64 = 0;
+    struct_init_tab(l, cts, did, dst, size, t, &mut pos)
+}
+
+/// Table initialisation of the members of `sid` at `dst` (`size` bytes of
+/// instance, for a trailing VLA). `pos` is the next table index, or -1 once
+/// the table turned out to hold names instead of positions. A nil ends the
+/// positional members; a union takes only its first member.
+unsafe fn struct_init_tab(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    sid: CTypeId,
+    dst: *mut u8,
+    size: u64,
+    t: *mut crate::table::GcTab,
+    pos: &mut i64,
+) -> Result<(), String> {
+    let sc = cts.get(sid).clone();
+    for f in sc.fields.iter() {
         if f.name.is_empty() {
-            continue;
-        }
-        let e = if positional {
-            let e = crate::table::get_int(t, pos);
-            pos += 1;
-            e
-        } else {
-            let key = crate::string::new_str_value(g_of(l), &f.name);
-            crate::table::get(t, key)
-        };
-        if e.is_nil() {
-            if positional {
-                break;
+            let fc = cts.get(f.ctype);
+            if fc.kind == CKind::Struct && f.bitsize == 0 {
+                let sub = f.ctype;
+                struct_init_tab(l, cts, sub, dst.add(f.offset as usize), size.saturating_sub(f.offset as u64), t, pos)?;
             }
             continue;
         }
-        store_field(l, cts, dst, f.into(), e, CONV_INIT)?;
+        let e = if *pos >= 0 {
+            let first = *pos;
+            let mut e = crate::table::get_int(t, *pos);
+            if e.is_nil() && *pos == 0 {
+                *pos = 1;
+                e = crate::table::get_int(t, 1);
+            }
+            if e.is_nil() {
+                if first == 0 {
+                    // Neither t[0] nor t[1]: the table names its members.
+                    *pos = -1;
+                    named_member(l, t, &f.name)
+                } else {
+                    break;
+                }
+            } else {
+                *pos += 1;
+                e
+            }
+        } else {
+            named_member(l, t, &f.name)
+        };
+        if e.is_nil() {
+            continue;
+        }
+        let fc = cts.get(f.ctype);
+        if fc.kind == CKind::Array && fc.has(CTF_VLA) && e.is_tab() {
+            // The variable part of a VLS takes what is left of the instance.
+            let avail = size.saturating_sub(f.offset as u64);
+            table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail)?;
+        } else {
+            store_field(l, cts, dst, f.into(), e, CONV_INIT)?;
+        }
+        if sc.has(CTF_UNION) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn named_member(l: *mut lua_State, t: *mut crate::table::GcTab, name: &[u8]) -> TValue {
+    let key = crate::string::new_str_value(g_of(l), name);
+    crate::table::get(t, key)
+}
+
+/// Initialisation of the members of `sid` from the values `vals` in order
+/// (`ffi.new(ct, a, b, ...)`), anonymous members flattened, one member of a
+/// union; `next` counts the values used. Conversion errors come first; the
+/// caller reports values left over.
+///
+/// # Safety
+/// `dst` points to an instance of `sid` with `size` bytes.
+pub unsafe fn struct_init_values(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    sid: CTypeId,
+    dst: *mut u8,
+    size: u64,
+    vals: &[TValue],
+    next: &mut usize,
+) -> Result<(), String> {
+    let sc = cts.get(sid).clone();
+    for f in sc.fields.iter() {
+        if *next >= vals.len() {
+            break;
+        }
+        if f.name.is_empty() {
+            let fc = cts.get(f.ctype);
+            if fc.kind == CKind::Struct && f.bitsize == 0 {
+                let sub = f.ctype;
+                struct_init_values(l, cts, sub, dst.add(f.offset as usize), size.saturating_sub(f.offset as u64), vals, next)?;
+                if sc.has(CTF_UNION) {
+                    break;
+                }
+            }
+            continue;
+        }
+        let e = vals[*next];
+        *next += 1;
+        let fc = cts.get(f.ctype);
+        if fc.kind == CKind::Array && fc.has(CTF_VLA) && e.is_tab() {
+            let avail = size.saturating_sub(f.offset as u64);
+            table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail)?;
+        } else {
+            store_field(l, cts, dst, f.into(), e, CONV_INIT)?;
+        }
+        if sc.has(CTF_UNION) {
+            break;
+        }
     }
     Ok(())
 }

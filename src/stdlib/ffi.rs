@@ -605,15 +605,12 @@ unsafe fn init_value(
             if n == 1 && v0.is(TID_CDATA) {
                 return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
             }
-            // Positional initializers for the members in order (a union
-            // takes only its first member).
-            let members: Vec<CField> = ct.fields.iter().filter(|f| !f.name.is_empty()).cloned().collect();
-            let limit = if ct.has(CTF_UNION) { 1 } else { members.len() };
-            if n as usize > limit {
+            // Positional initializers for the members in order.
+            let vals: Vec<TValue> = (0..n).map(|i| value_at(l, idx + i)).collect();
+            let mut used = 0;
+            conv::struct_init_values(l, cts, id, p, size, &vals, &mut used)?;
+            if used < vals.len() {
                 return Err(too_many());
-            }
-            for (i, f) in members.iter().take(n as usize).enumerate() {
-                conv::store_field(l, cts, p, f.into(), value_at(l, idx + i as c_int), CONV_INIT)?;
             }
             Ok(())
         }
