@@ -541,7 +541,8 @@ pub unsafe fn lua_to_c(
             _ => Err(lua_conv_error(cts, v, did)),
         };
     }
-    if v.is_tab() && matches!(dc.kind, CKind::Struct | CKind::Array) && !dc.has(CTF_COMPLEX) {
+    if v.is_tab() && matches!(dc.kind, CKind::Struct | CKind::Array) {
+        // (A complex number initialises like an array of two.)
         if dc.size == CTSIZE_INVALID {
             return Err(lua_conv_error(cts, v, did));
         }

@@ -109,20 +109,22 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
             ))
         }
         CKind::Struct if k.is_str() => field_place(cts, id, addr, k, id),
-        CKind::Array if ct.has(CTF_COMPLEX) && k.is_str() => {
-            let name = str_bytes(k.as_ptr::<GcStr>());
+        CKind::Array if ct.has(CTF_COMPLEX) => {
+            // The parts are read-only: `re`/`im`, or an index whose parity
+            // picks the part.
             let half = ct.size / 2;
-            match name {
-                b"re" => Ok(Place { ctype: ct.child, addr, field: None, readonly: false }),
-                b"im" => Ok(Place {
-                    ctype: ct.child,
-                    // SAFETY: inside the complex value.
-                    addr: unsafe { addr.add(half as usize) },
-                    field: None,
-                    readonly: false,
-                }),
-                _ => Err(no_member(cts, id, k)),
-            }
+            let part = if k.is_str() {
+                match str_bytes(k.as_ptr::<GcStr>()) {
+                    b"re" => 0,
+                    b"im" => 1,
+                    _ => return Err(no_member(cts, id, k)),
+                }
+            } else if let Some(i) = key_as_index(cts, k) {
+                (i & 1) as usize
+            } else {
+                return Err(format!("'{}' cannot be indexed with '{}'", cts.repr(id), key_type_name(cts, k)));
+            };
+            Ok(Place { ctype: ct.child, addr: addr.wrapping_add(part * half as usize), field: None, readonly: true })
         }
         _ if k.is_str() => Err(no_member(cts, id, k)),
         _ => Err(format!(
@@ -621,16 +623,9 @@ pub fn to_string(cts: &CTState, v: TValue) -> Vec<u8> {
         } else {
             out.push(b'+');
         }
-        let mut ims = Vec::new();
-        crate::numfmt::fmt_number(im, &mut ims);
-        if im.is_infinite() && im > 0.0 {
-            // LuaJIT spells a positive infinite imaginary part "infI".
-            out.extend_from_slice(b"inf");
-            out.push(b'I');
-            return out;
-        }
-        out.extend_from_slice(&ims);
-        out.push(b'i');
+        crate::numfmt::fmt_number(im, &mut out);
+        // LuaJIT marks an infinite or NaN imaginary part with "I".
+        out.push(if im.is_finite() { b'i' } else { b'I' });
         return out;
     }
     if ct.kind == CKind::Enum {
