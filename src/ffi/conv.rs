@@ -70,13 +70,19 @@ pub fn cts_of<'a>(l: *mut lua_State) -> &'a mut CTState {
 /// Lua type name otherwise.
 pub fn value_type_name(cts: &CTState, v: TValue) -> String {
     if v.is(TID_CDATA) {
-        cts.repr(cdata::ctypeid(cdata::of(v)))
+        // A reference is named by the type it refers to.
+        let id = cdata::ctypeid(cdata::of(v));
+        let ct = cts.get(id);
+        cts.repr(if ct.is_ref() { ct.child } else { id })
     } else {
         type_name(v).to_string()
     }
 }
 
 fn conv_error(cts: &CTState, sid: CTypeId, did: CTypeId) -> String {
+    // A reference is named by the type it refers to.
+    let sc = cts.get(sid);
+    let sid = if sc.is_ref() { sc.child } else { sid };
     format!("cannot convert '{}' to '{}'", cts.repr(sid), cts.repr(did))
 }
 
@@ -462,10 +468,9 @@ pub unsafe fn lua_to_c(
                 // Strings convert to `const char *` (pointing into the
                 // string object), and that to compatible pointers.
                 let child = cts.get(dc.child);
-                let ok = mode & CONV_CAST != 0
-                    || child.kind == CKind::Void
-                    || (child.kind == CKind::Num && child.size == 1 && !child.has(CTF_BOOL)
-                        && (child.has(CTF_CONST) || mode & CONV_ARG != 0 && false));
+                let bytes_like = child.kind == CKind::Void
+                    || (child.kind == CKind::Num && child.size == 1 && !child.has(CTF_BOOL));
+                let ok = mode & CONV_CAST != 0 || (bytes_like && child.has(CTF_CONST));
                 if !ok {
                     return Err(format!(
                         "cannot convert 'string' to '{}'",
@@ -538,7 +543,8 @@ pub unsafe fn lua_to_c(
                 (dst as *mut u64).write_unaligned(p);
                 Ok(())
             }
-            _ => Err(lua_conv_error(cts, v, did)),
+            // Userdata convert as a `void *`.
+            _ => Err(format!("cannot convert 'void *' to '{}'", cts.repr(did))),
         };
     }
     if v.is_tab() && matches!(dc.kind, CKind::Struct | CKind::Array) {
@@ -584,16 +590,31 @@ pub unsafe fn table_init(
         let elem = dc.child;
         let esize = cts.get(elem).size;
         let n = if esize == 0 || esize == CTSIZE_INVALID { 0 } else { (size / esize as u64) as u32 };
-        // Arrays take their elements from index 0 if present, else from 1.
+        // Arrays take their elements from index 0 if present, else from 1,
+        // up to the first nil. A fixed-size array takes no more elements
+        // than it holds, and a single element fills all of it.
+        let fixed = !dc.has(CTF_VLA);
         let start = if crate::table::get_int(t, 0).is_nil() { 1 } else { 0 };
         let mut i = 0;
-        while i < n {
+        loop {
             let e = crate::table::get_int(t, (i + start) as i64);
             if e.is_nil() {
                 break;
             }
+            if i >= n {
+                if fixed {
+                    return Err(format!("too many initializers for '{}'", cts.repr(did)));
+                }
+                // (LuaJIT writes past a VLA here; the extra elements are dropped.)
+                break;
+            }
             lua_to_c(l, cts, elem, dst.add((i * esize) as usize), e, CONV_INIT)?;
             i += 1;
+        }
+        if fixed && i == 1 {
+            for j in 1..n {
+                std::ptr::copy_nonoverlapping(dst, dst.add((j * esize) as usize), esize as usize);
+            }
         }
         return Ok(());
     }

@@ -453,7 +453,7 @@ unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
         let args: Vec<TValue> = (1..=n).map(|i| value_at(l, i)).collect();
         return call_returning(l, mm, &args);
     }
-    ffi_error(l, &format!("'{}' is not callable", cts.repr(id)))
+    ffi_error(l, &format!("'{}' is not callable", conv::value_type_name(cts, o)))
 }
 
 // ---- Library functions.
