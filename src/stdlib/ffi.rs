@@ -665,21 +665,67 @@ unsafe extern "C-unwind" fn ffi_istype(l: *mut lua_State) -> c_int {
     let mut r = false;
     if v.is(TID_CDATA) {
         let cd = cdata::of(v);
-        let sid = cdata::ctypeid(cd);
-        if sid != CTID_CTYPEID {
-            let (a, b) = (cts.get(id).clone(), cts.get(sid).clone());
-            r = if a.kind == CKind::Ptr && b.kind == CKind::Ptr && a.flags & CTF_REF == b.flags & CTF_REF {
-                // Pointers match if their targets do, ignoring qualifiers.
-                let ta = cts.unqualified(a.child);
-                let tb = cts.unqualified(b.child);
-                conv::same_type_unqualified(cts, ta, tb)
-            } else {
-                conv::same_type_unqualified(cts, id, sid)
-            };
-        }
+        // A ctype object stands for its type.
+        let sid = ctype_object_id(cd).unwrap_or_else(|| cdata::ctypeid(cd));
+        r = istype_match(cts, id, sid);
     }
     push_bool(l, r);
     1
+}
+
+/// `ffi.istype` (ext_ffi_api.html): references and qualifiers are ignored;
+/// pointers and arrays match by pointer compatibility without the special
+/// case of `void *`; numbers must be the same type but for qualifiers; a
+/// struct/union also accepts a pointer to it.
+fn istype_match(cts: &mut CTState, want: CTypeId, have: CTypeId) -> bool {
+    let a = strip_ref_qual(cts, want);
+    let b = strip_ref_qual(cts, have);
+    if a == b {
+        return true;
+    }
+    let (ac, bc) = (cts.get(a).clone(), cts.get(b).clone());
+    if ac.kind == bc.kind && ac.size == bc.size {
+        return match ac.kind {
+            CKind::Ptr | CKind::Array => istype_pointee(cts, ac.child, bc.child, false),
+            CKind::Num | CKind::Void => ac.flags & !CTF_QUAL == bc.flags & !CTF_QUAL,
+            _ => false,
+        };
+    }
+    if ac.kind == CKind::Struct && bc.kind == CKind::Ptr {
+        return cts.unqualified(bc.child) == a;
+    }
+    false
+}
+
+fn strip_ref_qual(cts: &mut CTState, id: CTypeId) -> CTypeId {
+    let ct = cts.get(id);
+    let id = if ct.is_ref() { ct.child } else { id };
+    cts.unqualified(id)
+}
+
+/// Pointer targets for `ffi.istype`: same kind and size; numbers agree on
+/// bool/floating-point; pointers recurse with equal qualifiers; structs
+/// must be the same; functions always match.
+fn istype_pointee(cts: &mut CTState, d: CTypeId, s: CTypeId, same_qual: bool) -> bool {
+    let (dq, sq) = (cts.get(d).flags & CTF_QUAL, cts.get(s).flags & CTF_QUAL);
+    if same_qual && dq != sq {
+        return false;
+    }
+    let d = cts.unqualified(d);
+    let s = cts.unqualified(s);
+    if d == s {
+        return true;
+    }
+    let (dc, sc) = (cts.get(d).clone(), cts.get(s).clone());
+    if dc.kind != sc.kind || dc.size != sc.size {
+        return false;
+    }
+    match dc.kind {
+        CKind::Num => (dc.flags ^ sc.flags) & (CTF_BOOL | CTF_FP) == 0,
+        CKind::Ptr | CKind::Array => istype_pointee(cts, dc.child, sc.child, true),
+        CKind::Func | CKind::Void => true,
+        _ => false,
+    }
 }
 
 unsafe extern "C-unwind" fn ffi_sizeof(l: *mut lua_State) -> c_int {
