@@ -168,18 +168,16 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
     if let Some(t) = ctype_object_id(cd) {
         // Indexing a ctype object reaches its metatype's __index.
         if k.is_str() {
+            let msg = format!(
+                "'{}' has no member named '{}'",
+                cts.repr(t),
+                String::from_utf8_lossy(str_bytes(k.as_ptr()))
+            );
             let mm = metatype_mm(l, o, "__index");
             if !mm.is_nil() {
-                return index_via(l, mm, o, k);
+                return index_via(l, mm, o, k, &msg);
             }
-            ffi_error(
-                l,
-                &format!(
-                    "'{}' has no member named '{}'",
-                    cts.repr(t),
-                    String::from_utf8_lossy(str_bytes(k.as_ptr()))
-                ),
-            );
+            ffi_error(l, &msg);
         }
     }
     match ops::index_place(cts, cd, k) {
@@ -199,15 +197,16 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
                 ffi_error(l, &msg)
             }
             if !mm.is_nil() {
-                return index_via(l, mm, o, k);
+                return index_via(l, mm, o, k, &msg);
             }
             ffi_error(l, &msg)
         }
     }
 }
 
-/// `__index` of a metatype: a function is called, a table is indexed.
-unsafe fn index_via(l: *mut lua_State, mm: TValue, o: TValue, k: TValue) -> c_int {
+/// `__index` of a metatype: a function is called, a table is indexed (a
+/// nil found there is the error `msg`, as for a missing member).
+unsafe fn index_via(l: *mut lua_State, mm: TValue, o: TValue, k: TValue, msg: &str) -> c_int {
     if mm.is_func() {
         push_value(l, mm);
         push_value(l, o);
@@ -218,6 +217,9 @@ unsafe fn index_via(l: *mut lua_State, mm: TValue, o: TValue, k: TValue) -> c_in
     push_value(l, mm);
     push_value(l, k);
     lua_gettable(l, -2);
+    if lua_type(l, -1) == LUA_TNIL {
+        ffi_error(l, msg);
+    }
     1
 }
 
