@@ -659,6 +659,29 @@ unsafe extern "C-unwind" fn ffi_typeof(l: *mut lua_State) -> c_int {
     1
 }
 
+/// `ffi.typeinfo(id)` (undocumented): a table with the `size` of type
+/// `id` (when known) and its `name` (tagged structs, unions, enums);
+/// nothing past the last type. LuaJIT also gives `info` and `sib`, which
+/// are encodings of its own type table and are left out.
+unsafe extern "C-unwind" fn ffi_typeinfo(l: *mut lua_State) -> c_int {
+    let n = check_num(l, 1);
+    let cts = cts_of(l);
+    if !(n >= 0.0) || n >= cts.types.len() as f64 {
+        return 0;
+    }
+    let ct = cts.get(n as CTypeId).clone();
+    lua_createtable(l, 0, 2);
+    if ct.size != CTSIZE_INVALID && ct.kind != CKind::Func {
+        push_num(l, ct.size as f64);
+        set_field(l, -2, "size");
+    }
+    if !ct.name.is_empty() {
+        push_str(l, &ct.name);
+        set_field(l, -2, "name");
+    }
+    1
+}
+
 unsafe extern "C-unwind" fn ffi_istype(l: *mut lua_State) -> c_int {
     let id = check_ctype(l, 1, false);
     let v = value_at(l, 2);
@@ -1045,6 +1068,7 @@ pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
             ("fill", ffi_fill),
             ("abi", ffi_abi),
             ("load", ffi_load),
+            ("typeinfo", ffi_typeinfo),
         ],
     );
     crate::ffi::clib::push_default(l);
