@@ -900,14 +900,20 @@ fn check_ptr_arg(l: *mut lua_State, idx: c_int, id: CTypeId) -> *mut u8 {
 }
 
 /// A length argument: a number or an integer cdata.
+/// A length argument, converted to `int32_t` like a C argument (any
+/// number or number cdata; a missing one is "value expected").
 fn check_len(l: *mut lua_State, idx: c_int) -> i64 {
-    let v = value_at(l, idx);
-    if v.is(TID_CDATA) {
-        if let Some(n) = ops::to_number(cts_of(l), v) {
-            return n as i64;
-        }
+    if idx > arg_count(l) {
+        arg_error(l, idx, b"value expected");
     }
-    check_int(l, idx)
+    let v = value_at(l, idx);
+    let mut n = 0i32;
+    // SAFETY: n has room for an int32_t.
+    let r = unsafe { conv::lua_to_c(l, cts_of(l), CTID_INT32, &mut n as *mut i32 as *mut u8, v, conv::CONV_ARG) };
+    if let Err(msg) = r {
+        arg_error(l, idx, msg.as_bytes());
+    }
+    n as i64
 }
 
 unsafe extern "C-unwind" fn ffi_string(l: *mut lua_State) -> c_int {
