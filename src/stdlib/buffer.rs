@@ -217,12 +217,42 @@ unsafe extern "C-unwind" fn buf_skip(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn buf_set(l: *mut lua_State) -> c_int {
     let b = check_buffer(l, 1);
     let v = value_at(l, 2);
+    if v.is(TID_CDATA) {
+        // buf:set(ptr, len): the bytes at a cdata's address (copied).
+        let p = cdata_address_arg(l, 2, v);
+        let n = check_len_arg(l, 3);
+        let bytes = if n > 0 { std::slice::from_raw_parts(p, n).to_vec() } else { Vec::new() };
+        b.reset();
+        b.append(l, &bytes);
+        return return_self(l);
+    }
     if !v.is_str() {
         type_error(l, 2, "string");
     }
     b.reset();
     b.append(l, str_bytes(v.as_ptr()));
     return_self(l)
+}
+
+/// A cdata argument converted to `const void *` like a C argument.
+fn cdata_address_arg(l: *mut lua_State, idx: c_int, v: TValue) -> *const u8 {
+    let cts = crate::ffi::conv::cts_of(l);
+    let mut p: u64 = 0;
+    // SAFETY: p has room for a pointer.
+    let r = unsafe {
+        crate::ffi::conv::lua_to_c(
+            l,
+            cts,
+            crate::ffi::ctype::CTID_P_CVOID,
+            &mut p as *mut u64 as *mut u8,
+            v,
+            crate::ffi::conv::CONV_ARG,
+        )
+    };
+    if let Err(msg) = r {
+        arg_error(l, idx, msg.as_bytes());
+    }
+    p as *const u8
 }
 
 /// Append the value at `idx` as `buf:put` does.
@@ -402,21 +432,9 @@ unsafe extern "C-unwind" fn buf_putcdata(l: *mut lua_State) -> c_int {
     if !v.is(TID_CDATA) {
         type_error(l, 2, "cdata");
     }
-    let n = check_len_arg(l, 3);
-    let cts = crate::ffi::conv::cts_of(l);
-    let mut p: u64 = 0;
     // Any cdata with an address (pointers, arrays, structs) is accepted.
-    let r = crate::ffi::conv::lua_to_c(
-        l,
-        cts,
-        crate::ffi::ctype::CTID_P_CVOID,
-        &mut p as *mut u64 as *mut u8,
-        v,
-        crate::ffi::conv::CONV_CAST,
-    );
-    if let Err(msg) = r {
-        arg_error(l, 2, msg.as_bytes());
-    }
+    let p = cdata_address_arg(l, 2, v) as u64;
+    let n = check_len_arg(l, 3);
     if n > 0 {
         // Copy first: the source may point into this buffer.
         let bytes = std::slice::from_raw_parts(p as *const u8, n).to_vec();
