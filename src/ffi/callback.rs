@@ -71,8 +71,24 @@ pub unsafe fn new_callback(
     if cts.get(fid).has(CTF_VARARG) {
         return Err(cant);
     }
-    let (spec, params) = super::call::spec_of(cts, fid).map_err(|_| cant)?;
     let ret = cts.get(fid).child;
+    // LuaJIT's callbacks take at most 16 arguments, and only scalars:
+    // numbers up to 8 bytes, enums and pointers (no structs, no complex).
+    let nparams = cts.get(fid).fields.len();
+    let scalar = |cts: &CTState, id: CTypeId| {
+        let ct = cts.get(id);
+        match ct.kind {
+            CKind::Enum | CKind::Ptr => true,
+            CKind::Num => ct.size <= 8,
+            _ => false,
+        }
+    };
+    let params_ok = cts.get(fid).fields.iter().all(|f| scalar(cts, f.ctype));
+    let ret_ok = cts.get(ret).kind == CKind::Void || scalar(cts, ret);
+    if nparams > 16 || !params_ok || !ret_ok {
+        return Err(cant);
+    }
+    let (spec, params) = super::call::spec_of(cts, fid).map_err(|_| cant)?;
     let g = g_of(l);
     let gp = g as *mut GlobalState as *mut c_void;
     let st = super::state(g_of(l));
