@@ -83,6 +83,10 @@ fn conv_error(cts: &CTState, sid: CTypeId, did: CTypeId) -> String {
     // A reference is named by the type it refers to.
     let sc = cts.get(sid);
     let sid = if sc.is_ref() { sc.child } else { sid };
+    if cts.get(sid).kind == CKind::Func {
+        // A C function converts as a pointer to it.
+        return format!("cannot convert '{}' to '{}'", cts.repr_func_ptr(sid), cts.repr(did));
+    }
     format!("cannot convert '{}' to '{}'", cts.repr(sid), cts.repr(did))
 }
 
@@ -372,11 +376,25 @@ pub unsafe fn c_to_c(
             (dst as *mut u64).write_unaligned(src as u64);
             Ok(())
         }
-        (CKind::Ptr, CKind::Struct | CKind::Func) => {
+        (CKind::Ptr, CKind::Struct) => {
             if !cast && !ptr_compatible(cts, dc.child, sid) {
                 return Err(conv_error(cts, sid, did));
             }
             (dst as *mut u64).write_unaligned(src as u64);
+            Ok(())
+        }
+        (CKind::Ptr, CKind::Func) => {
+            // A C function (from a library namespace) holds its address:
+            // it converts as a pointer to the function.
+            if !cast && !ptr_compatible(cts, dc.child, sid) {
+                return Err(conv_error(cts, sid, did));
+            }
+            (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned());
+            Ok(())
+        }
+        (CKind::Num | CKind::Enum, CKind::Func) if cast && !cts.get(enum_base(cts, did)).has(CTF_FP) => {
+            let p = (src as *const u64).read_unaligned();
+            write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
             Ok(())
         }
         (CKind::Struct, CKind::Struct) | (CKind::Array, CKind::Array)

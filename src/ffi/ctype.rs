@@ -527,6 +527,13 @@ impl CTState {
         self.repr_into(id, &mut inner)
     }
 
+    /// The spelling of a pointer to function type `id` (`int (*)()`),
+    /// without interning the pointer type.
+    pub fn repr_func_ptr(&self, id: CTypeId) -> String {
+        let mut inner = String::from("(*)");
+        self.repr_into(id, &mut inner)
+    }
+
     /// Build the declaration of `id` around the declarator text `inner`
     /// (C's inside-out syntax: `int (*)[3]`).
     fn repr_into(&self, id: CTypeId, inner: &mut String) -> String {
