@@ -440,7 +440,7 @@ unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
     let cts = cts_of(l);
     let cd = cdata::of(o);
     if let Some(t) = ctype_object_id(cd) {
-        return construct(l, t, 2);
+        return construct(l, t, 2, true);
     }
     let id = cdata::ctypeid(cd);
     let ct = cts.get(id);
@@ -482,7 +482,9 @@ fn check_nelem(l: *mut lua_State, idx: c_int) -> u64 {
 
 /// Create a cdata of type `id` initialised from the arguments from `idx`
 /// (ffi.new and ctype calls).
-fn construct(l: *mut lua_State, id: CTypeId, idx: c_int) -> c_int {
+/// `use_new`: a ctype object was called, so a metatype's `__new` takes
+/// over (ffi.new itself never calls `__new`, which usually calls ffi.new).
+fn construct(l: *mut lua_State, id: CTypeId, idx: c_int, use_new: bool) -> c_int {
     let cts = cts_of(l);
     let ct = cts.get(id).clone();
     let is_var = ct.has(CTF_VLA) || ct.has(CTF_VLS);
@@ -503,7 +505,7 @@ fn construct(l: *mut lua_State, id: CTypeId, idx: c_int) -> c_int {
     };
     // A metatype constructor takes over.
     let mt = metatype_of(cts, id);
-    if !mt.is_null() && ct.kind == CKind::Struct {
+    if use_new && !mt.is_null() && ct.kind == CKind::Struct {
         let key = crate::string::new_str_value(g_of(l), b"__new");
         let f = crate::table::get(mt, key);
         if !f.is_nil() {
@@ -631,7 +633,7 @@ fn cts_repr(l: *mut lua_State, id: CTypeId) -> String {
 
 unsafe extern "C-unwind" fn ffi_new(l: *mut lua_State) -> c_int {
     let id = check_ctype(l, 1, false);
-    construct(l, id, 2)
+    construct(l, id, 2, false)
 }
 
 unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
