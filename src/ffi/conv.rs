@@ -839,15 +839,8 @@ pub unsafe fn load_field(l: *mut lua_State, cts: &mut CTState, base: *mut u8, f:
 pub unsafe fn c_to_lua(l: *mut lua_State, cts: &mut CTState, sid: CTypeId, src: *const u8) -> TValue {
     let sc = cts.get(sid);
     match sc.kind {
-        CKind::Enum => {
-            // Enum values stay cdata (LuaJIT boxes every non-number type);
-            // tostring shows the value, arithmetic and tonumber use it.
-            let id = cts.unqualified(sid);
-            let size = cts.get(enum_base(cts, sid)).size;
-            new_scalar_cdata(l, cts, id, src, size)
-        }
-        CKind::Num => {
-            let base = cts.get(sid);
+        CKind::Num | CKind::Enum => {
+            let base = cts.get(enum_base(cts, sid));
             if base.has(CTF_BOOL) {
                 return TValue::bool(*src != 0);
             }
