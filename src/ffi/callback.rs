@@ -24,6 +24,8 @@ use super::ctype::*;
 /// Root table slots (see `CTState::roots`).
 const ROOT_CALLBACKS: i64 = 3;
 const ROOT_PENDING_ERROR: i64 = 4;
+/// True while ROOT_PENDING_ERROR holds an error (which may itself be nil).
+const ROOT_PENDING_FLAG: i64 = 5;
 
 struct Slot {
     spec: CallSpec,
@@ -216,9 +218,12 @@ fn set_pending(l: *mut lua_State, e: TValue) {
     let g = g_of(l);
     let roots = super::cts(g).roots;
     // Keep the first error.
-    if crate::table::get_int(roots, ROOT_PENDING_ERROR).is_nil() {
-        // SAFETY: a slot of the root table.
-        unsafe { *crate::table::set_int_slot(g, roots, ROOT_PENDING_ERROR) = e };
+    if crate::table::get_int(roots, ROOT_PENDING_FLAG).is_nil() {
+        // SAFETY: slots of the root table.
+        unsafe {
+            *crate::table::set_int_slot(g, roots, ROOT_PENDING_ERROR) = e;
+            *crate::table::set_int_slot(g, roots, ROOT_PENDING_FLAG) = TValue::bool(true);
+        }
         crate::gc::barrier_table(g, roots);
     }
 }
@@ -230,12 +235,15 @@ pub fn rethrow_pending(l: *mut lua_State) {
         return;
     }
     let roots = super::cts(g).roots;
-    let e = crate::table::get_int(roots, ROOT_PENDING_ERROR);
-    if e.is_nil() {
+    if crate::table::get_int(roots, ROOT_PENDING_FLAG).is_nil() {
         return;
     }
-    // SAFETY: an existing slot of the root table.
-    unsafe { *crate::table::set_int_slot(g, roots, ROOT_PENDING_ERROR) = TValue::NIL };
+    let e = crate::table::get_int(roots, ROOT_PENDING_ERROR);
+    // SAFETY: existing slots of the root table.
+    unsafe {
+        *crate::table::set_int_slot(g, roots, ROOT_PENDING_ERROR) = TValue::NIL;
+        *crate::table::set_int_slot(g, roots, ROOT_PENDING_FLAG) = TValue::NIL;
+    }
     crate::error::throw_value(l, e);
 }
 
