@@ -188,14 +188,6 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
         }
         Err(msg) => {
             let mm = metatype_mm(l, o, "__index");
-            if mm.is_tab() {
-                // A table __index that has no value for the key is an error.
-                index_via(l, mm, o, k);
-                if !value_at(l, -1).is_nil() {
-                    return 1;
-                }
-                ffi_error(l, &msg)
-            }
             if !mm.is_nil() {
                 return index_via(l, mm, o, k, &msg);
             }
