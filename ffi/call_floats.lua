@@ -22,7 +22,7 @@ int ft_stack_narrow(int a1, int a2, int a3, int a4, int a5, int a6, int8_t s1,
 float ft_stack_floats(float a1, float a2, float a3, float a4, float a5, float a6,
                       float a7, float a8, float a9, float a10);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 print(lib.ft_f_add(1.5, 2.25), lib.ft_f_add(0.1, 0.2), lib.ft_d_add(0.1, 0.2))
 print(lib.ft_mix_fd(1, 2, 3, 4), lib.ft_mix_fd(0.5, 0.25, 0.125, 1e10))

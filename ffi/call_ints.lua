@@ -26,7 +26,7 @@ uint16_t ft_u16_ret(int x);
 int64_t ft_i64_min(void);
 uint64_t ft_u64_max(void);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 print(lib.ft_i8_add(100, 27), lib.ft_i8_add(100, 28), lib.ft_i8_add(-100, -29))
 print(lib.ft_u8_add(200, 55), lib.ft_u8_add(200, 56), lib.ft_u8_add(-1, 0))

@@ -17,7 +17,7 @@ void *ft_pointer_add(void *p, ptrdiff_t n);
 ptrdiff_t ft_pointer_diff(const void *a, const void *b);
 int ft_deref_pp(int **pp);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 print(lib.ft_strlen("hello"), lib.ft_strlen(""), lib.ft_strlen("a\0b"))
 local g = lib.ft_greeting()

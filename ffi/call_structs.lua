@@ -45,7 +45,7 @@ double ft_struct_after_fregs(double a, double b, double c, double d, double e, d
 void ft_point_scale_inplace(ft_point *p, int k);
 int ft_points_sum(const ft_point *ps, int n);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 local p = lib.ft_point_make(3, -4)
 print(p.x, p.y, tostring(ffi.typeof(p)) == tostring(ffi.typeof("ft_point")))

@@ -6,7 +6,7 @@ double ft_sum_doubles(int n, ...);
 double ft_sum_fmt(const char *fmt, ...);
 int snprintf(char *buf, size_t size, const char *fmt, ...);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 -- Lua numbers are passed as double to the variable part, so ints go as int cdata.
 local function I(x) return ffi.new("int", x) end

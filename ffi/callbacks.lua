@@ -25,7 +25,7 @@ void ft_store_callback(int (*f)(int));
 int ft_fire_callback(int x);
 void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 -- implicit conversion of a Lua function to a callback (temporary: freed by GC)
 print(lib.ft_call_int(function(x) return x * 2 end, 21))

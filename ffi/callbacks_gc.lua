@@ -8,7 +8,7 @@ void *ft_alloc(size_t n);
 void ft_free(void *p);
 int ft_live(void);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 local total = 0
 for i = 1, 20 do
   total = total + lib.ft_call_int(function(x) return x + i end, i)

@@ -6,7 +6,7 @@ int ft_call_int(int (*f)(int), int x);
 typedef struct { int x, y; } ce_point;
 ce_point ft_point_make(int x, int y);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 -- C calls and cdata in coroutines
 local co = coroutine.create(function(a)
   local p = lib.ft_point_make(a, a * 2)

@@ -10,7 +10,7 @@ enum en_big { EB_U = 0x80000000 };
 typedef enum en_typedef_e { TE_X = 3, TE_Y } en_typedef;
 static const int EN_STATIC = 42;
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 print(ffi.C.FT_RED, ffi.C.FT_GREEN, ffi.C.FT_BLUE, type(ffi.C.FT_BLUE))
 print(ffi.C.EF_AB, ffi.C.EF_SHIFT, ffi.C.EN_M, ffi.C.EN_Z, ffi.C.EN_BIG, ffi.C.EB_U)

@@ -5,7 +5,7 @@ int ft_set_errno(int value);
 int ft_get_errno(void);
 int close(int fd);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 lib.ft_set_errno(33)
 print(ffi.errno())

@@ -7,7 +7,7 @@ int ft_live(void);
 void *malloc(size_t n);
 void free(void *p);
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 local p = ffi.gc(lib.ft_alloc(8), lib.ft_free)
 print(lib.ft_live())

@@ -9,7 +9,7 @@ int ft_sum_ints(int n, ...);
 typedef int (*binop)(int, int);
 typedef struct { binop op; const char *name; } fp_entry;
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 local add = lib.ft_i32_add
 print(tostring(ffi.typeof(add)), add(2, 3))
 local fp = ffi.cast("binop", add)

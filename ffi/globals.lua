@@ -15,7 +15,7 @@ int ft_read_table(int i);
 int ft_origin_sum(void);
 int ft_no_such_symbol;
 ]]
-local lib = ffi.load("build/ffi/libffitest.so")
+local lib = ffi.load(os.getenv("FFITEST_LIB") or "build/ffi/libffitest.so")
 
 print(lib.ft_counter, type(lib.ft_counter))
 lib.ft_counter = 100
@@ -44,7 +44,8 @@ print(ffi.string(lib.ft_version_string))
 print(ffi.string(lib.ft_name_buffer), ffi.sizeof(lib.ft_name_buffer))
 ffi.copy(lib.ft_name_buffer, "renamed")
 print(ffi.string(lib.ft_name_buffer))
-print(pcall(function() return lib.ft_no_such_symbol end))
+local ok, err = pcall(function() return lib.ft_no_such_symbol end)
+print(ok, (err:gsub("[^ ]*libffitest%.so", "LIB")))
 print(pcall(function() return lib.undeclared_thing end))
 print(pcall(function() lib.undeclared_thing = 1 end))
 print(pcall(function() lib.ft_bump_counter = 1 end))
