@@ -701,9 +701,9 @@ fn one_step(l: *mut lua_State) -> usize {
         Phase::Finalize => {
             if !g.gc.tobefnz.is_null() || crate::ffi::finalizer::has_pending(g) {
                 if !g.gc.tobefnz.is_null() {
-                    run_one_finalizer(l);
+                    run_one_finalizer(l, true);
                 } else {
-                    crate::ffi::finalizer::run_one(l);
+                    crate::ffi::finalizer::run_one(l, true);
                 }
                 let g = crate::state::g_of(l);
                 g.gc.estimate = g.gc.estimate.saturating_sub(FINALIZE_COST);
@@ -989,7 +989,7 @@ pub fn barrier_upvalue_store(g: &mut GlobalState, f: TValue, n: i32, v: TValue) 
 /// on the userdata list first (with the current white, already marked
 /// finalized), so that it is freed normally once unreachable again, or
 /// lives on if the finalizer stored it somewhere (resurrection).
-fn run_one_finalizer(l: *mut lua_State) {
+fn run_one_finalizer(l: *mut lua_State, rethrow: bool) {
     let g = crate::state::g_of(l);
     let o = g.gc.tobefnz;
     // SAFETY: o is the first entry of the finalizer queue, a live userdata.
@@ -1011,11 +1011,13 @@ fn run_one_finalizer(l: *mut lua_State) {
     if f.is_nil() {
         return;
     }
-    run_finalizer_call(l, f, TValue::gcobj(TID_UDATA, o));
+    run_finalizer_call(l, f, TValue::gcobj(TID_UDATA, o), rethrow);
 }
 
 /// Call a finalizer `f(obj)`.
-pub fn run_finalizer_call(l: *mut lua_State, f: TValue, obj: TValue) {
+/// `rethrow`: raise a finalizer's error in the running code (false at state
+/// close, where errors are ignored: nothing would catch them).
+pub fn run_finalizer_call(l: *mut lua_State, f: TValue, obj: TValue, rethrow: bool) {
     let g = crate::state::g_of(l);
     // No collector steps inside finalizers (collectgarbage("isrunning") is
     // false there, as in LuaJIT); explicit collections still work.
@@ -1023,7 +1025,7 @@ pub fn run_finalizer_call(l: *mut lua_State, f: TValue, obj: TValue) {
     g.gc.threshold = THRESHOLD_STOPPED;
     let r = crate::vm::pcall_values(l, f, &[obj], 0);
     crate::state::g_of(l).gc.threshold = saved_threshold;
-    if let Err(e) = r {
+    if let (Err(e), true) = (r, rethrow) {
         // LuaJIT 2.1.0-beta3 rethrows errors from finalizers.
         crate::vm::push(l, e);
         crate::error::throw(l);
@@ -1050,10 +1052,10 @@ pub fn finalize_all(l: *mut lua_State) {
         }
         while !crate::state::g_of(l).gc.tobefnz.is_null() {
             // Errors (and C++ exceptions) in finalizers at close are ignored.
-            let _ = crate::error::catch(|| run_one_finalizer(l));
+            let _ = crate::error::catch(|| run_one_finalizer(l, false));
         }
         while crate::ffi::finalizer::has_pending(crate::state::g_of(l)) {
-            let _ = crate::error::catch(|| crate::ffi::finalizer::run_one(l));
+            let _ = crate::error::catch(|| crate::ffi::finalizer::run_one(l, false));
         }
     }
 }

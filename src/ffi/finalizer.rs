@@ -118,11 +118,11 @@ pub fn has_pending(g: &GlobalState) -> bool {
 }
 
 /// Run the oldest pending finalizer (errors propagate, as for userdata).
-pub fn run_one(l: *mut lua_State) {
+pub fn run_one(l: *mut lua_State, rethrow: bool) {
     let st = super::state(g_of(l));
     if st.pending.is_empty() {
         return;
     }
     let (cd, f) = st.pending.remove(0);
-    crate::gc::run_finalizer_call(l, f, cd);
+    crate::gc::run_finalizer_call(l, f, cd, rethrow);
 }
