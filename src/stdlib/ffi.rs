@@ -154,11 +154,32 @@ fn call_returning(l: *mut lua_State, f: TValue, args: &[TValue]) -> c_int {
 
 // ---- The cdata metatable.
 
+/// A constant declared in the body of the struct that `cd` is, points to
+/// or (as a ctype object) stands for: `s.K`, `p.K`, `ct.K` read it.
+fn member_const(cts: &CTState, cd: *mut GcCdata, k: TValue) -> Option<f64> {
+    if !k.is_str() || cts.member_consts.is_empty() {
+        return None;
+    }
+    let mut id = ctype_object_id(cd).unwrap_or_else(|| ops::resolve(cts, cd).0);
+    let ct = cts.get(id);
+    if ct.kind == CKind::Ptr {
+        id = ct.child;
+    }
+    if cts.get(id).kind != CKind::Struct {
+        return None;
+    }
+    cts.find_member_const(id, str_bytes(k.as_ptr())).map(|f| f.value as f64)
+}
+
 unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
     let o = value_at(l, 1);
     let k = value_at(l, 2);
     let cts = cts_of(l);
     let cd = cdata::of(o);
+    if let Some(v) = member_const(cts, cd, k) {
+        push_value(l, TValue::num(v));
+        return 1;
+    }
     if k.is_str() {
         if let Some(f) = crate::ffi::callback::method(l, cd, str_bytes(k.as_ptr())) {
             push_cfunc(l, f, 0);
@@ -221,6 +242,9 @@ unsafe extern "C-unwind" fn cd_newindex(l: *mut lua_State) -> c_int {
     let v = value_at(l, 3);
     let cts = cts_of(l);
     let cd = cdata::of(o);
+    if member_const(cts, cd, k).is_some() {
+        ffi_error(l, "attempt to write to constant location");
+    }
     let res = if ctype_object_id(cd).is_some() && k.is_str() {
         Err(String::new())
     } else {
