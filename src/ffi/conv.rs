@@ -397,6 +397,13 @@ pub unsafe fn c_to_c(
             write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
             Ok(())
         }
+        (CKind::Array, CKind::Array) if dc.has(CTF_COMPLEX) && sc.has(CTF_COMPLEX) => {
+            // Complex numbers of either precision convert part by part.
+            let (dh, sh) = ((dc.size / 2) as usize, (sc.size / 2) as usize);
+            write_scalar(cts, dc.child, dst, read_scalar(cts, sc.child, src));
+            write_scalar(cts, dc.child, dst.add(dh), read_scalar(cts, sc.child, src.add(sh)));
+            Ok(())
+        }
         (CKind::Struct, CKind::Struct) | (CKind::Array, CKind::Array)
             if (same_type_unqualified(cts, did, sid)
                 || (dc.kind == CKind::Array && dc.size == sc.size && same_type_unqualified(cts, dc.child, sc.child)))

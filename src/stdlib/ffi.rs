@@ -591,7 +591,11 @@ unsafe fn init_value(
                 return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
             }
             if n == 1 && v0.is(TID_CDATA) {
-                let sid = cdata::ctypeid(cdata::of(v0));
+                let mut sid = cdata::ctypeid(cdata::of(v0));
+                if cts.get(sid).is_ref() {
+                    // An array member read from a struct is a reference.
+                    sid = cts.get(sid).child;
+                }
                 if cts.get(sid).kind == CKind::Array && !cts.get(sid).has(CTF_COMPLEX) {
                     return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
                 }
