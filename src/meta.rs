@@ -660,7 +660,8 @@ pub fn tostring(l: *mut lua_State, v: TValue) -> TValue {
         out.extend_from_slice(if v.is_truthy() { b"true" } else { b"false" });
     } else {
         let name = type_name(v);
-        let addr = v.payload();
+        // A full userdata shows the address of its payload (as lua_topointer).
+        let addr = if v.is_udata() { crate::udata::payload(v.as_ptr()) as u64 } else { v.payload() };
         if v.is_func() {
             // SAFETY: v is a live function.
             let f = unsafe { &*v.as_ptr::<crate::func::GcFunc>() };
@@ -669,11 +670,8 @@ pub fn tostring(l: *mut lua_State, v: TValue) -> TValue {
                 return crate::string::new_str_value(g_of(l), &out);
             }
         }
-        out.extend_from_slice(format!("{}: {:#x}", name, addr).as_bytes());
-        if addr == 0 {
-            out.truncate(out.len() - 3);
-            out.extend_from_slice(b"NULL");
-        }
+        out.extend_from_slice(format!("{}: ", name).as_bytes());
+        crate::stdlib::format::format_pointer(&mut out, addr);
     }
     crate::string::new_str_value(g_of(l), &out)
 }

@@ -91,11 +91,9 @@ fn conv_error(cts: &CTState, sid: CTypeId, did: CTypeId) -> String {
 }
 
 fn lua_conv_error(cts: &CTState, v: TValue, did: CTypeId) -> String {
-    format!(
-        "cannot convert '{}' to '{}'",
-        value_type_name(cts, v),
-        cts.repr(did)
-    )
+    // A Lua boolean converts as a C bool, and is named so.
+    let from = if v.is_bool() { "bool".to_string() } else { value_type_name(cts, v) };
+    format!("cannot convert '{}' to '{}'", from, cts.repr(did))
 }
 
 /// The integer type behind an enum (following qualified copies).
@@ -337,7 +335,8 @@ pub unsafe fn c_to_c(
             Ok(())
         }
         (CKind::Ptr, CKind::Num | CKind::Enum) => {
-            if !cast {
+            // Only a Lua number (not a C float or double) casts to a pointer.
+            if !cast || sc.has(CTF_FP) {
                 return Err(conv_error(cts, sid, did));
             }
             let v = match read_scalar(cts, sid, src) {
@@ -348,12 +347,13 @@ pub unsafe fn c_to_c(
             Ok(())
         }
         (CKind::Ptr, CKind::Ptr) => {
-            if sc.has(CTF_REF) && !dc.has(CTF_REF) {
+            if sc.has(CTF_REF) {
                 // A reference to a pointer converts as that pointer; a
-                // reference to anything else is a pointer to it.
+                // reference to anything else is a pointer to it (an array
+                // decays to its first element, also for a reference).
                 let p = (src as *const u64).read_unaligned();
                 let target = cts.get(sc.child);
-                if target.kind == CKind::Ptr {
+                if target.kind == CKind::Ptr && !dc.has(CTF_REF) {
                     return c_to_c(cts, did, dst, sc.child, p as *const u8, mode);
                 }
                 if !cast && !ptr_compatible(cts, dc.child, sc.child) && !array_elem_compat(cts, dc.child, sc.child) {
@@ -510,8 +510,9 @@ pub unsafe fn lua_to_c(
                 if elem.kind != CKind::Num || elem.size != 1 || elem.has(CTF_BOOL) {
                     return Err(lua_conv_error(cts, v, did));
                 }
-                // Copy the string, with its terminating zero if it fits.
-                let cap = if dc.has(CTF_VLA) {
+                // Copy the string, with its terminating zero if it fits
+                // (an array of size 0 or unknown size takes all of it).
+                let cap = if dc.has(CTF_VLA) || dc.size == 0 || dc.size == CTSIZE_INVALID {
                     bytes.len() + 1
                 } else {
                     dc.size as usize
@@ -552,23 +553,27 @@ pub unsafe fn lua_to_c(
         return c_to_c(cts, did, dst, sid, src, mode);
     }
     if v.is_lightud() || v.is_udata() {
+        // A userdata converts as a `void *`: its address (a light one), its
+        // payload, or an io file's FILE *. Casts may make it an integer.
+        let p = if v.is_lightud() {
+            v.payload()
+        } else {
+            let u: *mut GcUdata = v.as_ptr();
+            if (*u).udtype == crate::udata::UDTYPE_IO_FILE {
+                *(crate::udata::payload(u) as *const u64)
+            } else {
+                crate::udata::payload(u) as u64
+            }
+        };
         return match dc.kind {
             CKind::Ptr if !dc.has(CTF_REF) => {
-                let p = if v.is_lightud() {
-                    v.payload()
-                } else {
-                    let u: *mut GcUdata = v.as_ptr();
-                    if (*u).udtype == crate::udata::UDTYPE_IO_FILE {
-                        // An io file converts to its FILE *.
-                        *(crate::udata::payload(u) as *const u64)
-                    } else {
-                        crate::udata::payload(u) as u64
-                    }
-                };
                 (dst as *mut u64).write_unaligned(p);
                 Ok(())
             }
-            // Userdata convert as a `void *`.
+            CKind::Num | CKind::Enum if mode & CONV_CAST != 0 => {
+                write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
+                Ok(())
+            }
             _ => Err(format!("cannot convert 'void *' to '{}'", cts.repr(did))),
         };
     }

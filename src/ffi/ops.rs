@@ -645,11 +645,7 @@ pub fn to_string(cts: &CTState, v: TValue) -> Vec<u8> {
         p as u64
     };
     out.extend_from_slice(format!("cdata<{}>: ", cts.repr(id)).as_bytes());
-    if addr == 0 {
-        out.extend_from_slice(b"NULL");
-    } else {
-        out.extend_from_slice(format!("{:#x}", addr).as_bytes());
-    }
+    crate::stdlib::format::format_pointer(&mut out, addr);
     out
 }
 

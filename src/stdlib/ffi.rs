@@ -815,9 +815,12 @@ unsafe extern "C-unwind" fn ffi_alignof(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn ffi_offsetof(l: *mut lua_State) -> c_int {
-    let id = check_ctype(l, 1, false);
+    let mut id = check_ctype(l, 1, false);
     let name = check_str(l, 2).to_vec();
     let cts = cts_of(l);
+    if cts.get(id).is_ref() {
+        id = cts.get(id).child;
+    }
     if cts.get(id).kind != CKind::Struct {
         return 0;
     }
