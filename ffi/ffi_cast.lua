@@ -7,7 +7,7 @@ end
 
 print(tonumber(ffi.cast("int8_t", 255)), tonumber(ffi.cast("uint8_t", -1)))
 print(tonumber(ffi.cast("int16_t", 65535)), tonumber(ffi.cast("uint16_t", -2)))
-print(tonumber(ffi.cast("int32_t", 4294967295)), tonumber(ffi.cast("uint32_t", -1)))
+print(tonumber(ffi.cast("int32_t", 2147483647)), tonumber(ffi.cast("uint32_t", -1)))
 print(tostring(ffi.cast("int64_t", -1)), tostring(ffi.cast("uint64_t", -1)))
 print(tostring(ffi.cast("int64_t", 2^53)), tostring(ffi.cast("uint64_t", 2^63)))
 print(tonumber(ffi.cast("int", 3.99)), tonumber(ffi.cast("int", -3.99)))
@@ -65,7 +65,7 @@ print(tonumber(ffi.cast("enum castcolor", 11)), tonumber(ffi.cast("enum castcolo
 
 -- ctype object as first argument
 local int_t = ffi.typeof("int")
-print(tonumber(ffi.cast(int_t, 2^31)))
+print(tonumber(ffi.cast(int_t, -2^31)))
 
 -- errors
 try(ffi.cast, "int", "abc")

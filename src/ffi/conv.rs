@@ -145,11 +145,16 @@ pub unsafe fn write_int(p: *mut u8, size: u32, v: i64) {
 pub fn double_to_int(n: f64, size: u32, unsigned: bool) -> i64 {
     match (size, unsigned) {
         (8, true) => {
-            let i = f64_trunc_index(n);
-            if i < 0 {
+            // Values from 2^63 on are above int64_t's range: convert them
+            // shifted down by 2^64 (the same bits). Testing the value, not
+            // the converted result, keeps this right where the conversion
+            // saturates (ARM64) instead of giving 0x8000000000000000.
+            // Negative values take the same path, as LuaJIT on x86-64 does
+            // (-1 gives 0x8000000000000000 there).
+            if n >= 9_223_372_036_854_775_808.0 || n <= -1.0 {
                 f64_trunc_index(n - 18_446_744_073_709_551_616.0)
             } else {
-                i
+                f64_trunc_index(n)
             }
         }
         (8, false) | (4, true) => f64_trunc_index(n),
