@@ -627,7 +627,15 @@ unsafe fn init_value(
                 return conv::table_init(l, cts, id, p, v0, size);
             }
             if n == 1 && v0.is(TID_CDATA) {
-                return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
+                // A struct of the same type is copied; any other cdata is
+                // the first member's value.
+                let mut sid = cdata::ctypeid(cdata::of(v0));
+                if cts.get(sid).is_ref() {
+                    sid = cts.get(sid).child;
+                }
+                if conv::same_type_unqualified(cts, sid, id) {
+                    return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
+                }
             }
             // Positional initializers for the members in order.
             let vals: Vec<TValue> = (0..n).map(|i| value_at(l, idx + i)).collect();
