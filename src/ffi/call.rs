@@ -253,6 +253,7 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
         _ => unsafe { conv::c_to_lua(l, cts, rid, retp) },
     };
     push_value(l, v);
+    crate::gc::check(l);
     1
 }
 

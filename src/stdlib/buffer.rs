@@ -408,6 +408,7 @@ fn push_byte_pointer(l: *mut lua_State, p: *mut u8, n: usize) -> c_int {
     let v = crate::ffi::conv::new_pointer(l, id, p as u64);
     push_value(l, v);
     push_num(l, n as f64);
+    crate::gc::check(l);
     2
 }
 

@@ -205,6 +205,8 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
         Ok(place) => {
             let v = ops::load(l, cts, &place);
             push_value(l, v);
+            // A safe point: results are on the stack.
+            crate::gc::check(l);
             1
         }
         Err(msg) => {
@@ -309,6 +311,7 @@ fn arith_mm(l: *mut lua_State, op: ArithOp, name: &str) -> c_int {
     match ops::arith(l, cts, op, a, b) {
         Ok(Some(v)) => {
             push_value(l, v);
+            crate::gc::check(l);
             1
         }
         Ok(None) => {
@@ -456,7 +459,9 @@ unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
     let cts = cts_of(l);
     let cd = cdata::of(o);
     if let Some(t) = ctype_object_id(cd) {
-        return construct(l, t, 2, true);
+        let n = construct(l, t, 2, true);
+        crate::gc::check(l);
+        return n;
     }
     let id = cdata::ctypeid(cd);
     let ct = cts.get(id);
@@ -661,7 +666,9 @@ fn cts_repr(l: *mut lua_State, id: CTypeId) -> String {
 
 unsafe extern "C-unwind" fn ffi_new(l: *mut lua_State) -> c_int {
     let id = check_ctype(l, 1, false);
-    construct(l, id, 2, false)
+    let n = construct(l, id, 2, false);
+    crate::gc::check(l);
+    n
 }
 
 unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
@@ -679,6 +686,7 @@ unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
     if let Err(msg) = conv::lua_to_c(l, cts, id, cdata::payload(cd), v, CONV_CAST) {
         ffi_error(l, &msg);
     }
+    crate::gc::check(l);
     1
 }
 
