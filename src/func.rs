@@ -343,9 +343,13 @@ pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
             KGc::Table { array, hash } => {
                 TValue::gcobj(TID_TAB, template_table(g, array, hash) as *const GcHeader)
             }
-            KGc::I64(v) => crate::ffi::new_constant(g, crate::ffi::Constant::Int64(*v as u64, false)),
+            KGc::I64(v) => {
+                crate::ffi::new_constant(g, crate::ffi::Constant::Int64(*v as u64, false))
+            }
             KGc::U64(v) => crate::ffi::new_constant(g, crate::ffi::Constant::Int64(*v, true)),
-            KGc::Complex(re, im) => crate::ffi::new_constant(g, crate::ffi::Constant::Complex(*re, *im)),
+            KGc::Complex(re, im) => {
+                crate::ffi::new_constant(g, crate::ffi::Constant::Complex(*re, *im))
+            }
         })
         .collect();
     let knum_vals: Vec<TValue> = d

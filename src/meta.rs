@@ -661,7 +661,11 @@ pub fn tostring(l: *mut lua_State, v: TValue) -> TValue {
     } else {
         let name = type_name(v);
         // A full userdata shows the address of its payload (as lua_topointer).
-        let addr = if v.is_udata() { crate::udata::payload(v.as_ptr()) as u64 } else { v.payload() };
+        let addr = if v.is_udata() {
+            crate::udata::payload(v.as_ptr()) as u64
+        } else {
+            v.payload()
+        };
         if v.is_func() {
             // SAFETY: v is a live function.
             let f = unsafe { &*v.as_ptr::<crate::func::GcFunc>() };

@@ -61,7 +61,11 @@ pub fn abi_type(cts: &CTState, id: CTypeId) -> Result<AbiType, String> {
             }
             let mut leaves = Vec::new();
             flatten(cts, id, 0, &mut leaves);
-            AbiType::Aggregate { size: ct.size, align: ct.align, leaves }
+            AbiType::Aggregate {
+                size: ct.size,
+                align: ct.align,
+                leaves,
+            }
         }
         _ => return Err(format!("unsupported C type '{}'", cts.repr(id))),
     })
@@ -74,7 +78,11 @@ fn flatten(cts: &CTState, id: CTypeId, base: u32, out: &mut Vec<(u32, AbiScalar)
     match ct.kind {
         CKind::Num if ct.has(CTF_FP) => out.push((
             base,
-            if ct.size == 4 { AbiScalar::Float } else { AbiScalar::Double },
+            if ct.size == 4 {
+                AbiScalar::Float
+            } else {
+                AbiScalar::Double
+            },
         )),
         CKind::Num => out.push((base, AbiScalar::Int(ct.size as u8))),
         CKind::Ptr => out.push((base, AbiScalar::Int(8))),
@@ -161,8 +169,17 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
         None => {
             let f = cts.get(fid).clone();
             let vararg = f.has(CTF_VARARG);
-            let fixed = if vararg { None } else { Some(prepare(l, cts, &f, &[])) };
-            let i = Rc::new(FuncInfo { nparams: f.fields.len(), vararg, ret: f.child, fixed });
+            let fixed = if vararg {
+                None
+            } else {
+                Some(prepare(l, cts, &f, &[]))
+            };
+            let i = Rc::new(FuncInfo {
+                nparams: f.fields.len(),
+                vararg,
+                ret: f.child,
+                fixed,
+            });
             super::state(g_of(l)).calls.by_type.insert(fid, i.clone());
             i
         }
@@ -222,7 +239,11 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
     }
     let rid = info.ret;
     let rsize = cts.get(rid).size;
-    let rsize = if rsize == CTSIZE_INVALID { 0 } else { rsize as usize };
+    let rsize = if rsize == CTSIZE_INVALID {
+        0
+    } else {
+        rsize as usize
+    };
     let mut inline_ret = [0u128; 4];
     let mut heap_ret: Vec<u128> = Vec::new();
     let retp = if rsize <= 64 {
@@ -235,7 +256,11 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
     let saved = std::mem::replace(&mut super::state(g_of(l)).current_l, l);
     // SAFETY: the arguments match the plan, which matches the prototype
     // the user declared for this address.
-    unsafe { prepared.plan.call(addr as *const std::ffi::c_void, ptrs, retp) };
+    unsafe {
+        prepared
+            .plan
+            .call(addr as *const std::ffi::c_void, ptrs, retp)
+    };
     super::state(g_of(l)).current_l = saved;
     let cts = cts_of(l);
     super::callback::rethrow_pending(l);
@@ -276,7 +301,10 @@ fn prepare(l: *mut lua_State, cts: &mut CTState, f: &CType, extra: &[CTypeId]) -
         Err(msg) => crate::stdlib::ffi::ffi_error(l, &msg),
     };
     let spec = CallSpec { ret, args, nfixed };
-    Prepared { plan: CallPlan::new(&spec), params }
+    Prepared {
+        plan: CallPlan::new(&spec),
+        params,
+    }
 }
 
 /// The ABI description of a function type (for callbacks).
@@ -292,5 +320,12 @@ pub fn spec_of(cts: &mut CTState, fid: CTypeId) -> Result<(CallSpec, Vec<CTypeId
     }
     let ret = abi_type(cts, f.child)?;
     let n = args.len();
-    Ok((CallSpec { ret, args, nfixed: n }, params))
+    Ok((
+        CallSpec {
+            ret,
+            args,
+            nfixed: n,
+        },
+        params,
+    ))
 }

@@ -94,9 +94,12 @@ pub unsafe fn new_callback(
     let g = g_of(l);
     let gp = g as *mut GlobalState as *mut c_void;
     let st = super::state(g_of(l));
-    let cbs = st
-        .callbacks
-        .get_or_insert_with(|| Box::new(Callbacks { pool: CallbackPool::new(gp, handler), slots: Vec::new() }));
+    let cbs = st.callbacks.get_or_insert_with(|| {
+        Box::new(Callbacks {
+            pool: CallbackPool::new(gp, handler),
+            slots: Vec::new(),
+        })
+    });
     if cbs.pool.slots_made() >= MAX_CALLBACKS && cbs.slots.iter().all(|s| s.is_some()) {
         return Err("too many callbacks".into());
     }
@@ -108,7 +111,12 @@ pub unsafe fn new_callback(
     if cbs.slots.len() <= slot as usize {
         cbs.slots.resize_with(slot as usize + 1, || None);
     }
-    cbs.slots[slot as usize] = Some(Slot { spec, plan, params, ret });
+    cbs.slots[slot as usize] = Some(Slot {
+        spec,
+        plan,
+        params,
+        ret,
+    });
     let addr = cbs.pool.slot_address(slot) as u64;
     let t = root_table(g, ROOT_CALLBACKS);
     *crate::table::set_int_slot(g, t, slot as i64 + 1) = func;
@@ -132,8 +140,17 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
     let cts = &mut *(*g).ffi;
     // The thread of the C call under way; a callback that C code calls
     // later (outside any FFI call) runs on the main thread.
-    let l = if cts.current_l.is_null() { (*g).mainthread } else { cts.current_l };
-    let info = match cts.callbacks.as_ref().and_then(|c| c.slots.get(slot as usize)).and_then(|s| s.as_ref()) {
+    let l = if cts.current_l.is_null() {
+        (*g).mainthread
+    } else {
+        cts.current_l
+    };
+    let info = match cts
+        .callbacks
+        .as_ref()
+        .and_then(|c| c.slots.get(slot as usize))
+        .and_then(|s| s.as_ref())
+    {
         Some(s) => (s.spec.clone(), s.params.clone(), s.ret),
         None => {
             // A freed callback called during a C call from Lua: the error
@@ -146,7 +163,11 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
     let mut ptrs = Vec::new();
     // Read the arguments through the plan kept for the slot.
     let cbs = cts.callbacks.as_ref().unwrap();
-    cbs.slots[slot as usize].as_ref().unwrap().plan.callback_arg_ptrs(regs, &mut ptrs);
+    cbs.slots[slot as usize]
+        .as_ref()
+        .unwrap()
+        .plan
+        .callback_arg_ptrs(regs, &mut ptrs);
     let outcome = crate::error::catch(|| {
         let cts = cts_of(l);
         let mut args = Vec::with_capacity(params.len());
@@ -166,7 +187,11 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
                 let v = results.first().copied().unwrap_or(TValue::NIL);
                 let size = cts.get(ret).size as usize;
                 let mut big: Vec<u128> = vec![0; size / 16 + 1];
-                let bp = if size > 32 { big.as_mut_ptr() as *mut u8 } else { rp };
+                let bp = if size > 32 {
+                    big.as_mut_ptr() as *mut u8
+                } else {
+                    rp
+                };
                 let r = crate::error::catch(|| conv::lua_to_c(l, cts, ret, bp, v, conv::CONV_ARG));
                 match r {
                     Ok(Ok(())) => {}
@@ -176,21 +201,33 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
                         let msg = [end_location(f), msg.into_bytes()].concat();
                         set_pending(l, crate::string::new_str_value(g_of(l), &msg))
                     }
-                    Err(_) => set_pending(l, crate::string::new_str_value(g_of(l), b"error in callback")),
+                    Err(_) => set_pending(
+                        l,
+                        crate::string::new_str_value(g_of(l), b"error in callback"),
+                    ),
                 }
                 let st = super::state(g_of(l));
-                let plan = &st.callbacks.as_ref().unwrap().slots[slot as usize].as_ref().unwrap().plan;
+                let plan = &st.callbacks.as_ref().unwrap().slots[slot as usize]
+                    .as_ref()
+                    .unwrap()
+                    .plan;
                 plan.callback_set_return(regs, bp);
                 let _ = &spec;
                 return;
             }
         }
         Ok(Err(e)) => set_pending(l, e),
-        Err(_) => set_pending(l, crate::string::new_str_value(g_of(l), b"error in callback")),
+        Err(_) => set_pending(
+            l,
+            crate::string::new_str_value(g_of(l), b"error in callback"),
+        ),
     }
     let st = super::state(g_of(l));
     if st.cts.get(ret).kind != CKind::Void {
-        let plan = &st.callbacks.as_ref().unwrap().slots[slot as usize].as_ref().unwrap().plan;
+        let plan = &st.callbacks.as_ref().unwrap().slots[slot as usize]
+            .as_ref()
+            .unwrap()
+            .plan;
         plan.callback_set_return(regs, rp);
     }
 }
@@ -248,7 +285,11 @@ pub fn rethrow_pending(l: *mut lua_State) {
 }
 
 /// `cb:free()` and `cb:set(func)` on a callback's function pointer.
-pub fn method(l: *mut lua_State, cd: *mut cdata::GcCdata, name: &[u8]) -> Option<crate::stdlib::CFn> {
+pub fn method(
+    l: *mut lua_State,
+    cd: *mut cdata::GcCdata,
+    name: &[u8],
+) -> Option<crate::stdlib::CFn> {
     let cts = cts_of(l);
     let id = cdata::ctypeid(cd);
     let ct = cts.get(id);

@@ -46,7 +46,13 @@ impl Head {
 #[inline]
 pub fn head(cts: &CTState, id: CTypeId) -> Head {
     let ct = cts.get(id);
-    Head { kind: ct.kind, flags: ct.flags, size: ct.size, align: ct.align, child: ct.child }
+    Head {
+        kind: ct.kind,
+        flags: ct.flags,
+        size: ct.size,
+        align: ct.align,
+        child: ct.child,
+    }
 }
 
 /// An explicit cast (`ffi.cast`): any scalar converts to any scalar.
@@ -85,14 +91,22 @@ fn conv_error(cts: &CTState, sid: CTypeId, did: CTypeId) -> String {
     let sid = if sc.is_ref() { sc.child } else { sid };
     if cts.get(sid).kind == CKind::Func {
         // A C function converts as a pointer to it.
-        return format!("cannot convert '{}' to '{}'", cts.repr_func_ptr(sid), cts.repr(did));
+        return format!(
+            "cannot convert '{}' to '{}'",
+            cts.repr_func_ptr(sid),
+            cts.repr(did)
+        );
     }
     format!("cannot convert '{}' to '{}'", cts.repr(sid), cts.repr(did))
 }
 
 fn lua_conv_error(cts: &CTState, v: TValue, did: CTypeId) -> String {
     // A Lua boolean converts as a C bool, and is named so.
-    let from = if v.is_bool() { "bool".to_string() } else { value_type_name(cts, v) };
+    let from = if v.is_bool() {
+        "bool".to_string()
+    } else {
+        value_type_name(cts, v)
+    };
     format!("cannot convert '{}' to '{}'", from, cts.repr(did))
 }
 
@@ -276,13 +290,19 @@ pub fn same_type_unqualified(cts: &CTState, a: CTypeId, b: CTypeId) -> bool {
     }
     match ac.kind {
         CKind::Struct | CKind::Enum | CKind::Func => {
-            let ao = if ac.flags & CTF_QUAL != 0 { ac.child } else { a };
-            let bo = if bc.flags & CTF_QUAL != 0 { bc.child } else { b };
+            let ao = if ac.flags & CTF_QUAL != 0 {
+                ac.child
+            } else {
+                a
+            };
+            let bo = if bc.flags & CTF_QUAL != 0 {
+                bc.child
+            } else {
+                b
+            };
             ao == bo
         }
-        CKind::Num => {
-            (ac.flags & !CTF_QUAL) == (bc.flags & !CTF_QUAL) && ac.size == bc.size
-        }
+        CKind::Num => (ac.flags & !CTF_QUAL) == (bc.flags & !CTF_QUAL) && ac.size == bc.size,
         CKind::Void => true,
         CKind::Ptr => {
             (ac.flags & CTF_REF) == (bc.flags & CTF_REF)
@@ -321,7 +341,9 @@ pub unsafe fn c_to_c(
             write_scalar(cts, did, dst, read_scalar(cts, sid, src));
             Ok(())
         }
-        (CKind::Num | CKind::Enum, CKind::Ptr) if cast || cts.get(enum_base(cts, did)).has(CTF_BOOL) => {
+        (CKind::Num | CKind::Enum, CKind::Ptr)
+            if cast || cts.get(enum_base(cts, did)).has(CTF_BOOL) =>
+        {
             let p = (src as *const u64).read_unaligned();
             if sc.has(CTF_REF) {
                 // A reference converts as the value it refers to.
@@ -361,7 +383,10 @@ pub unsafe fn c_to_c(
                 if target.kind == CKind::Ptr && !dc.has(CTF_REF) {
                     return c_to_c(cts, did, dst, sc.child, p as *const u8, mode);
                 }
-                if !cast && !ptr_compatible(cts, dc.child, sc.child) && !array_elem_compat(cts, dc.child, sc.child) {
+                if !cast
+                    && !ptr_compatible(cts, dc.child, sc.child)
+                    && !array_elem_compat(cts, dc.child, sc.child)
+                {
                     return Err(conv_error(cts, sid, did));
                 }
                 (dst as *mut u64).write_unaligned(p);
@@ -397,7 +422,9 @@ pub unsafe fn c_to_c(
             (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned());
             Ok(())
         }
-        (CKind::Num | CKind::Enum, CKind::Func) if cast && !cts.get(enum_base(cts, did)).has(CTF_FP) => {
+        (CKind::Num | CKind::Enum, CKind::Func)
+            if cast && !cts.get(enum_base(cts, did)).has(CTF_FP) =>
+        {
             let p = (src as *const u64).read_unaligned();
             write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
             Ok(())
@@ -406,12 +433,19 @@ pub unsafe fn c_to_c(
             // Complex numbers of either precision convert part by part.
             let (dh, sh) = ((dc.size / 2) as usize, (sc.size / 2) as usize);
             write_scalar(cts, dc.child, dst, read_scalar(cts, sc.child, src));
-            write_scalar(cts, dc.child, dst.add(dh), read_scalar(cts, sc.child, src.add(sh)));
+            write_scalar(
+                cts,
+                dc.child,
+                dst.add(dh),
+                read_scalar(cts, sc.child, src.add(sh)),
+            );
             Ok(())
         }
         (CKind::Struct, CKind::Struct) | (CKind::Array, CKind::Array)
             if (same_type_unqualified(cts, did, sid)
-                || (dc.kind == CKind::Array && dc.size == sc.size && same_type_unqualified(cts, dc.child, sc.child)))
+                || (dc.kind == CKind::Array
+                    && dc.size == sc.size
+                    && same_type_unqualified(cts, dc.child, sc.child)))
                 && (dc.kind != CKind::Array
                     || cts.get(sc.child).flags & CTF_QUAL & !cts.get(dc.child).flags == 0) =>
         {
@@ -502,10 +536,7 @@ pub unsafe fn lua_to_c(
                     || (child.kind == CKind::Num && child.size == 1 && !child.has(CTF_BOOL));
                 let ok = mode & CONV_CAST != 0 || (bytes_like && child.has(CTF_CONST));
                 if !ok {
-                    return Err(format!(
-                        "cannot convert 'string' to '{}'",
-                        cts.repr(did)
-                    ));
+                    return Err(format!("cannot convert 'string' to '{}'", cts.repr(did)));
                 }
                 (dst as *mut u64).write_unaligned(bytes.as_ptr() as u64);
                 Ok(())
@@ -523,11 +554,7 @@ pub unsafe fn lua_to_c(
                     dc.size as usize
                 };
                 let n = (bytes.len() + 1).min(cap);
-                std::ptr::copy_nonoverlapping(
-                    bytes.as_ptr(),
-                    dst,
-                    n.min(bytes.len()),
-                );
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n.min(bytes.len()));
                 if n > bytes.len() {
                     *dst.add(bytes.len()) = 0;
                 }
@@ -624,12 +651,20 @@ pub unsafe fn table_init(
     if dc.kind == CKind::Array {
         let elem = dc.child;
         let esize = cts.get(elem).size;
-        let n = if esize == 0 || esize == CTSIZE_INVALID { 0 } else { (size / esize as u64) as u32 };
+        let n = if esize == 0 || esize == CTSIZE_INVALID {
+            0
+        } else {
+            (size / esize as u64) as u32
+        };
         // Arrays take their elements from index 0 if present, else from 1,
         // up to the first nil. A fixed-size array takes no more elements
         // than it holds, and a single element fills all of it.
         let fixed = !dc.has(CTF_VLA);
-        let start = if crate::table::get_int(t, 0).is_nil() { 1 } else { 0 };
+        let start = if crate::table::get_int(t, 0).is_nil() {
+            1
+        } else {
+            0
+        };
         let mut i = 0;
         loop {
             let e = crate::table::get_int(t, (i + start) as i64);
@@ -678,7 +713,15 @@ unsafe fn struct_init_tab(
             let fc = cts.get(f.ctype);
             if fc.kind == CKind::Struct && f.bitsize == 0 {
                 let sub = f.ctype;
-                struct_init_tab(l, cts, sub, dst.add(f.offset as usize), size.saturating_sub(f.offset as u64), t, pos)?;
+                struct_init_tab(
+                    l,
+                    cts,
+                    sub,
+                    dst.add(f.offset as usize),
+                    size.saturating_sub(f.offset as u64),
+                    t,
+                    pos,
+                )?;
             }
             continue;
         }
@@ -707,14 +750,7 @@ unsafe fn struct_init_tab(
         if e.is_nil() {
             continue;
         }
-        let fc = cts.get(f.ctype);
-        if fc.kind == CKind::Array && fc.has(CTF_VLA) && e.is_tab() {
-            // The variable part of a VLS takes what is left of the instance.
-            let avail = size.saturating_sub(f.offset as u64);
-            table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail)?;
-        } else {
-            store_field(l, cts, dst, f.into(), e, CONV_INIT)?;
-        }
+        init_member(l, cts, dst, size, f, e)?;
         if sc.has(CTF_UNION) {
             break;
         }
@@ -752,7 +788,15 @@ pub unsafe fn struct_init_values(
             let fc = cts.get(f.ctype);
             if fc.kind == CKind::Struct && f.bitsize == 0 {
                 let sub = f.ctype;
-                struct_init_values(l, cts, sub, dst.add(f.offset as usize), size.saturating_sub(f.offset as u64), vals, next)?;
+                struct_init_values(
+                    l,
+                    cts,
+                    sub,
+                    dst.add(f.offset as usize),
+                    size.saturating_sub(f.offset as u64),
+                    vals,
+                    next,
+                )?;
                 if sc.has(CTF_UNION) {
                     break;
                 }
@@ -761,18 +805,32 @@ pub unsafe fn struct_init_values(
         }
         let e = vals[*next];
         *next += 1;
-        let fc = cts.get(f.ctype);
-        if fc.kind == CKind::Array && fc.has(CTF_VLA) && e.is_tab() {
-            let avail = size.saturating_sub(f.offset as u64);
-            table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail)?;
-        } else {
-            store_field(l, cts, dst, f.into(), e, CONV_INIT)?;
-        }
+        init_member(l, cts, dst, size, f, e)?;
         if sc.has(CTF_UNION) {
             break;
         }
     }
     Ok(())
+}
+
+/// Initialise one member of a struct of `size` bytes at `dst` from `e`
+/// (safety: `dst` has `size` writable bytes of that struct).
+unsafe fn init_member(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    dst: *mut u8,
+    size: u64,
+    f: &CField,
+    e: TValue,
+) -> Result<(), String> {
+    let fc = cts.get(f.ctype);
+    if fc.kind == CKind::Array && fc.has(CTF_VLA) && e.is_tab() {
+        // The variable part of a VLS takes what is left of the instance.
+        let avail = size.saturating_sub(f.offset as u64);
+        table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail)
+    } else {
+        store_field(l, cts, dst, f.into(), e, CONV_INIT)
+    }
 }
 
 /// Where a struct member is: its type, byte offset and bit field position.
@@ -787,7 +845,12 @@ pub struct Member {
 
 impl From<&CField> for Member {
     fn from(f: &CField) -> Member {
-        Member { ctype: f.ctype, offset: f.offset, bitpos: f.bitpos, bitsize: f.bitsize }
+        Member {
+            ctype: f.ctype,
+            offset: f.offset,
+            bitpos: f.bitpos,
+            bitsize: f.bitsize,
+        }
     }
 }
 
@@ -813,7 +876,11 @@ pub unsafe fn store_field(
     let ct = cts.get(enum_base(cts, f.ctype));
     let size = ct.size;
     let val = read_int(tmp.as_ptr(), size, true) as u64;
-    let mask: u64 = if f.bitsize >= 64 { !0 } else { (1u64 << f.bitsize) - 1 };
+    let mask: u64 = if f.bitsize >= 64 {
+        !0
+    } else {
+        (1u64 << f.bitsize) - 1
+    };
     let old = read_int(p, size, true) as u64;
     let new = (old & !(mask << f.bitpos)) | ((val & mask) << f.bitpos);
     write_int(p, size, new as i64);
@@ -832,7 +899,11 @@ pub unsafe fn load_field(l: *mut lua_State, cts: &mut CTState, base: *mut u8, f:
     let ct = cts.get(enum_base(cts, f.ctype));
     let (size, unsigned, is_bool) = (ct.size, ct.has(CTF_UNSIGNED), ct.has(CTF_BOOL));
     let raw = read_int(p, size, true) as u64;
-    let mask: u64 = if f.bitsize >= 64 { !0 } else { (1u64 << f.bitsize) - 1 };
+    let mask: u64 = if f.bitsize >= 64 {
+        !0
+    } else {
+        (1u64 << f.bitsize) - 1
+    };
     let bits = (raw >> f.bitpos) & mask;
     if is_bool {
         return TValue::bool(bits != 0);
@@ -853,7 +924,12 @@ pub unsafe fn load_field(l: *mut lua_State, cts: &mut CTState, base: *mut u8, f:
 ///
 /// # Safety
 /// `src` points to a valid value of type `sid`.
-pub unsafe fn c_to_lua(l: *mut lua_State, cts: &mut CTState, sid: CTypeId, src: *const u8) -> TValue {
+pub unsafe fn c_to_lua(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    sid: CTypeId,
+    src: *const u8,
+) -> TValue {
     let sc = cts.get(sid);
     match sc.kind {
         CKind::Num | CKind::Enum => {
@@ -863,7 +939,11 @@ pub unsafe fn c_to_lua(l: *mut lua_State, cts: &mut CTState, sid: CTypeId, src: 
             }
             if base.size == 8 && !base.has(CTF_FP) {
                 // 64-bit integers are boxed.
-                let id = if base.has(CTF_UNSIGNED) { CTID_UINT64 } else { CTID_INT64 };
+                let id = if base.has(CTF_UNSIGNED) {
+                    CTID_UINT64
+                } else {
+                    CTID_INT64
+                };
                 return new_scalar_cdata(l, cts, id, src, 8);
             }
             if sc.kind == CKind::Enum {

@@ -79,7 +79,9 @@ pub fn sizeof_with(cts: &CTState, id: CTypeId, nelem: Option<u64>) -> Option<u64
         let last = ct.fields.last()?;
         let arr = cts.get(last.ctype);
         let esize = cts.get(arr.child).size as u64;
-        return (last.offset as u64).checked_add(n.checked_mul(esize)?).filter(|&s| s <= MAX_SIZE);
+        return (last.offset as u64)
+            .checked_add(n.checked_mul(esize)?)
+            .filter(|&s| s <= MAX_SIZE);
     }
     if ct.size == CTSIZE_INVALID {
         None
@@ -222,8 +224,16 @@ enum DeclOp {
     Ref,
     /// Array dimension: `Some(n)`, `None` for `[?]` (VLA), and flexible
     /// `[]` arrays have `flex` set.
-    Array { len: Option<u32>, flex: bool, qual: u32 },
-    Func { params: Vec<CField>, vararg: bool, cconv: u32 },
+    Array {
+        len: Option<u32>,
+        flex: bool,
+        qual: u32,
+    },
+    Func {
+        params: Vec<CField>,
+        vararg: bool,
+        cconv: u32,
+    },
 }
 
 struct Declarator {
@@ -255,10 +265,17 @@ struct CVal {
 
 impl CVal {
     fn int(v: i32) -> CVal {
-        CVal { bits: v as u32, ..CVal::default() }
+        CVal {
+            bits: v as u32,
+            ..CVal::default()
+        }
     }
     fn uint(v: u32) -> CVal {
-        CVal { bits: v, unsigned: true, ..CVal::default() }
+        CVal {
+            bits: v,
+            unsigned: true,
+            ..CVal::default()
+        }
     }
     fn value(self) -> i64 {
         if self.unsigned {
@@ -382,7 +399,10 @@ impl<'a> Parser<'a> {
         self.err("invalid C type")
     }
     fn err_redefine<T>(&self, name: &[u8]) -> PResult<T> {
-        self.err(&format!("attempt to redefine '{}'", String::from_utf8_lossy(name)))
+        self.err(&format!(
+            "attempt to redefine '{}'",
+            String::from_utf8_lossy(name)
+        ))
     }
 
     // -- Lexer --------------------------------------------------------------
@@ -483,9 +503,7 @@ impl<'a> Parser<'a> {
             return Ok((Tok::Name(name, false), text));
         }
         if c.is_ascii_digit() {
-            while self.pos < self.src.len()
-                && (is_ident_char(self.src[self.pos]))
-            {
+            while self.pos < self.src.len() && (is_ident_char(self.src[self.pos])) {
                 self.pos += 1;
             }
             let text = String::from_utf8_lossy(&self.src[start..self.pos]).into_owned();
@@ -784,8 +802,8 @@ impl<'a> Parser<'a> {
         let spec = self.decl_spec(true)?;
         if self.is_op(b';' as u16) || self.tok == Tok::Eof {
             let ct = self.cts.get(spec.base);
-            let is_tag = matches!(ct.kind, CKind::Struct | CKind::Enum)
-                && spec.storage != Storage::Typedef;
+            let is_tag =
+                matches!(ct.kind, CKind::Struct | CKind::Enum) && spec.storage != Storage::Typedef;
             if is_tag {
                 return self.accept_op(b';' as u16).map(|_| ());
             }
@@ -859,7 +877,9 @@ impl<'a> Parser<'a> {
                 b'\n' => self.line += 1,
                 b'/' if self.byte(self.pos) == b'*' => {
                     self.pos += 1;
-                    while self.pos < self.src.len() && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/') {
+                    while self.pos < self.src.len()
+                        && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/')
+                    {
                         if self.byte(self.pos) == b'\n' {
                             self.line += 1;
                         }
@@ -873,7 +893,10 @@ impl<'a> Parser<'a> {
                     }
                 }
                 b'"' | b'\'' => {
-                    while self.pos < self.src.len() && self.byte(self.pos) != c && self.byte(self.pos) != b'\n' {
+                    while self.pos < self.src.len()
+                        && self.byte(self.pos) != c
+                        && self.byte(self.pos) != b'\n'
+                    {
                         if self.byte(self.pos) == b'\\' {
                             self.pos += 1;
                         }
@@ -916,7 +939,8 @@ impl<'a> Parser<'a> {
             Type(CTypeId),
         }
         let mut base = Base::None;
-        let (mut n_long, mut short, mut signed, mut unsigned, mut complex) = (0, false, false, false, false);
+        let (mut n_long, mut short, mut signed, mut unsigned, mut complex) =
+            (0, false, false, false, false);
         let mut qual = 0;
         let mut storage = Storage::None;
         let mut attrs = Attrs::default();
@@ -942,9 +966,19 @@ impl<'a> Parser<'a> {
             };
             let is_base_kw = matches!(
                 kw,
-                Kw::Void | Kw::Bool | Kw::Char | Kw::Int | Kw::Float | Kw::Double
-                    | Kw::Int8 | Kw::Int16 | Kw::Int32 | Kw::Int64
-                    | Kw::Struct | Kw::Union | Kw::Enum
+                Kw::Void
+                    | Kw::Bool
+                    | Kw::Char
+                    | Kw::Int
+                    | Kw::Float
+                    | Kw::Double
+                    | Kw::Int8
+                    | Kw::Int16
+                    | Kw::Int32
+                    | Kw::Int64
+                    | Kw::Struct
+                    | Kw::Union
+                    | Kw::Enum
             );
             if (kw == Kw::Int && base == Base::Bool) || (kw == Kw::Bool && base == Base::Int) {
                 base = Base::BoolInt;
@@ -1034,7 +1068,10 @@ impl<'a> Parser<'a> {
             Base::Void => CTID_VOID,
             Base::Bool | Base::BoolInt if short || n_long > 0 => return self.err_type(),
             Base::Bool => CTID_BOOL,
-            Base::BoolInt => self.cts.intern(CType::new(CKind::Num, CTF_BOOL | CTF_UNSIGNED, 4, 4, 0)),
+            Base::BoolInt => {
+                self.cts
+                    .intern(CType::new(CKind::Num, CTF_BOOL | CTF_UNSIGNED, 4, 4, 0))
+            }
             Base::Char => {
                 if unsigned {
                     CTID_UINT8
@@ -1088,7 +1125,11 @@ impl<'a> Parser<'a> {
         if qual != 0 {
             id = self.cts.qualified(id, qual);
         }
-        Ok(DeclSpec { base: id, storage, attrs })
+        Ok(DeclSpec {
+            base: id,
+            storage,
+            attrs,
+        })
     }
 
     fn base_kw<B>(&mut self, b: B) -> PResult<B> {
@@ -1111,11 +1152,19 @@ impl<'a> Parser<'a> {
                 CTState::int_type(attrs.mode, ct.has(CTF_UNSIGNED))
             } else {
                 let flags = ct.flags & CTF_UNSIGNED;
-                self.cts.intern(CType::new(CKind::Num, flags, attrs.mode, attrs.mode.min(16), 0))
+                self.cts.intern(CType::new(
+                    CKind::Num,
+                    flags,
+                    attrs.mode,
+                    attrs.mode.min(16),
+                    0,
+                ))
             };
             if attrs.mode_vec != 0 {
                 let vs = attrs.mode_vec * attrs.mode;
-                id = self.cts.intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
+                id = self
+                    .cts
+                    .intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
             }
         }
         if attrs.vector_size != 0 {
@@ -1129,7 +1178,9 @@ impl<'a> Parser<'a> {
             {
                 return self.err_type();
             }
-            id = self.cts.intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
+            id = self
+                .cts
+                .intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
         }
         Ok(id)
     }
@@ -1168,11 +1219,16 @@ impl<'a> Parser<'a> {
                 b"packed" => attrs.packed = true,
                 b"mode" => {
                     self.expect_op(b'(' as u16)?;
-                    let m = self.name().map(|n| strip_underscores(n).to_vec()).unwrap_or_default();
+                    let m = self
+                        .name()
+                        .map(|n| strip_underscores(n).to_vec())
+                        .unwrap_or_default();
                     let (vec, base) = match m.first() {
                         Some(b'V') => {
                             let digits = m[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-                            let n = std::str::from_utf8(&m[1..1 + digits]).ok().and_then(|d| d.parse().ok());
+                            let n = std::str::from_utf8(&m[1..1 + digits])
+                                .ok()
+                                .and_then(|d| d.parse().ok());
                             (n.unwrap_or(0), &m[1 + digits..])
                         }
                         _ => (0, &m[..]),
@@ -1268,7 +1324,12 @@ impl<'a> Parser<'a> {
     // -- Declarators ----------------------------------------------------------
 
     fn declarator(&mut self, kind: DeclKind) -> PResult<Declarator> {
-        let mut d = Declarator { name: None, ops: Vec::new(), attrs: Attrs::default(), asm_name: None };
+        let mut d = Declarator {
+            name: None,
+            ops: Vec::new(),
+            attrs: Attrs::default(),
+            asm_name: None,
+        };
         self.declarator_into(&mut d, kind)?;
         let mut asm_name = None;
         let mut attrs = std::mem::take(&mut d.attrs);
@@ -1323,18 +1384,26 @@ impl<'a> Parser<'a> {
             } else if self.accept_op(OP_ANDAND)? {
                 prefix.push(DeclOp::Ref);
             } else if self.accept_op(b'&' as u16)? {
-                while matches!(self.keyword(), Some(Kw::Const | Kw::Volatile | Kw::Restrict)) {
+                while matches!(
+                    self.keyword(),
+                    Some(Kw::Const | Kw::Volatile | Kw::Restrict)
+                ) {
                     self.next()?;
                 }
                 prefix.push(DeclOp::Ref);
-            } else if let Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) = self.keyword() {
+            } else if let Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) =
+                self.keyword()
+            {
                 d.attrs.cconv = cconv_flag(k);
                 self.next()?;
             } else if matches!(self.keyword(), Some(Kw::Attribute | Kw::Declspec)) {
                 let mut a = std::mem::take(&mut d.attrs);
                 self.attributes(&mut a)?;
                 d.attrs = a;
-            } else if matches!(self.keyword(), Some(Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Extension)) {
+            } else if matches!(
+                self.keyword(),
+                Some(Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Extension)
+            ) {
                 // Qualifiers after the base type belong to it; after a `*`
                 // they were consumed above.
                 break;
@@ -1346,7 +1415,12 @@ impl<'a> Parser<'a> {
         let mut inner: Option<Declarator> = None;
         if self.is_op(b'(' as u16) && self.nested_declarator_follows(kind)? {
             self.next()?;
-            let mut sub = Declarator { name: None, ops: Vec::new(), attrs: Attrs::default(), asm_name: None };
+            let mut sub = Declarator {
+                name: None,
+                ops: Vec::new(),
+                attrs: Attrs::default(),
+                asm_name: None,
+            };
             self.declarator_into(&mut sub, kind)?;
             if sub.attrs.cconv != 0 && sub.ops.is_empty() && sub.name.is_none() {
                 // A calling convention with nothing to apply to.
@@ -1371,7 +1445,9 @@ impl<'a> Parser<'a> {
             if self.is_op(b'[' as u16) {
                 self.next()?;
                 let mut qual = 0;
-                while let Some(k @ (Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Static)) = self.keyword() {
+                while let Some(k @ (Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Static)) =
+                    self.keyword()
+                {
                     if k == Kw::Const {
                         qual |= CTF_CONST;
                     } else if k == Kw::Volatile {
@@ -1380,12 +1456,20 @@ impl<'a> Parser<'a> {
                     self.next()?;
                 }
                 if self.accept_op(b']' as u16)? {
-                    suffix.push(DeclOp::Array { len: None, flex: true, qual });
+                    suffix.push(DeclOp::Array {
+                        len: None,
+                        flex: true,
+                        qual,
+                    });
                     continue;
                 }
                 if self.accept_op(b'?' as u16)? {
                     self.expect_op(b']' as u16)?;
-                    suffix.push(DeclOp::Array { len: None, flex: false, qual });
+                    suffix.push(DeclOp::Array {
+                        len: None,
+                        flex: false,
+                        qual,
+                    });
                     continue;
                 }
                 let v = self.expr()?;
@@ -1394,7 +1478,11 @@ impl<'a> Parser<'a> {
                     return self.err_size();
                 }
                 self.expect_op(b']' as u16)?;
-                suffix.push(DeclOp::Array { len: Some(n as u32), flex: false, qual });
+                suffix.push(DeclOp::Array {
+                    len: Some(n as u32),
+                    flex: false,
+                    qual,
+                });
             } else if self.is_op(b'(' as u16) {
                 self.next()?;
                 let (params, vararg) = self.param_list()?;
@@ -1406,7 +1494,11 @@ impl<'a> Parser<'a> {
                 if asm_name.is_some() {
                     d.asm_name = asm_name;
                 }
-                suffix.push(DeclOp::Func { params, vararg, cconv });
+                suffix.push(DeclOp::Func {
+                    params,
+                    vararg,
+                    cconv,
+                });
             } else {
                 break;
             }
@@ -1449,10 +1541,20 @@ impl<'a> Parser<'a> {
             Tok::Op(c) => *c != b')' as u16,
             Tok::TypeParam(_) => false,
             Tok::Name(n, false) => match keyword(n) {
-                Some(Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall | Kw::Attribute | Kw::Declspec) => true,
+                Some(
+                    Kw::Cdecl
+                    | Kw::Stdcall
+                    | Kw::Fastcall
+                    | Kw::Thiscall
+                    | Kw::Attribute
+                    | Kw::Declspec,
+                ) => true,
                 Some(k) => !k.is_decl_spec(),
                 // Declarations may name an identifier that is a typedef.
-                None => kind == DeclKind::Named || !matches!(self.cts.decls.get(n), Some(CDecl::Typedef(_))),
+                None => {
+                    kind == DeclKind::Named
+                        || !matches!(self.cts.decls.get(n), Some(CDecl::Typedef(_)))
+                }
             },
             _ => true,
         })
@@ -1508,7 +1610,9 @@ impl<'a> Parser<'a> {
         let mut id = base;
         // Like the reference: vector attributes apply to the base type,
         // and a scalar mode too unless a pointer is being declared.
-        let pointerish = ops.iter().any(|op| matches!(op, DeclOp::Ptr(_) | DeclOp::Ref | DeclOp::Func { .. }));
+        let pointerish = ops
+            .iter()
+            .any(|op| matches!(op, DeclOp::Ptr(_) | DeclOp::Ref | DeclOp::Func { .. }));
         if (attrs.mode != 0 && (attrs.mode_vec != 0 || !pointerish)) || attrs.vector_size != 0 {
             id = self.apply_mode(id, attrs)?;
         }
@@ -1554,8 +1658,14 @@ impl<'a> Parser<'a> {
                     // which become pointers anyway.)
                     let _ = qual;
                 }
-                DeclOp::Func { params, vararg, cconv } => {
-                    if ct.kind == CKind::Func || (ct.kind == CKind::Array && !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR)) {
+                DeclOp::Func {
+                    params,
+                    vararg,
+                    cconv,
+                } => {
+                    if ct.kind == CKind::Func
+                        || (ct.kind == CKind::Array && !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR))
+                    {
                         return self.err_type();
                     }
                     let cc = if *cconv != 0 { *cconv } else { attrs.cconv };
@@ -1604,7 +1714,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Look up or create the struct/union/enum type of a tag.
-    fn tag_type(&mut self, name: &[u8], kind: CKind, union: bool, defining: bool) -> PResult<CTypeId> {
+    fn tag_type(
+        &mut self,
+        name: &[u8],
+        kind: CKind,
+        union: bool,
+        defining: bool,
+    ) -> PResult<CTypeId> {
         if let Some(&id) = self.cts.tags.get(name) {
             let ct = self.cts.get(id);
             if ct.kind != kind || (kind == CKind::Struct && ct.has(CTF_UNION) != union) {
@@ -1631,7 +1747,13 @@ impl<'a> Parser<'a> {
         let mut ct = if kind == CKind::Enum {
             CType::new(CKind::Enum, 0, CTSIZE_INVALID, 1, CTID_INT32)
         } else {
-            CType::new(CKind::Struct, if union { CTF_UNION } else { 0 }, CTSIZE_INVALID, 1, 0)
+            CType::new(
+                CKind::Struct,
+                if union { CTF_UNION } else { 0 },
+                CTSIZE_INVALID,
+                1,
+                0,
+            )
         };
         ct.name = name.to_vec();
         self.cts.add(ct)
@@ -1699,7 +1821,8 @@ impl<'a> Parser<'a> {
                     let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
                     self.expect_op(b'=' as u16)?;
                     let v = self.expr()?;
-                    let mut f = CField::new(d.name.as_deref().unwrap_or(b""), self.cts.unqualified(ty));
+                    let mut f =
+                        CField::new(d.name.as_deref().unwrap_or(b""), self.cts.unqualified(ty));
                     f.value = convert_int(v.value(), size, unsigned);
                     self.add_member_const(id, f);
                     if !self.accept_op(b',' as u16)? {
@@ -1713,7 +1836,12 @@ impl<'a> Parser<'a> {
                 let ct = self.cts.get(spec.base);
                 if ct.kind == CKind::Struct {
                     // An anonymous (transparent) struct/union member.
-                    let mut m = Member { name: Vec::new(), ctype: spec.base, bits: None, attrs: spec.attrs };
+                    let mut m = Member {
+                        name: Vec::new(),
+                        ctype: spec.base,
+                        bits: None,
+                        attrs: spec.attrs,
+                    };
                     m.attrs.cconv = 0;
                     members.push(m);
                 } else if ct.kind == CKind::Enum {
@@ -1727,12 +1855,24 @@ impl<'a> Parser<'a> {
                 continue;
             }
             loop {
-                let mut d = Declarator { name: None, ops: Vec::new(), attrs: Attrs::default(), asm_name: None };
+                let mut d = Declarator {
+                    name: None,
+                    ops: Vec::new(),
+                    attrs: Attrs::default(),
+                    asm_name: None,
+                };
                 if !self.is_op(b':' as u16) {
                     d = self.declarator(DeclKind::Optional)?;
                 }
                 let mut attrs = merge_attrs(&spec.attrs, &d.attrs);
-                let ty = self.build_type(spec.base, &d.ops, &Attrs { align: 0, ..attrs.clone() })?;
+                let ty = self.build_type(
+                    spec.base,
+                    &d.ops,
+                    &Attrs {
+                        align: 0,
+                        ..attrs.clone()
+                    },
+                )?;
                 let mut bits = None;
                 if self.is_op(b':' as u16) {
                     self.next()?;
@@ -1740,7 +1880,11 @@ impl<'a> Parser<'a> {
                     let w = v.value();
                     let ct = self.cts.get(ty);
                     let ok_type = ct.kind == CKind::Num && !ct.is_fp() && ct.size <= 4;
-                    let max_bits = if ct.has(CTF_BOOL) { 1 } else { ct.size as i64 * 8 };
+                    let max_bits = if ct.has(CTF_BOOL) {
+                        1
+                    } else {
+                        ct.size as i64 * 8
+                    };
                     if !ok_type || w < 0 || w > max_bits || (w == 0 && d.name.is_some()) {
                         // Report at the ':' like the reference.
                         self.tok_text = ":".into();
@@ -1793,7 +1937,11 @@ impl<'a> Parser<'a> {
         for m in members {
             let ct = self.cts.get(m.ctype);
             let (tsize, talign) = (ct.size, ct.align);
-            let natural = if m.attrs.align > talign { m.attrs.align } else { talign };
+            let natural = if m.attrs.align > talign {
+                m.attrs.align
+            } else {
+                talign
+            };
             let mut align = natural;
             if struct_packed || m.attrs.packed {
                 align = if m.attrs.align != 0 { m.attrs.align } else { 1 };
@@ -1852,7 +2000,11 @@ impl<'a> Parser<'a> {
             let off = round_up(round_up(start, 8) / 8, align as u64);
             f.offset = off as u32;
             max_align = max_align.max(align);
-            let msize = if tsize == CTSIZE_INVALID { 0 } else { tsize as u64 };
+            let msize = if tsize == CTSIZE_INVALID {
+                0
+            } else {
+                tsize as u64
+            };
             if tsize == CTSIZE_INVALID && ct.kind == CKind::Array && ct.has(CTF_VLA) {
                 flags |= CTF_VLS;
             }
@@ -1882,7 +2034,11 @@ impl<'a> Parser<'a> {
         self.undo.modified.push((id, old));
         let ct = self.cts.get_mut(id);
         ct.fields = fields;
-        ct.size = if flags & CTF_VLS != 0 { CTSIZE_INVALID } else { size as u32 };
+        ct.size = if flags & CTF_VLS != 0 {
+            CTSIZE_INVALID
+        } else {
+            size as u32
+        };
         ct.align = max_align;
         ct.flags |= CTF_COMPLETE | flags;
         self.refresh_copies(id);
@@ -1949,8 +2105,18 @@ impl<'a> Parser<'a> {
             f.value = v.value();
             fields.push(f);
             let ctype = if v.unsigned { CTID_UINT32 } else { CTID_INT32 };
-            self.add_decl(cname, CDecl::Constant { ctype, value: v.value() });
-            next = CVal { bits: v.bits.wrapping_add(1), unsigned: v.unsigned || v.bits == 0x7fffffff, ..CVal::default() };
+            self.add_decl(
+                cname,
+                CDecl::Constant {
+                    ctype,
+                    value: v.value(),
+                },
+            );
+            next = CVal {
+                bits: v.bits.wrapping_add(1),
+                unsigned: v.unsigned || v.bits == 0x7fffffff,
+                ..CVal::default()
+            };
             if !self.accept_op(b',' as u16)? {
                 break;
             }
@@ -2008,7 +2174,11 @@ impl<'a> Parser<'a> {
             let b = self.expr()?;
             let unsigned = a.unsigned || b.unsigned;
             let r = if c.truth() { a } else { b };
-            return Ok(CVal { bits: r.bits, unsigned, ..CVal::default() });
+            return Ok(CVal {
+                bits: r.bits,
+                unsigned,
+                ..CVal::default()
+            });
         }
         Ok(c)
     }
@@ -2036,15 +2206,27 @@ impl<'a> Parser<'a> {
         let unsigned = a.unsigned || b.unsigned;
         let (x, y) = (a.bits, b.bits);
         let cmp = |r: bool| CVal::int(r as i32);
-        let arith = |bits: u32| CVal { bits, unsigned, ..CVal::default() };
-        let shifted = |bits: u32| CVal { bits, unsigned: a.unsigned, ..CVal::default() };
+        let arith = |bits: u32| CVal {
+            bits,
+            unsigned,
+            ..CVal::default()
+        };
+        let shifted = |bits: u32| CVal {
+            bits,
+            unsigned: a.unsigned,
+            ..CVal::default()
+        };
         Ok(match op {
             OP_OROR => cmp(a.truth() || b.truth()),
             OP_ANDAND => cmp(a.truth() && b.truth()),
             OP_EQ => cmp(x == y),
             OP_NE => cmp(x != y),
             _ if op == b'<' as u16 || op == b'>' as u16 || op == OP_LE || op == OP_GE => {
-                let ord = if unsigned { x.cmp(&y) } else { (x as i32).cmp(&(y as i32)) };
+                let ord = if unsigned {
+                    x.cmp(&y)
+                } else {
+                    (x as i32).cmp(&(y as i32))
+                };
                 use std::cmp::Ordering::*;
                 cmp(match op {
                     OP_LE => ord != Greater,
@@ -2057,7 +2239,11 @@ impl<'a> Parser<'a> {
             _ if op == b'^' as u16 => arith(x ^ y),
             _ if op == b'&' as u16 => arith(x & y),
             OP_SHL => shifted(x.wrapping_shl(y)),
-            OP_SHR => shifted(if a.unsigned { x.wrapping_shr(y) } else { (x as i32).wrapping_shr(y) as u32 }),
+            OP_SHR => shifted(if a.unsigned {
+                x.wrapping_shr(y)
+            } else {
+                (x as i32).wrapping_shr(y) as u32
+            }),
             _ if op == b'+' as u16 => arith(x.wrapping_add(y)),
             _ if op == b'-' as u16 => arith(x.wrapping_sub(y)),
             _ if op == b'*' as u16 => arith(x.wrapping_mul(y)),
@@ -2093,9 +2279,17 @@ impl<'a> Parser<'a> {
                 self.check_int(v)?;
                 let u = v.unsigned;
                 return Ok(match op as u8 {
-                    b'-' => CVal { bits: v.bits.wrapping_neg(), unsigned: u, ..CVal::default() },
+                    b'-' => CVal {
+                        bits: v.bits.wrapping_neg(),
+                        unsigned: u,
+                        ..CVal::default()
+                    },
                     b'+' => v,
-                    b'~' => CVal { bits: !v.bits, unsigned: u, ..CVal::default() },
+                    b'~' => CVal {
+                        bits: !v.bits,
+                        unsigned: u,
+                        ..CVal::default()
+                    },
                     _ => CVal::int(!v.truth() as i32),
                 });
             }
@@ -2112,9 +2306,19 @@ impl<'a> Parser<'a> {
                         // narrow types), only the signedness changes.
                         self.check_int(v)?;
                         let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
-                        return Ok(CVal { bits: v.bits, unsigned, ty, obj: false });
+                        return Ok(CVal {
+                            bits: v.bits,
+                            unsigned,
+                            ty,
+                            obj: false,
+                        });
                     }
-                    return Ok(CVal { bits: v.bits, unsigned: false, ty, obj: false });
+                    return Ok(CVal {
+                        bits: v.bits,
+                        unsigned: false,
+                        ty,
+                        obj: false,
+                    });
                 }
                 let v = self.expr_any()?;
                 self.expect_op(b')' as u16)?;
@@ -2156,7 +2360,11 @@ impl<'a> Parser<'a> {
         match self.tok.clone() {
             Tok::Int(v, u) => {
                 self.next()?;
-                Ok(CVal { bits: v, unsigned: u, ..CVal::default() })
+                Ok(CVal {
+                    bits: v,
+                    unsigned: u,
+                    ..CVal::default()
+                })
             }
             Tok::Str(first) => {
                 // Adjacent string literals concatenate.
@@ -2168,13 +2376,21 @@ impl<'a> Parser<'a> {
                 }
                 let n = u32::try_from(len + 1).unwrap_or(u32::MAX);
                 let ty = self.cts.array_of(CTID_CCHAR, Some(n));
-                Ok(CVal { ty, obj: true, ..CVal::default() })
+                Ok(CVal {
+                    ty,
+                    obj: true,
+                    ..CVal::default()
+                })
             }
             Tok::Name(n, false) if keyword(&n).is_none() => match self.cts.decls.get(&n) {
                 Some(CDecl::Constant { ctype, value }) => {
                     let ct = self.cts.get(*ctype);
                     let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
-                    let v = CVal { bits: *value as u32, unsigned, ..CVal::default() };
+                    let v = CVal {
+                        bits: *value as u32,
+                        unsigned,
+                        ..CVal::default()
+                    };
                     self.next()?;
                     Ok(v)
                 }
@@ -2183,7 +2399,11 @@ impl<'a> Parser<'a> {
                     // are constant.
                     let ty = *ctype;
                     self.next()?;
-                    Ok(CVal { ty, obj: true, ..CVal::default() })
+                    Ok(CVal {
+                        ty,
+                        obj: true,
+                        ..CVal::default()
+                    })
                 }
                 _ => self.err_near("unexpected symbol"),
             },
@@ -2267,7 +2487,11 @@ fn merge_attrs(a: &Attrs, b: &Attrs) -> Attrs {
         mode: if b.mode != 0 { b.mode } else { a.mode },
         mode_fp: if b.mode != 0 { b.mode_fp } else { a.mode_fp },
         mode_vec: if b.mode != 0 { b.mode_vec } else { a.mode_vec },
-        vector_size: if b.vector_size != 0 { b.vector_size } else { a.vector_size },
+        vector_size: if b.vector_size != 0 {
+            b.vector_size
+        } else {
+            a.vector_size
+        },
         cconv: if b.cconv != 0 { b.cconv } else { a.cconv },
     }
 }
@@ -2307,7 +2531,8 @@ fn parse_int_literal(s: &[u8]) -> Option<(u32, bool)> {
         end -= 1;
     }
     let body = &s[..end];
-    let (digits, radix) = if body.len() > 2 && (body.starts_with(b"0x") || body.starts_with(b"0X")) {
+    let (digits, radix) = if body.len() > 2 && (body.starts_with(b"0x") || body.starts_with(b"0X"))
+    {
         (&body[2..], 16)
     } else if body.len() > 1 && body[0] == b'0' {
         (&body[1..], 8)

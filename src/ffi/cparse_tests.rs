@@ -58,7 +58,12 @@ fn run_case(cts: &mut CTState, line: &str) -> String {
                         None => "nil".into(),
                     }
                 };
-                format!("{} size={} align={}", normalize(&cts.repr(id)), size, ct.align)
+                format!(
+                    "{} size={} align={}",
+                    normalize(&cts.repr(id)),
+                    size,
+                    ct.align
+                )
             }
         },
         "size" => {
@@ -109,7 +114,13 @@ fn cases_match_reference() {
         n += 1;
     }
     assert_eq!(n, expected.len(), "case and expectation counts differ");
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), n, failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        n,
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -122,15 +133,24 @@ fn dollar_parameters() {
     assert_eq!(cts.repr(a), "int [5]");
     let a3 = parse_type(&mut cts, b"$*", &[Param::Type(a)]).unwrap();
     assert_eq!(cts.repr(a3), "int (*)[5]");
-    assert_eq!(parse_type(&mut cts, b"int[$]", &[Param::Num(2.5)]).map(|id| cts.repr(id)), Ok("int [2]".into()));
+    assert_eq!(
+        parse_type(&mut cts, b"int[$]", &[Param::Num(2.5)]).map(|id| cts.repr(id)),
+        Ok("int [2]".into())
+    );
     for n in [-1.0, 1099511627776.0] {
         assert_eq!(
             parse_type(&mut cts, b"int[$]", &[Param::Num(n)]),
             Err("size of C type is unknown or too large".into())
         );
     }
-    assert_eq!(parse_type(&mut cts, b"$", &[]), Err("wrong number of type parameters".into()));
-    assert_eq!(parse_type(&mut cts, b"int", &[Param::Num(1.0)]), Err("wrong number of type parameters".into()));
+    assert_eq!(
+        parse_type(&mut cts, b"$", &[]),
+        Err("wrong number of type parameters".into())
+    );
+    assert_eq!(
+        parse_type(&mut cts, b"int", &[Param::Num(1.0)]),
+        Err("wrong number of type parameters".into())
+    );
     assert_eq!(
         parse_type(&mut cts, b"int[$]", &[Param::Ident(b"x".to_vec())]),
         Err("unexpected symbol near '$'".into())
@@ -148,21 +168,46 @@ fn dollar_parameters() {
         Err("unexpected symbol near '$'".into())
     );
     assert_eq!(
-        parse_type(&mut cts, b"struct $ { int a; }", &[Param::Ident(b"pn".to_vec())]),
+        parse_type(
+            &mut cts,
+            b"struct $ { int a; }",
+            &[Param::Ident(b"pn".to_vec())]
+        ),
         Err("undeclared or implicit tag 'pn'".into())
     );
     assert_eq!(
         parse_type(&mut cts, b"$ x", &[Param::Type(int)]),
         Err("'<eof>' expected near 'x'".into())
     );
-    assert!(parse_type(&mut cts, b"struct { int $; }", &[Param::Ident(b"fld".to_vec())]).is_ok());
+    assert!(parse_type(
+        &mut cts,
+        b"struct { int $; }",
+        &[Param::Ident(b"fld".to_vec())]
+    )
+    .is_ok());
 
-    cdef(&mut cts, b"struct $ { int a; };", &[Param::Ident(b"pn2".to_vec())]).unwrap();
-    assert_eq!(parse_type(&mut cts, b"struct pn2", &[]).map(|id| cts.repr(id)), Ok("struct pn2".into()));
-    cdef(&mut cts, b"typedef $ $;", &[Param::Type(int), Param::Ident(b"myint9".to_vec())]).unwrap();
+    cdef(
+        &mut cts,
+        b"struct $ { int a; };",
+        &[Param::Ident(b"pn2".to_vec())],
+    )
+    .unwrap();
+    assert_eq!(
+        parse_type(&mut cts, b"struct pn2", &[]).map(|id| cts.repr(id)),
+        Ok("struct pn2".into())
+    );
+    cdef(
+        &mut cts,
+        b"typedef $ $;",
+        &[Param::Type(int), Param::Ident(b"myint9".to_vec())],
+    )
+    .unwrap();
     assert_eq!(parse_type(&mut cts, b"myint9", &[]), Ok(int));
     cdef(&mut cts, b"enum { E98 = $ };", &[Param::Num(5.5)]).unwrap();
-    assert!(matches!(cts.decls.get(&b"E98"[..]), Some(CDecl::Constant { value: 5, .. })));
+    assert!(matches!(
+        cts.decls.get(&b"E98"[..]),
+        Some(CDecl::Constant { value: 5, .. })
+    ));
     cdef(&mut cts, b"int x[$];", &[Param::Num(7.0)]).unwrap();
     match cts.decls.get(&b"x"[..]) {
         Some(CDecl::Extern { ctype, .. }) => assert_eq!(cts.repr(*ctype), "int [7]"),
@@ -199,8 +244,16 @@ fn externs_functions_and_asm_names() {
     let (sc, _) = get(&cts, "sc");
     let f = cts.get(sc);
     assert!(f.has(CTF_STDCALL));
-    assert_eq!(cts.repr(f.fields[1].ctype), "int *", "array parameters are pointers");
-    assert_eq!(cts.repr(f.fields[2].ctype), "void (*)()", "function parameters are pointers");
+    assert_eq!(
+        cts.repr(f.fields[1].ctype),
+        "int *",
+        "array parameters are pointers"
+    );
+    assert_eq!(
+        cts.repr(f.fields[2].ctype),
+        "void (*)()",
+        "function parameters are pointers"
+    );
     for n in ["nop", "kr"] {
         let (id, _) = get(&cts, n);
         assert!(cts.get(id).fields.is_empty());
@@ -216,7 +269,11 @@ fn failed_cdef_changes_nothing() {
     let fwd = parse_type(&mut cts, b"struct fwd", &[]).unwrap();
     let cfwd = parse_type(&mut cts, b"cfwd", &[]).unwrap();
     assert_eq!(
-        cdef(&mut cts, b"struct fwd { int a; }; typedef int newname; enum { NEWC }; int bad[-1];", &[]),
+        cdef(
+            &mut cts,
+            b"struct fwd { int a; }; typedef int newname; enum { NEWC }; int bad[-1];",
+            &[]
+        ),
         Err("size of C type is unknown or too large".into())
     );
     assert_eq!(cts.types.len(), ntypes);
@@ -225,7 +282,11 @@ fn failed_cdef_changes_nothing() {
     assert!(!cts.get(fwd).has(CTF_COMPLETE));
     assert_eq!(cts.get(cfwd).size, CTSIZE_INVALID);
     cdef(&mut cts, b"struct fwd { int a; double b; };", &[]).unwrap();
-    assert_eq!(cts.get(cfwd).size, 16, "the qualified copy follows the completed struct");
+    assert_eq!(
+        cts.get(cfwd).size,
+        16,
+        "the qualified copy follows the completed struct"
+    );
     assert_eq!(cts.get(cfwd).fields.len(), 2);
     assert_eq!(cts.repr(cfwd), "const struct fwd");
     assert_eq!(cts.unqualified(cfwd), fwd);
@@ -240,17 +301,30 @@ fn nesting_limits() {
     let too_deep = Err("chunk has too many syntax levels".to_string());
     let ptrs = |n| format!("int{}", "*".repeat(n));
     assert!(parse_type(&mut cts, ptrs(99).as_bytes(), &[]).is_ok());
-    assert_eq!(parse_type(&mut cts, ptrs(100).as_bytes(), &[]).map(|_| ()), too_deep);
+    assert_eq!(
+        parse_type(&mut cts, ptrs(100).as_bytes(), &[]).map(|_| ()),
+        too_deep
+    );
     let dims = |n| format!("int{}", "[1]".repeat(n));
     assert!(parse_type(&mut cts, dims(99).as_bytes(), &[]).is_ok());
-    assert_eq!(parse_type(&mut cts, dims(100).as_bytes(), &[]).map(|_| ()), too_deep);
+    assert_eq!(
+        parse_type(&mut cts, dims(100).as_bytes(), &[]).map(|_| ()),
+        too_deep
+    );
     let parens = |n| format!("int {}*{}", "(".repeat(n), ")".repeat(n));
     assert!(parse_type(&mut cts, parens(19).as_bytes(), &[]).is_ok());
-    assert_eq!(parse_type(&mut cts, parens(20).as_bytes(), &[]).map(|_| ()), too_deep);
+    assert_eq!(
+        parse_type(&mut cts, parens(20).as_bytes(), &[]).map(|_| ()),
+        too_deep
+    );
     let fptrs = |n| format!("int{}{}", " (*".repeat(n), ")(void)".repeat(n));
     assert!(parse_type(&mut cts, fptrs(19).as_bytes(), &[]).is_ok());
-    assert_eq!(parse_type(&mut cts, fptrs(20).as_bytes(), &[]).map(|_| ()), too_deep);
-    let expr = |name: &str, n| format!("enum {{ {} = {}1{} }};", name, "(".repeat(n), ")".repeat(n));
+    assert_eq!(
+        parse_type(&mut cts, fptrs(20).as_bytes(), &[]).map(|_| ()),
+        too_deep
+    );
+    let expr =
+        |name: &str, n| format!("enum {{ {} = {}1{} }};", name, "(".repeat(n), ")".repeat(n));
     assert!(cdef(&mut cts, expr("E19", 19).as_bytes(), &[]).is_ok());
     assert_eq!(cdef(&mut cts, expr("E20", 20).as_bytes(), &[]), too_deep);
     let neg = |name: &str, n| format!("enum {{ {} = {}1 }};", name, "-".repeat(n));
@@ -258,9 +332,16 @@ fn nesting_limits() {
     assert_eq!(cdef(&mut cts, neg("F20", 20).as_bytes(), &[]), too_deep);
     let sum = format!("enum {{ G = 1{} }};", "+1".repeat(2000));
     cdef(&mut cts, sum.as_bytes(), &[]).unwrap();
-    assert!(matches!(cts.decls.get(&b"G"[..]), Some(CDecl::Constant { value: 2001, .. })));
+    assert!(matches!(
+        cts.decls.get(&b"G"[..]),
+        Some(CDecl::Constant { value: 2001, .. })
+    ));
     let n = 199;
-    let deep = format!("struct deep {}{{int a;}} x; {}}};", "{ struct ".repeat(n), "} x;".repeat(n - 1));
+    let deep = format!(
+        "struct deep {}{{int a;}} x; {}}};",
+        "{ struct ".repeat(n),
+        "} x;".repeat(n - 1)
+    );
     cdef(&mut cts, deep.as_bytes(), &[]).unwrap();
     let id = parse_type(&mut cts, b"struct deep", &[]).unwrap();
     assert_eq!(cts.get(id).size, 4);
@@ -270,8 +351,15 @@ fn nesting_limits() {
 fn struct_nesting_is_bounded() {
     let mut cts = CTState::new();
     let n = 200;
-    let deep = format!("struct deep {}{{int a;}} x; {}}};", "{ struct ".repeat(n), "} x;".repeat(n - 1));
-    assert_eq!(cdef(&mut cts, deep.as_bytes(), &[]), Err("chunk has too many syntax levels".into()));
+    let deep = format!(
+        "struct deep {}{{int a;}} x; {}}};",
+        "{ struct ".repeat(n),
+        "} x;".repeat(n - 1)
+    );
+    assert_eq!(
+        cdef(&mut cts, deep.as_bytes(), &[]),
+        Err("chunk has too many syntax levels".into())
+    );
 }
 
 /// Random token soup must produce errors, never panics, and a failed cdef
@@ -279,12 +367,70 @@ fn struct_nesting_is_bounded() {
 #[test]
 fn random_input_never_panics() {
     const WORDS: &[&str] = &[
-        "int", "char", "unsigned", "long", "short", "double", "float", "void", "bool", "const",
-        "volatile", "struct", "union", "enum", "typedef", "extern", "static", "sizeof",
-        "__attribute__", "((", "))", "aligned", "packed", "(", ")", "[", "]", "{", "}", "*", "&",
-        ";", ",", ":", "=", "?", "...", "1", "0", "3", "0x10", "-", "+", "<<", "/", "%", "x", "y",
-        "s", "T", "$", "'a'", "\"str\"", "__asm__", "#pragma pack(1)\n", "#pragma pack()\n",
-        "__stdcall", "complex", "[?]", "[]", "int8_t", "size_t", "__declspec", "align",
+        "int",
+        "char",
+        "unsigned",
+        "long",
+        "short",
+        "double",
+        "float",
+        "void",
+        "bool",
+        "const",
+        "volatile",
+        "struct",
+        "union",
+        "enum",
+        "typedef",
+        "extern",
+        "static",
+        "sizeof",
+        "__attribute__",
+        "((",
+        "))",
+        "aligned",
+        "packed",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "*",
+        "&",
+        ";",
+        ",",
+        ":",
+        "=",
+        "?",
+        "...",
+        "1",
+        "0",
+        "3",
+        "0x10",
+        "-",
+        "+",
+        "<<",
+        "/",
+        "%",
+        "x",
+        "y",
+        "s",
+        "T",
+        "$",
+        "'a'",
+        "\"str\"",
+        "__asm__",
+        "#pragma pack(1)\n",
+        "#pragma pack()\n",
+        "__stdcall",
+        "complex",
+        "[?]",
+        "[]",
+        "int8_t",
+        "size_t",
+        "__declspec",
+        "align",
     ];
     let mut rng: u64 = 0x9e3779b97f4a7c15;
     let mut next = || {
@@ -302,12 +448,21 @@ fn random_input_never_panics() {
             src.push_str(WORDS[(next() % WORDS.len() as u64) as usize]);
             src.push(' ');
         }
-        let params = [Param::Type(int), Param::Num((next() % 9) as f64), Param::Ident(b"p".to_vec())];
+        let params = [
+            Param::Type(int),
+            Param::Num((next() % 9) as f64),
+            Param::Ident(b"p".to_vec()),
+        ];
         let np = (next() % 4) as usize;
         if i % 2 == 0 {
             let before = cts.types.len();
             if cdef(&mut cts, src.as_bytes(), &params[..np]).is_err() {
-                assert_eq!(cts.types.len(), before, "failed cdef of {:?} left types", src);
+                assert_eq!(
+                    cts.types.len(),
+                    before,
+                    "failed cdef of {:?} left types",
+                    src
+                );
             }
         } else if let Ok(id) = parse_type(&mut cts, src.as_bytes(), &params[..np]) {
             let _ = cts.repr(id);
@@ -325,13 +480,25 @@ fn constants_inside_structs() {
     assert_eq!(cts.get(sx).size, 4);
     assert_eq!(cts.get(sx).fields.len(), 1);
     assert_eq!(cts.find_member_const(sx, b"SC1").map(|f| f.value), Some(5));
-    assert_eq!(cts.find_member_const(sx, b"SC3").map(|f| f.value), Some(300));
+    assert_eq!(
+        cts.find_member_const(sx, b"SC3").map(|f| f.value),
+        Some(300)
+    );
     assert_eq!(cts.find_member_const(sy, b"SC2").map(|f| f.value), Some(1));
     assert_eq!(cts.find_member_const(sy, b"EN1").map(|f| f.value), Some(3));
-    assert!(matches!(cts.decls.get(&b"EN1"[..]), Some(CDecl::Constant { value: 3, .. })));
-    assert!(!cts.decls.contains_key(&b"SC1"[..]), "static const members are not global");
+    assert!(matches!(
+        cts.decls.get(&b"EN1"[..]),
+        Some(CDecl::Constant { value: 3, .. })
+    ));
+    assert!(
+        !cts.decls.contains_key(&b"SC1"[..]),
+        "static const members are not global"
+    );
     assert_eq!(offsetof(&cts, sx, b"SC1"), None);
-    assert_eq!(cdef(&mut cts, b"struct sz { static const double D = 1; };", &[]), Err("invalid C type".into()));
+    assert_eq!(
+        cdef(&mut cts, b"struct sz { static const double D = 1; };", &[]),
+        Err("invalid C type".into())
+    );
 }
 
 #[test]

@@ -157,10 +157,16 @@ impl CType {
 pub enum CDecl {
     Typedef(CTypeId),
     /// An enum constant or a `static const` integer.
-    Constant { ctype: CTypeId, value: i64 },
+    Constant {
+        ctype: CTypeId,
+        value: i64,
+    },
     /// An external function or variable, with its symbol name if redirected
     /// with `asm("name")`.
-    Extern { ctype: CTypeId, symbol: Option<Vec<u8>> },
+    Extern {
+        ctype: CTypeId,
+        symbol: Option<Vec<u8>>,
+    },
 }
 
 // Built-in type ids, fixed for every state.
@@ -259,7 +265,10 @@ impl CTState {
         use CKind::*;
         let num = |flags, size| CType::new(Num, flags, size, size.min(16), 0);
         self.push_builtin(CTID_VOID, CType::new(Void, 0, CTSIZE_INVALID, 1, 0));
-        self.push_builtin(CTID_CVOID, CType::new(Void, CTF_CONST, CTSIZE_INVALID, 1, 0));
+        self.push_builtin(
+            CTID_CVOID,
+            CType::new(Void, CTF_CONST, CTSIZE_INVALID, 1, 0),
+        );
         self.push_builtin(CTID_BOOL, num(CTF_BOOL | CTF_UNSIGNED, 1));
         self.push_builtin(CTID_INT8, num(0, 1));
         self.push_builtin(CTID_UINT8, num(CTF_UNSIGNED, 1));
@@ -458,7 +467,10 @@ impl CTState {
     /// `member_consts`).
     pub fn find_member_const(&self, id: CTypeId, name: &[u8]) -> Option<&CField> {
         let orig = self.original(id);
-        self.member_consts.get(&orig)?.iter().find(|f| f.name == name)
+        self.member_consts
+            .get(&orig)?
+            .iter()
+            .find(|f| f.name == name)
     }
     /// Forget every type from `mark` on (a failed declaration's).
     pub fn truncate_types(&mut self, mark: CTypeId) {
@@ -624,7 +636,11 @@ impl CTState {
                 }
             }
             CKind::Array if ct.has(CTF_VECTOR) => {
-                format!("{} __attribute__((vector_size({})))", self.repr(ct.child), ct.size)
+                format!(
+                    "{} __attribute__((vector_size({})))",
+                    self.repr(ct.child),
+                    ct.size
+                )
             }
             CKind::Array => {
                 // Complex numbers.

@@ -112,7 +112,11 @@ pub fn new_constant(g: &mut GlobalState, k: Constant) -> crate::value::TValue {
     state(g).ctypes_ready = true;
     let cd = match k {
         Constant::Int64(v, unsigned) => {
-            let id = if unsigned { ctype::CTID_UINT64 } else { ctype::CTID_INT64 };
+            let id = if unsigned {
+                ctype::CTID_UINT64
+            } else {
+                ctype::CTID_INT64
+            };
             let cd = cdata::new(g, id, 8, 8, false);
             // SAFETY: a fresh 8-byte payload.
             unsafe { (cdata::payload(cd) as *mut u64).write(v) };

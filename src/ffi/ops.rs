@@ -82,7 +82,11 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
                     addr
                 };
                 let esize = cts.get(ct.child).size;
-                let esize = if esize == CTSIZE_INVALID { 0 } else { esize as i64 };
+                let esize = if esize == CTSIZE_INVALID {
+                    0
+                } else {
+                    esize as i64
+                };
                 return Ok(Place {
                     ctype: ct.child,
                     addr: base.wrapping_offset((i.wrapping_mul(esize)) as isize),
@@ -122,9 +126,18 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
             } else if let Some(i) = key_as_index(cts, k) {
                 (i & 1) as usize
             } else {
-                return Err(format!("'{}' cannot be indexed with '{}'", cts.repr(id), key_type_name(cts, k)));
+                return Err(format!(
+                    "'{}' cannot be indexed with '{}'",
+                    cts.repr(id),
+                    key_type_name(cts, k)
+                ));
             };
-            Ok(Place { ctype: ct.child, addr: addr.wrapping_add(part * half as usize), field: None, readonly: true })
+            Ok(Place {
+                ctype: ct.child,
+                addr: addr.wrapping_add(part * half as usize),
+                field: None,
+                readonly: true,
+            })
         }
         _ if k.is_str() => Err(no_member(cts, id, k)),
         _ => Err(format!(
@@ -158,9 +171,19 @@ fn field_place(
             if f.bitsize != 0 {
                 let mut m = conv::Member::from(f);
                 m.offset = 0;
-                Ok(Place { ctype: f.ctype, addr, field: Some(m), readonly })
+                Ok(Place {
+                    ctype: f.ctype,
+                    addr,
+                    field: Some(m),
+                    readonly,
+                })
             } else {
-                Ok(Place { ctype: f.ctype, addr, field: None, readonly })
+                Ok(Place {
+                    ctype: f.ctype,
+                    addr,
+                    field: None,
+                    readonly,
+                })
             }
         }
         None => Err(no_member(cts, shown, k)),
@@ -173,7 +196,10 @@ fn member_path_const(cts: &CTState, id: CTypeId, name: &[u8]) -> bool {
         if f.name == name {
             return false;
         }
-        if f.name.is_empty() && cts.get(f.ctype).kind == CKind::Struct && cts.find_field(f.ctype, name).is_some() {
+        if f.name.is_empty()
+            && cts.get(f.ctype).kind == CKind::Struct
+            && cts.find_field(f.ctype, name).is_some()
+        {
             return cts.get(f.ctype).has(CTF_CONST) || member_path_const(cts, f.ctype, name);
         }
     }
@@ -217,7 +243,12 @@ pub unsafe fn load(l: *mut lua_State, cts: &mut CTState, p: &Place) -> TValue {
 ///
 /// # Safety
 /// The place's address must be valid for its type.
-pub unsafe fn store(l: *mut lua_State, cts: &mut CTState, p: &Place, v: TValue) -> Result<(), String> {
+pub unsafe fn store(
+    l: *mut lua_State,
+    cts: &mut CTState,
+    p: &Place,
+    v: TValue,
+) -> Result<(), String> {
     if p.readonly || readonly_type(cts, p.ctype) {
         return Err("attempt to write to constant location".into());
     }
@@ -277,7 +308,9 @@ fn classify(cts: &CTState, v: TValue) -> Option<Operand> {
             // floating-point ones truncated, as in LuaJIT.
             // SAFETY: the payload holds a value of the type.
             match unsafe { conv::read_scalar(cts, id, addr) } {
-                Scalar::Int(i, _) => Some(Operand::Int(i, base.size == 8 && base.has(CTF_UNSIGNED))),
+                Scalar::Int(i, _) => {
+                    Some(Operand::Int(i, base.size == 8 && base.has(CTF_UNSIGNED)))
+                }
                 Scalar::Float(f) => Some(Operand::Int(conv::double_to_int(f, 8, false), false)),
             }
         }
@@ -297,7 +330,11 @@ fn enum_operand(cts: &CTState, v: TValue) -> Option<CTypeId> {
 
 /// Classify both operands: a string next to an enum cdata stands for the
 /// enum's constant of that name (an unknown name is an error).
-fn classify_pair(cts: &CTState, a: TValue, b: TValue) -> Result<(Option<Operand>, Option<Operand>), String> {
+fn classify_pair(
+    cts: &CTState,
+    a: TValue,
+    b: TValue,
+) -> Result<(Option<Operand>, Option<Operand>), String> {
     let one = |v: TValue, other: TValue| -> Result<Option<Operand>, String> {
         if v.is_str() {
             if let Some(eid) = enum_operand(cts, other) {
@@ -318,17 +355,8 @@ pub fn enum_string_error(cts: &CTState, a: TValue, b: TValue) -> Option<String> 
     classify_pair(cts, a, b).err()
 }
 
-/// Arithmetic operators.
-#[derive(Clone, Copy, PartialEq)]
-pub enum ArithOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Mod,
-    Pow,
-    Unm,
-}
+/// Arithmetic operators: the VM's.
+pub use crate::meta::Arith as ArithOp;
 
 /// 64-bit integer power by squaring (wrapping), as LuaJIT computes `^`.
 fn ipow(mut b: u64, mut e: u64) -> u64 {
@@ -367,7 +395,18 @@ pub fn arith(
                 Operand::Num(n) => conv::double_to_int(n, 8, false),
                 _ => unreachable!(),
             };
-            ptr_add(l, cts, pid, elem, p, if op == ArithOp::Sub { i.wrapping_neg() } else { i })
+            ptr_add(
+                l,
+                cts,
+                pid,
+                elem,
+                p,
+                if op == ArithOp::Sub {
+                    i.wrapping_neg()
+                } else {
+                    i
+                },
+            )
         }
         (Operand::Int(..) | Operand::Num(_), Operand::Ptr(pid, elem, p)) if op == ArithOp::Add => {
             let i = match x {
@@ -389,7 +428,11 @@ pub fn arith(
                 return Ok(None);
             }
             let diff = (p as i64).wrapping_sub(q as i64);
-            let r = if esize == 0 { diff } else { diff / esize as i64 };
+            let r = if esize == 0 {
+                diff
+            } else {
+                diff / esize as i64
+            };
             // A ptrdiff_t result is a plain number (intptr_t on 64-bit).
             Ok(Some(TValue::num(r as f64)))
         }
@@ -572,7 +615,10 @@ fn pointers_comparable(cts: &CTState, a: CTypeId, b: CTypeId) -> bool {
     x.kind == CKind::Void
         || y.kind == CKind::Void
         || conv::same_type_unqualified(cts, cts_unqual(cts, a), cts_unqual(cts, b))
-        || (x.kind == CKind::Num && y.kind == CKind::Num && (x.flags & !CTF_QUAL) == (y.flags & !CTF_QUAL) && x.size == y.size)
+        || (x.kind == CKind::Num
+            && y.kind == CKind::Num
+            && (x.flags & !CTF_QUAL) == (y.flags & !CTF_QUAL)
+            && x.size == y.size)
 }
 
 /// Whether a value is `nil` or a cdata NULL pointer (for `==` with nil).
@@ -612,7 +658,10 @@ pub fn to_string(cts: &CTState, v: TValue) -> Vec<u8> {
         // SAFETY: a complex payload holds two numbers of the element type.
         let (re, im) = unsafe {
             if ct.size == 8 {
-                ((p as *const f32).read() as f64, (p as *const f32).add(1).read() as f64)
+                (
+                    (p as *const f32).read() as f64,
+                    (p as *const f32).add(1).read() as f64,
+                )
             } else {
                 ((p as *const f64).read(), (p as *const f64).add(1).read())
             }

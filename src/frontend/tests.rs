@@ -84,9 +84,14 @@ fn template_table_array_part() {
 
 #[test]
 fn ffi_literals_are_malformed_without_ffi() {
-    let off = super::CompileOptions { ffi_literals: false };
+    let off = super::CompileOptions {
+        ffi_literals: false,
+    };
     let e = super::compile_with(b"x = 1LL", b"=x", &off).unwrap_err();
-    assert_eq!(String::from_utf8_lossy(&e), "x:1: malformed number near '1LL'");
+    assert_eq!(
+        String::from_utf8_lossy(&e),
+        "x:1: malformed number near '1LL'"
+    );
     assert!(super::compile(b"x = 1LL + 2ULL + 3i", b"=x").is_ok());
 }
 

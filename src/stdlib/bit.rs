@@ -30,14 +30,21 @@ fn check_bit64(l: *mut lua_State, n: c_int, wide: &mut Wide) -> u64 {
     let cd = crate::ffi::cdata::of(v);
     let (id, p, _) = crate::ffi::ops::resolve(cts, cd);
     let base = cts.get(crate::ffi::conv::enum_base(cts, id));
-    if base.kind == CKind::Num && base.size == 8 && base.has(CTF_UNSIGNED) && !base.has(CTF_BOOL) && !base.is_fp() {
+    if base.kind == CKind::Num
+        && base.size == 8
+        && base.has(CTF_UNSIGNED)
+        && !base.has(CTF_BOOL)
+        && !base.is_fp()
+    {
         *wide = Wide::Unsigned;
     } else if *wide == Wide::No {
         *wide = Wide::Signed;
     }
     let mut out = 0u64;
     // SAFETY: p points at the cdata's value of type id; out is 8 bytes.
-    let r = unsafe { crate::ffi::conv::c_to_c(cts, CTID_INT64, &mut out as *mut u64 as *mut u8, id, p, 0) };
+    let r = unsafe {
+        crate::ffi::conv::c_to_c(cts, CTID_INT64, &mut out as *mut u64 as *mut u8, id, p, 0)
+    };
     if let Err(msg) = r {
         arg_error(l, n, msg.as_bytes());
     }

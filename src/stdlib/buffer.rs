@@ -221,7 +221,11 @@ unsafe extern "C-unwind" fn buf_set(l: *mut lua_State) -> c_int {
         // buf:set(ptr, len): the bytes at a cdata's address (copied).
         let p = cdata_address_arg(l, 2, v);
         let n = check_len_arg(l, 3);
-        let bytes = if n > 0 { std::slice::from_raw_parts(p, n).to_vec() } else { Vec::new() };
+        let bytes = if n > 0 {
+            std::slice::from_raw_parts(p, n).to_vec()
+        } else {
+            Vec::new()
+        };
         b.reset();
         b.append(l, &bytes);
         return return_self(l);
@@ -417,13 +421,21 @@ unsafe extern "C-unwind" fn buf_reserve(l: *mut lua_State) -> c_int {
     let n = check_len_arg(l, 2);
     b.reserve(l, n);
     let free = b.cap - b.w;
-    let p = if b.data.is_null() { std::ptr::null_mut() } else { b.data.add(b.w) };
+    let p = if b.data.is_null() {
+        std::ptr::null_mut()
+    } else {
+        b.data.add(b.w)
+    };
     push_byte_pointer(l, p, free)
 }
 
 unsafe extern "C-unwind" fn buf_ref(l: *mut lua_State) -> c_int {
     let b = check_buffer(l, 1);
-    let p = if b.data.is_null() { std::ptr::null_mut() } else { b.data.add(b.r) };
+    let p = if b.data.is_null() {
+        std::ptr::null_mut()
+    } else {
+        b.data.add(b.r)
+    };
     push_byte_pointer(l, p, b.len())
 }
 

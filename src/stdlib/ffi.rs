@@ -38,7 +38,10 @@ pub fn int64_cdata_value(l: *mut lua_State, v: TValue) -> Option<(i64, bool)> {
     };
     let _ = l;
     // SAFETY: a 64-bit integer cdata holds 8 bytes.
-    Some((unsafe { (cdata::payload(cd) as *const i64).read() }, unsigned))
+    Some((
+        unsafe { (cdata::payload(cd) as *const i64).read() },
+        unsigned,
+    ))
 }
 
 /// A new ctype object (what `ffi.typeof` returns) standing for `id`.
@@ -68,7 +71,9 @@ fn decl_params(l: *mut lua_State, from: c_int) -> Vec<crate::ffi::cparse::Param>
         let v = value_at(l, i);
         if v.is(TID_CDATA) {
             let cd = cdata::of(v);
-            out.push(Param::Type(ctype_object_id(cd).unwrap_or(cdata::ctypeid(cd))));
+            out.push(Param::Type(
+                ctype_object_id(cd).unwrap_or(cdata::ctypeid(cd)),
+            ));
         } else if v.is_num() {
             out.push(Param::Num(v.as_num()));
         } else if v.is_str() {
@@ -86,7 +91,11 @@ fn check_ctype(l: *mut lua_State, idx: c_int, params: bool) -> CTypeId {
     let v = value_at(l, idx);
     if v.is_str() {
         let src = str_bytes(v.as_ptr()).to_vec();
-        let ps = if params { decl_params(l, idx + 1) } else { Vec::new() };
+        let ps = if params {
+            decl_params(l, idx + 1)
+        } else {
+            Vec::new()
+        };
         let cts = cts_of(l);
         match crate::ffi::cparse::parse_type(cts, &src, &ps) {
             Ok(id) => id,
@@ -119,7 +128,10 @@ fn metatype_of(cts: &CTState, mut id: CTypeId) -> *mut GcTab {
     if ct.flags & CTF_QUAL != 0 && ct.kind == CKind::Struct {
         id = ct.child;
     }
-    cts.metatypes.get(&id).copied().unwrap_or(std::ptr::null_mut())
+    cts.metatypes
+        .get(&id)
+        .copied()
+        .unwrap_or(std::ptr::null_mut())
 }
 
 /// A metamethod from a cdata's metatype (nil if none).
@@ -168,7 +180,8 @@ fn member_const(cts: &CTState, cd: *mut GcCdata, k: TValue) -> Option<f64> {
     if cts.get(id).kind != CKind::Struct {
         return None;
     }
-    cts.find_member_const(id, str_bytes(k.as_ptr())).map(|f| f.value as f64)
+    cts.find_member_const(id, str_bytes(k.as_ptr()))
+        .map(|f| f.value as f64)
 }
 
 unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
@@ -439,7 +452,10 @@ unsafe extern "C-unwind" fn cd_len(l: *mut lua_State) -> c_int {
     let cts = cts_of(l);
     ffi_error(
         l,
-        &format!("attempt to get length of '{}'", conv::value_type_name(cts, a)),
+        &format!(
+            "attempt to get length of '{}'",
+            conv::value_type_name(cts, a)
+        ),
     )
 }
 
@@ -465,8 +481,8 @@ unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
     }
     let id = cdata::ctypeid(cd);
     let ct = cts.get(id);
-    let is_func = ct.kind == CKind::Func
-        || (ct.kind == CKind::Ptr && cts.get(ct.child).kind == CKind::Func);
+    let is_func =
+        ct.kind == CKind::Func || (ct.kind == CKind::Ptr && cts.get(ct.child).kind == CKind::Func);
     if is_func {
         return crate::ffi::call::call_cdata(l, cd);
     }
@@ -476,7 +492,10 @@ unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
         let args: Vec<TValue> = (1..=n).map(|i| value_at(l, i)).collect();
         return call_returning(l, mm, &args);
     }
-    ffi_error(l, &format!("'{}' is not callable", conv::value_type_name(cts, o)))
+    ffi_error(
+        l,
+        &format!("'{}' is not callable", conv::value_type_name(cts, o)),
+    )
 }
 
 // ---- Library functions.
@@ -583,7 +602,14 @@ unsafe fn init_value(
             }
             let half = ct.size / 2;
             conv::lua_to_c(l, cts, ct.child, p, value_at(l, idx), CONV_INIT)?;
-            conv::lua_to_c(l, cts, ct.child, p.add(half as usize), value_at(l, idx + 1), CONV_INIT)
+            conv::lua_to_c(
+                l,
+                cts,
+                ct.child,
+                p.add(half as usize),
+                value_at(l, idx + 1),
+                CONV_INIT,
+            )
         }
         CKind::Array => {
             let esize = cts.get(ct.child).size as u64;
@@ -869,7 +895,11 @@ unsafe extern "C-unwind" fn ffi_metatype(l: *mut lua_State) -> c_int {
     check_type(l, 2, LUA_TTABLE);
     let cts = cts_of(l);
     let ct = cts.get(id);
-    let base = if ct.flags & CTF_QUAL != 0 && ct.kind == CKind::Struct { ct.child } else { id };
+    let base = if ct.flags & CTF_QUAL != 0 && ct.kind == CKind::Struct {
+        ct.child
+    } else {
+        id
+    };
     if !(cts.get(base).kind == CKind::Struct || cts.get(base).is_complex()) {
         arg_error(l, 1, b"invalid C type");
     }
@@ -897,7 +927,10 @@ unsafe extern "C-unwind" fn ffi_gc(l: *mut lua_State) -> c_int {
     check_any(l, 2);
     let cts = cts_of(l);
     let ct = cts.get(cdata::ctypeid(cdata::of(v)));
-    if !(ct.kind == CKind::Ptr || ct.kind == CKind::Struct || (ct.kind == CKind::Array && !ct.is_complex())) {
+    if !(ct.kind == CKind::Ptr
+        || ct.kind == CKind::Struct
+        || (ct.kind == CKind::Array && !ct.is_complex()))
+    {
         arg_error(l, 1, b"invalid C type");
     }
     let f = value_at(l, 2);
@@ -911,7 +944,14 @@ unsafe extern "C-unwind" fn ffi_errno(l: *mut lua_State) -> c_int {
     let old = *loc;
     if arg_count(l) >= 1 {
         let mut v: c_int = 0;
-        let r = conv::lua_to_c(l, cts_of(l), CTID_INT32, &mut v as *mut c_int as *mut u8, value_at(l, 1), 0);
+        let r = conv::lua_to_c(
+            l,
+            cts_of(l),
+            CTID_INT32,
+            &mut v as *mut c_int as *mut u8,
+            value_at(l, 1),
+            0,
+        );
         if let Err(msg) = r {
             arg_error(l, 1, msg.as_bytes());
         }
@@ -932,9 +972,9 @@ fn check_ptr_arg(l: *mut lua_State, idx: c_int, id: CTypeId) -> *mut u8 {
     let cts = cts_of(l);
     let mut p: u64 = 0;
     // SAFETY: p is an 8-byte pointer slot.
-    if let Err(msg) = unsafe {
-        conv::lua_to_c(l, cts, id, &mut p as *mut u64 as *mut u8, v, conv::CONV_ARG)
-    } {
+    if let Err(msg) =
+        unsafe { conv::lua_to_c(l, cts, id, &mut p as *mut u64 as *mut u8, v, conv::CONV_ARG) }
+    {
         arg_error(l, idx, msg.as_bytes());
     }
     p as *mut u8
@@ -950,7 +990,16 @@ fn check_len(l: *mut lua_State, idx: c_int) -> i64 {
     let v = value_at(l, idx);
     let mut n = 0i32;
     // SAFETY: n has room for an int32_t.
-    let r = unsafe { conv::lua_to_c(l, cts_of(l), CTID_INT32, &mut n as *mut i32 as *mut u8, v, conv::CONV_ARG) };
+    let r = unsafe {
+        conv::lua_to_c(
+            l,
+            cts_of(l),
+            CTID_INT32,
+            &mut n as *mut i32 as *mut u8,
+            v,
+            conv::CONV_ARG,
+        )
+    };
     if let Err(msg) = r {
         arg_error(l, idx, msg.as_bytes());
     }
@@ -988,7 +1037,9 @@ unsafe extern "C-unwind" fn ffi_string(l: *mut lua_State) -> c_int {
 
 fn libc_strlen(p: *const u8) -> usize {
     // SAFETY: p points to a NUL-terminated string (the caller's promise).
-    unsafe { std::ffi::CStr::from_ptr(p as *const std::os::raw::c_char) }.to_bytes().len()
+    unsafe { std::ffi::CStr::from_ptr(p as *const std::os::raw::c_char) }
+        .to_bytes()
+        .len()
 }
 
 unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
@@ -1019,7 +1070,11 @@ unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn ffi_fill(l: *mut lua_State) -> c_int {
     let dst = check_ptr_arg(l, 1, CTID_P_VOID);
     let n = check_len(l, 2).max(0) as usize;
-    let c = if arg_count(l) >= 3 { check_int(l, 3) as u8 } else { 0 };
+    let c = if arg_count(l) >= 3 {
+        check_int(l, 3) as u8
+    } else {
+        0
+    };
     if n > 0 {
         if dst.is_null() {
             arg_error(l, 1, b"NULL pointer");

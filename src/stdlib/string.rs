@@ -419,10 +419,12 @@ pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut Vec<u8>) 
             arg_error(l, arg, b"value expected");
         }
         match spec.arg_kind() {
-            format::ArgKind::Int => match crate::stdlib::ffi::int64_cdata_value(l, value_at(l, arg)) {
-                Some((v, unsigned)) => format::format_int64(out, v, unsigned, &spec),
-                None => format::format_int(out, check_num(l, arg), &spec),
-            },
+            format::ArgKind::Int => {
+                match crate::stdlib::ffi::int64_cdata_value(l, value_at(l, arg)) {
+                    Some((v, unsigned)) => format::format_int64(out, v, unsigned, &spec),
+                    None => format::format_int(out, check_num(l, arg), &spec),
+                }
+            }
             format::ArgKind::Char => format::format_char(out, check_num(l, arg), &spec),
             format::ArgKind::Float => format::format_float(out, check_num(l, arg), &spec),
             format::ArgKind::Str => {
