@@ -314,12 +314,13 @@ unsafe extern "C-unwind" fn s_gmatch(l: *mut lua_State) -> c_int {
 unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1);
     let p = check_str(l, 2);
+    // LuaJIT checks the count (argument 4) before the replacement's type.
+    let max_n = opt_i32(l, 4, (s.len() as i64 + 1).min(i32::MAX as i64) as i32);
     // SAFETY: l is live.
     let tr = unsafe { lua_type(l, 3) };
     if !(tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION || tr == LUA_TTABLE) {
         arg_error(l, 3, b"string/function/table expected");
     }
-    let max_n = opt_i32(l, 4, (s.len() as i64 + 1).min(i32::MAX as i64) as i32);
     let max_n = if max_n < 0 { 0 } else { max_n as usize };
     let repl_str = if tr == LUA_TSTRING || tr == LUA_TNUMBER {
         to_bytes(l, 3)
