@@ -9,6 +9,10 @@
 //! Decimal conversion is correctly rounded; hexadecimal and binary
 //! conversion rounds to nearest-even as well.
 
+/// The NaN that LuaJIT scans "nan" to: its canonical negative NaN (equal to
+/// `value::CANONICAL_NAN`, asserted there; this file is also built by the fuzzer alone).
+pub const NAN_BITS: u64 = 0xfff8_0000_0000_0000;
+
 #[inline]
 fn is_space(c: u8) -> bool {
     c == b' ' || (b'\t'..=b'\r').contains(&c)
@@ -34,7 +38,8 @@ pub fn str_to_number(s: &[u8]) -> Option<f64> {
         }
     }
     let v = scan_unsigned(body, true)?;
-    Some(if neg { -v } else { v })
+    // A sign does not change LuaJIT's NaN ("-nan" is the same NaN).
+    Some(if neg && !v.is_nan() { -v } else { v })
 }
 
 /// Convert the text of a numeric literal token as the lexer sees it (no sign,
@@ -118,7 +123,9 @@ fn scan_unsigned(s: &[u8], allow_special: bool) -> Option<f64> {
             let lower: Vec<u8> = s.iter().map(|c| c.to_ascii_lowercase()).collect();
             return match &lower[..] {
                 b"inf" | b"infinity" => Some(f64::INFINITY),
-                b"nan" => Some(f64::NAN),
+                // LuaJIT scans "nan" to its canonical (negative) NaN, whose
+                // sign decides the direction of a `for` loop with that step.
+                b"nan" => Some(f64::from_bits(NAN_BITS)),
                 _ => None,
             };
         }

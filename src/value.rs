@@ -38,6 +38,7 @@ const ITYPE_MIN_TAGGED: u32 = (!TID_NUMX & 0x1ffff) as u32;
 
 /// The canonical NaN (the one x86-64 produces for 0/0).
 pub const CANONICAL_NAN: u64 = 0xfff8_0000_0000_0000;
+const _: () = assert!(crate::strscan::NAN_BITS == CANONICAL_NAN);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(transparent)]

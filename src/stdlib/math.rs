@@ -139,18 +139,16 @@ fn scalbn(x: f64, n: i32) -> f64 {
 /// zero as a double (x87 fscale), so huge exponents give inf or 0 and
 /// infinite ones follow fscale's rules.
 fn ldexp(x: f64, e: f64) -> f64 {
+    // fscale's invalid results are the x86 default NaN (negative).
+    let nan = f64::from_bits(crate::value::CANONICAL_NAN);
     if e.is_nan() {
-        return f64::NAN;
+        return nan;
     }
     if e == f64::INFINITY {
-        return if x == 0.0 {
-            f64::NAN
-        } else {
-            x * f64::INFINITY
-        };
+        return if x == 0.0 { nan } else { x * f64::INFINITY };
     }
     if e == f64::NEG_INFINITY {
-        return if x.is_infinite() { f64::NAN } else { x * 0.0 };
+        return if x.is_infinite() { nan } else { x * 0.0 };
     }
     scalbn(x, e.trunc().clamp(-4000.0, 4000.0) as i32)
 }
