@@ -38,7 +38,7 @@ $(B)/lib/$(SOFILE): $(RUST_LIB) src/exports.map
 	mkdir -p $(B)/lib
 	$(CC) -shared -o $@ -Wl,--whole-archive $(RUST_LIB) -Wl,--no-whole-archive \
 	  -Wl,-soname,$(SONAME) -Wl,--version-script=src/exports.map -Wl,--gc-sections \
-	  -lstdc++ -lm -ldl -lpthread -lgcc_s -lc
+	  -lm -ldl -lpthread -lgcc_s -lc
 	ln -sf $(SOFILE) $(B)/lib/$(SONAME)
 	ln -sf $(SOFILE) $(B)/lib/libluajit-$(ABIVER).so
 

@@ -1,6 +1,7 @@
-//! Build script: compiles the small C shim (the variadic C API functions,
-//! which stable Rust cannot define) and the C++ exception boundary
-//! (src/capi/cxxshim.cpp) into a static archive linked into the crate.
+//! Build script: compiles the small C shims (the variadic C API functions,
+//! which stable Rust cannot define, and the boundary that stops C++
+//! exceptions, src/capi/foreign_unwind.c) into a static archive linked into
+//! the crate.
 use std::env;
 use std::path::PathBuf;
 use std::process::Command;
@@ -25,45 +26,31 @@ fn main() {
             "cc".to_string()
         }
     });
-    let cxx = env::var("CXX").unwrap_or_else(|_| {
-        if cc.ends_with("gcc") {
-            cc.trim_end_matches("gcc").to_string() + "g++"
-        } else {
-            "c++".to_string()
-        }
-    });
     let ar = if cc.ends_with("gcc") && cc.contains('-') {
         cc.trim_end_matches("gcc").to_string() + "ar"
     } else {
         "ar".to_string()
     };
-    let src = "src/capi/variadic.c";
-    println!("cargo:rerun-if-changed={}", src);
     println!("cargo:rerun-if-changed=include");
-    let obj = out.join("variadic.o");
-    run(Command::new(&cc)
-        .args(["-c", "-O2", "-fPIC", "-fexceptions", "-Iinclude", src, "-o"])
-        .arg(&obj));
-    let cxx_src = "src/capi/cxxshim.cpp";
-    println!("cargo:rerun-if-changed={}", cxx_src);
-    let cxx_obj = out.join("cxxshim.o");
-    run(Command::new(&cxx)
-        .args(["-c", "-O2", "-fPIC", cxx_src, "-o"])
-        .arg(&cxx_obj));
+    // -fexceptions: unwind tables, so that Lua errors (Rust unwinds) and
+    // C++ exceptions pass through these C frames.
+    let objs: Vec<PathBuf> = ["variadic", "foreign_unwind"]
+        .iter()
+        .map(|name| {
+            let src = format!("src/capi/{}.c", name);
+            println!("cargo:rerun-if-changed={}", src);
+            let obj = out.join(format!("{}.o", name));
+            run(Command::new(&cc)
+                .args(["-c", "-O2", "-fPIC", "-fexceptions", "-Iinclude", &src, "-o"])
+                .arg(&obj));
+            obj
+        })
+        .collect();
     let lib = out.join("libljrs_cshim.a");
     let _ = std::fs::remove_file(&lib);
-    run(Command::new(&ar)
-        .arg("rcs")
-        .arg(&lib)
-        .arg(&obj)
-        .arg(&cxx_obj));
+    run(Command::new(&ar).arg("rcs").arg(&lib).args(&objs));
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static:+whole-archive=ljrs_cshim");
-    // The C++ boundary needs the C++ runtime (exception_ptr, catch).
-    // Linked statically: the dynamic loader spent most of `luajit -e ''`
-    // resolving libstdc++'s symbols. (The shared library links it dynamically,
-    // see the Makefile, so C++ hosts share one C++ runtime with it.)
-    println!("cargo:rustc-link-lib=static:-bundle=stdc++");
     // C modules loaded by the luajit binary resolve lua_* from it.
     println!("cargo:rustc-link-arg-bins=-Wl,--export-dynamic");
 }
