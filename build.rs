@@ -6,6 +6,10 @@ use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
+#[path = "src/stdlib/package_paths.rs"]
+#[allow(dead_code)]
+mod package_paths;
+
 fn run(cmd: &mut Command) {
     let status = cmd
         .status()
@@ -15,7 +19,34 @@ fn run(cmd: &mut Command) {
     }
 }
 
+/// Compiles the default search paths into the library from the layout the
+/// Makefile passes (LUAJIT_RS_PREFIX, _MULTILIB, _LMULTILIB, _LJDIR; a plain
+/// `cargo build` gets LuaJIT's defaults for /usr/local).
+fn search_path_defaults() {
+    let var = |name: &str, default: &str| {
+        println!("cargo:rerun-if-env-changed={}", name);
+        match env::var(name) {
+            Ok(v) if !v.is_empty() => v,
+            _ => default.to_string(),
+        }
+    };
+    let prefix = var("LUAJIT_RS_PREFIX", package_paths::DEFAULT_PREFIX);
+    let multilib = var("LUAJIT_RS_MULTILIB", package_paths::DEFAULT_MULTILIB);
+    let local_multilib = var("LUAJIT_RS_LMULTILIB", package_paths::DEFAULT_MULTILIB);
+    let jit_dir = var("LUAJIT_RS_LJDIR", "");
+    let layout = package_paths::Layout {
+        prefix: &prefix,
+        multilib: &multilib,
+        local_multilib: &local_multilib,
+        jit_dir: (!jit_dir.is_empty()).then_some(jit_dir.as_str()),
+    };
+    println!("cargo:rustc-env=LUAJIT_RS_LUA_PATH_DEFAULT={}", layout.lua_path());
+    println!("cargo:rustc-env=LUAJIT_RS_C_PATH_DEFAULT={}", layout.c_path());
+    println!("cargo:rustc-env=LUAJIT_RS_INSTALL_PREFIX={}", prefix);
+}
+
 fn main() {
+    search_path_defaults();
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let cc = env::var("CC").unwrap_or_else(|_| {
         let target = env::var("TARGET").unwrap_or_default();
