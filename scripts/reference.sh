@@ -1,8 +1,9 @@
 # Where the reference LuaJIT 2.1 (Debian's 2022 snapshot) is: the one place
 # every test script asks. Bash scripts source this file; other scripts run it:
-#     bash scripts/reference.sh luajit|include|libdir|root
-# prints the reference's executable, header directory, library directory or
-# the root of its tree (exit status 1, nothing printed, when there is none).
+#     bash scripts/reference.sh luajit|include|libdir|root|exports
+# prints the reference's executable, header directory, library directory,
+# the root of its tree, or the directory of the brief's export lists
+# (exit status 1, nothing printed, when there is none).
 #
 # The reference executable is, in this order:
 #   1. $LUAJIT_REF (a luajit executable);
@@ -13,6 +14,10 @@
 # Headers and library come from the same tree as the executable
 # (usr/include/luajit-2.1, usr/lib/<multiarch>/libluajit-5.1.so.2), following
 # symbolic links, so that the three always belong together.
+#
+# The export lists (luajit-exports.txt, openresty-exports.txt) are looked
+# up in $LUAJIT_EXPORTS_DIR, then ../shared beside the repository, then
+# /work/shared (EXPORTS_DIR).
 #
 # Also defines cannot_run, for suites whose reference or tool is missing.
 
@@ -50,6 +55,18 @@ ref_lookup() {
   return 0
 }
 
+exports_lookup() {
+  EXPORTS_DIR=""
+  local d
+  for d in "${LUAJIT_EXPORTS_DIR:-}" "$_ref_repo/../shared" /work/shared; do
+    if [ -n "$d" ] && [ -f "$d/luajit-exports.txt" ] && [ -f "$d/openresty-exports.txt" ]; then
+      EXPORTS_DIR=$(cd "$d" && pwd)
+      return 0
+    fi
+  done
+  return 0
+}
+
 # cannot_run SUITE REASON: a suite that cannot run because a reference or a
 # tool is missing. On a developer machine it is skipped with a note (status
 # 0); under CI=true it fails (status 1): CI must not pass untested.
@@ -63,6 +80,7 @@ cannot_run() {
 }
 
 ref_lookup
+exports_lookup
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case ${1:-} in
@@ -70,6 +88,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     include) [ -n "$REF_INCLUDE" ] && echo "$REF_INCLUDE" ;;
     libdir) [ -n "$REF_LIBDIR" ] && echo "$REF_LIBDIR" ;;
     root) [ -n "$REF_ROOT" ] && echo "$REF_ROOT" ;;
-    *) echo "usage: scripts/reference.sh luajit|include|libdir|root" >&2; exit 2 ;;
+    exports) [ -n "$EXPORTS_DIR" ] && echo "$EXPORTS_DIR" ;;
+    *) echo "usage: scripts/reference.sh luajit|include|libdir|root|exports" >&2; exit 2 ;;
   esac
 fi
