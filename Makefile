@@ -39,12 +39,17 @@ INSTALL_MAN = $(INSTALL_SHARE)/man/man1
 
 all: cargo $(B)/lib/$(SOFILE) $(B)/lib/libluajit-$(ABIVER).a $(B)/bin/luajit headers pc jitlib
 
-# The layout reaches build.rs through the environment; cargo rebuilds the
-# library when it changes.
+# The layout reaches build.rs through the environment, and only where it
+# differs from the default (build.rs's own), so that a plain `cargo build` or
+# `cargo test` sees the same environment and does not rebuild the library.
+DEFAULT_LJLIBD = $(PREFIX)/share/luajit-$(RELEASE)
+LAYOUT_ENV = $(if $(filter-out /usr/local,$(PREFIX)),LUAJIT_RS_PREFIX='$(PREFIX)') \
+  $(if $(filter-out lib,$(MULTILIB)),LUAJIT_RS_MULTILIB='$(MULTILIB)') \
+  $(if $(filter-out lib,$(LMULTILIB)),LUAJIT_RS_LMULTILIB='$(LMULTILIB)') \
+  $(if $(filter-out $(DEFAULT_LJLIBD),$(INSTALL_LJLIBD)),LUAJIT_RS_LJDIR='$(INSTALL_LJLIBD)')
 cargo:
-	LUAJIT_RS_PREFIX='$(PREFIX)' LUAJIT_RS_MULTILIB='$(MULTILIB)' \
-	LUAJIT_RS_LMULTILIB='$(LMULTILIB)' LUAJIT_RS_LJDIR='$(INSTALL_LJLIBD)' \
-	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) build --release
+	env -u LUAJIT_RS_PREFIX -u LUAJIT_RS_MULTILIB -u LUAJIT_RS_LMULTILIB -u LUAJIT_RS_LJDIR \
+	  $(LAYOUT_ENV) CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) build --release
 
 # The shared library is linked from the Rust static library so that one
 # version script decides exactly what is exported (the C shim included).
