@@ -40,8 +40,14 @@ fn search_path_defaults() {
         local_multilib: &local_multilib,
         jit_dir: (!jit_dir.is_empty()).then_some(jit_dir.as_str()),
     };
-    println!("cargo:rustc-env=LUAJIT_RS_LUA_PATH_DEFAULT={}", layout.lua_path());
-    println!("cargo:rustc-env=LUAJIT_RS_C_PATH_DEFAULT={}", layout.c_path());
+    println!(
+        "cargo:rustc-env=LUAJIT_RS_LUA_PATH_DEFAULT={}",
+        layout.lua_path()
+    );
+    println!(
+        "cargo:rustc-env=LUAJIT_RS_C_PATH_DEFAULT={}",
+        layout.c_path()
+    );
     println!("cargo:rustc-env=LUAJIT_RS_INSTALL_PREFIX={}", prefix);
 }
 
@@ -72,7 +78,15 @@ fn main() {
             println!("cargo:rerun-if-changed={}", src);
             let obj = out.join(format!("{}.o", name));
             run(Command::new(&cc)
-                .args(["-c", "-O2", "-fPIC", "-fexceptions", "-Iinclude", &src, "-o"])
+                .args([
+                    "-c",
+                    "-O2",
+                    "-fPIC",
+                    "-fexceptions",
+                    "-Iinclude",
+                    &src,
+                    "-o",
+                ])
                 .arg(&obj));
             obj
         })
