@@ -1,36 +1,55 @@
 # Builds LuaJIT-compatible outputs under build/ (see README.md).
+# As with LuaJIT's Makefile, PREFIX and MULTILIB (and LMULTILIB) decide the
+# install directories and the default package.path/package.cpath compiled
+# into the library; pass the same values to `make` and `make install`.
+# MULTIARCH=x86_64-linux-gnu is short for MULTILIB=lib/x86_64-linux-gnu.
 PREFIX ?= /usr/local
 DESTDIR ?=
-MULTILIB ?= lib
+MULTIARCH ?=
+MULTILIB ?= lib$(if $(MULTIARCH),/$(MULTIARCH))
+LMULTILIB ?= lib
 CARGO ?= cargo
 CC ?= cc
 
 VERSION = 2.1.0
+RELEASE = $(VERSION)-beta3
 ABIVER = 5.1
 SONAME = libluajit-$(ABIVER).so.2
 SOFILE = libluajit-$(ABIVER).so.$(VERSION)
 HEADERS = lua.h luaconf.h lualib.h lauxlib.h luajit.h lua.hpp
 
-B = build
-RUST_OUT = target/release
+B ?= build
+CARGO_TARGET_DIR ?= target
+RUST_OUT = $(CARGO_TARGET_DIR)/release
 RUST_LIB = $(RUST_OUT)/libluajit.a
 
 INSTALL_BIN = $(DESTDIR)$(PREFIX)/bin
 INSTALL_LIB = $(DESTDIR)$(PREFIX)/$(MULTILIB)
 INSTALL_INC = $(DESTDIR)$(PREFIX)/include/luajit-2.1
 INSTALL_SHARE = $(DESTDIR)$(PREFIX)/share
-INSTALL_JITLIB = $(INSTALL_SHARE)/luajit-2.1/jit
+# The jit.* modules' directory, searched by the compiled-in package.path.
+INSTALL_LJLIBD ?= $(PREFIX)/share/luajit-$(RELEASE)
+INSTALL_JITLIB = $(DESTDIR)$(INSTALL_LJLIBD)/jit
 INSTALL_LMOD = $(INSTALL_SHARE)/lua/5.1
 INSTALL_CMOD = $(DESTDIR)$(PREFIX)/$(MULTILIB)/lua/5.1
 INSTALL_PC = $(INSTALL_LIB)/pkgconfig
 INSTALL_MAN = $(INSTALL_SHARE)/man/man1
 
-.PHONY: all cargo test install uninstall clean bench
+.PHONY: all cargo test install uninstall clean bench distro
 
 all: cargo $(B)/lib/$(SOFILE) $(B)/lib/libluajit-$(ABIVER).a $(B)/bin/luajit headers pc jitlib
 
+# The layout reaches build.rs through the environment, and only where it
+# differs from the default (build.rs's own), so that a plain `cargo build` or
+# `cargo test` sees the same environment and does not rebuild the library.
+DEFAULT_LJLIBD = $(PREFIX)/share/luajit-$(RELEASE)
+LAYOUT_ENV = $(if $(filter-out /usr/local,$(PREFIX)),LUAJIT_RS_PREFIX='$(PREFIX)') \
+  $(if $(filter-out lib,$(MULTILIB)),LUAJIT_RS_MULTILIB='$(MULTILIB)') \
+  $(if $(filter-out lib,$(LMULTILIB)),LUAJIT_RS_LMULTILIB='$(LMULTILIB)') \
+  $(if $(filter-out $(DEFAULT_LJLIBD),$(INSTALL_LJLIBD)),LUAJIT_RS_LJDIR='$(INSTALL_LJLIBD)')
 cargo:
-	$(CARGO) build --release
+	env -u LUAJIT_RS_PREFIX -u LUAJIT_RS_MULTILIB -u LUAJIT_RS_LMULTILIB -u LUAJIT_RS_LJDIR \
+	  $(LAYOUT_ENV) CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) build --release
 
 # The shared library is linked from the Rust static library so that one
 # version script decides exactly what is exported (the C shim included).
@@ -38,7 +57,7 @@ $(B)/lib/$(SOFILE): $(RUST_LIB) src/exports.map
 	mkdir -p $(B)/lib
 	$(CC) -shared -o $@ -Wl,--whole-archive $(RUST_LIB) -Wl,--no-whole-archive \
 	  -Wl,-soname,$(SONAME) -Wl,--version-script=src/exports.map -Wl,--gc-sections \
-	  -lstdc++ -lm -ldl -lpthread -lgcc_s -lc
+	  -lm -ldl -lpthread -lgcc_s -lc
 	ln -sf $(SOFILE) $(B)/lib/$(SONAME)
 	ln -sf $(SOFILE) $(B)/lib/libluajit-$(ABIVER).so
 
@@ -67,6 +86,16 @@ jitlib:
 	mkdir -p $(B)/share/luajit-2.1/jit
 	if ls src/jit/lua/*.lua >/dev/null 2>&1; then cp src/jit/lua/*.lua $(B)/share/luajit-2.1/jit/; fi
 
+# The tree that replaces the distribution's LuaJIT (Debian's layout: PREFIX
+# /usr, the C compiler's multiarch library directory), built under
+# build/distro/ beside the default one; it is what nginx's Lua module or
+# Debian's Lua modules need to find their modules. To install it over the
+# distribution's: make install PREFIX=/usr MULTIARCH=x86_64-linux-gnu
+DISTRO_MULTIARCH = $(shell $(CC) -print-multiarch 2>/dev/null)
+distro:
+	$(MAKE) all PREFIX=/usr MULTIARCH=$(DISTRO_MULTIARCH) B=$(B)/distro \
+	  CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/distro
+
 test: all
 	bash scripts/test
 
@@ -93,8 +122,8 @@ uninstall:
 	for h in $(HEADERS); do rm -f $(INSTALL_INC)/$$h; done
 	rm -f $(INSTALL_PC)/luajit.pc $(INSTALL_MAN)/luajit.1
 	rm -rf $(INSTALL_JITLIB)
-	-rmdir $(INSTALL_INC) $(DESTDIR)$(PREFIX)/share/luajit-2.1 2>/dev/null
+	-rmdir $(INSTALL_INC) $(DESTDIR)$(INSTALL_LJLIBD) 2>/dev/null
 
 clean:
 	rm -rf $(B)
-	$(CARGO) clean
+	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) clean

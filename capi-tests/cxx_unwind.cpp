@@ -3,6 +3,7 @@
 // frames as LuaJIT on x86-64 lets them.
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include "lua.hpp"
@@ -66,6 +67,33 @@ extern "C" int throws_cxx(lua_State *L)
   Guard g("thrower");
   (void)L;
   throw std::runtime_error("C++ payload");
+}
+
+// An exception type that counts its live copies, to check that an
+// exception turned into a Lua error is released exactly once.
+static int live_payloads = 0;
+struct Payload {
+  int value;
+  explicit Payload(int v) : value(v) { live_payloads++; }
+  Payload(const Payload &o) : value(o.value) { live_payloads++; }
+  ~Payload() { live_payloads--; }
+};
+extern "C" int throws_payload(lua_State *L)
+{
+  (void)L;
+  throw Payload(7);
+}
+extern "C" int throws_int(lua_State *L)
+{
+  (void)L;
+  throw 42;
+}
+// std::rethrow_exception throws a "dependent" exception object.
+extern "C" int rethrows_stored(lua_State *L)
+{
+  (void)L;
+  std::exception_ptr p = std::make_exception_ptr(Payload(8));
+  std::rethrow_exception(p);
 }
 
 // The classic LUAJIT_MODE_WRAPCFUNC use: turn C++ exceptions into Lua
@@ -181,6 +209,37 @@ int main()
   if (r) std::printf("        %s\n", lua_tostring(L, -1));
   CHECK(r == 0);
   CHECK(destroyed == 3);
+  lua_settop(L, 0);
+
+  std::printf("a C++ exception that became a Lua error is released, and no longer counts as uncaught\n");
+  lua_register(L, "throws_payload", throws_payload);
+  lua_register(L, "throws_int", throws_int);
+  lua_register(L, "rethrows_stored", rethrows_stored);
+  live_payloads = 0;
+  // Relative: libstdc++ counts a `throw;` of a Lua error (foreign to it,
+  // above) as uncaught for good, with LuaJIT as well.
+  int uncaught_before = std::uncaught_exceptions();
+  r = luaL_dostring(L,
+    "for i = 1, 3 do\n"
+    "  local ok, e = pcall(throws_payload) assert(not ok and e == 'C++ exception')\n"
+    "  ok, e = pcall(throws_int) assert(not ok and e == 'C++ exception')\n"
+    "  ok, e = pcall(rethrows_stored) assert(not ok and e == 'C++ exception')\n"
+    "end");
+  if (r) std::printf("        %s\n", lua_tostring(L, -1));
+  CHECK(r == 0);
+  CHECK(live_payloads == 0);
+  CHECK(std::uncaught_exceptions() == uncaught_before);
+  lua_settop(L, 0);
+  int caught_value = 0;
+  try {
+    lua_pushcfunction(L, rethrows_stored);
+    lua_call(L, 0, 0);
+  } catch (const Payload &p) {
+    caught_value = p.value;
+    CHECK(std::uncaught_exceptions() == uncaught_before);
+  }
+  CHECK(caught_value == 8);
+  CHECK(live_payloads == 0);
   lua_settop(L, 0);
 
   std::printf("a C++ exception crosses a C++ frame that called Lua, keeps its payload\n");

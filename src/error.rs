@@ -16,8 +16,9 @@ use crate::value::*;
 /// `CxxException`, or a Rust panic to propagate).
 pub type Payload = Box<dyn std::any::Any + Send>;
 
-/// A C++ exception caught at a protection boundary: an owned
-/// `std::exception_ptr` (null if the C++ runtime had no memory to keep it).
+/// A C++ (or other foreign) exception caught at a protection boundary: its
+/// unwinder exception object, owned until it is raised again or released
+/// (src/capi/foreign_unwind.c).
 pub struct CxxException(*mut std::ffi::c_void);
 
 // SAFETY: the holder is only moved between frames of the thread that caught it.
@@ -31,7 +32,8 @@ impl CxxException {
         if p.is_null() {
             std::process::abort();
         }
-        // SAFETY: p is a holder made by ljrs_cxx_try; rethrow consumes it.
+        // SAFETY: p is an exception object caught by ljrs_cxx_try; raising it
+        // again hands it back to the unwinder.
         unsafe { ljrs_cxx_rethrow(p) }
     }
 }
@@ -39,7 +41,7 @@ impl CxxException {
 impl Drop for CxxException {
     fn drop(&mut self) {
         if !self.0.is_null() {
-            // SAFETY: p is a holder made by ljrs_cxx_try, freed once.
+            // SAFETY: p is an exception object caught by ljrs_cxx_try, released once.
             unsafe { ljrs_cxx_free(self.0) }
         }
     }

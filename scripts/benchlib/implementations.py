@@ -23,6 +23,16 @@ REFERENCES = [
 DEFAULT_OURS = os.path.join(REPO_ROOT, "build", "bin", "luajit")
 
 
+def which(cmd):
+    """Path of a reference command: the reference luajit where
+    scripts/reference.sh finds it (the one place that knows), others on PATH."""
+    if cmd == "luajit":
+        r = subprocess.run(["bash", os.path.join(REPO_ROOT, "scripts", "reference.sh"), "luajit"],
+                           capture_output=True, text=True)
+        return r.stdout.strip() or None
+    return shutil.which(cmd)
+
+
 class Implementation:
     def __init__(self, name, argv, is_ours):
         self.name = name
@@ -94,11 +104,11 @@ def discover(runner, args, log):
             impl.note = "%s does not exist or is not executable" % ours_path
         impls.append(impl)
     refs = [r for r in REFERENCES if wanted is None or r[0] in wanted]
-    missing = sorted({pkg for _, cmd, _, pkg in refs if shutil.which(cmd) is None})
+    missing = sorted({pkg for _, cmd, _, pkg in refs if which(cmd) is None})
     if missing and args.install_refs:
         _install(missing, log)
     for name, cmd, extra, pkg in refs:
-        path = shutil.which(cmd)
+        path = which(cmd)
         if path is None:
             hint = "" if args.install_refs else " (use --install-refs as root to install %s)" % pkg
             log("note: skipping %s: %s is not on PATH%s" % (name, cmd, hint))

@@ -610,18 +610,26 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
     0
 }
 
-/// When run from a build or install tree whose prefix differs from the
-/// compiled-in one, make its `share/luajit-2.1/jit/*.lua` modules findable.
+/// When run from the build tree (`build/bin/luajit`), make the tree's
+/// `share/luajit-2.1/jit/*.lua` modules findable (`-b`, `-j` need them),
+/// as LuaJIT's own command finds `src/jit/` when run inside `src/`. A
+/// command installed in the prefix it was built for keeps the compiled-in
+/// paths untouched, so no build directory ends up in them.
 fn add_build_tree_path(l: *mut lua_State) {
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(_) => return,
     };
-    let share = match exe.parent().and_then(|b| b.parent()) {
-        Some(p) => p.join("share").join("luajit-2.1"),
+    let tree = match exe.parent().and_then(|b| b.parent()) {
+        Some(p) => p,
         None => return,
     };
-    if !share.join("jit").is_dir() || share == std::path::Path::new("/usr/local/share/luajit-2.1") {
+    let installed_prefix = std::path::Path::new(stdlib::package::INSTALL_PREFIX);
+    if tree == installed_prefix || installed_prefix.canonicalize().is_ok_and(|p| p == tree) {
+        return;
+    }
+    let share = tree.join("share").join("luajit-2.1");
+    if !share.join("jit").is_dir() {
         return;
     }
     // SAFETY: l is live.

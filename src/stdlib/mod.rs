@@ -16,6 +16,8 @@ pub mod jit_util;
 pub mod math;
 pub mod os;
 pub mod package;
+#[cfg(test)]
+mod package_paths;
 pub mod pattern;
 pub mod random;
 pub mod string;

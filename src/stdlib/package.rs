@@ -12,11 +12,13 @@ use crate::capi::debugapi;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_void};
 
-/// Default search paths of a LuaJIT installed with PREFIX=/usr/local.
-const LUA_PATH_DEFAULT: &str =
-    "./?.lua;/usr/local/share/luajit-2.1/?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua";
-const LUA_CPATH_DEFAULT: &str =
-    "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so";
+/// Default search paths, composed at build time from the installation
+/// layout (build.rs, package_paths.rs): LuaJIT's for the same PREFIX,
+/// MULTILIB and LMULTILIB.
+const LUA_PATH_DEFAULT: &str = env!("LUAJIT_RS_LUA_PATH_DEFAULT");
+const LUA_CPATH_DEFAULT: &str = env!("LUAJIT_RS_C_PATH_DEFAULT");
+/// The installation prefix the library was built for.
+pub const INSTALL_PREFIX: &str = env!("LUAJIT_RS_INSTALL_PREFIX");
 /// Directory separator, path separator, substitution mark, executable
 /// directory mark, and the mark before which a module name is ignored
 /// when building `luaopen_` names.
