@@ -340,8 +340,9 @@ pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
         .map(|k| match k {
             KGc::Str(s) => TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader),
             KGc::Child(c) => TValue::gcobj(TID_PROTO, proto_from_data(g, c) as *const GcHeader),
-            KGc::Table { array, hash } => {
-                TValue::gcobj(TID_TAB, template_table(g, array, hash) as *const GcHeader)
+            KGc::Table(kt) => {
+                let t = crate::table::from_template(g, kt, ktab_value, ktab_value);
+                TValue::gcobj(TID_TAB, t as *const GcHeader)
             }
             KGc::I64(v) => {
                 crate::ffi::new_constant(g, crate::ffi::Constant::Int64(*v as u64, false))
@@ -418,30 +419,6 @@ fn ktab_value(g: &mut GlobalState, v: &KTabVal) -> TValue {
         KTabVal::Num(n) => TValue::num_checked(*n),
         KTabVal::Str(s) => TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader),
     }
-}
-
-fn template_table(
-    g: &mut GlobalState,
-    array: &[KTabVal],
-    hash: &[(KTabVal, KTabVal)],
-) -> *mut GcTab {
-    let hbits = crate::table::hsize2hbits(hash.len() as u32);
-    let t = crate::table::new(g, array.len() as u32, hbits);
-    for (i, v) in array.iter().enumerate() {
-        let v = ktab_value(g, v);
-        let p = crate::table::set_int_slot(g, t, i as i64);
-        // SAFETY: p is a live slot.
-        unsafe { *p = v };
-    }
-    for (k, v) in hash {
-        let k = ktab_value(g, k);
-        let v = ktab_value(g, v);
-        if let Ok(p) = crate::table::set_slot(g, t, k) {
-            // SAFETY: p is a live slot.
-            unsafe { *p = v };
-        }
-    }
-    t
 }
 
 /// Convert a runtime prototype back to front-end form (for string.dump).
@@ -547,21 +524,5 @@ fn tv_to_ktab(v: TValue) -> KTabVal {
 }
 
 fn table_to_template(t: *mut GcTab) -> KGc {
-    // SAFETY: t is a live template table.
-    unsafe {
-        let tr = &*t;
-        let array = (0..tr.asize as usize)
-            .map(|i| tv_to_ktab(*tr.array.add(i)))
-            .collect();
-        let mut hash = vec![];
-        if !tr.node.is_null() {
-            for i in 0..=tr.hmask as usize {
-                let n = &*tr.node.add(i);
-                if !n.val.is_nil() {
-                    hash.push((tv_to_ktab(n.key), tv_to_ktab(n.val)));
-                }
-            }
-        }
-        KGc::Table { array, hash }
-    }
+    KGc::Table(crate::table::to_template(t, tv_to_ktab))
 }

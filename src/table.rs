@@ -2,6 +2,8 @@
 //! chained scatter nodes (collisions chained through free nodes, Brent's
 //! variation), sized to powers of two. Layout is LuaJIT's GCtab (GC64).
 
+use crate::bytecode::ktable::{KNode, KTable};
+use crate::bytecode::KTabVal;
 use crate::gc::{mem_alloc, mem_free, GcHeader};
 use crate::state::GlobalState;
 use crate::string::GcStr;
@@ -179,29 +181,58 @@ fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
     tr.asize = nasize;
 }
 
+/// Rotations of LuaJIT's key scrambler (lj_tab.h), found by its author
+/// with a brute-force search; keeping them puts number, boolean and light
+/// userdata keys in the same nodes as LuaJIT, so `next` visits them in the
+/// same order and template constants are dumped byte for byte alike.
+const SCRAMBLE_ROT1: u32 = 14;
+const SCRAMBLE_ROT2: u32 = 5;
+const SCRAMBLE_ROT3: u32 = 13;
+
+/// The hash of a key given as the two 32-bit halves of its bits.
 #[inline(always)]
-fn hash_u64(x: u64) -> u32 {
-    let mut h = x ^ (x >> 29);
-    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h ^= h >> 32;
-    h as u32
+pub fn scramble(lo: u32, hi: u32) -> u32 {
+    let a = (lo ^ hi).wrapping_sub(hi.rotate_left(SCRAMBLE_ROT1));
+    let b = a ^ hi.rotate_left(SCRAMBLE_ROT1 + SCRAMBLE_ROT2);
+    b.wrapping_sub(a.rotate_left(SCRAMBLE_ROT3))
+}
+
+/// The hash of a number key from its IEEE bits. The sign bit is shifted
+/// out of the high half, so -0 and 0 hash alike.
+#[inline(always)]
+pub fn number_hash(bits: u64) -> u32 {
+    scramble(bits as u32, ((bits >> 32) as u32) << 1)
+}
+
+/// The hash of a boolean key: its truth value.
+#[inline(always)]
+pub fn bool_hash(b: bool) -> u32 {
+    b as u32
+}
+
+/// The hash of any key (strings carry theirs; other objects and light
+/// userdata hash their tagged bits).
+#[inline(always)]
+fn key_hash(key: TValue) -> u32 {
+    if key.is_str() {
+        // SAFETY: a string key is a live string.
+        unsafe { (*key.as_ptr::<GcStr>()).hash }
+    } else if key.is_num() {
+        number_hash(key.0)
+    } else if key.is_false() {
+        bool_hash(false)
+    } else if key.0 == TValue::TRUE.0 {
+        bool_hash(true)
+    } else {
+        scramble(key.0 as u32, (key.0 >> 32) as u32)
+    }
 }
 
 /// Main position of a key in the hash part.
 #[inline(always)]
 fn main_pos(t: &GcTab, key: TValue) -> *mut Node {
-    let h = if key.is_str() {
-        // SAFETY: a string key is a live string.
-        unsafe { (*key.as_ptr::<GcStr>()).hash }
-    } else if key.is_num() {
-        let n = key.as_num();
-        let bits = if n == 0.0 { 0 } else { n.to_bits() };
-        hash_u64(bits)
-    } else {
-        hash_u64(key.0)
-    };
     // SAFETY: node has hmask+1 entries.
-    unsafe { t.node.add((h & t.hmask) as usize) }
+    unsafe { t.node.add((key_hash(key) & t.hmask) as usize) }
 }
 
 #[inline(always)]
@@ -375,59 +406,186 @@ pub fn set_str_slot(g: &mut GlobalState, t: *mut GcTab, s: *mut GcStr) -> *mut T
     }
 }
 
-fn get_free_node(t: &mut GcTab) -> *mut Node {
-    // SAFETY: freetop moves down through this table's node array.
-    unsafe {
-        while t.freetop > t.node {
-            t.freetop = t.freetop.sub(1);
-            if (*t.freetop).key.is_nil() {
-                return t.freetop;
-            }
+/// A hash part as the key-placement rule sees it. Runtime tables and the
+/// template constants built by the parser and the bytecode loader
+/// (`bytecode::ktable`) share the rule through this trait, so that both put
+/// every key in the node LuaJIT would put it in.
+pub trait HashNodes {
+    /// A node of the hash part.
+    type Node: Copy + PartialEq;
+    /// Whether there is no hash part at all (no node can take a key).
+    fn is_absent(&self) -> bool;
+    /// Main position of the key stored in `n`.
+    fn home_of(&self, n: Self::Node) -> Self::Node;
+    /// Whether `n` holds a live entry (a non-nil value).
+    fn holds_value(&self, n: Self::Node) -> bool;
+    /// Whether `n` holds a key, live or deleted (deleted keys keep their
+    /// node out of the free list until the next resize).
+    fn holds_key(&self, n: Self::Node) -> bool;
+    fn link(&self, n: Self::Node) -> Option<Self::Node>;
+    fn set_link(&mut self, n: Self::Node, to: Option<Self::Node>);
+    /// Move the entry of `from` (key, value and link) to the empty node
+    /// `to`; `from` keeps its key but loses its value and its link.
+    fn move_entry(&mut self, from: Self::Node, to: Self::Node);
+    /// Free nodes are searched downwards from here (exclusive).
+    fn free_cursor(&self) -> Self::Node;
+    fn set_free_cursor(&mut self, n: Self::Node);
+    /// The node before `n`, None for the first node.
+    fn node_before(&self, n: Self::Node) -> Option<Self::Node>;
+}
+
+/// The node that takes a new key whose main position is `home` (the caller
+/// stores the key there), or None when no node is free: the table must be
+/// rehashed. This is Brent's variation as LuaJIT does it: a main position
+/// without a live entry is taken as it is (a deleted key there is
+/// overwritten and its node stays in whatever chain it is in); otherwise a
+/// free node is taken from the top, and either the new key goes there,
+/// chained after its main position, or, when the entry at the main
+/// position is a stranger from another chain, that entry moves there.
+pub fn node_for_new_key<H: HashNodes>(h: &mut H, home: H::Node) -> Option<H::Node> {
+    if !h.is_absent() && !h.holds_value(home) {
+        return Some(home);
+    }
+    let mut free = h.free_cursor();
+    loop {
+        free = h.node_before(free)?;
+        if !h.holds_key(free) {
+            break;
         }
     }
-    ptr::null_mut()
+    h.set_free_cursor(free);
+    let occupant_home = h.home_of(home);
+    if occupant_home == home {
+        h.set_link(free, h.link(home));
+        h.set_link(home, Some(free));
+        return Some(free);
+    }
+    // Relink the stranger's chain through the free node it moves to.
+    let mut pred = occupant_home;
+    while let Some(next) = h.link(pred) {
+        if next == home {
+            break;
+        }
+        pred = next;
+    }
+    h.set_link(pred, Some(free));
+    h.move_entry(home, free);
+    rechain_after_move(h, home, free);
+    Some(home)
+}
+
+/// After a stranger moved from `home` to `moved`: live entries further down
+/// its chain may belong to `home`'s chain (a deleted key brought back to
+/// life was chained there, through a node this insertion just reused).
+/// The first such entry found is hooked into `home`'s chain; from then on,
+/// every live entry still down the moved chain that is neither in its own
+/// main position nor chained right after it is hooked right after its main
+/// position. Without this, such keys could no longer be found (the same
+/// repair LuaJIT does, so the chains, too, end up alike).
+fn rechain_after_move<H: HashNodes>(h: &mut H, home: H::Node, moved: H::Node) {
+    let mut at = moved;
+    // Phase one: look for an entry of `home`'s chain.
+    loop {
+        let Some(next) = h.link(at) else { return };
+        if h.holds_value(next) && h.home_of(next) == home {
+            h.set_link(at, h.link(next));
+            h.set_link(next, h.link(home));
+            h.set_link(home, Some(next));
+            break;
+        }
+        at = next;
+    }
+    // Phase two: hook every remaining misplaced entry after its main node.
+    while let Some(next) = h.link(at) {
+        if h.holds_value(next) {
+            let its_home = h.home_of(next);
+            if its_home != at && its_home != next {
+                h.set_link(at, h.link(next));
+                h.set_link(next, h.link(its_home));
+                h.set_link(its_home, Some(next));
+                continue;
+            }
+        }
+        at = next;
+    }
+}
+
+/// The runtime hash part of a table, for `node_for_new_key`.
+struct TableNodes<'a>(&'a mut GcTab);
+
+impl HashNodes for TableNodes<'_> {
+    type Node = *mut Node;
+    #[inline(always)]
+    fn is_absent(&self) -> bool {
+        self.0.hmask == 0
+    }
+    #[inline(always)]
+    fn home_of(&self, n: *mut Node) -> *mut Node {
+        // SAFETY: n is a node of this table.
+        main_pos(self.0, unsafe { (*n).key })
+    }
+    #[inline(always)]
+    fn holds_value(&self, n: *mut Node) -> bool {
+        // SAFETY: n is a node of this table (or the shared nil node).
+        !unsafe { (*n).val }.is_nil()
+    }
+    #[inline(always)]
+    fn holds_key(&self, n: *mut Node) -> bool {
+        // SAFETY: n is a node of this table.
+        !unsafe { (*n).key }.is_nil()
+    }
+    #[inline(always)]
+    fn link(&self, n: *mut Node) -> Option<*mut Node> {
+        // SAFETY: n is a node of this table.
+        let next = unsafe { (*n).next };
+        (!next.is_null()).then_some(next)
+    }
+    #[inline(always)]
+    fn set_link(&mut self, n: *mut Node, to: Option<*mut Node>) {
+        // SAFETY: n is a node of this table's own node array.
+        unsafe { (*n).next = to.unwrap_or(ptr::null_mut()) };
+    }
+    #[inline(always)]
+    fn move_entry(&mut self, from: *mut Node, to: *mut Node) {
+        // SAFETY: distinct nodes of this table's node array.
+        unsafe {
+            ptr::copy_nonoverlapping(from, to, 1);
+            (*from).next = ptr::null_mut();
+            (*from).val = TValue::NIL;
+        }
+    }
+    #[inline(always)]
+    fn free_cursor(&self) -> *mut Node {
+        self.0.freetop
+    }
+    #[inline(always)]
+    fn set_free_cursor(&mut self, n: *mut Node) {
+        self.0.freetop = n;
+    }
+    #[inline(always)]
+    fn node_before(&self, n: *mut Node) -> Option<*mut Node> {
+        // SAFETY: n is within or one past this table's node array.
+        (n != self.0.node).then(|| unsafe { n.sub(1) })
+    }
 }
 
 /// Insert a key known to be absent.
 fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
     let tr = tab(t);
-    let mp = main_pos(tr, key);
-    // SAFETY: all node pointers below belong to t's node array.
-    unsafe {
-        if tr.hmask == 0 && mp == g.nilnode() {
+    let home = main_pos(tr, key);
+    match node_for_new_key(&mut TableNodes(tr), home) {
+        Some(n) => {
+            // SAFETY: n is a node of t's own node array.
+            unsafe {
+                (*n).key = key;
+                (*n).val = TValue::NIL;
+                &mut (*n).val
+            }
+        }
+        None => {
             rehash(g, t, key);
-            return set_slot_after_rehash(g, t, key);
+            set_slot_after_rehash(g, t, key)
         }
-        if !(*mp).val.is_nil() || mp == g.nilnode() {
-            let free = get_free_node(tr);
-            if free.is_null() {
-                rehash(g, t, key);
-                return set_slot_after_rehash(g, t, key);
-            }
-            let othern = main_pos(tr, (*mp).key);
-            if othern != mp {
-                // The colliding node is out of its main position: move it.
-                let mut prev = othern;
-                while (*prev).next != mp {
-                    prev = (*prev).next;
-                }
-                (*prev).next = free;
-                ptr::copy_nonoverlapping(mp, free, 1);
-                (*mp).next = ptr::null_mut();
-                (*mp).val = TValue::NIL;
-                (*mp).key = key;
-                return &mut (*mp).val;
-            } else {
-                (*free).next = (*mp).next;
-                (*mp).next = free;
-                (*free).key = key;
-                (*free).val = TValue::NIL;
-                return &mut (*free).val;
-            }
-        }
-        (*mp).key = key;
-        (*mp).val = TValue::NIL;
-        &mut (*mp).val
     }
 }
 
@@ -440,16 +598,14 @@ fn set_slot_after_rehash(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mu
 }
 
 /// Number of power-of-two ranges integer keys are counted in.
-const NBINS: usize = 28;
+pub const NBINS: usize = 28;
 
 /// The range an array-candidate key falls in: 0 for keys 0..=2, then b for
-/// keys in (2^b, 2^(b+1)]. None for keys that can never be in the array.
-fn int_key_bin(key: TValue) -> Option<usize> {
-    if !key.is_num() {
-        return None;
-    }
-    let k = num_as_index(key.as_num())?;
-    if k < 0 || k as u64 >= MAX_ASIZE as u64 || k as u64 >= 1 << (NBINS - 1) {
+/// keys in (2^b, 2^(b+1)]. None for keys that can never be in the array
+/// (not an integer, negative, or beyond the largest array part).
+pub fn int_key_bin(n: f64) -> Option<usize> {
+    let k = num_as_index(n)?;
+    if k < 0 || k as u64 >= MAX_ASIZE as u64 {
         return None;
     }
     Some(if k <= 2 {
@@ -462,7 +618,7 @@ fn int_key_bin(key: TValue) -> Option<usize> {
 /// LuaJIT's array sizing: the array covers keys up to 2^(b+1) (plus slot
 /// 0) for the largest b where the keys up to that range number more than
 /// 2^(b-1). Returns the array size and how many keys it holds.
-fn best_array_size(bins: &[u32; NBINS], nint: u32) -> (u32, u32) {
+pub fn best_array_size(bins: &[u32; NBINS], nint: u32) -> (u32, u32) {
     let (mut sum, mut held, mut size) = (0u32, 0u32, 0u32);
     let mut b = 0;
     while b < NBINS && 2 * nint as u64 > (1u64 << b) && sum != nint {
@@ -485,7 +641,10 @@ fn rehash(g: &mut GlobalState, t: *mut GcTab, extra: TValue) {
     let mut total = 1u32;
     let mut nint = 0u32;
     let mut count = |k: TValue, bins: &mut [u32; NBINS]| {
-        if let Some(b) = int_key_bin(k) {
+        if !k.is_num() {
+            return;
+        }
+        if let Some(b) = int_key_bin(k.as_num()) {
             bins[b] += 1;
             nint += 1;
         }
@@ -588,44 +747,47 @@ pub fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
     }
 }
 
-/// `#t`: a border (LuaJIT's algorithm: binary search in the array part,
-/// unbounded search in the hash part).
+/// `#t`: a border, the one LuaJIT finds: a binary search inside the array
+/// part when its last slot is nil, else a search upwards from the end of
+/// the array through the hash part.
 pub fn len(t: *mut GcTab) -> u64 {
     let tr = tab(t);
-    let asize = tr.asize as u64;
-    if asize > 0 {
-        let mut j = asize - 1;
-        // SAFETY: j < asize.
-        if j > 0 && unsafe { *tr.array.add(j as usize) }.is_nil() {
-            let mut i = 0u64;
-            while j - i > 1 {
-                let m = (i + j) / 2;
-                // SAFETY: m < asize.
-                if unsafe { *tr.array.add(m as usize) }.is_nil() {
-                    j = m;
-                } else {
-                    i = m;
-                }
+    let last = (tr.asize as u64).saturating_sub(1);
+    // SAFETY: last < asize whenever it is > 0.
+    if last > 0 && unsafe { *tr.array.add(last as usize) }.is_nil() {
+        // A growing array most likely ends in nils: the border is inside.
+        let (mut lo, mut hi) = (0u64, last);
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            // SAFETY: mid < last < asize.
+            if unsafe { *tr.array.add(mid as usize) }.is_nil() {
+                hi = mid;
+            } else {
+                lo = mid;
             }
-            return i;
         }
-        if tr.hmask == 0 && get_hash(tr, TValue::num(asize as f64)).is_nil() {
-            return j;
-        }
-        return unbound_search(t, j);
+        return lo;
     }
-    if get_hash(tr, TValue::num(1.0)).is_nil() {
-        return 0;
+    if tr.hmask == 0 {
+        // Without a hash part the slot after the array is an implicit nil.
+        return last;
     }
-    unbound_search(t, 0)
+    unbound_search(t, last)
 }
 
-fn unbound_search(t: *mut GcTab, j0: u64) -> u64 {
-    let mut i = j0;
-    let mut j = j0 + 1;
-    while !get_int(t, j as i64).is_nil() {
-        i = j;
-        if j > (i32::MAX as u64) / 2 {
+/// Largest probe of the doubling search in `unbound_search`; past it the
+/// search falls back to counting up from 1 (as LuaJIT does).
+const MAX_LEN_PROBE: u64 = i32::MAX as u64 - 2;
+
+/// The border at or after `start` (whose value is non-nil, or 0): probes
+/// `start+1`, then doubles, then bisects.
+fn unbound_search(t: *mut GcTab, start: u64) -> u64 {
+    let mut lo = start;
+    let mut hi = start + 1;
+    while !get_int(t, hi as i64).is_nil() {
+        lo = hi;
+        hi *= 2;
+        if hi > MAX_LEN_PROBE {
             // Pathological: linear search.
             let mut k = 1;
             while !get_int(t, k).is_nil() {
@@ -633,68 +795,95 @@ fn unbound_search(t: *mut GcTab, j0: u64) -> u64 {
             }
             return (k - 1) as u64;
         }
-        j *= 2;
     }
-    while j - i > 1 {
-        let m = (i + j) / 2;
-        if get_int(t, m as i64).is_nil() {
-            j = m;
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if get_int(t, mid as i64).is_nil() {
+            hi = mid;
         } else {
-            i = m;
+            lo = mid;
         }
     }
-    i
+    lo
+}
+
+/// Light userdata address bits of the hidden control variable of a
+/// `for k, v in pairs(t)` loop run by ITERN (traversal index in the low
+/// word). `tostring` shows it as LuaJIT shows its own control variable
+/// (`userdata: 0x7f00000002`), and `next` accepts it as a key, as LuaJIT's
+/// does, going on from the index it holds.
+const ITER_CONTROL_BASE: u64 = 0x7f_0000_0000;
+
+/// The control variable for traversal index `idx`.
+#[inline(always)]
+pub fn iter_control(idx: u32) -> TValue {
+    TValue::lightud((ITER_CONTROL_BASE | idx as u64) as usize as *mut std::ffi::c_void)
+}
+
+/// The traversal index held by a control variable made by `iter_control`.
+#[inline(always)]
+pub fn iter_control_index(v: TValue) -> Option<u32> {
+    (v.is_lightud() && v.payload() >> 32 == ITER_CONTROL_BASE >> 32).then_some(v.payload() as u32)
+}
+
+/// The traversal index after `key` (array slots first, then nodes: index
+/// asize + n is node n), or None for a key that is not in the table. A key
+/// whose value was set to nil is still found while its node keeps it (until
+/// a new key reuses the node or the table is resized), so a traversal may
+/// clear the current entry and go on.
+pub fn key_index(t: *mut GcTab, key: TValue) -> Option<u32> {
+    let tr = tab(t);
+    if key.is_nil() {
+        return Some(0);
+    }
+    if key.is_num() {
+        if let Some(i) = num_as_index(key.as_num()) {
+            if (i as u64) < tr.asize as u64 {
+                return Some(i as u32 + 1);
+            }
+        }
+    }
+    let n = find_node(tr, key);
+    if n.is_null() {
+        return iter_control_index(key);
+    }
+    // SAFETY: n is a node of t's node array (a found key is never in the
+    // shared nil node, whose key is nil).
+    Some(tr.asize + unsafe { n.offset_from(tr.node) } as u32 + 1)
+}
+
+/// The first entry at or after traversal index `idx`, with the index after
+/// it; None at the end of the traversal.
+#[inline]
+pub fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
+    let tr = tab(t);
+    let mut i = idx;
+    while i < tr.asize {
+        // SAFETY: i < asize.
+        let v = unsafe { *tr.array.add(i as usize) };
+        if !v.is_nil() {
+            return Some((i + 1, TValue::num(i as f64), v));
+        }
+        i += 1;
+    }
+    // The shared nil node (hmask 0) holds no value, so it ends the loop.
+    let mut h = i - tr.asize;
+    while h <= tr.hmask {
+        // SAFETY: h <= hmask.
+        let n = unsafe { &*tr.node.add(h as usize) };
+        if !n.val.is_nil() {
+            return Some((tr.asize + h + 1, n.key, n.val));
+        }
+        h += 1;
+    }
+    None
 }
 
 /// Traversal for `next`: returns the entry after `key` (nil = first), or
 /// None at the end; Err for a key not in the table.
-pub fn next(g: &GlobalState, t: *mut GcTab, key: TValue) -> Result<Option<(TValue, TValue)>, ()> {
-    let tr = tab(t);
-    // Position after the key.
-    let mut idx: u64 = if key.is_nil() {
-        0
-    } else {
-        let mut found = None;
-        if key.is_num() {
-            if let Some(i) = num_as_index(key.as_num()) {
-                if (i as u64) < tr.asize as u64 {
-                    found = Some(i as u64 + 1);
-                }
-            }
-        }
-        match found {
-            Some(f) => f,
-            None => {
-                let n = find_node(tr, key);
-                if n.is_null() || n == g.nilnode_const() {
-                    return Err(());
-                }
-                // SAFETY: n and node are in the same array.
-                tr.asize as u64 + unsafe { n.offset_from(tr.node) } as u64 + 1
-            }
-        }
-    };
-    while idx < tr.asize as u64 {
-        // SAFETY: idx < asize.
-        let v = unsafe { *tr.array.add(idx as usize) };
-        if !v.is_nil() {
-            return Ok(Some((TValue::num(idx as f64), v)));
-        }
-        idx += 1;
-    }
-    if tr.node == g.nilnode_const() {
-        return Ok(None);
-    }
-    let mut h = idx - tr.asize as u64;
-    while h <= tr.hmask as u64 {
-        // SAFETY: h <= hmask.
-        let n = unsafe { &*tr.node.add(h as usize) };
-        if !n.val.is_nil() {
-            return Ok(Some((n.key, n.val)));
-        }
-        h += 1;
-    }
-    Ok(None)
+pub fn next(_g: &GlobalState, t: *mut GcTab, key: TValue) -> Result<Option<(TValue, TValue)>, ()> {
+    let idx = key_index(t, key).ok_or(())?;
+    Ok(entry_from(t, idx).map(|(_, k, v)| (k, v)))
 }
 
 /// Remove every entry (table.clear), keeping the allocated sizes.
@@ -720,38 +909,119 @@ pub fn clear(g: &GlobalState, t: *mut GcTab) {
     }
 }
 
-/// A copy of a table (TDUP of a template, table.clone): same sizes and
-/// entries, no metatable.
-pub fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
-    let s = tab(src);
-    let hbits = if s.node == g.nilnode() {
+/// Bits of the hash part's size for a table's current hash part (0 for none).
+fn hbits_of(t: &GcTab) -> u32 {
+    if t.hmask == 0 {
         0
     } else {
-        32 - s.hmask.leading_zeros()
+        32 - t.hmask.leading_zeros()
+    }
+}
+
+/// A copy of a table (TDUP of a template, table.clone): same sizes, and
+/// every node copied in place with its chain link and the free cursor, so
+/// the copy traverses in the same order and later keys land where they
+/// would in the original (deleted keys are copied too, as LuaJIT does).
+/// No metatable.
+pub fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
+    let (asize, hbits) = {
+        let s = tab(src);
+        (s.asize, hbits_of(s))
     };
-    let t = new(g, s.asize, hbits);
+    let t = new(g, asize, hbits);
     let s = tab(src);
     let tr = tab(t);
-    if s.asize > 0 {
+    tr.nomm = 0;
+    if asize > 0 {
         // SAFETY: both arrays have asize entries.
-        unsafe { ptr::copy_nonoverlapping(s.array, tr.array, s.asize as usize) };
+        unsafe { ptr::copy_nonoverlapping(s.array, tr.array, asize as usize) };
     }
     if hbits > 0 {
-        for i in 0..=s.hmask {
-            // SAFETY: i <= hmask of src.
-            let (k, v) = unsafe {
-                let n = &*s.node.add(i as usize);
-                (n.key, n.val)
-            };
-            if !v.is_nil() {
-                if let Ok(p) = set_slot(g, t, k) {
-                    // SAFETY: p is a live slot.
-                    unsafe { *p = v };
+        let nodes = s.hmask as usize + 1;
+        // SAFETY: both node arrays have hmask+1 entries; links and the free
+        // cursor point into the source's array (or are null) and are moved
+        // by the same offset into the copy's.
+        unsafe {
+            ptr::copy_nonoverlapping(s.node, tr.node, nodes);
+            for i in 0..nodes {
+                let n = tr.node.add(i);
+                if !(*n).next.is_null() {
+                    (*n).next = tr.node.offset((*n).next.offset_from(s.node));
                 }
             }
+            tr.freetop = tr.node.offset(s.freetop.offset_from(s.node));
         }
     }
     t
+}
+
+/// A table laid out as a template constant says (`KTable`: the array part,
+/// each node's key, value and link, the free cursor), as the parser or the
+/// bytecode loader built it. `value` turns a constant into a value.
+pub fn from_template<V>(
+    g: &mut GlobalState,
+    kt: &KTable<V>,
+    mut value: impl FnMut(&mut GlobalState, &V) -> TValue,
+    mut key: impl FnMut(&mut GlobalState, &KTabVal) -> TValue,
+) -> *mut GcTab {
+    let hbits = kt.hash_bits();
+    let t = new(g, kt.array.len() as u32, hbits);
+    for (i, v) in kt.array.iter().enumerate() {
+        let v = value(g, v);
+        // SAFETY: the array part has array.len() slots.
+        unsafe { *tab(t).array.add(i) = v };
+    }
+    if hbits > 0 {
+        for (i, kn) in kt.nodes.iter().enumerate() {
+            let k = key(g, &kn.key);
+            let v = value(g, &kn.val);
+            let tr = tab(t);
+            // SAFETY: the hash part has as many nodes as the template, and
+            // links index nodes of the template.
+            unsafe {
+                let n = &mut *tr.node.add(i);
+                n.key = k;
+                n.val = v;
+                n.next = kn.link.map_or(ptr::null_mut(), |l| tr.node.add(l as usize));
+            }
+        }
+        let tr = tab(t);
+        // SAFETY: free_top <= number of nodes.
+        tr.freetop = unsafe { tr.node.add(kt.free_top as usize) };
+    }
+    t
+}
+
+/// The template constant a table is (string.dump of a template): its
+/// layout, `constant` turning each live key and value back into a constant.
+pub fn to_template(t: *mut GcTab, constant: impl Fn(TValue) -> KTabVal) -> KTable {
+    let tr = tab(t);
+    // SAFETY: i < asize.
+    let array = (0..tr.asize as usize)
+        .map(|i| constant(unsafe { *tr.array.add(i) }))
+        .collect();
+    let mut nodes = Vec::new();
+    let mut free_top = 0;
+    if tr.hmask > 0 {
+        // SAFETY: i <= hmask; links and the free cursor are in the array.
+        unsafe {
+            for i in 0..=tr.hmask as usize {
+                let n = &*tr.node.add(i);
+                let link = (!n.next.is_null()).then(|| n.next.offset_from(tr.node) as u32);
+                // A deleted key is left out: its string may have been
+                // collected (only live entries are marked), and a dump
+                // holds live entries only.
+                let (k, v) = if n.val.is_nil() {
+                    (KTabVal::Nil, KTabVal::Nil)
+                } else {
+                    (constant(n.key), constant(n.val))
+                };
+                nodes.push(KNode::new(k, v, link));
+            }
+            free_top = tr.freetop.offset_from(tr.node) as u32;
+        }
+    }
+    KTable::from_parts(array, nodes, free_top)
 }
 
 /// Mark phase: mark the metatable and the entries (respecting `__mode`).

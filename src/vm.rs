@@ -476,35 +476,6 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
     }
 }
 
-/// Iteration step for ITERN: the entry at or after array/hash position
-/// `idx`, with the position to continue from.
-fn next_at(g: &GlobalState, t: *mut GcTab, idx: u64) -> Option<(u64, TValue, TValue)> {
-    // SAFETY: t is a live table.
-    let tr = unsafe { &*t };
-    let mut i = idx;
-    while i < tr.asize as u64 {
-        // SAFETY: i < asize.
-        let v = unsafe { *tr.array.add(i as usize) };
-        if !v.is_nil() {
-            return Some((i + 1, TValue::num(i as f64), v));
-        }
-        i += 1;
-    }
-    if tr.node == g.nilnode_const() {
-        return None;
-    }
-    let mut h = i - tr.asize as u64;
-    while h <= tr.hmask as u64 {
-        // SAFETY: h <= hmask.
-        let n = unsafe { &*tr.node.add(h as usize) };
-        if !n.val.is_nil() {
-            return Some((tr.asize as u64 + h + 1, n.key, n.val));
-        }
-        h += 1;
-    }
-    None
-}
-
 /// A prototype's GC constants (strings, prototypes, templates), read
 /// through the prototype at each use so that the interpreter loop does not
 /// keep one more pointer live in a register (or spill it) across dispatch.
@@ -1855,19 +1826,27 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 Op::ITERC | Op::ITERN => {
                     let a = bc_a(ins);
                     if op == Op::ITERN {
-                        let ctl = *slot(base, a - 1);
-                        if ctl.is_lightud() {
+                        if let Some(idx) = table::iter_control_index(*slot(base, a - 1)) {
+                            // As LuaJIT's ITERN, this does the ITERL's work
+                            // too: it loops to the body itself, so the ITERL
+                            // never overwrites the control variable (the
+                            // traversal index) with the key.
                             let t: *mut GcTab = (*slot(base, a - 2)).as_ptr();
-                            let idx = ctl.payload();
-                            match next_at(g_of(l), t, idx) {
+                            let iterl = pc;
+                            match table::entry_from(t, idx) {
                                 Some((nidx, k, v)) => {
-                                    *slot(base, a - 1) = TValue::lightud(nidx as usize as *mut _);
+                                    *slot(base, a - 1) = table::iter_control(nidx);
                                     *slot(base, a) = k;
                                     *slot(base, a + 1) = v;
+                                    pc = iterl.add(1).offset(bc_j(*iterl) as isize);
+                                    // Counted as the ITERL counts its loop.
+                                    let at = iterl.add(1);
+                                    if (*g_ptr).hot.tick(at, hotcount::HOTCOUNT_LOOP) {
+                                        hotcount::became_hot(&mut *g_ptr, at);
+                                        check_hooks_on!();
+                                    }
                                 }
-                                None => {
-                                    *slot(base, a) = TValue::NIL;
-                                }
+                                None => pc = iterl.add(1),
                             }
                             continue;
                         }
@@ -1924,11 +1903,12 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         && (*slot(base, a - 1)).is_nil();
                     let target = pc.offset(bc_j(ins) as isize);
                     if ok && bc_op(*target) == Op::ITERN {
-                        *slot(base, a - 1) = TValue::lightud(ptr::null_mut());
+                        *slot(base, a - 1) = table::iter_control(0);
                     } else if !ok {
-                        // Despecialize: the loop uses the generic ITERC.
-                        let p = target as *mut Ins;
-                        set_op(&mut *p, Op::ITERC);
+                        // Despecialize for good, as LuaJIT does: this check
+                        // becomes a jump and the loop uses the generic ITERC.
+                        set_op(&mut *(pc.sub(1) as *mut Ins), Op::JMP);
+                        set_op(&mut *(target as *mut Ins), Op::ITERC);
                     }
                     pc = target;
                 }

@@ -5,6 +5,7 @@
 //! Instruction layout (LuaJIT's): bits 0-7 opcode, 8-15 A, 16-23 C, 24-31 B;
 //! D is bits 16-31 (C and B together).
 
+pub mod ktable;
 pub mod listing;
 pub mod opmodes;
 pub mod reader;
@@ -262,10 +263,8 @@ pub enum KTabVal {
 pub enum KGc {
     Str(Vec<u8>),
     Child(Box<ProtoData>),
-    Table {
-        array: Vec<KTabVal>,
-        hash: Vec<(KTabVal, KTabVal)>,
-    },
+    /// A template table, laid out as LuaJIT lays it out.
+    Table(ktable::KTable),
     I64(i64),
     U64(u64),
     Complex(f64, f64),

@@ -13,6 +13,7 @@
 //! reference's messages ("<name>: cannot load incompatible bytecode" for a
 //! bad header or unsupported flags, "...malformed bytecode" for the rest).
 
+use super::ktable::KTable;
 use super::{ins_ad, Ins, KGc, KNum, KTabVal, Op, ProtoData, VarInfo, PROTO_VARARG};
 
 /// Dump flags.
@@ -406,11 +407,12 @@ fn read_table(cur: &mut Cursor) -> Res<KGc> {
     if narray > cur.remaining() || nhash.saturating_mul(2) > cur.remaining() {
         return Err(Failure::Malformed);
     }
-    let mut array = Vec::with_capacity(narray);
-    for _ in 0..narray {
-        array.push(read_table_value(cur)?);
+    // Built as LuaJIT's loader builds it: sized from the counts, the array
+    // entries written in place, the hash entries stored in dump order.
+    let mut t = KTable::new(narray as u32, crate::table::hsize2hbits(nhash as u32));
+    for slot in t.array.iter_mut() {
+        *slot = read_table_value(cur)?;
     }
-    let mut hash = Vec::with_capacity(nhash);
     for _ in 0..nhash {
         let k = read_table_value(cur)?;
         match k {
@@ -419,9 +421,9 @@ fn read_table(cur: &mut Cursor) -> Res<KGc> {
             _ => {}
         }
         let v = read_table_value(cur)?;
-        hash.push((k, v));
+        t.set(k, v);
     }
-    Ok(KGc::Table { array, hash })
+    Ok(KGc::Table(t))
 }
 
 fn read_table_value(cur: &mut Cursor) -> Res<KTabVal> {
@@ -603,7 +605,7 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
         let kgc_is = |i: u32, f: fn(&KGc) -> bool| p.kgc.get(i as usize).is_some_and(f);
         let const_ok = match m.cd {
             Mode::Str => kgc_is(cd, |k| matches!(k, KGc::Str(_))),
-            Mode::Tab => kgc_is(cd, |k| matches!(k, KGc::Table { .. })),
+            Mode::Tab => kgc_is(cd, |k| matches!(k, KGc::Table(_))),
             Mode::Func => kgc_is(cd, |k| matches!(k, KGc::Child(_))),
             Mode::Cdata => kgc_is(cd, |k| {
                 matches!(k, KGc::I64(_) | KGc::U64(_) | KGc::Complex(..))

@@ -6,8 +6,10 @@
 
 use super::lexer::*;
 use super::CompileOptions;
+use crate::bytecode::ktable::KTable;
 use crate::bytecode::*;
 use crate::strscan::CdataNumber;
+use crate::table::hsize2hbits;
 
 type PResult<T> = Result<T, Vec<u8>>;
 
@@ -1881,7 +1883,7 @@ impl<'a> Parser<'a> {
 
     fn expr_table(&mut self, e: &mut ExpDesc) -> PResult<()> {
         let line = self.ls.linenumber;
-        let mut template: Option<(usize, TableTemplate)> = None;
+        let mut template: Option<(usize, KTable<Option<KTabVal>>)> = None;
         let mut vcall = false;
         let mut needarr = false;
         let mut narr: u32 = 1;
@@ -1923,22 +1925,19 @@ impl<'a> Parser<'a> {
             if key.is_k() && key.k != EK::KNil && (key.k == EK::KStr || val.is_k_nojump()) {
                 if template.is_none() {
                     let kidx = self.fs.kgc.len();
-                    self.fs.kgc.push(KEntry::Table(KGc::Table {
-                        array: Vec::new(),
-                        hash: Vec::new(),
-                    }));
+                    self.fs
+                        .kgc
+                        .push(KEntry::Table(KGc::Table(KTable::new(0, 0))));
                     self.fs.bc[pc as usize] = ins_ad(Op::TDUP, freg - 1, kidx as u32);
-                    let t = TableTemplate::new(if needarr { narr } else { 0 }, hsize2hbits(nhash));
+                    // Sized with the counts so far, as LuaJIT sizes it.
+                    let t = KTable::new(if needarr { narr } else { 0 }, hsize2hbits(nhash));
                     template = Some((kidx, t));
                 }
                 vcall = false;
                 let tk = self.ktab_value(&key);
-                let tv = if val.is_k_nojump() {
-                    TemplVal::K(self.ktab_value(&val))
-                } else {
-                    TemplVal::Dummy
-                };
-                nonconst = tv == TemplVal::Dummy;
+                // A value stored by code holds its key's node meanwhile.
+                let tv = val.is_k_nojump().then(|| self.ktab_value(&val));
+                nonconst = tv.is_none();
                 template.as_mut().unwrap().1.set(tk, tv);
             }
             if nonconst {
@@ -1993,7 +1992,10 @@ impl<'a> Parser<'a> {
                 if needarr && (t.array.len() as u32) < narr {
                     t.reasize(narr - 1);
                 }
-                self.fs.kgc[kidx] = KEntry::Table(t.finish());
+                // Keys whose values the code stores stay, with nil values
+                // (the copies find their nodes when the code stores them).
+                let t = t.map_values(|v| v.unwrap_or(KTabVal::Nil));
+                self.fs.kgc[kidx] = KEntry::Table(KGc::Table(t));
             }
         }
         Ok(())
@@ -2078,218 +2080,6 @@ impl<'a> Parser<'a> {
             self.fs.flags |= PROTO_CHILD;
         }
         self.next()
-    }
-}
-
-/// Value of a template table slot while the constructor is parsed.
-#[derive(Clone, PartialEq, Debug)]
-enum TemplVal {
-    Nil,
-    /// Key whose value is stored by code: reserves the slot, dropped later.
-    Dummy,
-    K(KTabVal),
-}
-
-impl TemplVal {
-    fn is_nil(&self) -> bool {
-        *self == TemplVal::Nil || *self == TemplVal::K(KTabVal::Nil)
-    }
-}
-
-/// A template table (TDUP constant) built the way LuaJIT builds it, so that
-/// the split between array and hash part (and the array size) is the same:
-/// keys go to the array part when they fit, and a full hash part triggers a
-/// rehash with LuaJIT's array sizing rule.
-struct TableTemplate {
-    array: Vec<TemplVal>,
-    hash: Vec<(KTabVal, TemplVal)>,
-    index: FastMap<Vec<u8>, usize>,
-    /// Number of hash nodes (0 or a power of two).
-    hsize: u32,
-}
-
-fn ktab_key_bytes(k: &KTabVal) -> Vec<u8> {
-    match k {
-        KTabVal::Nil => vec![0],
-        KTabVal::False => vec![1],
-        KTabVal::True => vec![2],
-        KTabVal::Int(i) => {
-            let mut v = vec![3];
-            v.extend_from_slice(&i.to_le_bytes());
-            v
-        }
-        KTabVal::Num(n) => {
-            let mut v = vec![4];
-            v.extend_from_slice(&n.to_bits().to_le_bytes());
-            v
-        }
-        KTabVal::Str(s) => {
-            let mut v = vec![5];
-            v.extend_from_slice(s);
-            v
-        }
-    }
-}
-
-const MAX_ABITS: usize = 28;
-
-fn count_int(k: &KTabVal, bins: &mut [u32; MAX_ABITS]) -> u32 {
-    if let KTabVal::Int(k) = *k {
-        if k >= 0 && (k as u32) < (1 << (MAX_ABITS - 1)) {
-            let b = if k > 2 {
-                31 - (k as u32 - 1).leading_zeros()
-            } else {
-                0
-            };
-            bins[b as usize] += 1;
-            return 1;
-        }
-    }
-    0
-}
-
-impl TableTemplate {
-    fn new(asize: u32, hbits: u32) -> TableTemplate {
-        TableTemplate {
-            array: vec![TemplVal::Nil; asize as usize],
-            hash: Vec::new(),
-            index: FastMap::default(),
-            hsize: if hbits > 0 { 1 << hbits } else { 0 },
-        }
-    }
-
-    fn set(&mut self, k: KTabVal, v: TemplVal) {
-        if let KTabVal::Int(i) = k {
-            if i >= 0 && (i as usize) < self.array.len() {
-                self.array[i as usize] = v;
-                return;
-            }
-        }
-        let kb = ktab_key_bytes(&k);
-        if let Some(&i) = self.index.get(&kb) {
-            self.hash[i].1 = v;
-            return;
-        }
-        if (self.hash.len() as u32) < self.hsize {
-            self.index.insert(kb, self.hash.len());
-            self.hash.push((k, v));
-        } else {
-            self.rehash(&k);
-            self.set(k, v);
-        }
-    }
-
-    fn rehash(&mut self, ek: &KTabVal) {
-        let mut bins = [0u32; MAX_ABITS];
-        // Count the array part by power-of-two ranges.
-        let asize = self.array.len() as u32;
-        let mut na = 0;
-        if asize > 0 {
-            let mut i = 0u32;
-            for b in 0..MAX_ABITS {
-                let mut top = 2u32 << b;
-                if top >= asize {
-                    top = asize - 1;
-                    if i > top {
-                        break;
-                    }
-                }
-                let mut n = 0;
-                while i <= top {
-                    if !self.array[i as usize].is_nil() {
-                        n += 1;
-                    }
-                    i += 1;
-                }
-                bins[b] += n;
-                na += n;
-            }
-        }
-        let mut total = 1 + na;
-        let mut nint = na;
-        for (k, v) in &self.hash {
-            if !v.is_nil() {
-                nint += count_int(k, &mut bins);
-                total += 1;
-            }
-        }
-        nint += count_int(ek, &mut bins);
-        // Largest power-of-two array size that is more than half full.
-        let (mut sum, mut na_best, mut sz) = (0u32, 0u32, 0u32);
-        let mut b = 0;
-        while b < MAX_ABITS && 2 * nint > (1u32 << b) && sum != nint {
-            if bins[b] > 0 {
-                sum += bins[b];
-                if 2 * sum > (1u32 << b) {
-                    sz = (2u32 << b) + 1;
-                    na_best = sum;
-                }
-            }
-            b += 1;
-        }
-        total -= na_best;
-        self.resize(sz, hsize2hbits(total));
-    }
-
-    fn resize(&mut self, asize: u32, hbits: u32) {
-        let old_hash = std::mem::take(&mut self.hash);
-        self.index.clear();
-        self.hsize = if hbits > 0 { 1 << hbits } else { 0 };
-        let old_asize = self.array.len() as u32;
-        if asize > old_asize {
-            self.array.resize(asize as usize, TemplVal::Nil);
-        } else if asize < old_asize {
-            let tail = self.array.split_off(asize as usize);
-            for (i, v) in tail.into_iter().enumerate() {
-                if !v.is_nil() {
-                    self.set(KTabVal::Int((asize as usize + i) as i32), v);
-                }
-            }
-        }
-        for (k, v) in old_hash {
-            if !v.is_nil() {
-                self.set(k, v);
-            }
-        }
-    }
-
-    /// Grow the array part to `nasize + 1` slots, keeping the hash size.
-    fn reasize(&mut self, nasize: u32) {
-        let hbits = if self.hsize > 1 {
-            31 - (self.hsize - 1).leading_zeros() + 1
-        } else {
-            0
-        };
-        self.resize(nasize + 1, hbits);
-    }
-
-    fn finish(self) -> KGc {
-        let val = |v: TemplVal| match v {
-            TemplVal::K(k) => k,
-            _ => KTabVal::Nil,
-        };
-        // Trailing nils stay: the array size decides `#` on copies of the
-        // template (the bytecode writer drops them, as LuaJIT's does).
-        let array: Vec<KTabVal> = self.array.into_iter().map(val).collect();
-        let hash = self
-            .hash
-            .into_iter()
-            .filter_map(|(k, v)| match v {
-                TemplVal::K(KTabVal::Nil) | TemplVal::Nil | TemplVal::Dummy => None,
-                TemplVal::K(v) => Some((k, v)),
-            })
-            .collect();
-        KGc::Table { array, hash }
-    }
-}
-
-fn hsize2hbits(s: u32) -> u32 {
-    if s == 0 {
-        0
-    } else if s == 1 {
-        1
-    } else {
-        1 + (31 - (s - 1).leading_zeros())
     }
 }
 

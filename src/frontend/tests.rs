@@ -71,12 +71,12 @@ fn return_fixup_passes_goto_uclo() {
 fn template_table_array_part() {
     let p = compile(b"local t = {[1]=1, [2]=2, [3]=3}", b"=x").unwrap();
     match &p.kgc[0] {
-        KGc::Table { array, hash } => {
+        KGc::Table(t) => {
             // Sized as LuaJIT sizes it (keys up to 4, plus slot 0); the
             // bytecode writer drops the trailing nil.
-            assert_eq!(array.len(), 5);
-            assert_eq!(array[4], KTabVal::Nil);
-            assert!(hash.is_empty());
+            assert_eq!(t.array.len(), 5);
+            assert_eq!(t.array[4], KTabVal::Nil);
+            assert!(t.nodes.is_empty());
         }
         _ => panic!("expected a template table"),
     }

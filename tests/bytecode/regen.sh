@@ -4,6 +4,9 @@
 #   <name>.s.raw   string.dump(f, true)  (stripped)
 #   <name>.list    the -bl listing (jit.bc.dump of the loaded file)
 #   <name>.s.list  the listing of the stripped dump loaded as "=<name>"
+#   hashk.r.raw    string.dump of hashk.g.raw loaded: the loader's own
+#                  layout of template tables (hashk.lua has no string keys
+#                  in them, so the order of their entries is deterministic)
 # allops.g.raw / allops.s.raw (every opcode with odd operands) were written
 # by our writer; the reference loads and lists them here.
 # Run from anywhere: sh tests/bytecode/regen.sh
@@ -13,6 +16,7 @@ for f in *.lua; do
   luajit reference_dump.lua "$f" "${f%.lua}" || exit 1
 done
 luajit reference_list.lua allops.g.raw > allops.list || exit 1
+luajit -e 'local d = io.open("hashk.g.raw","rb"):read("*a"); local f = assert(loadstring(d)); local h = io.open("hashk.r.raw","wb"); h:write(string.dump(f)); h:close()' || exit 1
 for f in *.s.raw; do
   n="${f%.s.raw}"
   luajit reference_list.lua "$f" "=$n" > "$n.s.list" || exit 1
