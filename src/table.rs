@@ -235,11 +235,6 @@ fn main_pos(t: &GcTab, key: TValue) -> *mut Node {
     unsafe { t.node.add((key_hash(key) & t.hmask) as usize) }
 }
 
-#[inline(always)]
-fn keys_equal(a: TValue, b: TValue) -> bool {
-    a.0 == b.0 || (a.is_num() && b.is_num() && a.as_num() == b.as_num())
-}
-
 /// Integer index of a number key if it is integral and fits i32.
 #[inline(always)]
 pub fn num_as_index(n: f64) -> Option<i64> {
@@ -251,12 +246,20 @@ pub fn num_as_index(n: f64) -> Option<i64> {
     }
 }
 
+/// The node of a key, deleted or live; null if there is none. The key is
+/// not nil and, if it is an integral number, has been through
+/// `TValue::num(i as f64)` (so it is never -0): stored keys are normalized
+/// the same way, and keys then compare by their bits.
 fn find_node(t: &GcTab, key: TValue) -> *mut Node {
+    if t.hmask == 0 {
+        // No hash part: skip hashing (arrays probed past their end).
+        return ptr::null_mut();
+    }
     let mut n = main_pos(t, key);
     // SAFETY: chains link nodes of this table's node array.
     unsafe {
         loop {
-            if keys_equal((*n).key, key) && !(*n).key.is_nil() {
+            if (*n).key.0 == key.0 {
                 return n;
             }
             n = (*n).next;
@@ -273,9 +276,19 @@ pub fn get_int(t: *mut GcTab, i: i64) -> TValue {
     if (i as u64) < tr.asize as u64 {
         // SAFETY: bounds checked.
         unsafe { *tr.array.add(i as usize) }
+    } else if tr.hmask == 0 {
+        TValue::NIL
     } else {
-        get_hash(tr, TValue::num(i as f64))
+        get_int_from_hash(tr, i)
     }
+}
+
+/// An integer key's value from the hash part. Out of line, so that callers
+/// that inline `get_int` do not compute the key's hash before they know the
+/// key is not in the array part.
+#[inline(never)]
+fn get_int_from_hash(t: &GcTab, i: i64) -> TValue {
+    get_hash(t, TValue::num(i as f64))
 }
 
 #[inline]
@@ -346,15 +359,16 @@ pub fn get(t: *mut GcTab, key: TValue) -> TValue {
 /// Pointer to the value slot of an existing key, or null.
 pub fn get_slot(t: *mut GcTab, key: TValue) -> *mut TValue {
     let tr = tab(t);
+    let mut key = key;
     if key.is_num() {
         if let Some(i) = num_as_index(key.as_num()) {
             if (i as u64) < tr.asize as u64 {
                 // SAFETY: bounds checked.
                 return unsafe { tr.array.add(i as usize) };
             }
+            key = TValue::num(i as f64);
         }
-    }
-    if key.is_nil() {
+    } else if key.is_nil() {
         return ptr::null_mut();
     }
     let n = find_node(tr, key);
@@ -368,23 +382,49 @@ pub fn get_slot(t: *mut GcTab, key: TValue) -> *mut TValue {
 
 /// Raw set: returns the slot to store into, creating the key if needed.
 pub fn set_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> Result<*mut TValue, KeyError> {
-    tab(t).nomm = 0;
-    let p = get_slot(t, key);
-    if !p.is_null() {
-        return Ok(p);
-    }
-    if key.is_nil() {
+    let tr = tab(t);
+    tr.nomm = 0;
+    let mut key = key;
+    if key.is_num() {
+        let n = key.as_num();
+        if let Some(i) = num_as_index(n) {
+            if (i as u64) < tr.asize as u64 {
+                // SAFETY: bounds checked.
+                return Ok(unsafe { tr.array.add(i as usize) });
+            }
+            // Integral keys are stored as such (-0 as 0).
+            key = TValue::num(i as f64);
+        } else if n.is_nan() {
+            return Err(KeyError::NaN);
+        }
+    } else if key.is_nil() {
         return Err(KeyError::Nil);
     }
-    if key.is_num() && key.as_num().is_nan() {
-        return Err(KeyError::NaN);
+    Ok(hash_slot(g, t, key))
+}
+
+/// The value slot of a key that does not belong in the array part (not
+/// nil, not NaN, integral numbers normalized), creating the key if needed.
+#[inline(always)]
+fn hash_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
+    let tr = tab(t);
+    if tr.hmask == 0 {
+        return new_key(g, t, key, tr.node);
     }
-    let key = if key.is_num() && key.as_num() == 0.0 {
-        TValue::num(0.0)
-    } else {
-        key
-    };
-    Ok(new_key(g, t, key))
+    let home = main_pos(tr, key);
+    let mut n = home;
+    // SAFETY: chains link nodes of this table's node array.
+    unsafe {
+        loop {
+            if (*n).key.0 == key.0 {
+                return &mut (*n).val;
+            }
+            n = (*n).next;
+            if n.is_null() {
+                return new_key(g, t, key, home);
+            }
+        }
+    }
 }
 
 pub fn set_int_slot(g: &mut GlobalState, t: *mut GcTab, i: i64) -> *mut TValue {
@@ -400,10 +440,8 @@ pub fn set_int_slot(g: &mut GlobalState, t: *mut GcTab, i: i64) -> *mut TValue {
 }
 
 pub fn set_str_slot(g: &mut GlobalState, t: *mut GcTab, s: *mut GcStr) -> *mut TValue {
-    match set_slot(g, t, TValue::gcobj(TID_STR, s as *const GcHeader)) {
-        Ok(p) => p,
-        Err(_) => unreachable!(),
-    }
+    tab(t).nomm = 0;
+    hash_slot(g, t, TValue::gcobj(TID_STR, s as *const GcHeader))
 }
 
 /// A hash part as the key-placement rule sees it. Runtime tables and the
@@ -569,10 +607,12 @@ impl HashNodes for TableNodes<'_> {
     }
 }
 
-/// Insert a key known to be absent.
-fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
+/// Insert a key known to be absent, whose main position is `home`. (Out
+/// of line: the interpreter's stores inline `set_slot`, and this slow path
+/// would crowd them.)
+#[inline(never)]
+fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue, home: *mut Node) -> *mut TValue {
     let tr = tab(t);
-    let home = main_pos(tr, key);
     match node_for_new_key(&mut TableNodes(tr), home) {
         Some(n) => {
             // SAFETY: n is a node of t's own node array.
@@ -589,12 +629,13 @@ fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
     }
 }
 
+/// Store a key again after the rehash its insertion caused (it may now
+/// belong in the array part).
 fn set_slot_after_rehash(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
-    let p = get_slot(t, key);
-    if !p.is_null() {
-        return p;
+    match set_slot(g, t, key) {
+        Ok(p) => p,
+        Err(_) => unreachable!("a key being inserted is neither nil nor NaN"),
     }
-    new_key(g, t, key)
 }
 
 /// Number of power-of-two ranges integer keys are counted in.
@@ -836,11 +877,13 @@ pub fn key_index(t: *mut GcTab, key: TValue) -> Option<u32> {
     if key.is_nil() {
         return Some(0);
     }
+    let mut key = key;
     if key.is_num() {
         if let Some(i) = num_as_index(key.as_num()) {
             if (i as u64) < tr.asize as u64 {
                 return Some(i as u32 + 1);
             }
+            key = TValue::num(i as f64);
         }
     }
     let n = find_node(tr, key);
@@ -854,7 +897,7 @@ pub fn key_index(t: *mut GcTab, key: TValue) -> Option<u32> {
 
 /// The first entry at or after traversal index `idx`, with the index after
 /// it; None at the end of the traversal.
-#[inline]
+#[inline(never)]
 pub fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
     let tr = tab(t);
     let mut i = idx;
