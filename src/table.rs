@@ -92,6 +92,24 @@ pub fn new(g: &mut GlobalState, asize: u32, hbits: u32) -> *mut GcTab {
     t
 }
 
+/// TNEW's D operand: the array size in the low bits (saturated, see
+/// `TNEW_ASIZE_SATURATED`), log2 of the hash size above them.
+const TNEW_ASIZE_BITS: u32 = 11;
+const TNEW_ASIZE_MASK: u32 = (1 << TNEW_ASIZE_BITS) - 1;
+/// The parser writes this array size for constructors with more positional
+/// items; it then stands for 0x801 slots (LuaJIT's interpreter does this).
+const TNEW_ASIZE_SATURATED: u32 = TNEW_ASIZE_MASK;
+const TNEW_ASIZE_OF_SATURATED: u32 = 0x801;
+
+/// The table TNEW creates from its D operand.
+pub fn new_for_tnew(g: &mut GlobalState, d: u32) -> *mut GcTab {
+    let asize = match d & TNEW_ASIZE_MASK {
+        TNEW_ASIZE_SATURATED => TNEW_ASIZE_OF_SATURATED,
+        a => a,
+    };
+    new(g, asize, d >> TNEW_ASIZE_BITS)
+}
+
 /// The value of a new table from `lua_createtable(narr, nrec)`.
 pub fn new_ah(g: &mut GlobalState, narr: i32, nrec: i32) -> *mut GcTab {
     let asize = if narr > 0 { narr as u32 + 1 } else { 0 };
@@ -1182,4 +1200,299 @@ pub fn free(g: &mut GlobalState, t: *mut GcTab) {
     }
     let size = object_size(tab(t));
     mem_free(g, t as *mut u8, size);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::aux::luaL_newstate;
+    use crate::capi::core::lua_close;
+    use crate::state::g_of;
+
+    /// Runs `f` with the global state of a fresh Lua state. No collection
+    /// runs meanwhile (only the interpreter and the API step the
+    /// collector), so unanchored tables and strings stay alive.
+    fn with_state(f: impl FnOnce(&mut GlobalState)) {
+        // SAFETY: a fresh state, closed once `f` is done with it.
+        unsafe {
+            let l = luaL_newstate();
+            f(g_of(l));
+            lua_close(l);
+        }
+    }
+
+    fn num(n: f64) -> TValue {
+        TValue::num(n)
+    }
+
+    fn set(g: &mut GlobalState, t: *mut GcTab, k: TValue, v: TValue) {
+        let p = set_slot(g, t, k).ok().unwrap();
+        // SAFETY: p is a live slot of t.
+        unsafe { *p = v };
+    }
+
+    /// Keys in traversal order (numbers only).
+    fn order(t: *mut GcTab) -> Vec<f64> {
+        let mut out = vec![];
+        let mut idx = 0;
+        while let Some((next, k, _)) = entry_from(t, idx) {
+            out.push(k.as_num());
+            idx = next;
+        }
+        out
+    }
+
+    /// Growth by rehashing sizes the parts as LuaJIT does (keys 1..8 end
+    /// up in the array part, the halves in 16 nodes) and reinserts in
+    /// LuaJIT's order: the traversal order is the reference's
+    /// (`for i = 1, 20 do t[i * 0.5] = i end`).
+    #[test]
+    fn rehash_sizes_and_order() {
+        with_state(|g| {
+            let t = new(g, 0, 0);
+            for i in 1..=20 {
+                set(g, t, num(i as f64 * 0.5), num(i as f64));
+            }
+            assert_eq!((tab(t).asize, tab(t).hmask), (9, 15));
+            let want = [
+                1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 5.5, 4.5, 10.0, 1.5, 3.5, 0.5, 7.5, 9.5,
+                9.0, 6.5, 2.5, 8.5,
+            ];
+            assert_eq!(order(t), want);
+            // Integer keys up to 2^27 count for the array part: a dense
+            // run from 1 puts them there.
+            let t = new(g, 0, 0);
+            for i in 1..=40 {
+                set(g, t, num(i as f64), TValue::TRUE);
+            }
+            assert_eq!((tab(t).asize, tab(t).hmask), (65, 0));
+            assert_eq!(int_key_bin((1u64 << 27) as f64), Some(26));
+            assert_eq!(int_key_bin(((1u64 << 27) + 1) as f64), None);
+        });
+    }
+
+    /// Deleted keys keep their nodes; chains stay intact through deletes
+    /// and re-insertions (every key is found), and the traversal order is
+    /// the reference's.
+    #[test]
+    fn chains_after_deletes() {
+        with_state(|g| {
+            let t = new(g, 0, 0);
+            for i in 1..=16 {
+                set(g, t, num(i as f64 + 0.25), num(i as f64));
+            }
+            for i in (1..=16).step_by(3) {
+                set(g, t, num(i as f64 + 0.25), TValue::NIL);
+            }
+            let want = [8.25, 5.25, 12.25, 15.25, 14.25, 9.25, 3.25, 11.25, 6.25, 2.25];
+            assert_eq!(order(t), want);
+            for i in (1..=16).step_by(3) {
+                set(g, t, num(i as f64 + 0.25), num(-i as f64));
+            }
+            let want = [
+                8.25, 5.25, 16.25, 13.25, 4.25, 12.25, 15.25, 14.25, 9.25, 3.25, 1.25, 7.25,
+                11.25, 10.25, 6.25, 2.25,
+            ];
+            assert_eq!(order(t), want);
+            for i in 1..=16 {
+                let want = if (i - 1) % 3 == 0 { -i } else { i };
+                assert_eq!(get(t, num(i as f64 + 0.25)).as_num(), want as f64);
+            }
+        });
+    }
+
+    /// Random stores and deletes of number, boolean and string keys, with
+    /// lookups of every key ever used checked against a plain model after
+    /// each step: chains survive moves, reuse of deleted keys' nodes and
+    /// the rechaining of keys brought back to life.
+    #[test]
+    fn chains_survive_random_deletes() {
+        with_state(|g| {
+            let mut seed = 0x2545_f491_4f6c_dd1du64;
+            let mut rnd = |n: u64| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed % n
+            };
+            for _round in 0..40 {
+                let t = new(g, 0, 0);
+                let mut keys: Vec<TValue> = vec![];
+                let mut model: Vec<TValue> = vec![];
+                for step in 0..300 {
+                    let k = match rnd(4) {
+                        0 => num(rnd(64) as f64),
+                        1 => num(rnd(200) as f64 / 8.0 - 10.0),
+                        2 => TValue::bool(rnd(2) == 0),
+                        _ => crate::string::new_str_value(g, format!("s{}", rnd(40)).as_bytes()),
+                    };
+                    let v = if rnd(3) == 0 { TValue::NIL } else { num(step as f64) };
+                    set(g, t, k, v);
+                    match keys.iter().position(|&x| x.0 == k.0) {
+                        Some(i) => model[i] = v,
+                        None => {
+                            keys.push(k);
+                            model.push(v);
+                        }
+                    }
+                    for (k, v) in keys.iter().zip(&model) {
+                        assert_eq!(get(t, *k).0, v.0);
+                    }
+                }
+                let live = model.iter().filter(|v| !v.is_nil()).count();
+                let mut seen = 0;
+                let mut idx = 0;
+                while let Some((next, _, _)) = entry_from(t, idx) {
+                    seen += 1;
+                    idx = next;
+                }
+                assert_eq!(seen, live);
+            }
+        });
+    }
+
+    /// The borders `#` finds, as LuaJIT finds them: inside the array part
+    /// when its last slot is nil, else searching upwards through the hash
+    /// part; TNEW's saturated size field means 0x801 slots.
+    #[test]
+    fn border_of_len() {
+        with_state(|g| {
+            // table.new(8, 0); t[1], t[2], t[9], t[10]: the border in the array.
+            let t = new_ah(g, 8, 0);
+            for i in [1, 2, 9, 10] {
+                set(g, t, num(i as f64), TValue::TRUE);
+            }
+            assert_eq!(len(t), 2);
+            // t[1..3], t[5], t[6] from empty: 3.
+            let t = new(g, 0, 0);
+            for i in [1, 2, 3, 5, 6] {
+                set(g, t, num(i as f64), TValue::TRUE);
+            }
+            assert_eq!(len(t), 3);
+            // {1, 2, 3}; t[5..8]: the search goes on in the hash part.
+            let t = new(g, 4, 0);
+            for i in [1, 2, 3, 5, 6, 7, 8] {
+                set(g, t, num(i as f64), TValue::TRUE);
+            }
+            assert_eq!(len(t), 8);
+            // A constructor of 2047 items: 0x801 array slots, so 2048 fits.
+            let t = new_for_tnew(g, TNEW_ASIZE_SATURATED);
+            assert_eq!(tab(t).asize, 0x801);
+            for i in 1..=2048 {
+                set(g, t, num(i as f64), TValue::TRUE);
+            }
+            assert_eq!((tab(t).asize, tab(t).hmask, len(t)), (0x801, 0, 2048));
+        });
+    }
+
+    /// A traversal by index (pairs) goes on while the current key is
+    /// cleared and others are added, visiting what the reference visits;
+    /// `next` given a key whose node a new key took raises, as in the
+    /// reference, while a cleared key still in its node is found.
+    #[test]
+    fn next_during_assignment() {
+        with_state(|g| {
+            let t = new(g, 0, 0);
+            for i in 1..=8 {
+                set(g, t, num(i as f64 + 0.5), num(i as f64));
+            }
+            let mut seen = vec![];
+            let mut idx = 0;
+            while let Some((next, k, v)) = entry_from(t, idx) {
+                seen.push(k.as_num());
+                set(g, t, k, TValue::NIL);
+                set(g, t, num(k.as_num() + 100.0), v);
+                idx = next;
+            }
+            assert_eq!(seen, [3.5, 5.5, 7.5, 4.5, 103.5, 6.5, 2.5, 107.5]);
+
+            let t = new(g, 0, 0);
+            for i in 1..=8 {
+                set(g, t, num(i as f64 + 0.5), num(i as f64));
+            }
+            let (k, _) = super::next(g, t, TValue::NIL).unwrap().unwrap();
+            assert_eq!(k.as_num(), 3.5);
+            set(g, t, k, TValue::NIL);
+            assert!(super::next(g, t, k).is_ok());
+            set(g, t, num(100.5), num(0.0));
+            assert!(super::next(g, t, k).is_err());
+            // The control variable of a pairs loop works as a key.
+            let (k, _) = super::next(g, t, iter_control(0)).unwrap().unwrap();
+            assert_eq!(k.as_num(), 100.5);
+        });
+    }
+
+    /// Template tables (built by the parser and the loader) are laid out
+    /// exactly as runtime tables given the same stores: same nodes, links
+    /// and free cursor, strings included.
+    #[test]
+    fn templates_lay_out_like_tables() {
+        with_state(|g| {
+            let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+            let mut rnd = |n: u64| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed % n
+            };
+            for _round in 0..60 {
+                let (asize, hbits) = (rnd(6) as u32, rnd(4) as u32);
+                let t = new(g, asize, hbits);
+                let mut kt: KTable = KTable::new(asize, hbits);
+                for step in 0..rnd(80) {
+                    let k = match rnd(4) {
+                        0 => KTabVal::Int(rnd(40) as i32 - 5),
+                        1 => KTabVal::Num(rnd(100) as f64 / 4.0 + 0.125),
+                        2 => [KTabVal::True, KTabVal::False][rnd(2) as usize].clone(),
+                        _ => KTabVal::Str(format!("k{}", rnd(30)).into_bytes()),
+                    };
+                    let v = if rnd(4) == 0 {
+                        KTabVal::Nil
+                    } else {
+                        KTabVal::Int(step as i32)
+                    };
+                    let tk = match &k {
+                        KTabVal::Int(i) => num(*i as f64),
+                        KTabVal::Num(n) => num(*n),
+                        KTabVal::True => TValue::TRUE,
+                        KTabVal::False => TValue::FALSE,
+                        KTabVal::Str(s) => crate::string::new_str_value(g, s),
+                        KTabVal::Nil => unreachable!(),
+                    };
+                    let tv = if v == KTabVal::Nil { TValue::NIL } else { num(step as f64) };
+                    set(g, t, tk, tv);
+                    kt.set(k, v);
+                }
+                let constant = |v: TValue| {
+                    if v.is_nil() {
+                        KTabVal::Nil
+                    } else if v.is_str() {
+                        KTabVal::Str(crate::string::str_bytes(v.as_ptr()).to_vec())
+                    } else if v.is_bool() {
+                        [KTabVal::False, KTabVal::True][(v.0 == TValue::TRUE.0) as usize].clone()
+                    } else if v.as_num() == v.as_num() as i32 as f64 {
+                        KTabVal::Int(v.as_num() as i32)
+                    } else {
+                        KTabVal::Num(v.as_num())
+                    }
+                };
+                let rt = to_template(t, constant);
+                // Deleted keys are left out of `to_template`: compare live nodes.
+                let live = |kt: &KTable| -> Vec<(usize, KTabVal, KTabVal)> {
+                    kt.nodes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| n.val != KTabVal::Nil)
+                        .map(|(i, n)| (i, n.key.clone(), n.val.clone()))
+                        .collect()
+                };
+                assert_eq!(rt.array, kt.array);
+                assert_eq!(rt.nodes.len(), kt.nodes.len());
+                assert_eq!(live(&rt), live(&kt));
+                assert_eq!(rt.free_top, kt.free_top);
+                let links = |kt: &KTable| kt.nodes.iter().map(|n| n.link).collect::<Vec<_>>();
+                assert_eq!(links(&rt), links(&kt));
+            }
+        });
+    }
 }

@@ -1738,10 +1738,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 Op::TNEW => {
                     savepc!();
                     frame_top!();
-                    let d = bc_d(ins);
-                    let asize = d & 0x7ff;
-                    let hbits = d >> 11;
-                    let t = table::new(g_of(l), if asize > 0 { asize } else { 0 }, hbits);
+                    let t = table::new_for_tnew(g_of(l), bc_d(ins));
                     *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
                     gc::check(l);
                     reload!();
