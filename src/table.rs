@@ -228,8 +228,21 @@ pub fn bool_hash(b: bool) -> u32 {
     b as u32
 }
 
-/// The hash of any key (strings carry theirs; other objects and light
-/// userdata hash their tagged bits).
+/// The hash of an object key (table, function, userdata, thread, cdata)
+/// from its tagged bits. LuaJIT scrambles these like light userdata, but
+/// where it puts them depends on addresses, which change from run to run,
+/// so nothing is to be matched; and the scrambler spreads the low bits of
+/// aligned, closely allocated addresses poorly (tables keyed by tables then
+/// chain up). A multiplicative hash spreads them.
+#[inline(always)]
+fn object_hash(bits: u64) -> u32 {
+    let h = (bits ^ (bits >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    (h ^ (h >> 32)) as u32
+}
+
+/// The hash of any key: strings carry theirs; numbers, booleans and light
+/// userdata hash as in LuaJIT (light userdata by their tagged bits, which
+/// are LuaJIT's for addresses below 2^39); objects by `object_hash`.
 #[inline(always)]
 fn key_hash(key: TValue) -> u32 {
     if key.is_str() {
@@ -241,8 +254,10 @@ fn key_hash(key: TValue) -> u32 {
         bool_hash(false)
     } else if key.0 == TValue::TRUE.0 {
         bool_hash(true)
-    } else {
+    } else if key.is_lightud() {
         scramble(key.0 as u32, (key.0 >> 32) as u32)
+    } else {
+        object_hash(key.0)
     }
 }
 
