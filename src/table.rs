@@ -236,9 +236,14 @@ pub fn bool_hash(b: bool) -> u32 {
 /// chain up). A multiplicative hash spreads them.
 #[inline(always)]
 fn object_hash(bits: u64) -> u32 {
-    let h = (bits ^ (bits >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let h = (bits ^ (bits >> OBJECT_HASH_SHIFT)).wrapping_mul(OBJECT_HASH_MULTIPLIER);
     (h ^ (h >> 32)) as u32
 }
+
+/// xor-shift-multiply constants of `object_hash` (from splitmix64's
+/// finalizer).
+const OBJECT_HASH_SHIFT: u32 = 29;
+const OBJECT_HASH_MULTIPLIER: u64 = 0xbf58_476d_1ce4_e5b9;
 
 /// The hash of any key: strings carry theirs; numbers, booleans and light
 /// userdata hash as in LuaJIT (light userdata by their tagged bits, which
@@ -1299,14 +1304,16 @@ mod tests {
             for i in (1..=16).step_by(3) {
                 set(g, t, num(i as f64 + 0.25), TValue::NIL);
             }
-            let want = [8.25, 5.25, 12.25, 15.25, 14.25, 9.25, 3.25, 11.25, 6.25, 2.25];
+            let want = [
+                8.25, 5.25, 12.25, 15.25, 14.25, 9.25, 3.25, 11.25, 6.25, 2.25,
+            ];
             assert_eq!(order(t), want);
             for i in (1..=16).step_by(3) {
                 set(g, t, num(i as f64 + 0.25), num(-i as f64));
             }
             let want = [
-                8.25, 5.25, 16.25, 13.25, 4.25, 12.25, 15.25, 14.25, 9.25, 3.25, 1.25, 7.25,
-                11.25, 10.25, 6.25, 2.25,
+                8.25, 5.25, 16.25, 13.25, 4.25, 12.25, 15.25, 14.25, 9.25, 3.25, 1.25, 7.25, 11.25,
+                10.25, 6.25, 2.25,
             ];
             assert_eq!(order(t), want);
             for i in 1..=16 {
@@ -1341,7 +1348,11 @@ mod tests {
                         2 => TValue::bool(rnd(2) == 0),
                         _ => crate::string::new_str_value(g, format!("s{}", rnd(40)).as_bytes()),
                     };
-                    let v = if rnd(3) == 0 { TValue::NIL } else { num(step as f64) };
+                    let v = if rnd(3) == 0 {
+                        TValue::NIL
+                    } else {
+                        num(step as f64)
+                    };
                     set(g, t, k, v);
                     match keys.iter().position(|&x| x.0 == k.0) {
                         Some(i) => model[i] = v,
@@ -1474,7 +1485,11 @@ mod tests {
                         KTabVal::Str(s) => crate::string::new_str_value(g, s),
                         KTabVal::Nil => unreachable!(),
                     };
-                    let tv = if v == KTabVal::Nil { TValue::NIL } else { num(step as f64) };
+                    let tv = if v == KTabVal::Nil {
+                        TValue::NIL
+                    } else {
+                        num(step as f64)
+                    };
                     set(g, t, tk, tv);
                     kt.set(k, v);
                 }
