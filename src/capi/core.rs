@@ -124,6 +124,10 @@ pub fn cstr<'a>(s: *const c_char) -> &'a [u8] {
 }
 
 fn str_tv(l: *mut lua_State, s: &[u8]) -> TValue {
+    if s.len() >= string::MAX_STR_LEN {
+        // Raised on this thread (the interning check cannot know it).
+        error::throw_msg(l, "string length overflow");
+    }
     string::new_str_value(g_of(l), s)
 }
 
