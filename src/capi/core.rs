@@ -942,7 +942,7 @@ pub unsafe fn api_pcall(
             Ok(()) => 0,
             Err(p) => {
                 if p.is::<vm::YieldUnwind>() {
-                    std::panic::resume_unwind(p);
+                    error::rethrow(p);
                 }
                 let status = error::caught_status(L, p);
                 end_overflow(L);
