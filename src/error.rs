@@ -1,11 +1,16 @@
 //! Raising Lua errors.
 //!
-//! A Lua error is a Rust unwind carrying a `LuaThrow` payload (raised with
-//! `resume_unwind`, so no panic hook runs). All entry points that C code
-//! calls are `extern "C-unwind"`, so the unwind passes through C frames
-//! (compiled with or without -fexceptions, which only need unwind tables)
-//! and through our own frames, releasing Rust resources on the way. The
-//! error object itself travels in `lua_State::errobj`.
+//! A Lua error (and a yield from a C function that unwinds to its resume)
+//! is an unwind of our own exception class, raised with the unwinder's
+//! `_Unwind_RaiseException` like LuaJIT's errors: a C++ `catch (...)` may
+//! catch it and drop it (the documented LUAJIT_MODE_WRAPCFUNC wrapper
+//! does), which a Rust panic does not survive ("Rust panics must be
+//! rethrown"). All entry points that C code calls are `extern "C-unwind"`,
+//! so the unwind passes through C frames (compiled with or without
+//! -fexceptions, which only need unwind tables) and through our own
+//! frames, releasing Rust resources on the way; `catch` stops it and hands
+//! it on as a `LuaThrow` or `YieldUnwind` payload. The error object itself
+//! travels in `lua_State::errobj`.
 
 use crate::debug;
 use crate::state::*;
@@ -59,6 +64,97 @@ extern "C" {
     fn ljrs_cxx_free(caught: *mut std::ffi::c_void);
 }
 
+/// What one of our unwinds is: a Lua error with its status, or a yield.
+#[derive(Clone, Copy)]
+#[repr(C, u8)]
+enum LuaUnwind {
+    Error(u8),
+    Yield,
+}
+
+/// The exception class of our unwinds (the bytes "LJRS-LUA"); the
+/// protection boundary hands every exception that is not a Rust panic
+/// back to `catch`, which recognises ours by it.
+const LUA_EXCEPTION_CLASS: u64 = u64::from_ne_bytes(*b"LJRS-LUA");
+
+/// An unwinder exception object (`struct _Unwind_Exception` of the
+/// Itanium ABI: class, cleanup function, two private words, aligned as the
+/// largest scalar) followed by what the unwind carries.
+#[repr(C, align(16))]
+struct LuaException {
+    class: u64,
+    cleanup: Option<unsafe extern "C" fn(std::ffi::c_int, *mut LuaException)>,
+    private: [usize; 2],
+    what: LuaUnwind,
+}
+
+extern "C-unwind" {
+    fn _Unwind_RaiseException(exception: *mut LuaException) -> std::ffi::c_int;
+}
+extern "C" {
+    fn _Unwind_DeleteException(exception: *mut LuaException);
+}
+
+/// Frees one of our exception objects: called by `_Unwind_DeleteException`,
+/// from `catch` or from a foreign catch that drops the exception.
+unsafe extern "C" fn free_lua_exception(_reason: std::ffi::c_int, e: *mut LuaException) {
+    // SAFETY: e was made by Box::into_raw in `raise` and is freed once.
+    drop(unsafe { Box::from_raw(e) });
+}
+
+/// Start one of our unwinds. Callers check first that something will catch
+/// it (a protected call or a resume); were nothing there, this aborts.
+fn raise(what: LuaUnwind) -> ! {
+    let e = Box::into_raw(Box::new(LuaException {
+        class: LUA_EXCEPTION_CLASS,
+        cleanup: Some(free_lua_exception),
+        private: [0; 2],
+        what,
+    }));
+    // SAFETY: e is a complete exception object; the unwinder owns it until
+    // it is caught and deleted.
+    unsafe { _Unwind_RaiseException(e) };
+    // Only reached when no frame catches it.
+    eprintln!("PANIC: Lua error with no protected call to catch it");
+    std::process::abort()
+}
+
+/// Raise a Lua error of `status` (the error object is in `errobj`).
+fn raise_error(status: u8) -> ! {
+    raise(LuaUnwind::Error(status))
+}
+
+/// Unwind to the resume of a coroutine whose C function yielded.
+pub fn raise_yield() -> ! {
+    raise(LuaUnwind::Yield)
+}
+
+/// If the caught exception is one of ours, what it carries (and the
+/// exception object is freed).
+fn take_lua_exception(caught: *mut std::ffi::c_void) -> Option<LuaUnwind> {
+    if caught.is_null() {
+        return None;
+    }
+    let e = caught as *mut LuaException;
+    // SAFETY: caught is an unwinder exception object, which starts with its
+    // class; only ours have our class and the rest of LuaException.
+    unsafe {
+        if (*e).class != LUA_EXCEPTION_CLASS {
+            return None;
+        }
+        let what = (*e).what;
+        _Unwind_DeleteException(e);
+        Some(what)
+    }
+}
+
+fn payload_of(what: LuaUnwind) -> Payload {
+    match what {
+        LuaUnwind::Error(status) => Box::new(LuaThrow { status }),
+        LuaUnwind::Yield => Box::new(crate::vm::YieldUnwind),
+    }
+}
+
 unsafe extern "C-unwind" fn run_body<F: FnOnce() -> R, R>(data: *mut std::ffi::c_void) {
     // SAFETY: data points to the (closure, result) pair of `catch`.
     let slot = unsafe { &mut *(data as *mut (Option<F>, Option<R>)) };
@@ -67,8 +163,9 @@ unsafe extern "C-unwind" fn run_body<F: FnOnce() -> R, R>(data: *mut std::ffi::c
     }
 }
 
-/// `catch_unwind` that also catches C++ exceptions (which would make
-/// Rust abort): they come back as a `CxxException` payload. Every place
+/// `catch_unwind` that also catches foreign exceptions (which would make
+/// Rust abort): our Lua errors and yields come back as `LuaThrow` and
+/// `YieldUnwind` payloads, C++ exceptions as a `CxxException`. Every place
 /// that stops Lua errors uses this.
 pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -84,14 +181,17 @@ pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
             )
         };
         if rc != 0 {
-            Err(CxxException(caught))
+            Err(match take_lua_exception(caught) {
+                Some(what) => payload_of(what),
+                None => Box::new(CxxException(caught)) as Payload,
+            })
         } else {
             Ok(slot.1.take().expect("body ran"))
         }
     }));
     match r {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(c)) => Err(Box::new(c)),
+        Ok(Err(p)) => Err(p),
         Err(p) => Err(p),
     }
 }
@@ -102,9 +202,16 @@ fn run_body_of<F: FnOnce() -> R, R>(
     run_body::<F, R>
 }
 
-/// Continue unwinding with a caught payload; C++ exceptions continue as
-/// C++ exceptions.
+/// Continue unwinding with a caught payload: Lua errors and yields as our
+/// unwinds again, C++ exceptions as C++ exceptions, anything else (a Rust
+/// panic, a bug) as itself.
 pub fn rethrow(p: Payload) -> ! {
+    if let Some(t) = p.downcast_ref::<LuaThrow>() {
+        raise_error(t.status);
+    }
+    if p.is::<crate::vm::YieldUnwind>() {
+        raise_yield();
+    }
     match p.downcast::<CxxException>() {
         Ok(c) => c.rethrow(),
         Err(p) => std::panic::resume_unwind(p),
@@ -153,7 +260,7 @@ pub fn throw_status_obj(l: *mut lua_State, status: u8) -> ! {
     if unprotected(l) {
         panic_and_exit(l);
     }
-    std::panic::resume_unwind(Box::new(LuaThrow { status }))
+    raise_error(status)
 }
 
 /// No protected call and no coroutine resume would catch an error raised
@@ -217,7 +324,7 @@ pub fn throw_oom(g: &mut GlobalState) -> ! {
             panic_and_exit(l);
         }
     }
-    std::panic::resume_unwind(Box::new(LuaThrow { status: LUA_ERRMEM }))
+    raise_error(LUA_ERRMEM)
 }
 
 /// The "not enough memory" error object (never allocates; nil while the
@@ -275,7 +382,7 @@ fn call_handler(l: *mut lua_State) {
             Ok(v) => (*l).errobj = v.first().copied().unwrap_or(TValue::NIL),
             Err(_) => {
                 (*l).errobj = crate::string::new_str_value(g_of(l), b"error in error handling");
-                std::panic::resume_unwind(Box::new(LuaThrow { status: LUA_ERRERR }))
+                raise_error(LUA_ERRERR)
             }
         }
     }

@@ -1023,7 +1023,11 @@ pub fn run_finalizer_call(l: *mut lua_State, f: TValue, obj: TValue, rethrow: bo
     // false there, as in LuaJIT); explicit collections still work.
     let saved_threshold = g.gc.threshold;
     g.gc.threshold = THRESHOLD_STOPPED;
+    // Hooks do not see finalizers (as in LuaJIT): a line or count hook
+    // would otherwise fire at whatever point the collector ran.
+    let saved_hooks = crate::capi::debugapi::suspend_hooks(l);
     let r = crate::vm::pcall_values(l, f, &[obj], 0);
+    crate::capi::debugapi::resume_hooks(l, saved_hooks);
     crate::state::g_of(l).gc.threshold = saved_threshold;
     if let (Err(e), true) = (r, rethrow) {
         // LuaJIT 2.1.0-beta3 rethrows errors from finalizers.

@@ -558,6 +558,18 @@ pub fn tostr_for_concat(v: TValue, out: &mut Vec<u8>) -> bool {
     }
 }
 
+/// The length of a string or number operand once converted for
+/// concatenation (`scratch` is reused to format numbers).
+fn concat_piece_len(v: TValue, scratch: &mut Vec<u8>) -> u64 {
+    if v.is_str() {
+        str_bytes(v.as_ptr()).len() as u64
+    } else {
+        scratch.clear();
+        tostr_for_concat(v, scratch);
+        scratch.len() as u64
+    }
+}
+
 /// Concatenate the values in `first..=last` (right to left, pairwise for
 /// metamethods); returns the result (also left at `first`).
 pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValue {
@@ -605,7 +617,20 @@ pub fn concat_step(
                 while start > first && ((*start.sub(1)).is_str() || (*start.sub(1)).is_num()) {
                     start = start.sub(1);
                 }
+                // The length is checked before anything is built: a result
+                // of LuaJIT's maximum string length or more is an error
+                // ("string length overflow"), raised without allocating it.
+                let mut total: u64 = 0;
+                let mut p = start;
+                while p <= top {
+                    total += concat_piece_len(*p, &mut buf);
+                    p = p.add(1);
+                }
+                if total >= crate::stdlib::string::MAX_STR {
+                    error::throw_msg(l, "string length overflow");
+                }
                 buf.clear();
+                buf.reserve(total as usize);
                 let mut p = start;
                 while p <= top {
                     tostr_for_concat(*p, &mut buf);

@@ -223,7 +223,7 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         gr.jit_on = true;
         gr.hot = crate::hotcount::HotCounters::new(crate::hotcount::DEFAULT_HOTLOOP);
         // Allocation failures during setup are reported as a null state.
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let r = crate::error::catch(|| {
             let gr = &mut *g;
             crate::string::init_strtab(gr);
             let l = crate::gc::new_object(gr, std::mem::size_of::<lua_State>(), TID_THREAD)
@@ -240,7 +240,7 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
             (*oom).marked |= MARK_FIXED;
             gr.oom_msg = oom;
             l
-        }));
+        });
         match r {
             Ok(l) => {
                 crate::gc::start(&mut *g);

@@ -137,9 +137,12 @@ fn resize_strtab(g: &mut GlobalState, nsize: usize) {
     g.strtab.mask = (nsize - 1) as u32;
 }
 
+/// LuaJIT's string length limit (LJ_MAX_STR): strings are shorter.
+pub const MAX_STR_LEN: usize = 0x7fff_ff00;
+
 /// Intern a byte string.
 pub fn intern(g: &mut GlobalState, s: &[u8]) -> *mut GcStr {
-    if s.len() > u32::MAX as usize - 64 {
+    if s.len() >= MAX_STR_LEN {
         crate::error::throw_msg_global(g, "string length overflow");
     }
     let h = hash_bytes(s);

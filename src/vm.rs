@@ -317,7 +317,7 @@ pub fn call_native(l: *mut lua_State, func_off: isize, nargs: usize, link_ty: u6
                     // A C function yielded outside the interpreter loop: only
                     // valid at a coroutine's resume level, handled by resume.
                     (*l).nccalls -= 1;
-                    std::panic::resume_unwind(Box::new(YieldUnwind));
+                    error::raise_yield();
                 }
             }
         }
@@ -442,7 +442,7 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
             Ok(()) => return,
             Err(p) => {
                 if p.is::<YieldUnwind>() {
-                    std::panic::resume_unwind(p);
+                    error::rethrow(p);
                 }
                 // SAFETY: l is live; the record refers to its stack.
                 unsafe {

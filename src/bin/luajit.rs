@@ -6,7 +6,7 @@ use luajit::capi::core::*;
 use luajit::capi::types::lua_State;
 use luajit::stdlib;
 use std::ffi::CString;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::os::raw::c_int;
 
 /// argv[0], as the reference prints it in messages (None in interactive
@@ -406,36 +406,64 @@ fn incomplete(l: *mut lua_State, status: c_int) -> bool {
     false
 }
 
+/// The interactive prompt: the global _PROMPT (first line of a statement)
+/// or _PROMPT2 (continuation lines) when it converts to a string, else the
+/// default, as LuaJIT's luajit.c.
+fn write_prompt(l: *mut lua_State, first_line: bool) {
+    let (global, default): (&[u8], &[u8]) = if first_line {
+        (b"_PROMPT\0", b"> ")
+    } else {
+        (b"_PROMPT2\0", b">> ")
+    };
+    // SAFETY: l is live; the global is pushed and popped again.
+    let prompt = unsafe {
+        lua_getfield(l, LUA_GLOBALSINDEX, global.as_ptr() as *const _);
+        let p = to_bytes(l, -1).map(|p| p.to_vec());
+        lua_settop(l, -2);
+        p
+    };
+    stdlib::io::write_stdout(prompt.as_deref().unwrap_or(default));
+    stdlib::io::flush_all();
+}
+
+/// One line of input without its newline, or None at the end of input.
+fn read_input_line(lines: &mut impl std::io::BufRead) -> Option<String> {
+    let mut buf = String::new();
+    match lines.read_line(&mut buf) {
+        Ok(n) if n > 0 => Some(buf.trim_end_matches('\n').to_string()),
+        _ => None,
+    }
+}
+
+/// Read and compile one statement, asking for more lines while it is
+/// incomplete. None at the end of input, also in the middle of a
+/// statement (which then ends the session, as in LuaJIT).
+fn load_statement(l: *mut lua_State, lines: &mut impl std::io::BufRead) -> Option<c_int> {
+    write_prompt(l, true);
+    let mut src = read_input_line(lines)?;
+    if let Some(rest) = src.strip_prefix('=') {
+        src = format!("return {}", rest);
+    }
+    loop {
+        let status = load_bytes(l, src.as_bytes(), b"=stdin", None);
+        if !incomplete(l, status) {
+            return Some(status);
+        }
+        write_prompt(l, false);
+        let more = read_input_line(lines)?;
+        src.push('\n');
+        src.push_str(&more);
+    }
+}
+
 fn dotty(l: *mut lua_State) {
     let saved = progname();
     set_progname(None);
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
-    let prompt = |p: &str| out(p);
-    loop {
-        prompt("> ");
-        let mut buf = String::new();
-        if lines.read_line(&mut buf).unwrap_or(0) == 0 {
-            break;
-        }
-        let mut src = buf.trim_end_matches('\n').to_string();
-        if let Some(rest) = src.strip_prefix('=') {
-            src = format!("return {}", rest);
-        }
-        let mut status;
-        loop {
-            status = load_bytes(l, src.as_bytes(), b"=stdin", None);
-            if !incomplete(l, status) {
-                break;
-            }
-            prompt(">> ");
-            let mut more = String::new();
-            if lines.read_line(&mut more).unwrap_or(0) == 0 {
-                break;
-            }
-            src.push('\n');
-            src.push_str(more.trim_end_matches('\n'));
-        }
+    // SAFETY: l is live.
+    unsafe { lua_settop(l, 0) };
+    while let Some(mut status) = load_statement(l, &mut lines) {
         if status == 0 {
             status = docall(l, 0, false);
         }
@@ -457,6 +485,8 @@ fn dotty(l: *mut lua_State) {
             lua_settop(l, 0);
         }
     }
+    // SAFETY: l is live.
+    unsafe { lua_settop(l, 0) };
     out("\n");
     set_progname(saved);
 }

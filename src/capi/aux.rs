@@ -592,13 +592,9 @@ pub fn load_file(L: *mut lua_State, filename: Option<&[u8]>, mode: Option<&[u8]>
         }
     };
     let _ = disp;
-    let mut body: &[u8] = &data;
-    if body.first() == Some(&b'#') {
-        // Skip the first line but keep its newline so line numbers stay.
-        let nl = body.iter().position(|&c| c == b'\n').unwrap_or(body.len());
-        body = &body[nl..];
-    }
-    load_bytes(L, body, &chunkname, mode)
+    // A leading `#` line is skipped by the loader (for every chunk, as in
+    // LuaJIT), which also refuses bytecode behind it.
+    load_bytes(L, &data, &chunkname, mode)
 }
 
 pub const LUA_ERRFILE: c_int = 6;

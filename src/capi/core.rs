@@ -124,6 +124,10 @@ pub fn cstr<'a>(s: *const c_char) -> &'a [u8] {
 }
 
 fn str_tv(l: *mut lua_State, s: &[u8]) -> TValue {
+    if s.len() >= string::MAX_STR_LEN {
+        // Raised on this thread (the interning check cannot know it).
+        error::throw_msg(l, "string length overflow");
+    }
     string::new_str_value(g_of(l), s)
 }
 
@@ -938,7 +942,7 @@ pub unsafe fn api_pcall(
             Ok(()) => 0,
             Err(p) => {
                 if p.is::<vm::YieldUnwind>() {
-                    std::panic::resume_unwind(p);
+                    error::rethrow(p);
                 }
                 let status = error::caught_status(L, p);
                 end_overflow(L);

@@ -644,6 +644,23 @@ impl Drop for HookGuard {
     }
 }
 
+/// Turn hooks off for `l` until `resume_hooks` (LuaJIT runs `__gc`
+/// finalizers without hooks); returns what `resume_hooks` restores.
+pub fn suspend_hooks(l: *mut lua_State) -> u8 {
+    // SAFETY: l is live.
+    unsafe {
+        let saved = (*l).inhook & INHOOK_HOOK;
+        (*l).inhook |= INHOOK_HOOK;
+        saved
+    }
+}
+
+/// Undo `suspend_hooks` with the value it returned.
+pub fn resume_hooks(l: *mut lua_State, saved: u8) {
+    // SAFETY: l is live.
+    unsafe { (*l).inhook = ((*l).inhook & !INHOOK_HOOK) | saved };
+}
+
 /// Whether a hook could run now for an event in `mask` (a cheap test the
 /// interpreter can make before preparing a hook call).
 #[inline]

@@ -512,8 +512,19 @@ unsafe extern "C-unwind" fn b_setfenv(l: *mut lua_State) -> c_int {
     }
 }
 
-fn load_result(l: *mut lua_State, status: c_int) -> c_int {
+/// Results of load/loadstring/loadfile: the function, or nil and the
+/// message. Argument `env_arg` is the optional environment (LuaJIT 2.1's
+/// extension): when it is a table, the loaded function gets it as its
+/// environment; any other value is ignored.
+fn load_result(l: *mut lua_State, status: c_int, env_arg: c_int) -> c_int {
     if status == 0 {
+        if value_at(l, env_arg).is_tab() {
+            // SAFETY: l is live; the loaded function is at the top.
+            unsafe {
+                lua_pushvalue(l, env_arg);
+                lua_setfenv(l, -2);
+            }
+        }
         1
     } else {
         unsafe {
@@ -523,6 +534,11 @@ fn load_result(l: *mut lua_State, status: c_int) -> c_int {
         2
     }
 }
+
+/// The environment argument of load(chunk, name, mode, env).
+const LOAD_ENV_ARG: c_int = 4;
+/// The environment argument of loadfile(filename, mode, env).
+const LOADFILE_ENV_ARG: c_int = 3;
 
 /// loadstring is load under another name (as in LuaJIT): it also takes a
 /// reader function.
@@ -537,8 +553,10 @@ unsafe extern "C-unwind" fn load_string_chunk(l: *mut lua_State) -> c_int {
         .map(|n| n.to_vec())
         .unwrap_or_else(|| s.clone());
     let mode = opt_str(l, 3).map(|m| m.to_vec());
+    // The environment slot exists below whatever loading pushes.
+    unsafe { lua_settop(l, LOAD_ENV_ARG) };
     let st = load_bytes(l, &s, &name, mode.as_deref());
-    load_result(l, st)
+    load_result(l, st, LOAD_ENV_ARG)
 }
 
 unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
@@ -554,6 +572,7 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
         .map(|n| n.to_vec())
         .unwrap_or_else(|| b"=(load)".to_vec());
     let mode = opt_str(l, 3).map(|m| m.to_vec());
+    unsafe { lua_settop(l, LOAD_ENV_ARG) };
     // The reader is called as the lexer needs more input (LuaJIT stops
     // calling it after a syntax error).
     let mut failed = 0;
@@ -578,14 +597,15 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
     };
     let src = crate::frontend::Source::Reader(&mut read);
     let st = crate::capi::aux::load_source(l, src, &name, mode.as_deref());
-    load_result(l, st.unwrap_or(failed))
+    load_result(l, st.unwrap_or(failed), LOAD_ENV_ARG)
 }
 
 unsafe extern "C-unwind" fn b_loadfile(l: *mut lua_State) -> c_int {
     let f = opt_str(l, 1).map(|f| f.to_vec());
     let mode = opt_str(l, 2).map(|m| m.to_vec());
+    unsafe { lua_settop(l, LOADFILE_ENV_ARG) };
     let st = load_file(l, f.as_deref(), mode.as_deref());
-    load_result(l, st)
+    load_result(l, st, LOADFILE_ENV_ARG)
 }
 
 unsafe extern "C-unwind" fn b_dofile(l: *mut lua_State) -> c_int {

@@ -23,11 +23,6 @@ const MODE_WRAPCFUNC: c_int = 0x10;
 const MODE_ON: c_int = 0x0100;
 const MODE_FLUSH: c_int = 0x0200;
 
-/// Registry key (a string) under which LUAJIT_MODE_WRAPCFUNC keeps the
-/// wrapper (a light userdata holding the C wrapper's address) while
-/// wrapping is on; absent while it is off.
-pub const WRAPCFUNC_KEY: &str = "luajit.wrapcfunc";
-
 /// Set or clear "no compilation" on a prototype and, when asked, its
 /// children (recursively).
 fn set_proto_mode(pt: *mut GcProto, on: bool, this: bool, children: bool) {
@@ -287,7 +282,8 @@ pub fn arch() -> &'static str {
 
 /// luaJIT_setmode(L, idx, mode): the engine on/off/flush, per-function
 /// modes (recorded in PROTO_NOJIT), trace flushes (no traces exist) and
-/// the C function wrapper (kept in the registry under WRAPCFUNC_KEY).
+/// the C function wrapper (GlobalState::wrapcf: while set, the
+/// interpreter calls C functions as `wrapper(L, f)`).
 /// Returns 1 on success, 0 when the mode or the target is invalid.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaJIT_setmode(
@@ -318,57 +314,36 @@ pub unsafe extern "C-unwind" fn luaJIT_setmode(
         }
         MODE_TRACE => (mode & MODE_FLUSH != 0) as c_int,
         MODE_WRAPCFUNC => {
-            let key = cstring_of(WRAPCFUNC_KEY);
+            let g = crate::state::g_of(l);
             if mode & MODE_ON == 0 {
-                // The wrapper stays stored: ON with idx 0 reuses it.
-                crate::state::g_of(l).wrapcf = None;
+                g.wrapcf = None;
                 return 1;
             }
-            if idx != 0 {
-                let v = value_at(l, idx);
-                if !v.is_lightud() {
-                    return 0;
-                }
-                lua_pushlightuserdata(l, v.payload() as *mut c_void);
-                lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
+            // As in LuaJIT: turning it on needs the wrapper, a light
+            // userdata at idx; idx 0 or another value fails and changes
+            // nothing.
+            let v = if idx == 0 {
+                TValue::NIL
+            } else {
+                value_at(l, idx)
+            };
+            if !v.is_lightud() {
+                return 0;
             }
-            match wrapcfunc(l) {
-                Some(p) => {
-                    // SAFETY: the light userdata is the C wrapper function
-                    // the embedder passed (LuaJIT's contract).
-                    crate::state::g_of(l).wrapcf = Some(std::mem::transmute::<
-                        *mut c_void,
-                        unsafe extern "C-unwind" fn(
-                            *mut lua_State,
-                            crate::capi::types::lua_CFunction,
-                        ) -> c_int,
-                    >(p));
-                    1
-                }
-                None => 0,
-            }
+            // SAFETY: the light userdata is the C wrapper function the
+            // embedder passed (LuaJIT's contract for this mode).
+            g.wrapcf = Some(unsafe {
+                std::mem::transmute::<
+                    *mut c_void,
+                    unsafe extern "C-unwind" fn(
+                        *mut lua_State,
+                        crate::capi::types::lua_CFunction,
+                    ) -> c_int,
+                >(v.payload() as *mut c_void)
+            });
+            1
         }
         _ => 0,
-    }
-}
-
-fn cstring_of(s: &str) -> Vec<u8> {
-    let mut b = s.as_bytes().to_vec();
-    b.push(0);
-    b
-}
-
-/// The C function wrapper last set with LUAJIT_MODE_WRAPCFUNC|LUAJIT_MODE_ON
-/// (the active one is GlobalState::wrapcf; the interpreter calls C
-/// functions as `wrapper(L, f)` while it is set).
-pub fn wrapcfunc(l: *mut lua_State) -> Option<*mut c_void> {
-    let key = cstring_of(WRAPCFUNC_KEY);
-    // SAFETY: l is live; the registry field is a light userdata or nil.
-    unsafe {
-        lua_getfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
-        let v = value_at(l, -1);
-        lua_settop(l, -2);
-        v.is_lightud().then(|| v.payload() as *mut c_void)
     }
 }
 

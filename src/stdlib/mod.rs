@@ -200,6 +200,11 @@ pub fn push_value(l: *mut lua_State, v: TValue) {
 }
 
 pub fn push_str(l: *mut lua_State, s: &[u8]) {
+    // Libraries build results in a buffer, which LuaJIT does not let grow
+    // to its string length limit: a memory error, as there.
+    if s.len() >= crate::string::MAX_STR_LEN {
+        crate::stdlib::string::err_mem(l);
+    }
     push_bytes(l, s)
 }
 

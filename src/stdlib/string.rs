@@ -10,8 +10,8 @@ use super::*;
 use crate::numfmt;
 use std::os::raw::c_int;
 
-/// LuaJIT's largest string length (LJ_MAX_STR).
-pub(crate) const MAX_STR: u64 = 0x7fff_ff00;
+/// LuaJIT's string length limit (LJ_MAX_STR), as a u64 for length sums.
+pub(crate) const MAX_STR: u64 = crate::string::MAX_STR_LEN as u64;
 
 /// Number to int32 as LuaJIT's `lj_num2int` (truncating, x86 semantics).
 pub(crate) fn num_to_i32(n: f64) -> i32 {
