@@ -123,10 +123,14 @@ impl<V: TemplateValue> KTable<V> {
         let nodes = if hbits == 0 {
             Vec::new()
         } else {
-            vec![KNode::new(KTabVal::Nil, V::nil(), None); 1 << hbits]
+            // Each node is made, not cloned: cloning the niche-encoded nil
+            // reads words it does not initialise (valgrind reports them).
+            (0..1usize << hbits)
+                .map(|_| KNode::new(KTabVal::Nil, V::nil(), None))
+                .collect()
         };
         KTable {
-            array: vec![V::nil(); asize as usize],
+            array: (0..asize).map(|_| V::nil()).collect(),
             free_top: nodes.len() as u32,
             nodes,
         }
@@ -237,7 +241,7 @@ impl<V: TemplateValue> KTable<V> {
     fn resize(&mut self, asize: u32, hbits: u32) {
         let old_asize = self.array.len();
         if asize as usize > old_asize {
-            self.array.resize(asize as usize, V::nil());
+            self.array.resize_with(asize as usize, V::nil);
         }
         let fresh = KTable::<V>::new(0, hbits);
         self.free_top = fresh.free_top;
