@@ -45,6 +45,23 @@ impl Frame {
     pub fn is_hook_marker(&self) -> bool {
         self.func() == hook_marker()
     }
+    /// Whether this is a frame that did not fit on the stack (see
+    /// `dummy_frame_marker`).
+    pub fn is_dummy(&self) -> bool {
+        self.func().is_thread()
+    }
+    /// Whether frame walks skip this frame.
+    pub fn is_invisible(&self) -> bool {
+        self.is_hook_marker() || self.is_dummy()
+    }
+}
+
+/// What replaces the function of a frame being entered that does not fit
+/// on the stack when the stack overflows: the thread itself (as in LuaJIT).
+/// The frame keeps its link, so the frames below stay walkable, and frame
+/// walks skip it, so the error and tracebacks start at its caller.
+pub fn dummy_frame_marker(l: *mut lua_State) -> TValue {
+    TValue::gcobj(TID_THREAD, l as *const crate::gc::GcHeader)
 }
 
 /// Identity of the marker the hook dispatcher stores in the function slot
@@ -123,13 +140,13 @@ fn raw_prev(l: *mut lua_State, f: Frame) -> (Option<Frame>, *mut TValue) {
     }
 }
 
-/// The frame of the caller of `f`, skipping vararg adjustments and hook
-/// pseudo-frames.
+/// The frame of the caller of `f`, skipping vararg adjustments, hook
+/// pseudo-frames and dummy frames.
 pub fn prev_frame(l: *mut lua_State, f: Frame) -> Option<Frame> {
     let mut f = f;
     loop {
         let p = raw_prev(l, f).0?;
-        if p.is_hook_marker() {
+        if p.is_invisible() {
             f = p;
             continue;
         }
@@ -196,7 +213,7 @@ impl Iterator for Frames {
                 }
             };
             self.last = Some(f);
-            if f.is_hook_marker() {
+            if f.is_invisible() {
                 continue;
             }
             return Some((f, self.limit));
@@ -478,13 +495,31 @@ fn effective_link(f: &Frame) -> u64 {
     }
 }
 
+/// Name of a function called natively from a Lua frame (a metamethod, an
+/// error handler, a finalizer), after the caller's current instruction as
+/// LuaJIT names it: a call names the called slot, other instructions their
+/// metamethod. A frame called from a dummy frame (see `dummy_frame_marker`)
+/// has no name.
 fn meta_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
-    let caller = prev_frame(l, *f)?;
+    let mut caller = *f;
+    loop {
+        caller = raw_prev(l, caller).0?;
+        if caller.is_dummy() {
+            return None;
+        }
+        if !caller.is_hook_marker() {
+            break;
+        }
+    }
     let idx = frame_pc_index(&caller)?;
     let pt = caller.proto();
     // SAFETY: idx < sizebc.
     let ins = unsafe { *(*pt).bc.add(idx as usize) };
     let mm = match bc_op(ins) {
+        Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => return slot_name(pt, idx, bc_a(ins)),
+        Op::ITERC | Op::ITERN => {
+            return var_name(pt, idx, bc_a(ins).wrapping_sub(3)).map(|n| ("local", n))
+        }
         Op::TGETS | Op::TGETV | Op::TGETB | Op::GGET | Op::TGETR => "index",
         Op::TSETS | Op::TSETV | Op::TSETB | Op::GSET | Op::TSETR => "newindex",
         Op::ADDVV | Op::ADDVN | Op::ADDNV => "add",
@@ -506,7 +541,6 @@ fn meta_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
         | Op::ISNEN
         | Op::ISEQP
         | Op::ISNEP => "eq",
-        Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => "call",
         // A finalizer run by a collection step of an allocating
         // instruction is named like LuaJIT's (its bytecode table gives
         // these instructions the __gc metamethod).

@@ -257,10 +257,83 @@ pub fn throw_status_obj(l: *mut lua_State, status: u8) -> ! {
     if status == LUA_ERRRUN {
         call_handler(l);
     }
+    throw_unhandled(l, status)
+}
+
+/// Unwind to the innermost protected call without calling its error
+/// handler. `l.errobj` holds the error.
+fn throw_unhandled(l: *mut lua_State, status: u8) -> ! {
     if unprotected(l) {
         panic_and_exit(l);
     }
     raise_error(status)
+}
+
+const STACK_OVERFLOW_MSG: &[u8] = b"stack overflow";
+const ERRERR_MSG: &[u8] = b"error in error handling";
+
+/// The stack cannot grow any further (LuaJIT's rules): raise "stack
+/// overflow". A Lua frame being entered that does not fit becomes a dummy
+/// frame, which tracebacks skip, and the message has no position; else the
+/// message has the position of the running Lua frame. The stack is then
+/// enlarged beyond its limit for the error handler; if the handler itself
+/// runs out of that reserve, the error is raised with LUA_ERRERR and no
+/// handler.
+#[cold]
+pub fn stack_overflow(l: *mut lua_State) -> ! {
+    // SAFETY: l is live and L.base is its running frame, with the function
+    // in the slot below its link.
+    unsafe {
+        let base = (*l).base;
+        let f = debug::Frame {
+            base,
+            pc: (*l).savedpc,
+        };
+        if !debug::is_bottom(l, base) && f.is_lua() {
+            let ftop = base.add((*f.proto()).framesize as usize);
+            (*l).top = ftop;
+            if ftop > (*l).maxstack {
+                *base.sub(2) = debug::dummy_frame_marker(l);
+                (*l).top = base;
+            }
+        }
+        if in_stack_overflow(l) {
+            (*l).errobj = crate::string::new_str_value(g_of(l), STACK_OVERFLOW_MSG);
+            throw_unhandled(l, LUA_ERRERR);
+        }
+        enter_stack_overflow(l);
+        let f = debug::Frame {
+            base: (*l).base,
+            pc: (*l).savedpc,
+        };
+        let mut msg = Vec::new();
+        if !debug::is_bottom(l, f.base) && f.is_lua() && debug::current_line(&f) >= 0 {
+            if let Some(w) = debug::where_prefix(&f) {
+                msg.extend_from_slice(&w);
+                msg.push(b' ');
+            }
+        }
+        msg.extend_from_slice(STACK_OVERFLOW_MSG);
+        throw_status(l, LUA_ERRRUN, &msg)
+    }
+}
+
+/// The native recursion guard tripped (see `cstack`): "stack overflow"
+/// without a position, as where LuaJIT's Lua stack overflows in the callee
+/// of a deep native recursion. Its handler may use the native stack's
+/// reserve; tripping the guard again while it runs raises LUA_ERRERR.
+#[cold]
+pub fn native_stack_overflow(l: *mut lua_State) -> ! {
+    // SAFETY: l is live.
+    unsafe {
+        let msg = crate::string::new_str_value(g_of(l), STACK_OVERFLOW_MSG);
+        (*l).errobj = msg;
+        if (*l).native_overflow != 0 {
+            throw_unhandled(l, LUA_ERRERR);
+        }
+        (*l).native_overflow = 1;
+    }
+    throw_status_obj(l, LUA_ERRRUN)
 }
 
 /// No protected call and no coroutine resume would catch an error raised
@@ -359,34 +432,59 @@ pub fn throw_bytes(l: *mut lua_State, msg: &[u8]) -> ! {
     throw_status(l, LUA_ERRRUN, &s)
 }
 
-/// Call the error handler of the innermost protected call, if it has one.
+/// Call the error handler of the innermost protected call, if it has one,
+/// above the erroring frames (so that it can inspect them); its result
+/// becomes the error object. As in LuaJIT, the handler gets 2*LUA_MINSTACK
+/// free slots (making room may raise a stack overflow error instead), and
+/// an error while a handler runs, or a handler that is not a function,
+/// raises "error in error handling" with LUA_ERRERR.
 fn call_handler(l: *mut lua_State) {
+    const HANDLER_STACK: usize = 2 * crate::vm::LUA_MINSTACK;
     // SAFETY: l is live; protect records refer to its stack.
     unsafe {
         let rec = match (*l).protect.last_mut() {
             Some(r) => *r,
             None => return,
         };
-        if rec.handler == 0 || (*l).inhook & 2 != 0 {
+        if rec.handler == 0 {
             return;
+        }
+        if (*l).maxstack.offset_from((*l).top) <= HANDLER_STACK as isize {
+            grow_stack(l, HANDLER_STACK);
         }
         let h = *(*l).stack.add(rec.handler);
-        if h.is_nil() {
-            return;
+        if !h.is_func() || (*l).inhook & INHOOK_ERRFUNC != 0 {
+            (*l).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
+            throw_unhandled(l, LUA_ERRERR);
         }
-        (*l).inhook |= 2;
+        (*l).inhook |= INHOOK_ERRFUNC;
         let e = (*l).errobj;
-        let r = crate::vm::pcall_values(l, h, &[e], 1);
-        (*l).inhook &= !2;
+        let r = crate::vm::pcall_values_status(l, h, &[e], 1);
+        (*l).inhook &= !INHOOK_ERRFUNC;
         match r {
             Ok(v) => (*l).errobj = v.first().copied().unwrap_or(TValue::NIL),
-            Err(_) => {
-                (*l).errobj = crate::string::new_str_value(g_of(l), b"error in error handling");
-                raise_error(LUA_ERRERR)
+            Err((status, obj)) => {
+                // A memory error stays one; a stack overflow beyond the
+                // reserve keeps its message; other errors in the handler
+                // are errors in error handling.
+                let status = match status {
+                    LUA_ERRMEM | LUA_ERRERR => {
+                        (*l).errobj = obj;
+                        status
+                    }
+                    _ => {
+                        (*l).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
+                        LUA_ERRERR
+                    }
+                };
+                throw_unhandled(l, status)
             }
         }
     }
 }
+
+/// Bit of `lua_State::inhook` set while an error handler runs.
+const INHOOK_ERRFUNC: u8 = 2;
 
 fn operand_desc(l: *mut lua_State, slot: Operand) -> Option<(&'static str, Vec<u8>)> {
     match slot {

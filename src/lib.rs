@@ -11,6 +11,7 @@ pub mod alloc;
 pub mod bytecode;
 pub mod capi;
 pub mod chunkname;
+pub mod cstack;
 pub mod debug;
 pub mod error;
 pub mod ffi;

@@ -36,12 +36,32 @@ pub const LUA_ERRSYNTAX: u8 = 3;
 pub const LUA_ERRMEM: u8 = 4;
 pub const LUA_ERRERR: u8 = 5;
 
-/// Maximum stack size in slots (LuaJIT's LJ_STACK_MAX).
+/// Highest usable stack size in slots (LuaJIT's LJ_STACK_MAX): `maxstack`
+/// is never further than this above the stack's start, except while a
+/// stack overflow error is being handled.
 pub const STACK_MAX: usize = 65500;
-/// Slots kept free above `maxstack` for the VM's own use.
+/// Slots allocated above `maxstack` for the VM's own use (LuaJIT's
+/// LJ_STACK_EXTRA with two-slot frames): a metamethod's continuation frame
+/// and arguments are written there before the callee checks its frame.
 pub const STACK_EXTRA: usize = 5 + 2;
-pub const STACK_START: usize = 48;
-/// Maximum native (C) nesting depth.
+/// Usable size of a new stack (LuaJIT: 2*LUA_MINSTACK slots, one of them
+/// above `maxstack`).
+pub const STACK_START: usize = 2 * crate::vm::LUA_MINSTACK - 1;
+/// Slots allocated for a stack with `usable` slots below `maxstack`.
+pub const fn stack_alloc_size(usable: usize) -> usize {
+    usable + 1 + STACK_EXTRA
+}
+/// Allocated size of a stack at the normal limit: a larger stack is handling
+/// a stack overflow error.
+pub const STACK_MAXEX: usize = stack_alloc_size(STACK_MAX);
+/// Usable size while a stack overflow error is handled: one slot for the
+/// message and 2*LUA_MINSTACK for the error handler (LuaJIT's numbers, so
+/// that the same handlers get to run).
+pub const STACK_OVERFLOW_USABLE: usize = STACK_MAX + 1 + 2 * crate::vm::LUA_MINSTACK;
+/// Stack slots one C function may claim (luaconf.h's LUAI_MAXCSTACK).
+pub const LUAI_MAXCSTACK: usize = 8000;
+/// Native nesting depth at which the native recursion guard trips where
+/// the native stack's bounds are unknown (see `cstack`).
 pub const MAX_CCALLS: u32 = 200;
 
 /// Kinds of protected-call records.
@@ -106,9 +126,9 @@ pub struct lua_State {
     /// Stack offset of the frame base a suspended coroutine yielded from
     /// (its visible base then points at the yielded values).
     pub yield_base: usize,
-    /// Set while a stack overflow error is being handled: the stack may
-    /// then use its reserve above STACK_MAX.
-    pub in_overflow: u8,
+    /// Set while an error raised by the native recursion guard is being
+    /// handled: its handler may use the native stack's reserve.
+    pub native_overflow: u8,
 }
 
 /// Per-VM state shared by all threads.
@@ -148,6 +168,8 @@ pub struct GlobalState {
     pub default_arena: *mut crate::alloc::Arena,
     /// The FFI's state, created on first use.
     pub ffi: *mut crate::ffi::FfiState,
+    /// Bounds of the native stack, for the native recursion guard.
+    pub native_stack: crate::cstack::NativeStack,
 }
 
 impl GlobalState {
@@ -178,7 +200,7 @@ fn init_thread(l: *mut lua_State, g: *mut GlobalState) {
         (*l).errobj = TValue::NIL;
         (*l).protect = RawVec::new();
         let gr = &mut *g;
-        let n = STACK_START + STACK_EXTRA;
+        let n = stack_alloc_size(STACK_START);
         let st = mem_alloc(gr, n * 8) as *mut TValue;
         for i in 0..n {
             *st.add(i) = TValue::NIL;
@@ -363,7 +385,8 @@ pub fn traverse_thread(g: &mut GlobalState, l: *mut lua_State, atomic: bool) {
     }
 }
 
-/// Grow the stack so that `n` more slots above top are usable.
+/// Grow the stack so that `n` more slots above top are usable (raises
+/// "stack overflow" when they cannot be).
 #[inline]
 pub fn check_stack(l: *mut lua_State, n: usize) {
     // SAFETY: l is live.
@@ -374,57 +397,77 @@ pub fn check_stack(l: *mut lua_State, n: usize) {
     }
 }
 
-/// Slots above STACK_MAX kept for running error handlers after an overflow.
-const STACK_RESERVE: usize = 1000;
-
-pub fn grow_stack(l: *mut lua_State, need: usize) {
-    // SAFETY: l is live; every pointer into the stack is rebased.
+/// Make `n` slots above top usable, letting them reach into the
+/// STACK_EXTRA slots above `maxstack` (where LuaJIT writes a metamethod's
+/// frame without a check): the callee's own frame check follows and grows
+/// the stack, or raises the overflow in the callee, as in LuaJIT.
+#[inline]
+pub fn check_stack_extra(l: *mut lua_State, n: usize) {
+    // SAFETY: l is live.
     unsafe {
-        let used = (*l).top.offset_from((*l).stack) as usize;
-        let osize = (*l).stacksize as usize;
-        if used + need > STACK_MAX {
-            if (*l).in_overflow == 0 {
-                (*l).in_overflow = 1;
-                resize_stack(l, STACK_MAX + STACK_RESERVE + STACK_EXTRA);
-                crate::error::throw_status(l, LUA_ERRRUN, b"stack overflow");
-            }
-            if used + need + STACK_EXTRA <= osize {
-                (*l).maxstack = (*l).stack.add(osize - STACK_EXTRA);
-                return;
-            }
-            crate::error::throw_status(l, LUA_ERRERR, b"error in error handling");
+        if ((*l).maxstack.add(STACK_EXTRA).offset_from((*l).top)) < n as isize {
+            check_stack(l, n);
         }
-        let mut nsize = osize * 2;
-        while nsize < used + need + STACK_EXTRA {
-            nsize *= 2;
-        }
-        let nsize = nsize
-            .min(STACK_MAX + STACK_EXTRA)
-            .max(used + need + STACK_EXTRA);
-        resize_stack(l, nsize);
     }
 }
 
-/// After an error was caught: leave overflow handling mode.
+/// Whether the stack is enlarged beyond STACK_MAX for a stack overflow
+/// error's handler.
+pub fn in_stack_overflow(l: *mut lua_State) -> bool {
+    // SAFETY: l is live.
+    unsafe { (*l).stacksize as usize > STACK_MAXEX }
+}
+
+/// Grow the stack by at least `need` slots; as in LuaJIT, a request that
+/// would take the stack to STACK_MAX or beyond raises a stack overflow
+/// error instead. The running frame (`L.base`, `L.savedpc`) must be
+/// walkable: the error names its position and its handler runs above it.
+#[cold]
+pub fn grow_stack(l: *mut lua_State, need: usize) {
+    // SAFETY: l is live.
+    let size = unsafe { (*l).stacksize as usize };
+    let wanted = size + need;
+    if wanted >= STACK_MAX {
+        crate::error::stack_overflow(l);
+    }
+    // Double the size where that is enough, for amortised growth.
+    let usable = if wanted < 2 * size {
+        (2 * size).min(STACK_MAX)
+    } else {
+        wanted
+    };
+    resize_stack(l, usable);
+}
+
+/// Enlarge the stack beyond STACK_MAX for the handler of a stack overflow
+/// error.
+pub fn enter_stack_overflow(l: *mut lua_State) {
+    resize_stack(l, STACK_OVERFLOW_USABLE);
+}
+
+/// After an error was caught: take the stack back to its normal limit if
+/// it was enlarged for an overflow error's handler, and leave the native
+/// recursion guard's reserve.
 pub fn end_overflow(l: *mut lua_State) {
     // SAFETY: l is live.
     unsafe {
-        if (*l).in_overflow != 0 {
-            (*l).in_overflow = 0;
-            let size = (*l).stacksize as usize;
-            (*l).maxstack = (*l).stack.add((size - STACK_EXTRA).min(STACK_MAX));
+        (*l).native_overflow = 0;
+        let used = (*l).top.offset_from((*l).stack) as usize;
+        if in_stack_overflow(l) && used < STACK_MAX - 1 {
+            resize_stack(l, STACK_MAX);
         }
     }
 }
 
-fn resize_stack(l: *mut lua_State, nsize: usize) {
-    // SAFETY: reallocating the stack and rebasing every pointer into it.
+/// Reallocate the stack with `usable` slots below `maxstack` (and
+/// STACK_EXTRA + 1 above), rebasing every pointer into it.
+fn resize_stack(l: *mut lua_State, usable: usize) {
+    // SAFETY: reallocating the stack and rebasing every pointer into it;
+    // callers only shrink a stack whose used part stays below `usable`.
     unsafe {
         let g = g_of(l);
         let osize = (*l).stacksize as usize;
-        if nsize <= osize {
-            return;
-        }
+        let nsize = stack_alloc_size(usable);
         let old = (*l).stack;
         let new = crate::gc::mem_realloc(g, old as *mut u8, osize * 8, nsize * 8) as *mut TValue;
         for i in osize..nsize {
@@ -436,12 +479,7 @@ fn resize_stack(l: *mut lua_State, nsize: usize) {
         (*l).stacksize = nsize as u32;
         (*l).base = rebase((*l).base);
         (*l).top = rebase((*l).top);
-        let limit = if (*l).in_overflow != 0 {
-            nsize - STACK_EXTRA
-        } else {
-            (nsize - STACK_EXTRA).min(STACK_MAX)
-        };
-        (*l).maxstack = new.add(limit);
+        (*l).maxstack = new.add(usable);
         let mut uv = (*l).openupval;
         while !uv.is_null() {
             (*uv).v = rebase((*uv).v);
@@ -465,6 +503,7 @@ pub fn reset_thread(l: *mut lua_State) {
         (*l).errobj = TValue::NIL;
         (*l).nccalls = 0;
     }
+    end_overflow(l);
 }
 
 /// Type of a frame link.

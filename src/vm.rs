@@ -72,8 +72,7 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
         let framesize = (*pt).framesize as usize;
         let base = func.add(2);
         if (*pt).flags & PROTO_VARARG == 0
-            && (base.add(2 * nargs + framesize + 4) as *const TValue)
-                <= (*l).maxstack as *const TValue
+            && base.add(framesize) <= (*l).maxstack
             && (*(*l).glref).hookmask & HOOK_MASK_CALL == 0
             && !crate::stdlib::jit_profile::profile_pending(l)
         {
@@ -97,6 +96,7 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
 
 #[inline(never)]
 unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut TValue {
+    let mut func = func;
     // SAFETY: func is a live stack slot holding a Lua function.
     unsafe {
         let fnp: *mut GcFunc = (*func).as_ptr();
@@ -104,11 +104,24 @@ unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> 
         let framesize = (*pt).framesize as usize;
         let numparams = (*pt).numparams as usize;
         let vararg = (*pt).flags & PROTO_VARARG != 0;
-        let need = nargs + framesize + 4 + if vararg { numparams + 2 } else { 0 };
-        let func_off = func.offset_from((*l).stack);
-        (*l).top = func.add(2 + nargs);
-        check_stack(l, need);
-        let func = (*l).stack.offset(func_off);
+        // The frame's slots from its base; a vararg frame's base is above
+        // the passed arguments, a moved copy of the function and a link.
+        let frame_slots = if vararg {
+            2 + nargs + 2 + framesize
+        } else {
+            2 + framesize
+        };
+        while func.add(frame_slots) > (*l).maxstack {
+            // As in LuaJIT, the callee's frame is the running one while the
+            // stack grows: if it cannot, the error is raised in it (see
+            // `error::stack_overflow`), at its first instruction.
+            let func_off = func.offset_from((*l).stack);
+            (*l).base = func.add(2);
+            (*l).top = func.add(2 + nargs);
+            (*l).savedpc = (*pt).bc.add(2);
+            grow_stack(l, framesize);
+            func = (*l).stack.offset(func_off);
+        }
         let mut base = func.add(2);
         if vararg {
             // Move the function, a VARG link and the fixed parameters above
@@ -277,12 +290,7 @@ pub fn call_native(l: *mut lua_State, func_off: isize, nargs: usize, link_ty: u6
     // SAFETY: l is live; func_off is a stack offset of a prepared call.
     unsafe {
         (*l).nccalls += 1;
-        if (*l).nccalls >= MAX_CCALLS {
-            if (*l).nccalls >= MAX_CCALLS + MAX_CCALLS / 8 {
-                error::throw_status(l, LUA_ERRERR, b"error in error handling");
-            }
-            error::throw_msg(l, "C stack overflow");
-        }
+        crate::cstack::guard(l);
         let prev_off = (*l).base.offset_from((*l).stack);
         let mut func = (*l).stack.offset(func_off);
         let mut nargs = nargs;
@@ -337,7 +345,8 @@ pub fn call_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> 
         let in_lua = crate::debug::frame_at(l, 0)
             .map(|fr| fr.is_lua())
             .unwrap_or(false);
-        check_stack(l, args.len() + 6);
+        // A continuation (2 slots), the function, its link and arguments.
+        check_stack_extra(l, args.len() + 4);
         let top = (*l).top;
         let (func, ty) = if in_lua {
             *top = TValue((*l).savedpc as u64);
@@ -383,6 +392,16 @@ pub fn pcall_values(
     args: &[TValue],
     nres: i32,
 ) -> Result<Vec<TValue>, TValue> {
+    pcall_values_status(l, f, args, nres).map_err(|(_, e)| e)
+}
+
+/// Protected native call; Err carries the error status and object.
+pub fn pcall_values_status(
+    l: *mut lua_State,
+    f: TValue,
+    args: &[TValue],
+    nres: i32,
+) -> Result<Vec<TValue>, (u8, TValue)> {
     // SAFETY: l is live; state is restored on error.
     unsafe {
         let base_off = (*l).base.offset_from((*l).stack);
@@ -404,15 +423,19 @@ pub fn pcall_values(
         match r {
             Ok(v) => Ok(v),
             Err(p) => {
-                let _status = error::caught_status(l, p);
-                let e = (*l).errobj;
-                end_overflow(l);
+                let status = error::caught_status(l, p);
+                let e = if status == LUA_ERRMEM {
+                    error::oom_value(g_of(l))
+                } else {
+                    (*l).errobj
+                };
                 func::close_upvals(l, (*l).stack.offset(top_off));
                 (*l).nccalls = nccalls;
                 (*l).base = (*l).stack.offset(base_off);
                 (*l).top = (*l).stack.offset(top_off);
                 (*l).savedpc = savedpc;
-                Err(e)
+                end_overflow(l);
+                Err((status, e))
             }
         }
     }
@@ -453,7 +476,6 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
                     let _status = error::caught_status(l, p);
                     (*l).protect.len -= 1;
                     (*l).nccalls = nlevel;
-                    end_overflow(l);
                     // The protected function's frame base; the pcall frame
                     // is below it (delta in its link).
                     let fbase = (*l).stack.add(rec.base);
@@ -469,6 +491,8 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
                     *pbase.add(1) = e;
                     (*l).base = pbase;
                     (*l).top = pbase.add(2);
+                    // With the stack cut back, an enlarged stack may shrink.
+                    end_overflow(l);
                     entry = Entry::Return(2);
                 }
             }
@@ -1302,13 +1326,16 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                                 }
                                 crate::capi::aux::type_error(l, 2, "function");
                             }
-                            // Layout: f at pbase (pcall) / pbase+2 (xpcall, handler
-                            // at pbase+1); its link after it, its args above.
+                            // Layout (LuaJIT's): f at pbase (pcall) or at
+                            // pbase+1 with the handler at pbase (xpcall);
+                            // its link after it, its args above.
                             let fargs = nargs - skip;
                             let func_off = func.offset_from((*l).stack);
                             (*l).base = pbase;
                             (*l).top = pbase.add(nargs);
-                            check_stack(l, fargs + 6);
+                            // The link of f's frame moves the arguments up by
+                            // one slot.
+                            check_stack_extra(l, 1);
                             // pcall/xpcall are C functions to call hooks too.
                             if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
                                 && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL)
@@ -1317,13 +1344,17 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             }
                             let func = (*l).stack.offset(func_off);
                             let pbase = func.add(2);
-                            let ffunc = if is_x { pbase.add(2) } else { pbase };
-                            // Move the arguments up by one (pcall) or two (xpcall:
-                            // f moves from pbase to pbase+2, handler stays).
+                            let ffunc = if is_x { pbase.add(1) } else { pbase };
+                            // Move the arguments up by one slot for f's link
+                            // (xpcall swaps f and the handler).
                             let src_args = pbase.add(skip);
                             let dst_args = ffunc.add(2);
                             let fv = *pbase;
+                            let hv = *pbase.add(1);
                             ptr::copy(src_args, dst_args, fargs);
+                            if is_x {
+                                *pbase = hv;
+                            }
                             *ffunc = fv;
                             let fb = ffunc.add(2);
                             let ty = if is_x { FRAME_PCALLH } else { FRAME_PCALL };
@@ -1334,7 +1365,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                                 Protect {
                                     base: fb.offset_from((*l).stack) as usize,
                                     handler: if is_x {
-                                        pbase.add(1).offset_from((*l).stack) as usize
+                                        pbase.offset_from((*l).stack) as usize
                                     } else {
                                         0
                                     },
@@ -1925,13 +1956,15 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     };
                     if b == 0 {
                         // All varargs; may need more stack.
-                        let need = a as usize + nvar;
-                        if base.add(need) > (*l).maxstack {
+                        if slot(base, a).add(nvar) > (*l).maxstack {
                             let voff = vstart.offset_from(base);
                             savepc!();
+                            (*l).base = base;
                             (*l).top = base.add((*pt).framesize as usize);
-                            check_stack(l, need);
-                            reload!();
+                            while slot(base, a).add(nvar) > (*l).maxstack {
+                                grow_stack(l, nvar);
+                                reload!();
+                            }
                             let vstart = base.offset(voff);
                             ptr::copy(vstart, slot(base, a), nvar);
                         } else {
@@ -2118,7 +2151,8 @@ unsafe fn call_cont(
     unsafe {
         let base_off = base.offset_from((*l).stack);
         let top_off = (*l).top.offset_from((*l).stack);
-        check_stack(l, mc.nargs + 5);
+        // The continuation (2 slots), the function, its link and arguments.
+        check_stack_extra(l, mc.nargs + 4);
         let top = (*l).stack.offset(top_off);
         *top = TValue(pc as u64);
         *top.add(1) = cont;
@@ -2359,6 +2393,7 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
             (*co).base = (*co).stack.add((*co).yield_base);
             (*co).nccalls += 1;
             let r = error::catch(|| {
+                crate::cstack::guard(co);
                 // The yielding C function's frame returns the resume args.
                 execute(co, Entry::Return(nargs));
             });

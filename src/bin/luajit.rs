@@ -457,6 +457,9 @@ fn load_statement(l: *mut lua_State, lines: &mut impl std::io::BufRead) -> Optio
 }
 
 fn dotty(l: *mut lua_State) {
+    // Results of each line are what is on the stack after it.
+    // SAFETY: l is live.
+    unsafe { lua_settop(l, 0) };
     let saved = progname();
     set_progname(None);
     let stdin = std::io::stdin();
@@ -687,8 +690,10 @@ struct MainArgs {
 unsafe extern "C-unwind" fn pmain(l: *mut lua_State) -> c_int {
     // SAFETY: the light userdata is the MainArgs owned by main().
     unsafe {
+        // The light userdata stays in slot 1, as in LuaJIT's luajit: the
+        // script's frames then sit where LuaJIT's do (which decides the
+        // exact depth where a runaway recursion overflows the stack).
         let m = &mut *(lua_touserdata(l, 1) as *mut MainArgs);
-        lua_settop(l, 0);
         // -E (before the script name) must be known before the libraries
         // read LUA_PATH/LUA_CPATH.
         for a in m.args.iter().skip(1) {

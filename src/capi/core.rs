@@ -277,17 +277,17 @@ unsafe fn barrier_cupvalue(L: *mut lua_State, idx: c_int, v: TValue) {
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_checkstack(L: *mut lua_State, sz: c_int) -> c_int {
     // SAFETY: l is live.
+    // LuaJIT's rule: at most LUAI_MAXCSTACK slots in use by the running
+    // function; growing the stack may raise a stack overflow error.
     unsafe {
-        let limit = if (*L).in_overflow != 0 {
-            (*L).stacksize as usize - STACK_EXTRA
-        } else {
-            STACK_MAX
-        };
-        if sz < 0 || (*L).top.offset_from((*L).stack) as usize + sz as usize > limit {
+        let used = (*L).top.offset_from((*L).base);
+        if sz as isize > LUAI_MAXCSTACK as isize || used + sz as isize > LUAI_MAXCSTACK as isize {
             return 0;
         }
+        if sz > 0 && (*L).maxstack.offset_from((*L).top) <= sz as isize {
+            grow_stack(L, sz as usize);
+        }
     }
-    check_stack(L, sz as usize);
     1
 }
 
@@ -898,8 +898,12 @@ pub unsafe fn api_call(L: *mut lua_State, nargs: usize, nresults: c_int) {
             }
         };
         if nresults >= 0 {
-            let func = (*L).stack.offset(func_off);
             let want = nresults as usize;
+            if want > n {
+                // Room for the missing results (the results end at top).
+                check_stack(L, want - n);
+            }
+            let func = (*L).stack.offset(func_off);
             for i in n..want {
                 *func.add(i) = TValue::NIL;
             }
@@ -945,13 +949,14 @@ pub unsafe fn api_pcall(
                     error::rethrow(p);
                 }
                 let status = error::caught_status(L, p);
-                end_overflow(L);
                 let restore = (*L).stack.offset(restore_off);
                 func::close_upvals(L, restore);
                 (*L).nccalls = nccalls;
                 (*L).base = (*L).stack.offset(base_off);
                 (*L).savedpc = savedpc;
                 (*L).top = restore;
+                // With the stack cut back, an enlarged stack may shrink.
+                end_overflow(L);
                 let e = if status == LUA_ERRMEM {
                     error::oom_value(g_of(L))
                 } else {

@@ -6,7 +6,7 @@ use crate::capi::core::*;
 use crate::error;
 use crate::gc::GcHeader;
 use crate::meta;
-use crate::state::{g_of, lua_State};
+use crate::state::{g_of, lua_State, LUAI_MAXCSTACK};
 use crate::table::{self, GcTab};
 use crate::value::*;
 use crate::vm;
@@ -258,38 +258,37 @@ unsafe extern "C-unwind" fn b_select(l: *mut lua_State) -> c_int {
         push_num(l, (n - 1) as f64);
         return 1;
     }
-    let i = check_int(l, 1);
-    // Position of the first returned value among the varargs (1-based).
-    let k = if i < 0 { n as i64 + i } else { i };
+    // LuaJIT's int32 index (select(2^31) is select(INT_MIN) on x86-64):
+    // negative counts from the end, beyond the end returns nothing.
+    let i = check_int32(l, 1);
+    let k = if i < 0 { n.wrapping_add(i) } else { i.min(n) };
     if k < 1 {
         arg_error(l, 1, b"index out of range");
     }
-    if k >= n as i64 {
-        return 0;
-    }
-    n - k as c_int
+    n - k
 }
 
 unsafe extern "C-unwind" fn b_unpack(l: *mut lua_State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     let t: *mut GcTab = value_at(l, 1).as_ptr();
-    let i = opt_int(l, 2, 1);
+    // LuaJIT's int32 bounds, with the count computed modulo 2^32.
+    let i = opt_int32(l, 2, 1);
     let e = if unsafe { lua_type(l, 3) } <= LUA_TNIL {
-        table::len(t) as i64
+        table::len(t) as i32
     } else {
-        check_int(l, 3)
+        check_int32(l, 3)
     };
     if i > e {
         return 0;
     }
-    let n = (e - i + 1) as u64;
-    if n >= 8000 || unsafe { lua_checkstack(l, n as c_int) } == 0 {
+    let span = (e as u32).wrapping_sub(i as u32);
+    if span as usize >= LUAI_MAXCSTACK || unsafe { lua_checkstack(l, span as c_int + 1) } == 0 {
         error_str(l, "too many results to unpack");
     }
     for k in i..=e {
-        push_value(l, table::get_int(t, k));
+        push_value(l, table::get_int(t, k as i64));
     }
-    n as c_int
+    span as c_int + 1
 }
 
 unsafe extern "C-unwind" fn b_next(l: *mut lua_State) -> c_int {

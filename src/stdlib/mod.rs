@@ -155,6 +155,41 @@ pub fn check_int(l: *mut lua_State, n: c_int) -> i64 {
     unsafe { luaL_checkinteger(l, n) as i64 }
 }
 
+/// A number converted to int32_t as LuaJIT's libraries do (a C cast):
+/// truncation in range; out of range and NaN give what the CPU's
+/// conversion gives (x86-64: INT_MIN; ARM64: saturation, NaN 0).
+pub fn num_to_int32(n: f64) -> i32 {
+    #[cfg(target_arch = "aarch64")]
+    {
+        // Rust's cast saturates and maps NaN to 0, as fcvtzs does.
+        n as i32
+    }
+    #[cfg(not(target_arch = "aarch64"))]
+    {
+        if n > -2147483649.0 && n < 2147483648.0 {
+            n as i32
+        } else {
+            i32::MIN
+        }
+    }
+}
+
+/// An integer argument as LuaJIT's libraries read one (lj_lib_checkint):
+/// a number or numeric string, converted to int32_t by `num_to_int32`.
+pub fn check_int32(l: *mut lua_State, n: c_int) -> i32 {
+    num_to_int32(check_num(l, n))
+}
+
+/// An optional `check_int32` argument (nil or absent: `def`).
+pub fn opt_int32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
+    // SAFETY: l is live.
+    if unsafe { lua_type(l, n) } <= LUA_TNIL {
+        def
+    } else {
+        check_int32(l, n)
+    }
+}
+
 pub fn opt_int(l: *mut lua_State, n: c_int, def: i64) -> i64 {
     // SAFETY: l is live.
     unsafe { luaL_optinteger(l, n, def as lua_Integer) as i64 }

@@ -1,0 +1,160 @@
+//! The native recursion guard.
+//!
+//! Lua calls made from native code (C functions calling `lua_call`,
+//! metamethods called by the libraries, coroutine resumption) recurse on
+//! the native stack. LuaJIT does not bound that recursion: it raises "stack
+//! overflow" when its Lua stack runs out first (a recursive `table.sort`
+//! comparator) and crashes when the native stack does (recursive
+//! `string.gsub` callbacks, nested coroutines). We raise "stack overflow"
+//! before the native stack runs out: each nested entry checks how much of
+//! the OS thread's stack is left, keeping a reserve for what runs between
+//! two checks (the parser, pattern matching, unwinding, error handlers).
+//! Where the thread's stack bounds are unknown (a stack the thread library
+//! did not make), the nesting depth is bounded instead, as in Lua 5.1.
+
+use crate::state::{g_of, lua_State, MAX_CCALLS};
+use std::ffi::c_void;
+use std::os::raw::c_int;
+
+/// Native stack kept free when the guard lets a nested call in: the
+/// parser alone may use about 256 KiB at its syntax nesting limit. An
+/// error handler running after the guard tripped may use half of it.
+const RESERVE: usize = 512 * 1024;
+/// Smallest share of a small stack kept as the reserve (1/RESERVE_SHARE).
+const RESERVE_SHARE: usize = 4;
+/// Nesting depth an error handler may add when the depth is bounded
+/// instead of the stack space.
+const HANDLER_CCALLS: u32 = MAX_CCALLS / 8;
+
+/// The native stack of the OS thread that last ran the VM.
+#[repr(C)]
+pub struct NativeStack {
+    /// `pthread_self()` of that thread (0: not looked up yet).
+    thread: usize,
+    /// Lowest and highest address of its stack (both 0 if unknown).
+    low: usize,
+    high: usize,
+}
+
+/// Room for glibc's and musl's `pthread_attr_t` (56 or 64 bytes).
+#[repr(C, align(16))]
+struct PthreadAttr([u8; 128]);
+
+extern "C" {
+    fn pthread_self() -> usize;
+    fn pthread_getattr_np(thread: usize, attr: *mut PthreadAttr) -> c_int;
+    fn pthread_attr_getstack(
+        attr: *const PthreadAttr,
+        addr: *mut *mut c_void,
+        size: *mut usize,
+    ) -> c_int;
+    fn pthread_attr_destroy(attr: *mut PthreadAttr) -> c_int;
+}
+
+/// Approximate address of the current native stack frame.
+#[inline(always)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Stack bounds of the calling thread as its thread library knows them.
+fn thread_stack_bounds(thread: usize) -> Option<(usize, usize)> {
+    let mut attr = PthreadAttr([0; 128]);
+    let mut addr: *mut c_void = std::ptr::null_mut();
+    let mut size = 0usize;
+    // SAFETY: attr has room for the thread library's attribute object,
+    // which pthread_getattr_np initialises and we destroy after reading.
+    unsafe {
+        if pthread_getattr_np(thread, &mut attr) != 0 {
+            return None;
+        }
+        let ok = pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+        pthread_attr_destroy(&mut attr);
+        if !ok || addr.is_null() || size == 0 {
+            return None;
+        }
+    }
+    let low = addr as usize;
+    Some((low, low.checked_add(size)?))
+}
+
+/// Native stack left below the current frame, or None if the running
+/// thread's stack bounds are unknown.
+fn stack_left(l: *mut lua_State) -> Option<(usize, usize)> {
+    let ns = &mut g_of(l).native_stack;
+    // SAFETY: pthread_self has no preconditions.
+    let thread = unsafe { pthread_self() };
+    if ns.thread != thread {
+        let (low, high) = thread_stack_bounds(thread).unwrap_or((0, 0));
+        *ns = NativeStack { thread, low, high };
+    }
+    let sp = stack_pointer();
+    if sp <= ns.low || sp > ns.high {
+        return None;
+    }
+    Some((sp - ns.low, ns.high - ns.low))
+}
+
+/// Check before a nested native call into Lua (`nccalls` already counts
+/// it): raises "stack overflow" when too little native stack is left.
+#[inline]
+pub fn guard(l: *mut lua_State) {
+    // SAFETY: l is live.
+    let handling = unsafe { (*l).native_overflow != 0 };
+    let tripped = match stack_left(l) {
+        Some((left, total)) => {
+            let reserve = RESERVE.min(total / RESERVE_SHARE);
+            left < if handling { reserve / 2 } else { reserve }
+        }
+        None => {
+            // SAFETY: l is live.
+            let depth = unsafe { (*l).nccalls };
+            depth
+                >= if handling {
+                    MAX_CCALLS + HANDLER_CCALLS
+                } else {
+                    MAX_CCALLS
+                }
+        }
+    };
+    if tripped {
+        crate::error::native_stack_overflow(l);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_contain_the_current_frame() {
+        // SAFETY: pthread_self has no preconditions.
+        let (low, high) = thread_stack_bounds(unsafe { pthread_self() }).expect("stack bounds");
+        let sp = stack_pointer();
+        assert!(
+            low < sp && sp <= high,
+            "{:x} not in {:x}..{:x}",
+            sp,
+            low,
+            high
+        );
+    }
+
+    #[test]
+    fn bounds_of_a_small_thread() {
+        let size = 256 * 1024;
+        let h = std::thread::Builder::new()
+            .stack_size(size)
+            .spawn(|| {
+                // SAFETY: pthread_self has no preconditions.
+                let (low, high) =
+                    thread_stack_bounds(unsafe { pthread_self() }).expect("stack bounds");
+                (high - low, stack_pointer() > low && stack_pointer() <= high)
+            })
+            .unwrap();
+        let (got, inside) = h.join().unwrap();
+        assert!(inside);
+        assert!(got >= size && got < 4 * size, "stack size {}", got);
+    }
+}
