@@ -314,7 +314,13 @@ pub fn stack_overflow(l: *mut lua_State) -> ! {
             }
         }
         msg.extend_from_slice(STACK_OVERFLOW_MSG);
-        throw_status(l, LUA_ERRRUN, &msg)
+        // The message takes a slot above the frame, as in LuaJIT (this
+        // decides whether its handler finds room to run).
+        let v = crate::string::new_str_value(g_of(l), &msg);
+        (*l).errobj = v;
+        *(*l).top = v;
+        (*l).top = (*l).top.add(1);
+        throw_status_obj(l, LUA_ERRRUN)
     }
 }
 
@@ -449,9 +455,7 @@ fn call_handler(l: *mut lua_State) {
         if rec.handler == 0 {
             return;
         }
-        if (*l).maxstack.offset_from((*l).top) <= HANDLER_STACK as isize {
-            grow_stack(l, HANDLER_STACK);
-        }
+        reserve_stack(l, HANDLER_STACK);
         let h = *(*l).stack.add(rec.handler);
         if !h.is_func() || (*l).inhook & INHOOK_ERRFUNC != 0 {
             (*l).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
@@ -459,7 +463,7 @@ fn call_handler(l: *mut lua_State) {
         }
         (*l).inhook |= INHOOK_ERRFUNC;
         let e = (*l).errobj;
-        let r = crate::vm::pcall_values_status(l, h, &[e], 1);
+        let r = crate::vm::pcall_values_handled(l, h, &[e], 1, rec.handler);
         (*l).inhook &= !INHOOK_ERRFUNC;
         match r {
             Ok(v) => (*l).errobj = v.first().copied().unwrap_or(TValue::NIL),

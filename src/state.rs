@@ -397,6 +397,18 @@ pub fn check_stack(l: *mut lua_State, n: usize) {
     }
 }
 
+/// Make sure more than `n` slots above top are free, growing the stack as
+/// LuaJIT's lj_state_checkstack does (where C code, not the VM, needs room).
+#[inline]
+pub fn reserve_stack(l: *mut lua_State, n: usize) {
+    // SAFETY: l is live.
+    unsafe {
+        if ((*l).maxstack.offset_from((*l).top)) <= n as isize {
+            grow_stack(l, n);
+        }
+    }
+}
+
 /// Make `n` slots above top usable, letting them reach into the
 /// STACK_EXTRA slots above `maxstack` (where LuaJIT writes a metamethod's
 /// frame without a check): the callee's own frame check follows and grows

@@ -402,6 +402,19 @@ pub fn pcall_values_status(
     args: &[TValue],
     nres: i32,
 ) -> Result<Vec<TValue>, (u8, TValue)> {
+    pcall_values_handled(l, f, args, nres, 0)
+}
+
+/// `pcall_values_status` whose protection record names the error handler
+/// in slot `handler` (0: none): errors raised while an error handler runs
+/// see the handler they interrupted, as in LuaJIT.
+pub fn pcall_values_handled(
+    l: *mut lua_State,
+    f: TValue,
+    args: &[TValue],
+    nres: i32,
+    handler: usize,
+) -> Result<Vec<TValue>, (u8, TValue)> {
     // SAFETY: l is live; state is restored on error.
     unsafe {
         let base_off = (*l).base.offset_from((*l).stack);
@@ -413,7 +426,7 @@ pub fn pcall_values_status(
             g_of(l),
             Protect {
                 base: top_off as usize,
-                handler: 0,
+                handler,
                 nlevel: nccalls,
                 kind: PROT_NATIVE,
             },

@@ -284,8 +284,8 @@ pub unsafe extern "C-unwind" fn lua_checkstack(L: *mut lua_State, sz: c_int) -> 
         if sz as isize > LUAI_MAXCSTACK as isize || used + sz as isize > LUAI_MAXCSTACK as isize {
             return 0;
         }
-        if sz > 0 && (*L).maxstack.offset_from((*L).top) <= sz as isize {
-            grow_stack(L, sz as usize);
+        if sz > 0 {
+            reserve_stack(L, sz as usize);
         }
     }
     1
