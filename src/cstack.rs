@@ -126,6 +126,9 @@ pub fn guard(l: *mut lua_State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capi::aux::{luaL_loadstring, luaL_newstate};
+    use crate::capi::core::{lua_close, lua_pcall, lua_tolstring};
+    use crate::stdlib::luaL_openlibs;
 
     #[test]
     fn bounds_contain_the_current_frame() {
@@ -156,5 +159,71 @@ mod tests {
         let (got, inside) = h.join().unwrap();
         assert!(inside);
         assert!(got >= size && got < 4 * size, "stack size {}", got);
+    }
+
+    /// Runaway recursions through native code. LuaJIT crashes on the first
+    /// three (its native stack overflows) and loops forever on the last; we
+    /// raise "stack overflow".
+    const NATIVE_RECURSIONS: [&str; 5] = [
+        "local function f() return (string.gsub('a', 'a', f)) end return f()",
+        "local function f() local co = coroutine.create(f) \
+         local ok, e = coroutine.resume(co) if not ok then error(e, 0) end return e end \
+         return f()",
+        "local function f() return coroutine.wrap(f)() end return f()",
+        "local function f() table.sort({3, 2, 1}, function(a, b) f() return a < b end) end \
+         return f()",
+        "local t = setmetatable({}, {__tostring = function(o) return tostring(o) end}) \
+         return tostring(t)",
+    ];
+
+    /// Runs each chunk in a fresh state and returns the error messages.
+    fn run_native_recursions() -> Vec<String> {
+        let mut out = Vec::new();
+        for code in NATIVE_RECURSIONS {
+            // SAFETY: a fresh state used by this thread only; the strings
+            // are NUL-terminated.
+            unsafe {
+                let l = luaL_newstate();
+                luaL_openlibs(l);
+                let src = std::ffi::CString::new(code).unwrap();
+                assert_eq!(luaL_loadstring(l, src.as_ptr()), 0, "{}", code);
+                let status = lua_pcall(l, 0, 0, 0);
+                let msg = lua_tolstring(l, -1, std::ptr::null_mut());
+                let msg = if msg.is_null() {
+                    String::new()
+                } else {
+                    std::ffi::CStr::from_ptr(msg).to_string_lossy().into_owned()
+                };
+                out.push(format!("{} {}", status, msg));
+                // The state still works.
+                let ok = std::ffi::CString::new("return 1").unwrap();
+                assert_eq!(luaL_loadstring(l, ok.as_ptr()), 0);
+                assert_eq!(lua_pcall(l, 0, 1, 0), 0);
+                lua_close(l);
+            }
+        }
+        out
+    }
+
+    fn assert_all_overflow(got: Vec<String>) {
+        for (code, msg) in NATIVE_RECURSIONS.iter().zip(got) {
+            assert_eq!(msg, "2 stack overflow", "{}", code);
+        }
+    }
+
+    #[test]
+    fn native_recursion_raises_stack_overflow() {
+        assert_all_overflow(run_native_recursions());
+    }
+
+    #[test]
+    fn native_recursion_on_small_and_large_thread_stacks() {
+        for size in [256 * 1024, 1024 * 1024, 32 * 1024 * 1024] {
+            let h = std::thread::Builder::new()
+                .stack_size(size)
+                .spawn(run_native_recursions)
+                .unwrap();
+            assert_all_overflow(h.join().unwrap());
+        }
     }
 }
