@@ -25,14 +25,26 @@ const RESERVE_SHARE: usize = 4;
 /// Nesting depth an error handler may add when the depth is bounded
 /// instead of the stack space.
 const HANDLER_CCALLS: u32 = MAX_CCALLS / 8;
+/// Nesting depth below which the guard does not look at the stack: a few
+/// levels (up to about 6 KiB each) fit any thread's stack, and most programs
+/// never nest deeper, so they never pay for finding the stack's bounds
+/// (which, for the main thread, means reading /proc/self/maps).
+const UNCHECKED_DEPTH: u32 = 16;
 
-/// The native stack of the OS thread that last ran the VM.
+/// The native stack of the OS thread that last ran the VM, with the
+/// guard's limits in it.
 #[repr(C)]
 pub struct NativeStack {
     /// `pthread_self()` of that thread (0: not looked up yet).
     thread: usize,
-    /// Lowest and highest address of its stack (both 0 if unknown).
+    /// Lowest address of the stack (0 if unknown).
     low: usize,
+    /// Lowest frame address at which nested calls are let in, normally and
+    /// while an error raised by the guard is handled (0 if the bounds are
+    /// unknown).
+    floor: usize,
+    handler_floor: usize,
+    /// Highest address of the stack (0 if unknown).
     high: usize,
 }
 
@@ -79,21 +91,29 @@ fn thread_stack_bounds(thread: usize) -> Option<(usize, usize)> {
     Some((low, low.checked_add(size)?))
 }
 
-/// Native stack left below the current frame, or None if the running
-/// thread's stack bounds are unknown.
-fn stack_left(l: *mut lua_State) -> Option<(usize, usize)> {
-    let ns = &mut g_of(l).native_stack;
-    // SAFETY: pthread_self has no preconditions.
-    let thread = unsafe { pthread_self() };
-    if ns.thread != thread {
-        let (low, high) = thread_stack_bounds(thread).unwrap_or((0, 0));
-        *ns = NativeStack { thread, low, high };
+impl NativeStack {
+    /// The limits for a thread whose stack spans `low..high`.
+    fn for_thread(thread: usize, bounds: Option<(usize, usize)>) -> NativeStack {
+        match bounds {
+            Some((low, high)) => {
+                let reserve = RESERVE.min((high - low) / RESERVE_SHARE);
+                NativeStack {
+                    thread,
+                    low,
+                    floor: low + reserve,
+                    handler_floor: low + reserve / 2,
+                    high,
+                }
+            }
+            None => NativeStack {
+                thread,
+                low: 0,
+                floor: 0,
+                handler_floor: 0,
+                high: 0,
+            },
+        }
     }
-    let sp = stack_pointer();
-    if sp <= ns.low || sp > ns.high {
-        return None;
-    }
-    Some((sp - ns.low, ns.high - ns.low))
 }
 
 /// Check before a nested native call into Lua (`nccalls` already counts
@@ -101,22 +121,39 @@ fn stack_left(l: *mut lua_State) -> Option<(usize, usize)> {
 #[inline]
 pub fn guard(l: *mut lua_State) {
     // SAFETY: l is live.
-    let handling = unsafe { (*l).native_overflow != 0 };
-    let tripped = match stack_left(l) {
-        Some((left, total)) => {
-            let reserve = RESERVE.min(total / RESERVE_SHARE);
-            left < if handling { reserve / 2 } else { reserve }
-        }
-        None => {
-            // SAFETY: l is live.
-            let depth = unsafe { (*l).nccalls };
-            depth
-                >= if handling {
-                    MAX_CCALLS + HANDLER_CCALLS
-                } else {
-                    MAX_CCALLS
-                }
-        }
+    let (depth, handling) = unsafe { ((*l).nccalls, (*l).native_overflow != 0) };
+    if depth < UNCHECKED_DEPTH {
+        return;
+    }
+    let ns = &g_of(l).native_stack;
+    let floor = if handling { ns.handler_floor } else { ns.floor };
+    let sp = stack_pointer();
+    // SAFETY: pthread_self has no preconditions.
+    if sp > floor && sp <= ns.high && ns.thread == unsafe { pthread_self() } {
+        return;
+    }
+    guard_slow(l, handling);
+}
+
+/// The guard on another thread than last time, near the limit, or on a
+/// stack of unknown bounds.
+#[cold]
+#[inline(never)]
+fn guard_slow(l: *mut lua_State, handling: bool) {
+    let ns = &mut g_of(l).native_stack;
+    // SAFETY: pthread_self has no preconditions.
+    let thread = unsafe { pthread_self() };
+    if ns.thread != thread {
+        *ns = NativeStack::for_thread(thread, thread_stack_bounds(thread));
+    }
+    let sp = stack_pointer();
+    let tripped = if sp > ns.low && sp <= ns.high {
+        sp <= if handling { ns.handler_floor } else { ns.floor }
+    } else {
+        // Unknown bounds (or a frame outside them): bound the depth.
+        // SAFETY: l is live.
+        let depth = unsafe { (*l).nccalls };
+        depth >= if handling { MAX_CCALLS + HANDLER_CCALLS } else { MAX_CCALLS }
     };
     if tripped {
         crate::error::native_stack_overflow(l);

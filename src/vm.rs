@@ -166,6 +166,29 @@ unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> 
     }
 }
 
+/// Grow the stack until the Lua frame at `base` (of prototype `pt`) has
+/// `slots` slots, for VARG copying `nvar` varargs (LuaJIT asks for `nvar`
+/// more slots each time). Raises a stack overflow error positioned at the
+/// VARG instruction (L.savedpc) when the stack cannot grow.
+#[cold]
+#[inline(never)]
+unsafe fn grow_for_varargs(
+    l: *mut lua_State,
+    base: *mut TValue,
+    pt: *mut GcProto,
+    slots: usize,
+    nvar: usize,
+) {
+    // SAFETY: base is the running Lua frame of l.
+    unsafe {
+        (*l).base = base;
+        (*l).top = base.add((*pt).framesize as usize);
+        while (*l).base.add(slots) > (*l).maxstack {
+            grow_stack(l, nvar);
+        }
+    }
+}
+
 /// Hook masks and events (lua.h).
 pub const HOOK_MASK_CALL: i32 = 1;
 pub const HOOK_MASK_RET: i32 = 2;
@@ -1972,12 +1995,8 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         if slot(base, a).add(nvar) > (*l).maxstack {
                             let voff = vstart.offset_from(base);
                             savepc!();
-                            (*l).base = base;
-                            (*l).top = base.add((*pt).framesize as usize);
-                            while slot(base, a).add(nvar) > (*l).maxstack {
-                                grow_stack(l, nvar);
-                                reload!();
-                            }
+                            grow_for_varargs(l, base, pt, a as usize + nvar, nvar);
+                            reload!();
                             let vstart = base.offset(voff);
                             ptr::copy(vstart, slot(base, a), nvar);
                         } else {
