@@ -153,7 +153,12 @@ fn guard_slow(l: *mut lua_State, handling: bool) {
         // Unknown bounds (or a frame outside them): bound the depth.
         // SAFETY: l is live.
         let depth = unsafe { (*l).nccalls };
-        depth >= if handling { MAX_CCALLS + HANDLER_CCALLS } else { MAX_CCALLS }
+        depth
+            >= if handling {
+                MAX_CCALLS + HANDLER_CCALLS
+            } else {
+                MAX_CCALLS
+            }
     };
     if tripped {
         crate::error::native_stack_overflow(l);

@@ -1386,11 +1386,10 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             let src_args = pbase.add(skip);
                             let dst_args = ffunc.add(2);
                             let fv = *pbase;
-                            let hv = *pbase.add(1);
-                            ptr::copy(src_args, dst_args, fargs);
                             if is_x {
-                                *pbase = hv;
+                                *pbase = *pbase.add(1);
                             }
+                            ptr::copy(src_args, dst_args, fargs);
                             *ffunc = fv;
                             let fb = ffunc.add(2);
                             let ty = if is_x { FRAME_PCALLH } else { FRAME_PCALL };
