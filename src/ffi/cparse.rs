@@ -172,7 +172,6 @@ const OP_OROR: u16 = 261;
 const OP_SHL: u16 = 262;
 const OP_SHR: u16 = 263;
 const OP_ARROW: u16 = 264;
-const OP_ELLIPSIS: u16 = 265;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
@@ -320,6 +319,9 @@ struct Parser<'a> {
     depth: u32,
     /// Nesting of struct/union definitions.
     struct_depth: u32,
+    /// Inside the body of a function definition, whose malformed numbers
+    /// are not errors.
+    skipping_body: bool,
 }
 
 /// Deepest nesting of declarators or of expressions.
@@ -328,6 +330,9 @@ const MAX_DEPTH: u32 = 20;
 /// limit; this one keeps the recursion within a small stack (about 1 KiB
 /// per level).
 const MAX_STRUCT_DEPTH: u32 = 200;
+/// Levels of the `#pragma pack` stack, the current value included (the
+/// reference's limit).
+const MAX_PACK_LEVELS: usize = 7;
 /// Most type operations (pointers, arrays, functions) in one declarator.
 const MAX_DECL_OPS: usize = 99;
 
@@ -337,10 +342,13 @@ fn is_ident_start(c: u8) -> bool {
 fn is_ident_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
+fn is_line_break(c: u8) -> bool {
+    c == b'\n' || c == b'\r'
+}
 
 impl<'a> Parser<'a> {
     fn new(cts: &'a mut CTState, src: &'a [u8], params: &'a [Param], mode: Mode) -> Parser<'a> {
-        Parser {
+        let mut p = Parser {
             cts,
             src,
             pos: 0,
@@ -356,14 +364,20 @@ impl<'a> Parser<'a> {
             undo: Undo::default(),
             depth: 0,
             struct_depth: 0,
-        }
+            skipping_body: false,
+        };
+        p.skip_splices();
+        p
     }
 
     // -- Errors -------------------------------------------------------------
 
     fn err<T>(&self, msg: &str) -> PResult<T> {
-        if self.line > 1 {
-            Err(format!("{} at line {}", msg, self.line))
+        // Line numbers are signed 32-bit numbers in the reference (a line
+        // marker can set any value); only those above 1 are shown.
+        let line = self.line as i32;
+        if line > 1 {
+            Err(format!("{} at line {}", msg, line))
         } else {
             Err(msg.to_string())
         }
@@ -406,45 +420,48 @@ impl<'a> Parser<'a> {
     }
 
     // -- Lexer --------------------------------------------------------------
+    //
+    // The lexer reads characters as the reference does: a backslash before
+    // a line break splices the lines everywhere (in names, numbers,
+    // strings, comments and between the characters of an operator), any of
+    // `\n`, `\r`, `\r\n` and `\n\r` is one line break, and a NUL byte ends
+    // the input. Line breaks inside string literals are not counted, and a
+    // splice counts as soon as the character before it has been read.
 
+    /// The byte at `i`; 0 past the end.
     fn byte(&self, i: usize) -> u8 {
         self.src.get(i).copied().unwrap_or(0)
     }
 
-    /// Skip white space and comments.
-    fn skip_space(&mut self) -> PResult<()> {
-        loop {
-            let c = self.byte(self.pos);
-            if self.pos >= self.src.len() {
-                return Ok(());
-            }
-            match c {
-                b'\n' => {
-                    self.line += 1;
-                    self.pos += 1;
-                }
-                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.pos += 1,
-                b'\\' if matches!(self.byte(self.pos + 1), b'\n' | b'\r') => self.pos += 1,
-                b'/' if self.byte(self.pos + 1) == b'*' => {
-                    self.pos += 2;
-                    while self.pos < self.src.len()
-                        && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/')
-                    {
-                        if self.byte(self.pos) == b'\n' {
-                            self.line += 1;
-                        }
-                        self.pos += 1;
-                    }
-                    self.pos = (self.pos + 2).min(self.src.len());
-                }
-                b'/' if self.byte(self.pos + 1) == b'/' => {
-                    while self.pos < self.src.len() && self.byte(self.pos) != b'\n' {
-                        self.pos += 1;
-                    }
-                }
-                _ => return Ok(()),
-            }
+    /// The current character; 0 at the end of the input.
+    fn ch(&self) -> u8 {
+        self.byte(self.pos)
+    }
+
+    /// Move past the current character and the line splices after it.
+    fn bump(&mut self) {
+        if self.pos < self.src.len() {
+            self.pos += 1;
         }
+        self.skip_splices();
+    }
+
+    fn skip_splices(&mut self) {
+        while self.ch() == b'\\' && is_line_break(self.byte(self.pos + 1)) {
+            self.pos += 1;
+            self.skip_line_break();
+        }
+    }
+
+    /// Move past the line break at `pos` (one or two characters) and count it.
+    fn skip_line_break(&mut self) {
+        let first = self.ch();
+        self.pos += 1;
+        let second = self.ch();
+        if is_line_break(second) && second != first {
+            self.pos += 1;
+        }
+        self.line = self.line.wrapping_add(1);
     }
 
     /// Advance to the next token.
@@ -474,83 +491,112 @@ impl<'a> Parser<'a> {
         Ok(self.peeked.as_ref().unwrap().0.clone())
     }
 
+    /// Collect the characters of a name or a number.
+    fn ident_chars(&mut self) -> Vec<u8> {
+        let mut chars = Vec::new();
+        while is_ident_char(self.ch()) {
+            chars.push(self.ch());
+            self.bump();
+        }
+        chars
+    }
+
     fn lex(&mut self) -> PResult<(Tok, String)> {
-        self.skip_space()?;
-        if self.pos >= self.src.len() {
-            return Ok((Tok::Eof, "<eof>".into()));
-        }
-        let start = self.pos;
-        let c = self.src[start];
-        if is_ident_start(c) {
-            let mut name = Vec::new();
-            while self.pos < self.src.len() {
-                let b = self.src[self.pos];
-                if is_ident_char(b) {
-                    name.push(b);
-                    self.pos += 1;
-                } else if b == b'\\' && matches!(self.byte(self.pos + 1), b'\n' | b'\r') {
-                    // A backslash-newline splices lines, even inside names.
-                    self.pos += 2;
-                    if self.byte(self.pos - 1) == b'\r' && self.byte(self.pos) == b'\n' {
-                        self.pos += 1;
+        loop {
+            let c = self.ch();
+            match c {
+                0 => return Ok((Tok::Eof, "<eof>".into())),
+                b'\n' | b'\r' => {
+                    self.skip_line_break();
+                    self.skip_splices();
+                }
+                b' ' | b'\t' | 0x0b | 0x0c => self.bump(),
+                b'/' => {
+                    self.bump();
+                    match self.ch() {
+                        b'*' => self.skip_block_comment(),
+                        b'/' => {
+                            while !is_line_break(self.ch()) && self.ch() != 0 {
+                                self.bump();
+                            }
+                        }
+                        _ => return Ok((Tok::Op(c as u16), "/".into())),
                     }
-                    self.line += 1;
-                } else {
-                    break;
+                }
+                _ if is_ident_start(c) => {
+                    let name = self.ident_chars();
+                    let text = String::from_utf8_lossy(&name).into_owned();
+                    return Ok((Tok::Name(name, false), text));
+                }
+                _ if c.is_ascii_digit() => {
+                    let digits = self.ident_chars();
+                    let text = String::from_utf8_lossy(&digits).into_owned();
+                    return match parse_int_literal(&digits) {
+                        Some((v, u)) => Ok((Tok::Int(v, u), text)),
+                        None if self.skipping_body => Ok((Tok::Int(0, false), text)),
+                        None => {
+                            self.tok_text = text;
+                            self.err_near("malformed number")
+                        }
+                    };
+                }
+                b'"' | b'\'' => {
+                    self.bump();
+                    return self.lex_string(c);
+                }
+                b'$' => {
+                    self.bump();
+                    return self.lex_param();
+                }
+                _ => {
+                    self.bump();
+                    let second = self.ch();
+                    let two = match (c, second) {
+                        (b'=', b'=') => Some((OP_EQ, "==")),
+                        (b'!', b'=') => Some((OP_NE, "!=")),
+                        (b'<', b'=') => Some((OP_LE, "<=")),
+                        (b'>', b'=') => Some((OP_GE, ">=")),
+                        (b'&', b'&') => Some((OP_ANDAND, "&&")),
+                        (b'|', b'|') => Some((OP_OROR, "||")),
+                        (b'<', b'<') => Some((OP_SHL, "<<")),
+                        (b'>', b'>') => Some((OP_SHR, ">>")),
+                        (b'-', b'>') => Some((OP_ARROW, "->")),
+                        _ => None,
+                    };
+                    if let Some((op, text)) = two {
+                        self.bump();
+                        return Ok((Tok::Op(op), text.into()));
+                    }
+                    let text = if c.is_ascii_control() {
+                        format!("char({})", c)
+                    } else {
+                        (c as char).to_string()
+                    };
+                    return Ok((Tok::Op(c as u16), text));
                 }
             }
-            let text = String::from_utf8_lossy(&name).into_owned();
-            return Ok((Tok::Name(name, false), text));
         }
-        if c.is_ascii_digit() {
-            while self.pos < self.src.len() && (is_ident_char(self.src[self.pos])) {
-                self.pos += 1;
-            }
-            let text = String::from_utf8_lossy(&self.src[start..self.pos]).into_owned();
-            return match parse_int_literal(&self.src[start..self.pos]) {
-                Some((v, u)) => Ok((Tok::Int(v, u), text)),
-                None => {
-                    self.tok_text = text;
-                    self.err_near("malformed number")
+    }
+
+    /// Skip a `/* */` comment; the current character is its `*`. An
+    /// unterminated comment runs to the end of the input.
+    fn skip_block_comment(&mut self) {
+        self.bump();
+        loop {
+            match self.ch() {
+                0 => return,
+                b'*' => {
+                    self.bump();
+                    if self.ch() == b'/' {
+                        self.bump();
+                        return;
+                    }
                 }
-            };
-        }
-        if c == b'"' || c == b'\'' {
-            self.pos += 1;
-            return self.lex_string(c);
-        }
-        if c == b'$' {
-            self.pos += 1;
-            return self.lex_param();
-        }
-        self.pos += 1;
-        let c2 = self.byte(self.pos);
-        let two = |p: &mut Parser, op: u16, s: &str| {
-            p.pos += 1;
-            Ok((Tok::Op(op), s.to_string()))
-        };
-        match (c, c2) {
-            (b'=', b'=') => two(self, OP_EQ, "=="),
-            (b'!', b'=') => two(self, OP_NE, "!="),
-            (b'<', b'=') => two(self, OP_LE, "<="),
-            (b'>', b'=') => two(self, OP_GE, ">="),
-            (b'&', b'&') => two(self, OP_ANDAND, "&&"),
-            (b'|', b'|') => two(self, OP_OROR, "||"),
-            (b'<', b'<') => two(self, OP_SHL, "<<"),
-            (b'>', b'>') => two(self, OP_SHR, ">>"),
-            (b'-', b'>') => two(self, OP_ARROW, "->"),
-            (b'.', b'.') if self.byte(self.pos + 1) == b'.' => {
-                self.pos += 2;
-                // (Shown as its first character, like the reference.)
-                Ok((Tok::Op(OP_ELLIPSIS), ".".into()))
-            }
-            _ => {
-                let text = if c.is_ascii_control() {
-                    format!("char({})", c)
-                } else {
-                    (c as char).to_string()
-                };
-                Ok((Tok::Op(c as u16), text))
+                b'\n' | b'\r' => {
+                    self.skip_line_break();
+                    self.skip_splices();
+                }
+                _ => self.bump(),
             }
         }
     }
@@ -584,52 +630,63 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// A string literal or a character constant; the opening quote has
+    /// been read. Line breaks do not end it, the end of the input does.
     fn lex_string(&mut self, quote: u8) -> PResult<(Tok, String)> {
         let mut s = Vec::new();
         loop {
-            if self.pos >= self.src.len() || matches!(self.src[self.pos], b'\n' | b'\r') {
-                return self.err_lex(&format!("'{}' expected", quote as char));
-            }
-            let c = self.src[self.pos];
-            self.pos += 1;
+            let c = self.ch();
             if c == quote {
+                self.bump();
                 break;
             }
-            if c == b'\\' {
-                let e = self.byte(self.pos);
-                self.pos += 1;
-                let v = match e {
-                    b'n' => b'\n',
-                    b't' => b'\t',
-                    b'r' => b'\r',
-                    b'a' => 7,
-                    b'b' => 8,
-                    b'f' => 12,
-                    b'v' => 11,
-                    b'e' => 27,
-                    b'x' => {
-                        let mut v: u32 = 0;
-                        while self.byte(self.pos).is_ascii_hexdigit() {
-                            v = (v << 4) + (self.byte(self.pos) as char).to_digit(16).unwrap();
-                            self.pos += 1;
-                        }
-                        v as u8
-                    }
-                    b'0'..=b'7' => {
-                        let mut v: u32 = (e - b'0') as u32;
-                        let mut n = 1;
-                        while n < 3 && (b'0'..=b'7').contains(&self.byte(self.pos)) {
-                            v = v * 8 + (self.byte(self.pos) - b'0') as u32;
-                            self.pos += 1;
-                            n += 1;
-                        }
-                        v as u8
-                    }
-                    other => other,
-                };
-                s.push(v);
-            } else {
+            if c == 0 {
+                return self.err("unfinished string near '<eof>'");
+            }
+            self.bump();
+            if c != b'\\' {
                 s.push(c);
+                continue;
+            }
+            let e = self.ch();
+            match e {
+                0 => return self.err("unfinished string near '<eof>'"),
+                b'x' => {
+                    let mut v: u32 = 0;
+                    self.bump();
+                    while let Some(d) = (self.ch() as char).to_digit(16) {
+                        v = (v << 4) | d;
+                        self.bump();
+                    }
+                    s.push(v as u8);
+                }
+                // Up to three decimal digits, read as octal (`\8` and `\9`
+                // included, as in the reference).
+                b'0'..=b'9' => {
+                    let mut v: u32 = 0;
+                    for _ in 0..3 {
+                        if !self.ch().is_ascii_digit() {
+                            break;
+                        }
+                        v = v * 8 + (self.ch() - b'0') as u32;
+                        self.bump();
+                    }
+                    s.push(v as u8);
+                }
+                _ => {
+                    self.bump();
+                    s.push(match e {
+                        b'n' => b'\n',
+                        b't' => b'\t',
+                        b'r' => b'\r',
+                        b'a' => 7,
+                        b'b' => 8,
+                        b'f' => 12,
+                        b'v' => 11,
+                        b'e' => 27,
+                        other => other,
+                    });
+                }
             }
         }
         if quote == b'\'' {
@@ -637,21 +694,12 @@ impl<'a> Parser<'a> {
             if s.len() != 1 {
                 return self.err_lex("''' expected");
             }
-            let v = s.first().copied().unwrap_or(0) as i8 as i32;
+            let v = s[0] as i8 as i32;
             let text = String::from_utf8_lossy(&s).into_owned();
             return Ok((Tok::Int(v as u32, false), text));
         }
         let text = String::from_utf8_lossy(&s).into_owned();
         Ok((Tok::Str(s), text))
-    }
-
-    /// Skip the rest of the current line (after a `#` directive).
-    fn skip_line(&mut self) -> PResult<()> {
-        debug_assert!(self.peeked.is_none());
-        while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
-            self.pos += 1;
-        }
-        self.next()
     }
 
     // -- Token helpers -------------------------------------------------------
@@ -679,9 +727,6 @@ impl<'a> Parser<'a> {
             Tok::Name(n, _) => Some(n),
             _ => None,
         }
-    }
-    fn is_name(&self, s: &str) -> bool {
-        matches!(&self.tok, Tok::Name(n, false) if n == s.as_bytes())
     }
     /// The current token is a keyword (an unparameterised name in `KEYWORDS`).
     fn keyword(&self) -> Option<Kw> {
@@ -748,52 +793,91 @@ impl<'a> Parser<'a> {
         Ok(id)
     }
 
-    /// `#pragma pack(...)` and `#line`; other `#pragma`s are ignored.
+    /// A line starting with `#`: a line marker as `gcc -E` writes them
+    /// (`# 12 "file.h" 1 3 4`) or `#line 12 "file.h"`, which set the line
+    /// number that errors show, or a `#pragma`. The reference has no
+    /// preprocessor, so any other directive is an error.
     fn directive(&mut self) -> PResult<()> {
+        let hash_line = self.line;
         self.next()?;
-        if self.is_name("pragma") {
-            self.next()?;
-            if self.is_name("pack") {
-                self.next()?;
-                self.expect_op(b'(' as u16)?;
-                if self.is_name("push") {
-                    self.next()?;
-                    self.pack_stack.push(self.pack);
-                    if self.accept_op(b',' as u16)? {
-                        self.pack = self.pack_value()?;
-                    }
-                } else if self.is_name("pop") {
-                    self.next()?;
-                    self.pack = self.pack_stack.pop().unwrap_or(0);
-                } else if let Tok::Int(..) = self.tok {
-                    self.pack = self.pack_value()?;
-                } else {
-                    self.pack = 0;
-                }
-                if !self.is_op(b')' as u16) {
-                    return self.err_expected(")");
-                }
-                self.skip_line()
-            } else {
-                self.skip_line()
-            }
-        } else if self.is_name("line") {
-            self.skip_line()
-        } else {
-            self.err_near("unexpected symbol")
+        if let Tok::Int(line, _) = self.tok {
+            return self.line_marker(hash_line, line);
         }
+        if self.is_name("line") {
+            self.next()?;
+            let Tok::Int(line, _) = self.tok else {
+                return self.err_expected("<identifier>");
+            };
+            return self.line_marker(hash_line, line);
+        }
+        if self.is_name("pragma") {
+            return self.pragma(hash_line);
+        }
+        self.err_near("unexpected symbol")
     }
 
-    fn pack_value(&mut self) -> PResult<u32> {
-        match self.tok {
+    /// The name of a directive, also when it came from a `$` parameter
+    /// (the reference compares names only).
+    fn is_name(&self, s: &str) -> bool {
+        matches!(&self.tok, Tok::Name(n, _) if n == s.as_bytes())
+    }
+
+    /// Skip the rest of the marker's line (its tokens are still read, so
+    /// an unfinished string there is an error) and number the next line
+    /// `line`.
+    fn line_marker(&mut self, hash_line: u32, line: u32) -> PResult<()> {
+        self.skip_rest_of_line(hash_line)?;
+        // Like the reference, the first token after the marker gets the
+        // number, however many line breaks come before it.
+        self.line = line;
+        Ok(())
+    }
+
+    fn skip_rest_of_line(&mut self, line: u32) -> PResult<()> {
+        while self.tok != Tok::Eof && self.line == line {
+            self.next()?;
+        }
+        Ok(())
+    }
+
+    /// `#pragma pack(...)`; other pragmas are skipped. Whatever follows
+    /// the `)` of a `pack` is read as declarations, as in the reference.
+    fn pragma(&mut self, hash_line: u32) -> PResult<()> {
+        self.next()?;
+        if !self.is_name("pack") {
+            return self.skip_rest_of_line(hash_line);
+        }
+        self.next()?;
+        self.expect_op(b'(' as u16)?;
+        if let Tok::Name(..) = self.tok {
+            if self.is_name("push") {
+                if self.pack_stack.len() + 1 >= MAX_PACK_LEVELS {
+                    return self.err_near("chunk has too many syntax levels");
+                }
+                self.pack_stack.push(self.pack);
+            } else if self.is_name("pop") {
+                // Popping an empty stack keeps the current value.
+                if let Some(pack) = self.pack_stack.pop() {
+                    self.pack = pack;
+                }
+            } else {
+                return self.err_near("unexpected symbol");
+            }
+            self.next()?;
+            if !self.accept_op(b',' as u16)? {
+                return self.expect_op(b')' as u16);
+            }
+        }
+        self.pack = match self.tok {
             Tok::Int(v, _) => {
                 self.next()?;
-                // Like the reference: the largest power of two not above
-                // the value (0 counts as 1).
-                Ok(1u32 << (31 - v.max(1).leading_zeros()))
+                // The largest power of two not above the value (0 counts
+                // as 1).
+                1u32 << (31 - v.max(1).leading_zeros())
             }
-            _ => self.err_near("invalid value"),
-        }
+            _ => 0,
+        };
+        self.expect_op(b')' as u16)
     }
 
     /// One declaration of `ffi.cdef`: typedefs, externs, static constants or
@@ -848,66 +932,39 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        if self.is_op(b'{' as u16) {
-            // A function definition: skip its body.
-            return self.skip_braces();
-        }
         if self.tok != Tok::Eof || !first {
             self.expect_op(b';' as u16)?;
         }
         Ok(())
     }
 
-    /// Skip a function body: the current token is its `{`. The body is
-    /// not tokenized (it may hold anything C allows), only its braces,
-    /// comments and literals are followed.
-    fn skip_braces(&mut self) -> PResult<()> {
-        debug_assert!(self.peeked.is_none());
-        let mut depth = 1;
-        while depth > 0 {
-            let Some(&c) = self.src.get(self.pos) else {
-                self.tok = Tok::Eof;
-                self.tok_text = "<eof>".into();
-                return self.err_expected("}");
-            };
-            self.pos += 1;
-            match c {
-                b'{' => depth += 1,
-                b'}' => depth -= 1,
-                b'\n' => self.line += 1,
-                b'/' if self.byte(self.pos) == b'*' => {
-                    self.pos += 1;
-                    while self.pos < self.src.len()
-                        && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/')
-                    {
-                        if self.byte(self.pos) == b'\n' {
-                            self.line += 1;
-                        }
-                        self.pos += 1;
+    /// Skip the body of a function definition: the current token is its
+    /// `{`. As in the reference, the body's tokens are read (from the
+    /// second one on, malformed numbers are not errors), only the braces
+    /// are counted, and the closing `}` becomes a `;` that ends the
+    /// declaration.
+    fn skip_function_body(&mut self) -> PResult<()> {
+        self.next()?;
+        self.skipping_body = true;
+        let mut depth = 1u32;
+        loop {
+            match self.tok {
+                Tok::Eof => return self.err_expected("}"),
+                Tok::Op(c) if c == b'{' as u16 => depth += 1,
+                Tok::Op(c) if c == b'}' as u16 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
                     }
-                    self.pos = (self.pos + 2).min(self.src.len());
-                }
-                b'/' if self.byte(self.pos) == b'/' => {
-                    while self.pos < self.src.len() && self.byte(self.pos) != b'\n' {
-                        self.pos += 1;
-                    }
-                }
-                b'"' | b'\'' => {
-                    while self.pos < self.src.len()
-                        && self.byte(self.pos) != c
-                        && self.byte(self.pos) != b'\n'
-                    {
-                        if self.byte(self.pos) == b'\\' {
-                            self.pos += 1;
-                        }
-                        self.pos += 1;
-                    }
-                    self.pos = (self.pos + 1).min(self.src.len());
                 }
                 _ => {}
             }
+            self.next()?;
         }
-        self.next()
+        self.skipping_body = false;
+        self.tok = Tok::Op(b';' as u16);
+        self.tok_text = ";".into();
+        Ok(())
     }
 
     fn add_member_const(&mut self, id: CTypeId, f: CField) {
@@ -1486,6 +1543,9 @@ impl<'a> Parser<'a> {
             } else if self.is_op(b'(' as u16) {
                 self.next()?;
                 let (params, vararg) = self.param_list()?;
+                if self.is_op(b'{' as u16) {
+                    self.skip_function_body()?;
+                }
                 let mut attrs = std::mem::take(&mut d.attrs);
                 let mut asm_name = None;
                 self.trailing_attrs(&mut attrs, &mut asm_name)?;
@@ -1568,7 +1628,10 @@ impl<'a> Parser<'a> {
             return Ok((params, false));
         }
         loop {
-            if self.accept_op(OP_ELLIPSIS)? {
+            if self.accept_op(b'.' as u16)? {
+                // `...` is three tokens: `. . .` is a vararg too.
+                self.expect_op(b'.' as u16)?;
+                self.expect_op(b'.' as u16)?;
                 vararg = true;
                 break;
             }
@@ -2592,7 +2655,6 @@ fn op_text(c: u16) -> String {
         OP_SHL => "<<".into(),
         OP_SHR => ">>".into(),
         OP_ARROW => "->".into(),
-        OP_ELLIPSIS => "...".into(),
         _ => (c as u8 as char).to_string(),
     }
 }
