@@ -198,8 +198,6 @@ struct Attrs {
     mode_vec: u32,
     /// `vector_size(n)` (0 if none).
     vector_size: u32,
-    /// Calling convention flags (CTF_STDCALL etc.).
-    cconv: u32,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -215,6 +213,9 @@ struct DeclSpec {
     base: CTypeId,
     storage: Storage,
     attrs: Attrs,
+    /// An `asm("symbol")` among the specifiers: it names the first
+    /// declarator's symbol, as in the reference.
+    asm_name: Option<Vec<u8>>,
 }
 
 /// One step from a type to a derived type, in application order.
@@ -226,20 +227,25 @@ enum DeclOp {
     Array {
         len: Option<u32>,
         flex: bool,
-        qual: u32,
     },
     Func {
         params: Vec<CField>,
         vararg: bool,
-        cconv: u32,
     },
 }
 
+#[derive(Default)]
 struct Declarator {
     name: Option<Vec<u8>>,
     ops: Vec<DeclOp>,
     attrs: Attrs,
     asm_name: Option<Vec<u8>>,
+    /// Qualifiers read after a `(` (or at the end of a declarator) that
+    /// no pointer has taken yet: like the reference, the next `*` takes
+    /// them.
+    pending_qual: u32,
+    /// The width after `:` of a bit field.
+    bit_width: Option<i64>,
 }
 
 /// A struct/union member before layout.
@@ -305,8 +311,6 @@ struct Parser<'a> {
     tok: Tok,
     /// Source spelling of `tok` for error messages.
     tok_text: String,
-    /// One token of lookahead (token, text, line) when peeked.
-    peeked: Option<(Tok, String, usize, u32)>,
     params: &'a [Param],
     next_param: usize,
     mode: Mode,
@@ -355,7 +359,6 @@ impl<'a> Parser<'a> {
             line: 1,
             tok: Tok::Eof,
             tok_text: String::new(),
-            peeked: None,
             params,
             next_param: 0,
             mode,
@@ -466,29 +469,10 @@ impl<'a> Parser<'a> {
 
     /// Advance to the next token.
     fn next(&mut self) -> PResult<()> {
-        if let Some((t, text, pos, line)) = self.peeked.take() {
-            self.tok = t;
-            self.tok_text = text;
-            self.pos = pos;
-            self.line = line;
-            return Ok(());
-        }
         let (t, text) = self.lex()?;
         self.tok = t;
         self.tok_text = text;
         Ok(())
-    }
-
-    /// The token after the current one.
-    fn peek(&mut self) -> PResult<Tok> {
-        if self.peeked.is_none() {
-            let (save_pos, save_line) = (self.pos, self.line);
-            let (t, text) = self.lex()?;
-            self.peeked = Some((t, text, self.pos, self.line));
-            self.pos = save_pos;
-            self.line = save_line;
-        }
-        Ok(self.peeked.as_ref().unwrap().0.clone())
     }
 
     /// Collect the characters of a name or a number.
@@ -781,7 +765,7 @@ impl<'a> Parser<'a> {
 
     fn run_type(&mut self) -> PResult<CTypeId> {
         self.next()?;
-        let spec = self.decl_spec(false)?;
+        let spec = self.decl_spec(0)?;
         let d = self.declarator(DeclKind::Abstract)?;
         let id = self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))?;
         if self.tok != Tok::Eof {
@@ -883,7 +867,7 @@ impl<'a> Parser<'a> {
     /// One declaration of `ffi.cdef`: typedefs, externs, static constants or
     /// just struct/union/enum declarations.
     fn declaration(&mut self, first: bool) -> PResult<()> {
-        let spec = self.decl_spec(true)?;
+        let spec = self.decl_spec(STORAGE_DECLARATION)?;
         if self.is_op(b';' as u16) || self.tok == Tok::Eof {
             let ct = self.cts.get(spec.base);
             let is_tag =
@@ -893,8 +877,12 @@ impl<'a> Parser<'a> {
             }
             return self.err_expected("<identifier>");
         }
+        let mut spec_asm_name = spec.asm_name.clone();
         loop {
-            let d = self.declarator(DeclKind::Named)?;
+            let mut d = self.declarator(DeclKind::Named)?;
+            if let Some(symbol) = spec_asm_name.take() {
+                d.asm_name.get_or_insert(symbol);
+            }
             let name = d.name.clone().expect("named declarator");
             let attrs = merge_attrs(&spec.attrs, &d.attrs);
             let ty = self.build_type(spec.base, &d.ops, &attrs)?;
@@ -980,218 +968,149 @@ impl<'a> Parser<'a> {
     // -- Declaration specifiers ----------------------------------------------
 
     /// Parse storage class, qualifiers, type specifiers and attributes.
-    fn decl_spec(&mut self, storage_ok: bool) -> PResult<DeclSpec> {
-        #[derive(Clone, Copy, PartialEq)]
-        enum Base {
-            None,
-            Void,
-            Bool,
-            /// `_Bool int`: the reference makes a 4-byte bool of it.
-            BoolInt,
-            Char,
-            Int,
-            Float,
-            Double,
-            IntN(u32),
-            Type(CTypeId),
-        }
-        let mut base = Base::None;
-        let (mut n_long, mut short, mut signed, mut unsigned, mut complex) =
-            (0, false, false, false, false);
+    ///
+    /// Like the reference, the simple specifier keywords are collected as a
+    /// set (`long` twice making `long long`), the first keyword that implies
+    /// a size (`int`, `char`, `double`, `__int8`, ...) fixes the size, and
+    /// a second one ends the specifiers, as does any specifier keyword after
+    /// a struct, union, enum or typedef name. A struct, union, enum or
+    /// typedef name is only taken while nothing but qualifiers, storage
+    /// classes and `void`/`_Bool`/`inline` came before it. Whatever ends the
+    /// specifiers is left for the declarator (which usually rejects it).
+    /// `storage` is the set of storage classes allowed here (`SPEC_*` bits).
+    fn decl_spec(&mut self, storage: u32) -> PResult<DeclSpec> {
+        let mut words = 0u32;
+        let mut size = 0u32;
+        let mut named: Option<CTypeId> = None;
         let mut qual = 0;
-        let mut storage = Storage::None;
         let mut attrs = Attrs::default();
-        let mut any_spec = false;
+        let mut asm_name = None;
         loop {
-            if let Tok::TypeParam(id) = self.tok {
-                if base != Base::None || any_spec {
-                    break;
-                }
-                base = Base::Type(id);
-                self.next()?;
-                continue;
-            }
-            let Some(kw) = self.keyword() else {
-                if base == Base::None && !any_spec {
-                    if let Some(id) = self.typedef_name() {
-                        base = Base::Type(id);
-                        self.next()?;
-                        continue;
+            self.qualifiers_and_attributes(&mut qual, &mut attrs, &mut asm_name)?;
+            if let Some((word, word_size)) = self.keyword().and_then(spec_word) {
+                if word_size != 0 {
+                    if size != 0 {
+                        break;
                     }
+                    size = word_size;
                 }
-                break;
-            };
-            let is_base_kw = matches!(
-                kw,
-                Kw::Void
-                    | Kw::Bool
-                    | Kw::Char
-                    | Kw::Int
-                    | Kw::Float
-                    | Kw::Double
-                    | Kw::Int8
-                    | Kw::Int16
-                    | Kw::Int32
-                    | Kw::Int64
-                    | Kw::Struct
-                    | Kw::Union
-                    | Kw::Enum
-            );
-            if (kw == Kw::Int && base == Base::Bool) || (kw == Kw::Bool && base == Base::Int) {
-                base = Base::BoolInt;
-                self.next()?;
-                continue;
-            }
-            if is_base_kw && base != Base::None {
-                break;
-            }
-            match kw {
-                Kw::Typedef | Kw::Extern | Kw::Static => {
-                    if !storage_ok || storage != Storage::None {
+                if word & words & SPEC_LONG != 0 {
+                    words |= SPEC_LONG_LONG;
+                }
+                words |= word;
+                if word & SPEC_STORAGE != 0 {
+                    if word & storage == 0 {
                         return self.err_near("bad storage class");
                     }
-                    storage = match kw {
-                        Kw::Typedef => Storage::Typedef,
-                        Kw::Extern => Storage::Extern,
-                        _ => Storage::Static,
-                    };
-                    self.next()?;
+                } else if named.is_some() {
+                    break;
                 }
-                Kw::Auto | Kw::Register => return self.err_near("bad storage class"),
-                Kw::Inline | Kw::Extension | Kw::Restrict | Kw::Ptr64 => self.next()?,
-                Kw::Const => {
-                    qual |= CTF_CONST;
-                    self.next()?;
-                }
-                Kw::Volatile => {
-                    qual |= CTF_VOLATILE;
-                    self.next()?;
-                }
-                Kw::Attribute | Kw::Declspec => self.attributes(&mut attrs)?,
-                Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall => {
-                    attrs.cconv = cconv_flag(kw);
-                    self.next()?;
-                }
-                Kw::Ptr32 => self.next()?,
-                Kw::Void => base = self.base_kw(Base::Void)?,
-                Kw::Bool => base = self.base_kw(Base::Bool)?,
-                Kw::Char => base = self.base_kw(Base::Char)?,
-                Kw::Int => base = self.base_kw(Base::Int)?,
-                Kw::Float => base = self.base_kw(Base::Float)?,
-                Kw::Double => base = self.base_kw(Base::Double)?,
-                Kw::Int8 => base = self.base_kw(Base::IntN(1))?,
-                Kw::Int16 => base = self.base_kw(Base::IntN(2))?,
-                Kw::Int32 => base = self.base_kw(Base::IntN(4))?,
-                Kw::Int64 => base = self.base_kw(Base::IntN(8))?,
-                Kw::Long => {
-                    n_long += 1;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Short => {
-                    short = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Signed => {
-                    signed = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Unsigned => {
-                    unsigned = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Complex => {
-                    complex = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Struct | Kw::Union => {
-                    let id = self.struct_spec(kw == Kw::Union)?;
-                    base = Base::Type(id);
-                }
-                Kw::Enum => {
-                    let id = self.enum_spec()?;
-                    base = Base::Type(id);
-                }
-                _ => break,
+                self.next()?;
+                continue;
             }
+            let sized_words = SPEC_SHORT | SPEC_LONG | SPEC_SIGNED | SPEC_UNSIGNED | SPEC_COMPLEX;
+            if size != 0 || named.is_some() || words & sized_words != 0 {
+                break;
+            }
+            match self.keyword() {
+                Some(kw @ (Kw::Struct | Kw::Union)) => {
+                    named = Some(self.struct_spec(
+                        kw == Kw::Union,
+                        &mut qual,
+                        &mut attrs,
+                        &mut asm_name,
+                    )?);
+                    continue;
+                }
+                Some(Kw::Enum) => {
+                    named = Some(self.enum_spec(&mut qual, &mut attrs, &mut asm_name)?);
+                    continue;
+                }
+                _ => {}
+            }
+            if let Tok::TypeParam(id) = self.tok {
+                named = Some(id);
+                self.next()?;
+                continue;
+            }
+            if let Some(id) = self.typedef_name() {
+                named = Some(id);
+                self.next()?;
+                continue;
+            }
+            break;
         }
-        let id = match base {
-            Base::None if !any_spec => return self.err_near("declaration specifier expected"),
-            Base::Type(id) => id,
-            Base::Void => CTID_VOID,
-            Base::Bool | Base::BoolInt if short || n_long > 0 => return self.err_type(),
-            Base::Bool => CTID_BOOL,
-            Base::BoolInt => {
-                self.cts
-                    .intern(CType::new(CKind::Num, CTF_BOOL | CTF_UNSIGNED, 4, 4, 0))
+        if words & SPEC_COMPLEX != 0 {
+            named = Some(if size == 4 {
+                CTID_COMPLEX_FLOAT
+            } else {
+                CTID_COMPLEX_DOUBLE
+            });
+        }
+        let unsigned = words & SPEC_UNSIGNED != 0;
+        let id = if let Some(id) = named {
+            id
+        } else if words & SPEC_VOID != 0 {
+            CTID_VOID
+        } else if words & SPEC_BOOL != 0 {
+            let allowed = SPEC_STORAGE | SPEC_BOOL | SPEC_INT | SPEC_SIGNED | SPEC_UNSIGNED;
+            if words & !allowed != 0 {
+                return self.err_type();
             }
-            Base::Char => {
-                if unsigned {
-                    CTID_UINT8
-                } else if signed {
-                    CTID_INT8
-                } else {
-                    CTID_CCHAR
-                }
+            let size = if size == 0 { 1 } else { size };
+            let sign = if words & SPEC_SIGNED != 0 {
+                0
+            } else {
+                CTF_UNSIGNED
+            };
+            let align = size.min(MAX_ALIGN);
+            self.cts
+                .intern(CType::new(CKind::Num, CTF_BOOL | sign, size, align, 0))
+        } else if words & SPEC_FLOAT != 0 {
+            if words & SPEC_LONG != 0 {
+                CTID_LONGDOUBLE
+            } else if size == 4 {
+                CTID_FLOAT
+            } else {
+                CTID_DOUBLE
             }
-            Base::Float | Base::Double => {
-                let size = if n_long > 0 {
-                    16
-                } else if base == Base::Float {
-                    4
-                } else {
-                    8
-                };
-                if complex {
-                    if size == 4 {
-                        CTID_COMPLEX_FLOAT
-                    } else {
-                        CTID_COMPLEX_DOUBLE
-                    }
-                } else {
-                    match size {
-                        4 => CTID_FLOAT,
-                        8 => CTID_DOUBLE,
-                        _ => CTID_LONGDOUBLE,
-                    }
-                }
-            }
-            Base::None | Base::Int | Base::IntN(_) => {
-                let size = match base {
-                    Base::IntN(n) => n,
-                    _ if short => 2,
-                    _ if n_long > 0 => 8,
-                    _ => 4,
-                };
-                if complex {
-                    if size <= 4 && base != Base::None {
-                        CTID_COMPLEX_FLOAT
-                    } else {
-                        CTID_COMPLEX_DOUBLE
-                    }
-                } else {
-                    CTState::int_type(size, unsigned)
-                }
-            }
+        } else if words & SPEC_CHAR != 0 {
+            // Plain `char` is signed, as on x86-64.
+            CTState::int_type(1, unsigned)
+        } else {
+            let size = if words & SPEC_SHORT != 0 {
+                2
+            } else if words & SPEC_LONG != 0 {
+                8
+            } else if size != 0 {
+                size
+            } else if words & (SPEC_SIGNED | SPEC_UNSIGNED) != 0 {
+                4
+            } else {
+                return self.err_near("declaration specifier expected");
+            };
+            CTState::int_type(size, unsigned)
         };
-        let mut id = id;
-        if qual != 0 {
-            id = self.cts.qualified(id, qual);
-        }
+        let id = if qual != 0 {
+            self.cts.qualified(id, qual)
+        } else {
+            id
+        };
+        let storage = if words & SPEC_TYPEDEF != 0 {
+            Storage::Typedef
+        } else if words & SPEC_STATIC != 0 {
+            Storage::Static
+        } else if words & SPEC_EXTERN != 0 {
+            Storage::Extern
+        } else {
+            Storage::None
+        };
         Ok(DeclSpec {
             base: id,
             storage,
             attrs,
+            asm_name,
         })
-    }
-
-    fn base_kw<B>(&mut self, b: B) -> PResult<B> {
-        self.next()?;
-        Ok(b)
     }
 
     /// `mode(...)` and `vector_size(...)` attributes on a scalar type.
@@ -1312,10 +1231,6 @@ impl<'a> Parser<'a> {
                     attrs.vector_size = v.bits;
                     self.expect_op(b')' as u16)?;
                 }
-                b"cdecl" => attrs.cconv = 0,
-                b"stdcall" => attrs.cconv = CTF_STDCALL,
-                b"fastcall" => attrs.cconv = CTF_FASTCALL,
-                b"thiscall" => attrs.cconv = CTF_THISCALL,
                 _ => {
                     if self.accept_op(b'(' as u16)? {
                         self.skip_parens_rest()?;
@@ -1349,55 +1264,80 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Attributes, calling conventions and `asm` labels after a declarator
-    /// or wherever else they may appear.
-    fn trailing_attrs(&mut self, attrs: &mut Attrs, asm_name: &mut Option<Vec<u8>>) -> PResult<()> {
+    /// Qualifiers and attributes, wherever the reference reads them: among
+    /// the declaration specifiers, after a `*`, after a `(` and at the end
+    /// of a declarator. `const`/`volatile` go to `qual`; `restrict`,
+    /// `__extension__`, calling conventions (which only matter on 32-bit
+    /// x86) and `__ptr32`/`__ptr64` are read and ignored.
+    fn qualifiers_and_attributes(
+        &mut self,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<()> {
         loop {
             match self.keyword() {
-                Some(Kw::Attribute) | Some(Kw::Declspec) => self.attributes(attrs)?,
-                Some(Kw::Asm) => {
-                    self.next()?;
-                    self.expect_op(b'(' as u16)?;
-                    let mut s = Vec::new();
-                    while let Tok::Str(part) = &self.tok {
-                        s.extend_from_slice(part);
-                        self.next()?;
-                    }
-                    if s.is_empty() {
-                        return self.err_expected("<string>");
-                    }
-                    self.expect_op(b')' as u16)?;
-                    *asm_name = Some(s);
+                Some(Kw::Const) => *qual |= CTF_CONST,
+                Some(Kw::Volatile) => *qual |= CTF_VOLATILE,
+                Some(
+                    Kw::Restrict
+                    | Kw::Extension
+                    | Kw::Cdecl
+                    | Kw::Stdcall
+                    | Kw::Fastcall
+                    | Kw::Thiscall
+                    | Kw::Ptr32
+                    | Kw::Ptr64,
+                ) => {}
+                Some(Kw::Attribute | Kw::Declspec) => {
+                    self.attributes(attrs)?;
+                    continue;
                 }
-                Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) => {
-                    attrs.cconv = cconv_flag(k);
-                    self.next()?;
+                Some(Kw::Asm) => {
+                    self.asm_label(asm_name)?;
+                    continue;
                 }
                 _ => return Ok(()),
             }
+            self.next()?;
         }
+    }
+
+    /// `asm("symbol")`: the strings inside are joined; an empty `asm()`
+    /// names nothing.
+    fn asm_label(&mut self, asm_name: &mut Option<Vec<u8>>) -> PResult<()> {
+        self.next()?;
+        self.expect_op(b'(' as u16)?;
+        if let Tok::Str(first) = &self.tok {
+            let mut s = first.clone();
+            self.next()?;
+            while let Tok::Str(part) = &self.tok {
+                s.extend_from_slice(part);
+                self.next()?;
+            }
+            *asm_name = Some(s);
+        }
+        self.expect_op(b')' as u16)
+    }
+
+    /// Qualifiers and attributes inside a declarator: qualifiers wait in
+    /// `pending_qual` for the next pointer.
+    fn declarator_attrs(&mut self, d: &mut Declarator) -> PResult<()> {
+        let mut qual = d.pending_qual;
+        let mut attrs = std::mem::take(&mut d.attrs);
+        let mut asm_name = d.asm_name.take();
+        let r = self.qualifiers_and_attributes(&mut qual, &mut attrs, &mut asm_name);
+        d.pending_qual = qual;
+        d.attrs = attrs;
+        d.asm_name = asm_name;
+        r
     }
 
     // -- Declarators ----------------------------------------------------------
 
     fn declarator(&mut self, kind: DeclKind) -> PResult<Declarator> {
-        let mut d = Declarator {
-            name: None,
-            ops: Vec::new(),
-            attrs: Attrs::default(),
-            asm_name: None,
-        };
+        let mut d = Declarator::default();
         self.declarator_into(&mut d, kind)?;
-        let mut asm_name = None;
-        let mut attrs = std::mem::take(&mut d.attrs);
-        self.trailing_attrs(&mut attrs, &mut asm_name)?;
-        d.attrs = attrs;
-        if asm_name.is_some() {
-            d.asm_name = asm_name;
-        }
-        if kind == DeclKind::Named && d.name.is_none() {
-            return self.err_expected("<identifier>");
-        }
         Ok(d)
     }
 
@@ -1413,156 +1353,64 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// One level of a declarator, read as the reference reads it: pointers
+    /// and references; then a `(` that starts a parameter list (where a
+    /// name is optional and a type or `)` follows the attributes after it)
+    /// or a nested declarator, or else the name; array and function
+    /// suffixes; and attributes at the end.
     fn declarator_body(&mut self, d: &mut Declarator, kind: DeclKind) -> PResult<()> {
-        // Pointer and reference prefixes, in the order written.
         let mut prefix = Vec::new();
         loop {
             if self.accept_op(b'*' as u16)? {
-                let mut qual = 0;
-                loop {
-                    match self.keyword() {
-                        Some(Kw::Const) => qual |= CTF_CONST,
-                        Some(Kw::Volatile) => qual |= CTF_VOLATILE,
-                        Some(Kw::Restrict) | Some(Kw::Ptr64) | Some(Kw::Ptr32) => {}
-                        Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) => {
-                            d.attrs.cconv = cconv_flag(k)
-                        }
-                        Some(Kw::Attribute) | Some(Kw::Declspec) => {
-                            let mut a = std::mem::take(&mut d.attrs);
-                            self.attributes(&mut a)?;
-                            d.attrs = a;
-                            continue;
-                        }
-                        _ => break,
-                    }
-                    self.next()?;
-                }
-                prefix.push(DeclOp::Ptr(qual));
-            } else if self.accept_op(OP_ANDAND)? {
+                self.declarator_attrs(d)?;
+                prefix.push(DeclOp::Ptr(std::mem::take(&mut d.pending_qual)));
+            } else if self.accept_op(b'&' as u16)? || self.accept_op(OP_ANDAND)? {
+                d.pending_qual = 0;
                 prefix.push(DeclOp::Ref);
-            } else if self.accept_op(b'&' as u16)? {
-                while matches!(
-                    self.keyword(),
-                    Some(Kw::Const | Kw::Volatile | Kw::Restrict)
-                ) {
-                    self.next()?;
-                }
-                prefix.push(DeclOp::Ref);
-            } else if let Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) =
-                self.keyword()
-            {
-                d.attrs.cconv = cconv_flag(k);
-                self.next()?;
-            } else if matches!(self.keyword(), Some(Kw::Attribute | Kw::Declspec)) {
-                let mut a = std::mem::take(&mut d.attrs);
-                self.attributes(&mut a)?;
-                d.attrs = a;
-            } else if matches!(
-                self.keyword(),
-                Some(Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Extension)
-            ) {
-                // Qualifiers after the base type belong to it; after a `*`
-                // they were consumed above.
-                break;
             } else {
                 break;
             }
         }
-        // The direct declarator.
         let mut inner: Option<Declarator> = None;
-        if self.is_op(b'(' as u16) && self.nested_declarator_follows(kind)? {
-            self.next()?;
-            let mut sub = Declarator {
-                name: None,
-                ops: Vec::new(),
-                attrs: Attrs::default(),
-                asm_name: None,
-            };
-            self.declarator_into(&mut sub, kind)?;
-            if sub.attrs.cconv != 0 && sub.ops.is_empty() && sub.name.is_none() {
-                // A calling convention with nothing to apply to.
-                return self.err_type();
-            }
-            self.expect_op(b')' as u16)?;
-            inner = Some(sub);
-        } else if let Tok::Name(n, param) = &self.tok {
-            if keyword(n).is_none() || *param {
-                if kind == DeclKind::Abstract {
-                    // A name where none may be: the reference reports the
-                    // end it expected.
-                    return self.err_expected("<eof>");
-                }
-                d.name = Some(n.clone());
-                self.next()?;
-            }
-        }
-        // Array and function suffixes, in the order written.
         let mut suffix = Vec::new();
+        if self.accept_op(b'(' as u16)? {
+            self.declarator_attrs(d)?;
+            if kind != DeclKind::Named && (self.is_op(b')' as u16) || self.starts_decl_spec()) {
+                suffix.push(self.function_suffix()?);
+            } else {
+                let mut sub = Declarator {
+                    pending_qual: d.pending_qual,
+                    ..Declarator::default()
+                };
+                self.declarator_into(&mut sub, kind)?;
+                d.pending_qual = std::mem::take(&mut sub.pending_qual);
+                self.expect_op(b')' as u16)?;
+                inner = Some(sub);
+            }
+        } else if let Some(n) = self.declarator_name() {
+            if kind == DeclKind::Abstract {
+                // A name where none may be: the reference reports the end
+                // it expected.
+                return self.err_expected("<eof>");
+            }
+            d.name = Some(n);
+            self.next()?;
+        } else if kind == DeclKind::Named {
+            return self.err_expected("<identifier>");
+        }
         loop {
-            if self.is_op(b'[' as u16) {
-                self.next()?;
-                let mut qual = 0;
-                while let Some(k @ (Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Static)) =
-                    self.keyword()
-                {
-                    if k == Kw::Const {
-                        qual |= CTF_CONST;
-                    } else if k == Kw::Volatile {
-                        qual |= CTF_VOLATILE;
-                    }
-                    self.next()?;
-                }
-                if self.accept_op(b']' as u16)? {
-                    suffix.push(DeclOp::Array {
-                        len: None,
-                        flex: true,
-                        qual,
-                    });
-                    continue;
-                }
-                if self.accept_op(b'?' as u16)? {
-                    self.expect_op(b']' as u16)?;
-                    suffix.push(DeclOp::Array {
-                        len: None,
-                        flex: false,
-                        qual,
-                    });
-                    continue;
-                }
-                let v = self.expr()?;
-                let n = v.value();
-                if n < 0 || n > 0x7fffffff {
-                    return self.err_size();
-                }
-                self.expect_op(b']' as u16)?;
-                suffix.push(DeclOp::Array {
-                    len: Some(n as u32),
-                    flex: false,
-                    qual,
-                });
-            } else if self.is_op(b'(' as u16) {
-                self.next()?;
-                let (params, vararg) = self.param_list()?;
-                if self.is_op(b'{' as u16) {
-                    self.skip_function_body()?;
-                }
-                let mut attrs = std::mem::take(&mut d.attrs);
-                let mut asm_name = None;
-                self.trailing_attrs(&mut attrs, &mut asm_name)?;
-                let cconv = attrs.cconv;
-                d.attrs = attrs;
-                if asm_name.is_some() {
-                    d.asm_name = asm_name;
-                }
-                suffix.push(DeclOp::Func {
-                    params,
-                    vararg,
-                    cconv,
-                });
+            if self.accept_op(b'[' as u16)? {
+                suffix.push(self.array_suffix()?);
+            } else if self.accept_op(b'(' as u16)? {
+                suffix.push(self.function_suffix()?);
             } else {
                 break;
             }
         }
+        if kind == DeclKind::Field && self.accept_op(b':' as u16)? {
+            d.bit_width = Some(self.expr()?.value());
+        }
+        self.declarator_attrs(d)?;
         d.ops.extend(prefix);
         d.ops.extend(suffix.into_iter().rev());
         if let Some(sub) = inner {
@@ -1572,52 +1420,60 @@ impl<'a> Parser<'a> {
             if sub.asm_name.is_some() {
                 d.asm_name = sub.asm_name;
             }
-            if sub.attrs.cconv != 0 {
-                // A calling convention inside the parentheses applies to the
-                // function the declarator names or points to.
-                for op in d.ops.iter_mut() {
-                    if let DeclOp::Func { cconv, .. } = op {
-                        if *cconv == 0 {
-                            *cconv = sub.attrs.cconv;
-                        }
-                    }
-                }
-            }
-            let mut sattrs = sub.attrs;
-            sattrs.cconv = 0;
-            d.attrs = merge_attrs(&d.attrs, &sattrs);
+            d.attrs = merge_attrs(&d.attrs, &sub.attrs);
             d.ops.extend(sub.ops);
         }
         Ok(())
     }
 
-    /// At a `(` in declarator position: is it a nested declarator (rather
-    /// than a parameter list)?
-    fn nested_declarator_follows(&mut self, kind: DeclKind) -> PResult<bool> {
-        // Like the reference: a parameter list starts with a declaration
-        // specifier (or is empty); anything else is a nested declarator.
-        let t = self.peek()?;
-        Ok(match &t {
-            Tok::Op(c) => *c != b')' as u16,
-            Tok::TypeParam(_) => false,
-            Tok::Name(n, false) => match keyword(n) {
-                Some(
-                    Kw::Cdecl
-                    | Kw::Stdcall
-                    | Kw::Fastcall
-                    | Kw::Thiscall
-                    | Kw::Attribute
-                    | Kw::Declspec,
-                ) => true,
-                Some(k) => !k.is_decl_spec(),
-                // Declarations may name an identifier that is a typedef.
-                None => {
-                    kind == DeclKind::Named
-                        || !matches!(self.cts.decls.get(n), Some(CDecl::Typedef(_)))
-                }
-            },
-            _ => true,
+    /// The current token as a declarator's name: an identifier that is not
+    /// a keyword (typedef names included), or a `$` string parameter.
+    fn declarator_name(&self) -> Option<Vec<u8>> {
+        match &self.tok {
+            Tok::Name(n, param) if *param || keyword(n).is_none() => Some(n.clone()),
+            _ => None,
+        }
+    }
+
+    /// An array suffix after its `[`.
+    fn array_suffix(&mut self) -> PResult<DeclOp> {
+        let mut qual = 0;
+        let mut attrs = Attrs::default();
+        let mut asm_name = None;
+        self.qualifiers_and_attributes(&mut qual, &mut attrs, &mut asm_name)?;
+        if self.accept_op(b']' as u16)? {
+            return Ok(DeclOp::Array {
+                len: None,
+                flex: true,
+            });
+        }
+        if self.accept_op(b'?' as u16)? {
+            self.expect_op(b']' as u16)?;
+            return Ok(DeclOp::Array {
+                len: None,
+                flex: false,
+            });
+        }
+        let v = self.expr()?;
+        let n = v.value();
+        if n < 0 || n > 0x7fffffff {
+            return self.err_size();
+        }
+        self.expect_op(b']' as u16)?;
+        Ok(DeclOp::Array {
+            len: Some(n as u32),
+            flex: false,
         })
+    }
+
+    /// A function suffix after its `(`: the parameters, and the body of a
+    /// function definition if one follows.
+    fn function_suffix(&mut self) -> PResult<DeclOp> {
+        let (params, vararg) = self.param_list()?;
+        if self.is_op(b'{' as u16) {
+            self.skip_function_body()?;
+        }
+        Ok(DeclOp::Func { params, vararg })
     }
 
     /// Parameters after `(` up to and including `)`.
@@ -1638,7 +1494,7 @@ impl<'a> Parser<'a> {
             if !self.starts_decl_spec() {
                 return self.err_near("declaration specifier expected");
             }
-            let spec = self.decl_spec(false)?;
+            let spec = self.decl_spec(STORAGE_PARAMETER)?;
             let d = self.declarator(DeclKind::Optional)?;
             let attrs = merge_attrs(&spec.attrs, &d.attrs);
             let mut ty = self.build_type(spec.base, &d.ops, &attrs)?;
@@ -1695,11 +1551,12 @@ impl<'a> Parser<'a> {
                     }
                 }
                 DeclOp::Ref => {
-                    if !(ct.kind == CKind::Ptr && ct.has(CTF_REF)) {
-                        id = self.cts.ref_to(id);
+                    if ct.is_ref() {
+                        return self.err_type();
                     }
+                    id = self.cts.ref_to(id);
                 }
-                DeclOp::Array { len, flex, qual } => {
+                DeclOp::Array { len, flex } => {
                     let (esize, ekind) = (ct.size, ct.kind);
                     if matches!(ekind, CKind::Func | CKind::Void) || esize == CTSIZE_INVALID {
                         return self.err_size();
@@ -1717,22 +1574,14 @@ impl<'a> Parser<'a> {
                         (None, false) => self.cts.array_of(id, None),
                         (None, true) => self.cts.flex_array_of(id),
                     };
-                    // (Qualifiers inside `[]` only matter for parameters,
-                    // which become pointers anyway.)
-                    let _ = qual;
                 }
-                DeclOp::Func {
-                    params,
-                    vararg,
-                    cconv,
-                } => {
+                DeclOp::Func { params, vararg } => {
                     if ct.kind == CKind::Func
                         || (ct.kind == CKind::Array && !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR))
                     {
                         return self.err_type();
                     }
-                    let cc = if *cconv != 0 { *cconv } else { attrs.cconv };
-                    let mut f = CType::new(CKind::Func, cc, CTSIZE_INVALID, 1, id);
+                    let mut f = CType::new(CKind::Func, 0, CTSIZE_INVALID, 1, id);
                     if *vararg {
                         f.flags |= CTF_VARARG;
                     }
@@ -1762,16 +1611,19 @@ impl<'a> Parser<'a> {
     // -- Structs, unions, enums --------------------------------------------
 
     /// The tag after `struct`/`union`/`enum` (with attributes around it).
-    fn tag_name(&mut self, attrs: &mut Attrs) -> PResult<Option<Vec<u8>>> {
-        let mut asm = None;
-        self.trailing_attrs(attrs, &mut asm)?;
-        let name = match &self.tok {
-            Tok::Name(n, p) if *p || keyword(n).is_none() => Some(n.clone()),
-            _ => None,
-        };
+    /// The tag after `struct`/`union`/`enum`. Qualifiers and attributes
+    /// before it belong to the declaration specifiers (as do those after
+    /// a body); none may come between the tag and its body.
+    fn tag_name(
+        &mut self,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<Option<Vec<u8>>> {
+        self.qualifiers_and_attributes(qual, attrs, asm_name)?;
+        let name = self.declarator_name();
         if name.is_some() {
             self.next()?;
-            self.trailing_attrs(attrs, &mut asm)?;
         }
         Ok(name)
     }
@@ -1822,10 +1674,19 @@ impl<'a> Parser<'a> {
         self.cts.add(ct)
     }
 
-    fn struct_spec(&mut self, union: bool) -> PResult<CTypeId> {
+    /// A struct or union specifier. `qual`, `attrs` and `asm_name` are
+    /// those of the declaration specifiers it is part of: like the
+    /// reference, the struct is laid out with all the attributes given
+    /// there so far (`__attribute__((packed)) struct { ... }` is packed).
+    fn struct_spec(
+        &mut self,
+        union: bool,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<CTypeId> {
         self.next()?;
-        let mut attrs = Attrs::default();
-        let name = self.tag_name(&mut attrs)?;
+        let name = self.tag_name(qual, attrs, asm_name)?;
         let has_body = self.is_op(b'{' as u16);
         let id = match &name {
             Some(n) => self.tag_type(n, CKind::Struct, union, has_body)?,
@@ -1846,9 +1707,8 @@ impl<'a> Parser<'a> {
         }
         let members = self.struct_members(id)?;
         self.struct_depth -= 1;
-        let mut asm = None;
-        self.trailing_attrs(&mut attrs, &mut asm)?;
-        self.layout(id, members, &attrs)?;
+        self.qualifiers_and_attributes(qual, attrs, asm_name)?;
+        self.layout(id, members, attrs)?;
         Ok(id)
     }
 
@@ -1866,7 +1726,7 @@ impl<'a> Parser<'a> {
             if self.tok == Tok::Eof {
                 return self.err_expected("}");
             }
-            let spec = self.decl_spec(true)?;
+            let spec = self.decl_spec(STORAGE_MEMBER)?;
             if var_last {
                 return self.err_expected("}");
             }
@@ -1899,14 +1759,12 @@ impl<'a> Parser<'a> {
                 let ct = self.cts.get(spec.base);
                 if ct.kind == CKind::Struct {
                     // An anonymous (transparent) struct/union member.
-                    let mut m = Member {
+                    members.push(Member {
                         name: Vec::new(),
                         ctype: spec.base,
                         bits: None,
                         attrs: spec.attrs,
-                    };
-                    m.attrs.cconv = 0;
-                    members.push(m);
+                    });
                 } else if ct.kind == CKind::Enum {
                     // An enum declared without a member: its constants are
                     // also readable through instances of the struct.
@@ -1918,16 +1776,8 @@ impl<'a> Parser<'a> {
                 continue;
             }
             loop {
-                let mut d = Declarator {
-                    name: None,
-                    ops: Vec::new(),
-                    attrs: Attrs::default(),
-                    asm_name: None,
-                };
-                if !self.is_op(b':' as u16) {
-                    d = self.declarator(DeclKind::Optional)?;
-                }
-                let mut attrs = merge_attrs(&spec.attrs, &d.attrs);
+                let d = self.declarator(DeclKind::Field)?;
+                let attrs = merge_attrs(&spec.attrs, &d.attrs);
                 let ty = self.build_type(
                     spec.base,
                     &d.ops,
@@ -1937,10 +1787,7 @@ impl<'a> Parser<'a> {
                     },
                 )?;
                 let mut bits = None;
-                if self.is_op(b':' as u16) {
-                    self.next()?;
-                    let v = self.expr()?;
-                    let w = v.value();
+                if let Some(w) = d.bit_width {
                     let ct = self.cts.get(ty);
                     let ok_type = ct.kind == CKind::Num && !ct.is_fp() && ct.size <= 4;
                     let max_bits = if ct.has(CTF_BOOL) {
@@ -1954,10 +1801,6 @@ impl<'a> Parser<'a> {
                         return self.err_near("invalid value");
                     }
                     bits = Some(w as u32);
-                    let mut asm = None;
-                    let mut after = Attrs::default();
-                    self.trailing_attrs(&mut after, &mut asm)?;
-                    attrs = merge_attrs(&attrs, &after);
                 } else if d.name.is_none() {
                     return self.err_expected("<identifier>");
                 }
@@ -2123,10 +1966,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn enum_spec(&mut self) -> PResult<CTypeId> {
+    fn enum_spec(
+        &mut self,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<CTypeId> {
         self.next()?;
-        let mut attrs = Attrs::default();
-        let name = self.tag_name(&mut attrs)?;
+        let name = self.tag_name(qual, attrs, asm_name)?;
         let has_body = self.is_op(b'{' as u16);
         let id = match &name {
             Some(n) => self.tag_type(n, CKind::Enum, false, has_body)?,
@@ -2185,8 +2032,6 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_op(b'}' as u16)?;
-        let mut asm = None;
-        self.trailing_attrs(&mut attrs, &mut asm)?;
         let base = if unsigned { CTID_UINT32 } else { CTID_INT32 };
         for f in fields.iter_mut() {
             f.ctype = base;
@@ -2527,7 +2372,7 @@ impl<'a> Parser<'a> {
 
     /// A type name inside an expression (`sizeof(int *)`, casts).
     fn type_name(&mut self) -> PResult<CTypeId> {
-        let spec = self.decl_spec(false)?;
+        let spec = self.decl_spec(0)?;
         let d = self.declarator(DeclKind::Abstract)?;
         self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))
     }
@@ -2539,8 +2384,10 @@ enum DeclKind {
     Abstract,
     /// A name is required (declarations).
     Named,
-    /// A name is optional (parameters, bit fields).
+    /// A name is optional (parameters).
     Optional,
+    /// A struct member: a name is optional and a bit width may follow.
+    Field,
 }
 
 fn merge_attrs(a: &Attrs, b: &Attrs) -> Attrs {
@@ -2555,7 +2402,6 @@ fn merge_attrs(a: &Attrs, b: &Attrs) -> Attrs {
         } else {
             a.vector_size
         },
-        cconv: if b.cconv != 0 { b.cconv } else { a.cconv },
     }
 }
 
@@ -2659,15 +2505,6 @@ fn op_text(c: u16) -> String {
     }
 }
 
-fn cconv_flag(k: Kw) -> u32 {
-    match k {
-        Kw::Stdcall => CTF_STDCALL,
-        Kw::Fastcall => CTF_FASTCALL,
-        Kw::Thiscall => CTF_THISCALL,
-        _ => 0,
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Keywords.
 
@@ -2684,7 +2521,10 @@ enum Kw {
     Volatile,
     Restrict,
     Void,
+    /// `_Bool`: takes its size from another keyword (`_Bool int` is 4 bytes).
     Bool,
+    /// `bool`: one byte unless said otherwise.
+    BoolSized,
     Char,
     Int,
     Float,
@@ -2733,7 +2573,8 @@ fn keyword(n: &[u8]) -> Option<Kw> {
         b"volatile" | b"__volatile" | b"__volatile__" => Kw::Volatile,
         b"restrict" | b"__restrict" | b"__restrict__" => Kw::Restrict,
         b"void" => Kw::Void,
-        b"_Bool" | b"bool" => Kw::Bool,
+        b"_Bool" => Kw::Bool,
+        b"bool" => Kw::BoolSized,
         b"char" => Kw::Char,
         b"int" => Kw::Int,
         b"float" => Kw::Float,
@@ -2761,6 +2602,67 @@ fn keyword(n: &[u8]) -> Option<Kw> {
         b"__ptr64" => Kw::Ptr64,
         b"sizeof" => Kw::Sizeof,
         b"__alignof__" | b"__alignof" => Kw::Alignof,
+        _ => return None,
+    })
+}
+
+// The simple declaration specifier keywords, collected as a set.
+const SPEC_VOID: u32 = 1 << 0;
+const SPEC_BOOL: u32 = 1 << 1;
+const SPEC_CHAR: u32 = 1 << 2;
+const SPEC_INT: u32 = 1 << 3;
+const SPEC_FLOAT: u32 = 1 << 4;
+const SPEC_LONG: u32 = 1 << 5;
+const SPEC_LONG_LONG: u32 = 1 << 6;
+const SPEC_SHORT: u32 = 1 << 7;
+const SPEC_COMPLEX: u32 = 1 << 8;
+const SPEC_SIGNED: u32 = 1 << 9;
+const SPEC_UNSIGNED: u32 = 1 << 10;
+const SPEC_INLINE: u32 = 1 << 11;
+const SPEC_TYPEDEF: u32 = 1 << 12;
+const SPEC_EXTERN: u32 = 1 << 13;
+const SPEC_STATIC: u32 = 1 << 14;
+const SPEC_AUTO: u32 = 1 << 15;
+const SPEC_REGISTER: u32 = 1 << 16;
+const SPEC_STORAGE: u32 = SPEC_TYPEDEF | SPEC_EXTERN | SPEC_STATIC | SPEC_AUTO | SPEC_REGISTER;
+/// The storage classes `ffi.cdef` declarations may have.
+const STORAGE_DECLARATION: u32 = SPEC_TYPEDEF | SPEC_EXTERN | SPEC_STATIC;
+/// The storage classes of struct members (C++-style constants).
+const STORAGE_MEMBER: u32 = SPEC_STATIC;
+/// The storage classes of function parameters.
+const STORAGE_PARAMETER: u32 = SPEC_REGISTER;
+/// `void` implies a size for the "second sized keyword" rule, but none
+/// that is ever used.
+const SIZE_OF_VOID_KEYWORD: u32 = u32::MAX;
+/// Largest alignment of a scalar type.
+const MAX_ALIGN: u32 = 16;
+
+/// A simple declaration specifier keyword: its `SPEC_*` bit and the size
+/// in bytes it implies (0 for none).
+fn spec_word(kw: Kw) -> Option<(u32, u32)> {
+    Some(match kw {
+        Kw::Void => (SPEC_VOID, SIZE_OF_VOID_KEYWORD),
+        Kw::Bool => (SPEC_BOOL, 0),
+        Kw::BoolSized => (SPEC_BOOL, 1),
+        Kw::Char => (SPEC_CHAR, 1),
+        Kw::Int => (SPEC_INT, 4),
+        Kw::Int8 => (SPEC_INT, 1),
+        Kw::Int16 => (SPEC_INT, 2),
+        Kw::Int32 => (SPEC_INT, 4),
+        Kw::Int64 => (SPEC_INT, 8),
+        Kw::Float => (SPEC_FLOAT, 4),
+        Kw::Double => (SPEC_FLOAT, 8),
+        Kw::Long => (SPEC_LONG, 0),
+        Kw::Short => (SPEC_SHORT, 0),
+        Kw::Complex => (SPEC_COMPLEX, 0),
+        Kw::Signed => (SPEC_SIGNED, 0),
+        Kw::Unsigned => (SPEC_UNSIGNED, 0),
+        Kw::Inline => (SPEC_INLINE, 0),
+        Kw::Typedef => (SPEC_TYPEDEF, 0),
+        Kw::Extern => (SPEC_EXTERN, 0),
+        Kw::Static => (SPEC_STATIC, 0),
+        Kw::Auto => (SPEC_AUTO, 0),
+        Kw::Register => (SPEC_REGISTER, 0),
         _ => return None,
     })
 }

@@ -57,11 +57,6 @@ pub const CTF_VLS: u32 = 1 << 11;
 pub const CTF_COMPLETE: u32 = 1 << 12;
 // Functions.
 pub const CTF_VARARG: u32 = 1 << 13;
-/// Function declared without a prototype's parameter list checks (`f()` in
-/// C is unspecified, but LuaJIT treats it as `f(void)`): unused.
-pub const CTF_STDCALL: u32 = 1 << 14;
-pub const CTF_FASTCALL: u32 = 1 << 15;
-pub const CTF_THISCALL: u32 = 1 << 16;
 
 /// A member of a struct/union, a parameter of a function or a constant of
 /// an enum.
