@@ -190,14 +190,12 @@ struct Attrs {
     /// Requested minimum alignment (`aligned(n)`), 0 if none.
     align: u32,
     packed: bool,
-    /// `mode(...)`: the integer/float size in bytes (0 if none), whether
-    /// it is a floating-point mode, and the element count of a vector
-    /// mode (`V4SF`; 0 if not a vector).
-    mode: u32,
-    mode_fp: bool,
-    mode_vec: u32,
-    /// `vector_size(n)` (0 if none).
-    vector_size: u32,
+    /// The size in bytes a `mode(...)` gives a scalar type (0 if none).
+    mode_size: u32,
+    /// The size of a vector type (`vector_size(n)` or a vector mode such
+    /// as `V4SF`) as the reference keeps it: log2, in 4 bits, 0 for none
+    /// (so `vector_size(1)` is no vector).
+    vector_size_log2: u32,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -245,7 +243,7 @@ struct Declarator {
     /// them.
     pending_qual: u32,
     /// The width after `:` of a bit field.
-    bit_width: Option<i64>,
+    bit_width: Option<u32>,
 }
 
 /// A struct/union member before layout.
@@ -256,49 +254,25 @@ struct Member {
     attrs: Attrs,
 }
 
-/// A value of a constant expression: 32-bit, signed or unsigned.
-#[derive(Clone, Copy, Default)]
+/// A value of a constant expression: 32 bits and a C type (see the
+/// constant expression parser).
+#[derive(Clone, Copy)]
 struct CVal {
     bits: u32,
-    unsigned: bool,
-    /// The C type when it matters (casts, objects, strings); 0 for plain
-    /// integers.
     ty: CTypeId,
-    /// An object (extern variable, string), not a value.
-    obj: bool,
 }
 
 impl CVal {
     fn int(v: i32) -> CVal {
         CVal {
             bits: v as u32,
-            ..CVal::default()
+            ty: CTID_INT32,
         }
     }
     fn uint(v: u32) -> CVal {
         CVal {
             bits: v,
-            unsigned: true,
-            ..CVal::default()
-        }
-    }
-    fn value(self) -> i64 {
-        if self.unsigned {
-            self.bits as i64
-        } else {
-            self.bits as i32 as i64
-        }
-    }
-    fn truth(self) -> bool {
-        self.bits != 0
-    }
-    fn type_or_int(self) -> CTypeId {
-        if self.ty != 0 {
-            self.ty
-        } else if self.unsigned {
-            CTID_UINT32
-        } else {
-            CTID_INT32
+            ty: CTID_UINT32,
         }
     }
 }
@@ -323,6 +297,8 @@ struct Parser<'a> {
     depth: u32,
     /// Nesting of struct/union definitions.
     struct_depth: u32,
+    /// Nesting of conditional expressions in `?` operands.
+    cond_nesting: u32,
     /// Inside the body of a function definition, whose malformed numbers
     /// are not errors.
     skipping_body: bool,
@@ -337,6 +313,10 @@ const MAX_STRUCT_DEPTH: u32 = 200;
 /// Levels of the `#pragma pack` stack, the current value included (the
 /// reference's limit).
 const MAX_PACK_LEVELS: usize = 7;
+/// Deepest nesting of conditional expressions in the middle operand of
+/// `?:`. The reference has no limit (and crashes deep enough); this one
+/// bounds the recursion.
+const MAX_COND_NESTING: u32 = 200;
 /// Most type operations (pointers, arrays, functions) in one declarator.
 const MAX_DECL_OPS: usize = 99;
 
@@ -367,6 +347,7 @@ impl<'a> Parser<'a> {
             undo: Undo::default(),
             depth: 0,
             struct_depth: 0,
+            cond_nesting: 0,
             skipping_body: false,
         };
         p.skip_splices();
@@ -869,10 +850,10 @@ impl<'a> Parser<'a> {
     fn declaration(&mut self, first: bool) -> PResult<()> {
         let spec = self.decl_spec(STORAGE_DECLARATION)?;
         if self.is_op(b';' as u16) || self.tok == Tok::Eof {
+            // Only declares a struct, union or enum (`typedef struct s;`
+            // too, as in the reference).
             let ct = self.cts.get(spec.base);
-            let is_tag =
-                matches!(ct.kind, CKind::Struct | CKind::Enum) && spec.storage != Storage::Typedef;
-            if is_tag {
+            if matches!(ct.kind, CKind::Struct | CKind::Enum) {
                 return self.accept_op(b';' as u16).map(|_| ());
             }
             return self.err_expected("<identifier>");
@@ -904,8 +885,9 @@ impl<'a> Parser<'a> {
                     }
                     let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
                     self.expect_op(b'=' as u16)?;
-                    let v = self.expr()?;
-                    let value = convert_int(v.value(), size, unsigned);
+                    // (Any value: the reference does not check its type.)
+                    let v = self.expr_cond()?;
+                    let value = convert_int(v.bits as i32 as i64, size, unsigned);
                     let base = self.cts.unqualified(ty);
                     self.add_decl(name, CDecl::Constant { ctype: base, value });
                 }
@@ -1113,52 +1095,72 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `mode(...)` and `vector_size(...)` attributes on a scalar type.
-    fn apply_mode(&mut self, id: CTypeId, attrs: &Attrs) -> PResult<CTypeId> {
-        let mut id = id;
+    /// `mode(...)` and `vector_size(...)` attributes on a number type (not
+    /// a bool; on others they are ignored, as in the reference): a mode
+    /// sets the size (of a floating-point type only to 4 or 8 bytes), and
+    /// a vector size at least the element's makes a vector of it.
+    fn apply_mode(&mut self, id: CTypeId, mode_size: u32, attrs: &Attrs) -> CTypeId {
         let ct = self.cts.get(id).clone();
-        if attrs.mode != 0 && ct.kind == CKind::Num {
-            id = if attrs.mode_fp {
-                if attrs.mode == 4 {
-                    CTID_FLOAT
-                } else {
-                    CTID_DOUBLE
-                }
-            } else if attrs.mode <= 8 {
-                CTState::int_type(attrs.mode, ct.has(CTF_UNSIGNED))
-            } else {
-                let flags = ct.flags & CTF_UNSIGNED;
-                self.cts.intern(CType::new(
-                    CKind::Num,
-                    flags,
-                    attrs.mode,
-                    attrs.mode.min(16),
-                    0,
-                ))
-            };
-            if attrs.mode_vec != 0 {
-                let vs = attrs.mode_vec * attrs.mode;
-                id = self
-                    .cts
-                    .intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
-            }
+        if ct.kind != CKind::Num || ct.has(CTF_BOOL) {
+            return id;
         }
-        if attrs.vector_size != 0 {
-            let esize = self.cts.get(id).size;
-            let vs = attrs.vector_size;
-            if self.cts.get(id).kind != CKind::Num
-                || esize == 0
-                || esize == CTSIZE_INVALID
-                || !vs.is_power_of_two()
-                || vs < esize
-            {
-                return self.err_type();
-            }
+        let mut id = id;
+        let fp = ct.has(CTF_FP);
+        if mode_size != 0 && (!fp || mode_size == 4 || mode_size == 8) {
+            let mut sized = ct.clone();
+            sized.flags &= !CTF_LONGDOUBLE;
+            sized.size = mode_size;
+            sized.align = mode_size.min(MAX_ALIGN);
+            id = self.cts.intern(sized);
+        }
+        let vlog2 = attrs.vector_size_log2;
+        let elem = self.cts.get(id);
+        if vlog2 != 0 && vlog2 >= floor_log2(elem.size) {
+            let size = 1 << vlog2;
+            let align = size.min(MAX_ALIGN).max(elem.align);
+            let qual = elem.flags & CTF_QUAL;
             id = self
                 .cts
-                .intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
+                .intern(CType::new(CKind::Array, CTF_VECTOR | qual, size, align, id));
         }
-        Ok(id)
+        id
+    }
+
+    /// A machine mode as GCC names them: an optional vector length
+    /// (`V4`), the size (`Q`uarter, `H`alf, `S`ingle, `D`ouble, `T`etra,
+    /// `O`cta) and `I` or `F`; anything else is ignored, as is what follows.
+    fn mode_attribute(&mut self, name: &[u8], attrs: &mut Attrs) {
+        let mut s = name.strip_prefix(b"__").unwrap_or(name);
+        let mut vector_len = 0u32;
+        if let Some(rest) = s.strip_prefix(b"V") {
+            let digits = rest
+                .iter()
+                .take(2)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            // (At least one character is taken as a digit, like the
+            // reference.)
+            let digits = digits.max(1).min(rest.len());
+            for &c in &rest[..digits] {
+                vector_len = vector_len * 10 + (c as u32).wrapping_sub(b'0' as u32);
+            }
+            s = &rest[digits..];
+        }
+        let size = match s.first() {
+            Some(b'Q') => 1,
+            Some(b'H') => 2,
+            Some(b'S') => 4,
+            Some(b'D') => 8,
+            Some(b'T') => 16,
+            Some(b'O') => 32,
+            _ => return,
+        };
+        if matches!(s.get(1), Some(b'I' | b'F')) {
+            attrs.mode_size = size;
+            if vector_len != 0 {
+                attrs.vector_size_log2 = floor_log2(vector_len.wrapping_mul(size)) & ATTR_LOG2_MASK;
+            }
+        }
     }
 
     /// `__attribute__((...))` and `__declspec(...)`.
@@ -1181,12 +1183,7 @@ impl<'a> Parser<'a> {
             match n {
                 b"aligned" | b"align" => {
                     if self.accept_op(b'(' as u16)? {
-                        let v = self.expr()?;
-                        let a = v.bits;
-                        if a == 0 || !a.is_power_of_two() {
-                            return self.err("invalid value");
-                        }
-                        attrs.align = a;
+                        attrs.align = 1 << (floor_log2(self.expr_size()?) & ATTR_LOG2_MASK);
                         self.expect_op(b')' as u16)?;
                     } else {
                         attrs.align = 16;
@@ -1195,40 +1192,18 @@ impl<'a> Parser<'a> {
                 b"packed" => attrs.packed = true,
                 b"mode" => {
                     self.expect_op(b'(' as u16)?;
-                    let m = self
-                        .name()
-                        .map(|n| strip_underscores(n).to_vec())
-                        .unwrap_or_default();
-                    let (vec, base) = match m.first() {
-                        Some(b'V') => {
-                            let digits = m[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-                            let n = std::str::from_utf8(&m[1..1 + digits])
-                                .ok()
-                                .and_then(|d| d.parse().ok());
-                            (n.unwrap_or(0), &m[1 + digits..])
-                        }
-                        _ => (0, &m[..]),
-                    };
-                    let (size, fp) = match base {
-                        b"QI" => (1, false),
-                        b"HI" => (2, false),
-                        b"SI" => (4, false),
-                        b"DI" => (8, false),
-                        b"TI" => (16, false),
-                        b"OI" => (32, false),
-                        b"SF" => (4, true),
-                        b"DF" => (8, true),
-                        _ => (0, false),
-                    };
-                    attrs.mode = size;
-                    attrs.mode_fp = fp;
-                    attrs.mode_vec = if size != 0 { vec } else { 0 };
-                    self.skip_parens_rest()?;
+                    if let Some(m) = self.name().map(|n| n.to_vec()) {
+                        self.mode_attribute(&m, attrs);
+                        self.next()?;
+                    }
+                    self.expect_op(b')' as u16)?;
                 }
                 b"vector_size" => {
                     self.expect_op(b'(' as u16)?;
-                    let v = self.expr()?;
-                    attrs.vector_size = v.bits;
+                    let size = self.expr_size()?;
+                    if size != 0 {
+                        attrs.vector_size_log2 = floor_log2(size) & ATTR_LOG2_MASK;
+                    }
                     self.expect_op(b')' as u16)?;
                 }
                 _ => {
@@ -1408,7 +1383,7 @@ impl<'a> Parser<'a> {
             }
         }
         if kind == DeclKind::Field && self.accept_op(b':' as u16)? {
-            d.bit_width = Some(self.expr()?.value());
+            d.bit_width = Some(self.expr_size()?);
         }
         self.declarator_attrs(d)?;
         d.ops.extend(prefix);
@@ -1419,6 +1394,9 @@ impl<'a> Parser<'a> {
             }
             if sub.asm_name.is_some() {
                 d.asm_name = sub.asm_name;
+            }
+            if sub.bit_width.is_some() {
+                d.bit_width = sub.bit_width;
             }
             d.attrs = merge_attrs(&d.attrs, &sub.attrs);
             d.ops.extend(sub.ops);
@@ -1454,14 +1432,10 @@ impl<'a> Parser<'a> {
                 flex: false,
             });
         }
-        let v = self.expr()?;
-        let n = v.value();
-        if n < 0 || n > 0x7fffffff {
-            return self.err_size();
-        }
+        let n = self.expr_size()?;
         self.expect_op(b']' as u16)?;
         Ok(DeclOp::Array {
-            len: Some(n as u32),
+            len: Some(n),
             flex: false,
         })
     }
@@ -1490,9 +1464,6 @@ impl<'a> Parser<'a> {
                 self.expect_op(b'.' as u16)?;
                 vararg = true;
                 break;
-            }
-            if !self.starts_decl_spec() {
-                return self.err_near("declaration specifier expected");
             }
             let spec = self.decl_spec(STORAGE_PARAMETER)?;
             let d = self.declarator(DeclKind::Optional)?;
@@ -1528,12 +1499,14 @@ impl<'a> Parser<'a> {
     fn build_type(&mut self, base: CTypeId, ops: &[DeclOp], attrs: &Attrs) -> PResult<CTypeId> {
         let mut id = base;
         // Like the reference: vector attributes apply to the base type,
-        // and a scalar mode too unless a pointer is being declared.
-        let pointerish = ops
+        // and a scalar mode too unless a pointer (which takes the mode as
+        // its own size) is being declared.
+        let pointer = ops
             .iter()
-            .any(|op| matches!(op, DeclOp::Ptr(_) | DeclOp::Ref | DeclOp::Func { .. }));
-        if (attrs.mode != 0 && (attrs.mode_vec != 0 || !pointerish)) || attrs.vector_size != 0 {
-            id = self.apply_mode(id, attrs)?;
+            .any(|op| matches!(op, DeclOp::Ptr(_) | DeclOp::Ref));
+        let mode_size = if pointer { 0 } else { attrs.mode_size };
+        if mode_size != 0 || attrs.vector_size_log2 != 0 {
+            id = self.apply_mode(id, mode_size, attrs);
         }
         if attrs.align != 0 && ops.is_empty() {
             id = self.with_align(id, attrs.align);
@@ -1727,13 +1700,13 @@ impl<'a> Parser<'a> {
                 return self.err_expected("}");
             }
             let spec = self.decl_spec(STORAGE_MEMBER)?;
-            if var_last {
-                return self.err_expected("}");
-            }
             if spec.storage == Storage::Static {
                 // C++-style `static const int X = 1;` members: constants of
                 // the struct, not stored in it.
                 loop {
+                    if var_last {
+                        return self.err_expected("}");
+                    }
                     let d = self.declarator(DeclKind::Named)?;
                     let attrs = merge_attrs(&spec.attrs, &d.attrs);
                     let ty = self.build_type(spec.base, &d.ops, &attrs)?;
@@ -1743,10 +1716,10 @@ impl<'a> Parser<'a> {
                     }
                     let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
                     self.expect_op(b'=' as u16)?;
-                    let v = self.expr()?;
+                    let v = self.expr_cond()?;
                     let mut f =
                         CField::new(d.name.as_deref().unwrap_or(b""), self.cts.unqualified(ty));
-                    f.value = convert_int(v.value(), size, unsigned);
+                    f.value = convert_int(v.bits as i32 as i64, size, unsigned);
                     self.add_member_const(id, f);
                     if !self.accept_op(b',' as u16)? {
                         break;
@@ -1755,27 +1728,11 @@ impl<'a> Parser<'a> {
                 self.expect_op(b';' as u16)?;
                 continue;
             }
-            if self.is_op(b';' as u16) {
-                let ct = self.cts.get(spec.base);
-                if ct.kind == CKind::Struct {
-                    // An anonymous (transparent) struct/union member.
-                    members.push(Member {
-                        name: Vec::new(),
-                        ctype: spec.base,
-                        bits: None,
-                        attrs: spec.attrs,
-                    });
-                } else if ct.kind == CKind::Enum {
-                    // An enum declared without a member: its constants are
-                    // also readable through instances of the struct.
-                    for f in ct.fields.clone() {
-                        self.add_member_const(id, f);
-                    }
-                }
-                self.next()?;
-                continue;
-            }
             loop {
+                if var_last {
+                    // Nothing may follow a flexible array member.
+                    return self.err_expected("}");
+                }
                 let d = self.declarator(DeclKind::Field)?;
                 let attrs = merge_attrs(&spec.attrs, &d.attrs);
                 let ty = self.build_type(
@@ -1790,28 +1747,43 @@ impl<'a> Parser<'a> {
                 if let Some(w) = d.bit_width {
                     let ct = self.cts.get(ty);
                     let ok_type = ct.kind == CKind::Num && !ct.is_fp() && ct.size <= 4;
-                    let max_bits = if ct.has(CTF_BOOL) {
-                        1
-                    } else {
-                        ct.size as i64 * 8
-                    };
-                    if !ok_type || w < 0 || w > max_bits || (w == 0 && d.name.is_some()) {
+                    let max_bits = if ct.has(CTF_BOOL) { 1 } else { ct.size * 8 };
+                    if !ok_type || w > max_bits || (w == 0 && d.name.is_some()) {
                         // Report at the ':' like the reference.
                         self.tok_text = ":".into();
                         return self.err_near("invalid value");
                     }
                     bits = Some(w as u32);
                 } else if d.name.is_none() {
-                    return self.err_expected("<identifier>");
+                    // An unnamed struct, union or enum member: the members
+                    // of a struct or union are reached as if they were the
+                    // outer struct's, an enum's constants through instances
+                    // of the struct.
+                    let ct = self.cts.get(ty);
+                    if ct.kind == CKind::Enum {
+                        for f in ct.fields.clone() {
+                            self.add_member_const(id, f);
+                        }
+                    } else if ct.kind == CKind::Struct && !ct.has(CTF_VLS) {
+                        members.push(Member {
+                            name: Vec::new(),
+                            ctype: ty,
+                            bits: None,
+                            attrs,
+                        });
+                    } else {
+                        return self.err_expected("<identifier>");
+                    }
+                    if !self.accept_op(b',' as u16)? {
+                        break;
+                    }
+                    continue;
                 }
                 let ct = self.cts.get(ty);
                 if bits.is_none() {
+                    // (Members without a size are reported when the struct
+                    // is laid out, after its syntax, as in the reference.)
                     if ct.kind == CKind::Array && ct.size == CTSIZE_INVALID {
-                        var_last = true;
-                    } else if ct.size == CTSIZE_INVALID || ct.kind == CKind::Func {
-                        return self.err_size();
-                    }
-                    if ct.kind == CKind::Struct && ct.has(CTF_VLS) {
                         var_last = true;
                     }
                 }
@@ -1821,7 +1793,7 @@ impl<'a> Parser<'a> {
                     bits,
                     attrs,
                 });
-                if var_last || !self.accept_op(b',' as u16)? {
+                if !self.accept_op(b',' as u16)? {
                     break;
                 }
             }
@@ -1855,8 +1827,12 @@ impl<'a> Parser<'a> {
             if pack != 0 && align > pack {
                 align = pack;
             }
-            if union && tsize == CTSIZE_INVALID {
-                // No variable or flexible arrays in unions.
+            if m.bits.is_none()
+                && (ct.kind == CKind::Func
+                    || (tsize == CTSIZE_INVALID && (union || ct.kind != CKind::Array)))
+            {
+                // No members without a size, but for a variable or
+                // flexible array last in a struct.
                 return self.err_size();
             }
             let start = if union { 0 } else { bitpos };
@@ -1989,45 +1965,51 @@ impl<'a> Parser<'a> {
         }
         self.next()?;
         let mut fields = Vec::new();
+        // The next constant's value; it becomes unsigned from 2^31 on.
         let mut next = CVal::int(0);
-        // As in LuaJIT (and common ABIs) the enum type is unsigned unless
-        // a constant is explicitly given a negative (signed) value.
+        // As in the reference, the enum is unsigned unless a constant is
+        // explicitly given a negative value that is not of type unsigned.
         let mut unsigned = true;
-        while !self.is_op(b'}' as u16) {
-            let Some(cname) = self.name().map(|n| n.to_vec()) else {
+        loop {
+            let Some(cname) = self.declarator_name() else {
                 return self.err_expected("<identifier>");
             };
-            if keyword(&cname).is_some() && !matches!(self.tok, Tok::Name(_, true)) {
-                return self.err_expected("<identifier>");
-            }
-            self.next()?;
-            let mut v = next;
-            if self.accept_op(b'=' as u16)? {
-                v = self.expr()?;
-            }
             if self.cts.decls.contains_key(&cname) {
                 return self.err_redefine(&cname);
             }
-            if !v.unsigned && (v.bits as i32) < 0 {
-                unsigned = false;
+            self.next()?;
+            if self.accept_op(b'=' as u16)? {
+                let v = self.expr_int()?;
+                let negative = (v.bits as i32) < 0;
+                next = if v.ty == CTID_UINT32 && negative {
+                    v
+                } else {
+                    if negative {
+                        unsigned = false;
+                    }
+                    CVal::int(v.bits as i32)
+                };
             }
+            let value = if next.ty == CTID_UINT32 {
+                next.bits as i64
+            } else {
+                next.bits as i32 as i64
+            };
             let mut f = CField::new(&cname, CTID_INT32);
-            f.value = v.value();
+            f.value = value;
             fields.push(f);
-            let ctype = if v.unsigned { CTID_UINT32 } else { CTID_INT32 };
             self.add_decl(
                 cname,
                 CDecl::Constant {
-                    ctype,
-                    value: v.value(),
+                    ctype: next.ty,
+                    value,
                 },
             );
-            next = CVal {
-                bits: v.bits.wrapping_add(1),
-                unsigned: v.unsigned || v.bits == 0x7fffffff,
-                ..CVal::default()
-            };
-            if !self.accept_op(b',' as u16)? {
+            next.bits = next.bits.wrapping_add(1);
+            if next.bits == 0x8000_0000 {
+                next.ty = CTID_UINT32;
+            }
+            if !self.accept_op(b',' as u16)? || self.is_op(b'}' as u16) {
                 break;
             }
         }
@@ -2051,48 +2033,75 @@ impl<'a> Parser<'a> {
     // -- Constant expressions -------------------------------------------------
 
     /// A constant integer expression.
-    fn expr(&mut self) -> PResult<CVal> {
-        let v = self.expr_any()?;
-        self.check_int(v)?;
-        Ok(v)
-    }
+    // -- Constant expressions ----------------------------------------------
+    //
+    // Values are computed as the reference computes them: 32 bits and a C
+    // type. Arithmetic gives the operand type with the larger type id
+    // (`(short)1 << 1` stays a short, `(char)1 + 1` is an int), casts only
+    // change the type (no truncation), and only values of type exactly
+    // `int` are signed in divisions, right shifts and comparisons. A string
+    // literal's value is its size.
 
-    /// An expression whose value may also be an object or a struct/pointer
-    /// value that only serves `.`, `->` or `sizeof`.
-    fn expr_any(&mut self) -> PResult<CVal> {
-        self.enter()?;
+    /// An integer constant expression.
+    fn expr_int(&mut self) -> PResult<CVal> {
         let v = self.expr_cond()?;
-        self.leave();
-        Ok(v)
-    }
-
-    fn check_int(&self, v: CVal) -> PResult<()> {
-        if v.obj || (v.ty != 0 && !self.cts.get(v.ty).is_integer()) {
+        if !self.cts.get(v.ty).is_integer() {
             return self.err("invalid value");
         }
-        Ok(())
+        Ok(v)
     }
 
-    fn expr_cond(&mut self) -> PResult<CVal> {
-        let c = self.expr_binary(0)?;
-        if self.accept_op(b'?' as u16)? {
-            self.check_int(c)?;
-            let a = self.expr()?;
-            self.expect_op(b':' as u16)?;
-            let b = self.expr()?;
-            let unsigned = a.unsigned || b.unsigned;
-            let r = if c.truth() { a } else { b };
-            return Ok(CVal {
-                bits: r.bits,
-                unsigned,
-                ..CVal::default()
-            });
+    /// A size (array length, bit width, attribute argument): an integer
+    /// constant expression below 2^31.
+    fn expr_size(&mut self) -> PResult<u32> {
+        let v = self.expr_int()?;
+        if v.bits > MAX_SIZE as u32 {
+            return self.err_size();
         }
-        Ok(c)
+        Ok(v.bits)
     }
 
-    /// Binary operators by precedence climbing (`min` is the lowest
-    /// precedence accepted).
+    /// Expressions separated by commas: the last one's value.
+    fn expr_comma(&mut self) -> PResult<CVal> {
+        loop {
+            let v = self.expr_cond()?;
+            if !self.accept_op(b',' as u16)? {
+                return Ok(v);
+            }
+        }
+    }
+
+    /// `c ? a : b`, right-associative. A chain of conditions in the `:`
+    /// operands is read in a loop (the reference has no limit there); the
+    /// middle operands nest, up to `MAX_COND_NESTING`.
+    fn expr_cond(&mut self) -> PResult<CVal> {
+        let mut chain: Vec<(CVal, CVal)> = Vec::new();
+        let mut last = loop {
+            let c = self.expr_binary(1)?;
+            if !self.accept_op(b'?' as u16)? {
+                break c;
+            }
+            self.cond_nesting += 1;
+            if self.cond_nesting > MAX_COND_NESTING {
+                return self.err("chunk has too many syntax levels");
+            }
+            let middle = self.expr_comma();
+            self.cond_nesting -= 1;
+            let middle = middle?;
+            self.expect_op(b':' as u16)?;
+            chain.push((c, middle));
+        };
+        while let Some((c, middle)) = chain.pop() {
+            last = CVal {
+                bits: if c.bits != 0 { middle.bits } else { last.bits },
+                ty: middle.ty.max(last.ty),
+            };
+        }
+        Ok(last)
+    }
+
+    /// Binary operators of precedence `min` and above (precedence
+    /// climbing; `*`, `/` and `%` take a unary right operand).
     fn expr_binary(&mut self, min: u8) -> PResult<CVal> {
         let mut lhs = self.expr_unary()?;
         loop {
@@ -2101,177 +2110,187 @@ impl<'a> Parser<'a> {
             if prec < min {
                 break;
             }
-            self.check_int(lhs)?;
             self.next()?;
-            let rhs = self.expr_binary(prec + 1)?;
-            self.check_int(rhs)?;
+            let rhs = if prec == PREC_MULTIPLICATIVE {
+                self.expr_unary()?
+            } else {
+                self.expr_binary(prec + 1)?
+            };
             lhs = self.binary(op, lhs, rhs)?;
         }
         Ok(lhs)
     }
 
     fn binary(&self, op: u16, a: CVal, b: CVal) -> PResult<CVal> {
-        let unsigned = a.unsigned || b.unsigned;
         let (x, y) = (a.bits, b.bits);
-        let cmp = |r: bool| CVal::int(r as i32);
-        let arith = |bits: u32| CVal {
-            bits,
-            unsigned,
-            ..CVal::default()
-        };
-        let shifted = |bits: u32| CVal {
-            bits,
-            unsigned: a.unsigned,
-            ..CVal::default()
+        let wider = a.ty.max(b.ty);
+        let both_int = a.ty == CTID_INT32 && b.ty == CTID_INT32;
+        let truth = |r: bool| CVal::int(r as i32);
+        let arith = |bits: u32| CVal { bits, ty: wider };
+        let ordered = |signed_cmp: fn(&i32, &i32) -> bool, unsigned_cmp: fn(&u32, &u32) -> bool| {
+            truth(if both_int {
+                signed_cmp(&(x as i32), &(y as i32))
+            } else {
+                unsigned_cmp(&x, &y)
+            })
         };
         Ok(match op {
-            OP_OROR => cmp(a.truth() || b.truth()),
-            OP_ANDAND => cmp(a.truth() && b.truth()),
-            OP_EQ => cmp(x == y),
-            OP_NE => cmp(x != y),
-            _ if op == b'<' as u16 || op == b'>' as u16 || op == OP_LE || op == OP_GE => {
-                let ord = if unsigned {
-                    x.cmp(&y)
-                } else {
-                    (x as i32).cmp(&(y as i32))
-                };
-                use std::cmp::Ordering::*;
-                cmp(match op {
-                    OP_LE => ord != Greater,
-                    OP_GE => ord != Less,
-                    _ if op == b'<' as u16 => ord == Less,
-                    _ => ord == Greater,
-                })
-            }
+            OP_OROR => truth(x != 0 || y != 0),
+            OP_ANDAND => truth(x != 0 && y != 0),
+            OP_EQ => truth(x == y),
+            OP_NE => truth(x != y),
+            OP_LE => ordered(i32::le, u32::le),
+            OP_GE => ordered(i32::ge, u32::ge),
+            _ if op == b'<' as u16 => ordered(i32::lt, u32::lt),
+            _ if op == b'>' as u16 => ordered(i32::gt, u32::gt),
             _ if op == b'|' as u16 => arith(x | y),
             _ if op == b'^' as u16 => arith(x ^ y),
             _ if op == b'&' as u16 => arith(x & y),
-            OP_SHL => shifted(x.wrapping_shl(y)),
-            OP_SHR => shifted(if a.unsigned {
-                x.wrapping_shr(y)
-            } else {
-                (x as i32).wrapping_shr(y) as u32
-            }),
+            // Shifts keep the left operand's type.
+            OP_SHL => CVal {
+                bits: x.wrapping_shl(y),
+                ty: a.ty,
+            },
+            OP_SHR => CVal {
+                bits: if a.ty == CTID_INT32 {
+                    (x as i32).wrapping_shr(y) as u32
+                } else {
+                    x.wrapping_shr(y)
+                },
+                ty: a.ty,
+            },
             _ if op == b'+' as u16 => arith(x.wrapping_add(y)),
             _ if op == b'-' as u16 => arith(x.wrapping_sub(y)),
             _ if op == b'*' as u16 => arith(x.wrapping_mul(y)),
             _ => {
-                // '/' and '%'
-                if y == 0 {
+                // '/' and '%': no division by zero, nor the one signed
+                // division that overflows.
+                let signed = wider == CTID_INT32;
+                if y == 0 || (signed && x == i32::MIN as u32 && y == u32::MAX) {
                     return self.err("invalid value");
                 }
                 let div = op == b'/' as u16;
-                let bits = if unsigned {
-                    if div {
-                        x / y
-                    } else {
-                        x % y
-                    }
-                } else if div {
-                    (x as i32).wrapping_div(y as i32) as u32
-                } else {
-                    (x as i32).wrapping_rem(y as i32) as u32
-                };
-                arith(bits)
+                arith(match (signed, div) {
+                    (true, true) => ((x as i32) / (y as i32)) as u32,
+                    (true, false) => ((x as i32) % (y as i32)) as u32,
+                    (false, true) => x / y,
+                    (false, false) => x % y,
+                })
             }
         })
     }
 
+    /// A unary expression with its postfix operators. Each level counts
+    /// towards the nesting limit, as in the reference.
     fn expr_unary(&mut self) -> PResult<CVal> {
+        self.enter()?;
+        let v = self.expr_prefix()?;
+        let v = self.postfix(v)?;
+        self.leave();
+        Ok(v)
+    }
+
+    fn expr_prefix(&mut self) -> PResult<CVal> {
         if let Tok::Op(op) = self.tok {
-            if op == b'-' as u16 || op == b'+' as u16 || op == b'~' as u16 || op == b'!' as u16 {
-                self.next()?;
-                self.enter()?;
-                let v = self.expr_unary()?;
-                self.leave();
-                self.check_int(v)?;
-                let u = v.unsigned;
-                return Ok(match op as u8 {
-                    b'-' => CVal {
-                        bits: v.bits.wrapping_neg(),
-                        unsigned: u,
-                        ..CVal::default()
-                    },
-                    b'+' => v,
-                    b'~' => CVal {
-                        bits: !v.bits,
-                        unsigned: u,
-                        ..CVal::default()
-                    },
-                    _ => CVal::int(!v.truth() as i32),
-                });
-            }
-            if op == b'(' as u16 {
-                self.next()?;
-                if self.starts_decl_spec() {
-                    // A cast.
-                    let ty = self.type_name()?;
-                    self.expect_op(b')' as u16)?;
+            match op as u8 {
+                b'+' | b'-' | b'~' | b'!' if op < 256 => {
+                    self.next()?;
                     let v = self.expr_unary()?;
-                    let ct = self.cts.get(ty);
-                    if ct.is_integer() {
-                        // The reference keeps the value (no truncation to
-                        // narrow types), only the signedness changes.
-                        self.check_int(v)?;
-                        let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
-                        return Ok(CVal {
-                            bits: v.bits,
-                            unsigned,
-                            ty,
-                            obj: false,
-                        });
-                    }
-                    return Ok(CVal {
-                        bits: v.bits,
-                        unsigned: false,
-                        ty,
-                        obj: false,
+                    return Ok(match op as u8 {
+                        b'+' => v,
+                        b'-' => CVal {
+                            bits: v.bits.wrapping_neg(),
+                            ..v
+                        },
+                        b'~' => CVal { bits: !v.bits, ..v },
+                        _ => CVal::int((v.bits == 0) as i32),
                     });
                 }
-                let v = self.expr_any()?;
-                self.expect_op(b')' as u16)?;
-                return self.postfix(v);
+                b'(' if op < 256 => {
+                    self.next()?;
+                    if self.starts_decl_spec() {
+                        // A cast: only the type changes.
+                        let ty = self.type_name()?;
+                        self.expect_op(b')' as u16)?;
+                        let v = self.expr_unary()?;
+                        return Ok(CVal { ty, ..v });
+                    }
+                    let v = self.expr_comma()?;
+                    self.expect_op(b')' as u16)?;
+                    return Ok(v);
+                }
+                b'*' if op < 256 => {
+                    self.next()?;
+                    let v = self.expr_unary()?;
+                    let elem = self.element_type(v.ty, v.ty)?;
+                    return Ok(CVal { bits: 0, ty: elem });
+                }
+                b'&' if op < 256 => {
+                    // The address of anything: a pointer to its type.
+                    self.next()?;
+                    let v = self.expr_unary()?;
+                    let ty = self.cts.ptr_to(v.ty);
+                    return Ok(CVal { ty, ..v });
+                }
+                _ => {}
             }
         }
         if let Some(k @ (Kw::Sizeof | Kw::Alignof)) = self.keyword() {
             self.next()?;
-            let ty = if self.is_op(b'(' as u16) {
-                self.next()?;
-                if self.starts_decl_spec() {
-                    let ty = self.type_name()?;
-                    self.expect_op(b')' as u16)?;
-                    ty
+            let v = if self.accept_op(b'(' as u16)? {
+                let v = if self.starts_decl_spec() {
+                    CVal {
+                        bits: 0,
+                        ty: self.type_name()?,
+                    }
                 } else {
-                    let v = self.expr_any()?;
-                    self.expect_op(b')' as u16)?;
-                    self.postfix(v)?.type_or_int()
-                }
+                    self.expr_comma()?
+                };
+                self.expect_op(b')' as u16)?;
+                v
             } else {
-                self.expr_unary()?.type_or_int()
+                self.expr_unary()?
             };
-            let ct = self.cts.get(ty);
-            let v = if k == Kw::Sizeof {
-                if ct.size == CTSIZE_INVALID {
-                    return self.err_size();
-                }
-                ct.size
-            } else {
+            let ct = self.cts.get(v.ty);
+            let bits = if k == Kw::Alignof {
                 ct.align
+            } else if ct.size != CTSIZE_INVALID {
+                ct.size
+            } else if v.ty == CTID_A_CCHAR {
+                // A string literal: its value is its size.
+                v.bits
+            } else {
+                return self.err_size();
             };
-            return Ok(CVal::uint(v));
+            return Ok(CVal::uint(bits));
         }
-        let v = self.primary()?;
-        self.postfix(v)
+        self.primary()
+    }
+
+    /// The element type of a pointer or array `ty` (through references);
+    /// if `ty` is none, that of `other` (`1["ab"]` indexes too).
+    fn element_type(&self, ty: CTypeId, other: CTypeId) -> PResult<CTypeId> {
+        for id in [ty, other] {
+            let id = self.cts.deref_refs(id);
+            let ct = self.cts.get(id);
+            if matches!(ct.kind, CKind::Ptr | CKind::Array) {
+                return Ok(ct.child);
+            }
+            if id == self.cts.deref_refs(other) {
+                return self.err(&format!("'{}' cannot be indexed", self.cts.repr(id)));
+            }
+        }
+        unreachable!("the loop returns for `other`")
     }
 
     fn primary(&mut self) -> PResult<CVal> {
         match self.tok.clone() {
-            Tok::Int(v, u) => {
+            Tok::Int(v, unsigned) => {
                 self.next()?;
-                Ok(CVal {
-                    bits: v,
-                    unsigned: u,
-                    ..CVal::default()
+                Ok(if unsigned {
+                    CVal::uint(v)
+                } else {
+                    CVal::int(v as i32)
                 })
             }
             Tok::Str(first) => {
@@ -2282,46 +2301,43 @@ impl<'a> Parser<'a> {
                     len += more.len();
                     self.next()?;
                 }
-                let n = u32::try_from(len + 1).unwrap_or(u32::MAX);
-                let ty = self.cts.array_of(CTID_CCHAR, Some(n));
                 Ok(CVal {
-                    ty,
-                    obj: true,
-                    ..CVal::default()
+                    bits: (len as u32).wrapping_add(1),
+                    ty: CTID_A_CCHAR,
                 })
             }
-            Tok::Name(n, false) if keyword(&n).is_none() => match self.cts.decls.get(&n) {
-                Some(CDecl::Constant { ctype, value }) => {
-                    let ct = self.cts.get(*ctype);
-                    let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
-                    let v = CVal {
+            Tok::Name(n, false) if keyword(&n).is_none() => {
+                let v = match self.cts.decls.get(&n) {
+                    Some(CDecl::Constant { ctype, value }) => CVal {
                         bits: *value as u32,
-                        unsigned,
-                        ..CVal::default()
-                    };
-                    self.next()?;
-                    Ok(v)
-                }
-                Some(CDecl::Extern { ctype, .. }) => {
-                    // An object: only its members' constants and its size
-                    // are constant.
-                    let ty = *ctype;
-                    self.next()?;
-                    Ok(CVal {
-                        ty,
-                        obj: true,
-                        ..CVal::default()
-                    })
-                }
-                _ => self.err_near("unexpected symbol"),
-            },
+                        ty: *ctype,
+                    },
+                    // An object or function: the reference's value is an
+                    // internal id; only its type is of use (`sizeof`,
+                    // `.`, `->`).
+                    Some(CDecl::Extern { ctype, .. }) => CVal {
+                        bits: *ctype,
+                        ty: *ctype,
+                    },
+                    _ => return self.err_near("unexpected symbol"),
+                };
+                self.next()?;
+                Ok(v)
+            }
             _ => self.err_near("unexpected symbol"),
         }
     }
 
-    /// `.NAME` and `->NAME` after a value: constants declared in a struct.
+    /// Indexing, and member constants through `.` and `->`.
     fn postfix(&mut self, mut v: CVal) -> PResult<CVal> {
         loop {
+            if self.accept_op(b'[' as u16)? {
+                let index = self.expr_comma()?;
+                let elem = self.element_type(v.ty, index.ty)?;
+                self.expect_op(b']' as u16)?;
+                v = CVal { bits: 0, ty: elem };
+                continue;
+            }
             let arrow = if self.is_op(b'.' as u16) {
                 false
             } else if self.is_op(OP_ARROW) {
@@ -2329,43 +2345,44 @@ impl<'a> Parser<'a> {
             } else {
                 return Ok(v);
             };
+            let mut sid = self.cts.deref_refs(v.ty);
+            if arrow {
+                let ct = self.cts.get(sid);
+                if !matches!(ct.kind, CKind::Ptr | CKind::Array) {
+                    return self.err(&format!("'{}' cannot be indexed", self.cts.repr(sid)));
+                }
+                sid = self.cts.deref_refs(ct.child);
+            }
             self.next()?;
             let Some(name) = self.name().map(|n| n.to_vec()) else {
                 return self.err_expected("<identifier>");
             };
-            let ty = v.type_or_int();
-            let ct = self.cts.get(ty);
-            let sid = if arrow {
-                if ct.kind == CKind::Ptr && self.cts.get(ct.child).kind == CKind::Struct {
-                    ct.child
-                } else {
-                    return self.err(&format!("'{}' cannot be indexed", self.cts.repr(ty)));
-                }
-            } else if ct.kind == CKind::Struct {
-                ty
+            let ct = self.cts.get(sid);
+            let is_struct = ct.kind == CKind::Struct && ct.size != CTSIZE_INVALID;
+            let member = if !is_struct {
+                None
+            } else if let Some(f) = self.cts.find_member_const(sid, &name) {
+                Some(CVal {
+                    bits: f.value as u32,
+                    ty: f.ctype,
+                })
             } else {
-                return self.err(&format!(
-                    "'{}' has no member named '{}'",
-                    self.cts.repr(ty),
-                    String::from_utf8_lossy(&name)
-                ));
-            };
-            let Some(f) = self.cts.find_member_const(sid, &name) else {
-                if self.cts.find_field(sid, &name).is_some() {
-                    return self.err("invalid value");
+                match self.cts.find_field(sid, &name) {
+                    Some((f, _)) if f.bitsize == 0 => Some(CVal {
+                        bits: 0,
+                        ty: f.ctype,
+                    }),
+                    _ => None,
                 }
+            };
+            let Some(member) = member else {
                 return self.err(&format!(
                     "'{}' has no member named '{}'",
                     self.cts.repr(sid),
                     String::from_utf8_lossy(&name)
                 ));
             };
-            let fct = self.cts.get(f.ctype);
-            v = CVal {
-                bits: f.value as u32,
-                unsigned: fct.has(CTF_UNSIGNED) && fct.size >= 4,
-                ..CVal::default()
-            };
+            v = member;
             self.next()?;
         }
     }
@@ -2394,15 +2411,26 @@ fn merge_attrs(a: &Attrs, b: &Attrs) -> Attrs {
     Attrs {
         align: if b.align != 0 { b.align } else { a.align },
         packed: a.packed || b.packed,
-        mode: if b.mode != 0 { b.mode } else { a.mode },
-        mode_fp: if b.mode != 0 { b.mode_fp } else { a.mode_fp },
-        mode_vec: if b.mode != 0 { b.mode_vec } else { a.mode_vec },
-        vector_size: if b.vector_size != 0 {
-            b.vector_size
+        mode_size: if b.mode_size != 0 {
+            b.mode_size
         } else {
-            a.vector_size
+            a.mode_size
+        },
+        vector_size_log2: if b.vector_size_log2 != 0 {
+            b.vector_size_log2
+        } else {
+            a.vector_size_log2
         },
     }
+}
+
+/// The reference keeps alignments and vector sizes as log2 in 4 bits:
+/// larger values wrap (`aligned(65536)` is `aligned(1)`).
+const ATTR_LOG2_MASK: u32 = 15;
+
+/// The position of the highest set bit (0 for 0 and 1).
+fn floor_log2(v: u32) -> u32 {
+    31 - v.max(1).leading_zeros()
 }
 
 fn round_up(v: u64, a: u64) -> u64 {
@@ -2473,6 +2501,10 @@ fn strip_underscores(n: &[u8]) -> &[u8] {
     }
 }
 
+/// The precedence of `*`, `/` and `%`, whose right operand is a unary
+/// expression.
+const PREC_MULTIPLICATIVE: u8 = 10;
+
 fn binary_prec(op: u16) -> Option<u8> {
     Some(match op {
         OP_OROR => 1,
@@ -2485,7 +2517,7 @@ fn binary_prec(op: u16) -> Option<u8> {
         _ if op == b'<' as u16 || op == b'>' as u16 => 7,
         OP_SHL | OP_SHR => 8,
         _ if op == b'+' as u16 || op == b'-' as u16 => 9,
-        _ if op == b'*' as u16 || op == b'/' as u16 || op == b'%' as u16 => 10,
+        _ if op == b'*' as u16 || op == b'/' as u16 || op == b'%' as u16 => PREC_MULTIPLICATIVE,
         _ => return None,
     })
 }
@@ -2556,7 +2588,7 @@ enum Kw {
 
 impl Kw {
     fn is_decl_spec(self) -> bool {
-        !matches!(self, Kw::Asm | Kw::Sizeof | Kw::Alignof)
+        !matches!(self, Kw::Sizeof | Kw::Alignof)
     }
 }
 

@@ -37,6 +37,10 @@ pub enum CKind {
 pub const CTF_CONST: u32 = 1 << 0;
 pub const CTF_VOLATILE: u32 = 1 << 1;
 pub const CTF_QUAL: u32 = CTF_CONST | CTF_VOLATILE;
+/// The reference's encodings of `const` and `volatile`, which show in the
+/// element counts it prints for arrays of qualified structs and enums.
+const REFERENCE_CONST_BITS: u32 = 0x0200_0000;
+const REFERENCE_VOLATILE_BITS: u32 = 0x0100_0000;
 // Numbers.
 pub const CTF_UNSIGNED: u32 = 1 << 2;
 pub const CTF_BOOL: u32 = 1 << 3;
@@ -361,6 +365,13 @@ impl CTState {
     pub fn ptr_to(&mut self, child: CTypeId) -> CTypeId {
         self.intern(CType::new(CKind::Ptr, 0, 8, 8, child))
     }
+    /// `id` with references followed to what they refer to.
+    pub fn deref_refs(&self, mut id: CTypeId) -> CTypeId {
+        while self.get(id).is_ref() {
+            id = self.get(id).child;
+        }
+        id
+    }
     /// Reference to `child`.
     pub fn ref_to(&mut self, child: CTypeId) -> CTypeId {
         self.intern(CType::new(CKind::Ptr, CTF_REF, 8, 8, child))
@@ -579,6 +590,21 @@ impl CTState {
                     "[?]".to_string()
                 } else if ct.size == CTSIZE_INVALID {
                     "[]".to_string()
+                } else if matches!(elem.kind, CKind::Struct | CKind::Enum)
+                    && elem.flags & CTF_QUAL != 0
+                {
+                    // The reference keeps a qualified struct, union or enum
+                    // as a qualifier record whose size field holds its
+                    // qualifier bits, and divides by that: `const struct s
+                    // [2]` prints as `[0]`. Shown the same way.
+                    let mut qual_bits = 0u32;
+                    if elem.has(CTF_CONST) {
+                        qual_bits |= REFERENCE_CONST_BITS;
+                    }
+                    if elem.has(CTF_VOLATILE) {
+                        qual_bits |= REFERENCE_VOLATILE_BITS;
+                    }
+                    format!("[{}]", ct.size / qual_bits)
                 } else {
                     format!("[{}]", ct.array_len(elem.size))
                 };
