@@ -888,8 +888,9 @@ impl<'a> Parser<'a> {
                     // (Any value: the reference does not check its type.)
                     let v = self.expr_cond()?;
                     let value = convert_int(v.bits as i32 as i64, size, unsigned);
-                    let base = self.cts.unqualified(ty);
-                    self.add_decl(name, CDecl::Constant { ctype: base, value });
+                    // (Its type keeps the `const`: in expressions it is not
+                    // a plain `int`, as in the reference.)
+                    self.add_decl(name, CDecl::Constant { ctype: ty, value });
                 }
                 _ => {
                     if !exists {
@@ -1571,10 +1572,15 @@ impl<'a> Parser<'a> {
 
     /// A variant of scalar or derived type `id` with at least alignment
     /// `align` (aggregates keep their own alignment).
+    /// `id` with an alignment attribute. Like the reference, functions and
+    /// references ignore it.
     fn with_align(&mut self, id: CTypeId, align: u32) -> CTypeId {
         let ct = self.cts.get(id);
-        if align == ct.align || matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
+        if align == ct.align || ct.kind == CKind::Func || ct.is_ref() {
             return id;
+        }
+        if matches!(ct.kind, CKind::Struct | CKind::Enum) {
+            return self.cts.aligned_aggregate(id, align);
         }
         let mut c = ct.clone();
         c.align = align;
@@ -1717,8 +1723,7 @@ impl<'a> Parser<'a> {
                     let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
                     self.expect_op(b'=' as u16)?;
                     let v = self.expr_cond()?;
-                    let mut f =
-                        CField::new(d.name.as_deref().unwrap_or(b""), self.cts.unqualified(ty));
+                    let mut f = CField::new(d.name.as_deref().unwrap_or(b""), ty);
                     f.value = convert_int(v.bits as i32 as i64, size, unsigned);
                     self.add_member_const(id, f);
                     if !self.accept_op(b',' as u16)? {
@@ -1930,13 +1935,17 @@ impl<'a> Parser<'a> {
     /// Qualified copies of a struct/enum share its definition: update them
     /// after the original was completed.
     fn refresh_copies(&mut self, id: CTypeId) {
-        for copy in self.cts.copies_of(id) {
+        for (copy, attribute_align) in self.cts.copies_of(id) {
             let old = self.cts.get(copy).clone();
             self.undo.modified.push((copy, old.clone()));
             let orig = self.cts.get(id).clone();
             let c = self.cts.get_mut(copy);
             c.size = orig.size;
-            c.align = orig.align;
+            c.align = if attribute_align != 0 {
+                attribute_align
+            } else {
+                orig.align
+            };
             c.fields = orig.fields;
             c.flags = orig.flags | (old.flags & CTF_QUAL);
         }

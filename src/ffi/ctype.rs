@@ -223,7 +223,10 @@ pub struct CTState {
     pub roots: *mut GcTab,
     /// Qualified copies of structs, unions, enums and functions, by
     /// (original, qualifiers): one id per qualified variant.
-    qual_copies: HashMap<(CTypeId, u32), CTypeId>,
+    /// Copies of structs, unions, enums and functions with qualifiers or an
+    /// alignment attribute, by (original, qualifiers, alignment given by
+    /// the attribute or 0).
+    qual_copies: HashMap<(CTypeId, u32, u32), CTypeId>,
     /// Constants declared inside struct/union bodies (C++-style `static
     /// const` members and enums declared without a member), by struct id:
     /// readable through instances like members (`s.CONST`). `value` holds
@@ -404,26 +407,62 @@ impl CTState {
         let ealign = self.get(elem).align;
         self.intern(CType::new(CKind::Array, 0, CTSIZE_INVALID, ealign, elem))
     }
-    /// The original struct/union/enum/function type behind a qualified copy
-    /// (`id` itself if it is not a copy).
+    /// The original struct/union/enum/function type behind a qualified or
+    /// aligned copy (`id` itself if it is not a copy). A struct's `child`
+    /// is 0 unless it is a copy.
     pub fn original(&self, id: CTypeId) -> CTypeId {
         let ct = self.get(id);
         match ct.kind {
-            CKind::Struct | CKind::Func if ct.flags & CTF_QUAL != 0 => ct.child,
+            CKind::Struct if ct.child != 0 => ct.child,
+            CKind::Func if ct.flags & CTF_QUAL != 0 => ct.child,
             CKind::Enum if self.get(ct.child).kind == CKind::Enum => ct.child,
             _ => id,
         }
     }
-    /// The qualified copies of the aggregate `orig` made so far.
-    pub fn copies_of(&self, orig: CTypeId) -> Vec<CTypeId> {
-        let mut v: Vec<CTypeId> = self
+    /// The copies of the aggregate `orig` made so far, with the alignment
+    /// their attribute gives them (0 for none).
+    pub fn copies_of(&self, orig: CTypeId) -> Vec<(CTypeId, u32)> {
+        let mut v: Vec<(CTypeId, u32)> = self
             .qual_copies
             .iter()
             .filter(|(k, _)| k.0 == orig)
-            .map(|(_, &id)| id)
+            .map(|(k, &id)| (id, k.2))
             .collect();
         v.sort_unstable();
         v
+    }
+    /// The alignment an attribute gave the copy `id` (0 for none).
+    fn attribute_align(&self, id: CTypeId) -> u32 {
+        self.qual_copies
+            .iter()
+            .find(|(_, &c)| c == id)
+            .map_or(0, |(k, _)| k.2)
+    }
+    /// The copy of `orig` with qualifiers `qual` and the alignment `align`
+    /// (0: its own): `orig` itself if there is nothing to add.
+    fn copy_of(&mut self, orig: CTypeId, qual: u32, align: u32) -> CTypeId {
+        if qual == 0 && align == 0 {
+            return orig;
+        }
+        if let Some(&c) = self.qual_copies.get(&(orig, qual, align)) {
+            return c;
+        }
+        let mut c = self.get(orig).clone();
+        c.flags |= qual;
+        c.child = orig;
+        if align != 0 {
+            c.align = align;
+        }
+        let cid = self.add(c);
+        self.qual_copies.insert((orig, qual, align), cid);
+        cid
+    }
+    /// `id` with an alignment attribute: structs, unions and enums become
+    /// a copy (others are interned with the new alignment by the caller).
+    pub fn aligned_aggregate(&mut self, id: CTypeId, align: u32) -> CTypeId {
+        let orig = self.original(id);
+        let qual = self.get(id).flags & CTF_QUAL;
+        self.copy_of(orig, qual, align)
     }
     /// `id` with the qualifiers `qual` added. Qualifiers of an array apply
     /// to its elements.
@@ -439,15 +478,8 @@ impl CTState {
                 // original is completed later).
                 let orig = self.original(id);
                 let q = (ct.flags | qual) & CTF_QUAL;
-                if let Some(&c) = self.qual_copies.get(&(orig, q)) {
-                    return c;
-                }
-                let mut c = self.get(orig).clone();
-                c.flags |= q;
-                c.child = orig;
-                let cid = self.add(c);
-                self.qual_copies.insert((orig, q), cid);
-                cid
+                let align = self.attribute_align(id);
+                self.copy_of(orig, q, align)
             }
             CKind::Array if !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR) => {
                 let (flags, size, child) = (ct.flags, ct.size, ct.child);
@@ -497,7 +529,9 @@ impl CTState {
             return id;
         }
         if matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
-            return self.original(id);
+            let align = self.attribute_align(id);
+            let orig = self.original(id);
+            return self.copy_of(orig, 0, align);
         }
         let mut q = ct.clone();
         q.flags &= !CTF_QUAL;
