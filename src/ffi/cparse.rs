@@ -214,6 +214,8 @@ struct DeclSpec {
     /// An `asm("symbol")` among the specifiers: it names the first
     /// declarator's symbol, as in the reference.
     asm_name: Option<Vec<u8>>,
+    /// Qualifiers waiting for the first pointer of each declarator.
+    pointer_qual: u32,
 }
 
 /// One step from a type to a derived type, in application order.
@@ -747,7 +749,7 @@ impl<'a> Parser<'a> {
     fn run_type(&mut self) -> PResult<CTypeId> {
         self.next()?;
         let spec = self.decl_spec(0)?;
-        let d = self.declarator(DeclKind::Abstract)?;
+        let d = self.declarator(DeclKind::Abstract, &spec)?;
         let id = self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))?;
         if self.tok != Tok::Eof {
             return self.err_expected("<eof>");
@@ -860,7 +862,7 @@ impl<'a> Parser<'a> {
         }
         let mut spec_asm_name = spec.asm_name.clone();
         loop {
-            let mut d = self.declarator(DeclKind::Named)?;
+            let mut d = self.declarator(DeclKind::Named, &spec)?;
             if let Some(symbol) = spec_asm_name.take() {
                 d.asm_name.get_or_insert(symbol);
             }
@@ -1074,10 +1076,17 @@ impl<'a> Parser<'a> {
             };
             CTState::int_type(size, unsigned)
         };
-        let id = if qual != 0 {
-            self.cts.qualified(id, qual)
-        } else {
+        // Like the reference, qualifiers on a function type (through a
+        // typedef) are left for the first pointer of the declarator:
+        // `const fn_t *` is a const pointer.
+        let mut pointer_qual = 0;
+        let id = if qual == 0 {
             id
+        } else if self.cts.get(id).kind == CKind::Func {
+            pointer_qual = qual;
+            id
+        } else {
+            self.cts.qualified(id, qual)
         };
         let storage = if words & SPEC_TYPEDEF != 0 {
             Storage::Typedef
@@ -1093,6 +1102,7 @@ impl<'a> Parser<'a> {
             storage,
             attrs,
             asm_name,
+            pointer_qual,
         })
     }
 
@@ -1311,8 +1321,12 @@ impl<'a> Parser<'a> {
 
     // -- Declarators ----------------------------------------------------------
 
-    fn declarator(&mut self, kind: DeclKind) -> PResult<Declarator> {
-        let mut d = Declarator::default();
+    /// A declarator after the specifiers `spec`.
+    fn declarator(&mut self, kind: DeclKind, spec: &DeclSpec) -> PResult<Declarator> {
+        let mut d = Declarator {
+            pending_qual: spec.pointer_qual,
+            ..Declarator::default()
+        };
         self.declarator_into(&mut d, kind)?;
         Ok(d)
     }
@@ -1467,7 +1481,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             let spec = self.decl_spec(STORAGE_PARAMETER)?;
-            let d = self.declarator(DeclKind::Optional)?;
+            let d = self.declarator(DeclKind::Optional, &spec)?;
             let attrs = merge_attrs(&spec.attrs, &d.attrs);
             let mut ty = self.build_type(spec.base, &d.ops, &attrs)?;
             let ct = self.cts.get(ty);
@@ -1713,7 +1727,7 @@ impl<'a> Parser<'a> {
                     if var_last {
                         return self.err_expected("}");
                     }
-                    let d = self.declarator(DeclKind::Named)?;
+                    let d = self.declarator(DeclKind::Named, &spec)?;
                     let attrs = merge_attrs(&spec.attrs, &d.attrs);
                     let ty = self.build_type(spec.base, &d.ops, &attrs)?;
                     let ct = self.cts.get(ty);
@@ -1738,7 +1752,7 @@ impl<'a> Parser<'a> {
                     // Nothing may follow a flexible array member.
                     return self.err_expected("}");
                 }
-                let d = self.declarator(DeclKind::Field)?;
+                let d = self.declarator(DeclKind::Field, &spec)?;
                 let attrs = merge_attrs(&spec.attrs, &d.attrs);
                 let ty = self.build_type(
                     spec.base,
@@ -2399,7 +2413,7 @@ impl<'a> Parser<'a> {
     /// A type name inside an expression (`sizeof(int *)`, casts).
     fn type_name(&mut self) -> PResult<CTypeId> {
         let spec = self.decl_spec(0)?;
-        let d = self.declarator(DeclKind::Abstract)?;
+        let d = self.declarator(DeclKind::Abstract, &spec)?;
         self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))
     }
 }

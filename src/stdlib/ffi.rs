@@ -591,7 +591,10 @@ unsafe fn init_value(
         return Ok(());
     }
     let ct = cts.get(id).clone();
-    let too_many = || format!("too many initializers for '{}'", cts_repr(l, id));
+    let too_many = || {
+        let raw = conv::raw_for_message(cts_of(l), id);
+        format!("too many initializers for '{}'", cts_repr(l, raw))
+    };
     match ct.kind {
         CKind::Array if ct.has(CTF_COMPLEX) => {
             if n > 2 {
@@ -618,7 +621,10 @@ unsafe fn init_value(
             if n == 1 && v0.is_tab() {
                 return conv::table_init(l, cts, id, p, v0, size);
             }
-            if n == 1 && v0.is_str() && cts.get(ct.child).size == 1 {
+            // Like the reference, a single string initialises the whole
+            // array (char arrays only), as does an array of the very same
+            // type; any other single value initialises every element.
+            if n == 1 && v0.is_str() {
                 return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
             }
             if n == 1 && v0.is(TID_CDATA) {
@@ -627,7 +633,7 @@ unsafe fn init_value(
                     // An array member read from a struct is a reference.
                     sid = cts.get(sid).child;
                 }
-                if cts.get(sid).kind == CKind::Array && !cts.get(sid).has(CTF_COMPLEX) {
+                if sid == id {
                     return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
                 }
             }
@@ -664,7 +670,7 @@ unsafe fn init_value(
                 if cts.get(sid).is_ref() {
                     sid = cts.get(sid).child;
                 }
-                if conv::same_type_unqualified(cts, sid, id) {
+                if cts.get(sid).kind == CKind::Struct && cts.original(sid) == cts.original(id) {
                     return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
                 }
             }
@@ -702,10 +708,15 @@ unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
     check_any(l, 2);
     let cts = cts_of(l);
     let ct = cts.get(id).clone();
-    if !matches!(ct.kind, CKind::Num | CKind::Enum | CKind::Ptr) && !ct.is_complex() {
+    if !matches!(ct.kind, CKind::Num | CKind::Enum | CKind::Ptr) {
         arg_error(l, 1, b"invalid C type");
     }
     let v = value_at(l, 2);
+    if v.is(TID_CDATA) && cdata::ctypeid(cdata::of(v)) == id {
+        // Already of that type: the same object.
+        push_value(l, v);
+        return 1;
+    }
     let cd = cdata::new(g_of(l), id, ct.size, ct.align, false);
     let out = cdata::value(cd);
     push_value(l, out);
