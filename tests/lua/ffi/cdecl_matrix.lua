@@ -69,7 +69,7 @@ local toks = { "*", "*", "&", "&&", "const", "volatile", "(", ")", "(", ")", "[2
   "restrict", ":3", "__cdecl", 'asm("q")' }
 local bases = { "int", "struct S", "void", "T", "char", "const int", "int *", "union U",
   "enum E", "float" }
-for _ = 1, 1200 do
+for _ = 1, 700 do
   local parts = { pick(bases) }
   for _ = 1, rand(6) do parts[#parts + 1] = pick(toks) end
   local line = table.concat(parts, " ")
@@ -99,7 +99,7 @@ local function expr(depth)
   if r == 9 then return expr(depth - 1) .. " ? " .. expr(depth - 1) .. " : " .. expr(depth - 1) end
   return "(" .. expr(depth - 1) .. ", " .. expr(depth - 1) .. ")"
 end
-for _ = 1, 700 do
+for _ = 1, 450 do
   local e = expr(4)
   local name = fresh("K")
   local ok, err = pcall(ffi.cdef, "enum { " .. name .. " = " .. e .. " };")
