@@ -55,6 +55,18 @@ pub fn head(cts: &CTState, id: CTypeId) -> Head {
     }
 }
 
+/// Addresses below this are never mapped (Linux keeps at least the first
+/// page unmapped): reading or writing there through a NULL pointer, or a
+/// NULL pointer plus a small offset, raises an error instead of crashing
+/// (where LuaJIT crashes).
+pub const NULL_GUARD: usize = 4096;
+pub const NULL_ACCESS: &str = "attempt to dereference a NULL pointer";
+
+/// Whether memory at `p` is certainly not accessible (see `NULL_GUARD`).
+pub fn is_null_access(p: *const u8) -> bool {
+    (p as usize) < NULL_GUARD
+}
+
 /// An explicit cast (`ffi.cast`): any scalar converts to any scalar.
 pub const CONV_CAST: u32 = 1;
 /// Initialising a new object (`ffi.new`, fields of a table initializer).
@@ -457,8 +469,12 @@ pub unsafe fn c_to_c(
     let sc = cts.get(sid);
     if sc.is_ref() {
         // A reference converts as the value it refers to.
-        let p = (src as *const u64).read_unaligned();
-        return c_to_c(cts, did, dst, sc.child, p as *const u8, mode);
+        let p = (src as *const u64).read_unaligned() as *const u8;
+        let target = category(cts.get(enum_base(cts, sc.child)));
+        if is_null_access(p) && !matches!(target, Category::Array | Category::Struct) {
+            return Err(NULL_ACCESS.into());
+        }
+        return c_to_c(cts, did, dst, sc.child, p, mode);
     }
     // Enums convert as their integer type (and are named so in errors).
     let (did, sid) = (enum_base(cts, did), enum_base(cts, sid));
@@ -511,6 +527,9 @@ pub unsafe fn c_to_c(
             if dc.size != sc.size {
                 return fail();
             }
+            if is_null_access(src) {
+                return Err(NULL_ACCESS.into());
+            }
             std::ptr::copy(src, dst, dc.size as usize);
         }
         (Pointer, Int) if cast => {
@@ -554,6 +573,9 @@ pub unsafe fn c_to_c(
             {
                 return fail();
             }
+            if is_null_access(src) {
+                return Err(NULL_ACCESS.into());
+            }
             std::ptr::copy(src, dst, dc.size as usize);
         }
         (Struct, Struct) => {
@@ -561,6 +583,9 @@ pub unsafe fn c_to_c(
             // cast, and not into a variable-length struct.
             if cast || dc.has(CTF_VLS) || cts.original(did) != cts.original(sid) {
                 return fail();
+            }
+            if is_null_access(src) {
+                return Err(NULL_ACCESS.into());
             }
             std::ptr::copy(src, dst, dc.size as usize);
         }
@@ -1068,6 +1093,12 @@ pub unsafe fn c_to_lua(
         }
         CKind::Ptr if sc.has(CTF_REF) => {
             let p = (src as *const u64).read_unaligned() as *const u8;
+            let target = cts.get(sc.child);
+            let aggregate = target.kind == CKind::Struct
+                || (target.kind == CKind::Array && !target.has(CTF_COMPLEX | CTF_VECTOR));
+            if is_null_access(p) && !aggregate {
+                crate::stdlib::ffi::ffi_error(l, NULL_ACCESS);
+            }
             c_to_lua(l, cts, sc.child, p)
         }
         CKind::Ptr => {

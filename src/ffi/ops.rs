@@ -239,6 +239,20 @@ pub unsafe fn load(l: *mut lua_State, cts: &mut CTState, p: &Place) -> TValue {
     }
 }
 
+/// Refuse to read or write a place through a NULL pointer (see
+/// `conv::NULL_GUARD`). Struct and array places are not accessed by
+/// indexing (a reference to them is made), so they pass.
+pub fn check_access(cts: &CTState, p: &Place) -> Result<(), String> {
+    let ct = cts.get(p.ctype);
+    let aggregate = p.field.is_none()
+        && (ct.kind == CKind::Struct
+            || (ct.kind == CKind::Array && !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR)));
+    if !aggregate && conv::is_null_access(p.addr) {
+        return Err(conv::NULL_ACCESS.into());
+    }
+    Ok(())
+}
+
 /// Store a Lua value into a place.
 ///
 /// # Safety
@@ -258,6 +272,9 @@ pub unsafe fn store(
             let ct = cts.get(p.ctype);
             if ct.is_ref() {
                 let target = (p.addr as *const u64).read() as *mut u8;
+                if conv::is_null_access(target) {
+                    return Err(conv::NULL_ACCESS.into());
+                }
                 return conv::lua_to_c(l, cts, ct.child, target, v, 0);
             }
             conv::lua_to_c(l, cts, p.ctype, p.addr, v, 0)

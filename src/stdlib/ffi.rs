@@ -216,6 +216,9 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
     }
     match ops::index_place(cts, cd, k) {
         Ok(place) => {
+            if let Err(msg) = ops::check_access(cts, &place) {
+                ffi_error(l, &msg);
+            }
             let v = ops::load(l, cts, &place);
             push_value(l, v);
             // A safe point: results are on the stack.
@@ -267,6 +270,9 @@ unsafe extern "C-unwind" fn cd_newindex(l: *mut lua_State) -> c_int {
     };
     match res {
         Ok(place) => {
+            if let Err(msg) = ops::check_access(cts, &place) {
+                ffi_error(l, &msg);
+            }
             if let Err(msg) = ops::store(l, cts, &place, v) {
                 ffi_error(l, &msg);
             }
@@ -1032,13 +1038,13 @@ unsafe extern "C-unwind" fn ffi_string(l: *mut lua_State) -> c_int {
             push_str(l, &s[..n.min(s.len())]);
             return 1;
         }
-        if p.is_null() && n > 0 {
+        if conv::is_null_access(p) && n > 0 {
             arg_error(l, 1, b"NULL pointer");
         }
         push_str(l, std::slice::from_raw_parts(p, n));
         return 1;
     }
-    if p.is_null() {
+    if conv::is_null_access(p) {
         arg_error(l, 1, b"NULL pointer");
     }
     let n = libc_strlen(p);
@@ -1067,10 +1073,10 @@ unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
     };
     if n > 0 {
         // LuaJIT would crash on NULL; an error is kinder.
-        if dst.is_null() {
+        if conv::is_null_access(dst) {
             arg_error(l, 1, b"NULL pointer");
         }
-        if src.is_null() {
+        if conv::is_null_access(src) {
             arg_error(l, 2, b"NULL pointer");
         }
         std::ptr::copy(src, dst, n);
@@ -1087,7 +1093,7 @@ unsafe extern "C-unwind" fn ffi_fill(l: *mut lua_State) -> c_int {
         0
     };
     if n > 0 {
-        if dst.is_null() {
+        if conv::is_null_access(dst) {
             arg_error(l, 1, b"NULL pointer");
         }
         std::ptr::write_bytes(dst, c, n);
