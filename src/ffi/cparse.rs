@@ -840,7 +840,7 @@ impl<'a> Parser<'a> {
                 self.next()?;
                 // The largest power of two not above the value (0 counts
                 // as 1).
-                1u32 << (31 - v.max(1).leading_zeros())
+                1u32 << floor_log2(v)
             }
             _ => 0,
         };
@@ -2214,49 +2214,52 @@ impl<'a> Parser<'a> {
     }
 
     fn expr_prefix(&mut self) -> PResult<CVal> {
-        if let Tok::Op(op) = self.tok {
-            match op as u8 {
-                b'+' | b'-' | b'~' | b'!' if op < 256 => {
-                    self.next()?;
-                    let v = self.expr_unary()?;
-                    return Ok(match op as u8 {
-                        b'+' => v,
-                        b'-' => CVal {
-                            bits: v.bits.wrapping_neg(),
-                            ..v
-                        },
-                        b'~' => CVal { bits: !v.bits, ..v },
-                        _ => CVal::int((v.bits == 0) as i32),
-                    });
-                }
-                b'(' if op < 256 => {
-                    self.next()?;
-                    if self.starts_decl_spec() {
-                        // A cast: only the type changes.
-                        let ty = self.type_name()?;
-                        self.expect_op(b')' as u16)?;
-                        let v = self.expr_unary()?;
-                        return Ok(CVal { ty, ..v });
-                    }
-                    let v = self.expr_comma()?;
+        // A single-character operator token, if the current token is one.
+        let single = match self.tok {
+            Tok::Op(op) => u8::try_from(op).ok(),
+            _ => None,
+        };
+        match single {
+            Some(op @ (b'+' | b'-' | b'~' | b'!')) => {
+                self.next()?;
+                let v = self.expr_unary()?;
+                return Ok(match op {
+                    b'+' => v,
+                    b'-' => CVal {
+                        bits: v.bits.wrapping_neg(),
+                        ..v
+                    },
+                    b'~' => CVal { bits: !v.bits, ..v },
+                    _ => CVal::int((v.bits == 0) as i32),
+                });
+            }
+            Some(b'(') => {
+                self.next()?;
+                if self.starts_decl_spec() {
+                    // A cast: only the type changes.
+                    let ty = self.type_name()?;
                     self.expect_op(b')' as u16)?;
-                    return Ok(v);
-                }
-                b'*' if op < 256 => {
-                    self.next()?;
                     let v = self.expr_unary()?;
-                    let elem = self.element_type(v.ty, v.ty)?;
-                    return Ok(CVal { bits: 0, ty: elem });
-                }
-                b'&' if op < 256 => {
-                    // The address of anything: a pointer to its type.
-                    self.next()?;
-                    let v = self.expr_unary()?;
-                    let ty = self.cts.ptr_to(v.ty);
                     return Ok(CVal { ty, ..v });
                 }
-                _ => {}
+                let v = self.expr_comma()?;
+                self.expect_op(b')' as u16)?;
+                return Ok(v);
             }
+            Some(b'*') => {
+                self.next()?;
+                let v = self.expr_unary()?;
+                let elem = self.element_type(v.ty, v.ty)?;
+                return Ok(CVal { bits: 0, ty: elem });
+            }
+            Some(b'&') => {
+                // The address of anything: a pointer to its type.
+                self.next()?;
+                let v = self.expr_unary()?;
+                let ty = self.cts.ptr_to(v.ty);
+                return Ok(CVal { ty, ..v });
+            }
+            _ => {}
         }
         if let Some(k @ (Kw::Sizeof | Kw::Alignof)) = self.keyword() {
             self.next()?;
