@@ -109,11 +109,12 @@ fn flatten(cts: &CTState, id: CTypeId, base: u32, out: &mut Vec<(u32, AbiScalar)
     }
 }
 
-/// The type a parameter is passed as: arrays and functions decay.
+/// The type a parameter is passed as: arrays (not complex numbers or
+/// vectors) and functions decay.
 fn param_type(cts: &mut CTState, id: CTypeId) -> CTypeId {
     let ct = cts.get(id).clone();
     match ct.kind {
-        CKind::Array if !ct.has(CTF_COMPLEX) => cts.ptr_to(ct.child),
+        CKind::Array if !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR) => cts.ptr_to(ct.child),
         CKind::Func => cts.ptr_to(id),
         _ => id,
     }

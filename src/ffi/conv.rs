@@ -55,6 +55,18 @@ pub fn head(cts: &CTState, id: CTypeId) -> Head {
     }
 }
 
+/// Addresses below this are never mapped (Linux keeps at least the first
+/// page unmapped): reading or writing there through a NULL pointer, or a
+/// NULL pointer plus a small offset, raises an error instead of crashing
+/// (where LuaJIT crashes).
+pub const NULL_GUARD: usize = 4096;
+pub const NULL_ACCESS: &str = "attempt to dereference a NULL pointer";
+
+/// Whether memory at `p` is certainly not accessible (see `NULL_GUARD`).
+pub fn is_null_access(p: *const u8) -> bool {
+    (p as usize) < NULL_GUARD
+}
+
 /// An explicit cast (`ffi.cast`): any scalar converts to any scalar.
 pub const CONV_CAST: u32 = 1;
 /// Initialising a new object (`ffi.new`, fields of a table initializer).
@@ -94,10 +106,23 @@ fn conv_error(cts: &CTState, sid: CTypeId, did: CTypeId) -> String {
         return format!(
             "cannot convert '{}' to '{}'",
             cts.repr_func_ptr(sid),
-            cts.repr(did)
+            cts.repr(raw_for_message(cts, did))
         );
     }
-    format!("cannot convert '{}' to '{}'", cts.repr(sid), cts.repr(did))
+    format!(
+        "cannot convert '{}' to '{}'",
+        cts.repr(sid),
+        cts.repr(raw_for_message(cts, did))
+    )
+}
+
+/// A destination type as the reference names it in conversion errors:
+/// structs, unions and enums without their qualifiers or alignment.
+pub fn raw_for_message(cts: &CTState, id: CTypeId) -> CTypeId {
+    match cts.get(id).kind {
+        CKind::Struct | CKind::Enum => cts.original(id),
+        _ => id,
+    }
 }
 
 fn lua_conv_error(cts: &CTState, v: TValue, did: CTypeId) -> String {
@@ -107,7 +132,11 @@ fn lua_conv_error(cts: &CTState, v: TValue, did: CTypeId) -> String {
     } else {
         value_type_name(cts, v)
     };
-    format!("cannot convert '{}' to '{}'", from, cts.repr(did))
+    format!(
+        "cannot convert '{}' to '{}'",
+        from,
+        cts.repr(raw_for_message(cts, did))
+    )
 }
 
 /// The integer type behind an enum (following qualified copies).
@@ -224,10 +253,12 @@ pub unsafe fn write_scalar(cts: &CTState, id: CTypeId, p: *mut u8, s: Scalar) {
     let id = enum_base(cts, id);
     let ct = cts.get(id);
     if ct.has(CTF_BOOL) {
-        *p = match s {
-            Scalar::Int(i, _) => (i != 0) as u8,
-            Scalar::Float(f) => (f != 0.0) as u8,
+        let b = match s {
+            Scalar::Int(i, _) => i != 0,
+            Scalar::Float(f) => f != 0.0,
         };
+        // (A bool may be 4 bytes: `_Bool int`.)
+        write_int(p, ct.size, b as i64);
     } else if ct.has(CTF_FP) {
         let f = match s {
             Scalar::Int(i, true) => i as u64 as f64,
@@ -251,32 +282,96 @@ pub unsafe fn write_scalar(cts: &CTState, id: CTypeId, p: *mut u8, s: Scalar) {
     }
 }
 
-/// Whether a pointer to `s` converts implicitly to a pointer to `d`.
-fn ptr_compatible(cts: &CTState, d: CTypeId, s: CTypeId) -> bool {
-    let dc = cts.get(d);
-    let sc = cts.get(s);
-    // Qualifiers may be added, not dropped.
-    if sc.flags & CTF_QUAL & !dc.flags != 0 {
+/// How strictly the targets of two pointers must agree.
+#[derive(Clone, Copy, PartialEq)]
+pub enum PtrCheck {
+    /// An implicit conversion: qualifiers may be added to the target, not
+    /// dropped, and `void *` converts to and from any object pointer.
+    Implicit,
+    /// Below the first level of indirection (`char **` to `const char **`
+    /// is refused, as in C): the qualifiers must be the same.
+    SameQualifiers,
+    /// Pointer comparison and subtraction: qualifiers do not matter.
+    IgnoreQualifiers,
+}
+
+/// The target type of a pointer, array or reference, and its qualifiers,
+/// with enums resolved to their integer type (as the reference compares
+/// them).
+fn pointer_target(cts: &CTState, child: CTypeId) -> (CTypeId, u32) {
+    let mut id = child;
+    let mut qual = 0;
+    loop {
+        let ct = cts.get(id);
+        qual |= ct.flags & CTF_QUAL;
+        if ct.kind != CKind::Enum || ct.child == id {
+            return (id, qual);
+        }
+        id = ct.child;
+    }
+}
+
+/// Whether the pointer, array or struct value `s` converts to the pointer
+/// or array `d` without a cast. LuaJIT's rules, which are looser than C's:
+/// the targets must be of the same kind and size, numbers may differ in
+/// signedness but not be bool or floating-point against the other (so
+/// `unsigned char *[1]` converts to `char **`), pointer and array targets
+/// are compared the same way one level down with equal qualifiers, structs
+/// must be the same struct, and functions must take as many parameters. A
+/// struct value stands for a pointer to it.
+pub fn ptr_compatible(cts: &CTState, d: CTypeId, s: CTypeId, check: PtrCheck) -> bool {
+    if d == s {
+        return true;
+    }
+    let (dt, dqual) = pointer_target(cts, cts.get(d).child);
+    let (st, squal) = if cts.get(s).kind == CKind::Struct {
+        (s, 0)
+    } else {
+        pointer_target(cts, cts.get(s).child)
+    };
+    targets_compatible(cts, (dt, dqual), (st, squal), check)
+}
+
+/// The core of `ptr_compatible`, on the targets and their qualifiers.
+fn targets_compatible(
+    cts: &CTState,
+    (dt, dqual): (CTypeId, u32),
+    (st, squal): (CTypeId, u32),
+    check: PtrCheck,
+) -> bool {
+    let (dc, sc) = (cts.get(dt), cts.get(st));
+    match check {
+        PtrCheck::SameQualifiers if dqual != squal => return false,
+        PtrCheck::Implicit => {
+            if squal & !dqual != 0 {
+                return false;
+            }
+            if dc.kind == CKind::Void || sc.kind == CKind::Void {
+                return true;
+            }
+        }
+        _ => {}
+    }
+    if dc.kind != sc.kind || dc.size != sc.size {
         return false;
     }
-    if dc.kind == CKind::Void || sc.kind == CKind::Void {
-        return true;
+    match dc.kind {
+        CKind::Num => (dc.flags ^ sc.flags) & (CTF_BOOL | CTF_FP) == 0,
+        CKind::Ptr | CKind::Array => ptr_compatible(cts, dt, st, PtrCheck::SameQualifiers),
+        CKind::Struct => cts.original(dt) == cts.original(st),
+        // The reference keeps a function's parameter count as its size:
+        // functions agree when they take as many parameters.
+        CKind::Func => dc.fields.len() == sc.fields.len(),
+        CKind::Void | CKind::Enum => true,
     }
-    if dc.kind == CKind::Num
-        && sc.kind == CKind::Num
-        && dc.size == sc.size
-        && !dc.has(CTF_FP)
-        && !sc.has(CTF_FP)
-    {
-        // Integers of the same size, ignoring signedness (`char *` and
-        // `uint8_t *`).
-        return true;
-    }
-    if dc.kind == CKind::Func && sc.kind == CKind::Func {
-        // Function pointers convert freely among themselves.
-        return true;
-    }
-    same_type_unqualified(cts, d, s)
+}
+
+/// Whether the C function `func` converts to the pointer `d` without a
+/// cast (as a pointer to the function).
+fn func_ptr_compatible(cts: &CTState, d: CTypeId, func: CTypeId) -> bool {
+    let (dt, dqual) = pointer_target(cts, cts.get(d).child);
+    let squal = cts.get(func).flags & CTF_QUAL;
+    targets_compatible(cts, (dt, dqual), (func, squal), PtrCheck::Implicit)
 }
 
 /// Structural type identity ignoring top-level qualifiers.
@@ -321,7 +416,45 @@ fn same_type_qualified(cts: &CTState, a: CTypeId, b: CTypeId) -> bool {
         && same_type_unqualified(cts, a, b)
 }
 
-/// Convert the C value at `src` (type `sid`) into `dst` (type `did`).
+/// What a C type is for conversions: the reference converts by these
+/// categories (enums as their integer type, references as pointers).
+#[derive(Clone, Copy, PartialEq)]
+enum Category {
+    Bool,
+    Int,
+    Float,
+    Complex,
+    Vector,
+    Pointer,
+    Array,
+    Struct,
+    Function,
+    Other,
+}
+
+fn category(ct: &CType) -> Category {
+    match ct.kind {
+        CKind::Num if ct.has(CTF_BOOL) => Category::Bool,
+        CKind::Num if ct.has(CTF_FP) => Category::Float,
+        CKind::Num | CKind::Enum => Category::Int,
+        CKind::Ptr => Category::Pointer,
+        CKind::Array if ct.has(CTF_COMPLEX) => Category::Complex,
+        CKind::Array if ct.has(CTF_VECTOR) => Category::Vector,
+        CKind::Array => Category::Array,
+        CKind::Struct => Category::Struct,
+        CKind::Func => Category::Function,
+        CKind::Void => Category::Other,
+    }
+}
+
+/// Convert the C value at `src` (type `sid`) into `dst` (type `did`),
+/// by LuaJIT's table of conversions: numbers (bool, integer, floating
+/// point, complex) convert among themselves (a complex number as its real
+/// part; nothing converts to a bool from a complex number), numbers splat
+/// into vectors, pointers only from pointers, arrays, structs and
+/// functions of compatible types (`ptr_compatible`) or by a cast from an
+/// integer, integers from pointers and arrays only by a cast, and arrays
+/// and structs are copied only from the same type.
 ///
 /// # Safety
 /// `src` and `dst` point to valid values of their types.
@@ -333,143 +466,132 @@ pub unsafe fn c_to_c(
     src: *const u8,
     mode: u32,
 ) -> Result<(), String> {
-    let dc = cts.get(did);
     let sc = cts.get(sid);
+    if sc.is_ref() {
+        // A reference converts as the value it refers to.
+        let p = (src as *const u64).read_unaligned() as *const u8;
+        let target = category(cts.get(enum_base(cts, sc.child)));
+        if is_null_access(p) && !matches!(target, Category::Array | Category::Struct) {
+            return Err(NULL_ACCESS.into());
+        }
+        return c_to_c(cts, did, dst, sc.child, p, mode);
+    }
+    // Enums convert as their integer type (and are named so in errors).
+    let (did, sid) = (enum_base(cts, did), enum_base(cts, sid));
+    let (dc, sc) = (cts.get(did), cts.get(sid));
     let cast = mode & CONV_CAST != 0;
-    match (dc.kind, sc.kind) {
-        (CKind::Num | CKind::Enum, CKind::Num | CKind::Enum) => {
+    let fail = || Err(conv_error(cts, sid, did));
+    use Category::*;
+    match (category(dc), category(sc)) {
+        (Bool | Int | Float, Bool | Int | Float) => {
             write_scalar(cts, did, dst, read_scalar(cts, sid, src));
-            Ok(())
         }
-        (CKind::Num | CKind::Enum, CKind::Ptr)
-            if cast || cts.get(enum_base(cts, did)).has(CTF_BOOL) =>
-        {
-            let p = (src as *const u64).read_unaligned();
-            if sc.has(CTF_REF) {
-                // A reference converts as the value it refers to.
-                return c_to_c(cts, did, dst, sc.child, p as *const u8, mode);
-            }
-            write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
-            Ok(())
-        }
-        (CKind::Num | CKind::Enum, CKind::Ptr) if sc.has(CTF_REF) => {
-            let p = (src as *const u64).read_unaligned();
-            c_to_c(cts, did, dst, sc.child, p as *const u8, mode)
-        }
-        (CKind::Num, CKind::Array) if sc.has(CTF_COMPLEX) => {
+        (Int | Float, Complex) => {
             // The real part.
             write_scalar(cts, did, dst, read_scalar(cts, sc.child, src));
-            Ok(())
         }
-        (CKind::Ptr, CKind::Num | CKind::Enum) => {
-            // Only a Lua number (not a C float or double) casts to a pointer.
-            if !cast || sc.has(CTF_FP) {
-                return Err(conv_error(cts, sid, did));
+        (Int, Pointer | Function) if cast => {
+            let p = (src as *const u64).read_unaligned();
+            write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
+        }
+        (Int, Array) if cast => {
+            write_scalar(cts, did, dst, Scalar::Int(src as i64, true));
+        }
+        (Complex, Int | Float) => {
+            write_scalar(cts, dc.child, dst, read_scalar(cts, sid, src));
+            let half = (dc.size / 2) as usize;
+            std::ptr::write_bytes(dst.add(half), 0, half);
+        }
+        (Complex, Complex) => {
+            // Part by part (either precision).
+            let (dh, sh) = ((dc.size / 2) as usize, (sc.size / 2) as usize);
+            write_scalar(cts, dc.child, dst, read_scalar(cts, sc.child, src));
+            let im = read_scalar(cts, sc.child, src.add(sh));
+            write_scalar(cts, dc.child, dst.add(dh), im);
+        }
+        (Vector, Int | Float | Complex) => {
+            // The first element, then copies of it.
+            let elem = dc.child;
+            c_to_c(cts, elem, dst, sid, src, mode)?;
+            let esize = cts.get(elem).size as usize;
+            if esize > 0 {
+                let mut ofs = esize;
+                while ofs + esize <= dc.size as usize {
+                    std::ptr::copy_nonoverlapping(dst, dst.add(ofs), esize);
+                    ofs += esize;
+                }
             }
+        }
+        (Vector, Vector) => {
+            // Vectors of the same size, whatever their elements.
+            if dc.size != sc.size {
+                return fail();
+            }
+            if is_null_access(src) {
+                return Err(NULL_ACCESS.into());
+            }
+            std::ptr::copy(src, dst, dc.size as usize);
+        }
+        (Pointer, Int) if cast => {
             let v = match read_scalar(cts, sid, src) {
                 Scalar::Int(i, _) => i,
                 Scalar::Float(f) => double_to_int(f, 8, false),
             };
             (dst as *mut i64).write_unaligned(v);
-            Ok(())
         }
-        (CKind::Ptr, CKind::Ptr) => {
-            if sc.has(CTF_REF) {
-                // A reference to a pointer converts as that pointer; a
-                // reference to anything else is a pointer to it (an array
-                // decays to its first element, also for a reference).
-                let p = (src as *const u64).read_unaligned();
-                let target = cts.get(sc.child);
-                if target.kind == CKind::Ptr && !dc.has(CTF_REF) {
-                    return c_to_c(cts, did, dst, sc.child, p as *const u8, mode);
-                }
-                if !cast
-                    && !ptr_compatible(cts, dc.child, sc.child)
-                    && !array_elem_compat(cts, dc.child, sc.child)
-                {
-                    return Err(conv_error(cts, sid, did));
-                }
-                (dst as *mut u64).write_unaligned(p);
-                return Ok(());
-            }
-            if !cast && !ptr_compatible(cts, dc.child, sc.child) {
-                return Err(conv_error(cts, sid, did));
+        (Pointer, Pointer) => {
+            if !cast && !ptr_compatible(cts, did, sid, PtrCheck::Implicit) {
+                return fail();
             }
             (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned());
-            Ok(())
         }
-        (CKind::Ptr, CKind::Array) => {
-            // Arrays decay to a pointer to their first element.
-            if !cast && !ptr_compatible(cts, dc.child, sc.child) {
-                return Err(conv_error(cts, sid, did));
+        (Pointer, Array | Struct) => {
+            // Arrays decay to a pointer to their first element; a struct
+            // converts to a pointer to it.
+            if !cast && !ptr_compatible(cts, did, sid, PtrCheck::Implicit) {
+                return fail();
             }
             (dst as *mut u64).write_unaligned(src as u64);
-            Ok(())
         }
-        (CKind::Ptr, CKind::Struct) => {
-            if !cast && !ptr_compatible(cts, dc.child, sid) {
-                return Err(conv_error(cts, sid, did));
-            }
-            (dst as *mut u64).write_unaligned(src as u64);
-            Ok(())
-        }
-        (CKind::Ptr, CKind::Func) => {
+        (Pointer, Function) => {
             // A C function (from a library namespace) holds its address:
             // it converts as a pointer to the function.
-            if !cast && !ptr_compatible(cts, dc.child, sid) {
-                return Err(conv_error(cts, sid, did));
+            if !cast && !func_ptr_compatible(cts, did, sid) {
+                return fail();
             }
             (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned());
-            Ok(())
         }
-        (CKind::Num | CKind::Enum, CKind::Func)
-            if cast && !cts.get(enum_base(cts, did)).has(CTF_FP) =>
-        {
-            let p = (src as *const u64).read_unaligned();
-            write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
-            Ok(())
-        }
-        (CKind::Array, CKind::Array) if dc.has(CTF_COMPLEX) && sc.has(CTF_COMPLEX) => {
-            // Complex numbers of either precision convert part by part.
-            let (dh, sh) = ((dc.size / 2) as usize, (sc.size / 2) as usize);
-            write_scalar(cts, dc.child, dst, read_scalar(cts, sc.child, src));
-            write_scalar(
-                cts,
-                dc.child,
-                dst.add(dh),
-                read_scalar(cts, sc.child, src.add(sh)),
-            );
-            Ok(())
-        }
-        (CKind::Struct, CKind::Struct) | (CKind::Array, CKind::Array)
-            if (same_type_unqualified(cts, did, sid)
-                || (dc.kind == CKind::Array
-                    && dc.size == sc.size
-                    && same_type_unqualified(cts, dc.child, sc.child)))
-                && (dc.kind != CKind::Array
-                    || cts.get(sc.child).flags & CTF_QUAL & !cts.get(dc.child).flags == 0) =>
-        {
+        (Array, Array) => {
+            // A copy between arrays of the same known size whose elements
+            // agree as pointer targets do (`char[4]` from `unsigned
+            // char[4]`); never into a VLA, never by a cast.
+            if cast
+                || dc.has(CTF_VLA)
+                || dc.size == CTSIZE_INVALID
+                || dc.size != sc.size
+                || !ptr_compatible(cts, did, sid, PtrCheck::Implicit)
+            {
+                return fail();
+            }
+            if is_null_access(src) {
+                return Err(NULL_ACCESS.into());
+            }
             std::ptr::copy(src, dst, dc.size as usize);
-            Ok(())
         }
-        (CKind::Struct | CKind::Array, CKind::Ptr) if sc.has(CTF_REF) => {
-            let p = (src as *const u64).read_unaligned();
-            c_to_c(cts, did, dst, sc.child, p as *const u8, mode)
+        (Struct, Struct) => {
+            // Only a copy of the same struct (qualifiers aside), not a
+            // cast, and not into a variable-length struct.
+            if cast || dc.has(CTF_VLS) || cts.original(did) != cts.original(sid) {
+                return fail();
+            }
+            if is_null_access(src) {
+                return Err(NULL_ACCESS.into());
+            }
+            std::ptr::copy(src, dst, dc.size as usize);
         }
-        (CKind::Array, CKind::Num) if dc.has(CTF_COMPLEX) => {
-            let s = read_scalar(cts, sid, src);
-            write_scalar(cts, dc.child, dst, s);
-            let half = dc.size / 2;
-            std::ptr::write_bytes(dst.add(half as usize), 0, half as usize);
-            Ok(())
-        }
-        _ => Err(conv_error(cts, sid, did)),
+        _ => return fail(),
     }
-}
-
-fn array_elem_compat(cts: &CTState, d: CTypeId, s: CTypeId) -> bool {
-    let sc = cts.get(s);
-    sc.kind == CKind::Array && ptr_compatible(cts, d, sc.child)
+    Ok(())
 }
 
 /// Convert a Lua value into a C value of type `did` at `dst`.
@@ -485,108 +607,118 @@ pub unsafe fn lua_to_c(
     mode: u32,
 ) -> Result<(), String> {
     let dc = head(cts, did);
+    let cast = mode & CONV_CAST != 0;
+    // The category of the destination, enums as their integer type.
+    let dcat = category(cts.get(enum_base(cts, did)));
+    // An error naming the Lua type of the value (errors found after the
+    // value became a C value name that, as in the reference: numbers,
+    // strings and nil by their Lua type, the destination enum as its
+    // integer type).
+    let lua_error = |resolved: bool| {
+        let d = if resolved { enum_base(cts, did) } else { did };
+        Err(lua_conv_error(cts, v, d))
+    };
     if v.is_num() {
         let n = v.as_num();
-        return match dc.kind {
-            CKind::Num | CKind::Enum => {
+        return match dcat {
+            Category::Bool | Category::Int | Category::Float => {
                 write_scalar(cts, did, dst, Scalar::Float(n));
                 Ok(())
             }
-            CKind::Ptr if mode & CONV_CAST != 0 => {
+            Category::Complex => {
+                write_scalar(cts, dc.child, dst, Scalar::Float(n));
+                let half = (dc.size / 2) as usize;
+                std::ptr::write_bytes(dst.add(half), 0, half);
+                Ok(())
+            }
+            Category::Vector => c_to_c(
+                cts,
+                did,
+                dst,
+                CTID_DOUBLE,
+                &n as *const f64 as *const u8,
+                mode,
+            ),
+            Category::Pointer if cast => {
                 (dst as *mut i64).write_unaligned(double_to_int(n, 8, false));
                 Ok(())
             }
-            CKind::Array if dc.has(CTF_COMPLEX) => {
-                write_scalar(cts, dc.child, dst, Scalar::Float(n));
-                let half = dc.size / 2;
-                std::ptr::write_bytes(dst.add(half as usize), 0, half as usize);
-                Ok(())
-            }
-            _ => Err(lua_conv_error(cts, v, did)),
+            _ => lua_error(true),
         };
     }
     if v.is_bool() {
-        let b = v.is_truthy();
-        return match dc.kind {
-            CKind::Num | CKind::Enum => {
-                write_scalar(cts, did, dst, Scalar::Int(b as i64, false));
-                Ok(())
-            }
-            _ => Err(lua_conv_error(cts, v, did)),
-        };
+        // A C bool (named 'bool'): numbers take it, complex numbers and
+        // pointers do not.
+        let b = v.is_truthy() as u8;
+        return c_to_c(cts, did, dst, CTID_BOOL, &b as *const u8, mode);
     }
     if v.is_nil() {
-        return match dc.kind {
-            CKind::Ptr if !dc.has(CTF_REF) => {
+        // A NULL `void *`.
+        return match dcat {
+            Category::Pointer => {
                 (dst as *mut u64).write_unaligned(0);
                 Ok(())
             }
-            _ => Err(lua_conv_error(cts, v, did)),
+            Category::Int if cast => {
+                write_scalar(cts, did, dst, Scalar::Int(0, true));
+                Ok(())
+            }
+            _ => lua_error(true),
         };
     }
     if v.is_str() {
         let s: *mut GcStr = v.as_ptr();
         let bytes = str_bytes(s);
-        return match dc.kind {
-            CKind::Ptr if !dc.has(CTF_REF) => {
-                // Strings convert to `const char *` (pointing into the
-                // string object), and that to compatible pointers.
-                let child = cts.get(dc.child);
-                let bytes_like = child.kind == CKind::Void
-                    || (child.kind == CKind::Num && child.size == 1 && !child.has(CTF_BOOL));
-                let ok = mode & CONV_CAST != 0 || (bytes_like && child.has(CTF_CONST));
-                if !ok {
-                    return Err(format!("cannot convert 'string' to '{}'", cts.repr(did)));
-                }
-                (dst as *mut u64).write_unaligned(bytes.as_ptr() as u64);
-                Ok(())
-            }
-            CKind::Array if !dc.has(CTF_COMPLEX) => {
-                let elem = cts.get(dc.child);
-                if elem.kind != CKind::Num || elem.size != 1 || elem.has(CTF_BOOL) {
-                    return Err(lua_conv_error(cts, v, did));
-                }
-                // Copy the string, with its terminating zero if it fits
-                // (an array of size 0 or unknown size takes all of it).
-                let cap = if dc.has(CTF_VLA) || dc.size == 0 || dc.size == CTSIZE_INVALID {
-                    bytes.len() + 1
-                } else {
-                    dc.size as usize
-                };
-                let n = (bytes.len() + 1).min(cap);
-                std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n.min(bytes.len()));
-                if n > bytes.len() {
-                    *dst.add(bytes.len()) = 0;
-                }
-                Ok(())
-            }
-            CKind::Num if mode & CONV_CAST != 0 => {
-                // A cast sees the string as its `const char *`.
-                write_scalar(cts, did, dst, Scalar::Int(bytes.as_ptr() as i64, true));
-                Ok(())
-            }
-            CKind::Enum => match enum_value(cts, did, bytes) {
+        if dc.kind == CKind::Enum {
+            // The name of one of its constants.
+            return match enum_value(cts, did, bytes) {
                 Some(val) => {
                     write_scalar(cts, did, dst, Scalar::Int(val, false));
                     Ok(())
                 }
-                None => Err(lua_conv_error(cts, v, did)),
-            },
-            _ => Err(lua_conv_error(cts, v, did)),
+                None => lua_error(false),
+            };
+        }
+        if dcat == Category::Array {
+            let elem = cts.get(dc.child);
+            if !elem.is_integer() || elem.size != 1 {
+                return lua_error(false);
+            }
+            // Copy the string, with its terminating zero if it fits (an
+            // array of size 0 or unknown size takes all of it).
+            let cap = if dc.size == 0 || dc.size == CTSIZE_INVALID {
+                bytes.len() + 1
+            } else {
+                dc.size as usize
+            };
+            let n = (bytes.len() + 1).min(cap);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n.min(bytes.len()));
+            if n > bytes.len() {
+                *dst.add(bytes.len()) = 0;
+            }
+            return Ok(());
+        }
+        // Otherwise the string is a `const char []` at its data.
+        return match c_to_c(cts, did, dst, CTID_A_CCHAR, bytes.as_ptr(), mode) {
+            Ok(()) => Ok(()),
+            Err(_) => lua_error(true),
         };
     }
     if v.is(TID_CDATA) {
         let cd = cdata::of(v);
-        let sid = cdata::ctypeid(cd);
-        if sid == CTID_CTYPEID {
-            return Err(lua_conv_error(cts, v, did));
-        }
         let src = cdata::payload(cd);
+        // Converted as the reference does: a ctype object as the `int` it
+        // holds, a qualified or aligned struct as the struct.
+        let sid = match cdata::ctypeid(cd) {
+            CTID_CTYPEID => CTID_INT32,
+            id if cts.get(id).kind == CKind::Struct => cts.original(id),
+            id => id,
+        };
         return c_to_c(cts, did, dst, sid, src, mode);
     }
     if v.is_lightud() || v.is_udata() {
         // A userdata converts as a `void *`: its address (a light one), its
-        // payload, or an io file's FILE *. Casts may make it an integer.
+        // payload, or an io file's FILE *.
         let p = if v.is_lightud() {
             v.payload()
         } else {
@@ -597,30 +729,31 @@ pub unsafe fn lua_to_c(
                 crate::udata::payload(u) as u64
             }
         };
-        return match dc.kind {
-            CKind::Ptr if !dc.has(CTF_REF) => {
-                (dst as *mut u64).write_unaligned(p);
-                Ok(())
-            }
-            CKind::Num | CKind::Enum if mode & CONV_CAST != 0 => {
-                write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
-                Ok(())
-            }
-            _ => Err(format!("cannot convert 'void *' to '{}'", cts.repr(did))),
-        };
+        return c_to_c(
+            cts,
+            did,
+            dst,
+            CTID_P_VOID,
+            &p as *const u64 as *const u8,
+            mode,
+        );
     }
-    if v.is_tab() && matches!(dc.kind, CKind::Struct | CKind::Array) {
-        // (A complex number initialises like an array of two.)
-        if dc.size == CTSIZE_INVALID {
-            return Err(lua_conv_error(cts, v, did));
-        }
-        return table_init(l, cts, did, dst, v, dc.size as u64);
+    if v.is_tab() {
+        return match dcat {
+            // (A complex number or a vector initialises like an array.)
+            Category::Array | Category::Complex | Category::Vector | Category::Struct => {
+                if dc.size == CTSIZE_INVALID {
+                    return lua_error(false);
+                }
+                table_init(l, cts, did, dst, v, dc.size as u64)
+            }
+            _ => lua_error(false),
+        };
     }
     if v.is_func() && dc.kind == CKind::Ptr && cts.get(dc.child).kind == CKind::Func {
         return super::callback::new_callback(l, cts, did, dst, v);
     }
-    let _ = l;
-    Err(lua_conv_error(cts, v, did))
+    lua_error(false)
 }
 
 /// The value of a named constant of an enum.
@@ -960,6 +1093,12 @@ pub unsafe fn c_to_lua(
         }
         CKind::Ptr if sc.has(CTF_REF) => {
             let p = (src as *const u64).read_unaligned() as *const u8;
+            let target = cts.get(sc.child);
+            let aggregate = target.kind == CKind::Struct
+                || (target.kind == CKind::Array && !target.has(CTF_COMPLEX | CTF_VECTOR));
+            if is_null_access(p) && !aggregate {
+                crate::stdlib::ffi::ffi_error(l, NULL_ACCESS);
+            }
             c_to_lua(l, cts, sc.child, p)
         }
         CKind::Ptr => {

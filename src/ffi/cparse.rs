@@ -172,7 +172,6 @@ const OP_OROR: u16 = 261;
 const OP_SHL: u16 = 262;
 const OP_SHR: u16 = 263;
 const OP_ARROW: u16 = 264;
-const OP_ELLIPSIS: u16 = 265;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
@@ -191,16 +190,12 @@ struct Attrs {
     /// Requested minimum alignment (`aligned(n)`), 0 if none.
     align: u32,
     packed: bool,
-    /// `mode(...)`: the integer/float size in bytes (0 if none), whether
-    /// it is a floating-point mode, and the element count of a vector
-    /// mode (`V4SF`; 0 if not a vector).
-    mode: u32,
-    mode_fp: bool,
-    mode_vec: u32,
-    /// `vector_size(n)` (0 if none).
-    vector_size: u32,
-    /// Calling convention flags (CTF_STDCALL etc.).
-    cconv: u32,
+    /// The size in bytes a `mode(...)` gives a scalar type (0 if none).
+    mode_size: u32,
+    /// The size of a vector type (`vector_size(n)` or a vector mode such
+    /// as `V4SF`) as the reference keeps it: log2, in 4 bits, 0 for none
+    /// (so `vector_size(1)` is no vector).
+    vector_size_log2: u32,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -216,6 +211,11 @@ struct DeclSpec {
     base: CTypeId,
     storage: Storage,
     attrs: Attrs,
+    /// An `asm("symbol")` among the specifiers: it names the first
+    /// declarator's symbol, as in the reference.
+    asm_name: Option<Vec<u8>>,
+    /// Qualifiers waiting for the first pointer of each declarator.
+    pointer_qual: u32,
 }
 
 /// One step from a type to a derived type, in application order.
@@ -227,20 +227,25 @@ enum DeclOp {
     Array {
         len: Option<u32>,
         flex: bool,
-        qual: u32,
     },
     Func {
         params: Vec<CField>,
         vararg: bool,
-        cconv: u32,
     },
 }
 
+#[derive(Default)]
 struct Declarator {
     name: Option<Vec<u8>>,
     ops: Vec<DeclOp>,
     attrs: Attrs,
     asm_name: Option<Vec<u8>>,
+    /// Qualifiers read after a `(` (or at the end of a declarator) that
+    /// no pointer has taken yet: like the reference, the next `*` takes
+    /// them.
+    pending_qual: u32,
+    /// The width after `:` of a bit field.
+    bit_width: Option<u32>,
 }
 
 /// A struct/union member before layout.
@@ -251,49 +256,25 @@ struct Member {
     attrs: Attrs,
 }
 
-/// A value of a constant expression: 32-bit, signed or unsigned.
-#[derive(Clone, Copy, Default)]
+/// A value of a constant expression: 32 bits and a C type (see the
+/// constant expression parser).
+#[derive(Clone, Copy)]
 struct CVal {
     bits: u32,
-    unsigned: bool,
-    /// The C type when it matters (casts, objects, strings); 0 for plain
-    /// integers.
     ty: CTypeId,
-    /// An object (extern variable, string), not a value.
-    obj: bool,
 }
 
 impl CVal {
     fn int(v: i32) -> CVal {
         CVal {
             bits: v as u32,
-            ..CVal::default()
+            ty: CTID_INT32,
         }
     }
     fn uint(v: u32) -> CVal {
         CVal {
             bits: v,
-            unsigned: true,
-            ..CVal::default()
-        }
-    }
-    fn value(self) -> i64 {
-        if self.unsigned {
-            self.bits as i64
-        } else {
-            self.bits as i32 as i64
-        }
-    }
-    fn truth(self) -> bool {
-        self.bits != 0
-    }
-    fn type_or_int(self) -> CTypeId {
-        if self.ty != 0 {
-            self.ty
-        } else if self.unsigned {
-            CTID_UINT32
-        } else {
-            CTID_INT32
+            ty: CTID_UINT32,
         }
     }
 }
@@ -306,8 +287,6 @@ struct Parser<'a> {
     tok: Tok,
     /// Source spelling of `tok` for error messages.
     tok_text: String,
-    /// One token of lookahead (token, text, line) when peeked.
-    peeked: Option<(Tok, String, usize, u32)>,
     params: &'a [Param],
     next_param: usize,
     mode: Mode,
@@ -320,6 +299,11 @@ struct Parser<'a> {
     depth: u32,
     /// Nesting of struct/union definitions.
     struct_depth: u32,
+    /// Nesting of conditional expressions in `?` operands.
+    cond_nesting: u32,
+    /// Inside the body of a function definition, whose malformed numbers
+    /// are not errors.
+    skipping_body: bool,
 }
 
 /// Deepest nesting of declarators or of expressions.
@@ -328,6 +312,13 @@ const MAX_DEPTH: u32 = 20;
 /// limit; this one keeps the recursion within a small stack (about 1 KiB
 /// per level).
 const MAX_STRUCT_DEPTH: u32 = 200;
+/// Levels of the `#pragma pack` stack, the current value included (the
+/// reference's limit).
+const MAX_PACK_LEVELS: usize = 7;
+/// Deepest nesting of conditional expressions in the middle operand of
+/// `?:`. The reference has no limit (and crashes deep enough); this one
+/// bounds the recursion.
+const MAX_COND_NESTING: u32 = 200;
 /// Most type operations (pointers, arrays, functions) in one declarator.
 const MAX_DECL_OPS: usize = 99;
 
@@ -337,17 +328,19 @@ fn is_ident_start(c: u8) -> bool {
 fn is_ident_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
+fn is_line_break(c: u8) -> bool {
+    c == b'\n' || c == b'\r'
+}
 
 impl<'a> Parser<'a> {
     fn new(cts: &'a mut CTState, src: &'a [u8], params: &'a [Param], mode: Mode) -> Parser<'a> {
-        Parser {
+        let mut p = Parser {
             cts,
             src,
             pos: 0,
             line: 1,
             tok: Tok::Eof,
             tok_text: String::new(),
-            peeked: None,
             params,
             next_param: 0,
             mode,
@@ -356,14 +349,21 @@ impl<'a> Parser<'a> {
             undo: Undo::default(),
             depth: 0,
             struct_depth: 0,
-        }
+            cond_nesting: 0,
+            skipping_body: false,
+        };
+        p.skip_splices();
+        p
     }
 
     // -- Errors -------------------------------------------------------------
 
     fn err<T>(&self, msg: &str) -> PResult<T> {
-        if self.line > 1 {
-            Err(format!("{} at line {}", msg, self.line))
+        // Line numbers are signed 32-bit numbers in the reference (a line
+        // marker can set any value); only those above 1 are shown.
+        let line = self.line as i32;
+        if line > 1 {
+            Err(format!("{} at line {}", msg, line))
         } else {
             Err(msg.to_string())
         }
@@ -406,151 +406,164 @@ impl<'a> Parser<'a> {
     }
 
     // -- Lexer --------------------------------------------------------------
+    //
+    // The lexer reads characters as the reference does: a backslash before
+    // a line break splices the lines everywhere (in names, numbers,
+    // strings, comments and between the characters of an operator), any of
+    // `\n`, `\r`, `\r\n` and `\n\r` is one line break, and a NUL byte ends
+    // the input. Line breaks inside string literals are not counted, and a
+    // splice counts as soon as the character before it has been read.
 
+    /// The byte at `i`; 0 past the end.
     fn byte(&self, i: usize) -> u8 {
         self.src.get(i).copied().unwrap_or(0)
     }
 
-    /// Skip white space and comments.
-    fn skip_space(&mut self) -> PResult<()> {
-        loop {
-            let c = self.byte(self.pos);
-            if self.pos >= self.src.len() {
-                return Ok(());
-            }
-            match c {
-                b'\n' => {
-                    self.line += 1;
-                    self.pos += 1;
-                }
-                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.pos += 1,
-                b'\\' if matches!(self.byte(self.pos + 1), b'\n' | b'\r') => self.pos += 1,
-                b'/' if self.byte(self.pos + 1) == b'*' => {
-                    self.pos += 2;
-                    while self.pos < self.src.len()
-                        && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/')
-                    {
-                        if self.byte(self.pos) == b'\n' {
-                            self.line += 1;
-                        }
-                        self.pos += 1;
-                    }
-                    self.pos = (self.pos + 2).min(self.src.len());
-                }
-                b'/' if self.byte(self.pos + 1) == b'/' => {
-                    while self.pos < self.src.len() && self.byte(self.pos) != b'\n' {
-                        self.pos += 1;
-                    }
-                }
-                _ => return Ok(()),
-            }
+    /// The current character; 0 at the end of the input.
+    fn ch(&self) -> u8 {
+        self.byte(self.pos)
+    }
+
+    /// Move past the current character and the line splices after it.
+    fn bump(&mut self) {
+        if self.pos < self.src.len() {
+            self.pos += 1;
         }
+        self.skip_splices();
+    }
+
+    fn skip_splices(&mut self) {
+        while self.ch() == b'\\' && is_line_break(self.byte(self.pos + 1)) {
+            self.pos += 1;
+            self.skip_line_break();
+        }
+    }
+
+    /// Move past the line break at `pos` (one or two characters) and count it.
+    fn skip_line_break(&mut self) {
+        let first = self.ch();
+        self.pos += 1;
+        let second = self.ch();
+        if is_line_break(second) && second != first {
+            self.pos += 1;
+        }
+        self.line = self.line.wrapping_add(1);
     }
 
     /// Advance to the next token.
     fn next(&mut self) -> PResult<()> {
-        if let Some((t, text, pos, line)) = self.peeked.take() {
-            self.tok = t;
-            self.tok_text = text;
-            self.pos = pos;
-            self.line = line;
-            return Ok(());
-        }
         let (t, text) = self.lex()?;
         self.tok = t;
         self.tok_text = text;
         Ok(())
     }
 
-    /// The token after the current one.
-    fn peek(&mut self) -> PResult<Tok> {
-        if self.peeked.is_none() {
-            let (save_pos, save_line) = (self.pos, self.line);
-            let (t, text) = self.lex()?;
-            self.peeked = Some((t, text, self.pos, self.line));
-            self.pos = save_pos;
-            self.line = save_line;
+    /// Collect the characters of a name or a number.
+    fn ident_chars(&mut self) -> Vec<u8> {
+        let mut chars = Vec::new();
+        while is_ident_char(self.ch()) {
+            chars.push(self.ch());
+            self.bump();
         }
-        Ok(self.peeked.as_ref().unwrap().0.clone())
+        chars
     }
 
     fn lex(&mut self) -> PResult<(Tok, String)> {
-        self.skip_space()?;
-        if self.pos >= self.src.len() {
-            return Ok((Tok::Eof, "<eof>".into()));
-        }
-        let start = self.pos;
-        let c = self.src[start];
-        if is_ident_start(c) {
-            let mut name = Vec::new();
-            while self.pos < self.src.len() {
-                let b = self.src[self.pos];
-                if is_ident_char(b) {
-                    name.push(b);
-                    self.pos += 1;
-                } else if b == b'\\' && matches!(self.byte(self.pos + 1), b'\n' | b'\r') {
-                    // A backslash-newline splices lines, even inside names.
-                    self.pos += 2;
-                    if self.byte(self.pos - 1) == b'\r' && self.byte(self.pos) == b'\n' {
-                        self.pos += 1;
+        loop {
+            let c = self.ch();
+            match c {
+                0 => return Ok((Tok::Eof, "<eof>".into())),
+                b'\n' | b'\r' => {
+                    self.skip_line_break();
+                    self.skip_splices();
+                }
+                b' ' | b'\t' | 0x0b | 0x0c => self.bump(),
+                b'/' => {
+                    self.bump();
+                    match self.ch() {
+                        b'*' => self.skip_block_comment(),
+                        b'/' => {
+                            while !is_line_break(self.ch()) && self.ch() != 0 {
+                                self.bump();
+                            }
+                        }
+                        _ => return Ok((Tok::Op(c as u16), "/".into())),
                     }
-                    self.line += 1;
-                } else {
-                    break;
+                }
+                _ if is_ident_start(c) => {
+                    let name = self.ident_chars();
+                    let text = String::from_utf8_lossy(&name).into_owned();
+                    return Ok((Tok::Name(name, false), text));
+                }
+                _ if c.is_ascii_digit() => {
+                    let digits = self.ident_chars();
+                    let text = String::from_utf8_lossy(&digits).into_owned();
+                    return match parse_int_literal(&digits) {
+                        Some((v, u)) => Ok((Tok::Int(v, u), text)),
+                        None if self.skipping_body => Ok((Tok::Int(0, false), text)),
+                        None => {
+                            self.tok_text = text;
+                            self.err_near("malformed number")
+                        }
+                    };
+                }
+                b'"' | b'\'' => {
+                    self.bump();
+                    return self.lex_string(c);
+                }
+                b'$' => {
+                    self.bump();
+                    return self.lex_param();
+                }
+                _ => {
+                    self.bump();
+                    let second = self.ch();
+                    let two = match (c, second) {
+                        (b'=', b'=') => Some((OP_EQ, "==")),
+                        (b'!', b'=') => Some((OP_NE, "!=")),
+                        (b'<', b'=') => Some((OP_LE, "<=")),
+                        (b'>', b'=') => Some((OP_GE, ">=")),
+                        (b'&', b'&') => Some((OP_ANDAND, "&&")),
+                        (b'|', b'|') => Some((OP_OROR, "||")),
+                        (b'<', b'<') => Some((OP_SHL, "<<")),
+                        (b'>', b'>') => Some((OP_SHR, ">>")),
+                        (b'-', b'>') => Some((OP_ARROW, "->")),
+                        _ => None,
+                    };
+                    if let Some((op, text)) = two {
+                        self.bump();
+                        return Ok((Tok::Op(op), text.into()));
+                    }
+                    let text = if c.is_ascii_control() {
+                        format!("char({})", c)
+                    } else {
+                        (c as char).to_string()
+                    };
+                    return Ok((Tok::Op(c as u16), text));
                 }
             }
-            let text = String::from_utf8_lossy(&name).into_owned();
-            return Ok((Tok::Name(name, false), text));
         }
-        if c.is_ascii_digit() {
-            while self.pos < self.src.len() && (is_ident_char(self.src[self.pos])) {
-                self.pos += 1;
-            }
-            let text = String::from_utf8_lossy(&self.src[start..self.pos]).into_owned();
-            return match parse_int_literal(&self.src[start..self.pos]) {
-                Some((v, u)) => Ok((Tok::Int(v, u), text)),
-                None => {
-                    self.tok_text = text;
-                    self.err_near("malformed number")
+    }
+
+    /// Skip a `/* */` comment; the current character is its `*`. An
+    /// unterminated comment runs to the end of the input.
+    fn skip_block_comment(&mut self) {
+        self.bump();
+        loop {
+            match self.ch() {
+                0 => return,
+                b'*' => {
+                    self.bump();
+                    if self.ch() == b'/' {
+                        self.bump();
+                        return;
+                    }
                 }
-            };
-        }
-        if c == b'"' || c == b'\'' {
-            self.pos += 1;
-            return self.lex_string(c);
-        }
-        if c == b'$' {
-            self.pos += 1;
-            return self.lex_param();
-        }
-        self.pos += 1;
-        let c2 = self.byte(self.pos);
-        let two = |p: &mut Parser, op: u16, s: &str| {
-            p.pos += 1;
-            Ok((Tok::Op(op), s.to_string()))
-        };
-        match (c, c2) {
-            (b'=', b'=') => two(self, OP_EQ, "=="),
-            (b'!', b'=') => two(self, OP_NE, "!="),
-            (b'<', b'=') => two(self, OP_LE, "<="),
-            (b'>', b'=') => two(self, OP_GE, ">="),
-            (b'&', b'&') => two(self, OP_ANDAND, "&&"),
-            (b'|', b'|') => two(self, OP_OROR, "||"),
-            (b'<', b'<') => two(self, OP_SHL, "<<"),
-            (b'>', b'>') => two(self, OP_SHR, ">>"),
-            (b'-', b'>') => two(self, OP_ARROW, "->"),
-            (b'.', b'.') if self.byte(self.pos + 1) == b'.' => {
-                self.pos += 2;
-                // (Shown as its first character, like the reference.)
-                Ok((Tok::Op(OP_ELLIPSIS), ".".into()))
-            }
-            _ => {
-                let text = if c.is_ascii_control() {
-                    format!("char({})", c)
-                } else {
-                    (c as char).to_string()
-                };
-                Ok((Tok::Op(c as u16), text))
+                b'\n' | b'\r' => {
+                    self.skip_line_break();
+                    self.skip_splices();
+                }
+                _ => self.bump(),
             }
         }
     }
@@ -584,52 +597,63 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// A string literal or a character constant; the opening quote has
+    /// been read. Line breaks do not end it, the end of the input does.
     fn lex_string(&mut self, quote: u8) -> PResult<(Tok, String)> {
         let mut s = Vec::new();
         loop {
-            if self.pos >= self.src.len() || matches!(self.src[self.pos], b'\n' | b'\r') {
-                return self.err_lex(&format!("'{}' expected", quote as char));
-            }
-            let c = self.src[self.pos];
-            self.pos += 1;
+            let c = self.ch();
             if c == quote {
+                self.bump();
                 break;
             }
-            if c == b'\\' {
-                let e = self.byte(self.pos);
-                self.pos += 1;
-                let v = match e {
-                    b'n' => b'\n',
-                    b't' => b'\t',
-                    b'r' => b'\r',
-                    b'a' => 7,
-                    b'b' => 8,
-                    b'f' => 12,
-                    b'v' => 11,
-                    b'e' => 27,
-                    b'x' => {
-                        let mut v: u32 = 0;
-                        while self.byte(self.pos).is_ascii_hexdigit() {
-                            v = (v << 4) + (self.byte(self.pos) as char).to_digit(16).unwrap();
-                            self.pos += 1;
-                        }
-                        v as u8
-                    }
-                    b'0'..=b'7' => {
-                        let mut v: u32 = (e - b'0') as u32;
-                        let mut n = 1;
-                        while n < 3 && (b'0'..=b'7').contains(&self.byte(self.pos)) {
-                            v = v * 8 + (self.byte(self.pos) - b'0') as u32;
-                            self.pos += 1;
-                            n += 1;
-                        }
-                        v as u8
-                    }
-                    other => other,
-                };
-                s.push(v);
-            } else {
+            if c == 0 {
+                return self.err("unfinished string near '<eof>'");
+            }
+            self.bump();
+            if c != b'\\' {
                 s.push(c);
+                continue;
+            }
+            let e = self.ch();
+            match e {
+                0 => return self.err("unfinished string near '<eof>'"),
+                b'x' => {
+                    let mut v: u32 = 0;
+                    self.bump();
+                    while let Some(d) = (self.ch() as char).to_digit(16) {
+                        v = (v << 4) | d;
+                        self.bump();
+                    }
+                    s.push(v as u8);
+                }
+                // Up to three decimal digits, read as octal (`\8` and `\9`
+                // included, as in the reference).
+                b'0'..=b'9' => {
+                    let mut v: u32 = 0;
+                    for _ in 0..3 {
+                        if !self.ch().is_ascii_digit() {
+                            break;
+                        }
+                        v = v * 8 + (self.ch() - b'0') as u32;
+                        self.bump();
+                    }
+                    s.push(v as u8);
+                }
+                _ => {
+                    self.bump();
+                    s.push(match e {
+                        b'n' => b'\n',
+                        b't' => b'\t',
+                        b'r' => b'\r',
+                        b'a' => 7,
+                        b'b' => 8,
+                        b'f' => 12,
+                        b'v' => 11,
+                        b'e' => 27,
+                        other => other,
+                    });
+                }
             }
         }
         if quote == b'\'' {
@@ -637,21 +661,12 @@ impl<'a> Parser<'a> {
             if s.len() != 1 {
                 return self.err_lex("''' expected");
             }
-            let v = s.first().copied().unwrap_or(0) as i8 as i32;
+            let v = s[0] as i8 as i32;
             let text = String::from_utf8_lossy(&s).into_owned();
             return Ok((Tok::Int(v as u32, false), text));
         }
         let text = String::from_utf8_lossy(&s).into_owned();
         Ok((Tok::Str(s), text))
-    }
-
-    /// Skip the rest of the current line (after a `#` directive).
-    fn skip_line(&mut self) -> PResult<()> {
-        debug_assert!(self.peeked.is_none());
-        while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
-            self.pos += 1;
-        }
-        self.next()
     }
 
     // -- Token helpers -------------------------------------------------------
@@ -679,9 +694,6 @@ impl<'a> Parser<'a> {
             Tok::Name(n, _) => Some(n),
             _ => None,
         }
-    }
-    fn is_name(&self, s: &str) -> bool {
-        matches!(&self.tok, Tok::Name(n, false) if n == s.as_bytes())
     }
     /// The current token is a keyword (an unparameterised name in `KEYWORDS`).
     fn keyword(&self) -> Option<Kw> {
@@ -736,8 +748,8 @@ impl<'a> Parser<'a> {
 
     fn run_type(&mut self) -> PResult<CTypeId> {
         self.next()?;
-        let spec = self.decl_spec(false)?;
-        let d = self.declarator(DeclKind::Abstract)?;
+        let spec = self.decl_spec(0)?;
+        let d = self.declarator(DeclKind::Abstract, &spec)?;
         let id = self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))?;
         if self.tok != Tok::Eof {
             return self.err_expected("<eof>");
@@ -748,69 +760,112 @@ impl<'a> Parser<'a> {
         Ok(id)
     }
 
-    /// `#pragma pack(...)` and `#line`; other `#pragma`s are ignored.
+    /// A line starting with `#`: a line marker as `gcc -E` writes them
+    /// (`# 12 "file.h" 1 3 4`) or `#line 12 "file.h"`, which set the line
+    /// number that errors show, or a `#pragma`. The reference has no
+    /// preprocessor, so any other directive is an error.
     fn directive(&mut self) -> PResult<()> {
+        let hash_line = self.line;
         self.next()?;
-        if self.is_name("pragma") {
-            self.next()?;
-            if self.is_name("pack") {
-                self.next()?;
-                self.expect_op(b'(' as u16)?;
-                if self.is_name("push") {
-                    self.next()?;
-                    self.pack_stack.push(self.pack);
-                    if self.accept_op(b',' as u16)? {
-                        self.pack = self.pack_value()?;
-                    }
-                } else if self.is_name("pop") {
-                    self.next()?;
-                    self.pack = self.pack_stack.pop().unwrap_or(0);
-                } else if let Tok::Int(..) = self.tok {
-                    self.pack = self.pack_value()?;
-                } else {
-                    self.pack = 0;
-                }
-                if !self.is_op(b')' as u16) {
-                    return self.err_expected(")");
-                }
-                self.skip_line()
-            } else {
-                self.skip_line()
-            }
-        } else if self.is_name("line") {
-            self.skip_line()
-        } else {
-            self.err_near("unexpected symbol")
+        if let Tok::Int(line, _) = self.tok {
+            return self.line_marker(hash_line, line);
         }
+        if self.is_name("line") {
+            self.next()?;
+            let Tok::Int(line, _) = self.tok else {
+                return self.err_expected("<identifier>");
+            };
+            return self.line_marker(hash_line, line);
+        }
+        if self.is_name("pragma") {
+            return self.pragma(hash_line);
+        }
+        self.err_near("unexpected symbol")
     }
 
-    fn pack_value(&mut self) -> PResult<u32> {
-        match self.tok {
+    /// The name of a directive, also when it came from a `$` parameter
+    /// (the reference compares names only).
+    fn is_name(&self, s: &str) -> bool {
+        matches!(&self.tok, Tok::Name(n, _) if n == s.as_bytes())
+    }
+
+    /// Skip the rest of the marker's line (its tokens are still read, so
+    /// an unfinished string there is an error) and number the next line
+    /// `line`.
+    fn line_marker(&mut self, hash_line: u32, line: u32) -> PResult<()> {
+        self.skip_rest_of_line(hash_line)?;
+        // Like the reference, the first token after the marker gets the
+        // number, however many line breaks come before it.
+        self.line = line;
+        Ok(())
+    }
+
+    fn skip_rest_of_line(&mut self, line: u32) -> PResult<()> {
+        while self.tok != Tok::Eof && self.line == line {
+            self.next()?;
+        }
+        Ok(())
+    }
+
+    /// `#pragma pack(...)`; other pragmas are skipped. Whatever follows
+    /// the `)` of a `pack` is read as declarations, as in the reference.
+    fn pragma(&mut self, hash_line: u32) -> PResult<()> {
+        self.next()?;
+        if !self.is_name("pack") {
+            return self.skip_rest_of_line(hash_line);
+        }
+        self.next()?;
+        self.expect_op(b'(' as u16)?;
+        if let Tok::Name(..) = self.tok {
+            if self.is_name("push") {
+                if self.pack_stack.len() + 1 >= MAX_PACK_LEVELS {
+                    return self.err_near("chunk has too many syntax levels");
+                }
+                self.pack_stack.push(self.pack);
+            } else if self.is_name("pop") {
+                // Popping an empty stack keeps the current value.
+                if let Some(pack) = self.pack_stack.pop() {
+                    self.pack = pack;
+                }
+            } else {
+                return self.err_near("unexpected symbol");
+            }
+            self.next()?;
+            if !self.accept_op(b',' as u16)? {
+                return self.expect_op(b')' as u16);
+            }
+        }
+        self.pack = match self.tok {
             Tok::Int(v, _) => {
                 self.next()?;
-                // Like the reference: the largest power of two not above
-                // the value (0 counts as 1).
-                Ok(1u32 << (31 - v.max(1).leading_zeros()))
+                // The largest power of two not above the value (0 counts
+                // as 1).
+                1u32 << floor_log2(v)
             }
-            _ => self.err_near("invalid value"),
-        }
+            _ => 0,
+        };
+        self.expect_op(b')' as u16)
     }
 
     /// One declaration of `ffi.cdef`: typedefs, externs, static constants or
     /// just struct/union/enum declarations.
     fn declaration(&mut self, first: bool) -> PResult<()> {
-        let spec = self.decl_spec(true)?;
+        let spec = self.decl_spec(STORAGE_DECLARATION)?;
         if self.is_op(b';' as u16) || self.tok == Tok::Eof {
+            // Only declares a struct, union or enum (`typedef struct s;`
+            // too, as in the reference).
             let ct = self.cts.get(spec.base);
-            let is_tag =
-                matches!(ct.kind, CKind::Struct | CKind::Enum) && spec.storage != Storage::Typedef;
-            if is_tag {
+            if matches!(ct.kind, CKind::Struct | CKind::Enum) {
                 return self.accept_op(b';' as u16).map(|_| ());
             }
             return self.err_expected("<identifier>");
         }
+        let mut spec_asm_name = spec.asm_name.clone();
         loop {
-            let d = self.declarator(DeclKind::Named)?;
+            let mut d = self.declarator(DeclKind::Named, &spec)?;
+            if let Some(symbol) = spec_asm_name.take() {
+                d.asm_name.get_or_insert(symbol);
+            }
             let name = d.name.clone().expect("named declarator");
             let attrs = merge_attrs(&spec.attrs, &d.attrs);
             let ty = self.build_type(spec.base, &d.ops, &attrs)?;
@@ -832,10 +887,12 @@ impl<'a> Parser<'a> {
                     }
                     let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
                     self.expect_op(b'=' as u16)?;
-                    let v = self.expr()?;
-                    let value = convert_int(v.value(), size, unsigned);
-                    let base = self.cts.unqualified(ty);
-                    self.add_decl(name, CDecl::Constant { ctype: base, value });
+                    // (Any value: the reference does not check its type.)
+                    let v = self.expr_cond()?;
+                    let value = convert_int(v.bits as i32 as i64, size, unsigned);
+                    // (Its type keeps the `const`: in expressions it is not
+                    // a plain `int`, as in the reference.)
+                    self.add_decl(name, CDecl::Constant { ctype: ty, value });
                 }
                 _ => {
                     if !exists {
@@ -848,66 +905,39 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        if self.is_op(b'{' as u16) {
-            // A function definition: skip its body.
-            return self.skip_braces();
-        }
         if self.tok != Tok::Eof || !first {
             self.expect_op(b';' as u16)?;
         }
         Ok(())
     }
 
-    /// Skip a function body: the current token is its `{`. The body is
-    /// not tokenized (it may hold anything C allows), only its braces,
-    /// comments and literals are followed.
-    fn skip_braces(&mut self) -> PResult<()> {
-        debug_assert!(self.peeked.is_none());
-        let mut depth = 1;
-        while depth > 0 {
-            let Some(&c) = self.src.get(self.pos) else {
-                self.tok = Tok::Eof;
-                self.tok_text = "<eof>".into();
-                return self.err_expected("}");
-            };
-            self.pos += 1;
-            match c {
-                b'{' => depth += 1,
-                b'}' => depth -= 1,
-                b'\n' => self.line += 1,
-                b'/' if self.byte(self.pos) == b'*' => {
-                    self.pos += 1;
-                    while self.pos < self.src.len()
-                        && !(self.byte(self.pos) == b'*' && self.byte(self.pos + 1) == b'/')
-                    {
-                        if self.byte(self.pos) == b'\n' {
-                            self.line += 1;
-                        }
-                        self.pos += 1;
+    /// Skip the body of a function definition: the current token is its
+    /// `{`. As in the reference, the body's tokens are read (from the
+    /// second one on, malformed numbers are not errors), only the braces
+    /// are counted, and the closing `}` becomes a `;` that ends the
+    /// declaration.
+    fn skip_function_body(&mut self) -> PResult<()> {
+        self.next()?;
+        self.skipping_body = true;
+        let mut depth = 1u32;
+        loop {
+            match self.tok {
+                Tok::Eof => return self.err_expected("}"),
+                Tok::Op(c) if c == b'{' as u16 => depth += 1,
+                Tok::Op(c) if c == b'}' as u16 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
                     }
-                    self.pos = (self.pos + 2).min(self.src.len());
-                }
-                b'/' if self.byte(self.pos) == b'/' => {
-                    while self.pos < self.src.len() && self.byte(self.pos) != b'\n' {
-                        self.pos += 1;
-                    }
-                }
-                b'"' | b'\'' => {
-                    while self.pos < self.src.len()
-                        && self.byte(self.pos) != c
-                        && self.byte(self.pos) != b'\n'
-                    {
-                        if self.byte(self.pos) == b'\\' {
-                            self.pos += 1;
-                        }
-                        self.pos += 1;
-                    }
-                    self.pos = (self.pos + 1).min(self.src.len());
                 }
                 _ => {}
             }
+            self.next()?;
         }
-        self.next()
+        self.skipping_body = false;
+        self.tok = Tok::Op(b';' as u16);
+        self.tok_text = ";".into();
+        Ok(())
     }
 
     fn add_member_const(&mut self, id: CTypeId, f: CField) {
@@ -923,266 +953,225 @@ impl<'a> Parser<'a> {
     // -- Declaration specifiers ----------------------------------------------
 
     /// Parse storage class, qualifiers, type specifiers and attributes.
-    fn decl_spec(&mut self, storage_ok: bool) -> PResult<DeclSpec> {
-        #[derive(Clone, Copy, PartialEq)]
-        enum Base {
-            None,
-            Void,
-            Bool,
-            /// `_Bool int`: the reference makes a 4-byte bool of it.
-            BoolInt,
-            Char,
-            Int,
-            Float,
-            Double,
-            IntN(u32),
-            Type(CTypeId),
-        }
-        let mut base = Base::None;
-        let (mut n_long, mut short, mut signed, mut unsigned, mut complex) =
-            (0, false, false, false, false);
+    ///
+    /// Like the reference, the simple specifier keywords are collected as a
+    /// set (`long` twice making `long long`), the first keyword that implies
+    /// a size (`int`, `char`, `double`, `__int8`, ...) fixes the size, and
+    /// a second one ends the specifiers, as does any specifier keyword after
+    /// a struct, union, enum or typedef name. A struct, union, enum or
+    /// typedef name is only taken while nothing but qualifiers, storage
+    /// classes and `void`/`_Bool`/`inline` came before it. Whatever ends the
+    /// specifiers is left for the declarator (which usually rejects it).
+    /// `storage` is the set of storage classes allowed here (`SPEC_*` bits).
+    fn decl_spec(&mut self, storage: u32) -> PResult<DeclSpec> {
+        let mut words = 0u32;
+        let mut size = 0u32;
+        let mut named: Option<CTypeId> = None;
         let mut qual = 0;
-        let mut storage = Storage::None;
         let mut attrs = Attrs::default();
-        let mut any_spec = false;
+        let mut asm_name = None;
         loop {
-            if let Tok::TypeParam(id) = self.tok {
-                if base != Base::None || any_spec {
-                    break;
-                }
-                base = Base::Type(id);
-                self.next()?;
-                continue;
-            }
-            let Some(kw) = self.keyword() else {
-                if base == Base::None && !any_spec {
-                    if let Some(id) = self.typedef_name() {
-                        base = Base::Type(id);
-                        self.next()?;
-                        continue;
+            self.qualifiers_and_attributes(&mut qual, &mut attrs, &mut asm_name)?;
+            if let Some((word, word_size)) = self.keyword().and_then(spec_word) {
+                if word_size != 0 {
+                    if size != 0 {
+                        break;
                     }
+                    size = word_size;
                 }
-                break;
-            };
-            let is_base_kw = matches!(
-                kw,
-                Kw::Void
-                    | Kw::Bool
-                    | Kw::Char
-                    | Kw::Int
-                    | Kw::Float
-                    | Kw::Double
-                    | Kw::Int8
-                    | Kw::Int16
-                    | Kw::Int32
-                    | Kw::Int64
-                    | Kw::Struct
-                    | Kw::Union
-                    | Kw::Enum
-            );
-            if (kw == Kw::Int && base == Base::Bool) || (kw == Kw::Bool && base == Base::Int) {
-                base = Base::BoolInt;
-                self.next()?;
-                continue;
-            }
-            if is_base_kw && base != Base::None {
-                break;
-            }
-            match kw {
-                Kw::Typedef | Kw::Extern | Kw::Static => {
-                    if !storage_ok || storage != Storage::None {
+                if word & words & SPEC_LONG != 0 {
+                    words |= SPEC_LONG_LONG;
+                }
+                words |= word;
+                if word & SPEC_STORAGE != 0 {
+                    if word & storage == 0 {
                         return self.err_near("bad storage class");
                     }
-                    storage = match kw {
-                        Kw::Typedef => Storage::Typedef,
-                        Kw::Extern => Storage::Extern,
-                        _ => Storage::Static,
-                    };
-                    self.next()?;
+                } else if named.is_some() {
+                    break;
                 }
-                Kw::Auto | Kw::Register => return self.err_near("bad storage class"),
-                Kw::Inline | Kw::Extension | Kw::Restrict | Kw::Ptr64 => self.next()?,
-                Kw::Const => {
-                    qual |= CTF_CONST;
-                    self.next()?;
-                }
-                Kw::Volatile => {
-                    qual |= CTF_VOLATILE;
-                    self.next()?;
-                }
-                Kw::Attribute | Kw::Declspec => self.attributes(&mut attrs)?,
-                Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall => {
-                    attrs.cconv = cconv_flag(kw);
-                    self.next()?;
-                }
-                Kw::Ptr32 => self.next()?,
-                Kw::Void => base = self.base_kw(Base::Void)?,
-                Kw::Bool => base = self.base_kw(Base::Bool)?,
-                Kw::Char => base = self.base_kw(Base::Char)?,
-                Kw::Int => base = self.base_kw(Base::Int)?,
-                Kw::Float => base = self.base_kw(Base::Float)?,
-                Kw::Double => base = self.base_kw(Base::Double)?,
-                Kw::Int8 => base = self.base_kw(Base::IntN(1))?,
-                Kw::Int16 => base = self.base_kw(Base::IntN(2))?,
-                Kw::Int32 => base = self.base_kw(Base::IntN(4))?,
-                Kw::Int64 => base = self.base_kw(Base::IntN(8))?,
-                Kw::Long => {
-                    n_long += 1;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Short => {
-                    short = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Signed => {
-                    signed = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Unsigned => {
-                    unsigned = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Complex => {
-                    complex = true;
-                    any_spec = true;
-                    self.next()?;
-                }
-                Kw::Struct | Kw::Union => {
-                    let id = self.struct_spec(kw == Kw::Union)?;
-                    base = Base::Type(id);
-                }
-                Kw::Enum => {
-                    let id = self.enum_spec()?;
-                    base = Base::Type(id);
-                }
-                _ => break,
+                self.next()?;
+                continue;
             }
+            let sized_words = SPEC_SHORT | SPEC_LONG | SPEC_SIGNED | SPEC_UNSIGNED | SPEC_COMPLEX;
+            if size != 0 || named.is_some() || words & sized_words != 0 {
+                break;
+            }
+            match self.keyword() {
+                Some(kw @ (Kw::Struct | Kw::Union)) => {
+                    named = Some(self.struct_spec(
+                        kw == Kw::Union,
+                        &mut qual,
+                        &mut attrs,
+                        &mut asm_name,
+                    )?);
+                    continue;
+                }
+                Some(Kw::Enum) => {
+                    named = Some(self.enum_spec(&mut qual, &mut attrs, &mut asm_name)?);
+                    continue;
+                }
+                _ => {}
+            }
+            if let Tok::TypeParam(id) = self.tok {
+                named = Some(id);
+                self.next()?;
+                continue;
+            }
+            if let Some(id) = self.typedef_name() {
+                named = Some(id);
+                self.next()?;
+                continue;
+            }
+            break;
         }
-        let id = match base {
-            Base::None if !any_spec => return self.err_near("declaration specifier expected"),
-            Base::Type(id) => id,
-            Base::Void => CTID_VOID,
-            Base::Bool | Base::BoolInt if short || n_long > 0 => return self.err_type(),
-            Base::Bool => CTID_BOOL,
-            Base::BoolInt => {
-                self.cts
-                    .intern(CType::new(CKind::Num, CTF_BOOL | CTF_UNSIGNED, 4, 4, 0))
+        if words & SPEC_COMPLEX != 0 {
+            named = Some(if size == 4 {
+                CTID_COMPLEX_FLOAT
+            } else {
+                CTID_COMPLEX_DOUBLE
+            });
+        }
+        let unsigned = words & SPEC_UNSIGNED != 0;
+        let id = if let Some(id) = named {
+            id
+        } else if words & SPEC_VOID != 0 {
+            CTID_VOID
+        } else if words & SPEC_BOOL != 0 {
+            let allowed = SPEC_STORAGE | SPEC_BOOL | SPEC_INT | SPEC_SIGNED | SPEC_UNSIGNED;
+            if words & !allowed != 0 {
+                return self.err_type();
             }
-            Base::Char => {
-                if unsigned {
-                    CTID_UINT8
-                } else if signed {
-                    CTID_INT8
-                } else {
-                    CTID_CCHAR
-                }
+            let size = if size == 0 { 1 } else { size };
+            let sign = if words & SPEC_SIGNED != 0 {
+                0
+            } else {
+                CTF_UNSIGNED
+            };
+            let align = size.min(MAX_ALIGN);
+            self.cts
+                .intern(CType::new(CKind::Num, CTF_BOOL | sign, size, align, 0))
+        } else if words & SPEC_FLOAT != 0 {
+            if words & SPEC_LONG != 0 {
+                CTID_LONGDOUBLE
+            } else if size == 4 {
+                CTID_FLOAT
+            } else {
+                CTID_DOUBLE
             }
-            Base::Float | Base::Double => {
-                let size = if n_long > 0 {
-                    16
-                } else if base == Base::Float {
-                    4
-                } else {
-                    8
-                };
-                if complex {
-                    if size == 4 {
-                        CTID_COMPLEX_FLOAT
-                    } else {
-                        CTID_COMPLEX_DOUBLE
-                    }
-                } else {
-                    match size {
-                        4 => CTID_FLOAT,
-                        8 => CTID_DOUBLE,
-                        _ => CTID_LONGDOUBLE,
-                    }
-                }
-            }
-            Base::None | Base::Int | Base::IntN(_) => {
-                let size = match base {
-                    Base::IntN(n) => n,
-                    _ if short => 2,
-                    _ if n_long > 0 => 8,
-                    _ => 4,
-                };
-                if complex {
-                    if size <= 4 && base != Base::None {
-                        CTID_COMPLEX_FLOAT
-                    } else {
-                        CTID_COMPLEX_DOUBLE
-                    }
-                } else {
-                    CTState::int_type(size, unsigned)
-                }
-            }
+        } else if words & SPEC_CHAR != 0 {
+            // Plain `char` is signed, as on x86-64.
+            CTState::int_type(1, unsigned)
+        } else {
+            let size = if words & SPEC_SHORT != 0 {
+                2
+            } else if words & SPEC_LONG != 0 {
+                8
+            } else if size != 0 {
+                size
+            } else if words & (SPEC_SIGNED | SPEC_UNSIGNED) != 0 {
+                4
+            } else {
+                return self.err_near("declaration specifier expected");
+            };
+            CTState::int_type(size, unsigned)
         };
-        let mut id = id;
-        if qual != 0 {
-            id = self.cts.qualified(id, qual);
-        }
+        // Like the reference, qualifiers on a function type (through a
+        // typedef) are left for the first pointer of the declarator:
+        // `const fn_t *` is a const pointer.
+        let mut pointer_qual = 0;
+        let id = if qual == 0 {
+            id
+        } else if self.cts.get(id).kind == CKind::Func {
+            pointer_qual = qual;
+            id
+        } else {
+            self.cts.qualified(id, qual)
+        };
+        let storage = if words & SPEC_TYPEDEF != 0 {
+            Storage::Typedef
+        } else if words & SPEC_STATIC != 0 {
+            Storage::Static
+        } else if words & SPEC_EXTERN != 0 {
+            Storage::Extern
+        } else {
+            Storage::None
+        };
         Ok(DeclSpec {
             base: id,
             storage,
             attrs,
+            asm_name,
+            pointer_qual,
         })
     }
 
-    fn base_kw<B>(&mut self, b: B) -> PResult<B> {
-        self.next()?;
-        Ok(b)
-    }
-
-    /// `mode(...)` and `vector_size(...)` attributes on a scalar type.
-    fn apply_mode(&mut self, id: CTypeId, attrs: &Attrs) -> PResult<CTypeId> {
-        let mut id = id;
+    /// `mode(...)` and `vector_size(...)` attributes on a number type (not
+    /// a bool; on others they are ignored, as in the reference): a mode
+    /// sets the size (of a floating-point type only to 4 or 8 bytes), and
+    /// a vector size at least the element's makes a vector of it.
+    fn apply_mode(&mut self, id: CTypeId, mode_size: u32, attrs: &Attrs) -> CTypeId {
         let ct = self.cts.get(id).clone();
-        if attrs.mode != 0 && ct.kind == CKind::Num {
-            id = if attrs.mode_fp {
-                if attrs.mode == 4 {
-                    CTID_FLOAT
-                } else {
-                    CTID_DOUBLE
-                }
-            } else if attrs.mode <= 8 {
-                CTState::int_type(attrs.mode, ct.has(CTF_UNSIGNED))
-            } else {
-                let flags = ct.flags & CTF_UNSIGNED;
-                self.cts.intern(CType::new(
-                    CKind::Num,
-                    flags,
-                    attrs.mode,
-                    attrs.mode.min(16),
-                    0,
-                ))
-            };
-            if attrs.mode_vec != 0 {
-                let vs = attrs.mode_vec * attrs.mode;
-                id = self
-                    .cts
-                    .intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
-            }
+        if ct.kind != CKind::Num || ct.has(CTF_BOOL) {
+            return id;
         }
-        if attrs.vector_size != 0 {
-            let esize = self.cts.get(id).size;
-            let vs = attrs.vector_size;
-            if self.cts.get(id).kind != CKind::Num
-                || esize == 0
-                || esize == CTSIZE_INVALID
-                || !vs.is_power_of_two()
-                || vs < esize
-            {
-                return self.err_type();
-            }
+        let mut id = id;
+        let fp = ct.has(CTF_FP);
+        if mode_size != 0 && (!fp || mode_size == 4 || mode_size == 8) {
+            let mut sized = ct.clone();
+            sized.flags &= !CTF_LONGDOUBLE;
+            sized.size = mode_size;
+            sized.align = mode_size.min(MAX_ALIGN);
+            id = self.cts.intern(sized);
+        }
+        let vlog2 = attrs.vector_size_log2;
+        let elem = self.cts.get(id);
+        if vlog2 != 0 && vlog2 >= floor_log2(elem.size) {
+            let size = 1 << vlog2;
+            let align = size.min(MAX_ALIGN).max(elem.align);
+            let qual = elem.flags & CTF_QUAL;
             id = self
                 .cts
-                .intern(CType::new(CKind::Array, CTF_VECTOR, vs, vs.min(16), id));
+                .intern(CType::new(CKind::Array, CTF_VECTOR | qual, size, align, id));
         }
-        Ok(id)
+        id
+    }
+
+    /// A machine mode as GCC names them: an optional vector length
+    /// (`V4`), the size (`Q`uarter, `H`alf, `S`ingle, `D`ouble, `T`etra,
+    /// `O`cta) and `I` or `F`; anything else is ignored, as is what follows.
+    fn mode_attribute(&mut self, name: &[u8], attrs: &mut Attrs) {
+        let mut s = name.strip_prefix(b"__").unwrap_or(name);
+        let mut vector_len = 0u32;
+        if let Some(rest) = s.strip_prefix(b"V") {
+            let digits = rest
+                .iter()
+                .take(2)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            // (At least one character is taken as a digit, like the
+            // reference.)
+            let digits = digits.max(1).min(rest.len());
+            for &c in &rest[..digits] {
+                vector_len = vector_len * 10 + (c as u32).wrapping_sub(b'0' as u32);
+            }
+            s = &rest[digits..];
+        }
+        let size = match s.first() {
+            Some(b'Q') => 1,
+            Some(b'H') => 2,
+            Some(b'S') => 4,
+            Some(b'D') => 8,
+            Some(b'T') => 16,
+            Some(b'O') => 32,
+            _ => return,
+        };
+        if matches!(s.get(1), Some(b'I' | b'F')) {
+            attrs.mode_size = size;
+            if vector_len != 0 {
+                attrs.vector_size_log2 = floor_log2(vector_len.wrapping_mul(size)) & ATTR_LOG2_MASK;
+            }
+        }
     }
 
     /// `__attribute__((...))` and `__declspec(...)`.
@@ -1205,12 +1194,7 @@ impl<'a> Parser<'a> {
             match n {
                 b"aligned" | b"align" => {
                     if self.accept_op(b'(' as u16)? {
-                        let v = self.expr()?;
-                        let a = v.bits;
-                        if a == 0 || !a.is_power_of_two() {
-                            return self.err("invalid value");
-                        }
-                        attrs.align = a;
+                        attrs.align = 1 << (floor_log2(self.expr_size()?) & ATTR_LOG2_MASK);
                         self.expect_op(b')' as u16)?;
                     } else {
                         attrs.align = 16;
@@ -1219,46 +1203,20 @@ impl<'a> Parser<'a> {
                 b"packed" => attrs.packed = true,
                 b"mode" => {
                     self.expect_op(b'(' as u16)?;
-                    let m = self
-                        .name()
-                        .map(|n| strip_underscores(n).to_vec())
-                        .unwrap_or_default();
-                    let (vec, base) = match m.first() {
-                        Some(b'V') => {
-                            let digits = m[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-                            let n = std::str::from_utf8(&m[1..1 + digits])
-                                .ok()
-                                .and_then(|d| d.parse().ok());
-                            (n.unwrap_or(0), &m[1 + digits..])
-                        }
-                        _ => (0, &m[..]),
-                    };
-                    let (size, fp) = match base {
-                        b"QI" => (1, false),
-                        b"HI" => (2, false),
-                        b"SI" => (4, false),
-                        b"DI" => (8, false),
-                        b"TI" => (16, false),
-                        b"OI" => (32, false),
-                        b"SF" => (4, true),
-                        b"DF" => (8, true),
-                        _ => (0, false),
-                    };
-                    attrs.mode = size;
-                    attrs.mode_fp = fp;
-                    attrs.mode_vec = if size != 0 { vec } else { 0 };
-                    self.skip_parens_rest()?;
+                    if let Some(m) = self.name().map(|n| n.to_vec()) {
+                        self.mode_attribute(&m, attrs);
+                        self.next()?;
+                    }
+                    self.expect_op(b')' as u16)?;
                 }
                 b"vector_size" => {
                     self.expect_op(b'(' as u16)?;
-                    let v = self.expr()?;
-                    attrs.vector_size = v.bits;
+                    let size = self.expr_size()?;
+                    if size != 0 {
+                        attrs.vector_size_log2 = floor_log2(size) & ATTR_LOG2_MASK;
+                    }
                     self.expect_op(b')' as u16)?;
                 }
-                b"cdecl" => attrs.cconv = 0,
-                b"stdcall" => attrs.cconv = CTF_STDCALL,
-                b"fastcall" => attrs.cconv = CTF_FASTCALL,
-                b"thiscall" => attrs.cconv = CTF_THISCALL,
                 _ => {
                     if self.accept_op(b'(' as u16)? {
                         self.skip_parens_rest()?;
@@ -1292,55 +1250,84 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Attributes, calling conventions and `asm` labels after a declarator
-    /// or wherever else they may appear.
-    fn trailing_attrs(&mut self, attrs: &mut Attrs, asm_name: &mut Option<Vec<u8>>) -> PResult<()> {
+    /// Qualifiers and attributes, wherever the reference reads them: among
+    /// the declaration specifiers, after a `*`, after a `(` and at the end
+    /// of a declarator. `const`/`volatile` go to `qual`; `restrict`,
+    /// `__extension__`, calling conventions (which only matter on 32-bit
+    /// x86) and `__ptr32`/`__ptr64` are read and ignored.
+    fn qualifiers_and_attributes(
+        &mut self,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<()> {
         loop {
             match self.keyword() {
-                Some(Kw::Attribute) | Some(Kw::Declspec) => self.attributes(attrs)?,
-                Some(Kw::Asm) => {
-                    self.next()?;
-                    self.expect_op(b'(' as u16)?;
-                    let mut s = Vec::new();
-                    while let Tok::Str(part) = &self.tok {
-                        s.extend_from_slice(part);
-                        self.next()?;
-                    }
-                    if s.is_empty() {
-                        return self.err_expected("<string>");
-                    }
-                    self.expect_op(b')' as u16)?;
-                    *asm_name = Some(s);
+                Some(Kw::Const) => *qual |= CTF_CONST,
+                Some(Kw::Volatile) => *qual |= CTF_VOLATILE,
+                Some(
+                    Kw::Restrict
+                    | Kw::Extension
+                    | Kw::Cdecl
+                    | Kw::Stdcall
+                    | Kw::Fastcall
+                    | Kw::Thiscall
+                    | Kw::Ptr32
+                    | Kw::Ptr64,
+                ) => {}
+                Some(Kw::Attribute | Kw::Declspec) => {
+                    self.attributes(attrs)?;
+                    continue;
                 }
-                Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) => {
-                    attrs.cconv = cconv_flag(k);
-                    self.next()?;
+                Some(Kw::Asm) => {
+                    self.asm_label(asm_name)?;
+                    continue;
                 }
                 _ => return Ok(()),
             }
+            self.next()?;
         }
+    }
+
+    /// `asm("symbol")`: the strings inside are joined; an empty `asm()`
+    /// names nothing.
+    fn asm_label(&mut self, asm_name: &mut Option<Vec<u8>>) -> PResult<()> {
+        self.next()?;
+        self.expect_op(b'(' as u16)?;
+        if let Tok::Str(first) = &self.tok {
+            let mut s = first.clone();
+            self.next()?;
+            while let Tok::Str(part) = &self.tok {
+                s.extend_from_slice(part);
+                self.next()?;
+            }
+            *asm_name = Some(s);
+        }
+        self.expect_op(b')' as u16)
+    }
+
+    /// Qualifiers and attributes inside a declarator: qualifiers wait in
+    /// `pending_qual` for the next pointer.
+    fn declarator_attrs(&mut self, d: &mut Declarator) -> PResult<()> {
+        let mut qual = d.pending_qual;
+        let mut attrs = std::mem::take(&mut d.attrs);
+        let mut asm_name = d.asm_name.take();
+        let r = self.qualifiers_and_attributes(&mut qual, &mut attrs, &mut asm_name);
+        d.pending_qual = qual;
+        d.attrs = attrs;
+        d.asm_name = asm_name;
+        r
     }
 
     // -- Declarators ----------------------------------------------------------
 
-    fn declarator(&mut self, kind: DeclKind) -> PResult<Declarator> {
+    /// A declarator after the specifiers `spec`.
+    fn declarator(&mut self, kind: DeclKind, spec: &DeclSpec) -> PResult<Declarator> {
         let mut d = Declarator {
-            name: None,
-            ops: Vec::new(),
-            attrs: Attrs::default(),
-            asm_name: None,
+            pending_qual: spec.pointer_qual,
+            ..Declarator::default()
         };
         self.declarator_into(&mut d, kind)?;
-        let mut asm_name = None;
-        let mut attrs = std::mem::take(&mut d.attrs);
-        self.trailing_attrs(&mut attrs, &mut asm_name)?;
-        d.attrs = attrs;
-        if asm_name.is_some() {
-            d.asm_name = asm_name;
-        }
-        if kind == DeclKind::Named && d.name.is_none() {
-            return self.err_expected("<identifier>");
-        }
         Ok(d)
     }
 
@@ -1356,153 +1343,64 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// One level of a declarator, read as the reference reads it: pointers
+    /// and references; then a `(` that starts a parameter list (where a
+    /// name is optional and a type or `)` follows the attributes after it)
+    /// or a nested declarator, or else the name; array and function
+    /// suffixes; and attributes at the end.
     fn declarator_body(&mut self, d: &mut Declarator, kind: DeclKind) -> PResult<()> {
-        // Pointer and reference prefixes, in the order written.
         let mut prefix = Vec::new();
         loop {
             if self.accept_op(b'*' as u16)? {
-                let mut qual = 0;
-                loop {
-                    match self.keyword() {
-                        Some(Kw::Const) => qual |= CTF_CONST,
-                        Some(Kw::Volatile) => qual |= CTF_VOLATILE,
-                        Some(Kw::Restrict) | Some(Kw::Ptr64) | Some(Kw::Ptr32) => {}
-                        Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) => {
-                            d.attrs.cconv = cconv_flag(k)
-                        }
-                        Some(Kw::Attribute) | Some(Kw::Declspec) => {
-                            let mut a = std::mem::take(&mut d.attrs);
-                            self.attributes(&mut a)?;
-                            d.attrs = a;
-                            continue;
-                        }
-                        _ => break,
-                    }
-                    self.next()?;
-                }
-                prefix.push(DeclOp::Ptr(qual));
-            } else if self.accept_op(OP_ANDAND)? {
+                self.declarator_attrs(d)?;
+                prefix.push(DeclOp::Ptr(std::mem::take(&mut d.pending_qual)));
+            } else if self.accept_op(b'&' as u16)? || self.accept_op(OP_ANDAND)? {
+                d.pending_qual = 0;
                 prefix.push(DeclOp::Ref);
-            } else if self.accept_op(b'&' as u16)? {
-                while matches!(
-                    self.keyword(),
-                    Some(Kw::Const | Kw::Volatile | Kw::Restrict)
-                ) {
-                    self.next()?;
-                }
-                prefix.push(DeclOp::Ref);
-            } else if let Some(k @ (Kw::Cdecl | Kw::Stdcall | Kw::Fastcall | Kw::Thiscall)) =
-                self.keyword()
-            {
-                d.attrs.cconv = cconv_flag(k);
-                self.next()?;
-            } else if matches!(self.keyword(), Some(Kw::Attribute | Kw::Declspec)) {
-                let mut a = std::mem::take(&mut d.attrs);
-                self.attributes(&mut a)?;
-                d.attrs = a;
-            } else if matches!(
-                self.keyword(),
-                Some(Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Extension)
-            ) {
-                // Qualifiers after the base type belong to it; after a `*`
-                // they were consumed above.
-                break;
             } else {
                 break;
             }
         }
-        // The direct declarator.
         let mut inner: Option<Declarator> = None;
-        if self.is_op(b'(' as u16) && self.nested_declarator_follows(kind)? {
-            self.next()?;
-            let mut sub = Declarator {
-                name: None,
-                ops: Vec::new(),
-                attrs: Attrs::default(),
-                asm_name: None,
-            };
-            self.declarator_into(&mut sub, kind)?;
-            if sub.attrs.cconv != 0 && sub.ops.is_empty() && sub.name.is_none() {
-                // A calling convention with nothing to apply to.
-                return self.err_type();
-            }
-            self.expect_op(b')' as u16)?;
-            inner = Some(sub);
-        } else if let Tok::Name(n, param) = &self.tok {
-            if keyword(n).is_none() || *param {
-                if kind == DeclKind::Abstract {
-                    // A name where none may be: the reference reports the
-                    // end it expected.
-                    return self.err_expected("<eof>");
-                }
-                d.name = Some(n.clone());
-                self.next()?;
-            }
-        }
-        // Array and function suffixes, in the order written.
         let mut suffix = Vec::new();
+        if self.accept_op(b'(' as u16)? {
+            self.declarator_attrs(d)?;
+            if kind != DeclKind::Named && (self.is_op(b')' as u16) || self.starts_decl_spec()) {
+                suffix.push(self.function_suffix()?);
+            } else {
+                let mut sub = Declarator {
+                    pending_qual: d.pending_qual,
+                    ..Declarator::default()
+                };
+                self.declarator_into(&mut sub, kind)?;
+                d.pending_qual = std::mem::take(&mut sub.pending_qual);
+                self.expect_op(b')' as u16)?;
+                inner = Some(sub);
+            }
+        } else if let Some(n) = self.declarator_name() {
+            if kind == DeclKind::Abstract {
+                // A name where none may be: the reference reports the end
+                // it expected.
+                return self.err_expected("<eof>");
+            }
+            d.name = Some(n);
+            self.next()?;
+        } else if kind == DeclKind::Named {
+            return self.err_expected("<identifier>");
+        }
         loop {
-            if self.is_op(b'[' as u16) {
-                self.next()?;
-                let mut qual = 0;
-                while let Some(k @ (Kw::Const | Kw::Volatile | Kw::Restrict | Kw::Static)) =
-                    self.keyword()
-                {
-                    if k == Kw::Const {
-                        qual |= CTF_CONST;
-                    } else if k == Kw::Volatile {
-                        qual |= CTF_VOLATILE;
-                    }
-                    self.next()?;
-                }
-                if self.accept_op(b']' as u16)? {
-                    suffix.push(DeclOp::Array {
-                        len: None,
-                        flex: true,
-                        qual,
-                    });
-                    continue;
-                }
-                if self.accept_op(b'?' as u16)? {
-                    self.expect_op(b']' as u16)?;
-                    suffix.push(DeclOp::Array {
-                        len: None,
-                        flex: false,
-                        qual,
-                    });
-                    continue;
-                }
-                let v = self.expr()?;
-                let n = v.value();
-                if n < 0 || n > 0x7fffffff {
-                    return self.err_size();
-                }
-                self.expect_op(b']' as u16)?;
-                suffix.push(DeclOp::Array {
-                    len: Some(n as u32),
-                    flex: false,
-                    qual,
-                });
-            } else if self.is_op(b'(' as u16) {
-                self.next()?;
-                let (params, vararg) = self.param_list()?;
-                let mut attrs = std::mem::take(&mut d.attrs);
-                let mut asm_name = None;
-                self.trailing_attrs(&mut attrs, &mut asm_name)?;
-                let cconv = attrs.cconv;
-                d.attrs = attrs;
-                if asm_name.is_some() {
-                    d.asm_name = asm_name;
-                }
-                suffix.push(DeclOp::Func {
-                    params,
-                    vararg,
-                    cconv,
-                });
+            if self.accept_op(b'[' as u16)? {
+                suffix.push(self.array_suffix()?);
+            } else if self.accept_op(b'(' as u16)? {
+                suffix.push(self.function_suffix()?);
             } else {
                 break;
             }
         }
+        if kind == DeclKind::Field && self.accept_op(b':' as u16)? {
+            d.bit_width = Some(self.expr_size()?);
+        }
+        self.declarator_attrs(d)?;
         d.ops.extend(prefix);
         d.ops.extend(suffix.into_iter().rev());
         if let Some(sub) = inner {
@@ -1512,52 +1410,59 @@ impl<'a> Parser<'a> {
             if sub.asm_name.is_some() {
                 d.asm_name = sub.asm_name;
             }
-            if sub.attrs.cconv != 0 {
-                // A calling convention inside the parentheses applies to the
-                // function the declarator names or points to.
-                for op in d.ops.iter_mut() {
-                    if let DeclOp::Func { cconv, .. } = op {
-                        if *cconv == 0 {
-                            *cconv = sub.attrs.cconv;
-                        }
-                    }
-                }
+            if sub.bit_width.is_some() {
+                d.bit_width = sub.bit_width;
             }
-            let mut sattrs = sub.attrs;
-            sattrs.cconv = 0;
-            d.attrs = merge_attrs(&d.attrs, &sattrs);
+            d.attrs = merge_attrs(&d.attrs, &sub.attrs);
             d.ops.extend(sub.ops);
         }
         Ok(())
     }
 
-    /// At a `(` in declarator position: is it a nested declarator (rather
-    /// than a parameter list)?
-    fn nested_declarator_follows(&mut self, kind: DeclKind) -> PResult<bool> {
-        // Like the reference: a parameter list starts with a declaration
-        // specifier (or is empty); anything else is a nested declarator.
-        let t = self.peek()?;
-        Ok(match &t {
-            Tok::Op(c) => *c != b')' as u16,
-            Tok::TypeParam(_) => false,
-            Tok::Name(n, false) => match keyword(n) {
-                Some(
-                    Kw::Cdecl
-                    | Kw::Stdcall
-                    | Kw::Fastcall
-                    | Kw::Thiscall
-                    | Kw::Attribute
-                    | Kw::Declspec,
-                ) => true,
-                Some(k) => !k.is_decl_spec(),
-                // Declarations may name an identifier that is a typedef.
-                None => {
-                    kind == DeclKind::Named
-                        || !matches!(self.cts.decls.get(n), Some(CDecl::Typedef(_)))
-                }
-            },
-            _ => true,
+    /// The current token as a declarator's name: an identifier that is not
+    /// a keyword (typedef names included), or a `$` string parameter.
+    fn declarator_name(&self) -> Option<Vec<u8>> {
+        match &self.tok {
+            Tok::Name(n, param) if *param || keyword(n).is_none() => Some(n.clone()),
+            _ => None,
+        }
+    }
+
+    /// An array suffix after its `[`.
+    fn array_suffix(&mut self) -> PResult<DeclOp> {
+        let mut qual = 0;
+        let mut attrs = Attrs::default();
+        let mut asm_name = None;
+        self.qualifiers_and_attributes(&mut qual, &mut attrs, &mut asm_name)?;
+        if self.accept_op(b']' as u16)? {
+            return Ok(DeclOp::Array {
+                len: None,
+                flex: true,
+            });
+        }
+        if self.accept_op(b'?' as u16)? {
+            self.expect_op(b']' as u16)?;
+            return Ok(DeclOp::Array {
+                len: None,
+                flex: false,
+            });
+        }
+        let n = self.expr_size()?;
+        self.expect_op(b']' as u16)?;
+        Ok(DeclOp::Array {
+            len: Some(n),
+            flex: false,
         })
+    }
+
+    /// A function suffix after its `(`: the parameters, and the body of a
+    /// function definition if one follows.
+    fn function_suffix(&mut self) -> PResult<DeclOp> {
+        let (params, vararg) = self.param_list()?;
+        if self.is_op(b'{' as u16) {
+            self.skip_function_body()?;
+        }
+        Ok(DeclOp::Func { params, vararg })
     }
 
     /// Parameters after `(` up to and including `)`.
@@ -1568,15 +1473,15 @@ impl<'a> Parser<'a> {
             return Ok((params, false));
         }
         loop {
-            if self.accept_op(OP_ELLIPSIS)? {
+            if self.accept_op(b'.' as u16)? {
+                // `...` is three tokens: `. . .` is a vararg too.
+                self.expect_op(b'.' as u16)?;
+                self.expect_op(b'.' as u16)?;
                 vararg = true;
                 break;
             }
-            if !self.starts_decl_spec() {
-                return self.err_near("declaration specifier expected");
-            }
-            let spec = self.decl_spec(false)?;
-            let d = self.declarator(DeclKind::Optional)?;
+            let spec = self.decl_spec(STORAGE_PARAMETER)?;
+            let d = self.declarator(DeclKind::Optional, &spec)?;
             let attrs = merge_attrs(&spec.attrs, &d.attrs);
             let mut ty = self.build_type(spec.base, &d.ops, &attrs)?;
             let ct = self.cts.get(ty);
@@ -1609,12 +1514,14 @@ impl<'a> Parser<'a> {
     fn build_type(&mut self, base: CTypeId, ops: &[DeclOp], attrs: &Attrs) -> PResult<CTypeId> {
         let mut id = base;
         // Like the reference: vector attributes apply to the base type,
-        // and a scalar mode too unless a pointer is being declared.
-        let pointerish = ops
+        // and a scalar mode too unless a pointer (which takes the mode as
+        // its own size) is being declared.
+        let pointer = ops
             .iter()
-            .any(|op| matches!(op, DeclOp::Ptr(_) | DeclOp::Ref | DeclOp::Func { .. }));
-        if (attrs.mode != 0 && (attrs.mode_vec != 0 || !pointerish)) || attrs.vector_size != 0 {
-            id = self.apply_mode(id, attrs)?;
+            .any(|op| matches!(op, DeclOp::Ptr(_) | DeclOp::Ref));
+        let mode_size = if pointer { 0 } else { attrs.mode_size };
+        if mode_size != 0 || attrs.vector_size_log2 != 0 {
+            id = self.apply_mode(id, mode_size, attrs);
         }
         if attrs.align != 0 && ops.is_empty() {
             id = self.with_align(id, attrs.align);
@@ -1632,11 +1539,12 @@ impl<'a> Parser<'a> {
                     }
                 }
                 DeclOp::Ref => {
-                    if !(ct.kind == CKind::Ptr && ct.has(CTF_REF)) {
-                        id = self.cts.ref_to(id);
+                    if ct.is_ref() {
+                        return self.err_type();
                     }
+                    id = self.cts.ref_to(id);
                 }
-                DeclOp::Array { len, flex, qual } => {
+                DeclOp::Array { len, flex } => {
                     let (esize, ekind) = (ct.size, ct.kind);
                     if matches!(ekind, CKind::Func | CKind::Void) || esize == CTSIZE_INVALID {
                         return self.err_size();
@@ -1654,22 +1562,14 @@ impl<'a> Parser<'a> {
                         (None, false) => self.cts.array_of(id, None),
                         (None, true) => self.cts.flex_array_of(id),
                     };
-                    // (Qualifiers inside `[]` only matter for parameters,
-                    // which become pointers anyway.)
-                    let _ = qual;
                 }
-                DeclOp::Func {
-                    params,
-                    vararg,
-                    cconv,
-                } => {
+                DeclOp::Func { params, vararg } => {
                     if ct.kind == CKind::Func
                         || (ct.kind == CKind::Array && !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR))
                     {
                         return self.err_type();
                     }
-                    let cc = if *cconv != 0 { *cconv } else { attrs.cconv };
-                    let mut f = CType::new(CKind::Func, cc, CTSIZE_INVALID, 1, id);
+                    let mut f = CType::new(CKind::Func, 0, CTSIZE_INVALID, 1, id);
                     if *vararg {
                         f.flags |= CTF_VARARG;
                     }
@@ -1686,10 +1586,15 @@ impl<'a> Parser<'a> {
 
     /// A variant of scalar or derived type `id` with at least alignment
     /// `align` (aggregates keep their own alignment).
+    /// `id` with an alignment attribute. Like the reference, functions and
+    /// references ignore it.
     fn with_align(&mut self, id: CTypeId, align: u32) -> CTypeId {
         let ct = self.cts.get(id);
-        if align == ct.align || matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
+        if align == ct.align || ct.kind == CKind::Func || ct.is_ref() {
             return id;
+        }
+        if matches!(ct.kind, CKind::Struct | CKind::Enum) {
+            return self.cts.aligned_aggregate(id, align);
         }
         let mut c = ct.clone();
         c.align = align;
@@ -1699,16 +1604,19 @@ impl<'a> Parser<'a> {
     // -- Structs, unions, enums --------------------------------------------
 
     /// The tag after `struct`/`union`/`enum` (with attributes around it).
-    fn tag_name(&mut self, attrs: &mut Attrs) -> PResult<Option<Vec<u8>>> {
-        let mut asm = None;
-        self.trailing_attrs(attrs, &mut asm)?;
-        let name = match &self.tok {
-            Tok::Name(n, p) if *p || keyword(n).is_none() => Some(n.clone()),
-            _ => None,
-        };
+    /// The tag after `struct`/`union`/`enum`. Qualifiers and attributes
+    /// before it belong to the declaration specifiers (as do those after
+    /// a body); none may come between the tag and its body.
+    fn tag_name(
+        &mut self,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<Option<Vec<u8>>> {
+        self.qualifiers_and_attributes(qual, attrs, asm_name)?;
+        let name = self.declarator_name();
         if name.is_some() {
             self.next()?;
-            self.trailing_attrs(attrs, &mut asm)?;
         }
         Ok(name)
     }
@@ -1759,10 +1667,19 @@ impl<'a> Parser<'a> {
         self.cts.add(ct)
     }
 
-    fn struct_spec(&mut self, union: bool) -> PResult<CTypeId> {
+    /// A struct or union specifier. `qual`, `attrs` and `asm_name` are
+    /// those of the declaration specifiers it is part of: like the
+    /// reference, the struct is laid out with all the attributes given
+    /// there so far (`__attribute__((packed)) struct { ... }` is packed).
+    fn struct_spec(
+        &mut self,
+        union: bool,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<CTypeId> {
         self.next()?;
-        let mut attrs = Attrs::default();
-        let name = self.tag_name(&mut attrs)?;
+        let name = self.tag_name(qual, attrs, asm_name)?;
         let has_body = self.is_op(b'{' as u16);
         let id = match &name {
             Some(n) => self.tag_type(n, CKind::Struct, union, has_body)?,
@@ -1783,9 +1700,8 @@ impl<'a> Parser<'a> {
         }
         let members = self.struct_members(id)?;
         self.struct_depth -= 1;
-        let mut asm = None;
-        self.trailing_attrs(&mut attrs, &mut asm)?;
-        self.layout(id, members, &attrs)?;
+        self.qualifiers_and_attributes(qual, attrs, asm_name)?;
+        self.layout(id, members, attrs)?;
         Ok(id)
     }
 
@@ -1803,15 +1719,15 @@ impl<'a> Parser<'a> {
             if self.tok == Tok::Eof {
                 return self.err_expected("}");
             }
-            let spec = self.decl_spec(true)?;
-            if var_last {
-                return self.err_expected("}");
-            }
+            let spec = self.decl_spec(STORAGE_MEMBER)?;
             if spec.storage == Storage::Static {
                 // C++-style `static const int X = 1;` members: constants of
                 // the struct, not stored in it.
                 loop {
-                    let d = self.declarator(DeclKind::Named)?;
+                    if var_last {
+                        return self.err_expected("}");
+                    }
+                    let d = self.declarator(DeclKind::Named, &spec)?;
                     let attrs = merge_attrs(&spec.attrs, &d.attrs);
                     let ty = self.build_type(spec.base, &d.ops, &attrs)?;
                     let ct = self.cts.get(ty);
@@ -1820,10 +1736,9 @@ impl<'a> Parser<'a> {
                     }
                     let (size, unsigned) = (ct.size, ct.has(CTF_UNSIGNED));
                     self.expect_op(b'=' as u16)?;
-                    let v = self.expr()?;
-                    let mut f =
-                        CField::new(d.name.as_deref().unwrap_or(b""), self.cts.unqualified(ty));
-                    f.value = convert_int(v.value(), size, unsigned);
+                    let v = self.expr_cond()?;
+                    let mut f = CField::new(d.name.as_deref().unwrap_or(b""), ty);
+                    f.value = convert_int(v.bits as i32 as i64, size, unsigned);
                     self.add_member_const(id, f);
                     if !self.accept_op(b',' as u16)? {
                         break;
@@ -1832,39 +1747,13 @@ impl<'a> Parser<'a> {
                 self.expect_op(b';' as u16)?;
                 continue;
             }
-            if self.is_op(b';' as u16) {
-                let ct = self.cts.get(spec.base);
-                if ct.kind == CKind::Struct {
-                    // An anonymous (transparent) struct/union member.
-                    let mut m = Member {
-                        name: Vec::new(),
-                        ctype: spec.base,
-                        bits: None,
-                        attrs: spec.attrs,
-                    };
-                    m.attrs.cconv = 0;
-                    members.push(m);
-                } else if ct.kind == CKind::Enum {
-                    // An enum declared without a member: its constants are
-                    // also readable through instances of the struct.
-                    for f in ct.fields.clone() {
-                        self.add_member_const(id, f);
-                    }
-                }
-                self.next()?;
-                continue;
-            }
             loop {
-                let mut d = Declarator {
-                    name: None,
-                    ops: Vec::new(),
-                    attrs: Attrs::default(),
-                    asm_name: None,
-                };
-                if !self.is_op(b':' as u16) {
-                    d = self.declarator(DeclKind::Optional)?;
+                if var_last {
+                    // Nothing may follow a flexible array member.
+                    return self.err_expected("}");
                 }
-                let mut attrs = merge_attrs(&spec.attrs, &d.attrs);
+                let d = self.declarator(DeclKind::Field, &spec)?;
+                let attrs = merge_attrs(&spec.attrs, &d.attrs);
                 let ty = self.build_type(
                     spec.base,
                     &d.ops,
@@ -1874,38 +1763,46 @@ impl<'a> Parser<'a> {
                     },
                 )?;
                 let mut bits = None;
-                if self.is_op(b':' as u16) {
-                    self.next()?;
-                    let v = self.expr()?;
-                    let w = v.value();
+                if let Some(w) = d.bit_width {
                     let ct = self.cts.get(ty);
                     let ok_type = ct.kind == CKind::Num && !ct.is_fp() && ct.size <= 4;
-                    let max_bits = if ct.has(CTF_BOOL) {
-                        1
-                    } else {
-                        ct.size as i64 * 8
-                    };
-                    if !ok_type || w < 0 || w > max_bits || (w == 0 && d.name.is_some()) {
+                    let max_bits = if ct.has(CTF_BOOL) { 1 } else { ct.size * 8 };
+                    if !ok_type || w > max_bits || (w == 0 && d.name.is_some()) {
                         // Report at the ':' like the reference.
                         self.tok_text = ":".into();
                         return self.err_near("invalid value");
                     }
                     bits = Some(w as u32);
-                    let mut asm = None;
-                    let mut after = Attrs::default();
-                    self.trailing_attrs(&mut after, &mut asm)?;
-                    attrs = merge_attrs(&attrs, &after);
                 } else if d.name.is_none() {
-                    return self.err_expected("<identifier>");
+                    // An unnamed struct, union or enum member: the members
+                    // of a struct or union are reached as if they were the
+                    // outer struct's, an enum's constants through instances
+                    // of the struct.
+                    let ct = self.cts.get(ty);
+                    if ct.kind == CKind::Enum {
+                        for f in ct.fields.clone() {
+                            self.add_member_const(id, f);
+                        }
+                    } else if ct.kind == CKind::Struct && !ct.has(CTF_VLS) {
+                        members.push(Member {
+                            name: Vec::new(),
+                            ctype: ty,
+                            bits: None,
+                            attrs,
+                        });
+                    } else {
+                        return self.err_expected("<identifier>");
+                    }
+                    if !self.accept_op(b',' as u16)? {
+                        break;
+                    }
+                    continue;
                 }
                 let ct = self.cts.get(ty);
                 if bits.is_none() {
+                    // (Members without a size are reported when the struct
+                    // is laid out, after its syntax, as in the reference.)
                     if ct.kind == CKind::Array && ct.size == CTSIZE_INVALID {
-                        var_last = true;
-                    } else if ct.size == CTSIZE_INVALID || ct.kind == CKind::Func {
-                        return self.err_size();
-                    }
-                    if ct.kind == CKind::Struct && ct.has(CTF_VLS) {
                         var_last = true;
                     }
                 }
@@ -1915,7 +1812,7 @@ impl<'a> Parser<'a> {
                     bits,
                     attrs,
                 });
-                if var_last || !self.accept_op(b',' as u16)? {
+                if !self.accept_op(b',' as u16)? {
                     break;
                 }
             }
@@ -1949,8 +1846,12 @@ impl<'a> Parser<'a> {
             if pack != 0 && align > pack {
                 align = pack;
             }
-            if union && tsize == CTSIZE_INVALID {
-                // No variable or flexible arrays in unions.
+            if m.bits.is_none()
+                && (ct.kind == CKind::Func
+                    || (tsize == CTSIZE_INVALID && (union || ct.kind != CKind::Array)))
+            {
+                // No members without a size, but for a variable or
+                // flexible array last in a struct.
                 return self.err_size();
             }
             let start = if union { 0 } else { bitpos };
@@ -2048,22 +1949,30 @@ impl<'a> Parser<'a> {
     /// Qualified copies of a struct/enum share its definition: update them
     /// after the original was completed.
     fn refresh_copies(&mut self, id: CTypeId) {
-        for copy in self.cts.copies_of(id) {
+        for (copy, attribute_align) in self.cts.copies_of(id) {
             let old = self.cts.get(copy).clone();
             self.undo.modified.push((copy, old.clone()));
             let orig = self.cts.get(id).clone();
             let c = self.cts.get_mut(copy);
             c.size = orig.size;
-            c.align = orig.align;
+            c.align = if attribute_align != 0 {
+                attribute_align
+            } else {
+                orig.align
+            };
             c.fields = orig.fields;
             c.flags = orig.flags | (old.flags & CTF_QUAL);
         }
     }
 
-    fn enum_spec(&mut self) -> PResult<CTypeId> {
+    fn enum_spec(
+        &mut self,
+        qual: &mut u32,
+        attrs: &mut Attrs,
+        asm_name: &mut Option<Vec<u8>>,
+    ) -> PResult<CTypeId> {
         self.next()?;
-        let mut attrs = Attrs::default();
-        let name = self.tag_name(&mut attrs)?;
+        let name = self.tag_name(qual, attrs, asm_name)?;
         let has_body = self.is_op(b'{' as u16);
         let id = match &name {
             Some(n) => self.tag_type(n, CKind::Enum, false, has_body)?,
@@ -2079,51 +1988,55 @@ impl<'a> Parser<'a> {
         }
         self.next()?;
         let mut fields = Vec::new();
+        // The next constant's value; it becomes unsigned from 2^31 on.
         let mut next = CVal::int(0);
-        // As in LuaJIT (and common ABIs) the enum type is unsigned unless
-        // a constant is explicitly given a negative (signed) value.
+        // As in the reference, the enum is unsigned unless a constant is
+        // explicitly given a negative value that is not of type unsigned.
         let mut unsigned = true;
-        while !self.is_op(b'}' as u16) {
-            let Some(cname) = self.name().map(|n| n.to_vec()) else {
+        loop {
+            let Some(cname) = self.declarator_name() else {
                 return self.err_expected("<identifier>");
             };
-            if keyword(&cname).is_some() && !matches!(self.tok, Tok::Name(_, true)) {
-                return self.err_expected("<identifier>");
-            }
-            self.next()?;
-            let mut v = next;
-            if self.accept_op(b'=' as u16)? {
-                v = self.expr()?;
-            }
             if self.cts.decls.contains_key(&cname) {
                 return self.err_redefine(&cname);
             }
-            if !v.unsigned && (v.bits as i32) < 0 {
-                unsigned = false;
+            self.next()?;
+            if self.accept_op(b'=' as u16)? {
+                let v = self.expr_int()?;
+                let negative = (v.bits as i32) < 0;
+                next = if v.ty == CTID_UINT32 && negative {
+                    v
+                } else {
+                    if negative {
+                        unsigned = false;
+                    }
+                    CVal::int(v.bits as i32)
+                };
             }
+            let value = if next.ty == CTID_UINT32 {
+                next.bits as i64
+            } else {
+                next.bits as i32 as i64
+            };
             let mut f = CField::new(&cname, CTID_INT32);
-            f.value = v.value();
+            f.value = value;
             fields.push(f);
-            let ctype = if v.unsigned { CTID_UINT32 } else { CTID_INT32 };
             self.add_decl(
                 cname,
                 CDecl::Constant {
-                    ctype,
-                    value: v.value(),
+                    ctype: next.ty,
+                    value,
                 },
             );
-            next = CVal {
-                bits: v.bits.wrapping_add(1),
-                unsigned: v.unsigned || v.bits == 0x7fffffff,
-                ..CVal::default()
-            };
-            if !self.accept_op(b',' as u16)? {
+            next.bits = next.bits.wrapping_add(1);
+            if next.bits == 0x8000_0000 {
+                next.ty = CTID_UINT32;
+            }
+            if !self.accept_op(b',' as u16)? || self.is_op(b'}' as u16) {
                 break;
             }
         }
         self.expect_op(b'}' as u16)?;
-        let mut asm = None;
-        self.trailing_attrs(&mut attrs, &mut asm)?;
         let base = if unsigned { CTID_UINT32 } else { CTID_INT32 };
         for f in fields.iter_mut() {
             f.ctype = base;
@@ -2143,48 +2056,75 @@ impl<'a> Parser<'a> {
     // -- Constant expressions -------------------------------------------------
 
     /// A constant integer expression.
-    fn expr(&mut self) -> PResult<CVal> {
-        let v = self.expr_any()?;
-        self.check_int(v)?;
-        Ok(v)
-    }
+    // -- Constant expressions ----------------------------------------------
+    //
+    // Values are computed as the reference computes them: 32 bits and a C
+    // type. Arithmetic gives the operand type with the larger type id
+    // (`(short)1 << 1` stays a short, `(char)1 + 1` is an int), casts only
+    // change the type (no truncation), and only values of type exactly
+    // `int` are signed in divisions, right shifts and comparisons. A string
+    // literal's value is its size.
 
-    /// An expression whose value may also be an object or a struct/pointer
-    /// value that only serves `.`, `->` or `sizeof`.
-    fn expr_any(&mut self) -> PResult<CVal> {
-        self.enter()?;
+    /// An integer constant expression.
+    fn expr_int(&mut self) -> PResult<CVal> {
         let v = self.expr_cond()?;
-        self.leave();
-        Ok(v)
-    }
-
-    fn check_int(&self, v: CVal) -> PResult<()> {
-        if v.obj || (v.ty != 0 && !self.cts.get(v.ty).is_integer()) {
+        if !self.cts.get(v.ty).is_integer() {
             return self.err("invalid value");
         }
-        Ok(())
+        Ok(v)
     }
 
-    fn expr_cond(&mut self) -> PResult<CVal> {
-        let c = self.expr_binary(0)?;
-        if self.accept_op(b'?' as u16)? {
-            self.check_int(c)?;
-            let a = self.expr()?;
-            self.expect_op(b':' as u16)?;
-            let b = self.expr()?;
-            let unsigned = a.unsigned || b.unsigned;
-            let r = if c.truth() { a } else { b };
-            return Ok(CVal {
-                bits: r.bits,
-                unsigned,
-                ..CVal::default()
-            });
+    /// A size (array length, bit width, attribute argument): an integer
+    /// constant expression below 2^31.
+    fn expr_size(&mut self) -> PResult<u32> {
+        let v = self.expr_int()?;
+        if v.bits > MAX_SIZE as u32 {
+            return self.err_size();
         }
-        Ok(c)
+        Ok(v.bits)
     }
 
-    /// Binary operators by precedence climbing (`min` is the lowest
-    /// precedence accepted).
+    /// Expressions separated by commas: the last one's value.
+    fn expr_comma(&mut self) -> PResult<CVal> {
+        loop {
+            let v = self.expr_cond()?;
+            if !self.accept_op(b',' as u16)? {
+                return Ok(v);
+            }
+        }
+    }
+
+    /// `c ? a : b`, right-associative. A chain of conditions in the `:`
+    /// operands is read in a loop (the reference has no limit there); the
+    /// middle operands nest, up to `MAX_COND_NESTING`.
+    fn expr_cond(&mut self) -> PResult<CVal> {
+        let mut chain: Vec<(CVal, CVal)> = Vec::new();
+        let mut last = loop {
+            let c = self.expr_binary(1)?;
+            if !self.accept_op(b'?' as u16)? {
+                break c;
+            }
+            self.cond_nesting += 1;
+            if self.cond_nesting > MAX_COND_NESTING {
+                return self.err("chunk has too many syntax levels");
+            }
+            let middle = self.expr_comma();
+            self.cond_nesting -= 1;
+            let middle = middle?;
+            self.expect_op(b':' as u16)?;
+            chain.push((c, middle));
+        };
+        while let Some((c, middle)) = chain.pop() {
+            last = CVal {
+                bits: if c.bits != 0 { middle.bits } else { last.bits },
+                ty: middle.ty.max(last.ty),
+            };
+        }
+        Ok(last)
+    }
+
+    /// Binary operators of precedence `min` and above (precedence
+    /// climbing; `*`, `/` and `%` take a unary right operand).
     fn expr_binary(&mut self, min: u8) -> PResult<CVal> {
         let mut lhs = self.expr_unary()?;
         loop {
@@ -2193,177 +2133,190 @@ impl<'a> Parser<'a> {
             if prec < min {
                 break;
             }
-            self.check_int(lhs)?;
             self.next()?;
-            let rhs = self.expr_binary(prec + 1)?;
-            self.check_int(rhs)?;
+            let rhs = if prec == PREC_MULTIPLICATIVE {
+                self.expr_unary()?
+            } else {
+                self.expr_binary(prec + 1)?
+            };
             lhs = self.binary(op, lhs, rhs)?;
         }
         Ok(lhs)
     }
 
     fn binary(&self, op: u16, a: CVal, b: CVal) -> PResult<CVal> {
-        let unsigned = a.unsigned || b.unsigned;
         let (x, y) = (a.bits, b.bits);
-        let cmp = |r: bool| CVal::int(r as i32);
-        let arith = |bits: u32| CVal {
-            bits,
-            unsigned,
-            ..CVal::default()
-        };
-        let shifted = |bits: u32| CVal {
-            bits,
-            unsigned: a.unsigned,
-            ..CVal::default()
+        let wider = a.ty.max(b.ty);
+        let both_int = a.ty == CTID_INT32 && b.ty == CTID_INT32;
+        let truth = |r: bool| CVal::int(r as i32);
+        let arith = |bits: u32| CVal { bits, ty: wider };
+        let ordered = |signed_cmp: fn(&i32, &i32) -> bool, unsigned_cmp: fn(&u32, &u32) -> bool| {
+            truth(if both_int {
+                signed_cmp(&(x as i32), &(y as i32))
+            } else {
+                unsigned_cmp(&x, &y)
+            })
         };
         Ok(match op {
-            OP_OROR => cmp(a.truth() || b.truth()),
-            OP_ANDAND => cmp(a.truth() && b.truth()),
-            OP_EQ => cmp(x == y),
-            OP_NE => cmp(x != y),
-            _ if op == b'<' as u16 || op == b'>' as u16 || op == OP_LE || op == OP_GE => {
-                let ord = if unsigned {
-                    x.cmp(&y)
-                } else {
-                    (x as i32).cmp(&(y as i32))
-                };
-                use std::cmp::Ordering::*;
-                cmp(match op {
-                    OP_LE => ord != Greater,
-                    OP_GE => ord != Less,
-                    _ if op == b'<' as u16 => ord == Less,
-                    _ => ord == Greater,
-                })
-            }
+            OP_OROR => truth(x != 0 || y != 0),
+            OP_ANDAND => truth(x != 0 && y != 0),
+            OP_EQ => truth(x == y),
+            OP_NE => truth(x != y),
+            OP_LE => ordered(i32::le, u32::le),
+            OP_GE => ordered(i32::ge, u32::ge),
+            _ if op == b'<' as u16 => ordered(i32::lt, u32::lt),
+            _ if op == b'>' as u16 => ordered(i32::gt, u32::gt),
             _ if op == b'|' as u16 => arith(x | y),
             _ if op == b'^' as u16 => arith(x ^ y),
             _ if op == b'&' as u16 => arith(x & y),
-            OP_SHL => shifted(x.wrapping_shl(y)),
-            OP_SHR => shifted(if a.unsigned {
-                x.wrapping_shr(y)
-            } else {
-                (x as i32).wrapping_shr(y) as u32
-            }),
+            // Shifts keep the left operand's type.
+            OP_SHL => CVal {
+                bits: x.wrapping_shl(y),
+                ty: a.ty,
+            },
+            OP_SHR => CVal {
+                bits: if a.ty == CTID_INT32 {
+                    (x as i32).wrapping_shr(y) as u32
+                } else {
+                    x.wrapping_shr(y)
+                },
+                ty: a.ty,
+            },
             _ if op == b'+' as u16 => arith(x.wrapping_add(y)),
             _ if op == b'-' as u16 => arith(x.wrapping_sub(y)),
             _ if op == b'*' as u16 => arith(x.wrapping_mul(y)),
             _ => {
-                // '/' and '%'
-                if y == 0 {
+                // '/' and '%': no division by zero, nor the one signed
+                // division that overflows.
+                let signed = wider == CTID_INT32;
+                if y == 0 || (signed && x == i32::MIN as u32 && y == u32::MAX) {
                     return self.err("invalid value");
                 }
                 let div = op == b'/' as u16;
-                let bits = if unsigned {
-                    if div {
-                        x / y
-                    } else {
-                        x % y
-                    }
-                } else if div {
-                    (x as i32).wrapping_div(y as i32) as u32
-                } else {
-                    (x as i32).wrapping_rem(y as i32) as u32
-                };
-                arith(bits)
+                arith(match (signed, div) {
+                    (true, true) => ((x as i32) / (y as i32)) as u32,
+                    (true, false) => ((x as i32) % (y as i32)) as u32,
+                    (false, true) => x / y,
+                    (false, false) => x % y,
+                })
             }
         })
     }
 
+    /// A unary expression with its postfix operators. Each level counts
+    /// towards the nesting limit, as in the reference.
     fn expr_unary(&mut self) -> PResult<CVal> {
-        if let Tok::Op(op) = self.tok {
-            if op == b'-' as u16 || op == b'+' as u16 || op == b'~' as u16 || op == b'!' as u16 {
+        self.enter()?;
+        let v = self.expr_prefix()?;
+        let v = self.postfix(v)?;
+        self.leave();
+        Ok(v)
+    }
+
+    fn expr_prefix(&mut self) -> PResult<CVal> {
+        // A single-character operator token, if the current token is one.
+        let single = match self.tok {
+            Tok::Op(op) => u8::try_from(op).ok(),
+            _ => None,
+        };
+        match single {
+            Some(op @ (b'+' | b'-' | b'~' | b'!')) => {
                 self.next()?;
-                self.enter()?;
                 let v = self.expr_unary()?;
-                self.leave();
-                self.check_int(v)?;
-                let u = v.unsigned;
-                return Ok(match op as u8 {
+                return Ok(match op {
+                    b'+' => v,
                     b'-' => CVal {
                         bits: v.bits.wrapping_neg(),
-                        unsigned: u,
-                        ..CVal::default()
+                        ..v
                     },
-                    b'+' => v,
-                    b'~' => CVal {
-                        bits: !v.bits,
-                        unsigned: u,
-                        ..CVal::default()
-                    },
-                    _ => CVal::int(!v.truth() as i32),
+                    b'~' => CVal { bits: !v.bits, ..v },
+                    _ => CVal::int((v.bits == 0) as i32),
                 });
             }
-            if op == b'(' as u16 {
+            Some(b'(') => {
                 self.next()?;
                 if self.starts_decl_spec() {
-                    // A cast.
+                    // A cast: only the type changes.
                     let ty = self.type_name()?;
                     self.expect_op(b')' as u16)?;
                     let v = self.expr_unary()?;
-                    let ct = self.cts.get(ty);
-                    if ct.is_integer() {
-                        // The reference keeps the value (no truncation to
-                        // narrow types), only the signedness changes.
-                        self.check_int(v)?;
-                        let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
-                        return Ok(CVal {
-                            bits: v.bits,
-                            unsigned,
-                            ty,
-                            obj: false,
-                        });
-                    }
-                    return Ok(CVal {
-                        bits: v.bits,
-                        unsigned: false,
-                        ty,
-                        obj: false,
-                    });
+                    return Ok(CVal { ty, ..v });
                 }
-                let v = self.expr_any()?;
+                let v = self.expr_comma()?;
                 self.expect_op(b')' as u16)?;
-                return self.postfix(v);
+                return Ok(v);
             }
+            Some(b'*') => {
+                self.next()?;
+                let v = self.expr_unary()?;
+                let elem = self.element_type(v.ty, v.ty)?;
+                return Ok(CVal { bits: 0, ty: elem });
+            }
+            Some(b'&') => {
+                // The address of anything: a pointer to its type.
+                self.next()?;
+                let v = self.expr_unary()?;
+                let ty = self.cts.ptr_to(v.ty);
+                return Ok(CVal { ty, ..v });
+            }
+            _ => {}
         }
         if let Some(k @ (Kw::Sizeof | Kw::Alignof)) = self.keyword() {
             self.next()?;
-            let ty = if self.is_op(b'(' as u16) {
-                self.next()?;
-                if self.starts_decl_spec() {
-                    let ty = self.type_name()?;
-                    self.expect_op(b')' as u16)?;
-                    ty
+            let v = if self.accept_op(b'(' as u16)? {
+                let v = if self.starts_decl_spec() {
+                    CVal {
+                        bits: 0,
+                        ty: self.type_name()?,
+                    }
                 } else {
-                    let v = self.expr_any()?;
-                    self.expect_op(b')' as u16)?;
-                    self.postfix(v)?.type_or_int()
-                }
+                    self.expr_comma()?
+                };
+                self.expect_op(b')' as u16)?;
+                v
             } else {
-                self.expr_unary()?.type_or_int()
+                self.expr_unary()?
             };
-            let ct = self.cts.get(ty);
-            let v = if k == Kw::Sizeof {
-                if ct.size == CTSIZE_INVALID {
-                    return self.err_size();
-                }
-                ct.size
-            } else {
+            let ct = self.cts.get(v.ty);
+            let bits = if k == Kw::Alignof {
                 ct.align
+            } else if ct.size != CTSIZE_INVALID {
+                ct.size
+            } else if v.ty == CTID_A_CCHAR {
+                // A string literal: its value is its size.
+                v.bits
+            } else {
+                return self.err_size();
             };
-            return Ok(CVal::uint(v));
+            return Ok(CVal::uint(bits));
         }
-        let v = self.primary()?;
-        self.postfix(v)
+        self.primary()
+    }
+
+    /// The element type of a pointer or array `ty` (through references);
+    /// if `ty` is none, that of `other` (`1["ab"]` indexes too).
+    fn element_type(&self, ty: CTypeId, other: CTypeId) -> PResult<CTypeId> {
+        for id in [ty, other] {
+            let id = self.cts.deref_refs(id);
+            let ct = self.cts.get(id);
+            if matches!(ct.kind, CKind::Ptr | CKind::Array) {
+                return Ok(ct.child);
+            }
+            if id == self.cts.deref_refs(other) {
+                return self.err(&format!("'{}' cannot be indexed", self.cts.repr(id)));
+            }
+        }
+        unreachable!("the loop returns for `other`")
     }
 
     fn primary(&mut self) -> PResult<CVal> {
         match self.tok.clone() {
-            Tok::Int(v, u) => {
+            Tok::Int(v, unsigned) => {
                 self.next()?;
-                Ok(CVal {
-                    bits: v,
-                    unsigned: u,
-                    ..CVal::default()
+                Ok(if unsigned {
+                    CVal::uint(v)
+                } else {
+                    CVal::int(v as i32)
                 })
             }
             Tok::Str(first) => {
@@ -2374,46 +2327,43 @@ impl<'a> Parser<'a> {
                     len += more.len();
                     self.next()?;
                 }
-                let n = u32::try_from(len + 1).unwrap_or(u32::MAX);
-                let ty = self.cts.array_of(CTID_CCHAR, Some(n));
                 Ok(CVal {
-                    ty,
-                    obj: true,
-                    ..CVal::default()
+                    bits: (len as u32).wrapping_add(1),
+                    ty: CTID_A_CCHAR,
                 })
             }
-            Tok::Name(n, false) if keyword(&n).is_none() => match self.cts.decls.get(&n) {
-                Some(CDecl::Constant { ctype, value }) => {
-                    let ct = self.cts.get(*ctype);
-                    let unsigned = ct.has(CTF_UNSIGNED) && ct.size >= 4;
-                    let v = CVal {
+            Tok::Name(n, false) if keyword(&n).is_none() => {
+                let v = match self.cts.decls.get(&n) {
+                    Some(CDecl::Constant { ctype, value }) => CVal {
                         bits: *value as u32,
-                        unsigned,
-                        ..CVal::default()
-                    };
-                    self.next()?;
-                    Ok(v)
-                }
-                Some(CDecl::Extern { ctype, .. }) => {
-                    // An object: only its members' constants and its size
-                    // are constant.
-                    let ty = *ctype;
-                    self.next()?;
-                    Ok(CVal {
-                        ty,
-                        obj: true,
-                        ..CVal::default()
-                    })
-                }
-                _ => self.err_near("unexpected symbol"),
-            },
+                        ty: *ctype,
+                    },
+                    // An object or function: the reference's value is an
+                    // internal id; only its type is of use (`sizeof`,
+                    // `.`, `->`).
+                    Some(CDecl::Extern { ctype, .. }) => CVal {
+                        bits: *ctype,
+                        ty: *ctype,
+                    },
+                    _ => return self.err_near("unexpected symbol"),
+                };
+                self.next()?;
+                Ok(v)
+            }
             _ => self.err_near("unexpected symbol"),
         }
     }
 
-    /// `.NAME` and `->NAME` after a value: constants declared in a struct.
+    /// Indexing, and member constants through `.` and `->`.
     fn postfix(&mut self, mut v: CVal) -> PResult<CVal> {
         loop {
+            if self.accept_op(b'[' as u16)? {
+                let index = self.expr_comma()?;
+                let elem = self.element_type(v.ty, index.ty)?;
+                self.expect_op(b']' as u16)?;
+                v = CVal { bits: 0, ty: elem };
+                continue;
+            }
             let arrow = if self.is_op(b'.' as u16) {
                 false
             } else if self.is_op(OP_ARROW) {
@@ -2421,51 +2371,52 @@ impl<'a> Parser<'a> {
             } else {
                 return Ok(v);
             };
+            let mut sid = self.cts.deref_refs(v.ty);
+            if arrow {
+                let ct = self.cts.get(sid);
+                if !matches!(ct.kind, CKind::Ptr | CKind::Array) {
+                    return self.err(&format!("'{}' cannot be indexed", self.cts.repr(sid)));
+                }
+                sid = self.cts.deref_refs(ct.child);
+            }
             self.next()?;
             let Some(name) = self.name().map(|n| n.to_vec()) else {
                 return self.err_expected("<identifier>");
             };
-            let ty = v.type_or_int();
-            let ct = self.cts.get(ty);
-            let sid = if arrow {
-                if ct.kind == CKind::Ptr && self.cts.get(ct.child).kind == CKind::Struct {
-                    ct.child
-                } else {
-                    return self.err(&format!("'{}' cannot be indexed", self.cts.repr(ty)));
-                }
-            } else if ct.kind == CKind::Struct {
-                ty
+            let ct = self.cts.get(sid);
+            let is_struct = ct.kind == CKind::Struct && ct.size != CTSIZE_INVALID;
+            let member = if !is_struct {
+                None
+            } else if let Some(f) = self.cts.find_member_const(sid, &name) {
+                Some(CVal {
+                    bits: f.value as u32,
+                    ty: f.ctype,
+                })
             } else {
-                return self.err(&format!(
-                    "'{}' has no member named '{}'",
-                    self.cts.repr(ty),
-                    String::from_utf8_lossy(&name)
-                ));
-            };
-            let Some(f) = self.cts.find_member_const(sid, &name) else {
-                if self.cts.find_field(sid, &name).is_some() {
-                    return self.err("invalid value");
+                match self.cts.find_field(sid, &name) {
+                    Some((f, _)) if f.bitsize == 0 => Some(CVal {
+                        bits: 0,
+                        ty: f.ctype,
+                    }),
+                    _ => None,
                 }
+            };
+            let Some(member) = member else {
                 return self.err(&format!(
                     "'{}' has no member named '{}'",
                     self.cts.repr(sid),
                     String::from_utf8_lossy(&name)
                 ));
             };
-            let fct = self.cts.get(f.ctype);
-            v = CVal {
-                bits: f.value as u32,
-                unsigned: fct.has(CTF_UNSIGNED) && fct.size >= 4,
-                ..CVal::default()
-            };
+            v = member;
             self.next()?;
         }
     }
 
     /// A type name inside an expression (`sizeof(int *)`, casts).
     fn type_name(&mut self) -> PResult<CTypeId> {
-        let spec = self.decl_spec(false)?;
-        let d = self.declarator(DeclKind::Abstract)?;
+        let spec = self.decl_spec(0)?;
+        let d = self.declarator(DeclKind::Abstract, &spec)?;
         self.build_type(spec.base, &d.ops, &merge_attrs(&spec.attrs, &d.attrs))
     }
 }
@@ -2476,24 +2427,36 @@ enum DeclKind {
     Abstract,
     /// A name is required (declarations).
     Named,
-    /// A name is optional (parameters, bit fields).
+    /// A name is optional (parameters).
     Optional,
+    /// A struct member: a name is optional and a bit width may follow.
+    Field,
 }
 
 fn merge_attrs(a: &Attrs, b: &Attrs) -> Attrs {
     Attrs {
         align: if b.align != 0 { b.align } else { a.align },
         packed: a.packed || b.packed,
-        mode: if b.mode != 0 { b.mode } else { a.mode },
-        mode_fp: if b.mode != 0 { b.mode_fp } else { a.mode_fp },
-        mode_vec: if b.mode != 0 { b.mode_vec } else { a.mode_vec },
-        vector_size: if b.vector_size != 0 {
-            b.vector_size
+        mode_size: if b.mode_size != 0 {
+            b.mode_size
         } else {
-            a.vector_size
+            a.mode_size
         },
-        cconv: if b.cconv != 0 { b.cconv } else { a.cconv },
+        vector_size_log2: if b.vector_size_log2 != 0 {
+            b.vector_size_log2
+        } else {
+            a.vector_size_log2
+        },
     }
+}
+
+/// The reference keeps alignments and vector sizes as log2 in 4 bits:
+/// larger values wrap (`aligned(65536)` is `aligned(1)`).
+const ATTR_LOG2_MASK: u32 = 15;
+
+/// The position of the highest set bit (0 for 0 and 1).
+fn floor_log2(v: u32) -> u32 {
+    31 - v.max(1).leading_zeros()
 }
 
 fn round_up(v: u64, a: u64) -> u64 {
@@ -2564,6 +2527,10 @@ fn strip_underscores(n: &[u8]) -> &[u8] {
     }
 }
 
+/// The precedence of `*`, `/` and `%`, whose right operand is a unary
+/// expression.
+const PREC_MULTIPLICATIVE: u8 = 10;
+
 fn binary_prec(op: u16) -> Option<u8> {
     Some(match op {
         OP_OROR => 1,
@@ -2576,7 +2543,7 @@ fn binary_prec(op: u16) -> Option<u8> {
         _ if op == b'<' as u16 || op == b'>' as u16 => 7,
         OP_SHL | OP_SHR => 8,
         _ if op == b'+' as u16 || op == b'-' as u16 => 9,
-        _ if op == b'*' as u16 || op == b'/' as u16 || op == b'%' as u16 => 10,
+        _ if op == b'*' as u16 || op == b'/' as u16 || op == b'%' as u16 => PREC_MULTIPLICATIVE,
         _ => return None,
     })
 }
@@ -2592,17 +2559,7 @@ fn op_text(c: u16) -> String {
         OP_SHL => "<<".into(),
         OP_SHR => ">>".into(),
         OP_ARROW => "->".into(),
-        OP_ELLIPSIS => "...".into(),
         _ => (c as u8 as char).to_string(),
-    }
-}
-
-fn cconv_flag(k: Kw) -> u32 {
-    match k {
-        Kw::Stdcall => CTF_STDCALL,
-        Kw::Fastcall => CTF_FASTCALL,
-        Kw::Thiscall => CTF_THISCALL,
-        _ => 0,
     }
 }
 
@@ -2622,7 +2579,10 @@ enum Kw {
     Volatile,
     Restrict,
     Void,
+    /// `_Bool`: takes its size from another keyword (`_Bool int` is 4 bytes).
     Bool,
+    /// `bool`: one byte unless said otherwise.
+    BoolSized,
     Char,
     Int,
     Float,
@@ -2654,7 +2614,7 @@ enum Kw {
 
 impl Kw {
     fn is_decl_spec(self) -> bool {
-        !matches!(self, Kw::Asm | Kw::Sizeof | Kw::Alignof)
+        !matches!(self, Kw::Sizeof | Kw::Alignof)
     }
 }
 
@@ -2671,7 +2631,8 @@ fn keyword(n: &[u8]) -> Option<Kw> {
         b"volatile" | b"__volatile" | b"__volatile__" => Kw::Volatile,
         b"restrict" | b"__restrict" | b"__restrict__" => Kw::Restrict,
         b"void" => Kw::Void,
-        b"_Bool" | b"bool" => Kw::Bool,
+        b"_Bool" => Kw::Bool,
+        b"bool" => Kw::BoolSized,
         b"char" => Kw::Char,
         b"int" => Kw::Int,
         b"float" => Kw::Float,
@@ -2699,6 +2660,67 @@ fn keyword(n: &[u8]) -> Option<Kw> {
         b"__ptr64" => Kw::Ptr64,
         b"sizeof" => Kw::Sizeof,
         b"__alignof__" | b"__alignof" => Kw::Alignof,
+        _ => return None,
+    })
+}
+
+// The simple declaration specifier keywords, collected as a set.
+const SPEC_VOID: u32 = 1 << 0;
+const SPEC_BOOL: u32 = 1 << 1;
+const SPEC_CHAR: u32 = 1 << 2;
+const SPEC_INT: u32 = 1 << 3;
+const SPEC_FLOAT: u32 = 1 << 4;
+const SPEC_LONG: u32 = 1 << 5;
+const SPEC_LONG_LONG: u32 = 1 << 6;
+const SPEC_SHORT: u32 = 1 << 7;
+const SPEC_COMPLEX: u32 = 1 << 8;
+const SPEC_SIGNED: u32 = 1 << 9;
+const SPEC_UNSIGNED: u32 = 1 << 10;
+const SPEC_INLINE: u32 = 1 << 11;
+const SPEC_TYPEDEF: u32 = 1 << 12;
+const SPEC_EXTERN: u32 = 1 << 13;
+const SPEC_STATIC: u32 = 1 << 14;
+const SPEC_AUTO: u32 = 1 << 15;
+const SPEC_REGISTER: u32 = 1 << 16;
+const SPEC_STORAGE: u32 = SPEC_TYPEDEF | SPEC_EXTERN | SPEC_STATIC | SPEC_AUTO | SPEC_REGISTER;
+/// The storage classes `ffi.cdef` declarations may have.
+const STORAGE_DECLARATION: u32 = SPEC_TYPEDEF | SPEC_EXTERN | SPEC_STATIC;
+/// The storage classes of struct members (C++-style constants).
+const STORAGE_MEMBER: u32 = SPEC_STATIC;
+/// The storage classes of function parameters.
+const STORAGE_PARAMETER: u32 = SPEC_REGISTER;
+/// `void` implies a size for the "second sized keyword" rule, but none
+/// that is ever used.
+const SIZE_OF_VOID_KEYWORD: u32 = u32::MAX;
+/// Largest alignment of a scalar type.
+const MAX_ALIGN: u32 = 16;
+
+/// A simple declaration specifier keyword: its `SPEC_*` bit and the size
+/// in bytes it implies (0 for none).
+fn spec_word(kw: Kw) -> Option<(u32, u32)> {
+    Some(match kw {
+        Kw::Void => (SPEC_VOID, SIZE_OF_VOID_KEYWORD),
+        Kw::Bool => (SPEC_BOOL, 0),
+        Kw::BoolSized => (SPEC_BOOL, 1),
+        Kw::Char => (SPEC_CHAR, 1),
+        Kw::Int => (SPEC_INT, 4),
+        Kw::Int8 => (SPEC_INT, 1),
+        Kw::Int16 => (SPEC_INT, 2),
+        Kw::Int32 => (SPEC_INT, 4),
+        Kw::Int64 => (SPEC_INT, 8),
+        Kw::Float => (SPEC_FLOAT, 4),
+        Kw::Double => (SPEC_FLOAT, 8),
+        Kw::Long => (SPEC_LONG, 0),
+        Kw::Short => (SPEC_SHORT, 0),
+        Kw::Complex => (SPEC_COMPLEX, 0),
+        Kw::Signed => (SPEC_SIGNED, 0),
+        Kw::Unsigned => (SPEC_UNSIGNED, 0),
+        Kw::Inline => (SPEC_INLINE, 0),
+        Kw::Typedef => (SPEC_TYPEDEF, 0),
+        Kw::Extern => (SPEC_EXTERN, 0),
+        Kw::Static => (SPEC_STATIC, 0),
+        Kw::Auto => (SPEC_AUTO, 0),
+        Kw::Register => (SPEC_REGISTER, 0),
         _ => return None,
     })
 }

@@ -37,6 +37,10 @@ pub enum CKind {
 pub const CTF_CONST: u32 = 1 << 0;
 pub const CTF_VOLATILE: u32 = 1 << 1;
 pub const CTF_QUAL: u32 = CTF_CONST | CTF_VOLATILE;
+/// The reference's encodings of `const` and `volatile`, which show in the
+/// element counts it prints for arrays of qualified structs and enums.
+const REFERENCE_CONST_BITS: u32 = 0x0200_0000;
+const REFERENCE_VOLATILE_BITS: u32 = 0x0100_0000;
 // Numbers.
 pub const CTF_UNSIGNED: u32 = 1 << 2;
 pub const CTF_BOOL: u32 = 1 << 3;
@@ -57,11 +61,6 @@ pub const CTF_VLS: u32 = 1 << 11;
 pub const CTF_COMPLETE: u32 = 1 << 12;
 // Functions.
 pub const CTF_VARARG: u32 = 1 << 13;
-/// Function declared without a prototype's parameter list checks (`f()` in
-/// C is unspecified, but LuaJIT treats it as `f(void)`): unused.
-pub const CTF_STDCALL: u32 = 1 << 14;
-pub const CTF_FASTCALL: u32 = 1 << 15;
-pub const CTF_THISCALL: u32 = 1 << 16;
 
 /// A member of a struct/union, a parameter of a function or a constant of
 /// an enum.
@@ -224,7 +223,10 @@ pub struct CTState {
     pub roots: *mut GcTab,
     /// Qualified copies of structs, unions, enums and functions, by
     /// (original, qualifiers): one id per qualified variant.
-    qual_copies: HashMap<(CTypeId, u32), CTypeId>,
+    /// Copies of structs, unions, enums and functions with qualifiers or an
+    /// alignment attribute, by (original, qualifiers, alignment given by
+    /// the attribute or 0).
+    qual_copies: HashMap<(CTypeId, u32, u32), CTypeId>,
     /// Constants declared inside struct/union bodies (C++-style `static
     /// const` members and enums declared without a member), by struct id:
     /// readable through instances like members (`s.CONST`). `value` holds
@@ -366,6 +368,13 @@ impl CTState {
     pub fn ptr_to(&mut self, child: CTypeId) -> CTypeId {
         self.intern(CType::new(CKind::Ptr, 0, 8, 8, child))
     }
+    /// `id` with references followed to what they refer to.
+    pub fn deref_refs(&self, mut id: CTypeId) -> CTypeId {
+        while self.get(id).is_ref() {
+            id = self.get(id).child;
+        }
+        id
+    }
     /// Reference to `child`.
     pub fn ref_to(&mut self, child: CTypeId) -> CTypeId {
         self.intern(CType::new(CKind::Ptr, CTF_REF, 8, 8, child))
@@ -398,26 +407,62 @@ impl CTState {
         let ealign = self.get(elem).align;
         self.intern(CType::new(CKind::Array, 0, CTSIZE_INVALID, ealign, elem))
     }
-    /// The original struct/union/enum/function type behind a qualified copy
-    /// (`id` itself if it is not a copy).
+    /// The original struct/union/enum/function type behind a qualified or
+    /// aligned copy (`id` itself if it is not a copy). A struct's `child`
+    /// is 0 unless it is a copy.
     pub fn original(&self, id: CTypeId) -> CTypeId {
         let ct = self.get(id);
         match ct.kind {
-            CKind::Struct | CKind::Func if ct.flags & CTF_QUAL != 0 => ct.child,
+            CKind::Struct if ct.child != 0 => ct.child,
+            CKind::Func if ct.flags & CTF_QUAL != 0 => ct.child,
             CKind::Enum if self.get(ct.child).kind == CKind::Enum => ct.child,
             _ => id,
         }
     }
-    /// The qualified copies of the aggregate `orig` made so far.
-    pub fn copies_of(&self, orig: CTypeId) -> Vec<CTypeId> {
-        let mut v: Vec<CTypeId> = self
+    /// The copies of the aggregate `orig` made so far, with the alignment
+    /// their attribute gives them (0 for none).
+    pub fn copies_of(&self, orig: CTypeId) -> Vec<(CTypeId, u32)> {
+        let mut v: Vec<(CTypeId, u32)> = self
             .qual_copies
             .iter()
             .filter(|(k, _)| k.0 == orig)
-            .map(|(_, &id)| id)
+            .map(|(k, &id)| (id, k.2))
             .collect();
         v.sort_unstable();
         v
+    }
+    /// The alignment an attribute gave the copy `id` (0 for none).
+    fn attribute_align(&self, id: CTypeId) -> u32 {
+        self.qual_copies
+            .iter()
+            .find(|(_, &c)| c == id)
+            .map_or(0, |(k, _)| k.2)
+    }
+    /// The copy of `orig` with qualifiers `qual` and the alignment `align`
+    /// (0: its own): `orig` itself if there is nothing to add.
+    fn copy_of(&mut self, orig: CTypeId, qual: u32, align: u32) -> CTypeId {
+        if qual == 0 && align == 0 {
+            return orig;
+        }
+        if let Some(&c) = self.qual_copies.get(&(orig, qual, align)) {
+            return c;
+        }
+        let mut c = self.get(orig).clone();
+        c.flags |= qual;
+        c.child = orig;
+        if align != 0 {
+            c.align = align;
+        }
+        let cid = self.add(c);
+        self.qual_copies.insert((orig, qual, align), cid);
+        cid
+    }
+    /// `id` with an alignment attribute: structs, unions and enums become
+    /// a copy (others are interned with the new alignment by the caller).
+    pub fn aligned_aggregate(&mut self, id: CTypeId, align: u32) -> CTypeId {
+        let orig = self.original(id);
+        let qual = self.get(id).flags & CTF_QUAL;
+        self.copy_of(orig, qual, align)
     }
     /// `id` with the qualifiers `qual` added. Qualifiers of an array apply
     /// to its elements.
@@ -433,15 +478,8 @@ impl CTState {
                 // original is completed later).
                 let orig = self.original(id);
                 let q = (ct.flags | qual) & CTF_QUAL;
-                if let Some(&c) = self.qual_copies.get(&(orig, q)) {
-                    return c;
-                }
-                let mut c = self.get(orig).clone();
-                c.flags |= q;
-                c.child = orig;
-                let cid = self.add(c);
-                self.qual_copies.insert((orig, q), cid);
-                cid
+                let align = self.attribute_align(id);
+                self.copy_of(orig, q, align)
             }
             CKind::Array if !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR) => {
                 let (flags, size, child) = (ct.flags, ct.size, ct.child);
@@ -491,7 +529,9 @@ impl CTState {
             return id;
         }
         if matches!(ct.kind, CKind::Struct | CKind::Enum | CKind::Func) {
-            return self.original(id);
+            let align = self.attribute_align(id);
+            let orig = self.original(id);
+            return self.copy_of(orig, 0, align);
         }
         let mut q = ct.clone();
         q.flags &= !CTF_QUAL;
@@ -584,6 +624,21 @@ impl CTState {
                     "[?]".to_string()
                 } else if ct.size == CTSIZE_INVALID {
                     "[]".to_string()
+                } else if matches!(elem.kind, CKind::Struct | CKind::Enum)
+                    && elem.flags & CTF_QUAL != 0
+                {
+                    // The reference keeps a qualified struct, union or enum
+                    // as a qualifier record whose size field holds its
+                    // qualifier bits, and divides by that: `const struct s
+                    // [2]` prints as `[0]`. Shown the same way.
+                    let mut qual_bits = 0u32;
+                    if elem.has(CTF_CONST) {
+                        qual_bits |= REFERENCE_CONST_BITS;
+                    }
+                    if elem.has(CTF_VOLATILE) {
+                        qual_bits |= REFERENCE_VOLATILE_BITS;
+                    }
+                    format!("[{}]", ct.size / qual_bits)
                 } else {
                     format!("[{}]", ct.array_len(elem.size))
                 };

@@ -239,6 +239,20 @@ pub unsafe fn load(l: *mut lua_State, cts: &mut CTState, p: &Place) -> TValue {
     }
 }
 
+/// Refuse to read or write a place through a NULL pointer (see
+/// `conv::NULL_GUARD`). Struct and array places are not accessed by
+/// indexing (a reference to them is made), so they pass.
+pub fn check_access(cts: &CTState, p: &Place) -> Result<(), String> {
+    let ct = cts.get(p.ctype);
+    let aggregate = p.field.is_none()
+        && (ct.kind == CKind::Struct
+            || (ct.kind == CKind::Array && !ct.has(CTF_COMPLEX) && !ct.has(CTF_VECTOR)));
+    if !aggregate && conv::is_null_access(p.addr) {
+        return Err(conv::NULL_ACCESS.into());
+    }
+    Ok(())
+}
+
 /// Store a Lua value into a place.
 ///
 /// # Safety
@@ -258,6 +272,9 @@ pub unsafe fn store(
             let ct = cts.get(p.ctype);
             if ct.is_ref() {
                 let target = (p.addr as *const u64).read() as *mut u8;
+                if conv::is_null_access(target) {
+                    return Err(conv::NULL_ACCESS.into());
+                }
                 return conv::lua_to_c(l, cts, ct.child, target, v, 0);
             }
             conv::lua_to_c(l, cts, p.ctype, p.addr, v, 0)
@@ -417,22 +434,20 @@ pub fn arith(
             ptr_add(l, cts, pid, elem, p, i)
         }
         (Operand::Ptr(pa, ea, p), Operand::Ptr(pb, eb, q)) if op == ArithOp::Sub => {
-            // Pointer difference, in elements, for compatible pointers.
-            if !conv::same_type_unqualified(cts, cts_unqual(cts, ea), cts_unqual(cts, eb)) {
-                let _ = (pa, pb);
+            // Pointer difference, in elements, for compatible pointers
+            // (qualifiers aside).
+            if !conv::ptr_compatible(cts, pa, pb, conv::PtrCheck::IgnoreQualifiers) {
                 return Ok(None);
             }
+            let _ = eb;
             let esize = cts.get(ea).size;
-            if esize == CTSIZE_INVALID || cts.get(ea).kind == CKind::Void {
-                // void * and pointers to incomplete types have no difference.
+            if esize == CTSIZE_INVALID || esize == 0 {
+                // Pointers to void, to incomplete types or to empty structs
+                // have no difference.
                 return Ok(None);
             }
             let diff = (p as i64).wrapping_sub(q as i64);
-            let r = if esize == 0 {
-                diff
-            } else {
-                diff / esize as i64
-            };
+            let r = diff / esize as i64;
             // A ptrdiff_t result is a plain number (intptr_t on 64-bit).
             Ok(Some(TValue::num(r as f64)))
         }
@@ -576,9 +591,13 @@ pub fn compare(cts: &CTState, op: CmpOp, a: TValue, b: TValue) -> Option<bool> {
     }
     let (x, y) = (x?, y?);
     Some(match (x, y) {
-        (Operand::Ptr(_, ea, p), Operand::Ptr(_, eb, q)) => match op {
+        (Operand::Ptr(pa, _, p), Operand::Ptr(pb, _, q)) => match op {
+            // Any two pointers are equal or not; only compatible ones
+            // (qualifiers aside) are ordered.
             CmpOp::Eq => p == q,
-            _ if !pointers_comparable(cts, ea, eb) => return None,
+            _ if !conv::ptr_compatible(cts, pa, pb, conv::PtrCheck::IgnoreQualifiers) => {
+                return None
+            }
             CmpOp::Lt => p < q,
             CmpOp::Le => p <= q,
         },
@@ -607,18 +626,6 @@ pub fn compare(cts: &CTState, op: CmpOp, a: TValue, b: TValue) -> Option<bool> {
             }
         }
     })
-}
-
-/// Pointers order only when they point to compatible types.
-fn pointers_comparable(cts: &CTState, a: CTypeId, b: CTypeId) -> bool {
-    let (x, y) = (cts.get(a), cts.get(b));
-    x.kind == CKind::Void
-        || y.kind == CKind::Void
-        || conv::same_type_unqualified(cts, cts_unqual(cts, a), cts_unqual(cts, b))
-        || (x.kind == CKind::Num
-            && y.kind == CKind::Num
-            && (x.flags & !CTF_QUAL) == (y.flags & !CTF_QUAL)
-            && x.size == y.size)
 }
 
 /// Whether a value is `nil` or a cdata NULL pointer (for `==` with nil).

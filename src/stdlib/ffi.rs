@@ -216,6 +216,9 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
     }
     match ops::index_place(cts, cd, k) {
         Ok(place) => {
+            if let Err(msg) = ops::check_access(cts, &place) {
+                ffi_error(l, &msg);
+            }
             let v = ops::load(l, cts, &place);
             push_value(l, v);
             // A safe point: results are on the stack.
@@ -267,6 +270,9 @@ unsafe extern "C-unwind" fn cd_newindex(l: *mut lua_State) -> c_int {
     };
     match res {
         Ok(place) => {
+            if let Err(msg) = ops::check_access(cts, &place) {
+                ffi_error(l, &msg);
+            }
             if let Err(msg) = ops::store(l, cts, &place, v) {
                 ffi_error(l, &msg);
             }
@@ -591,7 +597,10 @@ unsafe fn init_value(
         return Ok(());
     }
     let ct = cts.get(id).clone();
-    let too_many = || format!("too many initializers for '{}'", cts_repr(l, id));
+    let too_many = || {
+        let raw = conv::raw_for_message(cts_of(l), id);
+        format!("too many initializers for '{}'", cts_repr(l, raw))
+    };
     match ct.kind {
         CKind::Array if ct.has(CTF_COMPLEX) => {
             if n > 2 {
@@ -618,7 +627,10 @@ unsafe fn init_value(
             if n == 1 && v0.is_tab() {
                 return conv::table_init(l, cts, id, p, v0, size);
             }
-            if n == 1 && v0.is_str() && cts.get(ct.child).size == 1 {
+            // Like the reference, a single string initialises the whole
+            // array (char arrays only), as does an array of the very same
+            // type; any other single value initialises every element.
+            if n == 1 && v0.is_str() {
                 return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
             }
             if n == 1 && v0.is(TID_CDATA) {
@@ -627,7 +639,7 @@ unsafe fn init_value(
                     // An array member read from a struct is a reference.
                     sid = cts.get(sid).child;
                 }
-                if cts.get(sid).kind == CKind::Array && !cts.get(sid).has(CTF_COMPLEX) {
+                if sid == id {
                     return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
                 }
             }
@@ -664,7 +676,7 @@ unsafe fn init_value(
                 if cts.get(sid).is_ref() {
                     sid = cts.get(sid).child;
                 }
-                if conv::same_type_unqualified(cts, sid, id) {
+                if cts.get(sid).kind == CKind::Struct && cts.original(sid) == cts.original(id) {
                     return conv::lua_to_c(l, cts, id, p, v0, CONV_INIT);
                 }
             }
@@ -702,10 +714,15 @@ unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
     check_any(l, 2);
     let cts = cts_of(l);
     let ct = cts.get(id).clone();
-    if !matches!(ct.kind, CKind::Num | CKind::Enum | CKind::Ptr) && !ct.is_complex() {
+    if !matches!(ct.kind, CKind::Num | CKind::Enum | CKind::Ptr) {
         arg_error(l, 1, b"invalid C type");
     }
     let v = value_at(l, 2);
+    if v.is(TID_CDATA) && cdata::ctypeid(cdata::of(v)) == id {
+        // Already of that type: the same object.
+        push_value(l, v);
+        return 1;
+    }
     let cd = cdata::new(g_of(l), id, ct.size, ct.align, false);
     let out = cdata::value(cd);
     push_value(l, out);
@@ -1021,13 +1038,13 @@ unsafe extern "C-unwind" fn ffi_string(l: *mut lua_State) -> c_int {
             push_str(l, &s[..n.min(s.len())]);
             return 1;
         }
-        if p.is_null() && n > 0 {
+        if conv::is_null_access(p) && n > 0 {
             arg_error(l, 1, b"NULL pointer");
         }
         push_str(l, std::slice::from_raw_parts(p, n));
         return 1;
     }
-    if p.is_null() {
+    if conv::is_null_access(p) {
         arg_error(l, 1, b"NULL pointer");
     }
     let n = libc_strlen(p);
@@ -1056,10 +1073,10 @@ unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
     };
     if n > 0 {
         // LuaJIT would crash on NULL; an error is kinder.
-        if dst.is_null() {
+        if conv::is_null_access(dst) {
             arg_error(l, 1, b"NULL pointer");
         }
-        if src.is_null() {
+        if conv::is_null_access(src) {
             arg_error(l, 2, b"NULL pointer");
         }
         std::ptr::copy(src, dst, n);
@@ -1076,7 +1093,7 @@ unsafe extern "C-unwind" fn ffi_fill(l: *mut lua_State) -> c_int {
         0
     };
     if n > 0 {
-        if dst.is_null() {
+        if conv::is_null_access(dst) {
             arg_error(l, 1, b"NULL pointer");
         }
         std::ptr::write_bytes(dst, c, n);
