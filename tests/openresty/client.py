@@ -35,6 +35,8 @@ SOCKET_TIMEOUT_SECONDS = 10
 # Seeded so that a failure can be replayed with the same requests.
 RANDOM_SEED = 12
 WORD_ALPHABET = "abcdefghijklmnopqrstuvwxyzABC0123456789_"
+# worker_processes in nginx.conf.in.
+EXPECTED_WORKERS = 2
 
 
 class Results:
@@ -331,7 +333,7 @@ def main():
 
     # 2. The swap happened: every nginx process maps exactly our library.
     workers = worker_pids(args.master_pid)
-    results.check(f"nginx runs {len(workers)} workers", len(workers) == 2, f"workers {workers}")
+    results.check(f"nginx runs {len(workers)} workers", len(workers) == EXPECTED_WORKERS, f"workers {workers}")
     if args.expect_lib:
         for pid in [args.master_pid] + workers:
             mapped = mapped_luajit(pid)
