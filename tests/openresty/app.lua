@@ -208,6 +208,31 @@ function app.buffer()
           tostring(decoded.nested[2]), " ", next(t) == nil and "cleared" or "kept")
 end
 
+-- More of resty.core's FFI-based API: ngx.ctx, hashes and encodings,
+-- ngx.re.split, a semaphore between two light threads, the clock.
+local ngx_re = require "ngx.re"
+local semaphore = require "ngx.semaphore"
+function app.misc()
+  local s = ngx.req.get_uri_args().s
+  ngx.ctx.seen = s
+  local sema = semaphore.new()
+  local waiter = ngx.thread.spawn(function()
+    local ok, err = sema:wait(1)
+    return ok and ("woken " .. ngx.ctx.seen) or ("wait failed: " .. tostring(err))
+  end)
+  sema:post(1)
+  local _, woken = ngx.thread.wait(waiter)
+  local parts = ngx_re.split(s, "[-,]", "jo")
+  local now = ngx.now()
+  ngx.say(table.concat({
+    ngx.md5(s), ngx.encode_base64(s), ngx.decode_base64(ngx.encode_base64(s)),
+    ngx.escape_uri(s), ngx.unescape_uri(ngx.escape_uri(s)), ngx.crc32_short(s),
+    #ngx.sha1_bin(s), table.concat(parts, "|"), woken,
+    ngx.encode_args({k = s}), tostring(math.abs(now - ngx.time()) < 2),
+    ngx.ctx.seen,
+  }, "\n"))
+end
+
 -- Counters and this worker's Lua heap, for the runner's final checks.
 function app.stats()
   ngx.say(cjson.encode({

@@ -19,6 +19,8 @@ status 0 iff nothing failed. Only loopback is contacted, the number of
 requests is fixed and every socket has a timeout.
 """
 import argparse
+import base64
+import hashlib
 import http.client
 import json
 import os
@@ -28,6 +30,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
 
 HOST = "127.0.0.1"
 USER_AGENT = "openresty-test-client"
@@ -194,8 +197,21 @@ def req_buffer(rng):
             expect_text(f"n={n};sq:{n * n} {n * n} x 1.5 false cleared\n"), "buffer")
 
 
+def req_misc(rng):
+    words = [word(rng, 1, 6) + rng.choice(["", " " + word(rng, 1, 4)]) for _ in range(rng.randint(1, 4))]
+    seps = [rng.choice("-,") for _ in words[1:]]
+    s = words[0] + "".join(sep + w for sep, w in zip(seps, words[1:]))
+    escaped = urllib.parse.quote(s, safe="-_.~")
+    want = "\n".join([
+        hashlib.md5(s.encode()).hexdigest(), base64.b64encode(s.encode()).decode(), s,
+        escaped, s, str(zlib.crc32(s.encode())), "20", "|".join(re.split(r"[-,]", s)),
+        "woken " + s, "k=" + escaped, "true", s,
+    ]) + "\n"
+    return "/misc?" + query({"s": s}), expect_text(want), "misc"
+
+
 MIX = [req_hello, req_var, req_args, req_json, req_re, req_incr, req_incr, req_dict,
-       req_timer, req_threads, req_cosocket, req_capture, req_error, req_buffer]
+       req_timer, req_threads, req_cosocket, req_capture, req_error, req_buffer, req_misc]
 
 
 class Connection:
