@@ -1155,9 +1155,21 @@ pub unsafe extern "C-unwind" fn lua_getexdata2(L: *mut lua_State) -> *mut c_void
     unsafe { (*L).exdata2 }
 }
 
+/// OpenResty's lua_resetthread: `th` becomes what `lua_newthread(L)` would
+/// give, an empty coroutine with `L`'s globals and exdata pointers. The
+/// nginx Lua module reuses finished request coroutines this way and finds a
+/// coroutine's context through its exdata2: a stale pointer left there made
+/// it reset a live request's context, timers included (worker segfaults).
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_resetthread(_L: *mut lua_State, th: *mut lua_State) {
+pub unsafe extern "C-unwind" fn lua_resetthread(L: *mut lua_State, th: *mut lua_State) {
     reset_thread(th);
+    // SAFETY: L and th are live threads of one state. Threads take no write
+    // barrier (the collector re-traverses them in its atomic phase).
+    unsafe {
+        (*th).env = (*L).env;
+        (*th).exdata = (*L).exdata;
+        (*th).exdata2 = (*L).exdata2;
+    }
 }
 
 // ---- Loading and dumping.
