@@ -1866,7 +1866,13 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     savepc!();
                     frame_top!();
                     let a = bc_a(ins);
-                    let t: *mut GcTab = (*slot(base, a - 1)).as_ptr();
+                    let tv = *slot(base, a - 1);
+                    if !tv.is_tab() {
+                        // Only loaded bytecode can get here: the parser
+                        // always creates the table in this slot.
+                        error::err_optype(l, tv, Operand::Slot(slot(base, a - 1)), "index");
+                    }
+                    let t: *mut GcTab = tv.as_ptr();
                     let start = (*knum.add(bc_d(ins) as usize)).as_num().to_bits() as u32 as i64;
                     let g = g_of(l);
                     // As LuaJIT: grow the array part up to one slot past the
@@ -1889,7 +1895,11 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 Op::ITERC | Op::ITERN => {
                     let a = bc_a(ins);
                     if op == Op::ITERN {
-                        if let Some(idx) = table::iter_control_index(*slot(base, a - 1)) {
+                        let tv = *slot(base, a - 2);
+                        let control = table::iter_control_index(*slot(base, a - 1));
+                        // (Loaded bytecode may have changed the table slot
+                        // since ISNEXT checked it.)
+                        if let (Some(idx), true) = (control, tv.is_tab()) {
                             // As LuaJIT's ITERN, this does the ITERL's work
                             // too: it loops to the body itself, so the ITERL
                             // never overwrites the control variable (the
@@ -1898,7 +1908,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             // the whole interpreter loop by 2-4%; hooks set
                             // meanwhile are noticed at the next call, return
                             // or other loop.)
-                            let t: *mut GcTab = (*slot(base, a - 2)).as_ptr();
+                            let t: *mut GcTab = tv.as_ptr();
                             match table::entry_from(t, idx) {
                                 Some((nidx, k, v)) => {
                                     *slot(base, a - 1) = table::iter_control(nidx);

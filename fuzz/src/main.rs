@@ -25,6 +25,7 @@ mod frontend;
 mod strscan;
 
 mod parser_target;
+mod run_target;
 
 use bytecode::{listing, reader, writer, KGc, KNum, KTabVal, ProtoData, VarInfo};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -197,7 +198,7 @@ fn random_ktab(rng: &mut Rng) -> KTabVal {
 
 /// One random change to a loaded prototype (some child, or the main one),
 /// for dumps that are well-formed but unusual.
-fn mutate_proto(rng: &mut Rng, p: &mut ProtoData, depth: usize) {
+pub(crate) fn mutate_proto(rng: &mut Rng, p: &mut ProtoData, depth: usize) {
     let children: Vec<usize> = p
         .kgc
         .iter()
@@ -400,6 +401,12 @@ pub(crate) fn load_dir(dir: &Path, ext: &str, out: &mut Vec<Vec<u8>>) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--run-worker") {
+        run_target::worker();
+    }
+    if args.get(1).map(String::as_str) == Some("--run-one") {
+        run_target::run_files(&args[2..]);
+    }
     let mut minutes: f64 = 20.0;
     let mut target = "bytecode".to_string();
     let mut reference: Option<String> = Some("luajit".to_string());
@@ -426,7 +433,7 @@ fn main() {
             }
             other => {
                 eprintln!(
-                    "unknown argument {} (use --target bytecode|parser, --minutes N, --seed S, \
+                    "unknown argument {} (use --target bytecode|parser|run, --minutes N, --seed S, \
                      --reference BIN, --no-reference)",
                     other
                 );
@@ -438,8 +445,9 @@ fn main() {
     match target.as_str() {
         "bytecode" => run_bytecode(minutes, seed),
         "parser" => parser_target::run(minutes, seed, reference),
+        "run" => run_target::run(minutes, seed),
         other => {
-            eprintln!("unknown target {} (bytecode or parser)", other);
+            eprintln!("unknown target {} (bytecode, parser or run)", other);
             std::process::exit(2);
         }
     }

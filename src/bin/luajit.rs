@@ -335,7 +335,7 @@ fn dobytecode(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
         body = &body[nl..];
     }
     let pd = if body.first() == Some(&0x1b) {
-        luajit::bytecode::reader::undump(body, &name)
+        luajit::bytecode::reader::undump_unverified(body, &name)
     } else {
         luajit::frontend::compile(body, &name)
     };

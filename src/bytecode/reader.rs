@@ -81,8 +81,17 @@ type Res<T> = Result<T, Failure>;
 
 /// Load a bytecode dump. `chunkname` is the name the chunk is loaded under
 /// (used for error messages and, for stripped dumps, as the chunk name).
+/// The result has passed `verify`: a dump the interpreter could not run
+/// safely is malformed.
 pub fn undump(data: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
     undump_detailed(data, chunkname).map_err(|e| e.message)
+}
+
+/// `undump` without `verify`, for tools that only look at a dump (the
+/// `-bl` listing lists whatever the reference would load, as it does).
+/// Never run the result.
+pub fn undump_unverified(data: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
+    parse(data, chunkname).map_err(|f| error_message(chunkname, f))
 }
 
 /// How the reference raises a load error: most are syntax errors
@@ -232,7 +241,7 @@ struct Pending {
     depth: usize,
 }
 
-fn load(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
+fn parse(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
     let mut cur = Cursor::new(data);
     let flags = read_header(&mut cur)?;
     let chunkname = if flags & FLAG_STRIP != 0 {
@@ -269,6 +278,14 @@ fn load(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
         return Err(Failure::Malformed);
     }
     Ok(stack.pop().map(|p| p.proto).unwrap_or_default())
+}
+
+/// `parse` and then `verify`: what every load path runs, so the
+/// interpreter only ever sees bytecode it can run safely.
+fn load(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
+    let p = parse(data, chunkarg)?;
+    verify(&p).map_err(|_| Failure::Malformed)?;
+    Ok(p)
 }
 
 /// Signature, version and flags; the flags must describe a 64-bit (FR2)
@@ -514,14 +531,33 @@ fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) {
 /// Deepest nesting `verify` walks (as the loader allows).
 const VERIFY_DEPTH: usize = MAX_PROTO_DEPTH;
 
-/// Check that a loaded prototype tree is safe to run: every opcode exists
-/// and is one a dump may contain, register operands lie inside the frame,
-/// constant and upvalue indices exist and have the right kind, jumps land
-/// inside the function, comparisons and iterator calls are followed by
-/// their jump, and the last instruction does not fall off the end. The
-/// reference runs dumps unchecked (and crashes on bad ones); this is for a
-/// runtime that prefers an error. Everything the reference's parser emits
-/// passes. Returns a short description of the first problem.
+/// Most slots a frame may have (the reference's parser limit).
+pub const MAX_FRAME_SLOTS: usize = 250;
+
+/// Check that a loaded prototype tree is safe to run. The reference runs
+/// dumps unchecked (and crashes on bad ones); the interpreter here relies on
+/// what this checks instead of checking it at every instruction:
+///
+/// - every opcode exists and is one a dump may contain (no trace or
+///   function-header opcodes);
+/// - register operands lie inside the frame, including the ranges that
+///   calls, returns, VARG, CAT, KNIL, TSETM and the loops touch (the
+///   frame link slot of a call, the iterator's four call slots);
+/// - constant operands name a constant of the right kind, upvalue operands
+///   an upvalue, primitive operands nil/false/true;
+/// - jumps land inside the function, comparisons are followed by their
+///   jump, FORI/FORL and ITERC/ITERN/ITERL pairs and ISNEXT/ITERN match
+///   as the parser emits them;
+/// - an instruction that consumes a variable number of values (CALLM,
+///   CALLMT, RETM, TSETM) runs only right after the instruction that
+///   produced them at the slot it reads from, directly or through the one
+///   UCLO that jumps to it;
+/// - the last instruction does not fall off the end;
+/// - the upvalue descriptors of each child refer to slots of the parent's
+///   frame or to the parent's upvalues.
+///
+/// Everything the reference's parser emits passes. Returns a short
+/// description of the first problem.
 pub fn verify(p: &ProtoData) -> Result<(), String> {
     // Walk the tree with an explicit stack: (prototype, parent).
     let mut work: Vec<(&ProtoData, Option<&ProtoData>, usize)> = vec![(p, None, 0)];
@@ -539,11 +575,48 @@ pub fn verify(p: &ProtoData) -> Result<(), String> {
     Ok(())
 }
 
+/// Instructions after which execution never goes on with the next one.
+fn ends_flow(op: Op) -> bool {
+    matches!(
+        op,
+        Op::JMP | Op::UCLO | Op::RET | Op::RETM | Op::RET0 | Op::RET1 | Op::CALLT | Op::CALLMT
+    )
+}
+
+/// The slot from which an instruction consuming a variable number of
+/// values (left by the previous instruction) reads them, or None for other
+/// instructions.
+fn multres_consumer_base(op: Op, ins: Ins) -> Option<u32> {
+    use super::{bc_a, bc_c, bc_d};
+    match op {
+        Op::CALLM => Some(bc_a(ins) + 2 + bc_c(ins)),
+        Op::CALLMT => Some(bc_a(ins) + 2 + bc_d(ins)),
+        Op::RETM => Some(bc_a(ins) + bc_d(ins)),
+        Op::TSETM => Some(bc_a(ins)),
+        _ => None,
+    }
+}
+
+/// The slot at which an instruction leaves a variable number of values
+/// (a call or VARG asking for all results), or None.
+fn multres_producer_base(op: Op, ins: Ins) -> Option<u32> {
+    use super::{bc_a, bc_b};
+    match op {
+        Op::CALL | Op::CALLM | Op::VARG if bc_b(ins) == 0 => Some(bc_a(ins)),
+        _ => None,
+    }
+}
+
+/// Jump target of the jump-type instruction at `pc` (an index into `bc`).
+fn jump_target(pc: usize, ins: Ins) -> i64 {
+    pc as i64 + 1 + super::bc_j(ins) as i64
+}
+
 fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
     use super::opmodes::{modes, Mode};
-    use super::{bc_a, bc_b, bc_c, bc_d, bc_j, bc_op_raw, KGc, PROTO_UV_LOCAL};
+    use super::{bc_a, bc_b, bc_c, bc_d, bc_op_raw, KGc, PROTO_UV_LOCAL};
     let fs = p.framesize as u32;
-    if p.framesize as usize > 250 || p.numparams > p.framesize {
+    if p.framesize as usize > MAX_FRAME_SLOTS || p.numparams > p.framesize {
         return Err(format!(
             "bad frame size {} for {} parameters",
             p.framesize, p.numparams
@@ -567,11 +640,13 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
         }
     }
     let n = p.bc.len();
-    for pc in 1..n {
-        let ins = p.bc[pc];
-        let err = |what: &str| Err(format!("instruction {}: {}", pc, what));
+    // Decode every opcode first: the checks below look at neighbours and
+    // at jump targets.
+    let mut ops = Vec::with_capacity(n);
+    ops.push(Op::FUNCF); // the header, recreated by the loader
+    for (pc, &ins) in p.bc.iter().enumerate().skip(1) {
         let Some(op) = Op::from_u8(bc_op_raw(ins)) else {
-            return err("unknown opcode");
+            return Err(format!("instruction {}: unknown opcode", pc));
         };
         if matches!(
             op,
@@ -588,8 +663,17 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
                 | Op::FUNCC
                 | Op::FUNCCW
         ) {
-            return err("opcode not allowed in a dump");
+            return Err(format!("instruction {}: opcode not allowed in a dump", pc));
         }
+        ops.push(op);
+    }
+    // How many jumps land on each instruction, and the last one that does.
+    let mut jumps_in = vec![0u32; n];
+    let mut jump_from = vec![0usize; n];
+    for pc in 1..n {
+        let ins = p.bc[pc];
+        let op = ops[pc];
+        let err = |what: &str| Err(format!("instruction {}: {}", pc, what));
         let m = modes(op);
         let (a, d) = (bc_a(ins), bc_d(ins));
         let (b, c) = (bc_b(ins), bc_c(ins));
@@ -612,24 +696,40 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
             }),
             Mode::Num => (cd as usize) < p.knum.len(),
             Mode::Uv => (cd as usize) < p.uv.len(),
-            Mode::Pri => cd <= 2,
+            Mode::Pri => cd <= super::PRI_TRUE,
             _ => true,
         };
         if !const_ok || (m.a == Mode::Uv && a as usize >= p.uv.len()) {
             return err("missing constant or upvalue");
         }
         if m.cd == Mode::Jump {
-            let target = pc as i64 + 1 + bc_j(ins) as i64;
+            let target = jump_target(pc, ins);
             if target < 1 || target >= n as i64 {
                 return err("jump outside the function");
             }
+            jumps_in[target as usize] += 1;
+            jump_from[target as usize] = pc;
         }
-        // Operands that name a range of slots.
+        // Operands that name a range of slots. A call's function sits at A,
+        // its frame link at A+1 and its arguments from A+2; results go to
+        // A..A+B-2 (B = 0: all of them, as many as the stack takes).
+        let results_ok =
+            |first: u32, count_plus_one: u32| count_plus_one < 2 || first + count_plus_one - 2 < fs;
         let range_ok = match op {
-            Op::KNIL => a <= d && d < fs,
-            Op::CAT => b <= c,
+            Op::KNIL => a <= d,
+            Op::CAT => b <= c && c < fs,
+            Op::CALL => c >= 1 && a + c < fs && a + 1 < fs && results_ok(a, b),
+            Op::CALLM => a + 1 < fs && results_ok(a, b),
+            Op::CALLT => d >= 1 && a + d < fs && a + 1 < fs,
+            Op::CALLMT => a + 1 < fs,
+            Op::RET => d >= 1 && results_ok(a, d),
+            Op::RET1 => a < fs,
+            Op::VARG => results_ok(a, b),
             Op::FORI | Op::FORL | Op::IFORL => a + 3 < fs,
-            Op::ITERC | Op::ITERN => a >= 3 && a + 2 < fs,
+            // The iterator's hidden state sits at A-3..A-1; its call uses
+            // A..A+3.
+            Op::ITERC | Op::ITERN => a >= 3 && a + 3 < fs && b >= 1 && results_ok(a, b),
+            Op::ITERL | Op::IITERL => a >= 1,
             Op::ISNEXT => a >= 3,
             Op::TSETM => a >= 1,
             _ => true,
@@ -637,32 +737,184 @@ fn verify_one(p: &ProtoData, parent: Option<&ProtoData>) -> Result<(), String> {
         if !range_ok {
             return err("slot range outside the frame");
         }
-        let next = p.bc.get(pc + 1).and_then(|&i| Op::from_u8(bc_op_raw(i)));
+        let next = ops.get(pc + 1).copied();
         let needs_jump = (op as u8) <= Op::ISF as u8;
-        if needs_jump && next != Some(Op::JMP) {
+        if needs_jump && (next != Some(Op::JMP) || pc + 2 >= n) {
+            // (Not taken, the comparison skips its jump: that must land
+            // inside the function too.)
             return err("comparison not followed by a jump");
         }
         if matches!(op, Op::ITERC | Op::ITERN) && !matches!(next, Some(Op::ITERL | Op::IITERL)) {
             return err("iterator call not followed by its loop");
         }
     }
-    let last = Op::from_u8(bc_op_raw(p.bc[n - 1]));
-    if !matches!(
-        last,
-        Some(
-            Op::RET
-                | Op::RETM
-                | Op::RET0
-                | Op::RET1
-                | Op::CALLT
-                | Op::CALLMT
-                | Op::JMP
-                | Op::LOOP
-                | Op::FORL
-                | Op::ITERL
-        )
-    ) {
+    // Loop pairs, as the parser emits them: FORI jumps past its FORL, which
+    // jumps back to the instruction after the FORI; ITERL follows the
+    // iterator call of the same slots and jumps back to the instruction
+    // after the JMP or ISNEXT that entered the loop at that call.
+    let target_of = |pc: usize| jump_target(pc, p.bc[pc]) as usize;
+    for pc in 1..n {
+        let ins = p.bc[pc];
+        let a = bc_a(ins);
+        let same_a = |i: usize| bc_a(p.bc[i]) == a;
+        let err = |what: &str| Err(format!("instruction {}: {}", pc, what));
+        let paired = match ops[pc] {
+            Op::FORI => {
+                let end = target_of(pc) - 1;
+                matches!(ops[end], Op::FORL | Op::IFORL) && same_a(end) && target_of(end) == pc + 1
+            }
+            Op::FORL | Op::IFORL => {
+                let start = target_of(pc) - 1;
+                ops[start] == Op::FORI && same_a(start) && target_of(start) == pc + 1
+            }
+            Op::ITERL | Op::IITERL => {
+                let entry = target_of(pc) - 1;
+                matches!(ops[pc - 1], Op::ITERC | Op::ITERN)
+                    && same_a(pc - 1)
+                    && matches!(ops[entry], Op::JMP | Op::ISNEXT)
+                    && target_of(entry) == pc - 1
+            }
+            Op::ISNEXT => {
+                let call = target_of(pc);
+                ops[call] == Op::ITERN && same_a(call)
+            }
+            _ => true,
+        };
+        if !paired {
+            return err("loop instructions do not match");
+        }
+    }
+    // Variable numbers of values are left above the frame by one
+    // instruction and taken by the next; nothing else may reach the taker.
+    for pc in 1..n {
+        let Some(want) = multres_consumer_base(ops[pc], p.bc[pc]) else {
+            continue;
+        };
+        let produced_before =
+            |i: usize| multres_producer_base(ops[i - 1], p.bc[i - 1]) == Some(want);
+        let ok = if jumps_in[pc] == 0 {
+            produced_before(pc)
+        } else {
+            // The parser moves a return that must close upvalues to the end,
+            // behind an UCLO that jumps to it.
+            let from = jump_from[pc];
+            jumps_in[pc] == 1
+                && ops[from] == Op::UCLO
+                && jumps_in[from] == 0
+                && produced_before(from)
+                && ends_flow(ops[pc - 1])
+        };
+        if !ok {
+            return Err(format!(
+                "instruction {}: multiple values not produced right before",
+                pc
+            ));
+        }
+    }
+    if !ends_flow(ops[n - 1]) {
         return Err("last instruction falls off the end".into());
+    }
+    check_open_upvalues(p, &ops)
+}
+
+/// Slots of a frame, as a bit set.
+type SlotSet = [u64; 4];
+
+fn slot_set_add(s: &mut SlotSet, slot: u32) {
+    s[(slot / 64) as usize] |= 1 << (slot % 64);
+}
+
+/// Drop the slots from `first` up.
+fn slot_set_clear_from(s: &mut SlotSet, first: u32) {
+    for (i, word) in s.iter_mut().enumerate() {
+        let lo = i as u32 * 64;
+        if first <= lo {
+            *word = 0;
+        } else if first < lo + 64 {
+            *word &= (1u64 << (first - lo)) - 1;
+        }
+    }
+}
+
+/// Whether the set has a slot at or above `first`.
+fn slot_set_any_from(s: &SlotSet, first: u32) -> bool {
+    let mut below = *s;
+    slot_set_clear_from(&mut below, first);
+    below != *s
+}
+
+/// Where execution can go after the instruction at `pc` (all in range:
+/// jumps were checked, and only the last instruction may end the flow).
+fn successors(p: &ProtoData, ops: &[Op], pc: usize) -> [Option<usize>; 2] {
+    let op = ops[pc];
+    let target = || Some(jump_target(pc, p.bc[pc]) as usize);
+    match op {
+        // A comparison goes on with its JMP or skips it.
+        _ if (op as u8) <= Op::ISF as u8 => [Some(pc + 1), Some(pc + 2)],
+        Op::JMP | Op::UCLO | Op::ISNEXT => [target(), None],
+        Op::FORI | Op::FORL | Op::IFORL | Op::ITERL | Op::IITERL | Op::LOOP | Op::ILOOP => {
+            [Some(pc + 1), target()]
+        }
+        _ if ends_flow(op) => [None, None],
+        _ => [Some(pc + 1), None],
+    }
+}
+
+/// A closure's upvalue stays open on its slot of the frame that created it
+/// until UCLO or a return closes it; writing the upvalue writes the slot.
+/// The parser only captures slots of active locals, which sit below every
+/// call's base. Bytecode that calls at or below a captured open slot would
+/// let the callee overwrite its own function slot or frame link (both
+/// above the call's base) through the upvalue, which the interpreter reads
+/// as a function and a return address. So: follow which slots may be
+/// captured and open at each instruction, and require every call (not
+/// tail calls, which close the upvalues first) to sit above all of them.
+fn check_open_upvalues(p: &ProtoData, ops: &[Op]) -> Result<(), String> {
+    use super::{bc_a, bc_d, PROTO_UV_LOCAL};
+    let n = p.bc.len();
+    // Slots that may hold open upvalues before each instruction (None:
+    // not reached yet).
+    let mut open: Vec<Option<SlotSet>> = vec![None; n];
+    open[1] = Some([0; 4]);
+    let mut work = vec![1usize];
+    while let Some(pc) = work.pop() {
+        let Some(mut s) = open[pc] else { continue };
+        let ins = p.bc[pc];
+        let a = bc_a(ins);
+        match ops[pc] {
+            Op::CALL | Op::CALLM | Op::ITERC | Op::ITERN if slot_set_any_from(&s, a) => {
+                return Err(format!(
+                    "instruction {}: call at or below a slot captured by an open upvalue",
+                    pc
+                ));
+            }
+            Op::FNEW => {
+                if let Some(KGc::Child(c)) = p.kgc.get(bc_d(ins) as usize) {
+                    for &uv in c.uv.iter().filter(|&&uv| uv & PROTO_UV_LOCAL != 0) {
+                        slot_set_add(&mut s, (uv & 0xff) as u32);
+                    }
+                }
+            }
+            Op::UCLO => slot_set_clear_from(&mut s, a),
+            _ => {}
+        }
+        for next in successors(p, ops, pc).into_iter().flatten() {
+            let merged = match open[next] {
+                Some(old) => {
+                    let mut m = old;
+                    for (w, x) in m.iter_mut().zip(s.iter()) {
+                        *w |= x;
+                    }
+                    if m == old {
+                        continue;
+                    }
+                    m
+                }
+                None => s,
+            };
+            open[next] = Some(merged);
+            work.push(next);
+        }
     }
     Ok(())
 }
@@ -847,6 +1099,224 @@ mod tests {
         let p = undump(&bad, b"=x").unwrap();
         assert_eq!(p.uvnames, vec![b"uxv".to_vec()]);
         assert_eq!(p.lineinfo, q.lineinfo);
+    }
+
+    /// The main prototype of a chunk compiled by the front end.
+    fn compiled(src: &str) -> ProtoData {
+        crate::frontend::compile(src.as_bytes(), b"=t").unwrap()
+    }
+
+    /// Index of the `nth` instruction with opcode `op`.
+    fn find_op(p: &ProtoData, op: Op, nth: usize) -> usize {
+        (1..p.bc.len())
+            .filter(|&i| crate::bytecode::bc_op(p.bc[i]) == op)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no {:?} #{}", op, nth))
+    }
+
+    /// `p` fails `verify`, and its dump fails to load with the reference's
+    /// message for bad bytecode (the loader runs `verify`).
+    fn assert_rejected(p: &ProtoData, what: &str, reason: &str) {
+        match verify(p) {
+            Ok(()) => panic!("verify accepted: {}", what),
+            Err(e) => assert!(e.contains(reason), "{}: {}", what, e),
+        }
+        for strip in [false, true] {
+            let dump = crate::bytecode::writer::dump(p, strip);
+            assert_eq!(
+                err(&dump, b"=t"),
+                "t: cannot load malformed bytecode",
+                "{}",
+                what
+            );
+            assert!(undump_unverified(&dump, b"=t").is_ok(), "{}", what);
+        }
+    }
+
+    /// Found by running mutated dumps (flipped bytes of `string.dump`
+    /// output): the loader handed the interpreter bytecode that read and
+    /// wrote outside the frame, consumed values nothing had produced, or
+    /// paired loop instructions wrongly, and the process crashed. Each case
+    /// is one change to code the front end emits.
+    #[test]
+    fn verify_rejects_what_the_interpreter_cannot_run() {
+        use crate::bytecode::{
+            bc_a, bc_c, bc_d, ins_abc, ins_ad, set_a, set_b, set_c, set_d, set_j,
+        };
+        let base = compiled(
+            "local t = {...}\n\
+             local function f(...) return g(...) end\n\
+             for i = 1, 2 do end\n\
+             for k, v in pairs(t) do end\n\
+             for k in f, t do end\n\
+             local s = t[1] .. t[2] .. t[3]\n\
+             g(1, 2)\n\
+             do local x = 1; local h = function() return x end; return f(...) end",
+        );
+        assert_eq!(verify(&base), Ok(()));
+        assert!(undump(&crate::bytecode::writer::dump(&base, false), b"=t").is_ok());
+        let fs = base.framesize as u32;
+        let change = |what: &str, reason: &str, f: &dyn Fn(&mut ProtoData)| {
+            let mut p = base.clone();
+            f(&mut p);
+            assert_rejected(&p, what, reason);
+        };
+        let outside = "register outside the frame";
+        let range = "slot range outside the frame";
+        let missing = "missing constant or upvalue";
+        let multres = "multiple values not produced right before";
+        let pairing = "loop instructions do not match";
+        // A call's argument range, its frame link slot, its results.
+        let call = find_op(&base, Op::CALL, 1);
+        change("CALL with C = 0", range, &|p| set_c(&mut p.bc[call], 0));
+        change("CALL arguments past the frame", range, &|p| {
+            let v = fs - bc_a(p.bc[call]);
+            set_c(&mut p.bc[call], v)
+        });
+        change("CALL frame link past the frame", range, &|p| {
+            p.bc[call] = ins_abc(Op::CALL, fs - 1, 1, 1)
+        });
+        change("CALL results past the frame", range, &|p| {
+            let v = fs - bc_a(p.bc[call]) + 2;
+            set_b(&mut p.bc[call], v)
+        });
+        // Variable numbers of values: TSETM, CALLMT, RETM, CALLM.
+        let tsetm = find_op(&base, Op::TSETM, 0);
+        change(
+            "TSETM reading from another slot than VARG wrote",
+            multres,
+            &|p| set_a(&mut p.bc[tsetm], 2),
+        );
+        change("TSETM without VARG before it", multres, &|p| {
+            p.bc[tsetm - 1] = ins_ad(Op::KSHORT, 1, 0)
+        });
+        change("TSETM at slot 0 (no table slot)", range, &|p| {
+            set_a(&mut p.bc[tsetm], 0);
+            set_a(&mut p.bc[tsetm - 1], 0);
+        });
+        change("TSETM with a missing number constant", missing, &|p| {
+            let v = p.knum.len() as u32;
+            set_d(&mut p.bc[tsetm], v)
+        });
+        let callmt = find_op(&base, Op::CALLMT, 0);
+        change("jump to CALLMT past its VARG", multres, &|p| {
+            let g = find_op(p, Op::GGET, 0);
+            p.bc[g] = crate::bytecode::ins_aj(Op::JMP, 0, (callmt - g - 1) as i32);
+        });
+        change("UCLO into CALLMT reached by a jump itself", multres, &|p| {
+            let uclo = callmt - 1;
+            let k = find_op(p, Op::KSHORT, 3);
+            p.bc[k] = crate::bytecode::ins_aj(Op::JMP, 0, (uclo - k - 1) as i32);
+        });
+        // Loops: FORI/FORL, ISNEXT/ITERN/ITERL, JMP/ITERC/ITERL.
+        let fori = find_op(&base, Op::FORI, 0);
+        let forl = find_op(&base, Op::FORL, 0);
+        change("FORI and FORL on different slots", pairing, &|p| {
+            let v = bc_a(p.bc[forl]) + 1;
+            set_a(&mut p.bc[forl], v)
+        });
+        change("FORL not back to its FORI", pairing, &|p| {
+            set_j(&mut p.bc[forl], -2)
+        });
+        change("FORI not past its FORL", pairing, &|p| {
+            set_j(&mut p.bc[fori], 0)
+        });
+        change("FORI slots past the frame", range, &|p| {
+            set_a(&mut p.bc[fori], fs - 3);
+            set_a(&mut p.bc[forl], fs - 3);
+        });
+        let isnext = find_op(&base, Op::ISNEXT, 0);
+        change("ISNEXT not to an ITERN", pairing, &|p| {
+            set_j(&mut p.bc[isnext], 1)
+        });
+        change("ISNEXT to the ITERN of other slots", pairing, &|p| {
+            let v = bc_a(p.bc[isnext]) + 1;
+            set_a(&mut p.bc[isnext], v)
+        });
+        let itern = find_op(&base, Op::ITERN, 0);
+        change("ITERN with its call slots past the frame", range, &|p| {
+            for i in [isnext, itern, itern + 1] {
+                set_a(&mut p.bc[i], fs - 3);
+            }
+        });
+        change("ITERN with no hidden state below it", range, &|p| {
+            for i in [isnext, itern, itern + 1] {
+                set_a(&mut p.bc[i], 2);
+            }
+        });
+        change("ITERL after the iterator of other slots", pairing, &|p| {
+            let v = bc_a(p.bc[itern]) + 1;
+            set_a(&mut p.bc[itern + 1], v)
+        });
+        let iterc = find_op(&base, Op::ITERC, 0);
+        change(
+            "ITERL not back to the instruction after the loop's JMP",
+            pairing,
+            &|p| set_j(&mut p.bc[iterc + 1], -1),
+        );
+        // Ranges: CAT, KNIL, RET, VARG.
+        let cat = find_op(&base, Op::CAT, 0);
+        change("CAT operands past the frame", range, &|p| {
+            set_c(&mut p.bc[cat], fs)
+        });
+        change("KNIL past the frame", outside, &|p| {
+            p.bc[cat] = ins_ad(Op::KNIL, 0, fs);
+        });
+        change("RET values past the frame", range, &|p| {
+            p.bc[cat] = ins_ad(Op::RET, fs - 1, 3);
+        });
+        change("RET with D = 0", range, &|p| {
+            p.bc[cat] = ins_ad(Op::RET, 0, 0)
+        });
+        change("VARG results past the frame", range, &|p| {
+            p.bc[cat] = ins_abc(Op::VARG, fs - 1, 3, 0);
+        });
+        // Constants of the wrong kind, upvalues that do not exist.
+        let gget = find_op(&base, Op::GGET, 0);
+        change("GGET of a number constant index", missing, &|p| {
+            let v = p.kgc.len() as u32;
+            set_d(&mut p.bc[gget], v)
+        });
+        change("TDUP of a string", missing, &|p| {
+            p.bc[cat] = ins_ad(Op::TDUP, 0, bc_d(p.bc[gget]))
+        });
+        change("UGET of a missing upvalue", missing, &|p| {
+            p.bc[cat] = ins_ad(Op::UGET, 0, 0)
+        });
+        change(
+            "KPRI of something else than nil/false/true",
+            missing,
+            &|p| p.bc[cat] = ins_ad(Op::KPRI, 0, 3),
+        );
+        // A child's upvalue on a slot the parent's frame does not have.
+        change(
+            "child upvalue outside the parent's frame",
+            "refers to a missing slot",
+            &|p| {
+                for k in p.kgc.iter_mut() {
+                    if let KGc::Child(c) = k {
+                        if !c.uv.is_empty() {
+                            c.uv[0] = crate::bytecode::PROTO_UV_LOCAL | fs as u16;
+                        }
+                    }
+                }
+            },
+        );
+        // The end of the function.
+        change(
+            "falls off the end after a loop",
+            "falls off the end",
+            &|p| {
+                let n = p.bc.len();
+                p.bc[n - 1] = crate::bytecode::ins_aj(Op::LOOP, 0, -1);
+            },
+        );
+        change(
+            "frame larger than the parser allows",
+            "bad frame size",
+            &|p| p.framesize = (MAX_FRAME_SLOTS + 1) as u8,
+        );
+        let _ = bc_c;
     }
 
     #[test]

@@ -326,6 +326,12 @@ pub fn local_at(
         return vararg_at(frame, (-(n as i64)) as usize);
     }
     let slot = frame.base.wrapping_add(n as usize - 1);
+    // Named or not, only slots below the frame's live end: the variable
+    // info of loaded bytecode may name more variables than the frame
+    // holds, and slots above are the next frame's function and link.
+    if slot >= limit {
+        return None;
+    }
     if frame.is_lua() {
         if let Some(pc) = debug::frame_pc_index(frame) {
             if let Some(name) = var_name_ptr(frame.proto(), pc, n as u32 - 1) {
@@ -333,11 +339,7 @@ pub fn local_at(
             }
         }
     }
-    if slot < limit {
-        Some((temporary, slot))
-    } else {
-        None
-    }
+    Some((temporary, slot))
 }
 
 fn vararg_at(frame: &Frame, k: usize) -> Option<(*const c_char, *mut TValue)> {
