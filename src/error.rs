@@ -219,7 +219,11 @@ pub fn rethrow(p: Payload) -> ! {
 }
 
 /// The status of a caught error, with the error object in `l.errobj`: a C++
-/// exception becomes the Lua error "C++ exception" as in LuaJIT.
+/// exception becomes the Lua error "C++ exception" as in LuaJIT. A Rust
+/// panic (a bug of ours, which the default hook has reported on stderr)
+/// becomes the Lua error "internal error: <message>" rather than taking
+/// the process down: the promise is that no input crashes it. Other
+/// unwinds (a coroutine yield) go on.
 pub fn caught_status(l: *mut lua_State, p: Payload) -> u8 {
     if p.is::<CxxException>() {
         drop(p);
@@ -228,7 +232,25 @@ pub fn caught_status(l: *mut lua_State, p: Payload) -> u8 {
         unsafe { (*l).errobj = v };
         return LUA_ERRRUN;
     }
-    status_of(p)
+    if p.is::<LuaThrow>() || p.is::<crate::vm::YieldUnwind>() {
+        return status_of(p);
+    }
+    let mut msg = b"internal error: ".to_vec();
+    msg.extend_from_slice(panic_message(&p).as_bytes());
+    drop(p);
+    let v = crate::string::new_str_value(g_of(l), &msg);
+    // SAFETY: l is live.
+    unsafe { (*l).errobj = v };
+    LUA_ERRRUN
+}
+
+/// The message of a Rust panic payload (`panic!` with a literal or a
+/// formatted message).
+fn panic_message(p: &Payload) -> &str {
+    p.downcast_ref::<&str>()
+        .copied()
+        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("Rust panic")
 }
 
 /// The unwind payload of a Lua error.
@@ -556,5 +578,78 @@ pub fn status_of(payload: Box<dyn std::any::Any + Send>) -> u8 {
     match payload.downcast::<LuaThrow>() {
         Ok(t) => t.status,
         Err(p) => rethrow(p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::capi::aux::{luaL_loadstring, luaL_newstate};
+    use crate::capi::core::{
+        lua_close, lua_pcall, lua_pushcclosure, lua_setfield, lua_tolstring, LUA_GLOBALSINDEX,
+    };
+    use crate::stdlib::luaL_openlibs;
+    use std::ffi::{c_int, CStr};
+
+    unsafe extern "C-unwind" fn panics(_l: *mut crate::state::lua_State) -> c_int {
+        let v: Vec<u8> = Vec::new();
+        // An out-of-range index, the kind of bug the issue found in the
+        // libraries (a panic, not a Lua error).
+        v[std::hint::black_box(3)] as c_int
+    }
+
+    unsafe fn top_string(l: *mut crate::state::lua_State) -> String {
+        let mut len = 0;
+        // SAFETY: l is live with a string on top.
+        unsafe {
+            let p = lua_tolstring(l, -1, &mut len);
+            String::from_utf8_lossy(std::slice::from_raw_parts(p as *const u8, len)).into_owned()
+        }
+    }
+
+    /// A Rust panic in code that Lua calls is a Lua error at the protected
+    /// call that catches it (`pcall` from Lua, `lua_pcall` from C), and the
+    /// state goes on working.
+    #[test]
+    fn panics_become_lua_errors() {
+        // SAFETY: the C API used as a C program would.
+        unsafe {
+            let l = luaL_newstate();
+            luaL_openlibs(l);
+            lua_pushcclosure(l, Some(panics), 0);
+            lua_setfield(l, LUA_GLOBALSINDEX, c"panics".as_ptr());
+            let run = |src: &CStr| {
+                assert_eq!(luaL_loadstring(l, src.as_ptr()), 0);
+                let status = lua_pcall(l, 0, 1, 0);
+                (status, top_string(l))
+            };
+            let (status, msg) = run(c"panics()");
+            assert_eq!(status, crate::state::LUA_ERRRUN as c_int);
+            assert!(
+                msg.starts_with("internal error: index out of bounds"),
+                "{}",
+                msg
+            );
+            let (status, msg) = run(c"local ok, e = pcall(panics) return tostring(ok) .. ' ' .. e");
+            assert_eq!(status, 0);
+            assert!(
+                msg.starts_with("false internal error: index out of bounds"),
+                "{}",
+                msg
+            );
+            let (status, msg) = run(
+                c"local co = coroutine.create(panics) local ok, e = coroutine.resume(co) \
+                  return tostring(ok) .. ' ' .. e .. ' ' .. coroutine.status(co)",
+            );
+            assert_eq!(status, 0);
+            assert!(
+                msg.starts_with("false internal error: index out of bounds"),
+                "{}",
+                msg
+            );
+            assert!(msg.ends_with(" dead"), "{}", msg);
+            let (status, msg) = run(c"return 'still ' .. 'working'");
+            assert_eq!((status, msg.as_str()), (0, "still working"));
+            lua_close(l);
+        }
     }
 }

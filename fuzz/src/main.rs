@@ -1,5 +1,7 @@
 //! Mutation fuzzers for the bytecode loader (`--target bytecode`, the
-//! default) and for the Lua parser (`--target parser`, in parser_target.rs).
+//! default), for the Lua parser (`--target parser`, in parser_target.rs)
+//! and for loading and running bytecode (`--target run`, in
+//! run_target.rs).
 //!
 //! Bytecode target: seeds are the reference dumps in tests/bytecode plus
 //! fuzz/corpus/ (if present) and a few synthetic ones. Each input is checked
@@ -339,10 +341,14 @@ fn check(data: &[u8]) -> Result<Option<ProtoData>, (String, String)> {
     let base = LIVE.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
     let start = Instant::now();
-    let result = catch_unwind(AssertUnwindSafe(|| reader::undump(data, b"=fuzz")));
+    // The whole load path (parse and verify) under the time and memory
+    // budgets; then the parse alone, for the checks on what it read.
+    let verified = catch_unwind(AssertUnwindSafe(|| reader::undump(data, b"=fuzz")));
     let elapsed = start.elapsed();
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-    let result = result.map_err(|e| ("panic-undump".to_string(), panic_text(&e)))?;
+    let _load_result = verified.map_err(|e| ("panic-undump".to_string(), panic_text(&e)))?;
+    let result = catch_unwind(AssertUnwindSafe(|| reader::undump_unverified(data, b"=fuzz")))
+        .map_err(|e| ("panic-undump".to_string(), panic_text(&e)))?;
     if elapsed > Duration::from_secs(1) {
         return Err(("slow".to_string(), format!("{:?}", elapsed)));
     }
@@ -365,7 +371,7 @@ fn check(data: &[u8]) -> Result<Option<ProtoData>, (String, String)> {
     for strip in [false, true] {
         let once = catch_unwind(AssertUnwindSafe(|| writer::dump(&p, strip)))
             .map_err(|e| ("panic-writer".to_string(), panic_text(&e)))?;
-        let again = reader::undump(&once, b"=fuzz").map_err(|e| {
+        let again = reader::undump_unverified(&once, b"=fuzz").map_err(|e| {
             (
                 "reload".to_string(),
                 String::from_utf8_lossy(&e).into_owned(),
@@ -508,7 +514,7 @@ fn run_bytecode(minutes: f64, seed: u64) {
             let base = &pool[rng.below(pool.len())];
             let mut data = base.clone();
             if rng.chance(4) {
-                if let Ok(mut p) = reader::undump(&data, b"=fuzz") {
+                if let Ok(mut p) = reader::undump_unverified(&data, b"=fuzz") {
                     for _ in 0..1 + rng.below(4) {
                         mutate_proto(&mut rng, &mut p, 0);
                     }
