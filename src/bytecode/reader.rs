@@ -872,6 +872,14 @@ fn successors(p: &ProtoData, ops: &[Op], pc: usize) -> [Option<usize>; 2] {
 fn check_open_upvalues(p: &ProtoData, ops: &[Op]) -> Result<(), String> {
     use super::{bc_a, bc_d, PROTO_UV_LOCAL};
     let n = p.bc.len();
+    let captures = |k: &KGc| match k {
+        KGc::Child(c) => c.uv.iter().any(|&uv| uv & PROTO_UV_LOCAL != 0),
+        _ => false,
+    };
+    if !p.kgc.iter().any(captures) {
+        // No closure made here captures a slot (most functions).
+        return Ok(());
+    }
     // Slots that may hold open upvalues before each instruction (None:
     // not reached yet).
     let mut open: Vec<Option<SlotSet>> = vec![None; n];
