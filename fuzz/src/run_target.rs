@@ -78,6 +78,10 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// both). A hang inside the interpreter would show up here too, so these
 /// are kept for a look.
 const SLOW: &str = "run-slow";
+/// Inputs kept as bases for mutation (seeds included).
+const POOL_SIZE: usize = 4000;
+/// Work (instructions and hook events) a run must show to enter the pool.
+const POOL_MIN_WORK: u32 = 100;
 /// Inputs larger than this are not run (keeps the exec rate up).
 const MAX_INPUT: usize = 512 * 1024;
 /// The message of the error the hook raises.
@@ -87,7 +91,10 @@ const CHUNKNAME: &CStr = c"=fuzz";
 /// Fences the standard library of a run: nothing a mutated program calls
 /// may leave its state (write or remove files, run commands, load native
 /// code, use the FFI, whose pointers crash by design) or take the
-/// instruction budget's hook away.
+/// instruction budget's hook away, and `table.move`/`table.insert` refuse
+/// ranges of 2^20 elements or more (they loop per element in C, where the
+/// hook cannot stop them; LuaJIT's `table.move` is bytecode, which it
+/// can).
 const SANDBOX: &CStr = c"
 local function blocked() error('blocked in the fuzzer', 2) end
 os.exit, os.execute, os.remove, os.rename, os.tmpname = blocked, blocked, blocked, blocked, blocked
@@ -104,6 +111,17 @@ io.output = function(f, ...)
   return output(f, ...)
 end
 debug.sethook = function() end
+-- Hooks cannot stop a C function: no element loops over huge ranges.
+local function huge(n) return type(n) == 'number' and not (math.abs(n) < 2^20) end
+local move, insert = table.move, table.insert
+table.move = function(a1, f, e, ...)
+  if type(f) == 'number' and type(e) == 'number' and huge(e - f) then blocked() end
+  return move(a1, f, e, ...)
+end
+table.insert = function(t, ...)
+  if select('#', ...) >= 2 and type(t) == 'table' and huge((...) - #t) then blocked() end
+  return insert(t, ...)
+end
 ";
 
 /// What the worker reports for one input.
@@ -227,6 +245,9 @@ struct Job<'a> {
     data: &'a [u8],
     limits: *mut RunLimits,
     outcome: Outcome,
+    /// How much the program did: instructions (in steps of `HOOK_EVERY`)
+    /// plus line, call and return events.
+    work: u64,
 }
 
 /// Whether an error message is the budget's (possibly with a traceback).
@@ -278,9 +299,10 @@ unsafe extern "C-unwind" fn protected_run(l: *mut lua_State) -> c_int {
             _ => Outcome::Error,
         };
         lua_settop(l, 0);
+        let limits = &mut *job.limits;
+        job.work = limits.instructions + limits.events;
         // The collector walks whatever the program left behind, with a
         // fresh budget for the finalizers it runs.
-        let limits = &mut *job.limits;
         limits.deadline = Instant::now() + TIME_BUDGET;
         limits.instructions = 0;
         lua_gc(l, LUA_GCCOLLECT, 0);
@@ -288,8 +310,9 @@ unsafe extern "C-unwind" fn protected_run(l: *mut lua_State) -> c_int {
     }
 }
 
-/// Load and run one input in a fresh state.
-fn run_input(data: &[u8]) -> Outcome {
+/// Load and run one input in a fresh state: the outcome and how much the
+/// program did (see `Job::work`).
+fn run_input(data: &[u8]) -> (Outcome, u64) {
     let mut limits = Box::new(RunLimits {
         allocated: 0,
         instructions: 0,
@@ -304,12 +327,12 @@ fn run_input(data: &[u8]) -> Outcome {
             &mut *limits as *mut RunLimits as *mut c_void,
         );
         if l.is_null() {
-            return Outcome::NoState;
+            return (Outcome::NoState, 0);
         }
         luaL_openlibs(l);
         if luaL_loadstring(l, SANDBOX.as_ptr()) != 0 || lua_pcall(l, 0, 0, 0) != 0 {
             lua_close(l);
-            return Outcome::NoState;
+            return (Outcome::NoState, 0);
         }
         lua_sethook(
             l,
@@ -321,6 +344,7 @@ fn run_input(data: &[u8]) -> Outcome {
             data,
             limits: &mut *limits,
             outcome: Outcome::Error,
+            work: 0,
         };
         lua_pushcclosure(l, Some(protected_run), 0);
         lua_pushlightuserdata(l, &mut job as *mut Job as *mut c_void);
@@ -329,7 +353,7 @@ fn run_input(data: &[u8]) -> Outcome {
             job.outcome = Outcome::Error;
         }
         lua_close(l);
-        job.outcome
+        (job.outcome, job.work)
     }
 }
 
@@ -371,15 +395,17 @@ pub fn worker() -> ! {
         let result =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_input(&data)));
         let panics: Vec<String> = PANICS.lock().map(|mut p| p.drain(..).collect()).unwrap_or_default();
-        let (outcome, message) = match (result, panics.is_empty()) {
-            (Ok(o), true) => (o, String::new()),
-            (Ok(_), false) => (Outcome::Panic, panics.join("\n")),
+        let (outcome, work, message) = match (result, panics.is_empty()) {
+            (Ok((o, work)), true) => (o, work, String::new()),
+            (Ok(_), false) => (Outcome::Panic, 0, panics.join("\n")),
             (Err(_), _) => (
                 Outcome::Panic,
+                0,
                 format!("panic escaped lua_pcall: {}", panics.join("\n")),
             ),
         };
         let mut answer = vec![outcome as u8];
+        answer.extend_from_slice(&(work.min(u32::MAX as u64) as u32).to_le_bytes());
         answer.extend_from_slice(&(message.len() as u32).to_le_bytes());
         answer.extend_from_slice(message.as_bytes());
         if output.write_all(&answer).is_err() {
@@ -406,7 +432,7 @@ pub fn run_files(files: &[String]) -> ! {
             }
         };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_input(&data)));
-        let outcome = result.unwrap_or(Outcome::Panic);
+        let outcome = result.map_or(Outcome::Panic, |(o, _)| o);
         failed |= matches!(outcome, Outcome::Panic | Outcome::NoState);
         println!("{}: {:?}", f, outcome);
     }
@@ -420,7 +446,7 @@ pub fn run_files(files: &[String]) -> ! {
 struct Worker {
     child: Child,
     stdin: ChildStdin,
-    answers: Receiver<(u8, String)>,
+    answers: Receiver<(u8, u32, String)>,
 }
 
 impl Worker {
@@ -446,19 +472,19 @@ impl Worker {
         let mut stdout = child.stdout.take().expect("worker stdout");
         let (tx, rx) = channel();
         std::thread::spawn(move || loop {
-            let mut head = [0u8; 5];
+            // Outcome byte, work, message length, message.
+            let mut head = [0u8; 9];
             if stdout.read_exact(&mut head).is_err() {
                 return;
             }
-            let n = u32::from_le_bytes([head[1], head[2], head[3], head[4]]) as usize;
+            let work = u32::from_le_bytes([head[1], head[2], head[3], head[4]]);
+            let n = u32::from_le_bytes([head[5], head[6], head[7], head[8]]) as usize;
             let mut msg = vec![0u8; n];
             if stdout.read_exact(&mut msg).is_err() {
                 return;
             }
-            if tx
-                .send((head[0], String::from_utf8_lossy(&msg).into_owned()))
-                .is_err()
-            {
+            let text = String::from_utf8_lossy(&msg).into_owned();
+            if tx.send((head[0], work, text)).is_err() {
                 return;
             }
         });
@@ -469,8 +495,9 @@ impl Worker {
         }
     }
 
-    /// Run one input: its outcome, or a description of how the worker failed.
-    fn run(&mut self, data: &[u8]) -> Result<(Outcome, String), (String, String)> {
+    /// Run one input: its outcome, the program's work and the panic message,
+    /// or a description of how the worker failed.
+    fn run(&mut self, data: &[u8]) -> Result<(Outcome, u32, String), (String, String)> {
         let mut msg = (data.len() as u32).to_le_bytes().to_vec();
         msg.extend_from_slice(data);
         let sent = self.stdin.write_all(&msg).and_then(|_| self.stdin.flush());
@@ -479,8 +506,8 @@ impl Worker {
             Err(_) => Err(RecvTimeoutError::Disconnected),
         };
         match answer {
-            Ok((b, text)) => match Outcome::from_u8(b) {
-                Some(o) => Ok((o, text)),
+            Ok((b, work, text)) => match Outcome::from_u8(b) {
+                Some(o) => Ok((o, work, text)),
                 None => Err(("run-protocol".into(), format!("outcome byte {}", b))),
             },
             Err(RecvTimeoutError::Timeout) => {
@@ -715,7 +742,12 @@ pub fn run(minutes: f64, seed: u64) {
     let deadline = started + Duration::from_secs_f64(minutes * 60.0);
     let mut next_report = started + Duration::from_secs(60);
     while Instant::now() < deadline {
-        let base = &pool[rng.below(pool.len())];
+        // A third of the inputs start from a seed.
+        let base = if rng.chance(3) {
+            &seeds[rng.below(seeds.len())]
+        } else {
+            &pool[rng.below(pool.len())]
+        };
         let mut data = base.clone();
         match rng.below(8) {
             0 | 1 => {
@@ -744,7 +776,7 @@ pub fn run(minutes: f64, seed: u64) {
         let result = worker.run(&data);
         stats.execs += 1;
         match result {
-            Ok((outcome, text)) => {
+            Ok((outcome, work, text)) => {
                 stats.outcomes[outcome as usize] += 1;
                 match outcome {
                     Outcome::Panic => {
@@ -757,16 +789,20 @@ pub fn run(minutes: f64, seed: u64) {
                         stats.failures += 1;
                         save(&crashes, "run-nostate", &data, &text);
                     }
-                    // Inputs that load make good bases for further changes.
-                    Outcome::Ran | Outcome::Error | Outcome::Budget => {
-                        if pool.len() < 4000 {
+                    // Inputs that load and do something make good bases for
+                    // further changes (the pool would otherwise fill up
+                    // with programs that stop at once, which run fastest).
+                    Outcome::Ran | Outcome::Error | Outcome::Budget
+                        if work >= POOL_MIN_WORK || rng.chance(16) =>
+                    {
+                        if pool.len() < POOL_SIZE {
                             pool.push(data);
                         } else if rng.chance(8) {
                             let i = seeds.len() + rng.below(pool.len() - seeds.len());
                             pool[i] = data;
                         }
                     }
-                    Outcome::Rejected => {}
+                    Outcome::Ran | Outcome::Error | Outcome::Budget | Outcome::Rejected => {}
                 }
             }
             Err((kind, what)) => {
