@@ -78,14 +78,23 @@ fn block_size(class: usize) -> usize {
 }
 
 impl Arena {
-    /// A new arena on the C heap; null if out of memory.
+    /// A new arena on Rust's heap; null if out of memory (luaL_newstate
+    /// then returns null).
     pub fn create() -> *mut Arena {
-        let a = Box::new(Arena {
-            head: [ptr::null_mut(); NCLASS],
-            tail: [ptr::null_mut(); NCLASS],
-            pages: Vec::new(),
-        });
-        Box::into_raw(a)
+        let layout = std::alloc::Layout::new::<Arena>();
+        // SAFETY: a non-zero-sized layout; a null result is passed on.
+        let a = unsafe { std::alloc::alloc(layout) } as *mut Arena;
+        if !a.is_null() {
+            // SAFETY: a is fresh memory for one Arena.
+            unsafe {
+                a.write(Arena {
+                    head: [ptr::null_mut(); NCLASS],
+                    tail: [ptr::null_mut(); NCLASS],
+                    pages: Vec::new(),
+                })
+            };
+        }
+        a
     }
 
     /// Release every page and the arena itself.
@@ -93,12 +102,14 @@ impl Arena {
     /// # Safety
     /// `a` came from `create` and no block of it is used any more.
     pub unsafe fn destroy(a: *mut Arena) {
-        // SAFETY: the caller owns a; every page was allocated by posix_memalign.
+        // SAFETY: the caller owns a; every page was allocated by
+        // posix_memalign; a was allocated by `create` with this layout.
         unsafe {
-            let a = Box::from_raw(a);
-            for &p in &a.pages {
+            for &p in &(*a).pages {
                 free(p as *mut c_void);
             }
+            ptr::drop_in_place(a);
+            std::alloc::dealloc(a as *mut u8, std::alloc::Layout::new::<Arena>());
         }
     }
 

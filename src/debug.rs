@@ -3,6 +3,7 @@
 
 use crate::bytecode::{bc_a, bc_b, bc_c, bc_d, bc_op, Ins, Op};
 use crate::func::{GcFunc, GcProto};
+use crate::mem::ByteSink;
 use crate::state::*;
 use crate::string::str_bytes;
 use crate::value::*;
@@ -558,32 +559,32 @@ const TRACEBACK_LAST: usize = 10;
 /// Append a traceback of `l` starting at `level` (LuaJIT's format: the
 /// first levels up to TRACEBACK_FIRST, then "...", then the last
 /// TRACEBACK_LAST levels).
-pub fn traceback(l: *mut lua_State, level: usize, out: &mut Vec<u8>) {
+pub fn traceback(l: *mut lua_State, level: usize, out: &mut (impl ByteSink + ?Sized)) {
     out.extend_from_slice(b"stack traceback:");
-    let all: Vec<Frame> = frames(l).map(|(f, _)| f).collect();
-    let exists = |lv: usize| lv < all.len();
-    let mut lvl = level;
+    // Two walks over the frames instead of a list of them: nothing to
+    // allocate while a memory or stack overflow error is being reported.
+    let total = frames(l).count();
+    let mut skip_until = level;
     let mut first_part = true;
-    while exists(lvl) {
-        let cur = lvl;
-        lvl += 1;
-        if first_part && lvl > TRACEBACK_FIRST {
-            first_part = false;
-            if exists(lvl + TRACEBACK_LAST) {
-                out.extend_from_slice(b"\n\t...");
-                lvl = all.len() - TRACEBACK_LAST;
-            } else {
-                lvl -= 1;
-            }
+    for (cur, (f, _)) in frames(l).enumerate() {
+        if cur < skip_until {
             continue;
         }
+        if first_part && cur >= TRACEBACK_FIRST {
+            first_part = false;
+            if cur + 1 + TRACEBACK_LAST < total {
+                out.extend_from_slice(b"\n\t...");
+                skip_until = total - TRACEBACK_LAST;
+                continue;
+            }
+        }
         out.extend_from_slice(b"\n\t");
-        describe_frame(l, &all[cur], out);
+        describe_frame(l, &f, out);
     }
 }
 
 /// One traceback line: `where: in function 'name'` and its variants.
-fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut Vec<u8>) {
+fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut (impl ByteSink + ?Sized)) {
     let name = func_name(l, f);
     let gf = f.gcfunc();
     if f.is_lua() {
@@ -594,7 +595,7 @@ fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut Vec<u8>) {
         out.push(b':');
         let line = current_line(f);
         if line > 0 {
-            out.extend_from_slice(line.to_string().as_bytes());
+            crate::numfmt::push_u64(line as u64, out);
             out.push(b':');
         }
         // SAFETY: pt is live.

@@ -111,13 +111,26 @@ fn raise(what: LuaUnwind) -> ! {
         private: [0; 2],
         what,
     }));
-    // SAFETY: e is a complete exception object; the unwinder owns it until
-    // it is caught and deleted.
+    // SAFETY: e is a complete exception object, not in flight.
+    unsafe { raise_exception(e) }
+}
+
+/// Unwind with the exception object `e`.
+///
+/// # Safety
+/// `e` is a complete exception object of ours that is not in flight; the
+/// unwinder owns it until it is caught and deleted (its cleanup runs).
+unsafe fn raise_exception(e: *mut LuaException) -> ! {
+    // SAFETY: as the caller promises.
     unsafe { _Unwind_RaiseException(e) };
     // Only reached when no frame catches it.
     eprintln!("PANIC: Lua error with no protected call to catch it");
     std::process::abort()
 }
+
+/// The cleanup of the state's memory-error exception object: nothing to
+/// free, the state keeps it for the next memory error.
+unsafe extern "C" fn keep_lua_exception(_reason: std::ffi::c_int, _e: *mut LuaException) {}
 
 /// Raise a Lua error of `status` (the error object is in `errobj`).
 fn raise_error(status: u8) -> ! {
@@ -233,7 +246,12 @@ pub fn caught_status(l: *mut lua_State, p: Payload) -> u8 {
         return LUA_ERRRUN;
     }
     if p.is::<LuaThrow>() || p.is::<crate::vm::YieldUnwind>() {
-        return status_of(p);
+        let status = status_of(p);
+        if status == LUA_ERRMEM {
+            // The error is handled: keep a reserve for the next one.
+            refill_reserve(g_of(l));
+        }
+        return status;
     }
     let mut msg = b"internal error: ".to_vec();
     msg.extend_from_slice(panic_message(&p).as_bytes());
@@ -413,19 +431,122 @@ pub fn throw_status(l: *mut lua_State, status: u8, msg: &[u8]) -> ! {
     throw_status_obj(l, status)
 }
 
-/// Memory error (the message string is preallocated-safe: interning may
-/// itself fail, in which case the error object stays nil).
+/// Bytes of Rust heap a state keeps allocated and gives back when it
+/// raises a memory error: the error handling that follows may allocate
+/// (messages, tracebacks). Without the reserve, a heap filled to its limit
+/// (`ulimit -v`) would make those allocations abort the process.
+pub const OOM_RESERVE: usize = 32 * 1024;
+
+fn reserve_layout() -> std::alloc::Layout {
+    std::alloc::Layout::from_size_align(OOM_RESERVE, 16).expect("constant layout")
+}
+
+/// Give the reserve back to the heap (before raising a memory error).
+pub fn release_reserve(g: &mut GlobalState) {
+    if !g.oom_reserve.is_null() {
+        // SAFETY: the reserve was allocated with this layout and is unused.
+        unsafe { std::alloc::dealloc(g.oom_reserve, reserve_layout()) };
+        g.oom_reserve = std::ptr::null_mut();
+    }
+}
+
+/// Take the reserve again (at state creation and after a memory error was
+/// caught); stays without one while memory is short.
+pub fn refill_reserve(g: &mut GlobalState) {
+    if g.oom_reserve.is_null() {
+        // SAFETY: a non-zero layout; a null result is handled.
+        g.oom_reserve = unsafe { std::alloc::alloc(reserve_layout()) };
+    }
+}
+
+/// Nothing would catch a memory error raised now on `l` (the running
+/// thread): no protected call and no coroutine resume on it or on the main
+/// thread, and neither the collector's internals nor lua_close are
+/// running.
+fn oom_unprotected(g: &GlobalState, l: *mut lua_State) -> bool {
+    !g.gc.running && unprotected(l) && unprotected(g.mainthread)
+}
+
+/// Raise the memory error ("not enough memory", status LUA_ERRMEM) on the
+/// running thread (`GlobalState::cur_thread`). Allocates nothing: the
+/// message is interned and the exception object allocated with the state
+/// (`oom_exception`); the reserve is released first for what the error
+/// handling allocates.
 pub fn throw_oom(g: &mut GlobalState) -> ! {
-    let l = g.mainthread;
+    release_reserve(g);
+    let l = g.cur_thread;
     if !l.is_null() {
         // SAFETY: l is live; the error object is the preallocated message.
         unsafe { (*l).errobj = oom_value(g) };
-        if unprotected(l) && !g.gc.running {
+        if oom_unprotected(g, l) {
             // As in LuaJIT: the panic function sees the message, then exit.
             panic_and_exit(l);
         }
     }
+    let e = g.oom_exception;
+    if e.is_null() {
+        raise_error(LUA_ERRMEM)
+    }
+    // SAFETY: the state's exception object is not in flight (memory errors
+    // are raised one at a time: the previous one was caught, and deleting
+    // it only ran its no-op cleanup).
+    unsafe { raise_exception(e as *mut LuaException) }
+}
+
+/// Raise the memory error without a state at hand (allocations in the
+/// parser, the bytecode reader and writer, the FFI's type tables). The
+/// catching side supplies the message (`oom_value`); where nothing would
+/// catch the error, the interpreter's and the C API's rethrow
+/// (`rethrow_on`) end the process as an unprotected error does.
+pub fn raise_oom_unchecked() -> ! {
     raise_error(LUA_ERRMEM)
+}
+
+/// Continue unwinding a payload caught on thread `l`. A Lua error that
+/// nothing further out would catch (one raised without a state at hand)
+/// calls the panic function and exits, as every unprotected error does;
+/// other payloads continue as `rethrow`.
+pub fn rethrow_on(l: *mut lua_State, p: Payload) -> ! {
+    if let Some(t) = p.downcast_ref::<LuaThrow>() {
+        let g = g_of(l);
+        if oom_unprotected(g, l) {
+            if t.status == LUA_ERRMEM {
+                // SAFETY: l is live.
+                unsafe { (*l).errobj = oom_value(g) };
+            }
+            panic_and_exit(l);
+        }
+    }
+    rethrow(p)
+}
+
+/// The state's exception object for memory errors, made with the state so
+/// that raising one allocates nothing; freed by `free_oom_exception`.
+pub fn new_oom_exception() -> *mut std::ffi::c_void {
+    let layout = std::alloc::Layout::new::<LuaException>();
+    // SAFETY: a non-zero layout; a null result is handled (memory errors
+    // then allocate their exception object as other errors do).
+    let e = unsafe { std::alloc::alloc(layout) } as *mut LuaException;
+    if !e.is_null() {
+        // SAFETY: e is fresh memory for one LuaException.
+        unsafe {
+            e.write(LuaException {
+                class: LUA_EXCEPTION_CLASS,
+                cleanup: Some(keep_lua_exception),
+                private: [0; 2],
+                what: LuaUnwind::Error(LUA_ERRMEM),
+            })
+        };
+    }
+    e as *mut std::ffi::c_void
+}
+
+/// Free the state's memory-error exception object (at lua_close).
+pub fn free_oom_exception(e: *mut std::ffi::c_void) {
+    if !e.is_null() {
+        // SAFETY: e came from new_oom_exception and is not in flight.
+        unsafe { std::alloc::dealloc(e as *mut u8, std::alloc::Layout::new::<LuaException>()) };
+    }
 }
 
 /// The "not enough memory" error object (never allocates; nil while the

@@ -3,6 +3,7 @@
 use crate::bytecode::{Ins, KGc, KNum, KTabVal, ProtoData};
 use crate::capi::types::lua_CFunction;
 use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, new_object, GcHeader};
+use crate::mem::{CollectFallible, StateVec, ToVecFallible};
 use crate::state::{lua_State, GlobalState};
 use crate::string::{intern, GcStr};
 use crate::table::GcTab;
@@ -334,10 +335,10 @@ fn alloc_array<T: Copy>(g: &mut GlobalState, items: impl ExactSizeIterator<Item 
 /// because collections only run at safe points.
 pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
     let chunkname = intern(g, &d.chunkname);
-    let kgc_vals: Vec<TValue> = d
-        .kgc
-        .iter()
-        .map(|k| match k {
+    // Scratch lists as long as the prototype's: in the state's memory.
+    let mut kgc_vals = StateVec::with_capacity(g, d.kgc.len());
+    for k in &d.kgc {
+        kgc_vals.push(match k {
             KGc::Str(s) => TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader),
             KGc::Child(c) => TValue::gcobj(TID_PROTO, proto_from_data(g, c) as *const GcHeader),
             KGc::Table(kt) => {
@@ -351,61 +352,49 @@ pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
             KGc::Complex(re, im) => {
                 crate::ffi::new_constant(g, crate::ffi::Constant::Complex(*re, *im))
             }
-        })
-        .collect();
-    let knum_vals: Vec<TValue> = d
-        .knum
-        .iter()
-        .map(|k| TValue::num_checked(k.to_f64()))
-        .collect();
+        });
+    }
     let p = new_object(g, std::mem::size_of::<GcProto>(), TID_PROTO) as *mut GcProto;
-    let bc = alloc_array(g, d.bc.iter().copied());
-    let kgc = alloc_array(g, kgc_vals.into_iter());
-    let knum = alloc_array(g, knum_vals.into_iter());
-    let uv = alloc_array(g, d.uv.iter().copied());
-    let lineinfo = if d.lineinfo.len() == d.bc.len() {
-        alloc_array(g, d.lineinfo.iter().copied())
-    } else {
-        ptr::null_mut()
-    };
-    let uvnames = if d.uvnames.len() == d.uv.len() && !d.uv.is_empty() {
-        let names: Vec<*mut GcStr> = d.uvnames.iter().map(|n| intern(g, n)).collect();
-        alloc_array(g, names.into_iter())
-    } else {
-        ptr::null_mut()
-    };
-    let vis: Vec<VarInfoRt> = d
-        .varinfo
-        .iter()
-        .map(|v| VarInfoRt {
-            name: intern(g, &v.name),
-            startpc: v.startpc,
-            endpc: v.endpc,
-        })
-        .collect();
-    let nvi = vis.len() as u32;
-    let varinfo = alloc_array(g, vis.into_iter());
-    // SAFETY: p is a fresh zeroed prototype object.
+    // SAFETY: p is a fresh zeroed prototype object. Each array is stored
+    // with its size as soon as it is complete, so that a memory error in a
+    // later allocation leaves a prototype free_proto can free.
     unsafe {
         let pr = &mut *p;
         pr.numparams = d.numparams;
         pr.framesize = d.framesize;
-        pr.sizebc = d.bc.len() as u32;
-        pr.kgc = kgc;
-        pr.knum = knum;
-        pr.uv = uv;
-        pr.sizekgc = d.kgc.len() as u32;
-        pr.sizekn = d.knum.len() as u32;
-        pr.sizeuv = d.uv.len() as u8;
         pr.flags = d.flags;
         pr.chunkname = chunkname;
         pr.firstline = d.firstline;
         pr.numline = d.numline;
-        pr.lineinfo = lineinfo;
-        pr.uvnames = uvnames;
-        pr.varinfo = varinfo;
-        pr.sizevarinfo = nvi;
-        pr.bc = bc;
+        pr.bc = alloc_array(g, d.bc.iter().copied());
+        pr.sizebc = d.bc.len() as u32;
+        pr.kgc = alloc_array(g, kgc_vals.iter().copied());
+        pr.sizekgc = d.kgc.len() as u32;
+        drop(kgc_vals);
+        pr.knum = alloc_array(g, d.knum.iter().map(|k| TValue::num_checked(k.to_f64())));
+        pr.sizekn = d.knum.len() as u32;
+        pr.uv = alloc_array(g, d.uv.iter().copied());
+        pr.sizeuv = d.uv.len() as u8;
+        if d.lineinfo.len() == d.bc.len() {
+            pr.lineinfo = alloc_array(g, d.lineinfo.iter().copied());
+        }
+        if d.uvnames.len() == d.uv.len() && !d.uv.is_empty() {
+            let mut names = StateVec::with_capacity(g, d.uvnames.len());
+            for n in &d.uvnames {
+                names.push(intern(g, n));
+            }
+            pr.uvnames = alloc_array(g, names.iter().copied());
+        }
+        let mut vis = StateVec::with_capacity(g, d.varinfo.len());
+        for v in &d.varinfo {
+            vis.push(VarInfoRt {
+                name: intern(g, &v.name),
+                startpc: v.startpc,
+                endpc: v.endpc,
+            });
+        }
+        pr.varinfo = alloc_array(g, vis.iter().copied());
+        pr.sizevarinfo = vis.len() as u32;
     }
     p
 }
@@ -434,12 +423,14 @@ pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
             }
         };
         let _ = sl;
-        let bc: Vec<Ins> = (0..pr.sizebc as usize).map(|i| *pr.bc.add(i)).collect();
+        let bc: Vec<Ins> = (0..pr.sizebc as usize)
+            .map(|i| *pr.bc.add(i))
+            .collect_fallible();
         let kgc = (0..pr.sizekgc as usize)
             .map(|i| {
                 let v = *pr.kgc.add(i);
                 if v.is_str() {
-                    KGc::Str(crate::string::str_bytes(v.as_ptr()).to_vec())
+                    KGc::Str(crate::string::str_bytes(v.as_ptr()).to_vec_fallible())
                 } else if v.is(TID_PROTO) {
                     KGc::Child(Box::new(proto_to_data(v.as_ptr())))
                 } else if v.is_tab() {
@@ -448,7 +439,7 @@ pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
                     crate::ffi::constant_of(v)
                 }
             })
-            .collect();
+            .collect_fallible();
         let knum = (0..pr.sizekn as usize)
             .map(|i| {
                 let n = (*pr.knum.add(i)).as_num();
@@ -459,32 +450,34 @@ pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
                     KNum::Num(n)
                 }
             })
-            .collect();
-        let uv = (0..pr.sizeuv as usize).map(|i| *pr.uv.add(i)).collect();
+            .collect_fallible();
+        let uv = (0..pr.sizeuv as usize)
+            .map(|i| *pr.uv.add(i))
+            .collect_fallible();
         let lineinfo = if pr.lineinfo.is_null() {
             vec![]
         } else {
             (0..pr.sizebc as usize)
                 .map(|i| *pr.lineinfo.add(i))
-                .collect()
+                .collect_fallible()
         };
         let uvnames = if pr.uvnames.is_null() {
             vec![]
         } else {
             (0..pr.sizeuv as usize)
-                .map(|i| crate::string::str_bytes(*pr.uvnames.add(i)).to_vec())
-                .collect()
+                .map(|i| crate::string::str_bytes(*pr.uvnames.add(i)).to_vec_fallible())
+                .collect_fallible()
         };
         let varinfo = (0..pr.sizevarinfo as usize)
             .map(|i| {
                 let v = *pr.varinfo.add(i);
                 crate::bytecode::VarInfo {
-                    name: crate::string::str_bytes(v.name).to_vec(),
+                    name: crate::string::str_bytes(v.name).to_vec_fallible(),
                     startpc: v.startpc,
                     endpc: v.endpc,
                 }
             })
-            .collect();
+            .collect_fallible();
         ProtoData {
             flags: pr.flags,
             numparams: pr.numparams,
@@ -493,7 +486,7 @@ pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
             uv,
             kgc,
             knum,
-            chunkname: crate::string::str_bytes(pr.chunkname).to_vec(),
+            chunkname: crate::string::str_bytes(pr.chunkname).to_vec_fallible(),
             firstline: pr.firstline,
             numline: pr.numline,
             lineinfo,
@@ -511,7 +504,7 @@ fn tv_to_ktab(v: TValue) -> KTabVal {
     } else if v.0 == TValue::TRUE.0 {
         KTabVal::True
     } else if v.is_str() {
-        KTabVal::Str(crate::string::str_bytes(v.as_ptr()).to_vec())
+        KTabVal::Str(crate::string::str_bytes(v.as_ptr()).to_vec_fallible())
     } else {
         let n = v.as_num();
         let k = n as i32;

@@ -164,12 +164,19 @@ impl<T: Copy> RawVec<T> {
             cap: 0,
         }
     }
+    /// Make room for `n` elements in all (raises the memory error, leaving
+    /// the vector as it was, if the allocator refuses).
+    pub fn reserve(&mut self, g: &mut GlobalState, n: usize) {
+        if n > self.cap {
+            let sz = std::mem::size_of::<T>();
+            self.ptr = mem_realloc(g, self.ptr as *mut u8, self.cap * sz, n * sz) as *mut T;
+            self.cap = n;
+        }
+    }
     pub fn push(&mut self, g: &mut GlobalState, v: T) {
         if self.len == self.cap {
             let ncap = if self.cap == 0 { 16 } else { self.cap * 2 };
-            let sz = std::mem::size_of::<T>();
-            self.ptr = mem_realloc(g, self.ptr as *mut u8, self.cap * sz, ncap * sz) as *mut T;
-            self.cap = ncap;
+            self.reserve(g, ncap);
         }
         // SAFETY: len < cap after growing; ptr holds cap elements.
         unsafe { self.ptr.add(self.len).write(v) };
@@ -229,6 +236,18 @@ pub fn mem_realloc(g: &mut GlobalState, p: *mut u8, osize: usize, nsize: usize) 
         g.gc.total
             .wrapping_sub(if p.is_null() { 0 } else { osize })
             .wrapping_add(nsize);
+    np
+}
+
+/// Allocate through the state's allocator; null (and no error) if it
+/// refuses. For allocations that are only an optimisation.
+pub fn mem_try_alloc(g: &mut GlobalState, size: usize) -> *mut u8 {
+    let f = g.allocf.expect("allocator");
+    // SAFETY: lua_Alloc contract: a new block of `size` bytes.
+    let np = unsafe { f(g.allocud, ptr::null_mut(), 0, size) } as *mut u8;
+    if !np.is_null() {
+        g.gc.total = g.gc.total.wrapping_add(size);
+    }
     np
 }
 

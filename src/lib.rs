@@ -19,6 +19,7 @@ pub mod frontend;
 pub mod func;
 pub mod gc;
 pub mod hotcount;
+pub mod mem;
 pub mod meta;
 pub mod numfmt;
 pub mod state;

@@ -546,7 +546,7 @@ pub fn len_step(l: *mut lua_State, o: TValue, slot: error::Operand) -> Result<TV
 }
 
 /// Append the string form of a number or string for concatenation.
-pub fn tostr_for_concat(v: TValue, out: &mut Vec<u8>) -> bool {
+pub fn tostr_for_concat(v: TValue, out: &mut (impl crate::mem::ByteSink + ?Sized)) -> bool {
     if v.is_str() {
         out.extend_from_slice(str_bytes(v.as_ptr()));
         true
@@ -560,11 +560,11 @@ pub fn tostr_for_concat(v: TValue, out: &mut Vec<u8>) -> bool {
 
 /// The length of a string or number operand once converted for
 /// concatenation (`scratch` is reused to format numbers).
-fn concat_piece_len(v: TValue, scratch: &mut Vec<u8>) -> u64 {
+fn concat_piece_len(v: TValue, scratch: &mut (impl crate::mem::ByteSink + ?Sized)) -> u64 {
     if v.is_str() {
         str_bytes(v.as_ptr()).len() as u64
     } else {
-        scratch.clear();
+        scratch.truncate(0);
         tostr_for_concat(v, scratch);
         scratch.len() as u64
     }
@@ -607,7 +607,8 @@ pub fn concat_step(
     // stack (string creation only allocates).
     unsafe {
         let mut top = last; // right operand accumulates here
-        let mut buf: Vec<u8> = Vec::new();
+                            // In the state's memory: the result can be as large as memory allows.
+        let mut buf = crate::mem::StateBuf::of(l);
         while top > first {
             let a = *top.sub(1);
             let b = *top;
@@ -630,7 +631,7 @@ pub fn concat_step(
                     error::throw_msg(l, "string length overflow");
                 }
                 buf.clear();
-                buf.reserve(total as usize);
+                buf.reserve_exact(total as usize);
                 let mut p = start;
                 while p <= top {
                     tostr_for_concat(*p, &mut buf);

@@ -7,6 +7,8 @@
 //! 2^-21 differs), never prints a sign on NaN, and prints `nan`/`inf`
 //! without padding zeros.  This module reproduces that behaviour.
 
+use crate::mem::ByteSink;
+
 /// The `-+ #0` flags of a printf-style conversion.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FormatFlags {
@@ -32,7 +34,7 @@ pub struct FloatSpec {
 }
 
 /// Appends `n` formatted the way LuaJIT's `tostring` does (`%.14g`).
-pub fn fmt_number(n: f64, out: &mut Vec<u8>) {
+pub fn fmt_number(n: f64, out: &mut (impl ByteSink + ?Sized)) {
     // Fast path: integral values below 1e14 print as plain integers.
     if n.abs() < 1e14 && n == (n as i64) as f64 {
         if n == 0.0 && n.is_sign_negative() {
@@ -68,7 +70,7 @@ pub fn fmt_number(n: f64, out: &mut Vec<u8>) {
 
 /// Writes `%.14g` layout of 0.DIGITS × 10^point (digits without trailing
 /// zeros, at most 14 of them).
-fn layout_g14(out: &mut Vec<u8>, d: &[u8], point: i32) {
+fn layout_g14(out: &mut (impl ByteSink + ?Sized), d: &[u8], point: i32) {
     let exp = point - 1;
     if !(-4..14).contains(&exp) {
         out.push(d[0]);
@@ -87,7 +89,7 @@ fn layout_g14(out: &mut Vec<u8>, d: &[u8], point: i32) {
         let int_len = point as usize;
         if d.len() <= int_len {
             out.extend_from_slice(d);
-            out.extend(core::iter::repeat_n(b'0', int_len - d.len()));
+            out.push_n(b'0', int_len - d.len());
         } else {
             out.extend_from_slice(&d[..int_len]);
             out.push(b'.');
@@ -95,7 +97,7 @@ fn layout_g14(out: &mut Vec<u8>, d: &[u8], point: i32) {
         }
     } else {
         out.extend_from_slice(b"0.");
-        out.extend(core::iter::repeat_n(b'0', (-point) as usize));
+        out.push_n(b'0', (-point) as usize);
         out.extend_from_slice(d);
     }
 }
@@ -174,7 +176,7 @@ fn fast_digits_14(x: f64, out: &mut DigitBuf) -> Option<i32> {
 }
 
 /// Appends the decimal text of `v`.
-pub fn push_i64(v: i64, out: &mut Vec<u8>) {
+pub fn push_i64(v: i64, out: &mut (impl ByteSink + ?Sized)) {
     if v < 0 {
         out.push(b'-');
     }
@@ -182,7 +184,7 @@ pub fn push_i64(v: i64, out: &mut Vec<u8>) {
 }
 
 /// Appends the decimal text of `v`.
-pub fn push_u64(mut v: u64, out: &mut Vec<u8>) {
+pub fn push_u64(mut v: u64, out: &mut (impl ByteSink + ?Sized)) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
@@ -458,7 +460,7 @@ fn digit_at(d: &[u8], i: i32) -> u8 {
 }
 
 /// Writes fixed notation with `prec` fraction digits.
-fn layout_f(out: &mut Vec<u8>, d: &[u8], point: i32, prec: usize, alt: bool) {
+fn layout_f(out: &mut (impl ByteSink + ?Sized), d: &[u8], point: i32, prec: usize, alt: bool) {
     if point <= 0 {
         out.push(b'0');
     } else {
@@ -476,7 +478,14 @@ fn layout_f(out: &mut Vec<u8>, d: &[u8], point: i32, prec: usize, alt: bool) {
 
 /// Writes exponent notation with `prec` fraction digits; the exponent has
 /// at least two digits.
-fn layout_e(out: &mut Vec<u8>, d: &[u8], point: i32, prec: usize, alt: bool, upper: bool) {
+fn layout_e(
+    out: &mut (impl ByteSink + ?Sized),
+    d: &[u8],
+    point: i32,
+    prec: usize,
+    alt: bool,
+    upper: bool,
+) {
     out.push(digit_at(d, 0));
     if prec > 0 || alt {
         out.push(b'.');
@@ -496,7 +505,14 @@ fn layout_e(out: &mut Vec<u8>, d: &[u8], point: i32, prec: usize, alt: bool, upp
 
 /// Writes `%g` layout for digits already rounded to `prec` significant
 /// digits.  Trailing zeros are dropped unless `alt`.
-fn layout_g(out: &mut Vec<u8>, d: &[u8], point: i32, prec: usize, alt: bool, upper: bool) {
+fn layout_g(
+    out: &mut (impl ByteSink + ?Sized),
+    d: &[u8],
+    point: i32,
+    prec: usize,
+    alt: bool,
+    upper: bool,
+) {
     let exp = if d.is_empty() { 0 } else { point - 1 };
     let start = out.len();
     let fixed = exp >= -4 && exp < prec as i32;
@@ -524,14 +540,14 @@ fn layout_g(out: &mut Vec<u8>, d: &[u8], point: i32, prec: usize, alt: bool, upp
             if out[cut - 1] == b'.' {
                 cut -= 1;
             }
-            out.drain(cut..mant_end);
+            out.remove_range(cut..mant_end);
         }
     }
 }
 
 /// Appends `n` formatted by a `%e %E %f %F %g %G %a %A` conversion exactly
 /// as LuaJIT's `string.format` does.
-pub fn format_float(out: &mut Vec<u8>, n: f64, spec: &FloatSpec) {
+pub fn format_float(out: &mut (impl ByteSink + ?Sized), n: f64, spec: &FloatSpec) {
     let upper = spec.conv.is_ascii_uppercase();
     let conv = spec.conv.to_ascii_lowercase();
     let flags = spec.flags;
@@ -594,13 +610,13 @@ pub fn format_float(out: &mut Vec<u8>, n: f64, spec: &FloatSpec) {
     if flags.left {
         out.extend_from_slice(prefix);
         out.extend_from_slice(&body);
-        out.extend(core::iter::repeat_n(b' ', pad));
+        out.push_n(b' ', pad);
     } else if flags.zero && finite {
         out.extend_from_slice(prefix);
-        out.extend(core::iter::repeat_n(b'0', pad));
+        out.push_n(b'0', pad);
         out.extend_from_slice(&body);
     } else {
-        out.extend(core::iter::repeat_n(b' ', pad));
+        out.push_n(b' ', pad);
         out.extend_from_slice(prefix);
         out.extend_from_slice(&body);
     }
@@ -608,7 +624,13 @@ pub fn format_float(out: &mut Vec<u8>, n: f64, spec: &FloatSpec) {
 
 /// Hexadecimal float body (after the `0x` prefix).  Subnormals are shown
 /// normalised; rounding is half-up and may carry into the leading digit.
-fn layout_a(out: &mut Vec<u8>, x: f64, precision: Option<usize>, alt: bool, upper: bool) {
+fn layout_a(
+    out: &mut (impl ByteSink + ?Sized),
+    x: f64,
+    precision: Option<usize>,
+    alt: bool,
+    upper: bool,
+) {
     let hex: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
     } else {

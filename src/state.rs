@@ -170,6 +170,17 @@ pub struct GlobalState {
     pub ffi: *mut crate::ffi::FfiState,
     /// Bounds of the native stack, for the native recursion guard.
     pub native_stack: crate::cstack::NativeStack,
+    /// The thread whose code runs now: the innermost coroutine being
+    /// resumed, or the thread of the innermost lua_pcall, or the main
+    /// thread; null while the state is being created. Memory errors are
+    /// raised on it.
+    pub cur_thread: *mut lua_State,
+    /// Rust heap held back for handling memory errors
+    /// (`error::OOM_RESERVE` bytes, or null while memory is short).
+    pub oom_reserve: *mut u8,
+    /// The exception object memory errors unwind with, made with the
+    /// state so that raising one allocates nothing (null if that failed).
+    pub oom_exception: *mut c_void,
 }
 
 impl GlobalState {
@@ -216,7 +227,15 @@ fn init_thread(l: *mut lua_State, g: *mut GlobalState) {
     }
 }
 
+/// Protected-call records the main thread has room for from the start, so
+/// that a lua_pcall from C needs no allocation to set up its protection.
+const MAIN_PROTECT_RESERVE: usize = 16;
+
 /// Create a new VM with the given allocator; null if it fails.
+///
+/// Every allocation failure during setup (all go through `f`) unwinds to
+/// here; the partly built state is then freed block by block and null
+/// returned, as LuaJIT's lua_newstate does.
 pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
     let f = match f {
         Some(f) => f,
@@ -244,15 +263,17 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         gr.version = 501.0;
         gr.jit_on = true;
         gr.hot = crate::hotcount::HotCounters::new(crate::hotcount::DEFAULT_HOTLOOP);
-        // Allocation failures during setup are reported as a null state.
+        // cur_thread stays null until the end: a memory error then unwinds
+        // to the catch below instead of treating itself as unprotected.
         let r = crate::error::catch(|| {
             let gr = &mut *g;
             crate::string::init_strtab(gr);
             let l = crate::gc::new_object(gr, std::mem::size_of::<lua_State>(), TID_THREAD)
                 as *mut lua_State;
             (*l).marked |= MARK_FIXED;
-            init_thread(l, g);
             gr.mainthread = l;
+            init_thread(l, g);
+            (*l).protect.reserve(gr, MAIN_PROTECT_RESERVE);
             let reg = crate::table::new(gr, 0, 2);
             gr.registry = TValue::gcobj(TID_TAB, reg as *const GcHeader);
             let env = crate::table::new(gr, 0, 6);
@@ -265,11 +286,47 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
         });
         match r {
             Ok(l) => {
-                crate::gc::start(&mut *g);
+                let gr = &mut *g;
+                gr.cur_thread = l;
+                gr.oom_exception = crate::error::new_oom_exception();
+                crate::error::refill_reserve(gr);
+                crate::gc::start(gr);
                 l
             }
-            Err(_) => ptr::null_mut(),
+            Err(p) => {
+                if !p.is::<crate::error::LuaThrow>() {
+                    crate::error::rethrow(p);
+                }
+                free_partial_state(g);
+                ptr::null_mut()
+            }
         }
+    }
+}
+
+/// Free what a failed `new_state` had allocated, then the global state.
+fn free_partial_state(g: *mut GlobalState) {
+    // SAFETY: g is the global state under construction; nothing else
+    // refers to it. Every object is on the object list or the intern table.
+    unsafe {
+        let gr = &mut *g;
+        gr.gc.running = true;
+        let main = gr.mainthread;
+        crate::gc::free_all(gr);
+        if !gr.strtab.chains.is_null() {
+            crate::string::free_all(gr);
+        }
+        if !main.is_null() {
+            free_thread_parts(gr, main);
+            mem_free(gr, main as *mut u8, std::mem::size_of::<lua_State>());
+        }
+        let f = gr.allocf.expect("allocator");
+        f(
+            gr.allocud,
+            g as *mut c_void,
+            std::mem::size_of::<GlobalState>(),
+            0,
+        );
     }
 }
 
@@ -286,6 +343,9 @@ pub fn close_state(l: *mut lua_State) {
     crate::gc::free_all(g);
     crate::string::free_all(g);
     crate::ffi::free_state(g);
+    crate::error::release_reserve(g);
+    crate::error::free_oom_exception(g.oom_exception);
+    g.oom_exception = ptr::null_mut();
     free_thread_parts(g, main);
     // SAFETY: the main thread object was allocated with this size.
     mem_free(g, main as *mut u8, std::mem::size_of::<lua_State>());

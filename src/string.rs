@@ -111,9 +111,16 @@ pub fn init_strtab(g: &mut GlobalState) {
     };
 }
 
+/// Rehash the intern table into `nsize` chains. Only an optimisation
+/// (chains just get longer without it), so without memory it keeps the
+/// old table: neither interning nor the collector's shrinking fails then.
 fn resize_strtab(g: &mut GlobalState, nsize: usize) {
     let osize = g.strtab.mask as usize + 1;
-    let np = mem_alloc(g, nsize * std::mem::size_of::<*mut GcStr>()) as *mut *mut GcStr;
+    let np =
+        crate::gc::mem_try_alloc(g, nsize * std::mem::size_of::<*mut GcStr>()) as *mut *mut GcStr;
+    if np.is_null() {
+        return;
+    }
     // SAFETY: rehash every chain of the old array into the new one.
     unsafe {
         ptr::write_bytes(np, 0, nsize);

@@ -64,7 +64,9 @@ pub enum CdataNumber {
 /// literals must be written as integers (decimal, hex or binary) that fit in
 /// 64 bits.
 pub fn lexer_cdata_number(tok: &[u8]) -> Option<CdataNumber> {
-    let lower: Vec<u8> = tok.iter().map(|c| c.to_ascii_lowercase()).collect();
+    // A token of the source: as long as the input, so copied fallibly.
+    let mut lower = crate::mem::FallibleVec::with_capacity(tok.len());
+    lower.extend(tok.iter().map(|c| c.to_ascii_lowercase()));
     if let Some(rest) = lower.strip_suffix(b"i") {
         return scan_unsigned(rest, false).map(CdataNumber::Imag);
     }
@@ -120,13 +122,14 @@ fn scan_unsigned(s: &[u8], allow_special: bool) -> Option<f64> {
     }
     if !s[0].is_ascii_digit() && s[0] != b'.' {
         if allow_special {
-            let lower: Vec<u8> = s.iter().map(|c| c.to_ascii_lowercase()).collect();
-            return match &lower[..] {
-                b"inf" | b"infinity" => Some(f64::INFINITY),
+            return if s.eq_ignore_ascii_case(b"inf") || s.eq_ignore_ascii_case(b"infinity") {
+                Some(f64::INFINITY)
+            } else if s.eq_ignore_ascii_case(b"nan") {
                 // LuaJIT scans "nan" to its canonical (negative) NaN, whose
                 // sign decides the direction of a `for` loop with that step.
-                b"nan" => Some(f64::from_bits(NAN_BITS)),
-                _ => None,
+                Some(f64::from_bits(NAN_BITS))
+            } else {
+                None
             };
         }
         return None;

@@ -61,11 +61,13 @@ fn report(l: *mut lua_State, status: c_int) -> c_int {
     // SAFETY: l is live.
     unsafe {
         if status != 0 && lua_type(l, -1) != 0 {
-            let msg = match lua_isstring(l, -1) {
-                0 => b"(error object is not a string)".to_vec(),
-                _ => to_bytes(l, -1).map(|m| m.to_vec()).unwrap_or_default(),
+            // Printed from the string on the stack: no copy (the error may
+            // be a memory error, or a message as large as memory allows).
+            let msg: &[u8] = match lua_isstring(l, -1) {
+                0 => b"(error object is not a string)",
+                _ => to_bytes(l, -1).unwrap_or(b""),
             };
-            print_error(&msg);
+            print_error(msg);
             lua_settop(l, -2);
         }
     }

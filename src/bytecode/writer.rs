@@ -16,6 +16,7 @@ use super::reader::{
 };
 use super::{bc_op_raw, set_op, KGc, KNum, KTabVal, Op, ProtoData};
 use super::{PROTO_CHILD, PROTO_FFI, PROTO_ILOOP, PROTO_VARARG};
+use crate::mem::FallibleVec;
 
 /// The dump of `p` (and its children); `strip` leaves out the chunk name and
 /// all debug info, as `string.dump(f, true)` / `luajit -bs` do.
@@ -27,7 +28,8 @@ pub fn dump(p: &ProtoData, strip: bool) -> Vec<u8> {
 /// descriptors and line numbers byte-swapped, the BE flag set). The loader
 /// accepts both orders, as the reference does.
 pub(crate) fn dump_with_byte_order(p: &ProtoData, strip: bool, big_endian: bool) -> Vec<u8> {
-    let mut out = vec![0x1b, b'L', b'J', DUMP_VERSION];
+    // As long as the function: grown fallibly (see crate::mem).
+    let mut out = FallibleVec::from_slice(&[0x1b, b'L', b'J', DUMP_VERSION]);
     let mut flags = FLAG_FR2;
     if big_endian {
         flags |= FLAG_BE;
@@ -45,14 +47,14 @@ pub(crate) fn dump_with_byte_order(p: &ProtoData, strip: bool, big_endian: bool)
     }
     write_proto(&mut out, p, strip, big_endian);
     out.push(0);
-    out
+    out.into_vec()
 }
 
-fn put_uleb(out: &mut Vec<u8>, v: u32) {
+fn put_uleb(out: &mut FallibleVec<u8>, v: u32) {
     put_uleb64(out, v as u64);
 }
 
-fn put_uleb64(out: &mut Vec<u8>, mut v: u64) {
+fn put_uleb64(out: &mut FallibleVec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8 & 0x7f) | 0x80);
         v >>= 7;
@@ -71,7 +73,7 @@ fn narrow(n: f64) -> Option<i32> {
 /// Children first (in constant index order), then the prototype itself,
 /// preceded by its size. Depth is bounded by the prototype tree, which the
 /// parser and the loader keep shallow.
-fn write_proto(out: &mut Vec<u8>, p: &ProtoData, strip: bool, be: bool) {
+fn write_proto(out: &mut FallibleVec<u8>, p: &ProtoData, strip: bool, be: bool) {
     // The reference goes by PROTO_CHILD; the constants themselves are the
     // safer guide (a child left out would make the dump unloadable).
     for k in &p.kgc {
@@ -84,9 +86,9 @@ fn write_proto(out: &mut Vec<u8>, p: &ProtoData, strip: bool, be: bool) {
     out.extend_from_slice(&body);
 }
 
-fn proto_body(p: &ProtoData, strip: bool, be: bool) -> Vec<u8> {
+fn proto_body(p: &ProtoData, strip: bool, be: bool) -> FallibleVec<u8> {
     let nbc = p.bc.len().saturating_sub(1);
-    let mut b = Vec::with_capacity(16 + nbc * 5);
+    let mut b = FallibleVec::with_capacity(16 + nbc * 5);
     b.push(p.flags & (PROTO_CHILD | PROTO_VARARG | PROTO_FFI));
     b.push(p.numparams);
     b.push(p.framesize);
@@ -95,7 +97,7 @@ fn proto_body(p: &ProtoData, strip: bool, be: bool) -> Vec<u8> {
     put_uleb(&mut b, p.knum.len() as u32);
     put_uleb(&mut b, nbc as u32);
     let debug = if strip || p.lineinfo.is_empty() {
-        Vec::new()
+        FallibleVec::new()
     } else {
         debug_info(p, be)
     };
@@ -145,12 +147,12 @@ fn proto_body(p: &ProtoData, strip: bool, be: bool) -> Vec<u8> {
     b
 }
 
-fn put_u64(out: &mut Vec<u8>, v: u64) {
+fn put_u64(out: &mut FallibleVec<u8>, v: u64) {
     put_uleb(out, v as u32);
     put_uleb(out, (v >> 32) as u32);
 }
 
-fn write_kgc(out: &mut Vec<u8>, k: &KGc) {
+fn write_kgc(out: &mut FallibleVec<u8>, k: &KGc) {
     match k {
         KGc::Child(_) => put_uleb(out, KGC_CHILD),
         KGc::Table(t) => {
@@ -195,8 +197,8 @@ fn write_kgc(out: &mut Vec<u8>, k: &KGc) {
 
 /// A template table key or value; `narrow_numbers` is set for values, whose
 /// integral numbers the reference writes as integers (keys stay doubles).
-fn write_table_value(out: &mut Vec<u8>, v: &KTabVal, narrow_numbers: bool) {
-    let number = |out: &mut Vec<u8>, n: f64| match narrow(n).filter(|_| narrow_numbers) {
+fn write_table_value(out: &mut FallibleVec<u8>, v: &KTabVal, narrow_numbers: bool) {
+    let number = |out: &mut FallibleVec<u8>, n: f64| match narrow(n).filter(|_| narrow_numbers) {
         Some(k) => {
             put_uleb(out, KTAB_INT);
             put_uleb(out, k as u32);
@@ -220,7 +222,7 @@ fn write_table_value(out: &mut Vec<u8>, v: &KTabVal, narrow_numbers: bool) {
 }
 
 /// 33-bit ULEB128: integer << 1, or (low word << 1 | 1) then the high word.
-fn write_knum(out: &mut Vec<u8>, k: KNum) {
+fn write_knum(out: &mut FallibleVec<u8>, k: KNum) {
     let n = match k {
         KNum::Int(i) => Some(i),
         KNum::Num(n) => narrow(n),
@@ -237,9 +239,9 @@ fn write_knum(out: &mut Vec<u8>, k: KNum) {
 
 /// Line numbers (relative to the first line, width by `numline`) of the
 /// instructions after the header, upvalue names, variable info.
-fn debug_info(p: &ProtoData, be: bool) -> Vec<u8> {
+fn debug_info(p: &ProtoData, be: bool) -> FallibleVec<u8> {
     let width = line_width(p.numline);
-    let mut d = Vec::new();
+    let mut d = FallibleVec::new();
     for i in 1..p.bc.len() {
         let line = p.lineinfo.get(i).copied().unwrap_or(p.firstline);
         let delta = line.wrapping_sub(p.firstline);

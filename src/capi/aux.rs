@@ -482,7 +482,23 @@ pub fn load_source(
 ) -> Option<c_int> {
     use crate::frontend::LoadError;
     let opts = crate::frontend::CompileOptions::default();
-    let r = match crate::frontend::load(src, chunkname, mode, &opts) {
+    // Protected as in LuaJIT: running out of memory while parsing returns
+    // LUA_ERRMEM with the message pushed.
+    let mut loaded = None;
+    // SAFETY: L is live; api_pcall restores the stack on error.
+    let status = unsafe {
+        let top_off = (*L).top.offset_from((*L).stack);
+        // The reader's errors keep going to the handler they went to
+        // without this protection (see call_reader).
+        let handler = (*L).protect.last_mut().map_or(0, |r| r.handler);
+        api_pcall(L, top_off, handler, || {
+            loaded = Some(crate::frontend::load(src, chunkname, mode, &opts))
+        })
+    };
+    if status != 0 {
+        return Some(status);
+    }
+    let r = match loaded.expect("loaded unless an error was caught") {
         Ok(pd) => Ok(pd),
         Err(LoadError::Syntax(m)) => Err(m),
         Err(LoadError::Reader) => return None,
@@ -539,8 +555,7 @@ pub unsafe extern "C-unwind" fn luaL_loadbufferx(
     } else {
         Some(cstr(mode))
     };
-    let name = name.to_vec();
-    load_bytes(L, data, &name, mode)
+    load_bytes(L, data, name, mode)
 }
 
 #[no_mangle]
@@ -565,7 +580,11 @@ pub fn load_file(L: *mut lua_State, filename: Option<&[u8]>, mode: Option<&[u8]>
     let (data, chunkname, disp) = match filename {
         None => {
             let mut v = Vec::new();
-            if std::io::stdin().read_to_end(&mut v).is_err() {
+            // read_to_end grows its buffer fallibly (an OutOfMemory error).
+            if let Err(e) = std::io::stdin().read_to_end(&mut v) {
+                if e.kind() == std::io::ErrorKind::OutOfMemory {
+                    return push_oom(L);
+                }
                 push_bytes(L, b"cannot read stdin");
                 return LUA_ERRFILE;
             }
@@ -578,6 +597,10 @@ pub fn load_file(L: *mut lua_State, filename: Option<&[u8]>, mode: Option<&[u8]>
                     let mut n = b"@".to_vec();
                     n.extend_from_slice(f);
                     (v, n, f.to_vec())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+                    // fs::read sizes and grows its buffer fallibly.
+                    return push_oom(L);
                 }
                 Err(e) => {
                     let mut m = b"cannot open ".to_vec();
@@ -598,6 +621,13 @@ pub fn load_file(L: *mut lua_State, filename: Option<&[u8]>, mode: Option<&[u8]>
 }
 
 pub const LUA_ERRFILE: c_int = 6;
+
+/// Report a memory error as a status, as LuaJIT's loaders do: the message
+/// pushed, LUA_ERRMEM returned.
+fn push_oom(L: *mut lua_State) -> c_int {
+    api_push(L, crate::error::oom_value(g_of(L)));
+    LUA_ERRMEM as c_int
+}
 
 trait OsStrExt2 {
     fn from_encoded_bytes_checked(b: &[u8]) -> &std::ffi::OsStr;
@@ -635,19 +665,23 @@ pub unsafe extern "C-unwind" fn luaL_loadfile(L: *mut lua_State, filename: *cons
 }
 
 unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
-    let msg = to_bytes(L, -1)
-        .map(|b| b.to_vec())
-        .unwrap_or_else(|| b"?".to_vec());
-    eprintln!(
-        "PANIC: unprotected error in call to Lua API ({})",
-        String::from_utf8_lossy(&msg)
-    );
+    use std::io::Write;
+    // Written piece by piece: nothing to allocate (the panic may report
+    // a memory error).
+    let msg = to_bytes(L, -1).unwrap_or(b"?");
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(b"PANIC: unprotected error in call to Lua API (");
+    let _ = e.write_all(msg);
+    let _ = e.write_all(b")\n");
     0
 }
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
     let arena = crate::alloc::Arena::create();
+    if arena.is_null() {
+        return ptr::null_mut();
+    }
     let l = new_state(Some(crate::alloc::arena_alloc), arena as *mut c_void);
     if l.is_null() {
         // SAFETY: the failed state freed every block it had taken.
@@ -668,7 +702,7 @@ pub unsafe extern "C-unwind" fn luaL_gsub(
     r: *const c_char,
 ) -> *const c_char {
     let (s, p, r) = (cstr(s), cstr(p), cstr(r));
-    let mut out = Vec::new();
+    let mut out = crate::mem::StateBuf::of(L);
     let mut i = 0;
     while i < s.len() {
         if !p.is_empty() && s[i..].starts_with(p) {
@@ -817,7 +851,7 @@ pub unsafe extern "C-unwind" fn luaL_traceback(
     msg: *const c_char,
     level: c_int,
 ) {
-    let mut out = Vec::new();
+    let mut out = crate::mem::StateBuf::of(L);
     if !msg.is_null() {
         out.extend_from_slice(cstr(msg));
         out.push(b'\n');

@@ -894,7 +894,7 @@ pub unsafe fn api_call(L: *mut lua_State, nargs: usize, nresults: c_int) {
                     (*L).savedpc = savedpc;
                     (*L).top = func;
                 }
-                error::rethrow(p)
+                error::rethrow_on(L, p)
             }
         };
         if nresults >= 0 {
@@ -940,7 +940,10 @@ pub unsafe fn api_pcall(
                 kind: PROT_NATIVE,
             },
         );
+        let outer = g_of(L).cur_thread;
+        g_of(L).cur_thread = L;
         let r = error::catch(f);
+        g_of(L).cur_thread = outer;
         (*L).protect.len = nprot;
         match r {
             Ok(()) => 0,
@@ -1208,7 +1211,9 @@ pub unsafe extern "C-unwind" fn lua_loadx(
                 Vec::new()
             } else {
                 // SAFETY: p points to sz readable bytes until the next call.
-                unsafe { std::slice::from_raw_parts(p as *const u8, sz) }.to_vec()
+                crate::mem::vec_from_slice(unsafe {
+                    std::slice::from_raw_parts(p as *const u8, sz)
+                })
             }
         });
         r.map_err(|st| failed = st)
@@ -1242,8 +1247,20 @@ pub unsafe extern "C-unwind" fn lua_dump(
     if !f.is_func() || !unsafe { (*f.as_ptr::<GcFunc>()).is_lua() } {
         return 1;
     }
-    let pd = func::proto_to_data(unsafe { (*f.as_ptr::<GcFunc>()).proto });
-    let bytes = crate::bytecode::writer::dump(&pd, false);
+    // Protected as in LuaJIT: running out of memory returns LUA_ERRMEM.
+    let mut dumped = None;
+    // SAFETY: L is live; api_pcall restores the stack on error.
+    let status = unsafe {
+        let top_off = (*L).top.offset_from((*L).stack);
+        api_pcall(L, top_off, 0, || {
+            let pd = func::proto_to_data((*f.as_ptr::<GcFunc>()).proto);
+            dumped = Some(crate::bytecode::writer::dump(&pd, false));
+        })
+    };
+    let bytes = match dumped {
+        Some(b) if status == 0 => b,
+        _ => return status,
+    };
     // Written in pieces like LuaJIT (header first), stopping at the first
     // writer error.
     let split = bytes.len().min(5);

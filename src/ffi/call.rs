@@ -211,7 +211,8 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
         total += (s + 15) & !15;
     }
     let mut inline_storage = [0u128; INLINE_ARG_BYTES / 16];
-    let mut heap_storage: Vec<u128> = Vec::new();
+    // Structs passed and returned by value can be of any size.
+    let mut heap_storage = crate::mem::FallibleVec::<u128>::new();
     let base = if total <= INLINE_ARG_BYTES {
         inline_storage.as_mut_ptr() as *mut u8
     } else {
@@ -219,7 +220,7 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
         heap_storage.as_mut_ptr() as *mut u8
     };
     let mut inline_ptrs = [std::ptr::null::<u8>(); INLINE_ARGS];
-    let mut heap_ptrs: Vec<*const u8> = Vec::new();
+    let mut heap_ptrs = crate::mem::FallibleVec::<*const u8>::new();
     let ptrs: &mut [*const u8] = if n <= INLINE_ARGS {
         &mut inline_ptrs[..n]
     } else {
@@ -246,7 +247,7 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
         rsize as usize
     };
     let mut inline_ret = [0u128; 4];
-    let mut heap_ret: Vec<u128> = Vec::new();
+    let mut heap_ret = crate::mem::FallibleVec::<u128>::new();
     let retp = if rsize <= 64 {
         inline_ret.as_mut_ptr() as *mut u8
     } else {

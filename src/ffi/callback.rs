@@ -186,8 +186,10 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
             if cts.get(ret).kind != CKind::Void {
                 let v = results.first().copied().unwrap_or(TValue::NIL);
                 let size = cts.get(ret).size as usize;
-                let mut big: Vec<u128> = vec![0; size / 16 + 1];
+                // A struct returned by value can be of any size.
+                let mut big = crate::mem::FallibleVec::<u128>::new();
                 let bp = if size > 32 {
+                    big.resize(size / 16 + 1, 0);
                     big.as_mut_ptr() as *mut u8
                 } else {
                     rp

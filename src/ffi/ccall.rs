@@ -291,7 +291,8 @@ impl CallPlan {
         );
         let total = arch::STACK_BASE as usize + (self.stack_bytes + self.scratch_bytes) as usize;
         let mut inline = InlineImage([MaybeUninit::uninit(); INLINE_IMAGE]);
-        let mut heap: Vec<u128> = Vec::new();
+        // Structs passed by value can be of any size.
+        let mut heap = crate::mem::FallibleVec::<u128>::new();
         let image: *mut u8 = if total <= INLINE_IMAGE {
             inline.0.as_mut_ptr() as *mut u8
         } else {

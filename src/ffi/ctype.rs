@@ -351,6 +351,9 @@ impl CTState {
         if let Some(&id) = self.interned.get(&key) {
             return id;
         }
+        // The type table grows with the declarations: fallibly.
+        crate::mem::reserve_vec(&mut self.types, 1);
+        crate::mem::reserve_entry(&mut self.interned);
         let id = self.types.len() as CTypeId;
         self.types.push(ct);
         self.interned.insert(key, id);
@@ -359,6 +362,7 @@ impl CTState {
 
     /// A new, not interned type (structs, unions, enums, functions).
     pub fn add(&mut self, ct: CType) -> CTypeId {
+        crate::mem::reserve_vec(&mut self.types, 1);
         let id = self.types.len() as CTypeId;
         self.types.push(ct);
         id
@@ -454,6 +458,7 @@ impl CTState {
             c.align = align;
         }
         let cid = self.add(c);
+        crate::mem::reserve_entry(&mut self.qual_copies);
         self.qual_copies.insert((orig, qual, align), cid);
         cid
     }

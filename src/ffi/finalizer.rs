@@ -69,28 +69,49 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
     if t.is_null() {
         return false;
     }
-    let mut moved = Vec::new();
+    let due =
+        |k: TValue, v: TValue| !v.is_nil() && k.is(TID_CDATA) && (all || is_white(k.gc_ptr()));
+    // Count first and make room in the pending list before moving
+    // anything: the collector's atomic phase must not fail. Without the
+    // memory, the cdata stay (alive, with their finalizers) in the table
+    // until a later cycle finds room.
+    let mut n = 0;
     let mut key = TValue::NIL;
     while let Ok(Some((k, v))) = crate::table::next(g, t, key) {
         key = k;
-        if v.is_nil() || !k.is(TID_CDATA) {
-            continue;
-        }
-        if all || is_white(k.gc_ptr()) {
-            moved.push((k, v));
+        if due(k, v) {
+            n += 1;
         }
     }
-    if moved.is_empty() {
+    if n == 0 {
         return false;
     }
-    for &(k, f) in &moved {
+    if st.pending.try_reserve(n).is_err() {
+        let mut key = TValue::NIL;
+        while let Ok(Some((k, v))) = crate::table::next(g, t, key) {
+            key = k;
+            if due(k, v) {
+                mark_value(g, k);
+                mark_value(g, v);
+            }
+        }
+        return true;
+    }
+    let mut key = TValue::NIL;
+    while let Ok(Some((k, f))) = crate::table::next(g, t, key) {
+        key = k;
+        if !due(k, f) {
+            continue;
+        }
         // SAFETY: k is a cdata that is not freed yet.
         unsafe { (*cdata::of(k)).flags &= !CDF_FIN };
         let slot = crate::table::get_slot(t, k);
         if !slot.is_null() {
-            // SAFETY: an existing slot of the table.
+            // SAFETY: an existing slot of the table (clearing a value
+            // while traversing is allowed).
             unsafe { *slot = TValue::NIL };
         }
+        // Room was reserved above.
         st.pending.push((k, f));
     }
     mark_pending(g);

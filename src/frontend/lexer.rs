@@ -5,6 +5,7 @@
 //! Tokens are `i32` codes: single-character tokens are their byte value,
 //! everything else is one of the `TK_*` constants below.
 
+use crate::mem::FallibleVec;
 use std::collections::HashMap;
 
 use crate::chunkname::short_src;
@@ -133,25 +134,30 @@ fn hash_bytes(s: &[u8]) -> u32 {
 
 /// String interner shared by the whole compilation: all strings live in one
 /// byte arena, found through an open-addressing table of ids.
+///
+/// Like all of the front end's growing storage (as long as the source),
+/// these grow fallibly: running out of memory raises the Lua memory error
+/// (see `crate::mem`).
 pub struct Interner {
-    bytes: Vec<u8>,
-    spans: Vec<(u32, u32)>,
-    hashes: Vec<u32>,
+    bytes: FallibleVec<u8>,
+    spans: FallibleVec<(u32, u32)>,
+    hashes: FallibleVec<u32>,
     /// Slot: id + 1, or 0 when empty. Length is a power of two.
-    table: Vec<u32>,
+    table: FallibleVec<u32>,
     /// Reserved word index + 1 for each interned string (0: not reserved).
-    reserved: Vec<u8>,
+    reserved: FallibleVec<u8>,
 }
 
 impl Interner {
     fn new() -> Interner {
         let mut it = Interner {
-            bytes: Vec::with_capacity(4096),
-            spans: Vec::with_capacity(256),
-            hashes: Vec::with_capacity(256),
-            table: vec![0; 512],
-            reserved: Vec::with_capacity(256),
+            bytes: FallibleVec::with_capacity(4096),
+            spans: FallibleVec::with_capacity(256),
+            hashes: FallibleVec::with_capacity(256),
+            table: FallibleVec::new(),
+            reserved: FallibleVec::with_capacity(256),
         };
+        it.table.resize(512, 0);
         for s in PREINTERNED {
             it.intern(s);
         }
@@ -189,7 +195,8 @@ impl Interner {
     }
     fn grow(&mut self) {
         let n = self.table.len() * 2;
-        let mut table = vec![0u32; n];
+        let mut table = FallibleVec::new();
+        table.resize(n, 0u32);
         for (id, &h) in self.hashes.iter().enumerate() {
             let mut i = h as usize & (n - 1);
             while table[i] != 0 {
@@ -248,7 +255,7 @@ pub struct Lexer<'a> {
     c: i32,
     /// Text of the token being scanned / last scanned (LuaJIT's `sb`),
     /// shown in "near" parts of error messages.
-    pub sb: Vec<u8>,
+    pub sb: FallibleVec<u8>,
     pub tok: Token,
     pub tok_str: StrId,
     pub tok_num: f64,
@@ -272,7 +279,7 @@ pub struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &[u8], chunkname: &'a [u8]) -> Lexer<'a> {
-        Self::with_source(src.to_vec(), None, chunkname)
+        Self::with_source(crate::mem::vec_from_slice(src), None, chunkname)
     }
 
     /// A lexer that pulls its input from `read` piece by piece, only when it
@@ -293,7 +300,7 @@ impl<'a> Lexer<'a> {
             stream,
             reader_failed: false,
             c: EOF,
-            sb: Vec::with_capacity(64),
+            sb: FallibleVec::with_capacity(64),
             tok: 0,
             tok_str: 0,
             tok_num: 0.0,
@@ -347,8 +354,8 @@ impl<'a> Lexer<'a> {
 
     /// The current character and the rest of the buffered piece, which the
     /// lexer gives up (for the bytecode reader).
-    pub fn take_buffered(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
+    pub fn take_buffered(&mut self) -> FallibleVec<u8> {
+        let mut out = FallibleVec::new();
         if self.c != EOF {
             out.push(self.c as u8);
         }
@@ -359,7 +366,7 @@ impl<'a> Lexer<'a> {
 
     /// Append the next piece of a streamed source to `out`; false at the
     /// end of the input (or when the reader failed).
-    pub fn read_more(&mut self, out: &mut Vec<u8>) -> bool {
+    pub fn read_more(&mut self, out: &mut FallibleVec<u8>) -> bool {
         match self.next_piece() {
             Some(piece) => {
                 out.extend_from_slice(&piece);

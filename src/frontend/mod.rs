@@ -115,10 +115,10 @@ pub fn load(
 /// returns nothing), so the reader sees the same calls. The dump is framed
 /// as header, then prototypes each preceded by its ULEB128 length, then a
 /// zero length.
-fn gather_bytecode(ls: &mut lexer::Lexer) -> Vec<u8> {
+fn gather_bytecode(ls: &mut lexer::Lexer) -> crate::mem::FallibleVec<u8> {
     struct Framer<'l, 'a> {
         ls: &'l mut lexer::Lexer<'a>,
-        buf: Vec<u8>,
+        buf: crate::mem::FallibleVec<u8>,
         pos: usize,
         eof: bool,
     }

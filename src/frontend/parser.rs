@@ -8,6 +8,7 @@ use super::lexer::*;
 use super::CompileOptions;
 use crate::bytecode::ktable::KTable;
 use crate::bytecode::*;
+use crate::mem::{reserve_entry, CollectFallible, FallibleVec, ToVecFallible};
 use crate::strscan::CdataNumber;
 use crate::table::hsize2hbits;
 
@@ -229,8 +230,8 @@ enum KEntry {
 
 struct FuncState {
     /// Instructions with their line; [0] is the FUNCF/FUNCV header.
-    bc: Vec<Ins>,
-    lines: Vec<u32>,
+    bc: FallibleVec<Ins>,
+    lines: FallibleVec<u32>,
     lasttarget: u32,
     /// Pending jumps to the next instruction.
     jpc: u32,
@@ -238,20 +239,20 @@ struct FuncState {
     nactvar: u32,
     kstr: FastMap<StrId, u32>,
     knum_map: FastMap<u64, u32>,
-    kgc: Vec<KEntry>,
-    knum: Vec<f64>,
+    kgc: FallibleVec<KEntry>,
+    knum: FallibleVec<f64>,
     /// Upvalue sources of child prototypes (kgc index, uvtmp), resolved when
     /// this function is finished.
-    child_uv: Vec<(usize, Vec<u32>)>,
-    scopes: Vec<FuncScope>,
+    child_uv: FallibleVec<(usize, Vec<u32>)>,
+    scopes: FallibleVec<FuncScope>,
     flags: u8,
     numparams: u32,
     framesize: u32,
     /// vstack index of each active local, by register.
-    varmap: Vec<usize>,
+    varmap: FallibleVec<usize>,
     /// vstack index of the variable behind each upvalue.
-    uvmap: Vec<usize>,
-    uvtmp: Vec<u32>,
+    uvmap: FallibleVec<usize>,
+    uvtmp: FallibleVec<u32>,
     linedefined: u32,
     vbase: usize,
 }
@@ -259,24 +260,24 @@ struct FuncState {
 impl FuncState {
     fn new(vbase: usize, linedefined: u32) -> FuncState {
         FuncState {
-            bc: Vec::with_capacity(64),
-            lines: Vec::with_capacity(64),
+            bc: FallibleVec::with_capacity(64),
+            lines: FallibleVec::with_capacity(64),
             lasttarget: 0,
             jpc: NO_JMP,
             freereg: 0,
             nactvar: 0,
             kstr: FastMap::default(),
             knum_map: FastMap::default(),
-            kgc: Vec::new(),
-            knum: Vec::new(),
-            child_uv: Vec::new(),
-            scopes: Vec::new(),
+            kgc: FallibleVec::new(),
+            knum: FallibleVec::new(),
+            child_uv: FallibleVec::new(),
+            scopes: FallibleVec::new(),
             flags: 0,
             numparams: 0,
             framesize: 1,
-            varmap: Vec::new(),
-            uvmap: Vec::new(),
-            uvtmp: Vec::new(),
+            varmap: FallibleVec::new(),
+            uvmap: FallibleVec::new(),
+            uvtmp: FallibleVec::new(),
             linedefined,
             vbase,
         }
@@ -290,13 +291,13 @@ impl FuncState {
 struct Parser<'a> {
     ls: Lexer<'a>,
     fs: FuncState,
-    outer: Vec<FuncState>,
-    vstack: Vec<VarSlot>,
+    outer: FallibleVec<FuncState>,
+    vstack: FallibleVec<VarSlot>,
     level: u32,
     /// First error found while emitting an instruction.
     pending_err: Option<Vec<u8>>,
     /// Reused buffer for the targets of an assignment.
-    lhs_buf: Vec<ExpDesc>,
+    lhs_buf: FallibleVec<ExpDesc>,
     /// Stack address at entry, for the stack use guard.
     stack_base: usize,
 }
@@ -314,11 +315,11 @@ pub fn parse_with<'a>(mut ls: Lexer<'a>, opts: &CompileOptions) -> (PResult<Prot
     let mut p = Parser {
         ls,
         fs: FuncState::new(0, 0),
-        outer: Vec::new(),
-        vstack: Vec::new(),
+        outer: FallibleVec::new(),
+        vstack: FallibleVec::new(),
         level: 0,
         pending_err: None,
-        lhs_buf: Vec::new(),
+        lhs_buf: FallibleVec::new(),
         stack_base: stack_addr(),
     };
     let r = p.main_chunk();
@@ -461,6 +462,7 @@ impl<'a> Parser<'a> {
         }
         let i = self.fs.knum.len() as u32;
         self.fs.knum.push(n);
+        reserve_entry(&mut self.fs.knum_map);
         self.fs.knum_map.insert(key, i);
         i
     }
@@ -470,6 +472,7 @@ impl<'a> Parser<'a> {
         }
         let i = self.fs.kgc.len() as u32;
         self.fs.kgc.push(KEntry::Str(s));
+        reserve_entry(&mut self.fs.kstr);
         self.fs.kstr.insert(s, i);
         i
     }
@@ -1587,19 +1590,19 @@ impl<'a> Parser<'a> {
             fs.framesize,
             0,
         );
-        pt.bc = bc;
+        pt.bc = bc.into_vec();
         let mut lines = fs.lines;
         lines[0] = fs.linedefined;
-        pt.lineinfo = lines;
+        pt.lineinfo = lines.into_vec();
         pt.firstline = fs.linedefined;
         pt.numline = line - fs.linedefined;
-        pt.chunkname = self.ls.chunkname.to_vec();
+        pt.chunkname = self.ls.chunkname.to_vec_fallible();
         // Constants.
         let mut child_uv = fs.child_uv.into_iter().peekable();
-        let mut kgc = Vec::with_capacity(fs.kgc.len());
+        let mut kgc = FallibleVec::with_capacity(fs.kgc.len());
         for (i, k) in fs.kgc.into_iter().enumerate() {
             kgc.push(match k {
-                KEntry::Str(s) => KGc::Str(self.ls.strings.get(s).to_vec()),
+                KEntry::Str(s) => KGc::Str(self.ls.strings.get(s).to_vec_fallible()),
                 KEntry::Table(t) | KEntry::Cdata(t) => t,
                 KEntry::Child(mut child) => {
                     if let Some((_, uvtmp)) = child_uv.next_if(|(ci, _)| *ci == i) {
@@ -1617,13 +1620,13 @@ impl<'a> Parser<'a> {
                                     r
                                 }
                             })
-                            .collect();
+                            .collect_fallible();
                     }
                     KGc::Child(Box::new(child))
                 }
             });
         }
-        pt.kgc = kgc;
+        pt.kgc = kgc.into_vec();
         pt.knum = fs
             .knum
             .iter()
@@ -1635,7 +1638,7 @@ impl<'a> Parser<'a> {
                     KNum::Num(n)
                 }
             })
-            .collect();
+            .collect_fallible();
         // Debug info.
         pt.uvnames = fs
             .uvmap
@@ -1644,25 +1647,27 @@ impl<'a> Parser<'a> {
                 self.ls
                     .strings
                     .get(self.vstack[v].name.unwrap_or(0))
-                    .to_vec()
+                    .to_vec_fallible()
             })
-            .collect();
+            .collect_fallible();
+        let mut varinfo = FallibleVec::new();
         for v in &self.vstack[fs.vbase..] {
             if v.info & (VSTACK_GOTO | VSTACK_LABEL) != 0 {
                 continue;
             }
             let Some(name) = v.name else { continue };
-            pt.varinfo.push(VarInfo {
-                name: self.ls.strings.get(name).to_vec(),
+            varinfo.push(VarInfo {
+                name: self.ls.strings.get(name).to_vec_fallible(),
                 startpc: v.startpc,
                 endpc: v.endpc,
             });
         }
+        pt.varinfo = varinfo.into_vec();
         self.vstack.truncate(fs.vbase);
         if let Some(parent) = self.outer.pop() {
             self.fs = parent;
         }
-        Ok((pt, fs.uvtmp))
+        Ok((pt, fs.uvtmp.into_vec()))
     }
 }
 
@@ -2006,7 +2011,7 @@ impl<'a> Parser<'a> {
             EK::KNil => KTabVal::Nil,
             EK::KFalse => KTabVal::False,
             EK::KTrue => KTabVal::True,
-            EK::KStr => KTabVal::Str(self.ls.strings.get(e.sval).to_vec()),
+            EK::KStr => KTabVal::Str(self.ls.strings.get(e.sval).to_vec_fallible()),
             _ => {
                 let n = e.nval;
                 let k = n as i32;

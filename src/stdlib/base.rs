@@ -547,14 +547,14 @@ unsafe extern "C-unwind" fn b_loadstring(l: *mut lua_State) -> c_int {
 
 /// load/loadstring of a string (or number) chunk.
 unsafe extern "C-unwind" fn load_string_chunk(l: *mut lua_State) -> c_int {
-    let s = check_str(l, 1).to_vec();
-    let name = opt_str(l, 2)
-        .map(|n| n.to_vec())
-        .unwrap_or_else(|| s.clone());
-    let mode = opt_str(l, 3).map(|m| m.to_vec());
+    // The chunk, its name and the mode stay on the stack (arguments 1-3)
+    // while the chunk loads.
+    let s = check_str(l, 1);
+    let name = opt_str(l, 2).unwrap_or(s);
+    let mode = opt_str(l, 3);
     // The environment slot exists below whatever loading pushes.
     unsafe { lua_settop(l, LOAD_ENV_ARG) };
-    let st = load_bytes(l, &s, &name, mode.as_deref());
+    let st = load_bytes(l, s, name, mode);
     load_result(l, st, LOAD_ENV_ARG)
 }
 
@@ -585,7 +585,7 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
                 let mut len = 0usize;
                 let p = lua_tolstring(l, -1, &mut len);
                 // SAFETY: the string is on the stack while it is copied.
-                std::slice::from_raw_parts(p as *const u8, len).to_vec()
+                crate::mem::vec_from_slice(std::slice::from_raw_parts(p as *const u8, len))
             } else {
                 error_str(l, "reader function must return a string")
             };

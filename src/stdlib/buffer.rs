@@ -11,6 +11,7 @@
 
 use super::*;
 use crate::gc::{mem_free, mem_realloc};
+use crate::mem::StateBuf;
 use crate::state::g_of;
 use crate::string::str_bytes;
 use crate::table::{self, GcTab, Node};
@@ -221,11 +222,10 @@ unsafe extern "C-unwind" fn buf_set(l: *mut lua_State) -> c_int {
         // buf:set(ptr, len): the bytes at a cdata's address (copied).
         let p = cdata_address_arg(l, 2, v);
         let n = check_len_arg(l, 3);
-        let bytes = if n > 0 {
-            std::slice::from_raw_parts(p, n).to_vec()
-        } else {
-            Vec::new()
-        };
+        let mut bytes = StateBuf::of(l);
+        if n > 0 {
+            bytes.extend_from_slice(std::slice::from_raw_parts(p, n));
+        }
         b.reset();
         b.append(l, &bytes);
         return return_self(l);
@@ -287,7 +287,7 @@ fn put_value(l: *mut lua_State, b: *mut SBuf, idx: c_int) {
     let mm = crate::meta::get_mm(g_of(l), v, crate::meta::MM_TOSTRING);
     if !mm.is_nil() {
         let r = crate::vm::call_meta1(l, mm, &[v]);
-        let mut t = Vec::new();
+        let mut t = StateBuf::of(l);
         if r.is_str() {
             t.extend_from_slice(str_bytes(r.as_ptr()));
         } else if r.is_num() {
@@ -319,7 +319,7 @@ unsafe extern "C-unwind" fn buf_put(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn buf_putf(l: *mut lua_State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
-    let mut out = Vec::new();
+    let mut out = StateBuf::of(l);
     super::string::format_into(l, 2, &mut out);
     // SAFETY: b is the payload of the userdata at index 1.
     unsafe { (*b).append(l, &out) };
@@ -380,7 +380,7 @@ unsafe extern "C-unwind" fn buf_concat(l: *mut lua_State) -> c_int {
         let m = format!("attempt to concatenate a {} value", type_name(bad));
         error_str(l, &m);
     }
-    let mut out = Vec::new();
+    let mut out = StateBuf::of(l);
     for (idx, v) in [(1, a), (2, b)] {
         if let Some(p) = test_buffer(l, idx) {
             // SAFETY: p is a live buffer payload.
@@ -450,7 +450,8 @@ unsafe extern "C-unwind" fn buf_putcdata(l: *mut lua_State) -> c_int {
     let n = check_len_arg(l, 3);
     if n > 0 {
         // Copy first: the source may point into this buffer.
-        let bytes = std::slice::from_raw_parts(p as *const u8, n).to_vec();
+        let mut bytes = StateBuf::of(l);
+        bytes.extend_from_slice(std::slice::from_raw_parts(p as *const u8, n));
         b.append(l, &bytes);
     }
     return_self(l)
@@ -502,7 +503,7 @@ fn dicts_of(l: *mut lua_State, idx: c_int) -> Dicts {
 
 /// LuaJIT's variable-length integer: one byte below 0xe0, two bytes below
 /// 0x1fe0, else 0xff and four little-endian bytes.
-fn put_u124(out: &mut Vec<u8>, v: u32) {
+fn put_u124(out: &mut StateBuf, v: u32) {
     if v < 0xe0 {
         out.push(v as u8);
     } else if v < 0x1fe0 {
@@ -528,7 +529,7 @@ fn dict_index(map: *mut GcTab, key: TValue) -> Option<u32> {
     }
 }
 
-fn encode_value(l: *mut lua_State, out: &mut Vec<u8>, v: TValue, d: &Dicts, depth: u32) {
+fn encode_value(l: *mut lua_State, out: &mut StateBuf, v: TValue, d: &Dicts, depth: u32) {
     if v.is_nil() {
         out.push(TAG_NIL as u8);
     } else if v.is_false() {
@@ -585,7 +586,7 @@ fn boxed_cdata_bytes(l: *mut lua_State, v: TValue) -> Option<(u32, Vec<u8>)> {
     Some((tag, unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
 }
 
-fn encode_table(l: *mut lua_State, out: &mut Vec<u8>, t: *mut GcTab, d: &Dicts, depth: u32) {
+fn encode_table(l: *mut lua_State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u32) {
     if depth == 0 {
         error_str(l, "too deep to serialize");
     }
@@ -829,7 +830,7 @@ unsafe extern "C-unwind" fn buf_encode(l: *mut lua_State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
     check_any(l, 2);
     let d = dicts_of(l, 1);
-    let mut out = Vec::new();
+    let mut out = StateBuf::of(l);
     encode_value(l, &mut out, value_at(l, 2), &d, MAX_DEPTH);
     // SAFETY: b is the payload of the userdata at index 1.
     unsafe { (*b).append(l, &out) };
@@ -854,7 +855,7 @@ unsafe extern "C-unwind" fn buf_decode(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn lib_encode(l: *mut lua_State) -> c_int {
     check_any(l, 1);
-    let mut out = Vec::new();
+    let mut out = StateBuf::of(l);
     encode_value(l, &mut out, value_at(l, 1), &Dicts::NONE, MAX_DEPTH);
     push_str(l, &out);
     1

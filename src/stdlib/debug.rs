@@ -272,9 +272,10 @@ unsafe extern "C-unwind" fn db_traceback(l: *mut lua_State) -> c_int {
     let (l1, arg) = thread_arg(l);
     // SAFETY: l is live.
     let t = unsafe { lua_type(l, arg + 1) };
-    let msg: Option<Vec<u8>> = match t {
+    // The message stays on the stack (argument arg+1) while it is copied.
+    let msg: Option<&[u8]> = match t {
         LUA_TNONE => None,
-        LUA_TSTRING | LUA_TNUMBER => to_bytes(l, arg + 1).map(|s| s.to_vec()),
+        LUA_TSTRING | LUA_TNUMBER => to_bytes(l, arg + 1),
         _ => {
             // A non-string message (an error object) is returned untouched.
             // SAFETY: l is live.
@@ -283,9 +284,9 @@ unsafe extern "C-unwind" fn db_traceback(l: *mut lua_State) -> c_int {
         }
     };
     let level = opt_int(l, arg + 2, if l1 == l { 1 } else { 0 });
-    let mut out = Vec::new();
+    let mut out = crate::mem::StateBuf::of(l);
     if let Some(m) = msg {
-        out.extend_from_slice(&m);
+        out.extend_from_slice(m);
         out.push(b'\n');
     }
     if level >= 0 {

@@ -90,7 +90,7 @@ fn decl_params(l: *mut lua_State, from: c_int) -> Vec<crate::ffi::cparse::Param>
 fn check_ctype(l: *mut lua_State, idx: c_int, params: bool) -> CTypeId {
     let v = value_at(l, idx);
     if v.is_str() {
-        let src = str_bytes(v.as_ptr()).to_vec();
+        let src = crate::mem::vec_from_slice(str_bytes(v.as_ptr()));
         let ps = if params {
             decl_params(l, idx + 1)
         } else {
@@ -875,7 +875,7 @@ unsafe extern "C-unwind" fn ffi_alignof(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn ffi_offsetof(l: *mut lua_State) -> c_int {
     let mut id = check_ctype(l, 1, false);
-    let name = check_str(l, 2).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 2));
     let cts = cts_of(l);
     if cts.get(id).is_ref() {
         id = cts.get(id).child;
@@ -899,7 +899,7 @@ unsafe extern "C-unwind" fn ffi_offsetof(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn ffi_cdef(l: *mut lua_State) -> c_int {
-    let src = check_str(l, 1).to_vec();
+    let src = crate::mem::vec_from_slice(check_str(l, 1));
     let ps = decl_params(l, 2);
     if let Err(msg) = crate::ffi::cparse::cdef(cts_of(l), &src, &ps) {
         ffi_error(l, &msg);
@@ -1113,7 +1113,7 @@ unsafe extern "C-unwind" fn ffi_abi(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn ffi_load(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     let global = value_at(l, 2).is_truthy();
     crate::ffi::clib::load(l, &name, global)
 }

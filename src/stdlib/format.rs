@@ -6,6 +6,7 @@
 //! malformed later one), fetches the argument each [`Spec`] asks for (see
 //! [`Spec::arg_kind`]) and calls the matching `format_*` function.
 
+use crate::mem::ByteSink;
 pub use crate::numfmt::{FloatSpec, FormatFlags};
 
 /// One conversion: `%[flags][width][.precision]conv`.
@@ -220,12 +221,12 @@ fn num_to_i32(n: f64) -> i32 {
     }
 }
 
-fn pad(out: &mut Vec<u8>, c: u8, n: usize) {
-    out.extend(core::iter::repeat_n(c, n));
+fn pad(out: &mut (impl ByteSink + ?Sized), c: u8, n: usize) {
+    out.push_n(c, n);
 }
 
 /// Appends `body` padded to `width` with spaces (left-justified with `-`).
-fn pad_field(out: &mut Vec<u8>, body: &[u8], width: usize, left: bool) {
+fn pad_field(out: &mut (impl ByteSink + ?Sized), body: &[u8], width: usize, left: bool) {
     let fill = width.saturating_sub(body.len());
     if !left {
         pad(out, b' ', fill);
@@ -238,7 +239,7 @@ fn pad_field(out: &mut Vec<u8>, body: &[u8], width: usize, left: bool) {
 
 /// `%d %i %o %u %x %X` with C printf semantics for flags, width and
 /// precision.
-pub fn format_int(out: &mut Vec<u8>, n: f64, spec: &Spec) {
+pub fn format_int(out: &mut (impl ByteSink + ?Sized), n: f64, spec: &Spec) {
     let (negative, magnitude) = match spec.conv {
         b'd' | b'i' => {
             let v = num_to_i64(n);
@@ -251,7 +252,7 @@ pub fn format_int(out: &mut Vec<u8>, n: f64, spec: &Spec) {
 
 /// The integer conversions of a 64-bit integer cdata (`int64_t` or
 /// `uint64_t`), which LuaJIT formats with all 64 bits.
-pub fn format_int64(out: &mut Vec<u8>, v: i64, unsigned: bool, spec: &Spec) {
+pub fn format_int64(out: &mut (impl ByteSink + ?Sized), v: i64, unsigned: bool, spec: &Spec) {
     let (negative, magnitude) = match spec.conv {
         b'd' | b'i' if !unsigned => (v < 0, v.unsigned_abs()),
         _ => (false, v as u64),
@@ -259,7 +260,12 @@ pub fn format_int64(out: &mut Vec<u8>, v: i64, unsigned: bool, spec: &Spec) {
     format_int_parts(out, negative, magnitude, spec);
 }
 
-fn format_int_parts(out: &mut Vec<u8>, negative: bool, magnitude: u64, spec: &Spec) {
+fn format_int_parts(
+    out: &mut (impl ByteSink + ?Sized),
+    negative: bool,
+    magnitude: u64,
+    spec: &Spec,
+) {
     let flags = spec.flags;
     let (base, upper) = match spec.conv {
         b'd' | b'i' | b'u' => (10, false),
@@ -327,13 +333,13 @@ fn format_int_parts(out: &mut Vec<u8>, negative: bool, magnitude: u64, spec: &Sp
 }
 
 /// `%c`: the low byte of the number's 32-bit truncation, space-padded.
-pub fn format_char(out: &mut Vec<u8>, n: f64, spec: &Spec) {
+pub fn format_char(out: &mut (impl ByteSink + ?Sized), n: f64, spec: &Spec) {
     let c = num_to_i32(n) as u8;
     pad_field(out, &[c], spec.width, spec.flags.left);
 }
 
 /// `%s`: the string cut to `precision` bytes, space-padded.
-pub fn format_str(out: &mut Vec<u8>, s: &[u8], spec: &Spec) {
+pub fn format_str(out: &mut (impl ByteSink + ?Sized), s: &[u8], spec: &Spec) {
     let s = match spec.precision {
         Some(p) if p < s.len() => &s[..p],
         _ => s,
@@ -342,14 +348,14 @@ pub fn format_str(out: &mut Vec<u8>, s: &[u8], spec: &Spec) {
 }
 
 /// `%e %E %f %F %g %G %a %A`.
-pub fn format_float(out: &mut Vec<u8>, n: f64, spec: &Spec) {
+pub fn format_float(out: &mut (impl ByteSink + ?Sized), n: f64, spec: &Spec) {
     crate::numfmt::format_float(out, n, &spec.float_spec());
 }
 
 /// `%q`: a double-quoted string readable by the Lua lexer.  `"`, `\` and
 /// newline get a backslash, other control bytes (0–31, 127) become decimal
 /// escapes (three digits when a digit follows), bytes ≥ 128 are kept.
-pub fn format_quoted(out: &mut Vec<u8>, s: &[u8]) {
+pub fn format_quoted(out: &mut (impl ByteSink + ?Sized), s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
     for (i, &c) in s.iter().enumerate() {
@@ -378,7 +384,7 @@ pub fn format_quoted(out: &mut Vec<u8>, s: &[u8]) {
 /// `%p` (and the address part of `tostring` for tables, functions, ...):
 /// `NULL` for 0, otherwise `0x` and at least 8 hex digits, two more for
 /// each byte used above the low 32 bits.
-pub fn format_pointer(out: &mut Vec<u8>, addr: u64) {
+pub fn format_pointer(out: &mut (impl ByteSink + ?Sized), addr: u64) {
     if addr == 0 {
         out.extend_from_slice(b"NULL");
         return;

@@ -107,10 +107,8 @@ fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-fn cstring(s: &[u8]) -> Vec<u8> {
-    let mut v = s.to_vec();
-    v.push(0);
-    v
+fn cstring(s: &[u8]) -> crate::mem::FallibleVec<u8> {
+    crate::mem::c_string(s)
 }
 
 /// `nil, "[name: ]strerror", errno` (or `true` on success), like luaL_fileresult
@@ -121,7 +119,7 @@ fn file_result(l: *mut lua_State, ok: bool, name: Option<&[u8]>, err: i32) -> c_
         return 1;
     }
     push_nil(l);
-    let mut msg = Vec::new();
+    let mut msg = crate::mem::StateBuf::of(l);
     if let Some(n) = name {
         msg.extend_from_slice(n);
         msg.extend_from_slice(b": ");
@@ -190,7 +188,7 @@ fn new_file(l: *mut lua_State, kind: u32) -> *mut IoFile {
 /// Open the file named by argument 1 (a new userdata on the top); an open
 /// failure is an argument error, as in io.lines/io.input/io.output.
 fn open_arg_file(l: *mut lua_State, mode: &[u8]) -> *mut IoFile {
-    let name = check_str(l, 1).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     let f = new_file(l, KIND_FILE);
     let cname = cstring(&name);
     let cmode = cstring(mode);
@@ -202,7 +200,7 @@ fn open_arg_file(l: *mut lua_State, mode: &[u8]) -> *mut IoFile {
         )
     };
     if fp.is_null() {
-        let mut msg = name;
+        let mut msg = crate::mem::FallibleVec::from(name);
         msg.extend_from_slice(b": ");
         msg.extend_from_slice(crate::capi::os_error_string(errno()).as_bytes());
         arg_error(l, 1, &msg);
@@ -239,7 +237,8 @@ fn close_file(l: *mut lua_State, f: *mut IoFile) -> c_int {
 /// `*L` format. Pushes the string; false if nothing at all was read.
 fn read_line(l: *mut lua_State, fp: *mut FILE, keep_newline: bool) -> bool {
     let mut size = crate::capi::types::LUAL_BUFFERSIZE;
-    let mut buf = vec![0u8; size];
+    let mut buf = crate::mem::StateBuf::of(l);
+    buf.resize(size, 0);
     let mut n = 0usize;
     let mut ok = false;
     loop {
@@ -276,7 +275,7 @@ fn read_line(l: *mut lua_State, fp: *mut FILE, keep_newline: bool) -> bool {
 
 /// Read everything up to the end of the file (always succeeds).
 fn read_all(l: *mut lua_State, fp: *mut FILE) {
-    let mut data: Vec<u8> = Vec::new();
+    let mut data = crate::mem::StateBuf::of(l);
     let mut chunk = vec![0u8; crate::capi::types::LUAL_BUFFERSIZE];
     loop {
         // SAFETY: chunk is writable for its whole length.
@@ -304,7 +303,7 @@ fn read_count(l: *mut lua_State, fp: *mut FILE, count: u32) -> bool {
     if count as u64 > MAX_BUF {
         crate::error::throw_status(l, crate::state::LUA_ERRMEM, b"not enough memory");
     }
-    let mut data: Vec<u8> = Vec::new();
+    let mut data = crate::mem::StateBuf::of(l);
     let mut chunk = vec![0u8; (count as usize).min(1 << 16)];
     while data.len() < count as usize {
         let want = (count as usize - data.len()).min(chunk.len());
@@ -615,8 +614,8 @@ unsafe extern "C-unwind" fn io_close(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn io_open(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
-    let mode = opt_str(l, 2).unwrap_or(b"r").to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let mode = crate::mem::vec_from_slice(opt_str(l, 2).unwrap_or(b"r"));
     let f = new_file(l, KIND_FILE);
     let (cname, cmode) = (cstring(&name), cstring(&mode));
     // SAFETY: both strings are NUL-terminated.
@@ -636,8 +635,8 @@ unsafe extern "C-unwind" fn io_open(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn io_popen(l: *mut lua_State) -> c_int {
-    let cmd = check_str(l, 1).to_vec();
-    let mode = opt_str(l, 2).unwrap_or(b"r").to_vec();
+    let cmd = crate::mem::vec_from_slice(check_str(l, 1));
+    let mode = crate::mem::vec_from_slice(opt_str(l, 2).unwrap_or(b"r"));
     let f = new_file(l, KIND_PIPE);
     let (ccmd, cmode) = (cstring(&cmd), cstring(&mode));
     flush_all();

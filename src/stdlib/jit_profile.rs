@@ -12,6 +12,7 @@ use crate::capi::core::*;
 use crate::capi::types::luaJIT_profile_callback;
 use crate::debug::{frame_pc_index, frames, func_name, proto_line, Frame};
 use crate::func::FF_C;
+use crate::mem::ToVecFallible;
 use crate::state::{g_of, GlobalState};
 use crate::string::str_bytes;
 use std::os::raw::{c_char, c_int, c_long, c_void};
@@ -254,17 +255,17 @@ fn module_name(chunk: &[u8], keep_path: bool) -> Vec<u8> {
         Some(b'@') => {
             let s = &chunk[1..];
             if keep_path {
-                s.to_vec()
+                s.to_vec_fallible()
             } else {
                 let start = s
                     .iter()
                     .rposition(|&c| c == b'/' || c == b'\\')
                     .map_or(0, |i| i + 1);
-                s[start..].to_vec()
+                s[start..].to_vec_fallible()
             }
         }
-        Some(b'=') => chunk[1..].to_vec(),
-        _ => b"[string]".to_vec(),
+        Some(b'=') => chunk[1..].to_vec_fallible(),
+        _ => b"[string]".to_vec_fallible(),
     }
 }
 
@@ -279,7 +280,8 @@ fn frame_location(f: &Frame, keep_path: bool, current: bool) -> Vec<u8> {
     unsafe {
         if (*func).is_lua() {
             let pt = f.proto();
-            let mut s = module_name(str_bytes((*pt).chunkname), keep_path);
+            let mut s =
+                crate::mem::FallibleVec::from(module_name(str_bytes((*pt).chunkname), keep_path));
             let line = if current {
                 frame_pc_index(f).map_or(0, |i| proto_line(pt, i).max(0))
             } else if (*pt).lineinfo.is_null() {
@@ -288,7 +290,7 @@ fn frame_location(f: &Frame, keep_path: bool, current: bool) -> Vec<u8> {
                 (*pt).firstline as i32
             };
             s.extend_from_slice(format!(":{}", line).as_bytes());
-            s
+            s.into_vec()
         } else if (*func).ffid > FF_C {
             format!("[builtin#{}]", (*func).ffid).into_bytes()
         } else {
@@ -304,7 +306,7 @@ fn dump_frame(
     fmt: &[u8],
     keep_path: bool,
     last: bool,
-    out: &mut Vec<u8>,
+    out: &mut crate::mem::StateBuf,
 ) {
     for &c in fmt {
         match c {
@@ -334,14 +336,16 @@ fn dump_frame(
 
 /// The stack of `l` as text: up to |depth| frames, innermost first, or
 /// outermost first for a negative depth.
-pub fn dump_stack(l: *mut lua_State, fmt: &[u8], depth: i32) -> Vec<u8> {
+pub fn dump_stack(l: *mut lua_State, fmt: &[u8], depth: i32) -> crate::mem::StateBuf {
     let keep_path = fmt.contains(&b'p');
     let n = depth.unsigned_abs() as usize;
+    // At most one entry per frame: bounded by the stack's size limit.
     let mut chosen: Vec<Frame> = frames(l).take(n).map(|(f, _)| f).collect();
     if depth < 0 {
         chosen.reverse();
     }
-    let mut out = Vec::new();
+    // The text grows with the format and the depth: in the state's memory.
+    let mut out = crate::mem::StateBuf::of(l);
     let count = chosen.len();
     for (i, f) in chosen.iter().enumerate() {
         dump_frame(l, f, fmt, keep_path, i + 1 == count, &mut out);
@@ -413,9 +417,10 @@ unsafe extern "C-unwind" fn profile_dumpstack(l: *mut lua_State) -> c_int {
         target = lua_tothread(l, 1);
         arg = 1;
     }
-    let fmt = check_str(l, arg + 1).to_vec();
+    // The format stays on the stack (argument arg+1) while it is used.
+    let fmt = check_str(l, arg + 1);
     let depth = check_num(l, arg + 2) as i64 as i32;
-    let s = dump_stack(target, &fmt, depth);
+    let s = dump_stack(target, fmt, depth);
     push_str(l, &s);
     1
 }

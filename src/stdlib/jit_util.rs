@@ -7,6 +7,7 @@ use crate::bytecode::opmodes::{modes, Mode};
 use crate::bytecode::{bc_op_raw, Op, NUM_OPS, PROTO_CHILD, PROTO_VARARG};
 use crate::capi::core::*;
 use crate::func::{GcFunc, GcProto};
+use crate::mem::{CollectFallible, ToVecFallible};
 use crate::string::str_bytes;
 use std::os::raw::c_int;
 
@@ -156,26 +157,28 @@ pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
     let full = str_bytes(p.chunkname);
     let line = line_of(p, pc);
     // The reference formats the name as a C string: it ends at a NUL.
-    let cstr = |s: &[u8]| -> Vec<u8> { s.iter().copied().take_while(|&c| c != 0).collect() };
-    let mut out = if full.first() == Some(&b'@') {
+    let cstr =
+        |s: &[u8]| -> Vec<u8> { s.iter().copied().take_while(|&c| c != 0).collect_fallible() };
+    let out = if full.first() == Some(&b'@') {
         let s = cstr(&full[1..]);
         let start = (1..s.len())
             .rev()
             .find(|&i| s[i] == b'/' || s[i] == b'\\')
             .map_or(0, |i| i + 1);
-        s[start..].to_vec()
+        s[start..].to_vec_fallible()
     } else if full.len() > 40 {
         pointer_text(pt as usize).into_bytes()
     } else if full.first() == Some(&b'=') {
         cstr(&full[1..])
     } else {
-        let mut q = vec![b'"'];
+        let mut q = crate::mem::FallibleVec::from_slice(b"\"");
         q.extend_from_slice(&cstr(full));
         q.push(b'"');
-        q
+        q.into_vec()
     };
+    let mut out = crate::mem::FallibleVec::from(out);
     out.extend_from_slice(format!(":{}", line).as_bytes());
-    out
+    out.into_vec()
 }
 
 /// funcinfo(func [, pc]): a table describing a Lua or C function.

@@ -49,14 +49,12 @@ const LC_COLLATE: c_int = 3;
 const LC_MONETARY: c_int = 4;
 const LC_ALL: c_int = 6;
 
-fn cstring(s: &[u8]) -> Vec<u8> {
-    let mut v = s.to_vec();
-    v.push(0);
-    v
+fn cstring(s: &[u8]) -> crate::mem::FallibleVec<u8> {
+    crate::mem::c_string(s)
 }
 
 /// A C string argument: the bytes up to the first NUL, NUL-terminated.
-fn c_arg(s: &[u8]) -> Vec<u8> {
+fn c_arg(s: &[u8]) -> crate::mem::FallibleVec<u8> {
     let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
     cstring(&s[..end])
 }
@@ -126,7 +124,7 @@ fn push_date_table(l: *mut lua_State, tm: &Tm) {
 /// Format through C's strftime with the whole format at once, as LuaJIT
 /// does: the buffer starts at 30 bytes per '%' plus 1 per other byte and
 /// grows a few times; None if the result stays empty.
-fn format_date(fmt: &[u8], tm: &Tm) -> Option<Vec<u8>> {
+fn format_date(fmt: &[u8], tm: &Tm) -> Option<crate::mem::FallibleVec<u8>> {
     let cfmt = cstring(fmt);
     let mut want: u32 = fmt
         .iter()
@@ -137,7 +135,8 @@ fn format_date(fmt: &[u8], tm: &Tm) -> Option<Vec<u8>> {
         while size < want as usize {
             size += size;
         }
-        let mut buf = vec![0u8; size];
+        let mut buf = crate::mem::FallibleVec::new();
+        buf.resize(size, 0);
         // SAFETY: cfmt is NUL-terminated; buf has room for `size` bytes.
         let n = unsafe {
             strftime(

@@ -61,9 +61,9 @@ fn readable(filename: &[u8]) -> bool {
 
 fn replace_all(s: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     if from.is_empty() {
-        return s.to_vec();
+        return crate::mem::vec_from_slice(s);
     }
-    let mut out = Vec::with_capacity(s.len());
+    let mut out = crate::mem::FallibleVec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
         if s[i..].starts_with(from) {
@@ -74,7 +74,7 @@ fn replace_all(s: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
             i += 1;
         }
     }
-    out
+    out.into_vec()
 }
 
 /// Look for `name` along the `;`-separated templates of `path` (each `?`
@@ -82,7 +82,7 @@ fn replace_all(s: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 /// Ok(file name), or Err(the "\n\tno file '...'" list).
 fn search_path(name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     let name = replace_all(name, sep, rep);
-    let mut tried = Vec::new();
+    let mut tried = crate::mem::FallibleVec::new();
     for template in path.split(|&c| c == b';').filter(|t| !t.is_empty()) {
         let filename = replace_all(template, b"?", &name);
         if readable(&filename) {
@@ -92,14 +92,14 @@ fn search_path(name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> Result<Vec<u
         tried.extend_from_slice(&filename);
         tried.push(b'\'');
     }
-    Err(tried)
+    Err(tried.into_vec())
 }
 
 /// Search `package.<field>` (path or cpath) for a module name.
 fn find_file(l: *mut lua_State, name: &[u8], field: &str) -> Result<Vec<u8>, Vec<u8>> {
     push_package_field(l, field);
     let path = match to_bytes(l, -1) {
-        Some(p) => p.to_vec(),
+        Some(p) => crate::mem::vec_from_slice(p),
         None => error_str(l, &format!("'package.{}' must be a string", field)),
     };
     // SAFETY: l is live.
@@ -108,7 +108,7 @@ fn find_file(l: *mut lua_State, name: &[u8], field: &str) -> Result<Vec<u8>, Vec
 }
 
 fn loader_error(l: *mut lua_State, name: &[u8], filename: &[u8], detail: &[u8]) -> ! {
-    let mut m = b"error loading module '".to_vec();
+    let mut m = crate::mem::FallibleVec::from_slice(b"error loading module '");
     m.extend_from_slice(name);
     m.extend_from_slice(b"' from file '");
     m.extend_from_slice(filename);
@@ -297,7 +297,7 @@ fn open_func_name(modname: &[u8]) -> Vec<u8> {
 // ---- Loaders.
 
 unsafe extern "C-unwind" fn loader_preload(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     push_package_field(l, "preload");
     // SAFETY: l is live.
     unsafe {
@@ -307,7 +307,7 @@ unsafe extern "C-unwind" fn loader_preload(l: *mut lua_State) -> c_int {
         push_str(l, &name);
         lua_rawget(l, -2);
         if lua_type(l, -1) == LUA_TNIL {
-            let mut m = b"\n\tno field package.preload['".to_vec();
+            let mut m = crate::mem::FallibleVec::from_slice(b"\n\tno field package.preload['");
             m.extend_from_slice(&name);
             m.extend_from_slice(b"']");
             push_str(l, &m);
@@ -317,7 +317,7 @@ unsafe extern "C-unwind" fn loader_preload(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn loader_lua(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     let filename = match find_file(l, &name, "path") {
         Ok(f) => f,
         Err(tried) => {
@@ -326,7 +326,7 @@ unsafe extern "C-unwind" fn loader_lua(l: *mut lua_State) -> c_int {
         }
     };
     if load_file(l, Some(&filename), None) != 0 {
-        let detail = to_bytes(l, -1).map(|s| s.to_vec()).unwrap_or_default();
+        let detail = crate::mem::vec_from_slice(to_bytes(l, -1).unwrap_or(b""));
         loader_error(l, &name, &filename, &detail);
     }
     1
@@ -340,14 +340,14 @@ fn load_module_func(l: *mut lua_State, filename: &[u8], name: &[u8]) -> Result<(
         Err(LoadFailure::Symbol(e)) => Err(e),
         Err(LoadFailure::Open(e)) => loader_error(l, name, filename, &e),
         Err(LoadFailure::Bytecode) => {
-            let detail = to_bytes(l, -1).map(|s| s.to_vec()).unwrap_or_default();
+            let detail = crate::mem::vec_from_slice(to_bytes(l, -1).unwrap_or(b""));
             loader_error(l, name, filename, &detail)
         }
     }
 }
 
 unsafe extern "C-unwind" fn loader_c(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     let filename = match find_file(l, &name, "cpath") {
         Ok(f) => f,
         Err(tried) => {
@@ -362,7 +362,7 @@ unsafe extern "C-unwind" fn loader_c(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn loader_croot(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     let root = match name.iter().position(|&c| c == b'.') {
         Some(i) => name[..i].to_vec(),
         None => return 0,
@@ -375,7 +375,7 @@ unsafe extern "C-unwind" fn loader_croot(l: *mut lua_State) -> c_int {
         }
     };
     if load_module_func(l, &filename, &name).is_err() {
-        let mut m = b"\n\tno module '".to_vec();
+        let mut m = crate::mem::FallibleVec::from_slice(b"\n\tno module '");
         m.extend_from_slice(&name);
         m.extend_from_slice(b"' in file '");
         m.extend_from_slice(&filename);
@@ -388,7 +388,7 @@ unsafe extern "C-unwind" fn loader_croot(l: *mut lua_State) -> c_int {
 // ---- require and module.
 
 unsafe extern "C-unwind" fn pkg_require(l: *mut lua_State) -> c_int {
-    let name = check_str(l, 1).to_vec();
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     // SAFETY: l is live; stack: 1 name, 2 _LOADED, then work slots.
     unsafe {
         lua_settop(l, 1);
@@ -397,7 +397,8 @@ unsafe extern "C-unwind" fn pkg_require(l: *mut lua_State) -> c_int {
         lua_rawget(l, 2);
         if lua_toboolean(l, -1) != 0 {
             if value_at(l, -1) == sentinel() {
-                let mut m = b"loop or previous error loading module '".to_vec();
+                let mut m =
+                    crate::mem::FallibleVec::from_slice(b"loop or previous error loading module '");
                 m.extend_from_slice(&name);
                 m.push(b'\'');
                 error_bytes(l, &m);
@@ -409,12 +410,12 @@ unsafe extern "C-unwind" fn pkg_require(l: *mut lua_State) -> c_int {
         if lua_type(l, 3) != LUA_TTABLE {
             error_str(l, "'package.loaders' must be a table");
         }
-        let mut tried: Vec<u8> = Vec::new();
+        let mut tried = crate::mem::FallibleVec::new();
         let mut i = 1;
         loop {
             lua_rawgeti(l, 3, i);
             if lua_type(l, -1) == LUA_TNIL {
-                let mut m = b"module '".to_vec();
+                let mut m = crate::mem::FallibleVec::from_slice(b"module '");
                 m.extend_from_slice(&name);
                 m.extend_from_slice(b"' not found:");
                 m.extend_from_slice(&tried);
@@ -475,7 +476,7 @@ fn set_caller_env(l: *mut lua_State) {
 }
 
 unsafe extern "C-unwind" fn pkg_module(l: *mut lua_State) -> c_int {
-    let modname = check_str(l, 1).to_vec();
+    let modname = crate::mem::vec_from_slice(check_str(l, 1));
     let lastarg = arg_count(l);
     let cname = CString::new(modname.clone()).unwrap_or_default();
     // SAFETY: l is live.
@@ -512,8 +513,8 @@ unsafe extern "C-unwind" fn pkg_module(l: *mut lua_State) -> c_int {
 // ---- package.* functions.
 
 unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
-    let path = check_str(l, 1).to_vec();
-    let init = check_str(l, 2).to_vec();
+    let path = crate::mem::vec_from_slice(check_str(l, 1));
+    let init = crate::mem::vec_from_slice(check_str(l, 2));
     match load_func(l, &path, &init, None) {
         Ok(()) => 1,
         Err(f) => {
@@ -534,8 +535,8 @@ unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn pkg_searchpath(l: *mut lua_State) -> c_int {
-    let path = check_str(l, 2).to_vec();
-    let name = check_str(l, 1).to_vec();
+    let path = crate::mem::vec_from_slice(check_str(l, 2));
+    let name = crate::mem::vec_from_slice(check_str(l, 1));
     let sep = opt_str(l, 3)
         .map(|s| s.to_vec())
         .unwrap_or_else(|| b".".to_vec());

@@ -6,6 +6,8 @@
 //! All positions are 0-based byte offsets; ends are exclusive.  Callers add 1
 //! when handing positions to Lua.
 
+use crate::mem::ByteSink;
+
 /// Maximum number of captures in one pattern (LUA_MAXCAPTURES).
 pub const MAX_CAPTURES: usize = 32;
 /// Maximum nesting of matcher calls before "pattern too complex".
@@ -134,12 +136,12 @@ pub enum GsubError<E> {
 /// appends the replacement for subject range `start..end` with `captures`
 /// to `out` (it may append the original text to keep it).  Returns the
 /// number of matches.
-pub fn gsub<E>(
+pub fn gsub<E, S: ByteSink + ?Sized>(
     s: &[u8],
     p: &[u8],
     max_n: usize,
-    out: &mut Vec<u8>,
-    mut add_value: impl FnMut(&mut Vec<u8>, usize, usize, &[Capture]) -> Result<(), E>,
+    out: &mut S,
+    mut add_value: impl FnMut(&mut S, usize, usize, &[Capture]) -> Result<(), E>,
 ) -> Result<usize, GsubError<E>> {
     let (anchor, p) = split_anchor(p, true);
     let lit = if anchor { None } else { first_literal(p) };
@@ -206,7 +208,7 @@ pub fn expand_replacement(
     start: usize,
     end: usize,
     caps: &[Capture],
-    out: &mut Vec<u8>,
+    out: &mut (impl ByteSink + ?Sized),
 ) -> Result<(), String> {
     let mut i = 0;
     while i < repl.len() {
@@ -225,7 +227,7 @@ pub fn expand_replacement(
         } else {
             match capture_value(s, start, end, caps, (d - b'1') as usize)? {
                 CaptureValue::Str(v) => out.extend_from_slice(v),
-                CaptureValue::Position(pos) => out.extend_from_slice(pos.to_string().as_bytes()),
+                CaptureValue::Position(pos) => crate::numfmt::push_u64(pos as u64, out),
             }
         }
     }

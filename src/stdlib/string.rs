@@ -7,7 +7,9 @@
 use super::format;
 use super::pattern::{self, Capture, CaptureValue};
 use super::*;
+use crate::mem::{ByteSink, StateBuf};
 use crate::numfmt;
+use crate::state::g_of;
 use std::os::raw::c_int;
 
 /// LuaJIT's string length limit (LJ_MAX_STR), as a u64 for length sums.
@@ -107,7 +109,7 @@ unsafe extern "C-unwind" fn s_byte(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn s_char(l: *mut lua_State) -> c_int {
     let n = arg_count(l);
-    let mut out = Vec::with_capacity(n as usize);
+    let mut out = StateBuf::with_capacity(g_of(l), n as usize);
     for i in 1..=n {
         let c = check_i32(l, i);
         if !(0..=255).contains(&c) {
@@ -132,13 +134,20 @@ unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
     if total > MAX_STR {
         err_mem(l);
     }
+    let mut out = StateBuf::with_capacity(g_of(l), total as usize);
     if sep.is_empty() {
         // Doubling copies; also O(1) for an empty string (`rep("", 2^31-1)`
         // must not loop 2^31 times).
-        push_str(l, &s.repeat(if s.is_empty() { 0 } else { n as usize }));
+        if !s.is_empty() {
+            out.extend_from_slice(s);
+            while out.len() < total as usize {
+                let k = out.len().min(total as usize - out.len());
+                out.extend_from_within(0..k);
+            }
+        }
+        push_str(l, &out);
         return 1;
     }
-    let mut out = Vec::with_capacity(total as usize);
     for k in 0..n {
         if k > 0 {
             out.extend_from_slice(sep);
@@ -151,20 +160,25 @@ unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn s_reverse(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1);
-    let out: Vec<u8> = s.iter().rev().copied().collect();
+    let mut out = StateBuf::with_capacity(g_of(l), s.len());
+    out.extend(s.iter().rev().copied());
     push_str(l, &out);
     1
 }
 
 unsafe extern "C-unwind" fn s_lower(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1);
-    push_str(l, &s.to_ascii_lowercase());
+    let mut out = StateBuf::with_capacity(g_of(l), s.len());
+    out.extend(s.iter().map(u8::to_ascii_lowercase));
+    push_str(l, &out);
     1
 }
 
 unsafe extern "C-unwind" fn s_upper(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1);
-    push_str(l, &s.to_ascii_uppercase());
+    let mut out = StateBuf::with_capacity(g_of(l), s.len());
+    out.extend(s.iter().map(u8::to_ascii_uppercase));
+    push_str(l, &out);
     1
 }
 
@@ -328,7 +342,7 @@ unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
     } else {
         None
     };
-    let mut out = Vec::with_capacity(s.len());
+    let mut out = StateBuf::with_capacity(g_of(l), s.len());
     let r = pattern::gsub(
         s,
         p,
@@ -377,7 +391,7 @@ unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
 // ---- string.format.
 
 /// The text of value `idx` as `tostring` gives it (honouring __tostring).
-pub(crate) fn tostring_bytes(l: *mut lua_State, idx: c_int, out: &mut Vec<u8>) {
+pub(crate) fn tostring_bytes(l: *mut lua_State, idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
     let v = value_at(l, idx);
     if v.is_str() {
         out.extend_from_slice(crate::string::str_bytes(v.as_ptr()));
@@ -403,7 +417,7 @@ pub(crate) fn tostring_bytes(l: *mut lua_State, idx: c_int, out: &mut Vec<u8>) {
 
 /// Formats `string.format(fmt, ...)` with the format string at stack
 /// index `fmt_idx` and the arguments after it, appending to `out`.
-pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut Vec<u8>) {
+pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
     let fmt = check_str(l, fmt_idx);
     let top = arg_count(l);
     let mut arg = fmt_idx;
@@ -430,12 +444,12 @@ pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut Vec<u8>) 
             format::ArgKind::Char => format::format_char(out, check_num(l, arg), &spec),
             format::ArgKind::Float => format::format_float(out, check_num(l, arg), &spec),
             format::ArgKind::Str => {
-                let mut s = Vec::new();
+                let mut s = StateBuf::of(l);
                 tostring_bytes(l, arg, &mut s);
                 format::format_str(out, &s, &spec);
             }
             format::ArgKind::Quoted => {
-                let mut s = Vec::new();
+                let mut s = StateBuf::of(l);
                 tostring_bytes(l, arg, &mut s);
                 format::format_quoted(out, &s);
             }
@@ -449,7 +463,7 @@ pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut Vec<u8>) 
 }
 
 unsafe extern "C-unwind" fn s_format(l: *mut lua_State) -> c_int {
-    let mut out = Vec::new();
+    let mut out = StateBuf::of(l);
     format_into(l, 1, &mut out);
     push_str(l, &out);
     1

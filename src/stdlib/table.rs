@@ -203,14 +203,15 @@ unsafe extern "C-unwind" fn tab_remove(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn tab_concat(l: *mut lua_State) -> c_int {
     let t = check_tab(l, 1);
-    let sep = opt_str(l, 2).map(|s| s.to_vec()).unwrap_or_default();
+    // The separator stays on the stack (argument 2) while it is used.
+    let sep = opt_str(l, 2).unwrap_or(b"");
     let first = opt_i32(l, 3, 1);
     let last = if value_at(l, 4).is_nil() {
         raw_len(t)
     } else {
         check_i32(l, 4)
     };
-    let mut out: Vec<u8> = Vec::new();
+    let mut out = crate::mem::StateBuf::of(l);
     let mut i = first as i64;
     while i <= last as i64 {
         let v = table::get_int(t, i);
@@ -227,7 +228,7 @@ unsafe extern "C-unwind" fn tab_concat(l: *mut lua_State) -> c_int {
             error_str(l, &msg);
         }
         if i < last as i64 {
-            out.extend_from_slice(&sep);
+            out.extend_from_slice(sep);
         }
         i += 1;
     }

@@ -1,0 +1,640 @@
+//! Growable memory that fails into a Lua memory error.
+//!
+//! Rust's `Vec` and `String` abort the process when an allocation fails
+//! (stable Rust cannot make the allocation error handler unwind, and a
+//! global allocator must not unwind). A Lua VM must instead raise `not
+//! enough memory` (`LUA_ERRMEM`) and carry on. So every buffer whose size
+//! depends on the program's input grows through one of these:
+//!
+//! * `StateVec<T>`: storage from the Lua state's own allocator (the
+//!   `lua_Alloc` given to `lua_newstate`), counted by the collector; a
+//!   failure raises the memory error on the state. Used for the VM's
+//!   scratch buffers (concatenation, string building, library results).
+//! * `FallibleVec<T>`: storage from Rust's heap, for code that runs without
+//!   a Lua state (the parser, the bytecode reader and writer, the FFI's C
+//!   type tables). A failure unwinds with the memory error's payload; the
+//!   interpreter and the C API turn it into `LUA_ERRMEM` where they catch
+//!   errors (see `error::raise_oom_unchecked`).
+//!
+//! Both refuse to grow past `MAX_BUF` bytes, LuaJIT's buffer limit.
+//! Collections whose size is bounded by a small constant (error messages,
+//! a function's argument list, a pattern's 32 captures) may stay plain
+//! `Vec`s: their allocations are too small to fail where a larger one has
+//! not failed first, and the state keeps a reserve (`error::throw_oom`) so
+//! that they still succeed while a memory error unwinds.
+//!
+//! `ByteSink` lets the formatting helpers write into any of these.
+
+use crate::gc::{mem_free, mem_realloc};
+use crate::state::{g_of, lua_State, GlobalState};
+use std::ops::{Deref, DerefMut, Range};
+use std::ptr;
+
+/// LuaJIT's largest buffer (`LJ_MAX_BUF`): growing beyond it is a memory
+/// error, as in LuaJIT.
+pub const MAX_BUF: usize = 0x7fff_ff00;
+
+/// Smallest non-zero capacity in bytes (a buffer that grows at all usually
+/// grows further).
+const MIN_CAPACITY_BYTES: usize = 32;
+
+/// The capacity to grow to for `needed` elements of `size` bytes from
+/// `cap`: double, at least `needed`, at most `MAX_BUF` bytes. `None` if
+/// `needed` elements do not fit in `MAX_BUF` bytes.
+#[inline]
+fn grown_capacity(cap: usize, needed: usize, size: usize) -> Option<usize> {
+    let size = size.max(1);
+    let max = MAX_BUF / size;
+    if needed > max {
+        return None;
+    }
+    let min = MIN_CAPACITY_BYTES.div_ceil(size);
+    Some(cap.saturating_mul(2).max(needed).max(min).min(max))
+}
+
+// ---------------------------------------------------------------------------
+// StateVec: a vector in the Lua state's memory.
+
+/// A growable array of `Copy` values whose storage comes from a Lua
+/// state's allocator. Growth that fails raises the state's memory error;
+/// the storage is freed when the vector is dropped (also while an error
+/// unwinds through its owner).
+pub struct StateVec<T: Copy> {
+    ptr: *mut T,
+    len: usize,
+    cap: usize,
+    g: *mut GlobalState,
+}
+
+/// A byte buffer in the Lua state's memory.
+pub type StateBuf = StateVec<u8>;
+
+impl<T: Copy> StateVec<T> {
+    /// An empty vector (allocates nothing until it grows).
+    #[inline]
+    pub fn new(g: &mut GlobalState) -> Self {
+        StateVec {
+            ptr: ptr::null_mut(),
+            len: 0,
+            cap: 0,
+            g,
+        }
+    }
+
+    /// An empty vector of the state `l` belongs to.
+    #[inline]
+    pub fn of(l: *mut lua_State) -> Self {
+        Self::new(g_of(l))
+    }
+
+    /// An empty vector with room for `n` elements.
+    pub fn with_capacity(g: &mut GlobalState, n: usize) -> Self {
+        let mut v = Self::new(g);
+        v.reserve_exact(n);
+        v
+    }
+
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// Make room for `additional` more elements (growing geometrically).
+    #[inline]
+    pub fn reserve(&mut self, additional: usize) {
+        if self.cap - self.len < additional {
+            self.grow(additional, false);
+        }
+    }
+
+    /// Make room for exactly `additional` more elements.
+    pub fn reserve_exact(&mut self, additional: usize) {
+        if self.cap - self.len < additional {
+            self.grow(additional, true);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, additional: usize, exact: bool) {
+        let size = std::mem::size_of::<T>();
+        // SAFETY: g is the live state this vector was made for.
+        let g = unsafe { &mut *self.g };
+        let needed = match self.len.checked_add(additional) {
+            Some(n) => n,
+            None => crate::error::throw_oom(g),
+        };
+        let ncap = match grown_capacity(self.cap, needed, size) {
+            Some(_) if exact => needed,
+            Some(c) => c,
+            None => crate::error::throw_oom(g),
+        };
+        if size == 0 {
+            self.cap = usize::MAX;
+            return;
+        }
+        // Raises the memory error (leaving this vector as it was) if the
+        // allocator refuses.
+        let np = mem_realloc(g, self.ptr as *mut u8, self.cap * size, ncap * size);
+        self.ptr = np as *mut T;
+        self.cap = ncap;
+    }
+
+    #[inline]
+    pub fn push(&mut self, v: T) {
+        if self.len == self.cap {
+            self.grow(1, false);
+        }
+        // SAFETY: len < cap after growing.
+        unsafe { self.ptr.add(self.len).write(v) };
+        self.len += 1;
+    }
+
+    #[inline]
+    pub fn extend_from_slice(&mut self, s: &[T]) {
+        self.reserve(s.len());
+        // SAFETY: room for s.len() more elements; s cannot point into our
+        // own spare capacity (it is borrowed separately from self).
+        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), self.ptr.add(self.len), s.len()) };
+        self.len += s.len();
+    }
+
+    pub fn extend<I: IntoIterator<Item = T>>(&mut self, it: I) {
+        let it = it.into_iter();
+        self.reserve(it.size_hint().0);
+        for v in it {
+            self.push(v);
+        }
+    }
+
+    /// Append a copy of the elements in `r` (of this vector).
+    pub fn extend_from_within(&mut self, r: Range<usize>) {
+        assert!(r.start <= r.end && r.end <= self.len, "range out of bounds");
+        let n = r.end - r.start;
+        self.reserve(n);
+        // SAFETY: the source lies in the initialised part, the destination
+        // in the spare capacity reserved above; they do not overlap.
+        unsafe { ptr::copy_nonoverlapping(self.ptr.add(r.start), self.ptr.add(self.len), n) };
+        self.len += n;
+    }
+
+    /// Set the length to `n`, filling new elements with `v`.
+    pub fn resize(&mut self, n: usize, v: T) {
+        if n > self.len {
+            self.reserve(n - self.len);
+            for i in self.len..n {
+                // SAFETY: i < cap after reserving.
+                unsafe { self.ptr.add(i).write(v) };
+            }
+        }
+        self.len = n;
+    }
+
+    /// Insert `v` at index `i` (at most `len`), shifting the rest up.
+    pub fn insert(&mut self, i: usize, v: T) {
+        assert!(i <= self.len, "insert index out of range");
+        self.reserve(1);
+        // SAFETY: room for one more; the moved range stays inside the capacity.
+        unsafe {
+            ptr::copy(self.ptr.add(i), self.ptr.add(i + 1), self.len - i);
+            self.ptr.add(i).write(v);
+        }
+        self.len += 1;
+    }
+
+    /// Remove the elements in `r`, shifting the rest down.
+    pub fn remove_range(&mut self, r: Range<usize>) {
+        assert!(r.start <= r.end && r.end <= self.len, "range out of bounds");
+        // SAFETY: both ranges lie inside the initialised elements.
+        unsafe { ptr::copy(self.ptr.add(r.end), self.ptr.add(r.start), self.len - r.end) };
+        self.len -= r.end - r.start;
+    }
+
+    #[inline]
+    pub fn truncate(&mut self, n: usize) {
+        if n < self.len {
+            self.len = n;
+        }
+    }
+
+    #[inline]
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    #[inline]
+    pub fn pop(&mut self) -> Option<T> {
+        if self.len == 0 {
+            None
+        } else {
+            self.len -= 1;
+            // SAFETY: index len was initialised.
+            Some(unsafe { self.ptr.add(self.len).read() })
+        }
+    }
+
+    #[inline]
+    pub fn as_slice(&self) -> &[T] {
+        if self.len == 0 {
+            return &[];
+        }
+        // SAFETY: ptr holds len initialised elements.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        if self.len == 0 {
+            return &mut [];
+        }
+        // SAFETY: ptr holds len initialised elements, borrowed mutably.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+impl<T: Copy> Drop for StateVec<T> {
+    fn drop(&mut self) {
+        let size = std::mem::size_of::<T>();
+        if !self.ptr.is_null() && size != 0 {
+            // SAFETY: g outlives every vector made for it; the block has
+            // cap * size bytes.
+            mem_free(
+                unsafe { &mut *self.g },
+                self.ptr as *mut u8,
+                self.cap * size,
+            );
+        }
+    }
+}
+
+impl<T: Copy> Deref for StateVec<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+impl<T: Copy> DerefMut for StateVec<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.as_mut_slice()
+    }
+}
+
+impl std::fmt::Write for StateVec<u8> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// FallibleVec: Rust's heap, growth that raises the memory error.
+
+/// A `Vec` whose growth raises the Lua memory error instead of aborting.
+/// For code that has no Lua state at hand; its storage is on Rust's heap.
+/// Only growth that can fail is offered; read access goes through the
+/// slice it dereferences to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FallibleVec<T>(Vec<T>);
+
+impl<T> Default for FallibleVec<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> FallibleVec<T> {
+    #[inline]
+    pub const fn new() -> Self {
+        FallibleVec(Vec::new())
+    }
+
+    pub fn with_capacity(n: usize) -> Self {
+        let mut v = Self::new();
+        v.reserve(n);
+        v
+    }
+
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Make room for `additional` more elements (geometric growth).
+    #[inline]
+    pub fn reserve(&mut self, additional: usize) {
+        if self.0.capacity() - self.0.len() < additional {
+            self.grow(additional);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, additional: usize) {
+        let size = std::mem::size_of::<T>();
+        let needed = self
+            .0
+            .len()
+            .checked_add(additional)
+            .unwrap_or_else(|| crate::error::raise_oom_unchecked());
+        let ncap = grown_capacity(self.0.capacity(), needed, size)
+            .unwrap_or_else(|| crate::error::raise_oom_unchecked());
+        if self.0.try_reserve_exact(ncap - self.0.len()).is_err() {
+            crate::error::raise_oom_unchecked();
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, v: T) {
+        self.reserve(1);
+        self.0.push(v);
+    }
+
+    pub fn extend_from_slice(&mut self, s: &[T])
+    where
+        T: Clone,
+    {
+        self.reserve(s.len());
+        self.0.extend_from_slice(s);
+    }
+
+    pub fn extend<I: IntoIterator<Item = T>>(&mut self, it: I) {
+        let it = it.into_iter();
+        self.reserve(it.size_hint().0);
+        for v in it {
+            self.push(v);
+        }
+    }
+
+    pub fn resize(&mut self, n: usize, v: T)
+    where
+        T: Clone,
+    {
+        if n > self.0.len() {
+            self.reserve(n - self.0.len());
+        }
+        self.0.resize(n, v);
+    }
+
+    pub fn insert(&mut self, i: usize, v: T) {
+        self.reserve(1);
+        self.0.insert(i, v);
+    }
+
+    #[inline]
+    pub fn pop(&mut self) -> Option<T> {
+        self.0.pop()
+    }
+
+    pub fn remove(&mut self, i: usize) -> T {
+        self.0.remove(i)
+    }
+
+    pub fn remove_range(&mut self, r: Range<usize>) {
+        self.0.drain(r);
+    }
+
+    #[inline]
+    pub fn truncate(&mut self, n: usize) {
+        self.0.truncate(n);
+    }
+
+    #[inline]
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Move the elements from `at` on into a new vector.
+    pub fn split_off(&mut self, at: usize) -> Self {
+        let mut tail = Self::with_capacity(self.0.len().saturating_sub(at));
+        tail.0.extend(self.0.drain(at..));
+        tail
+    }
+
+    pub fn retain(&mut self, f: impl FnMut(&T) -> bool) {
+        self.0.retain(f);
+    }
+
+    /// The elements as an ordinary `Vec` (no copy).
+    #[inline]
+    pub fn into_vec(self) -> Vec<T> {
+        self.0
+    }
+
+    /// A copy of `s` (its allocation can fail too).
+    pub fn from_slice(s: &[T]) -> Self
+    where
+        T: Clone,
+    {
+        let mut v = Self::new();
+        v.extend_from_slice(s);
+        v
+    }
+}
+
+impl<T> From<Vec<T>> for FallibleVec<T> {
+    fn from(v: Vec<T>) -> Self {
+        FallibleVec(v)
+    }
+}
+
+impl<T> Deref for FallibleVec<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> DerefMut for FallibleVec<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.0
+    }
+}
+
+impl<T> IntoIterator for FallibleVec<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a FallibleVec<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl std::fmt::Write for FallibleVec<u8> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// A NUL-terminated copy of `s` for C functions (file names, formats:
+/// as long as the program makes them, so the copy is fallible).
+pub fn c_string(s: &[u8]) -> FallibleVec<u8> {
+    let mut v = FallibleVec::with_capacity(s.len() + 1);
+    v.extend_from_slice(s);
+    v.push(0);
+    v
+}
+
+/// A fallible copy of a byte slice into a plain `Vec` (for results handed
+/// to code that takes `Vec`s).
+pub fn vec_from_slice<T: Clone>(s: &[T]) -> Vec<T> {
+    FallibleVec::from_slice(s).into_vec()
+}
+
+/// Fallible collecting and copying into plain `Vec`s, for results whose
+/// type is a `Vec` (prototypes, dumps): `iter.collect_fallible()` and
+/// `slice.to_vec_fallible()` instead of `collect()` and `to_vec()`.
+pub trait CollectFallible: Iterator + Sized {
+    fn collect_fallible(self) -> Vec<Self::Item> {
+        let mut v = FallibleVec::new();
+        v.extend(self);
+        v.into_vec()
+    }
+}
+
+impl<I: Iterator> CollectFallible for I {}
+
+pub trait ToVecFallible<T: Clone> {
+    fn to_vec_fallible(&self) -> Vec<T>;
+}
+
+impl<T: Clone> ToVecFallible<T> for [T] {
+    fn to_vec_fallible(&self) -> Vec<T> {
+        vec_from_slice(self)
+    }
+}
+
+/// Make room for `n` more elements in a plain `Vec` (its own growth would
+/// abort), for long-lived tables kept as `Vec`s.
+pub fn reserve_vec<T>(v: &mut Vec<T>, n: usize) {
+    if v.capacity() - v.len() < n && v.try_reserve(n).is_err() {
+        crate::error::raise_oom_unchecked();
+    }
+}
+
+/// Make room for one more entry in a hash map (its growth would abort).
+pub fn reserve_entry<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher>(
+    m: &mut std::collections::HashMap<K, V, S>,
+) {
+    if m.try_reserve(1).is_err() {
+        crate::error::raise_oom_unchecked();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// ByteSink: where formatting helpers write.
+
+/// A growable byte buffer: the output of the number and string formatting
+/// helpers, so that they write into a `StateBuf` (or a `FallibleVec`)
+/// without an intermediate `Vec`.
+pub trait ByteSink: DerefMut<Target = [u8]> {
+    fn push(&mut self, b: u8);
+    fn extend_from_slice(&mut self, s: &[u8]);
+    /// Make room for `n` more bytes.
+    fn reserve(&mut self, n: usize);
+    fn truncate(&mut self, n: usize);
+    fn remove_range(&mut self, r: Range<usize>);
+    /// Append `n` copies of `b`.
+    fn push_n(&mut self, b: u8, n: usize);
+}
+
+impl ByteSink for StateVec<u8> {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        StateVec::push(self, b)
+    }
+    #[inline]
+    fn extend_from_slice(&mut self, s: &[u8]) {
+        StateVec::extend_from_slice(self, s)
+    }
+    fn reserve(&mut self, n: usize) {
+        StateVec::reserve(self, n)
+    }
+    fn truncate(&mut self, n: usize) {
+        StateVec::truncate(self, n)
+    }
+    fn remove_range(&mut self, r: Range<usize>) {
+        StateVec::remove_range(self, r)
+    }
+    fn push_n(&mut self, b: u8, n: usize) {
+        let len = self.len();
+        self.resize(len + n, b);
+    }
+}
+
+impl ByteSink for FallibleVec<u8> {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        FallibleVec::push(self, b)
+    }
+    #[inline]
+    fn extend_from_slice(&mut self, s: &[u8]) {
+        FallibleVec::extend_from_slice(self, s)
+    }
+    fn reserve(&mut self, n: usize) {
+        FallibleVec::reserve(self, n)
+    }
+    fn truncate(&mut self, n: usize) {
+        FallibleVec::truncate(self, n)
+    }
+    fn remove_range(&mut self, r: Range<usize>) {
+        FallibleVec::remove_range(self, r)
+    }
+    fn push_n(&mut self, b: u8, n: usize) {
+        let len = self.len();
+        self.resize(len + n, b);
+    }
+}
+
+/// Plain `Vec`s remain sinks for code outside the VM (the command line's
+/// listings, tests); the VM itself writes into the fallible buffers.
+impl ByteSink for Vec<u8> {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        Vec::push(self, b)
+    }
+    #[inline]
+    fn extend_from_slice(&mut self, s: &[u8]) {
+        Vec::extend_from_slice(self, s)
+    }
+    fn reserve(&mut self, n: usize) {
+        Vec::reserve(self, n)
+    }
+    fn truncate(&mut self, n: usize) {
+        Vec::truncate(self, n)
+    }
+    fn remove_range(&mut self, r: Range<usize>) {
+        self.drain(r);
+    }
+    fn push_n(&mut self, b: u8, n: usize) {
+        let len = self.len();
+        self.resize(len + n, b);
+    }
+}
