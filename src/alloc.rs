@@ -65,6 +65,22 @@ pub struct Arena {
     tail: [*mut Page; NCLASS],
     /// Every page, to release them all at the end.
     pages: Vec<*mut Page>,
+    /// Most bytes the state may hold (`LUAJIT_RS_MEMLIMIT`, to test memory
+    /// errors; `NO_LIMIT` otherwise), and the bytes it holds while limited.
+    limit: usize,
+    held: usize,
+}
+
+const NO_LIMIT: usize = usize::MAX;
+
+/// The limit set by `LUAJIT_RS_MEMLIMIT=<bytes>` (a testing aid: the
+/// default allocator then refuses requests beyond it, so that memory errors
+/// can be provoked anywhere without `ulimit`).
+fn limit_from_env() -> usize {
+    std::env::var("LUAJIT_RS_MEMLIMIT")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(NO_LIMIT)
 }
 
 #[inline]
@@ -91,6 +107,8 @@ impl Arena {
                     head: [ptr::null_mut(); NCLASS],
                     tail: [ptr::null_mut(); NCLASS],
                     pages: Vec::new(),
+                    limit: limit_from_env(),
+                    held: 0,
                 })
             };
         }
@@ -262,6 +280,38 @@ pub unsafe extern "C-unwind" fn arena_alloc(
 ) -> *mut c_void {
     // SAFETY: ud is the Arena created for this state.
     let a = unsafe { &mut *(ud as *mut Arena) };
+    if a.limit != NO_LIMIT {
+        return limited_alloc(a, p, osize, nsize);
+    }
+    // SAFETY: as for this function.
+    unsafe { unlimited_alloc(a, p, osize, nsize) }
+}
+
+/// `arena_alloc` under `LUAJIT_RS_MEMLIMIT`: refuses growth beyond the limit.
+#[cold]
+#[inline(never)]
+fn limited_alloc(a: &mut Arena, p: *mut c_void, osize: usize, nsize: usize) -> *mut c_void {
+    let old = if p.is_null() { 0 } else { osize };
+    if nsize > old && a.held - old + nsize > a.limit {
+        return ptr::null_mut();
+    }
+    // SAFETY: the caller keeps the lua_Alloc contract.
+    let r = unsafe { unlimited_alloc(a, p, osize, nsize) };
+    if !r.is_null() || nsize == 0 {
+        a.held = a.held - old + nsize;
+    }
+    r
+}
+
+/// # Safety
+/// As `arena_alloc`.
+#[inline(always)]
+unsafe fn unlimited_alloc(
+    a: &mut Arena,
+    p: *mut c_void,
+    osize: usize,
+    nsize: usize,
+) -> *mut c_void {
     let p = p as *mut u8;
     let small_old = !p.is_null() && osize <= SMALL_MAX;
     if nsize == 0 {

@@ -744,7 +744,14 @@ fn main() {
             Some(pmain),
             &mut m as *mut MainArgs as *mut std::ffi::c_void,
         );
-        let code = if st != 0 { report(l, st) } else { m.status };
+        // As luajit.c: any failure of the protected main exits with 1
+        // (a memory error while opening the libraries included).
+        let code = if st != 0 {
+            report(l, st);
+            1
+        } else {
+            m.status
+        };
         stdlib::io::flush_all();
         lua_close(l);
         code

@@ -109,6 +109,9 @@ pub unsafe fn new_callback(
     };
     let plan = CallPlan::new(&spec);
     if cbs.slots.len() <= slot as usize {
+        // Slots are large and many: their table grows fallibly.
+        let more = slot as usize + 1 - cbs.slots.len();
+        crate::mem::reserve_vec(&mut cbs.slots, more);
         cbs.slots.resize_with(slot as usize + 1, || None);
     }
     cbs.slots[slot as usize] = Some(Slot {
