@@ -73,6 +73,19 @@ pub struct Arena {
 
 const NO_LIMIT: usize = usize::MAX;
 
+impl Arena {
+    /// The allocator function for this arena: `limited_arena_alloc` when
+    /// `LUAJIT_RS_MEMLIMIT` set a limit.
+    pub fn alloc_fn(a: *mut Arena) -> crate::capi::types::lua_Alloc {
+        // SAFETY: a is a live arena from `create`.
+        if unsafe { (*a).limit } == NO_LIMIT {
+            Some(arena_alloc)
+        } else {
+            Some(limited_arena_alloc)
+        }
+    }
+}
+
 /// The limit set by `LUAJIT_RS_MEMLIMIT=<bytes>` (a testing aid: the
 /// default allocator then refuses requests beyond it, so that memory errors
 /// can be provoked anywhere without `ulimit`).
@@ -280,17 +293,24 @@ pub unsafe extern "C-unwind" fn arena_alloc(
 ) -> *mut c_void {
     // SAFETY: ud is the Arena created for this state.
     let a = unsafe { &mut *(ud as *mut Arena) };
-    if a.limit != NO_LIMIT {
-        return limited_alloc(a, p, osize, nsize);
-    }
     // SAFETY: as for this function.
     unsafe { unlimited_alloc(a, p, osize, nsize) }
 }
 
-/// `arena_alloc` under `LUAJIT_RS_MEMLIMIT`: refuses growth beyond the limit.
-#[cold]
-#[inline(never)]
-fn limited_alloc(a: &mut Arena, p: *mut c_void, osize: usize, nsize: usize) -> *mut c_void {
+/// The allocator `luaL_newstate` installs instead of `arena_alloc` under
+/// `LUAJIT_RS_MEMLIMIT` (so the limit costs nothing when unset): refuses
+/// growth beyond the limit.
+///
+/// # Safety
+/// As `arena_alloc`.
+pub unsafe extern "C-unwind" fn limited_arena_alloc(
+    ud: *mut c_void,
+    p: *mut c_void,
+    osize: usize,
+    nsize: usize,
+) -> *mut c_void {
+    // SAFETY: ud is the Arena created for this state.
+    let a = unsafe { &mut *(ud as *mut Arena) };
     let old = if p.is_null() { 0 } else { osize };
     if nsize > old && a.held - old + nsize > a.limit {
         return ptr::null_mut();

@@ -336,7 +336,7 @@ fn alloc_array<T: Copy>(g: &mut GlobalState, items: impl ExactSizeIterator<Item 
 pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
     let chunkname = intern(g, &d.chunkname);
     // Scratch lists as long as the prototype's: in the state's memory.
-    let mut kgc_vals = StateVec::with_capacity(g, d.kgc.len());
+    let mut kgc_vals: StateVec<TValue> = StateVec::with_capacity(g, d.kgc.len());
     for k in &d.kgc {
         kgc_vals.push(match k {
             KGc::Str(s) => TValue::gcobj(TID_STR, intern(g, s) as *const GcHeader),
@@ -379,13 +379,13 @@ pub fn proto_from_data(g: &mut GlobalState, d: &ProtoData) -> *mut GcProto {
             pr.lineinfo = alloc_array(g, d.lineinfo.iter().copied());
         }
         if d.uvnames.len() == d.uv.len() && !d.uv.is_empty() {
-            let mut names = StateVec::with_capacity(g, d.uvnames.len());
+            let mut names: StateVec<*mut GcStr> = StateVec::with_capacity(g, d.uvnames.len());
             for n in &d.uvnames {
                 names.push(intern(g, n));
             }
             pr.uvnames = alloc_array(g, names.iter().copied());
         }
-        let mut vis = StateVec::with_capacity(g, d.varinfo.len());
+        let mut vis: StateVec<VarInfoRt> = StateVec::with_capacity(g, d.varinfo.len());
         for v in &d.varinfo {
             vis.push(VarInfoRt {
                 name: intern(g, &v.name),

@@ -27,6 +27,7 @@
 
 use crate::gc::{mem_free, mem_realloc};
 use crate::state::{g_of, lua_State, GlobalState};
+use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut, Range};
 use std::ptr;
 
@@ -59,25 +60,38 @@ fn grown_capacity(cap: usize, needed: usize, size: usize) -> Option<usize> {
 /// state's allocator. Growth that fails raises the state's memory error;
 /// the storage is freed when the vector is dropped (also while an error
 /// unwinds through its owner).
-pub struct StateVec<T: Copy> {
-    ptr: *mut T,
+///
+/// The first `INLINE` elements live inside the vector itself (on the
+/// stack, for a local), so that the short results most calls build
+/// (concatenations, `string.char`, number formatting) allocate nothing.
+pub struct StateVec<T: Copy, const INLINE: usize = 0> {
+    /// Storage from the allocator, or null while the contents are inline.
+    heap: *mut T,
     len: usize,
     cap: usize,
     g: *mut GlobalState,
+    inline: [MaybeUninit<T>; INLINE],
 }
 
 /// A byte buffer in the Lua state's memory.
 pub type StateBuf = StateVec<u8>;
 
-impl<T: Copy> StateVec<T> {
-    /// An empty vector (allocates nothing until it grows).
+/// Inline bytes of the buffers of short-lived string results.
+pub const SHORT_STRING: usize = 128;
+
+/// A byte buffer for results that are usually short.
+pub type ShortBuf = StateVec<u8, SHORT_STRING>;
+
+impl<T: Copy, const INLINE: usize> StateVec<T, INLINE> {
+    /// An empty vector (allocates nothing until it outgrows its inline part).
     #[inline]
     pub fn new(g: &mut GlobalState) -> Self {
         StateVec {
-            ptr: ptr::null_mut(),
+            heap: ptr::null_mut(),
             len: 0,
-            cap: 0,
+            cap: INLINE,
             g,
+            inline: [MaybeUninit::uninit(); INLINE],
         }
     }
 
@@ -88,10 +102,29 @@ impl<T: Copy> StateVec<T> {
     }
 
     /// An empty vector with room for `n` elements.
+    #[inline]
     pub fn with_capacity(g: &mut GlobalState, n: usize) -> Self {
         let mut v = Self::new(g);
         v.reserve_exact(n);
         v
+    }
+
+    #[inline(always)]
+    fn data(&self) -> *const T {
+        if self.heap.is_null() {
+            self.inline.as_ptr() as *const T
+        } else {
+            self.heap
+        }
+    }
+
+    #[inline(always)]
+    fn data_mut(&mut self) -> *mut T {
+        if self.heap.is_null() {
+            self.inline.as_mut_ptr() as *mut T
+        } else {
+            self.heap
+        }
     }
 
     #[inline]
@@ -118,6 +151,7 @@ impl<T: Copy> StateVec<T> {
     }
 
     /// Make room for exactly `additional` more elements.
+    #[inline]
     pub fn reserve_exact(&mut self, additional: usize) {
         if self.cap - self.len < additional {
             self.grow(additional, true);
@@ -143,10 +177,17 @@ impl<T: Copy> StateVec<T> {
             self.cap = usize::MAX;
             return;
         }
-        // Raises the memory error (leaving this vector as it was) if the
-        // allocator refuses.
-        let np = mem_realloc(g, self.ptr as *mut u8, self.cap * size, ncap * size);
-        self.ptr = np as *mut T;
+        // The allocator raises the memory error (leaving this vector as it
+        // was) if it refuses.
+        if self.heap.is_null() {
+            let np = mem_realloc(g, ptr::null_mut(), 0, ncap * size) as *mut T;
+            // SAFETY: the inline part holds len elements; np has room for ncap >= len.
+            unsafe { ptr::copy_nonoverlapping(self.inline.as_ptr() as *const T, np, self.len) };
+            self.heap = np;
+        } else {
+            self.heap =
+                mem_realloc(g, self.heap as *mut u8, self.cap * size, ncap * size) as *mut T;
+        }
         self.cap = ncap;
     }
 
@@ -156,7 +197,7 @@ impl<T: Copy> StateVec<T> {
             self.grow(1, false);
         }
         // SAFETY: len < cap after growing.
-        unsafe { self.ptr.add(self.len).write(v) };
+        unsafe { self.data_mut().add(self.len).write(v) };
         self.len += 1;
     }
 
@@ -165,7 +206,7 @@ impl<T: Copy> StateVec<T> {
         self.reserve(s.len());
         // SAFETY: room for s.len() more elements; s cannot point into our
         // own spare capacity (it is borrowed separately from self).
-        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), self.ptr.add(self.len), s.len()) };
+        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), self.data_mut().add(self.len), s.len()) };
         self.len += s.len();
     }
 
@@ -182,9 +223,10 @@ impl<T: Copy> StateVec<T> {
         assert!(r.start <= r.end && r.end <= self.len, "range out of bounds");
         let n = r.end - r.start;
         self.reserve(n);
+        let d = self.data_mut();
         // SAFETY: the source lies in the initialised part, the destination
         // in the spare capacity reserved above; they do not overlap.
-        unsafe { ptr::copy_nonoverlapping(self.ptr.add(r.start), self.ptr.add(self.len), n) };
+        unsafe { ptr::copy_nonoverlapping(d.add(r.start), d.add(self.len), n) };
         self.len += n;
     }
 
@@ -192,9 +234,10 @@ impl<T: Copy> StateVec<T> {
     pub fn resize(&mut self, n: usize, v: T) {
         if n > self.len {
             self.reserve(n - self.len);
+            let d = self.data_mut();
             for i in self.len..n {
                 // SAFETY: i < cap after reserving.
-                unsafe { self.ptr.add(i).write(v) };
+                unsafe { d.add(i).write(v) };
             }
         }
         self.len = n;
@@ -204,10 +247,11 @@ impl<T: Copy> StateVec<T> {
     pub fn insert(&mut self, i: usize, v: T) {
         assert!(i <= self.len, "insert index out of range");
         self.reserve(1);
+        let d = self.data_mut();
         // SAFETY: room for one more; the moved range stays inside the capacity.
         unsafe {
-            ptr::copy(self.ptr.add(i), self.ptr.add(i + 1), self.len - i);
-            self.ptr.add(i).write(v);
+            ptr::copy(d.add(i), d.add(i + 1), self.len - i);
+            d.add(i).write(v);
         }
         self.len += 1;
     }
@@ -215,8 +259,9 @@ impl<T: Copy> StateVec<T> {
     /// Remove the elements in `r`, shifting the rest down.
     pub fn remove_range(&mut self, r: Range<usize>) {
         assert!(r.start <= r.end && r.end <= self.len, "range out of bounds");
+        let d = self.data_mut();
         // SAFETY: both ranges lie inside the initialised elements.
-        unsafe { ptr::copy(self.ptr.add(r.end), self.ptr.add(r.start), self.len - r.end) };
+        unsafe { ptr::copy(d.add(r.end), d.add(r.start), self.len - r.end) };
         self.len -= r.end - r.start;
     }
 
@@ -239,45 +284,40 @@ impl<T: Copy> StateVec<T> {
         } else {
             self.len -= 1;
             // SAFETY: index len was initialised.
-            Some(unsafe { self.ptr.add(self.len).read() })
+            Some(unsafe { self.data().add(self.len).read() })
         }
     }
 
     #[inline]
     pub fn as_slice(&self) -> &[T] {
-        if self.len == 0 {
-            return &[];
-        }
-        // SAFETY: ptr holds len initialised elements.
-        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+        // SAFETY: data holds len initialised elements (a dangling but
+        // aligned pointer when len is 0).
+        unsafe { std::slice::from_raw_parts(self.data(), self.len) }
     }
 
     #[inline]
     pub fn as_mut_slice(&mut self) -> &mut [T] {
-        if self.len == 0 {
-            return &mut [];
-        }
-        // SAFETY: ptr holds len initialised elements, borrowed mutably.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+        // SAFETY: as above, borrowed mutably.
+        unsafe { std::slice::from_raw_parts_mut(self.data_mut(), self.len) }
     }
 }
 
-impl<T: Copy> Drop for StateVec<T> {
+impl<T: Copy, const INLINE: usize> Drop for StateVec<T, INLINE> {
     fn drop(&mut self) {
         let size = std::mem::size_of::<T>();
-        if !self.ptr.is_null() && size != 0 {
+        if !self.heap.is_null() && size != 0 {
             // SAFETY: g outlives every vector made for it; the block has
             // cap * size bytes.
             mem_free(
                 unsafe { &mut *self.g },
-                self.ptr as *mut u8,
+                self.heap as *mut u8,
                 self.cap * size,
             );
         }
     }
 }
 
-impl<T: Copy> Deref for StateVec<T> {
+impl<T: Copy, const INLINE: usize> Deref for StateVec<T, INLINE> {
     type Target = [T];
     #[inline]
     fn deref(&self) -> &[T] {
@@ -285,14 +325,14 @@ impl<T: Copy> Deref for StateVec<T> {
     }
 }
 
-impl<T: Copy> DerefMut for StateVec<T> {
+impl<T: Copy, const INLINE: usize> DerefMut for StateVec<T, INLINE> {
     #[inline]
     fn deref_mut(&mut self) -> &mut [T] {
         self.as_mut_slice()
     }
 }
 
-impl std::fmt::Write for StateVec<u8> {
+impl<const INLINE: usize> std::fmt::Write for StateVec<u8, INLINE> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.extend_from_slice(s.as_bytes());
         Ok(())
@@ -565,7 +605,7 @@ pub trait ByteSink: DerefMut<Target = [u8]> {
     fn push_n(&mut self, b: u8, n: usize);
 }
 
-impl ByteSink for StateVec<u8> {
+impl<const INLINE: usize> ByteSink for StateVec<u8, INLINE> {
     #[inline]
     fn push(&mut self, b: u8) {
         StateVec::push(self, b)
@@ -636,5 +676,167 @@ impl ByteSink for Vec<u8> {
     fn push_n(&mut self, b: u8, n: usize) {
         let len = self.len();
         self.resize(len + n, b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{new_state, LUA_ERRMEM};
+    use std::os::raw::c_void;
+
+    /// Test allocator state: live bytes, and whether growth is refused.
+    struct Budget {
+        live: isize,
+        refuse: bool,
+    }
+
+    unsafe extern "C-unwind" fn budget_alloc(
+        ud: *mut c_void,
+        p: *mut c_void,
+        osize: usize,
+        nsize: usize,
+    ) -> *mut c_void {
+        extern "C" {
+            fn realloc(p: *mut c_void, n: usize) -> *mut c_void;
+            fn free(p: *mut c_void);
+        }
+        // SAFETY: ud is the test's Budget; p is null or a block of osize
+        // bytes from realloc.
+        unsafe {
+            let b = &mut *(ud as *mut Budget);
+            let old = if p.is_null() { 0 } else { osize };
+            if nsize == 0 {
+                free(p);
+                b.live -= old as isize;
+                return std::ptr::null_mut();
+            }
+            if b.refuse && nsize > old {
+                return std::ptr::null_mut();
+            }
+            let np = realloc(p, nsize);
+            b.live += nsize as isize - old as isize;
+            np
+        }
+    }
+
+    /// Run `f` as lua_pcall would (a memory error is then caught, not the
+    /// end of the process); returns the status.
+    fn protected(l: *mut lua_State, f: impl FnOnce()) -> i32 {
+        // SAFETY: l is live.
+        unsafe {
+            let top = (*l).top.offset_from((*l).stack);
+            let st = crate::capi::core::api_pcall(l, top, 0, f);
+            (*l).top = (*l).stack.offset(top);
+            st
+        }
+    }
+
+    #[test]
+    fn capacity_growth_and_limit() {
+        assert_eq!(grown_capacity(0, 1, 1), Some(MIN_CAPACITY_BYTES));
+        assert_eq!(grown_capacity(100, 101, 1), Some(200));
+        assert_eq!(grown_capacity(100, 1000, 1), Some(1000));
+        assert_eq!(
+            grown_capacity(MAX_BUF / 2 + 1, MAX_BUF / 2 + 2, 1),
+            Some(MAX_BUF)
+        );
+        assert_eq!(grown_capacity(0, MAX_BUF + 1, 1), None);
+        assert_eq!(grown_capacity(0, MAX_BUF / 8 + 1, 8), None);
+    }
+
+    #[test]
+    fn state_vec_inline_then_heap_then_freed() {
+        let mut budget = Budget {
+            live: 0,
+            refuse: false,
+        };
+        let l = new_state(
+            Some(budget_alloc),
+            &mut budget as *mut Budget as *mut c_void,
+        );
+        assert!(!l.is_null());
+        let g = g_of(l);
+        let before = budget.live;
+        {
+            let mut v: StateVec<u8, 4> = StateVec::new(g);
+            v.extend_from_slice(b"abc");
+            assert_eq!(budget.live, before, "short contents stay inline");
+            v.push(b'd');
+            v.push(b'e');
+            assert!(budget.live > before, "then move to the state's memory");
+            v.extend_from_within(0..5);
+            v.insert(0, b'>');
+            v.remove_range(1..3);
+            v.resize(12, b'.');
+            assert_eq!(&v[..], b">cdeabcde...");
+            assert_eq!(v.pop(), Some(b'.'));
+            v.truncate(3);
+            assert_eq!(&v[..], b">cd");
+        }
+        assert_eq!(budget.live, before, "dropping frees the storage");
+        crate::state::close_state(l);
+        assert_eq!(budget.live, 0);
+    }
+
+    #[test]
+    fn refused_growth_raises_the_memory_error_and_keeps_the_contents() {
+        let mut budget = Budget {
+            live: 0,
+            refuse: false,
+        };
+        let l = new_state(
+            Some(budget_alloc),
+            &mut budget as *mut Budget as *mut c_void,
+        );
+        assert!(!l.is_null());
+        let mut v: StateBuf = StateVec::new(g_of(l));
+        v.extend_from_slice(&[7; 100]);
+        let held = budget.live;
+        budget.refuse = true;
+        let st = protected(l, || v.extend_from_slice(&[8; 1000]));
+        assert_eq!(st, LUA_ERRMEM as i32);
+        assert_eq!((v.len(), v[99]), (100, 7));
+        assert_eq!(budget.live, held);
+        // Beyond LuaJIT's buffer limit: refused without asking the allocator.
+        budget.refuse = false;
+        let st = protected(l, || v.reserve(MAX_BUF));
+        assert_eq!(st, LUA_ERRMEM as i32);
+        assert_eq!(budget.live, held);
+        drop(v);
+        crate::state::close_state(l);
+        assert_eq!(budget.live, 0);
+    }
+
+    #[test]
+    fn fallible_vec_raises_instead_of_aborting() {
+        let status = |f: fn()| match std::panic::catch_unwind(f) {
+            Ok(()) => None,
+            Err(p) => Some(crate::error::status_of(p)),
+        };
+        assert_eq!(
+            status(|| {
+                FallibleVec::<u64>::with_capacity(usize::MAX / 4);
+            }),
+            Some(LUA_ERRMEM)
+        );
+        assert_eq!(
+            status(|| {
+                let mut v = FallibleVec::<u8>::new();
+                v.reserve(MAX_BUF + 1);
+            }),
+            Some(LUA_ERRMEM)
+        );
+        assert_eq!(
+            status(|| {
+                let mut v = FallibleVec::from_slice(b"abc");
+                v.extend_from_slice(b"def");
+                v.insert(0, b'>');
+                assert_eq!(&v.split_off(4)[..], b"def");
+                assert_eq!(&v[..], b">abc");
+                assert_eq!(c_string(b"x").into_vec(), b"x\0");
+            }),
+            None
+        );
     }
 }

@@ -608,7 +608,7 @@ pub fn concat_step(
     unsafe {
         let mut top = last; // right operand accumulates here
                             // In the state's memory: the result can be as large as memory allows.
-        let mut buf = crate::mem::StateBuf::of(l);
+        let mut buf = crate::mem::ShortBuf::of(l);
         while top > first {
             let a = *top.sub(1);
             let b = *top;
@@ -674,10 +674,11 @@ pub fn tostring(l: *mut lua_State, v: TValue) -> TValue {
         let r = vm::call_meta1(l, mm, &[v]);
         return r;
     }
-    let mut out = Vec::new();
     if v.is_str() {
         return v;
     }
+    // Short (a number, a type name and an address): built inline.
+    let mut out = crate::mem::ShortBuf::of(l);
     if v.is_num() {
         crate::numfmt::fmt_number(v.as_num(), &mut out);
     } else if v.is_nil() {
@@ -696,11 +697,13 @@ pub fn tostring(l: *mut lua_State, v: TValue) -> TValue {
             // SAFETY: v is a live function.
             let f = unsafe { &*v.as_ptr::<crate::func::GcFunc>() };
             if f.ffid > crate::func::FF_C {
-                out.extend_from_slice(format!("function: builtin#{}", f.ffid).as_bytes());
+                out.extend_from_slice(b"function: builtin#");
+                crate::numfmt::push_u64(f.ffid as u64, &mut out);
                 return crate::string::new_str_value(g_of(l), &out);
             }
         }
-        out.extend_from_slice(format!("{}: ", name).as_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
         crate::stdlib::format::format_pointer(&mut out, addr);
     }
     crate::string::new_str_value(g_of(l), &out)

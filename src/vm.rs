@@ -2415,7 +2415,8 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
     unsafe {
         let start = (*co).status == LUA_OK;
         // Memory errors raised while co runs are raised on co.
-        let resumer = g_of(l).cur_thread;
+        let g = (*l).glref;
+        let resumer = (*g).cur_thread;
         (*co).nccalls = (*l).nccalls;
         (*co).resume_level = (*co).nccalls + 1;
         let r = if start {
@@ -2428,7 +2429,7 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
             ptr::copy(func.add(1), func.add(2), nargs);
             (*co).top = func.add(2 + nargs);
             (*co).base = (*co).stack.add(2);
-            g_of(l).cur_thread = co;
+            (*g).cur_thread = co;
             error::catch(|| {
                 call_native(co, func_off, nargs, FRAME_C);
             })
@@ -2436,7 +2437,7 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
             (*co).status = LUA_OK;
             (*co).base = (*co).stack.add((*co).yield_base);
             (*co).nccalls += 1;
-            g_of(l).cur_thread = co;
+            (*g).cur_thread = co;
             let r = error::catch(|| {
                 crate::cstack::guard(co);
                 // The yielding C function's frame returns the resume args.
@@ -2447,7 +2448,7 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
             }
             r
         };
-        g_of(l).cur_thread = resumer;
+        (*g).cur_thread = resumer;
         let yielded = match &r {
             Ok(()) => (*co).status == LUA_YIELD,
             Err(p) => p.is::<YieldUnwind>(),

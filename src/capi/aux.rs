@@ -682,7 +682,7 @@ pub unsafe extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
     if arena.is_null() {
         return ptr::null_mut();
     }
-    let l = new_state(Some(crate::alloc::arena_alloc), arena as *mut c_void);
+    let l = new_state(crate::alloc::Arena::alloc_fn(arena), arena as *mut c_void);
     if l.is_null() {
         // SAFETY: the failed state freed every block it had taken.
         unsafe { crate::alloc::Arena::destroy(arena) };

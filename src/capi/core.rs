@@ -474,7 +474,7 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
         let s: *mut GcStr = if v.is_str() {
             v.as_ptr()
         } else if v.is_num() {
-            let mut b = Vec::new();
+            let mut b = crate::mem::ShortBuf::of(L);
             crate::numfmt::fmt_number(v.as_num(), &mut b);
             let s = string::intern(g_of(L), &b);
             *p = meta::str_value(s);
@@ -509,7 +509,7 @@ pub unsafe extern "C-unwind" fn lua_objlen(L: *mut lua_State, idx: c_int) -> usi
         } else if v.is_udata() {
             (*v.as_ptr::<GcUdata>()).len as usize
         } else if v.is_num() {
-            let mut b = Vec::new();
+            let mut b = crate::mem::ShortBuf::of(L);
             crate::numfmt::fmt_number(v.as_num(), &mut b);
             let s = string::intern(g_of(L), &b);
             *p = meta::str_value(s);

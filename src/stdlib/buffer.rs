@@ -287,7 +287,7 @@ fn put_value(l: *mut lua_State, b: *mut SBuf, idx: c_int) {
     let mm = crate::meta::get_mm(g_of(l), v, crate::meta::MM_TOSTRING);
     if !mm.is_nil() {
         let r = crate::vm::call_meta1(l, mm, &[v]);
-        let mut t = StateBuf::of(l);
+        let mut t = crate::mem::ShortBuf::of(l);
         if r.is_str() {
             t.extend_from_slice(str_bytes(r.as_ptr()));
         } else if r.is_num() {
@@ -319,7 +319,7 @@ unsafe extern "C-unwind" fn buf_put(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn buf_putf(l: *mut lua_State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
-    let mut out = StateBuf::of(l);
+    let mut out = crate::mem::ShortBuf::of(l);
     super::string::format_into(l, 2, &mut out);
     // SAFETY: b is the payload of the userdata at index 1.
     unsafe { (*b).append(l, &out) };
@@ -380,7 +380,7 @@ unsafe extern "C-unwind" fn buf_concat(l: *mut lua_State) -> c_int {
         let m = format!("attempt to concatenate a {} value", type_name(bad));
         error_str(l, &m);
     }
-    let mut out = StateBuf::of(l);
+    let mut out = crate::mem::ShortBuf::of(l);
     for (idx, v) in [(1, a), (2, b)] {
         if let Some(p) = test_buffer(l, idx) {
             // SAFETY: p is a live buffer payload.

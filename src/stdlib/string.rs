@@ -7,7 +7,7 @@
 use super::format;
 use super::pattern::{self, Capture, CaptureValue};
 use super::*;
-use crate::mem::{ByteSink, StateBuf};
+use crate::mem::{ByteSink, ShortBuf};
 use crate::numfmt;
 use crate::state::g_of;
 use std::os::raw::c_int;
@@ -109,7 +109,7 @@ unsafe extern "C-unwind" fn s_byte(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn s_char(l: *mut lua_State) -> c_int {
     let n = arg_count(l);
-    let mut out = StateBuf::with_capacity(g_of(l), n as usize);
+    let mut out = ShortBuf::with_capacity(g_of(l), n as usize);
     for i in 1..=n {
         let c = check_i32(l, i);
         if !(0..=255).contains(&c) {
@@ -134,7 +134,7 @@ unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
     if total > MAX_STR {
         err_mem(l);
     }
-    let mut out = StateBuf::with_capacity(g_of(l), total as usize);
+    let mut out = ShortBuf::with_capacity(g_of(l), total as usize);
     if sep.is_empty() {
         // Doubling copies; also O(1) for an empty string (`rep("", 2^31-1)`
         // must not loop 2^31 times).
@@ -160,7 +160,7 @@ unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn s_reverse(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1);
-    let mut out = StateBuf::with_capacity(g_of(l), s.len());
+    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     out.extend(s.iter().rev().copied());
     push_str(l, &out);
     1
@@ -168,7 +168,7 @@ unsafe extern "C-unwind" fn s_reverse(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn s_lower(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1);
-    let mut out = StateBuf::with_capacity(g_of(l), s.len());
+    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     out.extend(s.iter().map(u8::to_ascii_lowercase));
     push_str(l, &out);
     1
@@ -176,7 +176,7 @@ unsafe extern "C-unwind" fn s_lower(l: *mut lua_State) -> c_int {
 
 unsafe extern "C-unwind" fn s_upper(l: *mut lua_State) -> c_int {
     let s = check_str(l, 1);
-    let mut out = StateBuf::with_capacity(g_of(l), s.len());
+    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     out.extend(s.iter().map(u8::to_ascii_uppercase));
     push_str(l, &out);
     1
@@ -342,7 +342,7 @@ unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
     } else {
         None
     };
-    let mut out = StateBuf::with_capacity(g_of(l), s.len());
+    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     let r = pattern::gsub(
         s,
         p,
@@ -443,15 +443,22 @@ pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut (impl Byt
             }
             format::ArgKind::Char => format::format_char(out, check_num(l, arg), &spec),
             format::ArgKind::Float => format::format_float(out, check_num(l, arg), &spec),
-            format::ArgKind::Str => {
-                let mut s = StateBuf::of(l);
-                tostring_bytes(l, arg, &mut s);
-                format::format_str(out, &s, &spec);
-            }
-            format::ArgKind::Quoted => {
-                let mut s = StateBuf::of(l);
-                tostring_bytes(l, arg, &mut s);
-                format::format_quoted(out, &s);
+            format::ArgKind::Str | format::ArgKind::Quoted => {
+                // A string argument is used where it is (it stays on the
+                // stack); other values are converted as tostring does.
+                let v = value_at(l, arg);
+                let mut text = ShortBuf::of(l);
+                let s: &[u8] = if v.is_str() {
+                    crate::string::str_bytes(v.as_ptr())
+                } else {
+                    tostring_bytes(l, arg, &mut text);
+                    &text
+                };
+                if spec.arg_kind() == format::ArgKind::Str {
+                    format::format_str(out, s, &spec);
+                } else {
+                    format::format_quoted(out, s);
+                }
             }
             format::ArgKind::Pointer => {
                 // SAFETY: l is live.
@@ -463,7 +470,7 @@ pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut (impl Byt
 }
 
 unsafe extern "C-unwind" fn s_format(l: *mut lua_State) -> c_int {
-    let mut out = StateBuf::of(l);
+    let mut out = ShortBuf::of(l);
     format_into(l, 1, &mut out);
     push_str(l, &out);
     1

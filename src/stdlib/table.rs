@@ -211,7 +211,7 @@ unsafe extern "C-unwind" fn tab_concat(l: *mut lua_State) -> c_int {
     } else {
         check_i32(l, 4)
     };
-    let mut out = crate::mem::StateBuf::of(l);
+    let mut out = crate::mem::ShortBuf::of(l);
     let mut i = first as i64;
     while i <= last as i64 {
         let v = table::get_int(t, i);
