@@ -313,7 +313,7 @@ pub fn var_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
             }
             if pc < v.endpc {
                 if n == slot {
-                    return Some(str_bytes(v.name).to_vec());
+                    return Some(crate::mem::vec_from_slice(str_bytes(v.name)));
                 }
                 n += 1;
             }
@@ -330,7 +330,7 @@ fn kgc_str(pt: *mut GcProto, d: u32) -> Option<Vec<u8>> {
         }
         let v = *(*pt).kgc.add(d as usize);
         if v.is_str() {
-            Some(str_bytes(v.as_ptr()).to_vec())
+            Some(crate::mem::vec_from_slice(str_bytes(v.as_ptr())))
         } else {
             None
         }
@@ -343,7 +343,9 @@ pub fn upval_name(pt: *mut GcProto, idx: u32) -> Option<Vec<u8>> {
         if (*pt).uvnames.is_null() || idx >= (*pt).sizeuv as u32 {
             return None;
         }
-        Some(str_bytes(*(*pt).uvnames.add(idx as usize)).to_vec())
+        Some(crate::mem::vec_from_slice(str_bytes(
+            *(*pt).uvnames.add(idx as usize),
+        )))
     }
 }
 

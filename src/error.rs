@@ -570,7 +570,8 @@ pub fn throw_msg(l: *mut lua_State, msg: &str) -> ! {
 }
 
 pub fn throw_bytes(l: *mut lua_State, msg: &[u8]) -> ! {
-    let mut s = Vec::new();
+    // Built in the state's memory: a message quotes names of any length.
+    let mut s = crate::mem::ShortBuf::of(l);
     if let Some(f) = debug::frame_at(l, 0) {
         if let Some(w) = debug::where_prefix(&f) {
             s.extend_from_slice(&w);
@@ -635,8 +636,8 @@ const INHOOK_ERRFUNC: u8 = 2;
 
 fn operand_desc(l: *mut lua_State, slot: Operand) -> Option<(&'static str, Vec<u8>)> {
     match slot {
-        Operand::Global(s) => Some(("global", str_bytes(s).to_vec())),
-        Operand::Field(s) => Some(("field", str_bytes(s).to_vec())),
+        Operand::Global(s) => Some(("global", crate::mem::vec_from_slice(str_bytes(s)))),
+        Operand::Field(s) => Some(("field", crate::mem::vec_from_slice(str_bytes(s)))),
         Operand::Upval(n) => {
             let f = debug::frame_at(l, 0)?;
             if !f.is_lua() {
@@ -665,17 +666,26 @@ fn operand_desc(l: *mut lua_State, slot: Operand) -> Option<(&'static str, Vec<u
 /// "attempt to <op> <kind> '<name>' (a <type> value)".
 pub fn err_optype(l: *mut lua_State, v: TValue, slot: Operand, op: &str) -> ! {
     let tn = type_name(v);
-    let msg = match operand_desc(l, slot) {
-        Some((kind, name)) => format!(
-            "attempt to {} {} '{}' (a {} value)",
-            op,
-            kind,
-            String::from_utf8_lossy(&name),
-            tn
-        ),
-        None => format!("attempt to {} a {} value", op, tn),
-    };
-    throw_msg(l, &msg)
+    let mut msg = crate::mem::ShortBuf::of(l);
+    msg.extend_from_slice(b"attempt to ");
+    msg.extend_from_slice(op.as_bytes());
+    match operand_desc(l, slot) {
+        Some((kind, name)) => {
+            msg.push(b' ');
+            msg.extend_from_slice(kind.as_bytes());
+            msg.extend_from_slice(b" '");
+            msg.extend_from_slice(&name);
+            msg.extend_from_slice(b"' (a ");
+            msg.extend_from_slice(tn.as_bytes());
+            msg.extend_from_slice(b" value)");
+        }
+        None => {
+            msg.extend_from_slice(b" a ");
+            msg.extend_from_slice(tn.as_bytes());
+            msg.extend_from_slice(b" value");
+        }
+    }
+    throw_bytes(l, &msg)
 }
 
 pub fn err_call(l: *mut lua_State, v: TValue, slot: Operand) -> ! {

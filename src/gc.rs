@@ -1073,12 +1073,15 @@ pub fn finalize_all(l: *mut lua_State) {
         if g.gc.tobefnz.is_null() && !crate::ffi::finalizer::has_pending(g) {
             break;
         }
-        while !crate::state::g_of(l).gc.tobefnz.is_null() {
-            // Errors (and C++ exceptions) in finalizers at close are ignored.
-            let _ = crate::error::catch(|| run_one_finalizer(l, false));
-        }
+        // Errors (and C++ exceptions) in finalizers at close are ignored.
+        // The cdata finalizers run first, as in LuaJIT: they may call C
+        // functions of libraries that userdata finalizers unload (the
+        // handles of ffi.load).
         while crate::ffi::finalizer::has_pending(crate::state::g_of(l)) {
             let _ = crate::error::catch(|| crate::ffi::finalizer::run_one(l, false));
+        }
+        while !crate::state::g_of(l).gc.tobefnz.is_null() {
+            let _ = crate::error::catch(|| run_one_finalizer(l, false));
         }
     }
 }

@@ -579,6 +579,13 @@ pub fn reserve_vec<T>(v: &mut Vec<T>, n: usize) {
     }
 }
 
+/// `vec![v; n]`, allocated fallibly.
+pub fn filled_vec<T: Clone>(n: usize, v: T) -> Vec<T> {
+    let mut out = FallibleVec::new();
+    out.resize(n, v);
+    out.into_vec()
+}
+
 /// Make room for one more entry in a hash map (its growth would abort).
 pub fn reserve_entry<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher>(
     m: &mut std::collections::HashMap<K, V, S>,
@@ -810,7 +817,7 @@ mod tests {
 
     #[test]
     fn fallible_vec_raises_instead_of_aborting() {
-        let status = |f: fn()| match std::panic::catch_unwind(f) {
+        let status = |f: fn()| match crate::error::catch(f) {
             Ok(()) => None,
             Err(p) => Some(crate::error::status_of(p)),
         };

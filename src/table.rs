@@ -1078,10 +1078,11 @@ pub fn from_template<V>(
 pub fn to_template(t: *mut GcTab, constant: impl Fn(TValue) -> KTabVal) -> KTable {
     let tr = tab(t);
     // SAFETY: i < asize.
-    let array = (0..tr.asize as usize)
-        .map(|i| constant(unsafe { *tr.array.add(i) }))
-        .collect();
-    let mut nodes = Vec::new();
+    // As large as the table: allocated fallibly (crate::mem).
+    let array = crate::mem::CollectFallible::collect_fallible(
+        (0..tr.asize as usize).map(|i| constant(unsafe { *tr.array.add(i) })),
+    );
+    let mut nodes = crate::mem::FallibleVec::new();
     let mut free_top = 0;
     if tr.hmask > 0 {
         // SAFETY: i <= hmask; links and the free cursor are in the array.
@@ -1102,7 +1103,7 @@ pub fn to_template(t: *mut GcTab, constant: impl Fn(TValue) -> KTabVal) -> KTabl
             free_top = tr.freetop.offset_from(tr.node) as u32;
         }
     }
-    KTable::from_parts(array, nodes, free_top)
+    KTable::from_parts(array, nodes.into_vec(), free_top)
 }
 
 /// Mark phase: mark the metatable and the entries (respecting `__mode`).

@@ -15,6 +15,7 @@
 //! a runtime table.
 
 use super::KTabVal;
+use crate::mem::CollectFallible;
 use crate::table::{self, HashNodes, NBINS};
 
 /// A value slot of a template.
@@ -125,12 +126,14 @@ impl<V: TemplateValue> KTable<V> {
         } else {
             // Each node is made, not cloned: cloning the niche-encoded nil
             // reads words it does not initialise (valgrind reports them).
+            // Sizes come from the source or the dump: allocated fallibly
+            // (crate::mem).
             (0..1usize << hbits)
                 .map(|_| KNode::new(KTabVal::Nil, V::nil(), None))
-                .collect()
+                .collect_fallible()
         };
         KTable {
-            array: (0..asize).map(|_| V::nil()).collect(),
+            array: (0..asize).map(|_| V::nil()).collect_fallible(),
             free_top: nodes.len() as u32,
             nodes,
         }
@@ -241,6 +244,7 @@ impl<V: TemplateValue> KTable<V> {
     fn resize(&mut self, asize: u32, hbits: u32) {
         let old_asize = self.array.len();
         if asize as usize > old_asize {
+            crate::mem::reserve_vec(&mut self.array, asize as usize - old_asize);
             self.array.resize_with(asize as usize, V::nil);
         }
         let fresh = KTable::<V>::new(0, hbits);
@@ -281,7 +285,7 @@ impl<V: TemplateValue> KTable<V> {
     /// The same layout with every value converted.
     pub fn map_values<W>(self, mut f: impl FnMut(V) -> W) -> KTable<W> {
         KTable {
-            array: self.array.into_iter().map(&mut f).collect(),
+            array: self.array.into_iter().map(&mut f).collect_fallible(),
             nodes: self
                 .nodes
                 .into_iter()
@@ -291,7 +295,7 @@ impl<V: TemplateValue> KTable<V> {
                     link: n.link,
                     hash: n.hash,
                 })
-                .collect(),
+                .collect_fallible(),
             free_top: self.free_top,
         }
     }

@@ -1192,7 +1192,7 @@ pub unsafe extern "C-unwind" fn lua_loadx(
     let name = if chunkname.is_null() {
         b"?".to_vec()
     } else {
-        cstr(chunkname).to_vec()
+        crate::mem::vec_from_slice(cstr(chunkname))
     };
     let mode = if mode.is_null() {
         None

@@ -1349,7 +1349,9 @@ impl<'a> Parser<'a> {
     /// or a nested declarator, or else the name; array and function
     /// suffixes; and attributes at the end.
     fn declarator_body(&mut self, d: &mut Declarator, kind: DeclKind) -> PResult<()> {
-        let mut prefix = Vec::new();
+        // Operator lists are as long as the declaration: grown fallibly
+        // (crate::mem).
+        let mut prefix = crate::mem::FallibleVec::new();
         loop {
             if self.accept_op(b'*' as u16)? {
                 self.declarator_attrs(d)?;
@@ -1362,7 +1364,7 @@ impl<'a> Parser<'a> {
             }
         }
         let mut inner: Option<Declarator> = None;
-        let mut suffix = Vec::new();
+        let mut suffix = crate::mem::FallibleVec::new();
         if self.accept_op(b'(' as u16)? {
             self.declarator_attrs(d)?;
             if kind != DeclKind::Named && (self.is_op(b')' as u16) || self.starts_decl_spec()) {
@@ -1401,6 +1403,7 @@ impl<'a> Parser<'a> {
             d.bit_width = Some(self.expr_size()?);
         }
         self.declarator_attrs(d)?;
+        crate::mem::reserve_vec(&mut d.ops, prefix.len() + suffix.len());
         d.ops.extend(prefix);
         d.ops.extend(suffix.into_iter().rev());
         if let Some(sub) = inner {
@@ -1414,6 +1417,7 @@ impl<'a> Parser<'a> {
                 d.bit_width = sub.bit_width;
             }
             d.attrs = merge_attrs(&d.attrs, &sub.attrs);
+            crate::mem::reserve_vec(&mut d.ops, sub.ops.len());
             d.ops.extend(sub.ops);
         }
         Ok(())

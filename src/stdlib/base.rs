@@ -567,10 +567,9 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
         return unsafe { load_string_chunk(l) };
     }
     check_type(l, 1, LUA_TFUNCTION);
-    let name = opt_str(l, 2)
-        .map(|n| n.to_vec())
-        .unwrap_or_else(|| b"=(load)".to_vec());
-    let mode = opt_str(l, 3).map(|m| m.to_vec());
+    // The name and the mode stay on the stack (arguments 2 and 3).
+    let name = opt_str(l, 2).unwrap_or(b"=(load)");
+    let mode = opt_str(l, 3);
     unsafe { lua_settop(l, LOAD_ENV_ARG) };
     // The reader is called as the lexer needs more input (LuaJIT stops
     // calling it after a syntax error).
@@ -595,7 +594,7 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
         r.map_err(|st| failed = st)
     };
     let src = crate::frontend::Source::Reader(&mut read);
-    let st = crate::capi::aux::load_source(l, src, &name, mode.as_deref());
+    let st = crate::capi::aux::load_source(l, src, name, mode);
     load_result(l, st.unwrap_or(failed), LOAD_ENV_ARG)
 }
 
