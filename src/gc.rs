@@ -719,10 +719,13 @@ fn one_step(l: *mut lua_State) -> usize {
         }
         Phase::Finalize => {
             if !g.gc.tobefnz.is_null() || crate::ffi::finalizer::has_pending(g) {
-                if !g.gc.tobefnz.is_null() {
-                    run_one_finalizer(l, true);
-                } else {
+                // cdata finalizers first (as at lua_close): one may call a
+                // function of a library whose ffi.load handle, a userdata,
+                // died in the same cycle and unloads it when finalized.
+                if crate::ffi::finalizer::has_pending(g) {
                     crate::ffi::finalizer::run_one(l, true);
+                } else {
+                    run_one_finalizer(l, true);
                 }
                 let g = crate::state::g_of(l);
                 g.gc.estimate = g.gc.estimate.saturating_sub(FINALIZE_COST);

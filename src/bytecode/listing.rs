@@ -8,6 +8,7 @@
 
 use super::opmodes::{modes, Mode};
 use super::{bc_a, bc_b, bc_d, bc_op_raw, Ins, KGc, Op, ProtoData, OP_NAMES};
+use crate::mem::FallibleVec;
 
 /// The listing of `p` and all its children, as `luajit -bl` prints it.
 /// String constants are bytes; bytes that are not UTF-8 are replaced (use
@@ -18,15 +19,16 @@ pub fn list(p: &ProtoData) -> String {
 
 /// The exact bytes of the listing of `p` and all its children.
 pub fn list_bytes(p: &ProtoData) -> Vec<u8> {
-    let mut out = Vec::new();
+    // As long as the code listed: grown fallibly (crate::mem).
+    let mut out = FallibleVec::new();
     list_function(p, &mut out);
-    out
+    out.into_vec()
 }
 
 /// Listing of one function after those of its children. Recursion depth is
 /// bounded by the nesting depth of the prototype tree, which the parser and
 /// the loader bound.
-fn list_function(p: &ProtoData, out: &mut Vec<u8>) {
+fn list_function(p: &ProtoData, out: &mut FallibleVec<u8>) {
     for k in &p.kgc {
         if let KGc::Child(child) = k {
             list_function(child, out);
@@ -50,7 +52,7 @@ fn last_line(p: &ProtoData) -> i64 {
 
 /// Which instruction indices are the target of a jump.
 fn jump_targets(p: &ProtoData) -> Vec<bool> {
-    let mut targets = vec![false; p.bc.len() + 1];
+    let mut targets = crate::mem::filled_vec(p.bc.len() + 1, false);
     for (pc, &ins) in p.bc.iter().enumerate().skip(1) {
         if let Some(op) = Op::from_u8(bc_op_raw(ins)) {
             if modes(op).cd == Mode::Jump {
@@ -68,7 +70,7 @@ fn jump_target(pc: usize, ins: Ins) -> i64 {
     pc as i64 + bc_d(ins) as i64 - 0x7fff
 }
 
-fn list_instruction(p: &ProtoData, pc: usize, is_target: bool, out: &mut Vec<u8>) {
+fn list_instruction(p: &ProtoData, pc: usize, is_target: bool, out: &mut FallibleVec<u8>) {
     let ins = p.bc[pc];
     let Some(op) = Op::from_u8(bc_op_raw(ins)) else {
         // The reference has no name for such bytes; show the raw opcode.
@@ -178,8 +180,13 @@ fn upvalue_name(p: &ProtoData, idx: u32) -> Option<Vec<u8>> {
 /// 40 bytes of escaped text with a `~` mark when the constant is longer than
 /// 40 bytes.
 fn quote_string(s: &[u8]) -> Vec<u8> {
-    let mut esc = Vec::with_capacity(s.len() + 2);
+    // A constant longer than 40 bytes shows only 40 escaped bytes:
+    // escaping stops there (shorter ones are shown whole).
+    let mut esc = Vec::with_capacity(s.len().min(40) * 4 + 2);
     for &c in s {
+        if s.len() > 40 && esc.len() >= 40 {
+            break;
+        }
         match c {
             b'\n' => esc.extend_from_slice(b"\\n"),
             b'\r' => esc.extend_from_slice(b"\\r"),

@@ -335,7 +335,9 @@ fn read_proto(
     } else {
         Op::FUNCF
     };
-    p.bc.reserve_exact(nbc + 1);
+    // Counts are checked against the input, but memory may still run out:
+    // reserved fallibly (crate::mem).
+    crate::mem::reserve_vec(&mut p.bc, nbc + 1);
     p.bc.push(ins_ad(head_op, p.framesize as u32, 0));
     for chunk in cur.bytes(nbc * 4)?.chunks_exact(4) {
         let raw = [chunk[0], chunk[1], chunk[2], chunk[3]];
@@ -357,7 +359,8 @@ fn read_proto(
     // GC constants come highest index first; children are claimed from the
     // prototypes read so far, most recent first.
     let mut depth = 1;
-    let mut kgc = Vec::with_capacity(sizekgc);
+    let mut kgc = Vec::new();
+    crate::mem::reserve_vec(&mut kgc, sizekgc);
     for _ in 0..sizekgc {
         let kind = cur.uleb()?;
         kgc.push(match kind {
@@ -383,7 +386,7 @@ fn read_proto(
     kgc.reverse();
     p.kgc = kgc;
 
-    p.knum.reserve_exact(sizekn);
+    crate::mem::reserve_vec(&mut p.knum, sizekn);
     for _ in 0..sizekn {
         p.knum.push(read_knum(cur)?);
     }
@@ -458,7 +461,7 @@ fn read_string(cur: &mut Cursor, len: u32) -> Res<Vec<u8>> {
     if len > MAX_STRING_LEN {
         return Err(Failure::StringOverflow);
     }
-    Ok(cur.bytes(len as usize)?.to_vec())
+    Ok(crate::mem::vec_from_slice(cur.bytes(len as usize)?))
 }
 
 /// Bytes per line number entry: lines are stored relative to the first
@@ -483,7 +486,7 @@ fn read_debug_info(cur: &mut Cursor, p: &mut ProtoData, swap: bool) {
     let Some(lines) = nbc.checked_mul(width).and_then(|n| cur.bytes(n).ok()) else {
         return;
     };
-    p.lineinfo.reserve_exact(nbc + 1);
+    crate::mem::reserve_vec(&mut p.lineinfo, nbc + 1);
     p.lineinfo.push(p.firstline);
     for e in lines.chunks_exact(width) {
         let delta = match width {
