@@ -17,11 +17,20 @@
 //!   errors (see `error::raise_oom_unchecked`).
 //!
 //! Both refuse to grow past `MAX_BUF` bytes, LuaJIT's buffer limit.
-//! Collections whose size is bounded by a small constant (error messages,
-//! a function's argument list, a pattern's 32 captures) may stay plain
-//! `Vec`s: their allocations are too small to fail where a larger one has
-//! not failed first, and the state keeps a reserve (`error::throw_oom`) so
-//! that they still succeed while a memory error unwinds.
+//! `reserve_vec`, `reserve_entry`, `filled_vec`, `collect_fallible` and
+//! `to_vec_fallible` do the same for plain `Vec`s and hash maps that are
+//! part of shared structures (prototypes, the FFI's type table).
+//!
+//! What may stay an ordinary Rust collection: allocations bounded by a
+//! small constant or by a limit of the VM, which are too small to fail
+//! where a larger allocation has not failed first. The state also keeps a
+//! reserve of Rust heap that it releases when it raises a memory error
+//! (`error::throw_oom`), so that these still succeed while the error is
+//! handled. They are: number formatting (fixed arrays and `ShortBuf`s),
+//! error messages built from fixed texts and type names, a pattern's 32
+//! captures, argument and result lists (bounded by the Lua stack's 65500
+//! slots: `vm::call_values`, FFI calls), option strings, library names of
+//! `package`, and the interactive prompt's input lines.
 //!
 //! `ByteSink` lets the formatting helpers write into any of these.
 
@@ -73,14 +82,16 @@ pub struct StateVec<T: Copy, const INLINE: usize = 0> {
     inline: [MaybeUninit<T>; INLINE],
 }
 
-/// A byte buffer in the Lua state's memory.
-pub type StateBuf = StateVec<u8>;
-
-/// Inline bytes of the buffers of short-lived string results.
+/// Inline bytes of the state's byte buffers: most strings built are short.
 pub const SHORT_STRING: usize = 128;
 
-/// A byte buffer for results that are usually short.
-pub type ShortBuf = StateVec<u8, SHORT_STRING>;
+/// A byte buffer in the Lua state's memory, its first `SHORT_STRING`
+/// bytes inline. (One type for all byte buffers: the formatting helpers
+/// are instantiated once for it.)
+pub type StateBuf = StateVec<u8, SHORT_STRING>;
+
+/// The same, for places where the name says that results are usually short.
+pub type ShortBuf = StateBuf;
 
 impl<T: Copy, const INLINE: usize> StateVec<T, INLINE> {
     /// An empty vector (allocates nothing until it outgrows its inline part).
@@ -798,6 +809,9 @@ mod tests {
         );
         assert!(!l.is_null());
         let mut v: StateBuf = StateVec::new(g_of(l));
+        // Past the inline part first.
+        v.extend_from_slice(&[7; SHORT_STRING]);
+        v.truncate(0);
         v.extend_from_slice(&[7; 100]);
         let held = budget.live;
         budget.refuse = true;
