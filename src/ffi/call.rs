@@ -181,6 +181,8 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
                 ret: f.child,
                 fixed,
             });
+            // One entry per function type called: grows with the program.
+            crate::mem::reserve_entry(&mut super::state(g_of(l)).calls.by_type);
             super::state(g_of(l)).calls.by_type.insert(fid, i.clone());
             i
         }

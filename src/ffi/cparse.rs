@@ -10,6 +10,7 @@
 //! A failed `cdef` leaves the type table as it was before the call.
 
 use super::ctype::*;
+use crate::mem::FallibleVec;
 
 /// A value substituted for a `$` in a declaration (`ffi.typeof("$ *", ct)`).
 #[derive(Clone, Debug)]
@@ -111,14 +112,18 @@ pub fn offsetof(cts: &CTState, id: CTypeId, field: &[u8]) -> Option<(u32, Option
 
 /// What a parse changed in the type table, to roll it back on error.
 #[derive(Default)]
+///
+/// Like every list of the parser that grows with the declarations, the undo
+/// lists grow fallibly: running out of memory raises the Lua memory error
+/// (crate::mem).
 struct Undo {
-    decls: Vec<Vec<u8>>,
-    tags: Vec<Vec<u8>>,
+    decls: FallibleVec<Vec<u8>>,
+    tags: FallibleVec<Vec<u8>>,
     /// Types that existed before and were modified (completed forward
     /// declarations, refreshed qualified copies), with their old value.
-    modified: Vec<(CTypeId, CType)>,
+    modified: FallibleVec<(CTypeId, CType)>,
     /// Structs that got member constants.
-    member_consts: Vec<CTypeId>,
+    member_consts: FallibleVec<CTypeId>,
 }
 
 impl Undo {
@@ -460,12 +465,12 @@ impl<'a> Parser<'a> {
 
     /// Collect the characters of a name or a number.
     fn ident_chars(&mut self) -> Vec<u8> {
-        let mut chars = Vec::new();
+        let mut chars = FallibleVec::new();
         while is_ident_char(self.ch()) {
             chars.push(self.ch());
             self.bump();
         }
-        chars
+        chars.into_vec()
     }
 
     fn lex(&mut self) -> PResult<(Tok, String)> {
@@ -600,7 +605,7 @@ impl<'a> Parser<'a> {
     /// A string literal or a character constant; the opening quote has
     /// been read. Line breaks do not end it, the end of the input does.
     fn lex_string(&mut self, quote: u8) -> PResult<(Tok, String)> {
-        let mut s = Vec::new();
+        let mut s = FallibleVec::new();
         loop {
             let c = self.ch();
             if c == quote {
@@ -666,7 +671,7 @@ impl<'a> Parser<'a> {
             return Ok((Tok::Int(v as u32, false), text));
         }
         let text = String::from_utf8_lossy(&s).into_owned();
-        Ok((Tok::Str(s), text))
+        Ok((Tok::Str(s.into_vec()), text))
     }
 
     // -- Token helpers -------------------------------------------------------
@@ -942,11 +947,15 @@ impl<'a> Parser<'a> {
 
     fn add_member_const(&mut self, id: CTypeId, f: CField) {
         self.undo.member_consts.push(id);
-        self.cts.member_consts.entry(id).or_default().push(f);
+        crate::mem::reserve_entry(&mut self.cts.member_consts);
+        let consts = self.cts.member_consts.entry(id).or_default();
+        crate::mem::reserve_vec(consts, 1);
+        consts.push(f);
     }
 
     fn add_decl(&mut self, name: Vec<u8>, d: CDecl) {
         self.undo.decls.push(name.clone());
+        crate::mem::reserve_entry(&mut self.cts.decls);
         self.cts.decls.insert(name, d);
     }
 
@@ -1471,10 +1480,10 @@ impl<'a> Parser<'a> {
 
     /// Parameters after `(` up to and including `)`.
     fn param_list(&mut self) -> PResult<(Vec<CField>, bool)> {
-        let mut params = Vec::new();
+        let mut params = FallibleVec::new();
         let mut vararg = false;
         if self.accept_op(b')' as u16)? {
-            return Ok((params, false));
+            return Ok((params.into_vec(), false));
         }
         loop {
             if self.accept_op(b'.' as u16)? {
@@ -1511,7 +1520,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_op(b')' as u16)?;
-        Ok((params, vararg))
+        Ok((params.into_vec(), vararg))
     }
 
     /// Apply declarator operations to a base type.
@@ -1650,8 +1659,9 @@ impl<'a> Parser<'a> {
             ));
         }
         let id = self.new_tagged(kind, union, name);
-        self.cts.tags.insert(name.to_vec(), id);
-        self.undo.tags.push(name.to_vec());
+        crate::mem::reserve_entry(&mut self.cts.tags);
+        self.cts.tags.insert(crate::mem::vec_from_slice(name), id);
+        self.undo.tags.push(crate::mem::vec_from_slice(name));
         Ok(id)
     }
 
@@ -1711,7 +1721,7 @@ impl<'a> Parser<'a> {
 
     /// Member declarations after `{`, up to and including `}`.
     fn struct_members(&mut self, id: CTypeId) -> PResult<Vec<Member>> {
-        let mut members: Vec<Member> = Vec::new();
+        let mut members: FallibleVec<Member> = FallibleVec::new();
         let mut var_last = false;
         loop {
             if self.accept_op(b'}' as u16)? {
@@ -1822,7 +1832,7 @@ impl<'a> Parser<'a> {
             }
             self.expect_op(b';' as u16)?;
         }
-        Ok(members)
+        Ok(members.into_vec())
     }
 
     /// Lay out the members of a struct/union and complete its type.
@@ -1830,7 +1840,7 @@ impl<'a> Parser<'a> {
         let union = self.cts.get(id).has(CTF_UNION);
         let struct_packed = attrs.packed;
         let pack = self.pack;
-        let mut fields = Vec::with_capacity(members.len());
+        let mut fields = FallibleVec::with_capacity(members.len());
         let mut bitpos: u64 = 0; // current end, in bits
         let mut size_bits: u64 = 0; // union: largest member
         let mut max_align: u32 = 1;
@@ -1938,7 +1948,7 @@ impl<'a> Parser<'a> {
         let old = self.cts.get(id).clone();
         self.undo.modified.push((id, old));
         let ct = self.cts.get_mut(id);
-        ct.fields = fields;
+        ct.fields = fields.into_vec();
         ct.size = if flags & CTF_VLS != 0 {
             CTSIZE_INVALID
         } else {
@@ -1991,7 +2001,7 @@ impl<'a> Parser<'a> {
             return Ok(id);
         }
         self.next()?;
-        let mut fields = Vec::new();
+        let mut fields = FallibleVec::new();
         // The next constant's value; it becomes unsigned from 2^31 on.
         let mut next = CVal::int(0);
         // As in the reference, the enum is unsigned unless a constant is
@@ -2048,7 +2058,7 @@ impl<'a> Parser<'a> {
         let old = self.cts.get(id).clone();
         self.undo.modified.push((id, old));
         let ct = self.cts.get_mut(id);
-        ct.fields = fields;
+        ct.fields = fields.into_vec();
         ct.size = 4;
         ct.align = 4;
         ct.child = base;
@@ -2102,7 +2112,7 @@ impl<'a> Parser<'a> {
     /// operands is read in a loop (the reference has no limit there); the
     /// middle operands nest, up to `MAX_COND_NESTING`.
     fn expr_cond(&mut self) -> PResult<CVal> {
-        let mut chain: Vec<(CVal, CVal)> = Vec::new();
+        let mut chain: FallibleVec<(CVal, CVal)> = FallibleVec::new();
         let mut last = loop {
             let c = self.expr_binary(1)?;
             if !self.accept_op(b'?' as u16)? {
