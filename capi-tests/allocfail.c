@@ -126,6 +126,35 @@ int main(void)
     CHECK(ok);                            /* repeatable */
   }
 
+  tu_section("memory errors in coroutines while the main thread is unprotected");
+  {
+    /* lua_resume from C: the coroutine's memory error is its status. */
+    lua_State *co = lua_newthread(L);
+    CHECK_INT(luaL_loadstring(co, "local t = {} for i = 1, 1e8 do t[i] = {i} end"), 0);
+    CHECK_INT(lua_resume(co, 0), LUA_ERRMEM);
+    CHECK_STR(lua_tostring(co, -1), "not enough memory");
+    lua_settop(L, 0);
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    /* lua_call without protection: coroutine.resume catches the error
+    ** (the process used to exit, taking the main thread's lack of
+    ** protection for the running coroutine's). */
+    CHECK_INT(luaL_loadstring(L, "local co = coroutine.create(function()\n"
+                                 "  local t = {} for i = 1, 1e8 do t[i] = {i} end end)\n"
+                                 "return coroutine.resume(co)"), 0);
+    lua_call(L, 0, 2);
+    CHECK(!lua_toboolean(L, -2));
+    CHECK_STR(lua_tostring(L, -1), "not enough memory");
+    lua_settop(L, 0);
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    /* lua_pcall on a coroutine thread from C. */
+    co = lua_newthread(L);
+    CHECK_INT(luaL_loadstring(co, "local s = 'x' for i = 1, 40 do s = s .. s end"), 0);
+    CHECK_INT(lua_pcall(co, 0, 0, 0), LUA_ERRMEM);
+    CHECK_STR(lua_tostring(co, -1), "not enough memory");
+    lua_settop(L, 0);
+    lua_gc(L, LUA_GCCOLLECT, 0);
+  }
+
   tu_section("raising the limit makes the same work succeed");
   m.limit = 1LL << 40;
   CHECK_INT(luaL_dostring(L, "local t = {} for i = 1, 100000 do t[i] = {i} end return #t"), 0);
