@@ -674,7 +674,9 @@ pub fn err_optype(l: *mut lua_State, v: TValue, slot: Operand, op: &str) -> ! {
             msg.push(b' ');
             msg.extend_from_slice(kind.as_bytes());
             msg.extend_from_slice(b" '");
-            msg.extend_from_slice(&name);
+            // LuaJIT formats the name as a C string: it ends at a NUL byte.
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            msg.extend_from_slice(&name[..end]);
             msg.extend_from_slice(b"' (a ");
             msg.extend_from_slice(tn.as_bytes());
             msg.extend_from_slice(b" value)");
