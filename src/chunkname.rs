@@ -6,6 +6,11 @@
 const LUA_IDSIZE: usize = 60;
 
 pub fn short_src(chunkname: &[u8]) -> Vec<u8> {
+    // LuaJIT reads the name as a C string: it ends at the first NUL byte.
+    let chunkname = &chunkname[..chunkname
+        .iter()
+        .position(|&c| c == 0)
+        .unwrap_or(chunkname.len())];
     let max = LUA_IDSIZE - 1;
     match chunkname.first() {
         Some(b'=') => {
