@@ -66,6 +66,8 @@ const INSTRUCTION_BUDGET: u64 = 2_000_000;
 const TIME_BUDGET: Duration = Duration::from_secs(2);
 /// Instructions between count hook calls.
 const HOOK_EVERY: c_int = 1000;
+/// The events the hook sees.
+const HOOK_MASK: c_int = LUA_MASKCOUNT | LUA_MASKLINE | LUA_MASKCALL | LUA_MASKRET;
 /// Line, call and return events between two `lua_getinfo` looks.
 const INSPECT_EVERY: u64 = 97;
 /// How long the parent waits for an answer before it calls the worker hung
@@ -224,6 +226,9 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut lua_State, ar: *mut lua_Debug) {
         if (*ar).event == LUA_HOOKCOUNT {
             limits.instructions += HOOK_EVERY as u64;
             if limits.instructions > INSTRUCTION_BUDGET || Instant::now() > limits.deadline {
+                // From now on at every instruction: a program that catches
+                // the error (pcall in a loop) meets it again outside.
+                lua_sethook(l, Some(budget_hook), HOOK_MASK, 1);
                 lua_pushstring(l, BUDGET_MESSAGE.as_ptr());
                 luajit::capi::core::lua_error(l);
             }
@@ -305,6 +310,7 @@ unsafe extern "C-unwind" fn protected_run(l: *mut lua_State) -> c_int {
         // fresh budget for the finalizers it runs.
         limits.deadline = Instant::now() + TIME_BUDGET;
         limits.instructions = 0;
+        lua_sethook(l, Some(budget_hook), HOOK_MASK, HOOK_EVERY);
         lua_gc(l, LUA_GCCOLLECT, 0);
         0
     }
@@ -334,12 +340,7 @@ fn run_input(data: &[u8]) -> (Outcome, u64) {
             lua_close(l);
             return (Outcome::NoState, 0);
         }
-        lua_sethook(
-            l,
-            Some(budget_hook),
-            LUA_MASKCOUNT | LUA_MASKLINE | LUA_MASKCALL | LUA_MASKRET,
-            HOOK_EVERY,
-        );
+        lua_sethook(l, Some(budget_hook), HOOK_MASK, HOOK_EVERY);
         let mut job = Job {
             data,
             limits: &mut *limits,
