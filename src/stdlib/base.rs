@@ -321,17 +321,19 @@ unsafe extern "C-unwind" fn b_pairs(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn ipairs_aux(l: *mut lua_State) -> c_int {
-    // LuaJIT's ipairs iterates raw array values (no __index).
-    let i = check_int(l, 2) + 1;
+    // LuaJIT's ipairs iterates raw array values (no __index); it checks the
+    // table before the index. The next index is the number plus one, and the
+    // slot read is that number converted to int32 (so 1.9 gives 2.9, t[2]).
     let t = value_at(l, 1);
     if !t.is_tab() {
         check_type(l, 1, LUA_TTABLE);
     }
-    let v = table::get_int(t.as_ptr(), i);
+    let n = check_num(l, 2) + 1.0;
+    let v = table::get_int(t.as_ptr(), num_to_int32(n) as i64);
     if v.is_nil() {
         return 0;
     }
-    push_num(l, i as f64);
+    push_num(l, n);
     push_value(l, v);
     2
 }

@@ -1,0 +1,11 @@
+-- The ipairs iterator checks its table before its index (found by fuzz-diff).
+local iter = ipairs({})
+print(pcall(iter, "l"))
+print(pcall(iter))
+print(pcall(iter, {10, 20}, 1))
+print(pcall(iter, {10, 20}, "1"))
+print(pcall(iter, {10, 20}, 1.9))
+print(pcall(iter, {10, 20}, -1))
+print(pcall(iter, {[0] = 5}, -1))
+print(pcall(iter, {10, 20}, "x"))
+print(pcall(string.gsub, "hello", "l", iter))
