@@ -623,53 +623,35 @@ pub trait ByteSink: DerefMut<Target = [u8]> {
     fn push_n(&mut self, b: u8, n: usize);
 }
 
-impl<const INLINE: usize> ByteSink for StateVec<u8, INLINE> {
-    #[inline]
-    fn push(&mut self, b: u8) {
-        StateVec::push(self, b)
-    }
-    #[inline]
-    fn extend_from_slice(&mut self, s: &[u8]) {
-        StateVec::extend_from_slice(self, s)
-    }
-    fn reserve(&mut self, n: usize) {
-        StateVec::reserve(self, n)
-    }
-    fn truncate(&mut self, n: usize) {
-        StateVec::truncate(self, n)
-    }
-    fn remove_range(&mut self, r: Range<usize>) {
-        StateVec::remove_range(self, r)
-    }
-    fn push_n(&mut self, b: u8, n: usize) {
-        let len = self.len();
-        self.resize(len + n, b);
-    }
+/// The fallible buffers are sinks through their own methods.
+macro_rules! byte_sink_by_inherent_methods {
+    ($([$($g:tt)*] $ty:ty),*) => {$(
+        impl<$($g)*> ByteSink for $ty {
+            #[inline]
+            fn push(&mut self, b: u8) {
+                <$ty>::push(self, b)
+            }
+            #[inline]
+            fn extend_from_slice(&mut self, s: &[u8]) {
+                <$ty>::extend_from_slice(self, s)
+            }
+            fn reserve(&mut self, n: usize) {
+                <$ty>::reserve(self, n)
+            }
+            fn truncate(&mut self, n: usize) {
+                <$ty>::truncate(self, n)
+            }
+            fn remove_range(&mut self, r: Range<usize>) {
+                <$ty>::remove_range(self, r)
+            }
+            fn push_n(&mut self, b: u8, n: usize) {
+                let len = self.len();
+                self.resize(len + n, b);
+            }
+        }
+    )*};
 }
-
-impl ByteSink for FallibleVec<u8> {
-    #[inline]
-    fn push(&mut self, b: u8) {
-        FallibleVec::push(self, b)
-    }
-    #[inline]
-    fn extend_from_slice(&mut self, s: &[u8]) {
-        FallibleVec::extend_from_slice(self, s)
-    }
-    fn reserve(&mut self, n: usize) {
-        FallibleVec::reserve(self, n)
-    }
-    fn truncate(&mut self, n: usize) {
-        FallibleVec::truncate(self, n)
-    }
-    fn remove_range(&mut self, r: Range<usize>) {
-        FallibleVec::remove_range(self, r)
-    }
-    fn push_n(&mut self, b: u8, n: usize) {
-        let len = self.len();
-        self.resize(len + n, b);
-    }
-}
+byte_sink_by_inherent_methods!([const INLINE: usize] StateVec<u8, INLINE>, [] FallibleVec<u8>);
 
 /// Plain `Vec`s remain sinks for code outside the VM (the command line's
 /// listings, tests); the VM itself writes into the fallible buffers.

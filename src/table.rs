@@ -1233,6 +1233,16 @@ mod tests {
     /// Runs `f` with the global state of a fresh Lua state. No collection
     /// runs meanwhile (only the interpreter and the API step the
     /// collector), so unanchored tables and strings stay alive.
+    /// A deterministic generator for the randomized tests: `rnd(n)` is in 0..n.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        }
+    }
+
     fn with_state(f: impl FnOnce(&mut GlobalState)) {
         // SAFETY: a fresh state, closed once `f` is done with it.
         unsafe {
@@ -1331,13 +1341,7 @@ mod tests {
     #[test]
     fn chains_survive_random_deletes() {
         with_state(|g| {
-            let mut seed = 0x2545_f491_4f6c_dd1du64;
-            let mut rnd = |n: u64| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                seed % n
-            };
+            let mut rnd = xorshift(0x2545_f491_4f6c_dd1du64);
             for _round in 0..40 {
                 let t = new(g, 0, 0);
                 let mut keys: Vec<TValue> = vec![];
@@ -1455,13 +1459,7 @@ mod tests {
     #[test]
     fn templates_lay_out_like_tables() {
         with_state(|g| {
-            let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-            let mut rnd = |n: u64| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                seed % n
-            };
+            let mut rnd = xorshift(0x9e37_79b9_7f4a_7c15u64);
             for _round in 0..60 {
                 let (asize, hbits) = (rnd(6) as u32, rnd(4) as u32);
                 let t = new(g, asize, hbits);
