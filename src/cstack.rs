@@ -12,7 +12,8 @@
 //! Where the thread's stack bounds are unknown (a stack the thread library
 //! did not make), the nesting depth is bounded instead, as in Lua 5.1.
 
-use crate::state::{g_of, lua_State, MAX_CCALLS};
+use crate::state::State;
+use crate::state::{g_of, MAX_CCALLS};
 use std::ffi::c_void;
 use std::os::raw::c_int;
 
@@ -119,9 +120,9 @@ impl NativeStack {
 /// Check before a nested native call into Lua (`nccalls` already counts
 /// it): raises "stack overflow" when too little native stack is left.
 #[inline]
-pub fn guard(l: *mut lua_State) {
+pub fn guard(l: State) {
     // SAFETY: l is live.
-    let (depth, handling) = unsafe { ((*l).nccalls, (*l).native_overflow != 0) };
+    let (depth, handling) = unsafe { ((*l.as_ptr()).nccalls, (*l.as_ptr()).native_overflow != 0) };
     if depth < UNCHECKED_DEPTH {
         return;
     }
@@ -139,7 +140,7 @@ pub fn guard(l: *mut lua_State) {
 /// stack of unknown bounds.
 #[cold]
 #[inline(never)]
-fn guard_slow(l: *mut lua_State, handling: bool) {
+fn guard_slow(l: State, handling: bool) {
     let ns = &mut g_of(l).native_stack;
     // SAFETY: pthread_self has no preconditions.
     let thread = unsafe { pthread_self() };
@@ -152,7 +153,7 @@ fn guard_slow(l: *mut lua_State, handling: bool) {
     } else {
         // Unknown bounds (or a frame outside them): bound the depth.
         // SAFETY: l is live.
-        let depth = unsafe { (*l).nccalls };
+        let depth = unsafe { (*l.as_ptr()).nccalls };
         depth
             >= if handling {
                 MAX_CCALLS + HANDLER_CCALLS
@@ -226,11 +227,16 @@ mod tests {
             // are NUL-terminated.
             unsafe {
                 let l = luaL_newstate();
-                luaL_openlibs(l);
+                luaL_openlibs(State::from_raw(l));
                 let src = std::ffi::CString::new(code).unwrap();
-                assert_eq!(luaL_loadstring(l, src.as_ptr()), 0, "{}", code);
-                let status = lua_pcall(l, 0, 0, 0);
-                let msg = lua_tolstring(l, -1, std::ptr::null_mut());
+                assert_eq!(
+                    luaL_loadstring(State::from_raw(l), src.as_ptr()),
+                    0,
+                    "{}",
+                    code
+                );
+                let status = lua_pcall(State::from_raw(l), 0, 0, 0);
+                let msg = lua_tolstring(State::from_raw(l), -1, std::ptr::null_mut());
                 let msg = if msg.is_null() {
                     String::new()
                 } else {
@@ -239,9 +245,9 @@ mod tests {
                 out.push(format!("{} {}", status, msg));
                 // The state still works.
                 let ok = std::ffi::CString::new("return 1").unwrap();
-                assert_eq!(luaL_loadstring(l, ok.as_ptr()), 0);
-                assert_eq!(lua_pcall(l, 0, 1, 0), 0);
-                lua_close(l);
+                assert_eq!(luaL_loadstring(State::from_raw(l), ok.as_ptr()), 0);
+                assert_eq!(lua_pcall(State::from_raw(l), 0, 1, 0), 0);
+                lua_close(State::from_raw(l));
             }
         }
         out

@@ -61,8 +61,8 @@ impl Frame {
 /// on the stack when the stack overflows: the thread itself (as in LuaJIT).
 /// The frame keeps its link, so the frames below stay walkable, and frame
 /// walks skip it, so the error and tracebacks start at its caller.
-pub fn dummy_frame_marker(l: *mut lua_State) -> TValue {
-    TValue::gcobj(TID_THREAD, l as *const crate::gc::GcHeader)
+pub fn dummy_frame_marker(l: State) -> TValue {
+    TValue::gcobj(TID_THREAD, l.as_ptr() as *const crate::gc::GcHeader)
 }
 
 /// Identity of the marker the hook dispatcher stores in the function slot
@@ -77,16 +77,16 @@ pub fn hook_marker() -> TValue {
 }
 
 /// Whether a base is the bottom (dummy) frame of a thread.
-pub fn is_bottom(l: *mut lua_State, base: *mut TValue) -> bool {
+pub fn is_bottom(l: State, base: *mut TValue) -> bool {
     // SAFETY: l is live.
-    unsafe { base <= (*l).stack.add(2) }
+    unsafe { base <= (*l.as_ptr()).stack.add(2) }
 }
 
 /// The frame of the caller of `f` (skipping vararg adjustments), and the
 /// lowest stack slot that belongs to `f`'s frame setup (its function slot,
 /// or the saved PC of a continuation frame): the caller's live slots end
 /// there. Hook pseudo-frames are not skipped here.
-fn raw_prev(l: *mut lua_State, f: Frame) -> (Option<Frame>, *mut TValue) {
+fn raw_prev(l: State, f: Frame) -> (Option<Frame>, *mut TValue) {
     let mut base = f.base;
     // SAFETY: frame links are valid for every frame above the bottom one.
     unsafe {
@@ -143,7 +143,7 @@ fn raw_prev(l: *mut lua_State, f: Frame) -> (Option<Frame>, *mut TValue) {
 
 /// The frame of the caller of `f`, skipping vararg adjustments, hook
 /// pseudo-frames and dummy frames.
-pub fn prev_frame(l: *mut lua_State, f: Frame) -> Option<Frame> {
+pub fn prev_frame(l: State, f: Frame) -> Option<Frame> {
     let mut f = f;
     loop {
         let p = raw_prev(l, f).0?;
@@ -157,16 +157,16 @@ pub fn prev_frame(l: *mut lua_State, f: Frame) -> Option<Frame> {
 
 /// The innermost frame of a thread as stored (possibly a hook marker), or
 /// None when the thread has no frames to inspect (not started or finished).
-fn top_frame(l: *mut lua_State) -> Option<Frame> {
+fn top_frame(l: State) -> Option<Frame> {
     // SAFETY: l is live.
     unsafe {
-        let base = match (*l).status {
-            LUA_OK => (*l).base,
+        let base = match (*l.as_ptr()).status {
+            LUA_OK => (*l.as_ptr()).base,
             // A suspended coroutine: its visible base points at the
             // yielded values; the yielding frame is recorded apart.
-            LUA_YIELD => (*l).stack.add((*l).yield_base),
+            LUA_YIELD => (*l.as_ptr()).stack.add((*l.as_ptr()).yield_base),
             // Dead by an error: the frames are kept where it was raised.
-            _ => (*l).stack.add((*l).yield_base),
+            _ => (*l.as_ptr()).stack.add((*l.as_ptr()).yield_base),
         };
         if is_bottom(l, base) {
             return None;
@@ -175,8 +175,8 @@ fn top_frame(l: *mut lua_State) -> Option<Frame> {
             base,
             pc: std::ptr::null(),
         };
-        if (*l).status == LUA_OK && f.is_lua() {
-            f.pc = (*l).savedpc;
+        if (*l.as_ptr()).status == LUA_OK && f.is_lua() {
+            f.pc = (*l.as_ptr()).savedpc;
         }
         Some(f)
     }
@@ -187,7 +187,7 @@ fn top_frame(l: *mut lua_State) -> Option<Frame> {
 /// frame's link is only followed when the next frame is asked for (the
 /// running frame's link may not be valid, e.g. while a state is closed).
 pub struct Frames {
-    l: *mut lua_State,
+    l: State,
     /// The frame returned last (or None before the first).
     last: Option<Frame>,
     first: Option<Frame>,
@@ -222,9 +222,9 @@ impl Iterator for Frames {
     }
 }
 
-pub fn frames(l: *mut lua_State) -> Frames {
+pub fn frames(l: State) -> Frames {
     // SAFETY: l is live.
-    let top = unsafe { (*l).top };
+    let top = unsafe { (*l.as_ptr()).top };
     Frames {
         l,
         last: None,
@@ -235,7 +235,7 @@ pub fn frames(l: *mut lua_State) -> Frames {
 }
 
 /// The frame at `level` (0 = the running function).
-pub fn frame_at(l: *mut lua_State, level: usize) -> Option<Frame> {
+pub fn frame_at(l: State, level: usize) -> Option<Frame> {
     frames(l).nth(level).map(|(f, _)| f)
 }
 
@@ -458,7 +458,7 @@ pub fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'static str, 
 
 /// Name of the function running in frame `f` as its caller sees it:
 /// (namewhat, name), e.g. ("global", "print"), ("method", "insert").
-pub fn func_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
+pub fn func_name(l: State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     let link = effective_link(f);
     if frame_type(link) != FRAME_LUA {
         if frame_typep(link) == FRAME_CONT {
@@ -503,7 +503,7 @@ fn effective_link(f: &Frame) -> u64 {
 /// LuaJIT names it: a call names the called slot, other instructions their
 /// metamethod. A frame called from a dummy frame (see `dummy_frame_marker`)
 /// has no name.
-fn meta_name(l: *mut lua_State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
+fn meta_name(l: State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     let mut caller = *f;
     loop {
         caller = raw_prev(l, caller).0?;
@@ -561,7 +561,7 @@ const TRACEBACK_LAST: usize = 10;
 /// Append a traceback of `l` starting at `level` (LuaJIT's format: the
 /// first levels up to TRACEBACK_FIRST, then "...", then the last
 /// TRACEBACK_LAST levels).
-pub fn traceback(l: *mut lua_State, level: usize, out: &mut (impl ByteSink + ?Sized)) {
+pub fn traceback(l: State, level: usize, out: &mut (impl ByteSink + ?Sized)) {
     out.extend_from_slice(b"stack traceback:");
     // Two walks over the frames instead of a list of them: nothing to
     // allocate while a memory or stack overflow error is being reported.
@@ -586,7 +586,7 @@ pub fn traceback(l: *mut lua_State, level: usize, out: &mut (impl ByteSink + ?Si
 }
 
 /// One traceback line: `where: in function 'name'` and its variants.
-fn describe_frame(l: *mut lua_State, f: &Frame, out: &mut (impl ByteSink + ?Sized)) {
+fn describe_frame(l: State, f: &Frame, out: &mut (impl ByteSink + ?Sized)) {
     let name = func_name(l, f);
     let gf = f.gcfunc();
     if f.is_lua() {

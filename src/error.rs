@@ -237,12 +237,12 @@ pub fn rethrow(p: Payload) -> ! {
 /// becomes the Lua error "internal error: <message>" rather than taking
 /// the process down: the promise is that no input crashes it. Other
 /// unwinds (a coroutine yield) go on.
-pub fn caught_status(l: *mut lua_State, p: Payload) -> u8 {
+pub fn caught_status(l: State, p: Payload) -> u8 {
     if p.is::<CxxException>() {
         drop(p);
         let v = crate::string::new_str_value(g_of(l), b"C++ exception");
         // SAFETY: l is live.
-        unsafe { (*l).errobj = v };
+        unsafe { (*l.as_ptr()).errobj = v };
         return LUA_ERRRUN;
     }
     if p.is::<LuaThrow>() || p.is::<crate::vm::YieldUnwind>() {
@@ -258,7 +258,7 @@ pub fn caught_status(l: *mut lua_State, p: Payload) -> u8 {
     drop(p);
     let v = crate::string::new_str_value(g_of(l), &msg);
     // SAFETY: l is live.
-    unsafe { (*l).errobj = v };
+    unsafe { (*l.as_ptr()).errobj = v };
     LUA_ERRRUN
 }
 
@@ -293,7 +293,7 @@ pub enum Operand {
 }
 
 /// Unwind to the innermost protected call. `l.errobj` holds the error.
-pub fn throw_status_obj(l: *mut lua_State, status: u8) -> ! {
+pub fn throw_status_obj(l: State, status: u8) -> ! {
     if status == LUA_ERRRUN {
         call_handler(l);
     }
@@ -302,7 +302,7 @@ pub fn throw_status_obj(l: *mut lua_State, status: u8) -> ! {
 
 /// Unwind to the innermost protected call without calling its error
 /// handler. `l.errobj` holds the error.
-fn throw_unhandled(l: *mut lua_State, status: u8) -> ! {
+fn throw_unhandled(l: State, status: u8) -> ! {
     if unprotected(l) {
         panic_and_exit(l);
     }
@@ -320,31 +320,31 @@ const ERRERR_MSG: &[u8] = b"error in error handling";
 /// runs out of that reserve, the error is raised with LUA_ERRERR and no
 /// handler.
 #[cold]
-pub fn stack_overflow(l: *mut lua_State) -> ! {
+pub fn stack_overflow(l: State) -> ! {
     // SAFETY: l is live and L.base is its running frame, with the function
     // in the slot below its link.
     unsafe {
-        let base = (*l).base;
+        let base = (*l.as_ptr()).base;
         let f = debug::Frame {
             base,
-            pc: (*l).savedpc,
+            pc: (*l.as_ptr()).savedpc,
         };
         if !debug::is_bottom(l, base) && f.is_lua() {
             let ftop = base.add((*f.proto()).framesize as usize);
-            (*l).top = ftop;
-            if ftop > (*l).maxstack {
+            (*l.as_ptr()).top = ftop;
+            if ftop > (*l.as_ptr()).maxstack {
                 *base.sub(2) = debug::dummy_frame_marker(l);
-                (*l).top = base;
+                (*l.as_ptr()).top = base;
             }
         }
         if in_stack_overflow(l) {
-            (*l).errobj = crate::string::new_str_value(g_of(l), STACK_OVERFLOW_MSG);
+            (*l.as_ptr()).errobj = crate::string::new_str_value(g_of(l), STACK_OVERFLOW_MSG);
             throw_unhandled(l, LUA_ERRERR);
         }
         enter_stack_overflow(l);
         let f = debug::Frame {
-            base: (*l).base,
-            pc: (*l).savedpc,
+            base: (*l.as_ptr()).base,
+            pc: (*l.as_ptr()).savedpc,
         };
         let mut msg = Vec::new();
         if !debug::is_bottom(l, f.base) && f.is_lua() && debug::current_line(&f) >= 0 {
@@ -357,9 +357,9 @@ pub fn stack_overflow(l: *mut lua_State) -> ! {
         // The message takes a slot above the frame, as in LuaJIT (this
         // decides whether its handler finds room to run).
         let v = crate::string::new_str_value(g_of(l), &msg);
-        (*l).errobj = v;
-        *(*l).top = v;
-        (*l).top = (*l).top.add(1);
+        (*l.as_ptr()).errobj = v;
+        *(*l.as_ptr()).top = v;
+        (*l.as_ptr()).top = (*l.as_ptr()).top.add(1);
         throw_status_obj(l, LUA_ERRRUN)
     }
 }
@@ -369,47 +369,47 @@ pub fn stack_overflow(l: *mut lua_State) -> ! {
 /// of a deep native recursion. Its handler may use the native stack's
 /// reserve; tripping the guard again while it runs raises LUA_ERRERR.
 #[cold]
-pub fn native_stack_overflow(l: *mut lua_State) -> ! {
+pub fn native_stack_overflow(l: State) -> ! {
     // SAFETY: l is live.
     unsafe {
         let msg = crate::string::new_str_value(g_of(l), STACK_OVERFLOW_MSG);
-        (*l).errobj = msg;
-        if (*l).native_overflow != 0 {
+        (*l.as_ptr()).errobj = msg;
+        if (*l.as_ptr()).native_overflow != 0 {
             throw_unhandled(l, LUA_ERRERR);
         }
-        (*l).native_overflow = 1;
+        (*l.as_ptr()).native_overflow = 1;
     }
     throw_status_obj(l, LUA_ERRRUN)
 }
 
 /// No protected call and no coroutine resume would catch an error raised
 /// on `l` now.
-fn unprotected(l: *mut lua_State) -> bool {
+fn unprotected(l: State) -> bool {
     // SAFETY: l is live.
-    unsafe { (*l).protect.len == 0 && (*l).resume_level == 0 }
+    unsafe { (*l.as_ptr()).protect.len == 0 && (*l.as_ptr()).resume_level == 0 }
 }
 
 /// An error outside any protected call: call the panic function (with the
 /// error object pushed), then exit as LuaJIT does.
-fn panic_and_exit(l: *mut lua_State) -> ! {
+fn panic_and_exit(l: State) -> ! {
     let g = g_of(l);
     if let Some(p) = g.panic {
         // SAFETY: l is live; the panic function gets the error at the top.
         unsafe {
-            let e = (*l).errobj;
+            let e = (*l.as_ptr()).errobj;
             crate::vm::push(l, e);
-            p(l);
+            p(l.as_ptr());
         }
     }
     std::process::exit(1)
 }
 
 /// Raise the error object at the top of the stack.
-pub fn throw(l: *mut lua_State) -> ! {
+pub fn throw(l: State) -> ! {
     // SAFETY: l is live and the error object is at top-1.
     unsafe {
-        (*l).errobj = if (*l).top > (*l).base {
-            *(*l).top.sub(1)
+        (*l.as_ptr()).errobj = if (*l.as_ptr()).top > (*l.as_ptr()).base {
+            *(*l.as_ptr()).top.sub(1)
         } else {
             TValue::NIL
         };
@@ -417,17 +417,17 @@ pub fn throw(l: *mut lua_State) -> ! {
     throw_status_obj(l, LUA_ERRRUN)
 }
 
-pub fn throw_value(l: *mut lua_State, v: TValue) -> ! {
+pub fn throw_value(l: State, v: TValue) -> ! {
     // SAFETY: l is live.
-    unsafe { (*l).errobj = v };
+    unsafe { (*l.as_ptr()).errobj = v };
     throw_status_obj(l, LUA_ERRRUN)
 }
 
 /// Raise an error with a fixed message and status (no position).
-pub fn throw_status(l: *mut lua_State, status: u8, msg: &[u8]) -> ! {
+pub fn throw_status(l: State, status: u8, msg: &[u8]) -> ! {
     let v = crate::string::new_str_value(g_of(l), msg);
     // SAFETY: l is live.
-    unsafe { (*l).errobj = v };
+    unsafe { (*l.as_ptr()).errobj = v };
     throw_status_obj(l, status)
 }
 
@@ -463,8 +463,8 @@ pub fn refill_reserve(g: &mut GlobalState) {
 /// thread): no protected call and no coroutine resume on it or on the main
 /// thread, and neither the collector's internals nor lua_close are
 /// running.
-fn oom_unprotected(g: &GlobalState, l: *mut lua_State) -> bool {
-    !g.gc.running && unprotected(l) && unprotected(g.mainthread)
+fn oom_unprotected(g: &GlobalState, l: State) -> bool {
+    !g.gc.running && unprotected(l) && unprotected(g.main_thread())
 }
 
 /// Raise the memory error ("not enough memory", status LUA_ERRMEM) on the
@@ -474,10 +474,11 @@ fn oom_unprotected(g: &GlobalState, l: *mut lua_State) -> bool {
 /// handling allocates.
 pub fn throw_oom(g: &mut GlobalState) -> ! {
     release_reserve(g);
-    let l = g.cur_thread;
-    if !l.is_null() {
+    if !g.cur_thread.is_null() {
+        // SAFETY: cur_thread, when set, is the live thread running now.
+        let l = unsafe { State::from_raw(g.cur_thread) };
         // SAFETY: l is live; the error object is the preallocated message.
-        unsafe { (*l).errobj = oom_value(g) };
+        unsafe { (*l.as_ptr()).errobj = oom_value(g) };
         if oom_unprotected(g, l) {
             // As in LuaJIT: the panic function sees the message, then exit.
             panic_and_exit(l);
@@ -506,13 +507,13 @@ pub fn raise_oom_unchecked() -> ! {
 /// nothing further out would catch (one raised without a state at hand)
 /// calls the panic function and exits, as every unprotected error does;
 /// other payloads continue as `rethrow`.
-pub fn rethrow_on(l: *mut lua_State, p: Payload) -> ! {
+pub fn rethrow_on(l: State, p: Payload) -> ! {
     if let Some(t) = p.downcast_ref::<LuaThrow>() {
         let g = g_of(l);
         if oom_unprotected(g, l) {
             if t.status == LUA_ERRMEM {
                 // SAFETY: l is live.
-                unsafe { (*l).errobj = oom_value(g) };
+                unsafe { (*l.as_ptr()).errobj = oom_value(g) };
             }
             panic_and_exit(l);
         }
@@ -560,16 +561,15 @@ pub fn oom_value(g: &GlobalState) -> TValue {
 }
 
 pub fn throw_msg_global(g: &mut GlobalState, msg: &str) -> ! {
-    let l = g.mainthread;
-    throw_msg(l, msg)
+    throw_msg(g.main_thread(), msg)
 }
 
 /// Runtime error with the position of the running Lua function prepended.
-pub fn throw_msg(l: *mut lua_State, msg: &str) -> ! {
+pub fn throw_msg(l: State, msg: &str) -> ! {
     throw_bytes(l, msg.as_bytes())
 }
 
-pub fn throw_bytes(l: *mut lua_State, msg: &[u8]) -> ! {
+pub fn throw_bytes(l: State, msg: &[u8]) -> ! {
     // Built in the state's memory: a message quotes names of any length.
     let mut s = crate::mem::ShortBuf::of(l);
     if let Some(f) = debug::frame_at(l, 0) {
@@ -588,11 +588,11 @@ pub fn throw_bytes(l: *mut lua_State, msg: &[u8]) -> ! {
 /// free slots (making room may raise a stack overflow error instead), and
 /// an error while a handler runs, or a handler that is not a function,
 /// raises "error in error handling" with LUA_ERRERR.
-fn call_handler(l: *mut lua_State) {
+fn call_handler(l: State) {
     const HANDLER_STACK: usize = 2 * crate::vm::LUA_MINSTACK;
     // SAFETY: l is live; protect records refer to its stack.
     unsafe {
-        let rec = match (*l).protect.last_mut() {
+        let rec = match (*l.as_ptr()).protect.last_mut() {
             Some(r) => *r,
             None => return,
         };
@@ -600,28 +600,28 @@ fn call_handler(l: *mut lua_State) {
             return;
         }
         reserve_stack(l, HANDLER_STACK);
-        let h = *(*l).stack.add(rec.handler);
-        if !h.is_func() || (*l).inhook & INHOOK_ERRFUNC != 0 {
-            (*l).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
+        let h = *(*l.as_ptr()).stack.add(rec.handler);
+        if !h.is_func() || (*l.as_ptr()).inhook & INHOOK_ERRFUNC != 0 {
+            (*l.as_ptr()).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
             throw_unhandled(l, LUA_ERRERR);
         }
-        (*l).inhook |= INHOOK_ERRFUNC;
-        let e = (*l).errobj;
+        (*l.as_ptr()).inhook |= INHOOK_ERRFUNC;
+        let e = (*l.as_ptr()).errobj;
         let r = crate::vm::pcall_values_handled(l, h, &[e], 1, rec.handler);
-        (*l).inhook &= !INHOOK_ERRFUNC;
+        (*l.as_ptr()).inhook &= !INHOOK_ERRFUNC;
         match r {
-            Ok(v) => (*l).errobj = v.first().copied().unwrap_or(TValue::NIL),
+            Ok(v) => (*l.as_ptr()).errobj = v.first().copied().unwrap_or(TValue::NIL),
             Err((status, obj)) => {
                 // A memory error stays one; a stack overflow beyond the
                 // reserve keeps its message; other errors in the handler
                 // are errors in error handling.
                 let status = match status {
                     LUA_ERRMEM | LUA_ERRERR => {
-                        (*l).errobj = obj;
+                        (*l.as_ptr()).errobj = obj;
                         status
                     }
                     _ => {
-                        (*l).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
+                        (*l.as_ptr()).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
                         LUA_ERRERR
                     }
                 };
@@ -634,7 +634,7 @@ fn call_handler(l: *mut lua_State) {
 /// Bit of `lua_State::inhook` set while an error handler runs.
 const INHOOK_ERRFUNC: u8 = 2;
 
-fn operand_desc(l: *mut lua_State, slot: Operand) -> Option<(&'static str, Vec<u8>)> {
+fn operand_desc(l: State, slot: Operand) -> Option<(&'static str, Vec<u8>)> {
     match slot {
         Operand::Global(s) => Some(("global", crate::mem::vec_from_slice(str_bytes(s)))),
         Operand::Field(s) => Some(("field", crate::mem::vec_from_slice(str_bytes(s)))),
@@ -664,7 +664,7 @@ fn operand_desc(l: *mut lua_State, slot: Operand) -> Option<(&'static str, Vec<u
 }
 
 /// "attempt to <op> <kind> '<name>' (a <type> value)".
-pub fn err_optype(l: *mut lua_State, v: TValue, slot: Operand, op: &str) -> ! {
+pub fn err_optype(l: State, v: TValue, slot: Operand, op: &str) -> ! {
     let tn = type_name(v);
     let mut msg = crate::mem::ShortBuf::of(l);
     msg.extend_from_slice(b"attempt to ");
@@ -690,12 +690,12 @@ pub fn err_optype(l: *mut lua_State, v: TValue, slot: Operand, op: &str) -> ! {
     throw_bytes(l, &msg)
 }
 
-pub fn err_call(l: *mut lua_State, v: TValue, slot: Operand) -> ! {
+pub fn err_call(l: State, v: TValue, slot: Operand) -> ! {
     err_optype(l, v, slot, "call")
 }
 
 /// "attempt to compare two X values" / "attempt to compare X with Y".
-pub fn err_comp(l: *mut lua_State, a: TValue, b: TValue) -> ! {
+pub fn err_comp(l: State, a: TValue, b: TValue) -> ! {
     let (ta, tb) = (type_name(a), type_name(b));
     let msg = if ta == tb {
         format!("attempt to compare two {} values", ta)
@@ -730,7 +730,7 @@ mod tests {
         v[std::hint::black_box(3)] as c_int
     }
 
-    unsafe fn top_string(l: *mut crate::state::lua_State) -> String {
+    fn top_string(l: crate::state::State) -> String {
         let mut len = 0;
         // SAFETY: l is live with a string on top.
         unsafe {
@@ -746,7 +746,7 @@ mod tests {
     fn panics_become_lua_errors() {
         // SAFETY: the C API used as a C program would.
         unsafe {
-            let l = luaL_newstate();
+            let l = crate::state::State::from_raw(luaL_newstate());
             luaL_openlibs(l);
             lua_pushcclosure(l, Some(panics), 0);
             lua_setfield(l, LUA_GLOBALSINDEX, c"panics".as_ptr());

@@ -4,6 +4,7 @@ use crate::bytecode::{Ins, KGc, KNum, KTabVal, ProtoData};
 use crate::capi::types::lua_CFunction;
 use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, new_object, GcHeader};
 use crate::mem::{CollectFallible, StateVec, ToVecFallible};
+use crate::state::State;
 use crate::state::{lua_State, GlobalState};
 use crate::string::{intern, GcStr};
 use crate::table::GcTab;
@@ -168,15 +169,15 @@ pub fn new_closed_upval(g: &mut GlobalState, v: TValue) -> *mut GcUpval {
 }
 
 /// Find or create the open upvalue for a stack slot of `l`.
-pub fn find_upval(l: *mut lua_State, slot: *mut TValue) -> *mut GcUpval {
+pub fn find_upval(l: State, slot: *mut TValue) -> *mut GcUpval {
     // SAFETY: l is live; the open list holds live upvalues sorted by slot, descending.
     unsafe {
-        let mut prev: *mut *mut GcUpval = &mut (*l).openupval;
+        let mut prev: *mut *mut GcUpval = &mut (*l.as_ptr()).openupval;
         while !(*prev).is_null() && (**prev).v >= slot {
             if (**prev).v == slot {
                 let uv = *prev;
                 // An upvalue found unreachable but not swept yet is in use again.
-                let g = &*(*l).glref;
+                let g = &*(*l.as_ptr()).glref;
                 if crate::gc::is_dead(g, uv as *mut GcHeader) {
                     crate::gc::make_current_white(g, uv as *mut GcHeader);
                 }
@@ -184,11 +185,11 @@ pub fn find_upval(l: *mut lua_State, slot: *mut TValue) -> *mut GcUpval {
             }
             prev = &mut (**prev).open_next;
         }
-        let g = &mut *(*l).glref;
+        let g = &mut *(*l.as_ptr()).glref;
         let uv = new_object(g, std::mem::size_of::<GcUpval>(), TID_UPVAL) as *mut GcUpval;
         (*uv).closed = 0;
         (*uv).v = slot;
-        (*uv).thread = l;
+        (*uv).thread = l.as_ptr();
         (*uv).open_next = *prev;
         *prev = uv;
         uv
@@ -196,12 +197,12 @@ pub fn find_upval(l: *mut lua_State, slot: *mut TValue) -> *mut GcUpval {
 }
 
 /// Close every open upvalue of `l` at or above `level`.
-pub fn close_upvals(l: *mut lua_State, level: *mut TValue) {
+pub fn close_upvals(l: State, level: *mut TValue) {
     // SAFETY: l is live; open upvalues point into its stack.
     unsafe {
-        while !(*l).openupval.is_null() && (*(*l).openupval).v >= level {
-            let uv = (*l).openupval;
-            (*l).openupval = (*uv).open_next;
+        while !(*l.as_ptr()).openupval.is_null() && (*(*l.as_ptr()).openupval).v >= level {
+            let uv = (*l.as_ptr()).openupval;
+            (*l.as_ptr()).openupval = (*uv).open_next;
             (*uv).tv = *(*uv).v;
             (*uv).v = &mut (*uv).tv;
             (*uv).closed = 1;

@@ -42,6 +42,7 @@
 //! every byte the VM uses.
 
 use crate::func::{GcFunc, GcProto, GcUpval};
+use crate::state::State;
 use crate::state::{lua_State, GlobalState};
 use crate::string::GcStr;
 use crate::table::GcTab;
@@ -491,7 +492,7 @@ fn propagate_one(g: &mut GlobalState, atomic: bool) -> usize {
             }
             TID_THREAD => {
                 let th = o as *mut lua_State;
-                crate::state::traverse_thread(g, th, atomic);
+                crate::state::traverse_thread(g, State::from_raw(th), atomic);
                 if !atomic {
                     // Stacks take no barriers: keep the thread gray.
                     (*o).marked &= !MARK_BLACK;
@@ -514,7 +515,7 @@ fn propagate_all(g: &mut GlobalState, atomic: bool) -> usize {
 }
 
 /// Finish marking in one go, decide what dies, and start the sweep.
-fn atomic(g: &mut GlobalState, l: *mut lua_State) {
+fn atomic(g: &mut GlobalState, l: State) {
     // Open upvalues reached earlier: their slots may have changed since
     // (their thread may be unreachable by now).
     let mut uv = std::mem::replace(&mut g.gc.uvgray, ptr::null_mut());
@@ -529,7 +530,7 @@ fn atomic(g: &mut GlobalState, l: *mut lua_State) {
     propagate_all(g, true);
     // Weak tables are traversed again (stores since need no barrier).
     g.gc.gray = std::mem::replace(&mut g.gc.weak, ptr::null_mut());
-    mark_object(g, l as *mut GcHeader);
+    mark_object(g, l.as_ptr() as *mut GcHeader);
     mark_roots(g);
     propagate_all(g, true);
     // Threads and tables hit by the backward barrier.
@@ -662,7 +663,7 @@ pub fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
             TID_FUNC => crate::func::free_func(g, o as *mut GcFunc),
             TID_PROTO => crate::func::free_proto(g, o as *mut GcProto),
             TID_UPVAL => crate::func::free_upval(g, o as *mut GcUpval),
-            TID_THREAD => crate::state::free_thread(g, o as *mut lua_State),
+            TID_THREAD => crate::state::free_thread(g, State::from_raw(o as *mut lua_State)),
             TID_UDATA => crate::udata::free(g, o as *mut GcUdata),
             TID_STR => crate::string::free(g, o as *mut GcStr),
             TID_CDATA => crate::ffi::cdata::free(g, o as *mut crate::ffi::cdata::GcCdata),
@@ -674,9 +675,9 @@ pub fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
 // ---- The phase machine.
 
 /// Do one unit of collector work; returns the work done.
-fn one_step(l: *mut lua_State) -> usize {
+fn one_step(l: State) -> usize {
     // SAFETY: l is a live state; its global state outlives it.
-    let g = unsafe { &mut *(*l).glref };
+    let g = unsafe { &mut *(*l.as_ptr()).glref };
     match g.gc.phase {
         Phase::Pause => {
             mark_start(g);
@@ -746,7 +747,7 @@ fn set_pause_threshold(g: &mut GlobalState) {
 
 /// One incremental step sized by stepmul. Returns 1 if it finished a cycle,
 /// 0 if more debt is left to work off, -1 if the collector caught up.
-pub fn step(l: *mut lua_State) -> i32 {
+pub fn step(l: State) -> i32 {
     let g = crate::state::g_of(l);
     let mut budget = (STEP_SIZE / 100 * g.gc.stepmul as usize) as isize;
     if budget == 0 {
@@ -781,9 +782,9 @@ pub fn step(l: *mut lua_State) -> i32 {
 /// at safe points: every live value reachable from the roots (stack below
 /// top).
 #[inline(always)]
-pub fn check(l: *mut lua_State) {
+pub fn check(l: State) {
     // SAFETY: l is a live state; its global state outlives it.
-    let g = unsafe { &*(*l).glref };
+    let g = unsafe { &*(*l.as_ptr()).glref };
     if g.gc.total >= g.gc.threshold {
         check_slow(l);
     }
@@ -791,7 +792,7 @@ pub fn check(l: *mut lua_State) {
 
 #[cold]
 #[inline(never)]
-fn check_slow(l: *mut lua_State) {
+fn check_slow(l: State) {
     let g = crate::state::g_of(l);
     match g.gc.stress {
         STRESS_FULL => {
@@ -820,7 +821,7 @@ fn check_slow(l: *mut lua_State) {
 }
 
 /// In stress mode every safe point collects, unless the collector is stopped.
-fn stress_rearm(l: *mut lua_State) {
+fn stress_rearm(l: State) {
     let g = crate::state::g_of(l);
     if g.gc.threshold != THRESHOLD_STOPPED {
         g.gc.threshold = 0;
@@ -829,7 +830,7 @@ fn stress_rearm(l: *mut lua_State) {
 
 /// A full collection cycle (finishing any cycle in progress first without
 /// freeing what it has not decided about).
-pub fn full_gc(l: *mut lua_State) {
+pub fn full_gc(l: State) {
     finish_sweep(l);
     // Pending finalizers run in the new cycle's finalize phase.
     crate::state::g_of(l).gc.phase = Phase::Pause;
@@ -849,7 +850,7 @@ pub fn full_gc(l: *mut lua_State) {
 /// Bring the collector to the end of a sweep: abandon a marking in
 /// progress (sweeping everything keeps it, nothing has the dead white yet)
 /// and finish any sweep. Afterwards the object lists are stable.
-fn finish_sweep(l: *mut lua_State) {
+fn finish_sweep(l: State) {
     let g = crate::state::g_of(l);
     if g.gc.phase == Phase::Propagate {
         // Caught in the middle of marking: sweep everything keeping it
@@ -870,7 +871,7 @@ fn finish_sweep(l: *mut lua_State) {
 }
 
 /// The `lua_gc` entry point (LUA_GC* option numbers from lua.h).
-pub fn control(l: *mut lua_State, what: i32, data: i32) -> i32 {
+pub fn control(l: State, what: i32, data: i32) -> i32 {
     let g = crate::state::g_of(l);
     match what {
         0 => {
@@ -1011,7 +1012,7 @@ pub fn barrier_upvalue_store(g: &mut GlobalState, f: TValue, n: i32, v: TValue) 
 /// on the userdata list first (with the current white, already marked
 /// finalized), so that it is freed normally once unreachable again, or
 /// lives on if the finalizer stored it somewhere (resurrection).
-fn run_one_finalizer(l: *mut lua_State, rethrow: bool) {
+fn run_one_finalizer(l: State, rethrow: bool) {
     let g = crate::state::g_of(l);
     let o = g.gc.tobefnz;
     // SAFETY: o is the first entry of the finalizer queue, a live userdata.
@@ -1039,7 +1040,7 @@ fn run_one_finalizer(l: *mut lua_State, rethrow: bool) {
 /// Call a finalizer `f(obj)`.
 /// `rethrow`: raise a finalizer's error in the running code (false at state
 /// close, where errors are ignored: nothing would catch them).
-pub fn run_finalizer_call(l: *mut lua_State, f: TValue, obj: TValue, rethrow: bool) {
+pub fn run_finalizer_call(l: State, f: TValue, obj: TValue, rethrow: bool) {
     let g = crate::state::g_of(l);
     // No collector steps inside finalizers (collectgarbage("isrunning") is
     // false there, as in LuaJIT); explicit collections still work.
@@ -1061,7 +1062,7 @@ pub fn run_finalizer_call(l: *mut lua_State, f: TValue, obj: TValue, rethrow: bo
 /// At state close: run every pending finalizer and the finalizers of all
 /// remaining userdata (newest first), repeating for userdata created by
 /// finalizers a few times, as LuaJIT does.
-pub fn finalize_all(l: *mut lua_State) {
+pub fn finalize_all(l: State) {
     for _ in 0..10 {
         // The userdata list is rearranged below: no sweep may be under way
         // (finalizers may have started one), and no automatic steps run
@@ -1179,7 +1180,7 @@ mod tests {
     }
 
     struct Vm {
-        l: *mut lua_State,
+        l: State,
         live: Box<isize>,
     }
 
@@ -1187,8 +1188,7 @@ mod tests {
         fn new() -> Vm {
             let mut live = Box::new(0isize);
             let ud = &mut *live as *mut isize as *mut c_void;
-            let l = crate::state::new_state(Some(poisoning_alloc), ud);
-            assert!(!l.is_null());
+            let l = crate::state::new_state(Some(poisoning_alloc), ud).expect("new state");
             let g = crate::state::g_of(l);
             g.gc.stress = STRESS_OFF;
             g.gc.threshold = THRESHOLD_STOPPED; // only explicit steps
@@ -1205,7 +1205,7 @@ mod tests {
         }
         fn pop(&self) {
             // SAFETY: the test pushed a value before.
-            unsafe { (*self.l).top = (*self.l).top.sub(1) };
+            unsafe { (*self.l.as_ptr()).top = (*self.l.as_ptr()).top.sub(1) };
         }
         fn step_until(&self, phase: Phase) {
             for _ in 0..1_000_000 {

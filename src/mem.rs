@@ -35,7 +35,8 @@
 //! `ByteSink` lets the formatting helpers write into any of these.
 
 use crate::gc::{mem_free, mem_realloc};
-use crate::state::{g_of, lua_State, GlobalState};
+use crate::state::State;
+use crate::state::{g_of, GlobalState};
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut, Range};
 use std::ptr;
@@ -108,7 +109,7 @@ impl<T: Copy, const INLINE: usize> StateVec<T, INLINE> {
 
     /// An empty vector of the state `l` belongs to.
     #[inline]
-    pub fn of(l: *mut lua_State) -> Self {
+    pub fn of(l: State) -> Self {
         Self::new(g_of(l))
     }
 
@@ -722,12 +723,12 @@ mod tests {
 
     /// Run `f` as lua_pcall would (a memory error is then caught, not the
     /// end of the process); returns the status.
-    fn protected(l: *mut lua_State, f: impl FnOnce()) -> i32 {
+    fn protected(l: State, f: impl FnOnce()) -> i32 {
         // SAFETY: l is live.
         unsafe {
-            let top = (*l).top.offset_from((*l).stack);
+            let top = (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack);
             let st = crate::capi::core::api_pcall(l, top, 0, f);
-            (*l).top = (*l).stack.offset(top);
+            (*l.as_ptr()).top = (*l.as_ptr()).stack.offset(top);
             st
         }
     }
@@ -755,7 +756,7 @@ mod tests {
             Some(budget_alloc),
             &mut budget as *mut Budget as *mut c_void,
         );
-        assert!(!l.is_null());
+        let l = l.expect("new state");
         let g = g_of(l);
         let before = budget.live;
         {
@@ -789,7 +790,7 @@ mod tests {
             Some(budget_alloc),
             &mut budget as *mut Budget as *mut c_void,
         );
-        assert!(!l.is_null());
+        let l = l.expect("new state");
         let mut v: StateBuf = StateVec::new(g_of(l));
         // Past the inline part first.
         v.extend_from_slice(&[7; SHORT_STRING]);

@@ -4,7 +4,8 @@
 
 use crate::error;
 use crate::gc::GcHeader;
-use crate::state::{g_of, lua_State, GlobalState};
+use crate::state::State;
+use crate::state::{g_of, GlobalState};
 use crate::string::{str_bytes, GcStr};
 use crate::table::{self, GcTab};
 use crate::udata::GcUdata;
@@ -162,13 +163,13 @@ impl MetaCall {
         }
     }
     /// Make the call natively and return its first result.
-    pub fn call1(&self, l: *mut lua_State) -> TValue {
+    pub fn call1(&self, l: State) -> TValue {
         vm::call_meta1(l, self.f, &self.args[..self.nargs])
     }
 }
 
 /// `o[k]` with metamethods. `slot` is where `o` lives (for error names).
-pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> TValue {
+pub fn index(l: State, o: TValue, k: TValue, slot: error::Operand) -> TValue {
     match index_step(l, o, k, slot) {
         Ok(v) => v,
         Err(mc) => mc.call1(l),
@@ -177,7 +178,7 @@ pub fn index(l: *mut lua_State, o: TValue, k: TValue, slot: error::Operand) -> T
 
 /// `o[k]` up to the first __index function, which is returned to be called.
 pub fn index_step(
-    l: *mut lua_State,
+    l: State,
     o: TValue,
     k: TValue,
     slot: error::Operand,
@@ -216,7 +217,7 @@ pub fn index_step(
 }
 
 /// `o[k] = v` with metamethods.
-pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error::Operand) {
+pub fn newindex(l: State, o: TValue, k: TValue, v: TValue, slot: error::Operand) {
     if let Some(mc) = newindex_step(l, o, k, v, slot) {
         vm::call_meta0(l, mc.f, &mc.args[..mc.nargs]);
     }
@@ -225,7 +226,7 @@ pub fn newindex(l: *mut lua_State, o: TValue, k: TValue, v: TValue, slot: error:
 /// `o[k] = v` up to the first __newindex function, which is returned to
 /// be called.
 pub fn newindex_step(
-    l: *mut lua_State,
+    l: State,
     o: TValue,
     k: TValue,
     v: TValue,
@@ -270,7 +271,7 @@ pub fn newindex_step(
 }
 
 /// Raw store with key checks (`table index is nil` / `is NaN`).
-pub fn raw_set(l: *mut lua_State, t: *mut GcTab, k: TValue, v: TValue) {
+pub fn raw_set(l: State, t: *mut GcTab, k: TValue, v: TValue) {
     let g = g_of(l);
     match table::set_slot(g, t, k) {
         // SAFETY: p is a live slot.
@@ -365,7 +366,7 @@ pub fn to_number(v: TValue) -> Option<f64> {
 
 /// Arithmetic with coercion and metamethods.
 pub fn arith(
-    l: *mut lua_State,
+    l: State,
     op: Arith,
     a: TValue,
     b: TValue,
@@ -380,7 +381,7 @@ pub fn arith(
 
 /// Arithmetic with coercion, or the metamethod call to make.
 pub fn arith_step(
-    l: *mut lua_State,
+    l: State,
     op: Arith,
     a: TValue,
     b: TValue,
@@ -408,7 +409,7 @@ pub fn arith_step(
 }
 
 /// Equality with __eq (for two tables or two userdata with the same __eq).
-pub fn equal(l: *mut lua_State, a: TValue, b: TValue) -> bool {
+pub fn equal(l: State, a: TValue, b: TValue) -> bool {
     match equal_step(l, a, b) {
         Ok(r) => r,
         Err(mc) => mc.call1(l).is_truthy(),
@@ -416,7 +417,7 @@ pub fn equal(l: *mut lua_State, a: TValue, b: TValue) -> bool {
 }
 
 /// Equality, or the __eq call whose truthiness is the answer.
-pub fn equal_step(l: *mut lua_State, a: TValue, b: TValue) -> Result<bool, MetaCall> {
+pub fn equal_step(l: State, a: TValue, b: TValue) -> Result<bool, MetaCall> {
     if a.0 == b.0 {
         return Ok(!a.is_num() || !a.as_num().is_nan());
     }
@@ -463,7 +464,7 @@ fn str_less(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 }
 
 /// `a < b` (le = false) or `a <= b` (le = true) with metamethods.
-pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
+pub fn compare(l: State, a: TValue, b: TValue, le: bool) -> bool {
     match compare_step(l, a, b, le) {
         Ok(r) => r,
         Err((mc, invert)) => mc.call1(l).is_truthy() != invert,
@@ -472,12 +473,7 @@ pub fn compare(l: *mut lua_State, a: TValue, b: TValue, le: bool) -> bool {
 
 /// A comparison, or the metamethod call whose truthiness (inverted when
 /// the flag is set: `a <= b` as `not (b < a)`) is the answer.
-pub fn compare_step(
-    l: *mut lua_State,
-    a: TValue,
-    b: TValue,
-    le: bool,
-) -> Result<bool, (MetaCall, bool)> {
+pub fn compare_step(l: State, a: TValue, b: TValue, le: bool) -> Result<bool, (MetaCall, bool)> {
     if a.is_num() && b.is_num() {
         let (x, y) = (a.as_num(), b.as_num());
         return Ok(if le { x <= y } else { x < y });
@@ -522,7 +518,7 @@ pub fn compare_step(
 }
 
 /// `#o` with __len for non-tables (tables use the raw length, as in Lua 5.1).
-pub fn len(l: *mut lua_State, o: TValue, slot: error::Operand) -> TValue {
+pub fn len(l: State, o: TValue, slot: error::Operand) -> TValue {
     match len_step(l, o, slot) {
         Ok(v) => v,
         Err(mc) => mc.call1(l),
@@ -530,7 +526,7 @@ pub fn len(l: *mut lua_State, o: TValue, slot: error::Operand) -> TValue {
 }
 
 /// `#o`, or the __len call to make.
-pub fn len_step(l: *mut lua_State, o: TValue, slot: error::Operand) -> Result<TValue, MetaCall> {
+pub fn len_step(l: State, o: TValue, slot: error::Operand) -> Result<TValue, MetaCall> {
     if o.is_str() {
         // SAFETY: o is a live string.
         return Ok(TValue::num(unsafe { (*o.as_ptr::<GcStr>()).len } as f64));
@@ -572,22 +568,22 @@ fn concat_piece_len(v: TValue, scratch: &mut (impl crate::mem::ByteSink + ?Sized
 
 /// Concatenate the values in `first..=last` (right to left, pairwise for
 /// metamethods); returns the result (also left at `first`).
-pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValue {
+pub fn concat(l: State, first: *mut TValue, last: *mut TValue) -> TValue {
     // SAFETY: first..=last are live stack slots of the current frame; they
     // are re-derived from offsets after metamethod calls (which may move the
     // stack).
     unsafe {
-        let off_first = first.offset_from((*l).stack);
-        let mut off_last = last.offset_from((*l).stack);
+        let off_first = first.offset_from((*l.as_ptr()).stack);
+        let mut off_last = last.offset_from((*l.as_ptr()).stack);
         loop {
-            let first = (*l).stack.offset(off_first);
-            let last = (*l).stack.offset(off_last);
+            let first = (*l.as_ptr()).stack.offset(off_first);
+            let last = (*l.as_ptr()).stack.offset(off_last);
             match concat_step(l, first, last) {
                 Ok(v) => return v,
                 Err((mc, dst)) => {
-                    let off_dst = dst.offset_from((*l).stack);
+                    let off_dst = dst.offset_from((*l.as_ptr()).stack);
                     let r = mc.call1(l);
-                    *(*l).stack.offset(off_dst) = r;
+                    *(*l.as_ptr()).stack.offset(off_dst) = r;
                     off_last = off_dst;
                 }
             }
@@ -599,7 +595,7 @@ pub fn concat(l: *mut lua_State, first: *mut TValue, last: *mut TValue) -> TValu
 /// call and the slot its result goes to (concatenation then continues over
 /// `first..=that slot`), or the final result (also left at `first`).
 pub fn concat_step(
-    l: *mut lua_State,
+    l: State,
     first: *mut TValue,
     last: *mut TValue,
 ) -> Result<TValue, (MetaCall, *mut TValue)> {
@@ -662,12 +658,12 @@ pub fn concat_step(
 }
 
 /// The __call handler of a non-function value, if any.
-pub fn call_mm(l: *mut lua_State, v: TValue) -> TValue {
+pub fn call_mm(l: State, v: TValue) -> TValue {
     get_mm(g_of(l), v, MM_CALL)
 }
 
 /// tostring() semantics (with __tostring).
-pub fn tostring(l: *mut lua_State, v: TValue) -> TValue {
+pub fn tostring(l: State, v: TValue) -> TValue {
     let g = g_of(l);
     let mm = get_mm(g, v, MM_TOSTRING);
     if !mm.is_nil() {

@@ -131,6 +131,55 @@ pub struct lua_State {
     pub native_overflow: u8,
 }
 
+/// A handle to a live Lua thread: the currency of the VM's functions.
+///
+/// Type invariant: the pointer is non-null and points to a thread object
+/// whose memory stays valid, in a global state that is not closed, for as
+/// long as the handle or any copy of it is used. A handle does not root the
+/// thread: its holder keeps the thread reachable (it is the running thread,
+/// the main thread, or is referenced from a stack or the registry), as it
+/// would keep any GC object reachable while using it.
+///
+/// Handles are made only by `unsafe` code ([`State::from_raw`]) and by the
+/// C ABI: the C API functions take `State` parameters, so a C caller's
+/// `lua_State *` becomes one (the Lua manual requires a valid state there;
+/// the layout is that of a non-null pointer). Code holding a `State`
+/// therefore reaches the thread's fields without proving liveness again.
+/// Field access goes through the raw pointer (`(*l.as_ptr()).top`), by
+/// value, so no Rust reference to the thread is ever formed that another
+/// path could alias.
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct State(ptr::NonNull<lua_State>);
+
+impl State {
+    /// A handle to the thread at `l`.
+    ///
+    /// # Safety
+    /// `l` is non-null and satisfies the type invariant: it points to a
+    /// live thread object for as long as the handle is used.
+    #[inline(always)]
+    pub unsafe fn from_raw(l: *mut lua_State) -> State {
+        debug_assert!(!l.is_null());
+        // SAFETY: the caller guarantees l is non-null.
+        State(unsafe { ptr::NonNull::new_unchecked(l) })
+    }
+
+    /// The thread's address, for raw field access and for C.
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut lua_State {
+        self.0.as_ptr()
+    }
+
+    /// The global state the thread belongs to.
+    #[inline(always)]
+    pub fn global_ptr(self) -> *mut GlobalState {
+        // SAFETY: a live thread's glref points to its live global state
+        // (set when the thread is made, never changed); read by value.
+        unsafe { (*self.as_ptr()).glref }
+    }
+}
+
 /// Per-VM state shared by all threads.
 #[repr(C)]
 pub struct GlobalState {
@@ -195,16 +244,30 @@ impl GlobalState {
     pub fn mmname(&self, mm: usize) -> *mut GcStr {
         self.mmname[mm]
     }
+    /// The main thread (a fixed object: it lives as long as the global
+    /// state). Not available while the state is being made.
+    #[inline]
+    pub fn main_thread(&self) -> State {
+        assert!(!self.mainthread.is_null(), "main thread not made yet");
+        // SAFETY: non-null; the main thread is freed only by close_state,
+        // after its last use.
+        unsafe { State::from_raw(self.mainthread) }
+    }
 }
 
 #[inline(always)]
-pub fn g_of<'a>(l: *mut lua_State) -> &'a mut GlobalState {
+pub fn g_of<'a>(l: State) -> &'a mut GlobalState {
     // SAFETY: every live state points to its live global state.
-    unsafe { &mut *(*l).glref }
+    unsafe { &mut *(*l.as_ptr()).glref }
 }
 
-fn init_thread(l: *mut lua_State, g: *mut GlobalState) {
-    // SAFETY: l points to a zeroed thread object.
+/// Make the zeroed thread object at `l` a thread of `g` with a new stack.
+///
+/// # Safety
+/// `l` points to a zeroed thread object of `g`'s heap; `g` is a live
+/// global state (its allocator set up).
+unsafe fn init_thread(l: *mut lua_State, g: *mut GlobalState) {
+    // SAFETY: l points to a zeroed thread object; g is live.
     unsafe {
         (*l).glref = g;
         (*l).status = LUA_OK;
@@ -236,17 +299,14 @@ const MAIN_PROTECT_RESERVE: usize = 16;
 /// Every allocation failure during setup (all go through `f`) unwinds to
 /// here; the partly built state is then freed block by block and null
 /// returned, as LuaJIT's lua_newstate does.
-pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
-    let f = match f {
-        Some(f) => f,
-        None => return ptr::null_mut(),
-    };
+pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> Option<State> {
+    let f = f?;
     // SAFETY: allocate the global state and the main thread with the user allocator.
     unsafe {
         let gsize = std::mem::size_of::<GlobalState>();
         let g = f(ud, ptr::null_mut(), 0, gsize) as *mut GlobalState;
         if g.is_null() {
-            return ptr::null_mut();
+            return None;
         }
         ptr::write_bytes(g as *mut u8, 0, gsize);
         let gr = &mut *g;
@@ -291,14 +351,14 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
                 gr.oom_exception = crate::error::new_oom_exception();
                 crate::error::refill_reserve(gr);
                 crate::gc::start(gr);
-                l
+                Some(State::from_raw(l))
             }
             Err(p) => {
                 if !p.is::<crate::error::LuaThrow>() {
                     crate::error::rethrow(p);
                 }
                 free_partial_state(g);
-                ptr::null_mut()
+                None
             }
         }
     }
@@ -317,7 +377,7 @@ fn free_partial_state(g: *mut GlobalState) {
             crate::string::free_all(gr);
         }
         if !main.is_null() {
-            free_thread_parts(gr, main);
+            free_thread_parts(gr, State::from_raw(main));
             mem_free(gr, main as *mut u8, std::mem::size_of::<lua_State>());
         }
         let f = gr.allocf.expect("allocator");
@@ -331,11 +391,11 @@ fn free_partial_state(g: *mut GlobalState) {
 }
 
 /// Free everything of a VM (lua_close).
-pub fn close_state(l: *mut lua_State) {
-    let g = g_of(l);
-    let main = g.mainthread;
+pub fn close_state(l: State) {
+    let main = g_of(l).main_thread();
     // Run pending and all remaining finalizers (Lua 5.1 calls every __gc at close).
-    crate::func::close_upvals(main, unsafe { (*main).stack });
+    // SAFETY: main is live; its stack pointer is read by value.
+    crate::func::close_upvals(main, unsafe { (*main.as_ptr()).stack });
     let _ = crate::error::catch(|| crate::gc::finalize_all(main));
     let g = g_of(main);
     g.gc.running = true;
@@ -347,8 +407,11 @@ pub fn close_state(l: *mut lua_State) {
     crate::error::free_oom_exception(g.oom_exception);
     g.oom_exception = ptr::null_mut();
     free_thread_parts(g, main);
-    // SAFETY: the main thread object was allocated with this size.
-    mem_free(g, main as *mut u8, std::mem::size_of::<lua_State>());
+    mem_free(
+        g,
+        main.as_ptr() as *mut u8,
+        std::mem::size_of::<lua_State>(),
+    );
     let f = g.allocf.unwrap();
     let ud = g.allocud;
     let arena = g.default_arena;
@@ -369,36 +432,39 @@ pub fn close_state(l: *mut lua_State) {
 }
 
 /// A new coroutine sharing the globals of `l`.
-pub fn new_thread(l: *mut lua_State) -> *mut lua_State {
+pub fn new_thread(l: State) -> State {
     let g = g_of(l);
     let l1 =
         crate::gc::new_object(g, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
-    init_thread(l1, g);
-    // SAFETY: l and l1 are live. New threads inherit their creator's
-    // globals and (as in OpenResty's LuaJIT) its exdata pointers.
+    // SAFETY: l1 is a new zeroed thread object of g. New threads inherit
+    // their creator's globals and (as in OpenResty's LuaJIT) its exdata
+    // pointers; l is live.
     unsafe {
-        (*l1).env = (*l).env;
-        (*l1).exdata = (*l).exdata;
-        (*l1).exdata2 = (*l).exdata2;
+        init_thread(l1, g);
+        (*l1).env = (*l.as_ptr()).env;
+        (*l1).exdata = (*l.as_ptr()).exdata;
+        (*l1).exdata2 = (*l.as_ptr()).exdata2;
+        // The new thread is referenced only by the caller, who pushes it
+        // before anything can collect.
+        State::from_raw(l1)
     }
-    l1
 }
 
-fn free_thread_parts(g: &mut GlobalState, l: *mut lua_State) {
+fn free_thread_parts(g: &mut GlobalState, l: State) {
     // SAFETY: l's stack and protect records are owned by l.
     unsafe {
-        let st = (*l).stack;
-        let n = (*l).stacksize as usize;
+        let st = (*l.as_ptr()).stack;
+        let n = (*l.as_ptr()).stacksize as usize;
         mem_free(g, st as *mut u8, n * 8);
-        (*l).stack = ptr::null_mut();
-        (*l).protect.free(g);
+        (*l.as_ptr()).stack = ptr::null_mut();
+        (*l.as_ptr()).protect.free(g);
     }
 }
 
-pub fn free_thread(g: &mut GlobalState, l: *mut lua_State) {
+pub fn free_thread(g: &mut GlobalState, l: State) {
     // SAFETY: l is dead: detach its open upvalues (they are dead too or get closed).
     unsafe {
-        let mut uv = (*l).openupval;
+        let mut uv = (*l.as_ptr()).openupval;
         while !uv.is_null() {
             let next = (*uv).open_next;
             (*uv).tv = *(*uv).v;
@@ -408,36 +474,36 @@ pub fn free_thread(g: &mut GlobalState, l: *mut lua_State) {
             (*uv).open_next = ptr::null_mut();
             uv = next;
         }
-        (*l).openupval = ptr::null_mut();
+        (*l.as_ptr()).openupval = ptr::null_mut();
     }
     free_thread_parts(g, l);
-    mem_free(g, l as *mut u8, std::mem::size_of::<lua_State>());
+    mem_free(g, l.as_ptr() as *mut u8, std::mem::size_of::<lua_State>());
 }
 
 /// Mark a thread's stack (below top) and references. In the atomic phase
 /// the unused part of the stack is cleared, so that stale values there are
 /// never mistaken for live ones later.
-pub fn traverse_thread(g: &mut GlobalState, l: *mut lua_State, atomic: bool) {
+pub fn traverse_thread(g: &mut GlobalState, l: State, atomic: bool) {
     // SAFETY: l is live; slots below top hold values or frame links, and
     // frame links never look like GC references (PCs and small deltas
     // have itype 0, i.e. they look like numbers).
     unsafe {
-        mark_object(g, (*l).env as *mut GcHeader);
-        mark_value(g, (*l).errobj);
-        let mut p = (*l).stack;
-        let top = (*l).top;
+        mark_object(g, (*l.as_ptr()).env as *mut GcHeader);
+        mark_value(g, (*l.as_ptr()).errobj);
+        let mut p = (*l.as_ptr()).stack;
+        let top = (*l.as_ptr()).top;
         while p < top {
             mark_value(g, *p);
             p = p.add(1);
         }
         if atomic {
-            let end = (*l).stack.add((*l).stacksize as usize);
+            let end = (*l.as_ptr()).stack.add((*l.as_ptr()).stacksize as usize);
             while p < end {
                 *p = TValue::NIL;
                 p = p.add(1);
             }
         }
-        let mut uv = (*l).openupval;
+        let mut uv = (*l.as_ptr()).openupval;
         while !uv.is_null() {
             mark_object(g, uv as *mut GcHeader);
             uv = (*uv).open_next;
@@ -448,10 +514,10 @@ pub fn traverse_thread(g: &mut GlobalState, l: *mut lua_State, atomic: bool) {
 /// Grow the stack so that `n` more slots above top are usable (raises
 /// "stack overflow" when they cannot be).
 #[inline]
-pub fn check_stack(l: *mut lua_State, n: usize) {
+pub fn check_stack(l: State, n: usize) {
     // SAFETY: l is live.
     unsafe {
-        if ((*l).maxstack.offset_from((*l).top)) < n as isize {
+        if ((*l.as_ptr()).maxstack.offset_from((*l.as_ptr()).top)) < n as isize {
             grow_stack(l, n);
         }
     }
@@ -460,10 +526,10 @@ pub fn check_stack(l: *mut lua_State, n: usize) {
 /// Make sure more than `n` slots above top are free, growing the stack as
 /// LuaJIT's lj_state_checkstack does (where C code, not the VM, needs room).
 #[inline]
-pub fn reserve_stack(l: *mut lua_State, n: usize) {
+pub fn reserve_stack(l: State, n: usize) {
     // SAFETY: l is live.
     unsafe {
-        if ((*l).maxstack.offset_from((*l).top)) <= n as isize {
+        if ((*l.as_ptr()).maxstack.offset_from((*l.as_ptr()).top)) <= n as isize {
             grow_stack(l, n);
         }
     }
@@ -474,10 +540,15 @@ pub fn reserve_stack(l: *mut lua_State, n: usize) {
 /// frame without a check): the callee's own frame check follows and grows
 /// the stack, or raises the overflow in the callee, as in LuaJIT.
 #[inline]
-pub fn check_stack_extra(l: *mut lua_State, n: usize) {
+pub fn check_stack_extra(l: State, n: usize) {
     // SAFETY: l is live.
     unsafe {
-        if ((*l).maxstack.add(STACK_EXTRA).offset_from((*l).top)) < n as isize {
+        if ((*l.as_ptr())
+            .maxstack
+            .add(STACK_EXTRA)
+            .offset_from((*l.as_ptr()).top))
+            < n as isize
+        {
             check_stack(l, n);
         }
     }
@@ -485,9 +556,9 @@ pub fn check_stack_extra(l: *mut lua_State, n: usize) {
 
 /// Whether the stack is enlarged beyond STACK_MAX for a stack overflow
 /// error's handler.
-pub fn in_stack_overflow(l: *mut lua_State) -> bool {
+pub fn in_stack_overflow(l: State) -> bool {
     // SAFETY: l is live.
-    unsafe { (*l).stacksize as usize > STACK_MAXEX }
+    unsafe { (*l.as_ptr()).stacksize as usize > STACK_MAXEX }
 }
 
 /// Grow the stack by at least `need` slots; as in LuaJIT, a request that
@@ -495,9 +566,9 @@ pub fn in_stack_overflow(l: *mut lua_State) -> bool {
 /// error instead. The running frame (`L.base`, `L.savedpc`) must be
 /// walkable: the error names its position and its handler runs above it.
 #[cold]
-pub fn grow_stack(l: *mut lua_State, need: usize) {
+pub fn grow_stack(l: State, need: usize) {
     // SAFETY: l is live.
-    let size = unsafe { (*l).stacksize as usize };
+    let size = unsafe { (*l.as_ptr()).stacksize as usize };
     let wanted = size + need;
     if wanted >= STACK_MAX {
         crate::error::stack_overflow(l);
@@ -513,18 +584,18 @@ pub fn grow_stack(l: *mut lua_State, need: usize) {
 
 /// Enlarge the stack beyond STACK_MAX for the handler of a stack overflow
 /// error.
-pub fn enter_stack_overflow(l: *mut lua_State) {
+pub fn enter_stack_overflow(l: State) {
     resize_stack(l, STACK_OVERFLOW_USABLE);
 }
 
 /// After an error was caught: take the stack back to its normal limit if
 /// it was enlarged for an overflow error's handler, and leave the native
 /// recursion guard's reserve.
-pub fn end_overflow(l: *mut lua_State) {
+pub fn end_overflow(l: State) {
     // SAFETY: l is live.
     unsafe {
-        (*l).native_overflow = 0;
-        let used = (*l).top.offset_from((*l).stack) as usize;
+        (*l.as_ptr()).native_overflow = 0;
+        let used = (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack) as usize;
         if in_stack_overflow(l) && used < STACK_MAX - 1 {
             resize_stack(l, STACK_MAX);
         }
@@ -533,26 +604,26 @@ pub fn end_overflow(l: *mut lua_State) {
 
 /// Reallocate the stack with `usable` slots below `maxstack` (and
 /// STACK_EXTRA + 1 above), rebasing every pointer into it.
-fn resize_stack(l: *mut lua_State, usable: usize) {
+fn resize_stack(l: State, usable: usize) {
     // SAFETY: reallocating the stack and rebasing every pointer into it;
     // callers only shrink a stack whose used part stays below `usable`.
     unsafe {
         let g = g_of(l);
-        let osize = (*l).stacksize as usize;
+        let osize = (*l.as_ptr()).stacksize as usize;
         let nsize = stack_alloc_size(usable);
-        let old = (*l).stack;
+        let old = (*l.as_ptr()).stack;
         let new = crate::gc::mem_realloc(g, old as *mut u8, osize * 8, nsize * 8) as *mut TValue;
         for i in osize..nsize {
             *new.add(i) = TValue::NIL;
         }
         let delta = (new as isize) - (old as isize);
         let rebase = |p: *mut TValue| (p as isize + delta) as *mut TValue;
-        (*l).stack = new;
-        (*l).stacksize = nsize as u32;
-        (*l).base = rebase((*l).base);
-        (*l).top = rebase((*l).top);
-        (*l).maxstack = new.add(usable);
-        let mut uv = (*l).openupval;
+        (*l.as_ptr()).stack = new;
+        (*l.as_ptr()).stacksize = nsize as u32;
+        (*l.as_ptr()).base = rebase((*l.as_ptr()).base);
+        (*l.as_ptr()).top = rebase((*l.as_ptr()).top);
+        (*l.as_ptr()).maxstack = new.add(usable);
+        let mut uv = (*l.as_ptr()).openupval;
         while !uv.is_null() {
             (*uv).v = rebase((*uv).v);
             uv = (*uv).open_next;
@@ -561,19 +632,19 @@ fn resize_stack(l: *mut lua_State, usable: usize) {
 }
 
 /// Shrink-on-reset helper for lua_resetthread: clear the thread to a fresh state.
-pub fn reset_thread(l: *mut lua_State) {
+pub fn reset_thread(l: State) {
     // SAFETY: l is live.
     unsafe {
-        crate::func::close_upvals(l, (*l).stack);
-        let st = (*l).stack;
+        crate::func::close_upvals(l, (*l.as_ptr()).stack);
+        let st = (*l.as_ptr()).stack;
         *st = TValue::NIL;
         *st.add(1) = TValue(FRAME_C);
-        (*l).base = st.add(2);
-        (*l).top = st.add(2);
-        (*l).status = LUA_OK;
-        (*l).protect.clear();
-        (*l).errobj = TValue::NIL;
-        (*l).nccalls = 0;
+        (*l.as_ptr()).base = st.add(2);
+        (*l.as_ptr()).top = st.add(2);
+        (*l.as_ptr()).status = LUA_OK;
+        (*l.as_ptr()).protect.clear();
+        (*l.as_ptr()).errobj = TValue::NIL;
+        (*l.as_ptr()).nccalls = 0;
     }
     end_overflow(l);
 }

@@ -1246,7 +1246,7 @@ mod tests {
     fn with_state(f: impl FnOnce(&mut GlobalState)) {
         // SAFETY: a fresh state, closed once `f` is done with it.
         unsafe {
-            let l = luaL_newstate();
+            let l = crate::state::State::from_raw(luaL_newstate());
             f(g_of(l));
             lua_close(l);
         }

@@ -36,12 +36,12 @@ unsafe fn slot(base: *mut TValue, i: u32) -> *mut TValue {
 }
 
 /// Push a value (growing the stack).
-pub fn push(l: *mut lua_State, v: TValue) {
+pub fn push(l: State, v: TValue) {
     check_stack(l, 1);
     // SAFETY: one free slot above top.
     unsafe {
-        *(*l).top = v;
-        (*l).top = (*l).top.add(1);
+        *(*l.as_ptr()).top = v;
+        (*l.as_ptr()).top = (*l.as_ptr()).top.add(1);
     }
 }
 
@@ -74,7 +74,7 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
         if (*pt).flags & PROTO_VARARG == 0
             && base.add(framesize) <= (*l).maxstack
             && (*(*l).glref).hookmask & HOOK_MASK_CALL == 0
-            && !crate::stdlib::jit_profile::profile_pending(l)
+            && !crate::stdlib::jit_profile::profile_pending(State::from_raw(l))
         {
             for i in nargs..(*pt).numparams as usize {
                 *base.add(i) = TValue::NIL;
@@ -119,7 +119,7 @@ unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> 
             (*l).base = func.add(2);
             (*l).top = func.add(2 + nargs);
             (*l).savedpc = (*pt).bc.add(2);
-            grow_stack(l, framesize);
+            grow_stack(State::from_raw(l), framesize);
             func = (*l).stack.offset(func_off);
         }
         let mut base = func.add(2);
@@ -152,14 +152,14 @@ unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> 
         {
             hotcount::became_hot(g, (*pt).bc);
         }
-        if crate::stdlib::jit_profile::profile_pending(l) {
-            crate::stdlib::jit_profile::profile_deliver(l);
+        if crate::stdlib::jit_profile::profile_pending(State::from_raw(l)) {
+            crate::stdlib::jit_profile::profile_deliver(State::from_raw(l));
             base = (*l).base;
         }
         if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
-            && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL)
+            && crate::capi::debugapi::hook_wanted(State::from_raw(l), HOOK_MASK_CALL)
         {
-            crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
+            crate::capi::debugapi::call_hook(State::from_raw(l), HOOK_EV_CALL, -1);
             return (*l).base;
         }
         base
@@ -184,7 +184,7 @@ unsafe fn grow_for_varargs(
         (*l).base = base;
         (*l).top = base.add((*pt).framesize as usize);
         while (*l).base.add(slots) > (*l).maxstack {
-            grow_stack(l, nvar);
+            grow_stack(State::from_raw(l), nvar);
         }
     }
 }
@@ -213,16 +213,19 @@ unsafe fn hook_instruction(
     // SAFETY: pc points into pt's bytecode, after the current instruction.
     unsafe {
         let g = &mut *(*l).glref;
-        if g.hookmask & HOOK_MASK_COUNT != 0 && g.hookcount > 0 && hook_wanted(l, HOOK_MASK_COUNT) {
+        if g.hookmask & HOOK_MASK_COUNT != 0
+            && g.hookcount > 0
+            && hook_wanted(State::from_raw(l), HOOK_MASK_COUNT)
+        {
             g.hookcounter -= 1;
             if g.hookcounter <= 0 || g.hookcounter > g.hookcount {
                 g.hookcounter = g.hookcount;
-                call_hook(l, HOOK_EV_COUNT, -1);
+                call_hook(State::from_raw(l), HOOK_EV_COUNT, -1);
             }
         }
         let g = &mut *(*l).glref;
         if g.hookmask & HOOK_MASK_LINE != 0
-            && hook_wanted(l, HOOK_MASK_LINE)
+            && hook_wanted(State::from_raw(l), HOOK_MASK_LINE)
             && !(*pt).lineinfo.is_null()
         {
             let idx = pc.offset_from((*pt).bc) - 1;
@@ -235,7 +238,7 @@ unsafe fn hook_instruction(
             };
             *oldpc = pc;
             if fire {
-                call_hook(l, HOOK_EV_LINE, line as i32);
+                call_hook(State::from_raw(l), HOOK_EV_LINE, line as i32);
             }
         }
     }
@@ -251,10 +254,10 @@ unsafe fn call_c(l: *mut lua_State, func: *mut TValue, nargs: usize) -> Option<u
         let f = (*fnp).f.expect("C function pointer");
         (*l).base = func.add(2);
         (*l).top = func.add(2 + nargs);
-        check_stack(l, LUA_MINSTACK);
+        check_stack(State::from_raw(l), LUA_MINSTACK);
         let hooked = (*(*l).glref).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) != 0;
-        if hooked && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL) {
-            crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
+        if hooked && crate::capi::debugapi::hook_wanted(State::from_raw(l), HOOK_MASK_CALL) {
+            crate::capi::debugapi::call_hook(State::from_raw(l), HOOK_EV_CALL, -1);
         }
         let n = match (*(*l).glref).wrapcf {
             Some(wrap) if (*fnp).ffid == func::FF_C => wrap(l, Some(f)),
@@ -265,11 +268,17 @@ unsafe fn call_c(l: *mut lua_State, func: *mut TValue, nargs: usize) -> Option<u
             if (*l).status == LUA_YIELD {
                 return None;
             }
-            error::throw_msg(l, "C function returned a negative result count");
+            error::throw_msg(
+                State::from_raw(l),
+                "C function returned a negative result count",
+            );
         }
         let n = n as usize;
         if (*l).top.offset_from((*l).base) < n as isize {
-            error::throw_msg(l, "C function returned more results than it pushed");
+            error::throw_msg(
+                State::from_raw(l),
+                "C function returned more results than it pushed",
+            );
         }
         Some(n)
     }
@@ -281,16 +290,16 @@ unsafe fn resolve_call(l: *mut lua_State, func: *mut TValue, nargs: usize, what:
     // SAFETY: func..func+2+nargs are live slots; one more is made available.
     unsafe {
         let v = *func;
-        let mm = meta::call_mm(l, v);
+        let mm = meta::call_mm(State::from_raw(l), v);
         if !mm.is_func() {
-            error::err_call(l, v, what);
+            error::err_call(State::from_raw(l), v, what);
         }
         let off = func.offset_from((*l).stack);
         let end = func.add(2 + nargs);
         if end > (*l).top {
             (*l).top = end;
         }
-        check_stack(l, 1);
+        check_stack(State::from_raw(l), 1);
         let func = (*l).stack.offset(off);
         let mut i = nargs;
         while i > 0 {
@@ -309,50 +318,50 @@ unsafe fn resolve_call(l: *mut lua_State, func: *mut TValue, nargs: usize, what:
 /// Native call of the value at `func` (arguments at `func+2..`), linked with
 /// `link` (FRAME_C / FRAME_CP / FRAME_CONT with delta to the caller's base).
 /// Results end up at `func..`, `L.top` after them; returns their count.
-pub fn call_native(l: *mut lua_State, func_off: isize, nargs: usize, link_ty: u64) -> usize {
+pub fn call_native(l: State, func_off: isize, nargs: usize, link_ty: u64) -> usize {
     // SAFETY: l is live; func_off is a stack offset of a prepared call.
     unsafe {
-        (*l).nccalls += 1;
+        (*l.as_ptr()).nccalls += 1;
         crate::cstack::guard(l);
-        let prev_off = (*l).base.offset_from((*l).stack);
-        let mut func = (*l).stack.offset(func_off);
+        let prev_off = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack);
+        let mut func = (*l.as_ptr()).stack.offset(func_off);
         let mut nargs = nargs;
         while !(*func).is_func() {
-            nargs = resolve_call(l, func, nargs, Operand::None);
-            func = (*l).stack.offset(func_off);
+            nargs = resolve_call(l.as_ptr(), func, nargs, Operand::None);
+            func = (*l.as_ptr()).stack.offset(func_off);
         }
-        let prev_base = (*l).stack.offset(prev_off);
+        let prev_base = (*l.as_ptr()).stack.offset(prev_off);
         *func.add(1) = link_delta(func.add(2), prev_base, link_ty);
         let fnp: *mut GcFunc = (*func).as_ptr();
         let nres;
         if (*fnp).ffid == FF_LUA {
-            enter_lua(l, func, nargs);
+            enter_lua(l.as_ptr(), func, nargs);
             execute(l, Entry::Call);
-            if (*l).status == LUA_YIELD {
-                (*l).nccalls -= 1;
+            if (*l.as_ptr()).status == LUA_YIELD {
+                (*l.as_ptr()).nccalls -= 1;
                 return 0;
             }
-            let func = (*l).stack.offset(func_off);
-            nres = (*l).top.offset_from(func) as usize;
+            let func = (*l.as_ptr()).stack.offset(func_off);
+            nres = (*l.as_ptr()).top.offset_from(func) as usize;
         } else {
-            match call_c(l, func, nargs) {
+            match call_c(l.as_ptr(), func, nargs) {
                 Some(n) => {
-                    let func = (*l).stack.offset(func_off);
-                    let src = (*l).top.sub(n);
+                    let func = (*l.as_ptr()).stack.offset(func_off);
+                    let src = (*l.as_ptr()).top.sub(n);
                     ptr::copy(src, func, n);
-                    (*l).top = func.add(n);
-                    (*l).base = (*l).stack.offset(prev_off);
+                    (*l.as_ptr()).top = func.add(n);
+                    (*l.as_ptr()).base = (*l.as_ptr()).stack.offset(prev_off);
                     nres = n;
                 }
                 None => {
                     // A C function yielded outside the interpreter loop: only
                     // valid at a coroutine's resume level, handled by resume.
-                    (*l).nccalls -= 1;
+                    (*l.as_ptr()).nccalls -= 1;
                     error::raise_yield();
                 }
             }
         }
-        (*l).nccalls -= 1;
+        (*l.as_ptr()).nccalls -= 1;
         nres
     }
 }
@@ -362,7 +371,7 @@ pub struct YieldUnwind;
 
 /// Call `f(args)` from native code with the current frame as caller;
 /// returns the results (all of them when nres < 0, else exactly nres).
-pub fn call_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> Vec<TValue> {
+pub fn call_values(l: State, f: TValue, args: &[TValue], nres: i32) -> Vec<TValue> {
     // SAFETY: l is live; we build [pc][nil][f][link][args] at top.
     unsafe {
         let in_lua = crate::debug::frame_at(l, 0)
@@ -370,9 +379,9 @@ pub fn call_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> 
             .unwrap_or(false);
         // A continuation (2 slots), the function, its link and arguments.
         check_stack_extra(l, args.len() + 4);
-        let top = (*l).top;
+        let top = (*l.as_ptr()).top;
         let (func, ty) = if in_lua {
-            *top = TValue((*l).savedpc as u64);
+            *top = TValue((*l.as_ptr()).savedpc as u64);
             *top.add(1) = TValue::NIL;
             (top.add(2), FRAME_CONT)
         } else {
@@ -382,35 +391,35 @@ pub fn call_values(l: *mut lua_State, f: TValue, args: &[TValue], nres: i32) -> 
         for (i, a) in args.iter().enumerate() {
             *func.add(2 + i) = *a;
         }
-        (*l).top = func.add(2 + args.len());
-        let saved_pc = (*l).savedpc;
-        let func_off = func.offset_from((*l).stack);
-        let top_off = top.offset_from((*l).stack);
+        (*l.as_ptr()).top = func.add(2 + args.len());
+        let saved_pc = (*l.as_ptr()).savedpc;
+        let func_off = func.offset_from((*l.as_ptr()).stack);
+        let top_off = top.offset_from((*l.as_ptr()).stack);
         let n = call_native(l, func_off, args.len(), ty);
-        let func = (*l).stack.offset(func_off);
+        let func = (*l.as_ptr()).stack.offset(func_off);
         let want = if nres < 0 { n } else { nres as usize };
         let mut out = Vec::with_capacity(want);
         for i in 0..want {
             out.push(if i < n { *func.add(i) } else { TValue::NIL });
         }
-        (*l).top = (*l).stack.offset(top_off);
-        (*l).savedpc = saved_pc;
+        (*l.as_ptr()).top = (*l.as_ptr()).stack.offset(top_off);
+        (*l.as_ptr()).savedpc = saved_pc;
         out
     }
 }
 
 /// Call a metamethod and return its first result.
-pub fn call_meta1(l: *mut lua_State, f: TValue, args: &[TValue]) -> TValue {
+pub fn call_meta1(l: State, f: TValue, args: &[TValue]) -> TValue {
     call_values(l, f, args, 1)[0]
 }
 
-pub fn call_meta0(l: *mut lua_State, f: TValue, args: &[TValue]) {
+pub fn call_meta0(l: State, f: TValue, args: &[TValue]) {
     call_values(l, f, args, 0);
 }
 
 /// Protected native call; Err carries the error object.
 pub fn pcall_values(
-    l: *mut lua_State,
+    l: State,
     f: TValue,
     args: &[TValue],
     nres: i32,
@@ -420,7 +429,7 @@ pub fn pcall_values(
 
 /// Protected native call; Err carries the error status and object.
 pub fn pcall_values_status(
-    l: *mut lua_State,
+    l: State,
     f: TValue,
     args: &[TValue],
     nres: i32,
@@ -432,7 +441,7 @@ pub fn pcall_values_status(
 /// in slot `handler` (0: none): errors raised while an error handler runs
 /// see the handler they interrupted, as in LuaJIT.
 pub fn pcall_values_handled(
-    l: *mut lua_State,
+    l: State,
     f: TValue,
     args: &[TValue],
     nres: i32,
@@ -440,12 +449,12 @@ pub fn pcall_values_handled(
 ) -> Result<Vec<TValue>, (u8, TValue)> {
     // SAFETY: l is live; state is restored on error.
     unsafe {
-        let base_off = (*l).base.offset_from((*l).stack);
-        let top_off = (*l).top.offset_from((*l).stack);
-        let nccalls = (*l).nccalls;
-        let savedpc = (*l).savedpc;
-        let nprot = (*l).protect.len;
-        (*l).protect.push(
+        let base_off = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack);
+        let top_off = (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack);
+        let nccalls = (*l.as_ptr()).nccalls;
+        let savedpc = (*l.as_ptr()).savedpc;
+        let nprot = (*l.as_ptr()).protect.len;
+        (*l.as_ptr()).protect.push(
             g_of(l),
             Protect {
                 base: top_off as usize,
@@ -455,7 +464,7 @@ pub fn pcall_values_handled(
             },
         );
         let r = error::catch(|| call_values(l, f, args, nres));
-        (*l).protect.len = nprot;
+        (*l.as_ptr()).protect.len = nprot;
         match r {
             Ok(v) => Ok(v),
             Err(p) => {
@@ -463,13 +472,13 @@ pub fn pcall_values_handled(
                 let e = if status == LUA_ERRMEM {
                     error::oom_value(g_of(l))
                 } else {
-                    (*l).errobj
+                    (*l.as_ptr()).errobj
                 };
-                func::close_upvals(l, (*l).stack.offset(top_off));
-                (*l).nccalls = nccalls;
-                (*l).base = (*l).stack.offset(base_off);
-                (*l).top = (*l).stack.offset(top_off);
-                (*l).savedpc = savedpc;
+                func::close_upvals(l, (*l.as_ptr()).stack.offset(top_off));
+                (*l.as_ptr()).nccalls = nccalls;
+                (*l.as_ptr()).base = (*l.as_ptr()).stack.offset(base_off);
+                (*l.as_ptr()).top = (*l.as_ptr()).stack.offset(top_off);
+                (*l.as_ptr()).savedpc = savedpc;
                 end_overflow(l);
                 Err((status, e))
             }
@@ -491,12 +500,12 @@ pub enum Entry {
 
 /// Run the interpreter until the natively entered frame returns, handling
 /// errors caught by pcall/xpcall frames of this native level.
-pub fn execute(l: *mut lua_State, entry: Entry) {
+pub fn execute(l: State, entry: Entry) {
     // SAFETY: l is live.
-    let nlevel = unsafe { (*l).nccalls };
+    let nlevel = unsafe { (*l.as_ptr()).nccalls };
     let mut entry = entry;
     loop {
-        let r = error::catch(|| unsafe { run(l, entry) });
+        let r = error::catch(|| unsafe { run(l.as_ptr(), entry) });
         match r {
             Ok(()) => return,
             Err(p) => {
@@ -505,28 +514,28 @@ pub fn execute(l: *mut lua_State, entry: Entry) {
                 }
                 // SAFETY: l is live; the record refers to its stack.
                 unsafe {
-                    let rec = match (*l).protect.last_mut() {
+                    let rec = match (*l.as_ptr()).protect.last_mut() {
                         Some(r) if r.nlevel == nlevel && r.kind != PROT_NATIVE => *r,
                         _ => error::rethrow_on(l, p),
                     };
                     let _status = error::caught_status(l, p);
-                    (*l).protect.len -= 1;
-                    (*l).nccalls = nlevel;
+                    (*l.as_ptr()).protect.len -= 1;
+                    (*l.as_ptr()).nccalls = nlevel;
                     // The protected function's frame base; the pcall frame
                     // is below it (delta in its link).
-                    let fbase = (*l).stack.add(rec.base);
+                    let fbase = (*l.as_ptr()).stack.add(rec.base);
                     let link = (*fbase.sub(1)).0;
                     let pbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
                     func::close_upvals(l, fbase.sub(2));
                     let e = if _status == LUA_ERRMEM {
                         error::oom_value(g_of(l))
                     } else {
-                        (*l).errobj
+                        (*l.as_ptr()).errobj
                     };
                     *pbase = TValue::FALSE;
                     *pbase.add(1) = e;
-                    (*l).base = pbase;
-                    (*l).top = pbase.add(2);
+                    (*l.as_ptr()).base = pbase;
+                    (*l.as_ptr()).top = pbase.add(2);
                     // With the stack cut back, an enlarged stack may shrink.
                     end_overflow(l);
                     entry = Entry::Return(2);
@@ -790,7 +799,7 @@ macro_rules! arith_vv {
             *slot($base, bc_a($ins)) = TValue::num($e);
             continue;
         }
-        (*$l).savedpc = $pc;
+        (*$l.as_ptr()).savedpc = $pc;
         meta::arith_step($l, $op, vb, vc, Operand::Slot(pb), Operand::Slot(pc_))
     }};
 }
@@ -806,7 +815,7 @@ macro_rules! arith_vn {
             *slot($base, bc_a($ins)) = TValue::num($e);
             continue;
         }
-        (*$l).savedpc = $pc;
+        (*$l.as_ptr()).savedpc = $pc;
         if $swap {
             meta::arith_step($l, $op, kc, vb, Operand::None, Operand::Slot(pb))
         } else {
@@ -1035,7 +1044,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         frame_top!();
                         let le = !matches!(op, Op::ISLT | Op::ISGE);
                         let positive = matches!(op, Op::ISLT | Op::ISLE);
-                        match meta::compare_step(l, va, vd, le) {
+                        match meta::compare_step(State::from_raw(l), va, vd, le) {
                             Ok(r) => r == positive,
                             Err((mc, invert)) => {
                                 let kind = if positive != invert {
@@ -1060,7 +1069,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 ($va:expr, $vd:expr, $is_eq:expr) => {{
                     savepc!();
                     frame_top!();
-                    match meta::equal_step(l, $va, $vd) {
+                    match meta::equal_step(State::from_raw(l), $va, $vd) {
                         Ok(r) => r,
                         Err(mc) => {
                             let kind = if $is_eq { CONT_COND_T } else { CONT_COND_F };
@@ -1198,7 +1207,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         v = table::get(t, key);
                         done = !v.is_nil() || (*t).metatable.is_null() || op == Op::TGETR || {
                             let mt = (*t).metatable;
-                            meta::fast_get(g_of(l), mt, meta::MM_INDEX).is_nil()
+                            meta::fast_get(g_of(State::from_raw(l)), mt, meta::MM_INDEX).is_nil()
                         };
                     }
                     if !done {
@@ -1209,7 +1218,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         } else {
                             Operand::Slot(pb)
                         };
-                        v = match meta::index_step(l, o, key, what) {
+                        v = match meta::index_step(State::from_raw(l), o, key, what) {
                             Ok(r) => r,
                             Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
                         };
@@ -1251,11 +1260,16 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             done = true;
                         } else if (*t).metatable.is_null()
                             || op == Op::TSETR
-                            || meta::fast_get(g_of(l), (*t).metatable, meta::MM_NEWINDEX).is_nil()
+                            || meta::fast_get(
+                                g_of(State::from_raw(l)),
+                                (*t).metatable,
+                                meta::MM_NEWINDEX,
+                            )
+                            .is_nil()
                         {
                             savepc!();
                             frame_top!();
-                            meta::raw_set(l, t, key, v);
+                            meta::raw_set(State::from_raw(l), t, key, v);
                             reload!();
                             done = true;
                         }
@@ -1263,7 +1277,9 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     if !done {
                         savepc!();
                         frame_top!();
-                        if let Some(mc) = meta::newindex_step(l, o, key, v, Operand::Slot(pb)) {
+                        if let Some(mc) =
+                            meta::newindex_step(State::from_raw(l), o, key, v, Operand::Slot(pb))
+                        {
                             step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
                         }
                         reload!();
@@ -1323,7 +1339,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     if tail {
                         // Close upvalues, move the callee and arguments down
                         // over the current frame; the frame keeps its link.
-                        func::close_upvals(l, base);
+                        func::close_upvals(State::from_raw(l), base);
                         let mut fbase = base;
                         // Undo a vararg frame's adjustment first.
                         let link = (*fbase.sub(1)).0;
@@ -1358,9 +1374,13 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                                 (*l).base = pbase;
                                 (*l).top = pbase.add(nargs);
                                 if nargs == 0 {
-                                    crate::capi::aux::arg_error(l, 1, b"value expected");
+                                    crate::capi::aux::arg_error(
+                                        State::from_raw(l),
+                                        1,
+                                        b"value expected",
+                                    );
                                 }
-                                crate::capi::aux::type_error(l, 2, "function");
+                                crate::capi::aux::type_error(State::from_raw(l), 2, "function");
                             }
                             // Layout (LuaJIT's): f at pbase (pcall) or at
                             // pbase+1 with the handler at pbase (xpcall);
@@ -1371,12 +1391,19 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             (*l).top = pbase.add(nargs);
                             // The link of f's frame moves the arguments up by
                             // one slot.
-                            check_stack_extra(l, 1);
+                            check_stack_extra(State::from_raw(l), 1);
                             // pcall/xpcall are C functions to call hooks too.
                             if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
-                                && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_CALL)
+                                && crate::capi::debugapi::hook_wanted(
+                                    State::from_raw(l),
+                                    HOOK_MASK_CALL,
+                                )
                             {
-                                crate::capi::debugapi::call_hook(l, HOOK_EV_CALL, -1);
+                                crate::capi::debugapi::call_hook(
+                                    State::from_raw(l),
+                                    HOOK_EV_CALL,
+                                    -1,
+                                );
                             }
                             let func = (*l).stack.offset(func_off);
                             let pbase = func.add(2);
@@ -1394,7 +1421,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             let fb = ffunc.add(2);
                             let ty = if is_x { FRAME_PCALLH } else { FRAME_PCALL };
                             *fb.sub(1) = link_delta(fb, pbase, ty);
-                            let g = g_of(l);
+                            let g = g_of(State::from_raw(l));
                             (*l).protect.push(
                                 g,
                                 Protect {
@@ -1452,7 +1479,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                             pc = npc;
                             load_frame!();
                             oldpc = npc;
-                            gc::check(l);
+                            gc::check(State::from_raw(l));
                             reload!();
                             check_hooks_on!();
                         }
@@ -1482,17 +1509,17 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         return Some(multres);
                     }
                     if !(*l).openupval.is_null() {
-                        func::close_upvals(l, base);
+                        func::close_upvals(State::from_raw(l), base);
                     }
                     (*l).savedpc = pc;
                     if mask & HOOK_MASK_RET != 0
-                        && crate::capi::debugapi::hook_wanted(l, HOOK_MASK_RET)
+                        && crate::capi::debugapi::hook_wanted(State::from_raw(l), HOOK_MASK_RET)
                     {
                         frame_top!();
                         if slot(base, a).add(n) > (*l).top {
                             (*l).top = slot(base, a).add(n);
                         }
-                        crate::capi::debugapi::call_hook(l, HOOK_EV_RET, -1);
+                        crate::capi::debugapi::call_hook(State::from_raw(l), HOOK_EV_RET, -1);
                         reload!();
                     }
                     let src = slot(base, a);
@@ -1576,7 +1603,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         savepc!();
                         frame_top!();
                         match meta::arith_step(
-                            l,
+                            State::from_raw(l),
                             Arith::Unm,
                             v,
                             v,
@@ -1599,7 +1626,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     } else {
                         savepc!();
                         frame_top!();
-                        match meta::len_step(l, v, Operand::Slot(pd)) {
+                        match meta::len_step(State::from_raw(l), v, Operand::Slot(pd)) {
                             Ok(r) => r,
                             Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
                         }
@@ -1610,32 +1637,76 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 Op::ADDVN => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, false)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Add,
+                            x,
+                            y,
+                            x + y,
+                            false
+                        )
                     );
                 }
                 Op::SUBVN => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, false)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Sub,
+                            x,
+                            y,
+                            x - y,
+                            false
+                        )
                     );
                 }
                 Op::MULVN => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, false)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Mul,
+                            x,
+                            y,
+                            x * y,
+                            false
+                        )
                     );
                 }
                 Op::DIVVN => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, false)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Div,
+                            x,
+                            y,
+                            x / y,
+                            false
+                        )
                     );
                 }
                 Op::MODVN => {
                     arith_done!(
                         ins,
                         arith_vn!(
-                            l,
+                            State::from_raw(l),
                             pc,
                             base,
                             knum,
@@ -1651,32 +1722,76 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 Op::ADDNV => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Add, x, y, x + y, true)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Add,
+                            x,
+                            y,
+                            x + y,
+                            true
+                        )
                     );
                 }
                 Op::SUBNV => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Sub, x, y, x - y, true)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Sub,
+                            x,
+                            y,
+                            x - y,
+                            true
+                        )
                     );
                 }
                 Op::MULNV => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Mul, x, y, x * y, true)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Mul,
+                            x,
+                            y,
+                            x * y,
+                            true
+                        )
                     );
                 }
                 Op::DIVNV => {
                     arith_done!(
                         ins,
-                        arith_vn!(l, pc, base, knum, ins, Arith::Div, x, y, x / y, true)
+                        arith_vn!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            knum,
+                            ins,
+                            Arith::Div,
+                            x,
+                            y,
+                            x / y,
+                            true
+                        )
                     );
                 }
                 Op::MODNV => {
                     arith_done!(
                         ins,
                         arith_vn!(
-                            l,
+                            State::from_raw(l),
                             pc,
                             base,
                             knum,
@@ -1690,27 +1805,57 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     );
                 }
                 Op::ADDVV => {
-                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Add, x, y, x + y));
+                    arith_done!(
+                        ins,
+                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Add, x, y, x + y)
+                    );
                 }
                 Op::SUBVV => {
-                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Sub, x, y, x - y));
+                    arith_done!(
+                        ins,
+                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Sub, x, y, x - y)
+                    );
                 }
                 Op::MULVV => {
-                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Mul, x, y, x * y));
+                    arith_done!(
+                        ins,
+                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Mul, x, y, x * y)
+                    );
                 }
                 Op::DIVVV => {
-                    arith_done!(ins, arith_vv!(l, pc, base, ins, Arith::Div, x, y, x / y));
+                    arith_done!(
+                        ins,
+                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Div, x, y, x / y)
+                    );
                 }
                 Op::MODVV => {
                     arith_done!(
                         ins,
-                        arith_vv!(l, pc, base, ins, Arith::Mod, x, y, meta::num_mod(x, y))
+                        arith_vv!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            ins,
+                            Arith::Mod,
+                            x,
+                            y,
+                            meta::num_mod(x, y)
+                        )
                     );
                 }
                 Op::POW => {
                     arith_done!(
                         ins,
-                        arith_vv!(l, pc, base, ins, Arith::Pow, x, y, meta::num_pow(x, y))
+                        arith_vv!(
+                            State::from_raw(l),
+                            pc,
+                            base,
+                            ins,
+                            Arith::Pow,
+                            x,
+                            y,
+                            meta::num_pow(x, y)
+                        )
                     );
                 }
                 Op::CAT => {
@@ -1718,10 +1863,10 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     frame_top!();
                     let first = slot(base, bc_b(ins));
                     let last = slot(base, bc_c(ins));
-                    match meta::concat_step(l, first, last) {
+                    match meta::concat_step(State::from_raw(l), first, last) {
                         Ok(r) => {
                             *slot(base, bc_a(ins)) = r;
-                            gc::check(l);
+                            gc::check(State::from_raw(l));
                             reload!();
                         }
                         Err((mc, dst)) => {
@@ -1778,44 +1923,44 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     *(*uv).v = pri_value(bc_d(ins));
                 }
                 Op::UCLO => {
-                    func::close_upvals(l, slot(base, bc_a(ins)));
+                    func::close_upvals(State::from_raw(l), slot(base, bc_a(ins)));
                     pc = pc.offset(bc_j(ins) as isize);
                 }
                 Op::FNEW => {
                     savepc!();
                     frame_top!();
                     let cpt: *mut GcProto = (*kgc.add(bc_d(ins) as usize)).as_ptr();
-                    let g = g_of(l);
+                    let g = g_of(State::from_raw(l));
                     let nf = func::new_lfunc(g, cpt, (*fnp).env);
                     for i in 0..(*cpt).sizeuv as usize {
                         let d = *(*cpt).uv.add(i);
                         let uv = if d & PROTO_UV_LOCAL != 0 {
-                            func::find_upval(l, slot(base, (d & 0xff) as u32))
+                            func::find_upval(State::from_raw(l), slot(base, (d & 0xff) as u32))
                         } else {
                             (*fnp).uv((d & 0x3fff) as usize)
                         };
                         (*nf).set_uv(i, uv);
                     }
                     *slot(base, bc_a(ins)) = TValue::gcobj(TID_FUNC, nf as *const GcHeader);
-                    gc::check(l);
+                    gc::check(State::from_raw(l));
                     reload!();
                 }
                 // ---- Tables.
                 Op::TNEW => {
                     savepc!();
                     frame_top!();
-                    let t = table::new_for_tnew(g_of(l), bc_d(ins));
+                    let t = table::new_for_tnew(g_of(State::from_raw(l)), bc_d(ins));
                     *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
-                    gc::check(l);
+                    gc::check(State::from_raw(l));
                     reload!();
                 }
                 Op::TDUP => {
                     savepc!();
                     frame_top!();
                     let tpl: *mut GcTab = (*kgc.add(bc_d(ins) as usize)).as_ptr();
-                    let t = table::dup(g_of(l), tpl);
+                    let t = table::dup(g_of(State::from_raw(l)), tpl);
                     *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
-                    gc::check(l);
+                    gc::check(State::from_raw(l));
                     reload!();
                 }
                 Op::GGET => {
@@ -1826,7 +1971,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         savepc!();
                         frame_top!();
                         let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
-                        match meta::index_step(l, tv, key, Operand::None) {
+                        match meta::index_step(State::from_raw(l), tv, key, Operand::None) {
                             Ok(r) => r,
                             Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
                         }
@@ -1848,7 +1993,9 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         savepc!();
                         frame_top!();
                         let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
-                        if let Some(mc) = meta::newindex_step(l, tv, key, v, Operand::None) {
+                        if let Some(mc) =
+                            meta::newindex_step(State::from_raw(l), tv, key, v, Operand::None)
+                        {
                             step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
                         }
                         reload!();
@@ -1870,11 +2017,16 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     if !tv.is_tab() {
                         // Only loaded bytecode can get here: the parser
                         // always creates the table in this slot.
-                        error::err_optype(l, tv, Operand::Slot(slot(base, a - 1)), "index");
+                        error::err_optype(
+                            State::from_raw(l),
+                            tv,
+                            Operand::Slot(slot(base, a - 1)),
+                            "index",
+                        );
                     }
                     let t: *mut GcTab = tv.as_ptr();
                     let start = (*knum.add(bc_d(ins) as usize)).as_num().to_bits() as u32 as i64;
-                    let g = g_of(l);
+                    let g = g_of(State::from_raw(l));
                     // As LuaJIT: grow the array part up to one slot past the
                     // last key stored (this decides `#` when values are nil).
                     let last = start + multres as i64 - 1;
@@ -2032,9 +2184,9 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     let pidx = slot(base, a);
                     let (vi, vs, vstep) = (*pidx, *pidx.add(1), *pidx.add(2));
                     savepc!();
-                    let i = for_num(l, vi, "initial value");
-                    let s = for_num(l, vs, "limit");
-                    let st = for_num(l, vstep, "step");
+                    let i = for_num(State::from_raw(l), vi, "initial value");
+                    let s = for_num(State::from_raw(l), vs, "limit");
+                    let st = for_num(State::from_raw(l), vstep, "step");
                     *pidx = TValue::num(i);
                     *pidx.add(1) = TValue::num(s);
                     *pidx.add(2) = TValue::num(st);
@@ -2076,10 +2228,10 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     }
                     // Loop back-edges are where profiler samples are taken
                     // (with function entries), as safe points.
-                    if crate::stdlib::jit_profile::profile_pending(l) {
+                    if crate::stdlib::jit_profile::profile_pending(State::from_raw(l)) {
                         savepc!();
                         frame_top!();
-                        crate::stdlib::jit_profile::profile_deliver(l);
+                        crate::stdlib::jit_profile::profile_deliver(State::from_raw(l));
                         reload!();
                     }
                 }
@@ -2099,7 +2251,7 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
     }
 }
 
-fn for_num(l: *mut lua_State, v: TValue, what: &str) -> f64 {
+fn for_num(l: State, v: TValue, what: &str) -> f64 {
     match meta::to_number(v) {
         Some(n) if v.is_num() || v.is_str() => n,
         _ => error::throw_msg(l, &format!("'for' {} must be a number", what)),
@@ -2193,7 +2345,7 @@ unsafe fn call_cont(
         let base_off = base.offset_from((*l).stack);
         let top_off = (*l).top.offset_from((*l).stack);
         // The continuation (2 slots), the function, its link and arguments.
-        check_stack_extra(l, mc.nargs + 4);
+        check_stack_extra(State::from_raw(l), mc.nargs + 4);
         let top = (*l).stack.offset(top_off);
         *top = TValue(pc as u64);
         *top.add(1) = cont;
@@ -2265,7 +2417,7 @@ unsafe fn finish_cont(
                 let b = bc_b(ins);
                 if idx > b {
                     (*l).savedpc = pc;
-                    match meta::concat_step(l, slot(base, b), slot(base, idx)) {
+                    match meta::concat_step(State::from_raw(l), slot(base, b), slot(base, idx)) {
                         Ok(v) => *slot(base, bc_a(ins)) = v,
                         Err((mc, dst)) => {
                             let d = dst.offset_from(base) as u32;
@@ -2410,75 +2562,77 @@ unsafe fn do_return_frames(
 /// status (LUA_OK when finished, LUA_YIELD, or an error code) and the
 /// number of values (results, yielded values, or 1 error object), which
 /// are left at co's top; co's visible base is set to the first of them.
-pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize) {
+pub fn resume(l: State, co: State, nargs: usize) -> (u8, usize) {
     // SAFETY: l and co are live threads of the same VM.
     unsafe {
-        let start = (*co).status == LUA_OK;
+        let start = (*co.as_ptr()).status == LUA_OK;
         // Memory errors raised while co runs are raised on co.
-        let g = (*l).glref;
+        let g = (*l.as_ptr()).glref;
         let resumer = (*g).cur_thread;
-        (*co).nccalls = (*l).nccalls;
-        (*co).resume_level = (*co).nccalls + 1;
+        (*co.as_ptr()).nccalls = (*l.as_ptr()).nccalls;
+        (*co.as_ptr()).resume_level = (*co.as_ptr()).nccalls + 1;
         let r = if start {
-            let func = (*co).top.sub(nargs + 1);
-            let func_off = func.offset_from((*co).stack);
+            let func = (*co.as_ptr()).top.sub(nargs + 1);
+            let func_off = func.offset_from((*co.as_ptr()).stack);
             // Make room for the link slot (FR2 layout).
-            (*co).base = func;
+            (*co.as_ptr()).base = func;
             check_stack(co, 1);
-            let func = (*co).stack.offset(func_off);
+            let func = (*co.as_ptr()).stack.offset(func_off);
             ptr::copy(func.add(1), func.add(2), nargs);
-            (*co).top = func.add(2 + nargs);
-            (*co).base = (*co).stack.add(2);
-            (*g).cur_thread = co;
+            (*co.as_ptr()).top = func.add(2 + nargs);
+            (*co.as_ptr()).base = (*co.as_ptr()).stack.add(2);
+            (*g).cur_thread = co.as_ptr();
             error::catch(|| {
                 call_native(co, func_off, nargs, FRAME_C);
             })
         } else {
-            (*co).status = LUA_OK;
-            (*co).base = (*co).stack.add((*co).yield_base);
-            (*co).nccalls += 1;
-            (*g).cur_thread = co;
+            (*co.as_ptr()).status = LUA_OK;
+            (*co.as_ptr()).base = (*co.as_ptr()).stack.add((*co.as_ptr()).yield_base);
+            (*co.as_ptr()).nccalls += 1;
+            (*g).cur_thread = co.as_ptr();
             let r = error::catch(|| {
                 crate::cstack::guard(co);
                 // The yielding C function's frame returns the resume args.
                 execute(co, Entry::Return(nargs));
             });
             if r.is_ok() {
-                (*co).nccalls -= 1;
+                (*co.as_ptr()).nccalls -= 1;
             }
             r
         };
         (*g).cur_thread = resumer;
         let yielded = match &r {
-            Ok(()) => (*co).status == LUA_YIELD,
+            Ok(()) => (*co.as_ptr()).status == LUA_YIELD,
             Err(p) => p.is::<YieldUnwind>(),
         };
         if yielded {
-            (*co).status = LUA_YIELD;
-            let n = (*co).nyield as usize;
-            (*co).yield_base = (*co).base.offset_from((*co).stack) as usize;
-            (*co).base = (*co).top.sub(n);
+            (*co.as_ptr()).status = LUA_YIELD;
+            let n = (*co.as_ptr()).nyield as usize;
+            (*co.as_ptr()).yield_base =
+                (*co.as_ptr()).base.offset_from((*co.as_ptr()).stack) as usize;
+            (*co.as_ptr()).base = (*co.as_ptr()).top.sub(n);
             return (LUA_YIELD, n);
         }
         match r {
             Ok(()) => {
                 // Finished: results from the bottom function slot to top.
-                let bottom = (*co).stack.add(2);
-                let n = (*co).top.offset_from(bottom).max(0) as usize;
-                (*co).status = LUA_OK;
-                (*co).base = bottom;
+                let bottom = (*co.as_ptr()).stack.add(2);
+                let n = (*co.as_ptr()).top.offset_from(bottom).max(0) as usize;
+                (*co.as_ptr()).status = LUA_OK;
+                (*co.as_ptr()).base = bottom;
                 (LUA_OK, n)
             }
             Err(p) => {
                 let status = error::caught_status(co, p);
-                (*co).status = status;
+                (*co.as_ptr()).status = status;
                 let e = if status == LUA_ERRMEM {
                     error::oom_value(g_of(l))
                 } else {
-                    (*co).errobj
+                    (*co.as_ptr()).errobj
                 };
                 // The dead coroutine keeps its frames for debug.traceback(co).
-                (*co).yield_base = (*co).base.offset_from((*co).stack) as usize;
+                (*co.as_ptr()).yield_base =
+                    (*co.as_ptr()).base.offset_from((*co.as_ptr()).stack) as usize;
                 push(co, e);
                 (status, 1)
             }
@@ -2487,10 +2641,13 @@ pub fn resume(l: *mut lua_State, co: *mut lua_State, nargs: usize) -> (u8, usize
 }
 
 /// lua_yield: mark the thread as yielding `n` values (at its top).
-pub fn yield_values(l: *mut lua_State, n: usize) -> i32 {
+pub fn yield_values(l: State, n: usize) -> i32 {
     // SAFETY: l is live.
     unsafe {
-        if (*l).nccalls > (*l).resume_level || l == g_of(l).mainthread || (*l).resume_level == 0 {
+        if (*l.as_ptr()).nccalls > (*l.as_ptr()).resume_level
+            || l == State::from_raw(g_of(l).mainthread)
+            || (*l.as_ptr()).resume_level == 0
+        {
             // The position is the caller's, as for LuaJIT's yield fast function.
             let mut msg = Vec::new();
             if let Some(w) =
@@ -2502,17 +2659,19 @@ pub fn yield_values(l: *mut lua_State, n: usize) -> i32 {
             msg.extend_from_slice(b"attempt to yield across C-call boundary");
             error::throw_status(l, LUA_ERRRUN, &msg);
         }
-        (*l).status = LUA_YIELD;
-        (*l).nyield = n as u32;
+        (*l.as_ptr()).status = LUA_YIELD;
+        (*l.as_ptr()).nyield = n as u32;
     }
     -1
 }
 
 /// Whether a thread is a coroutine that can yield now.
-pub fn is_yieldable(l: *mut lua_State) -> bool {
+pub fn is_yieldable(l: State) -> bool {
     // SAFETY: l is live.
     unsafe {
-        l != g_of(l).mainthread && (*l).resume_level != 0 && (*l).nccalls <= (*l).resume_level
+        l != State::from_raw(g_of(l).mainthread)
+            && (*l.as_ptr()).resume_level != 0
+            && (*l.as_ptr()).nccalls <= (*l.as_ptr()).resume_level
     }
 }
 

@@ -3,7 +3,7 @@
 
 use luajit::capi::aux::*;
 use luajit::capi::core::*;
-use luajit::capi::types::lua_State;
+use luajit::state::State;
 use luajit::stdlib;
 use std::ffi::CString;
 use std::io::{IsTerminal, Write};
@@ -57,7 +57,7 @@ fn print_error(msg: &[u8]) {
 }
 
 /// Report a non-zero status with the error message at the top.
-fn report(l: *mut lua_State, status: c_int) -> c_int {
+fn report(l: State, status: c_int) -> c_int {
     // SAFETY: l is live.
     unsafe {
         if status != 0 && lua_type(l, -1) != 0 {
@@ -75,7 +75,7 @@ fn report(l: *mut lua_State, status: c_int) -> c_int {
 }
 
 /// The message handler: adds a traceback to string errors.
-unsafe extern "C-unwind" fn traceback(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn traceback(l: State) -> c_int {
     // SAFETY: l is live.
     unsafe {
         if lua_isstring(l, 1) == 0 {
@@ -95,11 +95,11 @@ unsafe extern "C-unwind" fn traceback(l: *mut lua_State) -> c_int {
     }
 }
 
-fn docall(l: *mut lua_State, narg: c_int, clear: bool) -> c_int {
+fn docall(l: State, narg: c_int, clear: bool) -> c_int {
     // SAFETY: l is live; the function and narg args are on the stack.
     unsafe {
         let base = lua_gettop(l) - narg;
-        lua_pushcclosure(l, Some(traceback), 0);
+        lua_pushcclosure(l, luajit::stdlib::cfunc(traceback), 0);
         lua_insert(l, base);
         let status = lua_pcall(l, narg, if clear { 0 } else { -1 }, base);
         lua_remove(l, base);
@@ -110,7 +110,7 @@ fn docall(l: *mut lua_State, narg: c_int, clear: bool) -> c_int {
     }
 }
 
-fn dochunk(l: *mut lua_State, status: c_int) -> c_int {
+fn dochunk(l: State, status: c_int) -> c_int {
     let status = if status == 0 {
         docall(l, 0, true)
     } else {
@@ -119,17 +119,17 @@ fn dochunk(l: *mut lua_State, status: c_int) -> c_int {
     report(l, status)
 }
 
-fn dostring(l: *mut lua_State, s: &[u8], name: &[u8]) -> c_int {
+fn dostring(l: State, s: &[u8], name: &[u8]) -> c_int {
     let st = load_bytes(l, s, name, None);
     dochunk(l, st)
 }
 
-fn dofile(l: *mut lua_State, name: Option<&[u8]>) -> c_int {
+fn dofile(l: State, name: Option<&[u8]>) -> c_int {
     let st = load_file(l, name, None);
     dochunk(l, st)
 }
 
-fn dolibrary(l: *mut lua_State, name: &str) -> c_int {
+fn dolibrary(l: State, name: &str) -> c_int {
     // SAFETY: l is live.
     unsafe {
         lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
@@ -150,7 +150,7 @@ fn print_version() {
     out("LuaJIT 2.1.0-beta3 -- Copyright (C) 2005-2022 Mike Pall. https://luajit.org/\n");
 }
 
-fn print_jit_status(l: *mut lua_State) {
+fn print_jit_status(l: State) {
     // SAFETY: l is live.
     unsafe {
         lua_getfield(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const _);
@@ -181,7 +181,7 @@ fn print_jit_status(l: *mut lua_State) {
 
 /// Build the `arg` table: script at 0, its arguments at 1.., the
 /// interpreter and options at negative indices.
-fn create_arg_table(l: *mut lua_State, args: &[Vec<u8>], script: usize) {
+fn create_arg_table(l: State, args: &[Vec<u8>], script: usize) {
     // SAFETY: l is live.
     unsafe {
         lua_createtable(
@@ -198,7 +198,7 @@ fn create_arg_table(l: *mut lua_State, args: &[Vec<u8>], script: usize) {
 }
 
 /// -j cmd[=arg[,arg...]]: jit.cmd(args) or require("jit."..cmd).start(args).
-fn dojitcmd(l: *mut lua_State, cmd: &str) -> c_int {
+fn dojitcmd(l: State, cmd: &str) -> c_int {
     let (name, opts) = match cmd.find('=') {
         Some(i) => (&cmd[..i], Some(&cmd[i + 1..])),
         None => (cmd, None),
@@ -245,7 +245,7 @@ fn dojitcmd(l: *mut lua_State, cmd: &str) -> c_int {
 
 /// -b: run jit.bcsave's start(args...) like LuaJIT; without the jit.*
 /// modules, fall back to the built-in raw saver and lister.
-fn bcsave(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
+fn bcsave(l: State, args: &[Vec<u8>]) -> c_int {
     // SAFETY: l is live.
     unsafe {
         lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
@@ -265,7 +265,7 @@ fn bcsave(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
 }
 
 /// -b: save or list bytecode (built-in fallback).
-fn dobytecode(l: *mut lua_State, args: &[Vec<u8>]) -> c_int {
+fn dobytecode(l: State, args: &[Vec<u8>]) -> c_int {
     let mut list = false;
     let mut strip = true;
     let mut i = 0;
@@ -395,7 +395,7 @@ File types: c cc h obj o raw (default)\n",
 }
 
 /// Whether a load error means the statement is incomplete.
-fn incomplete(l: *mut lua_State, status: c_int) -> bool {
+fn incomplete(l: State, status: c_int) -> bool {
     if status == luajit::state::LUA_ERRSYNTAX as c_int {
         if let Some(m) = to_bytes(l, -1) {
             if m.ends_with(b"'<eof>'") {
@@ -411,7 +411,7 @@ fn incomplete(l: *mut lua_State, status: c_int) -> bool {
 /// The interactive prompt: the global _PROMPT (first line of a statement)
 /// or _PROMPT2 (continuation lines) when it converts to a string, else the
 /// default, as LuaJIT's luajit.c.
-fn write_prompt(l: *mut lua_State, first_line: bool) {
+fn write_prompt(l: State, first_line: bool) {
     let (global, default): (&[u8], &[u8]) = if first_line {
         (b"_PROMPT\0", b"> ")
     } else {
@@ -440,7 +440,7 @@ fn read_input_line(lines: &mut impl std::io::BufRead) -> Option<String> {
 /// Read and compile one statement, asking for more lines while it is
 /// incomplete. None at the end of input, also in the middle of a
 /// statement (which then ends the session, as in LuaJIT).
-fn load_statement(l: *mut lua_State, lines: &mut impl std::io::BufRead) -> Option<c_int> {
+fn load_statement(l: State, lines: &mut impl std::io::BufRead) -> Option<c_int> {
     write_prompt(l, true);
     let mut src = read_input_line(lines)?;
     if let Some(rest) = src.strip_prefix('=') {
@@ -458,7 +458,7 @@ fn load_statement(l: *mut lua_State, lines: &mut impl std::io::BufRead) -> Optio
     }
 }
 
-fn dotty(l: *mut lua_State) {
+fn dotty(l: State) {
     // Results of each line are what is on the stack after it.
     // SAFETY: l is live.
     unsafe { lua_settop(l, 0) };
@@ -496,7 +496,7 @@ fn dotty(l: *mut lua_State) {
     set_progname(saved);
 }
 
-fn handle_luainit(l: *mut lua_State) -> c_int {
+fn handle_luainit(l: State) -> c_int {
     let init = match std::env::var_os("LUA_INIT") {
         Some(v) => v,
         None => return 0,
@@ -510,7 +510,7 @@ fn handle_luainit(l: *mut lua_State) -> c_int {
     }
 }
 
-fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
+fn run(l: State, args: Vec<Vec<u8>>) -> c_int {
     // Scan options.
     let mut i = 1;
     let mut has_i = false;
@@ -650,7 +650,7 @@ fn run(l: *mut lua_State, args: Vec<Vec<u8>>) -> c_int {
 /// as LuaJIT's own command finds `src/jit/` when run inside `src/`. A
 /// command installed in the prefix it was built for keeps the compiled-in
 /// paths untouched, so no build directory ends up in them.
-fn add_build_tree_path(l: *mut lua_State) {
+fn add_build_tree_path(l: State) {
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(_) => return,
@@ -689,7 +689,7 @@ struct MainArgs {
 
 /// Everything runs inside a protected C function, as in LuaJIT's luajit.c,
 /// so that Lua code sees a C caller at the bottom of its stack.
-unsafe extern "C-unwind" fn pmain(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn pmain(l: State) -> c_int {
     // SAFETY: the light userdata is the MainArgs owned by main().
     unsafe {
         // The light userdata stays in slot 1, as in LuaJIT's luajit: the
@@ -738,10 +738,11 @@ fn main() {
             print_error(b"cannot create state: not enough memory");
             std::process::exit(1);
         }
+        let l = State::from_raw(l);
         let mut m = MainArgs { args, status: 0 };
         let st = lua_cpcall(
             l,
-            Some(pmain),
+            luajit::stdlib::cfunc(pmain),
             &mut m as *mut MainArgs as *mut std::ffi::c_void,
         );
         // As luajit.c: any failure of the protected main exits with 1

@@ -9,13 +9,13 @@ use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
 
 /// Push a Rust byte string.
-pub fn push_bytes(L: *mut lua_State, s: &[u8]) {
+pub fn push_bytes(L: State, s: &[u8]) {
     // SAFETY: s is a valid slice.
     unsafe { lua_pushlstring(L, s.as_ptr() as *const c_char, s.len()) }
 }
 
 /// Bytes of the string at idx (after lua_tolstring conversion), if any.
-pub fn to_bytes<'a>(L: *mut lua_State, idx: c_int) -> Option<&'a [u8]> {
+pub fn to_bytes<'a>(L: State, idx: c_int) -> Option<&'a [u8]> {
     let mut len = 0usize;
     // SAFETY: the returned pointer stays valid while the value is on the stack.
     unsafe {
@@ -29,7 +29,7 @@ pub fn to_bytes<'a>(L: *mut lua_State, idx: c_int) -> Option<&'a [u8]> {
 }
 
 /// Raise an error built from a Rust string, with luaL_where(1) prepended.
-pub fn error_bytes(L: *mut lua_State, msg: &[u8]) -> ! {
+pub fn error_bytes(L: State, msg: &[u8]) -> ! {
     // SAFETY: L is live.
     unsafe {
         luaL_where(L, 1);
@@ -40,12 +40,12 @@ pub fn error_bytes(L: *mut lua_State, msg: &[u8]) -> ! {
     unreachable!()
 }
 
-pub fn error_str(L: *mut lua_State, msg: &str) -> ! {
+pub fn error_str(L: State, msg: &str) -> ! {
     error_bytes(L, msg.as_bytes())
 }
 
 /// Name of the running C function for argument errors.
-fn current_fname(L: *mut lua_State) -> (Option<Vec<u8>>, bool) {
+fn current_fname(L: State) -> (Option<Vec<u8>>, bool) {
     let f = match crate::debug::frame_at(L, 0) {
         Some(f) => f,
         None => return (None, false),
@@ -56,7 +56,7 @@ fn current_fname(L: *mut lua_State) -> (Option<Vec<u8>>, bool) {
     }
 }
 
-pub fn arg_error(L: *mut lua_State, narg: c_int, extramsg: &[u8]) -> ! {
+pub fn arg_error(L: State, narg: c_int, extramsg: &[u8]) -> ! {
     let mut narg = narg;
     let (name, is_method) = current_fname(L);
     if is_method {
@@ -78,7 +78,7 @@ pub fn arg_error(L: *mut lua_State, narg: c_int, extramsg: &[u8]) -> ! {
     error_bytes(L, &m)
 }
 
-pub fn type_error(L: *mut lua_State, narg: c_int, tname: &str) -> ! {
+pub fn type_error(L: State, narg: c_int, tname: &str) -> ! {
     // SAFETY: L is live.
     let actual = unsafe { lua_type(L, narg) };
     let got = if actual == LUA_TNONE {
@@ -95,7 +95,7 @@ pub fn type_error(L: *mut lua_State, narg: c_int, tname: &str) -> ! {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_argerror(
-    L: *mut lua_State,
+    L: State,
     numarg: c_int,
     extramsg: *const c_char,
 ) -> c_int {
@@ -104,7 +104,7 @@ pub unsafe extern "C-unwind" fn luaL_argerror(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_typerror(
-    L: *mut lua_State,
+    L: State,
     narg: c_int,
     tname: *const c_char,
 ) -> c_int {
@@ -112,7 +112,7 @@ pub unsafe extern "C-unwind" fn luaL_typerror(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_where(L: *mut lua_State, lvl: c_int) {
+pub unsafe extern "C-unwind" fn luaL_where(L: State, lvl: c_int) {
     if let Some(f) = crate::debug::frame_at(L, lvl.max(0) as usize) {
         if let Some(mut w) = crate::debug::where_prefix(&f) {
             w.push(b' ');
@@ -125,7 +125,7 @@ pub unsafe extern "C-unwind" fn luaL_where(L: *mut lua_State, lvl: c_int) {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checklstring(
-    L: *mut lua_State,
+    L: State,
     narg: c_int,
     len: *mut usize,
 ) -> *const c_char {
@@ -141,7 +141,7 @@ pub unsafe extern "C-unwind" fn luaL_checklstring(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_optlstring(
-    L: *mut lua_State,
+    L: State,
     narg: c_int,
     def: *const c_char,
     len: *mut usize,
@@ -160,7 +160,7 @@ pub unsafe extern "C-unwind" fn luaL_optlstring(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checknumber(L: *mut lua_State, narg: c_int) -> lua_Number {
+pub unsafe extern "C-unwind" fn luaL_checknumber(L: State, narg: c_int) -> lua_Number {
     let mut ok = 0;
     // SAFETY: L is live.
     let n = unsafe { lua_tonumberx(L, narg, &mut ok) };
@@ -172,7 +172,7 @@ pub unsafe extern "C-unwind" fn luaL_checknumber(L: *mut lua_State, narg: c_int)
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_optnumber(
-    L: *mut lua_State,
+    L: State,
     narg: c_int,
     def: lua_Number,
 ) -> lua_Number {
@@ -187,7 +187,7 @@ pub unsafe extern "C-unwind" fn luaL_optnumber(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checkinteger(L: *mut lua_State, narg: c_int) -> lua_Integer {
+pub unsafe extern "C-unwind" fn luaL_checkinteger(L: State, narg: c_int) -> lua_Integer {
     let mut ok = 0;
     // SAFETY: L is live.
     let n = unsafe { lua_tointegerx(L, narg, &mut ok) };
@@ -199,7 +199,7 @@ pub unsafe extern "C-unwind" fn luaL_checkinteger(L: *mut lua_State, narg: c_int
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_optinteger(
-    L: *mut lua_State,
+    L: State,
     narg: c_int,
     def: lua_Integer,
 ) -> lua_Integer {
@@ -214,7 +214,7 @@ pub unsafe extern "C-unwind" fn luaL_optinteger(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checkstack(L: *mut lua_State, sz: c_int, msg: *const c_char) {
+pub unsafe extern "C-unwind" fn luaL_checkstack(L: State, sz: c_int, msg: *const c_char) {
     // SAFETY: L is live.
     unsafe {
         if lua_checkstack(L, sz) == 0 {
@@ -232,7 +232,7 @@ pub unsafe extern "C-unwind" fn luaL_checkstack(L: *mut lua_State, sz: c_int, ms
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checktype(L: *mut lua_State, narg: c_int, t: c_int) {
+pub unsafe extern "C-unwind" fn luaL_checktype(L: State, narg: c_int, t: c_int) {
     // SAFETY: L is live.
     unsafe {
         if lua_type(L, narg) != t {
@@ -242,7 +242,7 @@ pub unsafe extern "C-unwind" fn luaL_checktype(L: *mut lua_State, narg: c_int, t
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checkany(L: *mut lua_State, narg: c_int) {
+pub unsafe extern "C-unwind" fn luaL_checkany(L: State, narg: c_int) {
     // SAFETY: L is live.
     unsafe {
         if lua_type(L, narg) == LUA_TNONE {
@@ -252,10 +252,7 @@ pub unsafe extern "C-unwind" fn luaL_checkany(L: *mut lua_State, narg: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_newmetatable(
-    L: *mut lua_State,
-    tname: *const c_char,
-) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_newmetatable(L: State, tname: *const c_char) -> c_int {
     // SAFETY: L is live.
     unsafe {
         lua_getfield(L, LUA_REGISTRYINDEX, tname);
@@ -271,7 +268,7 @@ pub unsafe extern "C-unwind" fn luaL_newmetatable(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_setmetatable(L: *mut lua_State, tname: *const c_char) {
+pub unsafe extern "C-unwind" fn luaL_setmetatable(L: State, tname: *const c_char) {
     // SAFETY: L is live.
     unsafe {
         lua_getfield(L, LUA_REGISTRYINDEX, tname);
@@ -281,7 +278,7 @@ pub unsafe extern "C-unwind" fn luaL_setmetatable(L: *mut lua_State, tname: *con
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_testudata(
-    L: *mut lua_State,
+    L: State,
     ud: c_int,
     tname: *const c_char,
 ) -> *mut c_void {
@@ -307,7 +304,7 @@ pub unsafe extern "C-unwind" fn luaL_testudata(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checkudata(
-    L: *mut lua_State,
+    L: State,
     ud: c_int,
     tname: *const c_char,
 ) -> *mut c_void {
@@ -323,7 +320,7 @@ pub unsafe extern "C-unwind" fn luaL_checkudata(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checkoption(
-    L: *mut lua_State,
+    L: State,
     narg: c_int,
     def: *const c_char,
     lst: *const *const c_char,
@@ -350,11 +347,7 @@ pub unsafe extern "C-unwind" fn luaL_checkoption(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_getmetafield(
-    L: *mut lua_State,
-    obj: c_int,
-    e: *const c_char,
-) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_getmetafield(L: State, obj: c_int, e: *const c_char) -> c_int {
     // SAFETY: L is live.
     unsafe {
         if lua_getmetatable(L, obj) == 0 {
@@ -373,11 +366,7 @@ pub unsafe extern "C-unwind" fn luaL_getmetafield(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_callmeta(
-    L: *mut lua_State,
-    obj: c_int,
-    e: *const c_char,
-) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_callmeta(L: State, obj: c_int, e: *const c_char) -> c_int {
     // SAFETY: L is live.
     unsafe {
         let obj = if obj > 0 || obj <= LUA_REGISTRYINDEX {
@@ -399,7 +388,7 @@ pub const LUA_NOREF: c_int = -2;
 pub const LUA_REFNIL: c_int = -1;
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_ref(L: *mut lua_State, t: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_ref(L: State, t: c_int) -> c_int {
     // SAFETY: L is live.
     unsafe {
         let t = if t > 0 || t <= LUA_REGISTRYINDEX {
@@ -426,7 +415,7 @@ pub unsafe extern "C-unwind" fn luaL_ref(L: *mut lua_State, t: c_int) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_unref(L: *mut lua_State, t: c_int, r: c_int) {
+pub unsafe extern "C-unwind" fn luaL_unref(L: State, t: c_int, r: c_int) {
     if r >= 0 {
         // SAFETY: L is live.
         unsafe {
@@ -445,7 +434,7 @@ pub unsafe extern "C-unwind" fn luaL_unref(L: *mut lua_State, t: c_int, r: c_int
 
 /// Load a chunk (source or binary) from bytes; pushes the function or an
 /// error message. `mode` restricts to "t", "b" or both.
-pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option<&[u8]>) -> c_int {
+pub fn load_bytes(L: State, data: &[u8], chunkname: &[u8], mode: Option<&[u8]>) -> c_int {
     let src = crate::frontend::Source::Bytes(data);
     load_source(L, src, chunkname, mode).unwrap_or(LUA_ERRSYNTAX as c_int)
 }
@@ -456,12 +445,12 @@ pub fn load_bytes(L: *mut lua_State, data: &[u8], chunkname: &[u8], mode: Option
 /// reader's error). On error the error value is pushed and the status
 /// returned. `read` returns the piece (copied, so it can't be collected or
 /// changed while the lexer scans it).
-pub fn call_reader(L: *mut lua_State, read: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, c_int> {
+pub fn call_reader(L: State, read: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, c_int> {
     let mut piece = Vec::new();
     // SAFETY: L is live; api_pcall restores the stack on error.
     let status = unsafe {
-        let top_off = (*L).top.offset_from((*L).stack);
-        let handler = (*L).protect.last_mut().map_or(0, |r| r.handler);
+        let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
+        let handler = (*L.as_ptr()).protect.last_mut().map_or(0, |r| r.handler);
         api_pcall(L, top_off, handler, || piece = read())
     };
     if status == 0 {
@@ -475,7 +464,7 @@ pub fn call_reader(L: *mut lua_State, read: impl FnOnce() -> Vec<u8>) -> Result<
 /// or the error message (LUA_ERRSYNTAX). None: the reader failed, and its
 /// caller reports that error itself.
 pub fn load_source(
-    L: *mut lua_State,
+    L: State,
     src: crate::frontend::Source<'_>,
     chunkname: &[u8],
     mode: Option<&[u8]>,
@@ -487,10 +476,10 @@ pub fn load_source(
     let mut loaded = None;
     // SAFETY: L is live; api_pcall restores the stack on error.
     let status = unsafe {
-        let top_off = (*L).top.offset_from((*L).stack);
+        let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
         // The reader's errors keep going to the handler they went to
         // without this protection (see call_reader).
-        let handler = (*L).protect.last_mut().map_or(0, |r| r.handler);
+        let handler = (*L.as_ptr()).protect.last_mut().map_or(0, |r| r.handler);
         api_pcall(L, top_off, handler, || {
             loaded = Some(crate::frontend::load(src, chunkname, mode, &opts))
         })
@@ -507,11 +496,11 @@ pub fn load_source(
         Ok(pd) => {
             // SAFETY: L is live; the prototype is pushed before any GC check.
             unsafe {
-                let top_off = (*L).top.offset_from((*L).stack);
+                let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
                 let status = api_pcall(L, top_off, 0, || {
                     let g = g_of(L);
                     let pt = crate::func::proto_from_data(g, &pd);
-                    let env = (*L).env;
+                    let env = (*L.as_ptr()).env;
                     let f = crate::func::new_lfunc(g, pt, env);
                     // Main chunks have no upvalues in Lua 5.1 semantics;
                     // give any declared ones fresh closed upvalues.
@@ -537,7 +526,7 @@ pub fn load_source(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadbufferx(
-    L: *mut lua_State,
+    L: State,
     buff: *const c_char,
     sz: usize,
     name: *const c_char,
@@ -560,7 +549,7 @@ pub unsafe extern "C-unwind" fn luaL_loadbufferx(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadbuffer(
-    L: *mut lua_State,
+    L: State,
     buff: *const c_char,
     sz: usize,
     name: *const c_char,
@@ -569,13 +558,13 @@ pub unsafe extern "C-unwind" fn luaL_loadbuffer(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_loadstring(L: *mut lua_State, s: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_loadstring(L: State, s: *const c_char) -> c_int {
     unsafe { luaL_loadbufferx(L, s, cstr(s).len(), s, ptr::null()) }
 }
 
 /// Load a file (or stdin for null/"-"), LuaJIT's way: a leading '#' line
 /// is skipped, chunk name "@file" or "=stdin".
-pub fn load_file(L: *mut lua_State, filename: Option<&[u8]>, mode: Option<&[u8]>) -> c_int {
+pub fn load_file(L: State, filename: Option<&[u8]>, mode: Option<&[u8]>) -> c_int {
     use std::io::Read;
     let (data, chunkname, disp) = match filename {
         None => {
@@ -624,7 +613,7 @@ pub const LUA_ERRFILE: c_int = 6;
 
 /// Report a memory error as a status, as LuaJIT's loaders do: the message
 /// pushed, LUA_ERRMEM returned.
-fn push_oom(L: *mut lua_State) -> c_int {
+fn push_oom(L: State) -> c_int {
     api_push(L, crate::error::oom_value(g_of(L)));
     LUA_ERRMEM as c_int
 }
@@ -641,7 +630,7 @@ impl OsStrExt2 for std::ffi::OsStr {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadfilex(
-    L: *mut lua_State,
+    L: State,
     filename: *const c_char,
     mode: *const c_char,
 ) -> c_int {
@@ -660,12 +649,15 @@ pub unsafe extern "C-unwind" fn luaL_loadfilex(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_loadfile(L: *mut lua_State, filename: *const c_char) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_loadfile(L: State, filename: *const c_char) -> c_int {
     unsafe { luaL_loadfilex(L, filename, ptr::null()) }
 }
 
 unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
     use std::io::Write;
+    // SAFETY: the VM calls the panic function with the live thread whose
+    // error went unprotected.
+    let L = unsafe { State::from_raw(L) };
     // Written piece by piece: nothing to allocate (the panic may report
     // a memory error).
     let msg = to_bytes(L, -1).unwrap_or(b"?");
@@ -682,21 +674,24 @@ pub unsafe extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
     if arena.is_null() {
         return ptr::null_mut();
     }
-    let l = new_state(crate::alloc::Arena::alloc_fn(arena), arena as *mut c_void);
-    if l.is_null() {
-        // SAFETY: the failed state freed every block it had taken.
-        unsafe { crate::alloc::Arena::destroy(arena) };
-    } else {
-        let g = g_of(l);
-        g.panic = Some(default_panic);
-        g.default_arena = arena;
+    match new_state(crate::alloc::Arena::alloc_fn(arena), arena as *mut c_void) {
+        None => {
+            // SAFETY: the failed state freed every block it had taken.
+            unsafe { crate::alloc::Arena::destroy(arena) };
+            ptr::null_mut()
+        }
+        Some(l) => {
+            let g = g_of(l);
+            g.panic = Some(default_panic);
+            g.default_arena = arena;
+            l.as_ptr()
+        }
     }
-    l
 }
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_gsub(
-    L: *mut lua_State,
+    L: State,
     s: *const c_char,
     p: *const c_char,
     r: *const c_char,
@@ -720,7 +715,7 @@ pub unsafe extern "C-unwind" fn luaL_gsub(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_findtable(
-    L: *mut lua_State,
+    L: State,
     idx: c_int,
     fname: *const c_char,
     szhint: c_int,
@@ -761,7 +756,7 @@ pub unsafe extern "C-unwind" fn luaL_findtable(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int) {
+pub unsafe extern "C-unwind" fn luaL_setfuncs(L: State, l: *const luaL_Reg, nup: c_int) {
     // SAFETY: l is a {NULL, NULL}-terminated array.
     unsafe {
         luaL_checkstack(L, nup, b"too many upvalues\0".as_ptr() as *const c_char);
@@ -779,11 +774,7 @@ pub unsafe extern "C-unwind" fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_pushmodule(
-    L: *mut lua_State,
-    modname: *const c_char,
-    sizehint: c_int,
-) {
+pub unsafe extern "C-unwind" fn luaL_pushmodule(L: State, modname: *const c_char, sizehint: c_int) {
     // SAFETY: L is live.
     unsafe {
         luaL_findtable(
@@ -810,7 +801,7 @@ pub unsafe extern "C-unwind" fn luaL_pushmodule(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_openlib(
-    L: *mut lua_State,
+    L: State,
     libname: *const c_char,
     l: *const luaL_Reg,
     nup: c_int,
@@ -837,7 +828,7 @@ pub unsafe extern "C-unwind" fn luaL_openlib(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_register(
-    L: *mut lua_State,
+    L: State,
     libname: *const c_char,
     l: *const luaL_Reg,
 ) {
@@ -846,8 +837,8 @@ pub unsafe extern "C-unwind" fn luaL_register(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_traceback(
-    L: *mut lua_State,
-    L1: *mut lua_State,
+    L: State,
+    L1: State,
     msg: *const c_char,
     level: c_int,
 ) {
@@ -862,7 +853,7 @@ pub unsafe extern "C-unwind" fn luaL_traceback(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_fileresult(
-    L: *mut lua_State,
+    L: State,
     stat: c_int,
     fname: *const c_char,
 ) -> c_int {
@@ -890,7 +881,7 @@ pub unsafe extern "C-unwind" fn luaL_fileresult(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_execresult(L: *mut lua_State, stat: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn luaL_execresult(L: State, stat: c_int) -> c_int {
     // SAFETY: L is live.
     unsafe {
         if stat == -1 {
@@ -915,10 +906,10 @@ pub unsafe extern "C-unwind" fn luaL_execresult(L: *mut lua_State, stat: c_int) 
 // ---- String buffers.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_buffinit(L: *mut lua_State, B: *mut luaL_Buffer) {
+pub unsafe extern "C-unwind" fn luaL_buffinit(L: State, B: *mut luaL_Buffer) {
     // SAFETY: B points to caller storage.
     unsafe {
-        (*B).L = L;
+        (*B).L = L.as_ptr();
         (*B).p = (*B).buffer.as_mut_ptr();
         (*B).lvl = 0;
     }
@@ -937,7 +928,7 @@ unsafe fn empty_buffer(B: *mut luaL_Buffer) -> bool {
         if n == 0 {
             return false;
         }
-        lua_pushlstring((*B).L, (*B).buffer.as_ptr(), n);
+        lua_pushlstring(State::from_raw((*B).L), (*B).buffer.as_ptr(), n);
         (*B).p = (*B).buffer.as_mut_ptr();
         (*B).lvl += 1;
         true
@@ -951,9 +942,9 @@ unsafe fn adjust_stack(B: *mut luaL_Buffer) {
         if (*B).lvl > 1 {
             let L = (*B).L;
             let mut toget = 1;
-            let mut toplen = lua_objlen(L, -1);
+            let mut toplen = lua_objlen(State::from_raw(L), -1);
             loop {
-                let l = lua_objlen(L, -(toget + 1));
+                let l = lua_objlen(State::from_raw(L), -(toget + 1));
                 if (*B).lvl - toget + 1 >= 10 || toplen > l {
                     toplen += l;
                     toget += 1;
@@ -964,7 +955,7 @@ unsafe fn adjust_stack(B: *mut luaL_Buffer) {
                     break;
                 }
             }
-            lua_concat(L, toget);
+            lua_concat(State::from_raw(L), toget);
             (*B).lvl = (*B).lvl - toget + 1;
         }
     }
@@ -1005,7 +996,7 @@ pub unsafe extern "C-unwind" fn luaL_pushresult(B: *mut luaL_Buffer) {
     // SAFETY: B is initialised.
     unsafe {
         empty_buffer(B);
-        lua_concat((*B).L, (*B).lvl);
+        lua_concat(State::from_raw((*B).L), (*B).lvl);
         (*B).lvl = 1;
     }
 }
@@ -1016,14 +1007,14 @@ pub unsafe extern "C-unwind" fn luaL_addvalue(B: *mut luaL_Buffer) {
     unsafe {
         let L = (*B).L;
         let mut vl = 0usize;
-        let s = lua_tolstring(L, -1, &mut vl);
+        let s = lua_tolstring(State::from_raw(L), -1, &mut vl);
         if vl <= LUAL_BUFFERSIZE - buf_len(B) {
             ptr::copy_nonoverlapping(s, (*B).p, vl);
             (*B).p = (*B).p.add(vl);
-            lua_settop(L, -2);
+            lua_settop(State::from_raw(L), -2);
         } else {
             if empty_buffer(B) {
-                lua_insert(L, -2);
+                lua_insert(State::from_raw(L), -2);
             }
             (*B).lvl += 1;
             adjust_stack(B);

@@ -23,17 +23,17 @@ pub const LUA_MULTRET: c_int = -1;
 /// Scratch slot for pseudo-index values (environment, globals).
 struct Scratch;
 impl Scratch {
-    fn slot(l: *mut lua_State) -> *mut TValue {
+    fn slot(l: State) -> *mut TValue {
         // SAFETY: l is live.
-        unsafe { &mut (*l).scratch }
+        unsafe { &mut (*l.as_ptr()).scratch }
     }
 }
 
 /// The current C function (or null at the bottom level).
-unsafe fn cur_func(l: *mut lua_State) -> *mut GcFunc {
+unsafe fn cur_func(l: State) -> *mut GcFunc {
     // SAFETY: base-2 is the function slot of the running frame.
     unsafe {
-        let f = *(*l).base.sub(2);
+        let f = *(*l.as_ptr()).base.sub(2);
         if f.is_func() {
             f.as_ptr()
         } else {
@@ -43,19 +43,19 @@ unsafe fn cur_func(l: *mut lua_State) -> *mut GcFunc {
 }
 
 /// Address of the value at an acceptable index; null for "none".
-pub unsafe fn index2adr(l: *mut lua_State, idx: c_int) -> *mut TValue {
+pub unsafe fn index2adr(l: State, idx: c_int) -> *mut TValue {
     // SAFETY: l is live; indices are checked against base/top.
     unsafe {
         if idx > 0 {
-            let p = (*l).base.add(idx as usize - 1);
-            if p >= (*l).top {
+            let p = (*l.as_ptr()).base.add(idx as usize - 1);
+            if p >= (*l.as_ptr()).top {
                 ptr::null_mut()
             } else {
                 p
             }
         } else if idx > LUA_REGISTRYINDEX {
-            let p = (*l).top.offset(idx as isize);
-            if p < (*l).base {
+            let p = (*l.as_ptr()).top.offset(idx as isize);
+            if p < (*l.as_ptr()).base {
                 api_fail(l, "invalid stack index");
             }
             p
@@ -63,12 +63,16 @@ pub unsafe fn index2adr(l: *mut lua_State, idx: c_int) -> *mut TValue {
             &mut g_of(l).registry
         } else if idx == LUA_GLOBALSINDEX {
             let s = Scratch::slot(l);
-            *s = TValue::gcobj(TID_TAB, (*l).env as *const GcHeader);
+            *s = TValue::gcobj(TID_TAB, (*l.as_ptr()).env as *const GcHeader);
             s
         } else if idx == LUA_ENVIRONINDEX {
             let f = cur_func(l);
             let s = Scratch::slot(l);
-            let env = if f.is_null() { (*l).env } else { (*f).env };
+            let env = if f.is_null() {
+                (*l.as_ptr()).env
+            } else {
+                (*f).env
+            };
             *s = TValue::gcobj(TID_TAB, env as *const GcHeader);
             s
         } else {
@@ -83,12 +87,12 @@ pub unsafe fn index2adr(l: *mut lua_State, idx: c_int) -> *mut TValue {
     }
 }
 
-fn api_fail(_l: *mut lua_State, what: &str) -> ! {
+fn api_fail(_l: State, what: &str) -> ! {
     crate::capi::fatal_misuse(what)
 }
 
 #[inline]
-unsafe fn get(l: *mut lua_State, idx: c_int) -> TValue {
+unsafe fn get(l: State, idx: c_int) -> TValue {
     // SAFETY: see index2adr.
     unsafe {
         let p = index2adr(l, idx);
@@ -102,7 +106,7 @@ unsafe fn get(l: *mut lua_State, idx: c_int) -> TValue {
 
 /// Value at an index that must exist.
 #[inline]
-unsafe fn get_ex(l: *mut lua_State, idx: c_int) -> *mut TValue {
+unsafe fn get_ex(l: State, idx: c_int) -> *mut TValue {
     // SAFETY: see index2adr.
     unsafe {
         let p = index2adr(l, idx);
@@ -114,7 +118,7 @@ unsafe fn get_ex(l: *mut lua_State, idx: c_int) -> *mut TValue {
 }
 
 #[inline]
-pub fn api_push(l: *mut lua_State, v: TValue) {
+pub fn api_push(l: State, v: TValue) {
     vm::push(l, v)
 }
 
@@ -123,7 +127,7 @@ pub fn cstr<'a>(s: *const c_char) -> &'a [u8] {
     unsafe { std::ffi::CStr::from_ptr(s).to_bytes() }
 }
 
-fn str_tv(l: *mut lua_State, s: &[u8]) -> TValue {
+fn str_tv(l: State, s: &[u8]) -> TValue {
     if s.len() >= string::MAX_STR_LEN {
         // Raised on this thread (the interning check cannot know it).
         error::throw_msg(l, "string length overflow");
@@ -135,28 +139,25 @@ fn str_tv(l: *mut lua_State, s: &[u8]) -> TValue {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_newstate(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
-    new_state(f, ud)
+    new_state(f, ud).map_or(ptr::null_mut(), State::as_ptr)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_close(L: *mut lua_State) {
+pub unsafe extern "C-unwind" fn lua_close(L: State) {
     let main = g_of(L).mainthread;
-    close_state(main);
+    close_state(State::from_raw(main));
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_newthread(L: *mut lua_State) -> *mut lua_State {
+pub unsafe extern "C-unwind" fn lua_newthread(L: State) -> *mut lua_State {
     let l1 = new_thread(L);
-    api_push(L, TValue::gcobj(TID_THREAD, l1 as *const GcHeader));
+    api_push(L, TValue::gcobj(TID_THREAD, l1.as_ptr() as *const GcHeader));
     gc::check(L);
-    l1
+    l1.as_ptr()
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_atpanic(
-    L: *mut lua_State,
-    panicf: lua_CFunction,
-) -> lua_CFunction {
+pub unsafe extern "C-unwind" fn lua_atpanic(L: State, panicf: lua_CFunction) -> lua_CFunction {
     let g = g_of(L);
     let old = g.panic;
     g.panic = panicf;
@@ -166,58 +167,58 @@ pub unsafe extern "C-unwind" fn lua_atpanic(
 // ---- Basic stack manipulation.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gettop(L: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn lua_gettop(L: State) -> c_int {
     // SAFETY: top >= base for every frame.
-    unsafe { (*L).top.offset_from((*L).base) as c_int }
+    unsafe { (*L.as_ptr()).top.offset_from((*L.as_ptr()).base) as c_int }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_settop(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_settop(L: State, idx: c_int) {
     // SAFETY: the new top stays within the checked stack.
     unsafe {
         if idx >= 0 {
-            let nt = (*L).base.add(idx as usize);
-            if nt > (*L).maxstack {
+            let nt = (*L.as_ptr()).base.add(idx as usize);
+            if nt > (*L.as_ptr()).maxstack {
                 api_fail(L, "lua_settop beyond the stack");
             }
-            while (*L).top < nt {
-                *(*L).top = TValue::NIL;
-                (*L).top = (*L).top.add(1);
+            while (*L.as_ptr()).top < nt {
+                *(*L.as_ptr()).top = TValue::NIL;
+                (*L.as_ptr()).top = (*L.as_ptr()).top.add(1);
             }
-            (*L).top = nt;
+            (*L.as_ptr()).top = nt;
         } else {
-            let nt = (*L).top.offset(idx as isize + 1);
-            if nt < (*L).base {
+            let nt = (*L.as_ptr()).top.offset(idx as isize + 1);
+            if nt < (*L.as_ptr()).base {
                 api_fail(L, "invalid new top");
             }
-            (*L).top = nt;
+            (*L.as_ptr()).top = nt;
         }
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushvalue(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_pushvalue(L: State, idx: c_int) {
     let v = unsafe { get(L, idx) };
     api_push(L, v);
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_remove(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_remove(L: State, idx: c_int) {
     // SAFETY: p is a stack slot below top.
     unsafe {
         let p = get_ex(L, idx);
-        let n = (*L).top.offset_from(p) as usize - 1;
+        let n = (*L.as_ptr()).top.offset_from(p) as usize - 1;
         ptr::copy(p.add(1), p, n);
-        (*L).top = (*L).top.sub(1);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_insert(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_insert(L: State, idx: c_int) {
     // SAFETY: p is a stack slot below top.
     unsafe {
         let p = get_ex(L, idx);
-        let top = (*L).top.sub(1);
+        let top = (*L.as_ptr()).top.sub(1);
         let v = *top;
         let n = top.offset_from(p) as usize;
         ptr::copy(p, p.add(1), n);
@@ -226,10 +227,10 @@ pub unsafe extern "C-unwind" fn lua_insert(L: *mut lua_State, idx: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_replace(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_replace(L: State, idx: c_int) {
     // SAFETY: top-1 exists.
     unsafe {
-        let v = *(*L).top.sub(1);
+        let v = *(*L.as_ptr()).top.sub(1);
         if idx == LUA_ENVIRONINDEX {
             let f = cur_func(L);
             if !v.is_tab() {
@@ -243,18 +244,18 @@ pub unsafe extern "C-unwind" fn lua_replace(L: *mut lua_State, idx: c_int) {
             if !v.is_tab() {
                 error::throw_msg(L, "bad environment table");
             }
-            (*L).env = v.as_ptr();
+            (*L.as_ptr()).env = v.as_ptr();
         } else {
             let p = get_ex(L, idx);
             *p = v;
             barrier_cupvalue(L, idx, v);
         }
-        (*L).top = (*L).top.sub(1);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_copy(L: *mut lua_State, fromidx: c_int, toidx: c_int) {
+pub unsafe extern "C-unwind" fn lua_copy(L: State, fromidx: c_int, toidx: c_int) {
     // SAFETY: both indices valid.
     unsafe {
         let v = get(L, fromidx);
@@ -265,7 +266,7 @@ pub unsafe extern "C-unwind" fn lua_copy(L: *mut lua_State, fromidx: c_int, toid
 }
 
 /// Barrier for a store through an upvalue pseudo-index of the running C function.
-unsafe fn barrier_cupvalue(L: *mut lua_State, idx: c_int, v: TValue) {
+unsafe fn barrier_cupvalue(L: State, idx: c_int, v: TValue) {
     if idx < LUA_GLOBALSINDEX {
         let f = cur_func(L);
         if !f.is_null() {
@@ -275,12 +276,12 @@ unsafe fn barrier_cupvalue(L: *mut lua_State, idx: c_int, v: TValue) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_checkstack(L: *mut lua_State, sz: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_checkstack(L: State, sz: c_int) -> c_int {
     // SAFETY: l is live.
     // LuaJIT's rule: at most LUAI_MAXCSTACK slots in use by the running
     // function; growing the stack may raise a stack overflow error.
     unsafe {
-        let used = (*L).top.offset_from((*L).base);
+        let used = (*L.as_ptr()).top.offset_from((*L.as_ptr()).base);
         if sz as isize > LUAI_MAXCSTACK as isize || used + sz as isize > LUAI_MAXCSTACK as isize {
             return 0;
         }
@@ -292,26 +293,26 @@ pub unsafe extern "C-unwind" fn lua_checkstack(L: *mut lua_State, sz: c_int) -> 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_xmove(from: *mut lua_State, to: *mut lua_State, n: c_int) {
+pub unsafe extern "C-unwind" fn lua_xmove(from: State, to: State, n: c_int) {
     if from == to || n <= 0 {
         return;
     }
     check_stack(to, n as usize);
     // SAFETY: n values exist at from's top; to has room.
     unsafe {
-        let src = (*from).top.sub(n as usize);
+        let src = (*from.as_ptr()).top.sub(n as usize);
         for i in 0..n as usize {
-            *(*to).top = *src.add(i);
-            (*to).top = (*to).top.add(1);
+            *(*to.as_ptr()).top = *src.add(i);
+            (*to.as_ptr()).top = (*to.as_ptr()).top.add(1);
         }
-        (*from).top = src;
+        (*from.as_ptr()).top = src;
     }
 }
 
 // ---- Access functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_type(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_type(L: State, idx: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let p = index2adr(L, idx);
@@ -339,38 +340,38 @@ const TYPENAMES_C: [&[u8]; 12] = [
 ];
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_typename(_L: *mut lua_State, t: c_int) -> *const c_char {
+pub unsafe extern "C-unwind" fn lua_typename(_L: State, t: c_int) -> *const c_char {
     let i = (t + 1).clamp(0, 11) as usize;
     TYPENAMES_C[i].as_ptr() as *const c_char
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isnumber(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_isnumber(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     (meta::to_number(v).is_some()) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isstring(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_isstring(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     (v.is_str() || v.is_num()) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_iscfunction(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_iscfunction(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     // SAFETY: v is a live function when is_func.
     (v.is_func() && !unsafe { (*v.as_ptr::<GcFunc>()).is_lua() }) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isuserdata(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_isuserdata(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     (v.is_udata() || v.is_lightud()) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawequal(L: *mut lua_State, i1: c_int, i2: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_rawequal(L: State, i1: c_int, i2: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let (a, b) = (index2adr(L, i1), index2adr(L, i2));
@@ -382,7 +383,7 @@ pub unsafe extern "C-unwind" fn lua_rawequal(L: *mut lua_State, i1: c_int, i2: c
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_equal(L: *mut lua_State, i1: c_int, i2: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_equal(L: State, i1: c_int, i2: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let (a, b) = (index2adr(L, i1), index2adr(L, i2));
@@ -394,7 +395,7 @@ pub unsafe extern "C-unwind" fn lua_equal(L: *mut lua_State, i1: c_int, i2: c_in
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_lessthan(L: *mut lua_State, i1: c_int, i2: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_lessthan(L: State, i1: c_int, i2: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let (a, b) = (index2adr(L, i1), index2adr(L, i2));
@@ -406,14 +407,14 @@ pub unsafe extern "C-unwind" fn lua_lessthan(L: *mut lua_State, i1: c_int, i2: c
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tonumber(L: *mut lua_State, idx: c_int) -> lua_Number {
+pub unsafe extern "C-unwind" fn lua_tonumber(L: State, idx: c_int) -> lua_Number {
     let v = unsafe { get(L, idx) };
     meta::to_number(v).unwrap_or(0.0)
 }
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_tonumberx(
-    L: *mut lua_State,
+    L: State,
     idx: c_int,
     isnum: *mut c_int,
 ) -> lua_Number {
@@ -435,14 +436,14 @@ pub fn num_to_integer(n: f64) -> lua_Integer {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tointeger(L: *mut lua_State, idx: c_int) -> lua_Integer {
+pub unsafe extern "C-unwind" fn lua_tointeger(L: State, idx: c_int) -> lua_Integer {
     let v = unsafe { get(L, idx) };
     meta::to_number(v).map(num_to_integer).unwrap_or(0)
 }
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_tointegerx(
-    L: *mut lua_State,
+    L: State,
     idx: c_int,
     isnum: *mut c_int,
 ) -> lua_Integer {
@@ -456,14 +457,14 @@ pub unsafe extern "C-unwind" fn lua_tointegerx(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_toboolean(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_toboolean(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     v.is_truthy() as c_int
 }
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_tolstring(
-    L: *mut lua_State,
+    L: State,
     idx: c_int,
     len: *mut usize,
 ) -> *const c_char {
@@ -494,7 +495,7 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_objlen(L: *mut lua_State, idx: c_int) -> usize {
+pub unsafe extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
     // SAFETY: see index2adr.
     unsafe {
         let p = index2adr(L, idx);
@@ -521,7 +522,7 @@ pub unsafe extern "C-unwind" fn lua_objlen(L: *mut lua_State, idx: c_int) -> usi
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tocfunction(L: *mut lua_State, idx: c_int) -> lua_CFunction {
+pub unsafe extern "C-unwind" fn lua_tocfunction(L: State, idx: c_int) -> lua_CFunction {
     let v = unsafe { get(L, idx) };
     if !v.is_func() {
         return None;
@@ -536,7 +537,7 @@ pub unsafe extern "C-unwind" fn lua_tocfunction(L: *mut lua_State, idx: c_int) -
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_touserdata(L: *mut lua_State, idx: c_int) -> *mut c_void {
+pub unsafe extern "C-unwind" fn lua_touserdata(L: State, idx: c_int) -> *mut c_void {
     let v = unsafe { get(L, idx) };
     if v.is_udata() {
         udata::payload(v.as_ptr()) as *mut c_void
@@ -548,7 +549,7 @@ pub unsafe extern "C-unwind" fn lua_touserdata(L: *mut lua_State, idx: c_int) ->
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tothread(L: *mut lua_State, idx: c_int) -> *mut lua_State {
+pub unsafe extern "C-unwind" fn lua_tothread(L: State, idx: c_int) -> *mut lua_State {
     let v = unsafe { get(L, idx) };
     if v.is_thread() {
         v.as_ptr()
@@ -558,7 +559,7 @@ pub unsafe extern "C-unwind" fn lua_tothread(L: *mut lua_State, idx: c_int) -> *
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_topointer(L: *mut lua_State, idx: c_int) -> *const c_void {
+pub unsafe extern "C-unwind" fn lua_topointer(L: State, idx: c_int) -> *const c_void {
     let v = unsafe { get(L, idx) };
     if v.is_udata() {
         udata::payload(v.as_ptr()) as *const c_void
@@ -575,22 +576,22 @@ pub unsafe extern "C-unwind" fn lua_topointer(L: *mut lua_State, idx: c_int) -> 
 // ---- Push functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushnil(L: *mut lua_State) {
+pub unsafe extern "C-unwind" fn lua_pushnil(L: State) {
     api_push(L, TValue::NIL);
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushnumber(L: *mut lua_State, n: lua_Number) {
+pub unsafe extern "C-unwind" fn lua_pushnumber(L: State, n: lua_Number) {
     api_push(L, TValue::num_checked(n));
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushinteger(L: *mut lua_State, n: lua_Integer) {
+pub unsafe extern "C-unwind" fn lua_pushinteger(L: State, n: lua_Integer) {
     api_push(L, TValue::num(n as f64));
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize) {
+pub unsafe extern "C-unwind" fn lua_pushlstring(L: State, s: *const c_char, len: usize) {
     let b = if len == 0 {
         &[][..]
     } else {
@@ -603,7 +604,7 @@ pub unsafe extern "C-unwind" fn lua_pushlstring(L: *mut lua_State, s: *const c_c
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushstring(L: *mut lua_State, s: *const c_char) {
+pub unsafe extern "C-unwind" fn lua_pushstring(L: State, s: *const c_char) {
     if s.is_null() {
         api_push(L, TValue::NIL);
         return;
@@ -614,54 +615,58 @@ pub unsafe extern "C-unwind" fn lua_pushstring(L: *mut lua_State, s: *const c_ch
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushcclosure(L: *mut lua_State, f: lua_CFunction, n: c_int) {
+pub unsafe extern "C-unwind" fn lua_pushcclosure(L: State, f: lua_CFunction, n: c_int) {
     // SAFETY: n upvalues are on the stack.
     unsafe {
         let n = n.max(0) as usize;
         let cf = cur_func(L);
-        let env = if cf.is_null() { (*L).env } else { (*cf).env };
+        let env = if cf.is_null() {
+            (*L.as_ptr()).env
+        } else {
+            (*cf).env
+        };
         let fnp = func::new_cfunc(g_of(L), f, n, env);
-        let src = (*L).top.sub(n);
+        let src = (*L.as_ptr()).top.sub(n);
         for i in 0..n {
             *(*fnp).cuv(i) = *src.add(i);
         }
-        (*L).top = src;
+        (*L.as_ptr()).top = src;
         api_push(L, TValue::gcobj(TID_FUNC, fnp as *const GcHeader));
     }
     gc::check(L);
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushboolean(L: *mut lua_State, b: c_int) {
+pub unsafe extern "C-unwind" fn lua_pushboolean(L: State, b: c_int) {
     api_push(L, TValue::bool(b != 0));
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushlightuserdata(L: *mut lua_State, p: *mut c_void) {
+pub unsafe extern "C-unwind" fn lua_pushlightuserdata(L: State, p: *mut c_void) {
     api_push(L, TValue::lightud(p));
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushthread(L: *mut lua_State) -> c_int {
-    api_push(L, TValue::gcobj(TID_THREAD, L as *const GcHeader));
-    (g_of(L).mainthread == L) as c_int
+pub unsafe extern "C-unwind" fn lua_pushthread(L: State) -> c_int {
+    api_push(L, TValue::gcobj(TID_THREAD, L.as_ptr() as *const GcHeader));
+    (g_of(L).mainthread == L.as_ptr()) as c_int
 }
 
 // ---- Get functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gettable(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_gettable(L: State, idx: c_int) {
     // SAFETY: key at top-1.
     unsafe {
         let t = *get_ex(L, idx);
-        let k = *(*L).top.sub(1);
+        let k = *(*L.as_ptr()).top.sub(1);
         let v = meta::index(L, t, k, error::Operand::None);
-        *(*L).top.sub(1) = v;
+        *(*L.as_ptr()).top.sub(1) = v;
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char) {
+pub unsafe extern "C-unwind" fn lua_getfield(L: State, idx: c_int, k: *const c_char) {
     // SAFETY: idx valid.
     unsafe {
         let t = *get_ex(L, idx);
@@ -672,20 +677,20 @@ pub unsafe extern "C-unwind" fn lua_getfield(L: *mut lua_State, idx: c_int, k: *
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawget(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_rawget(L: State, idx: c_int) {
     // SAFETY: table at idx, key at top-1.
     unsafe {
         let t = *get_ex(L, idx);
         if !t.is_tab() {
             api_fail(L, "lua_rawget on a non-table");
         }
-        let k = *(*L).top.sub(1);
-        *(*L).top.sub(1) = table::get(t.as_ptr(), k);
+        let k = *(*L.as_ptr()).top.sub(1);
+        *(*L.as_ptr()).top.sub(1) = table::get(t.as_ptr(), k);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawgeti(L: *mut lua_State, idx: c_int, n: c_int) {
+pub unsafe extern "C-unwind" fn lua_rawgeti(L: State, idx: c_int, n: c_int) {
     // SAFETY: table at idx.
     unsafe {
         let t = *get_ex(L, idx);
@@ -697,19 +702,19 @@ pub unsafe extern "C-unwind" fn lua_rawgeti(L: *mut lua_State, idx: c_int, n: c_
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_createtable(L: *mut lua_State, narr: c_int, nrec: c_int) {
+pub unsafe extern "C-unwind" fn lua_createtable(L: State, narr: c_int, nrec: c_int) {
     let t = table::new_ah(g_of(L), narr, nrec);
     api_push(L, TValue::gcobj(TID_TAB, t as *const GcHeader));
     gc::check(L);
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_newuserdata(L: *mut lua_State, sz: usize) -> *mut c_void {
+pub unsafe extern "C-unwind" fn lua_newuserdata(L: State, sz: usize) -> *mut c_void {
     // SAFETY: l is live.
     let env = unsafe {
         let cf = cur_func(L);
         if cf.is_null() {
-            (*L).env
+            (*L.as_ptr()).env
         } else {
             (*cf).env
         }
@@ -721,7 +726,7 @@ pub unsafe extern "C-unwind" fn lua_newuserdata(L: *mut lua_State, sz: usize) ->
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getmetatable(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_getmetatable(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     let mt = meta::metatable_of(g_of(L), v);
     if mt.is_null() {
@@ -733,7 +738,7 @@ pub unsafe extern "C-unwind" fn lua_getmetatable(L: *mut lua_State, idx: c_int) 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getfenv(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_getfenv(L: State, idx: c_int) {
     let v = unsafe { get(L, idx) };
     // SAFETY: v refers to a live object of the tested type.
     let env = unsafe {
@@ -757,67 +762,67 @@ pub unsafe extern "C-unwind" fn lua_getfenv(L: *mut lua_State, idx: c_int) {
 // ---- Set functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_settable(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_settable(L: State, idx: c_int) {
     // SAFETY: key and value at top-2, top-1.
     unsafe {
         let t = *get_ex(L, idx);
-        let k = *(*L).top.sub(2);
-        let v = *(*L).top.sub(1);
+        let k = *(*L.as_ptr()).top.sub(2);
+        let v = *(*L.as_ptr()).top.sub(1);
         meta::newindex(L, t, k, v, error::Operand::None);
-        (*L).top = (*L).top.sub(2);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(2);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setfield(L: *mut lua_State, idx: c_int, k: *const c_char) {
+pub unsafe extern "C-unwind" fn lua_setfield(L: State, idx: c_int, k: *const c_char) {
     // SAFETY: value at top-1.
     unsafe {
         let t = *get_ex(L, idx);
         let key = str_tv(L, cstr(k));
-        let v = *(*L).top.sub(1);
+        let v = *(*L.as_ptr()).top.sub(1);
         meta::newindex(L, t, key, v, error::Operand::None);
-        (*L).top = (*L).top.sub(1);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawset(L: *mut lua_State, idx: c_int) {
+pub unsafe extern "C-unwind" fn lua_rawset(L: State, idx: c_int) {
     // SAFETY: key and value at top-2, top-1.
     unsafe {
         let t = *get_ex(L, idx);
         if !t.is_tab() {
             api_fail(L, "lua_rawset on a non-table");
         }
-        let k = *(*L).top.sub(2);
-        let v = *(*L).top.sub(1);
+        let k = *(*L.as_ptr()).top.sub(2);
+        let v = *(*L.as_ptr()).top.sub(1);
         meta::raw_set(L, t.as_ptr(), k, v);
-        (*L).top = (*L).top.sub(2);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(2);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawseti(L: *mut lua_State, idx: c_int, n: c_int) {
+pub unsafe extern "C-unwind" fn lua_rawseti(L: State, idx: c_int, n: c_int) {
     // SAFETY: value at top-1.
     unsafe {
         let t = *get_ex(L, idx);
         if !t.is_tab() {
             api_fail(L, "lua_rawseti on a non-table");
         }
-        let v = *(*L).top.sub(1);
+        let v = *(*L.as_ptr()).top.sub(1);
         let g = g_of(L);
         let p = table::set_int_slot(g, t.as_ptr(), n as i64);
         *p = v;
         gc::barrier_table(g, t.as_ptr());
-        (*L).top = (*L).top.sub(1);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setmetatable(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_setmetatable(L: State, idx: c_int) -> c_int {
     // SAFETY: metatable (or nil) at top-1.
     unsafe {
         let o = *get_ex(L, idx);
-        let mtv = *(*L).top.sub(1);
+        let mtv = *(*L.as_ptr()).top.sub(1);
         let mt: *mut GcTab = if mtv.is_nil() {
             ptr::null_mut()
         } else if mtv.is_tab() {
@@ -834,18 +839,18 @@ pub unsafe extern "C-unwind" fn lua_setmetatable(L: *mut lua_State, idx: c_int) 
         } else {
             g_of(L).basemt[lua_type_of(o) as usize] = mt;
         }
-        (*L).top = (*L).top.sub(1);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
         1
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setfenv(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_setfenv(L: State, idx: c_int) -> c_int {
     // SAFETY: table at top-1.
     unsafe {
         let o = *get_ex(L, idx);
-        let e = *(*L).top.sub(1);
-        (*L).top = (*L).top.sub(1);
+        let e = *(*L.as_ptr()).top.sub(1);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
         if !e.is_tab() {
             return 0;
         }
@@ -869,17 +874,17 @@ pub unsafe extern "C-unwind" fn lua_setfenv(L: *mut lua_State, idx: c_int) -> c_
 
 /// Call the function below `nargs` arguments at the top (API layout:
 /// function immediately followed by its arguments).
-pub unsafe fn api_call(L: *mut lua_State, nargs: usize, nresults: c_int) {
+pub unsafe fn api_call(L: State, nargs: usize, nresults: c_int) {
     // SAFETY: nargs+1 values are on the stack.
     unsafe {
         check_stack(L, 1);
-        let func = (*L).top.sub(nargs + 1);
+        let func = (*L.as_ptr()).top.sub(nargs + 1);
         ptr::copy(func.add(1), func.add(2), nargs);
-        (*L).top = (*L).top.add(1);
-        let func_off = func.offset_from((*L).stack);
-        let base_off = (*L).base.offset_from((*L).stack);
-        let nccalls = (*L).nccalls;
-        let savedpc = (*L).savedpc;
+        (*L.as_ptr()).top = (*L.as_ptr()).top.add(1);
+        let func_off = func.offset_from((*L.as_ptr()).stack);
+        let base_off = (*L.as_ptr()).base.offset_from((*L.as_ptr()).stack);
+        let nccalls = (*L.as_ptr()).nccalls;
+        let savedpc = (*L.as_ptr()).savedpc;
         let n = match error::catch(|| vm::call_native(L, func_off, nargs, FRAME_C)) {
             Ok(n) => n,
             Err(p) => {
@@ -887,12 +892,12 @@ pub unsafe fn api_call(L: *mut lua_State, nargs: usize, nresults: c_int) {
                     // A C++ exception passes through unprotected calls to
                     // the C++ code that catches it (as in LuaJIT); the
                     // state must then look as before the call.
-                    let func = (*L).stack.offset(func_off);
+                    let func = (*L.as_ptr()).stack.offset(func_off);
                     func::close_upvals(L, func);
-                    (*L).nccalls = nccalls;
-                    (*L).base = (*L).stack.offset(base_off);
-                    (*L).savedpc = savedpc;
-                    (*L).top = func;
+                    (*L.as_ptr()).nccalls = nccalls;
+                    (*L.as_ptr()).base = (*L.as_ptr()).stack.offset(base_off);
+                    (*L.as_ptr()).savedpc = savedpc;
+                    (*L.as_ptr()).top = func;
                 }
                 error::rethrow_on(L, p)
             }
@@ -903,35 +908,35 @@ pub unsafe fn api_call(L: *mut lua_State, nargs: usize, nresults: c_int) {
                 // Room for the missing results (the results end at top).
                 check_stack(L, want - n);
             }
-            let func = (*L).stack.offset(func_off);
+            let func = (*L.as_ptr()).stack.offset(func_off);
             for i in n..want {
                 *func.add(i) = TValue::NIL;
             }
-            (*L).top = func.add(want);
+            (*L.as_ptr()).top = func.add(want);
         }
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {
+pub unsafe extern "C-unwind" fn lua_call(L: State, nargs: c_int, nresults: c_int) {
     unsafe { api_call(L, nargs as usize, nresults) };
 }
 
 /// Run `f` protected; on error, the stack is cut back to `restore_top`
 /// (a stack offset), the error object pushed and the status returned.
 pub unsafe fn api_pcall(
-    L: *mut lua_State,
+    L: State,
     restore_off: isize,
     handler_off: usize,
     f: impl FnOnce(),
 ) -> c_int {
     // SAFETY: l is live; state restored on error.
     unsafe {
-        let base_off = (*L).base.offset_from((*L).stack);
-        let nccalls = (*L).nccalls;
-        let savedpc = (*L).savedpc;
-        let nprot = (*L).protect.len;
-        (*L).protect.push(
+        let base_off = (*L.as_ptr()).base.offset_from((*L.as_ptr()).stack);
+        let nccalls = (*L.as_ptr()).nccalls;
+        let savedpc = (*L.as_ptr()).savedpc;
+        let nprot = (*L.as_ptr()).protect.len;
+        (*L.as_ptr()).protect.push(
             g_of(L),
             Protect {
                 base: restore_off as usize,
@@ -941,10 +946,10 @@ pub unsafe fn api_pcall(
             },
         );
         let outer = g_of(L).cur_thread;
-        g_of(L).cur_thread = L;
+        g_of(L).cur_thread = L.as_ptr();
         let r = error::catch(f);
         g_of(L).cur_thread = outer;
-        (*L).protect.len = nprot;
+        (*L.as_ptr()).protect.len = nprot;
         match r {
             Ok(()) => 0,
             Err(p) => {
@@ -952,20 +957,20 @@ pub unsafe fn api_pcall(
                     error::rethrow(p);
                 }
                 let status = error::caught_status(L, p);
-                let restore = (*L).stack.offset(restore_off);
+                let restore = (*L.as_ptr()).stack.offset(restore_off);
                 func::close_upvals(L, restore);
-                (*L).nccalls = nccalls;
-                (*L).base = (*L).stack.offset(base_off);
-                (*L).savedpc = savedpc;
-                (*L).top = restore;
+                (*L.as_ptr()).nccalls = nccalls;
+                (*L.as_ptr()).base = (*L.as_ptr()).stack.offset(base_off);
+                (*L.as_ptr()).savedpc = savedpc;
+                (*L.as_ptr()).top = restore;
                 // With the stack cut back, an enlarged stack may shrink.
                 end_overflow(L);
                 let e = if status == LUA_ERRMEM {
                     error::oom_value(g_of(L))
                 } else {
-                    (*L).errobj
+                    (*L.as_ptr()).errobj
                 };
-                (*L).errobj = TValue::NIL;
+                (*L.as_ptr()).errobj = TValue::NIL;
                 api_push(L, e);
                 status as c_int
             }
@@ -975,7 +980,7 @@ pub unsafe fn api_pcall(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_pcall(
-    L: *mut lua_State,
+    L: State,
     nargs: c_int,
     nresults: c_int,
     errfunc: c_int,
@@ -986,9 +991,12 @@ pub unsafe extern "C-unwind" fn lua_pcall(
             0
         } else {
             let p = get_ex(L, errfunc);
-            p.offset_from((*L).stack) as usize
+            p.offset_from((*L.as_ptr()).stack) as usize
         };
-        let func_off = (*L).top.sub(nargs as usize + 1).offset_from((*L).stack);
+        let func_off = (*L.as_ptr())
+            .top
+            .sub(nargs as usize + 1)
+            .offset_from((*L.as_ptr()).stack);
         api_pcall(L, func_off, handler, || {
             api_call(L, nargs as usize, nresults)
         })
@@ -996,16 +1004,12 @@ pub unsafe extern "C-unwind" fn lua_pcall(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_cpcall(
-    L: *mut lua_State,
-    f: lua_CFunction,
-    ud: *mut c_void,
-) -> c_int {
+pub unsafe extern "C-unwind" fn lua_cpcall(L: State, f: lua_CFunction, ud: *mut c_void) -> c_int {
     // SAFETY: l is live.
     unsafe {
-        let top_off = (*L).top.offset_from((*L).stack);
+        let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
         api_pcall(L, top_off, 0, || {
-            let fnp = func::new_cfunc(g_of(L), f, 0, (*L).env);
+            let fnp = func::new_cfunc(g_of(L), f, 0, (*L.as_ptr()).env);
             api_push(L, TValue::gcobj(TID_FUNC, fnp as *const GcHeader));
             api_push(L, TValue::lightud(ud));
             api_call(L, 1, 0);
@@ -1014,27 +1018,27 @@ pub unsafe extern "C-unwind" fn lua_cpcall(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_error(L: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn lua_error(L: State) -> c_int {
     error::throw(L)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_next(L: *mut lua_State, idx: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_next(L: State, idx: c_int) -> c_int {
     // SAFETY: table at idx, key at top-1.
     unsafe {
         let t = *get_ex(L, idx);
         if !t.is_tab() {
             api_fail(L, "lua_next on a non-table");
         }
-        let k = *(*L).top.sub(1);
+        let k = *(*L.as_ptr()).top.sub(1);
         match table::next(g_of(L), t.as_ptr(), k) {
             Ok(Some((nk, nv))) => {
-                *(*L).top.sub(1) = nk;
+                *(*L.as_ptr()).top.sub(1) = nk;
                 api_push(L, nv);
                 1
             }
             Ok(None) => {
-                (*L).top = (*L).top.sub(1);
+                (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
                 0
             }
             Err(()) => error::throw_msg(L, "invalid key to 'next'"),
@@ -1043,16 +1047,16 @@ pub unsafe extern "C-unwind" fn lua_next(L: *mut lua_State, idx: c_int) -> c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_concat(L: *mut lua_State, n: c_int) {
+pub unsafe extern "C-unwind" fn lua_concat(L: State, n: c_int) {
     // SAFETY: n values on the stack.
     unsafe {
         if n >= 2 {
-            let first = (*L).top.sub(n as usize);
-            let last = (*L).top.sub(1);
+            let first = (*L.as_ptr()).top.sub(n as usize);
+            let last = (*L.as_ptr()).top.sub(1);
             let r = meta::concat(L, first, last);
-            let first = (*L).top.sub(n as usize);
+            let first = (*L.as_ptr()).top.sub(n as usize);
             *first = r;
-            (*L).top = first.add(1);
+            (*L.as_ptr()).top = first.add(1);
         } else if n == 0 {
             api_push(L, str_tv(L, b""));
         }
@@ -1061,10 +1065,7 @@ pub unsafe extern "C-unwind" fn lua_concat(L: *mut lua_State, n: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getallocf(
-    L: *mut lua_State,
-    ud: *mut *mut c_void,
-) -> lua_Alloc {
+pub unsafe extern "C-unwind" fn lua_getallocf(L: State, ud: *mut *mut c_void) -> lua_Alloc {
     let g = g_of(L);
     if !ud.is_null() {
         // SAFETY: caller-provided out pointer.
@@ -1074,7 +1075,7 @@ pub unsafe extern "C-unwind" fn lua_getallocf(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setallocf(L: *mut lua_State, f: lua_Alloc, ud: *mut c_void) {
+pub unsafe extern "C-unwind" fn lua_setallocf(L: State, f: lua_Alloc, ud: *mut c_void) {
     let g = g_of(L);
     g.allocf = f;
     g.allocud = ud;
@@ -1083,15 +1084,15 @@ pub unsafe extern "C-unwind" fn lua_setallocf(L: *mut lua_State, f: lua_Alloc, u
 // ---- Coroutines.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_yield(L: *mut lua_State, nresults: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_yield(L: State, nresults: c_int) -> c_int {
     vm::yield_values(L, nresults.max(0) as usize)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_resume(L: *mut lua_State, narg: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_resume(L: State, narg: c_int) -> c_int {
     // SAFETY: L is a coroutine with narg values at its top.
     unsafe {
-        let st = (*L).status;
+        let st = (*L.as_ptr()).status;
         if st != LUA_OK && st != LUA_YIELD {
             api_push(L, str_tv(L, b"cannot resume dead coroutine"));
             return LUA_ERRRUN as c_int;
@@ -1101,12 +1102,12 @@ pub unsafe extern "C-unwind" fn lua_resume(L: *mut lua_State, narg: c_int) -> c_
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_status(L: *mut lua_State) -> c_int {
-    unsafe { (*L).status as c_int }
+pub unsafe extern "C-unwind" fn lua_status(L: State) -> c_int {
+    unsafe { (*L.as_ptr()).status as c_int }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isyieldable(L: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn lua_isyieldable(L: State) -> c_int {
     vm::is_yieldable(L) as c_int
 }
 
@@ -1123,39 +1124,39 @@ pub const LUA_GCSETSTEPMUL: c_int = 7;
 pub const LUA_GCISRUNNING: c_int = 9;
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gc(L: *mut lua_State, what: c_int, data: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn lua_gc(L: State, what: c_int, data: c_int) -> c_int {
     gc::control(L, what, data)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_version(L: *mut lua_State) -> *const lua_Number {
-    if L.is_null() {
+pub unsafe extern "C-unwind" fn lua_version(L: Option<State>) -> *const lua_Number {
+    let Some(L) = L else {
         static V: f64 = 501.0;
         return &V;
-    }
+    };
     &g_of(L).version
 }
 
 // ---- OpenResty additions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setexdata(L: *mut lua_State, exdata: *mut c_void) {
-    unsafe { (*L).exdata = exdata };
+pub unsafe extern "C-unwind" fn lua_setexdata(L: State, exdata: *mut c_void) {
+    unsafe { (*L.as_ptr()).exdata = exdata };
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getexdata(L: *mut lua_State) -> *mut c_void {
-    unsafe { (*L).exdata }
+pub unsafe extern "C-unwind" fn lua_getexdata(L: State) -> *mut c_void {
+    unsafe { (*L.as_ptr()).exdata }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setexdata2(L: *mut lua_State, exdata2: *mut c_void) {
-    unsafe { (*L).exdata2 = exdata2 };
+pub unsafe extern "C-unwind" fn lua_setexdata2(L: State, exdata2: *mut c_void) {
+    unsafe { (*L.as_ptr()).exdata2 = exdata2 };
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getexdata2(L: *mut lua_State) -> *mut c_void {
-    unsafe { (*L).exdata2 }
+pub unsafe extern "C-unwind" fn lua_getexdata2(L: State) -> *mut c_void {
+    unsafe { (*L.as_ptr()).exdata2 }
 }
 
 /// OpenResty's lua_resetthread: `th` becomes what `lua_newthread(L)` would
@@ -1164,14 +1165,14 @@ pub unsafe extern "C-unwind" fn lua_getexdata2(L: *mut lua_State) -> *mut c_void
 /// coroutine's context through its exdata2: a stale pointer left there made
 /// it reset a live request's context, timers included (worker segfaults).
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_resetthread(L: *mut lua_State, th: *mut lua_State) {
+pub unsafe extern "C-unwind" fn lua_resetthread(L: State, th: State) {
     reset_thread(th);
     // SAFETY: L and th are live threads of one state. Threads take no write
     // barrier (the collector re-traverses them in its atomic phase).
     unsafe {
-        (*th).env = (*L).env;
-        (*th).exdata = (*L).exdata;
-        (*th).exdata2 = (*L).exdata2;
+        (*th.as_ptr()).env = (*L.as_ptr()).env;
+        (*th.as_ptr()).exdata = (*L.as_ptr()).exdata;
+        (*th.as_ptr()).exdata2 = (*L.as_ptr()).exdata2;
     }
 }
 
@@ -1179,7 +1180,7 @@ pub unsafe extern "C-unwind" fn lua_resetthread(L: *mut lua_State, th: *mut lua_
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_loadx(
-    L: *mut lua_State,
+    L: State,
     reader: lua_Reader,
     dt: *mut c_void,
     chunkname: *const c_char,
@@ -1206,7 +1207,7 @@ pub unsafe extern "C-unwind" fn lua_loadx(
         let r = crate::capi::aux::call_reader(L, || {
             let mut sz = 0usize;
             // SAFETY: reader contract: returns a block of sz bytes or NULL.
-            let p = unsafe { rd(L, dt, &mut sz) };
+            let p = unsafe { rd(L.as_ptr(), dt, &mut sz) };
             if p.is_null() || sz == 0 {
                 Vec::new()
             } else {
@@ -1224,7 +1225,7 @@ pub unsafe extern "C-unwind" fn lua_loadx(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_load(
-    L: *mut lua_State,
+    L: State,
     reader: lua_Reader,
     dt: *mut c_void,
     chunkname: *const c_char,
@@ -1233,17 +1234,13 @@ pub unsafe extern "C-unwind" fn lua_load(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_dump(
-    L: *mut lua_State,
-    writer: lua_Writer,
-    data: *mut c_void,
-) -> c_int {
+pub unsafe extern "C-unwind" fn lua_dump(L: State, writer: lua_Writer, data: *mut c_void) -> c_int {
     let wr = match writer {
         Some(w) => w,
         None => return 1,
     };
     // SAFETY: the function is at top-1.
-    let f = unsafe { *(*L).top.sub(1) };
+    let f = unsafe { *(*L.as_ptr()).top.sub(1) };
     if !f.is_func() || !unsafe { (*f.as_ptr::<GcFunc>()).is_lua() } {
         return 1;
     }
@@ -1251,7 +1248,7 @@ pub unsafe extern "C-unwind" fn lua_dump(
     let mut dumped = None;
     // SAFETY: L is live; api_pcall restores the stack on error.
     let status = unsafe {
-        let top_off = (*L).top.offset_from((*L).stack);
+        let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
         api_pcall(L, top_off, 0, || {
             let pd = func::proto_to_data((*f.as_ptr::<GcFunc>()).proto);
             dumped = Some(crate::bytecode::writer::dump(&pd, false));
@@ -1266,7 +1263,14 @@ pub unsafe extern "C-unwind" fn lua_dump(
     let split = bytes.len().min(5);
     for piece in std::iter::once(&bytes[..split]).chain(bytes[split..].chunks(512)) {
         // SAFETY: writer contract.
-        let r = unsafe { wr(L, piece.as_ptr() as *const c_void, piece.len(), data) };
+        let r = unsafe {
+            wr(
+                L.as_ptr(),
+                piece.as_ptr() as *const c_void,
+                piece.len(),
+                data,
+            )
+        };
         if r != 0 {
             return r;
         }

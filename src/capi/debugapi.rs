@@ -69,14 +69,14 @@ pub struct Info {
 }
 
 /// The frame of `l` whose base is at stack offset `offset`.
-pub fn frame_by_offset(l: *mut lua_State, offset: c_int) -> Option<(Frame, *mut TValue)> {
+pub fn frame_by_offset(l: State, offset: c_int) -> Option<(Frame, *mut TValue)> {
     // SAFETY: l is live; comparing pointers into its stack.
-    let stack = unsafe { (*l).stack };
+    let stack = unsafe { (*l.as_ptr()).stack };
     debug::frames(l).find(|(f, _)| unsafe { f.base.offset_from(stack) } == offset as isize)
 }
 
 /// The frame of `l` at `level`, as a target.
-pub fn frame_target(l: *mut lua_State, level: usize) -> Option<Target> {
+pub fn frame_target(l: State, level: usize) -> Option<Target> {
     debug::frames(l)
         .nth(level)
         .map(|(f, lim)| Target::Frame(f, lim))
@@ -111,7 +111,7 @@ fn static_namewhat(what: &str) -> &'static [u8] {
 /// Answer a getinfo query for the options in `what` ("nSlfLu"). Returns
 /// None when an option is not valid. 'f' and 'L' are the caller's
 /// business (see `push_activelines`).
-pub fn get_info(l: *mut lua_State, what: &[u8], target: &Target) -> Option<Info> {
+pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
     let func = target.func();
     let mut info = Info {
         func,
@@ -205,7 +205,7 @@ pub fn get_info(l: *mut lua_State, what: &[u8], target: &Target) -> Option<Info>
 
 /// Push the table of lines holding code of a Lua function (nil for a C
 /// function), as getinfo's 'L' option does.
-pub fn push_activelines(l: *mut lua_State, func: TValue) {
+pub fn push_activelines(l: State, func: TValue) {
     let pt = match lua_proto(func) {
         Some(pt) => pt,
         None => {
@@ -239,18 +239,14 @@ fn copy_short_src(ar: *mut lua_Debug, src: &[u8]) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getstack(
-    L: *mut lua_State,
-    level: c_int,
-    ar: *mut lua_Debug,
-) -> c_int {
+pub unsafe extern "C-unwind" fn lua_getstack(L: State, level: c_int, ar: *mut lua_Debug) -> c_int {
     if level < 0 {
         return 0;
     }
     match debug::frames(L).nth(level as usize) {
         Some((f, _)) => {
             // SAFETY: ar is a caller-provided lua_Debug; f.base is in L's stack.
-            unsafe { (*ar).i_ci = f.base.offset_from((*L).stack) as c_int };
+            unsafe { (*ar).i_ci = f.base.offset_from((*L.as_ptr()).stack) as c_int };
             1
         }
         None => 0,
@@ -259,7 +255,7 @@ pub unsafe extern "C-unwind" fn lua_getstack(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_getinfo(
-    L: *mut lua_State,
+    L: State,
     what: *const c_char,
     ar: *mut lua_Debug,
 ) -> c_int {
@@ -268,8 +264,8 @@ pub unsafe extern "C-unwind" fn lua_getinfo(
     let target = unsafe {
         if opts.first() == Some(&b'>') {
             opts = &opts[1..];
-            let v = *(*L).top.sub(1);
-            (*L).top = (*L).top.sub(1);
+            let v = *(*L.as_ptr()).top.sub(1);
+            (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
             Target::Func(v)
         } else {
             match frame_by_offset(L, (*ar).i_ci) {
@@ -400,17 +396,17 @@ pub fn param_name(f: TValue, n: c_int) -> *const c_char {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_getlocal(
-    L: *mut lua_State,
+    L: State,
     ar: *const lua_Debug,
     n: c_int,
 ) -> *const c_char {
     // SAFETY: L is live; ar is null or was filled by lua_getstack.
     unsafe {
         if ar.is_null() {
-            if (*L).top <= (*L).base {
+            if (*L.as_ptr()).top <= (*L.as_ptr()).base {
                 return ptr::null();
             }
-            return param_name(*(*L).top.sub(1), n);
+            return param_name(*(*L.as_ptr()).top.sub(1), n);
         }
         let (f, lim) = match frame_by_offset(L, (*ar).i_ci) {
             Some(x) => x,
@@ -428,13 +424,13 @@ pub unsafe extern "C-unwind" fn lua_getlocal(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_setlocal(
-    L: *mut lua_State,
+    L: State,
     ar: *const lua_Debug,
     n: c_int,
 ) -> *const c_char {
     // SAFETY: L is live with a value on top; ar was filled by lua_getstack.
     unsafe {
-        let v = *(*L).top.sub(1);
+        let v = *(*L.as_ptr()).top.sub(1);
         let found = frame_by_offset(L, (*ar).i_ci).and_then(|(f, lim)| local_at(&f, lim, n));
         let name = match found {
             Some((name, slot)) => {
@@ -443,7 +439,7 @@ pub unsafe extern "C-unwind" fn lua_setlocal(
             }
             None => ptr::null(),
         };
-        (*L).top = (*L).top.sub(1);
+        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
         name
     }
 }
@@ -499,7 +495,7 @@ pub fn upvalue_id(f: TValue, n: c_int) -> *mut c_void {
 
 /// Make upvalue `n1` of Lua function `f1` refer to upvalue `n2` of Lua
 /// function `f2`. False when either is not a Lua function or out of range.
-pub fn upvalue_join(l: *mut lua_State, f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> bool {
+pub fn upvalue_join(l: State, f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> bool {
     let (p1, p2) = match (lua_proto(f1), lua_proto(f2)) {
         (Some(_), Some(_)) => (f1.as_ptr::<GcFunc>(), f2.as_ptr::<GcFunc>()),
         _ => return false,
@@ -524,7 +520,7 @@ pub fn upvalue_join(l: *mut lua_State, f1: TValue, n1: c_int, f2: TValue, n2: c_
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_getupvalue(
-    L: *mut lua_State,
+    L: State,
     funcindex: c_int,
     n: c_int,
 ) -> *const c_char {
@@ -542,7 +538,7 @@ pub unsafe extern "C-unwind" fn lua_getupvalue(
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_setupvalue(
-    L: *mut lua_State,
+    L: State,
     funcindex: c_int,
     n: c_int,
 ) -> *const c_char {
@@ -551,8 +547,8 @@ pub unsafe extern "C-unwind" fn lua_setupvalue(
         let f = index_value(L, funcindex);
         match upvalue_at(f, n) {
             Some((name, slot)) => {
-                (*L).top = (*L).top.sub(1);
-                *slot = *(*L).top;
+                (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
+                *slot = *(*L.as_ptr()).top;
                 crate::gc::barrier_upvalue_store(crate::state::g_of(L), f, n, *slot);
                 name
             }
@@ -562,18 +558,14 @@ pub unsafe extern "C-unwind" fn lua_setupvalue(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_upvalueid(
-    L: *mut lua_State,
-    idx: c_int,
-    n: c_int,
-) -> *mut c_void {
+pub unsafe extern "C-unwind" fn lua_upvalueid(L: State, idx: c_int, n: c_int) -> *mut c_void {
     // SAFETY: L is live.
     upvalue_id(unsafe { index_value(L, idx) }, n)
 }
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_upvaluejoin(
-    L: *mut lua_State,
+    L: State,
     idx1: c_int,
     n1: c_int,
     idx2: c_int,
@@ -584,7 +576,7 @@ pub unsafe extern "C-unwind" fn lua_upvaluejoin(
     upvalue_join(L, f1, n1, f2, n2);
 }
 
-unsafe fn index_value(L: *mut lua_State, idx: c_int) -> TValue {
+unsafe fn index_value(L: State, idx: c_int) -> TValue {
     // SAFETY: L is live.
     unsafe {
         let p = index2adr(L, idx);
@@ -600,7 +592,7 @@ unsafe fn index_value(L: *mut lua_State, idx: c_int) -> TValue {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_sethook(
-    L: *mut lua_State,
+    L: State,
     func: lua_Hook,
     mask: c_int,
     count: c_int,
@@ -619,56 +611,56 @@ pub unsafe extern "C-unwind" fn lua_sethook(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gethook(L: *mut lua_State) -> lua_Hook {
+pub unsafe extern "C-unwind" fn lua_gethook(L: State) -> lua_Hook {
     g_of(L).hook
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gethookmask(L: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn lua_gethookmask(L: State) -> c_int {
     g_of(L).hookmask
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gethookcount(L: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn lua_gethookcount(L: State) -> c_int {
     g_of(L).hookcount
 }
 
 /// Clears the in-hook flag when a hook returns or an error unwinds
 /// through it (the catcher restores the frame registers then).
 struct HookGuard {
-    l: *mut lua_State,
+    l: State,
 }
 
 impl Drop for HookGuard {
     fn drop(&mut self) {
         // SAFETY: l is live.
-        unsafe { (*self.l).inhook &= !INHOOK_HOOK };
+        unsafe { (*self.l.as_ptr()).inhook &= !INHOOK_HOOK };
     }
 }
 
 /// Turn hooks off for `l` until `resume_hooks` (LuaJIT runs `__gc`
 /// finalizers without hooks); returns what `resume_hooks` restores.
-pub fn suspend_hooks(l: *mut lua_State) -> u8 {
+pub fn suspend_hooks(l: State) -> u8 {
     // SAFETY: l is live.
     unsafe {
-        let saved = (*l).inhook & INHOOK_HOOK;
-        (*l).inhook |= INHOOK_HOOK;
+        let saved = (*l.as_ptr()).inhook & INHOOK_HOOK;
+        (*l.as_ptr()).inhook |= INHOOK_HOOK;
         saved
     }
 }
 
 /// Undo `suspend_hooks` with the value it returned.
-pub fn resume_hooks(l: *mut lua_State, saved: u8) {
+pub fn resume_hooks(l: State, saved: u8) {
     // SAFETY: l is live.
-    unsafe { (*l).inhook = ((*l).inhook & !INHOOK_HOOK) | saved };
+    unsafe { (*l.as_ptr()).inhook = ((*l.as_ptr()).inhook & !INHOOK_HOOK) | saved };
 }
 
 /// Whether a hook could run now for an event in `mask` (a cheap test the
 /// interpreter can make before preparing a hook call).
 #[inline]
-pub fn hook_wanted(l: *mut lua_State, mask: c_int) -> bool {
+pub fn hook_wanted(l: State, mask: c_int) -> bool {
     // SAFETY: l is live.
-    g_of(l).hookmask & mask != 0 && unsafe { (*l).inhook } & INHOOK_HOOK == 0
+    g_of(l).hookmask & mask != 0 && unsafe { (*l.as_ptr()).inhook } & INHOOK_HOOK == 0
 }
 
 /// Call the hook for `event` (LUA_HOOKCALL, LUA_HOOKRET, LUA_HOOKLINE,
@@ -679,43 +671,43 @@ pub fn hook_wanted(l: *mut lua_State, mask: c_int) -> bool {
 /// instruction being executed) and set `L.top` above all its live slots
 /// (`base + framesize`). Hooks do not nest: nothing happens while a hook
 /// of this thread runs. Errors raised by the hook propagate.
-pub fn call_hook(l: *mut lua_State, event: c_int, line: c_int) {
+pub fn call_hook(l: State, event: c_int, line: c_int) {
     let hook = match g_of(l).hook {
         Some(h) => h,
         None => return,
     };
     // SAFETY: l is live; the pseudo-frame is built above L.top.
     unsafe {
-        if (*l).inhook & INHOOK_HOOK != 0 {
+        if (*l.as_ptr()).inhook & INHOOK_HOOK != 0 {
             return;
         }
-        let base_off = (*l).base.offset_from((*l).stack);
-        let top_off = (*l).top.offset_from((*l).stack);
-        let savedpc = (*l).savedpc;
+        let base_off = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack);
+        let top_off = (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack);
+        let savedpc = (*l.as_ptr()).savedpc;
         check_stack(l, 4 + crate::vm::LUA_MINSTACK);
-        let base = (*l).stack.offset(base_off);
-        let top = (*l).top;
+        let base = (*l.as_ptr()).stack.offset(base_off);
+        let top = (*l.as_ptr()).top;
         // A continuation-style pseudo-frame: the hooked frame's PC, a
         // spare slot, the marker as its function, and a link back to the
         // hooked frame. The frame walker skips it and takes the PC from it.
-        *top = TValue((*l).savedpc as u64);
+        *top = TValue((*l.as_ptr()).savedpc as u64);
         *top.add(1) = TValue::NIL;
         *top.add(2) = debug::hook_marker();
         let hbase = top.add(4);
         *top.add(3) = TValue(((hbase as usize - base as usize) as u64) | FRAME_CONT);
-        (*l).base = hbase;
-        (*l).top = hbase;
-        (*l).inhook |= INHOOK_HOOK;
+        (*l.as_ptr()).base = hbase;
+        (*l.as_ptr()).top = hbase;
+        (*l.as_ptr()).inhook |= INHOOK_HOOK;
         let guard = HookGuard { l };
         let mut ar: lua_Debug = std::mem::zeroed();
         ar.event = event;
         ar.currentline = line;
         ar.i_ci = base_off as c_int;
-        hook(l, &mut ar);
+        hook(l.as_ptr(), &mut ar);
         drop(guard);
-        (*l).base = (*l).stack.offset(base_off);
-        (*l).top = (*l).stack.offset(top_off);
-        (*l).savedpc = savedpc;
+        (*l.as_ptr()).base = (*l.as_ptr()).stack.offset(base_off);
+        (*l.as_ptr()).top = (*l.as_ptr()).stack.offset(top_off);
+        (*l.as_ptr()).savedpc = savedpc;
     }
 }
 
@@ -723,6 +715,8 @@ pub fn call_hook(l: *mut lua_State, event: c_int, line: c_int) {
 /// in the registry with the event name and the line (or nil).
 pub unsafe extern "C-unwind" fn lua_hook_dispatch(L: *mut lua_State, ar: *mut lua_Debug) {
     const NAMES: [&[u8]; 5] = [b"call", b"return", b"line", b"count", b"tail return"];
+    // SAFETY: hooks are called with the live thread that runs them.
+    let L = unsafe { State::from_raw(L) };
     // SAFETY: L is live; ar is the record call_hook passed.
     unsafe {
         push_hook_key(L);
@@ -746,6 +740,6 @@ pub unsafe extern "C-unwind" fn lua_hook_dispatch(L: *mut lua_State, ar: *mut lu
 /// userdata no Lua value can equal by accident).
 static HOOK_KEY: u8 = 0;
 
-pub fn push_hook_key(l: *mut lua_State) {
+pub fn push_hook_key(l: State) {
     api_push(l, TValue::lightud(&HOOK_KEY as *const u8 as *mut c_void));
 }

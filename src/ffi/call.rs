@@ -2,11 +2,12 @@
 //! LuaJIT's rules for variadic arguments, the ABI description handed to
 //! `ccall`, and conversion of the result.
 
+use crate::state::State;
 use std::collections::HashMap;
 use std::os::raw::c_int;
 use std::rc::Rc;
 
-use crate::state::{g_of, lua_State};
+use crate::state::g_of;
 use crate::stdlib::{arg_count, push_value, value_at};
 use crate::value::*;
 
@@ -155,7 +156,7 @@ fn vararg_type(cts: &mut CTState, v: TValue) -> CTypeId {
 }
 
 /// Call the C function a cdata stands for with the Lua arguments 2..top.
-pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
+pub fn call_cdata(l: State, cd: *mut GcCdata) -> c_int {
     let cts = cts_of(l);
     let id = cdata::ctypeid(cd);
     let ct = conv::head(cts, id);
@@ -257,7 +258,7 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
         heap_ret.as_mut_ptr() as *mut u8
     };
     // Callbacks made during the call run on this state.
-    let saved = std::mem::replace(&mut super::state(g_of(l)).current_l, l);
+    let saved = std::mem::replace(&mut super::state(g_of(l)).current_l, l.as_ptr());
     // SAFETY: the arguments match the plan, which matches the prototype
     // the user declared for this address.
     unsafe {
@@ -286,7 +287,7 @@ pub fn call_cdata(l: *mut lua_State, cd: *mut GcCdata) -> c_int {
     1
 }
 
-fn prepare(l: *mut lua_State, cts: &mut CTState, f: &CType, extra: &[CTypeId]) -> Prepared {
+fn prepare(l: State, cts: &mut CTState, f: &CType, extra: &[CTypeId]) -> Prepared {
     let mut params: Vec<CTypeId> = f.fields.iter().map(|p| p.ctype).collect();
     for p in params.iter_mut() {
         *p = param_type(cts, *p);

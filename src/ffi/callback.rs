@@ -8,10 +8,11 @@
 //! callback returns zero to C, and the error is raised again when the C
 //! call made from Lua returns.
 
+use crate::state::State;
 use std::ffi::c_void;
 use std::os::raw::c_int;
 
-use crate::state::{g_of, lua_State, GlobalState};
+use crate::state::{g_of, GlobalState};
 use crate::stdlib::{push_value, value_at};
 use crate::table::GcTab;
 use crate::value::*;
@@ -62,7 +63,7 @@ fn root_table(g: &mut GlobalState, slot: i64) -> *mut GcTab {
 /// # Safety
 /// `dst` points to 8 writable bytes.
 pub unsafe fn new_callback(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     did: CTypeId,
     dst: *mut u8,
@@ -158,7 +159,10 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
         None => {
             // A freed callback called during a C call from Lua: the error
             // is raised when that call returns (the result is undefined).
-            set_pending(l, crate::string::new_str_value(g_of(l), b"bad callback"));
+            set_pending(
+                State::from_raw(l),
+                crate::string::new_str_value(g_of(State::from_raw(l)), b"bad callback"),
+            );
             return;
         }
     };
@@ -172,20 +176,20 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
         .plan
         .callback_arg_ptrs(regs, &mut ptrs);
     let outcome = crate::error::catch(|| {
-        let cts = cts_of(l);
+        let cts = cts_of(State::from_raw(l));
         let mut args = Vec::with_capacity(params.len());
         for (i, &p) in params.iter().enumerate() {
-            args.push(conv::c_to_lua(l, cts, p, ptrs[i]));
+            args.push(conv::c_to_lua(State::from_raw(l), cts, p, ptrs[i]));
         }
-        let t = root_table(g_of(l), ROOT_CALLBACKS);
+        let t = root_table(g_of(State::from_raw(l)), ROOT_CALLBACKS);
         let f = crate::table::get_int(t, slot as i64 + 1);
-        crate::vm::pcall_values(l, f, &args, 1)
+        crate::vm::pcall_values(State::from_raw(l), f, &args, 1)
     });
     let mut retbuf = [0u128; 2];
     let rp = retbuf.as_mut_ptr() as *mut u8;
     match outcome {
         Ok(Ok(results)) => {
-            let cts = cts_of(l);
+            let cts = cts_of(State::from_raw(l));
             if cts.get(ret).kind != CKind::Void {
                 let v = results.first().copied().unwrap_or(TValue::NIL);
                 let size = cts.get(ret).size as usize;
@@ -197,21 +201,29 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
                 } else {
                     rp
                 };
-                let r = crate::error::catch(|| conv::lua_to_c(l, cts, ret, bp, v, conv::CONV_ARG));
+                let r = crate::error::catch(|| {
+                    conv::lua_to_c(State::from_raw(l), cts, ret, bp, v, conv::CONV_ARG)
+                });
                 match r {
                     Ok(Ok(())) => {}
                     Ok(Err(msg)) => {
-                        let t = root_table(g_of(l), ROOT_CALLBACKS);
+                        let t = root_table(g_of(State::from_raw(l)), ROOT_CALLBACKS);
                         let f = crate::table::get_int(t, slot as i64 + 1);
                         let msg = [end_location(f), msg.into_bytes()].concat();
-                        set_pending(l, crate::string::new_str_value(g_of(l), &msg))
+                        set_pending(
+                            State::from_raw(l),
+                            crate::string::new_str_value(g_of(State::from_raw(l)), &msg),
+                        )
                     }
                     Err(_) => set_pending(
-                        l,
-                        crate::string::new_str_value(g_of(l), b"error in callback"),
+                        State::from_raw(l),
+                        crate::string::new_str_value(
+                            g_of(State::from_raw(l)),
+                            b"error in callback",
+                        ),
                     ),
                 }
-                let st = super::state(g_of(l));
+                let st = super::state(g_of(State::from_raw(l)));
                 let plan = &st.callbacks.as_ref().unwrap().slots[slot as usize]
                     .as_ref()
                     .unwrap()
@@ -221,13 +233,13 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
                 return;
             }
         }
-        Ok(Err(e)) => set_pending(l, e),
+        Ok(Err(e)) => set_pending(State::from_raw(l), e),
         Err(_) => set_pending(
-            l,
-            crate::string::new_str_value(g_of(l), b"error in callback"),
+            State::from_raw(l),
+            crate::string::new_str_value(g_of(State::from_raw(l)), b"error in callback"),
         ),
     }
-    let st = super::state(g_of(l));
+    let st = super::state(g_of(State::from_raw(l)));
     if st.cts.get(ret).kind != CKind::Void {
         let plan = &st.callbacks.as_ref().unwrap().slots[slot as usize]
             .as_ref()
@@ -256,7 +268,7 @@ fn end_location(f: TValue) -> Vec<u8> {
     }
 }
 
-fn set_pending(l: *mut lua_State, e: TValue) {
+fn set_pending(l: State, e: TValue) {
     let g = g_of(l);
     let roots = super::cts(g).roots;
     // Keep the first error.
@@ -271,7 +283,7 @@ fn set_pending(l: *mut lua_State, e: TValue) {
 }
 
 /// Raise the error a callback caught during the C call that just returned.
-pub fn rethrow_pending(l: *mut lua_State) {
+pub fn rethrow_pending(l: State) {
     let g = g_of(l);
     if g.ffi.is_null() {
         return;
@@ -290,11 +302,7 @@ pub fn rethrow_pending(l: *mut lua_State) {
 }
 
 /// `cb:free()` and `cb:set(func)` on a callback's function pointer.
-pub fn method(
-    l: *mut lua_State,
-    cd: *mut cdata::GcCdata,
-    name: &[u8],
-) -> Option<crate::stdlib::CFn> {
+pub fn method(l: State, cd: *mut cdata::GcCdata, name: &[u8]) -> Option<crate::stdlib::CFn> {
     let cts = cts_of(l);
     let id = cdata::ctypeid(cd);
     let ct = cts.get(id);
@@ -308,7 +316,7 @@ pub fn method(
     }
 }
 
-fn check_callback(l: *mut lua_State) -> u32 {
+fn check_callback(l: State) -> u32 {
     let v = value_at(l, 1);
     let st = super::state(g_of(l));
     if v.is(TID_CDATA) {
@@ -322,7 +330,7 @@ fn check_callback(l: *mut lua_State) -> u32 {
     crate::stdlib::ffi::ffi_error(l, "bad callback")
 }
 
-unsafe extern "C-unwind" fn cb_free(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cb_free(l: State) -> c_int {
     let slot = check_callback(l);
     let g = g_of(l);
     let t = root_table(g, ROOT_CALLBACKS);
@@ -333,7 +341,7 @@ unsafe extern "C-unwind" fn cb_free(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn cb_set(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cb_set(l: State) -> c_int {
     let slot = check_callback(l);
     let f = value_at(l, 2);
     if !f.is_func() {

@@ -3,7 +3,8 @@
 //! handle; its environment table caches resolved functions.
 
 use crate::capi::core::*;
-use crate::state::{g_of, lua_State};
+use crate::state::g_of;
+use crate::state::State;
 use crate::stdlib::{push_value, value_at};
 use crate::string::str_bytes;
 use crate::udata::{GcUdata, UDTYPE_FFI_CLIB};
@@ -32,7 +33,7 @@ const RTLD_NOW: c_int = 2;
 const RTLD_GLOBAL: c_int = 0x100;
 const RTLD_DEFAULT: *mut c_void = std::ptr::null_mut();
 
-fn clib_of(l: *mut lua_State, idx: c_int) -> *mut CLib {
+fn clib_of(l: State, idx: c_int) -> *mut CLib {
     let v = value_at(l, idx);
     if v.is_udata() {
         let u: *mut GcUdata = v.as_ptr();
@@ -57,7 +58,7 @@ fn last_dl_error() -> String {
 }
 
 /// The metatable shared by namespaces (kept in the FFI root table).
-unsafe fn push_metatable(l: *mut lua_State) {
+unsafe fn push_metatable(l: State) {
     let cts = cts_of(l);
     let roots = cts.roots;
     let cached = crate::table::get_int(roots, 2);
@@ -80,7 +81,7 @@ unsafe fn push_metatable(l: *mut lua_State) {
     crate::gc::barrier_table(g, roots);
 }
 
-unsafe fn push_namespace(l: *mut lua_State, handle: *mut c_void, owned: bool) {
+unsafe fn push_namespace(l: State, handle: *mut c_void, owned: bool) {
     let p = lua_newuserdata(l, std::mem::size_of::<CLib>()) as *mut CLib;
     p.write(CLib { handle, owned });
     let u: *mut GcUdata = value_at(l, -1).as_ptr();
@@ -92,13 +93,13 @@ unsafe fn push_namespace(l: *mut lua_State, handle: *mut c_void, owned: bool) {
 }
 
 /// Push `ffi.C`.
-pub fn push_default(l: *mut lua_State) {
+pub fn push_default(l: State) {
     // SAFETY: l is live.
     unsafe { push_namespace(l, RTLD_DEFAULT, false) }
 }
 
 /// `ffi.load(name, global)`.
-pub fn load(l: *mut lua_State, name: &[u8], global: bool) -> c_int {
+pub fn load(l: State, name: &[u8], global: bool) -> c_int {
     let path = library_path(name);
     let c = std::ffi::CString::new(path).unwrap_or_default();
     let flags = RTLD_NOW | if global { RTLD_GLOBAL } else { 0 };
@@ -164,7 +165,7 @@ enum Symbol {
 }
 
 /// Resolve a name in a namespace.
-unsafe fn resolve(l: *mut lua_State, clib: *mut CLib, name: &[u8]) -> Symbol {
+unsafe fn resolve(l: State, clib: *mut CLib, name: &[u8]) -> Symbol {
     let cts = cts_of(l);
     let decl = cts.decls.get(name).cloned();
     match decl {
@@ -205,7 +206,7 @@ unsafe fn resolve(l: *mut lua_State, clib: *mut CLib, name: &[u8]) -> Symbol {
     }
 }
 
-unsafe extern "C-unwind" fn clib_index(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn clib_index(l: State) -> c_int {
     let clib = clib_of(l, 1);
     let k = value_at(l, 2);
     if !k.is_str() {
@@ -237,7 +238,7 @@ unsafe extern "C-unwind" fn clib_index(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn clib_newindex(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn clib_newindex(l: State) -> c_int {
     let clib = clib_of(l, 1);
     let k = value_at(l, 2);
     let v = value_at(l, 3);
@@ -260,7 +261,7 @@ unsafe extern "C-unwind" fn clib_newindex(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn clib_gc(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn clib_gc(l: State) -> c_int {
     let clib = clib_of(l, 1);
     if (*clib).owned && !(*clib).handle.is_null() {
         dlclose((*clib).handle);

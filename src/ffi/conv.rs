@@ -1,7 +1,8 @@
 //! Conversions between Lua values and C values, and between C types, with
 //! LuaJIT's rules: implicit conversions are checked, casts are not.
 
-use crate::state::{g_of, lua_State};
+use crate::state::g_of;
+use crate::state::State;
 use crate::string::{str_bytes, GcStr};
 use crate::udata::GcUdata;
 use crate::value::*;
@@ -77,7 +78,7 @@ pub const CONV_ARG: u32 = 4;
 /// The FFI state of `l` (created on first use). The reference is not tied
 /// to `l`'s borrow: the state is a separate allocation owned by the global
 /// state and lives until the Lua state is closed.
-pub fn cts_of<'a>(l: *mut lua_State) -> &'a mut CTState {
+pub fn cts_of<'a>(l: State) -> &'a mut CTState {
     let g = g_of(l);
     let p: *mut CTState = super::cts(g);
     // SAFETY: see above; callers do not keep it across lua_close.
@@ -599,7 +600,7 @@ pub unsafe fn c_to_c(
 /// # Safety
 /// `dst` points to writable memory for a value of type `did`.
 pub unsafe fn lua_to_c(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     did: CTypeId,
     dst: *mut u8,
@@ -771,7 +772,7 @@ pub fn enum_value(cts: &CTState, id: CTypeId, name: &[u8]) -> Option<i64> {
 /// `dst` has `size` writable bytes (the size of `did`, or of the VLA/VLS
 /// instance being initialised).
 pub unsafe fn table_init(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     did: CTypeId,
     dst: *mut u8,
@@ -832,7 +833,7 @@ pub unsafe fn table_init(
 /// the table turned out to hold names instead of positions. A nil ends the
 /// positional members; a union takes only its first member.
 unsafe fn struct_init_tab(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     sid: CTypeId,
     dst: *mut u8,
@@ -891,7 +892,7 @@ unsafe fn struct_init_tab(
     Ok(())
 }
 
-fn named_member(l: *mut lua_State, t: *mut crate::table::GcTab, name: &[u8]) -> TValue {
+fn named_member(l: State, t: *mut crate::table::GcTab, name: &[u8]) -> TValue {
     let key = crate::string::new_str_value(g_of(l), name);
     crate::table::get(t, key)
 }
@@ -904,7 +905,7 @@ fn named_member(l: *mut lua_State, t: *mut crate::table::GcTab, name: &[u8]) -> 
 /// # Safety
 /// `dst` points to an instance of `sid` with `size` bytes.
 pub unsafe fn struct_init_values(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     sid: CTypeId,
     dst: *mut u8,
@@ -949,7 +950,7 @@ pub unsafe fn struct_init_values(
 /// Initialise one member of a struct of `size` bytes at `dst` from `e`
 /// (safety: `dst` has `size` writable bytes of that struct).
 unsafe fn init_member(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     dst: *mut u8,
     size: u64,
@@ -992,7 +993,7 @@ impl From<&CField> for Member {
 /// # Safety
 /// `base` points to the struct the member belongs to.
 pub unsafe fn store_field(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     base: *mut u8,
     f: Member,
@@ -1024,7 +1025,7 @@ pub unsafe fn store_field(
 ///
 /// # Safety
 /// `base` points to the struct the member belongs to.
-pub unsafe fn load_field(l: *mut lua_State, cts: &mut CTState, base: *mut u8, f: Member) -> TValue {
+pub unsafe fn load_field(l: State, cts: &mut CTState, base: *mut u8, f: Member) -> TValue {
     let p = base.add(f.offset as usize);
     if f.bitsize == 0 {
         return c_to_lua(l, cts, f.ctype, p);
@@ -1057,12 +1058,7 @@ pub unsafe fn load_field(l: *mut lua_State, cts: &mut CTState, base: *mut u8, f:
 ///
 /// # Safety
 /// `src` points to a valid value of type `sid`.
-pub unsafe fn c_to_lua(
-    l: *mut lua_State,
-    cts: &mut CTState,
-    sid: CTypeId,
-    src: *const u8,
-) -> TValue {
+pub unsafe fn c_to_lua(l: State, cts: &mut CTState, sid: CTypeId, src: *const u8) -> TValue {
     let sc = cts.get(sid);
     match sc.kind {
         CKind::Num | CKind::Enum => {
@@ -1121,7 +1117,7 @@ pub unsafe fn c_to_lua(
 
 /// A new cdata of type `id` holding a copy of `size` bytes at `src`.
 unsafe fn new_scalar_cdata(
-    l: *mut lua_State,
+    l: State,
     cts: &CTState,
     id: CTypeId,
     src: *const u8,
@@ -1134,7 +1130,7 @@ unsafe fn new_scalar_cdata(
 }
 
 /// A new boxed 64-bit integer.
-pub fn new_int64(l: *mut lua_State, v: i64, unsigned: bool) -> TValue {
+pub fn new_int64(l: State, v: i64, unsigned: bool) -> TValue {
     let id = if unsigned { CTID_UINT64 } else { CTID_INT64 };
     let cd = cdata::new(g_of(l), id, 8, 8, false);
     // SAFETY: a fresh 8-byte payload.
@@ -1143,7 +1139,7 @@ pub fn new_int64(l: *mut lua_State, v: i64, unsigned: bool) -> TValue {
 }
 
 /// A new pointer cdata.
-pub fn new_pointer(l: *mut lua_State, id: CTypeId, p: u64) -> TValue {
+pub fn new_pointer(l: State, id: CTypeId, p: u64) -> TValue {
     let cd = cdata::new(g_of(l), id, 8, 8, false);
     // SAFETY: a fresh 8-byte payload.
     unsafe { (cdata::payload(cd) as *mut u64).write(p) };

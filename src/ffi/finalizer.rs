@@ -7,7 +7,8 @@
 //! cdata is an ordinary dead object.
 
 use crate::gc::{is_white, mark_value};
-use crate::state::{g_of, lua_State, GlobalState};
+use crate::state::State;
+use crate::state::{g_of, GlobalState};
 use crate::table::GcTab;
 use crate::value::*;
 
@@ -36,7 +37,7 @@ fn table(g: &mut GlobalState) -> *mut GcTab {
 }
 
 /// Set (or with nil, remove) the finalizer of a cdata.
-pub fn set(l: *mut lua_State, cd: TValue, f: TValue) {
+pub fn set(l: State, cd: TValue, f: TValue) {
     let g = g_of(l);
     let t = table(g);
     let c = cdata::of(cd);
@@ -139,7 +140,7 @@ pub fn has_pending(g: &GlobalState) -> bool {
 }
 
 /// Run the oldest pending finalizer (errors propagate, as for userdata).
-pub fn run_one(l: *mut lua_State, rethrow: bool) {
+pub fn run_one(l: State, rethrow: bool) {
     let st = super::state(g_of(l));
     if st.pending.is_empty() {
         return;

@@ -2,7 +2,7 @@
 //! conversion to strings, with LuaJIT's semantics and error messages. The
 //! `ffi` library's cdata metatable calls these.
 
-use crate::state::lua_State;
+use crate::state::State;
 use crate::string::{str_bytes, GcStr};
 use crate::value::*;
 
@@ -232,7 +232,7 @@ fn readonly_type(cts: &CTState, id: CTypeId) -> bool {
 ///
 /// # Safety
 /// The place's address must be valid for its type.
-pub unsafe fn load(l: *mut lua_State, cts: &mut CTState, p: &Place) -> TValue {
+pub unsafe fn load(l: State, cts: &mut CTState, p: &Place) -> TValue {
     match &p.field {
         Some(f) => conv::load_field(l, cts, p.addr, *f),
         None => conv::c_to_lua(l, cts, p.ctype, p.addr),
@@ -257,12 +257,7 @@ pub fn check_access(cts: &CTState, p: &Place) -> Result<(), String> {
 ///
 /// # Safety
 /// The place's address must be valid for its type.
-pub unsafe fn store(
-    l: *mut lua_State,
-    cts: &mut CTState,
-    p: &Place,
-    v: TValue,
-) -> Result<(), String> {
+pub unsafe fn store(l: State, cts: &mut CTState, p: &Place, v: TValue) -> Result<(), String> {
     if p.readonly || readonly_type(cts, p.ctype) {
         return Err("attempt to write to constant location".into());
     }
@@ -391,7 +386,7 @@ fn ipow(mut b: u64, mut e: u64) -> u64 {
 /// `a op b` when at least one operand is a cdata: Ok(None) when the
 /// operands are not arithmetic cdata (the caller reports the error).
 pub fn arith(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     op: ArithOp,
     a: TValue,
@@ -549,7 +544,7 @@ fn int_of(o: Operand) -> (i64, bool) {
 }
 
 fn ptr_add(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     pid: CTypeId,
     elem: CTypeId,

@@ -6,13 +6,14 @@ use crate::capi::core::*;
 use crate::error;
 use crate::gc::GcHeader;
 use crate::meta;
-use crate::state::{g_of, lua_State, LUAI_MAXCSTACK};
+use crate::state::State;
+use crate::state::{g_of, LUAI_MAXCSTACK};
 use crate::table::{self, GcTab};
 use crate::value::*;
 use crate::vm;
 use std::os::raw::c_int;
 
-unsafe extern "C-unwind" fn b_print(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_print(l: State) -> c_int {
     let n = arg_count(l);
     // Upvalue 1 is the name "tostring" (as in LuaJIT, where
     // debug.getupvalue(print, 1) shows it); look it up in the environment.
@@ -52,7 +53,7 @@ unsafe extern "C-unwind" fn b_print(l: *mut lua_State) -> c_int {
     0
 }
 
-pub unsafe extern "C-unwind" fn b_tostring(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn b_tostring(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
     let s = meta::tostring(l, v);
@@ -60,14 +61,14 @@ pub unsafe extern "C-unwind" fn b_tostring(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_type(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_type(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
     push_str(l, type_name(v).as_bytes());
     1
 }
 
-unsafe extern "C-unwind" fn b_tonumber(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_tonumber(l: State) -> c_int {
     let base = opt_int(l, 2, 10);
     let v = value_at(l, 1);
     if base == 10 {
@@ -147,7 +148,7 @@ fn parse_int_base(s: &[u8], base: u32) -> Option<f64> {
     Some(if neg { -n } else { n })
 }
 
-unsafe extern "C-unwind" fn b_rawget(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_rawget(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     check_any(l, 2);
     let t = value_at(l, 1);
@@ -156,7 +157,7 @@ unsafe extern "C-unwind" fn b_rawget(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_rawset(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_rawset(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     check_any(l, 2);
     check_any(l, 3);
@@ -166,14 +167,14 @@ unsafe extern "C-unwind" fn b_rawset(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_rawequal(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_rawequal(l: State) -> c_int {
     check_any(l, 1);
     check_any(l, 2);
     push_bool(l, meta::raw_equal(value_at(l, 1), value_at(l, 2)));
     1
 }
 
-unsafe extern "C-unwind" fn b_getmetatable(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_getmetatable(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
     let g = g_of(l);
@@ -191,7 +192,7 @@ unsafe extern "C-unwind" fn b_getmetatable(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_setmetatable(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     let mtv = value_at(l, 2);
     if !(mtv.is_nil() || mtv.is_tab()) || unsafe { lua_type(l, 2) } == LUA_TNONE {
@@ -215,7 +216,7 @@ unsafe extern "C-unwind" fn b_setmetatable(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_assert(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_assert(l: State) -> c_int {
     check_any(l, 1);
     if value_at(l, 1).is_truthy() {
         return arg_count(l);
@@ -237,7 +238,7 @@ unsafe extern "C-unwind" fn b_assert(l: *mut lua_State) -> c_int {
     error_str(l, "assertion failed!")
 }
 
-unsafe extern "C-unwind" fn b_error(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_error(l: State) -> c_int {
     let level = opt_int(l, 2, 1);
     unsafe { lua_settop(l, 1) };
     let v = value_at(l, 1);
@@ -251,7 +252,7 @@ unsafe extern "C-unwind" fn b_error(l: *mut lua_State) -> c_int {
     unsafe { lua_error(l) }
 }
 
-unsafe extern "C-unwind" fn b_select(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_select(l: State) -> c_int {
     let n = arg_count(l);
     let v = value_at(l, 1);
     if v.is_str() && crate::string::str_bytes(v.as_ptr()).first() == Some(&b'#') {
@@ -268,7 +269,7 @@ unsafe extern "C-unwind" fn b_select(l: *mut lua_State) -> c_int {
     n - k
 }
 
-unsafe extern "C-unwind" fn b_unpack(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_unpack(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     let t: *mut GcTab = value_at(l, 1).as_ptr();
     // LuaJIT's int32 bounds, with the count computed modulo 2^32.
@@ -291,7 +292,7 @@ unsafe extern "C-unwind" fn b_unpack(l: *mut lua_State) -> c_int {
     span as c_int + 1
 }
 
-unsafe extern "C-unwind" fn b_next(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_next(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     unsafe { lua_settop(l, 2) };
     let t = value_at(l, 1);
@@ -310,7 +311,7 @@ unsafe extern "C-unwind" fn b_next(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn b_pairs(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_pairs(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 1, LUA_TTABLE);
     // SAFETY: upvalue 1 is next.
@@ -320,7 +321,7 @@ unsafe extern "C-unwind" fn b_pairs(l: *mut lua_State) -> c_int {
     3
 }
 
-unsafe extern "C-unwind" fn ipairs_aux(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ipairs_aux(l: State) -> c_int {
     // LuaJIT's ipairs iterates raw array values (no __index); it checks the
     // table before the index. The next index is the number plus one, and the
     // slot read is that number converted to int32 (so 1.9 gives 2.9, t[2]).
@@ -338,7 +339,7 @@ unsafe extern "C-unwind" fn ipairs_aux(l: *mut lua_State) -> c_int {
     2
 }
 
-unsafe extern "C-unwind" fn b_ipairs(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_ipairs(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 1, LUA_TTABLE);
     // SAFETY: upvalue 1 is the ipairs iterator.
@@ -350,11 +351,11 @@ unsafe extern "C-unwind" fn b_ipairs(l: *mut lua_State) -> c_int {
 
 /// pcall/xpcall called from native code (the interpreter handles calls
 /// from Lua as frames of its own).
-unsafe extern "C-unwind" fn b_pcall(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_pcall(l: State) -> c_int {
     check_any(l, 1);
     let n = arg_count(l);
     unsafe {
-        let top_off = (*l).base.offset_from((*l).stack);
+        let top_off = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack);
         let st = api_pcall(l, top_off, 0, || api_call(l, (n - 1) as usize, LUA_MULTRET));
         if st != 0 {
             push_bool(l, false);
@@ -367,7 +368,7 @@ unsafe extern "C-unwind" fn b_pcall(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_xpcall(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 2, LUA_TFUNCTION);
     let n = arg_count(l);
@@ -377,8 +378,8 @@ unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
         lua_pushvalue(l, 2);
         lua_replace(l, 1);
         lua_replace(l, 2);
-        let hoff = (*l).base.offset_from((*l).stack) as usize;
-        let top_off = (*l).base.add(1).offset_from((*l).stack);
+        let hoff = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack) as usize;
+        let top_off = (*l.as_ptr()).base.add(1).offset_from((*l.as_ptr()).stack);
         let st = api_pcall(l, top_off, hoff, || {
             api_call(l, (n - 2) as usize, LUA_MULTRET)
         });
@@ -393,7 +394,7 @@ unsafe extern "C-unwind" fn b_xpcall(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn b_collectgarbage(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
     const OPTS: [&[u8]; 9] = [
         b"stop",
         b"restart",
@@ -449,13 +450,13 @@ unsafe extern "C-unwind" fn b_collectgarbage(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_gcinfo(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_gcinfo(l: State) -> c_int {
     push_num(l, (g_of(l).gc.total >> 10) as f64);
     1
 }
 
 /// The function at `arg 1` for getfenv/setfenv: a function or a level.
-fn fenv_target(l: *mut lua_State, allow_zero: bool) -> Option<TValue> {
+fn fenv_target(l: State, allow_zero: bool) -> Option<TValue> {
     let v = value_at(l, 1);
     if v.is_func() {
         return Some(v);
@@ -477,7 +478,7 @@ fn fenv_target(l: *mut lua_State, allow_zero: bool) -> Option<TValue> {
     }
 }
 
-unsafe extern "C-unwind" fn b_getfenv(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_getfenv(l: State) -> c_int {
     match fenv_target(l, true) {
         None => unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX) },
         Some(f) => {
@@ -492,12 +493,12 @@ unsafe extern "C-unwind" fn b_getfenv(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_setfenv(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_setfenv(l: State) -> c_int {
     check_type(l, 2, LUA_TTABLE);
     let t = value_at(l, 2);
     match fenv_target(l, true) {
         None => unsafe {
-            (*l).env = t.as_ptr();
+            (*l.as_ptr()).env = t.as_ptr();
             0
         },
         Some(f) => {
@@ -517,7 +518,7 @@ unsafe extern "C-unwind" fn b_setfenv(l: *mut lua_State) -> c_int {
 /// message. Argument `env_arg` is the optional environment (LuaJIT 2.1's
 /// extension): when it is a table, the loaded function gets it as its
 /// environment; any other value is ignored.
-fn load_result(l: *mut lua_State, status: c_int, env_arg: c_int) -> c_int {
+fn load_result(l: State, status: c_int, env_arg: c_int) -> c_int {
     if status == 0 {
         if value_at(l, env_arg).is_tab() {
             // SAFETY: l is live; the loaded function is at the top.
@@ -543,12 +544,12 @@ const LOADFILE_ENV_ARG: c_int = 3;
 
 /// loadstring is load under another name (as in LuaJIT): it also takes a
 /// reader function.
-unsafe extern "C-unwind" fn b_loadstring(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_loadstring(l: State) -> c_int {
     unsafe { b_load(l) }
 }
 
 /// load/loadstring of a string (or number) chunk.
-unsafe extern "C-unwind" fn load_string_chunk(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn load_string_chunk(l: State) -> c_int {
     // The chunk, its name and the mode stay on the stack (arguments 1-3)
     // while the chunk loads.
     let s = check_str(l, 1);
@@ -560,7 +561,7 @@ unsafe extern "C-unwind" fn load_string_chunk(l: *mut lua_State) -> c_int {
     load_result(l, st, LOAD_ENV_ARG)
 }
 
-unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
     // The chunk name and mode are checked first, as LuaJIT does.
     let _ = opt_str(l, 2);
     let _ = opt_str(l, 3);
@@ -600,7 +601,7 @@ unsafe extern "C-unwind" fn b_load(l: *mut lua_State) -> c_int {
     load_result(l, st.unwrap_or(failed), LOAD_ENV_ARG)
 }
 
-unsafe extern "C-unwind" fn b_loadfile(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_loadfile(l: State) -> c_int {
     let f = opt_str(l, 1).map(|f| f.to_vec());
     let mode = opt_str(l, 2).map(|m| m.to_vec());
     unsafe { lua_settop(l, LOADFILE_ENV_ARG) };
@@ -608,7 +609,7 @@ unsafe extern "C-unwind" fn b_loadfile(l: *mut lua_State) -> c_int {
     load_result(l, st, LOADFILE_ENV_ARG)
 }
 
-unsafe extern "C-unwind" fn b_dofile(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_dofile(l: State) -> c_int {
     let f = opt_str(l, 1).map(|f| f.to_vec());
     unsafe { lua_settop(l, 1) };
     if load_file(l, f.as_deref(), None) != 0 {
@@ -620,7 +621,7 @@ unsafe extern "C-unwind" fn b_dofile(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn b_newproxy(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn b_newproxy(l: State) -> c_int {
     unsafe {
         lua_settop(l, 1);
         lua_newuserdata(l, 0);
@@ -654,7 +655,7 @@ unsafe extern "C-unwind" fn b_newproxy(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_base(l: State) -> c_int {
     unsafe {
         lua_pushvalue(l, LUA_GLOBALSINDEX);
         lua_pushvalue(l, LUA_GLOBALSINDEX);
@@ -690,20 +691,20 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
         push_cfunc(l, b_next, vm::FF_NEXT);
         lua_pushvalue(l, -1);
         set_field(l, -3, "next");
-        lua_pushcclosure(l, Some(b_pairs), 1);
+        lua_pushcclosure(l, cfunc(b_pairs), 1);
         set_field(l, -2, "pairs");
         push_cfunc(l, ipairs_aux, 6);
-        lua_pushcclosure(l, Some(b_ipairs), 1);
+        lua_pushcclosure(l, cfunc(b_ipairs), 1);
         set_field(l, -2, "ipairs");
         push_str(l, b"tostring");
-        lua_pushcclosure(l, Some(b_print), 1);
+        lua_pushcclosure(l, cfunc(b_print), 1);
         set_field(l, -2, "print");
         lua_createtable(l, 0, 1);
         lua_pushvalue(l, -1);
         lua_setmetatable(l, -2);
         push_str(l, b"kv");
         set_field(l, -2, "__mode");
-        lua_pushcclosure(l, Some(b_newproxy), 1);
+        lua_pushcclosure(l, cfunc(b_newproxy), 1);
         set_field(l, -2, "newproxy");
         push_cfunc(l, b_pcall, vm::FF_PCALL);
         set_field(l, -2, "pcall");
@@ -741,7 +742,7 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: *mut lua_State) -> c_int {
         );
         register_loaded(l, "_G", false);
         // LuaJIT's luaopen_base also opens the coroutine library.
-        lua_pushcclosure(l, Some(super::coroutine::open), 0);
+        lua_pushcclosure(l, cfunc(super::coroutine::open), 0);
         lua_call(l, 0, 0);
         1
     }

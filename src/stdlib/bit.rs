@@ -7,6 +7,7 @@ use super::bitops;
 use super::*;
 use crate::capi::aux::arg_error;
 use crate::ffi::ctype::{CKind, CTF_BOOL, CTF_UNSIGNED, CTID_INT64};
+use crate::state::State;
 use std::os::raw::c_int;
 
 /// The result type of a 64-bit operation: none yet (plain numbers only),
@@ -21,7 +22,7 @@ enum Wide {
 /// Argument `n` as 64 bits: a cdata converts to int64_t (a uint64_t-sized
 /// unsigned integer makes the result unsigned), a number or numeric string
 /// is converted like `bit.tobit` and sign-extended.
-fn check_bit64(l: *mut lua_State, n: c_int, wide: &mut Wide) -> u64 {
+fn check_bit64(l: State, n: c_int, wide: &mut Wide) -> u64 {
     let v = value_at(l, n);
     if !v.is(crate::value::TID_CDATA) {
         return check_bit(l, n) as i64 as u64;
@@ -51,33 +52,33 @@ fn check_bit64(l: *mut lua_State, n: c_int, wide: &mut Wide) -> u64 {
     out
 }
 
-fn any_cdata(l: *mut lua_State) -> bool {
+fn any_cdata(l: State) -> bool {
     (1..=arg_count(l)).any(|i| value_at(l, i).is(crate::value::TID_CDATA))
 }
 
-fn push_bit64(l: *mut lua_State, wide: Wide, x: u64) -> c_int {
+fn push_bit64(l: State, wide: Wide, x: u64) -> c_int {
     let v = crate::ffi::conv::new_int64(l, x as i64, wide == Wide::Unsigned);
     push_value(l, v);
     1
 }
 
 /// Argument `n` converted to a 32-bit integer (numeric strings accepted).
-fn check_bit(l: *mut lua_State, n: c_int) -> i32 {
+fn check_bit(l: State, n: c_int) -> i32 {
     bitops::tobit(check_num(l, n))
 }
 
-fn push_bit(l: *mut lua_State, x: i32) -> c_int {
+fn push_bit(l: State, x: i32) -> c_int {
     push_num(l, x as f64);
     1
 }
 
-unsafe extern "C-unwind" fn bit_tobit(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_tobit(l: State) -> c_int {
     // A cdata is converted to 64 bits and truncated; the result is a number.
     push_bit(l, check_bit64(l, 1, &mut Wide::No) as i32)
 }
 
 /// One-argument operations: 32-bit on numbers, 64-bit on cdata.
-fn unary(l: *mut lua_State, op32: fn(i32) -> i32, op64: fn(u64) -> u64) -> c_int {
+fn unary(l: State, op32: fn(i32) -> i32, op64: fn(u64) -> u64) -> c_int {
     let mut wide = Wide::No;
     let x = check_bit64(l, 1, &mut wide);
     if wide != Wide::No {
@@ -86,16 +87,16 @@ fn unary(l: *mut lua_State, op32: fn(i32) -> i32, op64: fn(u64) -> u64) -> c_int
     push_bit(l, op32(x as i32))
 }
 
-unsafe extern "C-unwind" fn bit_bnot(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_bnot(l: State) -> c_int {
     unary(l, bitops::bnot, |x| !x)
 }
 
-unsafe extern "C-unwind" fn bit_bswap(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_bswap(l: State) -> c_int {
     unary(l, bitops::bswap, u64::swap_bytes)
 }
 
 /// band/bor/bxor take one or more arguments.
-fn fold_bits(l: *mut lua_State, op: fn(i32, i32) -> i32, op64: fn(u64, u64) -> u64) -> c_int {
+fn fold_bits(l: State, op: fn(i32, i32) -> i32, op64: fn(u64, u64) -> u64) -> c_int {
     if any_cdata(l) {
         let mut wide = Wide::No;
         let mut acc = check_bit64(l, 1, &mut wide);
@@ -111,22 +112,22 @@ fn fold_bits(l: *mut lua_State, op: fn(i32, i32) -> i32, op64: fn(u64, u64) -> u
     push_bit(l, acc)
 }
 
-unsafe extern "C-unwind" fn bit_band(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_band(l: State) -> c_int {
     fold_bits(l, bitops::band, |a, b| a & b)
 }
 
-unsafe extern "C-unwind" fn bit_bor(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_bor(l: State) -> c_int {
     fold_bits(l, bitops::bor, |a, b| a | b)
 }
 
-unsafe extern "C-unwind" fn bit_bxor(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_bxor(l: State) -> c_int {
     fold_bits(l, bitops::bxor, |a, b| a ^ b)
 }
 
 /// Shifts and rotates: value, then count. The value decides the width (a
 /// 64-bit count does not widen a number); 64-bit shifts use the count
 /// modulo 64.
-fn shift(l: *mut lua_State, op: fn(i32, i32) -> i32, op64: fn(u64, u32) -> u64) -> c_int {
+fn shift(l: State, op: fn(i32, i32) -> i32, op64: fn(u64, u32) -> u64) -> c_int {
     let mut wide = Wide::No;
     let x = check_bit64(l, 1, &mut wide);
     let n = check_bit64(l, 2, &mut Wide::No) as i32;
@@ -136,30 +137,30 @@ fn shift(l: *mut lua_State, op: fn(i32, i32) -> i32, op64: fn(u64, u32) -> u64) 
     push_bit(l, op(x as i32, n))
 }
 
-unsafe extern "C-unwind" fn bit_lshift(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_lshift(l: State) -> c_int {
     shift(l, bitops::lshift, |x, n| x << n)
 }
 
-unsafe extern "C-unwind" fn bit_rshift(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_rshift(l: State) -> c_int {
     shift(l, bitops::rshift, |x, n| x >> n)
 }
 
-unsafe extern "C-unwind" fn bit_arshift(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_arshift(l: State) -> c_int {
     shift(l, bitops::arshift, |x, n| ((x as i64) >> n) as u64)
 }
 
-unsafe extern "C-unwind" fn bit_rol(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_rol(l: State) -> c_int {
     shift(l, bitops::rol, u64::rotate_left)
 }
 
-unsafe extern "C-unwind" fn bit_ror(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_ror(l: State) -> c_int {
     shift(l, bitops::ror, u64::rotate_right)
 }
 
 /// `bit.tohex(x [, n])`: n defaults to 8 only when absent (an explicit nil
 /// is an argument error, as in LuaJIT).
 /// A 64-bit value prints 16 digits by default and keeps all of its bits.
-unsafe extern "C-unwind" fn bit_tohex(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn bit_tohex(l: State) -> c_int {
     let mut wide = Wide::No;
     let x = check_bit64(l, 1, &mut wide);
     let n = if arg_count(l) >= 2 {
@@ -178,7 +179,7 @@ unsafe extern "C-unwind" fn bit_tohex(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_bit(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_bit(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(bit.band) reads "builtin#72".
     let funcs: [(&str, CFn, u8); 12] = [
         ("arshift", bit_arshift, 69),

@@ -13,6 +13,7 @@ use super::*;
 use crate::gc::{mem_free, mem_realloc};
 use crate::mem::StateBuf;
 use crate::state::g_of;
+use crate::state::State;
 use crate::string::str_bytes;
 use crate::table::{self, GcTab, Node};
 use crate::udata::{GcUdata, UDTYPE_BUFFER};
@@ -80,7 +81,7 @@ impl SBuf {
 
     /// Make room for `n` more bytes after `w` (moving the contents down
     /// first when that suffices).
-    fn reserve(&mut self, l: *mut lua_State, n: usize) {
+    fn reserve(&mut self, l: State, n: usize) {
         if self.cap - self.w >= n {
             return;
         }
@@ -109,7 +110,7 @@ impl SBuf {
         self.cap = ncap;
     }
 
-    fn append(&mut self, l: *mut lua_State, s: &[u8]) {
+    fn append(&mut self, l: State, s: &[u8]) {
         if s.is_empty() {
             return;
         }
@@ -134,7 +135,7 @@ impl SBuf {
         self.w = 0;
     }
 
-    fn release(&mut self, l: *mut lua_State) {
+    fn release(&mut self, l: State) {
         if !self.data.is_null() {
             mem_free(g_of(l), self.data, self.cap);
         }
@@ -145,7 +146,7 @@ impl SBuf {
 }
 
 /// The buffer at stack index `idx`, if the value there is one.
-fn test_buffer(l: *mut lua_State, idx: c_int) -> Option<*mut SBuf> {
+fn test_buffer(l: State, idx: c_int) -> Option<*mut SBuf> {
     let v = value_at(l, idx);
     if !v.is_udata() {
         return None;
@@ -159,7 +160,7 @@ fn test_buffer(l: *mut lua_State, idx: c_int) -> Option<*mut SBuf> {
 }
 
 /// `self` of a buffer method: "buffer expected" otherwise.
-fn check_buffer<'a>(l: *mut lua_State, idx: c_int) -> &'a mut SBuf {
+fn check_buffer<'a>(l: State, idx: c_int) -> &'a mut SBuf {
     match test_buffer(l, idx) {
         // SAFETY: the userdata stays on the stack during the call.
         Some(b) => unsafe { &mut *b },
@@ -168,7 +169,7 @@ fn check_buffer<'a>(l: *mut lua_State, idx: c_int) -> &'a mut SBuf {
 }
 
 /// `self` for methods that return it.
-fn return_self(l: *mut lua_State) -> c_int {
+fn return_self(l: State) -> c_int {
     // SAFETY: l is live.
     unsafe { lua_settop(l, 1) };
     1
@@ -176,7 +177,7 @@ fn return_self(l: *mut lua_State) -> c_int {
 
 /// A length argument: strictly a number (no string coercion, as in
 /// LuaJIT's buffer library), truncated to int32, not negative.
-fn check_len_arg(l: *mut lua_State, idx: c_int) -> usize {
+fn check_len_arg(l: State, idx: c_int) -> usize {
     let v = value_at(l, idx);
     if !v.is_num() {
         type_error(l, idx, "number");
@@ -190,12 +191,12 @@ fn check_len_arg(l: *mut lua_State, idx: c_int) -> usize {
 
 // ---- Buffer methods.
 
-unsafe extern "C-unwind" fn buf_free(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_free(l: State) -> c_int {
     check_buffer(l, 1).release(l);
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_gc(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_gc(l: State) -> c_int {
     if let Some(b) = test_buffer(l, 1) {
         // SAFETY: b is the payload of the userdata at index 1.
         unsafe { (*b).release(l) };
@@ -203,19 +204,19 @@ unsafe extern "C-unwind" fn buf_gc(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn buf_reset(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_reset(l: State) -> c_int {
     check_buffer(l, 1).reset();
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_skip(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_skip(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let n = check_len_arg(l, 2);
     b.consume(n);
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_set(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_set(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let v = value_at(l, 2);
     if v.is(TID_CDATA) {
@@ -239,7 +240,7 @@ unsafe extern "C-unwind" fn buf_set(l: *mut lua_State) -> c_int {
 }
 
 /// A cdata argument converted to `const void *` like a C argument.
-fn cdata_address_arg(l: *mut lua_State, idx: c_int, v: TValue) -> *const u8 {
+fn cdata_address_arg(l: State, idx: c_int, v: TValue) -> *const u8 {
     let cts = crate::ffi::conv::cts_of(l);
     let mut p: u64 = 0;
     // SAFETY: p has room for a pointer.
@@ -260,7 +261,7 @@ fn cdata_address_arg(l: *mut lua_State, idx: c_int, v: TValue) -> *const u8 {
 }
 
 /// Append the value at `idx` as `buf:put` does.
-fn put_value(l: *mut lua_State, b: *mut SBuf, idx: c_int) {
+fn put_value(l: State, b: *mut SBuf, idx: c_int) {
     let v = value_at(l, idx);
     // SAFETY: b is a live buffer payload; no Lua code runs while the
     // reference is used.
@@ -302,13 +303,13 @@ fn put_value(l: *mut lua_State, b: *mut SBuf, idx: c_int) {
     put_type_error(l, idx)
 }
 
-fn put_type_error(l: *mut lua_State, idx: c_int) -> ! {
+fn put_type_error(l: State, idx: c_int) -> ! {
     let got = type_name(value_at(l, idx));
     let m = format!("string/number/__tostring expected, got {}", got);
     arg_error(l, idx, m.as_bytes())
 }
 
-unsafe extern "C-unwind" fn buf_put(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_put(l: State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
     let n = arg_count(l);
     for i in 2..=n {
@@ -317,7 +318,7 @@ unsafe extern "C-unwind" fn buf_put(l: *mut lua_State) -> c_int {
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_putf(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_putf(l: State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
     let mut out = crate::mem::ShortBuf::of(l);
     super::string::format_into(l, 2, &mut out);
@@ -326,7 +327,7 @@ unsafe extern "C-unwind" fn buf_putf(l: *mut lua_State) -> c_int {
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_get(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_get(l: State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
     let n = arg_count(l).max(2);
     // SAFETY: l is live.
@@ -349,13 +350,13 @@ unsafe extern "C-unwind" fn buf_get(l: *mut lua_State) -> c_int {
     n - 1
 }
 
-unsafe extern "C-unwind" fn buf_tostring(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_tostring(l: State) -> c_int {
     let b = check_buffer(l, 1);
     push_str(l, b.contents());
     1
 }
 
-unsafe extern "C-unwind" fn buf_len(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_len(l: State) -> c_int {
     let b = check_buffer(l, 1);
     push_num(l, b.len() as f64);
     1
@@ -363,7 +364,7 @@ unsafe extern "C-unwind" fn buf_len(l: *mut lua_State) -> c_int {
 
 /// `..` with a buffer operand: buffers concatenate as their contents
 /// (LuaJIT does this in the VM; here the buffer metatable's `__concat`).
-unsafe extern "C-unwind" fn buf_concat(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_concat(l: State) -> c_int {
     let a = value_at(l, 1);
     let b = value_at(l, 2);
     let plain = |idx: c_int, v: TValue| v.is_str() || v.is_num() || test_buffer(l, idx).is_some();
@@ -395,7 +396,7 @@ unsafe extern "C-unwind" fn buf_concat(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn buf_commit(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_commit(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let n = check_len_arg(l, 2);
     if n > b.cap - b.w {
@@ -406,7 +407,7 @@ unsafe extern "C-unwind" fn buf_commit(l: *mut lua_State) -> c_int {
 }
 
 /// Push a `uint8_t *` cdata for `p` and a length.
-fn push_byte_pointer(l: *mut lua_State, p: *mut u8, n: usize) -> c_int {
+fn push_byte_pointer(l: State, p: *mut u8, n: usize) -> c_int {
     let cts = crate::ffi::conv::cts_of(l);
     let id = cts.ptr_to(crate::ffi::ctype::CTID_UINT8);
     let v = crate::ffi::conv::new_pointer(l, id, p as u64);
@@ -416,7 +417,7 @@ fn push_byte_pointer(l: *mut lua_State, p: *mut u8, n: usize) -> c_int {
     2
 }
 
-unsafe extern "C-unwind" fn buf_reserve(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_reserve(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let n = check_len_arg(l, 2);
     b.reserve(l, n);
@@ -429,7 +430,7 @@ unsafe extern "C-unwind" fn buf_reserve(l: *mut lua_State) -> c_int {
     push_byte_pointer(l, p, free)
 }
 
-unsafe extern "C-unwind" fn buf_ref(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_ref(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let p = if b.data.is_null() {
         std::ptr::null_mut()
@@ -439,7 +440,7 @@ unsafe extern "C-unwind" fn buf_ref(l: *mut lua_State) -> c_int {
     push_byte_pointer(l, p, b.len())
 }
 
-unsafe extern "C-unwind" fn buf_putcdata(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_putcdata(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let v = value_at(l, 2);
     if !v.is(TID_CDATA) {
@@ -477,7 +478,7 @@ impl Dicts {
     };
 }
 
-fn dicts_of(l: *mut lua_State, idx: c_int) -> Dicts {
+fn dicts_of(l: State, idx: c_int) -> Dicts {
     let b = check_buffer(l, idx);
     if !b.has_options {
         return Dicts::NONE;
@@ -529,7 +530,7 @@ fn dict_index(map: *mut GcTab, key: TValue) -> Option<u32> {
     }
 }
 
-fn encode_value(l: *mut lua_State, out: &mut StateBuf, v: TValue, d: &Dicts, depth: u32) {
+fn encode_value(l: State, out: &mut StateBuf, v: TValue, d: &Dicts, depth: u32) {
     if v.is_nil() {
         out.push(TAG_NIL as u8);
     } else if v.is_false() {
@@ -566,7 +567,7 @@ fn encode_value(l: *mut lua_State, out: &mut StateBuf, v: TValue, d: &Dicts, dep
 }
 
 /// The serialized form of a boxed 64-bit integer or complex number.
-fn boxed_cdata_bytes(l: *mut lua_State, v: TValue) -> Option<(u32, Vec<u8>)> {
+fn boxed_cdata_bytes(l: State, v: TValue) -> Option<(u32, Vec<u8>)> {
     use crate::ffi::ctype::*;
     if !v.is(TID_CDATA) {
         return None;
@@ -586,7 +587,7 @@ fn boxed_cdata_bytes(l: *mut lua_State, v: TValue) -> Option<(u32, Vec<u8>)> {
     Some((tag, unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
 }
 
-fn encode_table(l: *mut lua_State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u32) {
+fn encode_table(l: State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u32) {
     if depth == 0 {
         error_str(l, "too deep to serialize");
     }
@@ -650,7 +651,7 @@ fn encode_table(l: *mut lua_State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts,
 
 /// Reads serialized values from `data`, pushing them on the Lua stack.
 struct Decoder<'a> {
-    l: *mut lua_State,
+    l: State,
     data: &'a [u8],
     pos: usize,
     d: Dicts,
@@ -826,7 +827,7 @@ impl Decoder<'_> {
     }
 }
 
-unsafe extern "C-unwind" fn buf_encode(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_encode(l: State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
     check_any(l, 2);
     let d = dicts_of(l, 1);
@@ -837,7 +838,7 @@ unsafe extern "C-unwind" fn buf_encode(l: *mut lua_State) -> c_int {
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_decode(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn buf_decode(l: State) -> c_int {
     let b: *mut SBuf = check_buffer(l, 1);
     let d = dicts_of(l, 1);
     // SAFETY: b is the payload of the userdata at index 1; the data is not
@@ -853,7 +854,7 @@ unsafe extern "C-unwind" fn buf_decode(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn lib_encode(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn lib_encode(l: State) -> c_int {
     check_any(l, 1);
     let mut out = StateBuf::of(l);
     encode_value(l, &mut out, value_at(l, 1), &Dicts::NONE, MAX_DEPTH);
@@ -861,7 +862,7 @@ unsafe extern "C-unwind" fn lib_encode(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn lib_decode(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn lib_decode(l: State) -> c_int {
     let v = value_at(l, 1);
     if !v.is_str() {
         type_error(l, 1, "string");
@@ -884,7 +885,7 @@ unsafe extern "C-unwind" fn lib_decode(l: *mut lua_State) -> c_int {
 
 /// Validate an option array (`dict` of strings or `metatable` of tables)
 /// and build its reverse map (value -> 0-based index).
-fn prep_dict(l: *mut lua_State, list_idx: c_int, want_str: bool) {
+fn prep_dict(l: State, list_idx: c_int, want_str: bool) {
     let list: *mut GcTab = value_at(l, list_idx).as_ptr();
     let n = table::len(list);
     // SAFETY: l is live.
@@ -904,7 +905,7 @@ fn prep_dict(l: *mut lua_State, list_idx: c_int, want_str: bool) {
     }
 }
 
-unsafe extern "C-unwind" fn lib_new(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn lib_new(l: State) -> c_int {
     let mut size = 0usize;
     let mut targ = 1;
     let n = arg_count(l);
@@ -971,7 +972,7 @@ unsafe extern "C-unwind" fn lib_new(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_string_buffer(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_string_buffer(l: State) -> c_int {
     // The metatable doubles as the method table, as in LuaJIT; the ids
     // are LuaJIT's builtin numbers (tostring(buf.put) reads "builtin#208").
     let methods: [(&str, CFn, u8); 17] = [

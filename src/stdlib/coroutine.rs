@@ -9,30 +9,34 @@ use crate::value::*;
 use crate::vm;
 use std::os::raw::c_int;
 
-fn check_co(l: *mut lua_State, n: c_int) -> *mut lua_State {
+fn check_co(l: State, n: c_int) -> State {
     let v = value_at(l, n);
     if !v.is_thread() {
         arg_error(l, n, b"coroutine expected");
     }
-    v.as_ptr()
+    // SAFETY: the thread is argument n, so it stays reachable while the
+    // C function runs.
+    unsafe { State::from_raw(v.as_ptr()) }
 }
 
 /// "suspended", "running", "normal" or "dead".
-fn status_name(l: *mut lua_State, co: *mut lua_State) -> &'static str {
+fn status_name(l: State, co: State) -> &'static str {
     if l == co {
         return "running";
     }
     // SAFETY: co is live.
     unsafe {
-        match (*co).status {
+        match (*co.as_ptr()).status {
             LUA_YIELD => "suspended",
             LUA_OK => {
-                let bottom = (*co).stack.add(2);
-                if (*co).base > bottom
-                    || (*co).nccalls > 0 && (*co).resume_level > 0 && (*co).base != bottom
+                let bottom = (*co.as_ptr()).stack.add(2);
+                if (*co.as_ptr()).base > bottom
+                    || (*co.as_ptr()).nccalls > 0
+                        && (*co.as_ptr()).resume_level > 0
+                        && (*co.as_ptr()).base != bottom
                 {
                     "normal"
-                } else if (*co).top == bottom {
+                } else if (*co.as_ptr()).top == bottom {
                     "dead"
                 } else {
                     "suspended"
@@ -45,7 +49,7 @@ fn status_name(l: *mut lua_State, co: *mut lua_State) -> &'static str {
 
 /// Resume `co` with `narg` values from l's top; pushes results on l.
 /// Returns Ok(n) or Err(()) with the error object pushed.
-fn aux_resume(l: *mut lua_State, co: *mut lua_State, narg: c_int) -> Result<c_int, ()> {
+fn aux_resume(l: State, co: State, narg: c_int) -> Result<c_int, ()> {
     let st = status_name(l, co);
     if st != "suspended" {
         let msg = match st {
@@ -64,7 +68,7 @@ fn aux_resume(l: *mut lua_State, co: *mut lua_State, narg: c_int) -> Result<c_in
             check_stack(l, n + 1);
             lua_xmove(co, l, n as c_int);
             if status == LUA_OK {
-                (*co).top = (*co).stack.add(2);
+                (*co.as_ptr()).top = (*co.as_ptr()).stack.add(2);
             }
             Ok(n as c_int)
         } else {
@@ -74,7 +78,7 @@ fn aux_resume(l: *mut lua_State, co: *mut lua_State, narg: c_int) -> Result<c_in
     }
 }
 
-unsafe extern "C-unwind" fn co_create(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_create(l: State) -> c_int {
     let f = value_at(l, 1);
     if !f.is_func() {
         type_error(l, 1, "function");
@@ -83,12 +87,12 @@ unsafe extern "C-unwind" fn co_create(l: *mut lua_State) -> c_int {
     unsafe {
         let co = lua_newthread(l);
         lua_pushvalue(l, 1);
-        lua_xmove(l, co, 1);
+        lua_xmove(l, State::from_raw(co), 1);
     }
     1
 }
 
-unsafe extern "C-unwind" fn co_resume(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_resume(l: State) -> c_int {
     let co = check_co(l, 1);
     let n = arg_count(l) - 1;
     match aux_resume(l, co, n) {
@@ -105,12 +109,12 @@ unsafe extern "C-unwind" fn co_resume(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn co_wrap_aux(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_wrap_aux(l: State) -> c_int {
     // SAFETY: upvalue 1 is the coroutine.
     unsafe {
         let co: *mut lua_State = value_at(l, LUA_GLOBALSINDEX - 1).as_ptr();
         let n = arg_count(l);
-        match aux_resume(l, co, n) {
+        match aux_resume(l, State::from_raw(co), n) {
             Ok(r) => r,
             Err(()) => {
                 // Propagate the error, adding position info to strings as LuaJIT does.
@@ -126,10 +130,10 @@ unsafe extern "C-unwind" fn co_wrap_aux(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn co_wrap(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_wrap(l: State) -> c_int {
     unsafe {
         co_create(l);
-        lua_pushcclosure(l, Some(co_wrap_aux), 1);
+        lua_pushcclosure(l, cfunc(co_wrap_aux), 1);
         let f = value_at(l, -1);
         // LuaJIT's id of the wrap iterator.
         (*f.as_ptr::<crate::func::GcFunc>()).ffid = 36;
@@ -137,18 +141,18 @@ unsafe extern "C-unwind" fn co_wrap(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn co_yield(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_yield(l: State) -> c_int {
     let n = arg_count(l);
     unsafe { lua_yield(l, n) }
 }
 
-unsafe extern "C-unwind" fn co_status(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_status(l: State) -> c_int {
     let co = check_co(l, 1);
     push_str(l, status_name(l, co).as_bytes());
     1
 }
 
-unsafe extern "C-unwind" fn co_running(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_running(l: State) -> c_int {
     // SAFETY: l is live.
     unsafe {
         let main = lua_pushthread(l);
@@ -160,12 +164,12 @@ unsafe extern "C-unwind" fn co_running(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn co_isyieldable(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn co_isyieldable(l: State) -> c_int {
     push_bool(l, vm::is_yieldable(l));
     1
 }
 
-pub unsafe extern "C-unwind" fn open(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn open(l: State) -> c_int {
     new_lib(
         l,
         &[

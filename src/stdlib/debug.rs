@@ -4,33 +4,34 @@
 use super::*;
 use crate::capi::debugapi::{self as dapi, Target};
 use crate::state::g_of;
+use crate::state::State;
 use std::os::raw::c_int;
 
 /// The thread a debug function works on: an optional first argument.
 /// Returns the thread and the number of arguments it takes (0 or 1).
-fn thread_arg(l: *mut lua_State) -> (*mut lua_State, c_int) {
+fn thread_arg(l: State) -> (*mut lua_State, c_int) {
     let v = value_at(l, 1);
     if v.is_thread() {
         (v.as_ptr(), 1)
     } else {
-        (l, 0)
+        (l.as_ptr(), 0)
     }
 }
 
-fn cstring_value(l: *mut lua_State, s: *const c_char) {
+fn cstring_value(l: State, s: *const c_char) {
     // SAFETY: s is null or a NUL-terminated string.
     unsafe { lua_pushstring(l, s) }
 }
 
 /// The frame of `l1` at `level`, if any.
-fn level_target(l1: *mut lua_State, level: i64) -> Option<Target> {
+fn level_target(l1: State, level: i64) -> Option<Target> {
     if level < 0 {
         return None;
     }
     dapi::frame_target(l1, level as usize)
 }
 
-unsafe extern "C-unwind" fn db_getinfo(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_getinfo(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     let opts: Vec<u8> = opt_str(l, arg + 2)
         .map(|s| s.to_vec())
@@ -38,7 +39,7 @@ unsafe extern "C-unwind" fn db_getinfo(l: *mut lua_State) -> c_int {
     // SAFETY: l is live.
     let target = unsafe {
         if lua_isnumber(l, arg + 1) != 0 {
-            match level_target(l1, lua_tointeger(l, arg + 1) as i64) {
+            match level_target(State::from_raw(l1), lua_tointeger(l, arg + 1) as i64) {
                 Some(t) => t,
                 None => {
                     push_nil(l);
@@ -51,7 +52,7 @@ unsafe extern "C-unwind" fn db_getinfo(l: *mut lua_State) -> c_int {
             arg_error(l, arg + 1, b"function or level expected");
         }
     };
-    let info = match dapi::get_info(l1, &opts, &target) {
+    let info = match dapi::get_info(State::from_raw(l1), &opts, &target) {
         Some(i) => i,
         None => arg_error(l, arg + 2, b"invalid option"),
     };
@@ -105,7 +106,7 @@ unsafe extern "C-unwind" fn db_getinfo(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_getlocal(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_getlocal(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     let n = check_int(l, arg + 2);
     let f = value_at(l, arg + 1);
@@ -114,7 +115,7 @@ unsafe extern "C-unwind" fn db_getlocal(l: *mut lua_State) -> c_int {
         return 1;
     }
     let level = check_int(l, arg + 1);
-    let (frame, limit) = match level_target(l1, level) {
+    let (frame, limit) = match level_target(State::from_raw(l1), level) {
         Some(Target::Frame(fr, lim)) => (fr, lim),
         _ => arg_error(l, arg + 1, b"level out of range"),
     };
@@ -132,10 +133,10 @@ unsafe extern "C-unwind" fn db_getlocal(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn db_setlocal(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_setlocal(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     let level = check_int(l, arg + 1);
-    let (frame, limit) = match level_target(l1, level) {
+    let (frame, limit) = match level_target(State::from_raw(l1), level) {
         Some(Target::Frame(fr, lim)) => (fr, lim),
         _ => arg_error(l, arg + 1, b"level out of range"),
     };
@@ -153,7 +154,7 @@ unsafe extern "C-unwind" fn db_setlocal(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_getupvalue(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_getupvalue(l: State) -> c_int {
     let n = check_int(l, 2);
     check_type(l, 1, LUA_TFUNCTION);
     match dapi::upvalue_at(value_at(l, 1), n as c_int) {
@@ -167,7 +168,7 @@ unsafe extern "C-unwind" fn db_getupvalue(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn db_setupvalue(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_setupvalue(l: State) -> c_int {
     check_any(l, 3);
     let n = check_int(l, 2);
     check_type(l, 1, LUA_TFUNCTION);
@@ -186,7 +187,7 @@ unsafe extern "C-unwind" fn db_setupvalue(l: *mut lua_State) -> c_int {
 
 /// Check that argument `narg` is a function and `narg+1` a valid upvalue
 /// index of it; with `lua_only`, C functions are rejected.
-fn check_upvalue_arg(l: *mut lua_State, narg: c_int, lua_only: bool) -> (TValue, c_int) {
+fn check_upvalue_arg(l: State, narg: c_int, lua_only: bool) -> (TValue, c_int) {
     check_type(l, narg, LUA_TFUNCTION);
     let f = value_at(l, narg);
     // SAFETY: f is a live function.
@@ -204,28 +205,28 @@ fn check_upvalue_arg(l: *mut lua_State, narg: c_int, lua_only: bool) -> (TValue,
     (f, n as c_int)
 }
 
-unsafe extern "C-unwind" fn db_upvalueid(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_upvalueid(l: State) -> c_int {
     let (f, n) = check_upvalue_arg(l, 1, false);
     // SAFETY: l is live.
     unsafe { lua_pushlightuserdata(l, dapi::upvalue_id(f, n)) };
     1
 }
 
-unsafe extern "C-unwind" fn db_upvaluejoin(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_upvaluejoin(l: State) -> c_int {
     let (f1, n1) = check_upvalue_arg(l, 1, true);
     let (f2, n2) = check_upvalue_arg(l, 3, true);
     dapi::upvalue_join(l, f1, n1, f2, n2);
     0
 }
 
-unsafe extern "C-unwind" fn db_getfenv(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_getfenv(l: State) -> c_int {
     check_any(l, 1);
     // SAFETY: l is live.
     unsafe { lua_getfenv(l, 1) };
     1
 }
 
-unsafe extern "C-unwind" fn db_setfenv(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_setfenv(l: State) -> c_int {
     check_type(l, 2, LUA_TTABLE);
     // SAFETY: l is live.
     unsafe {
@@ -237,7 +238,7 @@ unsafe extern "C-unwind" fn db_setfenv(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_getmetatable(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_getmetatable(l: State) -> c_int {
     check_any(l, 1);
     // SAFETY: l is live.
     unsafe {
@@ -248,7 +249,7 @@ unsafe extern "C-unwind" fn db_getmetatable(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_setmetatable(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_setmetatable(l: State) -> c_int {
     // SAFETY: l is live.
     unsafe {
         let t = lua_type(l, 2);
@@ -262,13 +263,13 @@ unsafe extern "C-unwind" fn db_setmetatable(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_getregistry(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_getregistry(l: State) -> c_int {
     // SAFETY: l is live.
     unsafe { lua_pushvalue(l, LUA_REGISTRYINDEX) };
     1
 }
 
-unsafe extern "C-unwind" fn db_traceback(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_traceback(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     // SAFETY: l is live.
     let t = unsafe { lua_type(l, arg + 1) };
@@ -283,14 +284,14 @@ unsafe extern "C-unwind" fn db_traceback(l: *mut lua_State) -> c_int {
             return 1;
         }
     };
-    let level = opt_int(l, arg + 2, if l1 == l { 1 } else { 0 });
+    let level = opt_int(l, arg + 2, if l1 == l.as_ptr() { 1 } else { 0 });
     let mut out = crate::mem::StateBuf::of(l);
     if let Some(m) = msg {
         out.extend_from_slice(m);
         out.push(b'\n');
     }
     if level >= 0 {
-        crate::debug::traceback(l1, level as usize, &mut out);
+        crate::debug::traceback(State::from_raw(l1), level as usize, &mut out);
     } else {
         out.extend_from_slice(b"stack traceback:");
     }
@@ -316,7 +317,7 @@ fn make_mask(smask: &[u8], count: i64) -> c_int {
     mask
 }
 
-unsafe extern "C-unwind" fn db_sethook(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_sethook(l: State) -> c_int {
     let (_l1, arg) = thread_arg(l);
     // SAFETY: l is live.
     unsafe {
@@ -342,7 +343,7 @@ unsafe extern "C-unwind" fn db_sethook(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn db_gethook(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_gethook(l: State) -> c_int {
     let g = g_of(l);
     let (hook, mask, count) = (g.hook, g.hookmask, g.hookcount);
     // SAFETY: l is live.
@@ -373,7 +374,7 @@ unsafe extern "C-unwind" fn db_gethook(l: *mut lua_State) -> c_int {
 }
 
 /// debug.debug(): a minimal interactive loop on stdin until "cont" or EOF.
-unsafe extern "C-unwind" fn db_debug(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn db_debug(l: State) -> c_int {
     use std::io::{BufRead, Write};
     loop {
         let _ = std::io::stderr().write_all(b"lua_debug> ");
@@ -402,7 +403,7 @@ unsafe extern "C-unwind" fn db_debug(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_debug(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_debug(l: State) -> c_int {
     new_lib(
         l,
         &[

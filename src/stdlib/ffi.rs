@@ -8,12 +8,13 @@ use crate::ffi::conv::{self, cts_of, CONV_CAST, CONV_INIT};
 use crate::ffi::ctype::*;
 use crate::ffi::ops::{self, ArithOp, CmpOp};
 use crate::state::g_of;
+use crate::state::State;
 use crate::string::str_bytes;
 use crate::table::GcTab;
 use std::os::raw::c_int;
 
 /// Raise `msg` as an error with the caller's position (like luaL_error).
-pub fn ffi_error(l: *mut lua_State, msg: &str) -> ! {
+pub fn ffi_error(l: State, msg: &str) -> ! {
     // SAFETY: l is live.
     unsafe {
         luaL_where(l, 1);
@@ -26,7 +27,7 @@ pub fn ffi_error(l: *mut lua_State, msg: &str) -> ! {
 
 /// The value of an `int64_t`/`uint64_t` cdata (for `string.format`'s
 /// integer conversions, which take them whole), with its unsigned flag.
-pub fn int64_cdata_value(l: *mut lua_State, v: TValue) -> Option<(i64, bool)> {
+pub fn int64_cdata_value(l: State, v: TValue) -> Option<(i64, bool)> {
     if !v.is(crate::value::TID_CDATA) {
         return None;
     }
@@ -45,7 +46,7 @@ pub fn int64_cdata_value(l: *mut lua_State, v: TValue) -> Option<(i64, bool)> {
 }
 
 /// A new ctype object (what `ffi.typeof` returns) standing for `id`.
-pub fn new_ctype_object(l: *mut lua_State, id: CTypeId) -> TValue {
+pub fn new_ctype_object(l: State, id: CTypeId) -> TValue {
     let cd = cdata::new(g_of(l), CTID_CTYPEID, 4, 4, false);
     // SAFETY: a fresh 4-byte payload.
     unsafe { (cdata::payload(cd) as *mut u32).write(id) };
@@ -63,7 +64,7 @@ fn ctype_object_id(cd: *mut GcCdata) -> Option<CTypeId> {
 }
 
 /// Parameters for `$` in type declarations, from the arguments after `idx`.
-fn decl_params(l: *mut lua_State, from: c_int) -> Vec<crate::ffi::cparse::Param> {
+fn decl_params(l: State, from: c_int) -> Vec<crate::ffi::cparse::Param> {
     use crate::ffi::cparse::Param;
     let mut out = Vec::new();
     let top = arg_count(l);
@@ -87,7 +88,7 @@ fn decl_params(l: *mut lua_State, from: c_int) -> Vec<crate::ffi::cparse::Param>
 
 /// A C type argument: a declaration string (with `$` parameters from the
 /// following arguments when `params`), a ctype object or a cdata.
-fn check_ctype(l: *mut lua_State, idx: c_int, params: bool) -> CTypeId {
+fn check_ctype(l: State, idx: c_int, params: bool) -> CTypeId {
     let v = value_at(l, idx);
     if v.is_str() {
         let src = crate::mem::vec_from_slice(str_bytes(v.as_ptr()));
@@ -135,7 +136,7 @@ fn metatype_of(cts: &CTState, mut id: CTypeId) -> *mut GcTab {
 }
 
 /// A metamethod from a cdata's metatype (nil if none).
-fn metatype_mm(l: *mut lua_State, v: TValue, name: &str) -> TValue {
+fn metatype_mm(l: State, v: TValue, name: &str) -> TValue {
     if !v.is(TID_CDATA) {
         return TValue::NIL;
     }
@@ -151,7 +152,7 @@ fn metatype_mm(l: *mut lua_State, v: TValue, name: &str) -> TValue {
 }
 
 /// Call `f(args...)` and return its results (as many as it returns).
-fn call_returning(l: *mut lua_State, f: TValue, args: &[TValue]) -> c_int {
+fn call_returning(l: State, f: TValue, args: &[TValue]) -> c_int {
     // SAFETY: l is live.
     unsafe {
         let base = lua_gettop(l);
@@ -184,7 +185,7 @@ fn member_const(cts: &CTState, cd: *mut GcCdata, k: TValue) -> Option<f64> {
         .map(|f| f.value as f64)
 }
 
-unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_index(l: State) -> c_int {
     let o = value_at(l, 1);
     let k = value_at(l, 2);
     let cts = cts_of(l);
@@ -237,7 +238,7 @@ unsafe extern "C-unwind" fn cd_index(l: *mut lua_State) -> c_int {
 
 /// `__index` of a metatype: a function is called, a table is indexed (a
 /// nil found there is the error `msg`, as for a missing member).
-unsafe fn index_via(l: *mut lua_State, mm: TValue, o: TValue, k: TValue, msg: &str) -> c_int {
+unsafe fn index_via(l: State, mm: TValue, o: TValue, k: TValue, msg: &str) -> c_int {
     if mm.is_func() {
         push_value(l, mm);
         push_value(l, o);
@@ -254,7 +255,7 @@ unsafe fn index_via(l: *mut lua_State, mm: TValue, o: TValue, k: TValue, msg: &s
     1
 }
 
-unsafe extern "C-unwind" fn cd_newindex(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_newindex(l: State) -> c_int {
     let o = value_at(l, 1);
     let k = value_at(l, 2);
     let v = value_at(l, 3);
@@ -311,7 +312,7 @@ unsafe extern "C-unwind" fn cd_newindex(l: *mut lua_State) -> c_int {
 }
 
 /// The metatype metamethod `name` of either operand.
-fn binary_mm(l: *mut lua_State, a: TValue, b: TValue, name: &str) -> TValue {
+fn binary_mm(l: State, a: TValue, b: TValue, name: &str) -> TValue {
     let mm = metatype_mm(l, a, name);
     if !mm.is_nil() {
         return mm;
@@ -319,7 +320,7 @@ fn binary_mm(l: *mut lua_State, a: TValue, b: TValue, name: &str) -> TValue {
     metatype_mm(l, b, name)
 }
 
-fn arith_mm(l: *mut lua_State, op: ArithOp, name: &str) -> c_int {
+fn arith_mm(l: State, op: ArithOp, name: &str) -> c_int {
     let a = value_at(l, 1);
     let b = value_at(l, 2);
     let mm = binary_mm(l, a, b, name);
@@ -347,29 +348,29 @@ fn arith_mm(l: *mut lua_State, op: ArithOp, name: &str) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn cd_add(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_add(l: State) -> c_int {
     arith_mm(l, ArithOp::Add, "__add")
 }
-unsafe extern "C-unwind" fn cd_sub(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_sub(l: State) -> c_int {
     arith_mm(l, ArithOp::Sub, "__sub")
 }
-unsafe extern "C-unwind" fn cd_mul(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_mul(l: State) -> c_int {
     arith_mm(l, ArithOp::Mul, "__mul")
 }
-unsafe extern "C-unwind" fn cd_div(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_div(l: State) -> c_int {
     arith_mm(l, ArithOp::Div, "__div")
 }
-unsafe extern "C-unwind" fn cd_mod(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_mod(l: State) -> c_int {
     arith_mm(l, ArithOp::Mod, "__mod")
 }
-unsafe extern "C-unwind" fn cd_pow(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_pow(l: State) -> c_int {
     arith_mm(l, ArithOp::Pow, "__pow")
 }
-unsafe extern "C-unwind" fn cd_unm(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_unm(l: State) -> c_int {
     arith_mm(l, ArithOp::Unm, "__unm")
 }
 
-unsafe extern "C-unwind" fn cd_eq(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_eq(l: State) -> c_int {
     let a = value_at(l, 1);
     let b = value_at(l, 2);
     let mm = binary_mm(l, a, b, "__eq");
@@ -394,7 +395,7 @@ unsafe extern "C-unwind" fn cd_eq(l: *mut lua_State) -> c_int {
     1
 }
 
-fn compare_mm(l: *mut lua_State, op: CmpOp, name: &str) -> c_int {
+fn compare_mm(l: State, op: CmpOp, name: &str) -> c_int {
     let a = value_at(l, 1);
     let b = value_at(l, 2);
     let mm = binary_mm(l, a, b, name);
@@ -421,14 +422,14 @@ fn compare_mm(l: *mut lua_State, op: CmpOp, name: &str) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn cd_lt(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_lt(l: State) -> c_int {
     compare_mm(l, CmpOp::Lt, "__lt")
 }
-unsafe extern "C-unwind" fn cd_le(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_le(l: State) -> c_int {
     compare_mm(l, CmpOp::Le, "__le")
 }
 
-unsafe extern "C-unwind" fn cd_concat(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_concat(l: State) -> c_int {
     let a = value_at(l, 1);
     let b = value_at(l, 2);
     let mm = binary_mm(l, a, b, "__concat");
@@ -449,7 +450,7 @@ unsafe extern "C-unwind" fn cd_concat(l: *mut lua_State) -> c_int {
     )
 }
 
-unsafe extern "C-unwind" fn cd_len(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_len(l: State) -> c_int {
     let a = value_at(l, 1);
     let mm = metatype_mm(l, a, "__len");
     if !mm.is_nil() {
@@ -465,7 +466,7 @@ unsafe extern "C-unwind" fn cd_len(l: *mut lua_State) -> c_int {
     )
 }
 
-unsafe extern "C-unwind" fn cd_tostring(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_tostring(l: State) -> c_int {
     let a = value_at(l, 1);
     let mm = metatype_mm(l, a, "__tostring");
     if !mm.is_nil() {
@@ -476,7 +477,7 @@ unsafe extern "C-unwind" fn cd_tostring(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn cd_call(l: State) -> c_int {
     let o = value_at(l, 1);
     let cts = cts_of(l);
     let cd = cdata::of(o);
@@ -507,7 +508,7 @@ unsafe extern "C-unwind" fn cd_call(l: *mut lua_State) -> c_int {
 // ---- Library functions.
 
 /// Number of elements given for a VLA/VLS, from argument `idx`.
-fn check_nelem(l: *mut lua_State, idx: c_int) -> u64 {
+fn check_nelem(l: State, idx: c_int) -> u64 {
     let v = value_at(l, idx);
     if idx > arg_count(l) || v.is_nil() {
         arg_error(l, idx, b"value expected");
@@ -530,7 +531,7 @@ fn check_nelem(l: *mut lua_State, idx: c_int) -> u64 {
 /// (ffi.new and ctype calls).
 /// `use_new`: a ctype object was called, so a metatype's `__new` takes
 /// over (ffi.new itself never calls `__new`, which usually calls ffi.new).
-fn construct(l: *mut lua_State, id: CTypeId, idx: c_int, use_new: bool) -> c_int {
+fn construct(l: State, id: CTypeId, idx: c_int, use_new: bool) -> c_int {
     let cts = cts_of(l);
     let ct = cts.get(id).clone();
     let is_var = ct.has(CTF_VLA) || ct.has(CTF_VLS);
@@ -585,7 +586,7 @@ fn construct(l: *mut lua_State, id: CTypeId, idx: c_int, use_new: bool) -> c_int
 
 /// Initialise a new C value from `n` Lua arguments starting at `idx`.
 unsafe fn init_value(
-    l: *mut lua_State,
+    l: State,
     cts: &mut CTState,
     id: CTypeId,
     p: *mut u8,
@@ -698,18 +699,18 @@ unsafe fn init_value(
     }
 }
 
-fn cts_repr(l: *mut lua_State, id: CTypeId) -> String {
+fn cts_repr(l: State, id: CTypeId) -> String {
     cts_of(l).repr(id)
 }
 
-unsafe extern "C-unwind" fn ffi_new(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_new(l: State) -> c_int {
     let id = check_ctype(l, 1, false);
     let n = construct(l, id, 2, false);
     crate::gc::check(l);
     n
 }
 
-unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_cast(l: State) -> c_int {
     let id = check_ctype(l, 1, false);
     check_any(l, 2);
     let cts = cts_of(l);
@@ -733,7 +734,7 @@ unsafe extern "C-unwind" fn ffi_cast(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn ffi_typeof(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_typeof(l: State) -> c_int {
     let id = check_ctype(l, 1, true);
     let v = new_ctype_object(l, id);
     push_value(l, v);
@@ -744,7 +745,7 @@ unsafe extern "C-unwind" fn ffi_typeof(l: *mut lua_State) -> c_int {
 /// `id` (when known) and its `name` (tagged structs, unions, enums);
 /// nothing past the last type. LuaJIT also gives `info` and `sib`, which
 /// are encodings of its own type table and are left out.
-unsafe extern "C-unwind" fn ffi_typeinfo(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_typeinfo(l: State) -> c_int {
     let n = check_num(l, 1);
     let cts = cts_of(l);
     if !(n >= 0.0) || n >= cts.types.len() as f64 {
@@ -763,7 +764,7 @@ unsafe extern "C-unwind" fn ffi_typeinfo(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn ffi_istype(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_istype(l: State) -> c_int {
     let id = check_ctype(l, 1, false);
     let v = value_at(l, 2);
     check_any(l, 2);
@@ -834,7 +835,7 @@ fn istype_pointee(cts: &mut CTState, d: CTypeId, s: CTypeId, same_qual: bool) ->
     }
 }
 
-unsafe extern "C-unwind" fn ffi_sizeof(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_sizeof(l: State) -> c_int {
     let v = value_at(l, 1);
     let cts = cts_of(l);
     if v.is(TID_CDATA) {
@@ -867,13 +868,13 @@ unsafe extern "C-unwind" fn ffi_sizeof(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn ffi_alignof(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_alignof(l: State) -> c_int {
     let id = check_ctype(l, 1, false);
     push_num(l, cts_of(l).get(id).align as f64);
     1
 }
 
-unsafe extern "C-unwind" fn ffi_offsetof(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_offsetof(l: State) -> c_int {
     let mut id = check_ctype(l, 1, false);
     let name = crate::mem::vec_from_slice(check_str(l, 2));
     let cts = cts_of(l);
@@ -898,7 +899,7 @@ unsafe extern "C-unwind" fn ffi_offsetof(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn ffi_cdef(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_cdef(l: State) -> c_int {
     let src = crate::mem::vec_from_slice(check_str(l, 1));
     let ps = decl_params(l, 2);
     if let Err(msg) = crate::ffi::cparse::cdef(cts_of(l), &src, &ps) {
@@ -907,7 +908,7 @@ unsafe extern "C-unwind" fn ffi_cdef(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn ffi_metatype(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_metatype(l: State) -> c_int {
     let id = check_ctype(l, 1, false);
     check_type(l, 2, LUA_TTABLE);
     let cts = cts_of(l);
@@ -936,7 +937,7 @@ unsafe extern "C-unwind" fn ffi_metatype(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn ffi_gc(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_gc(l: State) -> c_int {
     let v = value_at(l, 1);
     if !v.is(TID_CDATA) {
         type_error(l, 1, "cdata");
@@ -956,7 +957,7 @@ unsafe extern "C-unwind" fn ffi_gc(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn ffi_errno(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_errno(l: State) -> c_int {
     let loc = errno_location();
     let old = *loc;
     if arg_count(l) >= 1 {
@@ -984,7 +985,7 @@ extern "C" {
 }
 
 /// A pointer argument (pointer, array, string, nil...) as an address.
-fn check_ptr_arg(l: *mut lua_State, idx: c_int, id: CTypeId) -> *mut u8 {
+fn check_ptr_arg(l: State, idx: c_int, id: CTypeId) -> *mut u8 {
     let v = value_at(l, idx);
     let cts = cts_of(l);
     let mut p: u64 = 0;
@@ -1000,7 +1001,7 @@ fn check_ptr_arg(l: *mut lua_State, idx: c_int, id: CTypeId) -> *mut u8 {
 /// A length argument: a number or an integer cdata.
 /// A length argument, converted to `int32_t` like a C argument (any
 /// number or number cdata; a missing one is "value expected").
-fn check_len(l: *mut lua_State, idx: c_int) -> i64 {
+fn check_len(l: State, idx: c_int) -> i64 {
     if idx > arg_count(l) {
         arg_error(l, idx, b"value expected");
     }
@@ -1023,7 +1024,7 @@ fn check_len(l: *mut lua_State, idx: c_int) -> i64 {
     n as i64
 }
 
-unsafe extern "C-unwind" fn ffi_string(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_string(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
     let p = check_ptr_arg(l, 1, CTID_P_CCHAR);
@@ -1059,7 +1060,7 @@ fn libc_strlen(p: *const u8) -> usize {
         .len()
 }
 
-unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_copy(l: State) -> c_int {
     let dst = check_ptr_arg(l, 1, CTID_P_VOID);
     check_any(l, 2);
     let sv = value_at(l, 2);
@@ -1084,7 +1085,7 @@ unsafe extern "C-unwind" fn ffi_copy(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn ffi_fill(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_fill(l: State) -> c_int {
     let dst = check_ptr_arg(l, 1, CTID_P_VOID);
     let n = check_len(l, 2).max(0) as usize;
     let c = if arg_count(l) >= 3 {
@@ -1101,7 +1102,7 @@ unsafe extern "C-unwind" fn ffi_fill(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn ffi_abi(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_abi(l: State) -> c_int {
     let s = check_str(l, 1);
     let r = match s {
         b"64bit" | b"le" | b"fpu" | b"gc64" => true,
@@ -1112,7 +1113,7 @@ unsafe extern "C-unwind" fn ffi_abi(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn ffi_load(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn ffi_load(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     let global = value_at(l, 2).is_truthy();
     crate::ffi::clib::load(l, &name, global)
@@ -1120,7 +1121,7 @@ unsafe extern "C-unwind" fn ffi_load(l: *mut lua_State) -> c_int {
 
 /// Install the metatable of all cdata (once per state): cdata exist
 /// without `require "ffi"` (`1LL` literals), so luaL_openlibs calls this.
-pub fn install_cdata_metatable(l: *mut lua_State) {
+pub fn install_cdata_metatable(l: State) {
     if !g_of(l).basemt[LUA_TCDATA as usize].is_null() {
         return;
     }
@@ -1128,7 +1129,7 @@ pub fn install_cdata_metatable(l: *mut lua_State) {
     unsafe { make_cdata_metatable(l) }
 }
 
-unsafe fn make_cdata_metatable(l: *mut lua_State) {
+unsafe fn make_cdata_metatable(l: State) {
     cts_of(l);
     lua_createtable(l, 0, 20);
     set_funcs(
@@ -1160,12 +1161,12 @@ unsafe fn make_cdata_metatable(l: *mut lua_State) {
 }
 
 /// Whether the C type state is initialised (see FfiState::ctypes_ready).
-pub fn is_loaded(l: *mut lua_State) -> bool {
+pub fn is_loaded(l: State) -> bool {
     crate::ffi::state(g_of(l)).ctypes_ready
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_ffi(l: State) -> c_int {
     install_cdata_metatable(l);
     crate::ffi::state(g_of(l)).ctypes_ready = true;
     new_lib(

@@ -4,6 +4,7 @@
 //! metatable in the registry, `*(FILE**)luaL_checkudata(L, n, "FILE*")`).
 
 use super::*;
+use crate::state::State;
 use crate::udata::{GcUdata, UDTYPE_IO_FILE};
 use std::os::raw::{c_char, c_int, c_void};
 
@@ -113,7 +114,7 @@ fn cstring(s: &[u8]) -> crate::mem::FallibleVec<u8> {
 
 /// `nil, "[name: ]strerror", errno` (or `true` on success), like luaL_fileresult
 /// but with the errno captured right after the failing call.
-fn file_result(l: *mut lua_State, ok: bool, name: Option<&[u8]>, err: i32) -> c_int {
+fn file_result(l: State, ok: bool, name: Option<&[u8]>, err: i32) -> c_int {
     if ok {
         push_bool(l, true);
         return 1;
@@ -131,7 +132,7 @@ fn file_result(l: *mut lua_State, ok: bool, name: Option<&[u8]>, err: i32) -> c_
 }
 
 /// The file payload at stack index 1, or an argument error.
-fn to_filep(l: *mut lua_State) -> *mut IoFile {
+fn to_filep(l: State) -> *mut IoFile {
     let v = value_at(l, 1);
     // SAFETY: a userdata value points to a live GcUdata.
     if v.is_udata() && unsafe { (*v.as_ptr::<GcUdata>()).udtype } == UDTYPE_IO_FILE {
@@ -142,7 +143,7 @@ fn to_filep(l: *mut lua_State) -> *mut IoFile {
 }
 
 /// The open file at stack index 1; errors if it is closed.
-fn to_file(l: *mut lua_State) -> *mut IoFile {
+fn to_file(l: State) -> *mut IoFile {
     let f = to_filep(l);
     // SAFETY: f is a live file payload.
     if unsafe { (*f).fp }.is_null() {
@@ -152,12 +153,12 @@ fn to_file(l: *mut lua_State) -> *mut IoFile {
 }
 
 /// Push the default input or output file.
-fn push_default(l: *mut lua_State, key: &str) {
+fn push_default(l: State, key: &str) {
     get_field(l, LUA_REGISTRYINDEX, key);
 }
 
 /// The stream of the default input or output file; errors if it is closed.
-fn default_stream(l: *mut lua_State, key: &str) -> *mut FILE {
+fn default_stream(l: State, key: &str) -> *mut FILE {
     push_default(l, key);
     let v = value_at(l, -1);
     // SAFETY: l is live.
@@ -171,7 +172,7 @@ fn default_stream(l: *mut lua_State, key: &str) -> *mut FILE {
 }
 
 /// Push a new, not yet opened file userdata with the `FILE*` metatable.
-fn new_file(l: *mut lua_State, kind: u32) -> *mut IoFile {
+fn new_file(l: State, kind: u32) -> *mut IoFile {
     // SAFETY: l is live; the payload has room for an IoFile.
     unsafe {
         let f = lua_newuserdata(l, std::mem::size_of::<IoFile>()) as *mut IoFile;
@@ -187,7 +188,7 @@ fn new_file(l: *mut lua_State, kind: u32) -> *mut IoFile {
 
 /// Open the file named by argument 1 (a new userdata on the top); an open
 /// failure is an argument error, as in io.lines/io.input/io.output.
-fn open_arg_file(l: *mut lua_State, mode: &[u8]) -> *mut IoFile {
+fn open_arg_file(l: State, mode: &[u8]) -> *mut IoFile {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     let f = new_file(l, KIND_FILE);
     let cname = cstring(&name);
@@ -211,7 +212,7 @@ fn open_arg_file(l: *mut lua_State, mode: &[u8]) -> *mut IoFile {
 }
 
 /// Close a file; returns the number of results pushed.
-fn close_file(l: *mut lua_State, f: *mut IoFile) -> c_int {
+fn close_file(l: State, f: *mut IoFile) -> c_int {
     // SAFETY: f is a live, open file payload.
     unsafe {
         let ok = match (*f).kind & KIND_MASK {
@@ -235,7 +236,7 @@ fn close_file(l: *mut lua_State, f: *mut IoFile) -> c_int {
 /// follows it in the same fgets call): the buffer starts at
 /// LUAL_BUFFERSIZE and doubles when nearly full. `keep_newline` is the
 /// `*L` format. Pushes the string; false if nothing at all was read.
-fn read_line(l: *mut lua_State, fp: *mut FILE, keep_newline: bool) -> bool {
+fn read_line(l: State, fp: *mut FILE, keep_newline: bool) -> bool {
     let mut size = crate::capi::types::LUAL_BUFFERSIZE;
     let mut buf = crate::mem::StateBuf::of(l);
     buf.resize(size, 0);
@@ -274,7 +275,7 @@ fn read_line(l: *mut lua_State, fp: *mut FILE, keep_newline: bool) -> bool {
 }
 
 /// Read everything up to the end of the file (always succeeds).
-fn read_all(l: *mut lua_State, fp: *mut FILE) {
+fn read_all(l: State, fp: *mut FILE) {
     let mut data = crate::mem::StateBuf::of(l);
     let mut chunk = vec![0u8; crate::capi::types::LUAL_BUFFERSIZE];
     loop {
@@ -289,7 +290,7 @@ fn read_all(l: *mut lua_State, fp: *mut FILE) {
 }
 
 /// Read up to `count` bytes; a count of 0 tests for the end of the file.
-fn read_count(l: *mut lua_State, fp: *mut FILE, count: u32) -> bool {
+fn read_count(l: State, fp: *mut FILE, count: u32) -> bool {
     if count == 0 {
         // SAFETY: fp is an open stream.
         let c = unsafe {
@@ -320,7 +321,7 @@ fn read_count(l: *mut lua_State, fp: *mut FILE, count: u32) -> bool {
 }
 
 /// Read a number the way C's `fscanf("%lf")` does; pushes it or nil.
-fn read_number(l: *mut lua_State, fp: *mut FILE) -> bool {
+fn read_number(l: State, fp: *mut FILE) -> bool {
     let mut d: f64 = 0.0;
     // SAFETY: the format converts exactly one double into d.
     let n = unsafe { fscanf(fp, b"%lf\0".as_ptr() as *const c_char, &mut d as *mut f64) };
@@ -345,7 +346,7 @@ fn c_int_cast(n: f64) -> i32 {
 /// Read with the formats at stack indices `first..=top` (none: one line).
 /// Pushes one result per format; reading stops at the first failure, whose
 /// result is nil. A stream error gives `nil, message, errno`.
-fn read_formats(l: *mut lua_State, fp: *mut FILE, first: c_int) -> c_int {
+fn read_formats(l: State, fp: *mut FILE, first: c_int) -> c_int {
     let top = arg_count(l);
     let nformats = top - first + 1;
     // SAFETY: fp is an open stream.
@@ -402,7 +403,7 @@ fn read_formats(l: *mut lua_State, fp: *mut FILE, first: c_int) -> c_int {
 
 /// Write the strings and numbers at stack indices `first..=top`; pushes
 /// the result (`true` or `nil, message, errno`).
-fn write_values(l: *mut lua_State, fp: *mut FILE, first: c_int) -> c_int {
+fn write_values(l: State, fp: *mut FILE, first: c_int) -> c_int {
     let top = arg_count(l);
     let mut ok = true;
     let mut err = 0;
@@ -434,17 +435,17 @@ fn write_values(l: *mut lua_State, fp: *mut FILE, first: c_int) -> c_int {
 
 /// Push an iterator over the file at index 1 with the formats after it
 /// (all stack values become its upvalues).
-fn push_lines_iter(l: *mut lua_State) -> c_int {
+fn push_lines_iter(l: State) -> c_int {
     let n = arg_count(l);
     if n > MAX_LINES_ARGS {
         error_str(l, "too many results to unpack");
     }
     // SAFETY: l is live and holds n values.
-    unsafe { lua_pushcclosure(l, Some(lines_iter), n) };
+    unsafe { lua_pushcclosure(l, cfunc(lines_iter), n) };
     1
 }
 
-unsafe extern "C-unwind" fn lines_iter(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn lines_iter(l: State) -> c_int {
     // Upvalue 1 is the file, the others are the formats.
     let mut nup = 1;
     // SAFETY: index2adr returns null past the last upvalue.
@@ -489,7 +490,7 @@ unsafe extern "C-unwind" fn lines_iter(l: *mut lua_State) -> c_int {
 
 // ---- File methods.
 
-unsafe extern "C-unwind" fn f_close(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_close(l: State) -> c_int {
     if arg_count(l) == 0 {
         return io_close(l);
     }
@@ -497,19 +498,19 @@ unsafe extern "C-unwind" fn f_close(l: *mut lua_State) -> c_int {
     close_file(l, f)
 }
 
-unsafe extern "C-unwind" fn f_read(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_read(l: State) -> c_int {
     let f = to_file(l);
     // SAFETY: f is open.
     read_formats(l, unsafe { (*f).fp }, 2)
 }
 
-unsafe extern "C-unwind" fn f_write(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_write(l: State) -> c_int {
     let f = to_file(l);
     // SAFETY: f is open.
     write_values(l, unsafe { (*f).fp }, 2)
 }
 
-unsafe extern "C-unwind" fn f_flush(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_flush(l: State) -> c_int {
     let f = to_file(l);
     // SAFETY: f is open.
     let ok = unsafe { fflush((*f).fp) } == 0;
@@ -519,7 +520,7 @@ unsafe extern "C-unwind" fn f_flush(l: *mut lua_State) -> c_int {
 
 /// luaL_checkoption-like choice among `names`, LuaJIT's messages; `def`
 /// is used when the argument is absent or nil.
-fn check_option(l: *mut lua_State, n: c_int, def: Option<usize>, names: &[&str]) -> usize {
+fn check_option(l: State, n: c_int, def: Option<usize>, names: &[&str]) -> usize {
     let s = match def {
         Some(d) if value_at(l, n).is_nil() => return d,
         _ => check_str(l, n),
@@ -535,7 +536,7 @@ fn check_option(l: *mut lua_State, n: c_int, def: Option<usize>, names: &[&str])
     }
 }
 
-unsafe extern "C-unwind" fn f_seek(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_seek(l: State) -> c_int {
     let f = to_file(l);
     let whence = match check_option(l, 2, Some(1), &["set", "cur", "end"]) {
         0 => SEEK_SET,
@@ -561,7 +562,7 @@ unsafe extern "C-unwind" fn f_seek(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn f_setvbuf(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_setvbuf(l: State) -> c_int {
     let f = to_file(l);
     let mode = match check_option(l, 2, None, &["full", "line", "no"]) {
         0 => IOFBF,
@@ -575,12 +576,12 @@ unsafe extern "C-unwind" fn f_setvbuf(l: *mut lua_State) -> c_int {
     file_result(l, ok, None, err)
 }
 
-unsafe extern "C-unwind" fn f_lines(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_lines(l: State) -> c_int {
     to_file(l);
     push_lines_iter(l)
 }
 
-unsafe extern "C-unwind" fn f_gc(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_gc(l: State) -> c_int {
     let f = to_filep(l);
     // SAFETY: f is a live file payload.
     unsafe {
@@ -591,7 +592,7 @@ unsafe extern "C-unwind" fn f_gc(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn f_tostring(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn f_tostring(l: State) -> c_int {
     let f = to_filep(l);
     // SAFETY: f is a live file payload.
     let fp = unsafe { (*f).fp };
@@ -605,7 +606,7 @@ unsafe extern "C-unwind" fn f_tostring(l: *mut lua_State) -> c_int {
 
 // ---- Library functions.
 
-unsafe extern "C-unwind" fn io_close(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_close(l: State) -> c_int {
     if arg_count(l) == 0 {
         push_default(l, DEFAULT_OUTPUT);
     }
@@ -613,7 +614,7 @@ unsafe extern "C-unwind" fn io_close(l: *mut lua_State) -> c_int {
     close_file(l, f)
 }
 
-unsafe extern "C-unwind" fn io_open(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_open(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     let mode = crate::mem::vec_from_slice(opt_str(l, 2).unwrap_or(b"r"));
     let f = new_file(l, KIND_FILE);
@@ -634,7 +635,7 @@ unsafe extern "C-unwind" fn io_open(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn io_popen(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_popen(l: State) -> c_int {
     let cmd = crate::mem::vec_from_slice(check_str(l, 1));
     let mode = crate::mem::vec_from_slice(opt_str(l, 2).unwrap_or(b"r"));
     let f = new_file(l, KIND_PIPE);
@@ -656,7 +657,7 @@ unsafe extern "C-unwind" fn io_popen(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn io_tmpfile(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_tmpfile(l: State) -> c_int {
     let f = new_file(l, KIND_FILE);
     // SAFETY: tmpfile has no preconditions.
     let fp = unsafe { tmpfile() };
@@ -669,7 +670,7 @@ unsafe extern "C-unwind" fn io_tmpfile(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn io_type(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_type(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
     // SAFETY: a userdata value points to a live GcUdata.
@@ -687,17 +688,17 @@ unsafe extern "C-unwind" fn io_type(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn io_read(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_read(l: State) -> c_int {
     let fp = default_stream(l, DEFAULT_INPUT);
     read_formats(l, fp, 1)
 }
 
-unsafe extern "C-unwind" fn io_write(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_write(l: State) -> c_int {
     let fp = default_stream(l, DEFAULT_OUTPUT);
     write_values(l, fp, 1)
 }
 
-unsafe extern "C-unwind" fn io_flush(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_flush(l: State) -> c_int {
     let fp = default_stream(l, DEFAULT_OUTPUT);
     // SAFETY: fp is open.
     let ok = unsafe { fflush(fp) } == 0;
@@ -707,7 +708,7 @@ unsafe extern "C-unwind" fn io_flush(l: *mut lua_State) -> c_int {
 
 /// io.input / io.output: with a file or a name, set the default (opening
 /// the name with `mode`); always return the current default.
-fn get_set_default(l: *mut lua_State, key: &str, mode: &[u8]) -> c_int {
+fn get_set_default(l: State, key: &str, mode: &[u8]) -> c_int {
     if arg_count(l) >= 1 && !value_at(l, 1).is_nil() {
         if value_at(l, 1).is_udata() {
             to_file(l);
@@ -725,15 +726,15 @@ fn get_set_default(l: *mut lua_State, key: &str, mode: &[u8]) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn io_input(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_input(l: State) -> c_int {
     get_set_default(l, DEFAULT_INPUT, b"r")
 }
 
-unsafe extern "C-unwind" fn io_output(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_output(l: State) -> c_int {
     get_set_default(l, DEFAULT_OUTPUT, b"w")
 }
 
-unsafe extern "C-unwind" fn io_lines(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn io_lines(l: State) -> c_int {
     if arg_count(l) == 0 {
         push_nil(l);
     }
@@ -750,7 +751,7 @@ unsafe extern "C-unwind" fn io_lines(l: *mut lua_State) -> c_int {
 }
 
 /// Create a standard file (never closed) and store it in the io table.
-fn new_std_file(l: *mut lua_State, fp: *mut FILE, name: &str) {
+fn new_std_file(l: State, fp: *mut FILE, name: &str) {
     let f = new_file(l, KIND_STD);
     // SAFETY: f is the new file payload.
     unsafe { (*f).fp = fp };
@@ -760,7 +761,7 @@ fn new_std_file(l: *mut lua_State, fp: *mut FILE, name: &str) {
 /// Set the environment of every function in the table at the top to the
 /// table at `env` (LuaJIT gives the io functions, not the methods, the
 /// file metatable as environment).
-fn set_funcs_env(l: *mut lua_State, env: c_int) {
+fn set_funcs_env(l: State, env: c_int) {
     // SAFETY: l is live; the table is at the top.
     unsafe {
         lua_pushnil(l);
@@ -775,7 +776,7 @@ fn set_funcs_env(l: *mut lua_State, env: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_io(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_io(l: State) -> c_int {
     // SAFETY: l is live; stack effects are noted per step.
     unsafe {
         // The file metatable, which is also its own __index.

@@ -7,6 +7,7 @@ use crate::bytecode::PROTO_NOJIT;
 use crate::capi::core::*;
 use crate::func::{GcFunc, GcProto};
 use crate::state::g_of;
+use crate::state::State;
 use std::os::raw::{c_char, c_int, c_void};
 
 pub const VERSION: &str = "LuaJIT 2.1.0-beta3";
@@ -62,12 +63,12 @@ fn target_proto(v: TValue) -> Option<*mut GcProto> {
 }
 
 /// The Lua function calling the running C function (for `true` and idx 0).
-fn calling_function(l: *mut lua_State) -> TValue {
+fn calling_function(l: State) -> TValue {
     crate::debug::frame_at(l, 1).map_or(TValue::NIL, |f| f.func())
 }
 
 /// jit.on/off/flush([func|true [, true|false]]).
-fn set_jit_mode(l: *mut lua_State, mode: c_int) -> c_int {
+fn set_jit_mode(l: State, mode: c_int) -> c_int {
     // SAFETY: l is live.
     let nargs = unsafe { lua_gettop(l) };
     let first = value_at(l, 1);
@@ -110,25 +111,25 @@ fn apply_func_mode(pt: *mut GcProto, which: c_int, on: bool) {
     }
 }
 
-fn set_engine(l: *mut lua_State, mode: c_int) {
+fn set_engine(l: State, mode: c_int) {
     if mode & MODE_FLUSH == 0 {
         g_of(l).jit_on = mode & MODE_ON != 0;
     }
 }
 
-unsafe extern "C-unwind" fn jit_on(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_on(l: State) -> c_int {
     set_jit_mode(l, MODE_ON)
 }
 
-unsafe extern "C-unwind" fn jit_off(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_off(l: State) -> c_int {
     set_jit_mode(l, 0)
 }
 
-unsafe extern "C-unwind" fn jit_flush(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_flush(l: State) -> c_int {
     set_jit_mode(l, MODE_FLUSH)
 }
 
-unsafe extern "C-unwind" fn jit_status(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_status(l: State) -> c_int {
     push_bool(l, g_of(l).jit_on);
     let mut n = 1;
     for f in cpu_flags().into_iter().chain(OPT_FLAGS) {
@@ -140,7 +141,7 @@ unsafe extern "C-unwind" fn jit_status(l: *mut lua_State) -> c_int {
 
 /// jit.attach(handler [, event]): there is no compiler, so no event ever
 /// fires; the handler is only checked.
-unsafe extern "C-unwind" fn jit_attach(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_attach(l: State) -> c_int {
     check_type(l, 1, crate::value::LUA_TFUNCTION);
     0
 }
@@ -188,7 +189,7 @@ fn valid_opt(s: &[u8]) -> bool {
     false
 }
 
-unsafe extern "C-unwind" fn jit_opt_start(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_opt_start(l: State) -> c_int {
     let n = lua_gettop(l);
     for i in 1..=n {
         let s = check_str(l, i);
@@ -212,7 +213,7 @@ unsafe extern "C-unwind" fn jit_opt_start(l: *mut lua_State) -> c_int {
 
 /// jit.security(option): the security features LuaJIT was built with
 /// (Debian's build reports 1 for each).
-unsafe extern "C-unwind" fn jit_security(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_security(l: State) -> c_int {
     let opt = check_str(l, 1);
     match opt {
         b"prng" | b"strhash" | b"strid" | b"mcode" => {
@@ -235,7 +236,7 @@ const PRNG_STATE_KEY: &str = "_LJRS_JIT_PRNGSTATE";
 /// compiler and, given a number, replaces it. There is no trace compiler
 /// here to consume it, so the state is only kept (per Lua state, in the
 /// registry) and reported back; it starts at 0.
-unsafe extern "C-unwind" fn jit_prngstate(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn jit_prngstate(l: State) -> c_int {
     let new = if arg_count(l) >= 1 && !value_at(l, 1).is_nil() {
         Some(check_num(l, 1))
     } else {
@@ -286,11 +287,7 @@ pub fn arch() -> &'static str {
 /// interpreter calls C functions as `wrapper(L, f)`).
 /// Returns 1 on success, 0 when the mode or the target is invalid.
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaJIT_setmode(
-    l: *mut lua_State,
-    idx: c_int,
-    mode: c_int,
-) -> c_int {
+pub unsafe extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_int {
     match mode & MODE_MASK {
         MODE_ENGINE => {
             set_engine(l, mode);
@@ -348,7 +345,7 @@ pub unsafe extern "C-unwind" fn luaJIT_setmode(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_jit(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_jit(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(jit.on) reads "builtin#143".
     let funcs: [(&str, CFn, u8); 7] = [
         ("on", jit_on, 143),
@@ -389,7 +386,7 @@ pub unsafe extern "C-unwind" fn luaopen_jit(l: *mut lua_State) -> c_int {
         4,
     );
     for (name, f) in preload {
-        lua_pushcclosure(l, Some(f), 0);
+        lua_pushcclosure(l, cfunc(f), 0);
         set_field(l, -2, name);
     }
     lua_settop(l, -2);

@@ -13,6 +13,7 @@ use crate::capi::types::luaJIT_profile_callback;
 use crate::debug::{frame_pc_index, frames, func_name, proto_line, Frame};
 use crate::func::FF_C;
 use crate::mem::ToVecFallible;
+use crate::state::State;
 use crate::state::{g_of, GlobalState};
 use crate::string::str_bytes;
 use std::os::raw::{c_char, c_int, c_long, c_void};
@@ -72,7 +73,7 @@ const LUA_CALLBACK_KEY: &[u8] = b"jit.profile.callback\0";
 const LUA_THREAD_KEY: &[u8] = b"jit.profile.thread\0";
 const DUMP_KEY: &[u8] = b"jit.profile.dumpstack\0";
 
-fn registry_get(l: *mut lua_State, key: &[u8]) -> TValue {
+fn registry_get(l: State, key: &[u8]) -> TValue {
     // SAFETY: l is live; key is NUL-terminated.
     unsafe {
         lua_getfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
@@ -83,12 +84,12 @@ fn registry_get(l: *mut lua_State, key: &[u8]) -> TValue {
 }
 
 /// Set registry[key] to the value at the top (popping it).
-fn registry_set_top(l: *mut lua_State, key: &[u8]) {
+fn registry_set_top(l: State, key: &[u8]) {
     // SAFETY: l is live; key is NUL-terminated.
     unsafe { lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char) }
 }
 
-fn profile_state(l: *mut lua_State) -> *mut ProfileState {
+fn profile_state(l: State) -> *mut ProfileState {
     let v = registry_get(l, STATE_KEY);
     if v.is_udata() {
         // The registry keeps the userdata alive; start created it.
@@ -101,7 +102,7 @@ fn profile_state(l: *mut lua_State) -> *mut ProfileState {
 /// Whether samples wait for `l`'s state. Cheap: the interpreter may ask
 /// at every safe point.
 #[inline]
-pub fn profile_pending(l: *mut lua_State) -> bool {
+pub fn profile_pending(l: State) -> bool {
     PENDING_SAMPLES.load(Ordering::Relaxed) != 0
         && PROFILED.load(Ordering::Relaxed) == g_of(l) as *mut GlobalState
 }
@@ -109,7 +110,7 @@ pub fn profile_pending(l: *mut lua_State) -> bool {
 /// Deliver the waiting samples to the callback, running in `l`. The
 /// interpreter calls this at a safe point (frame, pc and top saved, as for
 /// a hook) when `profile_pending` said so.
-pub fn profile_deliver(l: *mut lua_State) {
+pub fn profile_deliver(l: State) {
     if PROFILED.load(Ordering::Relaxed) != g_of(l) as *mut GlobalState {
         return;
     }
@@ -130,7 +131,7 @@ pub fn profile_deliver(l: *mut lua_State) {
             (*ps).delivering = true;
             // There is no compiled code: samples are always taken while
             // interpreting.
-            cb((*ps).data, l, samples as c_int, b'I' as c_int);
+            cb((*ps).data, l.as_ptr(), samples as c_int, b'I' as c_int);
             let ps = profile_state(l);
             if !ps.is_null() {
                 (*ps).delivering = false;
@@ -194,7 +195,7 @@ fn stop_timer() {
 
 /// Start profiling `l`'s state: mode string ("f", "l", "i<ms>"), C callback
 /// and its data.
-fn start(l: *mut lua_State, mode: &[u8], cb: luaJIT_profile_callback, data: *mut c_void) {
+fn start(l: State, mode: &[u8], cb: luaJIT_profile_callback, data: *mut c_void) {
     let g = g_of(l) as *mut GlobalState;
     let owner = PROFILED.load(Ordering::Relaxed);
     if owner == g {
@@ -220,7 +221,7 @@ fn start(l: *mut lua_State, mode: &[u8], cb: luaJIT_profile_callback, data: *mut
     }
 }
 
-fn stop(l: *mut lua_State) {
+fn stop(l: State) {
     let g = g_of(l) as *mut GlobalState;
     if PROFILED.load(Ordering::Relaxed) != g {
         return;
@@ -301,7 +302,7 @@ fn frame_location(f: &Frame, keep_path: bool, current: bool) -> Vec<u8> {
 
 /// One frame formatted by `fmt` (stopping at 'Z' for the last frame).
 fn dump_frame(
-    l: *mut lua_State,
+    l: State,
     f: &Frame,
     fmt: &[u8],
     keep_path: bool,
@@ -336,7 +337,7 @@ fn dump_frame(
 
 /// The stack of `l` as text: up to |depth| frames, innermost first, or
 /// outermost first for a negative depth.
-pub fn dump_stack(l: *mut lua_State, fmt: &[u8], depth: i32) -> crate::mem::StateBuf {
+pub fn dump_stack(l: State, fmt: &[u8], depth: i32) -> crate::mem::StateBuf {
     let keep_path = fmt.contains(&b'p');
     let n = depth.unsigned_abs() as usize;
     // At most one entry per frame: bounded by the stack's size limit.
@@ -363,22 +364,24 @@ unsafe extern "C-unwind" fn lua_profile_callback(
     samples: c_int,
     vmstate: c_int,
 ) {
+    // SAFETY: the profiler calls back with the live thread it sampled.
+    let l = unsafe { State::from_raw(l) };
     let l2 = data as *mut lua_State;
     let cb = registry_get(l, LUA_CALLBACK_KEY);
     if !cb.is_func() {
         return;
     }
-    push_value(l2, cb);
+    push_value(State::from_raw(l2), cb);
     // The profiled thread's stack is left alone: it is mid-instruction.
     push_value(
-        l2,
-        TValue::gcobj(TID_THREAD, l as *const crate::gc::GcHeader),
+        State::from_raw(l2),
+        TValue::gcobj(TID_THREAD, l.as_ptr() as *const crate::gc::GcHeader),
     );
-    push_num(l2, samples as f64);
-    push_str(l2, &[vmstate as u8]);
-    if lua_pcall(l2, 3, 0, 0) != 0 {
+    push_num(State::from_raw(l2), samples as f64);
+    push_str(State::from_raw(l2), &[vmstate as u8]);
+    if lua_pcall(State::from_raw(l2), 3, 0, 0) != 0 {
         // As LuaJIT: an error in the profiler callback ends the process.
-        let msg = crate::capi::aux::to_bytes(l2, -1)
+        let msg = crate::capi::aux::to_bytes(State::from_raw(l2), -1)
             .map(|m| m.to_vec())
             .unwrap_or_default();
         let mut line = b"luajit: ".to_vec();
@@ -390,7 +393,7 @@ unsafe extern "C-unwind" fn lua_profile_callback(
 }
 
 /// profile.start(mode, callback)
-unsafe extern "C-unwind" fn profile_start(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn profile_start(l: State) -> c_int {
     let mode = opt_str(l, 1).map(|m| m.to_vec()).unwrap_or_default();
     check_type(l, 2, crate::value::LUA_TFUNCTION);
     // Stop first so that the callback registered below is the new one.
@@ -404,17 +407,17 @@ unsafe extern "C-unwind" fn profile_start(l: *mut lua_State) -> c_int {
 }
 
 /// profile.stop()
-unsafe extern "C-unwind" fn profile_stop(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn profile_stop(l: State) -> c_int {
     stop(l);
     0
 }
 
 /// profile.dumpstack([thread,] fmt, depth)
-unsafe extern "C-unwind" fn profile_dumpstack(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn profile_dumpstack(l: State) -> c_int {
     let mut target = l;
     let mut arg = 0;
     if lua_type(l, 1) == crate::value::LUA_TTHREAD {
-        target = lua_tothread(l, 1);
+        target = State::from_raw(lua_tothread(l, 1));
         arg = 1;
     }
     // The format stays on the stack (argument arg+1) while it is used.
@@ -426,7 +429,7 @@ unsafe extern "C-unwind" fn profile_dumpstack(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: State) -> c_int {
     let funcs: [(&str, CFn, u8); 3] = [
         ("start", profile_start, 161),
         ("stop", profile_stop, 162),
@@ -445,7 +448,7 @@ pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: *mut lua_State) -> c_int 
 #[no_mangle]
 #[allow(non_snake_case)]
 pub unsafe extern "C-unwind" fn luaJIT_profile_start(
-    L: *mut lua_State,
+    L: State,
     mode: *const c_char,
     cb: luaJIT_profile_callback,
     data: *mut c_void,
@@ -456,7 +459,7 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_start(
 
 #[no_mangle]
 #[allow(non_snake_case)]
-pub unsafe extern "C-unwind" fn luaJIT_profile_stop(L: *mut lua_State) {
+pub unsafe extern "C-unwind" fn luaJIT_profile_stop(L: State) {
     stop(L);
 }
 
@@ -465,7 +468,7 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_stop(L: *mut lua_State) {
 #[no_mangle]
 #[allow(non_snake_case)]
 pub unsafe extern "C-unwind" fn luaJIT_profile_dumpstack(
-    L: *mut lua_State,
+    L: State,
     fmt: *const c_char,
     depth: c_int,
     len: *mut usize,

@@ -8,6 +8,7 @@ use crate::bytecode::{bc_op_raw, Op, NUM_OPS, PROTO_CHILD, PROTO_VARARG};
 use crate::capi::core::*;
 use crate::func::{GcFunc, GcProto};
 use crate::mem::{CollectFallible, ToVecFallible};
+use crate::state::State;
 use crate::string::str_bytes;
 use std::os::raw::c_int;
 
@@ -85,7 +86,7 @@ enum Target {
     C(*mut GcFunc),
 }
 
-fn check_target(l: *mut lua_State) -> Target {
+fn check_target(l: State) -> Target {
     let v = value_at(l, 1);
     if v.is(TID_PROTO) {
         return Target::Lua(v.as_ptr());
@@ -106,7 +107,7 @@ fn check_target(l: *mut lua_State) -> Target {
 
 /// The prototype at argument 1. C functions are rejected with LuaJIT's
 /// own message, "function expected, got function".
-fn check_lua_proto(l: *mut lua_State) -> *mut GcProto {
+fn check_lua_proto(l: State) -> *mut GcProto {
     match check_target(l) {
         Target::Lua(pt) => pt,
         Target::C(_) => type_error(l, 1, "function"),
@@ -114,21 +115,21 @@ fn check_lua_proto(l: *mut lua_State) -> *mut GcProto {
 }
 
 /// Integer argument with LuaJIT's truncation of fractional numbers.
-fn check_i32(l: *mut lua_State, n: c_int) -> i32 {
+fn check_i32(l: State, n: c_int) -> i32 {
     check_num(l, n) as i64 as i32
 }
 
-fn set_num(l: *mut lua_State, name: &str, n: f64) {
+fn set_num(l: State, name: &str, n: f64) {
     push_num(l, n);
     set_field(l, -2, name);
 }
 
-fn set_bool(l: *mut lua_State, name: &str, b: bool) {
+fn set_bool(l: State, name: &str, b: bool) {
     push_bool(l, b);
     set_field(l, -2, name);
 }
 
-fn set_bytes(l: *mut lua_State, name: &str, s: &[u8]) {
+fn set_bytes(l: State, name: &str, s: &[u8]) {
     push_str(l, s);
     set_field(l, -2, name);
 }
@@ -182,7 +183,7 @@ pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
 }
 
 /// funcinfo(func [, pc]): a table describing a Lua or C function.
-unsafe extern "C-unwind" fn util_funcinfo(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_funcinfo(l: State) -> c_int {
     let target = check_target(l);
     let pc = opt_num(l, 2, 0.0) as i64 as i32 as u32;
     lua_createtable(l, 0, 16);
@@ -224,7 +225,7 @@ unsafe extern "C-unwind" fn util_funcinfo(l: *mut lua_State) -> c_int {
 
 /// funcbc(func, pc): the instruction at pc (as a signed 32-bit number) and
 /// its mode word; nothing past the end.
-unsafe extern "C-unwind" fn util_funcbc(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_funcbc(l: State) -> c_int {
     let pt = check_lua_proto(l);
     let pc = check_i32(l, 2);
     let p = &*pt;
@@ -242,7 +243,7 @@ unsafe extern "C-unwind" fn util_funcbc(l: *mut lua_State) -> c_int {
 
 /// funck(func, idx): GC constant ~idx for negative idx, number constant
 /// idx otherwise; nothing when out of range.
-unsafe extern "C-unwind" fn util_funck(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_funck(l: State) -> c_int {
     let pt = check_lua_proto(l);
     let idx = check_i32(l, 2);
     let p = &*pt;
@@ -260,7 +261,7 @@ unsafe extern "C-unwind" fn util_funck(l: *mut lua_State) -> c_int {
 }
 
 /// funcuvname(func, idx): the name of upvalue idx ("" when stripped).
-unsafe extern "C-unwind" fn util_funcuvname(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_funcuvname(l: State) -> c_int {
     let pt = check_lua_proto(l);
     let idx = check_i32(l, 2);
     let p = &*pt;
@@ -276,7 +277,7 @@ unsafe extern "C-unwind" fn util_funcuvname(l: *mut lua_State) -> c_int {
 }
 
 /// The trace functions: there are no traces, so every lookup finds nothing.
-unsafe extern "C-unwind" fn util_no_trace(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_no_trace(l: State) -> c_int {
     let _ = check_i32(l, 1);
     0
 }
@@ -292,7 +293,7 @@ const IR_CALLS: i32 = 113;
 /// traceexitstub(exitno): the stub address. No machine code is ever
 /// allocated here, so each group of stubs sits at offsets from a null
 /// base, as in LuaJIT with the JIT off.
-unsafe extern "C-unwind" fn util_traceexitstub(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_traceexitstub(l: State) -> c_int {
     let n = check_i32(l, 1);
     if (0..EXIT_STUBS).contains(&n) {
         push_num(l, ((n % EXIT_STUBS_PER_GROUP) * EXIT_STUB_SIZE) as f64);
@@ -303,7 +304,7 @@ unsafe extern "C-unwind" fn util_traceexitstub(l: *mut lua_State) -> c_int {
 
 /// ircalladdr(idx): the address of IR call target idx. There are no IR
 /// calls here; the address of this function stands in for each of them.
-unsafe extern "C-unwind" fn util_ircalladdr(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_ircalladdr(l: State) -> c_int {
     let n = check_i32(l, 1);
     if (0..IR_CALLS).contains(&n) {
         push_num(l, util_ircalladdr as *const () as usize as f64);
@@ -314,14 +315,14 @@ unsafe extern "C-unwind" fn util_ircalladdr(l: *mut lua_State) -> c_int {
 
 /// traceir/tracek/tracesnap(tr, idx): no traces exist; both arguments
 /// are still checked.
-unsafe extern "C-unwind" fn util_no_trace_at(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn util_no_trace_at(l: State) -> c_int {
     let _ = check_i32(l, 1);
     let _ = check_i32(l, 2);
     0
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_jit_util(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_jit_util(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring() of each function reads alike.
     let funcs: [(&str, CFn, u8); 11] = [
         ("funcinfo", util_funcinfo, 149),

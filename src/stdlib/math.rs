@@ -8,9 +8,10 @@ use super::random::RandomState;
 use super::*;
 use crate::meta;
 use crate::state::g_of;
+use crate::state::State;
 use std::os::raw::c_int;
 
-fn push_num_result(l: *mut lua_State, x: f64) -> c_int {
+fn push_num_result(l: State, x: f64) -> c_int {
     push_num(l, x);
     1
 }
@@ -18,7 +19,7 @@ fn push_num_result(l: *mut lua_State, x: f64) -> c_int {
 /// Unary functions: one number argument (numeric strings accepted).
 macro_rules! unary {
     ($($name:ident => $f:expr;)*) => {$(
-        unsafe extern "C-unwind" fn $name(l: *mut lua_State) -> c_int {
+        unsafe extern "C-unwind" fn $name(l: State) -> c_int {
             let f: fn(f64) -> f64 = $f;
             push_num_result(l, f(check_num(l, 1)))
         }
@@ -43,19 +44,19 @@ unary! {
     m_tanh => f64::tanh;
 }
 
-unsafe extern "C-unwind" fn m_atan2(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_atan2(l: State) -> c_int {
     let y = check_num(l, 1);
     let x = check_num(l, 2);
     push_num_result(l, y.atan2(x))
 }
 
-unsafe extern "C-unwind" fn m_pow(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_pow(l: State) -> c_int {
     let x = check_num(l, 1);
     let y = check_num(l, 2);
     push_num_result(l, meta::num_pow(x, y))
 }
 
-unsafe extern "C-unwind" fn m_fmod(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_fmod(l: State) -> c_int {
     let x = check_num(l, 1);
     let y = check_num(l, 2);
     push_num_result(l, x % y)
@@ -63,7 +64,7 @@ unsafe extern "C-unwind" fn m_fmod(l: *mut lua_State) -> c_int {
 
 /// `math.log(x [, base])`: with a base, LuaJIT computes
 /// log2(x) * (1 / log2(base)), which is what we must round like.
-unsafe extern "C-unwind" fn m_log(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_log(l: State) -> c_int {
     let x = check_num(l, 1);
     if arg_count(l) >= 2 {
         let base = check_num(l, 2);
@@ -74,7 +75,7 @@ unsafe extern "C-unwind" fn m_log(l: *mut lua_State) -> c_int {
 
 /// `math.modf`: the integral part, and a fraction carrying x's sign
 /// (zero for infinities).
-unsafe extern "C-unwind" fn m_modf(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_modf(l: State) -> c_int {
     let x = check_num(l, 1);
     let int = x.trunc();
     let frac = if x.is_infinite() { 0.0 } else { x - int };
@@ -100,7 +101,7 @@ fn frexp(x: f64) -> (f64, i32) {
     (m, exp - 1022 + bias)
 }
 
-unsafe extern "C-unwind" fn m_frexp(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_frexp(l: State) -> c_int {
     let (m, e) = frexp(check_num(l, 1));
     push_num(l, m);
     push_num(l, e as f64);
@@ -153,7 +154,7 @@ fn ldexp(x: f64, e: f64) -> f64 {
     scalbn(x, e.trunc().clamp(-4000.0, 4000.0) as i32)
 }
 
-unsafe extern "C-unwind" fn m_ldexp(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_ldexp(l: State) -> c_int {
     let x = check_num(l, 1);
     let e = check_num(l, 2);
     push_num_result(l, ldexp(x, e))
@@ -161,7 +162,7 @@ unsafe extern "C-unwind" fn m_ldexp(l: *mut lua_State) -> c_int {
 
 /// min/max keep the running value only while the comparison holds (the
 /// SSE minsd/maxsd rule): a NaN operand yields the later argument.
-fn fold_args(l: *mut lua_State, keep: fn(f64, f64) -> bool) -> c_int {
+fn fold_args(l: State, keep: fn(f64, f64) -> bool) -> c_int {
     let mut acc = check_num(l, 1);
     for i in 2..=arg_count(l) {
         let y = check_num(l, i);
@@ -172,18 +173,18 @@ fn fold_args(l: *mut lua_State, keep: fn(f64, f64) -> bool) -> c_int {
     push_num_result(l, acc)
 }
 
-unsafe extern "C-unwind" fn m_min(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_min(l: State) -> c_int {
     fold_args(l, |a, b| a < b)
 }
 
-unsafe extern "C-unwind" fn m_max(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_max(l: State) -> c_int {
     fold_args(l, |a, b| a > b)
 }
 
 /// `deg`/`rad` are `x * constant` in LuaJIT (Lua functions named
 /// `[builtin:deg]`), so they coerce strings, honour __mul and fail with an
 /// arithmetic error rather than an argument error.
-fn scale_by(l: *mut lua_State, factor: f64, builtin: &str) -> c_int {
+fn scale_by(l: State, factor: f64, builtin: &str) -> c_int {
     let v = value_at(l, 1);
     if let Some(x) = meta::to_number(v) {
         return push_num_result(l, x * factor);
@@ -210,11 +211,11 @@ fn scale_by(l: *mut lua_State, factor: f64, builtin: &str) -> c_int {
     crate::error::throw_value(l, s)
 }
 
-unsafe extern "C-unwind" fn m_deg(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_deg(l: State) -> c_int {
     scale_by(l, 180.0 / std::f64::consts::PI, "deg")
 }
 
-unsafe extern "C-unwind" fn m_rad(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_rad(l: State) -> c_int {
     scale_by(l, std::f64::consts::PI / 180.0, "rad")
 }
 
@@ -223,7 +224,7 @@ unsafe extern "C-unwind" fn m_rad(l: *mut lua_State) -> c_int {
 
 /// Run `f` on the generator state (copied out and back, as the userdata
 /// block need not be aligned for u64).
-fn with_rng<R>(l: *mut lua_State, f: impl FnOnce(&mut RandomState) -> R) -> R {
+fn with_rng<R>(l: State, f: impl FnOnce(&mut RandomState) -> R) -> R {
     // SAFETY: upvalue 1 is the userdata created in luaopen_math, which
     // holds an initialised RandomState and stays alive with the closure.
     unsafe {
@@ -235,7 +236,7 @@ fn with_rng<R>(l: *mut lua_State, f: impl FnOnce(&mut RandomState) -> R) -> R {
     }
 }
 
-unsafe extern "C-unwind" fn m_random(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_random(l: State) -> c_int {
     // LuaJIT 2.1 checks the arguments after drawing, and has no range
     // checks: it scales and floors whatever bounds it gets.
     let n = arg_count(l);
@@ -252,14 +253,14 @@ unsafe extern "C-unwind" fn m_random(l: *mut lua_State) -> c_int {
     push_num_result(l, x)
 }
 
-unsafe extern "C-unwind" fn m_randomseed(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn m_randomseed(l: State) -> c_int {
     let seed = check_num(l, 1);
     with_rng(l, |rs| rs.seed(seed));
     0
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_math(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_math(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(math.abs) reads "builtin#38";
     // deg and rad are Lua functions there (no id).
     let funcs: [(&str, CFn, u8); 26] = [
@@ -306,7 +307,7 @@ pub unsafe extern "C-unwind" fn luaopen_math(l: *mut lua_State) -> c_int {
             ("randomseed", m_randomseed as CFn, 63),
         ] {
             lua_pushvalue(l, -1);
-            lua_pushcclosure(l, Some(f), 1);
+            lua_pushcclosure(l, cfunc(f), 1);
             let closure = value_at(l, -1);
             (*closure.as_ptr::<crate::func::GcFunc>()).ffid = id;
             set_field(l, -3, name);

@@ -29,13 +29,28 @@ use crate::capi::core::*;
 use crate::capi::types::*;
 use crate::func::GcFunc;
 use crate::state::lua_State;
+use crate::state::State;
 use crate::value::*;
 use std::os::raw::{c_char, c_int};
 
-pub type CFn = unsafe extern "C-unwind" fn(*mut lua_State) -> c_int;
+/// The library's C functions: written against a [`State`] handle, called
+/// by the VM as C functions (`lua_CFunction`).
+pub type CFn = unsafe extern "C-unwind" fn(State) -> c_int;
+
+/// A library function as a `lua_CFunction`.
+#[inline(always)]
+pub fn cfunc(f: CFn) -> lua_CFunction {
+    // SAFETY: `State` is a `#[repr(transparent)]` non-null pointer to a
+    // `lua_State`, so both function types have the same ABI; the VM calls C
+    // functions only with the live thread that runs them, which satisfies
+    // `State`'s invariant.
+    Some(unsafe {
+        std::mem::transmute::<CFn, unsafe extern "C-unwind" fn(*mut lua_State) -> c_int>(f)
+    })
+}
 
 /// Create a table of functions (plus a name) and leave it on the stack.
-pub fn new_lib(l: *mut lua_State, funcs: &[(&str, CFn)]) {
+pub fn new_lib(l: State, funcs: &[(&str, CFn)]) {
     // SAFETY: l is live.
     unsafe {
         lua_createtable(l, 0, funcs.len() as c_int);
@@ -44,19 +59,19 @@ pub fn new_lib(l: *mut lua_State, funcs: &[(&str, CFn)]) {
 }
 
 /// Set functions into the table at the top.
-pub fn set_funcs(l: *mut lua_State, funcs: &[(&str, CFn)]) {
+pub fn set_funcs(l: State, funcs: &[(&str, CFn)]) {
     for (name, f) in funcs {
         push_cfunc(l, *f, 0);
         set_field(l, -2, name);
     }
 }
 
-pub fn push_cfunc(l: *mut lua_State, f: CFn, ffid: u8) {
+pub fn push_cfunc(l: State, f: CFn, ffid: u8) {
     // SAFETY: l is live.
     unsafe {
-        lua_pushcclosure(l, Some(f), 0);
+        lua_pushcclosure(l, cfunc(f), 0);
         if ffid != 0 {
-            let v = *(*l).top.sub(1);
+            let v = *(*l.as_ptr()).top.sub(1);
             (*v.as_ptr::<GcFunc>()).ffid = ffid;
         }
     }
@@ -64,7 +79,7 @@ pub fn push_cfunc(l: *mut lua_State, f: CFn, ffid: u8) {
 
 /// Give the C functions of the table at the top LuaJIT's builtin ids
 /// (observable as "builtin#N" in tostring and in jit.util.funcinfo).
-pub fn set_ffids(l: *mut lua_State, ids: &[(&str, u8)]) {
+pub fn set_ffids(l: State, ids: &[(&str, u8)]) {
     for (name, id) in ids {
         get_field(l, -1, name);
         let v = value_at(l, -1);
@@ -77,14 +92,14 @@ pub fn set_ffids(l: *mut lua_State, ids: &[(&str, u8)]) {
     }
 }
 
-pub fn set_field(l: *mut lua_State, idx: c_int, name: &str) {
+pub fn set_field(l: State, idx: c_int, name: &str) {
     with_cstr(name, |p| {
         // SAFETY: p is NUL-terminated.
         unsafe { lua_setfield(l, idx, p) }
     })
 }
 
-pub fn get_field(l: *mut lua_State, idx: c_int, name: &str) {
+pub fn get_field(l: State, idx: c_int, name: &str) {
     with_cstr(name, |p| {
         // SAFETY: p is NUL-terminated.
         unsafe { lua_getfield(l, idx, p) }
@@ -109,7 +124,7 @@ fn with_cstr(name: &str, f: impl FnOnce(*const c_char)) {
 
 /// Register a loaded library: `package.loaded[name] = top` and, when
 /// `global`, `_G[name] = top`.
-pub fn register_loaded(l: *mut lua_State, name: &str, global: bool) {
+pub fn register_loaded(l: State, name: &str, global: bool) {
     // SAFETY: l is live; the library table is at the top.
     unsafe {
         luaL_findtable(
@@ -130,27 +145,27 @@ pub fn register_loaded(l: *mut lua_State, name: &str, global: bool) {
 
 // ---- Argument helpers (LuaJIT's error messages).
 
-pub fn arg_count(l: *mut lua_State) -> c_int {
+pub fn arg_count(l: State) -> c_int {
     // SAFETY: l is live.
     unsafe { lua_gettop(l) }
 }
 
-pub fn check_any(l: *mut lua_State, n: c_int) {
+pub fn check_any(l: State, n: c_int) {
     // SAFETY: l is live.
     unsafe { luaL_checkany(l, n) }
 }
 
-pub fn check_num(l: *mut lua_State, n: c_int) -> f64 {
+pub fn check_num(l: State, n: c_int) -> f64 {
     // SAFETY: l is live.
     unsafe { luaL_checknumber(l, n) }
 }
 
-pub fn opt_num(l: *mut lua_State, n: c_int, def: f64) -> f64 {
+pub fn opt_num(l: State, n: c_int, def: f64) -> f64 {
     // SAFETY: l is live.
     unsafe { luaL_optnumber(l, n, def) }
 }
 
-pub fn check_int(l: *mut lua_State, n: c_int) -> i64 {
+pub fn check_int(l: State, n: c_int) -> i64 {
     // SAFETY: l is live.
     unsafe { luaL_checkinteger(l, n) as i64 }
 }
@@ -176,12 +191,12 @@ pub fn num_to_int32(n: f64) -> i32 {
 
 /// An integer argument as LuaJIT's libraries read one (lj_lib_checkint):
 /// a number or numeric string, converted to int32_t by `num_to_int32`.
-pub fn check_int32(l: *mut lua_State, n: c_int) -> i32 {
+pub fn check_int32(l: State, n: c_int) -> i32 {
     num_to_int32(check_num(l, n))
 }
 
 /// An optional `check_int32` argument (nil or absent: `def`).
-pub fn opt_int32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
+pub fn opt_int32(l: State, n: c_int, def: i32) -> i32 {
     // SAFETY: l is live.
     if unsafe { lua_type(l, n) } <= LUA_TNIL {
         def
@@ -190,12 +205,12 @@ pub fn opt_int32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
     }
 }
 
-pub fn opt_int(l: *mut lua_State, n: c_int, def: i64) -> i64 {
+pub fn opt_int(l: State, n: c_int, def: i64) -> i64 {
     // SAFETY: l is live.
     unsafe { luaL_optinteger(l, n, def as lua_Integer) as i64 }
 }
 
-pub fn check_str<'a>(l: *mut lua_State, n: c_int) -> &'a [u8] {
+pub fn check_str<'a>(l: State, n: c_int) -> &'a [u8] {
     let mut len = 0;
     // SAFETY: the string stays on the stack during the call.
     unsafe {
@@ -204,7 +219,7 @@ pub fn check_str<'a>(l: *mut lua_State, n: c_int) -> &'a [u8] {
     }
 }
 
-pub fn opt_str<'a>(l: *mut lua_State, n: c_int) -> Option<&'a [u8]> {
+pub fn opt_str<'a>(l: State, n: c_int) -> Option<&'a [u8]> {
     // SAFETY: l is live.
     if unsafe { lua_type(l, n) } <= LUA_TNIL {
         None
@@ -213,12 +228,12 @@ pub fn opt_str<'a>(l: *mut lua_State, n: c_int) -> Option<&'a [u8]> {
     }
 }
 
-pub fn check_type(l: *mut lua_State, n: c_int, t: c_int) {
+pub fn check_type(l: State, n: c_int, t: c_int) {
     // SAFETY: l is live.
     unsafe { luaL_checktype(l, n, t) }
 }
 
-pub fn value_at(l: *mut lua_State, n: c_int) -> TValue {
+pub fn value_at(l: State, n: c_int) -> TValue {
     // SAFETY: l is live.
     unsafe {
         let p = index2adr(l, n);
@@ -230,11 +245,11 @@ pub fn value_at(l: *mut lua_State, n: c_int) -> TValue {
     }
 }
 
-pub fn push_value(l: *mut lua_State, v: TValue) {
+pub fn push_value(l: State, v: TValue) {
     api_push(l, v)
 }
 
-pub fn push_str(l: *mut lua_State, s: &[u8]) {
+pub fn push_str(l: State, s: &[u8]) {
     // Libraries build results in a buffer, which LuaJIT does not let grow
     // to its string length limit: a memory error, as there.
     if s.len() >= crate::string::MAX_STR_LEN {
@@ -243,23 +258,23 @@ pub fn push_str(l: *mut lua_State, s: &[u8]) {
     push_bytes(l, s)
 }
 
-pub fn push_num(l: *mut lua_State, n: f64) {
+pub fn push_num(l: State, n: f64) {
     // SAFETY: l is live.
     unsafe { lua_pushnumber(l, n) }
 }
 
-pub fn push_bool(l: *mut lua_State, b: bool) {
+pub fn push_bool(l: State, b: bool) {
     // SAFETY: l is live.
     unsafe { lua_pushboolean(l, b as c_int) }
 }
 
-pub fn push_nil(l: *mut lua_State) {
+pub fn push_nil(l: State) {
     // SAFETY: l is live.
     unsafe { lua_pushnil(l) }
 }
 
 /// Open every standard library (luaL_openlibs).
-pub fn open_all(l: *mut lua_State) {
+pub fn open_all(l: State) {
     // LuaJIT's order: base, package, table, io, os, string, math, debug, bit, jit.
     let libs: [(&str, CFn); 11] = [
         ("", base::luaopen_base),
@@ -277,7 +292,7 @@ pub fn open_all(l: *mut lua_State) {
     for (_name, f) in libs {
         // SAFETY: l is live.
         unsafe {
-            lua_pushcclosure(l, Some(f), 0);
+            lua_pushcclosure(l, cfunc(f), 0);
             lua_call(l, 0, 0);
         }
     }
@@ -298,7 +313,7 @@ pub fn open_all(l: *mut lua_State) {
                 b"_PRELOAD\0".as_ptr() as *const c_char,
                 4,
             );
-            lua_pushcclosure(l, Some(f), 0);
+            lua_pushcclosure(l, cfunc(f), 0);
             set_field(l, -2, name);
             lua_settop(l, -2);
         }
@@ -306,6 +321,6 @@ pub fn open_all(l: *mut lua_State) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_openlibs(l: *mut lua_State) {
+pub unsafe extern "C-unwind" fn luaL_openlibs(l: State) {
     open_all(l)
 }

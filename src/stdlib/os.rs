@@ -2,6 +2,7 @@
 //! functions as in LuaJIT (so dates, locales and exit behaviour match C).
 
 use super::*;
+use crate::state::State;
 use std::os::raw::{c_char, c_int, c_long};
 
 /// C `struct tm` (glibc/musl layout on Linux).
@@ -64,7 +65,7 @@ fn errno() -> i32 {
 }
 
 /// `true`, or `nil, "name: strerror", errno`.
-fn file_result(l: *mut lua_State, ok: bool, name: &[u8], err: i32) -> c_int {
+fn file_result(l: State, ok: bool, name: &[u8], err: i32) -> c_int {
     if ok {
         push_bool(l, true);
         return 1;
@@ -87,18 +88,18 @@ fn to_time_t(n: f64) -> TimeT {
     }
 }
 
-fn is_none_or_nil(l: *mut lua_State, n: c_int) -> bool {
+fn is_none_or_nil(l: State, n: c_int) -> bool {
     // SAFETY: l is live.
     unsafe { lua_type(l, n) <= LUA_TNIL }
 }
 
-unsafe extern "C-unwind" fn os_clock(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_clock(l: State) -> c_int {
     // SAFETY: clock has no preconditions.
     push_num(l, unsafe { clock() } as f64 * (1.0 / CLOCKS_PER_SEC));
     1
 }
 
-fn push_date_table(l: *mut lua_State, tm: &Tm) {
+fn push_date_table(l: State, tm: &Tm) {
     // SAFETY: l is live.
     unsafe { lua_createtable(l, 0, 9) };
     let fields = [
@@ -155,7 +156,7 @@ fn format_date(fmt: &[u8], tm: &Tm) -> Option<crate::mem::FallibleVec<u8>> {
     None
 }
 
-unsafe extern "C-unwind" fn os_date(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_date(l: State) -> c_int {
     let fmt = opt_str(l, 1).unwrap_or(b"%c");
     let fmt = &fmt[..fmt.iter().position(|&b| b == 0).unwrap_or(fmt.len())];
     let t: TimeT = if is_none_or_nil(l, 2) {
@@ -194,7 +195,7 @@ unsafe extern "C-unwind" fn os_date(l: *mut lua_State) -> c_int {
 }
 
 /// A date-table field as a C int; `default` None means the field is required.
-fn date_field(l: *mut lua_State, key: &str, default: Option<c_int>) -> c_int {
+fn date_field(l: State, key: &str, default: Option<c_int>) -> c_int {
     get_field(l, -1, key);
     // SAFETY: l is live.
     let r = unsafe {
@@ -212,7 +213,7 @@ fn date_field(l: *mut lua_State, key: &str, default: Option<c_int>) -> c_int {
     r
 }
 
-unsafe extern "C-unwind" fn os_time(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_time(l: State) -> c_int {
     let t = if is_none_or_nil(l, 1) {
         // SAFETY: time accepts a null pointer.
         unsafe { time(std::ptr::null_mut()) }
@@ -246,14 +247,14 @@ unsafe extern "C-unwind" fn os_time(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn os_difftime(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_difftime(l: State) -> c_int {
     let t1 = to_time_t(check_num(l, 1));
     let t2 = to_time_t(opt_num(l, 2, 0.0));
     push_num(l, t1 as f64 - t2 as f64);
     1
 }
 
-unsafe extern "C-unwind" fn os_execute(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_execute(l: State) -> c_int {
     let cmd = opt_str(l, 1).map(c_arg);
     let p = cmd
         .as_ref()
@@ -264,7 +265,7 @@ unsafe extern "C-unwind" fn os_execute(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn os_exit(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_exit(l: State) -> c_int {
     let v = value_at(l, 1);
     let status = if arg_count(l) >= 1 && v.is_bool() {
         if v.is_truthy() {
@@ -288,7 +289,7 @@ unsafe extern "C-unwind" fn os_exit(l: *mut lua_State) -> c_int {
     unsafe { exit(status) }
 }
 
-unsafe extern "C-unwind" fn os_getenv(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_getenv(l: State) -> c_int {
     let name = c_arg(check_str(l, 1));
     // SAFETY: name is NUL-terminated; getenv's result is read at once.
     let v = unsafe { getenv(name.as_ptr() as *const c_char) };
@@ -300,7 +301,7 @@ unsafe extern "C-unwind" fn os_getenv(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn os_remove(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_remove(l: State) -> c_int {
     let name = check_str(l, 1);
     let c = c_arg(name);
     // SAFETY: c is NUL-terminated.
@@ -309,7 +310,7 @@ unsafe extern "C-unwind" fn os_remove(l: *mut lua_State) -> c_int {
     file_result(l, ok, &c[..c.len() - 1], err)
 }
 
-unsafe extern "C-unwind" fn os_rename(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_rename(l: State) -> c_int {
     let from = c_arg(check_str(l, 1));
     let to = c_arg(check_str(l, 2));
     // SAFETY: both are NUL-terminated.
@@ -318,7 +319,7 @@ unsafe extern "C-unwind" fn os_rename(l: *mut lua_State) -> c_int {
     file_result(l, ok, &from[..from.len() - 1], err)
 }
 
-unsafe extern "C-unwind" fn os_setlocale(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_setlocale(l: State) -> c_int {
     let locale = opt_str(l, 1).map(c_arg);
     let names = ["all", "collate", "ctype", "monetary", "numeric", "time"];
     let cats = [
@@ -356,7 +357,7 @@ unsafe extern "C-unwind" fn os_setlocale(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn os_tmpname(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn os_tmpname(l: State) -> c_int {
     let mut template = *b"/tmp/lua_XXXXXX\0";
     // SAFETY: template is a writable NUL-terminated mkstemp pattern.
     let fd = unsafe { mkstemp(template.as_mut_ptr() as *mut c_char) };
@@ -370,7 +371,7 @@ unsafe extern "C-unwind" fn os_tmpname(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_os(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_os(l: State) -> c_int {
     new_lib(
         l,
         &[

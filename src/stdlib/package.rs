@@ -9,6 +9,7 @@
 
 use super::*;
 use crate::capi::debugapi;
+use crate::state::State;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_void};
 
@@ -43,7 +44,7 @@ fn sentinel() -> TValue {
 }
 
 /// Push field `name` of the package table (upvalue 1 of the running function).
-fn push_package_field(l: *mut lua_State, name: &str) {
+fn push_package_field(l: State, name: &str) {
     get_field(l, upvalue_index(1), name);
 }
 
@@ -96,7 +97,7 @@ fn search_path(name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> Result<Vec<u
 }
 
 /// Search `package.<field>` (path or cpath) for a module name.
-fn find_file(l: *mut lua_State, name: &[u8], field: &str) -> Result<Vec<u8>, Vec<u8>> {
+fn find_file(l: State, name: &[u8], field: &str) -> Result<Vec<u8>, Vec<u8>> {
     push_package_field(l, field);
     let path = match to_bytes(l, -1) {
         Some(p) => crate::mem::vec_from_slice(p),
@@ -107,7 +108,7 @@ fn find_file(l: *mut lua_State, name: &[u8], field: &str) -> Result<Vec<u8>, Vec
     search_path(name, &path, b".", b"/")
 }
 
-fn loader_error(l: *mut lua_State, name: &[u8], filename: &[u8], detail: &[u8]) -> ! {
+fn loader_error(l: State, name: &[u8], filename: &[u8], detail: &[u8]) -> ! {
     let mut m = crate::mem::FallibleVec::from_slice(b"error loading module '");
     m.extend_from_slice(name);
     m.extend_from_slice(b"' from file '");
@@ -141,7 +142,7 @@ fn last_dl_error() -> Vec<u8> {
     }
 }
 
-unsafe extern "C-unwind" fn loadlib_gc(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn loadlib_gc(l: State) -> c_int {
     // SAFETY: argument 1 is a library handle userdata created by lib_handle.
     unsafe {
         let p = lua_touserdata(l, 1) as *mut *mut c_void;
@@ -155,7 +156,7 @@ unsafe extern "C-unwind" fn loadlib_gc(l: *mut lua_State) -> c_int {
 
 /// The handle slot of library `path`, kept in the registry under
 /// "LOADLIB: path" as a userdata that closes the library when collected.
-fn lib_handle(l: *mut lua_State, path: &[u8]) -> *mut *mut c_void {
+fn lib_handle(l: State, path: &[u8]) -> *mut *mut c_void {
     let mut key = b"LOADLIB: ".to_vec();
     key.extend_from_slice(path);
     // SAFETY: l is live.
@@ -186,7 +187,7 @@ fn lib_handle(l: *mut lua_State, path: &[u8]) -> *mut *mut c_void {
 /// function from bytecode embedded as `luaJIT_BC_<name>` (what
 /// `luajit -b` object files export).
 fn load_func(
-    l: *mut lua_State,
+    l: State,
     path: &[u8],
     sym: &[u8],
     bytecode_chunkname: Option<&[u8]>,
@@ -217,7 +218,7 @@ fn load_func(
         if !f.is_null() {
             // SAFETY: the library exports a lua_CFunction under this name.
             let cf: CFn = std::mem::transmute::<*mut c_void, CFn>(f);
-            lua_pushcclosure(l, Some(cf), 0);
+            lua_pushcclosure(l, cfunc(cf), 0);
             return Ok(());
         }
         let err = last_dl_error();
@@ -296,7 +297,7 @@ fn open_func_name(modname: &[u8]) -> Vec<u8> {
 
 // ---- Loaders.
 
-unsafe extern "C-unwind" fn loader_preload(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn loader_preload(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     push_package_field(l, "preload");
     // SAFETY: l is live.
@@ -316,7 +317,7 @@ unsafe extern "C-unwind" fn loader_preload(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn loader_lua(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn loader_lua(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     let filename = match find_file(l, &name, "path") {
         Ok(f) => f,
@@ -334,7 +335,7 @@ unsafe extern "C-unwind" fn loader_lua(l: *mut lua_State) -> c_int {
 
 /// Load the C (or embedded bytecode) opener of module `name` from a library
 /// file, raising the loader error for anything but a missing symbol.
-fn load_module_func(l: *mut lua_State, filename: &[u8], name: &[u8]) -> Result<(), Vec<u8>> {
+fn load_module_func(l: State, filename: &[u8], name: &[u8]) -> Result<(), Vec<u8>> {
     match load_func(l, filename, &open_func_name(name), Some(name)) {
         Ok(()) => Ok(()),
         Err(LoadFailure::Symbol(e)) => Err(e),
@@ -346,7 +347,7 @@ fn load_module_func(l: *mut lua_State, filename: &[u8], name: &[u8]) -> Result<(
     }
 }
 
-unsafe extern "C-unwind" fn loader_c(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn loader_c(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     let filename = match find_file(l, &name, "cpath") {
         Ok(f) => f,
@@ -361,7 +362,7 @@ unsafe extern "C-unwind" fn loader_c(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn loader_croot(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn loader_croot(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     let root = match name.iter().position(|&c| c == b'.') {
         Some(i) => name[..i].to_vec(),
@@ -387,7 +388,7 @@ unsafe extern "C-unwind" fn loader_croot(l: *mut lua_State) -> c_int {
 
 // ---- require and module.
 
-unsafe extern "C-unwind" fn pkg_require(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn pkg_require(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     // SAFETY: l is live; stack: 1 name, 2 _LOADED, then work slots.
     unsafe {
@@ -459,7 +460,7 @@ unsafe extern "C-unwind" fn pkg_require(l: *mut lua_State) -> c_int {
 }
 
 /// Set the environment of the Lua function that called `module`.
-fn set_caller_env(l: *mut lua_State) {
+fn set_caller_env(l: State) {
     // SAFETY: l is live; the module table is at the top.
     unsafe {
         let mut ar: lua_Debug = std::mem::zeroed();
@@ -475,7 +476,7 @@ fn set_caller_env(l: *mut lua_State) {
     }
 }
 
-unsafe extern "C-unwind" fn pkg_module(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn pkg_module(l: State) -> c_int {
     let modname = crate::mem::vec_from_slice(check_str(l, 1));
     let lastarg = arg_count(l);
     let cname = CString::new(modname.clone()).unwrap_or_default();
@@ -512,7 +513,7 @@ unsafe extern "C-unwind" fn pkg_module(l: *mut lua_State) -> c_int {
 
 // ---- package.* functions.
 
-unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn pkg_loadlib(l: State) -> c_int {
     let path = crate::mem::vec_from_slice(check_str(l, 1));
     let init = crate::mem::vec_from_slice(check_str(l, 2));
     match load_func(l, &path, &init, None) {
@@ -534,7 +535,7 @@ unsafe extern "C-unwind" fn pkg_loadlib(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn pkg_searchpath(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn pkg_searchpath(l: State) -> c_int {
     let path = crate::mem::vec_from_slice(check_str(l, 2));
     let name = crate::mem::vec_from_slice(check_str(l, 1));
     let sep = opt_str(l, 3)
@@ -556,7 +557,7 @@ unsafe extern "C-unwind" fn pkg_searchpath(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn pkg_seeall(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn pkg_seeall(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     // SAFETY: l is live.
     unsafe {
@@ -574,7 +575,7 @@ unsafe extern "C-unwind" fn pkg_seeall(l: *mut lua_State) -> c_int {
 /// Set `package.<field>` from environment variable `env` (";;" stands for
 /// the default path), or to the default when it is unset or the registry
 /// says to ignore the environment (`luajit -E`).
-fn set_path(l: *mut lua_State, field: &str, env: &str, default: &str, noenv: bool) {
+fn set_path(l: State, field: &str, env: &str, default: &str, noenv: bool) {
     use std::os::unix::ffi::OsStrExt;
     let value = match std::env::var_os(env) {
         Some(v) if !noenv => {
@@ -589,7 +590,7 @@ fn set_path(l: *mut lua_State, field: &str, env: &str, default: &str, noenv: boo
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_package(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_package(l: State) -> c_int {
     // SAFETY: l is live.
     unsafe {
         // Metatable of library handles: closes them when collected.
@@ -612,7 +613,7 @@ pub unsafe extern "C-unwind" fn luaopen_package(l: *mut lua_State) -> c_int {
         lua_createtable(l, loaders.len() as c_int, 0);
         for (i, f) in loaders.iter().enumerate() {
             lua_pushvalue(l, pkg);
-            lua_pushcclosure(l, Some(*f), 1);
+            lua_pushcclosure(l, cfunc(*f), 1);
             lua_rawseti(l, -2, i as c_int + 1);
         }
         set_field(l, pkg, "loaders");
@@ -645,7 +646,7 @@ pub unsafe extern "C-unwind" fn luaopen_package(l: *mut lua_State) -> c_int {
             ("require", pkg_require as CFn),
         ] {
             lua_pushvalue(l, pkg);
-            lua_pushcclosure(l, Some(f), 1);
+            lua_pushcclosure(l, cfunc(f), 1);
             set_field(l, LUA_GLOBALSINDEX, name);
         }
         lua_settop(l, pkg);

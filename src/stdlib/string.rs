@@ -10,6 +10,7 @@ use super::*;
 use crate::mem::{ByteSink, ShortBuf};
 use crate::numfmt;
 use crate::state::g_of;
+use crate::state::State;
 use std::os::raw::c_int;
 
 /// LuaJIT's string length limit (LJ_MAX_STR), as a u64 for length sums.
@@ -25,12 +26,12 @@ pub(crate) fn num_to_i32(n: f64) -> i32 {
 }
 
 /// `lj_lib_checkint`: a number (or numeric string) as int32.
-pub(crate) fn check_i32(l: *mut lua_State, n: c_int) -> i32 {
+pub(crate) fn check_i32(l: State, n: c_int) -> i32 {
     num_to_i32(check_num(l, n))
 }
 
 /// `lj_lib_optint`.
-pub(crate) fn opt_i32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
+pub(crate) fn opt_i32(l: State, n: c_int, def: i32) -> i32 {
     // SAFETY: l is live.
     if unsafe { lua_type(l, n) } <= LUA_TNIL {
         def
@@ -40,7 +41,7 @@ pub(crate) fn opt_i32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
 }
 
 /// Raise LuaJIT's out-of-memory error (used for oversized results).
-pub(crate) fn err_mem(l: *mut lua_State) -> ! {
+pub(crate) fn err_mem(l: State) -> ! {
     crate::error::throw_status(l, crate::state::LUA_ERRMEM, b"not enough memory")
 }
 
@@ -68,7 +69,7 @@ fn str_range(len: usize, i: i32, j: i32) -> (usize, usize) {
     }
 }
 
-unsafe extern "C-unwind" fn s_len(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_len(l: State) -> c_int {
     // LuaJIT's fast function reads a missing argument as nil.
     if arg_count(l) == 0 {
         arg_error(l, 1, b"string expected, got nil");
@@ -78,7 +79,7 @@ unsafe extern "C-unwind" fn s_len(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_sub(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_sub(l: State) -> c_int {
     let s = check_str(l, 1);
     let i = check_i32(l, 2);
     let j = opt_i32(l, 3, -1);
@@ -87,7 +88,7 @@ unsafe extern "C-unwind" fn s_sub(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_byte(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_byte(l: State) -> c_int {
     let s = check_str(l, 1);
     let i = opt_i32(l, 2, 1);
     let j = opt_i32(l, 3, i);
@@ -107,7 +108,7 @@ unsafe extern "C-unwind" fn s_byte(l: *mut lua_State) -> c_int {
     n as c_int
 }
 
-unsafe extern "C-unwind" fn s_char(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_char(l: State) -> c_int {
     let n = arg_count(l);
     let mut out = ShortBuf::with_capacity(g_of(l), n as usize);
     for i in 1..=n {
@@ -121,7 +122,7 @@ unsafe extern "C-unwind" fn s_char(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_rep(l: State) -> c_int {
     let s = check_str(l, 1);
     let n = check_i32(l, 2);
     let sep = opt_str(l, 3).unwrap_or(b"");
@@ -158,7 +159,7 @@ unsafe extern "C-unwind" fn s_rep(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_reverse(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_reverse(l: State) -> c_int {
     let s = check_str(l, 1);
     let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     out.extend(s.iter().rev().copied());
@@ -166,7 +167,7 @@ unsafe extern "C-unwind" fn s_reverse(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_lower(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_lower(l: State) -> c_int {
     let s = check_str(l, 1);
     let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     out.extend(s.iter().map(u8::to_ascii_lowercase));
@@ -174,7 +175,7 @@ unsafe extern "C-unwind" fn s_lower(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_upper(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_upper(l: State) -> c_int {
     let s = check_str(l, 1);
     let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     out.extend(s.iter().map(u8::to_ascii_uppercase));
@@ -182,7 +183,7 @@ unsafe extern "C-unwind" fn s_upper(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_dump(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_dump(l: State) -> c_int {
     check_type(l, 1, LUA_TFUNCTION);
     let strip = value_at(l, 2).is_truthy();
     let f = value_at(l, 1);
@@ -200,7 +201,7 @@ unsafe extern "C-unwind" fn s_dump(l: *mut lua_State) -> c_int {
 // ---- Pattern matching.
 
 /// Push one capture value (string or 1-based position).
-fn push_capture(l: *mut lua_State, s: &[u8], start: usize, end: usize, caps: &[Capture], i: usize) {
+fn push_capture(l: State, s: &[u8], start: usize, end: usize, caps: &[Capture], i: usize) {
     match pattern::capture_value(s, start, end, caps, i) {
         Ok(CaptureValue::Str(v)) => push_str(l, v),
         Ok(CaptureValue::Position(p)) => push_num(l, p as f64),
@@ -211,7 +212,7 @@ fn push_capture(l: *mut lua_State, s: &[u8], start: usize, end: usize, caps: &[C
 /// Push all captures (or the whole match when there are none); returns
 /// how many values were pushed.
 fn push_captures(
-    l: *mut lua_State,
+    l: State,
     s: &[u8],
     start: usize,
     end: usize,
@@ -231,7 +232,7 @@ fn push_captures(
     n as c_int
 }
 
-fn find_aux(l: *mut lua_State, find: bool) -> c_int {
+fn find_aux(l: State, find: bool) -> c_int {
     let s = check_str(l, 1);
     let p = check_str(l, 2);
     let init = opt_i32(l, 3, 1) as i64;
@@ -277,11 +278,11 @@ fn find_aux(l: *mut lua_State, find: bool) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn s_find(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_find(l: State) -> c_int {
     find_aux(l, true)
 }
 
-unsafe extern "C-unwind" fn s_match(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_match(l: State) -> c_int {
     find_aux(l, false)
 }
 
@@ -290,7 +291,7 @@ fn upvalue_index(i: c_int) -> c_int {
     LUA_GLOBALSINDEX - i
 }
 
-unsafe extern "C-unwind" fn gmatch_aux(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
     let s = to_bytes(l, upvalue_index(1)).unwrap_or(b"");
     let p = to_bytes(l, upvalue_index(2)).unwrap_or(b"");
     let pos = value_at(l, upvalue_index(3)).as_num() as usize;
@@ -312,21 +313,21 @@ unsafe extern "C-unwind" fn gmatch_aux(l: *mut lua_State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn s_gmatch(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_gmatch(l: State) -> c_int {
     check_str(l, 1);
     check_str(l, 2);
     // SAFETY: l is live; two strings are at 1 and 2.
     unsafe {
         lua_settop(l, 2);
         lua_pushnumber(l, 0.0);
-        lua_pushcclosure(l, Some(gmatch_aux), 3);
-        let v = *(*l).top.sub(1);
+        lua_pushcclosure(l, cfunc(gmatch_aux), 3);
+        let v = *(*l.as_ptr()).top.sub(1);
         (*v.as_ptr::<crate::func::GcFunc>()).ffid = 86;
     }
     1
 }
 
-unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
     let s = check_str(l, 1);
     let p = check_str(l, 2);
     // LuaJIT checks the count (argument 4) before the replacement's type.
@@ -391,7 +392,7 @@ unsafe extern "C-unwind" fn s_gsub(l: *mut lua_State) -> c_int {
 // ---- string.format.
 
 /// The text of value `idx` as `tostring` gives it (honouring __tostring).
-pub(crate) fn tostring_bytes(l: *mut lua_State, idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
+pub(crate) fn tostring_bytes(l: State, idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
     let v = value_at(l, idx);
     if v.is_str() {
         out.extend_from_slice(crate::string::str_bytes(v.as_ptr()));
@@ -417,7 +418,7 @@ pub(crate) fn tostring_bytes(l: *mut lua_State, idx: c_int, out: &mut (impl Byte
 
 /// Formats `string.format(fmt, ...)` with the format string at stack
 /// index `fmt_idx` and the arguments after it, appending to `out`.
-pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
+pub(crate) fn format_into(l: State, fmt_idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
     let fmt = check_str(l, fmt_idx);
     let top = arg_count(l);
     let mut arg = fmt_idx;
@@ -469,7 +470,7 @@ pub(crate) fn format_into(l: *mut lua_State, fmt_idx: c_int, out: &mut (impl Byt
     }
 }
 
-unsafe extern "C-unwind" fn s_format(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn s_format(l: State) -> c_int {
     let mut out = ShortBuf::of(l);
     format_into(l, 1, &mut out);
     push_str(l, &out);
@@ -477,7 +478,7 @@ unsafe extern "C-unwind" fn s_format(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_string(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_string(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(string.byte) reads "builtin#76".
     let funcs: [(&str, CFn, u8); 13] = [
         ("len", s_len, 0),

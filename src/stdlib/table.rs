@@ -8,13 +8,14 @@ use super::*;
 use crate::gc::{self, GcHeader};
 use crate::meta;
 use crate::state::g_of;
+use crate::state::State;
 use crate::table::{self, GcTab};
 use std::os::raw::c_int;
 
 // ---- Argument conversion as LuaJIT's library functions do it.
 
 /// The table argument `n`, or a "table expected" argument error.
-fn check_tab(l: *mut lua_State, n: c_int) -> *mut GcTab {
+fn check_tab(l: State, n: c_int) -> *mut GcTab {
     let v = value_at(l, n);
     if !v.is_tab() {
         type_error(l, n, "table");
@@ -24,7 +25,7 @@ fn check_tab(l: *mut lua_State, n: c_int) -> *mut GcTab {
 
 /// A number argument: numbers, and strings that convert to one (LuaJIT's
 /// library argument checks coerce strings in place).
-fn check_number(l: *mut lua_State, n: c_int) -> f64 {
+fn check_number(l: State, n: c_int) -> f64 {
     // SAFETY: l is live.
     if unsafe { lua_type(l, n) } == LUA_TNONE {
         type_error(l, n, "number");
@@ -48,12 +49,12 @@ fn trunc_i32(x: f64) -> i32 {
 }
 
 /// An integer argument as LuaJIT's library sees it (a 32-bit truncation).
-fn check_i32(l: *mut lua_State, n: c_int) -> i32 {
+fn check_i32(l: State, n: c_int) -> i32 {
     trunc_i32(check_number(l, n))
 }
 
 /// Optional integer argument: absent or nil gives `def`.
-fn opt_i32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
+fn opt_i32(l: State, n: c_int, def: i32) -> i32 {
     if value_at(l, n).is_nil() {
         def
     } else {
@@ -61,7 +62,7 @@ fn opt_i32(l: *mut lua_State, n: c_int, def: i32) -> i32 {
     }
 }
 
-fn check_func(l: *mut lua_State, n: c_int) {
+fn check_func(l: State, n: c_int) {
     if !value_at(l, n).is_func() {
         type_error(l, n, "function");
     }
@@ -69,7 +70,7 @@ fn check_func(l: *mut lua_State, n: c_int) {
 
 /// LuaJIT implements some table functions in Lua: missing arguments are
 /// nil there, never "no value", in argument errors.
-fn lua_params(l: *mut lua_State, nparams: c_int) {
+fn lua_params(l: State, nparams: c_int) {
     // SAFETY: l is live.
     unsafe {
         if lua_gettop(l) < nparams {
@@ -90,7 +91,7 @@ fn raw_geti(t: *mut GcTab, i: i32) -> TValue {
 
 /// Raw `t[i] = v`. Storing nil into an absent key is skipped: it would only
 /// create a dead key.
-fn raw_seti(l: *mut lua_State, t: *mut GcTab, i: i32, v: TValue) {
+fn raw_seti(l: State, t: *mut GcTab, i: i32, v: TValue) {
     let g = g_of(l);
     if v.is_nil() && table::get_slot(t, TValue::num(i as f64)).is_null() {
         return;
@@ -107,7 +108,7 @@ fn tab_value(t: *mut GcTab) -> TValue {
 
 /// Keep `v` alive in stack slot `slot` (a slot reserved by the caller), so
 /// that a Lua call made meanwhile cannot let the collector free it.
-fn anchor(l: *mut lua_State, slot: c_int, v: TValue) -> TValue {
+fn anchor(l: State, slot: c_int, v: TValue) -> TValue {
     // SAFETY: the slot exists (reserved with lua_settop by the caller).
     unsafe { *index2adr(l, slot) = v };
     v
@@ -115,7 +116,7 @@ fn anchor(l: *mut lua_State, slot: c_int, v: TValue) -> TValue {
 
 /// Call the function in stack slot `fslot` with two arguments; return its
 /// first result.
-fn call2(l: *mut lua_State, fslot: c_int, a: TValue, b: TValue) -> TValue {
+fn call2(l: State, fslot: c_int, a: TValue, b: TValue) -> TValue {
     // SAFETY: l is live; the call leaves exactly one result that we pop.
     unsafe {
         lua_pushvalue(l, fslot);
@@ -130,7 +131,7 @@ fn call2(l: *mut lua_State, fslot: c_int, a: TValue, b: TValue) -> TValue {
 
 // ---- Lua 5.1 functions.
 
-unsafe extern "C-unwind" fn tab_insert(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_insert(l: State) -> c_int {
     let t = check_tab(l, 1);
     let nargs = arg_count(l);
     let mut pos = raw_len(t).wrapping_add(1);
@@ -162,7 +163,7 @@ unsafe extern "C-unwind" fn tab_insert(l: *mut lua_State) -> c_int {
 /// LuaJIT 2.1 implements `remove` with raw accesses; positions outside
 /// 1..#t (and NaN) return nothing. Array indices are truncated to
 /// integers at each access, as its raw-index instructions do.
-unsafe extern "C-unwind" fn tab_remove(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_remove(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     let len = raw_len(t);
@@ -201,7 +202,7 @@ unsafe extern "C-unwind" fn tab_remove(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_concat(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_concat(l: State) -> c_int {
     let t = check_tab(l, 1);
     // The separator stays on the stack (argument 2) while it is used.
     let sep = opt_str(l, 2).unwrap_or(b"");
@@ -236,7 +237,7 @@ unsafe extern "C-unwind" fn tab_concat(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_maxn(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_maxn(l: State) -> c_int {
     let t = check_tab(l, 1);
     let g = g_of(l);
     let mut max = 0.0f64;
@@ -251,14 +252,14 @@ unsafe extern "C-unwind" fn tab_maxn(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_getn(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_getn(l: State) -> c_int {
     lua_params(l, 1);
     let t = check_tab(l, 1);
     push_num(l, table::len(t) as f64);
     1
 }
 
-unsafe extern "C-unwind" fn tab_foreachi(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_foreachi(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     check_func(l, 2);
@@ -273,7 +274,7 @@ unsafe extern "C-unwind" fn tab_foreachi(l: *mut lua_State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn tab_foreach(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_foreach(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     check_func(l, 2);
@@ -298,7 +299,7 @@ unsafe extern "C-unwind" fn tab_foreach(l: *mut lua_State) -> c_int {
 
 /// `table.move(a1, f, e, t [,a2])`: raw copies of a1[f..e] to a2[t..],
 /// in the direction that is safe for overlapping ranges of one table.
-unsafe extern "C-unwind" fn tab_move(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_move(l: State) -> c_int {
     lua_params(l, 5);
     let src = check_tab(l, 1);
     let f = check_number(l, 2);
@@ -346,7 +347,7 @@ const SLOT_B: c_int = 4;
 const SLOT_PIVOT: c_int = 5;
 
 struct Sorter {
-    l: *mut lua_State,
+    l: State,
     t: *mut GcTab,
     has_cmp: bool,
 }
@@ -455,7 +456,7 @@ impl Sorter {
     }
 }
 
-unsafe extern "C-unwind" fn tab_sort(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_sort(l: State) -> c_int {
     let t = check_tab(l, 1);
     let has_cmp = !value_at(l, 2).is_nil();
     if has_cmp {
@@ -473,7 +474,7 @@ unsafe extern "C-unwind" fn tab_sort(l: *mut lua_State) -> c_int {
 /// LuaJIT's largest hash part, in bits (LJ_MAX_HBITS).
 const MAX_HBITS: u32 = 26;
 
-unsafe extern "C-unwind" fn tab_new(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_new(l: State) -> c_int {
     let narr = check_i32(l, 1);
     let nhash = check_i32(l, 2);
     // Sizes as LuaJIT computes them: a negative hash size is a huge
@@ -488,7 +489,7 @@ unsafe extern "C-unwind" fn tab_new(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_clear(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_clear(l: State) -> c_int {
     let t = check_tab(l, 1);
     table::clear(g_of(l), t);
     0
@@ -497,7 +498,7 @@ unsafe extern "C-unwind" fn tab_clear(l: *mut lua_State) -> c_int {
 // ---- Loaded with require: OpenResty's additions.
 
 /// Visit every entry (non-nil value) of a table; stop when `f` says so.
-fn for_each_entry(l: *mut lua_State, t: *mut GcTab, mut f: impl FnMut(TValue, TValue) -> bool) {
+fn for_each_entry(l: State, t: *mut GcTab, mut f: impl FnMut(TValue, TValue) -> bool) {
     let g = g_of(l);
     let mut key = TValue::NIL;
     while let Ok(Some((k, v))) = table::next(g, t, key) {
@@ -508,7 +509,7 @@ fn for_each_entry(l: *mut lua_State, t: *mut GcTab, mut f: impl FnMut(TValue, TV
     }
 }
 
-unsafe extern "C-unwind" fn tab_isempty(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_isempty(l: State) -> c_int {
     let t = check_tab(l, 1);
     let empty = matches!(table::next(g_of(l), t, TValue::NIL), Ok(None));
     push_bool(l, empty);
@@ -517,7 +518,7 @@ unsafe extern "C-unwind" fn tab_isempty(l: *mut lua_State) -> c_int {
 
 /// True when every key is an integral number (holes allowed; an empty
 /// table is an array).
-unsafe extern "C-unwind" fn tab_isarray(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_isarray(l: State) -> c_int {
     let t = check_tab(l, 1);
     let mut array = true;
     for_each_entry(l, t, |k, _| {
@@ -528,7 +529,7 @@ unsafe extern "C-unwind" fn tab_isarray(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_nkeys(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_nkeys(l: State) -> c_int {
     let t = check_tab(l, 1);
     let mut n = 0u64;
     for_each_entry(l, t, |_, _| {
@@ -539,7 +540,7 @@ unsafe extern "C-unwind" fn tab_nkeys(l: *mut lua_State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_clone(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn tab_clone(l: State) -> c_int {
     let t = check_tab(l, 1);
     let copy = table::dup(g_of(l), t);
     push_value(l, tab_value(copy));
@@ -560,7 +561,7 @@ const ON_DEMAND: [(&str, CFn, u8); 6] = [
     ("clone", tab_clone, 0),
 ];
 
-unsafe extern "C-unwind" fn load_on_demand(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn load_on_demand(l: State) -> c_int {
     let name = check_str(l, 1).to_vec();
     let short = name.strip_prefix(b"table.").unwrap_or(&name);
     let Some((field, f, id)) = ON_DEMAND.iter().find(|(n, _, _)| n.as_bytes() == short) else {
@@ -577,7 +578,7 @@ unsafe extern "C-unwind" fn load_on_demand(l: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_table(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_table(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(table.insert) reads "builtin#91";
     // the functions with no id are Lua functions in LuaJIT.
     let funcs: [(&str, CFn, u8); 9] = [
@@ -607,7 +608,7 @@ pub unsafe extern "C-unwind" fn luaopen_table(l: *mut lua_State) -> c_int {
         );
         for (name, _, _) in ON_DEMAND {
             lua_pushvalue(l, -2);
-            lua_pushcclosure(l, Some(load_on_demand), 1);
+            lua_pushcclosure(l, cfunc(load_on_demand), 1);
             set_field(l, -2, &format!("table.{}", name));
         }
         lua_settop(l, -2);

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::capi::aux::type_error;
+use crate::state::State;
 use std::os::raw::c_int;
 
 /// Which of the two pointers a module function accesses.
@@ -14,7 +15,7 @@ enum Slot {
     Second,
 }
 
-fn exdata(l: *mut lua_State, slot: Slot) -> c_int {
+fn exdata(l: State, slot: Slot) -> c_int {
     let n = arg_count(l);
     if n == 0 {
         if !crate::stdlib::ffi::is_loaded(l) {
@@ -23,8 +24,8 @@ fn exdata(l: *mut lua_State, slot: Slot) -> c_int {
         // SAFETY: l is live.
         let p = unsafe {
             match slot {
-                Slot::First => (*l).exdata,
-                Slot::Second => (*l).exdata2,
+                Slot::First => (*l.as_ptr()).exdata,
+                Slot::Second => (*l.as_ptr()).exdata2,
             }
         };
         let cts = crate::ffi::conv::cts_of(l);
@@ -56,29 +57,29 @@ fn exdata(l: *mut lua_State, slot: Slot) -> c_int {
     // SAFETY: l is live.
     unsafe {
         match slot {
-            Slot::First => (*l).exdata = p as *mut std::ffi::c_void,
-            Slot::Second => (*l).exdata2 = p as *mut std::ffi::c_void,
+            Slot::First => (*l.as_ptr()).exdata = p as *mut std::ffi::c_void,
+            Slot::Second => (*l.as_ptr()).exdata2 = p as *mut std::ffi::c_void,
         }
     }
     0
 }
 
-unsafe extern "C-unwind" fn thread_exdata(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn thread_exdata(l: State) -> c_int {
     exdata(l, Slot::First)
 }
 
-unsafe extern "C-unwind" fn thread_exdata2(l: *mut lua_State) -> c_int {
+unsafe extern "C-unwind" fn thread_exdata2(l: State) -> c_int {
     exdata(l, Slot::Second)
 }
 
 /// `require "thread.exdata"`: the function itself is the module.
-pub unsafe extern "C-unwind" fn luaopen_thread_exdata(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_thread_exdata(l: State) -> c_int {
     push_cfunc(l, thread_exdata, 0);
     1
 }
 
 /// `require "thread.exdata2"`.
-pub unsafe extern "C-unwind" fn luaopen_thread_exdata2(l: *mut lua_State) -> c_int {
+pub unsafe extern "C-unwind" fn luaopen_thread_exdata2(l: State) -> c_int {
     push_cfunc(l, thread_exdata2, 0);
     1
 }
