@@ -3,7 +3,8 @@
 //! VM core: `alloc` (the default allocator), `value` (tagged values), `gc` (memory, collector), `string`,
 //! `table`, `func` (prototypes, closures, upvalues), `udata`, `state`
 //! (threads, stacks, frames), `meta` (metamethods), `error`, `debug`,
-//! `vm` (interpreter). Front end: `frontend` (lexer, parser), `bytecode`
+//! `vm` (interpreter), `layout` (the checked offsets that C code and
+//! machine code rely on). Front end: `frontend` (lexer, parser), `bytecode`
 //! (instruction set, dump format, listing). Libraries: `stdlib`. C API:
 //! `capi`.
 
@@ -19,6 +20,7 @@ pub mod frontend;
 pub mod func;
 pub mod gc;
 pub mod hotcount;
+pub mod layout;
 pub mod mem;
 pub mod meta;
 pub mod numfmt;

@@ -26,7 +26,8 @@ pub const UDTYPE_IO_FILE: u8 = 1;
 pub const UDTYPE_FFI_CLIB: u8 = 2;
 pub const UDTYPE_BUFFER: u8 = 3;
 
-const HEADER: usize = (std::mem::size_of::<GcUdata>() + 15) & !15;
+/// Offset of the payload: the header rounded up to 16 bytes.
+pub const HEADER: usize = (std::mem::size_of::<GcUdata>() + 15) & !15;
 
 pub fn new(g: &mut GlobalState, len: usize, env: *mut GcTab) -> *mut GcUdata {
     if len > u32::MAX as usize - 64 {

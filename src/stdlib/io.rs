@@ -65,6 +65,8 @@ pub struct IoFile {
     fp: *mut FILE,
     kind: u32,
 }
+// C modules read the `FILE*` first in the payload (see `layout`).
+const _: () = assert!(std::mem::offset_of!(IoFile, fp) == 0);
 
 const KIND_FILE: u32 = 0;
 const KIND_PIPE: u32 = 1;
