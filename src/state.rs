@@ -255,10 +255,88 @@ impl GlobalState {
     }
 }
 
+/// Being replaced (issue 13): hands out an unchecked `&mut` with a lifetime
+/// the caller chooses. Use the accessors on [`State`] below instead.
 #[inline(always)]
 pub fn g_of<'a>(l: State) -> &'a mut GlobalState {
     // SAFETY: every live state points to its live global state.
     unsafe { &mut *(*l.as_ptr()).glref }
+}
+
+// ---- Access to the global state.
+//
+// The global state is shared by all threads of a VM and reached from each
+// through `glref`. It is never borrowed for long:
+// - Leaf operations (allocation, interning, barriers, table primitives,
+//   metatable lookups) take `&mut GlobalState`. Such a reference is made
+//   only for the duration of one leaf call, and a leaf never runs Lua
+//   code, never calls a function that takes a `State`, and never steps
+//   the collector (steps happen only at `gc::check(l)` points, which take
+//   a `State`). So no second reference to the global state can appear
+//   while one is live. The methods below make that reference for the
+//   common leaves, each justified once.
+// - Everything else reads and writes fields by value through
+//   `State::global_ptr()`, or uses `State::global_mut` (unsafe) for a
+//   short exclusive section whose SAFETY comment says why nothing else
+//   reaches the global state meanwhile.
+impl State {
+    /// Exclusive access to the global state.
+    ///
+    /// # Safety
+    /// While the returned reference is used, no other reference to the
+    /// global state may be made or used: the caller does not run Lua code,
+    /// call functions that take a `State`, or step the collector, and it
+    /// drops the reference before doing so.
+    #[inline(always)]
+    pub unsafe fn global_mut<'a>(self) -> &'a mut GlobalState {
+        // SAFETY: glref points to the live global state; exclusivity is
+        // the caller's obligation.
+        unsafe { &mut *self.global_ptr() }
+    }
+
+    /// Run one leaf operation on the global state.
+    #[inline(always)]
+    fn leaf<R>(self, f: impl FnOnce(&mut GlobalState) -> R) -> R {
+        // SAFETY: only the leaf wrappers below call this, each with a leaf
+        // function of the core (see the section comment): the reference
+        // lives for that call only and nothing in it reaches the global
+        // state another way.
+        f(unsafe { self.global_mut() })
+    }
+
+    /// A string value (interned).
+    #[inline]
+    pub fn new_str(self, s: &[u8]) -> TValue {
+        self.leaf(|g| crate::string::new_str_value(g, s))
+    }
+
+    /// An interned string object.
+    #[inline]
+    pub fn intern(self, s: &[u8]) -> *mut GcStr {
+        self.leaf(|g| crate::string::intern(g, s))
+    }
+
+    /// The registry table's value.
+    #[inline]
+    pub fn registry(self) -> TValue {
+        // SAFETY: a field of the live global state, read by value.
+        unsafe { (*self.global_ptr()).registry }
+    }
+
+    /// The main thread of this thread's VM.
+    #[inline]
+    pub fn main_thread(self) -> State {
+        // SAFETY: the main thread is set before any other handle exists
+        // and freed only by close_state, after its last use.
+        unsafe { State::from_raw((*self.global_ptr()).mainthread) }
+    }
+
+    /// Whether this is its VM's main thread.
+    #[inline]
+    pub fn is_main_thread(self) -> bool {
+        // SAFETY: a field of the live global state, read by value.
+        self.as_ptr() == unsafe { (*self.global_ptr()).mainthread }
+    }
 }
 
 /// Make the zeroed thread object at `l` a thread of `g` with a new stack.
