@@ -2,8 +2,8 @@
 //!
 //! LuaJIT numbers several sets of things, and the numbers leak out: the
 //! bytecodes are the dump format and `jit.util.funcbc`'s mode words, the
-//! fast-function ids are what `tostring(print)` shows ("builtin#29"), and
-//! the `jit/vmdef.lua` module lists them by name for `jit.bc`, `jit.v`,
+//! fast-function ids show in `tostring(print)` ("builtin#29"), and the
+//! `jit/vmdef.lua` module lists them by name for `jit.bc`, `jit.v`,
 //! `jit.dump` and `jit.p`. Each such set is declared here once, by one
 //! [`concept_table!`] invocation listing its members in numbering order;
 //! the enum, the count, the names, the per-member records and the

@@ -278,18 +278,22 @@ unsafe extern "C-unwind" fn util_no_trace_at(l: *mut lua_State) -> c_int {
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit_util(l: *mut lua_State) -> c_int {
     // LuaJIT's builtin ids, so tostring() of each function reads alike.
-    let funcs: [(&str, CFn, u8); 11] = [
-        ("funcinfo", util_funcinfo, 149),
-        ("funcbc", util_funcbc, 150),
-        ("funck", util_funck, 151),
-        ("funcuvname", util_funcuvname, 152),
-        ("traceinfo", util_no_trace, 153),
-        ("traceir", util_no_trace_at, 154),
-        ("tracek", util_no_trace_at, 155),
-        ("tracesnap", util_no_trace_at, 156),
-        ("tracemc", util_no_trace, 157),
-        ("traceexitstub", util_traceexitstub, 158),
-        ("ircalladdr", util_ircalladdr, 159),
+    let funcs: [(&str, CFn, FastFunc); 11] = [
+        ("funcinfo", util_funcinfo, FastFunc::JitUtilFuncinfo),
+        ("funcbc", util_funcbc, FastFunc::JitUtilFuncbc),
+        ("funck", util_funck, FastFunc::JitUtilFunck),
+        ("funcuvname", util_funcuvname, FastFunc::JitUtilFuncuvname),
+        ("traceinfo", util_no_trace, FastFunc::JitUtilTraceinfo),
+        ("traceir", util_no_trace_at, FastFunc::JitUtilTraceir),
+        ("tracek", util_no_trace_at, FastFunc::JitUtilTracek),
+        ("tracesnap", util_no_trace_at, FastFunc::JitUtilTracesnap),
+        ("tracemc", util_no_trace, FastFunc::JitUtilTracemc),
+        (
+            "traceexitstub",
+            util_traceexitstub,
+            FastFunc::JitUtilTraceexitstub,
+        ),
+        ("ircalladdr", util_ircalladdr, FastFunc::JitUtilIrcalladdr),
     ];
     lua_createtable(l, 0, funcs.len() as c_int);
     for (name, f, ffid) in funcs {
