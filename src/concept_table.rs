@@ -5,13 +5,13 @@
 //! fast-function ids show in `tostring(print)` ("builtin#29"), and the
 //! `jit/vmdef.lua` module lists them by name for `jit.bc`, `jit.v`,
 //! `jit.dump` and `jit.p`. Each such set is declared here once, by one
-//! [`concept_table!`] invocation listing its members in numbering order;
+//! `concept_table!` invocation listing its members in numbering order;
 //! the enum, the count, the names, the per-member records and the
 //! `vmdef.lua` text (`crate::vmdef`) all come from that list, and nothing
 //! else spells a member's number or name again.
 //!
-//! The tables so far: [`crate::bytecode::Op`] (bytecodes: operand modes,
-//! metamethod, trace-recording class) and [`crate::fastfunc::FastFunc`]
+//! The tables so far: `crate::bytecode::Op` (bytecodes: operand modes,
+//! metamethod, trace-recording class) and `crate::fastfunc::FastFunc`
 //! (fast-function ids). The trace compiler declares its IR opcodes, IR
 //! call targets and trace errors the same way, and `crate::vmdef` then
 //! renders `irnames`, `ircall` and `traceerr` from them instead of from
