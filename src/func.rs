@@ -2,6 +2,7 @@
 
 use crate::bytecode::{Ins, KGc, KNum, KTabVal, ProtoData};
 use crate::capi::types::lua_CFunction;
+use crate::fastfunc::FastFunc;
 use crate::gc::{mark_object, mark_value, mem_alloc, mem_free, new_object, GcHeader};
 use crate::mem::{CollectFallible, StateVec, ToVecFallible};
 use crate::state::State;
@@ -52,10 +53,10 @@ pub struct GcProto {
     pub bc: *mut Ins,
 }
 
-/// Fast-function ids (`ffid`): 0 is a Lua function, 1 a plain C function,
-/// higher values builtins the interpreter may handle inline.
-pub const FF_LUA: u8 = 0;
-pub const FF_C: u8 = 1;
+/// Fast-function ids (`ffid`, `crate::fastfunc`): a Lua function, a
+/// plain C function; higher values are builtins.
+pub const FF_LUA: u8 = FastFunc::Lua.id();
+pub const FF_C: u8 = FastFunc::C.id();
 
 /// A closure. Lua closures have `proto` set and `nupvalues` upvalue object
 /// pointers after the header; C closures have `f` and `nupvalues` TValues.

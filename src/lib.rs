@@ -6,15 +6,19 @@
 //! `vm` (interpreter), `layout` (the checked offsets that C code and
 //! machine code rely on). Front end: `frontend` (lexer, parser), `bytecode`
 //! (instruction set, dump format, listing). Libraries: `stdlib`. C API:
-//! `capi`.
+//! `capi`. Numbered sets shared with LuaJIT (bytecodes, fast-function ids)
+//! are declared once each (`concept_table`, `fastfunc`), and `vmdef`
+//! renders the `jit/vmdef.lua` module from them.
 
 pub mod alloc;
 pub mod bytecode;
 pub mod capi;
 pub mod chunkname;
+pub mod concept_table;
 pub mod cstack;
 pub mod debug;
 pub mod error;
+pub mod fastfunc;
 pub mod ffi;
 pub mod frontend;
 pub mod func;
@@ -32,3 +36,4 @@ pub mod table;
 pub mod udata;
 pub mod value;
 pub mod vm;
+pub mod vmdef;

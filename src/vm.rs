@@ -8,6 +8,7 @@
 
 use crate::bytecode::*;
 use crate::error::{self, Operand};
+use crate::fastfunc::FastFunc;
 use crate::func::{self, GcFunc, GcProto, FF_C, FF_LUA};
 use crate::gc::{self, GcHeader};
 use crate::hotcount;
@@ -19,12 +20,9 @@ use crate::value::*;
 use std::ptr;
 
 /// Fast-function ids handled by the interpreter itself.
-/// (LuaJIT's numbering, visible as "builtin#N".)
-pub const FF_PCALL: u8 = 20;
-pub const FF_XPCALL: u8 = 21;
-pub const FF_NEXT: u8 = 4;
-/// First id of builtins with no interpreter special-casing.
-pub const FF_BUILTIN: u8 = 16;
+pub const FF_PCALL: u8 = FastFunc::Pcall.id();
+pub const FF_XPCALL: u8 = FastFunc::Xpcall.id();
+pub const FF_NEXT: u8 = FastFunc::Next.id();
 
 /// Minimum free slots a C function gets (LUA_MINSTACK).
 pub const LUA_MINSTACK: usize = 20;
@@ -575,8 +573,8 @@ impl KnumRef {
 /// when all their arguments are numbers and one result is wanted: the C
 /// function would give the same result, only slower. Anything else (other
 /// argument types, missing arguments) goes to the C function.
-const FF_FAST_FIRST: u8 = 38;
-const FF_FAST_LAST: u8 = 74;
+const FF_FAST_FIRST: u8 = FastFunc::MathAbs.id();
+const FF_FAST_LAST: u8 = FastFunc::BitBxor.id();
 
 #[inline(always)]
 unsafe fn fast_builtin(ffid: u8, args: *const TValue, nargs: usize) -> Option<TValue> {
@@ -608,29 +606,30 @@ unsafe fn fast_builtin(ffid: u8, args: *const TValue, nargs: usize) -> Option<TV
             Some(acc)
         };
         let bits = |r: i32| Some(TValue::num(r as f64));
-        match ffid {
-            38 => Some(TValue::num(x.abs())),
-            39 => Some(TValue::num(meta::fast_floor(x))),
-            41 => Some(TValue::num_checked(x.sqrt())),
+        use FastFunc::*;
+        match FastFunc::from_u8(ffid)? {
+            MathAbs => Some(TValue::num(x.abs())),
+            MathFloor => Some(TValue::num(meta::fast_floor(x))),
+            MathSqrt => Some(TValue::num_checked(x.sqrt())),
             // min/max keep the running value while the comparison holds.
-            60 => fold(&|a, b| if a < b { a } else { b }).map(TValue::num_checked),
-            61 => fold(&|a, b| if a > b { a } else { b }).map(TValue::num_checked),
-            64 => bits(bitops::tobit(x)),
-            65 => bits(bitops::bnot(bitops::tobit(x))),
-            67..=71 => {
+            MathMin => fold(&|a, b| if a < b { a } else { b }).map(TValue::num_checked),
+            MathMax => fold(&|a, b| if a > b { a } else { b }).map(TValue::num_checked),
+            BitTobit => bits(bitops::tobit(x)),
+            BitBnot => bits(bitops::bnot(bitops::tobit(x))),
+            shift @ (BitLshift | BitRshift | BitArshift | BitRol | BitRor) => {
                 let (a, n) = (bitops::tobit(x), bitops::tobit(y()?));
-                bits(match ffid {
-                    67 => bitops::lshift(a, n),
-                    68 => bitops::rshift(a, n),
-                    69 => bitops::arshift(a, n),
-                    70 => bitops::rol(a, n),
+                bits(match shift {
+                    BitLshift => bitops::lshift(a, n),
+                    BitRshift => bitops::rshift(a, n),
+                    BitArshift => bitops::arshift(a, n),
+                    BitRol => bitops::rol(a, n),
                     _ => bitops::ror(a, n),
                 })
             }
-            72..=74 => {
-                let op: fn(i32, i32) -> i32 = match ffid {
-                    72 => bitops::band,
-                    73 => bitops::bor,
+            logic @ (BitBand | BitBor | BitBxor) => {
+                let op: fn(i32, i32) -> i32 = match logic {
+                    BitBand => bitops::band,
+                    BitBor => bitops::bor,
                     _ => bitops::bxor,
                 };
                 let acc = fold(&|a, b| op(bitops::tobit(a), bitops::tobit(b)) as f64)?;

@@ -688,12 +688,12 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: State) -> c_int {
         // Functions with upvalues, laid out as LuaJIT's: pairs holds next,
         // ipairs its iterator, print the name "tostring", newproxy a weak
         // set of its metatables.
-        push_cfunc(l, b_next, vm::FF_NEXT);
+        push_cfunc(l, b_next, FastFunc::Next);
         lua_pushvalue(l, -1);
         set_field(l, -3, "next");
         lua_pushcclosure(l, cfunc(b_pairs), 1);
         set_field(l, -2, "pairs");
-        push_cfunc(l, ipairs_aux, 6);
+        push_cfunc(l, ipairs_aux, FastFunc::IpairsAux);
         lua_pushcclosure(l, cfunc(b_ipairs), 1);
         set_field(l, -2, "ipairs");
         push_str(l, b"tostring");
@@ -706,38 +706,38 @@ pub unsafe extern "C-unwind" fn luaopen_base(l: State) -> c_int {
         set_field(l, -2, "__mode");
         lua_pushcclosure(l, cfunc(b_newproxy), 1);
         set_field(l, -2, "newproxy");
-        push_cfunc(l, b_pcall, vm::FF_PCALL);
+        push_cfunc(l, b_pcall, FastFunc::Pcall);
         set_field(l, -2, "pcall");
-        push_cfunc(l, b_xpcall, vm::FF_XPCALL);
+        push_cfunc(l, b_xpcall, FastFunc::Xpcall);
         set_field(l, -2, "xpcall");
-        // LuaJIT's builtin ids (tostring(pcall) reads "builtin#20").
+        // LuaJIT's builtin ids (tostring(pcall) reads "builtin#N").
         set_ffids(
             l,
             &[
-                ("assert", 2),
-                ("type", 3),
-                ("pairs", 5),
-                ("ipairs", 7),
-                ("getmetatable", 8),
-                ("setmetatable", 9),
-                ("getfenv", 10),
-                ("setfenv", 11),
-                ("rawget", 12),
-                ("rawset", 13),
-                ("rawequal", 14),
-                ("unpack", 15),
-                ("select", 16),
-                ("tonumber", 17),
-                ("tostring", 18),
-                ("error", 19),
-                ("loadfile", 22),
-                ("load", 23),
-                ("loadstring", 24),
-                ("dofile", 25),
-                ("gcinfo", 26),
-                ("collectgarbage", 27),
-                ("newproxy", 28),
-                ("print", 29),
+                ("assert", FastFunc::Assert),
+                ("type", FastFunc::Type),
+                ("pairs", FastFunc::Pairs),
+                ("ipairs", FastFunc::Ipairs),
+                ("getmetatable", FastFunc::Getmetatable),
+                ("setmetatable", FastFunc::Setmetatable),
+                ("getfenv", FastFunc::Getfenv),
+                ("setfenv", FastFunc::Setfenv),
+                ("rawget", FastFunc::Rawget),
+                ("rawset", FastFunc::Rawset),
+                ("rawequal", FastFunc::Rawequal),
+                ("unpack", FastFunc::Unpack),
+                ("select", FastFunc::Select),
+                ("tonumber", FastFunc::Tonumber),
+                ("tostring", FastFunc::Tostring),
+                ("error", FastFunc::Error),
+                ("loadfile", FastFunc::Loadfile),
+                ("load", FastFunc::Load),
+                ("loadstring", FastFunc::Loadstring),
+                ("dofile", FastFunc::Dofile),
+                ("gcinfo", FastFunc::Gcinfo),
+                ("collectgarbage", FastFunc::Collectgarbage),
+                ("newproxy", FastFunc::Newproxy),
+                ("print", FastFunc::Print),
             ],
         );
         register_loaded(l, "_G", false);

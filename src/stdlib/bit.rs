@@ -180,20 +180,20 @@ unsafe extern "C-unwind" fn bit_tohex(l: State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_bit(l: State) -> c_int {
-    // LuaJIT's builtin ids, so tostring(bit.band) reads "builtin#72".
-    let funcs: [(&str, CFn, u8); 12] = [
-        ("arshift", bit_arshift, 69),
-        ("band", bit_band, 72),
-        ("bnot", bit_bnot, 65),
-        ("bor", bit_bor, 73),
-        ("bswap", bit_bswap, 66),
-        ("bxor", bit_bxor, 74),
-        ("lshift", bit_lshift, 67),
-        ("rol", bit_rol, 70),
-        ("ror", bit_ror, 71),
-        ("rshift", bit_rshift, 68),
-        ("tobit", bit_tobit, 64),
-        ("tohex", bit_tohex, 75),
+    // LuaJIT's builtin ids, so tostring(bit.band) reads "builtin#N".
+    let funcs: [(&str, CFn, FastFunc); 12] = [
+        ("arshift", bit_arshift, FastFunc::BitArshift),
+        ("band", bit_band, FastFunc::BitBand),
+        ("bnot", bit_bnot, FastFunc::BitBnot),
+        ("bor", bit_bor, FastFunc::BitBor),
+        ("bswap", bit_bswap, FastFunc::BitBswap),
+        ("bxor", bit_bxor, FastFunc::BitBxor),
+        ("lshift", bit_lshift, FastFunc::BitLshift),
+        ("rol", bit_rol, FastFunc::BitRol),
+        ("ror", bit_ror, FastFunc::BitRor),
+        ("rshift", bit_rshift, FastFunc::BitRshift),
+        ("tobit", bit_tobit, FastFunc::BitTobit),
+        ("tohex", bit_tohex, FastFunc::BitTohex),
     ];
     // SAFETY: l is live.
     unsafe { lua_createtable(l, 0, funcs.len() as c_int) };

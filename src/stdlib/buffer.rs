@@ -974,25 +974,25 @@ unsafe extern "C-unwind" fn lib_new(l: State) -> c_int {
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_string_buffer(l: State) -> c_int {
     // The metatable doubles as the method table, as in LuaJIT; the ids
-    // are LuaJIT's builtin numbers (tostring(buf.put) reads "builtin#208").
-    let methods: [(&str, CFn, u8); 17] = [
-        ("free", buf_free, 204),
-        ("reset", buf_reset, 205),
-        ("skip", buf_skip, 206),
-        ("set", buf_set, 207),
-        ("put", buf_put, 208),
-        ("putf", buf_putf, 209),
-        ("get", buf_get, 210),
-        ("putcdata", buf_putcdata, 211),
-        ("reserve", buf_reserve, 212),
-        ("commit", buf_commit, 213),
-        ("ref", buf_ref, 214),
-        ("encode", buf_encode, 215),
-        ("decode", buf_decode, 216),
-        ("__gc", buf_gc, 217),
-        ("tostring", buf_tostring, 218),
-        ("__len", buf_len, 219),
-        ("__concat", buf_concat, 0),
+    // are LuaJIT's builtin numbers (tostring(buf.put) reads "builtin#N").
+    let methods: [(&str, CFn, FastFunc); 17] = [
+        ("free", buf_free, FastFunc::BufferMethodFree),
+        ("reset", buf_reset, FastFunc::BufferMethodReset),
+        ("skip", buf_skip, FastFunc::BufferMethodSkip),
+        ("set", buf_set, FastFunc::BufferMethodSet),
+        ("put", buf_put, FastFunc::BufferMethodPut),
+        ("putf", buf_putf, FastFunc::BufferMethodPutf),
+        ("get", buf_get, FastFunc::BufferMethodGet),
+        ("putcdata", buf_putcdata, FastFunc::BufferMethodPutcdata),
+        ("reserve", buf_reserve, FastFunc::BufferMethodReserve),
+        ("commit", buf_commit, FastFunc::BufferMethodCommit),
+        ("ref", buf_ref, FastFunc::BufferMethodRef),
+        ("encode", buf_encode, FastFunc::BufferMethodEncode),
+        ("decode", buf_decode, FastFunc::BufferMethodDecode),
+        ("__gc", buf_gc, FastFunc::BufferMethodGc),
+        ("tostring", buf_tostring, FastFunc::BufferMethodTostring),
+        ("__len", buf_len, FastFunc::BufferMethodLen),
+        ("__concat", buf_concat, FastFunc::C),
     ];
     // SAFETY: l is live.
     unsafe {
@@ -1009,11 +1009,11 @@ pub unsafe extern "C-unwind" fn luaopen_string_buffer(l: State) -> c_int {
         set_field(l, -2, "__metatable");
         set_field(l, LUA_REGISTRYINDEX, MT_KEY);
         lua_createtable(l, 0, 3);
-        push_cfunc(l, lib_new, 220);
+        push_cfunc(l, lib_new, FastFunc::BufferNew);
         set_field(l, -2, "new");
-        push_cfunc(l, lib_encode, 221);
+        push_cfunc(l, lib_encode, FastFunc::BufferEncode);
         set_field(l, -2, "encode");
-        push_cfunc(l, lib_decode, 222);
+        push_cfunc(l, lib_decode, FastFunc::BufferDecode);
         set_field(l, -2, "decode");
     }
     register_loaded(l, "string.buffer", false);

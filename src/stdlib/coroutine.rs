@@ -136,7 +136,7 @@ unsafe extern "C-unwind" fn co_wrap(l: State) -> c_int {
         lua_pushcclosure(l, cfunc(co_wrap_aux), 1);
         let f = value_at(l, -1);
         // LuaJIT's id of the wrap iterator.
-        (*f.as_ptr::<crate::func::GcFunc>()).ffid = 36;
+        (*f.as_ptr::<crate::func::GcFunc>()).ffid = FastFunc::CoroutineWrapAux.id();
     }
     1
 }
@@ -185,13 +185,13 @@ pub unsafe extern "C-unwind" fn open(l: State) -> c_int {
     set_ffids(
         l,
         &[
-            ("status", 30),
-            ("running", 31),
-            ("isyieldable", 32),
-            ("create", 33),
-            ("yield", 34),
-            ("resume", 35),
-            ("wrap", 37),
+            ("status", FastFunc::CoroutineStatus),
+            ("running", FastFunc::CoroutineRunning),
+            ("isyieldable", FastFunc::CoroutineIsyieldable),
+            ("create", FastFunc::CoroutineCreate),
+            ("yield", FastFunc::CoroutineYield),
+            ("resume", FastFunc::CoroutineResume),
+            ("wrap", FastFunc::CoroutineWrap),
         ],
     );
     register_loaded(l, "coroutine", true);

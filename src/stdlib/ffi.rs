@@ -196,7 +196,7 @@ unsafe extern "C-unwind" fn cd_index(l: State) -> c_int {
     }
     if k.is_str() {
         if let Some(f) = crate::ffi::callback::method(l, cd, str_bytes(k.as_ptr())) {
-            push_cfunc(l, f, 0);
+            push_cfunc(l, f, FastFunc::C);
             return 1;
         }
     }

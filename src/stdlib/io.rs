@@ -800,15 +800,15 @@ pub unsafe extern "C-unwind" fn luaopen_io(l: State) -> c_int {
         set_ffids(
             l,
             &[
-                ("close", 96),
-                ("read", 97),
-                ("write", 98),
-                ("flush", 99),
-                ("seek", 100),
-                ("setvbuf", 101),
-                ("lines", 102),
-                ("__gc", 103),
-                ("__tostring", 104),
+                ("close", FastFunc::IoMethodClose),
+                ("read", FastFunc::IoMethodRead),
+                ("write", FastFunc::IoMethodWrite),
+                ("flush", FastFunc::IoMethodFlush),
+                ("seek", FastFunc::IoMethodSeek),
+                ("setvbuf", FastFunc::IoMethodSetvbuf),
+                ("lines", FastFunc::IoMethodLines),
+                ("__gc", FastFunc::IoMethodGc),
+                ("__tostring", FastFunc::IoMethodTostring),
             ],
         );
         let mt = lua_gettop(l);
@@ -835,17 +835,17 @@ pub unsafe extern "C-unwind" fn luaopen_io(l: State) -> c_int {
         set_ffids(
             l,
             &[
-                ("open", 105),
-                ("popen", 106),
-                ("tmpfile", 107),
-                ("close", 108),
-                ("read", 109),
-                ("write", 110),
-                ("flush", 111),
-                ("input", 112),
-                ("output", 113),
-                ("lines", 114),
-                ("type", 115),
+                ("open", FastFunc::IoOpen),
+                ("popen", FastFunc::IoPopen),
+                ("tmpfile", FastFunc::IoTmpfile),
+                ("close", FastFunc::IoClose),
+                ("read", FastFunc::IoRead),
+                ("write", FastFunc::IoWrite),
+                ("flush", FastFunc::IoFlush),
+                ("input", FastFunc::IoInput),
+                ("output", FastFunc::IoOutput),
+                ("lines", FastFunc::IoLines),
+                ("type", FastFunc::IoType),
             ],
         );
         new_std_file(l, stdin, "stdin");

@@ -346,15 +346,15 @@ pub unsafe extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit(l: State) -> c_int {
-    // LuaJIT's builtin ids, so tostring(jit.on) reads "builtin#143".
-    let funcs: [(&str, CFn, u8); 7] = [
-        ("on", jit_on, 143),
-        ("off", jit_off, 144),
-        ("flush", jit_flush, 145),
-        ("status", jit_status, 146),
-        ("security", jit_security, 147),
-        ("attach", jit_attach, 148),
-        ("prngstate", jit_prngstate, 0),
+    // LuaJIT's builtin ids, so tostring(jit.on) reads "builtin#N".
+    let funcs: [(&str, CFn, FastFunc); 7] = [
+        ("on", jit_on, FastFunc::JitOn),
+        ("off", jit_off, FastFunc::JitOff),
+        ("flush", jit_flush, FastFunc::JitFlush),
+        ("status", jit_status, FastFunc::JitStatus),
+        ("security", jit_security, FastFunc::JitSecurity),
+        ("attach", jit_attach, FastFunc::JitAttach),
+        ("prngstate", jit_prngstate, FastFunc::C),
     ];
     lua_createtable(l, 0, 16);
     for (name, f, ffid) in funcs {
@@ -370,7 +370,7 @@ pub unsafe extern "C-unwind" fn luaopen_jit(l: State) -> c_int {
     push_num(l, VERSION_NUM);
     set_field(l, -2, "version_num");
     lua_createtable(l, 0, 1);
-    push_cfunc(l, jit_opt_start, 160);
+    push_cfunc(l, jit_opt_start, FastFunc::JitOptStart);
     set_field(l, -2, "start");
     set_field(l, -2, "opt");
     register_loaded(l, "jit", true);

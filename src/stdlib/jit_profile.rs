@@ -430,10 +430,14 @@ unsafe extern "C-unwind" fn profile_dumpstack(l: State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: State) -> c_int {
-    let funcs: [(&str, CFn, u8); 3] = [
-        ("start", profile_start, 161),
-        ("stop", profile_stop, 162),
-        ("dumpstack", profile_dumpstack, 163),
+    let funcs: [(&str, CFn, FastFunc); 3] = [
+        ("start", profile_start, FastFunc::JitProfileStart),
+        ("stop", profile_stop, FastFunc::JitProfileStop),
+        (
+            "dumpstack",
+            profile_dumpstack,
+            FastFunc::JitProfileDumpstack,
+        ),
     ];
     lua_createtable(l, 0, funcs.len() as c_int);
     for (name, f, ffid) in funcs {

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::bytecode::opmodes::{modes, Mode};
-use crate::bytecode::{bc_op_raw, Op, NUM_OPS, PROTO_CHILD, PROTO_VARARG};
+use crate::bytecode::{bc_op_raw, Op, PROTO_CHILD, PROTO_VARARG};
 use crate::capi::core::*;
 use crate::func::{GcFunc, GcProto};
 use crate::mem::{CollectFallible, ToVecFallible};
@@ -12,56 +12,11 @@ use crate::state::State;
 use crate::string::str_bytes;
 use std::os::raw::c_int;
 
-/// Metamethod of each opcode in LuaJIT's numbering (index 0, newindex 1,
-/// gc 2, mode 3, eq 4, len 5, lt 6, le 7, concat 8, call 9, add 10, sub 11,
-/// mul 12, div 13, mod 14, pow 15, unm 16); 22 means none. It is part of
-/// the mode word `funcbc` returns.
+/// The metamethod number a mode word carries for opcodes that call none:
+/// LuaJIT's count of metamethods, ours (`crate::meta::MM_N`) plus
+/// `__new`, `__pairs` and `__ipairs`, which no opcode calls. The others
+/// share LuaJIT's numbers.
 const MM_NONE: u32 = 22;
-const OP_METAMETHOD: [u8; NUM_OPS] = {
-    let mut t = [MM_NONE as u8; NUM_OPS];
-    t[Op::ISLT as usize] = 6;
-    t[Op::ISGE as usize] = 6;
-    t[Op::ISLE as usize] = 7;
-    t[Op::ISGT as usize] = 7;
-    let mut i = Op::ISEQV as usize;
-    while i <= Op::ISNEP as usize {
-        t[i] = 4;
-        i += 1;
-    }
-    t[Op::UNM as usize] = 16;
-    t[Op::LEN as usize] = 5;
-    // ADDVN..MODVN, ADDNV..MODNV, ADDVV..MODVV, POW: add, sub, mul, div, mod.
-    let mut k = 0;
-    while k < 5 {
-        t[Op::ADDVN as usize + k] = 10 + k as u8;
-        t[Op::ADDNV as usize + k] = 10 + k as u8;
-        t[Op::ADDVV as usize + k] = 10 + k as u8;
-        k += 1;
-    }
-    t[Op::POW as usize] = 15;
-    t[Op::CAT as usize] = 8;
-    t[Op::FNEW as usize] = 2;
-    t[Op::TNEW as usize] = 2;
-    t[Op::TDUP as usize] = 2;
-    t[Op::GGET as usize] = 0;
-    t[Op::GSET as usize] = 1;
-    let mut i = Op::TGETV as usize;
-    while i <= Op::TGETR as usize {
-        t[i] = 0;
-        i += 1;
-    }
-    let mut i = Op::TSETV as usize;
-    while i <= Op::TSETR as usize {
-        t[i] = 1;
-        i += 1;
-    }
-    let mut i = Op::CALLM as usize;
-    while i <= Op::ITERN as usize {
-        t[i] = 9;
-        i += 1;
-    }
-    t
-};
 
 fn mode_number(m: Mode) -> u32 {
     // The enum follows LuaJIT's BCMode order (none, dst, base, var, rbase,
@@ -76,7 +31,7 @@ pub fn mode_word(op: Op) -> u32 {
     mode_number(m.a)
         | mode_number(m.b) << 3
         | mode_number(m.cd) << 7
-        | (OP_METAMETHOD[op as usize] as u32) << 11
+        | op.record().metamethod.map_or(MM_NONE, |mm| mm as u32) << 11
 }
 
 /// What argument 1 names: a Lua prototype (a Lua function's or a
@@ -287,8 +242,8 @@ const EXIT_STUBS: i32 = 512;
 const EXIT_STUBS_PER_GROUP: i32 = 32;
 /// Exit stub size in bytes (x64).
 const EXIT_STUB_SIZE: i32 = 4;
-/// Number of IR call targets in LuaJIT 2.1.0-beta3 (IRCALL__MAX).
-const IR_CALLS: i32 = 113;
+/// Number of IR call targets (LuaJIT's IRCALL__MAX).
+const IR_CALLS: i32 = crate::vmdef::IR_CALL_NAMES.len() as i32;
 
 /// traceexitstub(exitno): the stub address. No machine code is ever
 /// allocated here, so each group of stubs sits at offsets from a null
@@ -324,18 +279,22 @@ unsafe extern "C-unwind" fn util_no_trace_at(l: State) -> c_int {
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_jit_util(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring() of each function reads alike.
-    let funcs: [(&str, CFn, u8); 11] = [
-        ("funcinfo", util_funcinfo, 149),
-        ("funcbc", util_funcbc, 150),
-        ("funck", util_funck, 151),
-        ("funcuvname", util_funcuvname, 152),
-        ("traceinfo", util_no_trace, 153),
-        ("traceir", util_no_trace_at, 154),
-        ("tracek", util_no_trace_at, 155),
-        ("tracesnap", util_no_trace_at, 156),
-        ("tracemc", util_no_trace, 157),
-        ("traceexitstub", util_traceexitstub, 158),
-        ("ircalladdr", util_ircalladdr, 159),
+    let funcs: [(&str, CFn, FastFunc); 11] = [
+        ("funcinfo", util_funcinfo, FastFunc::JitUtilFuncinfo),
+        ("funcbc", util_funcbc, FastFunc::JitUtilFuncbc),
+        ("funck", util_funck, FastFunc::JitUtilFunck),
+        ("funcuvname", util_funcuvname, FastFunc::JitUtilFuncuvname),
+        ("traceinfo", util_no_trace, FastFunc::JitUtilTraceinfo),
+        ("traceir", util_no_trace_at, FastFunc::JitUtilTraceir),
+        ("tracek", util_no_trace_at, FastFunc::JitUtilTracek),
+        ("tracesnap", util_no_trace_at, FastFunc::JitUtilTracesnap),
+        ("tracemc", util_no_trace, FastFunc::JitUtilTracemc),
+        (
+            "traceexitstub",
+            util_traceexitstub,
+            FastFunc::JitUtilTraceexitstub,
+        ),
+        ("ircalladdr", util_ircalladdr, FastFunc::JitUtilIrcalladdr),
     ];
     lua_createtable(l, 0, funcs.len() as c_int);
     for (name, f, ffid) in funcs {
@@ -348,6 +307,7 @@ pub unsafe extern "C-unwind" fn luaopen_jit_util(l: State) -> c_int {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bytecode::NUM_OPS;
 
     /// Mode words observed from the reference's funcbc, opcode by opcode.
     const REFERENCE: [u32; NUM_OPS] = [

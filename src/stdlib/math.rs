@@ -261,35 +261,35 @@ unsafe extern "C-unwind" fn m_randomseed(l: State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_math(l: State) -> c_int {
-    // LuaJIT's builtin ids, so tostring(math.abs) reads "builtin#38";
+    // LuaJIT's builtin ids, so tostring(math.abs) reads "builtin#N";
     // deg and rad are Lua functions there (no id).
-    let funcs: [(&str, CFn, u8); 26] = [
-        ("abs", m_abs, 38),
-        ("acos", m_acos, 48),
-        ("asin", m_asin, 47),
-        ("atan", m_atan, 49),
-        ("atan2", m_atan2, 56),
-        ("ceil", m_ceil, 40),
-        ("cos", m_cos, 45),
-        ("cosh", m_cosh, 51),
-        ("deg", m_deg, 0),
-        ("exp", m_exp, 43),
-        ("floor", m_floor, 39),
-        ("fmod", m_fmod, 58),
-        ("frexp", m_frexp, 53),
-        ("ldexp", m_ldexp, 59),
-        ("log", m_log, 55),
-        ("log10", m_log10, 42),
-        ("max", m_max, 61),
-        ("min", m_min, 60),
-        ("modf", m_modf, 54),
-        ("pow", m_pow, 57),
-        ("rad", m_rad, 0),
-        ("sin", m_sin, 44),
-        ("sinh", m_sinh, 50),
-        ("sqrt", m_sqrt, 41),
-        ("tan", m_tan, 46),
-        ("tanh", m_tanh, 52),
+    let funcs: [(&str, CFn, FastFunc); 26] = [
+        ("abs", m_abs, FastFunc::MathAbs),
+        ("acos", m_acos, FastFunc::MathAcos),
+        ("asin", m_asin, FastFunc::MathAsin),
+        ("atan", m_atan, FastFunc::MathAtan),
+        ("atan2", m_atan2, FastFunc::MathAtan2),
+        ("ceil", m_ceil, FastFunc::MathCeil),
+        ("cos", m_cos, FastFunc::MathCos),
+        ("cosh", m_cosh, FastFunc::MathCosh),
+        ("deg", m_deg, FastFunc::C),
+        ("exp", m_exp, FastFunc::MathExp),
+        ("floor", m_floor, FastFunc::MathFloor),
+        ("fmod", m_fmod, FastFunc::MathFmod),
+        ("frexp", m_frexp, FastFunc::MathFrexp),
+        ("ldexp", m_ldexp, FastFunc::MathLdexp),
+        ("log", m_log, FastFunc::MathLog),
+        ("log10", m_log10, FastFunc::MathLog10),
+        ("max", m_max, FastFunc::MathMax),
+        ("min", m_min, FastFunc::MathMin),
+        ("modf", m_modf, FastFunc::MathModf),
+        ("pow", m_pow, FastFunc::MathPow),
+        ("rad", m_rad, FastFunc::C),
+        ("sin", m_sin, FastFunc::MathSin),
+        ("sinh", m_sinh, FastFunc::MathSinh),
+        ("sqrt", m_sqrt, FastFunc::MathSqrt),
+        ("tan", m_tan, FastFunc::MathTan),
+        ("tanh", m_tanh, FastFunc::MathTanh),
     ];
     // SAFETY: l is live.
     unsafe { lua_createtable(l, 0, funcs.len() as c_int + 4) };
@@ -303,13 +303,13 @@ pub unsafe extern "C-unwind" fn luaopen_math(l: State) -> c_int {
         let p = lua_newuserdata(l, std::mem::size_of::<RandomState>()) as *mut RandomState;
         p.write_unaligned(RandomState::new());
         for (name, f, id) in [
-            ("random", m_random as CFn, 62),
-            ("randomseed", m_randomseed as CFn, 63),
+            ("random", m_random as CFn, FastFunc::MathRandom),
+            ("randomseed", m_randomseed as CFn, FastFunc::MathRandomseed),
         ] {
             lua_pushvalue(l, -1);
             lua_pushcclosure(l, cfunc(f), 1);
             let closure = value_at(l, -1);
-            (*closure.as_ptr::<crate::func::GcFunc>()).ffid = id;
+            (*closure.as_ptr::<crate::func::GcFunc>()).ffid = id.id();
             set_field(l, -3, name);
         }
         lua_settop(l, -2);

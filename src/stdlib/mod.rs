@@ -27,6 +27,7 @@ pub mod thread;
 use crate::capi::aux::*;
 use crate::capi::core::*;
 use crate::capi::types::*;
+use crate::fastfunc::FastFunc;
 use crate::func::GcFunc;
 use crate::state::lua_State;
 use crate::state::State;
@@ -61,31 +62,33 @@ pub fn new_lib(l: State, funcs: &[(&str, CFn)]) {
 /// Set functions into the table at the top.
 pub fn set_funcs(l: State, funcs: &[(&str, CFn)]) {
     for (name, f) in funcs {
-        push_cfunc(l, *f, 0);
+        push_cfunc(l, *f, FastFunc::C);
         set_field(l, -2, name);
     }
 }
 
-pub fn push_cfunc(l: State, f: CFn, ffid: u8) {
+/// Push C function `f` as builtin `ffid` (`FastFunc::C` for a plain C
+/// function, which is what `lua_pushcclosure` makes).
+pub fn push_cfunc(l: State, f: CFn, ffid: FastFunc) {
     // SAFETY: l is live.
     unsafe {
         lua_pushcclosure(l, cfunc(f), 0);
-        if ffid != 0 {
+        if ffid != FastFunc::C {
             let v = *(*l.as_ptr()).top.sub(1);
-            (*v.as_ptr::<GcFunc>()).ffid = ffid;
+            (*v.as_ptr::<GcFunc>()).ffid = ffid.id();
         }
     }
 }
 
 /// Give the C functions of the table at the top LuaJIT's builtin ids
 /// (observable as "builtin#N" in tostring and in jit.util.funcinfo).
-pub fn set_ffids(l: State, ids: &[(&str, u8)]) {
+pub fn set_ffids(l: State, ids: &[(&str, FastFunc)]) {
     for (name, id) in ids {
         get_field(l, -1, name);
         let v = value_at(l, -1);
         if v.is_func() {
             // SAFETY: v is a live function object.
-            unsafe { (*v.as_ptr::<GcFunc>()).ffid = *id };
+            unsafe { (*v.as_ptr::<GcFunc>()).ffid = id.id() };
         }
         // SAFETY: l is live; drop the function.
         unsafe { lua_settop(l, -2) };

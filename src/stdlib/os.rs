@@ -392,17 +392,17 @@ pub unsafe extern "C-unwind" fn luaopen_os(l: State) -> c_int {
     set_ffids(
         l,
         &[
-            ("execute", 116),
-            ("remove", 117),
-            ("rename", 118),
-            ("tmpname", 119),
-            ("getenv", 120),
-            ("exit", 121),
-            ("clock", 122),
-            ("date", 123),
-            ("time", 124),
-            ("difftime", 125),
-            ("setlocale", 126),
+            ("execute", FastFunc::OsExecute),
+            ("remove", FastFunc::OsRemove),
+            ("rename", FastFunc::OsRename),
+            ("tmpname", FastFunc::OsTmpname),
+            ("getenv", FastFunc::OsGetenv),
+            ("exit", FastFunc::OsExit),
+            ("clock", FastFunc::OsClock),
+            ("date", FastFunc::OsDate),
+            ("time", FastFunc::OsTime),
+            ("difftime", FastFunc::OsDifftime),
+            ("setlocale", FastFunc::OsSetlocale),
         ],
     );
     register_loaded(l, "os", true);

@@ -595,7 +595,7 @@ pub unsafe extern "C-unwind" fn luaopen_package(l: State) -> c_int {
     unsafe {
         // Metatable of library handles: closes them when collected.
         luaL_newmetatable(l, b"_LOADLIB\0".as_ptr() as *const c_char);
-        push_cfunc(l, loadlib_gc, 0);
+        push_cfunc(l, loadlib_gc, FastFunc::C);
         set_field(l, -2, "__gc");
         lua_settop(l, -2);
 

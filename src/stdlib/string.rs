@@ -322,7 +322,7 @@ unsafe extern "C-unwind" fn s_gmatch(l: State) -> c_int {
         lua_pushnumber(l, 0.0);
         lua_pushcclosure(l, cfunc(gmatch_aux), 3);
         let v = *(*l.as_ptr()).top.sub(1);
-        (*v.as_ptr::<crate::func::GcFunc>()).ffid = 86;
+        (*v.as_ptr::<crate::func::GcFunc>()).ffid = FastFunc::StringGmatchAux.id();
     }
     1
 }
@@ -479,21 +479,21 @@ unsafe extern "C-unwind" fn s_format(l: State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_string(l: State) -> c_int {
-    // LuaJIT's builtin ids, so tostring(string.byte) reads "builtin#76".
-    let funcs: [(&str, CFn, u8); 13] = [
-        ("len", s_len, 0),
-        ("byte", s_byte, 76),
-        ("char", s_char, 77),
-        ("sub", s_sub, 78),
-        ("rep", s_rep, 79),
-        ("reverse", s_reverse, 80),
-        ("lower", s_lower, 81),
-        ("upper", s_upper, 82),
-        ("dump", s_dump, 83),
-        ("find", s_find, 84),
-        ("match", s_match, 85),
-        ("gmatch", s_gmatch, 87),
-        ("gsub", s_gsub, 88),
+    // LuaJIT's builtin ids, so tostring(string.byte) reads "builtin#N".
+    let funcs: [(&str, CFn, FastFunc); 13] = [
+        ("len", s_len, FastFunc::C),
+        ("byte", s_byte, FastFunc::StringByte),
+        ("char", s_char, FastFunc::StringChar),
+        ("sub", s_sub, FastFunc::StringSub),
+        ("rep", s_rep, FastFunc::StringRep),
+        ("reverse", s_reverse, FastFunc::StringReverse),
+        ("lower", s_lower, FastFunc::StringLower),
+        ("upper", s_upper, FastFunc::StringUpper),
+        ("dump", s_dump, FastFunc::StringDump),
+        ("find", s_find, FastFunc::StringFind),
+        ("match", s_match, FastFunc::StringMatch),
+        ("gmatch", s_gmatch, FastFunc::StringGmatch),
+        ("gsub", s_gsub, FastFunc::StringGsub),
     ];
     // SAFETY: l is live.
     unsafe { lua_createtable(l, 0, funcs.len() as c_int + 1) };
@@ -501,7 +501,7 @@ pub unsafe extern "C-unwind" fn luaopen_string(l: State) -> c_int {
         push_cfunc(l, f, id);
         set_field(l, -2, name);
     }
-    push_cfunc(l, s_format, 89);
+    push_cfunc(l, s_format, FastFunc::StringFormat);
     set_field(l, -2, "format");
     register_loaded(l, "string", true);
     // The metatable shared by all strings: { __index = string }.

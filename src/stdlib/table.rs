@@ -552,13 +552,13 @@ unsafe extern "C-unwind" fn tab_clone(l: State) -> c_int {
 /// it in the table library (upvalue 1 of the loader), as LuaJIT does.
 /// With LuaJIT's builtin ids for new and clear (OpenResty's have none in
 /// the reference).
-const ON_DEMAND: [(&str, CFn, u8); 6] = [
-    ("new", tab_new, 94),
-    ("clear", tab_clear, 95),
-    ("isempty", tab_isempty, 0),
-    ("isarray", tab_isarray, 0),
-    ("nkeys", tab_nkeys, 0),
-    ("clone", tab_clone, 0),
+const ON_DEMAND: [(&str, CFn, FastFunc); 6] = [
+    ("new", tab_new, FastFunc::TableNew),
+    ("clear", tab_clear, FastFunc::TableClear),
+    ("isempty", tab_isempty, FastFunc::C),
+    ("isarray", tab_isarray, FastFunc::C),
+    ("nkeys", tab_nkeys, FastFunc::C),
+    ("clone", tab_clone, FastFunc::C),
 ];
 
 unsafe extern "C-unwind" fn load_on_demand(l: State) -> c_int {
@@ -579,18 +579,18 @@ unsafe extern "C-unwind" fn load_on_demand(l: State) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_table(l: State) -> c_int {
-    // LuaJIT's builtin ids, so tostring(table.insert) reads "builtin#91";
+    // LuaJIT's builtin ids, so tostring(table.insert) reads "builtin#N";
     // the functions with no id are Lua functions in LuaJIT.
-    let funcs: [(&str, CFn, u8); 9] = [
-        ("concat", tab_concat, 92),
-        ("foreach", tab_foreach, 0),
-        ("foreachi", tab_foreachi, 0),
-        ("getn", tab_getn, 0),
-        ("insert", tab_insert, 91),
-        ("maxn", tab_maxn, 90),
-        ("move", tab_move, 0),
-        ("remove", tab_remove, 0),
-        ("sort", tab_sort, 93),
+    let funcs: [(&str, CFn, FastFunc); 9] = [
+        ("concat", tab_concat, FastFunc::TableConcat),
+        ("foreach", tab_foreach, FastFunc::C),
+        ("foreachi", tab_foreachi, FastFunc::C),
+        ("getn", tab_getn, FastFunc::C),
+        ("insert", tab_insert, FastFunc::TableInsert),
+        ("maxn", tab_maxn, FastFunc::TableMaxn),
+        ("move", tab_move, FastFunc::C),
+        ("remove", tab_remove, FastFunc::C),
+        ("sort", tab_sort, FastFunc::TableSort),
     ];
     // SAFETY: l is live.
     unsafe { lua_createtable(l, 0, funcs.len() as c_int) };

@@ -74,12 +74,12 @@ unsafe extern "C-unwind" fn thread_exdata2(l: State) -> c_int {
 
 /// `require "thread.exdata"`: the function itself is the module.
 pub unsafe extern "C-unwind" fn luaopen_thread_exdata(l: State) -> c_int {
-    push_cfunc(l, thread_exdata, 0);
+    push_cfunc(l, thread_exdata, FastFunc::C);
     1
 }
 
 /// `require "thread.exdata2"`.
 pub unsafe extern "C-unwind" fn luaopen_thread_exdata2(l: State) -> c_int {
-    push_cfunc(l, thread_exdata2, 0);
+    push_cfunc(l, thread_exdata2, FastFunc::C);
     1
 }
