@@ -284,7 +284,7 @@ pub fn where_prefix(f: &Frame) -> Option<Vec<u8>> {
     let pt = f.proto();
     let line = current_line(f);
     // SAFETY: pt is live.
-    let name = str_bytes(unsafe { (*pt).chunkname });
+    let name = unsafe { str_bytes((*pt).chunkname) };
     let mut s = crate::chunkname::short_src(name);
     if line >= 0 {
         s.extend_from_slice(format!(":{}:", line).as_bytes());
@@ -592,7 +592,7 @@ fn describe_frame(l: State, f: &Frame, out: &mut (impl ByteSink + ?Sized)) {
     if f.is_lua() {
         let pt = f.proto();
         // SAFETY: pt is live.
-        let src = crate::chunkname::short_src(str_bytes(unsafe { (*pt).chunkname }));
+        let src = crate::chunkname::short_src(unsafe { str_bytes((*pt).chunkname) });
         out.extend_from_slice(&src);
         out.push(b':');
         let line = current_line(f);

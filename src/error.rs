@@ -636,8 +636,11 @@ const INHOOK_ERRFUNC: u8 = 2;
 
 fn operand_desc(l: State, slot: Operand) -> Option<(&'static str, Vec<u8>)> {
     match slot {
-        Operand::Global(s) => Some(("global", crate::mem::vec_from_slice(str_bytes(s)))),
-        Operand::Field(s) => Some(("field", crate::mem::vec_from_slice(str_bytes(s)))),
+        Operand::Global(s) => Some((
+            "global",
+            crate::mem::vec_from_slice(unsafe { str_bytes(s) }),
+        )),
+        Operand::Field(s) => Some(("field", crate::mem::vec_from_slice(unsafe { str_bytes(s) }))),
         Operand::Upval(n) => {
             let f = debug::frame_at(l, 0)?;
             if !f.is_lua() {

@@ -506,7 +506,7 @@ fn tv_to_ktab(v: TValue) -> KTabVal {
     } else if v.0 == TValue::TRUE.0 {
         KTabVal::True
     } else if v.is_str() {
-        KTabVal::Str(crate::string::str_bytes(v.as_ptr()).to_vec_fallible())
+        KTabVal::Str(unsafe { crate::string::str_bytes(v.as_ptr()) }.to_vec_fallible())
     } else {
         let n = v.as_num();
         let k = n as i32;

@@ -358,7 +358,7 @@ pub fn to_number(v: TValue) -> Option<f64> {
     if v.is_num() {
         Some(v.as_num())
     } else if v.is_str() {
-        crate::strscan::str_to_number(str_bytes(v.as_ptr()))
+        crate::strscan::str_to_number(unsafe { str_bytes(v.as_ptr()) })
     } else {
         None
     }
@@ -479,7 +479,9 @@ pub fn compare_step(l: State, a: TValue, b: TValue, le: bool) -> Result<bool, (M
         return Ok(if le { x <= y } else { x < y });
     }
     if a.is_str() && b.is_str() {
-        let o = str_less(str_bytes(a.as_ptr()), str_bytes(b.as_ptr()));
+        let o = str_less(unsafe { str_bytes(a.as_ptr()) }, unsafe {
+            str_bytes(b.as_ptr())
+        });
         return Ok(if le {
             o != std::cmp::Ordering::Greater
         } else {
@@ -544,7 +546,7 @@ pub fn len_step(l: State, o: TValue, slot: error::Operand) -> Result<TValue, Met
 /// Append the string form of a number or string for concatenation.
 pub fn tostr_for_concat(v: TValue, out: &mut (impl crate::mem::ByteSink + ?Sized)) -> bool {
     if v.is_str() {
-        out.extend_from_slice(str_bytes(v.as_ptr()));
+        out.extend_from_slice(unsafe { str_bytes(v.as_ptr()) });
         true
     } else if v.is_num() {
         crate::numfmt::fmt_number(v.as_num(), out);
@@ -558,7 +560,7 @@ pub fn tostr_for_concat(v: TValue, out: &mut (impl crate::mem::ByteSink + ?Sized
 /// concatenation (`scratch` is reused to format numbers).
 fn concat_piece_len(v: TValue, scratch: &mut (impl crate::mem::ByteSink + ?Sized)) -> u64 {
     if v.is_str() {
-        str_bytes(v.as_ptr()).len() as u64
+        unsafe { str_bytes(v.as_ptr()) }.len() as u64
     } else {
         scratch.truncate(0);
         tostr_for_concat(v, scratch);

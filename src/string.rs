@@ -38,12 +38,58 @@ impl GcStr {
     }
 }
 
-/// Borrow the bytes of a string value. The string must be kept reachable by
-/// the caller for the lifetime used.
+/// Borrow the bytes of a string object.
+///
+/// # Safety
+/// `s` points to a live string that stays reachable (so is not freed)
+/// while the slice is used. Prefer [`StrRef`], whose borrow is bounded.
 #[inline(always)]
-pub fn str_bytes<'a>(s: *mut GcStr) -> &'a [u8] {
+pub unsafe fn str_bytes<'a>(s: *mut GcStr) -> &'a [u8] {
     // SAFETY: s is a live string (caller's contract).
     unsafe { (*s).as_bytes() }
+}
+
+/// A handle to a live string; its bytes borrow from the handle, so they
+/// can't outlive the scope that holds it.
+///
+/// Type invariant: the string stays reachable (an argument or other stack
+/// slot, a table entry, a constant of a running function) while the
+/// handle is used. Strings are immutable, so the bytes never change.
+#[derive(Clone, Copy)]
+pub struct StrRef(ptr::NonNull<GcStr>);
+
+impl StrRef {
+    /// # Safety
+    /// `s` is a live string object satisfying the type invariant.
+    #[inline(always)]
+    pub unsafe fn from_raw(s: *mut GcStr) -> StrRef {
+        debug_assert!(!s.is_null());
+        // SAFETY: the caller guarantees s is non-null.
+        StrRef(unsafe { ptr::NonNull::new_unchecked(s) })
+    }
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut GcStr {
+        self.0.as_ptr()
+    }
+    /// The string as a value.
+    #[inline(always)]
+    pub fn value(self) -> TValue {
+        TValue::gcobj(TID_STR, self.as_ptr() as *const GcHeader)
+    }
+    #[inline(always)]
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the string is live (type invariant); the slice borrows
+        // from the handle.
+        unsafe { self.0.as_ref().as_bytes() }
+    }
+}
+
+impl std::ops::Deref for StrRef {
+    type Target = [u8];
+    #[inline(always)]
+    fn deref(&self) -> &[u8] {
+        self.bytes()
+    }
 }
 
 /// Hash of a byte string: up to 16 words sampled from the end towards the

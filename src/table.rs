@@ -1118,7 +1118,7 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) -> bool {
         crate::gc::mark_object(g, tr.metatable as *mut GcHeader);
         let mode = crate::meta::fast_get(g, tr.metatable, crate::meta::MM_MODE);
         if mode.is_str() {
-            let m = crate::string::str_bytes(mode.as_ptr());
+            let m = unsafe { crate::string::str_bytes(mode.as_ptr()) };
             weak_k = m.contains(&b'k');
             weak_v = m.contains(&b'v');
         }
@@ -1496,7 +1496,7 @@ mod tests {
                     if v.is_nil() {
                         KTabVal::Nil
                     } else if v.is_str() {
-                        KTabVal::Str(crate::string::str_bytes(v.as_ptr()).to_vec())
+                        KTabVal::Str(unsafe { crate::string::str_bytes(v.as_ptr()) }.to_vec())
                     } else if v.is_bool() {
                         [KTabVal::False, KTabVal::True][(v.0 == TValue::TRUE.0) as usize].clone()
                     } else if v.as_num() == v.as_num() as i32 as f64 {

@@ -63,9 +63,10 @@ fn report(l: State, status: c_int) -> c_int {
         if status != 0 && lua_type(l, -1) != 0 {
             // Printed from the string on the stack: no copy (the error may
             // be a memory error, or a message as large as memory allows).
+            let text = to_bytes(l, -1);
             let msg: &[u8] = match lua_isstring(l, -1) {
                 0 => b"(error object is not a string)",
-                _ => to_bytes(l, -1).unwrap_or(b""),
+                _ => text.as_deref().unwrap_or(b""),
             };
             print_error(msg);
             lua_settop(l, -2);
@@ -170,7 +171,7 @@ fn print_jit_status(l: State) {
         for i in (n + 1)..=top {
             if let Some(s) = to_bytes(l, i) {
                 out.push(' ');
-                out.push_str(&String::from_utf8_lossy(s));
+                out.push_str(&String::from_utf8_lossy(&s));
             }
         }
         lua_settop(l, n - 1);

@@ -14,16 +14,19 @@ pub fn push_bytes(L: State, s: &[u8]) {
     unsafe { lua_pushlstring(L, s.as_ptr() as *const c_char, s.len()) }
 }
 
-/// Bytes of the string at idx (after lua_tolstring conversion), if any.
-pub fn to_bytes<'a>(L: State, idx: c_int) -> Option<&'a [u8]> {
+/// The string at idx (after lua_tolstring's conversion in place), if any.
+/// The handle stays valid while the slot is not overwritten.
+pub fn to_bytes(L: State, idx: c_int) -> Option<crate::string::StrRef> {
     let mut len = 0usize;
-    // SAFETY: the returned pointer stays valid while the value is on the stack.
+    // SAFETY: a non-null result means lua_tolstring left a string in the
+    // slot, where it stays reachable.
     unsafe {
         let p = lua_tolstring(L, idx, &mut len);
         if p.is_null() {
             None
         } else {
-            Some(std::slice::from_raw_parts(p as *const u8, len))
+            let v = *index2adr(L, idx);
+            Some(crate::string::StrRef::from_raw(v.as_ptr()))
         }
     }
 }
@@ -660,10 +663,11 @@ unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
     let L = unsafe { State::from_raw(L) };
     // Written piece by piece: nothing to allocate (the panic may report
     // a memory error).
-    let msg = to_bytes(L, -1).unwrap_or(b"?");
+    let msg_arg = to_bytes(L, -1);
+    let msg = msg_arg.as_deref().unwrap_or(b"?");
     let mut e = std::io::stderr().lock();
     let _ = e.write_all(b"PANIC: unprotected error in call to Lua API (");
-    let _ = e.write_all(msg);
+    let _ = e.write_all(&msg);
     let _ = e.write_all(b")\n");
     0
 }

@@ -136,7 +136,8 @@ pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
                     let (name, first, num) =
                         unsafe { ((*pt).chunkname, (*pt).firstline, (*pt).numline) };
                     info.source = c_str_of(name);
-                    info.short_src = crate::chunkname::short_src(crate::string::str_bytes(name));
+                    info.short_src =
+                        crate::chunkname::short_src(unsafe { crate::string::str_bytes(name) });
                     info.linedefined = first as c_int;
                     info.lastlinedefined = first.wrapping_add(num) as c_int;
                     info.what = if first != 0 || num == 0 {

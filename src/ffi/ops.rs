@@ -118,7 +118,7 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
             // picks the part.
             let half = ct.size / 2;
             let part = if k.is_str() {
-                match str_bytes(k.as_ptr::<GcStr>()) {
+                match unsafe { str_bytes(k.as_ptr::<GcStr>()) } {
                     b"re" => 0,
                     b"im" => 1,
                     _ => return Err(no_member(cts, id, k)),
@@ -152,7 +152,7 @@ fn no_member(cts: &CTState, id: CTypeId, k: TValue) -> String {
     format!(
         "'{}' has no member named '{}'",
         cts.repr(id),
-        String::from_utf8_lossy(str_bytes(k.as_ptr::<GcStr>()))
+        String::from_utf8_lossy(unsafe { str_bytes(k.as_ptr::<GcStr>()) })
     )
 }
 
@@ -163,7 +163,7 @@ fn field_place(
     k: TValue,
     shown: CTypeId,
 ) -> Result<Place, String> {
-    let name = str_bytes(k.as_ptr::<GcStr>());
+    let name = unsafe { str_bytes(k.as_ptr::<GcStr>()) };
     match cts.find_field(sid, name) {
         Some((f, off)) => {
             let addr = base.wrapping_add(off as usize);
@@ -350,7 +350,7 @@ fn classify_pair(
     let one = |v: TValue, other: TValue| -> Result<Option<Operand>, String> {
         if v.is_str() {
             if let Some(eid) = enum_operand(cts, other) {
-                return match conv::enum_value(cts, eid, str_bytes(v.as_ptr())) {
+                return match conv::enum_value(cts, eid, unsafe { str_bytes(v.as_ptr()) }) {
                     Some(k) => Ok(Some(Operand::Int(k, false))),
                     None => Err(format!("cannot convert 'string' to '{}'", cts.repr(eid))),
                 };
@@ -577,7 +577,10 @@ pub fn compare(cts: &CTState, op: CmpOp, a: TValue, b: TValue) -> Option<bool> {
     let (x, y) = classify_pair(cts, a, b).ok()?;
     if op == CmpOp::Eq {
         // A pointer equals a string when it points at the string's bytes.
-        let string_address = |v: TValue| v.is_str().then(|| str_bytes(v.as_ptr()).as_ptr() as u64);
+        let string_address = |v: TValue| {
+            v.is_str()
+                .then(|| unsafe { str_bytes(v.as_ptr()) }.as_ptr() as u64)
+        };
         match (x, y) {
             (Some(Operand::Ptr(_, _, p)), None) => return Some(string_address(b) == Some(p)),
             (None, Some(Operand::Ptr(_, _, q))) => return Some(string_address(a) == Some(q)),

@@ -89,7 +89,7 @@ unsafe extern "C-unwind" fn b_tonumber(l: State) -> c_int {
     if !(2..=36).contains(&base) {
         arg_error(l, 2, b"base out of range");
     }
-    match parse_int_base(s, base as u32) {
+    match parse_int_base(&s, base as u32) {
         Some(n) => push_num(l, n),
         None => push_nil(l),
     }
@@ -406,12 +406,13 @@ unsafe extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
         b"isrunning",
         b"gen",
     ];
-    let opt = opt_str(l, 1).unwrap_or(b"collect");
+    let opt_arg = opt_str(l, 1);
+    let opt = opt_arg.as_deref().unwrap_or(b"collect");
     let idx = match OPTS.iter().position(|o| *o == opt) {
         Some(i) if i < 8 => i,
         _ => {
             let mut m = b"invalid option '".to_vec();
-            m.extend_from_slice(opt);
+            m.extend_from_slice(&opt);
             m.push(b'\'');
             arg_error(l, 1, &m)
         }
@@ -557,7 +558,7 @@ unsafe extern "C-unwind" fn load_string_chunk(l: State) -> c_int {
     let mode = opt_str(l, 3);
     // The environment slot exists below whatever loading pushes.
     unsafe { lua_settop(l, LOAD_ENV_ARG) };
-    let st = load_bytes(l, s, name, mode);
+    let st = load_bytes(l, &s, &name, mode.as_deref());
     load_result(l, st, LOAD_ENV_ARG)
 }
 
@@ -571,7 +572,8 @@ unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
     }
     check_type(l, 1, LUA_TFUNCTION);
     // The name and the mode stay on the stack (arguments 2 and 3).
-    let name = opt_str(l, 2).unwrap_or(b"=(load)");
+    let name_arg = opt_str(l, 2);
+    let name = name_arg.as_deref().unwrap_or(b"=(load)");
     let mode = opt_str(l, 3);
     unsafe { lua_settop(l, LOAD_ENV_ARG) };
     // The reader is called as the lexer needs more input (LuaJIT stops
@@ -597,7 +599,7 @@ unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
         r.map_err(|st| failed = st)
     };
     let src = crate::frontend::Source::Reader(&mut read);
-    let st = crate::capi::aux::load_source(l, src, name, mode);
+    let st = crate::capi::aux::load_source(l, src, name, mode.as_deref());
     load_result(l, st.unwrap_or(failed), LOAD_ENV_ARG)
 }
 

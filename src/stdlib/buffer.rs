@@ -267,7 +267,7 @@ fn put_value(l: State, b: *mut SBuf, idx: c_int) {
     // reference is used.
     let buf = unsafe { &mut *b };
     if v.is_str() {
-        buf.append(l, str_bytes(v.as_ptr()));
+        buf.append(l, unsafe { str_bytes(v.as_ptr()) });
         return;
     }
     if v.is_num() {
@@ -290,7 +290,7 @@ fn put_value(l: State, b: *mut SBuf, idx: c_int) {
         let r = crate::vm::call_meta1(l, mm, &[v]);
         let mut t = crate::mem::ShortBuf::of(l);
         if r.is_str() {
-            t.extend_from_slice(str_bytes(r.as_ptr()));
+            t.extend_from_slice(unsafe { str_bytes(r.as_ptr()) });
         } else if r.is_num() {
             crate::numfmt::fmt_number(r.as_num(), &mut t);
         } else {
@@ -541,7 +541,7 @@ fn encode_value(l: State, out: &mut StateBuf, v: TValue, d: &Dicts, depth: u32) 
         out.push(TAG_NUM as u8);
         out.extend_from_slice(&v.as_num().to_bits().to_le_bytes());
     } else if v.is_str() {
-        let s = str_bytes(v.as_ptr());
+        let s = unsafe { str_bytes(v.as_ptr()) };
         put_u124(out, TAG_STR + s.len() as u32);
         out.extend_from_slice(s);
     } else if v.is_lightud() {

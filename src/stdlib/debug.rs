@@ -274,7 +274,7 @@ unsafe extern "C-unwind" fn db_traceback(l: State) -> c_int {
     // SAFETY: l is live.
     let t = unsafe { lua_type(l, arg + 1) };
     // The message stays on the stack (argument arg+1) while it is copied.
-    let msg: Option<&[u8]> = match t {
+    let msg: Option<crate::string::StrRef> = match t {
         LUA_TNONE => None,
         LUA_TSTRING | LUA_TNUMBER => to_bytes(l, arg + 1),
         _ => {
@@ -287,7 +287,7 @@ unsafe extern "C-unwind" fn db_traceback(l: State) -> c_int {
     let level = opt_int(l, arg + 2, if l1 == l.as_ptr() { 1 } else { 0 });
     let mut out = crate::mem::StateBuf::of(l);
     if let Some(m) = msg {
-        out.extend_from_slice(m);
+        out.extend_from_slice(&m);
         out.push(b'\n');
     }
     if level >= 0 {

@@ -78,7 +78,7 @@ fn decl_params(l: State, from: c_int) -> Vec<crate::ffi::cparse::Param> {
         } else if v.is_num() {
             out.push(Param::Num(v.as_num()));
         } else if v.is_str() {
-            out.push(Param::Ident(str_bytes(v.as_ptr()).to_vec()));
+            out.push(Param::Ident(unsafe { str_bytes(v.as_ptr()) }.to_vec()));
         } else {
             break;
         }
@@ -91,7 +91,7 @@ fn decl_params(l: State, from: c_int) -> Vec<crate::ffi::cparse::Param> {
 fn check_ctype(l: State, idx: c_int, params: bool) -> CTypeId {
     let v = value_at(l, idx);
     if v.is_str() {
-        let src = crate::mem::vec_from_slice(str_bytes(v.as_ptr()));
+        let src = crate::mem::vec_from_slice(unsafe { str_bytes(v.as_ptr()) });
         let ps = if params {
             decl_params(l, idx + 1)
         } else {
@@ -181,7 +181,7 @@ fn member_const(cts: &CTState, cd: *mut GcCdata, k: TValue) -> Option<f64> {
     if cts.get(id).kind != CKind::Struct {
         return None;
     }
-    cts.find_member_const(id, str_bytes(k.as_ptr()))
+    cts.find_member_const(id, unsafe { str_bytes(k.as_ptr()) })
         .map(|f| f.value as f64)
 }
 
@@ -876,7 +876,7 @@ unsafe extern "C-unwind" fn ffi_alignof(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn ffi_offsetof(l: State) -> c_int {
     let mut id = check_ctype(l, 1, false);
-    let name = crate::mem::vec_from_slice(check_str(l, 2));
+    let name = crate::mem::vec_from_slice(&check_str(l, 2));
     let cts = cts_of(l);
     if cts.get(id).is_ref() {
         id = cts.get(id).child;
@@ -900,7 +900,7 @@ unsafe extern "C-unwind" fn ffi_offsetof(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn ffi_cdef(l: State) -> c_int {
-    let src = crate::mem::vec_from_slice(check_str(l, 1));
+    let src = crate::mem::vec_from_slice(&check_str(l, 1));
     let ps = decl_params(l, 2);
     if let Err(msg) = crate::ffi::cparse::cdef(cts_of(l), &src, &ps) {
         ffi_error(l, &msg);
@@ -1104,7 +1104,7 @@ unsafe extern "C-unwind" fn ffi_fill(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn ffi_abi(l: State) -> c_int {
     let s = check_str(l, 1);
-    let r = match s {
+    let r = match &*s {
         b"64bit" | b"le" | b"fpu" | b"gc64" => true,
         b"hardfp" => true,
         _ => false,
@@ -1114,7 +1114,7 @@ unsafe extern "C-unwind" fn ffi_abi(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn ffi_load(l: State) -> c_int {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let global = value_at(l, 2).is_truthy();
     crate::ffi::clib::load(l, &name, global)
 }

@@ -191,7 +191,7 @@ fn new_file(l: State, kind: u32) -> *mut IoFile {
 /// Open the file named by argument 1 (a new userdata on the top); an open
 /// failure is an argument error, as in io.lines/io.input/io.output.
 fn open_arg_file(l: State, mode: &[u8]) -> *mut IoFile {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let f = new_file(l, KIND_FILE);
     let cname = cstring(&name);
     let cmode = cstring(mode);
@@ -367,7 +367,7 @@ fn read_formats(l: State, fp: *mut FILE, first: c_int) -> c_int {
         while i <= top && ok {
             let v = value_at(l, i);
             if v.is_str() {
-                let s = crate::string::str_bytes(v.as_ptr());
+                let s = unsafe { crate::string::str_bytes(v.as_ptr()) };
                 let s = if s.first() == Some(&b'*') { &s[1..] } else { s };
                 ok = match s.first() {
                     Some(b'n') => read_number(l, fp),
@@ -413,7 +413,7 @@ fn write_values(l: State, fp: *mut FILE, first: c_int) -> c_int {
     for i in first..=top {
         let v = value_at(l, i);
         let bytes: &[u8] = if v.is_str() {
-            crate::string::str_bytes(v.as_ptr())
+            unsafe { crate::string::str_bytes(v.as_ptr()) }
         } else if v.is_num() {
             numbuf.clear();
             crate::numfmt::fmt_number(v.as_num(), &mut numbuf);
@@ -477,7 +477,8 @@ unsafe extern "C-unwind" fn lines_iter(l: State) -> c_int {
     let n = read_formats(l, fp, 1);
     // SAFETY: fp is still open.
     if unsafe { ferror(fp) } != 0 {
-        let msg = to_bytes(l, -2).unwrap_or(b"").to_vec();
+        let msg_arg = to_bytes(l, -2);
+        let msg = msg_arg.as_deref().unwrap_or(b"").to_vec();
         error_bytes(l, &msg);
     }
     // As in LuaJIT, the end is detected on the first stack slot, which is
@@ -527,11 +528,11 @@ fn check_option(l: State, n: c_int, def: Option<usize>, names: &[&str]) -> usize
         Some(d) if value_at(l, n).is_nil() => return d,
         _ => check_str(l, n),
     };
-    match names.iter().position(|x| x.as_bytes() == s) {
+    match names.iter().position(|x| x.as_bytes() == &*s) {
         Some(i) => i,
         None => {
             let mut m = b"invalid option '".to_vec();
-            m.extend_from_slice(s);
+            m.extend_from_slice(&s);
             m.push(b'\'');
             arg_error(l, n, &m)
         }
@@ -617,8 +618,9 @@ unsafe extern "C-unwind" fn io_close(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn io_open(l: State) -> c_int {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
-    let mode = crate::mem::vec_from_slice(opt_str(l, 2).unwrap_or(b"r"));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
+    let mode_arg = opt_str(l, 2);
+    let mode = crate::mem::vec_from_slice(mode_arg.as_deref().unwrap_or(b"r"));
     let f = new_file(l, KIND_FILE);
     let (cname, cmode) = (cstring(&name), cstring(&mode));
     // SAFETY: both strings are NUL-terminated.
@@ -638,8 +640,9 @@ unsafe extern "C-unwind" fn io_open(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn io_popen(l: State) -> c_int {
-    let cmd = crate::mem::vec_from_slice(check_str(l, 1));
-    let mode = crate::mem::vec_from_slice(opt_str(l, 2).unwrap_or(b"r"));
+    let cmd = crate::mem::vec_from_slice(&check_str(l, 1));
+    let mode_arg = opt_str(l, 2);
+    let mode = crate::mem::vec_from_slice(mode_arg.as_deref().unwrap_or(b"r"));
     let f = new_file(l, KIND_PIPE);
     let (ccmd, cmode) = (cstring(&cmd), cstring(&mode));
     flush_all();

@@ -193,9 +193,9 @@ unsafe extern "C-unwind" fn jit_opt_start(l: State) -> c_int {
     let n = lua_gettop(l);
     for i in 1..=n {
         let s = check_str(l, i);
-        if !valid_opt(s) {
+        if !valid_opt(&s) {
             let mut m = b"unknown or malformed optimization flag '".to_vec();
-            m.extend_from_slice(s);
+            m.extend_from_slice(&s);
             m.push(b'\'');
             error_bytes(l, &m);
         }
@@ -215,14 +215,14 @@ unsafe extern "C-unwind" fn jit_opt_start(l: State) -> c_int {
 /// (Debian's build reports 1 for each).
 unsafe extern "C-unwind" fn jit_security(l: State) -> c_int {
     let opt = check_str(l, 1);
-    match opt {
+    match &*opt {
         b"prng" | b"strhash" | b"strid" | b"mcode" => {
             push_num(l, 1.0);
             1
         }
         _ => {
             let mut msg = b"invalid option '".to_vec();
-            msg.extend_from_slice(opt);
+            msg.extend_from_slice(&opt);
             msg.push(b'\'');
             crate::capi::aux::arg_error(l, 1, &msg)
         }

@@ -322,7 +322,7 @@ fn dump_frame(
                 Some((_, name)) => {
                     if c == b'F' && f.is_lua() {
                         // SAFETY: f is a Lua frame.
-                        let chunk = str_bytes(unsafe { (*f.proto()).chunkname });
+                        let chunk = unsafe { str_bytes((*f.proto()).chunkname) };
                         out.extend_from_slice(&module_name(chunk, keep_path));
                         out.push(b':');
                     }
@@ -423,7 +423,7 @@ unsafe extern "C-unwind" fn profile_dumpstack(l: State) -> c_int {
     // The format stays on the stack (argument arg+1) while it is used.
     let fmt = check_str(l, arg + 1);
     let depth = check_num(l, arg + 2) as i64 as i32;
-    let s = dump_stack(target, fmt, depth);
+    let s = dump_stack(target, &fmt, depth);
     push_str(l, &s);
     1
 }

@@ -110,7 +110,7 @@ fn pointer_text(addr: usize) -> String {
 pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
     // SAFETY: pt is a live prototype.
     let p = unsafe { &*pt };
-    let full = str_bytes(p.chunkname);
+    let full = unsafe { str_bytes(p.chunkname) };
     let line = line_of(p, pc);
     // The reference formats the name as a C string: it ends at a NUL.
     let cstr =

@@ -31,6 +31,7 @@ use crate::fastfunc::FastFunc;
 use crate::func::GcFunc;
 use crate::state::lua_State;
 use crate::state::State;
+use crate::string::StrRef;
 use crate::value::*;
 use std::os::raw::{c_char, c_int};
 
@@ -213,16 +214,20 @@ pub fn opt_int(l: State, n: c_int, def: i64) -> i64 {
     unsafe { luaL_optinteger(l, n, def as lua_Integer) as i64 }
 }
 
-pub fn check_str<'a>(l: State, n: c_int) -> &'a [u8] {
+/// The string argument `n` (a number argument is converted in place, as
+/// luaL_checklstring does). The handle stays valid while the argument
+/// slot is not overwritten.
+pub fn check_str(l: State, n: c_int) -> StrRef {
     let mut len = 0;
-    // SAFETY: the string stays on the stack during the call.
+    // SAFETY: luaL_checklstring leaves a string in slot n (or raises);
+    // it stays there, reachable, while the C function runs.
     unsafe {
-        let p = luaL_checklstring(l, n, &mut len);
-        std::slice::from_raw_parts(p as *const u8, len)
+        luaL_checklstring(l, n, &mut len);
+        StrRef::from_raw(value_at(l, n).as_ptr())
     }
 }
 
-pub fn opt_str<'a>(l: State, n: c_int) -> Option<&'a [u8]> {
+pub fn opt_str(l: State, n: c_int) -> Option<StrRef> {
     // SAFETY: l is live.
     if unsafe { lua_type(l, n) } <= LUA_TNIL {
         None

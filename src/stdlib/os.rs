@@ -157,7 +157,8 @@ fn format_date(fmt: &[u8], tm: &Tm) -> Option<crate::mem::FallibleVec<u8>> {
 }
 
 unsafe extern "C-unwind" fn os_date(l: State) -> c_int {
-    let fmt = opt_str(l, 1).unwrap_or(b"%c");
+    let fmt_arg = opt_str(l, 1);
+    let fmt = fmt_arg.as_deref().unwrap_or(b"%c");
     let fmt = &fmt[..fmt.iter().position(|&b| b == 0).unwrap_or(fmt.len())];
     let t: TimeT = if is_none_or_nil(l, 2) {
         // SAFETY: time accepts a null pointer.
@@ -255,7 +256,7 @@ unsafe extern "C-unwind" fn os_difftime(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn os_execute(l: State) -> c_int {
-    let cmd = opt_str(l, 1).map(c_arg);
+    let cmd = opt_str(l, 1).map(|s| c_arg(&s));
     let p = cmd
         .as_ref()
         .map_or(std::ptr::null(), |c| c.as_ptr() as *const c_char);
@@ -290,7 +291,7 @@ unsafe extern "C-unwind" fn os_exit(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn os_getenv(l: State) -> c_int {
-    let name = c_arg(check_str(l, 1));
+    let name = c_arg(&check_str(l, 1));
     // SAFETY: name is NUL-terminated; getenv's result is read at once.
     let v = unsafe { getenv(name.as_ptr() as *const c_char) };
     if v.is_null() {
@@ -303,7 +304,7 @@ unsafe extern "C-unwind" fn os_getenv(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn os_remove(l: State) -> c_int {
     let name = check_str(l, 1);
-    let c = c_arg(name);
+    let c = c_arg(&name);
     // SAFETY: c is NUL-terminated.
     let ok = unsafe { remove(c.as_ptr() as *const c_char) } == 0;
     let err = errno();
@@ -311,8 +312,8 @@ unsafe extern "C-unwind" fn os_remove(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn os_rename(l: State) -> c_int {
-    let from = c_arg(check_str(l, 1));
-    let to = c_arg(check_str(l, 2));
+    let from = c_arg(&check_str(l, 1));
+    let to = c_arg(&check_str(l, 2));
     // SAFETY: both are NUL-terminated.
     let ok = unsafe { rename(from.as_ptr() as *const c_char, to.as_ptr() as *const c_char) } == 0;
     let err = errno();
@@ -320,7 +321,7 @@ unsafe extern "C-unwind" fn os_rename(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn os_setlocale(l: State) -> c_int {
-    let locale = opt_str(l, 1).map(c_arg);
+    let locale = opt_str(l, 1).map(|s| c_arg(&s));
     let names = ["all", "collate", "ctype", "monetary", "numeric", "time"];
     let cats = [
         LC_ALL,
@@ -334,11 +335,11 @@ unsafe extern "C-unwind" fn os_setlocale(l: State) -> c_int {
         0
     } else {
         let s = check_str(l, 2);
-        match names.iter().position(|n| n.as_bytes() == s) {
+        match names.iter().position(|n| n.as_bytes() == &*s) {
             Some(i) => i,
             None => {
                 let mut m = b"invalid option '".to_vec();
-                m.extend_from_slice(s);
+                m.extend_from_slice(&s);
                 m.push(b'\'');
                 arg_error(l, 2, &m)
             }

@@ -100,7 +100,7 @@ fn search_path(name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> Result<Vec<u
 fn find_file(l: State, name: &[u8], field: &str) -> Result<Vec<u8>, Vec<u8>> {
     push_package_field(l, field);
     let path = match to_bytes(l, -1) {
-        Some(p) => crate::mem::vec_from_slice(p),
+        Some(p) => crate::mem::vec_from_slice(&p),
         None => error_str(l, &format!("'package.{}' must be a string", field)),
     };
     // SAFETY: l is live.
@@ -298,7 +298,7 @@ fn open_func_name(modname: &[u8]) -> Vec<u8> {
 // ---- Loaders.
 
 unsafe extern "C-unwind" fn loader_preload(l: State) -> c_int {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     push_package_field(l, "preload");
     // SAFETY: l is live.
     unsafe {
@@ -318,7 +318,7 @@ unsafe extern "C-unwind" fn loader_preload(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn loader_lua(l: State) -> c_int {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let filename = match find_file(l, &name, "path") {
         Ok(f) => f,
         Err(tried) => {
@@ -327,7 +327,8 @@ unsafe extern "C-unwind" fn loader_lua(l: State) -> c_int {
         }
     };
     if load_file(l, Some(&filename), None) != 0 {
-        let detail = crate::mem::vec_from_slice(to_bytes(l, -1).unwrap_or(b""));
+        let detail_arg = to_bytes(l, -1);
+        let detail = crate::mem::vec_from_slice(detail_arg.as_deref().unwrap_or(b""));
         loader_error(l, &name, &filename, &detail);
     }
     1
@@ -341,14 +342,15 @@ fn load_module_func(l: State, filename: &[u8], name: &[u8]) -> Result<(), Vec<u8
         Err(LoadFailure::Symbol(e)) => Err(e),
         Err(LoadFailure::Open(e)) => loader_error(l, name, filename, &e),
         Err(LoadFailure::Bytecode) => {
-            let detail = crate::mem::vec_from_slice(to_bytes(l, -1).unwrap_or(b""));
+            let detail_arg = to_bytes(l, -1);
+            let detail = crate::mem::vec_from_slice(detail_arg.as_deref().unwrap_or(b""));
             loader_error(l, name, filename, &detail)
         }
     }
 }
 
 unsafe extern "C-unwind" fn loader_c(l: State) -> c_int {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let filename = match find_file(l, &name, "cpath") {
         Ok(f) => f,
         Err(tried) => {
@@ -363,7 +365,7 @@ unsafe extern "C-unwind" fn loader_c(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn loader_croot(l: State) -> c_int {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let root = match name.iter().position(|&c| c == b'.') {
         Some(i) => name[..i].to_vec(),
         None => return 0,
@@ -389,7 +391,7 @@ unsafe extern "C-unwind" fn loader_croot(l: State) -> c_int {
 // ---- require and module.
 
 unsafe extern "C-unwind" fn pkg_require(l: State) -> c_int {
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     // SAFETY: l is live; stack: 1 name, 2 _LOADED, then work slots.
     unsafe {
         lua_settop(l, 1);
@@ -428,7 +430,7 @@ unsafe extern "C-unwind" fn pkg_require(l: State) -> c_int {
                 LUA_TFUNCTION => break,
                 LUA_TSTRING | LUA_TNUMBER => {
                     if let Some(s) = to_bytes(l, -1) {
-                        tried.extend_from_slice(s);
+                        tried.extend_from_slice(&s);
                     }
                 }
                 _ => {}
@@ -477,7 +479,7 @@ fn set_caller_env(l: State) {
 }
 
 unsafe extern "C-unwind" fn pkg_module(l: State) -> c_int {
-    let modname = crate::mem::vec_from_slice(check_str(l, 1));
+    let modname = crate::mem::vec_from_slice(&check_str(l, 1));
     let lastarg = arg_count(l);
     let cname = CString::new(modname.clone()).unwrap_or_default();
     // SAFETY: l is live.
@@ -514,8 +516,8 @@ unsafe extern "C-unwind" fn pkg_module(l: State) -> c_int {
 // ---- package.* functions.
 
 unsafe extern "C-unwind" fn pkg_loadlib(l: State) -> c_int {
-    let path = crate::mem::vec_from_slice(check_str(l, 1));
-    let init = crate::mem::vec_from_slice(check_str(l, 2));
+    let path = crate::mem::vec_from_slice(&check_str(l, 1));
+    let init = crate::mem::vec_from_slice(&check_str(l, 2));
     match load_func(l, &path, &init, None) {
         Ok(()) => 1,
         Err(f) => {
@@ -536,8 +538,8 @@ unsafe extern "C-unwind" fn pkg_loadlib(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn pkg_searchpath(l: State) -> c_int {
-    let path = crate::mem::vec_from_slice(check_str(l, 2));
-    let name = crate::mem::vec_from_slice(check_str(l, 1));
+    let path = crate::mem::vec_from_slice(&check_str(l, 2));
+    let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let sep = opt_str(l, 3)
         .map(|s| s.to_vec())
         .unwrap_or_else(|| b".".to_vec());

@@ -125,7 +125,8 @@ unsafe extern "C-unwind" fn s_char(l: State) -> c_int {
 unsafe extern "C-unwind" fn s_rep(l: State) -> c_int {
     let s = check_str(l, 1);
     let n = check_i32(l, 2);
-    let sep = opt_str(l, 3).unwrap_or(b"");
+    let sep_arg = opt_str(l, 3);
+    let sep = sep_arg.as_deref().unwrap_or(b"");
     if n <= 0 {
         push_str(l, b"");
         return 1;
@@ -140,7 +141,7 @@ unsafe extern "C-unwind" fn s_rep(l: State) -> c_int {
         // Doubling copies; also O(1) for an empty string (`rep("", 2^31-1)`
         // must not loop 2^31 times).
         if !s.is_empty() {
-            out.extend_from_slice(s);
+            out.extend_from_slice(&s);
             while out.len() < total as usize {
                 let k = out.len().min(total as usize - out.len());
                 out.extend_from_within(0..k);
@@ -151,9 +152,9 @@ unsafe extern "C-unwind" fn s_rep(l: State) -> c_int {
     }
     for k in 0..n {
         if k > 0 {
-            out.extend_from_slice(sep);
+            out.extend_from_slice(&sep);
         }
-        out.extend_from_slice(s);
+        out.extend_from_slice(&s);
     }
     push_str(l, &out);
     1
@@ -246,8 +247,8 @@ fn find_aux(l: State, find: bool) -> c_int {
     }
     // LuaJIT (without 5.2 compatibility) clamps a start past the end.
     let st = (st as usize).min(s.len());
-    if find && (value_at(l, 4).is_truthy() || !pattern::has_specials(p)) {
-        match pattern::find_plain(s, p, st) {
+    if find && (value_at(l, 4).is_truthy() || !pattern::has_specials(&p)) {
+        match pattern::find_plain(&s, &p, st) {
             Some(pos) => {
                 push_num(l, (pos + 1) as f64);
                 push_num(l, (pos + p.len()) as f64);
@@ -259,7 +260,7 @@ fn find_aux(l: State, find: bool) -> c_int {
             }
         }
     } else {
-        match pattern::find(s, p, st, true) {
+        match pattern::find(&s, &p, st, true) {
             Err(e) => error_str(l, &e),
             Ok(None) => {
                 push_nil(l);
@@ -269,9 +270,9 @@ fn find_aux(l: State, find: bool) -> c_int {
                 if find {
                     push_num(l, (a + 1) as f64);
                     push_num(l, b as f64);
-                    2 + push_captures(l, s, a, b, &caps, false)
+                    2 + push_captures(l, &s, a, b, &caps, false)
                 } else {
-                    push_captures(l, s, a, b, &caps, true)
+                    push_captures(l, &s, a, b, &caps, true)
                 }
             }
         }
@@ -292,8 +293,10 @@ fn upvalue_index(i: c_int) -> c_int {
 }
 
 unsafe extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
-    let s = to_bytes(l, upvalue_index(1)).unwrap_or(b"");
-    let p = to_bytes(l, upvalue_index(2)).unwrap_or(b"");
+    let s_arg = to_bytes(l, upvalue_index(1));
+    let s = s_arg.as_deref().unwrap_or(b"");
+    let p_arg = to_bytes(l, upvalue_index(2));
+    let p = p_arg.as_deref().unwrap_or(b"");
     let pos = value_at(l, upvalue_index(3)).as_num() as usize;
     match pattern::gmatch_next(s, p, pos) {
         Err(e) => error_str(l, &e),
@@ -308,7 +311,7 @@ unsafe extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
             push_num(l, next as f64);
             // SAFETY: l is live.
             unsafe { lua_replace(l, upvalue_index(3)) };
-            push_captures(l, s, a, b, &caps, true)
+            push_captures(l, &s, a, b, &caps, true)
         }
     }
 }
@@ -345,29 +348,30 @@ unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
     };
     let mut out = ShortBuf::with_capacity(g_of(l), s.len());
     let r = pattern::gsub(
-        s,
-        p,
+        &s,
+        &p,
         max_n,
         &mut out,
         |out, a, b, caps| -> Result<(), String> {
-            if let Some(r) = repl_str {
-                return pattern::expand_replacement(r, s, a, b, caps, out);
+            if let Some(r) = &repl_str {
+                return pattern::expand_replacement(r, &s, a, b, caps, out);
             }
             // SAFETY: l is live; values are pushed and popped in balance.
             unsafe {
                 if tr == LUA_TFUNCTION {
                     lua_pushvalue(l, 3);
-                    let n = push_captures(l, s, a, b, caps, true);
+                    let n = push_captures(l, &s, a, b, caps, true);
                     lua_call(l, n, 1);
                 } else {
-                    push_capture(l, s, a, b, caps, 0);
+                    push_capture(l, &s, a, b, caps, 0);
                     lua_gettable(l, 3);
                 }
                 let v = value_at(l, -1);
                 if v.is_falsy() {
                     out.extend_from_slice(&s[a..b]);
                 } else if v.is_str() || v.is_num() {
-                    out.extend_from_slice(to_bytes(l, -1).unwrap_or(b""));
+                    let piece = to_bytes(l, -1);
+                    out.extend_from_slice(piece.as_deref().unwrap_or(b""));
                 } else {
                     let msg = format!("invalid replacement value (a {})", type_name(v));
                     return Err(msg);
@@ -395,7 +399,7 @@ unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
 pub(crate) fn tostring_bytes(l: State, idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
     let v = value_at(l, idx);
     if v.is_str() {
-        out.extend_from_slice(crate::string::str_bytes(v.as_ptr()));
+        out.extend_from_slice(unsafe { crate::string::str_bytes(v.as_ptr()) });
         return;
     }
     if v.is_num() {
@@ -404,14 +408,14 @@ pub(crate) fn tostring_bytes(l: State, idx: c_int, out: &mut (impl ByteSink + ?S
     }
     let r = crate::meta::tostring(l, v);
     if r.is_str() {
-        out.extend_from_slice(crate::string::str_bytes(r.as_ptr()));
+        out.extend_from_slice(unsafe { crate::string::str_bytes(r.as_ptr()) });
     } else if r.is_num() {
         numfmt::fmt_number(r.as_num(), out);
     } else {
         // LuaJIT renders a non-string __tostring result as tostring would.
         let r2 = crate::meta::tostring(l, r);
         if r2.is_str() {
-            out.extend_from_slice(crate::string::str_bytes(r2.as_ptr()));
+            out.extend_from_slice(unsafe { crate::string::str_bytes(r2.as_ptr()) });
         }
     }
 }
@@ -422,7 +426,7 @@ pub(crate) fn format_into(l: State, fmt_idx: c_int, out: &mut (impl ByteSink + ?
     let fmt = check_str(l, fmt_idx);
     let top = arg_count(l);
     let mut arg = fmt_idx;
-    for piece in format::FormatParser::new(fmt) {
+    for piece in format::FormatParser::new(&fmt) {
         let spec = match piece {
             Err(e) => error_str(l, &e),
             Ok(format::Piece::Literal(t)) => {
@@ -450,7 +454,9 @@ pub(crate) fn format_into(l: State, fmt_idx: c_int, out: &mut (impl ByteSink + ?
                 let v = value_at(l, arg);
                 let mut text = ShortBuf::of(l);
                 let s: &[u8] = if v.is_str() {
-                    crate::string::str_bytes(v.as_ptr())
+                    // SAFETY: the string is argument arg, on the stack
+                    // while it is formatted.
+                    unsafe { crate::string::str_bytes(v.as_ptr()) }
                 } else {
                     tostring_bytes(l, arg, &mut text);
                     &text

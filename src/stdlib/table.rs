@@ -205,7 +205,8 @@ unsafe extern "C-unwind" fn tab_remove(l: State) -> c_int {
 unsafe extern "C-unwind" fn tab_concat(l: State) -> c_int {
     let t = check_tab(l, 1);
     // The separator stays on the stack (argument 2) while it is used.
-    let sep = opt_str(l, 2).unwrap_or(b"");
+    let sep_arg = opt_str(l, 2);
+    let sep = sep_arg.as_deref().unwrap_or(b"");
     let first = opt_i32(l, 3, 1);
     let last = if value_at(l, 4).is_nil() {
         raw_len(t)
@@ -229,7 +230,7 @@ unsafe extern "C-unwind" fn tab_concat(l: State) -> c_int {
             error_str(l, &msg);
         }
         if i < last as i64 {
-            out.extend_from_slice(sep);
+            out.extend_from_slice(&sep);
         }
         i += 1;
     }
