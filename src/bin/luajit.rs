@@ -58,19 +58,16 @@ fn print_error(msg: &[u8]) {
 
 /// Report a non-zero status with the error message at the top.
 fn report(l: State, status: c_int) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        if status != 0 && lua_type(l, -1) != 0 {
-            // Printed from the string on the stack: no copy (the error may
-            // be a memory error, or a message as large as memory allows).
-            let text = to_bytes(l, -1);
-            let msg: &[u8] = match lua_isstring(l, -1) {
-                0 => b"(error object is not a string)",
-                _ => text.as_deref().unwrap_or(b""),
-            };
-            print_error(msg);
-            lua_settop(l, -2);
-        }
+    if status != 0 && lua_type(l, -1) != 0 {
+        // Printed from the string on the stack: no copy (the error may
+        // be a memory error, or a message as large as memory allows).
+        let text = to_bytes(l, -1);
+        let msg: &[u8] = match lua_isstring(l, -1) {
+            0 => b"(error object is not a string)",
+            _ => text.as_deref().unwrap_or(b""),
+        };
+        print_error(msg);
+        lua_settop(l, -2);
     }
     status
 }
@@ -400,8 +397,7 @@ fn incomplete(l: State, status: c_int) -> bool {
     if status == luajit::state::LUA_ERRSYNTAX as c_int {
         if let Some(m) = to_bytes(l, -1) {
             if m.ends_with(b"'<eof>'") {
-                // SAFETY: l is live.
-                unsafe { lua_settop(l, -2) };
+                lua_settop(l, -2);
                 return true;
             }
         }
@@ -461,14 +457,12 @@ fn load_statement(l: State, lines: &mut impl std::io::BufRead) -> Option<c_int> 
 
 fn dotty(l: State) {
     // Results of each line are what is on the stack after it.
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, 0) };
+    lua_settop(l, 0);
     let saved = progname();
     set_progname(None);
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, 0) };
+    lua_settop(l, 0);
     while let Some(mut status) = load_statement(l, &mut lines) {
         if status == 0 {
             status = docall(l, 0, false);
@@ -491,8 +485,7 @@ fn dotty(l: State) {
             lua_settop(l, 0);
         }
     }
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, 0) };
+    lua_settop(l, 0);
     out("\n");
     set_progname(saved);
 }

@@ -33,13 +33,10 @@ pub fn to_bytes(L: State, idx: c_int) -> Option<crate::string::StrRef> {
 
 /// Raise an error built from a Rust string, with luaL_where(1) prepended.
 pub fn error_bytes(L: State, msg: &[u8]) -> ! {
-    // SAFETY: L is live.
-    unsafe {
-        luaL_where(L, 1);
-        push_bytes(L, msg);
-        lua_concat(L, 2);
-        lua_error(L);
-    }
+    luaL_where(L, 1);
+    push_bytes(L, msg);
+    lua_concat(L, 2);
+    lua_error(L);
     unreachable!()
 }
 
@@ -82,8 +79,7 @@ pub fn arg_error(L: State, narg: c_int, extramsg: &[u8]) -> ! {
 }
 
 pub fn type_error(L: State, narg: c_int, tname: &str) -> ! {
-    // SAFETY: L is live.
-    let actual = unsafe { lua_type(L, narg) };
+    let actual = lua_type(L, narg);
     let got = if actual == LUA_TNONE {
         "no value"
     } else {
@@ -115,7 +111,7 @@ pub unsafe extern "C-unwind" fn luaL_typerror(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_where(L: State, lvl: c_int) {
+pub extern "C-unwind" fn luaL_where(L: State, lvl: c_int) {
     if let Some(f) = crate::debug::frame_at(L, lvl.max(0) as usize) {
         if let Some(mut w) = crate::debug::where_prefix(&f) {
             w.push(b' ');
@@ -163,7 +159,7 @@ pub unsafe extern "C-unwind" fn luaL_optlstring(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checknumber(L: State, narg: c_int) -> lua_Number {
+pub extern "C-unwind" fn luaL_checknumber(L: State, narg: c_int) -> lua_Number {
     let mut ok = 0;
     // SAFETY: L is live.
     let n = unsafe { lua_tonumberx(L, narg, &mut ok) };
@@ -174,23 +170,16 @@ pub unsafe extern "C-unwind" fn luaL_checknumber(L: State, narg: c_int) -> lua_N
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_optnumber(
-    L: State,
-    narg: c_int,
-    def: lua_Number,
-) -> lua_Number {
-    // SAFETY: L is live.
-    unsafe {
-        if lua_type(L, narg) <= LUA_TNIL {
-            def
-        } else {
-            luaL_checknumber(L, narg)
-        }
+pub extern "C-unwind" fn luaL_optnumber(L: State, narg: c_int, def: lua_Number) -> lua_Number {
+    if lua_type(L, narg) <= LUA_TNIL {
+        def
+    } else {
+        luaL_checknumber(L, narg)
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checkinteger(L: State, narg: c_int) -> lua_Integer {
+pub extern "C-unwind" fn luaL_checkinteger(L: State, narg: c_int) -> lua_Integer {
     let mut ok = 0;
     // SAFETY: L is live.
     let n = unsafe { lua_tointegerx(L, narg, &mut ok) };
@@ -201,56 +190,40 @@ pub unsafe extern "C-unwind" fn luaL_checkinteger(L: State, narg: c_int) -> lua_
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_optinteger(
-    L: State,
-    narg: c_int,
-    def: lua_Integer,
-) -> lua_Integer {
-    // SAFETY: L is live.
-    unsafe {
-        if lua_type(L, narg) <= LUA_TNIL {
-            def
-        } else {
-            luaL_checkinteger(L, narg)
-        }
+pub extern "C-unwind" fn luaL_optinteger(L: State, narg: c_int, def: lua_Integer) -> lua_Integer {
+    if lua_type(L, narg) <= LUA_TNIL {
+        def
+    } else {
+        luaL_checkinteger(L, narg)
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checkstack(L: State, sz: c_int, msg: *const c_char) {
-    // SAFETY: L is live.
-    unsafe {
-        if lua_checkstack(L, sz) == 0 {
-            let m = if msg.is_null() {
-                b"".to_vec()
-            } else {
-                cstr(msg).to_vec()
-            };
-            let mut s = b"stack overflow (".to_vec();
-            s.extend_from_slice(&m);
-            s.push(b')');
-            error_bytes(L, &s);
-        }
+    if lua_checkstack(L, sz) == 0 {
+        let m = if msg.is_null() {
+            b"".to_vec()
+        } else {
+            cstr(msg).to_vec()
+        };
+        let mut s = b"stack overflow (".to_vec();
+        s.extend_from_slice(&m);
+        s.push(b')');
+        error_bytes(L, &s);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checktype(L: State, narg: c_int, t: c_int) {
-    // SAFETY: L is live.
-    unsafe {
-        if lua_type(L, narg) != t {
-            type_error(L, narg, TYPE_NAMES[t.clamp(0, 10) as usize]);
-        }
+pub extern "C-unwind" fn luaL_checktype(L: State, narg: c_int, t: c_int) {
+    if lua_type(L, narg) != t {
+        type_error(L, narg, TYPE_NAMES[t.clamp(0, 10) as usize]);
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_checkany(L: State, narg: c_int) {
-    // SAFETY: L is live.
-    unsafe {
-        if lua_type(L, narg) == LUA_TNONE {
-            arg_error(L, narg, b"value expected");
-        }
+pub extern "C-unwind" fn luaL_checkany(L: State, narg: c_int) {
+    if lua_type(L, narg) == LUA_TNONE {
+        arg_error(L, narg, b"value expected");
     }
 }
 
@@ -391,47 +364,41 @@ pub const LUA_NOREF: c_int = -2;
 pub const LUA_REFNIL: c_int = -1;
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_ref(L: State, t: c_int) -> c_int {
-    // SAFETY: L is live.
-    unsafe {
+pub extern "C-unwind" fn luaL_ref(L: State, t: c_int) -> c_int {
+    let t = if t > 0 || t <= LUA_REGISTRYINDEX {
+        t
+    } else {
+        lua_gettop(L) + t + 1
+    };
+    if lua_type(L, -1) == LUA_TNIL {
+        lua_settop(L, -2);
+        return LUA_REFNIL;
+    }
+    lua_rawgeti(L, t, FREELIST_REF);
+    let mut r = lua_tointeger(L, -1) as c_int;
+    lua_settop(L, -2);
+    if r != 0 {
+        lua_rawgeti(L, t, r);
+        lua_rawseti(L, t, FREELIST_REF);
+    } else {
+        r = lua_objlen(L, t) as c_int + 1;
+    }
+    lua_rawseti(L, t, r);
+    r
+}
+
+#[no_mangle]
+pub extern "C-unwind" fn luaL_unref(L: State, t: c_int, r: c_int) {
+    if r >= 0 {
         let t = if t > 0 || t <= LUA_REGISTRYINDEX {
             t
         } else {
             lua_gettop(L) + t + 1
         };
-        if lua_type(L, -1) == LUA_TNIL {
-            lua_settop(L, -2);
-            return LUA_REFNIL;
-        }
         lua_rawgeti(L, t, FREELIST_REF);
-        let mut r = lua_tointeger(L, -1) as c_int;
-        lua_settop(L, -2);
-        if r != 0 {
-            lua_rawgeti(L, t, r);
-            lua_rawseti(L, t, FREELIST_REF);
-        } else {
-            r = lua_objlen(L, t) as c_int + 1;
-        }
         lua_rawseti(L, t, r);
-        r
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_unref(L: State, t: c_int, r: c_int) {
-    if r >= 0 {
-        // SAFETY: L is live.
-        unsafe {
-            let t = if t > 0 || t <= LUA_REGISTRYINDEX {
-                t
-            } else {
-                lua_gettop(L) + t + 1
-            };
-            lua_rawgeti(L, t, FREELIST_REF);
-            lua_rawseti(L, t, r);
-            lua_pushinteger(L, r as lua_Integer);
-            lua_rawseti(L, t, FREELIST_REF);
-        }
+        lua_pushinteger(L, r as lua_Integer);
+        lua_rawseti(L, t, FREELIST_REF);
     }
 }
 
@@ -673,7 +640,7 @@ unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
+pub extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
     let arena = crate::alloc::Arena::create();
     if arena.is_null() {
         return ptr::null_mut();
@@ -862,30 +829,27 @@ pub unsafe extern "C-unwind" fn luaL_fileresult(
     fname: *const c_char,
 ) -> c_int {
     let en = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-    // SAFETY: L is live.
-    unsafe {
-        if stat != 0 {
-            lua_pushboolean(L, 1);
-            1
+    if stat != 0 {
+        lua_pushboolean(L, 1);
+        1
+    } else {
+        lua_pushnil(L);
+        let es = crate::capi::os_error_string(en);
+        if fname.is_null() {
+            push_bytes(L, es.as_bytes());
         } else {
-            lua_pushnil(L);
-            let es = crate::capi::os_error_string(en);
-            if fname.is_null() {
-                push_bytes(L, es.as_bytes());
-            } else {
-                let mut m = cstr(fname).to_vec();
-                m.extend_from_slice(b": ");
-                m.extend_from_slice(es.as_bytes());
-                push_bytes(L, &m);
-            }
-            lua_pushinteger(L, en as lua_Integer);
-            3
+            let mut m = cstr(fname).to_vec();
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(es.as_bytes());
+            push_bytes(L, &m);
         }
+        lua_pushinteger(L, en as lua_Integer);
+        3
     }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_execresult(L: State, stat: c_int) -> c_int {
+pub extern "C-unwind" fn luaL_execresult(L: State, stat: c_int) -> c_int {
     // SAFETY: L is live.
     unsafe {
         if stat == -1 {

@@ -143,13 +143,12 @@ pub unsafe extern "C-unwind" fn lua_newstate(f: lua_Alloc, ud: *mut c_void) -> *
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_close(L: State) {
-    let main = g_of(L).mainthread;
-    close_state(State::from_raw(main));
+pub extern "C-unwind" fn lua_close(L: State) {
+    close_state(L.main_thread());
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_newthread(L: State) -> *mut lua_State {
+pub extern "C-unwind" fn lua_newthread(L: State) -> *mut lua_State {
     let l1 = new_thread(L);
     api_push(L, TValue::gcobj(TID_THREAD, l1.as_ptr() as *const GcHeader));
     gc::check(L);
@@ -167,13 +166,13 @@ pub unsafe extern "C-unwind" fn lua_atpanic(L: State, panicf: lua_CFunction) -> 
 // ---- Basic stack manipulation.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gettop(L: State) -> c_int {
+pub extern "C-unwind" fn lua_gettop(L: State) -> c_int {
     // SAFETY: top >= base for every frame.
     unsafe { (*L.as_ptr()).top.offset_from((*L.as_ptr()).base) as c_int }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_settop(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_settop(L: State, idx: c_int) {
     // SAFETY: the new top stays within the checked stack.
     unsafe {
         if idx >= 0 {
@@ -197,13 +196,13 @@ pub unsafe extern "C-unwind" fn lua_settop(L: State, idx: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushvalue(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_pushvalue(L: State, idx: c_int) {
     let v = unsafe { get(L, idx) };
     api_push(L, v);
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_remove(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_remove(L: State, idx: c_int) {
     // SAFETY: p is a stack slot below top.
     unsafe {
         let p = get_ex(L, idx);
@@ -214,7 +213,7 @@ pub unsafe extern "C-unwind" fn lua_remove(L: State, idx: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_insert(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_insert(L: State, idx: c_int) {
     // SAFETY: p is a stack slot below top.
     unsafe {
         let p = get_ex(L, idx);
@@ -227,7 +226,7 @@ pub unsafe extern "C-unwind" fn lua_insert(L: State, idx: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_replace(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_replace(L: State, idx: c_int) {
     // SAFETY: top-1 exists.
     unsafe {
         let v = *(*L.as_ptr()).top.sub(1);
@@ -255,7 +254,7 @@ pub unsafe extern "C-unwind" fn lua_replace(L: State, idx: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_copy(L: State, fromidx: c_int, toidx: c_int) {
+pub extern "C-unwind" fn lua_copy(L: State, fromidx: c_int, toidx: c_int) {
     // SAFETY: both indices valid.
     unsafe {
         let v = get(L, fromidx);
@@ -276,7 +275,7 @@ unsafe fn barrier_cupvalue(L: State, idx: c_int, v: TValue) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_checkstack(L: State, sz: c_int) -> c_int {
+pub extern "C-unwind" fn lua_checkstack(L: State, sz: c_int) -> c_int {
     // SAFETY: l is live.
     // LuaJIT's rule: at most LUAI_MAXCSTACK slots in use by the running
     // function; growing the stack may raise a stack overflow error.
@@ -293,7 +292,7 @@ pub unsafe extern "C-unwind" fn lua_checkstack(L: State, sz: c_int) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_xmove(from: State, to: State, n: c_int) {
+pub extern "C-unwind" fn lua_xmove(from: State, to: State, n: c_int) {
     if from == to || n <= 0 {
         return;
     }
@@ -312,7 +311,7 @@ pub unsafe extern "C-unwind" fn lua_xmove(from: State, to: State, n: c_int) {
 // ---- Access functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_type(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_type(L: State, idx: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let p = index2adr(L, idx);
@@ -340,38 +339,38 @@ const TYPENAMES_C: [&[u8]; 12] = [
 ];
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_typename(_L: State, t: c_int) -> *const c_char {
+pub extern "C-unwind" fn lua_typename(_L: State, t: c_int) -> *const c_char {
     let i = (t + 1).clamp(0, 11) as usize;
     TYPENAMES_C[i].as_ptr() as *const c_char
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isnumber(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_isnumber(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     (meta::to_number(v).is_some()) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isstring(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_isstring(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     (v.is_str() || v.is_num()) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_iscfunction(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_iscfunction(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     // SAFETY: v is a live function when is_func.
     (v.is_func() && !unsafe { (*v.as_ptr::<GcFunc>()).is_lua() }) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isuserdata(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_isuserdata(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     (v.is_udata() || v.is_lightud()) as c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawequal(L: State, i1: c_int, i2: c_int) -> c_int {
+pub extern "C-unwind" fn lua_rawequal(L: State, i1: c_int, i2: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let (a, b) = (index2adr(L, i1), index2adr(L, i2));
@@ -383,7 +382,7 @@ pub unsafe extern "C-unwind" fn lua_rawequal(L: State, i1: c_int, i2: c_int) -> 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_equal(L: State, i1: c_int, i2: c_int) -> c_int {
+pub extern "C-unwind" fn lua_equal(L: State, i1: c_int, i2: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let (a, b) = (index2adr(L, i1), index2adr(L, i2));
@@ -395,7 +394,7 @@ pub unsafe extern "C-unwind" fn lua_equal(L: State, i1: c_int, i2: c_int) -> c_i
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_lessthan(L: State, i1: c_int, i2: c_int) -> c_int {
+pub extern "C-unwind" fn lua_lessthan(L: State, i1: c_int, i2: c_int) -> c_int {
     // SAFETY: see index2adr.
     unsafe {
         let (a, b) = (index2adr(L, i1), index2adr(L, i2));
@@ -407,7 +406,7 @@ pub unsafe extern "C-unwind" fn lua_lessthan(L: State, i1: c_int, i2: c_int) -> 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tonumber(L: State, idx: c_int) -> lua_Number {
+pub extern "C-unwind" fn lua_tonumber(L: State, idx: c_int) -> lua_Number {
     let v = unsafe { get(L, idx) };
     meta::to_number(v).unwrap_or(0.0)
 }
@@ -436,7 +435,7 @@ pub fn num_to_integer(n: f64) -> lua_Integer {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tointeger(L: State, idx: c_int) -> lua_Integer {
+pub extern "C-unwind" fn lua_tointeger(L: State, idx: c_int) -> lua_Integer {
     let v = unsafe { get(L, idx) };
     meta::to_number(v).map(num_to_integer).unwrap_or(0)
 }
@@ -457,7 +456,7 @@ pub unsafe extern "C-unwind" fn lua_tointegerx(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_toboolean(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_toboolean(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     v.is_truthy() as c_int
 }
@@ -495,7 +494,7 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
+pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
     // SAFETY: see index2adr.
     unsafe {
         let p = index2adr(L, idx);
@@ -522,7 +521,7 @@ pub unsafe extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tocfunction(L: State, idx: c_int) -> lua_CFunction {
+pub extern "C-unwind" fn lua_tocfunction(L: State, idx: c_int) -> lua_CFunction {
     let v = unsafe { get(L, idx) };
     if !v.is_func() {
         return None;
@@ -537,7 +536,7 @@ pub unsafe extern "C-unwind" fn lua_tocfunction(L: State, idx: c_int) -> lua_CFu
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_touserdata(L: State, idx: c_int) -> *mut c_void {
+pub extern "C-unwind" fn lua_touserdata(L: State, idx: c_int) -> *mut c_void {
     let v = unsafe { get(L, idx) };
     if v.is_udata() {
         udata::payload(v.as_ptr()) as *mut c_void
@@ -549,7 +548,7 @@ pub unsafe extern "C-unwind" fn lua_touserdata(L: State, idx: c_int) -> *mut c_v
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_tothread(L: State, idx: c_int) -> *mut lua_State {
+pub extern "C-unwind" fn lua_tothread(L: State, idx: c_int) -> *mut lua_State {
     let v = unsafe { get(L, idx) };
     if v.is_thread() {
         v.as_ptr()
@@ -559,7 +558,7 @@ pub unsafe extern "C-unwind" fn lua_tothread(L: State, idx: c_int) -> *mut lua_S
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_topointer(L: State, idx: c_int) -> *const c_void {
+pub extern "C-unwind" fn lua_topointer(L: State, idx: c_int) -> *const c_void {
     let v = unsafe { get(L, idx) };
     if v.is_udata() {
         udata::payload(v.as_ptr()) as *const c_void
@@ -576,17 +575,17 @@ pub unsafe extern "C-unwind" fn lua_topointer(L: State, idx: c_int) -> *const c_
 // ---- Push functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushnil(L: State) {
+pub extern "C-unwind" fn lua_pushnil(L: State) {
     api_push(L, TValue::NIL);
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushnumber(L: State, n: lua_Number) {
+pub extern "C-unwind" fn lua_pushnumber(L: State, n: lua_Number) {
     api_push(L, TValue::num_checked(n));
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushinteger(L: State, n: lua_Integer) {
+pub extern "C-unwind" fn lua_pushinteger(L: State, n: lua_Integer) {
     api_push(L, TValue::num(n as f64));
 }
 
@@ -637,7 +636,7 @@ pub unsafe extern "C-unwind" fn lua_pushcclosure(L: State, f: lua_CFunction, n: 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushboolean(L: State, b: c_int) {
+pub extern "C-unwind" fn lua_pushboolean(L: State, b: c_int) {
     api_push(L, TValue::bool(b != 0));
 }
 
@@ -647,7 +646,7 @@ pub unsafe extern "C-unwind" fn lua_pushlightuserdata(L: State, p: *mut c_void) 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pushthread(L: State) -> c_int {
+pub extern "C-unwind" fn lua_pushthread(L: State) -> c_int {
     api_push(L, TValue::gcobj(TID_THREAD, L.as_ptr() as *const GcHeader));
     (g_of(L).mainthread == L.as_ptr()) as c_int
 }
@@ -655,7 +654,7 @@ pub unsafe extern "C-unwind" fn lua_pushthread(L: State) -> c_int {
 // ---- Get functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gettable(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_gettable(L: State, idx: c_int) {
     // SAFETY: key at top-1.
     unsafe {
         let t = *get_ex(L, idx);
@@ -677,7 +676,7 @@ pub unsafe extern "C-unwind" fn lua_getfield(L: State, idx: c_int, k: *const c_c
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawget(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_rawget(L: State, idx: c_int) {
     // SAFETY: table at idx, key at top-1.
     unsafe {
         let t = *get_ex(L, idx);
@@ -690,7 +689,7 @@ pub unsafe extern "C-unwind" fn lua_rawget(L: State, idx: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawgeti(L: State, idx: c_int, n: c_int) {
+pub extern "C-unwind" fn lua_rawgeti(L: State, idx: c_int, n: c_int) {
     // SAFETY: table at idx.
     unsafe {
         let t = *get_ex(L, idx);
@@ -702,14 +701,14 @@ pub unsafe extern "C-unwind" fn lua_rawgeti(L: State, idx: c_int, n: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_createtable(L: State, narr: c_int, nrec: c_int) {
+pub extern "C-unwind" fn lua_createtable(L: State, narr: c_int, nrec: c_int) {
     let t = table::new_ah(g_of(L), narr, nrec);
     api_push(L, TValue::gcobj(TID_TAB, t as *const GcHeader));
     gc::check(L);
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_newuserdata(L: State, sz: usize) -> *mut c_void {
+pub extern "C-unwind" fn lua_newuserdata(L: State, sz: usize) -> *mut c_void {
     // SAFETY: l is live.
     let env = unsafe {
         let cf = cur_func(L);
@@ -726,7 +725,7 @@ pub unsafe extern "C-unwind" fn lua_newuserdata(L: State, sz: usize) -> *mut c_v
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getmetatable(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_getmetatable(L: State, idx: c_int) -> c_int {
     let v = unsafe { get(L, idx) };
     let mt = meta::metatable_of(g_of(L), v);
     if mt.is_null() {
@@ -738,7 +737,7 @@ pub unsafe extern "C-unwind" fn lua_getmetatable(L: State, idx: c_int) -> c_int 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getfenv(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_getfenv(L: State, idx: c_int) {
     let v = unsafe { get(L, idx) };
     // SAFETY: v refers to a live object of the tested type.
     let env = unsafe {
@@ -762,7 +761,7 @@ pub unsafe extern "C-unwind" fn lua_getfenv(L: State, idx: c_int) {
 // ---- Set functions.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_settable(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_settable(L: State, idx: c_int) {
     // SAFETY: key and value at top-2, top-1.
     unsafe {
         let t = *get_ex(L, idx);
@@ -786,7 +785,7 @@ pub unsafe extern "C-unwind" fn lua_setfield(L: State, idx: c_int, k: *const c_c
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawset(L: State, idx: c_int) {
+pub extern "C-unwind" fn lua_rawset(L: State, idx: c_int) {
     // SAFETY: key and value at top-2, top-1.
     unsafe {
         let t = *get_ex(L, idx);
@@ -801,7 +800,7 @@ pub unsafe extern "C-unwind" fn lua_rawset(L: State, idx: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_rawseti(L: State, idx: c_int, n: c_int) {
+pub extern "C-unwind" fn lua_rawseti(L: State, idx: c_int, n: c_int) {
     // SAFETY: value at top-1.
     unsafe {
         let t = *get_ex(L, idx);
@@ -818,7 +817,7 @@ pub unsafe extern "C-unwind" fn lua_rawseti(L: State, idx: c_int, n: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setmetatable(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_setmetatable(L: State, idx: c_int) -> c_int {
     // SAFETY: metatable (or nil) at top-1.
     unsafe {
         let o = *get_ex(L, idx);
@@ -845,7 +844,7 @@ pub unsafe extern "C-unwind" fn lua_setmetatable(L: State, idx: c_int) -> c_int 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setfenv(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_setfenv(L: State, idx: c_int) -> c_int {
     // SAFETY: table at top-1.
     unsafe {
         let o = *get_ex(L, idx);
@@ -918,7 +917,7 @@ pub unsafe fn api_call(L: State, nargs: usize, nresults: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_call(L: State, nargs: c_int, nresults: c_int) {
+pub extern "C-unwind" fn lua_call(L: State, nargs: c_int, nresults: c_int) {
     unsafe { api_call(L, nargs as usize, nresults) };
 }
 
@@ -979,7 +978,7 @@ pub unsafe fn api_pcall(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_pcall(
+pub extern "C-unwind" fn lua_pcall(
     L: State,
     nargs: c_int,
     nresults: c_int,
@@ -1018,12 +1017,12 @@ pub unsafe extern "C-unwind" fn lua_cpcall(L: State, f: lua_CFunction, ud: *mut 
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_error(L: State) -> c_int {
+pub extern "C-unwind" fn lua_error(L: State) -> c_int {
     error::throw(L)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_next(L: State, idx: c_int) -> c_int {
+pub extern "C-unwind" fn lua_next(L: State, idx: c_int) -> c_int {
     // SAFETY: table at idx, key at top-1.
     unsafe {
         let t = *get_ex(L, idx);
@@ -1047,7 +1046,7 @@ pub unsafe extern "C-unwind" fn lua_next(L: State, idx: c_int) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_concat(L: State, n: c_int) {
+pub extern "C-unwind" fn lua_concat(L: State, n: c_int) {
     // SAFETY: n values on the stack.
     unsafe {
         if n >= 2 {
@@ -1084,12 +1083,12 @@ pub unsafe extern "C-unwind" fn lua_setallocf(L: State, f: lua_Alloc, ud: *mut c
 // ---- Coroutines.
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_yield(L: State, nresults: c_int) -> c_int {
+pub extern "C-unwind" fn lua_yield(L: State, nresults: c_int) -> c_int {
     vm::yield_values(L, nresults.max(0) as usize)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_resume(L: State, narg: c_int) -> c_int {
+pub extern "C-unwind" fn lua_resume(L: State, narg: c_int) -> c_int {
     // SAFETY: L is a coroutine with narg values at its top.
     unsafe {
         let st = (*L.as_ptr()).status;
@@ -1102,12 +1101,12 @@ pub unsafe extern "C-unwind" fn lua_resume(L: State, narg: c_int) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_status(L: State) -> c_int {
+pub extern "C-unwind" fn lua_status(L: State) -> c_int {
     unsafe { (*L.as_ptr()).status as c_int }
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_isyieldable(L: State) -> c_int {
+pub extern "C-unwind" fn lua_isyieldable(L: State) -> c_int {
     vm::is_yieldable(L) as c_int
 }
 
@@ -1124,12 +1123,12 @@ pub const LUA_GCSETSTEPMUL: c_int = 7;
 pub const LUA_GCISRUNNING: c_int = 9;
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gc(L: State, what: c_int, data: c_int) -> c_int {
+pub extern "C-unwind" fn lua_gc(L: State, what: c_int, data: c_int) -> c_int {
     gc::control(L, what, data)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_version(L: Option<State>) -> *const lua_Number {
+pub extern "C-unwind" fn lua_version(L: Option<State>) -> *const lua_Number {
     let Some(L) = L else {
         static V: f64 = 501.0;
         return &V;
@@ -1145,7 +1144,7 @@ pub unsafe extern "C-unwind" fn lua_setexdata(L: State, exdata: *mut c_void) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getexdata(L: State) -> *mut c_void {
+pub extern "C-unwind" fn lua_getexdata(L: State) -> *mut c_void {
     unsafe { (*L.as_ptr()).exdata }
 }
 
@@ -1155,7 +1154,7 @@ pub unsafe extern "C-unwind" fn lua_setexdata2(L: State, exdata2: *mut c_void) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getexdata2(L: State) -> *mut c_void {
+pub extern "C-unwind" fn lua_getexdata2(L: State) -> *mut c_void {
     unsafe { (*L.as_ptr()).exdata2 }
 }
 
@@ -1165,7 +1164,7 @@ pub unsafe extern "C-unwind" fn lua_getexdata2(L: State) -> *mut c_void {
 /// coroutine's context through its exdata2: a stale pointer left there made
 /// it reset a live request's context, timers included (worker segfaults).
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_resetthread(L: State, th: State) {
+pub extern "C-unwind" fn lua_resetthread(L: State, th: State) {
     reset_thread(th);
     // SAFETY: L and th are live threads of one state. Threads take no write
     // barrier (the collector re-traverses them in its atomic phase).

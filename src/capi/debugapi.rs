@@ -520,11 +520,7 @@ pub fn upvalue_join(l: State, f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> b
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_getupvalue(
-    L: State,
-    funcindex: c_int,
-    n: c_int,
-) -> *const c_char {
+pub extern "C-unwind" fn lua_getupvalue(L: State, funcindex: c_int, n: c_int) -> *const c_char {
     // SAFETY: L is live.
     let f = unsafe { index_value(L, funcindex) };
     match upvalue_at(f, n) {
@@ -538,11 +534,7 @@ pub unsafe extern "C-unwind" fn lua_getupvalue(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_setupvalue(
-    L: State,
-    funcindex: c_int,
-    n: c_int,
-) -> *const c_char {
+pub extern "C-unwind" fn lua_setupvalue(L: State, funcindex: c_int, n: c_int) -> *const c_char {
     // SAFETY: L is live with the new value on top.
     unsafe {
         let f = index_value(L, funcindex);
@@ -559,19 +551,13 @@ pub unsafe extern "C-unwind" fn lua_setupvalue(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_upvalueid(L: State, idx: c_int, n: c_int) -> *mut c_void {
+pub extern "C-unwind" fn lua_upvalueid(L: State, idx: c_int, n: c_int) -> *mut c_void {
     // SAFETY: L is live.
     upvalue_id(unsafe { index_value(L, idx) }, n)
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_upvaluejoin(
-    L: State,
-    idx1: c_int,
-    n1: c_int,
-    idx2: c_int,
-    n2: c_int,
-) {
+pub extern "C-unwind" fn lua_upvaluejoin(L: State, idx1: c_int, n1: c_int, idx2: c_int, n2: c_int) {
     // SAFETY: L is live.
     let (f1, f2) = unsafe { (index_value(L, idx1), index_value(L, idx2)) };
     upvalue_join(L, f1, n1, f2, n2);
@@ -612,17 +598,17 @@ pub unsafe extern "C-unwind" fn lua_sethook(
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gethook(L: State) -> lua_Hook {
+pub extern "C-unwind" fn lua_gethook(L: State) -> lua_Hook {
     g_of(L).hook
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gethookmask(L: State) -> c_int {
+pub extern "C-unwind" fn lua_gethookmask(L: State) -> c_int {
     g_of(L).hookmask
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn lua_gethookcount(L: State) -> c_int {
+pub extern "C-unwind" fn lua_gethookcount(L: State) -> c_int {
     g_of(L).hookcount
 }
 

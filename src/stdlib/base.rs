@@ -17,11 +17,8 @@ unsafe extern "C-unwind" fn b_print(l: State) -> c_int {
     let n = arg_count(l);
     // Upvalue 1 is the name "tostring" (as in LuaJIT, where
     // debug.getupvalue(print, 1) shows it); look it up in the environment.
-    // SAFETY: l is live; print is created with that upvalue.
-    unsafe {
-        lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
-        lua_gettable(l, LUA_GLOBALSINDEX);
-    }
+    lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
+    lua_gettable(l, LUA_GLOBALSINDEX);
     let ts = value_at(l, -1);
     let builtin = ts.is_func()
         && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f }
@@ -163,7 +160,7 @@ unsafe extern "C-unwind" fn b_rawset(l: State) -> c_int {
     check_any(l, 3);
     let t = value_at(l, 1);
     meta::raw_set(l, t.as_ptr(), value_at(l, 2), value_at(l, 3));
-    unsafe { lua_settop(l, 1) };
+    lua_settop(l, 1);
     1
 }
 
@@ -195,7 +192,7 @@ unsafe extern "C-unwind" fn b_getmetatable(l: State) -> c_int {
 unsafe extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     let mtv = value_at(l, 2);
-    if !(mtv.is_nil() || mtv.is_tab()) || unsafe { lua_type(l, 2) } == LUA_TNONE {
+    if !(mtv.is_nil() || mtv.is_tab()) || lua_type(l, 2) == LUA_TNONE {
         arg_error(l, 2, b"nil or table expected");
     }
     let t: *mut GcTab = value_at(l, 1).as_ptr();
@@ -212,7 +209,7 @@ unsafe extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
         }
     };
     crate::gc::barrier_table(g, t);
-    unsafe { lua_settop(l, 1) };
+    lua_settop(l, 1);
     1
 }
 
@@ -225,13 +222,11 @@ unsafe extern "C-unwind" fn b_assert(l: State) -> c_int {
         let m = value_at(l, 2);
         if m.is_str() || m.is_num() {
             // A string or number message gets the caller's position, as in LuaJIT.
-            unsafe {
-                lua_settop(l, 2);
-                luaL_where(l, 1);
-                lua_pushvalue(l, 2);
-                lua_concat(l, 2);
-                lua_error(l);
-            }
+            lua_settop(l, 2);
+            luaL_where(l, 1);
+            lua_pushvalue(l, 2);
+            lua_concat(l, 2);
+            lua_error(l);
         }
         error::throw_value(l, m);
     }
@@ -240,16 +235,14 @@ unsafe extern "C-unwind" fn b_assert(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn b_error(l: State) -> c_int {
     let level = opt_int(l, 2, 1);
-    unsafe { lua_settop(l, 1) };
+    lua_settop(l, 1);
     let v = value_at(l, 1);
     if (v.is_str() || v.is_num()) && level > 0 {
-        unsafe {
-            luaL_where(l, level as c_int);
-            lua_pushvalue(l, 1);
-            lua_concat(l, 2);
-        }
+        luaL_where(l, level as c_int);
+        lua_pushvalue(l, 1);
+        lua_concat(l, 2);
     }
-    unsafe { lua_error(l) }
+    lua_error(l)
 }
 
 unsafe extern "C-unwind" fn b_select(l: State) -> c_int {
@@ -274,7 +267,7 @@ unsafe extern "C-unwind" fn b_unpack(l: State) -> c_int {
     let t: *mut GcTab = value_at(l, 1).as_ptr();
     // LuaJIT's int32 bounds, with the count computed modulo 2^32.
     let i = opt_int32(l, 2, 1);
-    let e = if unsafe { lua_type(l, 3) } <= LUA_TNIL {
+    let e = if lua_type(l, 3) <= LUA_TNIL {
         table::len(t) as i32
     } else {
         check_int32(l, 3)
@@ -283,7 +276,7 @@ unsafe extern "C-unwind" fn b_unpack(l: State) -> c_int {
         return 0;
     }
     let span = (e as u32).wrapping_sub(i as u32);
-    if span as usize >= LUAI_MAXCSTACK || unsafe { lua_checkstack(l, span as c_int + 1) } == 0 {
+    if span as usize >= LUAI_MAXCSTACK || lua_checkstack(l, span as c_int + 1) == 0 {
         error_str(l, "too many results to unpack");
     }
     for k in i..=e {
@@ -294,7 +287,7 @@ unsafe extern "C-unwind" fn b_unpack(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn b_next(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
-    unsafe { lua_settop(l, 2) };
+    lua_settop(l, 2);
     let t = value_at(l, 1);
     let k = value_at(l, 2);
     match table::next(g_of(l), t.as_ptr(), k) {
@@ -314,9 +307,8 @@ unsafe extern "C-unwind" fn b_next(l: State) -> c_int {
 unsafe extern "C-unwind" fn b_pairs(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 1, LUA_TTABLE);
-    // SAFETY: upvalue 1 is next.
-    unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX - 1) };
-    unsafe { lua_pushvalue(l, 1) };
+    lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
+    lua_pushvalue(l, 1);
     push_nil(l);
     3
 }
@@ -342,9 +334,8 @@ unsafe extern "C-unwind" fn ipairs_aux(l: State) -> c_int {
 unsafe extern "C-unwind" fn b_ipairs(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 1, LUA_TTABLE);
-    // SAFETY: upvalue 1 is the ipairs iterator.
-    unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX - 1) };
-    unsafe { lua_pushvalue(l, 1) };
+    lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
+    lua_pushvalue(l, 1);
     push_num(l, 0.0);
     3
 }
@@ -428,24 +419,22 @@ unsafe extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
         LUA_GCISRUNNING,
     ][idx];
     let data = opt_int(l, 2, 0) as c_int;
-    unsafe {
-        match what {
-            LUA_GCCOUNT => {
-                let g = g_of(l);
-                push_num(l, g.gc.total as f64 / 1024.0);
-            }
-            LUA_GCSTEP => {
-                let r = lua_gc(l, what, data);
-                push_bool(l, r != 0);
-            }
-            LUA_GCISRUNNING => {
-                let r = lua_gc(l, what, data);
-                push_bool(l, r != 0);
-            }
-            _ => {
-                let r = lua_gc(l, what, data);
-                push_num(l, r as f64);
-            }
+    match what {
+        LUA_GCCOUNT => {
+            let g = g_of(l);
+            push_num(l, g.gc.total as f64 / 1024.0);
+        }
+        LUA_GCSTEP => {
+            let r = lua_gc(l, what, data);
+            push_bool(l, r != 0);
+        }
+        LUA_GCISRUNNING => {
+            let r = lua_gc(l, what, data);
+            push_bool(l, r != 0);
+        }
+        _ => {
+            let r = lua_gc(l, what, data);
+            push_num(l, r as f64);
         }
     }
     1
@@ -462,7 +451,7 @@ fn fenv_target(l: State, allow_zero: bool) -> Option<TValue> {
     if v.is_func() {
         return Some(v);
     }
-    let level = if unsafe { lua_type(l, 1) } <= LUA_TNIL {
+    let level = if lua_type(l, 1) <= LUA_TNIL {
         1
     } else {
         check_int(l, 1)
@@ -481,11 +470,11 @@ fn fenv_target(l: State, allow_zero: bool) -> Option<TValue> {
 
 unsafe extern "C-unwind" fn b_getfenv(l: State) -> c_int {
     match fenv_target(l, true) {
-        None => unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX) },
+        None => lua_pushvalue(l, LUA_GLOBALSINDEX),
         Some(f) => {
             let env = unsafe { (*f.as_ptr::<crate::func::GcFunc>()).env };
             if f.is_func() && !unsafe { (*f.as_ptr::<crate::func::GcFunc>()).is_lua() } {
-                unsafe { lua_pushvalue(l, LUA_GLOBALSINDEX) };
+                lua_pushvalue(l, LUA_GLOBALSINDEX);
             } else {
                 push_value(l, TValue::gcobj(TID_TAB, env as *const GcHeader));
             }
@@ -522,18 +511,13 @@ unsafe extern "C-unwind" fn b_setfenv(l: State) -> c_int {
 fn load_result(l: State, status: c_int, env_arg: c_int) -> c_int {
     if status == 0 {
         if value_at(l, env_arg).is_tab() {
-            // SAFETY: l is live; the loaded function is at the top.
-            unsafe {
-                lua_pushvalue(l, env_arg);
-                lua_setfenv(l, -2);
-            }
+            lua_pushvalue(l, env_arg);
+            lua_setfenv(l, -2);
         }
         1
     } else {
-        unsafe {
-            lua_pushnil(l);
-            lua_insert(l, -2);
-        }
+        lua_pushnil(l);
+        lua_insert(l, -2);
         2
     }
 }
@@ -557,7 +541,7 @@ unsafe extern "C-unwind" fn load_string_chunk(l: State) -> c_int {
     let name = opt_str(l, 2).unwrap_or(s);
     let mode = opt_str(l, 3);
     // The environment slot exists below whatever loading pushes.
-    unsafe { lua_settop(l, LOAD_ENV_ARG) };
+    lua_settop(l, LOAD_ENV_ARG);
     let st = load_bytes(l, &s, &name, mode.as_deref());
     load_result(l, st, LOAD_ENV_ARG)
 }
@@ -575,7 +559,7 @@ unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
     let name_arg = opt_str(l, 2);
     let name = name_arg.as_deref().unwrap_or(b"=(load)");
     let mode = opt_str(l, 3);
-    unsafe { lua_settop(l, LOAD_ENV_ARG) };
+    lua_settop(l, LOAD_ENV_ARG);
     // The reader is called as the lexer needs more input (LuaJIT stops
     // calling it after a syntax error).
     let mut failed = 0;
@@ -606,16 +590,16 @@ unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
 unsafe extern "C-unwind" fn b_loadfile(l: State) -> c_int {
     let f = opt_str(l, 1).map(|f| f.to_vec());
     let mode = opt_str(l, 2).map(|m| m.to_vec());
-    unsafe { lua_settop(l, LOADFILE_ENV_ARG) };
+    lua_settop(l, LOADFILE_ENV_ARG);
     let st = load_file(l, f.as_deref(), mode.as_deref());
     load_result(l, st, LOADFILE_ENV_ARG)
 }
 
 unsafe extern "C-unwind" fn b_dofile(l: State) -> c_int {
     let f = opt_str(l, 1).map(|f| f.to_vec());
-    unsafe { lua_settop(l, 1) };
+    lua_settop(l, 1);
     if load_file(l, f.as_deref(), None) != 0 {
-        unsafe { lua_error(l) };
+        lua_error(l);
     }
     unsafe {
         api_call(l, 0, LUA_MULTRET);
@@ -624,36 +608,34 @@ unsafe extern "C-unwind" fn b_dofile(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn b_newproxy(l: State) -> c_int {
-    unsafe {
-        lua_settop(l, 1);
-        lua_newuserdata(l, 0);
-        let v = value_at(l, 1);
-        if v.is_false() || v.is_nil() {
-            return 1;
-        }
-        // Upvalue 1: weak set of the metatables newproxy made, so only
-        // proxies from newproxy can lend theirs (as in LuaJIT).
-        if v.0 == TValue::TRUE.0 {
-            lua_createtable(l, 0, 0);
-            lua_pushvalue(l, -1);
-            lua_pushboolean(l, 1);
-            lua_rawset(l, LUA_GLOBALSINDEX - 1);
-            lua_setmetatable(l, 2);
-        } else {
-            let ok = v.is_udata() && lua_getmetatable(l, 1) != 0 && {
-                lua_pushvalue(l, -1);
-                lua_rawget(l, LUA_GLOBALSINDEX - 1);
-                let known = lua_toboolean(l, -1) != 0;
-                lua_settop(l, -2);
-                known
-            };
-            if !ok {
-                arg_error(l, 1, b"boolean or proxy expected");
-            }
-            lua_setmetatable(l, 2);
-        }
-        1
+    lua_settop(l, 1);
+    lua_newuserdata(l, 0);
+    let v = value_at(l, 1);
+    if v.is_false() || v.is_nil() {
+        return 1;
     }
+    // Upvalue 1: weak set of the metatables newproxy made, so only
+    // proxies from newproxy can lend theirs (as in LuaJIT).
+    if v.0 == TValue::TRUE.0 {
+        lua_createtable(l, 0, 0);
+        lua_pushvalue(l, -1);
+        lua_pushboolean(l, 1);
+        lua_rawset(l, LUA_GLOBALSINDEX - 1);
+        lua_setmetatable(l, 2);
+    } else {
+        let ok = v.is_udata() && lua_getmetatable(l, 1) != 0 && {
+            lua_pushvalue(l, -1);
+            lua_rawget(l, LUA_GLOBALSINDEX - 1);
+            let known = lua_toboolean(l, -1) != 0;
+            lua_settop(l, -2);
+            known
+        };
+        if !ok {
+            arg_error(l, 1, b"boolean or proxy expected");
+        }
+        lua_setmetatable(l, 2);
+    }
+    1
 }
 
 #[no_mangle]

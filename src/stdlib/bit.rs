@@ -195,8 +195,7 @@ pub unsafe extern "C-unwind" fn luaopen_bit(l: State) -> c_int {
         ("tobit", bit_tobit, FastFunc::BitTobit),
         ("tohex", bit_tohex, FastFunc::BitTohex),
     ];
-    // SAFETY: l is live.
-    unsafe { lua_createtable(l, 0, funcs.len() as c_int) };
+    lua_createtable(l, 0, funcs.len() as c_int);
     for (name, f, id) in funcs {
         push_cfunc(l, f, id);
         set_field(l, -2, name);

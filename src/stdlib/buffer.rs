@@ -170,8 +170,7 @@ fn check_buffer<'a>(l: State, idx: c_int) -> &'a mut SBuf {
 
 /// `self` for methods that return it.
 fn return_self(l: State) -> c_int {
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, 1) };
+    lua_settop(l, 1);
     1
 }
 
@@ -746,8 +745,7 @@ impl Decoder<'_> {
                 self.pos = save;
                 self.value(depth);
                 push_value(l, mt);
-                // SAFETY: the decoded table is below the metatable.
-                unsafe { lua_setmetatable(l, -2) };
+                lua_setmetatable(l, -2);
             }
             TAG_DICT_STR => {
                 let idx = self.u124();
@@ -808,8 +806,7 @@ impl Decoder<'_> {
         push_value(l, TValue::gcobj(TID_TAB, t as *const crate::gc::GcHeader));
         for i in first..narray {
             self.value(depth - 1);
-            // SAFETY: the table is below the value.
-            unsafe { lua_rawseti(l, -2, i as c_int) };
+            lua_rawseti(l, -2, i as c_int);
         }
         for _ in 0..nhash {
             self.value(depth - 1);
@@ -821,8 +818,7 @@ impl Decoder<'_> {
                 error_str(l, "table index is NaN");
             }
             self.value(depth - 1);
-            // SAFETY: table, key, value at -3, -2, -1.
-            unsafe { lua_rawset(l, -3) };
+            lua_rawset(l, -3);
         }
     }
 }
@@ -845,8 +841,7 @@ unsafe extern "C-unwind" fn buf_decode(l: State) -> c_int {
     // modified while decoding.
     let data = unsafe { (*b).contents() };
     let mut dec = Decoder { l, data, pos: 0, d };
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, 1) };
+    lua_settop(l, 1);
     dec.value(MAX_DEPTH);
     let used = dec.pos;
     // SAFETY: as above.
@@ -888,8 +883,7 @@ unsafe extern "C-unwind" fn lib_decode(l: State) -> c_int {
 fn prep_dict(l: State, list_idx: c_int, want_str: bool) {
     let list: *mut GcTab = value_at(l, list_idx).as_ptr();
     let n = table::len(list);
-    // SAFETY: l is live.
-    unsafe { lua_createtable(l, 0, n as c_int) };
+    lua_createtable(l, 0, n as c_int);
     for i in 1..=n as i64 {
         let v = table::get_int(list, i);
         if v.is_nil() {
@@ -900,8 +894,7 @@ fn prep_dict(l: State, list_idx: c_int, want_str: bool) {
         }
         push_value(l, v);
         push_num(l, (i - 1) as f64);
-        // SAFETY: map at -3.
-        unsafe { lua_rawset(l, -3) };
+        lua_rawset(l, -3);
     }
 }
 
@@ -922,28 +915,25 @@ unsafe extern "C-unwind" fn lib_new(l: State) -> c_int {
     let mut has_options = false;
     if n >= targ {
         check_type(l, targ, LUA_TTABLE);
-        // SAFETY: l is live; the env table is built at the top.
-        unsafe {
-            lua_createtable(l, 4, 0);
-            let env = arg_count(l);
-            get_field(l, targ, "dict");
-            if value_at(l, -1).is_tab() {
-                prep_dict(l, -1, true);
-                lua_rawseti(l, env, ENV_DICT_STR_MAP);
-                lua_rawseti(l, env, ENV_DICT_STR);
-                has_options = true;
-            } else {
-                lua_settop(l, env);
-            }
-            get_field(l, targ, "metatable");
-            if value_at(l, -1).is_tab() {
-                prep_dict(l, -1, false);
-                lua_rawseti(l, env, ENV_DICT_MT_MAP);
-                lua_rawseti(l, env, ENV_DICT_MT);
-                has_options = true;
-            } else {
-                lua_settop(l, env);
-            }
+        lua_createtable(l, 4, 0);
+        let env = arg_count(l);
+        get_field(l, targ, "dict");
+        if value_at(l, -1).is_tab() {
+            prep_dict(l, -1, true);
+            lua_rawseti(l, env, ENV_DICT_STR_MAP);
+            lua_rawseti(l, env, ENV_DICT_STR);
+            has_options = true;
+        } else {
+            lua_settop(l, env);
+        }
+        get_field(l, targ, "metatable");
+        if value_at(l, -1).is_tab() {
+            prep_dict(l, -1, false);
+            lua_rawseti(l, env, ENV_DICT_MT_MAP);
+            lua_rawseti(l, env, ENV_DICT_MT);
+            has_options = true;
+        } else {
+            lua_settop(l, env);
         }
     }
     // SAFETY: l is live; the new userdata is initialised before use.
@@ -994,28 +984,25 @@ pub unsafe extern "C-unwind" fn luaopen_string_buffer(l: State) -> c_int {
         ("__len", buf_len, FastFunc::BufferMethodLen),
         ("__concat", buf_concat, FastFunc::C),
     ];
-    // SAFETY: l is live.
-    unsafe {
-        lua_createtable(l, 0, methods.len() as c_int + 3);
-        for (name, f, id) in methods {
-            push_cfunc(l, f, id);
-            set_field(l, -2, name);
-        }
-        get_field(l, -1, "tostring");
-        set_field(l, -2, "__tostring");
-        lua_pushvalue(l, -1);
-        set_field(l, -2, "__index");
-        push_str(l, b"buffer");
-        set_field(l, -2, "__metatable");
-        set_field(l, LUA_REGISTRYINDEX, MT_KEY);
-        lua_createtable(l, 0, 3);
-        push_cfunc(l, lib_new, FastFunc::BufferNew);
-        set_field(l, -2, "new");
-        push_cfunc(l, lib_encode, FastFunc::BufferEncode);
-        set_field(l, -2, "encode");
-        push_cfunc(l, lib_decode, FastFunc::BufferDecode);
-        set_field(l, -2, "decode");
+    lua_createtable(l, 0, methods.len() as c_int + 3);
+    for (name, f, id) in methods {
+        push_cfunc(l, f, id);
+        set_field(l, -2, name);
     }
+    get_field(l, -1, "tostring");
+    set_field(l, -2, "__tostring");
+    lua_pushvalue(l, -1);
+    set_field(l, -2, "__index");
+    push_str(l, b"buffer");
+    set_field(l, -2, "__metatable");
+    set_field(l, LUA_REGISTRYINDEX, MT_KEY);
+    lua_createtable(l, 0, 3);
+    push_cfunc(l, lib_new, FastFunc::BufferNew);
+    set_field(l, -2, "new");
+    push_cfunc(l, lib_encode, FastFunc::BufferEncode);
+    set_field(l, -2, "encode");
+    push_cfunc(l, lib_decode, FastFunc::BufferDecode);
+    set_field(l, -2, "decode");
     register_loaded(l, "string.buffer", false);
     1
 }

@@ -96,16 +96,16 @@ unsafe extern "C-unwind" fn co_resume(l: State) -> c_int {
     let co = check_co(l, 1);
     let n = arg_count(l) - 1;
     match aux_resume(l, co, n) {
-        Ok(r) => unsafe {
+        Ok(r) => {
             push_bool(l, true);
             lua_insert(l, -(r + 1));
             r + 1
-        },
-        Err(()) => unsafe {
+        }
+        Err(()) => {
             push_bool(l, false);
             lua_insert(l, -2);
             2
-        },
+        }
     }
 }
 
@@ -143,7 +143,7 @@ unsafe extern "C-unwind" fn co_wrap(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn co_yield(l: State) -> c_int {
     let n = arg_count(l);
-    unsafe { lua_yield(l, n) }
+    lua_yield(l, n)
 }
 
 unsafe extern "C-unwind" fn co_status(l: State) -> c_int {
@@ -153,13 +153,10 @@ unsafe extern "C-unwind" fn co_status(l: State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn co_running(l: State) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        let main = lua_pushthread(l);
-        if main != 0 {
-            lua_settop(l, -2);
-            push_nil(l);
-        }
+    let main = lua_pushthread(l);
+    if main != 0 {
+        lua_settop(l, -2);
+        push_nil(l);
     }
     1
 }

@@ -56,51 +56,48 @@ unsafe extern "C-unwind" fn db_getinfo(l: State) -> c_int {
         Some(i) => i,
         None => arg_error(l, arg + 2, b"invalid option"),
     };
-    // SAFETY: l is live.
-    unsafe {
-        lua_createtable(l, 0, 16);
-        for &o in &opts {
-            match o {
-                b'S' => {
-                    cstring_value(l, info.source);
-                    set_field(l, -2, "source");
-                    push_str(l, &info.short_src);
-                    set_field(l, -2, "short_src");
-                    push_num(l, info.linedefined as f64);
-                    set_field(l, -2, "linedefined");
-                    push_num(l, info.lastlinedefined as f64);
-                    set_field(l, -2, "lastlinedefined");
-                    push_str(l, &info.what[..info.what.len() - 1]);
-                    set_field(l, -2, "what");
-                }
-                b'l' => {
-                    push_num(l, info.currentline as f64);
-                    set_field(l, -2, "currentline");
-                }
-                b'u' => {
-                    push_num(l, info.nups as f64);
-                    set_field(l, -2, "nups");
-                    push_num(l, info.nparams as f64);
-                    set_field(l, -2, "nparams");
-                    push_bool(l, info.isvararg);
-                    set_field(l, -2, "isvararg");
-                }
-                b'n' => {
-                    cstring_value(l, info.name);
-                    set_field(l, -2, "name");
-                    push_str(l, &info.namewhat[..info.namewhat.len() - 1]);
-                    set_field(l, -2, "namewhat");
-                }
-                b'f' => {
-                    push_value(l, info.func);
-                    set_field(l, -2, "func");
-                }
-                b'L' => {
-                    dapi::push_activelines(l, info.func);
-                    set_field(l, -2, "activelines");
-                }
-                _ => {}
+    lua_createtable(l, 0, 16);
+    for &o in &opts {
+        match o {
+            b'S' => {
+                cstring_value(l, info.source);
+                set_field(l, -2, "source");
+                push_str(l, &info.short_src);
+                set_field(l, -2, "short_src");
+                push_num(l, info.linedefined as f64);
+                set_field(l, -2, "linedefined");
+                push_num(l, info.lastlinedefined as f64);
+                set_field(l, -2, "lastlinedefined");
+                push_str(l, &info.what[..info.what.len() - 1]);
+                set_field(l, -2, "what");
             }
+            b'l' => {
+                push_num(l, info.currentline as f64);
+                set_field(l, -2, "currentline");
+            }
+            b'u' => {
+                push_num(l, info.nups as f64);
+                set_field(l, -2, "nups");
+                push_num(l, info.nparams as f64);
+                set_field(l, -2, "nparams");
+                push_bool(l, info.isvararg);
+                set_field(l, -2, "isvararg");
+            }
+            b'n' => {
+                cstring_value(l, info.name);
+                set_field(l, -2, "name");
+                push_str(l, &info.namewhat[..info.namewhat.len() - 1]);
+                set_field(l, -2, "namewhat");
+            }
+            b'f' => {
+                push_value(l, info.func);
+                set_field(l, -2, "func");
+            }
+            b'L' => {
+                dapi::push_activelines(l, info.func);
+                set_field(l, -2, "activelines");
+            }
+            _ => {}
         }
     }
     1
@@ -221,66 +218,53 @@ unsafe extern "C-unwind" fn db_upvaluejoin(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn db_getfenv(l: State) -> c_int {
     check_any(l, 1);
-    // SAFETY: l is live.
-    unsafe { lua_getfenv(l, 1) };
+    lua_getfenv(l, 1);
     1
 }
 
 unsafe extern "C-unwind" fn db_setfenv(l: State) -> c_int {
     check_type(l, 2, LUA_TTABLE);
-    // SAFETY: l is live.
-    unsafe {
-        lua_settop(l, 2);
-        if lua_setfenv(l, 1) == 0 {
-            error_str(l, "'setfenv' cannot change environment of given object");
-        }
+    lua_settop(l, 2);
+    if lua_setfenv(l, 1) == 0 {
+        error_str(l, "'setfenv' cannot change environment of given object");
     }
     1
 }
 
 unsafe extern "C-unwind" fn db_getmetatable(l: State) -> c_int {
     check_any(l, 1);
-    // SAFETY: l is live.
-    unsafe {
-        if lua_getmetatable(l, 1) == 0 {
-            push_nil(l);
-        }
+    if lua_getmetatable(l, 1) == 0 {
+        push_nil(l);
     }
     1
 }
 
 unsafe extern "C-unwind" fn db_setmetatable(l: State) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        let t = lua_type(l, 2);
-        if t != LUA_TNIL && t != LUA_TTABLE {
-            arg_error(l, 2, b"nil or table expected");
-        }
-        lua_settop(l, 2);
-        lua_setmetatable(l, 1);
+    let t = lua_type(l, 2);
+    if t != LUA_TNIL && t != LUA_TTABLE {
+        arg_error(l, 2, b"nil or table expected");
     }
+    lua_settop(l, 2);
+    lua_setmetatable(l, 1);
     push_bool(l, true);
     1
 }
 
 unsafe extern "C-unwind" fn db_getregistry(l: State) -> c_int {
-    // SAFETY: l is live.
-    unsafe { lua_pushvalue(l, LUA_REGISTRYINDEX) };
+    lua_pushvalue(l, LUA_REGISTRYINDEX);
     1
 }
 
 unsafe extern "C-unwind" fn db_traceback(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
-    // SAFETY: l is live.
-    let t = unsafe { lua_type(l, arg + 1) };
+    let t = lua_type(l, arg + 1);
     // The message stays on the stack (argument arg+1) while it is copied.
     let msg: Option<crate::string::StrRef> = match t {
         LUA_TNONE => None,
         LUA_TSTRING | LUA_TNUMBER => to_bytes(l, arg + 1),
         _ => {
             // A non-string message (an error object) is returned untouched.
-            // SAFETY: l is live.
-            unsafe { lua_pushvalue(l, arg + 1) };
+            lua_pushvalue(l, arg + 1);
             return 1;
         }
     };
@@ -346,16 +330,13 @@ unsafe extern "C-unwind" fn db_sethook(l: State) -> c_int {
 unsafe extern "C-unwind" fn db_gethook(l: State) -> c_int {
     let g = g_of(l);
     let (hook, mask, count) = (g.hook, g.hookmask, g.hookcount);
-    // SAFETY: l is live.
-    unsafe {
-        match hook {
-            Some(h) if h as *const () != dapi::lua_hook_dispatch as *const () => {
-                push_str(l, b"external hook")
-            }
-            _ => {
-                dapi::push_hook_key(l);
-                lua_rawget(l, LUA_REGISTRYINDEX);
-            }
+    match hook {
+        Some(h) if h as *const () != dapi::lua_hook_dispatch as *const () => {
+            push_str(l, b"external hook")
+        }
+        _ => {
+            dapi::push_hook_key(l);
+            lua_rawget(l, LUA_REGISTRYINDEX);
         }
     }
     let mut smask = Vec::new();
@@ -387,18 +368,15 @@ unsafe extern "C-unwind" fn db_debug(l: State) -> c_int {
             return 0;
         }
         let status = load_bytes(l, &line, b"=(debug command)", None);
-        // SAFETY: l is live.
-        unsafe {
-            if status != 0 || lua_pcall(l, 0, 0, 0) != 0 {
-                let msg = to_bytes(l, -1)
-                    .map(|s| s.to_vec())
-                    .unwrap_or_else(|| b"(error object is not a string)".to_vec());
-                let mut e = std::io::stderr();
-                let _ = e.write_all(&msg);
-                let _ = e.write_all(b"\n");
-            }
-            lua_settop(l, 0);
+        if status != 0 || lua_pcall(l, 0, 0, 0) != 0 {
+            let msg = to_bytes(l, -1)
+                .map(|s| s.to_vec())
+                .unwrap_or_else(|| b"(error object is not a string)".to_vec());
+            let mut e = std::io::stderr();
+            let _ = e.write_all(&msg);
+            let _ = e.write_all(b"\n");
         }
+        lua_settop(l, 0);
     }
 }
 

@@ -15,13 +15,10 @@ use std::os::raw::c_int;
 
 /// Raise `msg` as an error with the caller's position (like luaL_error).
 pub fn ffi_error(l: State, msg: &str) -> ! {
-    // SAFETY: l is live.
-    unsafe {
-        luaL_where(l, 1);
-        push_str(l, msg.as_bytes());
-        lua_concat(l, 2);
-        lua_error(l);
-    }
+    luaL_where(l, 1);
+    push_str(l, msg.as_bytes());
+    lua_concat(l, 2);
+    lua_error(l);
     unreachable!()
 }
 
@@ -153,16 +150,13 @@ fn metatype_mm(l: State, v: TValue, name: &str) -> TValue {
 
 /// Call `f(args...)` and return its results (as many as it returns).
 fn call_returning(l: State, f: TValue, args: &[TValue]) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        let base = lua_gettop(l);
-        push_value(l, f);
-        for a in args {
-            push_value(l, *a);
-        }
-        lua_call(l, args.len() as c_int, LUA_MULTRET);
-        lua_gettop(l) - base
+    let base = lua_gettop(l);
+    push_value(l, f);
+    for a in args {
+        push_value(l, *a);
     }
+    lua_call(l, args.len() as c_int, LUA_MULTRET);
+    lua_gettop(l) - base
 }
 
 // ---- The cdata metatable.

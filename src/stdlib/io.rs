@@ -163,8 +163,7 @@ fn push_default(l: State, key: &str) {
 fn default_stream(l: State, key: &str) -> *mut FILE {
     push_default(l, key);
     let v = value_at(l, -1);
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, -2) };
+    lua_settop(l, -2);
     // SAFETY: the default files are always file userdata (set only here).
     let fp = unsafe { (*(crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile)).fp };
     if fp.is_null() {
@@ -359,8 +358,7 @@ fn read_formats(l: State, fp: *mut FILE, first: c_int) -> c_int {
         ok = read_line(l, fp, false);
         pushed = 1;
     } else {
-        // SAFETY: l is live.
-        if unsafe { lua_checkstack(l, nformats + 20) } == 0 {
+        if lua_checkstack(l, nformats + 20) == 0 {
             error_str(l, "stack overflow (too many arguments)");
         }
         let mut i = first;
@@ -395,8 +393,7 @@ fn read_formats(l: State, fp: *mut FILE, first: c_int) -> c_int {
     }
     if !ok {
         push_nil(l);
-        // SAFETY: l is live; replaces the failed result.
-        unsafe { lua_replace(l, -2) };
+        lua_replace(l, -2);
     }
     pushed
 }
@@ -464,15 +461,12 @@ unsafe extern "C-unwind" fn lines_iter(l: State) -> c_int {
     if fp.is_null() {
         error_str(l, "attempt to use a closed file");
     }
-    // SAFETY: l is live; the formats are copied from the upvalues.
-    unsafe {
-        lua_settop(l, 0);
-        if lua_checkstack(l, nup + 20) == 0 {
-            error_str(l, "stack overflow");
-        }
-        for i in 2..=nup {
-            lua_pushvalue(l, LUA_GLOBALSINDEX - i);
-        }
+    lua_settop(l, 0);
+    if lua_checkstack(l, nup + 20) == 0 {
+        error_str(l, "stack overflow");
+    }
+    for i in 2..=nup {
+        lua_pushvalue(l, LUA_GLOBALSINDEX - i);
     }
     let n = read_formats(l, fp, 1);
     // SAFETY: fp is still open.
@@ -717,13 +711,11 @@ fn get_set_default(l: State, key: &str, mode: &[u8]) -> c_int {
     if arg_count(l) >= 1 && !value_at(l, 1).is_nil() {
         if value_at(l, 1).is_udata() {
             to_file(l);
-            // SAFETY: l is live.
-            unsafe { lua_settop(l, 1) };
+            lua_settop(l, 1);
         } else {
             open_arg_file(l, mode);
         }
-        // SAFETY: l is live; the file is at the top.
-        unsafe { lua_pushvalue(l, -1) };
+        lua_pushvalue(l, -1);
         set_field(l, LUA_REGISTRYINDEX, key);
     } else {
         push_default(l, key);
@@ -750,8 +742,7 @@ unsafe extern "C-unwind" fn io_lines(l: State) -> c_int {
         // SAFETY: f is the new file payload.
         unsafe { (*f).kind = KIND_FILE | FLAG_CLOSE_AT_EOF };
     }
-    // SAFETY: l is live; the file replaces argument 1.
-    unsafe { lua_replace(l, 1) };
+    lua_replace(l, 1);
     push_lines_iter(l)
 }
 
@@ -767,16 +758,13 @@ fn new_std_file(l: State, fp: *mut FILE, name: &str) {
 /// table at `env` (LuaJIT gives the io functions, not the methods, the
 /// file metatable as environment).
 fn set_funcs_env(l: State, env: c_int) {
-    // SAFETY: l is live; the table is at the top.
-    unsafe {
-        lua_pushnil(l);
-        while lua_next(l, -2) != 0 {
-            if lua_type(l, -1) == LUA_TFUNCTION {
-                lua_pushvalue(l, env);
-                lua_setfenv(l, -2);
-            }
-            lua_settop(l, -2);
+    lua_pushnil(l);
+    while lua_next(l, -2) != 0 {
+        if lua_type(l, -1) == LUA_TFUNCTION {
+            lua_pushvalue(l, env);
+            lua_setfenv(l, -2);
         }
+        lua_settop(l, -2);
     }
 }
 

@@ -69,8 +69,7 @@ fn calling_function(l: State) -> TValue {
 
 /// jit.on/off/flush([func|true [, true|false]]).
 fn set_jit_mode(l: State, mode: c_int) -> c_int {
-    // SAFETY: l is live.
-    let nargs = unsafe { lua_gettop(l) };
+    let nargs = lua_gettop(l);
     let first = value_at(l, 1);
     if nargs == 0 || first.is_nil() {
         set_engine(l, mode);
@@ -287,7 +286,7 @@ pub fn arch() -> &'static str {
 /// interpreter calls C functions as `wrapper(L, f)`).
 /// Returns 1 on success, 0 when the mode or the target is invalid.
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_int {
+pub extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_int {
     match mode & MODE_MASK {
         MODE_ENGINE => {
             set_engine(l, mode);

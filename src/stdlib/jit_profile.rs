@@ -463,7 +463,7 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_start(
 
 #[no_mangle]
 #[allow(non_snake_case)]
-pub unsafe extern "C-unwind" fn luaJIT_profile_stop(L: State) {
+pub extern "C-unwind" fn luaJIT_profile_stop(L: State) {
     stop(L);
 }
 

@@ -291,8 +291,7 @@ pub unsafe extern "C-unwind" fn luaopen_math(l: State) -> c_int {
         ("tan", m_tan, FastFunc::MathTan),
         ("tanh", m_tanh, FastFunc::MathTanh),
     ];
-    // SAFETY: l is live.
-    unsafe { lua_createtable(l, 0, funcs.len() as c_int + 4) };
+    lua_createtable(l, 0, funcs.len() as c_int + 4);
     for (name, f, id) in funcs {
         push_cfunc(l, f, id);
         set_field(l, -2, name);

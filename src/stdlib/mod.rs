@@ -53,11 +53,8 @@ pub fn cfunc(f: CFn) -> lua_CFunction {
 
 /// Create a table of functions (plus a name) and leave it on the stack.
 pub fn new_lib(l: State, funcs: &[(&str, CFn)]) {
-    // SAFETY: l is live.
-    unsafe {
-        lua_createtable(l, 0, funcs.len() as c_int);
-        set_funcs(l, funcs);
-    }
+    lua_createtable(l, 0, funcs.len() as c_int);
+    set_funcs(l, funcs);
 }
 
 /// Set functions into the table at the top.
@@ -91,8 +88,7 @@ pub fn set_ffids(l: State, ids: &[(&str, FastFunc)]) {
             // SAFETY: v is a live function object.
             unsafe { (*v.as_ptr::<GcFunc>()).ffid = id.id() };
         }
-        // SAFETY: l is live; drop the function.
-        unsafe { lua_settop(l, -2) };
+        lua_settop(l, -2);
     }
 }
 
@@ -150,28 +146,23 @@ pub fn register_loaded(l: State, name: &str, global: bool) {
 // ---- Argument helpers (LuaJIT's error messages).
 
 pub fn arg_count(l: State) -> c_int {
-    // SAFETY: l is live.
-    unsafe { lua_gettop(l) }
+    lua_gettop(l)
 }
 
 pub fn check_any(l: State, n: c_int) {
-    // SAFETY: l is live.
-    unsafe { luaL_checkany(l, n) }
+    luaL_checkany(l, n)
 }
 
 pub fn check_num(l: State, n: c_int) -> f64 {
-    // SAFETY: l is live.
-    unsafe { luaL_checknumber(l, n) }
+    luaL_checknumber(l, n)
 }
 
 pub fn opt_num(l: State, n: c_int, def: f64) -> f64 {
-    // SAFETY: l is live.
-    unsafe { luaL_optnumber(l, n, def) }
+    luaL_optnumber(l, n, def)
 }
 
 pub fn check_int(l: State, n: c_int) -> i64 {
-    // SAFETY: l is live.
-    unsafe { luaL_checkinteger(l, n) as i64 }
+    luaL_checkinteger(l, n) as i64
 }
 
 /// A number converted to int32_t as LuaJIT's libraries do (a C cast):
@@ -201,8 +192,7 @@ pub fn check_int32(l: State, n: c_int) -> i32 {
 
 /// An optional `check_int32` argument (nil or absent: `def`).
 pub fn opt_int32(l: State, n: c_int, def: i32) -> i32 {
-    // SAFETY: l is live.
-    if unsafe { lua_type(l, n) } <= LUA_TNIL {
+    if lua_type(l, n) <= LUA_TNIL {
         def
     } else {
         check_int32(l, n)
@@ -210,8 +200,7 @@ pub fn opt_int32(l: State, n: c_int, def: i32) -> i32 {
 }
 
 pub fn opt_int(l: State, n: c_int, def: i64) -> i64 {
-    // SAFETY: l is live.
-    unsafe { luaL_optinteger(l, n, def as lua_Integer) as i64 }
+    luaL_optinteger(l, n, def as lua_Integer) as i64
 }
 
 /// The string argument `n` (a number argument is converted in place, as
@@ -228,8 +217,7 @@ pub fn check_str(l: State, n: c_int) -> StrRef {
 }
 
 pub fn opt_str(l: State, n: c_int) -> Option<StrRef> {
-    // SAFETY: l is live.
-    if unsafe { lua_type(l, n) } <= LUA_TNIL {
+    if lua_type(l, n) <= LUA_TNIL {
         None
     } else {
         Some(check_str(l, n))
@@ -237,8 +225,7 @@ pub fn opt_str(l: State, n: c_int) -> Option<StrRef> {
 }
 
 pub fn check_type(l: State, n: c_int, t: c_int) {
-    // SAFETY: l is live.
-    unsafe { luaL_checktype(l, n, t) }
+    luaL_checktype(l, n, t)
 }
 
 pub fn value_at(l: State, n: c_int) -> TValue {
@@ -267,18 +254,15 @@ pub fn push_str(l: State, s: &[u8]) {
 }
 
 pub fn push_num(l: State, n: f64) {
-    // SAFETY: l is live.
-    unsafe { lua_pushnumber(l, n) }
+    lua_pushnumber(l, n)
 }
 
 pub fn push_bool(l: State, b: bool) {
-    // SAFETY: l is live.
-    unsafe { lua_pushboolean(l, b as c_int) }
+    lua_pushboolean(l, b as c_int)
 }
 
 pub fn push_nil(l: State) {
-    // SAFETY: l is live.
-    unsafe { lua_pushnil(l) }
+    lua_pushnil(l)
 }
 
 /// Open every standard library (luaL_openlibs).
@@ -329,6 +313,6 @@ pub fn open_all(l: State) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaL_openlibs(l: State) {
+pub extern "C-unwind" fn luaL_openlibs(l: State) {
     open_all(l)
 }

@@ -89,8 +89,7 @@ fn to_time_t(n: f64) -> TimeT {
 }
 
 fn is_none_or_nil(l: State, n: c_int) -> bool {
-    // SAFETY: l is live.
-    unsafe { lua_type(l, n) <= LUA_TNIL }
+    lua_type(l, n) <= LUA_TNIL
 }
 
 unsafe extern "C-unwind" fn os_clock(l: State) -> c_int {
@@ -100,8 +99,7 @@ unsafe extern "C-unwind" fn os_clock(l: State) -> c_int {
 }
 
 fn push_date_table(l: State, tm: &Tm) {
-    // SAFETY: l is live.
-    unsafe { lua_createtable(l, 0, 9) };
+    lua_createtable(l, 0, 9);
     let fields = [
         ("sec", tm.tm_sec),
         ("min", tm.tm_min),
@@ -198,8 +196,7 @@ unsafe extern "C-unwind" fn os_date(l: State) -> c_int {
 /// A date-table field as a C int; `default` None means the field is required.
 fn date_field(l: State, key: &str, default: Option<c_int>) -> c_int {
     get_field(l, -1, key);
-    // SAFETY: l is live.
-    let r = unsafe {
+    let r = {
         if lua_isnumber(l, -1) != 0 {
             lua_tointeger(l, -1) as i64 as c_int
         } else {
@@ -209,8 +206,7 @@ fn date_field(l: State, key: &str, default: Option<c_int>) -> c_int {
             }
         }
     };
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, -2) };
+    lua_settop(l, -2);
     r
 }
 
@@ -220,8 +216,7 @@ unsafe extern "C-unwind" fn os_time(l: State) -> c_int {
         unsafe { time(std::ptr::null_mut()) }
     } else {
         check_type(l, 1, LUA_TTABLE);
-        // SAFETY: l is live.
-        unsafe { lua_settop(l, 1) };
+        lua_settop(l, 1);
         let mut tm = Tm {
             tm_sec: date_field(l, "sec", Some(0)),
             tm_min: date_field(l, "min", Some(0)),
@@ -278,8 +273,7 @@ unsafe extern "C-unwind" fn os_exit(l: State) -> c_int {
         opt_int(l, 1, 0) as c_int
     };
     if arg_count(l) >= 2 && value_at(l, 2).is_truthy() {
-        // SAFETY: the state is not used after it is closed.
-        unsafe { lua_close(l) };
+        lua_close(l);
     }
     // Rust's own stdout buffer is not known to C's exit().
     {

@@ -103,8 +103,7 @@ fn find_file(l: State, name: &[u8], field: &str) -> Result<Vec<u8>, Vec<u8>> {
         Some(p) => crate::mem::vec_from_slice(&p),
         None => error_str(l, &format!("'package.{}' must be a string", field)),
     };
-    // SAFETY: l is live.
-    unsafe { lua_settop(l, -2) };
+    lua_settop(l, -2);
     search_path(name, &path, b".", b"/")
 }
 
@@ -300,19 +299,16 @@ fn open_func_name(modname: &[u8]) -> Vec<u8> {
 unsafe extern "C-unwind" fn loader_preload(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     push_package_field(l, "preload");
-    // SAFETY: l is live.
-    unsafe {
-        if lua_type(l, -1) != LUA_TTABLE {
-            error_str(l, "'package.preload' must be a table");
-        }
-        push_str(l, &name);
-        lua_rawget(l, -2);
-        if lua_type(l, -1) == LUA_TNIL {
-            let mut m = crate::mem::FallibleVec::from_slice(b"\n\tno field package.preload['");
-            m.extend_from_slice(&name);
-            m.extend_from_slice(b"']");
-            push_str(l, &m);
-        }
+    if lua_type(l, -1) != LUA_TTABLE {
+        error_str(l, "'package.preload' must be a table");
+    }
+    push_str(l, &name);
+    lua_rawget(l, -2);
+    if lua_type(l, -1) == LUA_TNIL {
+        let mut m = crate::mem::FallibleVec::from_slice(b"\n\tno field package.preload['");
+        m.extend_from_slice(&name);
+        m.extend_from_slice(b"']");
+        push_str(l, &m);
     }
     1
 }
@@ -392,71 +388,68 @@ unsafe extern "C-unwind" fn loader_croot(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn pkg_require(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
-    // SAFETY: l is live; stack: 1 name, 2 _LOADED, then work slots.
-    unsafe {
-        lua_settop(l, 1);
-        get_field(l, LUA_REGISTRYINDEX, "_LOADED");
-        lua_pushvalue(l, 1);
-        lua_rawget(l, 2);
-        if lua_toboolean(l, -1) != 0 {
-            if value_at(l, -1) == sentinel() {
-                let mut m =
-                    crate::mem::FallibleVec::from_slice(b"loop or previous error loading module '");
-                m.extend_from_slice(&name);
-                m.push(b'\'');
-                error_bytes(l, &m);
-            }
-            return 1;
+    lua_settop(l, 1);
+    get_field(l, LUA_REGISTRYINDEX, "_LOADED");
+    lua_pushvalue(l, 1);
+    lua_rawget(l, 2);
+    if lua_toboolean(l, -1) != 0 {
+        if value_at(l, -1) == sentinel() {
+            let mut m =
+                crate::mem::FallibleVec::from_slice(b"loop or previous error loading module '");
+            m.extend_from_slice(&name);
+            m.push(b'\'');
+            error_bytes(l, &m);
         }
-        lua_settop(l, 2);
-        push_package_field(l, "loaders");
-        if lua_type(l, 3) != LUA_TTABLE {
-            error_str(l, "'package.loaders' must be a table");
+        return 1;
+    }
+    lua_settop(l, 2);
+    push_package_field(l, "loaders");
+    if lua_type(l, 3) != LUA_TTABLE {
+        error_str(l, "'package.loaders' must be a table");
+    }
+    let mut tried = crate::mem::FallibleVec::new();
+    let mut i = 1;
+    loop {
+        lua_rawgeti(l, 3, i);
+        if lua_type(l, -1) == LUA_TNIL {
+            let mut m = crate::mem::FallibleVec::from_slice(b"module '");
+            m.extend_from_slice(&name);
+            m.extend_from_slice(b"' not found:");
+            m.extend_from_slice(&tried);
+            error_bytes(l, &m);
         }
-        let mut tried = crate::mem::FallibleVec::new();
-        let mut i = 1;
-        loop {
-            lua_rawgeti(l, 3, i);
-            if lua_type(l, -1) == LUA_TNIL {
-                let mut m = crate::mem::FallibleVec::from_slice(b"module '");
-                m.extend_from_slice(&name);
-                m.extend_from_slice(b"' not found:");
-                m.extend_from_slice(&tried);
-                error_bytes(l, &m);
-            }
-            lua_pushvalue(l, 1);
-            lua_call(l, 1, 1);
-            match lua_type(l, -1) {
-                LUA_TFUNCTION => break,
-                LUA_TSTRING | LUA_TNUMBER => {
-                    if let Some(s) = to_bytes(l, -1) {
-                        tried.extend_from_slice(&s);
-                    }
-                }
-                _ => {}
-            }
-            lua_settop(l, 3);
-            i += 1;
-        }
-        // Mark the module as loading, then run its loader with its name.
-        lua_pushvalue(l, 1);
-        push_value(l, sentinel());
-        lua_rawset(l, 2);
         lua_pushvalue(l, 1);
         lua_call(l, 1, 1);
-        if lua_type(l, -1) != LUA_TNIL {
-            lua_pushvalue(l, 1);
-            lua_pushvalue(l, -2);
-            lua_rawset(l, 2);
+        match lua_type(l, -1) {
+            LUA_TFUNCTION => break,
+            LUA_TSTRING | LUA_TNUMBER => {
+                if let Some(s) = to_bytes(l, -1) {
+                    tried.extend_from_slice(&s);
+                }
+            }
+            _ => {}
         }
+        lua_settop(l, 3);
+        i += 1;
+    }
+    // Mark the module as loading, then run its loader with its name.
+    lua_pushvalue(l, 1);
+    push_value(l, sentinel());
+    lua_rawset(l, 2);
+    lua_pushvalue(l, 1);
+    lua_call(l, 1, 1);
+    if lua_type(l, -1) != LUA_TNIL {
         lua_pushvalue(l, 1);
-        lua_rawget(l, 2);
-        if value_at(l, -1) == sentinel() {
-            lua_pushvalue(l, 1);
-            lua_pushboolean(l, 1);
-            lua_rawset(l, 2);
-            lua_pushboolean(l, 1);
-        }
+        lua_pushvalue(l, -2);
+        lua_rawset(l, 2);
+    }
+    lua_pushvalue(l, 1);
+    lua_rawget(l, 2);
+    if value_at(l, -1) == sentinel() {
+        lua_pushvalue(l, 1);
+        lua_pushboolean(l, 1);
+        lua_rawset(l, 2);
+        lua_pushboolean(l, 1);
     }
     1
 }
@@ -561,16 +554,13 @@ unsafe extern "C-unwind" fn pkg_searchpath(l: State) -> c_int {
 
 unsafe extern "C-unwind" fn pkg_seeall(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
-    // SAFETY: l is live.
-    unsafe {
-        if lua_getmetatable(l, 1) == 0 {
-            lua_createtable(l, 0, 1);
-            lua_pushvalue(l, -1);
-            lua_setmetatable(l, 1);
-        }
-        lua_pushvalue(l, LUA_GLOBALSINDEX);
-        set_field(l, -2, "__index");
+    if lua_getmetatable(l, 1) == 0 {
+        lua_createtable(l, 0, 1);
+        lua_pushvalue(l, -1);
+        lua_setmetatable(l, 1);
     }
+    lua_pushvalue(l, LUA_GLOBALSINDEX);
+    set_field(l, -2, "__index");
     0
 }
 

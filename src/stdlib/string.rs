@@ -32,8 +32,7 @@ pub(crate) fn check_i32(l: State, n: c_int) -> i32 {
 
 /// `lj_lib_optint`.
 pub(crate) fn opt_i32(l: State, n: c_int, def: i32) -> i32 {
-    // SAFETY: l is live.
-    if unsafe { lua_type(l, n) } <= LUA_TNIL {
+    if lua_type(l, n) <= LUA_TNIL {
         def
     } else {
         check_i32(l, n)
@@ -303,14 +302,12 @@ unsafe extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
         Ok(None) => {
             // Park the position past the end so later calls stay exhausted.
             push_num(l, (s.len() + 1) as f64);
-            // SAFETY: l is live.
-            unsafe { lua_replace(l, upvalue_index(3)) };
+            lua_replace(l, upvalue_index(3));
             0
         }
         Ok(Some((a, b, caps, next))) => {
             push_num(l, next as f64);
-            // SAFETY: l is live.
-            unsafe { lua_replace(l, upvalue_index(3)) };
+            lua_replace(l, upvalue_index(3));
             push_captures(l, &s, a, b, &caps, true)
         }
     }
@@ -335,8 +332,7 @@ unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
     let p = check_str(l, 2);
     // LuaJIT checks the count (argument 4) before the replacement's type.
     let max_n = opt_i32(l, 4, (s.len() as i64 + 1).min(i32::MAX as i64) as i32);
-    // SAFETY: l is live.
-    let tr = unsafe { lua_type(l, 3) };
+    let tr = lua_type(l, 3);
     if !(tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION || tr == LUA_TTABLE) {
         arg_error(l, 3, b"string/function/table expected");
     }
@@ -356,28 +352,25 @@ unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
             if let Some(r) = &repl_str {
                 return pattern::expand_replacement(r, &s, a, b, caps, out);
             }
-            // SAFETY: l is live; values are pushed and popped in balance.
-            unsafe {
-                if tr == LUA_TFUNCTION {
-                    lua_pushvalue(l, 3);
-                    let n = push_captures(l, &s, a, b, caps, true);
-                    lua_call(l, n, 1);
-                } else {
-                    push_capture(l, &s, a, b, caps, 0);
-                    lua_gettable(l, 3);
-                }
-                let v = value_at(l, -1);
-                if v.is_falsy() {
-                    out.extend_from_slice(&s[a..b]);
-                } else if v.is_str() || v.is_num() {
-                    let piece = to_bytes(l, -1);
-                    out.extend_from_slice(piece.as_deref().unwrap_or(b""));
-                } else {
-                    let msg = format!("invalid replacement value (a {})", type_name(v));
-                    return Err(msg);
-                }
-                lua_settop(l, -2);
+            if tr == LUA_TFUNCTION {
+                lua_pushvalue(l, 3);
+                let n = push_captures(l, &s, a, b, caps, true);
+                lua_call(l, n, 1);
+            } else {
+                push_capture(l, &s, a, b, caps, 0);
+                lua_gettable(l, 3);
             }
+            let v = value_at(l, -1);
+            if v.is_falsy() {
+                out.extend_from_slice(&s[a..b]);
+            } else if v.is_str() || v.is_num() {
+                let piece = to_bytes(l, -1);
+                out.extend_from_slice(piece.as_deref().unwrap_or(b""));
+            } else {
+                let msg = format!("invalid replacement value (a {})", type_name(v));
+                return Err(msg);
+            }
+            lua_settop(l, -2);
             Ok(())
         },
     );
@@ -468,8 +461,7 @@ pub(crate) fn format_into(l: State, fmt_idx: c_int, out: &mut (impl ByteSink + ?
                 }
             }
             format::ArgKind::Pointer => {
-                // SAFETY: l is live.
-                let p = unsafe { lua_topointer(l, arg) } as u64;
+                let p = lua_topointer(l, arg) as u64;
                 format::format_pointer(out, p);
             }
         }
@@ -501,8 +493,7 @@ pub unsafe extern "C-unwind" fn luaopen_string(l: State) -> c_int {
         ("gmatch", s_gmatch, FastFunc::StringGmatch),
         ("gsub", s_gsub, FastFunc::StringGsub),
     ];
-    // SAFETY: l is live.
-    unsafe { lua_createtable(l, 0, funcs.len() as c_int + 1) };
+    lua_createtable(l, 0, funcs.len() as c_int + 1);
     for (name, f, id) in funcs {
         push_cfunc(l, f, id);
         set_field(l, -2, name);
@@ -511,15 +502,12 @@ pub unsafe extern "C-unwind" fn luaopen_string(l: State) -> c_int {
     set_field(l, -2, "format");
     register_loaded(l, "string", true);
     // The metatable shared by all strings: { __index = string }.
-    // SAFETY: l is live; the library table is at the top.
-    unsafe {
-        lua_createtable(l, 0, 1);
-        lua_pushvalue(l, -2);
-        set_field(l, -2, "__index");
-        push_str(l, b"");
-        lua_insert(l, -2);
-        lua_setmetatable(l, -2);
-        lua_settop(l, -2);
-    }
+    lua_createtable(l, 0, 1);
+    lua_pushvalue(l, -2);
+    set_field(l, -2, "__index");
+    push_str(l, b"");
+    lua_insert(l, -2);
+    lua_setmetatable(l, -2);
+    lua_settop(l, -2);
     1
 }

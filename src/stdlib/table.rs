@@ -26,8 +26,7 @@ fn check_tab(l: State, n: c_int) -> *mut GcTab {
 /// A number argument: numbers, and strings that convert to one (LuaJIT's
 /// library argument checks coerce strings in place).
 fn check_number(l: State, n: c_int) -> f64 {
-    // SAFETY: l is live.
-    if unsafe { lua_type(l, n) } == LUA_TNONE {
+    if lua_type(l, n) == LUA_TNONE {
         type_error(l, n, "number");
     }
     match meta::to_number(value_at(l, n)) {
@@ -71,11 +70,8 @@ fn check_func(l: State, n: c_int) {
 /// LuaJIT implements some table functions in Lua: missing arguments are
 /// nil there, never "no value", in argument errors.
 fn lua_params(l: State, nparams: c_int) {
-    // SAFETY: l is live.
-    unsafe {
-        if lua_gettop(l) < nparams {
-            lua_settop(l, nparams);
-        }
+    if lua_gettop(l) < nparams {
+        lua_settop(l, nparams);
     }
 }
 
@@ -117,16 +113,13 @@ fn anchor(l: State, slot: c_int, v: TValue) -> TValue {
 /// Call the function in stack slot `fslot` with two arguments; return its
 /// first result.
 fn call2(l: State, fslot: c_int, a: TValue, b: TValue) -> TValue {
-    // SAFETY: l is live; the call leaves exactly one result that we pop.
-    unsafe {
-        lua_pushvalue(l, fslot);
-        push_value(l, a);
-        push_value(l, b);
-        lua_call(l, 2, 1);
-        let r = value_at(l, -1);
-        lua_settop(l, -2);
-        r
-    }
+    lua_pushvalue(l, fslot);
+    push_value(l, a);
+    push_value(l, b);
+    lua_call(l, 2, 1);
+    let r = value_at(l, -1);
+    lua_settop(l, -2);
+    r
 }
 
 // ---- Lua 5.1 functions.
@@ -279,8 +272,7 @@ unsafe extern "C-unwind" fn tab_foreach(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     check_func(l, 2);
-    // SAFETY: l is live; slot 3 anchors the traversal key.
-    unsafe { lua_settop(l, 2) };
+    lua_settop(l, 2);
     push_nil(l);
     let mut key = TValue::NIL;
     loop {
@@ -463,8 +455,7 @@ unsafe extern "C-unwind" fn tab_sort(l: State) -> c_int {
     if has_cmp {
         check_func(l, 2);
     }
-    // SAFETY: l is live; reserve the comparator and anchor slots.
-    unsafe { lua_settop(l, SLOT_PIVOT) };
+    lua_settop(l, SLOT_PIVOT);
     let n = raw_len(t);
     Sorter { l, t, has_cmp }.sort(1, n);
     0
@@ -485,8 +476,7 @@ unsafe extern "C-unwind" fn tab_new(l: State) -> c_int {
     if asize > table::MAX_ASIZE as u64 || hbits > MAX_HBITS {
         crate::error::throw_msg(l, "table overflow");
     }
-    // SAFETY: l is live.
-    unsafe { lua_createtable(l, narr, nhash) };
+    lua_createtable(l, narr, nhash);
     1
 }
 
@@ -569,12 +559,9 @@ unsafe extern "C-unwind" fn load_on_demand(l: State) -> c_int {
         push_nil(l);
         return 1;
     };
-    // SAFETY: l is live; upvalue 1 is the table library.
-    unsafe {
-        push_cfunc(l, *f, *id);
-        lua_pushvalue(l, -1);
-        set_field(l, LUA_GLOBALSINDEX - 1, field);
-    }
+    push_cfunc(l, *f, *id);
+    lua_pushvalue(l, -1);
+    set_field(l, LUA_GLOBALSINDEX - 1, field);
     1
 }
 
@@ -593,8 +580,7 @@ pub unsafe extern "C-unwind" fn luaopen_table(l: State) -> c_int {
         ("remove", tab_remove, FastFunc::C),
         ("sort", tab_sort, FastFunc::TableSort),
     ];
-    // SAFETY: l is live.
-    unsafe { lua_createtable(l, 0, funcs.len() as c_int) };
+    lua_createtable(l, 0, funcs.len() as c_int);
     for (name, f, id) in funcs {
         push_cfunc(l, f, id);
         set_field(l, -2, name);
