@@ -403,6 +403,14 @@ pub fn mark_object(g: &mut GlobalState, o: *mut GcHeader) {
 /// upvalues are traversed at once (they hold one or two references), the
 /// others turn gray.
 fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
+    debug_assert!(
+        is_white(o) && !is_black(o),
+        "GC invariant broken: marking an object that is not white"
+    );
+    debug_assert!(
+        !is_dead(g, o),
+        "GC invariant broken: marking an object found dead (a use after free)"
+    );
     // SAFETY: o is a live white object of the type gct says.
     unsafe {
         (*o).marked &= !MARK_WHITES;
@@ -541,6 +549,7 @@ fn atomic(g: &mut GlobalState, l: State) {
     mark_finalizable(g);
     crate::ffi::finalizer::separate(g, false);
     propagate_all(g, true);
+    debug_check_marking(g);
     clear_weak(g);
     // Everything still white is dead; what is created from now on gets
     // the other white.
@@ -932,6 +941,7 @@ pub fn control(l: State, what: i32, data: i32) -> i32 {
 /// and is traversed again in the atomic phase. The fast path is one test.
 #[inline(always)]
 pub fn barrier_table(g: &mut GlobalState, t: *mut GcTab) {
+    debug_check_barrier_target(g, t as *mut GcHeader);
     // SAFETY: t is a live table.
     if unsafe { (*t).marked } & MARK_BLACK != 0 {
         barrier_table_slow(g, t);
@@ -942,9 +952,14 @@ pub fn barrier_table(g: &mut GlobalState, t: *mut GcTab) {
 #[inline(never)]
 fn barrier_table_slow(g: &mut GlobalState, t: *mut GcTab) {
     let o = t as *mut GcHeader;
+    debug_check_black_phase(g, o);
     // SAFETY: t is a live black table, so it is on no gray list.
     unsafe { (*o).marked &= !MARK_BLACK };
     link(&mut g.gc.grayagain, o);
+    debug_assert!(
+        !is_black(o) && !is_white(o),
+        "GC invariant broken: a table is not gray after the backward barrier"
+    );
 }
 
 /// Forward barrier: object `o` now refers to `v`. If `o` is black and `v`
@@ -953,6 +968,7 @@ fn barrier_table_slow(g: &mut GlobalState, t: *mut GcTab) {
 /// no more barriers).
 #[inline(always)]
 pub fn barrier_obj(g: &mut GlobalState, o: *mut GcHeader, v: TValue) {
+    debug_check_barrier_target(g, o);
     if is_black(o) && v.is_gc() && is_white(v.gc_ptr()) {
         barrier_forward_slow(g, o, v.gc_ptr());
     }
@@ -961,6 +977,7 @@ pub fn barrier_obj(g: &mut GlobalState, o: *mut GcHeader, v: TValue) {
 /// `barrier_obj` for an object pointer (null allowed).
 #[inline(always)]
 pub fn barrier_obj_ptr(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
+    debug_check_barrier_target(g, o);
     if !child.is_null() && is_black(o) && is_white(child) {
         barrier_forward_slow(g, o, child);
     }
@@ -969,10 +986,190 @@ pub fn barrier_obj_ptr(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHead
 #[cold]
 #[inline(never)]
 fn barrier_forward_slow(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
+    debug_check_black_phase(g, o);
+    debug_assert!(
+        !is_dead(g, child),
+        "GC invariant broken: a dead object is stored into a live one"
+    );
     if g.gc.phase == Phase::Propagate {
         mark_white(g, child);
     } else {
         make_current_white(g, o);
+    }
+    debug_assert!(
+        !is_black(o) || !is_white(child),
+        "GC invariant broken: a black object points to a white one after the forward barrier"
+    );
+}
+
+/// Debug builds: an object being stored into is alive (not found dead by
+/// the last marking, and not freed: its type is a collectable one).
+/// Nothing in release builds.
+#[inline(always)]
+fn debug_check_barrier_target(g: &GlobalState, o: *mut GcHeader) {
+    if cfg!(debug_assertions) {
+        // SAFETY: o is an object header the caller stores into.
+        let gct = unsafe { (*o).gct } as u32;
+        assert!(
+            matches!(
+                gct,
+                TID_TAB | TID_FUNC | TID_UPVAL | TID_UDATA | TID_THREAD | TID_PROTO | TID_CDATA
+            ),
+            "GC invariant broken: a store into an object of type {} (freed?)",
+            gct
+        );
+        assert!(
+            !is_dead(g, o),
+            "GC invariant broken: a store into an object found dead (a use after free)"
+        );
+    }
+}
+
+/// Debug builds: a black object meets a barrier only where black objects
+/// exist. Marking makes them (Propagate, with the atomic step) and the
+/// sweep whitens them again (SweepString, Sweep); in Pause and Finalize
+/// only userdata queued for their finalizer are black (a weak table's key
+/// can still reach them). Nothing in release builds.
+#[inline(always)]
+fn debug_check_black_phase(g: &GlobalState, o: *mut GcHeader) {
+    if cfg!(debug_assertions) {
+        assert!(
+            is_black(o) && !is_white(o),
+            "GC invariant broken: barrier on a non-black object"
+        );
+        // SAFETY: o is a live object header.
+        let (gct, marked) = unsafe { ((*o).gct as u32, (*o).marked) };
+        let queued_udata = gct == TID_UDATA && marked & MARK_FINALIZED != 0;
+        assert!(
+            matches!(
+                g.gc.phase,
+                Phase::Propagate | Phase::SweepString | Phase::Sweep
+            ) || queued_udata,
+            "GC invariant broken: a black object of type {} in phase {:?}",
+            gct,
+            g.gc.phase
+        );
+    }
+}
+
+/// After marking has finished (all gray lists drained but the weak
+/// tables'): the black object that points to a white one, described, or
+/// None. This is the tri-colour invariant the barriers keep; a store
+/// without its barrier shows up here. Walks every object on the object
+/// lists (strings and cdata hold no references; weak tables, open
+/// upvalues and unreached objects are not black).
+pub fn marking_violation(g: &GlobalState) -> Option<String> {
+    for list in [g.gc.root, g.gc.udata, g.gc.tobefnz] {
+        let mut o = list;
+        while !o.is_null() {
+            if is_black(o) {
+                if is_white(o) {
+                    return Some(format!("object {:p} is both black and white", o));
+                }
+                let mut white = None;
+                for_each_reference(o, &mut |r| {
+                    if white.is_none() && is_white(r) {
+                        white = Some(r);
+                    }
+                });
+                if let Some(r) = white {
+                    // SAFETY: o and r are live object headers.
+                    let (ot, rt) = unsafe { ((*o).gct, (*r).gct) };
+                    return Some(format!(
+                        "black object {:p} (type {}) points to white object {:p} (type {})",
+                        o, ot, r, rt
+                    ));
+                }
+            }
+            // SAFETY: walking an object list of the collector.
+            o = unsafe { (*o).next };
+        }
+    }
+    None
+}
+
+/// Call `f` with every object `o` refers to, as its traversal marks them
+/// (a weak table's weak references included).
+fn for_each_reference(o: *mut GcHeader, f: &mut dyn FnMut(*mut GcHeader)) {
+    fn value(f: &mut dyn FnMut(*mut GcHeader), v: TValue) {
+        if v.is_gc() {
+            f(v.gc_ptr())
+        }
+    }
+    fn object<T>(f: &mut dyn FnMut(*mut GcHeader), p: *mut T) {
+        if !p.is_null() {
+            f(p as *mut GcHeader)
+        }
+    }
+    // SAFETY: o is a live object of the type gct says; sizes and counts in
+    // it describe its own arrays.
+    unsafe {
+        match (*o).gct as u32 {
+            TID_TAB => {
+                let t = o as *mut GcTab;
+                object(f, (*t).metatable);
+                for i in 0..(*t).asize as usize {
+                    value(f, *(*t).array.add(i));
+                }
+                if (*t).hmask > 0 {
+                    for i in 0..=(*t).hmask as usize {
+                        let n = &*(*t).node.add(i);
+                        if !n.val.is_nil() {
+                            value(f, n.key);
+                            value(f, n.val);
+                        }
+                    }
+                }
+            }
+            TID_FUNC => {
+                let fnp = o as *mut GcFunc;
+                object(f, (*fnp).env);
+                if (*fnp).is_lua() {
+                    object(f, (*fnp).proto);
+                    for i in 0..(*fnp).nupvalues as usize {
+                        object(f, (*fnp).uv(i));
+                    }
+                } else {
+                    for i in 0..(*fnp).nupvalues as usize {
+                        value(f, *(*fnp).cuv(i));
+                    }
+                }
+            }
+            TID_PROTO => {
+                let p = o as *mut GcProto;
+                object(f, (*p).chunkname);
+                for i in 0..(*p).sizekgc as usize {
+                    value(f, *(*p).kgc.add(i));
+                }
+            }
+            TID_UPVAL => value(f, *(*(o as *mut GcUpval)).v),
+            TID_UDATA => {
+                let u = o as *mut GcUdata;
+                object(f, (*u).metatable);
+                object(f, (*u).env);
+            }
+            TID_THREAD => {
+                let th = o as *mut lua_State;
+                object(f, (*th).env);
+                let mut p = (*th).stack;
+                while p < (*th).top {
+                    value(f, *p);
+                    p = p.add(1);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Debug builds: panic if marking left a black object pointing to a white
+/// one (see `marking_violation`). Nothing in release builds.
+#[inline(always)]
+fn debug_check_marking(g: &GlobalState) {
+    if cfg!(debug_assertions) {
+        if let Some(problem) = marking_violation(g) {
+            panic!("GC invariant broken: {}", problem);
+        }
     }
 }
 

@@ -28,6 +28,7 @@ pub mod layout;
 pub mod mem;
 pub mod meta;
 pub mod numfmt;
+pub mod stack_check;
 pub mod state;
 pub mod stdlib;
 pub mod string;

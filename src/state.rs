@@ -365,6 +365,8 @@ unsafe fn init_thread(l: *mut lua_State, g: *mut GlobalState) {
         *st.add(1) = TValue(FRAME_C);
         (*l).base = st.add(2);
         (*l).top = st.add(2);
+        // SAFETY: l is now a thread with its stack.
+        crate::stack_check::debug_check_frames(State::from_raw(l));
     }
 }
 
@@ -706,6 +708,11 @@ fn resize_stack(l: State, usable: usize) {
             (*uv).v = rebase((*uv).v);
             uv = (*uv).open_next;
         }
+        // Frame links are relative (deltas and PCs): they survive the move.
+        crate::stack_check::debug_check_stack(l);
+        if (*l.as_ptr()).status == LUA_OK {
+            crate::stack_check::debug_check_frames(l);
+        }
     }
 }
 
@@ -725,6 +732,7 @@ pub fn reset_thread(l: State) {
         (*l.as_ptr()).nccalls = 0;
     }
     end_overflow(l);
+    crate::stack_check::debug_check_frames(l);
 }
 
 /// Type of a frame link.

@@ -89,6 +89,7 @@ pub fn new(g: &mut GlobalState, asize: u32, hbits: u32) -> *mut GcTab {
     if hbits > 0 {
         alloc_hash(g, t, hbits.min(MAX_HBITS));
     }
+    debug_check_structure(g, t);
     t
 }
 
@@ -657,12 +658,40 @@ fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue, home: *mut Node) -> 
             unsafe {
                 (*n).key = key;
                 (*n).val = TValue::NIL;
-                &mut (*n).val
             }
+            debug_check_insertion(tab(t), key, n, home);
+            // SAFETY: as above.
+            unsafe { &mut (*n).val }
         }
         None => {
             rehash(g, t, key);
             set_slot_after_rehash(g, t, key)
+        }
+    }
+}
+
+/// Debug builds: after `key` went into node `n` (its main position being
+/// `home`), the new key is found there, and the chains the insertion may
+/// have relinked (from `home`, and from the free node a stranger may have
+/// moved to) still find every live key in them. Nothing in release builds.
+#[inline(always)]
+fn debug_check_insertion(t: &GcTab, key: TValue, n: *mut Node, home: *mut Node) {
+    if cfg!(debug_assertions) {
+        assert!(
+            find_node(t, key) == n,
+            "table invariant broken: a new key is not found from its main position"
+        );
+        // SAFETY: one past the last node, compared only.
+        let end = unsafe { t.node.add(t.hmask as usize + 1) };
+        let moved = if t.freetop < end {
+            t.freetop
+        } else {
+            ptr::null_mut()
+        };
+        for start in [home, moved] {
+            if let Some(problem) = chain_violation(t, start) {
+                panic!("table invariant broken after an insertion: {}", problem);
+            }
         }
     }
 }
@@ -824,6 +853,7 @@ pub fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
             (ohmask as usize + 1) * std::mem::size_of::<Node>(),
         );
     }
+    debug_check_structure(g, t);
 }
 
 /// `#t`: a border, the one LuaJIT finds: a binary search inside the array
@@ -988,6 +1018,7 @@ pub fn clear(g: &GlobalState, t: *mut GcTab) {
         // SAFETY: one past the end.
         tr.freetop = unsafe { tr.node.add(tr.hmask as usize + 1) };
     }
+    debug_check_structure(g, t);
 }
 
 /// Bits of the hash part's size for a table's current hash part (0 for none).
@@ -1033,6 +1064,7 @@ pub fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
             tr.freetop = tr.node.offset(s.freetop.offset_from(s.node));
         }
     }
+    debug_check_structure(g, t);
     t
 }
 
@@ -1070,6 +1102,7 @@ pub fn from_template<V>(
         // SAFETY: free_top <= number of nodes.
         tr.freetop = unsafe { tr.node.add(kt.free_top as usize) };
     }
+    debug_check_structure(g, t);
     t
 }
 
@@ -1221,6 +1254,186 @@ pub fn free(g: &mut GlobalState, t: *mut GcTab) {
     }
     let size = object_size(tab(t));
     mem_free(g, t as *mut u8, size);
+}
+
+/// What is wrong with the structure of table `t`, or None when it is
+/// sound. Checks the invariants every lookup relies on:
+/// - the array part: `asize` within `MAX_ASIZE`; a colocated array
+///   (`colo > 0`) right after the header with `colo` slots; a separate one
+///   allocated exactly when `asize > 0`;
+/// - the hash part: `hmask + 1` a power of two, the shared nil node (and
+///   only it) for an empty hash part, left untouched; the free cursor
+///   inside the node array, every node at or above it holding a key;
+/// - the chains: every link points to a node of this table's node array,
+///   no node has two predecessors, no chain is a cycle, a node that never
+///   held a key links nowhere;
+/// - the keys: every live entry is found from its key's main position, its
+///   key is neither nil nor NaN, and an integral number key is normalized
+///   (no -0) and lies outside the array part.
+///
+/// Walks the whole table: debug builds run it after every resize (and
+/// copy, template or clear), where the cost is that of the resize.
+pub fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
+    let tr = tab(t);
+    if tr.asize > MAX_ASIZE {
+        return Some(format!("asize {} beyond MAX_ASIZE", tr.asize));
+    }
+    // SAFETY: one past the header, compared only.
+    let colocated = unsafe { t.add(1) } as *mut TValue;
+    if tr.colo > 0 {
+        if tr.array != colocated || tr.asize != tr.colo as u32 {
+            return Some(format!(
+                "colocated array of {} slots with asize {} not after the header",
+                tr.colo, tr.asize
+            ));
+        }
+    } else if (tr.asize == 0) != tr.array.is_null() || tr.array == colocated {
+        return Some(format!(
+            "asize {} with a separate array at {:p}",
+            tr.asize, tr.array
+        ));
+    }
+    let nilnode = g.nilnode_const();
+    // SAFETY: the shared nil node lives in the global state.
+    let nil = unsafe { &*nilnode };
+    if !nil.key.is_nil() || !nil.val.is_nil() || !nil.next.is_null() {
+        return Some("the shared nil node was written to".into());
+    }
+    if tr.hmask == 0 {
+        if tr.node != nilnode || tr.freetop != nilnode {
+            return Some("no hash part but not the shared nil node".into());
+        }
+        return None;
+    }
+    if tr.hmask & (tr.hmask + 1) != 0 || tr.hmask >= 1 << MAX_HBITS {
+        return Some(format!(
+            "hmask {:#x} is not a power of two less one",
+            tr.hmask
+        ));
+    }
+    if tr.node == nilnode {
+        return Some(format!("hmask {:#x} on the shared nil node", tr.hmask));
+    }
+    let nodes = tr.hmask as usize + 1;
+    let index_of = |n: *mut Node| -> Option<usize> {
+        let off = (n as usize).wrapping_sub(tr.node as usize);
+        let size = std::mem::size_of::<Node>();
+        (off % size == 0 && off / size < nodes).then_some(off / size)
+    };
+    let free_off = (tr.freetop as usize).wrapping_sub(tr.node as usize);
+    let free = free_off / std::mem::size_of::<Node>();
+    if free_off % std::mem::size_of::<Node>() != 0 || free > nodes {
+        return Some("free cursor outside the node array".into());
+    }
+    // SAFETY: i < nodes, the size of t's node array.
+    let node = |i: usize| unsafe { &*tr.node.add(i) };
+    let mut has_pred = vec![false; nodes];
+    for i in 0..nodes {
+        let n = node(i);
+        if n.key.is_nil() {
+            if !n.next.is_null() {
+                return Some(format!("node {} without a key links on", i));
+            }
+            if i >= free {
+                return Some(format!(
+                    "free node {} at or above the free cursor {}",
+                    i, free
+                ));
+            }
+        }
+        if !n.next.is_null() {
+            let Some(j) = index_of(n.next) else {
+                return Some(format!("node {} links outside the node array", i));
+            };
+            if std::mem::replace(&mut has_pred[j], true) {
+                return Some(format!("node {} has two predecessors", j));
+            }
+        }
+    }
+    // Chains start at nodes without a predecessor; every node that is on
+    // no such walk is on a cycle.
+    let mut walked = 0;
+    for i in (0..nodes).filter(|&i| !has_pred[i]) {
+        let mut n: *mut Node = node(i) as *const Node as *mut Node;
+        while !n.is_null() {
+            walked += 1;
+            // SAFETY: n is a node of t (checked above).
+            n = unsafe { (*n).next };
+        }
+    }
+    if walked != nodes {
+        return Some(format!("{} nodes are on a chain cycle", nodes - walked));
+    }
+    for i in 0..nodes {
+        let n = node(i);
+        if n.val.is_nil() {
+            continue;
+        }
+        if let Some(problem) = live_key_violation(tr, n.key) {
+            return Some(format!("node {}: {}", i, problem));
+        }
+        if find_node(tr, n.key) != n as *const Node as *mut Node {
+            return Some(format!(
+                "node {}: its key is not found from its main position",
+                i
+            ));
+        }
+    }
+    None
+}
+
+/// What is wrong with the key of a live hash entry of `t`, if anything.
+fn live_key_violation(t: &GcTab, key: TValue) -> Option<&'static str> {
+    if key.is_nil() {
+        return Some("a live entry with a nil key");
+    }
+    if key.is_num() {
+        let n = key.as_num();
+        if n.is_nan() {
+            return Some("a NaN key");
+        }
+        if let Some(i) = num_as_index(n) {
+            if key.0 != TValue::num(i as f64).0 {
+                return Some("an integral key not normalized (-0)");
+            }
+            if (i as u64) < t.asize as u64 {
+                return Some("an integer key of the array part in the hash part");
+            }
+        }
+    }
+    None
+}
+
+/// The live entries on the chain from `start` are found from their main
+/// positions (after an insertion moved or relinked entries there); None
+/// when they are. Bounded by the node count, so a cycle is reported.
+fn chain_violation(t: &GcTab, start: *mut Node) -> Option<String> {
+    let mut n = start;
+    let mut steps = 0u64;
+    while !n.is_null() {
+        steps += 1;
+        if steps > t.hmask as u64 + 1 {
+            return Some("a chain longer than the node array (a cycle)".into());
+        }
+        // SAFETY: n is a node of t's node array (chains stay inside it).
+        let (key, val, next) = unsafe { ((*n).key, (*n).val, (*n).next) };
+        if !val.is_nil() && find_node(t, key) != n {
+            return Some("a live key is not found from its main position".into());
+        }
+        n = next;
+    }
+    None
+}
+
+/// Debug builds: panic when `t`'s structure is broken (see
+/// `structure_violation`). Nothing in release builds.
+#[inline(always)]
+fn debug_check_structure(g: &GlobalState, t: *mut GcTab) {
+    if cfg!(debug_assertions) {
+        if let Some(problem) = structure_violation(g, t) {
+            panic!("table invariant broken: {}", problem);
+        }
+    }
 }
 
 #[cfg(test)]

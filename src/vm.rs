@@ -86,6 +86,7 @@ unsafe fn enter_lua(l: *mut lua_State, func: *mut TValue, nargs: usize) -> *mut 
             {
                 hotcount::became_hot(g, (*pt).bc);
             }
+            crate::stack_check::debug_check_frame(State::from_raw(l), base);
             return base;
         }
         enter_lua_slow(l, func, nargs)
@@ -144,6 +145,7 @@ unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> 
         (*l).base = base;
         (*l).top = base.add(framesize);
         (*l).savedpc = (*pt).bc.add(1);
+        crate::stack_check::debug_check_frame(State::from_raw(l), base);
         let g = &mut *(*l).glref;
         if matches!(bc_op(*(*pt).bc), Op::FUNCF | Op::FUNCV)
             && g.hot.tick((*pt).bc, hotcount::HOTCOUNT_CALL)
@@ -253,6 +255,7 @@ unsafe fn call_c(l: *mut lua_State, func: *mut TValue, nargs: usize) -> Option<u
         (*l).base = func.add(2);
         (*l).top = func.add(2 + nargs);
         check_stack(State::from_raw(l), LUA_MINSTACK);
+        crate::stack_check::debug_check_frame(State::from_raw(l), (*l).base);
         let hooked = (*(*l).glref).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) != 0;
         if hooked && crate::capi::debugapi::hook_wanted(State::from_raw(l), HOOK_MASK_CALL) {
             crate::capi::debugapi::call_hook(State::from_raw(l), HOOK_EV_CALL, -1);
@@ -534,6 +537,7 @@ pub fn execute(l: State, entry: Entry) {
                     *pbase.add(1) = e;
                     (*l.as_ptr()).base = pbase;
                     (*l.as_ptr()).top = pbase.add(2);
+                    crate::stack_check::debug_check_frame(l, pbase);
                     // With the stack cut back, an enlarged stack may shrink.
                     end_overflow(l);
                     entry = Entry::Return(2);
@@ -2471,6 +2475,7 @@ unsafe fn return_to_lua(
         }
         *base = cbase;
         (*l).base = cbase;
+        crate::stack_check::debug_check_frame(State::from_raw(l), cbase);
         rpc
     }
 }
@@ -2543,6 +2548,7 @@ unsafe fn do_return_frames(
                 let cont = (*b.sub(3)).0;
                 (*l).base = pb;
                 *base = pb;
+                crate::stack_check::debug_check_frame(State::from_raw(l), pb);
                 return ReturnTo::Cont(pb, cpc, cont, res);
             }
             // C, CP, native CONT: back to native code.
@@ -2552,6 +2558,7 @@ unsafe fn do_return_frames(
             let pb = (b as *mut u8).sub(delta_of(link)) as *mut TValue;
             (*l).base = pb;
             *base = pb;
+            crate::stack_check::debug_check_frame(State::from_raw(l), pb);
             return ReturnTo::Native;
         }
     }

@@ -1780,7 +1780,13 @@ impl<'a> Parser<'a> {
                 if let Some(w) = d.bit_width {
                     let ct = self.cts.get(ty);
                     let ok_type = ct.kind == CKind::Num && !ct.is_fp() && ct.size <= 4;
-                    let max_bits = if ct.has(CTF_BOOL) { 1 } else { ct.size * 8 };
+                    // Only sized for a bit-field type (void's size is
+                    // CTSIZE_INVALID, which would overflow the product).
+                    let max_bits = if ct.has(CTF_BOOL) {
+                        1
+                    } else {
+                        ct.size.saturating_mul(8)
+                    };
                     if !ok_type || w > max_bits || (w == 0 && d.name.is_some()) {
                         // Report at the ':' like the reference.
                         self.tok_text = ":".into();
