@@ -29,8 +29,11 @@ const HANDLER_CCALLS: u32 = MAX_CCALLS / 8;
 /// Nesting depth below which the guard does not look at the stack: a few
 /// levels (up to about 6 KiB each) fit any thread's stack, and most programs
 /// never nest deeper, so they never pay for finding the stack's bounds
-/// (which, for the main thread, means reading /proc/self/maps).
-const UNCHECKED_DEPTH: u32 = 16;
+/// (which, for the main thread, means reading /proc/self/maps). Debug
+/// builds look from the first level: their levels take about 70 KiB (the
+/// unoptimized interpreter loop's frame alone about 62 KiB), so 16 of them
+/// overflow a 1 MiB thread stack.
+const UNCHECKED_DEPTH: u32 = if cfg!(debug_assertions) { 0 } else { 16 };
 
 /// The native stack of the OS thread that last ran the VM, with the
 /// guard's limits in it.
