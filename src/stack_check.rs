@@ -203,15 +203,15 @@ pub fn frame_violation(l: State, base: *mut TValue) -> Option<String> {
     previous_base(l, base).err()
 }
 
-/// What is wrong with any frame of the running thread `l`, walking from
-/// `L.base` to the bottom frame, or None. Every step goes strictly down,
-/// so the walk ends.
-pub fn frames_violation(l: State) -> Option<String> {
+/// What is wrong with the stack of `l` or any frame from the one at
+/// `base` (`L.base` of a running thread, the yielding frame of a suspended
+/// one) down to the bottom frame, or None. Every step must go strictly
+/// down, so the walk ends.
+pub fn frames_violation(l: State, base: *mut TValue) -> Option<String> {
     if let Some(problem) = stack_violation(l) {
         return Some(problem);
     }
-    // SAFETY: l is a live thread.
-    let mut base = unsafe { (*l.as_ptr()).base };
+    let mut base = base;
     loop {
         match previous_base(l, base) {
             Err(problem) => {
@@ -262,8 +262,13 @@ pub fn debug_check_frame(l: State, base: *mut TValue) {
 #[inline(always)]
 pub fn debug_check_frames(l: State) {
     if cfg!(debug_assertions) {
-        if let Some(problem) = frames_violation(l) {
+        // SAFETY: a field of the live thread, read by value.
+        if let Some(problem) = frames_violation(l, unsafe { (*l.as_ptr()).base }) {
             panic!("frame invariant broken: {}", problem);
         }
     }
 }
+
+#[cfg(test)]
+#[path = "frame_tests.rs"]
+mod tests;

@@ -188,6 +188,71 @@ fn resize_strtab(g: &mut GlobalState, nsize: usize) {
     );
     g.strtab.chains = np;
     g.strtab.mask = (nsize - 1) as u32;
+    debug_check_strtab(g);
+}
+
+/// What is wrong with the intern table, or None: its size is a power of
+/// two; every chain holds strings whose hash selects that chain, whose
+/// hash is that of their bytes, which end in a NUL, and no two of which
+/// are equal (interning would have returned the first); no chain is a
+/// cycle; `count` counts them all. Walks the whole table: debug builds run
+/// it after each resize of the table, where the cost is that of the resize.
+pub fn strtab_violation(g: &GlobalState) -> Option<String> {
+    let st = &g.strtab;
+    if st.chains.is_null() || st.mask & st.mask.wrapping_add(1) != 0 {
+        return Some(format!(
+            "intern table of mask {:#x} at {:p}",
+            st.mask, st.chains
+        ));
+    }
+    let mut total: u64 = 0;
+    for i in 0..=st.mask as usize {
+        // SAFETY: chains has mask+1 entries; chain entries are strings not
+        // freed yet, linked through their headers.
+        unsafe {
+            let first = *st.chains.add(i);
+            let mut p = first;
+            while !p.is_null() {
+                total += 1;
+                if total > st.count as u64 {
+                    return Some(format!("more strings than count {} (or a cycle)", st.count));
+                }
+                let sr = &*p;
+                if sr.gct as u32 != TID_STR {
+                    return Some(format!("chain {}: an object of type {}", i, sr.gct));
+                }
+                if sr.hash & st.mask != i as u32 {
+                    return Some(format!("chain {}: a string of hash {:#x}", i, sr.hash));
+                }
+                if sr.hash != hash_bytes(sr.as_bytes()) || *sr.data().add(sr.len as usize) != 0 {
+                    return Some(format!("chain {}: a string with a stale hash or no NUL", i));
+                }
+                let mut q = first;
+                while q != p {
+                    if (*q).as_bytes() == sr.as_bytes() {
+                        return Some(format!("chain {}: a string interned twice", i));
+                    }
+                    q = (*q).next as *mut GcStr;
+                }
+                p = sr.next as *mut GcStr;
+            }
+        }
+    }
+    if total != st.count as u64 {
+        return Some(format!("{} strings, count {}", total, st.count));
+    }
+    None
+}
+
+/// Debug builds: panic if the intern table is broken (see
+/// `strtab_violation`). Nothing in release builds.
+#[inline(always)]
+fn debug_check_strtab(g: &GlobalState) {
+    if cfg!(debug_assertions) {
+        if let Some(problem) = strtab_violation(g) {
+            panic!("intern table invariant broken: {}", problem);
+        }
+    }
 }
 
 /// LuaJIT's string length limit (LJ_MAX_STR): strings are shorter.
@@ -278,6 +343,10 @@ pub fn sweep_chain(g: &mut GlobalState, i: u32) -> bool {
                 g.strtab.count -= 1;
                 free(g, s);
             } else {
+                debug_assert!(
+                    (*s).hash & g.strtab.mask == i as u32,
+                    "intern table invariant broken: a string in another hash's chain"
+                );
                 (*s).marked = ((*s).marked & !(MARK_WHITES | MARK_BLACK)) | cw;
                 prev = &mut (*s).next as *mut *mut GcHeader as *mut *mut GcStr;
             }
@@ -318,3 +387,7 @@ pub fn free_all(g: &mut GlobalState) {
     );
     g.strtab = StrTab::empty();
 }
+
+#[cfg(test)]
+#[path = "string_tests.rs"]
+mod tests;

@@ -1738,3 +1738,7 @@ mod tests {
         });
     }
 }
+
+#[cfg(test)]
+#[path = "table_invariant_tests.rs"]
+mod invariant_tests;
