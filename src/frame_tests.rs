@@ -202,12 +202,8 @@ return co(), t.x, select(2, xpcall(function() return viasort() end, print)), lea
         assert_eq!(n as usize, want.len());
         for (i, w) in want.iter().enumerate() {
             // SAFETY: the results are strings on l's stack.
-            assert_eq!(
-                unsafe { string_at(l, i as c_int + 1) },
-                *w,
-                "result {}",
-                i + 1
-            );
+            let got = unsafe { string_at(l, i as c_int + 1) };
+            assert_eq!(got, *w, "result {}", i + 1);
         }
     });
 }

@@ -12,6 +12,7 @@
 //! `stack + 2`.
 
 use crate::bytecode::{bc_a, bc_op, Ins, Op};
+use crate::fastfunc::FastFunc;
 use crate::func::GcFunc;
 use crate::state::*;
 use crate::value::TValue;
@@ -57,7 +58,7 @@ fn in_stack(l: State, p: *const TValue) -> bool {
     // SAFETY: fields of the live thread (State's invariant), read by value.
     let (stack, size) = unsafe { ((*l.as_ptr()).stack, (*l.as_ptr()).stacksize as usize) };
     let off = (p as usize).wrapping_sub(stack as usize);
-    off % SLOT == 0 && off / SLOT < size
+    off.is_multiple_of(SLOT) && off / SLOT < size
 }
 
 /// Whether `base` is the bottom frame of `l`.
@@ -92,7 +93,7 @@ fn previous_base(l: State, base: *mut TValue) -> Result<Option<*mut TValue>, Str
         lua_caller_base(l, base, link)?
     } else {
         let delta = (link & !FRAME_TYPEP) as usize;
-        if delta == 0 || delta % SLOT != 0 {
+        if delta == 0 || !delta.is_multiple_of(SLOT) {
             return Err(format!("frame link {:#x} is not a slot delta", link));
         }
         let prev = base.wrapping_sub(delta / SLOT);
@@ -110,7 +111,8 @@ fn previous_base(l: State, base: *mut TValue) -> Result<Option<*mut TValue>, Str
                     .is_func()
                     // SAFETY: a function value refers to a live function.
                     .then(|| unsafe { (*prev_func.as_ptr::<GcFunc>()).ffid });
-                if !matches!(ffid, Some(crate::vm::FF_PCALL | crate::vm::FF_XPCALL)) {
+                let pcall_ids = [FastFunc::Pcall.id(), FastFunc::Xpcall.id()];
+                if !ffid.is_some_and(|id| pcall_ids.contains(&id)) {
                     return Err("a pcall frame's link does not lead to pcall or xpcall".into());
                 }
             }

@@ -1278,8 +1278,8 @@ pub fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
     if tr.asize > MAX_ASIZE {
         return Some(format!("asize {} beyond MAX_ASIZE", tr.asize));
     }
-    // SAFETY: one past the header, compared only.
-    let colocated = unsafe { t.add(1) } as *mut TValue;
+    // Where a colocated array part starts: right after the header.
+    let colocated = t.wrapping_add(1) as *mut TValue;
     if tr.colo > 0 {
         if tr.array != colocated || tr.asize != tr.colo as u32 {
             return Some(format!(
@@ -1318,11 +1318,11 @@ pub fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
     let index_of = |n: *mut Node| -> Option<usize> {
         let off = (n as usize).wrapping_sub(tr.node as usize);
         let size = std::mem::size_of::<Node>();
-        (off % size == 0 && off / size < nodes).then_some(off / size)
+        (off.is_multiple_of(size) && off / size < nodes).then_some(off / size)
     };
     let free_off = (tr.freetop as usize).wrapping_sub(tr.node as usize);
     let free = free_off / std::mem::size_of::<Node>();
-    if free_off % std::mem::size_of::<Node>() != 0 || free > nodes {
+    if !free_off.is_multiple_of(std::mem::size_of::<Node>()) || free > nodes {
         return Some("free cursor outside the node array".into());
     }
     // SAFETY: i < nodes, the size of t's node array.
@@ -1372,7 +1372,7 @@ pub fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
         if let Some(problem) = live_key_violation(tr, n.key) {
             return Some(format!("node {}: {}", i, problem));
         }
-        if find_node(tr, n.key) != n as *const Node as *mut Node {
+        if !ptr::eq(find_node(tr, n.key), n) {
             return Some(format!(
                 "node {}: its key is not found from its main position",
                 i
