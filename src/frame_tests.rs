@@ -241,10 +241,9 @@ assert(coroutine.resume(co))
 return co";
     run(src, |l, n| {
         assert_eq!(n, 1);
-        // SAFETY: the result is a thread, kept alive by l's stack.
-        let co = unsafe { lua_tothread(l, 1) };
+        let co = lua_tothread(l, 1);
         assert!(!co.is_null());
-        // SAFETY: as above; co is non-null.
+        // SAFETY: the result is a thread, kept alive by l's stack.
         let co = unsafe { State::from_raw(co) };
         assert_eq!(stack_violation(co), None);
         // SAFETY: fields of the live thread, read by value; yield_base is
