@@ -7,14 +7,15 @@ use std::collections::HashMap;
 use std::os::raw::c_int;
 use std::rc::Rc;
 
-use crate::state::g_of;
+use crate::stdlib::ffi::ffi_error;
 use crate::stdlib::{arg_count, push_value, value_at};
 use crate::value::*;
 
 use super::ccall::{AbiType, CallPlan, CallSpec, Scalar as AbiScalar};
-use super::cdata::{self, GcCdata};
-use super::conv::{self, cts_of, CONV_ARG};
+use super::cdata::{self, CdRef};
+use super::conv::{self, CONV_ARG};
 use super::ctype::*;
+use super::CtsLock;
 
 /// A prepared call to a non-variadic function type.
 pub struct Prepared {
@@ -58,7 +59,7 @@ pub fn abi_type(cts: &CTState, id: CTypeId) -> Result<AbiType, String> {
         CKind::Ptr => AbiType::ptr(),
         CKind::Struct | CKind::Array => {
             if ct.size == CTSIZE_INVALID {
-                return Err(format!("size of C type is unknown or too large"));
+                return Err("size of C type is unknown or too large".to_string());
             }
             let mut leaves = Vec::new();
             flatten(cts, id, 0, &mut leaves);
@@ -133,7 +134,7 @@ fn vararg_type(cts: &mut CTState, v: TValue) -> CTypeId {
         return CTID_P_CCHAR;
     }
     if v.is(TID_CDATA) {
-        let id = cdata::ctypeid(cdata::of(v));
+        let id = cdata::of(v).ctypeid();
         let ct = cts.get(id).clone();
         return match ct.kind {
             CKind::Num if ct.has(CTF_FP) => CTID_DOUBLE,
@@ -155,43 +156,64 @@ fn vararg_type(cts: &mut CTState, v: TValue) -> CTypeId {
     CTID_P_VOID
 }
 
-/// Call the C function a cdata stands for with the Lua arguments 2..top.
-pub fn call_cdata(l: State, cd: *mut GcCdata) -> c_int {
-    let cts = cts_of(l);
-    let id = cdata::ctypeid(cd);
-    let ct = conv::head(cts, id);
-    // SAFETY: function and pointer cdata hold an address.
-    let addr = unsafe { (cdata::payload(cd) as *const u64).read() };
-    let fid = if ct.kind == CKind::Func { id } else { ct.child };
-    if addr == 0 {
-        crate::stdlib::ffi::ffi_error(l, "attempt to call a NULL function pointer");
+/// The call information of function type `fid`, prepared on first use.
+fn func_info(l: State, cts: &mut CTState, fid: CTypeId) -> Result<Rc<FuncInfo>, String> {
+    let st = super::state(l).as_ptr();
+    // SAFETY: the call cache of the live FFI state, borrowed for the
+    // lookup only.
+    if let Some(i) = unsafe { (*st).calls.by_type.get(&fid) } {
+        return Ok(i.clone());
     }
-    let info: Rc<FuncInfo> = match super::state(g_of(l)).calls.by_type.get(&fid) {
-        Some(i) => i.clone(),
-        None => {
-            let f = cts.get(fid).clone();
-            let vararg = f.has(CTF_VARARG);
-            let fixed = if vararg {
-                None
-            } else {
-                Some(prepare(l, cts, &f, &[]))
-            };
-            let i = Rc::new(FuncInfo {
-                nparams: f.fields.len(),
-                vararg,
-                ret: f.child,
-                fixed,
-            });
-            // One entry per function type called: grows with the program.
-            crate::mem::reserve_entry(&mut super::state(g_of(l)).calls.by_type);
-            super::state(g_of(l)).calls.by_type.insert(fid, i.clone());
-            i
+    let f = cts.get(fid).clone();
+    let vararg = f.has(CTF_VARARG);
+    let fixed = if vararg {
+        None
+    } else {
+        Some(prepare(cts, &f, &[])?)
+    };
+    let i = Rc::new(FuncInfo {
+        nparams: f.fields.len(),
+        vararg,
+        ret: f.child,
+        fixed,
+    });
+    // SAFETY: the call cache, borrowed for the insertion only (growing it
+    // may raise a memory error, which leaves it as it was).
+    unsafe {
+        let by_type = &mut (*st).calls.by_type;
+        // One entry per function type called: grows with the program.
+        crate::mem::reserve_entry(by_type);
+        by_type.insert(fid, i.clone());
+    }
+    Ok(i)
+}
+
+/// Call the C function a cdata stands for with the Lua arguments 2..top.
+///
+/// The type table is locked while the call is prepared and while its
+/// result is converted, not during the C call (callbacks run Lua code).
+pub fn call_cdata(l: State, cd: CdRef) -> c_int {
+    let id = cd.ctypeid();
+    // SAFETY: function and pointer cdata hold an address (8 bytes).
+    let addr = unsafe { (cd.payload() as *const u64).read() };
+    if addr == 0 {
+        ffi_error(l, "attempt to call a NULL function pointer");
+    }
+    let mut cts = CtsLock::acquire(l);
+    let ct = conv::head(&cts, id);
+    let fid = if ct.kind == CKind::Func { id } else { ct.child };
+    let info = match func_info(l, &mut cts, fid) {
+        Ok(i) => i,
+        Err(msg) => {
+            drop(cts);
+            ffi_error(l, &msg)
         }
     };
     let nparams = info.nparams;
     let nargs = (arg_count(l) - 1).max(0) as usize;
     if nargs < nparams || (nargs > nparams && !info.vararg) {
-        crate::stdlib::ffi::ffi_error(l, "wrong number of arguments for function call");
+        drop(cts);
+        ffi_error(l, "wrong number of arguments for function call");
     }
     let varplan;
     let prepared: &Prepared = match &info.fixed {
@@ -199,20 +221,23 @@ pub fn call_cdata(l: State, cd: *mut GcCdata) -> c_int {
         None => {
             let f = cts.get(fid).clone();
             let extra: Vec<CTypeId> = (nparams..nargs)
-                .map(|i| vararg_type(cts, value_at(l, i as c_int + 2)))
+                .map(|i| vararg_type(&mut cts, value_at(l, i as c_int + 2)))
                 .collect();
-            varplan = prepare(l, cts, &f, &extra);
+            match prepare(&mut cts, &f, &extra) {
+                Ok(p) => varplan = p,
+                Err(msg) => {
+                    drop(cts);
+                    ffi_error(l, &msg)
+                }
+            }
             &varplan
         }
     };
     // Convert the arguments into 16-byte aligned slots (on the native
     // stack unless there are many or big ones).
     let n = prepared.params.len();
-    let mut total = 0usize;
-    for &p in &prepared.params {
-        let s = cts.get(p).size.max(8) as usize;
-        total += (s + 15) & !15;
-    }
+    let slot_size = |cts: &CTState, p: CTypeId| (cts.get(p).size.max(8) as usize + 15) & !15;
+    let total: usize = prepared.params.iter().map(|&p| slot_size(&cts, p)).sum();
     let mut inline_storage = [0u128; INLINE_ARG_BYTES / 16];
     // Structs passed and returned by value can be of any size.
     let mut heap_storage = crate::mem::FallibleVec::<u128>::new();
@@ -232,18 +257,20 @@ pub fn call_cdata(l: State, cd: *mut GcCdata) -> c_int {
     };
     let mut off = 0usize;
     for (i, &p) in prepared.params.iter().enumerate() {
-        // SAFETY: each slot has room for its type.
-        let dst = unsafe { base.add(off) };
-        off += (cts.get(p).size.max(8) as usize + 15) & !15;
+        // The slots were sized for the parameters above: `total` bytes.
+        let dst = base.wrapping_add(off);
+        off += slot_size(&cts, p);
         let v = value_at(l, i as c_int + 2);
-        // SAFETY: dst is writable for the parameter type.
-        if let Err(msg) = unsafe { conv::lua_to_c(l, cts, p, dst, v, CONV_ARG) } {
+        // SAFETY: dst is the argument's slot, with room for its type.
+        if let Err(msg) = unsafe { conv::lua_to_c(l, &mut cts, p, dst, v, CONV_ARG) } {
+            drop(cts);
             crate::capi::aux::arg_error(l, i as c_int + 1, msg.as_bytes());
         }
         ptrs[i] = dst;
     }
     let rid = info.ret;
     let rsize = cts.get(rid).size;
+    drop(cts);
     let rsize = if rsize == CTSIZE_INVALID {
         0
     } else {
@@ -251,43 +278,52 @@ pub fn call_cdata(l: State, cd: *mut GcCdata) -> c_int {
     };
     let mut inline_ret = [0u128; 4];
     let mut heap_ret = crate::mem::FallibleVec::<u128>::new();
-    let retp = if rsize <= 64 {
+    let retp = if rsize <= std::mem::size_of_val(&inline_ret) {
         inline_ret.as_mut_ptr() as *mut u8
     } else {
         heap_ret.resize(rsize / 16 + 1, 0);
         heap_ret.as_mut_ptr() as *mut u8
     };
     // Callbacks made during the call run on this state.
-    let saved = std::mem::replace(&mut super::state(g_of(l)).current_l, l.as_ptr());
+    let st = super::state(l).as_ptr();
+    // SAFETY: a field of the live FFI state, read and written by value.
+    let saved = unsafe { std::mem::replace(&mut (*st).current_l, l.as_ptr()) };
     // SAFETY: the arguments match the plan, which matches the prototype
-    // the user declared for this address.
+    // the user declared for this address (the FFI trusts declarations,
+    // as LuaJIT does); retp has room for the return value.
     unsafe {
         prepared
             .plan
             .call(addr as *const std::ffi::c_void, ptrs, retp)
     };
-    super::state(g_of(l)).current_l = saved;
-    let cts = cts_of(l);
+    // SAFETY: as above.
+    unsafe { (*st).current_l = saved };
     super::callback::rethrow_pending(l);
     // Convert the result.
-    let rct = conv::head(cts, conv::enum_base(cts, rid));
+    let mut cts = CtsLock::acquire(l);
+    let rct = conv::head(&cts, conv::enum_base(&cts, rid));
     let v = match rct.kind {
         CKind::Void => return 0,
         CKind::Struct | CKind::Array => {
-            let cd = cdata::new(g_of(l), rid, rct.size, rct.align, false);
-            // SAFETY: the result buffer holds the returned aggregate.
-            unsafe { std::ptr::copy_nonoverlapping(retp, cdata::payload(cd), rct.size as usize) };
-            cdata::value(cd)
+            let cd = cdata::alloc(l, rid, rct.size, rct.align, false);
+            // SAFETY: the result buffer holds the returned aggregate; the
+            // fresh payload has its size.
+            unsafe { std::ptr::copy_nonoverlapping(retp, cd.payload(), rct.size as usize) };
+            Ok(cd.value())
         }
         // SAFETY: the buffer holds a value of the return type.
-        _ => unsafe { conv::c_to_lua(l, cts, rid, retp) },
+        _ => unsafe { conv::c_to_lua(l, &mut cts, rid, retp) },
     };
-    push_value(l, v);
+    drop(cts);
+    match v {
+        Ok(v) => push_value(l, v),
+        Err(msg) => ffi_error(l, &msg),
+    }
     crate::gc::check(l);
     1
 }
 
-fn prepare(l: State, cts: &mut CTState, f: &CType, extra: &[CTypeId]) -> Prepared {
+fn prepare(cts: &mut CTState, f: &CType, extra: &[CTypeId]) -> Result<Prepared, String> {
     let mut params: Vec<CTypeId> = f.fields.iter().map(|p| p.ctype).collect();
     for p in params.iter_mut() {
         *p = param_type(cts, *p);
@@ -296,20 +332,14 @@ fn prepare(l: State, cts: &mut CTState, f: &CType, extra: &[CTypeId]) -> Prepare
     params.extend_from_slice(extra);
     let mut args = Vec::with_capacity(params.len());
     for &p in &params {
-        match abi_type(cts, p) {
-            Ok(a) => args.push(a),
-            Err(msg) => crate::stdlib::ffi::ffi_error(l, &msg),
-        }
+        args.push(abi_type(cts, p)?);
     }
-    let ret = match abi_type(cts, f.child) {
-        Ok(a) => a,
-        Err(msg) => crate::stdlib::ffi::ffi_error(l, &msg),
-    };
+    let ret = abi_type(cts, f.child)?;
     let spec = CallSpec { ret, args, nfixed };
-    Prepared {
+    Ok(Prepared {
         plan: CallPlan::new(&spec),
         params,
-    }
+    })
 }
 
 /// The ABI description of a function type (for callbacks).

@@ -3,17 +3,17 @@
 //! handle; its environment table caches resolved functions.
 
 use crate::capi::core::*;
-use crate::state::g_of;
 use crate::state::State;
+use crate::stdlib::ffi::ffi_error;
 use crate::stdlib::{push_value, value_at};
-use crate::string::str_bytes;
 use crate::udata::{GcUdata, UDTYPE_FFI_CLIB};
 use crate::value::*;
 use std::os::raw::{c_char, c_int, c_void};
 
 use super::cdata;
-use super::conv::{self, cts_of};
+use super::conv;
 use super::ctype::*;
+use super::CtsLock;
 
 #[repr(C)]
 struct CLib {
@@ -33,11 +33,17 @@ const RTLD_NOW: c_int = 2;
 const RTLD_GLOBAL: c_int = 0x100;
 const RTLD_DEFAULT: *mut c_void = std::ptr::null_mut();
 
+/// Index of the namespaces' shared metatable in the FFI root table.
+const ROOT_CLIB_METATABLE: i64 = 2;
+
+/// The namespace that argument `idx` is (a type error otherwise). The
+/// pointer is to the userdata's payload, live while the argument is.
 fn clib_of(l: State, idx: c_int) -> *mut CLib {
     let v = value_at(l, idx);
     if v.is_udata() {
         let u: *mut GcUdata = v.as_ptr();
-        // SAFETY: u is a live userdata.
+        // SAFETY: u is argument idx, a live userdata; its type tag is
+        // read by value.
         if unsafe { (*u).udtype } == UDTYPE_FFI_CLIB {
             return crate::udata::payload(u) as *mut CLib;
         }
@@ -58,10 +64,9 @@ fn last_dl_error() -> String {
 }
 
 /// The metatable shared by namespaces (kept in the FFI root table).
-unsafe fn push_metatable(l: State) {
-    let cts = cts_of(l);
-    let roots = cts.roots;
-    let cached = crate::table::get_int(roots, 2);
+fn push_metatable(l: State) {
+    let roots = super::roots(l);
+    let cached = crate::table::get_int(roots, ROOT_CLIB_METATABLE);
     if cached.is_tab() {
         push_value(l, cached);
         return;
@@ -76,16 +81,24 @@ unsafe fn push_metatable(l: State) {
         ],
     );
     let mt = value_at(l, -1);
-    let g = g_of(l);
-    *crate::table::set_int_slot(g, roots, 2) = mt;
+    // SAFETY: a table store and its barrier are leaves of the core (no Lua
+    // code, no collection step): the only reference to the global state
+    // while it lives.
+    let g = unsafe { l.global_mut() };
+    // SAFETY: a slot of the live root table, written at once.
+    unsafe { *crate::table::set_int_slot(g, roots, ROOT_CLIB_METATABLE) = mt };
     crate::gc::barrier_table(g, roots);
 }
 
-unsafe fn push_namespace(l: State, handle: *mut c_void, owned: bool) {
+fn push_namespace(l: State, handle: *mut c_void, owned: bool) {
     let p = lua_newuserdata(l, std::mem::size_of::<CLib>()) as *mut CLib;
-    p.write(CLib { handle, owned });
+    // SAFETY: p is the fresh userdata's payload, sized and (16-byte)
+    // aligned for a CLib.
+    unsafe { p.write(CLib { handle, owned }) };
     let u: *mut GcUdata = value_at(l, -1).as_ptr();
-    (*u).udtype = UDTYPE_FFI_CLIB;
+    // SAFETY: u is the userdata on the stack top; its type tag is written
+    // by value.
+    unsafe { (*u).udtype = UDTYPE_FFI_CLIB };
     lua_createtable(l, 0, 0);
     lua_setfenv(l, -2);
     push_metatable(l);
@@ -94,8 +107,7 @@ unsafe fn push_namespace(l: State, handle: *mut c_void, owned: bool) {
 
 /// Push `ffi.C`.
 pub fn push_default(l: State) {
-    // SAFETY: l is live.
-    unsafe { push_namespace(l, RTLD_DEFAULT, false) }
+    push_namespace(l, RTLD_DEFAULT, false)
 }
 
 /// `ffi.load(name, global)`.
@@ -118,8 +130,7 @@ pub fn load(l: State, name: &[u8], global: bool) -> c_int {
             crate::stdlib::ffi::ffi_error(l, &err);
         }
     }
-    // SAFETY: l is live.
-    unsafe { push_namespace(l, h, true) };
+    push_namespace(l, h, true);
     1
 }
 
@@ -164,12 +175,11 @@ enum Symbol {
     Variable(CTypeId, *mut u8),
 }
 
-/// Resolve a name in a namespace.
-unsafe fn resolve(l: State, clib: *mut CLib, name: &[u8]) -> Symbol {
-    let cts = cts_of(l);
-    let decl = cts.decls.get(name).cloned();
-    match decl {
-        Some(CDecl::Constant { ctype, value }) => {
+/// Resolve a name in a namespace; errors are messages for the caller to
+/// raise.
+fn resolve(l: State, cts: &CTState, clib: *mut CLib, name: &[u8]) -> Result<Symbol, String> {
+    match cts.decls.get(name) {
+        Some(&CDecl::Constant { ctype, value }) => {
             let base = cts.get(conv::enum_base(cts, ctype));
             let v = if base.size == 8 && !base.has(CTF_FP) {
                 conv::new_int64(l, value, base.has(CTF_UNSIGNED))
@@ -178,40 +188,51 @@ unsafe fn resolve(l: State, clib: *mut CLib, name: &[u8]) -> Symbol {
             } else {
                 TValue::num(value as f64)
             };
-            Symbol::Constant(v)
+            Ok(Symbol::Constant(v))
         }
         Some(CDecl::Extern { ctype, symbol }) => {
-            let sym = symbol.unwrap_or_else(|| name.to_vec());
+            let ctype = *ctype;
+            let sym = symbol.clone().unwrap_or_else(|| name.to_vec());
             let c = std::ffi::CString::new(sym).unwrap_or_default();
-            dlerror();
-            let addr = dlsym((*clib).handle, c.as_ptr());
+            // SAFETY: clib is the payload of argument 1, a live namespace
+            // (its handle is read by value); c is NUL-terminated; dlerror
+            // is called first to clear an old error.
+            let addr = unsafe {
+                dlerror();
+                dlsym((*clib).handle, c.as_ptr())
+            };
             if addr.is_null() {
-                crate::stdlib::ffi::ffi_error(l, &last_dl_error());
+                return Err(last_dl_error());
             }
             if cts.get(ctype).kind == CKind::Func {
-                let cd = cdata::new(g_of(l), ctype, 8, 8, false);
-                (cdata::payload(cd) as *mut u64).write(addr as u64);
-                Symbol::Function(cdata::value(cd))
+                let cd = cdata::alloc(l, ctype, 8, 8, false);
+                // SAFETY: a fresh 8-byte payload, 16-byte aligned.
+                unsafe { (cd.payload() as *mut u64).write(addr as u64) };
+                Ok(Symbol::Function(cd.value()))
             } else {
-                Symbol::Variable(ctype, addr as *mut u8)
+                Ok(Symbol::Variable(ctype, addr as *mut u8))
             }
         }
-        _ => crate::stdlib::ffi::ffi_error(
-            l,
-            &format!(
-                "missing declaration for symbol '{}'",
-                String::from_utf8_lossy(name)
-            ),
-        ),
+        _ => Err(format!(
+            "missing declaration for symbol '{}'",
+            String::from_utf8_lossy(name)
+        )),
     }
 }
 
-unsafe extern "C-unwind" fn clib_index(l: State) -> c_int {
-    let clib = clib_of(l, 1);
+/// The name argument 2 of a namespace's metamethod (a string).
+fn check_name(l: State) -> (TValue, Vec<u8>) {
     let k = value_at(l, 2);
     if !k.is_str() {
         crate::capi::aux::type_error(l, 2, "string");
     }
+    // SAFETY: k is argument 2, a string, so live; the bytes are copied.
+    (k, unsafe { crate::string::str_bytes(k.as_ptr()) }.to_vec())
+}
+
+extern "C-unwind" fn clib_index(l: State) -> c_int {
+    let clib = clib_of(l, 1);
+    let (k, name) = check_name(l);
     // Cached functions and constants.
     lua_getfenv(l, 1);
     push_value(l, k);
@@ -220,52 +241,64 @@ unsafe extern "C-unwind" fn clib_index(l: State) -> c_int {
         return 1;
     }
     lua_settop(l, 2);
-    let name = str_bytes(k.as_ptr()).to_vec();
-    match resolve(l, clib, &name) {
-        Symbol::Constant(v) | Symbol::Function(v) => {
-            lua_getfenv(l, 1);
-            push_value(l, k);
-            push_value(l, v);
-            lua_rawset(l, -3);
+    let mut cts = CtsLock::acquire(l);
+    let r = match resolve(l, &cts, clib, &name) {
+        Ok(Symbol::Variable(id, addr)) => {
+            // SAFETY: dlsym found the variable at addr, declared of type id
+            // (the FFI trusts declarations, as LuaJIT does).
+            unsafe { conv::c_to_lua(l, &mut cts, id, addr) }.map(|v| (v, false))
+        }
+        Ok(Symbol::Constant(v) | Symbol::Function(v)) => Ok((v, true)),
+        Err(msg) => Err(msg),
+    };
+    drop(cts);
+    match r {
+        Ok((v, cache)) => {
+            if cache {
+                lua_getfenv(l, 1);
+                push_value(l, k);
+                push_value(l, v);
+                lua_rawset(l, -3);
+            }
             push_value(l, v);
             1
         }
-        Symbol::Variable(id, addr) => {
-            let v = conv::c_to_lua(l, cts_of(l), id, addr);
-            push_value(l, v);
-            1
-        }
+        Err(msg) => ffi_error(l, &msg),
     }
 }
 
-unsafe extern "C-unwind" fn clib_newindex(l: State) -> c_int {
+extern "C-unwind" fn clib_newindex(l: State) -> c_int {
     let clib = clib_of(l, 1);
-    let k = value_at(l, 2);
     let v = value_at(l, 3);
-    if !k.is_str() {
-        crate::capi::aux::type_error(l, 2, "string");
-    }
-    let name = str_bytes(k.as_ptr()).to_vec();
-    match resolve(l, clib, &name) {
-        Symbol::Variable(id, addr) => {
-            let cts = cts_of(l);
-            if cts.get(id).has(CTF_CONST) {
-                crate::stdlib::ffi::ffi_error(l, "attempt to write to constant location");
-            }
-            if let Err(msg) = conv::lua_to_c(l, cts, id, addr, v, 0) {
-                crate::stdlib::ffi::ffi_error(l, &msg);
-            }
-            0
+    let (_, name) = check_name(l);
+    let mut cts = CtsLock::acquire(l);
+    let r = match resolve(l, &cts, clib, &name) {
+        Ok(Symbol::Variable(id, _)) if cts.get(id).has(CTF_CONST) => {
+            Err("attempt to write to constant location".to_string())
         }
-        _ => crate::stdlib::ffi::ffi_error(l, "attempt to write to constant location"),
+        // SAFETY: dlsym found the variable at addr, declared of type id
+        // (the FFI trusts declarations, as LuaJIT does).
+        Ok(Symbol::Variable(id, addr)) => unsafe { conv::lua_to_c(l, &mut cts, id, addr, v, 0) },
+        Ok(_) => Err("attempt to write to constant location".to_string()),
+        Err(msg) => Err(msg),
+    };
+    drop(cts);
+    if let Err(msg) = r {
+        ffi_error(l, &msg);
     }
+    0
 }
 
-unsafe extern "C-unwind" fn clib_gc(l: State) -> c_int {
+extern "C-unwind" fn clib_gc(l: State) -> c_int {
     let clib = clib_of(l, 1);
-    if (*clib).owned && !(*clib).handle.is_null() {
-        dlclose((*clib).handle);
-        (*clib).handle = std::ptr::null_mut();
+    // SAFETY: clib is the payload of argument 1, a live namespace; its
+    // fields are read and written by value, and the handle is closed once
+    // (it is cleared here).
+    unsafe {
+        if (*clib).owned && !(*clib).handle.is_null() {
+            dlclose((*clib).handle);
+            (*clib).handle = std::ptr::null_mut();
+        }
     }
     0
 }

@@ -1,13 +1,12 @@
 //! Conversions between Lua values and C values, and between C types, with
 //! LuaJIT's rules: implicit conversions are checked, casts are not.
 
-use crate::state::g_of;
 use crate::state::State;
 use crate::string::{str_bytes, GcStr};
 use crate::udata::GcUdata;
 use crate::value::*;
 
-use super::cdata::{self, GcCdata};
+use super::cdata;
 use super::ctype::*;
 
 /// The scalar fields of a C type, copied out of the table (cheap, unlike
@@ -75,22 +74,12 @@ pub const CONV_INIT: u32 = 2;
 /// Passing an argument to a C function.
 pub const CONV_ARG: u32 = 4;
 
-/// The FFI state of `l` (created on first use). The reference is not tied
-/// to `l`'s borrow: the state is a separate allocation owned by the global
-/// state and lives until the Lua state is closed.
-pub fn cts_of<'a>(l: State) -> &'a mut CTState {
-    let g = g_of(l);
-    let p: *mut CTState = super::cts(g);
-    // SAFETY: see above; callers do not keep it across lua_close.
-    unsafe { &mut *p }
-}
-
 /// The type name used in conversion errors: the C type of a cdata, the
 /// Lua type name otherwise.
 pub fn value_type_name(cts: &CTState, v: TValue) -> String {
     if v.is(TID_CDATA) {
         // A reference is named by the type it refers to.
-        let id = cdata::ctypeid(cdata::of(v));
+        let id = cdata::of(v).ctypeid();
         let ct = cts.get(id);
         cts.repr(if ct.is_ref() { ct.child } else { id })
     } else {
@@ -157,14 +146,18 @@ pub fn enum_base(cts: &CTState, mut id: CTypeId) -> CTypeId {
 /// # Safety
 /// `p` points to `size` readable bytes.
 pub unsafe fn read_int(p: *const u8, size: u32, unsigned: bool) -> i64 {
-    match (size, unsigned) {
-        (1, false) => *(p as *const i8) as i64,
-        (1, true) => *p as i64,
-        (2, false) => (p as *const i16).read_unaligned() as i64,
-        (2, true) => (p as *const u16).read_unaligned() as i64,
-        (4, false) => (p as *const i32).read_unaligned() as i64,
-        (4, true) => (p as *const u32).read_unaligned() as i64,
-        _ => (p as *const i64).read_unaligned(),
+    // SAFETY: p has `size` readable bytes (the caller's contract); the
+    // reads are unaligned.
+    unsafe {
+        match (size, unsigned) {
+            (1, false) => (p as *const i8).read() as i64,
+            (1, true) => p.read() as i64,
+            (2, false) => (p as *const i16).read_unaligned() as i64,
+            (2, true) => (p as *const u16).read_unaligned() as i64,
+            (4, false) => (p as *const i32).read_unaligned() as i64,
+            (4, true) => (p as *const u32).read_unaligned() as i64,
+            _ => (p as *const i64).read_unaligned(),
+        }
     }
 }
 
@@ -173,11 +166,15 @@ pub unsafe fn read_int(p: *const u8, size: u32, unsigned: bool) -> i64 {
 /// # Safety
 /// `p` points to `size` writable bytes.
 pub unsafe fn write_int(p: *mut u8, size: u32, v: i64) {
-    match size {
-        1 => *p = v as u8,
-        2 => (p as *mut u16).write_unaligned(v as u16),
-        4 => (p as *mut u32).write_unaligned(v as u32),
-        _ => (p as *mut i64).write_unaligned(v),
+    // SAFETY: p has `size` writable bytes (the caller's contract); the
+    // writes are unaligned.
+    unsafe {
+        match size {
+            1 => p.write(v as u8),
+            2 => (p as *mut u16).write_unaligned(v as u16),
+            4 => (p as *mut u32).write_unaligned(v as u32),
+            _ => (p as *mut i64).write_unaligned(v),
+        }
     }
 }
 
@@ -234,15 +231,19 @@ pub enum Scalar {
 pub unsafe fn read_scalar(cts: &CTState, id: CTypeId, p: *const u8) -> Scalar {
     let id = enum_base(cts, id);
     let ct = cts.get(id);
-    if ct.has(CTF_FP) {
-        if ct.size == 4 {
-            Scalar::Float((p as *const f32).read_unaligned() as f64)
+    // SAFETY: p holds a value of type id (the caller's contract), so it
+    // has `ct.size` readable bytes; the reads are unaligned.
+    unsafe {
+        if ct.has(CTF_FP) {
+            if ct.size == 4 {
+                Scalar::Float((p as *const f32).read_unaligned() as f64)
+            } else {
+                Scalar::Float((p as *const f64).read_unaligned())
+            }
         } else {
-            Scalar::Float((p as *const f64).read_unaligned())
+            let u = ct.has(CTF_UNSIGNED);
+            Scalar::Int(read_int(p, ct.size, u), u && ct.size == 8)
         }
-    } else {
-        let u = ct.has(CTF_UNSIGNED);
-        Scalar::Int(read_int(p, ct.size, u), u && ct.size == 8)
     }
 }
 
@@ -253,25 +254,31 @@ pub unsafe fn read_scalar(cts: &CTState, id: CTypeId, p: *const u8) -> Scalar {
 pub unsafe fn write_scalar(cts: &CTState, id: CTypeId, p: *mut u8, s: Scalar) {
     let id = enum_base(cts, id);
     let ct = cts.get(id);
+    // SAFETY (all writes below): p has room for a value of type id (the
+    // caller's contract), `ct.size` bytes; the writes are unaligned.
     if ct.has(CTF_BOOL) {
         let b = match s {
             Scalar::Int(i, _) => i != 0,
             Scalar::Float(f) => f != 0.0,
         };
         // (A bool may be 4 bytes: `_Bool int`.)
-        write_int(p, ct.size, b as i64);
+        // SAFETY: see above.
+        unsafe { write_int(p, ct.size, b as i64) };
     } else if ct.has(CTF_FP) {
         let f = match s {
             Scalar::Int(i, true) => i as u64 as f64,
             Scalar::Int(i, false) => i as f64,
             Scalar::Float(f) => f,
         };
-        if ct.size == 4 {
-            (p as *mut f32).write_unaligned(f as f32);
-        } else {
-            (p as *mut f64).write_unaligned(f);
-            if ct.size > 8 {
-                std::ptr::write_bytes(p.add(8), 0, ct.size as usize - 8);
+        // SAFETY: see above (a long double is a double and zero padding).
+        unsafe {
+            if ct.size == 4 {
+                (p as *mut f32).write_unaligned(f as f32);
+            } else {
+                (p as *mut f64).write_unaligned(f);
+                if ct.size > 8 {
+                    std::ptr::write_bytes(p.add(8), 0, ct.size as usize - 8);
+                }
             }
         }
     } else {
@@ -279,7 +286,8 @@ pub unsafe fn write_scalar(cts: &CTState, id: CTypeId, p: *mut u8, s: Scalar) {
             Scalar::Int(i, _) => i,
             Scalar::Float(f) => double_to_int(f, ct.size, ct.has(CTF_UNSIGNED)),
         };
-        write_int(p, ct.size, i);
+        // SAFETY: see above.
+        unsafe { write_int(p, ct.size, i) };
     }
 }
 
@@ -470,12 +478,16 @@ pub unsafe fn c_to_c(
     let sc = cts.get(sid);
     if sc.is_ref() {
         // A reference converts as the value it refers to.
-        let p = (src as *const u64).read_unaligned() as *const u8;
+        // SAFETY: src holds a reference (the caller's contract): 8 bytes.
+        let p = unsafe { (src as *const u64).read_unaligned() } as *const u8;
         let target = category(cts.get(enum_base(cts, sc.child)));
         if is_null_access(p) && !matches!(target, Category::Array | Category::Struct) {
             return Err(NULL_ACCESS.into());
         }
-        return c_to_c(cts, did, dst, sc.child, p, mode);
+        // SAFETY: a reference refers to a value of its target type (the
+        // FFI trusts the addresses the program made, as LuaJIT does;
+        // only the NULL guard area is refused).
+        return unsafe { c_to_c(cts, did, dst, sc.child, p, mode) };
     }
     // Enums convert as their integer type (and are named so in errors).
     let (did, sid) = (enum_base(cts, did), enum_base(cts, sid));
@@ -483,42 +495,62 @@ pub unsafe fn c_to_c(
     let cast = mode & CONV_CAST != 0;
     let fail = || Err(conv_error(cts, sid, did));
     use Category::*;
+    // SAFETY (every block below): src holds a value of type sid and dst
+    // has room for a value of type did (the caller's contract), so each
+    // arm reads at most `sc.size` bytes at src and writes at most
+    // `dc.size` bytes at dst, unaligned; a complex number's parts are
+    // its halves, a vector's elements lie inside it, and pointers are
+    // 8 bytes. Aggregates are copied with `copy`, which allows overlap.
     match (category(dc), category(sc)) {
         (Bool | Int | Float, Bool | Int | Float) => {
-            write_scalar(cts, did, dst, read_scalar(cts, sid, src));
+            // SAFETY: see above.
+            unsafe { write_scalar(cts, did, dst, read_scalar(cts, sid, src)) };
         }
         (Int | Float, Complex) => {
             // The real part.
-            write_scalar(cts, did, dst, read_scalar(cts, sc.child, src));
+            // SAFETY: see above.
+            unsafe { write_scalar(cts, did, dst, read_scalar(cts, sc.child, src)) };
         }
         (Int, Pointer | Function) if cast => {
-            let p = (src as *const u64).read_unaligned();
-            write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
+            // SAFETY: see above.
+            unsafe {
+                let p = (src as *const u64).read_unaligned();
+                write_scalar(cts, did, dst, Scalar::Int(p as i64, true));
+            }
         }
         (Int, Array) if cast => {
-            write_scalar(cts, did, dst, Scalar::Int(src as i64, true));
+            // SAFETY: see above.
+            unsafe { write_scalar(cts, did, dst, Scalar::Int(src as i64, true)) };
         }
         (Complex, Int | Float) => {
-            write_scalar(cts, dc.child, dst, read_scalar(cts, sid, src));
             let half = (dc.size / 2) as usize;
-            std::ptr::write_bytes(dst.add(half), 0, half);
+            // SAFETY: see above.
+            unsafe {
+                write_scalar(cts, dc.child, dst, read_scalar(cts, sid, src));
+                std::ptr::write_bytes(dst.add(half), 0, half);
+            }
         }
         (Complex, Complex) => {
             // Part by part (either precision).
             let (dh, sh) = ((dc.size / 2) as usize, (sc.size / 2) as usize);
-            write_scalar(cts, dc.child, dst, read_scalar(cts, sc.child, src));
-            let im = read_scalar(cts, sc.child, src.add(sh));
-            write_scalar(cts, dc.child, dst.add(dh), im);
+            // SAFETY: see above.
+            unsafe {
+                write_scalar(cts, dc.child, dst, read_scalar(cts, sc.child, src));
+                let im = read_scalar(cts, sc.child, src.add(sh));
+                write_scalar(cts, dc.child, dst.add(dh), im);
+            }
         }
         (Vector, Int | Float | Complex) => {
             // The first element, then copies of it.
             let elem = dc.child;
-            c_to_c(cts, elem, dst, sid, src, mode)?;
+            // SAFETY: see above; the first element is at the vector's start.
+            unsafe { c_to_c(cts, elem, dst, sid, src, mode)? };
             let esize = cts.get(elem).size as usize;
             if esize > 0 {
                 let mut ofs = esize;
                 while ofs + esize <= dc.size as usize {
-                    std::ptr::copy_nonoverlapping(dst, dst.add(ofs), esize);
+                    // SAFETY: see above; both elements lie inside dst.
+                    unsafe { std::ptr::copy_nonoverlapping(dst, dst.add(ofs), esize) };
                     ofs += esize;
                 }
             }
@@ -531,20 +563,24 @@ pub unsafe fn c_to_c(
             if is_null_access(src) {
                 return Err(NULL_ACCESS.into());
             }
-            std::ptr::copy(src, dst, dc.size as usize);
+            // SAFETY: see above (same size).
+            unsafe { std::ptr::copy(src, dst, dc.size as usize) };
         }
         (Pointer, Int) if cast => {
-            let v = match read_scalar(cts, sid, src) {
+            // SAFETY: see above.
+            let v = match unsafe { read_scalar(cts, sid, src) } {
                 Scalar::Int(i, _) => i,
                 Scalar::Float(f) => double_to_int(f, 8, false),
             };
-            (dst as *mut i64).write_unaligned(v);
+            // SAFETY: see above.
+            unsafe { (dst as *mut i64).write_unaligned(v) };
         }
         (Pointer, Pointer) => {
             if !cast && !ptr_compatible(cts, did, sid, PtrCheck::Implicit) {
                 return fail();
             }
-            (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned());
+            // SAFETY: see above.
+            unsafe { (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned()) };
         }
         (Pointer, Array | Struct) => {
             // Arrays decay to a pointer to their first element; a struct
@@ -552,7 +588,8 @@ pub unsafe fn c_to_c(
             if !cast && !ptr_compatible(cts, did, sid, PtrCheck::Implicit) {
                 return fail();
             }
-            (dst as *mut u64).write_unaligned(src as u64);
+            // SAFETY: see above.
+            unsafe { (dst as *mut u64).write_unaligned(src as u64) };
         }
         (Pointer, Function) => {
             // A C function (from a library namespace) holds its address:
@@ -560,7 +597,8 @@ pub unsafe fn c_to_c(
             if !cast && !func_ptr_compatible(cts, did, sid) {
                 return fail();
             }
-            (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned());
+            // SAFETY: see above.
+            unsafe { (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned()) };
         }
         (Array, Array) => {
             // A copy between arrays of the same known size whose elements
@@ -577,7 +615,8 @@ pub unsafe fn c_to_c(
             if is_null_access(src) {
                 return Err(NULL_ACCESS.into());
             }
-            std::ptr::copy(src, dst, dc.size as usize);
+            // SAFETY: see above (same known size).
+            unsafe { std::ptr::copy(src, dst, dc.size as usize) };
         }
         (Struct, Struct) => {
             // Only a copy of the same struct (qualifiers aside), not a
@@ -588,7 +627,8 @@ pub unsafe fn c_to_c(
             if is_null_access(src) {
                 return Err(NULL_ACCESS.into());
             }
-            std::ptr::copy(src, dst, dc.size as usize);
+            // SAFETY: see above (the same struct, so the same size).
+            unsafe { std::ptr::copy(src, dst, dc.size as usize) };
         }
         _ => return fail(),
     }
@@ -615,75 +655,94 @@ pub unsafe fn lua_to_c(
     // value became a C value name that, as in the reference: numbers,
     // strings and nil by their Lua type, the destination enum as its
     // integer type).
-    let lua_error = |resolved: bool| {
+    let lua_error = |cts: &CTState, resolved: bool| {
         let d = if resolved { enum_base(cts, did) } else { did };
         Err(lua_conv_error(cts, v, d))
     };
+    // SAFETY (every block below that writes dst): dst has room for a
+    // value of type did (the caller's contract): `dc.size` bytes, written
+    // unaligned; a complex number's halves lie inside it. Sources made
+    // here (a number, a bool, a pointer) are locals of the type named.
     if v.is_num() {
         let n = v.as_num();
         return match dcat {
             Category::Bool | Category::Int | Category::Float => {
-                write_scalar(cts, did, dst, Scalar::Float(n));
+                // SAFETY: see above.
+                unsafe { write_scalar(cts, did, dst, Scalar::Float(n)) };
                 Ok(())
             }
             Category::Complex => {
-                write_scalar(cts, dc.child, dst, Scalar::Float(n));
                 let half = (dc.size / 2) as usize;
-                std::ptr::write_bytes(dst.add(half), 0, half);
+                // SAFETY: see above.
+                unsafe {
+                    write_scalar(cts, dc.child, dst, Scalar::Float(n));
+                    std::ptr::write_bytes(dst.add(half), 0, half);
+                }
                 Ok(())
             }
-            Category::Vector => c_to_c(
-                cts,
-                did,
-                dst,
-                CTID_DOUBLE,
-                &n as *const f64 as *const u8,
-                mode,
-            ),
+            // SAFETY: see above.
+            Category::Vector => unsafe {
+                c_to_c(
+                    cts,
+                    did,
+                    dst,
+                    CTID_DOUBLE,
+                    &n as *const f64 as *const u8,
+                    mode,
+                )
+            },
             Category::Pointer if cast => {
-                (dst as *mut i64).write_unaligned(double_to_int(n, 8, false));
+                // SAFETY: see above.
+                unsafe { (dst as *mut i64).write_unaligned(double_to_int(n, 8, false)) };
                 Ok(())
             }
-            _ => lua_error(true),
+            _ => lua_error(cts, true),
         };
     }
     if v.is_bool() {
         // A C bool (named 'bool'): numbers take it, complex numbers and
         // pointers do not.
         let b = v.is_truthy() as u8;
-        return c_to_c(cts, did, dst, CTID_BOOL, &b as *const u8, mode);
+        // SAFETY: see above.
+        return unsafe { c_to_c(cts, did, dst, CTID_BOOL, &b as *const u8, mode) };
     }
     if v.is_nil() {
         // A NULL `void *`.
         return match dcat {
             Category::Pointer => {
-                (dst as *mut u64).write_unaligned(0);
+                // SAFETY: see above.
+                unsafe { (dst as *mut u64).write_unaligned(0) };
                 Ok(())
             }
             Category::Int if cast => {
-                write_scalar(cts, did, dst, Scalar::Int(0, true));
+                // SAFETY: see above.
+                unsafe { write_scalar(cts, did, dst, Scalar::Int(0, true)) };
                 Ok(())
             }
-            _ => lua_error(true),
+            _ => lua_error(cts, true),
         };
     }
     if v.is_str() {
         let s: *mut GcStr = v.as_ptr();
-        let bytes = str_bytes(s);
+        // SAFETY: v is a string value its holder keeps reachable (the
+        // caller's value), and strings are immutable; the slice is used
+        // within this call, which frees nothing.
+        let bytes = unsafe { str_bytes(s) };
         if dc.kind == CKind::Enum {
             // The name of one of its constants.
             return match enum_value(cts, did, bytes) {
                 Some(val) => {
-                    write_scalar(cts, did, dst, Scalar::Int(val, false));
+                    // SAFETY: see above.
+                    unsafe { write_scalar(cts, did, dst, Scalar::Int(val, false)) };
                     Ok(())
                 }
-                None => lua_error(false),
+                None => lua_error(cts, false),
             };
         }
         if dcat == Category::Array {
             let elem = cts.get(dc.child);
             if !elem.is_integer() || elem.size != 1 {
-                return lua_error(false);
+                return lua_error(cts, false);
             }
             // Copy the string, with its terminating zero if it fits (an
             // array of size 0 or unknown size takes all of it).
@@ -693,29 +752,35 @@ pub unsafe fn lua_to_c(
                 dc.size as usize
             };
             let n = (bytes.len() + 1).min(cap);
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n.min(bytes.len()));
-            if n > bytes.len() {
-                *dst.add(bytes.len()) = 0;
+            // SAFETY: see above: n bytes fit the array (its size, or all of
+            // an array of unknown size, which the caller sized for it).
+            unsafe {
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n.min(bytes.len()));
+                if n > bytes.len() {
+                    dst.add(bytes.len()).write(0);
+                }
             }
             return Ok(());
         }
         // Otherwise the string is a `const char []` at its data.
-        return match c_to_c(cts, did, dst, CTID_A_CCHAR, bytes.as_ptr(), mode) {
+        // SAFETY: see above; the string's bytes are a char array.
+        return match unsafe { c_to_c(cts, did, dst, CTID_A_CCHAR, bytes.as_ptr(), mode) } {
             Ok(()) => Ok(()),
-            Err(_) => lua_error(true),
+            Err(_) => lua_error(cts, true),
         };
     }
     if v.is(TID_CDATA) {
         let cd = cdata::of(v);
-        let src = cdata::payload(cd);
+        let src = cd.payload();
         // Converted as the reference does: a ctype object as the `int` it
         // holds, a qualified or aligned struct as the struct.
-        let sid = match cdata::ctypeid(cd) {
+        let sid = match cd.ctypeid() {
             CTID_CTYPEID => CTID_INT32,
             id if cts.get(id).kind == CKind::Struct => cts.original(id),
             id => id,
         };
-        return c_to_c(cts, did, dst, sid, src, mode);
+        // SAFETY: see above; a cdata's payload holds a value of its type.
+        return unsafe { c_to_c(cts, did, dst, sid, src, mode) };
     }
     if v.is_lightud() || v.is_udata() {
         // A userdata converts as a `void *`: its address (a light one), its
@@ -724,37 +789,46 @@ pub unsafe fn lua_to_c(
             v.payload()
         } else {
             let u: *mut GcUdata = v.as_ptr();
-            if (*u).udtype == crate::udata::UDTYPE_IO_FILE {
-                *(crate::udata::payload(u) as *const u64)
-            } else {
-                crate::udata::payload(u) as u64
+            // SAFETY: v is a userdata value its holder keeps reachable; an
+            // io file's payload starts with its FILE *.
+            unsafe {
+                if (*u).udtype == crate::udata::UDTYPE_IO_FILE {
+                    (crate::udata::payload(u) as *const u64).read()
+                } else {
+                    crate::udata::payload(u) as u64
+                }
             }
         };
-        return c_to_c(
-            cts,
-            did,
-            dst,
-            CTID_P_VOID,
-            &p as *const u64 as *const u8,
-            mode,
-        );
+        // SAFETY: see above; p is a `void *`.
+        return unsafe {
+            c_to_c(
+                cts,
+                did,
+                dst,
+                CTID_P_VOID,
+                &p as *const u64 as *const u8,
+                mode,
+            )
+        };
     }
     if v.is_tab() {
         return match dcat {
             // (A complex number or a vector initialises like an array.)
             Category::Array | Category::Complex | Category::Vector | Category::Struct => {
                 if dc.size == CTSIZE_INVALID {
-                    return lua_error(false);
+                    return lua_error(cts, false);
                 }
-                table_init(l, cts, did, dst, v, dc.size as u64)
+                // SAFETY: see above; dst has dc.size bytes.
+                unsafe { table_init(l, cts, did, dst, v, dc.size as u64) }
             }
-            _ => lua_error(false),
+            _ => lua_error(cts, false),
         };
     }
     if v.is_func() && dc.kind == CKind::Ptr && cts.get(dc.child).kind == CKind::Func {
-        return super::callback::new_callback(l, cts, did, dst, v);
+        // SAFETY: see above; dst has room for a function pointer.
+        return unsafe { super::callback::new_callback(l, cts, did, dst, v) };
     }
-    lua_error(false)
+    lua_error(cts, false)
 }
 
 /// The value of a named constant of an enum.
@@ -781,7 +855,8 @@ pub unsafe fn table_init(
 ) -> Result<(), String> {
     let t: *mut crate::table::GcTab = v.as_ptr();
     let dc = cts.get(did).clone();
-    std::ptr::write_bytes(dst, 0, size as usize);
+    // SAFETY: dst has `size` bytes (the caller's contract).
+    unsafe { std::ptr::write_bytes(dst, 0, size as usize) };
     if dc.kind == CKind::Array {
         let elem = dc.child;
         let esize = cts.get(elem).size;
@@ -812,12 +887,20 @@ pub unsafe fn table_init(
                 // (LuaJIT writes past a VLA here; the extra elements are dropped.)
                 break;
             }
-            lua_to_c(l, cts, elem, dst.add((i * esize) as usize), e, CONV_INIT)?;
+            // SAFETY: element i < n lies inside the `size` bytes at dst.
+            unsafe { lua_to_c(l, cts, elem, dst.add((i * esize) as usize), e, CONV_INIT)? };
             i += 1;
         }
         if fixed && i == 1 {
             for j in 1..n {
-                std::ptr::copy_nonoverlapping(dst, dst.add((j * esize) as usize), esize as usize);
+                // SAFETY: elements 0 and j < n lie inside the `size` bytes.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        dst,
+                        dst.add((j * esize) as usize),
+                        esize as usize,
+                    )
+                };
             }
         }
         return Ok(());
@@ -825,13 +908,18 @@ pub unsafe fn table_init(
     // Structs: by position from index 0 or 1, or, when neither is present,
     // by member name; anonymous members are flattened into their parent.
     let mut pos: i64 = 0;
-    struct_init_tab(l, cts, did, dst, size, t, &mut pos)
+    // SAFETY: dst is an instance of did with `size` bytes.
+    unsafe { struct_init_tab(l, cts, did, dst, size, t, &mut pos) }
 }
 
 /// Table initialisation of the members of `sid` at `dst` (`size` bytes of
 /// instance, for a trailing VLA). `pos` is the next table index, or -1 once
 /// the table turned out to hold names instead of positions. A nil ends the
 /// positional members; a union takes only its first member.
+///
+/// # Safety
+/// `dst` points to an instance of `sid` with `size` writable bytes; `t` is
+/// a live table.
 unsafe fn struct_init_tab(
     l: State,
     cts: &mut CTState,
@@ -847,15 +935,19 @@ unsafe fn struct_init_tab(
             let fc = cts.get(f.ctype);
             if fc.kind == CKind::Struct && f.bitsize == 0 {
                 let sub = f.ctype;
-                struct_init_tab(
-                    l,
-                    cts,
-                    sub,
-                    dst.add(f.offset as usize),
-                    size.saturating_sub(f.offset as u64),
-                    t,
-                    pos,
-                )?;
+                // SAFETY: the anonymous member is an instance of `sub` at
+                // its offset inside the instance.
+                unsafe {
+                    struct_init_tab(
+                        l,
+                        cts,
+                        sub,
+                        dst.add(f.offset as usize),
+                        size.saturating_sub(f.offset as u64),
+                        t,
+                        pos,
+                    )?
+                };
             }
             continue;
         }
@@ -884,7 +976,8 @@ unsafe fn struct_init_tab(
         if e.is_nil() {
             continue;
         }
-        init_member(l, cts, dst, size, f, e)?;
+        // SAFETY: f is a member of sid, whose instance is at dst.
+        unsafe { init_member(l, cts, dst, size, f, e)? };
         if sc.has(CTF_UNION) {
             break;
         }
@@ -892,8 +985,9 @@ unsafe fn struct_init_tab(
     Ok(())
 }
 
+/// `t[name]` (raw).
 fn named_member(l: State, t: *mut crate::table::GcTab, name: &[u8]) -> TValue {
-    let key = crate::string::new_str_value(g_of(l), name);
+    let key = l.new_str(name);
     crate::table::get(t, key)
 }
 
@@ -922,15 +1016,19 @@ pub unsafe fn struct_init_values(
             let fc = cts.get(f.ctype);
             if fc.kind == CKind::Struct && f.bitsize == 0 {
                 let sub = f.ctype;
-                struct_init_values(
-                    l,
-                    cts,
-                    sub,
-                    dst.add(f.offset as usize),
-                    size.saturating_sub(f.offset as u64),
-                    vals,
-                    next,
-                )?;
+                // SAFETY: the anonymous member is an instance of `sub` at
+                // its offset inside the instance.
+                unsafe {
+                    struct_init_values(
+                        l,
+                        cts,
+                        sub,
+                        dst.add(f.offset as usize),
+                        size.saturating_sub(f.offset as u64),
+                        vals,
+                        next,
+                    )?
+                };
                 if sc.has(CTF_UNION) {
                     break;
                 }
@@ -939,7 +1037,8 @@ pub unsafe fn struct_init_values(
         }
         let e = vals[*next];
         *next += 1;
-        init_member(l, cts, dst, size, f, e)?;
+        // SAFETY: f is a member of sid, whose instance is at dst.
+        unsafe { init_member(l, cts, dst, size, f, e)? };
         if sc.has(CTF_UNION) {
             break;
         }
@@ -947,8 +1046,10 @@ pub unsafe fn struct_init_values(
     Ok(())
 }
 
-/// Initialise one member of a struct of `size` bytes at `dst` from `e`
-/// (safety: `dst` has `size` writable bytes of that struct).
+/// Initialise one member of a struct of `size` bytes at `dst` from `e`.
+///
+/// # Safety
+/// `dst` has `size` writable bytes of the struct `f` belongs to.
 unsafe fn init_member(
     l: State,
     cts: &mut CTState,
@@ -961,9 +1062,12 @@ unsafe fn init_member(
     if fc.kind == CKind::Array && fc.has(CTF_VLA) && e.is_tab() {
         // The variable part of a VLS takes what is left of the instance.
         let avail = size.saturating_sub(f.offset as u64);
-        table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail)
+        // SAFETY: the trailing VLA has the `avail` bytes left of the
+        // instance from its offset.
+        unsafe { table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail) }
     } else {
-        store_field(l, cts, dst, f.into(), e, CONV_INIT)
+        // SAFETY: dst is the struct f belongs to.
+        unsafe { store_field(l, cts, dst, f.into(), e, CONV_INIT) }
     }
 }
 
@@ -988,6 +1092,15 @@ impl From<&CField> for Member {
     }
 }
 
+/// The mask of a bit field's bits (before shifting to its position).
+fn bit_mask(bitsize: u8) -> u64 {
+    if bitsize >= 64 {
+        !0
+    } else {
+        (1u64 << bitsize) - 1
+    }
+}
+
 /// Store a Lua value into a struct member (bit fields included).
 ///
 /// # Safety
@@ -1000,24 +1113,27 @@ pub unsafe fn store_field(
     v: TValue,
     mode: u32,
 ) -> Result<(), String> {
-    let p = base.add(f.offset as usize);
+    // SAFETY: the member lies inside the struct at base.
+    let p = unsafe { base.add(f.offset as usize) };
     if f.bitsize == 0 {
-        return lua_to_c(l, cts, f.ctype, p, v, mode);
+        // SAFETY: p is the member, of type f.ctype.
+        return unsafe { lua_to_c(l, cts, f.ctype, p, v, mode) };
     }
     // Bit field: convert to the field's integer type, then insert the bits.
     let mut tmp = [0u8; 8];
-    lua_to_c(l, cts, f.ctype, tmp.as_mut_ptr(), v, mode)?;
+    // SAFETY: tmp has room for any integer type.
+    unsafe { lua_to_c(l, cts, f.ctype, tmp.as_mut_ptr(), v, mode)? };
     let ct = cts.get(enum_base(cts, f.ctype));
     let size = ct.size;
-    let val = read_int(tmp.as_ptr(), size, true) as u64;
-    let mask: u64 = if f.bitsize >= 64 {
-        !0
-    } else {
-        (1u64 << f.bitsize) - 1
-    };
-    let old = read_int(p, size, true) as u64;
-    let new = (old & !(mask << f.bitpos)) | ((val & mask) << f.bitpos);
-    write_int(p, size, new as i64);
+    // SAFETY: tmp holds the converted integer; the bit field's storage
+    // unit, an integer of that size, is at p.
+    unsafe {
+        let val = read_int(tmp.as_ptr(), size, true) as u64;
+        let mask = bit_mask(f.bitsize);
+        let old = read_int(p, size, true) as u64;
+        let new = (old & !(mask << f.bitpos)) | ((val & mask) << f.bitpos);
+        write_int(p, size, new as i64);
+    }
     Ok(())
 }
 
@@ -1025,22 +1141,26 @@ pub unsafe fn store_field(
 ///
 /// # Safety
 /// `base` points to the struct the member belongs to.
-pub unsafe fn load_field(l: State, cts: &mut CTState, base: *mut u8, f: Member) -> TValue {
-    let p = base.add(f.offset as usize);
+pub unsafe fn load_field(
+    l: State,
+    cts: &mut CTState,
+    base: *mut u8,
+    f: Member,
+) -> Result<TValue, String> {
+    // SAFETY: the member lies inside the struct at base.
+    let p = unsafe { base.add(f.offset as usize) };
     if f.bitsize == 0 {
-        return c_to_lua(l, cts, f.ctype, p);
+        // SAFETY: p is the member, of type f.ctype.
+        return unsafe { c_to_lua(l, cts, f.ctype, p) };
     }
     let ct = cts.get(enum_base(cts, f.ctype));
     let (size, unsigned, is_bool) = (ct.size, ct.has(CTF_UNSIGNED), ct.has(CTF_BOOL));
-    let raw = read_int(p, size, true) as u64;
-    let mask: u64 = if f.bitsize >= 64 {
-        !0
-    } else {
-        (1u64 << f.bitsize) - 1
-    };
-    let bits = (raw >> f.bitpos) & mask;
+    // SAFETY: the bit field's storage unit, an integer of that size, is
+    // at p.
+    let raw = unsafe { read_int(p, size, true) } as u64;
+    let bits = (raw >> f.bitpos) & bit_mask(f.bitsize);
     if is_bool {
-        return TValue::bool(bits != 0);
+        return Ok(TValue::bool(bits != 0));
     }
     let v = if unsigned || f.bitsize >= 64 {
         bits as i64
@@ -1049,22 +1169,31 @@ pub unsafe fn load_field(l: State, cts: &mut CTState, base: *mut u8, f: Member) 
         let shift = 64 - f.bitsize as u32;
         ((bits << shift) as i64) >> shift
     };
-    TValue::num(v as f64)
+    Ok(TValue::num(v as f64))
 }
 
 /// Convert the C value at `src` (type `sid`) to a Lua value: numbers that
 /// fit a double become numbers, 64-bit integers, pointers and complex
-/// numbers become new cdata, aggregates become references to `src`.
+/// numbers become new cdata, aggregates become references to `src`. A
+/// reference to a scalar at a NULL address is an error.
 ///
 /// # Safety
 /// `src` points to a valid value of type `sid`.
-pub unsafe fn c_to_lua(l: State, cts: &mut CTState, sid: CTypeId, src: *const u8) -> TValue {
+pub unsafe fn c_to_lua(
+    l: State,
+    cts: &mut CTState,
+    sid: CTypeId,
+    src: *const u8,
+) -> Result<TValue, String> {
     let sc = cts.get(sid);
-    match sc.kind {
+    // SAFETY (every block below): src holds a value of type sid (the
+    // caller's contract): its size in bytes, read unaligned.
+    Ok(match sc.kind {
         CKind::Num | CKind::Enum => {
             let base = cts.get(enum_base(cts, sid));
             if base.has(CTF_BOOL) {
-                return TValue::bool(*src != 0);
+                // SAFETY: see above.
+                return Ok(TValue::bool(unsafe { src.read() } != 0));
             }
             if base.size == 8 && !base.has(CTF_FP) {
                 // 64-bit integers are boxed.
@@ -1073,49 +1202,62 @@ pub unsafe fn c_to_lua(l: State, cts: &mut CTState, sid: CTypeId, src: *const u8
                 } else {
                     CTID_INT64
                 };
-                return new_scalar_cdata(l, cts, id, src, 8);
+                // SAFETY: see above.
+                return Ok(unsafe { new_scalar_cdata(l, cts, id, src, 8) });
             }
             if sc.kind == CKind::Enum {
                 // Enums are boxed too (so they compare with their constants'
                 // names).
                 let id = cts.unqualified(sid);
                 let size = cts.get(id).size;
-                return new_scalar_cdata(l, cts, id, src, size);
+                // SAFETY: see above.
+                return Ok(unsafe { new_scalar_cdata(l, cts, id, src, size) });
             }
-            match read_scalar(cts, sid, src) {
+            // SAFETY: see above.
+            match unsafe { read_scalar(cts, sid, src) } {
                 Scalar::Int(i, _) => TValue::num(i as f64),
                 Scalar::Float(f) => TValue::num_checked(f),
             }
         }
         CKind::Ptr if sc.has(CTF_REF) => {
-            let p = (src as *const u64).read_unaligned() as *const u8;
+            // SAFETY: see above.
+            let p = unsafe { (src as *const u64).read_unaligned() } as *const u8;
             let target = cts.get(sc.child);
             let aggregate = target.kind == CKind::Struct
                 || (target.kind == CKind::Array && !target.has(CTF_COMPLEX | CTF_VECTOR));
             if is_null_access(p) && !aggregate {
-                crate::stdlib::ffi::ffi_error(l, NULL_ACCESS);
+                return Err(NULL_ACCESS.into());
             }
-            c_to_lua(l, cts, sc.child, p)
+            // SAFETY: a reference refers to a value of its target type (the
+            // FFI trusts the addresses the program made, as LuaJIT does;
+            // only the NULL guard area is refused).
+            return unsafe { c_to_lua(l, cts, sc.child, p) };
         }
         CKind::Ptr => {
             let id = cts.unqualified(sid);
-            new_scalar_cdata(l, cts, id, src, 8)
+            // SAFETY: see above.
+            unsafe { new_scalar_cdata(l, cts, id, src, 8) }
         }
         CKind::Array if sc.has(CTF_COMPLEX) => {
             let size = sc.size;
             let id = cts.unqualified(sid);
-            new_scalar_cdata(l, cts, id, src, size)
+            // SAFETY: see above.
+            unsafe { new_scalar_cdata(l, cts, id, src, size) }
         }
         CKind::Void => TValue::NIL,
         _ => {
             // Aggregates and functions: a reference to the memory.
             let r = cts.ref_to(sid);
-            new_scalar_cdata(l, cts, r, &(src as u64) as *const u64 as *const u8, 8)
+            // SAFETY: the reference's value is a local address.
+            unsafe { new_scalar_cdata(l, cts, r, &(src as u64) as *const u64 as *const u8, 8) }
         }
-    }
+    })
 }
 
 /// A new cdata of type `id` holding a copy of `size` bytes at `src`.
+///
+/// # Safety
+/// `src` has `size` readable bytes, a value of type `id`.
 unsafe fn new_scalar_cdata(
     l: State,
     cts: &CTState,
@@ -1124,50 +1266,26 @@ unsafe fn new_scalar_cdata(
     size: u32,
 ) -> TValue {
     let align = cts.get(id).align;
-    let cd = cdata::new(g_of(l), id, size, align, false);
-    std::ptr::copy_nonoverlapping(src, cdata::payload(cd), size as usize);
-    cdata::value(cd)
+    let cd = cdata::alloc(l, id, size, align, false);
+    // SAFETY: src has `size` bytes (the caller's contract); the fresh
+    // payload has `size` bytes and is a separate allocation.
+    unsafe { std::ptr::copy_nonoverlapping(src, cd.payload(), size as usize) };
+    cd.value()
 }
 
 /// A new boxed 64-bit integer.
 pub fn new_int64(l: State, v: i64, unsigned: bool) -> TValue {
     let id = if unsigned { CTID_UINT64 } else { CTID_INT64 };
-    let cd = cdata::new(g_of(l), id, 8, 8, false);
-    // SAFETY: a fresh 8-byte payload.
-    unsafe { (cdata::payload(cd) as *mut i64).write(v) };
-    cdata::value(cd)
+    let cd = cdata::alloc(l, id, 8, 8, false);
+    // SAFETY: a fresh 8-byte payload, 16-byte aligned.
+    unsafe { (cd.payload() as *mut i64).write(v) };
+    cd.value()
 }
 
 /// A new pointer cdata.
 pub fn new_pointer(l: State, id: CTypeId, p: u64) -> TValue {
-    let cd = cdata::new(g_of(l), id, 8, 8, false);
-    // SAFETY: a fresh 8-byte payload.
-    unsafe { (cdata::payload(cd) as *mut u64).write(p) };
-    cdata::value(cd)
-}
-
-/// The address a cdata stands for when used as a pointer: the stored
-/// address for pointers and references, the payload for everything else.
-pub fn cdata_address(cts: &CTState, cd: *mut GcCdata) -> (CTypeId, *mut u8) {
-    let id = cdata::ctypeid(cd);
-    let ct = cts.get(id);
-    let p = cdata::payload(cd);
-    if ct.kind == CKind::Ptr {
-        // SAFETY: a pointer cdata holds 8 bytes.
-        (id, unsafe { (p as *const u64).read() } as *mut u8)
-    } else {
-        (id, p)
-    }
-}
-
-/// Is the value a cdata of an object type whose memory a GcCdata does not
-/// own (reference) — used by callers that must look through references.
-pub fn deref_ref(cts: &CTState, id: CTypeId, p: *mut u8) -> (CTypeId, *mut u8) {
-    let ct = cts.get(id);
-    if ct.is_ref() {
-        // SAFETY: a reference cdata holds the address.
-        (ct.child, unsafe { (p as *const u64).read() } as *mut u8)
-    } else {
-        (id, p)
-    }
+    let cd = cdata::alloc(l, id, 8, 8, false);
+    // SAFETY: a fresh 8-byte payload, 16-byte aligned.
+    unsafe { (cd.payload() as *mut u64).write(p) };
+    cd.value()
 }

@@ -5,53 +5,73 @@
 //! atomic phase moves the pair to a pending list and keeps both alive for
 //! one more cycle; the finalize phase calls the finalizer, after which the
 //! cdata is an ordinary dead object.
+//!
+//! The table and the pending list are fields of the FFI state, reached
+//! through its raw pointer (see the FFI module's access rules); the pending
+//! list is borrowed only for single operations on it, none of which runs
+//! Lua code or reaches the collector.
 
 use crate::gc::{is_white, mark_value};
-use crate::state::State;
-use crate::state::{g_of, GlobalState};
+use crate::state::{GlobalState, State};
 use crate::table::GcTab;
 use crate::value::*;
+use std::ptr::NonNull;
 
-use super::cdata::{self, CDF_FIN};
+use super::cdata;
+use super::FfiState;
+
+/// Index of the finalizer table in the FFI root table.
+const ROOT_FINALIZERS: i64 = 1;
+
+/// The FFI state of `g` if the FFI was used.
+fn state_if_any(g: &GlobalState) -> Option<NonNull<FfiState>> {
+    NonNull::new(g.ffi)
+}
 
 /// The weak-keyed table of finalizers, created on first use.
-fn table(g: &mut GlobalState) -> *mut GcTab {
-    let st = super::state(g);
-    if !st.finalizers.is_null() {
-        return st.finalizers;
+fn table(l: State) -> *mut GcTab {
+    let st = super::state(l);
+    // SAFETY: a field of the live FFI state, read by value.
+    let t = unsafe { (*st.as_ptr()).finalizers };
+    if !t.is_null() {
+        return t;
     }
-    let roots = st.cts.roots;
+    let roots = super::roots(l);
+    // SAFETY: making and linking the tables are leaves of the core (they
+    // allocate and write barriers, but run no Lua code and step no
+    // collection): this is the only reference to the global state while
+    // it lives.
+    let g = unsafe { l.global_mut() };
     let t = crate::table::new(g, 0, 0);
     let mt = crate::table::new(g, 0, 1);
     let mode = crate::string::new_str_value(g, b"__mode");
     let k = crate::string::new_str_value(g, b"k");
-    // SAFETY: fresh tables; the slots are written before any collection.
+    // SAFETY: fresh tables, and the root table, live while the FFI state
+    // is; the slots are written before any collection.
     unsafe {
         *crate::table::set_slot(g, mt, mode).unwrap_or_else(|_| unreachable!()) = k;
         (*t).metatable = mt;
-        *crate::table::set_int_slot(g, roots, 1) = TValue::gcobj(TID_TAB, t as *const _);
+        *crate::table::set_int_slot(g, roots, ROOT_FINALIZERS) =
+            TValue::gcobj(TID_TAB, t as *const _);
     }
     crate::gc::barrier_table(g, roots);
-    super::state(g).finalizers = t;
+    // SAFETY: a field of the live FFI state, written by value.
+    unsafe { (*st.as_ptr()).finalizers = t };
     t
 }
 
 /// Set (or with nil, remove) the finalizer of a cdata.
 pub fn set(l: State, cd: TValue, f: TValue) {
-    let g = g_of(l);
-    let t = table(g);
+    let t = table(l);
     let c = cdata::of(cd);
-    // SAFETY: c is a live cdata.
-    unsafe {
-        if f.is_nil() {
-            (*c).flags &= !CDF_FIN;
-        } else {
-            (*c).flags |= CDF_FIN;
-        }
-        match crate::table::set_slot(g, t, cd) {
-            Ok(slot) => *slot = f,
-            Err(_) => unreachable!("a cdata is a valid key"),
-        }
+    c.set_finalizer_flag(!f.is_nil());
+    // SAFETY: setting a table slot and its barrier are leaves of the core
+    // (see `table`): the only reference to the global state meanwhile.
+    let g = unsafe { l.global_mut() };
+    match crate::table::set_slot(g, t, cd) {
+        // SAFETY: a slot of the live finalizer table, written at once.
+        Ok(slot) => unsafe { *slot = f },
+        Err(_) => unreachable!("a cdata is a valid key"),
     }
     crate::gc::barrier_table(g, t);
 }
@@ -60,13 +80,12 @@ pub fn set(l: State, cd: TValue, f: TValue) {
 /// a finalizer to the pending list and mark it and its finalizer. Returns
 /// whether anything was moved (the caller propagates marks).
 pub fn separate(g: &mut GlobalState, all: bool) -> bool {
-    let st: *mut super::FfiState = match super::state_if_any(g) {
-        Some(s) => s,
-        None => return false,
+    let Some(st) = state_if_any(g) else {
+        return false;
     };
-    // SAFETY: the FFI state lives while g does; it is not moved by marking.
-    let st = unsafe { &mut *st };
-    let t = st.finalizers;
+    let st = st.as_ptr();
+    // SAFETY: a field of the live FFI state, read by value.
+    let t = unsafe { (*st).finalizers };
     if t.is_null() {
         return false;
     }
@@ -87,7 +106,9 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
     if n == 0 {
         return false;
     }
-    if st.pending.try_reserve(n).is_err() {
+    // SAFETY: the pending list of the live FFI state, borrowed for this
+    // call only (the collector runs no Lua code).
+    if unsafe { (*st).pending.try_reserve(n) }.is_err() {
         let mut key = TValue::NIL;
         while let Ok(Some((k, v))) = crate::table::next(g, t, key) {
             key = k;
@@ -104,16 +125,17 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
         if !due(k, f) {
             continue;
         }
-        // SAFETY: k is a cdata that is not freed yet.
-        unsafe { (*cdata::of(k)).flags &= !CDF_FIN };
+        // k is a cdata that is not freed yet (sweeping comes later).
+        cdata::of(k).set_finalizer_flag(false);
         let slot = crate::table::get_slot(t, k);
         if !slot.is_null() {
             // SAFETY: an existing slot of the table (clearing a value
             // while traversing is allowed).
             unsafe { *slot = TValue::NIL };
         }
-        // Room was reserved above.
-        st.pending.push((k, f));
+        // SAFETY: the pending list, borrowed for this push only; room was
+        // reserved above, so it does not allocate.
+        unsafe { (*st).pending.push((k, f)) };
     }
     mark_pending(g);
     true
@@ -121,14 +143,17 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
 
 /// Mark the cdata waiting for their finalizers (a GC root).
 pub fn mark_pending(g: &mut GlobalState) {
-    if g.ffi.is_null() {
+    let Some(st) = state_if_any(g) else {
         return;
-    }
-    // SAFETY: the FFI state lives while g does.
-    let n = unsafe { (*g.ffi).pending.len() };
+    };
+    let st = st.as_ptr();
+    // SAFETY: the pending list of the live FFI state; marking does not
+    // touch it, so its length and entries are read by value between
+    // marks.
+    let n = unsafe { (*st).pending.len() };
     for i in 0..n {
-        // SAFETY: as above; marking does not touch the pending list.
-        let (k, f) = unsafe { (&(*g.ffi).pending)[i] };
+        // SAFETY: as above; i < n.
+        let (k, f) = unsafe { (&(*st).pending)[i] };
         mark_value(g, k);
         mark_value(g, f);
     }
@@ -136,15 +161,26 @@ pub fn mark_pending(g: &mut GlobalState) {
 
 /// Whether a finalizer is waiting to run.
 pub fn has_pending(g: &GlobalState) -> bool {
-    super::state_if_any(g).is_some_and(|s| !s.pending.is_empty())
+    // SAFETY: the pending list of the live FFI state, borrowed to read its
+    // length.
+    state_if_any(g).is_some_and(|st| unsafe { !(*st.as_ptr()).pending.is_empty() })
 }
 
 /// Run the oldest pending finalizer (errors propagate, as for userdata).
 pub fn run_one(l: State, rethrow: bool) {
-    let st = super::state(g_of(l));
-    if st.pending.is_empty() {
+    // SAFETY: a field of the live global state, read by value.
+    let Some(st) = NonNull::new(unsafe { (*l.global_ptr()).ffi }) else {
         return;
-    }
-    let (cd, f) = st.pending.remove(0);
+    };
+    // SAFETY: the pending list of the live FFI state, borrowed for the
+    // removal only (the finalizer runs after it).
+    let first = unsafe {
+        let pending = &mut (*st.as_ptr()).pending;
+        if pending.is_empty() {
+            return;
+        }
+        pending.remove(0)
+    };
+    let (cd, f) = first;
     crate::gc::run_finalizer_call(l, f, cd, rethrow);
 }

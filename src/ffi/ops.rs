@@ -29,11 +29,11 @@ fn key_as_index(cts: &CTState, k: TValue) -> Option<i64> {
     }
     if k.is(TID_CDATA) {
         let cd = cdata::of(k);
-        let id = cdata::ctypeid(cd);
+        let id = cd.ctypeid();
         let ct = cts.get(id);
         if matches!(ct.kind, CKind::Num | CKind::Enum) && id != CTID_CTYPEID {
             // SAFETY: a number cdata's payload holds its value.
-            return match unsafe { conv::read_scalar(cts, id, cdata::payload(cd)) } {
+            return match unsafe { conv::read_scalar(cts, id, cd.payload()) } {
                 Scalar::Int(i, _) => Some(i),
                 Scalar::Float(f) => Some(conv::double_to_int(f, 8, false)),
             };
@@ -50,12 +50,12 @@ fn key_type_name(cts: &CTState, k: TValue) -> String {
 /// The type and address a cdata stands for when indexed: references and
 /// pointers are followed to what they point at, other values are their
 /// own payload.
-pub fn resolve(cts: &CTState, cd: *mut cdata::GcCdata) -> (CTypeId, *mut u8, bool) {
-    let id = cdata::ctypeid(cd);
-    let p = cdata::payload(cd);
+pub fn resolve(cts: &CTState, cd: cdata::CdRef) -> (CTypeId, *mut u8, bool) {
+    let id = cd.ctypeid();
+    let p = cd.payload();
     let ct = cts.get(id);
     if ct.is_ref() {
-        // SAFETY: a reference cdata holds an address.
+        // SAFETY: a reference cdata's payload holds an address (8 bytes).
         let a = unsafe { (p as *const u64).read() } as *mut u8;
         return (ct.child, a, false);
     }
@@ -63,7 +63,7 @@ pub fn resolve(cts: &CTState, cd: *mut cdata::GcCdata) -> (CTypeId, *mut u8, boo
 }
 
 /// Resolve `cd[k]` to a place, or the error message.
-pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Result<Place, String> {
+pub fn index_place(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, String> {
     let (id, addr, _) = resolve(cts, cd);
     let ct = conv::head(cts, id);
     if id == CTID_CTYPEID && !k.is_str() {
@@ -76,7 +76,10 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
         CKind::Ptr | CKind::Array if !ct.has(CTF_COMPLEX) => {
             if let Some(i) = key_as_index(cts, k) {
                 let base = if ct.kind == CKind::Ptr {
-                    // SAFETY: a pointer value is 8 bytes.
+                    // SAFETY: addr holds a pointer (8 bytes): a pointer
+                    // cdata's payload or, through a reference, memory the
+                    // program declared as one (the FFI trusts the
+                    // addresses the program made, as LuaJIT does).
                     unsafe { (addr as *const u64).read_unaligned() as *mut u8 }
                 } else {
                     addr
@@ -98,7 +101,7 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
                 // Pointers to structs index their members.
                 let target = cts.get(ct.child);
                 if target.kind == CKind::Struct {
-                    // SAFETY: a pointer value is 8 bytes.
+                    // SAFETY: addr holds a pointer (8 bytes), as above.
                     let base = unsafe { (addr as *const u64).read_unaligned() as *mut u8 };
                     return field_place(cts, ct.child, base, k, id);
                 }
@@ -118,6 +121,8 @@ pub fn index_place(cts: &mut CTState, cd: *mut cdata::GcCdata, k: TValue) -> Res
             // picks the part.
             let half = ct.size / 2;
             let part = if k.is_str() {
+                // SAFETY: k is a string value the caller keeps reachable;
+                // the slice is used right here.
                 match unsafe { str_bytes(k.as_ptr::<GcStr>()) } {
                     b"re" => 0,
                     b"im" => 1,
@@ -152,6 +157,8 @@ fn no_member(cts: &CTState, id: CTypeId, k: TValue) -> String {
     format!(
         "'{}' has no member named '{}'",
         cts.repr(id),
+        // SAFETY: k is a string value the caller keeps reachable; the
+        // slice is used right here.
         String::from_utf8_lossy(unsafe { str_bytes(k.as_ptr::<GcStr>()) })
     )
 }
@@ -163,6 +170,8 @@ fn field_place(
     k: TValue,
     shown: CTypeId,
 ) -> Result<Place, String> {
+    // SAFETY: k is a string value the caller keeps reachable; the slice is
+    // used within this call, which frees nothing.
     let name = unsafe { str_bytes(k.as_ptr::<GcStr>()) };
     match cts.find_field(sid, name) {
         Some((f, off)) => {
@@ -208,7 +217,7 @@ fn member_path_const(cts: &CTState, id: CTypeId, name: &[u8]) -> bool {
 
 /// Whether a cdata used as a struct (directly or through a pointer) is
 /// const: then even a metatype's `__newindex` may not be used on it.
-pub fn container_readonly(cts: &CTState, cd: *mut cdata::GcCdata) -> bool {
+pub fn container_readonly(cts: &CTState, cd: cdata::CdRef) -> bool {
     let (id, _, _) = resolve(cts, cd);
     let ct = cts.get(id);
     ct.has(CTF_CONST) || (ct.kind == CKind::Ptr && cts.get(ct.child).has(CTF_CONST))
@@ -232,10 +241,14 @@ fn readonly_type(cts: &CTState, id: CTypeId) -> bool {
 ///
 /// # Safety
 /// The place's address must be valid for its type.
-pub unsafe fn load(l: State, cts: &mut CTState, p: &Place) -> TValue {
-    match &p.field {
-        Some(f) => conv::load_field(l, cts, p.addr, *f),
-        None => conv::c_to_lua(l, cts, p.ctype, p.addr),
+pub unsafe fn load(l: State, cts: &mut CTState, p: &Place) -> Result<TValue, String> {
+    // SAFETY: the place's address is valid for its type (the caller's
+    // contract); a bit field's place is its struct, the member at offset 0.
+    unsafe {
+        match &p.field {
+            Some(f) => conv::load_field(l, cts, p.addr, *f),
+            None => conv::c_to_lua(l, cts, p.ctype, p.addr),
+        }
     }
 }
 
@@ -261,18 +274,26 @@ pub unsafe fn store(l: State, cts: &mut CTState, p: &Place, v: TValue) -> Result
     if p.readonly || readonly_type(cts, p.ctype) {
         return Err("attempt to write to constant location".into());
     }
+    // SAFETY (every block below): the place's address is valid for its
+    // type (the caller's contract); a bit field's place is its struct.
     match &p.field {
-        Some(f) => conv::store_field(l, cts, p.addr, *f, v, 0),
+        // SAFETY: see above.
+        Some(f) => unsafe { conv::store_field(l, cts, p.addr, *f, v, 0) },
         None => {
             let ct = cts.get(p.ctype);
             if ct.is_ref() {
-                let target = (p.addr as *const u64).read() as *mut u8;
+                // SAFETY: see above; a reference is 8 bytes.
+                let target = unsafe { (p.addr as *const u64).read_unaligned() } as *mut u8;
                 if conv::is_null_access(target) {
                     return Err(conv::NULL_ACCESS.into());
                 }
-                return conv::lua_to_c(l, cts, ct.child, target, v, 0);
+                // SAFETY: a reference refers to a value of its target type
+                // (the FFI trusts the addresses the program made, as
+                // LuaJIT does; only the NULL guard area is refused).
+                return unsafe { conv::lua_to_c(l, cts, ct.child, target, v, 0) };
             }
-            conv::lua_to_c(l, cts, p.ctype, p.addr, v, 0)
+            // SAFETY: see above.
+            unsafe { conv::lua_to_c(l, cts, p.ctype, p.addr, v, 0) }
         }
     }
 }
@@ -308,7 +329,8 @@ fn classify(cts: &CTState, v: TValue) -> Option<Operand> {
     let ct = cts.get(id);
     match ct.kind {
         CKind::Ptr => {
-            // SAFETY: pointer values are 8 bytes.
+            // SAFETY: a pointer cdata's payload, or memory a reference
+            // refers to, holds 8 bytes of pointer.
             let a = unsafe { (addr as *const u64).read_unaligned() };
             Some(Operand::Ptr(id, ct.child, a))
         }
@@ -350,6 +372,8 @@ fn classify_pair(
     let one = |v: TValue, other: TValue| -> Result<Option<Operand>, String> {
         if v.is_str() {
             if let Some(eid) = enum_operand(cts, other) {
+                // SAFETY: v is a string value the caller keeps reachable;
+                // the slice is used right here.
                 return match conv::enum_value(cts, eid, unsafe { str_bytes(v.as_ptr()) }) {
                     Some(k) => Ok(Some(Operand::Int(k, false))),
                     None => Err(format!("cannot convert 'string' to '{}'", cts.repr(eid))),
@@ -579,6 +603,8 @@ pub fn compare(cts: &CTState, op: CmpOp, a: TValue, b: TValue) -> Option<bool> {
         // A pointer equals a string when it points at the string's bytes.
         let string_address = |v: TValue| {
             v.is_str()
+                // SAFETY: v is a string value the caller keeps reachable;
+                // only its address is taken.
                 .then(|| unsafe { str_bytes(v.as_ptr()) }.as_ptr() as u64)
         };
         match (x, y) {
@@ -637,8 +663,8 @@ pub fn is_null_pointer(cts: &CTState, v: TValue) -> bool {
 /// LuaJIT's `tostring` of a cdata.
 pub fn to_string(cts: &CTState, v: TValue) -> Vec<u8> {
     let cd = cdata::of(v);
-    let id = cdata::ctypeid(cd);
-    let p = cdata::payload(cd);
+    let id = cd.ctypeid();
+    let p = cd.payload();
     let mut out = Vec::new();
     if id == CTID_CTYPEID {
         // SAFETY: a ctype cdata holds a type id.

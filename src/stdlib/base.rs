@@ -72,7 +72,7 @@ unsafe extern "C-unwind" fn b_tonumber(l: State) -> c_int {
         check_any(l, 1);
         let n = if v.is(TID_CDATA) {
             // Number cdata convert (64-bit integers may lose precision).
-            crate::ffi::ops::to_number(crate::ffi::conv::cts_of(l), v)
+            crate::ffi::ops::to_number(&crate::ffi::CtsLock::acquire(l), v)
         } else {
             meta::to_number(v)
         };

@@ -27,10 +27,10 @@ fn check_bit64(l: State, n: c_int, wide: &mut Wide) -> u64 {
     if !v.is(crate::value::TID_CDATA) {
         return check_bit(l, n) as i64 as u64;
     }
-    let cts = crate::ffi::conv::cts_of(l);
+    let cts = crate::ffi::CtsLock::acquire(l);
     let cd = crate::ffi::cdata::of(v);
-    let (id, p, _) = crate::ffi::ops::resolve(cts, cd);
-    let base = cts.get(crate::ffi::conv::enum_base(cts, id));
+    let (id, p, _) = crate::ffi::ops::resolve(&cts, cd);
+    let base = cts.get(crate::ffi::conv::enum_base(&cts, id));
     if base.kind == CKind::Num
         && base.size == 8
         && base.has(CTF_UNSIGNED)
@@ -44,8 +44,9 @@ fn check_bit64(l: State, n: c_int, wide: &mut Wide) -> u64 {
     let mut out = 0u64;
     // SAFETY: p points at the cdata's value of type id; out is 8 bytes.
     let r = unsafe {
-        crate::ffi::conv::c_to_c(cts, CTID_INT64, &mut out as *mut u64 as *mut u8, id, p, 0)
+        crate::ffi::conv::c_to_c(&cts, CTID_INT64, &mut out as *mut u64 as *mut u8, id, p, 0)
     };
+    drop(cts);
     if let Err(msg) = r {
         arg_error(l, n, msg.as_bytes());
     }

@@ -240,13 +240,12 @@ unsafe extern "C-unwind" fn buf_set(l: State) -> c_int {
 
 /// A cdata argument converted to `const void *` like a C argument.
 fn cdata_address_arg(l: State, idx: c_int, v: TValue) -> *const u8 {
-    let cts = crate::ffi::conv::cts_of(l);
     let mut p: u64 = 0;
     // SAFETY: p has room for a pointer.
     let r = unsafe {
         crate::ffi::conv::lua_to_c(
             l,
-            cts,
+            &mut crate::ffi::CtsLock::acquire(l),
             crate::ffi::ctype::CTID_P_CVOID,
             &mut p as *mut u64 as *mut u8,
             v,
@@ -407,8 +406,7 @@ unsafe extern "C-unwind" fn buf_commit(l: State) -> c_int {
 
 /// Push a `uint8_t *` cdata for `p` and a length.
 fn push_byte_pointer(l: State, p: *mut u8, n: usize) -> c_int {
-    let cts = crate::ffi::conv::cts_of(l);
-    let id = cts.ptr_to(crate::ffi::ctype::CTID_UINT8);
+    let id = crate::ffi::CtsLock::acquire(l).ptr_to(crate::ffi::ctype::CTID_UINT8);
     let v = crate::ffi::conv::new_pointer(l, id, p as u64);
     push_value(l, v);
     push_num(l, n as f64);
@@ -572,8 +570,8 @@ fn boxed_cdata_bytes(l: State, v: TValue) -> Option<(u32, Vec<u8>)> {
         return None;
     }
     let cd = crate::ffi::cdata::of(v);
-    let id = crate::ffi::cdata::ctypeid(cd);
-    let p = crate::ffi::cdata::payload(cd);
+    let id = cd.ctypeid();
+    let p = cd.payload();
     let tag = match id {
         CTID_INT64 => TAG_INT64,
         CTID_UINT64 => TAG_UINT64,

@@ -28,9 +28,7 @@ fn exdata(l: State, slot: Slot) -> c_int {
                 Slot::Second => (*l.as_ptr()).exdata2,
             }
         };
-        let cts = crate::ffi::conv::cts_of(l);
         let v = crate::ffi::conv::new_pointer(l, crate::ffi::ctype::CTID_P_VOID, p as u64);
-        let _ = cts;
         push_value(l, v);
         return 1;
     }
@@ -38,13 +36,12 @@ fn exdata(l: State, slot: Slot) -> c_int {
     if !v.is(TID_CDATA) {
         type_error(l, 1, "cdata");
     }
-    let cts = crate::ffi::conv::cts_of(l);
     let mut p: u64 = 0;
     // SAFETY: p is an 8-byte pointer slot.
     let r = unsafe {
         crate::ffi::conv::lua_to_c(
             l,
-            cts,
+            &mut crate::ffi::CtsLock::acquire(l),
             crate::ffi::ctype::CTID_P_VOID,
             &mut p as *mut u64 as *mut u8,
             v,
