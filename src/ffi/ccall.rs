@@ -362,9 +362,11 @@ impl CallPlan {
     /// for a call of the planned type.
     pub unsafe fn callback_arg_ptrs(&self, regs: *mut CallbackRegs, out: &mut Vec<*const u8>) {
         out.clear();
-        // SAFETY: regs is the live register save area of this call.
         let base = regs as *mut u8;
+        // SAFETY: regs is the live register save area of this call (the
+        // caller's contract); the field is read by value.
         let stack = unsafe { (*regs).stack };
+        // SAFETY: as above; only the field's address is taken.
         let scratch = unsafe { std::ptr::addr_of_mut!((*regs).scratch) as *mut u8 };
         let mut scratch_used = 0usize;
         let locate = |off: u32| -> *mut u8 {

@@ -26,6 +26,9 @@ fn p<T>(x: &T) -> *const u8 {
 /// buffer starts out filled with a pattern that no result relies on.
 unsafe fn ccall<R: Copy>(f: *const (), spec: &CallSpec, args: &[*const u8]) -> R {
     let mut buf = [0xa5a5_a5a5_a5a5_a5a5_u64; 16];
+    // SAFETY: the caller passes a function of the spec's C type and one
+    // pointer per argument to a value of its type; buf has 128 bytes, room
+    // for every return value the tests use.
     unsafe {
         CallPlan::new(spec).call(f as *const c_void, args, buf.as_mut_ptr() as *mut u8);
         (buf.as_ptr() as *const R).read_unaligned()
@@ -90,12 +93,13 @@ fn zero_to_sixteen_integer_arguments() {
         .collect();
     for (n, &f) in fns.iter().enumerate() {
         let args: Vec<*const u8> = values[..n].iter().map(p).collect();
-        let mut expected = 0i64;
-        let mut weight = 1i64;
-        for v in &values[..n] {
-            expected += v * weight;
-            weight += 1;
-        }
+        let expected: i64 = values[..n]
+            .iter()
+            .zip(1i64..)
+            .map(|(v, weight)| v * weight)
+            .sum();
+        // SAFETY: the spec describes the called function's C signature, and each argument
+        // pointer points at a local of its argument's type.
         let got: i64 = unsafe { ccall(f, &spec(i64t(), vec![i64t(); n]), &args) };
         assert_eq!(got, expected, "{n} arguments");
     }
@@ -149,6 +153,8 @@ fn small_integers_are_widened_per_signedness() {
             AbiType::int(2, true),
         ],
     );
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: i64 = unsafe {
         ccall(
             small_ints as *const (),
@@ -186,6 +192,8 @@ extern "C" fn ret_ptr(x: *const u8) -> *const u8 {
 #[test]
 fn small_integer_and_pointer_returns() {
     let x = -5i32;
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: i8 = unsafe {
         ccall(
             ret_i8 as *const (),
@@ -195,6 +203,8 @@ fn small_integer_and_pointer_returns() {
     };
     assert_eq!(r, -5);
     let x = 70000i32;
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: u16 = unsafe {
         ccall(
             ret_u16 as *const (),
@@ -203,6 +213,8 @@ fn small_integer_and_pointer_returns() {
         )
     };
     assert_eq!(r, 70000u32 as u16);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: u8 = unsafe {
         ccall(
             ret_bool as *const (),
@@ -212,6 +224,8 @@ fn small_integer_and_pointer_returns() {
     };
     assert_eq!(r, 1);
     let q = 0x1000usize as *const u8;
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: usize = unsafe {
         ccall(
             ret_ptr as *const (),
@@ -304,6 +318,8 @@ fn mixed_float_double_int_arguments_spill_to_stack() {
         p(&m),
         p(&n),
     ];
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: f64 = unsafe { ccall(float_mix as *const (), &s, &args) };
     assert_eq!(got, float_mix(a, b, c, d, e, f, g, h, i, j, k, l, m, n));
 }
@@ -318,6 +334,8 @@ extern "C" fn double_ret(a: f32, b: f32) -> f64 {
 #[test]
 fn float_and_double_returns() {
     let (a, b) = (1.25f32, 3.5f64);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: f32 = unsafe {
         ccall(
             float_ret as *const (),
@@ -327,6 +345,8 @@ fn float_and_double_returns() {
     };
     assert_eq!(r, 4.375);
     let (a, b) = (1.0f32, 3.0f32);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: f64 = unsafe {
         ccall(
             double_ret as *const (),
@@ -397,7 +417,7 @@ macro_rules! struct_case {
 use Scalar::{Double as D, Float as F, Int as I};
 struct_case!(II, echo_ii, late_ii, full_ii, abi_ii, a: i32 = I(4), b: i32 = I(4));
 struct_case!(DD, echo_dd, late_dd, full_dd, abi_dd, a: f64 = D, b: f64 = D);
-struct_case!(FFF, echo_fff, late_fff, full_fff, abi_fff, a: f32 = F, b: f32 = F, c: f32 = F);
+struct_case!(Fff, echo_fff, late_fff, full_fff, abi_fff, a: f32 = F, b: f32 = F, c: f32 = F);
 struct_case!(F4, echo_f4, late_f4, full_f4, abi_f4, a: f32 = F, b: f32 = F, c: f32 = F, d: f32 = F);
 struct_case!(D4, echo_d4, late_d4, full_d4, abi_d4, a: f64 = D, b: f64 = D, c: f64 = D, d: f64 = D);
 struct_case!(LD, echo_ld, late_ld, full_ld, abi_ld, a: i64 = I(8), b: f64 = D);
@@ -439,6 +459,8 @@ fn check_struct_case<S: Copy + PartialEq + std::fmt::Debug>(
 ) {
     let k = 3i32;
     let before = value;
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: S = unsafe {
         ccall(
             echo as *const (),
@@ -457,6 +479,8 @@ fn check_struct_case<S: Copy + PartialEq + std::fmt::Debug>(
     let mut args: Vec<*const u8> = ints[..5].iter().map(p).collect();
     args.extend(doubles[..7].iter().map(p));
     args.extend([p(&value), p(&k)]);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: S = unsafe { ccall(late as *const (), &spec(abi.clone(), types), &args) };
     let (i, d) = (&ints, &doubles);
     assert_eq!(
@@ -471,6 +495,8 @@ fn check_struct_case<S: Copy + PartialEq + std::fmt::Debug>(
     let mut args: Vec<*const u8> = ints.iter().map(p).collect();
     args.extend(doubles.iter().map(p));
     args.extend([p(&value), p(&k)]);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: S = unsafe { ccall(full as *const (), &spec(abi, types), &args) };
     let expected = full(
         i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], d[0], d[1], d[2], d[3], d[4], d[5], d[6],
@@ -497,7 +523,7 @@ fn structs_by_value_as_arguments_and_returns() {
     );
     check_struct_case(
         abi_fff(),
-        FFF {
+        Fff {
             a: 1.5,
             b: 2.5,
             c: -3.5,
@@ -602,6 +628,8 @@ fn large_struct_argument_is_passed_as_a_copy() {
         c: 3,
         d: 4,
     };
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: i64 = unsafe {
         ccall(
             scribble_big as *const (),
@@ -628,7 +656,7 @@ extern "C" fn many_structs(
     d: F4,
     e: Big,
     f: II,
-    g: FFF,
+    g: Fff,
     h: DI,
     i: M24,
     j: BS,
@@ -671,7 +699,7 @@ fn many_struct_arguments_exhaust_registers() {
         d: 16,
     };
     let f = II { a: 17, b: 18 };
-    let g = FFF {
+    let g = Fff {
         a: 19.0,
         b: 20.0,
         c: 21.0,
@@ -711,6 +739,8 @@ fn many_struct_arguments_exhaust_registers() {
         p(&i),
         p(&j),
     ];
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: f64 = unsafe { ccall(many_structs as *const (), &s, &args) };
     assert_eq!(got, many_structs(a, b, c, d, e, f, g, h, i, j));
 }
@@ -723,6 +753,7 @@ fn empty_argument_list_and_void_return() {
     }
     let mut n = 41i32;
     let q = &mut n as *mut i32;
+    // SAFETY: the spec describes bump's C signature; the argument points at a local int32_t.
     unsafe {
         call(
             bump as *const c_void,
@@ -732,6 +763,8 @@ fn empty_argument_list_and_void_return() {
         )
     };
     assert_eq!(n, 42);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: i64 = unsafe { ccall(sum0 as *const (), &spec(i64t(), vec![]), &[]) };
     assert_eq!(r, 0);
 }
@@ -756,6 +789,8 @@ fn many_stack_arguments_use_the_heap_image() {
     };
     let mut args = vec![p(&bufp), p(&n), p(&fmtp)];
     args.extend(values.iter().map(p));
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let len: i32 = unsafe { ccall(snprintf as *const (), &s, &args) };
     let expected: String = values.iter().map(|v| format!("{v},")).collect();
     assert_eq!(&buf[..len as usize], expected.as_bytes());
@@ -785,7 +820,9 @@ extern "C" {
 
 #[test]
 fn libc_strlen_div_ldiv() {
-    let s = b"hello, world\0".as_ptr();
+    let s = c"hello, world".as_ptr();
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let n: usize = unsafe {
         ccall(
             strlen as *const (),
@@ -800,6 +837,8 @@ fn libc_strlen_div_ldiv() {
         leaves: vec![(0, I(4)), (4, I(4))],
     };
     let (a, b) = (-17i32, 5i32);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: DivT = unsafe {
         ccall(
             div as *const (),
@@ -814,6 +853,8 @@ fn libc_strlen_div_ldiv() {
         leaves: vec![(0, I(8)), (8, I(8))],
     };
     let (a, b) = (1i64 << 40, -7i64);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: LDivT = unsafe {
         ccall(
             ldiv as *const (),
@@ -834,11 +875,11 @@ fn libc_strlen_div_ldiv() {
 fn libc_snprintf_variadic_ints_doubles_strings() {
     let mut buf = [0u8; 200];
     let (bufp, n) = (buf.as_mut_ptr(), buf.len());
-    let fmt = b"%d|%.3f|%s|%g|%ld|%c|%.1f|%.2f|%.2f|%.2f|%.2f|%.2f|%.2f|%.2f|%d\0".as_ptr();
+    let fmt = c"%d|%.3f|%s|%g|%ld|%c|%.1f|%.2f|%.2f|%.2f|%.2f|%.2f|%.2f|%.2f|%d".as_ptr();
     let (i1, d1, s1, d2, l1, c1) = (
         -42i32,
-        3.14159f64,
-        b"str\0".as_ptr(),
+        1.23456f64,
+        c"str".as_ptr(),
         1e-5f64,
         1i64 << 40,
         b'x' as i32,
@@ -874,8 +915,10 @@ fn libc_snprintf_variadic_ints_doubles_strings() {
     ];
     args.extend(ds.iter().map(p));
     args.push(p(&last));
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let len: i32 = unsafe { ccall(snprintf as *const (), &s, &args) };
-    let expected = "-42|3.142|str|1e-05|1099511627776|x|1.5|2.25|3.12|4.00|5.50|6.75|7.00|8.25|99";
+    let expected = "-42|1.235|str|1e-05|1099511627776|x|1.5|2.25|3.12|4.00|5.50|6.75|7.00|8.25|99";
     assert_eq!(std::str::from_utf8(&buf[..len as usize]).unwrap(), expected);
 }
 
@@ -891,12 +934,16 @@ extern "C-unwind" fn throws(x: i32) -> i32 {
 #[test]
 fn rust_unwind_passes_through_the_call_trampoline() {
     let x = 7i32;
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r = std::panic::catch_unwind(|| unsafe {
         ccall::<i32>(throws as *const (), &spec(i32t(), vec![i32t()]), &[p(&x)])
     });
     let payload = r.expect_err("the call should have unwound");
     assert_eq!(payload.downcast_ref::<i32>(), Some(&7));
     let x = -1i32;
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: i32 = unsafe { ccall(throws as *const (), &spec(i32t(), vec![i32t()]), &[p(&x)]) };
     assert_eq!(r, -1);
 }
@@ -1086,17 +1133,17 @@ fn callback_structs_by_value() {
     );
     check_callback_struct(
         abi_fff(),
-        FFF {
+        Fff {
             a: 1.0,
             b: -2.0,
             c: 9.0,
         },
-        FFF {
+        Fff {
             a: 3.0,
             b: 4.0,
             c: 0.5,
         },
-        FFF {
+        Fff {
             a: -5.0,
             b: 6.0,
             c: 7.0,
@@ -1249,6 +1296,8 @@ fn callback_called_through_the_call_trampoline() {
     let mut rec = Recorder::new(&s, bytes_of(&-1.5f64));
     let (_pool, _slot, addr) = pool_for(&mut rec);
     let (a, b, c) = (DD { a: 1.0, b: 2.0 }, 3i32, 4.5f32);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: f64 = unsafe { ccall(addr as *const (), &s, &[p(&a), p(&b), p(&c)]) };
     assert_eq!(r, -1.5);
     assert_eq!(
@@ -1286,6 +1335,8 @@ fn struct_that_would_straddle_registers_and_stack_goes_to_the_stack() {
     types.extend([abi_ld(), i32t(), abi_ii()]);
     let mut args: Vec<*const u8> = ints.iter().map(p).collect();
     args.extend([p(&x), p(&k), p(&y)]);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let got: f64 = unsafe { ccall(straddle as *const (), &spec(AbiType::Double, types), &args) };
     let i = &ints;
     assert_eq!(
@@ -1306,7 +1357,9 @@ unsafe extern "C-unwind" fn factorial(ctx: *mut c_void, _slot: u32, regs: *mut C
     // SAFETY: the test passes a live Factorial; regs and the plan match.
     let f = unsafe { &mut *(ctx as *mut Factorial) };
     let mut ptrs = Vec::new();
+    // SAFETY: regs comes from the stub for a call of the plan's C type.
     unsafe { f.plan.callback_arg_ptrs(regs, &mut ptrs) };
+    // SAFETY: the first argument is an int64_t, located by callback_arg_ptrs.
     let n = unsafe { (ptrs[0] as *const i64).read() };
     f.depth += 1;
     f.max_depth = f.max_depth.max(f.depth);
@@ -1318,6 +1371,7 @@ unsafe extern "C-unwind" fn factorial(ctx: *mut c_void, _slot: u32, regs: *mut C
         n * g(n - 1, 0.5)
     };
     f.depth -= 1;
+    // SAFETY: as above; r is a value of the return type.
     unsafe { f.plan.callback_set_return(regs, p(&r)) };
 }
 
@@ -1334,6 +1388,8 @@ fn nested_callbacks_reenter_the_stub() {
     let slot = pool.alloc_slot().unwrap();
     f.stub = pool.slot_address(slot) as usize;
     let (n, x) = (15i64, 0.5f64);
+    // SAFETY: the spec describes the called function's C signature, and each argument pointer
+    // points at a local of its argument's type.
     let r: i64 = unsafe { ccall(f.stub as *const (), &s, &[p(&n), p(&x)]) };
     assert_eq!(r, (1..=15).product::<i64>());
     assert_eq!((f.max_depth, f.depth), (15, 0));
