@@ -81,7 +81,10 @@ fn root_table(l: State, slot: i64) -> *mut GcTab {
 }
 
 /// Store `v` at `t[i]` (raw) with its barrier.
-fn set_root_entry(l: State, t: *mut GcTab, i: i64, v: TValue) {
+///
+/// # Safety
+/// `t` is a live table: the FFI root table or one it holds.
+unsafe fn set_root_entry(l: State, t: *mut GcTab, i: i64, v: TValue) {
     // SAFETY: a table store and its barrier are leaves of the core: the
     // only reference to the global state while it lives.
     let g = unsafe { l.global_mut() };
@@ -157,7 +160,8 @@ pub unsafe fn new_callback(
         return Err("too many callbacks".into());
     };
     let t = root_table(l, ROOT_CALLBACKS);
-    set_root_entry(l, t, slot as i64 + 1, func);
+    // SAFETY: t is the callback table, held by the root table.
+    unsafe { set_root_entry(l, t, slot as i64 + 1, func) };
     // SAFETY: dst has 8 writable bytes (the caller's contract).
     unsafe { (dst as *mut u64).write_unaligned(addr) };
     Ok(())
@@ -289,8 +293,11 @@ fn set_pending(l: State, e: TValue) {
     let roots = super::roots(l);
     // Keep the first error.
     if crate::table::get_int(roots, ROOT_PENDING_FLAG).is_nil() {
-        set_root_entry(l, roots, ROOT_PENDING_ERROR, e);
-        set_root_entry(l, roots, ROOT_PENDING_FLAG, TValue::bool(true));
+        // SAFETY: the root table lives as long as the FFI state.
+        unsafe {
+            set_root_entry(l, roots, ROOT_PENDING_ERROR, e);
+            set_root_entry(l, roots, ROOT_PENDING_FLAG, TValue::bool(true));
+        }
     }
 }
 
@@ -301,8 +308,11 @@ pub fn rethrow_pending(l: State) {
         return;
     }
     let e = crate::table::get_int(roots, ROOT_PENDING_ERROR);
-    set_root_entry(l, roots, ROOT_PENDING_ERROR, TValue::NIL);
-    set_root_entry(l, roots, ROOT_PENDING_FLAG, TValue::NIL);
+    // SAFETY: the root table lives as long as the FFI state.
+    unsafe {
+        set_root_entry(l, roots, ROOT_PENDING_ERROR, TValue::NIL);
+        set_root_entry(l, roots, ROOT_PENDING_FLAG, TValue::NIL);
+    }
     crate::error::throw_value(l, e);
 }
 
@@ -338,7 +348,8 @@ fn check_callback(l: State) -> u32 {
 extern "C-unwind" fn cb_free(l: State) -> c_int {
     let slot = check_callback(l);
     let t = root_table(l, ROOT_CALLBACKS);
-    set_root_entry(l, t, slot as i64 + 1, TValue::NIL);
+    // SAFETY: t is the callback table, held by the root table.
+    unsafe { set_root_entry(l, t, slot as i64 + 1, TValue::NIL) };
     with_callbacks(l, |cbs| {
         if let Some(cbs) = cbs {
             cbs.slots[slot as usize] = None;
@@ -355,7 +366,8 @@ extern "C-unwind" fn cb_set(l: State) -> c_int {
         crate::capi::aux::type_error(l, 2, "function");
     }
     let t = root_table(l, ROOT_CALLBACKS);
-    set_root_entry(l, t, slot as i64 + 1, f);
+    // SAFETY: t is the callback table, held by the root table.
+    unsafe { set_root_entry(l, t, slot as i64 + 1, f) };
     push_value(l, TValue::NIL);
     0
 }

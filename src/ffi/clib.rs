@@ -177,7 +177,7 @@ enum Symbol {
 
 /// Resolve a name in a namespace; errors are messages for the caller to
 /// raise.
-fn resolve(l: State, cts: &CTState, clib: *mut CLib, name: &[u8]) -> Result<Symbol, String> {
+fn resolve(l: State, cts: &CTState, handle: *mut c_void, name: &[u8]) -> Result<Symbol, String> {
     match cts.decls.get(name) {
         Some(&CDecl::Constant { ctype, value }) => {
             let base = cts.get(conv::enum_base(cts, ctype));
@@ -194,12 +194,12 @@ fn resolve(l: State, cts: &CTState, clib: *mut CLib, name: &[u8]) -> Result<Symb
             let ctype = *ctype;
             let sym = symbol.clone().unwrap_or_else(|| name.to_vec());
             let c = std::ffi::CString::new(sym).unwrap_or_default();
-            // SAFETY: clib is the payload of argument 1, a live namespace
-            // (its handle is read by value); c is NUL-terminated; dlerror
-            // is called first to clear an old error.
+            // SAFETY: handle is a namespace's: RTLD_DEFAULT or a dlopen
+            // handle, open while the namespace lives; c is NUL-terminated;
+            // dlerror is called first to clear an old error.
             let addr = unsafe {
                 dlerror();
-                dlsym((*clib).handle, c.as_ptr())
+                dlsym(handle, c.as_ptr())
             };
             if addr.is_null() {
                 return Err(last_dl_error());
@@ -230,8 +230,16 @@ fn check_name(l: State) -> (TValue, Vec<u8>) {
     (k, unsafe { crate::string::str_bytes(k.as_ptr()) }.to_vec())
 }
 
-extern "C-unwind" fn clib_index(l: State) -> c_int {
+/// The library handle of namespace argument 1.
+fn handle_arg(l: State) -> *mut c_void {
     let clib = clib_of(l, 1);
+    // SAFETY: clib is the payload of argument 1, a live namespace; the
+    // handle is read by value.
+    unsafe { (*clib).handle }
+}
+
+extern "C-unwind" fn clib_index(l: State) -> c_int {
+    let handle = handle_arg(l);
     let (k, name) = check_name(l);
     // Cached functions and constants.
     lua_getfenv(l, 1);
@@ -242,7 +250,7 @@ extern "C-unwind" fn clib_index(l: State) -> c_int {
     }
     lua_settop(l, 2);
     let mut cts = CtsLock::acquire(l);
-    let r = match resolve(l, &cts, clib, &name) {
+    let r = match resolve(l, &cts, handle, &name) {
         Ok(Symbol::Variable(id, addr)) => {
             // SAFETY: dlsym found the variable at addr, declared of type id
             // (the FFI trusts declarations, as LuaJIT does).
@@ -268,11 +276,11 @@ extern "C-unwind" fn clib_index(l: State) -> c_int {
 }
 
 extern "C-unwind" fn clib_newindex(l: State) -> c_int {
-    let clib = clib_of(l, 1);
+    let handle = handle_arg(l);
     let v = value_at(l, 3);
     let (_, name) = check_name(l);
     let mut cts = CtsLock::acquire(l);
-    let r = match resolve(l, &cts, clib, &name) {
+    let r = match resolve(l, &cts, handle, &name) {
         Ok(Symbol::Variable(id, _)) if cts.get(id).has(CTF_CONST) => {
             Err("attempt to write to constant location".to_string())
         }

@@ -1792,7 +1792,7 @@ impl<'a> Parser<'a> {
                         self.tok_text = ":".into();
                         return self.err_near("invalid value");
                     }
-                    bits = Some(w as u32);
+                    bits = Some(w);
                 } else if d.name.is_none() {
                     // An unnamed struct, union or enum member: the members
                     // of a struct or union are reached as if they were the
@@ -2073,9 +2073,6 @@ impl<'a> Parser<'a> {
         Ok(id)
     }
 
-    // -- Constant expressions -------------------------------------------------
-
-    /// A constant integer expression.
     // -- Constant expressions ----------------------------------------------
     //
     // Values are computed as the reference computes them: 32 bits and a C
@@ -2147,8 +2144,7 @@ impl<'a> Parser<'a> {
     /// climbing; `*`, `/` and `%` take a unary right operand).
     fn expr_binary(&mut self, min: u8) -> PResult<CVal> {
         let mut lhs = self.expr_unary()?;
-        loop {
-            let Tok::Op(op) = self.tok else { break };
+        while let Tok::Op(op) = self.tok {
             let Some(prec) = binary_prec(op) else { break };
             if prec < min {
                 break;

@@ -495,7 +495,7 @@ impl CTState {
                 } else if size == CTSIZE_INVALID {
                     self.flex_array_of(elem)
                 } else {
-                    let n = if esize == 0 { 0 } else { size / esize };
+                    let n = size.checked_div(esize).unwrap_or(0);
                     self.array_of(elem, Some(n))
                 }
             }
@@ -659,8 +659,6 @@ impl CTState {
                 let base = self.base_name(id);
                 if inner.is_empty() {
                     format!("{}{}", qual, base)
-                } else if inner.starts_with('[') {
-                    format!("{}{} {}", qual, base, inner)
                 } else {
                     format!("{}{} {}", qual, base, inner)
                 }
@@ -719,9 +717,7 @@ impl CTState {
                     "struct"
                 };
                 // Qualified copies point at the original through `child`.
-                let orig = if ct.flags & CTF_QUAL != 0 && ct.kind != CKind::Enum {
-                    ct.child
-                } else if ct.flags & CTF_QUAL != 0 {
+                let orig = if ct.flags & CTF_QUAL != 0 {
                     ct.child
                 } else {
                     id

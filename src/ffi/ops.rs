@@ -481,13 +481,7 @@ pub fn arith(
                     ArithOp::Add => i.wrapping_add(j),
                     ArithOp::Sub => i.wrapping_sub(j),
                     ArithOp::Mul => i.wrapping_mul(j),
-                    ArithOp::Div => {
-                        if j == 0 {
-                            0x8000_0000_0000_0000
-                        } else {
-                            i / j
-                        }
-                    }
+                    ArithOp::Div => i.checked_div(j).unwrap_or(0x8000_0000_0000_0000),
                     ArithOp::Mod => {
                         if j == 0 {
                             0x8000_0000_0000_0000

@@ -1057,11 +1057,16 @@ extern "C-unwind" fn ffi_metatype(l: State) -> c_int {
         };
         if !(cts.get(base).kind == CKind::Struct || cts.get(base).is_complex()) {
             Err(None)
-        } else if cts.metatypes.contains_key(&base) {
-            Err(Some("cannot change a protected metatable"))
         } else {
-            cts.metatypes.insert(base, mt.as_ptr());
-            Ok(base)
+            match cts.metatypes.entry(base) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    Err(Some("cannot change a protected metatable"))
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(mt.as_ptr());
+                    Ok(base)
+                }
+            }
         }
     };
     let base = match r {
