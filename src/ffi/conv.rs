@@ -639,6 +639,7 @@ pub unsafe fn c_to_c(
 ///
 /// # Safety
 /// `dst` points to writable memory for a value of type `did`.
+#[inline]
 pub unsafe fn lua_to_c(
     l: State,
     cts: &mut CTState,
@@ -646,6 +647,27 @@ pub unsafe fn lua_to_c(
     dst: *mut u8,
     v: TValue,
     mode: u32,
+) -> Result<(), String> {
+    // SAFETY: the caller's contract; an array of unknown or zero size is
+    // the program's memory of the size it says (as in LuaJIT).
+    unsafe { lua_to_c_in(l, cts, did, dst, v, mode, usize::MAX) }
+}
+
+/// `lua_to_c` where `dst` has `room` bytes: a string copied into an array
+/// of unknown or zero size (a VLA, a flexible or zero-length member) takes
+/// at most that many, where LuaJIT writes all of it, past the object.
+///
+/// # Safety
+/// `dst` points to writable memory for a value of type `did`, and to
+/// `room` writable bytes if `did` is an array of unknown or zero size.
+pub unsafe fn lua_to_c_in(
+    l: State,
+    cts: &mut CTState,
+    did: CTypeId,
+    dst: *mut u8,
+    v: TValue,
+    mode: u32,
+    room: usize,
 ) -> Result<(), String> {
     let dc = head(cts, did);
     let cast = mode & CONV_CAST != 0;
@@ -745,15 +767,16 @@ pub unsafe fn lua_to_c(
                 return lua_error(cts, false);
             }
             // Copy the string, with its terminating zero if it fits (an
-            // array of size 0 or unknown size takes all of it).
+            // array of size 0 or unknown size takes all of it that fits
+            // its room).
             let cap = if dc.size == 0 || dc.size == CTSIZE_INVALID {
-                bytes.len() + 1
+                (bytes.len() + 1).min(room)
             } else {
                 dc.size as usize
             };
             let n = (bytes.len() + 1).min(cap);
-            // SAFETY: see above: n bytes fit the array (its size, or all of
-            // an array of unknown size, which the caller sized for it).
+            // SAFETY: see above: n bytes fit the array (its size, or the
+            // room the caller gave an array of unknown or zero size).
             unsafe {
                 std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n.min(bytes.len()));
                 if n > bytes.len() {
@@ -1059,12 +1082,27 @@ unsafe fn init_member(
     e: TValue,
 ) -> Result<(), String> {
     let fc = cts.get(f.ctype);
+    // The variable part of a VLS takes what is left of the instance; so
+    // does a string copied into a zero-length array member.
+    let avail = size.saturating_sub(f.offset as u64);
+    let open_array = fc.kind == CKind::Array && (fc.has(CTF_VLA) || fc.size == 0);
     if fc.kind == CKind::Array && fc.has(CTF_VLA) && e.is_tab() {
-        // The variable part of a VLS takes what is left of the instance.
-        let avail = size.saturating_sub(f.offset as u64);
         // SAFETY: the trailing VLA has the `avail` bytes left of the
         // instance from its offset.
         unsafe { table_init(l, cts, f.ctype, dst.add(f.offset as usize), e, avail) }
+    } else if open_array && e.is_str() {
+        // SAFETY: as above.
+        unsafe {
+            lua_to_c_in(
+                l,
+                cts,
+                f.ctype,
+                dst.add(f.offset as usize),
+                e,
+                CONV_INIT,
+                avail as usize,
+            )
+        }
     } else {
         // SAFETY: dst is the struct f belongs to.
         unsafe { store_field(l, cts, dst, f.into(), e, CONV_INIT) }

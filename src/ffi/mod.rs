@@ -254,3 +254,108 @@ pub fn constant_of(v: TValue) -> crate::bytecode::KGc {
 pub fn init_state(l: State) {
     state(l);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::aux::{luaL_newstate, to_bytes};
+    use crate::capi::core::{lua_close, lua_pcall, lua_settop};
+    use crate::fastfunc::FastFunc;
+    use std::os::raw::c_int;
+
+    /// Runs `f` with a fresh Lua state.
+    fn with_state(f: impl FnOnce(State)) {
+        // SAFETY: a fresh state (luaL_newstate fails only without memory),
+        // closed once `f` is done with it.
+        let l = unsafe { State::from_raw(luaL_newstate()) };
+        f(l);
+        lua_close(l);
+    }
+
+    /// `f()` called with lua_pcall: its status and its error message.
+    fn pcall(l: State, f: crate::stdlib::CFn) -> (c_int, String) {
+        crate::stdlib::push_cfunc(l, f, FastFunc::C);
+        let status = lua_pcall(l, 0, 0, 0);
+        let msg = if status == 0 {
+            String::new()
+        } else {
+            let s = to_bytes(l, -1).map(|s| String::from_utf8_lossy(&s).into_owned());
+            lua_settop(l, -2);
+            s.unwrap_or_default()
+        };
+        (status, msg)
+    }
+
+    extern "C-unwind" fn lock_twice(l: State) -> c_int {
+        let _held = CtsLock::acquire(l);
+        let _second = CtsLock::acquire(l);
+        0
+    }
+
+    extern "C-unwind" fn raise_while_locked(l: State) -> c_int {
+        let _held = CtsLock::acquire(l);
+        crate::error::throw_msg(l, "raised while locked")
+    }
+
+    /// A second lock is a Lua error, not a second reference to the type
+    /// table; an error unwinding through a holder releases its lock.
+    #[test]
+    fn the_type_table_lock_is_exclusive_and_released_by_unwinding() {
+        with_state(|l| {
+            let (status, msg) = pcall(l, lock_twice);
+            assert_eq!(status, crate::state::LUA_ERRRUN as c_int);
+            assert!(msg.contains("C type table in use"), "{msg}");
+            let (status, msg) = pcall(l, raise_while_locked);
+            assert_eq!(status, crate::state::LUA_ERRRUN as c_int);
+            assert!(msg.contains("raised while locked"), "{msg}");
+            // Both locks were released when their holders unwound.
+            let cts = CtsLock::acquire(l);
+            assert_eq!(cts.get(ctype::CTID_INT32).size, 4);
+        });
+    }
+
+    /// A cdata frees exactly what it allocated from what it recorded (the
+    /// header's length, or the prefix of variable, long or over-aligned
+    /// ones): the heap total comes back to where it was, with no type
+    /// table involved.
+    #[test]
+    fn cdata_free_what_they_recorded() {
+        with_state(|l| {
+            // SAFETY: allocation and freeing are leaves of the core; no
+            // other reference to the global state is made while g lives.
+            let g = unsafe { l.global_mut() };
+            let before = g.gc.total;
+            let mut made = Vec::new();
+            for &size in &[0u32, 1, 8, 16, 255, 256, 1000, 70_000] {
+                for &align in &[1u32, 8, 16, 32, 64] {
+                    for var in [false, true] {
+                        let cd = cdata::new(g, ctype::CTID_UINT8, size, align, var);
+                        assert_eq!(cd.payload() as usize % align.max(16) as usize, 0);
+                        let recorded = cd.var_len();
+                        if var || size > 255 || align > 16 {
+                            assert_eq!(recorded, Some(size));
+                        } else {
+                            assert_eq!(recorded, None);
+                        }
+                        // The whole value is writable.
+                        // SAFETY: a fresh payload of `size` bytes.
+                        unsafe { std::ptr::write_bytes(cd.payload(), 0xa5, size as usize) };
+                        made.push(cd);
+                    }
+                }
+            }
+            // Unlink them from the object list (newest first, which is
+            // how they were linked) and free them.
+            for cd in made.iter().rev() {
+                // SAFETY: the newest object heads the list; nothing else
+                // refers to it.
+                unsafe {
+                    assert_eq!(g.gc.root, cd.as_ptr() as *mut crate::gc::GcHeader);
+                    g.gc.root = (*cd.as_ptr()).next;
+                    cdata::free(g, cd.as_ptr());
+                }
+            }
+            assert_eq!(g.gc.total, before);
+        });
+    }
+}

@@ -19,6 +19,11 @@ pub struct Place {
     /// Reached through a const struct (or a const anonymous member): not
     /// writable whatever the member's own type.
     pub readonly: bool,
+    /// Bytes from `addr` to the end of the indexed cdata's own value when
+    /// the place lies in it (`usize::MAX` when reached through a pointer):
+    /// what a string stored into an array of unknown or zero size (a VLA
+    /// member) may fill.
+    pub room: usize,
 }
 
 /// The key of an index operation as an integer, if it is a number or an
@@ -64,6 +69,20 @@ pub fn resolve(cts: &CTState, cd: cdata::CdRef) -> (CTypeId, *mut u8, bool) {
 
 /// Resolve `cd[k]` to a place, or the error message.
 pub fn index_place(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, String> {
+    let mut place = place_of(cts, cd, k)?;
+    let (id, start, owned) = resolve(cts, cd);
+    if owned && cts.get(id).kind != CKind::Ptr {
+        // The place is inside the cdata's own value (an element or a
+        // member), not behind a pointer it holds.
+        let len = cd.var_len().unwrap_or(cts.get(id).size) as usize;
+        let offset = (place.addr as usize).wrapping_sub(start as usize);
+        place.room = len.saturating_sub(offset);
+    }
+    Ok(place)
+}
+
+/// `index_place` without the room.
+fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, String> {
     let (id, addr, _) = resolve(cts, cd);
     let ct = conv::head(cts, id);
     if id == CTID_CTYPEID && !k.is_str() {
@@ -95,6 +114,7 @@ pub fn index_place(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Pla
                     addr: base.wrapping_offset((i.wrapping_mul(esize)) as isize),
                     field: None,
                     readonly: false,
+                    room: usize::MAX,
                 });
             }
             if k.is_str() && ct.kind == CKind::Ptr {
@@ -142,6 +162,7 @@ pub fn index_place(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Pla
                 addr: addr.wrapping_add(part * half as usize),
                 field: None,
                 readonly: true,
+                room: usize::MAX,
             })
         }
         _ if k.is_str() => Err(no_member(cts, id, k)),
@@ -185,6 +206,7 @@ fn field_place(
                     addr,
                     field: Some(m),
                     readonly,
+                    room: usize::MAX,
                 })
             } else {
                 Ok(Place {
@@ -192,6 +214,7 @@ fn field_place(
                     addr,
                     field: None,
                     readonly,
+                    room: usize::MAX,
                 })
             }
         }
@@ -292,8 +315,9 @@ pub unsafe fn store(l: State, cts: &mut CTState, p: &Place, v: TValue) -> Result
                 // LuaJIT does; only the NULL guard area is refused).
                 return unsafe { conv::lua_to_c(l, cts, ct.child, target, v, 0) };
             }
-            // SAFETY: see above.
-            unsafe { conv::lua_to_c(l, cts, p.ctype, p.addr, v, 0) }
+            // SAFETY: see above; an array of unknown or zero size takes at
+            // most `room` bytes.
+            unsafe { conv::lua_to_c_in(l, cts, p.ctype, p.addr, v, 0, p.room) }
         }
     }
 }

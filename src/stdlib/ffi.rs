@@ -729,8 +729,9 @@ unsafe fn init_value(
             // array (char arrays only), as does an array of the very same
             // type; any other single value initialises every element.
             if n == 1 && v0.is_str() {
-                // SAFETY: see above.
-                return unsafe { conv::lua_to_c(l, cts, id, p, v0, CONV_INIT) };
+                // SAFETY: see above; a VLA takes what fits its `size`
+                // bytes.
+                return unsafe { conv::lua_to_c_in(l, cts, id, p, v0, CONV_INIT, size as usize) };
             }
             if n == 1 && v0.is(TID_CDATA) {
                 let mut sid = cdata::of(v0).ctypeid();
