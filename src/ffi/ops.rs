@@ -19,11 +19,10 @@ pub struct Place {
     /// Reached through a const struct (or a const anonymous member): not
     /// writable whatever the member's own type.
     pub readonly: bool,
-    /// Bytes from `addr` to the end of the indexed cdata's own value when
-    /// the place lies in it (`usize::MAX` when reached through a pointer):
-    /// what a string stored into an array of unknown or zero size (a VLA
-    /// member) may fill.
-    pub room: usize,
+    /// The cdata indexed (None until `index_place` returns): a string
+    /// stored into an array of unknown or zero size (a VLA member) fills at
+    /// most what is left of its value, when the place lies in it.
+    pub owner: Option<cdata::CdRef>,
 }
 
 /// The key of an index operation as an integer, if it is a number or an
@@ -70,15 +69,25 @@ pub fn resolve(cts: &CTState, cd: cdata::CdRef) -> (CTypeId, *mut u8, bool) {
 /// Resolve `cd[k]` to a place, or the error message.
 pub fn index_place(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, String> {
     let mut place = place_of(cts, cd, k)?;
-    let (id, start, owned) = resolve(cts, cd);
-    if owned && cts.get(id).kind != CKind::Ptr {
-        // The place is inside the cdata's own value (an element or a
-        // member), not behind a pointer it holds.
-        let len = cd.var_len().unwrap_or(cts.get(id).size) as usize;
-        let offset = (place.addr as usize).wrapping_sub(start as usize);
-        place.room = len.saturating_sub(offset);
-    }
+    place.owner = Some(cd);
     Ok(place)
+}
+
+/// Bytes from a place to the end of its cdata's own value when the place
+/// lies in it (an element or a member), `usize::MAX` when it was reached
+/// through a pointer the cdata holds (the program's memory, trusted as in
+/// LuaJIT).
+fn room_of(cts: &CTState, p: &Place) -> usize {
+    let Some(cd) = p.owner else {
+        return usize::MAX;
+    };
+    let (id, start, owned) = resolve(cts, cd);
+    if !owned || cts.get(id).kind == CKind::Ptr {
+        return usize::MAX;
+    }
+    let len = cd.var_len().unwrap_or(cts.get(id).size) as usize;
+    let offset = (p.addr as usize).wrapping_sub(start as usize);
+    len.saturating_sub(offset)
 }
 
 /// `index_place` without the room.
@@ -114,7 +123,7 @@ fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, Str
                     addr: base.wrapping_offset((i.wrapping_mul(esize)) as isize),
                     field: None,
                     readonly: false,
-                    room: usize::MAX,
+                    owner: None,
                 });
             }
             if k.is_str() && ct.kind == CKind::Ptr {
@@ -162,7 +171,7 @@ fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, Str
                 addr: addr.wrapping_add(part * half as usize),
                 field: None,
                 readonly: true,
-                room: usize::MAX,
+                owner: None,
             })
         }
         _ if k.is_str() => Err(no_member(cts, id, k)),
@@ -206,7 +215,7 @@ fn field_place(
                     addr,
                     field: Some(m),
                     readonly,
-                    room: usize::MAX,
+                    owner: None,
                 })
             } else {
                 Ok(Place {
@@ -214,7 +223,7 @@ fn field_place(
                     addr,
                     field: None,
                     readonly,
-                    room: usize::MAX,
+                    owner: None,
                 })
             }
         }
@@ -315,9 +324,15 @@ pub unsafe fn store(l: State, cts: &mut CTState, p: &Place, v: TValue) -> Result
                 // LuaJIT does; only the NULL guard area is refused).
                 return unsafe { conv::lua_to_c(l, cts, ct.child, target, v, 0) };
             }
+            let open_array = ct.kind == CKind::Array && (ct.size == 0 || ct.size == CTSIZE_INVALID);
+            let room = if open_array && v.is_str() {
+                room_of(cts, p)
+            } else {
+                usize::MAX
+            };
             // SAFETY: see above; an array of unknown or zero size takes at
             // most `room` bytes.
-            unsafe { conv::lua_to_c_in(l, cts, p.ctype, p.addr, v, 0, p.room) }
+            unsafe { conv::lua_to_c_in(l, cts, p.ctype, p.addr, v, 0, room) }
         }
     }
 }
