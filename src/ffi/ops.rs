@@ -19,7 +19,7 @@ pub struct Place {
     /// Reached through a const struct (or a const anonymous member): not
     /// writable whatever the member's own type.
     pub readonly: bool,
-    /// The cdata indexed (None until `index_place` returns): a string
+    /// The cdata indexed: a string
     /// stored into an array of unknown or zero size (a VLA member) fills at
     /// most what is left of its value, when the place lies in it.
     pub owner: Option<cdata::CdRef>,
@@ -66,13 +66,6 @@ pub fn resolve(cts: &CTState, cd: cdata::CdRef) -> (CTypeId, *mut u8, bool) {
     (id, p, true)
 }
 
-/// Resolve `cd[k]` to a place, or the error message.
-pub fn index_place(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, String> {
-    let mut place = place_of(cts, cd, k)?;
-    place.owner = Some(cd);
-    Ok(place)
-}
-
 /// Bytes from a place to the end of its cdata's own value when the place
 /// lies in it (an element or a member), `usize::MAX` when it was reached
 /// through a pointer the cdata holds (the program's memory, trusted as in
@@ -90,8 +83,8 @@ fn room_of(cts: &CTState, p: &Place) -> usize {
     len.saturating_sub(offset)
 }
 
-/// `index_place` without the room.
-fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, String> {
+/// Resolve `cd[k]` to a place, or the error message.
+pub fn index_place(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, String> {
     let (id, addr, _) = resolve(cts, cd);
     let ct = conv::head(cts, id);
     if id == CTID_CTYPEID && !k.is_str() {
@@ -123,7 +116,7 @@ fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, Str
                     addr: base.wrapping_offset((i.wrapping_mul(esize)) as isize),
                     field: None,
                     readonly: false,
-                    owner: None,
+                    owner: Some(cd),
                 });
             }
             if k.is_str() && ct.kind == CKind::Ptr {
@@ -132,7 +125,7 @@ fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, Str
                 if target.kind == CKind::Struct {
                     // SAFETY: addr holds a pointer (8 bytes), as above.
                     let base = unsafe { (addr as *const u64).read_unaligned() as *mut u8 };
-                    return field_place(cts, ct.child, base, k, id);
+                    return field_place(cts, ct.child, base, k, id, Some(cd));
                 }
             }
             if k.is_str() {
@@ -144,7 +137,7 @@ fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, Str
                 key_type_name(cts, k)
             ))
         }
-        CKind::Struct if k.is_str() => field_place(cts, id, addr, k, id),
+        CKind::Struct if k.is_str() => field_place(cts, id, addr, k, id, Some(cd)),
         CKind::Array if ct.has(CTF_COMPLEX) => {
             // The parts are read-only: `re`/`im`, or an index whose parity
             // picks the part.
@@ -171,7 +164,7 @@ fn place_of(cts: &mut CTState, cd: cdata::CdRef, k: TValue) -> Result<Place, Str
                 addr: addr.wrapping_add(part * half as usize),
                 field: None,
                 readonly: true,
-                owner: None,
+                owner: Some(cd),
             })
         }
         _ if k.is_str() => Err(no_member(cts, id, k)),
@@ -199,6 +192,7 @@ fn field_place(
     base: *mut u8,
     k: TValue,
     shown: CTypeId,
+    owner: Option<cdata::CdRef>,
 ) -> Result<Place, String> {
     // SAFETY: k is a string value the caller keeps reachable; the slice is
     // used within this call, which frees nothing.
@@ -215,7 +209,7 @@ fn field_place(
                     addr,
                     field: Some(m),
                     readonly,
-                    owner: None,
+                    owner,
                 })
             } else {
                 Ok(Place {
@@ -223,7 +217,7 @@ fn field_place(
                     addr,
                     field: None,
                     readonly,
-                    owner: None,
+                    owner,
                 })
             }
         }
