@@ -188,6 +188,31 @@ fn func_info(l: State, cts: &mut CTState, fid: CTypeId) -> Result<Rc<FuncInfo>, 
     Ok(i)
 }
 
+/// The FFI state's `current_l` set to a thread for the duration of a C
+/// call, and put back when the call returns or an error unwinds through it
+/// (so that it never names a thread that may be gone).
+struct RunningThread {
+    st: *mut super::FfiState,
+    saved: *mut crate::state::lua_State,
+}
+
+impl RunningThread {
+    fn set(l: State) -> RunningThread {
+        let st = super::state(l).as_ptr();
+        // SAFETY: a field of the live FFI state, read and written by value.
+        let saved = unsafe { std::mem::replace(&mut (*st).current_l, l.as_ptr()) };
+        RunningThread { st, saved }
+    }
+}
+
+impl Drop for RunningThread {
+    fn drop(&mut self) {
+        // SAFETY: the FFI state outlives the C call this guard spans; the
+        // field is written by value.
+        unsafe { (*self.st).current_l = self.saved };
+    }
+}
+
 /// Call the C function a cdata stands for with the Lua arguments 2..top.
 ///
 /// The type table is locked while the call is prepared and while its
@@ -285,9 +310,7 @@ pub fn call_cdata(l: State, cd: CdRef) -> c_int {
         heap_ret.as_mut_ptr() as *mut u8
     };
     // Callbacks made during the call run on this state.
-    let st = super::state(l).as_ptr();
-    // SAFETY: a field of the live FFI state, read and written by value.
-    let saved = unsafe { std::mem::replace(&mut (*st).current_l, l.as_ptr()) };
+    let running = RunningThread::set(l);
     // SAFETY: the arguments match the plan, which matches the prototype
     // the user declared for this address (the FFI trusts declarations,
     // as LuaJIT does); retp has room for the return value.
@@ -296,8 +319,7 @@ pub fn call_cdata(l: State, cd: CdRef) -> c_int {
             .plan
             .call(addr as *const std::ffi::c_void, ptrs, retp)
     };
-    // SAFETY: as above.
-    unsafe { (*st).current_l = saved };
+    drop(running);
     super::callback::rethrow_pending(l);
     // Convert the result.
     let mut cts = CtsLock::acquire(l);
