@@ -24,7 +24,7 @@ use super::FfiState;
 const ROOT_FINALIZERS: i64 = 1;
 
 /// The FFI state of `g` if the FFI was used.
-fn state_if_any(g: &GlobalState) -> Option<NonNull<FfiState>> {
+fn ffi_state_ptr(g: &GlobalState) -> Option<NonNull<FfiState>> {
     NonNull::new(g.ffi)
 }
 
@@ -80,7 +80,7 @@ pub fn set(l: State, cd: TValue, f: TValue) {
 /// a finalizer to the pending list and mark it and its finalizer. Returns
 /// whether anything was moved (the caller propagates marks).
 pub fn separate(g: &mut GlobalState, all: bool) -> bool {
-    let Some(st) = state_if_any(g) else {
+    let Some(st) = ffi_state_ptr(g) else {
         return false;
     };
     let st = st.as_ptr();
@@ -143,7 +143,7 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
 
 /// Mark the cdata waiting for their finalizers (a GC root).
 pub fn mark_pending(g: &mut GlobalState) {
-    let Some(st) = state_if_any(g) else {
+    let Some(st) = ffi_state_ptr(g) else {
         return;
     };
     let st = st.as_ptr();
@@ -163,7 +163,7 @@ pub fn mark_pending(g: &mut GlobalState) {
 pub fn has_pending(g: &GlobalState) -> bool {
     // SAFETY: the pending list of the live FFI state, borrowed to read its
     // length.
-    state_if_any(g).is_some_and(|st| unsafe { !(*st.as_ptr()).pending.is_empty() })
+    ffi_state_ptr(g).is_some_and(|st| unsafe { !(*st.as_ptr()).pending.is_empty() })
 }
 
 /// Run the oldest pending finalizer (errors propagate, as for userdata).
