@@ -5,6 +5,7 @@
 pub mod aux;
 pub mod core;
 pub mod debugapi;
+pub mod leaf;
 pub mod types;
 
 use std::io::Write;
