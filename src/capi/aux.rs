@@ -10,25 +10,22 @@ use std::ptr;
 
 /// Push a Rust byte string.
 pub fn push_bytes(L: State, s: &[u8]) {
-    // SAFETY: s is a valid slice.
+    // SAFETY: a slice: s.len() readable bytes at s.as_ptr().
     unsafe { lua_pushlstring(L, s.as_ptr() as *const c_char, s.len()) }
 }
 
 /// The string at idx (after lua_tolstring's conversion in place), if any.
 /// The handle stays valid while the slot is not overwritten.
 pub fn to_bytes(L: State, idx: c_int) -> Option<crate::string::StrRef> {
-    let mut len = 0usize;
-    // SAFETY: a non-null result means lua_tolstring left a string in the
-    // slot, where it stays reachable.
-    unsafe {
-        let p = lua_tolstring(L, idx, &mut len);
-        if p.is_null() {
-            None
-        } else {
-            let v = *index2adr(L, idx);
-            Some(crate::string::StrRef::from_raw(v.as_ptr()))
-        }
+    // SAFETY: a null length pointer is allowed.
+    let p = unsafe { lua_tolstring(L, idx, ptr::null_mut()) };
+    if p.is_null() {
+        return None;
     }
+    let v = index_value(L, idx);
+    // SAFETY: a non-null result means lua_tolstring left a string in the
+    // slot, where it stays reachable while the slot is not overwritten.
+    Some(unsafe { crate::string::StrRef::from_raw(v.as_ptr()) })
 }
 
 /// Raise an error built from a Rust string, with luaL_where(1) prepended.
@@ -92,22 +89,30 @@ pub fn type_error(L: State, narg: c_int, tname: &str) -> ! {
     )
 }
 
+/// # Safety
+/// `extramsg` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_argerror(
     L: State,
     numarg: c_int,
     extramsg: *const c_char,
 ) -> c_int {
-    arg_error(L, numarg, cstr(extramsg))
+    // SAFETY: the function's contract; the message is copied before the
+    // error unwinds.
+    arg_error(L, numarg, unsafe { cstr(extramsg) })
 }
 
+/// # Safety
+/// `tname` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_typerror(
     L: State,
     narg: c_int,
     tname: *const c_char,
 ) -> c_int {
-    type_error(L, narg, &String::from_utf8_lossy(cstr(tname)))
+    // SAFETY: the function's contract; the name is copied at once.
+    let tname = String::from_utf8_lossy(unsafe { cstr(tname) }).into_owned();
+    type_error(L, narg, &tname)
 }
 
 #[no_mangle]
@@ -122,22 +127,26 @@ pub extern "C-unwind" fn luaL_where(L: State, lvl: c_int) {
     push_bytes(L, b"");
 }
 
+/// # Safety
+/// `len` is null or points to a writable `size_t`. The result points into
+/// the string argument: valid while that stays on the stack.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checklstring(
     L: State,
     narg: c_int,
     len: *mut usize,
 ) -> *const c_char {
-    // SAFETY: L is live.
-    unsafe {
-        let s = lua_tolstring(L, narg, len);
-        if s.is_null() {
-            type_error(L, narg, "string");
-        }
-        s
+    // SAFETY: the function's contract on len is lua_tolstring's.
+    let s = unsafe { lua_tolstring(L, narg, len) };
+    if s.is_null() {
+        type_error(L, narg, "string");
     }
+    s
 }
 
+/// # Safety
+/// `def` is null or points to a NUL-terminated string; `len` is null or
+/// points to a writable `size_t`.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_optlstring(
     L: State,
@@ -145,23 +154,22 @@ pub unsafe extern "C-unwind" fn luaL_optlstring(
     def: *const c_char,
     len: *mut usize,
 ) -> *const c_char {
-    // SAFETY: L is live.
-    unsafe {
-        if lua_type(L, narg) <= LUA_TNIL {
-            if !len.is_null() {
-                *len = if def.is_null() { 0 } else { cstr(def).len() };
-            }
-            def
-        } else {
-            luaL_checklstring(L, narg, len)
+    if lua_type(L, narg) <= LUA_TNIL {
+        if !len.is_null() {
+            // SAFETY: the function's contract on def and len.
+            unsafe { *len = if def.is_null() { 0 } else { cstr(def).len() } };
         }
+        def
+    } else {
+        // SAFETY: the function's contract on len is luaL_checklstring's.
+        unsafe { luaL_checklstring(L, narg, len) }
     }
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn luaL_checknumber(L: State, narg: c_int) -> lua_Number {
     let mut ok = 0;
-    // SAFETY: L is live.
+    // SAFETY: &mut ok is a writable int.
     let n = unsafe { lua_tonumberx(L, narg, &mut ok) };
     if ok == 0 {
         type_error(L, narg, "number");
@@ -181,7 +189,7 @@ pub extern "C-unwind" fn luaL_optnumber(L: State, narg: c_int, def: lua_Number) 
 #[no_mangle]
 pub extern "C-unwind" fn luaL_checkinteger(L: State, narg: c_int) -> lua_Integer {
     let mut ok = 0;
-    // SAFETY: L is live.
+    // SAFETY: &mut ok is a writable int.
     let n = unsafe { lua_tointegerx(L, narg, &mut ok) };
     if ok == 0 {
         type_error(L, narg, "number");
@@ -198,13 +206,16 @@ pub extern "C-unwind" fn luaL_optinteger(L: State, narg: c_int, def: lua_Integer
     }
 }
 
+/// # Safety
+/// `msg` is null or points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checkstack(L: State, sz: c_int, msg: *const c_char) {
     if lua_checkstack(L, sz) == 0 {
         let m = if msg.is_null() {
             b"".to_vec()
         } else {
-            cstr(msg).to_vec()
+            // SAFETY: the function's contract; the bytes are copied at once.
+            unsafe { cstr(msg) }.to_vec()
         };
         let mut s = b"stack overflow (".to_vec();
         s.extend_from_slice(&m);
@@ -227,73 +238,79 @@ pub extern "C-unwind" fn luaL_checkany(L: State, narg: c_int) {
     }
 }
 
+/// # Safety
+/// `tname` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_newmetatable(L: State, tname: *const c_char) -> c_int {
-    // SAFETY: L is live.
-    unsafe {
-        lua_getfield(L, LUA_REGISTRYINDEX, tname);
-        if lua_type(L, -1) != LUA_TNIL {
-            return 0;
-        }
-        lua_settop(L, -2);
-        lua_createtable(L, 0, 2);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, tname);
-        1
+    // SAFETY: the function's contract on tname.
+    unsafe { lua_getfield(L, LUA_REGISTRYINDEX, tname) };
+    if lua_type(L, -1) != LUA_TNIL {
+        return 0;
     }
+    lua_settop(L, -2);
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, -1);
+    // SAFETY: the function's contract on tname.
+    unsafe { lua_setfield(L, LUA_REGISTRYINDEX, tname) };
+    1
 }
 
+/// # Safety
+/// `tname` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_setmetatable(L: State, tname: *const c_char) {
-    // SAFETY: L is live.
-    unsafe {
-        lua_getfield(L, LUA_REGISTRYINDEX, tname);
-        lua_setmetatable(L, -2);
-    }
+    // SAFETY: the function's contract on tname.
+    unsafe { lua_getfield(L, LUA_REGISTRYINDEX, tname) };
+    lua_setmetatable(L, -2);
 }
 
+/// # Safety
+/// `tname` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_testudata(
     L: State,
     ud: c_int,
     tname: *const c_char,
 ) -> *mut c_void {
-    // SAFETY: L is live.
-    unsafe {
-        let p = lua_touserdata(L, ud);
-        if p.is_null() || lua_type(L, ud) != LUA_TUSERDATA {
-            return ptr::null_mut();
-        }
-        if lua_getmetatable(L, ud) == 0 {
-            return ptr::null_mut();
-        }
-        lua_getfield(L, LUA_REGISTRYINDEX, tname);
-        let same = lua_rawequal(L, -1, -2) != 0;
-        lua_settop(L, -3);
-        if same {
-            p
-        } else {
-            ptr::null_mut()
-        }
+    let p = lua_touserdata(L, ud);
+    if p.is_null() || lua_type(L, ud) != LUA_TUSERDATA {
+        return ptr::null_mut();
+    }
+    if lua_getmetatable(L, ud) == 0 {
+        return ptr::null_mut();
+    }
+    // SAFETY: the function's contract on tname.
+    unsafe { lua_getfield(L, LUA_REGISTRYINDEX, tname) };
+    let same = lua_rawequal(L, -1, -2) != 0;
+    lua_settop(L, -3);
+    if same {
+        p
+    } else {
+        ptr::null_mut()
     }
 }
 
+/// # Safety
+/// `tname` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checkudata(
     L: State,
     ud: c_int,
     tname: *const c_char,
 ) -> *mut c_void {
-    // SAFETY: L is live.
-    unsafe {
-        let p = luaL_testudata(L, ud, tname);
-        if p.is_null() {
-            type_error(L, ud, &String::from_utf8_lossy(cstr(tname)));
-        }
-        p
+    // SAFETY: the function's contract on tname is luaL_testudata's.
+    let p = unsafe { luaL_testudata(L, ud, tname) };
+    if p.is_null() {
+        // SAFETY: the function's contract; the name is copied at once.
+        let tname = String::from_utf8_lossy(unsafe { cstr(tname) }).into_owned();
+        type_error(L, ud, &tname);
     }
+    p
 }
 
+/// # Safety
+/// `def` is null or points to a NUL-terminated string; `lst` points to an
+/// array of NUL-terminated strings ended by a null pointer.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_checkoption(
     L: State,
@@ -301,62 +318,81 @@ pub unsafe extern "C-unwind" fn luaL_checkoption(
     def: *const c_char,
     lst: *const *const c_char,
 ) -> c_int {
-    // SAFETY: lst is a NULL-terminated array of C strings.
-    unsafe {
-        let name = if def.is_null() {
-            cstr(luaL_checklstring(L, narg, ptr::null_mut()))
+    // SAFETY: the function's contract on def; a null len is allowed.
+    let p = unsafe {
+        if def.is_null() {
+            luaL_checklstring(L, narg, ptr::null_mut())
         } else {
-            cstr(luaL_optlstring(L, narg, def, ptr::null_mut()))
-        };
-        let mut i = 0;
+            luaL_optlstring(L, narg, def, ptr::null_mut())
+        }
+    };
+    // SAFETY: p is def (NUL-terminated by the contract) or the data of the
+    // string argument narg, NUL-terminated and kept in its slot while this
+    // function runs; neither changes meanwhile. As in LuaJIT (strcmp), the
+    // name ends at its first NUL.
+    let name = unsafe { cstr(p) };
+    // SAFETY: the function's contract on lst.
+    unsafe { find_option(L, narg, name, lst) }
+}
+
+/// luaL_checkoption's search of `lst` for `name`.
+///
+/// # Safety
+/// `lst` points to an array of NUL-terminated strings ended by a null
+/// pointer.
+unsafe fn find_option(L: State, narg: c_int, name: &[u8], lst: *const *const c_char) -> c_int {
+    let mut i = 0;
+    // SAFETY: the caller's contract: every element up to the null one is
+    // readable and NUL-terminated.
+    unsafe {
         while !(*lst.add(i)).is_null() {
             if cstr(*lst.add(i)) == name {
                 return i as c_int;
             }
             i += 1;
         }
-        let mut m = b"invalid option '".to_vec();
-        m.extend_from_slice(name);
-        m.push(b'\'');
-        arg_error(L, narg, &m)
     }
+    let mut m = b"invalid option '".to_vec();
+    m.extend_from_slice(name);
+    m.push(b'\'');
+    arg_error(L, narg, &m)
 }
 
+/// # Safety
+/// `e` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_getmetafield(L: State, obj: c_int, e: *const c_char) -> c_int {
-    // SAFETY: L is live.
-    unsafe {
-        if lua_getmetatable(L, obj) == 0 {
-            return 0;
-        }
-        lua_pushstring(L, e);
-        lua_rawget(L, -2);
-        if lua_type(L, -1) == LUA_TNIL {
-            lua_settop(L, -3);
-            0
-        } else {
-            lua_remove(L, -2);
-            1
-        }
+    if lua_getmetatable(L, obj) == 0 {
+        return 0;
+    }
+    // SAFETY: the function's contract on e.
+    unsafe { lua_pushstring(L, e) };
+    lua_rawget(L, -2);
+    if lua_type(L, -1) == LUA_TNIL {
+        lua_settop(L, -3);
+        0
+    } else {
+        lua_remove(L, -2);
+        1
     }
 }
 
+/// # Safety
+/// `e` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_callmeta(L: State, obj: c_int, e: *const c_char) -> c_int {
-    // SAFETY: L is live.
-    unsafe {
-        let obj = if obj > 0 || obj <= LUA_REGISTRYINDEX {
-            obj
-        } else {
-            lua_gettop(L) + obj + 1
-        };
-        if luaL_getmetafield(L, obj, e) == 0 {
-            return 0;
-        }
-        lua_pushvalue(L, obj);
-        lua_call(L, 1, 1);
-        1
+    let obj = if obj > 0 || obj <= LUA_REGISTRYINDEX {
+        obj
+    } else {
+        lua_gettop(L) + obj + 1
+    };
+    // SAFETY: the function's contract on e is luaL_getmetafield's.
+    if unsafe { luaL_getmetafield(L, obj, e) } == 0 {
+        return 0;
     }
+    lua_pushvalue(L, obj);
+    lua_call(L, 1, 1);
+    1
 }
 
 const FREELIST_REF: c_int = 0;
@@ -417,16 +453,26 @@ pub fn load_bytes(L: State, data: &[u8], chunkname: &[u8], mode: Option<&[u8]>) 
 /// changed while the lexer scans it).
 pub fn call_reader(L: State, read: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, c_int> {
     let mut piece = Vec::new();
-    // SAFETY: L is live; api_pcall restores the stack on error.
-    let status = unsafe {
-        let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
-        let handler = (*L.as_ptr()).protect.last_mut().map_or(0, |r| r.handler);
-        api_pcall(L, top_off, handler, || piece = read())
-    };
+    let (top_off, handler) = top_and_handler(L);
+    let status = api_pcall(L, top_off, handler, || piece = read());
     if status == 0 {
         Ok(piece)
     } else {
         Err(status)
+    }
+}
+
+/// The stack offset of top, and the error handler of the innermost
+/// protected call (0 if none), for a protected call that keeps it.
+fn top_and_handler(L: State) -> (isize, usize) {
+    let l = L.as_ptr();
+    // SAFETY: top and stack point into the live stack; the record list is a
+    // field of the live thread, read through a borrow that ends here.
+    unsafe {
+        let top_off = (*l).top.offset_from((*l).stack);
+        let n = (*l).protect.len;
+        let handler = if n == 0 { 0 } else { (*l).protect.get(n - 1).handler };
+        (top_off, handler)
     }
 }
 
@@ -444,16 +490,12 @@ pub fn load_source(
     // Protected as in LuaJIT: running out of memory while parsing returns
     // LUA_ERRMEM with the message pushed.
     let mut loaded = None;
-    // SAFETY: L is live; api_pcall restores the stack on error.
-    let status = unsafe {
-        let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
-        // The reader's errors keep going to the handler they went to
-        // without this protection (see call_reader).
-        let handler = (*L.as_ptr()).protect.last_mut().map_or(0, |r| r.handler);
-        api_pcall(L, top_off, handler, || {
-            loaded = Some(crate::frontend::load(src, chunkname, mode, &opts))
-        })
-    };
+    // The reader's errors keep going to the handler they went to without
+    // this protection (see call_reader).
+    let (top_off, handler) = top_and_handler(L);
+    let status = api_pcall(L, top_off, handler, || {
+        loaded = Some(crate::frontend::load(src, chunkname, mode, &opts))
+    });
     if status != 0 {
         return Some(status);
     }
@@ -464,13 +506,19 @@ pub fn load_source(
     };
     Some(match r {
         Ok(pd) => {
-            // SAFETY: L is live; the prototype is pushed before any GC check.
-            unsafe {
-                let top_off = (*L.as_ptr()).top.offset_from((*L.as_ptr()).stack);
-                let status = api_pcall(L, top_off, 0, || {
-                    let g = g_of(L);
+            let (top_off, _) = top_and_handler(L);
+            let status = api_pcall(L, top_off, 0, || {
+                // SAFETY: a field of the live thread, by value.
+                let env = unsafe { (*L.as_ptr()).env };
+                // SAFETY: making the prototype, the closure and its
+                // upvalues only allocates (leaves: no Lua code, no
+                // collector step, no State-taking call), so nothing else
+                // reaches the global state while g is used; the new
+                // objects stay unreachable, and so uncollected, until the
+                // closure is pushed.
+                let f = unsafe {
+                    let g = L.global_mut();
                     let pt = crate::func::proto_from_data(g, &pd);
-                    let env = (*L.as_ptr()).env;
                     let f = crate::func::new_lfunc(g, pt, env);
                     // Main chunks have no upvalues in Lua 5.1 semantics;
                     // give any declared ones fresh closed upvalues.
@@ -478,13 +526,14 @@ pub fn load_source(
                         let uv = crate::func::new_closed_upval(g, TValue::NIL);
                         (*f).set_uv(i, uv);
                     }
-                    api_push(L, TValue::gcobj(TID_FUNC, f as *const crate::gc::GcHeader));
-                });
-                if status != 0 {
-                    return Some(status);
-                }
-                crate::gc::check(L);
+                    f
+                };
+                api_push(L, TValue::gcobj(TID_FUNC, f as *const crate::gc::GcHeader));
+            });
+            if status != 0 {
+                return Some(status);
             }
+            crate::gc::check(L);
             0
         }
         Err(msg) => {
@@ -494,6 +543,10 @@ pub fn load_source(
     })
 }
 
+/// # Safety
+/// `buff` points to `sz` readable bytes (it may be null when `sz` is 0);
+/// `name` and `mode` are null or NUL-terminated strings. All stay valid
+/// and unchanged during the call.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadbufferx(
     L: State,
@@ -505,18 +558,22 @@ pub unsafe extern "C-unwind" fn luaL_loadbufferx(
     let data = if sz == 0 {
         &[][..]
     } else {
-        // SAFETY: caller passes sz readable bytes.
+        // SAFETY: the function's contract: sz readable bytes at buff.
         unsafe { std::slice::from_raw_parts(buff as *const u8, sz) }
     };
-    let name = if name.is_null() { data } else { cstr(name) };
+    // SAFETY: the function's contract on name and mode.
+    let name = if name.is_null() { data } else { unsafe { cstr(name) } };
     let mode = if mode.is_null() {
         None
     } else {
-        Some(cstr(mode))
+        // SAFETY: as above.
+        Some(unsafe { cstr(mode) })
     };
     load_bytes(L, data, name, mode)
 }
 
+/// # Safety
+/// As for [`luaL_loadbufferx`].
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadbuffer(
     L: State,
@@ -524,11 +581,17 @@ pub unsafe extern "C-unwind" fn luaL_loadbuffer(
     sz: usize,
     name: *const c_char,
 ) -> c_int {
+    // SAFETY: the caller's contract is luaL_loadbufferx's; a null mode is
+    // allowed.
     unsafe { luaL_loadbufferx(L, buff, sz, name, ptr::null()) }
 }
 
+/// # Safety
+/// `s` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadstring(L: State, s: *const c_char) -> c_int {
+    // SAFETY: the function's contract: s is NUL-terminated, so its bytes
+    // before the NUL are readable and s is also a valid chunk name.
     unsafe { luaL_loadbufferx(L, s, cstr(s).len(), s, ptr::null()) }
 }
 
@@ -584,7 +647,7 @@ pub const LUA_ERRFILE: c_int = 6;
 /// Report a memory error as a status, as LuaJIT's loaders do: the message
 /// pushed, LUA_ERRMEM returned.
 fn push_oom(L: State) -> c_int {
-    api_push(L, crate::error::oom_value(g_of(L)));
+    api_push(L, crate::capi::leaf::oom_value(L));
     LUA_ERRMEM as c_int
 }
 
@@ -598,6 +661,9 @@ impl OsStrExt2 for std::ffi::OsStr {
     }
 }
 
+/// # Safety
+/// `filename` and `mode` are null or NUL-terminated strings, unchanged
+/// during the call.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadfilex(
     L: State,
@@ -607,22 +673,33 @@ pub unsafe extern "C-unwind" fn luaL_loadfilex(
     let f = if filename.is_null() {
         None
     } else {
-        Some(cstr(filename))
+        // SAFETY: the function's contract.
+        Some(unsafe { cstr(filename) })
     };
     let f = if f == Some(b"-") { None } else { f };
     let mode = if mode.is_null() {
         None
     } else {
-        Some(cstr(mode))
+        // SAFETY: the function's contract.
+        Some(unsafe { cstr(mode) })
     };
     load_file(L, f, mode)
 }
 
+/// # Safety
+/// `filename` is null or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_loadfile(L: State, filename: *const c_char) -> c_int {
+    // SAFETY: the caller's contract is luaL_loadfilex's; a null mode is
+    // allowed.
     unsafe { luaL_loadfilex(L, filename, ptr::null()) }
 }
 
+/// The panic function of states made by luaL_newstate.
+///
+/// # Safety
+/// `L` is a live thread (the VM calls the panic function with the thread
+/// whose error went unprotected).
 unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
     use std::io::Write;
     // SAFETY: the VM calls the panic function with the live thread whose
@@ -652,14 +729,21 @@ pub extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
             ptr::null_mut()
         }
         Some(l) => {
-            let g = g_of(l);
-            g.panic = Some(default_panic);
-            g.default_arena = arena;
+            let g = l.global_ptr();
+            // SAFETY: fields of the new state's live global state, written
+            // by value.
+            unsafe {
+                (*g).panic = Some(default_panic);
+                (*g).default_arena = arena;
+            }
             l.as_ptr()
         }
     }
 }
 
+/// # Safety
+/// `s`, `p` and `r` point to NUL-terminated strings, unchanged during the
+/// call.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_gsub(
     L: State,
@@ -667,7 +751,8 @@ pub unsafe extern "C-unwind" fn luaL_gsub(
     p: *const c_char,
     r: *const c_char,
 ) -> *const c_char {
-    let (s, p, r) = (cstr(s), cstr(p), cstr(r));
+    // SAFETY: the function's contract.
+    let (s, p, r) = unsafe { (cstr(s), cstr(p), cstr(r)) };
     let mut out = crate::mem::StateBuf::of(L);
     let mut i = 0;
     while i < s.len() {
@@ -680,10 +765,13 @@ pub unsafe extern "C-unwind" fn luaL_gsub(
         }
     }
     push_bytes(L, &out);
-    // SAFETY: the string is on the stack.
+    // SAFETY: a null length pointer is allowed.
     unsafe { lua_tolstring(L, -1, ptr::null_mut()) }
 }
 
+/// # Safety
+/// `fname` points to a NUL-terminated string, unchanged during the call.
+/// A non-null result points into it.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_findtable(
     L: State,
@@ -691,47 +779,52 @@ pub unsafe extern "C-unwind" fn luaL_findtable(
     fname: *const c_char,
     szhint: c_int,
 ) -> *const c_char {
-    // SAFETY: L is live; fname is NUL-terminated.
-    unsafe {
-        lua_pushvalue(L, idx);
-        let mut p = fname;
-        loop {
-            let e = {
-                let mut q = p;
-                while *q != 0 && *q != b'.' as c_char {
-                    q = q.add(1);
-                }
-                q
-            };
-            let part = std::slice::from_raw_parts(p as *const u8, e.offset_from(p) as usize);
+    // SAFETY: the function's contract.
+    let name = unsafe { cstr(fname) };
+    lua_pushvalue(L, idx);
+    let mut start = 0;
+    loop {
+        let end = name[start..]
+            .iter()
+            .position(|&c| c == b'.')
+            .map_or(name.len(), |i| start + i);
+        let part = &name[start..end];
+        let dotted = end < name.len();
+        push_bytes(L, part);
+        lua_rawget(L, -2);
+        if lua_type(L, -1) == LUA_TNIL {
+            lua_settop(L, -2);
+            lua_createtable(L, 0, if dotted { 1 } else { szhint });
             push_bytes(L, part);
-            lua_rawget(L, -2);
-            if lua_type(L, -1) == LUA_TNIL {
-                lua_settop(L, -2);
-                lua_createtable(L, 0, if *e == b'.' as c_char { 1 } else { szhint });
-                push_bytes(L, part);
-                lua_pushvalue(L, -2);
-                lua_settable(L, -4);
-            } else if lua_type(L, -1) != LUA_TTABLE {
-                lua_settop(L, -3);
-                return p;
-            }
-            lua_remove(L, -2);
-            p = e.add(1);
-            if *e != b'.' as c_char {
-                break;
-            }
+            lua_pushvalue(L, -2);
+            lua_settable(L, -4);
+        } else if lua_type(L, -1) != LUA_TTABLE {
+            lua_settop(L, -3);
+            // SAFETY: start is at most the string's length: inside it or at
+            // its NUL.
+            return unsafe { fname.add(start) };
         }
-        ptr::null()
+        lua_remove(L, -2);
+        if !dotted {
+            break;
+        }
+        start = end + 1;
     }
+    ptr::null()
 }
 
+/// # Safety
+/// `l` points to an array of `luaL_Reg` ended by an entry with a null
+/// name; each name is NUL-terminated and each function may be called with
+/// this state's threads.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_setfuncs(L: State, l: *const luaL_Reg, nup: c_int) {
-    // SAFETY: l is a {NULL, NULL}-terminated array.
+    // SAFETY: a NUL-terminated literal.
+    unsafe { luaL_checkstack(L, nup, c"too many upvalues".as_ptr()) };
+    let mut r = l;
+    // SAFETY: the function's contract: r walks the array up to its
+    // terminating entry, whose names and functions are valid.
     unsafe {
-        luaL_checkstack(L, nup, b"too many upvalues\0".as_ptr() as *const c_char);
-        let mut r = l;
         while !(*r).name.is_null() {
             for _ in 0..nup {
                 lua_pushvalue(L, -nup);
@@ -740,36 +833,39 @@ pub unsafe extern "C-unwind" fn luaL_setfuncs(L: State, l: *const luaL_Reg, nup:
             lua_setfield(L, -(nup + 2), (*r).name);
             r = r.add(1);
         }
-        lua_settop(L, -nup - 1);
     }
+    lua_settop(L, -nup - 1);
 }
 
+/// # Safety
+/// `modname` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_pushmodule(L: State, modname: *const c_char, sizehint: c_int) {
-    // SAFETY: L is live.
+    // SAFETY: a NUL-terminated literal; the function's contract on modname.
     unsafe {
-        luaL_findtable(
-            L,
-            LUA_REGISTRYINDEX,
-            b"_LOADED\0".as_ptr() as *const c_char,
-            16,
-        );
+        luaL_findtable(L, LUA_REGISTRYINDEX, c"_LOADED".as_ptr(), 16);
         lua_getfield(L, -1, modname);
-        if lua_type(L, -1) != LUA_TTABLE {
-            lua_settop(L, -2);
-            if !luaL_findtable(L, LUA_GLOBALSINDEX, modname, sizehint).is_null() {
-                let mut m = b"name conflict for module '".to_vec();
-                m.extend_from_slice(cstr(modname));
-                m.push(b'\'');
-                error_bytes(L, &m);
-            }
-            lua_pushvalue(L, -1);
-            lua_setfield(L, -3, modname);
-        }
-        lua_remove(L, -2);
     }
+    if lua_type(L, -1) != LUA_TTABLE {
+        lua_settop(L, -2);
+        // SAFETY: the function's contract on modname.
+        if !unsafe { luaL_findtable(L, LUA_GLOBALSINDEX, modname, sizehint) }.is_null() {
+            let mut m = b"name conflict for module '".to_vec();
+            // SAFETY: as above; the bytes are copied at once.
+            m.extend_from_slice(unsafe { cstr(modname) });
+            m.push(b'\'');
+            error_bytes(L, &m);
+        }
+        lua_pushvalue(L, -1);
+        // SAFETY: as above.
+        unsafe { lua_setfield(L, -3, modname) };
+    }
+    lua_remove(L, -2);
 }
 
+/// # Safety
+/// `libname` is null or a NUL-terminated string; `l` is null or satisfies
+/// [`luaL_setfuncs`]'s contract.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_openlib(
     L: State,
@@ -777,35 +873,43 @@ pub unsafe extern "C-unwind" fn luaL_openlib(
     l: *const luaL_Reg,
     nup: c_int,
 ) {
-    // SAFETY: L is live.
-    unsafe {
-        if !libname.is_null() {
-            let mut size = 0;
-            let mut r = l;
+    if !libname.is_null() {
+        let mut size = 0;
+        let mut r = l;
+        // SAFETY: the function's contract: a non-null l is an array ended by
+        // an entry with a null name.
+        unsafe {
             while !r.is_null() && !(*r).name.is_null() {
                 size += 1;
                 r = r.add(1);
             }
-            luaL_pushmodule(L, libname, size);
-            lua_insert(L, -(nup + 1));
         }
-        if !l.is_null() {
-            luaL_setfuncs(L, l, nup);
-        } else {
-            lua_settop(L, -nup - 1);
-        }
+        // SAFETY: the function's contract on libname.
+        unsafe { luaL_pushmodule(L, libname, size) };
+        lua_insert(L, -(nup + 1));
+    }
+    if !l.is_null() {
+        // SAFETY: the function's contract on l.
+        unsafe { luaL_setfuncs(L, l, nup) };
+    } else {
+        lua_settop(L, -nup - 1);
     }
 }
 
+/// # Safety
+/// As for [`luaL_openlib`].
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_register(
     L: State,
     libname: *const c_char,
     l: *const luaL_Reg,
 ) {
+    // SAFETY: the caller's contract is luaL_openlib's.
     unsafe { luaL_openlib(L, libname, l, 0) }
 }
 
+/// # Safety
+/// `msg` is null or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_traceback(
     L: State,
@@ -815,13 +919,16 @@ pub unsafe extern "C-unwind" fn luaL_traceback(
 ) {
     let mut out = crate::mem::StateBuf::of(L);
     if !msg.is_null() {
-        out.extend_from_slice(cstr(msg));
+        // SAFETY: the function's contract; the bytes are copied at once.
+        out.extend_from_slice(unsafe { cstr(msg) });
         out.push(b'\n');
     }
     crate::debug::traceback(L1, level.max(0) as usize, &mut out);
     push_bytes(L, &out);
 }
 
+/// # Safety
+/// `fname` is null or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_fileresult(
     L: State,
@@ -838,7 +945,8 @@ pub unsafe extern "C-unwind" fn luaL_fileresult(
         if fname.is_null() {
             push_bytes(L, es.as_bytes());
         } else {
-            let mut m = cstr(fname).to_vec();
+            // SAFETY: the function's contract; the bytes are copied at once.
+            let mut m = unsafe { cstr(fname) }.to_vec();
             m.extend_from_slice(b": ");
             m.extend_from_slice(es.as_bytes());
             push_bytes(L, &m);
@@ -850,69 +958,98 @@ pub unsafe extern "C-unwind" fn luaL_fileresult(
 
 #[no_mangle]
 pub extern "C-unwind" fn luaL_execresult(L: State, stat: c_int) -> c_int {
-    // SAFETY: L is live.
-    unsafe {
-        if stat == -1 {
-            return luaL_fileresult(L, 0, ptr::null());
-        }
-        let (what, code) = if stat & 0x7f == 0 {
-            ("exit", (stat >> 8) & 0xff)
-        } else {
-            ("signal", stat & 0x7f)
-        };
-        if what == "exit" && code == 0 {
-            lua_pushboolean(L, 1);
-        } else {
-            lua_pushnil(L);
-        }
-        push_bytes(L, what.as_bytes());
-        lua_pushinteger(L, code as lua_Integer);
-        3
+    if stat == -1 {
+        // SAFETY: a null file name is allowed.
+        return unsafe { luaL_fileresult(L, 0, ptr::null()) };
     }
+    let (what, code) = if stat & 0x7f == 0 {
+        ("exit", (stat >> 8) & 0xff)
+    } else {
+        ("signal", stat & 0x7f)
+    };
+    if what == "exit" && code == 0 {
+        lua_pushboolean(L, 1);
+    } else {
+        lua_pushnil(L);
+    }
+    push_bytes(L, what.as_bytes());
+    lua_pushinteger(L, code as lua_Integer);
+    3
 }
 
 // ---- String buffers.
+//
+// A `luaL_Buffer` lives in C memory; C fills it through these functions
+// and the luaL_addchar/luaL_addsize macros (which write through `p`).
+// Its contract, for every function below taking `B`: `B` points to a
+// buffer initialised by luaL_buffinit, whose state is live, whose `p`
+// points into `buffer` (at most LUAL_BUFFERSIZE bytes in), and whose `lvl`
+// pieces are the top values of that state's running function.
 
+/// # Safety
+/// `B` points to a writable `luaL_Buffer`.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_buffinit(L: State, B: *mut luaL_Buffer) {
-    // SAFETY: B points to caller storage.
+    // SAFETY: the function's contract; fields written by value.
     unsafe {
         (*B).L = L.as_ptr();
-        (*B).p = (*B).buffer.as_mut_ptr();
+        (*B).p = (&raw mut (*B).buffer).cast();
         (*B).lvl = 0;
     }
 }
 
+/// The buffer's state.
+///
+/// # Safety
+/// `B` satisfies the buffer contract above.
+unsafe fn buf_state(B: *mut luaL_Buffer) -> State {
+    // SAFETY: the contract: B's state is a live thread.
+    unsafe { State::from_raw((*B).L) }
+}
+
+/// Bytes in the buffer's array.
+///
+/// # Safety
+/// `B` satisfies the buffer contract above.
 unsafe fn buf_len(B: *mut luaL_Buffer) -> usize {
-    // SAFETY: p points into buffer.
-    unsafe { (*B).p.offset_from((*B).buffer.as_ptr()) as usize }
+    // SAFETY: the contract: p points into the buffer's array.
+    unsafe { (*B).p.offset_from((&raw const (*B).buffer).cast::<c_char>()) as usize }
 }
 
 /// Move the buffered bytes onto the stack as a new piece.
+///
+/// # Safety
+/// `B` satisfies the buffer contract above.
 unsafe fn empty_buffer(B: *mut luaL_Buffer) -> bool {
-    // SAFETY: B is initialised.
+    // SAFETY: the contract: the first n bytes of the array are the
+    // buffered ones; fields written by value.
     unsafe {
         let n = buf_len(B);
         if n == 0 {
             return false;
         }
-        lua_pushlstring(State::from_raw((*B).L), (*B).buffer.as_ptr(), n);
-        (*B).p = (*B).buffer.as_mut_ptr();
+        let start = (&raw mut (*B).buffer).cast::<c_char>();
+        lua_pushlstring(buf_state(B), start, n);
+        (*B).p = start;
         (*B).lvl += 1;
         true
     }
 }
 
 /// Concatenate pieces on the stack to keep their number small.
+///
+/// # Safety
+/// `B` satisfies the buffer contract above.
 unsafe fn adjust_stack(B: *mut luaL_Buffer) {
-    // SAFETY: B is initialised; lvl pieces are on the stack.
+    // SAFETY: the contract: the lvl pieces are the top values of the
+    // buffer's live state; fields read and written by value.
     unsafe {
         if (*B).lvl > 1 {
-            let L = (*B).L;
+            let L = buf_state(B);
             let mut toget = 1;
-            let mut toplen = lua_objlen(State::from_raw(L), -1);
+            let mut toplen = lua_objlen(L, -1);
             loop {
-                let l = lua_objlen(State::from_raw(L), -(toget + 1));
+                let l = lua_objlen(L, -(toget + 1));
                 if (*B).lvl - toget + 1 >= 10 || toplen > l {
                     toplen += l;
                     toget += 1;
@@ -923,26 +1060,32 @@ unsafe fn adjust_stack(B: *mut luaL_Buffer) {
                     break;
                 }
             }
-            lua_concat(State::from_raw(L), toget);
+            lua_concat(L, toget);
             (*B).lvl = (*B).lvl - toget + 1;
         }
     }
 }
 
+/// # Safety
+/// `B` satisfies the buffer contract above.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_prepbuffer(B: *mut luaL_Buffer) -> *mut c_char {
-    // SAFETY: B is initialised.
+    // SAFETY: the function's contract is the helpers'.
     unsafe {
         if empty_buffer(B) {
             adjust_stack(B);
         }
-        (*B).buffer.as_mut_ptr()
+        (&raw mut (*B).buffer).cast()
     }
 }
 
+/// # Safety
+/// `B` satisfies the buffer contract above; `s` points to `l` readable
+/// bytes.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_addlstring(B: *mut luaL_Buffer, s: *const c_char, l: usize) {
-    // SAFETY: s has l bytes; B is initialised.
+    // SAFETY: the function's contract: i < l bytes are readable at s; p
+    // stays inside the array (a full array is emptied first).
     unsafe {
         for i in 0..l {
             if buf_len(B) >= LUAL_BUFFERSIZE {
@@ -954,35 +1097,51 @@ pub unsafe extern "C-unwind" fn luaL_addlstring(B: *mut luaL_Buffer, s: *const c
     }
 }
 
+/// # Safety
+/// `B` satisfies the buffer contract above; `s` points to a NUL-terminated
+/// string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_addstring(B: *mut luaL_Buffer, s: *const c_char) {
+    // SAFETY: the function's contract: the bytes of s before its NUL are
+    // readable.
     unsafe { luaL_addlstring(B, s, cstr(s).len()) }
 }
 
+/// # Safety
+/// `B` satisfies the buffer contract above.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_pushresult(B: *mut luaL_Buffer) {
-    // SAFETY: B is initialised.
+    // SAFETY: the function's contract is the helpers'; after emptying the
+    // array, the lvl pieces are the top values.
     unsafe {
         empty_buffer(B);
-        lua_concat(State::from_raw((*B).L), (*B).lvl);
+        lua_concat(buf_state(B), (*B).lvl);
         (*B).lvl = 1;
     }
 }
 
+/// # Safety
+/// `B` satisfies the buffer contract above, with the value to add pushed
+/// above its pieces.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaL_addvalue(B: *mut luaL_Buffer) {
-    // SAFETY: the value is at the top of B's state.
+    // SAFETY: the function's contract; the string at the top stays there
+    // while its vl bytes are copied into the array's free part (vl fits,
+    // checked).
     unsafe {
-        let L = (*B).L;
+        let L = buf_state(B);
         let mut vl = 0usize;
-        let s = lua_tolstring(State::from_raw(L), -1, &mut vl);
+        let s = lua_tolstring(L, -1, &mut vl);
         if vl <= LUAL_BUFFERSIZE - buf_len(B) {
-            ptr::copy_nonoverlapping(s, (*B).p, vl);
+            // (A value that is no string has no bytes, and s is null.)
+            if vl > 0 {
+                ptr::copy_nonoverlapping(s, (*B).p, vl);
+            }
             (*B).p = (*B).p.add(vl);
-            lua_settop(State::from_raw(L), -2);
+            lua_settop(L, -2);
         } else {
             if empty_buffer(B) {
-                lua_insert(State::from_raw(L), -2);
+                lua_insert(L, -2);
             }
             (*B).lvl += 1;
             adjust_stack(B);

@@ -132,8 +132,9 @@ fn api_fail(_l: State, what: &str) -> ! {
     crate::capi::fatal_misuse(what)
 }
 
+/// The value at an acceptable index (nil for "none").
 #[inline]
-fn get(l: State, idx: c_int) -> TValue {
+pub fn index_value(l: State, idx: c_int) -> TValue {
     let p = index2adr(l, idx);
     if p.is_null() {
         TValue::NIL
@@ -164,7 +165,7 @@ fn stack_slot(l: State, idx: c_int) -> *mut TValue {
 
 /// The value at top-1-`i`, which must belong to the running function.
 #[inline(always)]
-fn top_value(l: State, i: usize) -> TValue {
+pub fn top_value(l: State, i: usize) -> TValue {
     api_check_nelems(l, i + 1);
     // SAFETY: top-1-i is at or above base (checked), a slot of the live
     // stack.
@@ -173,7 +174,7 @@ fn top_value(l: State, i: usize) -> TValue {
 
 /// Store `v` at top-1-`i`, which must belong to the running function.
 #[inline(always)]
-fn set_top_value(l: State, i: usize, v: TValue) {
+pub fn set_top_value(l: State, i: usize, v: TValue) {
     api_check_nelems(l, i + 1);
     // SAFETY: as in top_value.
     unsafe { *(*l.as_ptr()).top.sub(1 + i) = v };
@@ -181,7 +182,7 @@ fn set_top_value(l: State, i: usize, v: TValue) {
 
 /// Drop the `n` top values, which must belong to the running function.
 #[inline(always)]
-fn pop_n(l: State, n: usize) {
+pub fn pop_n(l: State, n: usize) {
     api_check_nelems(l, n);
     // SAFETY: top-n is at or above base (checked).
     unsafe { (*l.as_ptr()).top = (*l.as_ptr()).top.sub(n) };
@@ -285,7 +286,7 @@ pub extern "C-unwind" fn lua_settop(L: State, idx: c_int) {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_pushvalue(L: State, idx: c_int) {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     api_push(L, v);
 }
 
@@ -345,7 +346,7 @@ pub extern "C-unwind" fn lua_replace(L: State, idx: c_int) {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_copy(L: State, fromidx: c_int, toidx: c_int) {
-    let v = get(L, fromidx);
+    let v = index_value(L, fromidx);
     let p = get_ex(L, toidx);
     // SAFETY: get_ex returns the address of a live value slot.
     unsafe { *p = v };
@@ -431,26 +432,26 @@ pub extern "C-unwind" fn lua_typename(_L: State, t: c_int) -> *const c_char {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_isnumber(L: State, idx: c_int) -> c_int {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     (meta::to_number(v).is_some()) as c_int
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_isstring(L: State, idx: c_int) -> c_int {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     (v.is_str() || v.is_num()) as c_int
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_iscfunction(L: State, idx: c_int) -> c_int {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     // SAFETY: a function value at a valid index is a live function.
     (v.is_func() && !unsafe { (*v.as_ptr::<GcFunc>()).is_lua() }) as c_int
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_isuserdata(L: State, idx: c_int) -> c_int {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     (v.is_udata() || v.is_lightud()) as c_int
 }
 
@@ -489,7 +490,7 @@ pub extern "C-unwind" fn lua_lessthan(L: State, i1: c_int, i2: c_int) -> c_int {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_tonumber(L: State, idx: c_int) -> lua_Number {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     meta::to_number(v).unwrap_or(0.0)
 }
 
@@ -501,7 +502,7 @@ pub unsafe extern "C-unwind" fn lua_tonumberx(
     idx: c_int,
     isnum: *mut c_int,
 ) -> lua_Number {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     let r = meta::to_number(v);
     if !isnum.is_null() {
         // SAFETY: a non-null isnum is writable (the function's contract).
@@ -520,7 +521,7 @@ pub fn num_to_integer(n: f64) -> lua_Integer {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_tointeger(L: State, idx: c_int) -> lua_Integer {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     meta::to_number(v).map(num_to_integer).unwrap_or(0)
 }
 
@@ -532,7 +533,7 @@ pub unsafe extern "C-unwind" fn lua_tointegerx(
     idx: c_int,
     isnum: *mut c_int,
 ) -> lua_Integer {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     let r = meta::to_number(v);
     if !isnum.is_null() {
         // SAFETY: a non-null isnum is writable (the function's contract).
@@ -543,7 +544,7 @@ pub unsafe extern "C-unwind" fn lua_tointegerx(
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_toboolean(L: State, idx: c_int) -> c_int {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     v.is_truthy() as c_int
 }
 
@@ -568,7 +569,7 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
     len: *mut usize,
 ) -> *const c_char {
     let p = index2adr(L, idx);
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     let s: *mut GcStr = if v.is_str() {
         v.as_ptr()
     } else if v.is_num() {
@@ -596,7 +597,7 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
 #[no_mangle]
 pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
     let p = index2adr(L, idx);
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     if v.is_str() {
         // SAFETY: a string value at a valid index is a live string.
         unsafe { (*v.as_ptr::<GcStr>()).len as usize }
@@ -616,7 +617,7 @@ pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_tocfunction(L: State, idx: c_int) -> lua_CFunction {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     if !v.is_func() {
         return None;
     }
@@ -632,7 +633,7 @@ pub extern "C-unwind" fn lua_tocfunction(L: State, idx: c_int) -> lua_CFunction 
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_touserdata(L: State, idx: c_int) -> *mut c_void {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     if v.is_udata() {
         udata::payload(v.as_ptr()) as *mut c_void
     } else if v.is_lightud() {
@@ -644,7 +645,7 @@ pub extern "C-unwind" fn lua_touserdata(L: State, idx: c_int) -> *mut c_void {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_tothread(L: State, idx: c_int) -> *mut lua_State {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     if v.is_thread() {
         v.as_ptr()
     } else {
@@ -654,7 +655,7 @@ pub extern "C-unwind" fn lua_tothread(L: State, idx: c_int) -> *mut lua_State {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_topointer(L: State, idx: c_int) -> *const c_void {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     if v.is_udata() {
         udata::payload(v.as_ptr()) as *const c_void
     } else if v.is(TID_CDATA) {
@@ -820,7 +821,7 @@ pub extern "C-unwind" fn lua_newuserdata(L: State, sz: usize) -> *mut c_void {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_getmetatable(L: State, idx: c_int) -> c_int {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     let mt = leaf::metatable_of(L, v);
     if mt.is_null() {
         0
@@ -832,7 +833,7 @@ pub extern "C-unwind" fn lua_getmetatable(L: State, idx: c_int) -> c_int {
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_getfenv(L: State, idx: c_int) {
-    let v = get(L, idx);
+    let v = index_value(L, idx);
     // SAFETY: a value at a valid index is a live object of the tested type.
     let env = unsafe {
         if v.is_func() {

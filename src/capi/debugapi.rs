@@ -70,8 +70,9 @@ pub struct Info {
 
 /// The frame of `l` whose base is at stack offset `offset`.
 pub fn frame_by_offset(l: State, offset: c_int) -> Option<(Frame, *mut TValue)> {
-    // SAFETY: l is live; comparing pointers into its stack.
+    // SAFETY: a field of the live thread, read by value.
     let stack = unsafe { (*l.as_ptr()).stack };
+    // SAFETY: the frames of l have their bases in l's stack.
     debug::frames(l).find(|(f, _)| unsafe { f.base.offset_from(stack) } == offset as isize)
 }
 
@@ -82,17 +83,23 @@ pub fn frame_target(l: State, level: usize) -> Option<Target> {
         .map(|(f, lim)| Target::Frame(f, lim))
 }
 
+/// The prototype of a Lua function value (its caller holds the function,
+/// so both are live).
 fn lua_proto(f: TValue) -> Option<*mut GcProto> {
     if !f.is_func() {
         return None;
     }
     let fnp: *mut GcFunc = f.as_ptr();
-    // SAFETY: fnp is a live closure.
+    // SAFETY: a function value the caller holds is a live closure.
     unsafe { (*fnp).is_lua().then(|| (*fnp).proto) }
 }
 
-fn c_str_of(s: *mut GcStr) -> *const c_char {
-    // SAFETY: s is a live string; its bytes are NUL-terminated.
+/// The NUL-terminated bytes of a string, as a C string.
+///
+/// # Safety
+/// `s` is a live string; the result is valid while it stays reachable.
+unsafe fn c_str_of(s: *mut GcStr) -> *const c_char {
+    // SAFETY: the caller's contract; a string's bytes are NUL-terminated.
     unsafe { (*s).data() as *const c_char }
 }
 
@@ -132,10 +139,14 @@ pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
         match opt {
             b'S' => match pt {
                 Some(pt) => {
-                    // SAFETY: pt is live.
+                    // SAFETY: pt is the prototype of the target's function,
+                    // live while the caller holds the target; so is its
+                    // chunk name.
                     let (name, first, num) =
                         unsafe { ((*pt).chunkname, (*pt).firstline, (*pt).numline) };
-                    info.source = c_str_of(name);
+                    // SAFETY: as above.
+                    info.source = unsafe { c_str_of(name) };
+                    // SAFETY: as above; the bytes are copied at once.
                     info.short_src =
                         crate::chunkname::short_src(unsafe { crate::string::str_bytes(name) });
                     info.linedefined = first as c_int;
@@ -147,7 +158,7 @@ pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
                     };
                 }
                 None => {
-                    info.source = b"=[C]\0".as_ptr() as *const c_char;
+                    info.source = c"=[C]".as_ptr();
                     info.short_src = b"[C]".to_vec();
                     info.linedefined = -1;
                     info.lastlinedefined = -1;
@@ -157,7 +168,8 @@ pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
             b'l' => {
                 info.currentline = match (target, pt) {
                     (Target::Frame(f, _), Some(pt)) => match debug::frame_pc_index(f) {
-                        // SAFETY: pt is live.
+                        // SAFETY: pt is the prototype of the frame's live
+                        // function.
                         Some(i) if unsafe { (*pt).lineinfo.is_null() } => {
                             let _ = i;
                             0
@@ -171,12 +183,13 @@ pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
             b'u' => {
                 if func.is_func() {
                     let fnp: *mut GcFunc = func.as_ptr();
-                    // SAFETY: fnp is a live closure.
+                    // SAFETY: the target's function, live while the caller
+                    // holds the target.
                     info.nups = unsafe { (*fnp).nupvalues } as c_int;
                 }
                 match pt {
                     Some(pt) => {
-                        // SAFETY: pt is live.
+                        // SAFETY: that function's prototype.
                         unsafe {
                             info.nparams = (*pt).numparams as c_int;
                             info.isvararg = (*pt).flags & PROTO_VARARG != 0;
@@ -191,8 +204,12 @@ pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
             b'n' => {
                 if let Target::Frame(f, _) = target {
                     if let Some((what, name)) = debug::func_name(l, f) {
-                        let s = crate::string::intern(g_of(l), &name);
-                        info.name = c_str_of(s);
+                        // The name is interned (and so lives as long as
+                        // strings that equal it are reachable), as
+                        // LuaJIT's names are strings of the prototype.
+                        let s = l.intern(&name);
+                        // SAFETY: s is the live string just interned.
+                        info.name = unsafe { c_str_of(s) };
                         info.namewhat = static_namewhat(what);
                     }
                 }
@@ -214,23 +231,28 @@ pub fn push_activelines(l: State, func: TValue) {
             return;
         }
     };
-    // SAFETY: l is live; pt is kept alive by func, which the caller holds.
-    unsafe {
-        lua_createtable(l, 0, 0);
-        if (*pt).lineinfo.is_null() {
-            return;
-        }
-        // Instruction 0 is the function header, not code of any line.
-        for i in 1..(*pt).sizebc {
-            let line = debug::proto_line(pt, i);
-            lua_pushboolean(l, 1);
-            lua_rawseti(l, -2, line);
-        }
+    lua_createtable(l, 0, 0);
+    // SAFETY: pt is kept alive by func, which the caller holds (the stores
+    // below run no Lua code and free nothing).
+    let (has_lines, sizebc) = unsafe { (!(*pt).lineinfo.is_null(), (*pt).sizebc) };
+    if !has_lines {
+        return;
+    }
+    // Instruction 0 is the function header, not code of any line.
+    for i in 1..sizebc {
+        let line = debug::proto_line(pt, i);
+        lua_pushboolean(l, 1);
+        lua_rawseti(l, -2, line);
     }
 }
 
-fn copy_short_src(ar: *mut lua_Debug, src: &[u8]) {
-    // SAFETY: ar points to a caller-provided lua_Debug.
+/// Store `src` as the record's `short_src`, truncated and NUL-terminated.
+///
+/// # Safety
+/// `ar` points to a writable `lua_Debug`.
+unsafe fn copy_short_src(ar: *mut lua_Debug, src: &[u8]) {
+    // SAFETY: the caller's contract; n + 1 <= LUA_IDSIZE bytes are written
+    // into short_src.
     unsafe {
         let n = src.len().min(LUA_IDSIZE - 1);
         let dst = (*ar).short_src.as_mut_ptr() as *mut u8;
@@ -239,6 +261,8 @@ fn copy_short_src(ar: *mut lua_Debug, src: &[u8]) {
     }
 }
 
+/// # Safety
+/// `ar` points to a writable `lua_Debug`.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_getstack(L: State, level: c_int, ar: *mut lua_Debug) -> c_int {
     if level < 0 {
@@ -246,7 +270,8 @@ pub unsafe extern "C-unwind" fn lua_getstack(L: State, level: c_int, ar: *mut lu
     }
     match debug::frames(L).nth(level as usize) {
         Some((f, _)) => {
-            // SAFETY: ar is a caller-provided lua_Debug; f.base is in L's stack.
+            // SAFETY: the function's contract on ar; the frame's base is a
+            // slot of L's stack.
             unsafe { (*ar).i_ci = f.base.offset_from((*L.as_ptr()).stack) as c_int };
             1
         }
@@ -254,34 +279,38 @@ pub unsafe extern "C-unwind" fn lua_getstack(L: State, level: c_int, ar: *mut lu
     }
 }
 
+/// # Safety
+/// `what` points to a NUL-terminated string; `ar` points to a writable
+/// `lua_Debug`, filled by `lua_getstack` on this thread unless `what`
+/// starts with '>'.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_getinfo(
     L: State,
     what: *const c_char,
     ar: *mut lua_Debug,
 ) -> c_int {
-    let mut opts = cstr(what);
-    // SAFETY: L is live; '>' takes the function from the top of the stack.
-    let target = unsafe {
-        if opts.first() == Some(&b'>') {
-            opts = &opts[1..];
-            let v = *(*L.as_ptr()).top.sub(1);
-            (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
-            Target::Func(v)
-        } else {
-            match frame_by_offset(L, (*ar).i_ci) {
-                Some((f, lim)) => Target::Frame(f, lim),
-                None => return 0,
-            }
+    // SAFETY: the function's contract on what, unchanged during the call.
+    let mut opts = unsafe { cstr(what) };
+    let target = if opts.first() == Some(&b'>') {
+        // '>' takes the function from the top of the stack.
+        opts = &opts[1..];
+        let v = top_value(L, 0);
+        pop_n(L, 1);
+        Target::Func(v)
+    } else {
+        // SAFETY: the function's contract on ar.
+        match frame_by_offset(L, unsafe { (*ar).i_ci }) {
+            Some((f, lim)) => Target::Frame(f, lim),
+            None => return 0,
         }
     };
     let info = match get_info(L, opts, &target) {
         Some(i) => i,
         None => return 0,
     };
-    // SAFETY: ar is a caller-provided lua_Debug.
-    unsafe {
-        for &o in opts {
+    for &o in opts {
+        // SAFETY: the function's contract on ar; fields written by value.
+        unsafe {
             match o {
                 b'S' => {
                     (*ar).source = info.source;
@@ -296,10 +325,13 @@ pub unsafe extern "C-unwind" fn lua_getinfo(
                     (*ar).name = info.name;
                     (*ar).namewhat = info.namewhat.as_ptr() as *const c_char;
                 }
-                b'f' => api_push(L, info.func),
-                b'L' => push_activelines(L, info.func),
                 _ => {}
             }
+        }
+        match o {
+            b'f' => api_push(L, info.func),
+            b'L' => push_activelines(L, info.func),
+            _ => {}
         }
     }
     1
@@ -318,7 +350,7 @@ pub fn local_at(
     if n == 0 {
         return None;
     }
-    let temporary = b"(*temporary)\0".as_ptr() as *const c_char;
+    let temporary = c"(*temporary)".as_ptr();
     if n < 0 {
         return vararg_at(frame, (-(n as i64)) as usize);
     }
@@ -331,7 +363,8 @@ pub fn local_at(
     }
     if frame.is_lua() {
         if let Some(pc) = debug::frame_pc_index(frame) {
-            if let Some(name) = var_name_ptr(frame.proto(), pc, n as u32 - 1) {
+            // SAFETY: the prototype of the frame's live function.
+            if let Some(name) = unsafe { var_name_ptr(frame.proto(), pc, n as u32 - 1) } {
                 return Some((name, slot));
             }
         }
@@ -358,7 +391,7 @@ fn vararg_at(frame: &Frame, k: usize) -> Option<(*const c_char, *mut TValue)> {
         let ob = (frame.base as *mut u8).sub((link & !FRAME_TYPEP) as usize) as *mut TValue;
         let slot = ob.add((*pt).numparams as usize + k - 1);
         if slot < frame.base.sub(2) {
-            Some((b"(*vararg)\0".as_ptr() as *const c_char, slot))
+            Some((c"(*vararg)".as_ptr(), slot))
         } else {
             None
         }
@@ -367,8 +400,12 @@ fn vararg_at(frame: &Frame, k: usize) -> Option<(*const c_char, *mut TValue)> {
 
 /// The name (a live string of the prototype) of the variable in `slot` at
 /// instruction `pc`, internal names included.
-fn var_name_ptr(pt: *mut GcProto, pc: u32, slot: u32) -> Option<*const c_char> {
-    // SAFETY: pt is live; varinfo has sizevarinfo entries.
+///
+/// # Safety
+/// `pt` is a live prototype.
+unsafe fn var_name_ptr(pt: *mut GcProto, pc: u32, slot: u32) -> Option<*const c_char> {
+    // SAFETY: the caller's contract; varinfo has sizevarinfo entries, and
+    // their names are live strings of the prototype.
     unsafe {
         let mut n = 0u32;
         for i in 0..(*pt).sizevarinfo as usize {
@@ -390,59 +427,63 @@ fn var_name_ptr(pt: *mut GcProto, pc: u32, slot: u32) -> Option<*const c_char> {
 /// Name of parameter `n` of a Lua function (lua_getlocal with a null ar).
 pub fn param_name(f: TValue, n: c_int) -> *const c_char {
     match lua_proto(f) {
-        Some(pt) if n > 0 => var_name_ptr(pt, 0, n as u32 - 1).unwrap_or(ptr::null()),
+        // SAFETY: the prototype of the live function f.
+        Some(pt) if n > 0 => unsafe { var_name_ptr(pt, 0, n as u32 - 1) }.unwrap_or(ptr::null()),
         _ => ptr::null(),
     }
 }
 
+/// # Safety
+/// `ar` is null or points to a `lua_Debug` filled by `lua_getstack` on this
+/// thread.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_getlocal(
     L: State,
     ar: *const lua_Debug,
     n: c_int,
 ) -> *const c_char {
-    // SAFETY: L is live; ar is null or was filled by lua_getstack.
-    unsafe {
-        if ar.is_null() {
-            if (*L.as_ptr()).top <= (*L.as_ptr()).base {
-                return ptr::null();
-            }
-            return param_name(*(*L.as_ptr()).top.sub(1), n);
+    if ar.is_null() {
+        if lua_gettop(L) == 0 {
+            return ptr::null();
         }
-        let (f, lim) = match frame_by_offset(L, (*ar).i_ci) {
-            Some(x) => x,
-            None => return ptr::null(),
-        };
-        match local_at(&f, lim, n) {
-            Some((name, slot)) => {
-                api_push(L, *slot);
-                name
-            }
-            None => ptr::null(),
+        return param_name(top_value(L, 0), n);
+    }
+    // SAFETY: the function's contract on ar.
+    let (f, lim) = match frame_by_offset(L, unsafe { (*ar).i_ci }) {
+        Some(x) => x,
+        None => return ptr::null(),
+    };
+    match local_at(&f, lim, n) {
+        Some((name, slot)) => {
+            // SAFETY: local_at gives a slot of the live frame, below its end.
+            api_push(L, unsafe { *slot });
+            name
         }
+        None => ptr::null(),
     }
 }
 
+/// # Safety
+/// `ar` points to a `lua_Debug` filled by `lua_getstack` on this thread.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_setlocal(
     L: State,
     ar: *const lua_Debug,
     n: c_int,
 ) -> *const c_char {
-    // SAFETY: L is live with a value on top; ar was filled by lua_getstack.
-    unsafe {
-        let v = *(*L.as_ptr()).top.sub(1);
-        let found = frame_by_offset(L, (*ar).i_ci).and_then(|(f, lim)| local_at(&f, lim, n));
-        let name = match found {
-            Some((name, slot)) => {
-                *slot = v;
-                name
-            }
-            None => ptr::null(),
-        };
-        (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
-        name
-    }
+    let v = top_value(L, 0);
+    // SAFETY: the function's contract on ar.
+    let found = frame_by_offset(L, unsafe { (*ar).i_ci }).and_then(|(f, lim)| local_at(&f, lim, n));
+    let name = match found {
+        Some((name, slot)) => {
+            // SAFETY: local_at gives a slot of the live frame, below its end.
+            unsafe { *slot = v };
+            name
+        }
+        None => ptr::null(),
+    };
+    pop_n(L, 1);
+    name
 }
 
 // ---- Upvalues.
@@ -454,7 +495,9 @@ pub fn upvalue_at(f: TValue, n: c_int) -> Option<(*const c_char, *mut TValue)> {
         return None;
     }
     let fnp: *mut GcFunc = f.as_ptr();
-    // SAFETY: fnp is a live closure with nupvalues upvalues.
+    // SAFETY: a function value the caller holds is a live closure with
+    // nupvalues upvalues (i is below that, checked); a Lua closure's
+    // prototype has sizeuv upvalue names, live strings of it.
     unsafe {
         if n as usize > (*fnp).nupvalues as usize {
             return None;
@@ -463,14 +506,14 @@ pub fn upvalue_at(f: TValue, n: c_int) -> Option<(*const c_char, *mut TValue)> {
         if (*fnp).is_lua() {
             let pt = (*fnp).proto;
             let name = if (*pt).uvnames.is_null() || i >= (*pt).sizeuv as usize {
-                b"\0".as_ptr() as *const c_char
+                c"".as_ptr()
             } else {
                 c_str_of(*(*pt).uvnames.add(i))
             };
             let uv = (*fnp).uv(i);
             Some((name, (*uv).v))
         } else {
-            Some((b"\0".as_ptr() as *const c_char, (*fnp).cuv(i)))
+            Some((c"".as_ptr(), (*fnp).cuv(i)))
         }
     }
 }
@@ -481,7 +524,8 @@ pub fn upvalue_id(f: TValue, n: c_int) -> *mut c_void {
         return ptr::null_mut();
     }
     let fnp: *mut GcFunc = f.as_ptr();
-    // SAFETY: fnp is a live closure with nupvalues upvalues.
+    // SAFETY: a function value the caller holds is a live closure with
+    // nupvalues upvalues (n is in range, checked).
     unsafe {
         if n as usize > (*fnp).nupvalues as usize {
             return ptr::null_mut();
@@ -501,8 +545,9 @@ pub fn upvalue_join(l: State, f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> b
         (Some(_), Some(_)) => (f1.as_ptr::<GcFunc>(), f2.as_ptr::<GcFunc>()),
         _ => return false,
     };
-    // SAFETY: both are live Lua closures; indices are checked.
-    unsafe {
+    // SAFETY: function values the caller holds are live Lua closures
+    // (checked by lua_proto); the upvalue indices are checked.
+    let uv = unsafe {
         let ok1 = n1 >= 1 && n1 as usize <= (*p1).nupvalues as usize;
         let ok2 = n2 >= 1 && n2 as usize <= (*p2).nupvalues as usize;
         if !ok1 || !ok2 {
@@ -510,22 +555,23 @@ pub fn upvalue_join(l: State, f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> b
         }
         let uv = (*p2).uv(n2 as usize - 1);
         (*p1).set_uv(n1 as usize - 1, uv);
-        crate::gc::barrier_obj_ptr(
-            crate::state::g_of(l),
-            p1 as *mut crate::gc::GcHeader,
-            uv as *mut crate::gc::GcHeader,
-        );
-    }
+        uv
+    };
+    crate::capi::leaf::barrier_obj_ptr(
+        l,
+        p1 as *mut crate::gc::GcHeader,
+        uv as *mut crate::gc::GcHeader,
+    );
     true
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_getupvalue(L: State, funcindex: c_int, n: c_int) -> *const c_char {
-    // SAFETY: L is live.
-    let f = unsafe { index_value(L, funcindex) };
+    let f = index_value(L, funcindex);
     match upvalue_at(f, n) {
         Some((name, slot)) => {
-            // SAFETY: slot is a live upvalue slot.
+            // SAFETY: upvalue_at gives the value slot of an upvalue of the
+            // live function f.
             api_push(L, unsafe { *slot });
             name
         }
@@ -535,48 +581,36 @@ pub extern "C-unwind" fn lua_getupvalue(L: State, funcindex: c_int, n: c_int) ->
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_setupvalue(L: State, funcindex: c_int, n: c_int) -> *const c_char {
-    // SAFETY: L is live with the new value on top.
-    unsafe {
-        let f = index_value(L, funcindex);
-        match upvalue_at(f, n) {
-            Some((name, slot)) => {
-                (*L.as_ptr()).top = (*L.as_ptr()).top.sub(1);
-                *slot = *(*L.as_ptr()).top;
-                crate::gc::barrier_upvalue_store(crate::state::g_of(L), f, n, *slot);
-                name
-            }
-            None => ptr::null(),
+    let f = index_value(L, funcindex);
+    match upvalue_at(f, n) {
+        Some((name, slot)) => {
+            let v = top_value(L, 0);
+            pop_n(L, 1);
+            // SAFETY: upvalue_at gives the value slot of an upvalue of the
+            // live function f.
+            unsafe { *slot = v };
+            crate::capi::leaf::barrier_upvalue_store(L, f, n, v);
+            name
         }
+        None => ptr::null(),
     }
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_upvalueid(L: State, idx: c_int, n: c_int) -> *mut c_void {
-    // SAFETY: L is live.
-    upvalue_id(unsafe { index_value(L, idx) }, n)
+    upvalue_id(index_value(L, idx), n)
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_upvaluejoin(L: State, idx1: c_int, n1: c_int, idx2: c_int, n2: c_int) {
-    // SAFETY: L is live.
-    let (f1, f2) = unsafe { (index_value(L, idx1), index_value(L, idx2)) };
-    upvalue_join(L, f1, n1, f2, n2);
-}
-
-unsafe fn index_value(L: State, idx: c_int) -> TValue {
-    // SAFETY: L is live.
-    unsafe {
-        let p = index2adr(L, idx);
-        if p.is_null() {
-            TValue::NIL
-        } else {
-            *p
-        }
-    }
+    upvalue_join(L, index_value(L, idx1), n1, index_value(L, idx2), n2);
 }
 
 // ---- Hooks.
 
+/// # Safety
+/// `func`, when set, is a hook that may be called with this state's
+/// threads and a `lua_Debug` record.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_sethook(
     L: State,
@@ -589,27 +623,33 @@ pub unsafe extern "C-unwind" fn lua_sethook(
     } else {
         (func, mask)
     };
-    let g = g_of(L);
-    g.hook = func;
-    g.hookmask = mask;
-    g.hookcount = count;
-    g.hookcounter = count;
+    let g = L.global_ptr();
+    // SAFETY: fields of the live global state, written by value.
+    unsafe {
+        (*g).hook = func;
+        (*g).hookmask = mask;
+        (*g).hookcount = count;
+        (*g).hookcounter = count;
+    }
     1
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_gethook(L: State) -> lua_Hook {
-    g_of(L).hook
+    // SAFETY: a field of the live global state, read by value.
+    unsafe { (*L.global_ptr()).hook }
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_gethookmask(L: State) -> c_int {
-    g_of(L).hookmask
+    // SAFETY: a field of the live global state, read by value.
+    unsafe { (*L.global_ptr()).hookmask }
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_gethookcount(L: State) -> c_int {
-    g_of(L).hookcount
+    // SAFETY: a field of the live global state, read by value.
+    unsafe { (*L.global_ptr()).hookcount }
 }
 
 /// Clears the in-hook flag when a hook returns or an error unwinds
@@ -620,7 +660,7 @@ struct HookGuard {
 
 impl Drop for HookGuard {
     fn drop(&mut self) {
-        // SAFETY: l is live.
+        // SAFETY: a field of the live thread (the hook's), written by value.
         unsafe { (*self.l.as_ptr()).inhook &= !INHOOK_HOOK };
     }
 }
@@ -628,7 +668,7 @@ impl Drop for HookGuard {
 /// Turn hooks off for `l` until `resume_hooks` (LuaJIT runs `__gc`
 /// finalizers without hooks); returns what `resume_hooks` restores.
 pub fn suspend_hooks(l: State) -> u8 {
-    // SAFETY: l is live.
+    // SAFETY: a field of the live thread, read and written by value.
     unsafe {
         let saved = (*l.as_ptr()).inhook & INHOOK_HOOK;
         (*l.as_ptr()).inhook |= INHOOK_HOOK;
@@ -638,7 +678,7 @@ pub fn suspend_hooks(l: State) -> u8 {
 
 /// Undo `suspend_hooks` with the value it returned.
 pub fn resume_hooks(l: State, saved: u8) {
-    // SAFETY: l is live.
+    // SAFETY: a field of the live thread, read and written by value.
     unsafe { (*l.as_ptr()).inhook = ((*l.as_ptr()).inhook & !INHOOK_HOOK) | saved };
 }
 
@@ -646,8 +686,8 @@ pub fn resume_hooks(l: State, saved: u8) {
 /// interpreter can make before preparing a hook call).
 #[inline]
 pub fn hook_wanted(l: State, mask: c_int) -> bool {
-    // SAFETY: l is live.
-    g_of(l).hookmask & mask != 0 && unsafe { (*l.as_ptr()).inhook } & INHOOK_HOOK == 0
+    // SAFETY: fields of the live global state and thread, read by value.
+    unsafe { (*l.global_ptr()).hookmask & mask != 0 && (*l.as_ptr()).inhook & INHOOK_HOOK == 0 }
 }
 
 /// Call the hook for `event` (LUA_HOOKCALL, LUA_HOOKRET, LUA_HOOKLINE,
@@ -659,19 +699,26 @@ pub fn hook_wanted(l: State, mask: c_int) -> bool {
 /// (`base + framesize`). Hooks do not nest: nothing happens while a hook
 /// of this thread runs. Errors raised by the hook propagate.
 pub fn call_hook(l: State, event: c_int, line: c_int) {
-    let hook = match g_of(l).hook {
+    let hook = match lua_gethook(l) {
         Some(h) => h,
         None => return,
     };
-    // SAFETY: l is live; the pseudo-frame is built above L.top.
+    // SAFETY: a field of the live thread, read by value.
+    if unsafe { (*l.as_ptr()).inhook } & INHOOK_HOOK != 0 {
+        return;
+    }
+    // SAFETY: base and top are slots of the live stack (the interpreter set
+    // top above the hooked frame's live slots); fields by value.
+    let (base_off, top_off, savedpc) = unsafe {
+        let l = l.as_ptr();
+        ((*l).base.offset_from((*l).stack), (*l).top.offset_from((*l).stack), (*l).savedpc)
+    };
+    check_stack(l, 4 + crate::vm::LUA_MINSTACK);
+    // SAFETY: check_stack made room for the four slots of the pseudo-frame
+    // at top and a minimal stack for the hook above them; the offsets
+    // survive the stack's reallocation. The hook is called with the live
+    // thread and a record on this frame, as lua_Hook's contract wants.
     unsafe {
-        if (*l.as_ptr()).inhook & INHOOK_HOOK != 0 {
-            return;
-        }
-        let base_off = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack);
-        let top_off = (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack);
-        let savedpc = (*l.as_ptr()).savedpc;
-        check_stack(l, 4 + crate::vm::LUA_MINSTACK);
         let base = (*l.as_ptr()).stack.offset(base_off);
         let top = (*l.as_ptr()).top;
         // A continuation-style pseudo-frame: the hooked frame's PC, a
@@ -700,27 +747,29 @@ pub fn call_hook(l: State, event: c_int, line: c_int) {
 
 /// The hook installed by `debug.sethook`: calls the Lua function stored
 /// in the registry with the event name and the line (or nil).
+///
+/// # Safety
+/// `L` is a live thread and `ar` points to the hook record (how call_hook
+/// calls hooks).
 pub unsafe extern "C-unwind" fn lua_hook_dispatch(L: *mut lua_State, ar: *mut lua_Debug) {
     const NAMES: [&[u8]; 5] = [b"call", b"return", b"line", b"count", b"tail return"];
-    // SAFETY: hooks are called with the live thread that runs them.
+    // SAFETY: the function's contract.
     let L = unsafe { State::from_raw(L) };
-    // SAFETY: L is live; ar is the record call_hook passed.
-    unsafe {
-        push_hook_key(L);
-        lua_rawget(L, LUA_REGISTRYINDEX);
-        if lua_type(L, -1) != LUA_TFUNCTION {
-            lua_settop(L, -2);
-            return;
-        }
-        let ev = (*ar).event.clamp(0, 4) as usize;
-        super::aux::push_bytes(L, NAMES[ev]);
-        if (*ar).currentline >= 0 {
-            lua_pushinteger(L, (*ar).currentline as lua_Integer);
-        } else {
-            lua_pushnil(L);
-        }
-        lua_call(L, 2, 0);
+    push_hook_key(L);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if lua_type(L, -1) != LUA_TFUNCTION {
+        lua_settop(L, -2);
+        return;
     }
+    // SAFETY: the function's contract on ar, read before any Lua code runs.
+    let (event, line) = unsafe { ((*ar).event, (*ar).currentline) };
+    super::aux::push_bytes(L, NAMES[event.clamp(0, 4) as usize]);
+    if line >= 0 {
+        lua_pushinteger(L, line as lua_Integer);
+    } else {
+        lua_pushnil(L);
+    }
+    lua_call(L, 2, 0);
 }
 
 /// Registry key of the Lua hook function of `debug.sethook` (a light

@@ -17,12 +17,15 @@ pub fn fatal_misuse(what: &str) -> ! {
 }
 
 /// Called by the C shim on unrecoverable misuse.
+///
+/// # Safety
+/// `what` points to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn ljrs_api_fatal(
     _l: *mut types::lua_State,
     what: *const std::os::raw::c_char,
 ) -> ! {
-    // SAFETY: the shim passes a NUL-terminated static string.
+    // SAFETY: the function's contract (the shim passes a static string).
     let msg = unsafe { std::ffi::CStr::from_ptr(what) };
     fatal_misuse(&msg.to_string_lossy())
 }
