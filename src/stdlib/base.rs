@@ -7,19 +7,20 @@ use crate::error;
 use crate::gc::GcHeader;
 use crate::meta;
 use crate::state::State;
-use crate::state::{g_of, LUAI_MAXCSTACK};
+use crate::state::LUAI_MAXCSTACK;
 use crate::table::{self, GcTab};
 use crate::value::*;
 use crate::vm;
 use std::os::raw::c_int;
 
-unsafe extern "C-unwind" fn b_print(l: State) -> c_int {
+extern "C-unwind" fn b_print(l: State) -> c_int {
     let n = arg_count(l);
     // Upvalue 1 is the name "tostring" (as in LuaJIT, where
     // debug.getupvalue(print, 1) shows it); look it up in the environment.
     lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
     lua_gettable(l, LUA_GLOBALSINDEX);
     let ts = value_at(l, -1);
+    // SAFETY: a function value at the top of the stack is live.
     let builtin = ts.is_func()
         && unsafe { (*ts.as_ptr::<crate::func::GcFunc>()).f }
             .is_some_and(|f| std::ptr::fn_addr_eq(f, b_tostring as CFn));
@@ -37,7 +38,10 @@ unsafe extern "C-unwind" fn b_print(l: State) -> c_int {
             super::io::putc_stdout(b'\t');
         }
         if s.is_str() {
-            super::io::write_stdout(crate::string::str_bytes(s.as_ptr()));
+            // SAFETY: s is the argument itself (live in its slot) or the
+            // string tostring just returned, which no collector step can
+            // reach before it is written out.
+            super::io::write_stdout(unsafe { crate::string::str_bytes(s.as_ptr()) });
         } else if s.is_num() {
             numbuf.clear();
             crate::numfmt::fmt_number(s.as_num(), &mut numbuf);
@@ -50,7 +54,7 @@ unsafe extern "C-unwind" fn b_print(l: State) -> c_int {
     0
 }
 
-pub unsafe extern "C-unwind" fn b_tostring(l: State) -> c_int {
+pub extern "C-unwind" fn b_tostring(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
     let s = meta::tostring(l, v);
@@ -58,14 +62,14 @@ pub unsafe extern "C-unwind" fn b_tostring(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_type(l: State) -> c_int {
+extern "C-unwind" fn b_type(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
     push_str(l, type_name(v).as_bytes());
     1
 }
 
-unsafe extern "C-unwind" fn b_tonumber(l: State) -> c_int {
+extern "C-unwind" fn b_tonumber(l: State) -> c_int {
     let base = opt_int(l, 2, 10);
     let v = value_at(l, 1);
     if base == 10 {
@@ -145,7 +149,7 @@ fn parse_int_base(s: &[u8], base: u32) -> Option<f64> {
     Some(if neg { -n } else { n })
 }
 
-unsafe extern "C-unwind" fn b_rawget(l: State) -> c_int {
+extern "C-unwind" fn b_rawget(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     check_any(l, 2);
     let t = value_at(l, 1);
@@ -154,7 +158,7 @@ unsafe extern "C-unwind" fn b_rawget(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_rawset(l: State) -> c_int {
+extern "C-unwind" fn b_rawset(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     check_any(l, 2);
     check_any(l, 3);
@@ -164,23 +168,22 @@ unsafe extern "C-unwind" fn b_rawset(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_rawequal(l: State) -> c_int {
+extern "C-unwind" fn b_rawequal(l: State) -> c_int {
     check_any(l, 1);
     check_any(l, 2);
     push_bool(l, meta::raw_equal(value_at(l, 1), value_at(l, 2)));
     1
 }
 
-unsafe extern "C-unwind" fn b_getmetatable(l: State) -> c_int {
+extern "C-unwind" fn b_getmetatable(l: State) -> c_int {
     check_any(l, 1);
     let v = value_at(l, 1);
-    let g = g_of(l);
-    let mt = meta::metatable_of(g, v);
+    let mt = leaf::metatable_of(l, v);
     if mt.is_null() {
         push_nil(l);
         return 1;
     }
-    let protected = table::get_str(mt, g.mmname(meta::MM_METATABLE));
+    let protected = table::get_str(mt, leaf::mmname(l, meta::MM_METATABLE));
     if !protected.is_nil() {
         push_value(l, protected);
     } else {
@@ -189,18 +192,19 @@ unsafe extern "C-unwind" fn b_getmetatable(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
+extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     let mtv = value_at(l, 2);
     if !(mtv.is_nil() || mtv.is_tab()) || lua_type(l, 2) == LUA_TNONE {
         arg_error(l, 2, b"nil or table expected");
     }
     let t: *mut GcTab = value_at(l, 1).as_ptr();
-    let g = g_of(l);
+    // SAFETY: t is the table argument 1 (checked), live in its slot.
     let old = unsafe { (*t).metatable };
-    if !old.is_null() && !table::get_str(old, g.mmname(meta::MM_METATABLE)).is_nil() {
+    if !old.is_null() && !table::get_str(old, leaf::mmname(l, meta::MM_METATABLE)).is_nil() {
         error::throw_msg(l, "cannot change a protected metatable");
     }
+    // SAFETY: as above; mtv is nil or a table (checked).
     unsafe {
         (*t).metatable = if mtv.is_nil() {
             std::ptr::null_mut()
@@ -208,12 +212,12 @@ unsafe extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
             mtv.as_ptr()
         }
     };
-    crate::gc::barrier_table(g, t);
+    leaf::barrier_table(l, t);
     lua_settop(l, 1);
     1
 }
 
-unsafe extern "C-unwind" fn b_assert(l: State) -> c_int {
+extern "C-unwind" fn b_assert(l: State) -> c_int {
     check_any(l, 1);
     if value_at(l, 1).is_truthy() {
         return arg_count(l);
@@ -233,7 +237,7 @@ unsafe extern "C-unwind" fn b_assert(l: State) -> c_int {
     error_str(l, "assertion failed!")
 }
 
-unsafe extern "C-unwind" fn b_error(l: State) -> c_int {
+extern "C-unwind" fn b_error(l: State) -> c_int {
     let level = opt_int(l, 2, 1);
     lua_settop(l, 1);
     let v = value_at(l, 1);
@@ -245,10 +249,11 @@ unsafe extern "C-unwind" fn b_error(l: State) -> c_int {
     lua_error(l)
 }
 
-unsafe extern "C-unwind" fn b_select(l: State) -> c_int {
+extern "C-unwind" fn b_select(l: State) -> c_int {
     let n = arg_count(l);
     let v = value_at(l, 1);
-    if v.is_str() && crate::string::str_bytes(v.as_ptr()).first() == Some(&b'#') {
+    // SAFETY: a string argument, live in its slot.
+    if v.is_str() && unsafe { crate::string::str_bytes(v.as_ptr()) }.first() == Some(&b'#') {
         push_num(l, (n - 1) as f64);
         return 1;
     }
@@ -262,7 +267,7 @@ unsafe extern "C-unwind" fn b_select(l: State) -> c_int {
     n - k
 }
 
-unsafe extern "C-unwind" fn b_unpack(l: State) -> c_int {
+extern "C-unwind" fn b_unpack(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     let t: *mut GcTab = value_at(l, 1).as_ptr();
     // LuaJIT's int32 bounds, with the count computed modulo 2^32.
@@ -285,12 +290,12 @@ unsafe extern "C-unwind" fn b_unpack(l: State) -> c_int {
     span as c_int + 1
 }
 
-unsafe extern "C-unwind" fn b_next(l: State) -> c_int {
+extern "C-unwind" fn b_next(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     lua_settop(l, 2);
     let t = value_at(l, 1);
     let k = value_at(l, 2);
-    match table::next(g_of(l), t.as_ptr(), k) {
+    match leaf::table_next(l, t.as_ptr(), k) {
         Ok(Some((nk, nv))) => {
             push_value(l, nk);
             push_value(l, nv);
@@ -304,7 +309,7 @@ unsafe extern "C-unwind" fn b_next(l: State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn b_pairs(l: State) -> c_int {
+extern "C-unwind" fn b_pairs(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 1, LUA_TTABLE);
     lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
@@ -313,7 +318,7 @@ unsafe extern "C-unwind" fn b_pairs(l: State) -> c_int {
     3
 }
 
-unsafe extern "C-unwind" fn ipairs_aux(l: State) -> c_int {
+extern "C-unwind" fn ipairs_aux(l: State) -> c_int {
     // LuaJIT's ipairs iterates raw array values (no __index); it checks the
     // table before the index. The next index is the number plus one, and the
     // slot read is that number converted to int32 (so 1.9 gives 2.9, t[2]).
@@ -331,7 +336,7 @@ unsafe extern "C-unwind" fn ipairs_aux(l: State) -> c_int {
     2
 }
 
-unsafe extern "C-unwind" fn b_ipairs(l: State) -> c_int {
+extern "C-unwind" fn b_ipairs(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 1, LUA_TTABLE);
     lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
@@ -342,50 +347,50 @@ unsafe extern "C-unwind" fn b_ipairs(l: State) -> c_int {
 
 /// pcall/xpcall called from native code (the interpreter handles calls
 /// from Lua as frames of its own).
-unsafe extern "C-unwind" fn b_pcall(l: State) -> c_int {
+extern "C-unwind" fn b_pcall(l: State) -> c_int {
     check_any(l, 1);
     let n = arg_count(l);
-    unsafe {
-        let top_off = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack);
-        let st = api_pcall(l, top_off, 0, || api_call(l, (n - 1) as usize, LUA_MULTRET));
-        if st != 0 {
-            push_bool(l, false);
-            lua_insert(l, -2);
-            return 2;
-        }
-        push_bool(l, true);
-        lua_insert(l, 1);
-        lua_gettop(l)
+    let st = api_pcall(l, base_offset(l), 0, || api_call(l, (n - 1) as usize, LUA_MULTRET));
+    if st != 0 {
+        push_bool(l, false);
+        lua_insert(l, -2);
+        return 2;
     }
+    push_bool(l, true);
+    lua_insert(l, 1);
+    lua_gettop(l)
 }
 
-unsafe extern "C-unwind" fn b_xpcall(l: State) -> c_int {
+/// Stack offset of the running function's base (slot 1).
+fn base_offset(l: State) -> isize {
+    // SAFETY: base points into the live stack.
+    unsafe { (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack) }
+}
+
+extern "C-unwind" fn b_xpcall(l: State) -> c_int {
     check_any(l, 1);
     check_type(l, 2, LUA_TFUNCTION);
     let n = arg_count(l);
-    unsafe {
-        // Stack: f, handler, args... -> handler, f, args...
-        lua_pushvalue(l, 1);
-        lua_pushvalue(l, 2);
-        lua_replace(l, 1);
-        lua_replace(l, 2);
-        let hoff = (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack) as usize;
-        let top_off = (*l.as_ptr()).base.add(1).offset_from((*l.as_ptr()).stack);
-        let st = api_pcall(l, top_off, hoff, || {
-            api_call(l, (n - 2) as usize, LUA_MULTRET)
-        });
-        if st != 0 {
-            push_bool(l, false);
-            lua_insert(l, -2);
-            return 2;
-        }
-        push_bool(l, true);
-        lua_replace(l, 1);
-        lua_gettop(l)
+    // Stack: f, handler, args... -> handler, f, args...
+    lua_pushvalue(l, 1);
+    lua_pushvalue(l, 2);
+    lua_replace(l, 1);
+    lua_replace(l, 2);
+    let hoff = base_offset(l);
+    let st = api_pcall(l, hoff + 1, hoff as usize, || {
+        api_call(l, (n - 2) as usize, LUA_MULTRET)
+    });
+    if st != 0 {
+        push_bool(l, false);
+        lua_insert(l, -2);
+        return 2;
     }
+    push_bool(l, true);
+    lua_replace(l, 1);
+    lua_gettop(l)
 }
 
-unsafe extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
+extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
     const OPTS: [&[u8]; 9] = [
         b"stop",
         b"restart",
@@ -403,7 +408,7 @@ unsafe extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
         Some(i) if i < 8 => i,
         _ => {
             let mut m = b"invalid option '".to_vec();
-            m.extend_from_slice(&opt);
+            m.extend_from_slice(opt);
             m.push(b'\'');
             arg_error(l, 1, &m)
         }
@@ -421,8 +426,7 @@ unsafe extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
     let data = opt_int(l, 2, 0) as c_int;
     match what {
         LUA_GCCOUNT => {
-            let g = g_of(l);
-            push_num(l, g.gc.total as f64 / 1024.0);
+            push_num(l, leaf::gc_total(l) as f64 / 1024.0);
         }
         LUA_GCSTEP => {
             let r = lua_gc(l, what, data);
@@ -440,8 +444,8 @@ unsafe extern "C-unwind" fn b_collectgarbage(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_gcinfo(l: State) -> c_int {
-    push_num(l, (g_of(l).gc.total >> 10) as f64);
+extern "C-unwind" fn b_gcinfo(l: State) -> c_int {
+    push_num(l, (leaf::gc_total(l) >> 10) as f64);
     1
 }
 
@@ -468,12 +472,17 @@ fn fenv_target(l: State, allow_zero: bool) -> Option<TValue> {
     }
 }
 
-unsafe extern "C-unwind" fn b_getfenv(l: State) -> c_int {
+extern "C-unwind" fn b_getfenv(l: State) -> c_int {
     match fenv_target(l, true) {
         None => lua_pushvalue(l, LUA_GLOBALSINDEX),
         Some(f) => {
-            let env = unsafe { (*f.as_ptr::<crate::func::GcFunc>()).env };
-            if f.is_func() && !unsafe { (*f.as_ptr::<crate::func::GcFunc>()).is_lua() } {
+            // SAFETY: fenv_target gives a function argument or the
+            // function of a live frame, live in its slot.
+            let (env, is_lua) = unsafe {
+                let fp = f.as_ptr::<crate::func::GcFunc>();
+                ((*fp).env, (*fp).is_lua())
+            };
+            if f.is_func() && !is_lua {
                 lua_pushvalue(l, LUA_GLOBALSINDEX);
             } else {
                 push_value(l, TValue::gcobj(TID_TAB, env as *const GcHeader));
@@ -483,21 +492,25 @@ unsafe extern "C-unwind" fn b_getfenv(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn b_setfenv(l: State) -> c_int {
+extern "C-unwind" fn b_setfenv(l: State) -> c_int {
     check_type(l, 2, LUA_TTABLE);
     let t = value_at(l, 2);
     match fenv_target(l, true) {
-        None => unsafe {
-            (*l.as_ptr()).env = t.as_ptr();
+        None => {
+            // SAFETY: a field of the live thread, written by value.
+            unsafe { (*l.as_ptr()).env = t.as_ptr() };
             0
-        },
+        }
         Some(f) => {
             let fp = f.as_ptr::<crate::func::GcFunc>();
+            // SAFETY: fenv_target gives a function argument or the function
+            // of a live frame, live in its slot.
             if !f.is_func() || !unsafe { (*fp).is_lua() } {
                 error_str(l, "'setfenv' cannot change environment of given object");
             }
+            // SAFETY: as above; t is the table argument 2 (checked).
             unsafe { (*fp).env = t.as_ptr() };
-            crate::gc::barrier_obj(g_of(l), fp as *mut GcHeader, t);
+            leaf::barrier_obj(l, fp as *mut GcHeader, t);
             push_value(l, f);
             1
         }
@@ -529,12 +542,12 @@ const LOADFILE_ENV_ARG: c_int = 3;
 
 /// loadstring is load under another name (as in LuaJIT): it also takes a
 /// reader function.
-unsafe extern "C-unwind" fn b_loadstring(l: State) -> c_int {
-    unsafe { b_load(l) }
+extern "C-unwind" fn b_loadstring(l: State) -> c_int {
+    b_load(l)
 }
 
 /// load/loadstring of a string (or number) chunk.
-unsafe extern "C-unwind" fn load_string_chunk(l: State) -> c_int {
+extern "C-unwind" fn load_string_chunk(l: State) -> c_int {
     // The chunk, its name and the mode stay on the stack (arguments 1-3)
     // while the chunk loads.
     let s = check_str(l, 1);
@@ -546,13 +559,13 @@ unsafe extern "C-unwind" fn load_string_chunk(l: State) -> c_int {
     load_result(l, st, LOAD_ENV_ARG)
 }
 
-unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
+extern "C-unwind" fn b_load(l: State) -> c_int {
     // The chunk name and mode are checked first, as LuaJIT does.
     let _ = opt_str(l, 2);
     let _ = opt_str(l, 3);
     let v = value_at(l, 1);
     if arg_count(l) >= 1 && (v.is_str() || v.is_num()) {
-        return unsafe { load_string_chunk(l) };
+        return load_string_chunk(l);
     }
     check_type(l, 1, LUA_TFUNCTION);
     // The name and the mode stay on the stack (arguments 2 and 3).
@@ -564,16 +577,14 @@ unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
     // calling it after a syntax error).
     let mut failed = 0;
     let mut read = || -> Result<Vec<u8>, ()> {
-        let r = crate::capi::aux::call_reader(l, || unsafe {
+        let r = crate::capi::aux::call_reader(l, || {
             lua_pushvalue(l, 1);
             api_call(l, 0, 1);
             let piece = if lua_type(l, -1) == LUA_TNIL {
                 Vec::new()
-            } else if lua_isstring(l, -1) != 0 {
-                let mut len = 0usize;
-                let p = lua_tolstring(l, -1, &mut len);
-                // SAFETY: the string is on the stack while it is copied.
-                crate::mem::vec_from_slice(std::slice::from_raw_parts(p as *const u8, len))
+            } else if let Some(s) = to_bytes(l, -1) {
+                // Copied while the string is on the stack.
+                crate::mem::vec_from_slice(&s)
             } else {
                 error_str(l, "reader function must return a string")
             };
@@ -587,7 +598,7 @@ unsafe extern "C-unwind" fn b_load(l: State) -> c_int {
     load_result(l, st.unwrap_or(failed), LOAD_ENV_ARG)
 }
 
-unsafe extern "C-unwind" fn b_loadfile(l: State) -> c_int {
+extern "C-unwind" fn b_loadfile(l: State) -> c_int {
     let f = opt_str(l, 1).map(|f| f.to_vec());
     let mode = opt_str(l, 2).map(|m| m.to_vec());
     lua_settop(l, LOADFILE_ENV_ARG);
@@ -595,19 +606,17 @@ unsafe extern "C-unwind" fn b_loadfile(l: State) -> c_int {
     load_result(l, st, LOADFILE_ENV_ARG)
 }
 
-unsafe extern "C-unwind" fn b_dofile(l: State) -> c_int {
+extern "C-unwind" fn b_dofile(l: State) -> c_int {
     let f = opt_str(l, 1).map(|f| f.to_vec());
     lua_settop(l, 1);
     if load_file(l, f.as_deref(), None) != 0 {
         lua_error(l);
     }
-    unsafe {
-        api_call(l, 0, LUA_MULTRET);
-        lua_gettop(l) - 1
-    }
+    api_call(l, 0, LUA_MULTRET);
+    lua_gettop(l) - 1
 }
 
-unsafe extern "C-unwind" fn b_newproxy(l: State) -> c_int {
+extern "C-unwind" fn b_newproxy(l: State) -> c_int {
     lua_settop(l, 1);
     lua_newuserdata(l, 0);
     let v = value_at(l, 1);
@@ -616,6 +625,7 @@ unsafe extern "C-unwind" fn b_newproxy(l: State) -> c_int {
     }
     // Upvalue 1: weak set of the metatables newproxy made, so only
     // proxies from newproxy can lend theirs (as in LuaJIT).
+    check_upvalue(l, 1, LUA_TTABLE);
     if v.0 == TValue::TRUE.0 {
         lua_createtable(l, 0, 0);
         lua_pushvalue(l, -1);
@@ -639,95 +649,93 @@ unsafe extern "C-unwind" fn b_newproxy(l: State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_base(l: State) -> c_int {
-    unsafe {
-        lua_pushvalue(l, LUA_GLOBALSINDEX);
-        lua_pushvalue(l, LUA_GLOBALSINDEX);
-        set_field(l, -2, "_G");
-        push_str(l, b"Lua 5.1");
-        set_field(l, -2, "_VERSION");
-        let funcs: &[(&str, CFn)] = &[
-            ("assert", b_assert),
-            ("collectgarbage", b_collectgarbage),
-            ("dofile", b_dofile),
-            ("error", b_error),
-            ("gcinfo", b_gcinfo),
-            ("getfenv", b_getfenv),
-            ("getmetatable", b_getmetatable),
-            ("load", b_load),
-            ("loadfile", b_loadfile),
-            ("loadstring", b_loadstring),
-            ("rawequal", b_rawequal),
-            ("rawget", b_rawget),
-            ("rawset", b_rawset),
-            ("select", b_select),
-            ("setfenv", b_setfenv),
-            ("setmetatable", b_setmetatable),
-            ("tonumber", b_tonumber),
-            ("tostring", b_tostring),
-            ("type", b_type),
-            ("unpack", b_unpack),
-        ];
-        set_funcs(l, funcs);
-        // Functions with upvalues, laid out as LuaJIT's: pairs holds next,
-        // ipairs its iterator, print the name "tostring", newproxy a weak
-        // set of its metatables.
-        push_cfunc(l, b_next, FastFunc::Next);
-        lua_pushvalue(l, -1);
-        set_field(l, -3, "next");
-        lua_pushcclosure(l, cfunc(b_pairs), 1);
-        set_field(l, -2, "pairs");
-        push_cfunc(l, ipairs_aux, FastFunc::IpairsAux);
-        lua_pushcclosure(l, cfunc(b_ipairs), 1);
-        set_field(l, -2, "ipairs");
-        push_str(l, b"tostring");
-        lua_pushcclosure(l, cfunc(b_print), 1);
-        set_field(l, -2, "print");
-        lua_createtable(l, 0, 1);
-        lua_pushvalue(l, -1);
-        lua_setmetatable(l, -2);
-        push_str(l, b"kv");
-        set_field(l, -2, "__mode");
-        lua_pushcclosure(l, cfunc(b_newproxy), 1);
-        set_field(l, -2, "newproxy");
-        push_cfunc(l, b_pcall, FastFunc::Pcall);
-        set_field(l, -2, "pcall");
-        push_cfunc(l, b_xpcall, FastFunc::Xpcall);
-        set_field(l, -2, "xpcall");
-        // LuaJIT's builtin ids (tostring(pcall) reads "builtin#N").
-        set_ffids(
-            l,
-            &[
-                ("assert", FastFunc::Assert),
-                ("type", FastFunc::Type),
-                ("pairs", FastFunc::Pairs),
-                ("ipairs", FastFunc::Ipairs),
-                ("getmetatable", FastFunc::Getmetatable),
-                ("setmetatable", FastFunc::Setmetatable),
-                ("getfenv", FastFunc::Getfenv),
-                ("setfenv", FastFunc::Setfenv),
-                ("rawget", FastFunc::Rawget),
-                ("rawset", FastFunc::Rawset),
-                ("rawequal", FastFunc::Rawequal),
-                ("unpack", FastFunc::Unpack),
-                ("select", FastFunc::Select),
-                ("tonumber", FastFunc::Tonumber),
-                ("tostring", FastFunc::Tostring),
-                ("error", FastFunc::Error),
-                ("loadfile", FastFunc::Loadfile),
-                ("load", FastFunc::Load),
-                ("loadstring", FastFunc::Loadstring),
-                ("dofile", FastFunc::Dofile),
-                ("gcinfo", FastFunc::Gcinfo),
-                ("collectgarbage", FastFunc::Collectgarbage),
-                ("newproxy", FastFunc::Newproxy),
-                ("print", FastFunc::Print),
-            ],
-        );
-        register_loaded(l, "_G", false);
-        // LuaJIT's luaopen_base also opens the coroutine library.
-        lua_pushcclosure(l, cfunc(super::coroutine::open), 0);
-        lua_call(l, 0, 0);
-        1
-    }
+pub extern "C-unwind" fn luaopen_base(l: State) -> c_int {
+    lua_pushvalue(l, LUA_GLOBALSINDEX);
+    lua_pushvalue(l, LUA_GLOBALSINDEX);
+    set_field(l, -2, "_G");
+    push_str(l, b"Lua 5.1");
+    set_field(l, -2, "_VERSION");
+    let funcs: &[(&str, CFn)] = &[
+        ("assert", b_assert),
+        ("collectgarbage", b_collectgarbage),
+        ("dofile", b_dofile),
+        ("error", b_error),
+        ("gcinfo", b_gcinfo),
+        ("getfenv", b_getfenv),
+        ("getmetatable", b_getmetatable),
+        ("load", b_load),
+        ("loadfile", b_loadfile),
+        ("loadstring", b_loadstring),
+        ("rawequal", b_rawequal),
+        ("rawget", b_rawget),
+        ("rawset", b_rawset),
+        ("select", b_select),
+        ("setfenv", b_setfenv),
+        ("setmetatable", b_setmetatable),
+        ("tonumber", b_tonumber),
+        ("tostring", b_tostring),
+        ("type", b_type),
+        ("unpack", b_unpack),
+    ];
+    set_funcs(l, funcs);
+    // Functions with upvalues, laid out as LuaJIT's: pairs holds next,
+    // ipairs its iterator, print the name "tostring", newproxy a weak
+    // set of its metatables.
+    push_cfunc(l, b_next, FastFunc::Next);
+    lua_pushvalue(l, -1);
+    set_field(l, -3, "next");
+    push_closure(l, b_pairs, 1);
+    set_field(l, -2, "pairs");
+    push_cfunc(l, ipairs_aux, FastFunc::IpairsAux);
+    push_closure(l, b_ipairs, 1);
+    set_field(l, -2, "ipairs");
+    push_str(l, b"tostring");
+    push_closure(l, b_print, 1);
+    set_field(l, -2, "print");
+    lua_createtable(l, 0, 1);
+    lua_pushvalue(l, -1);
+    lua_setmetatable(l, -2);
+    push_str(l, b"kv");
+    set_field(l, -2, "__mode");
+    push_closure(l, b_newproxy, 1);
+    set_field(l, -2, "newproxy");
+    push_cfunc(l, b_pcall, FastFunc::Pcall);
+    set_field(l, -2, "pcall");
+    push_cfunc(l, b_xpcall, FastFunc::Xpcall);
+    set_field(l, -2, "xpcall");
+    // LuaJIT's builtin ids (tostring(pcall) reads "builtin#N").
+    set_ffids(
+        l,
+        &[
+            ("assert", FastFunc::Assert),
+            ("type", FastFunc::Type),
+            ("pairs", FastFunc::Pairs),
+            ("ipairs", FastFunc::Ipairs),
+            ("getmetatable", FastFunc::Getmetatable),
+            ("setmetatable", FastFunc::Setmetatable),
+            ("getfenv", FastFunc::Getfenv),
+            ("setfenv", FastFunc::Setfenv),
+            ("rawget", FastFunc::Rawget),
+            ("rawset", FastFunc::Rawset),
+            ("rawequal", FastFunc::Rawequal),
+            ("unpack", FastFunc::Unpack),
+            ("select", FastFunc::Select),
+            ("tonumber", FastFunc::Tonumber),
+            ("tostring", FastFunc::Tostring),
+            ("error", FastFunc::Error),
+            ("loadfile", FastFunc::Loadfile),
+            ("load", FastFunc::Load),
+            ("loadstring", FastFunc::Loadstring),
+            ("dofile", FastFunc::Dofile),
+            ("gcinfo", FastFunc::Gcinfo),
+            ("collectgarbage", FastFunc::Collectgarbage),
+            ("newproxy", FastFunc::Newproxy),
+            ("print", FastFunc::Print),
+        ],
+    );
+    register_loaded(l, "_G", false);
+    // LuaJIT's luaopen_base also opens the coroutine library.
+    push_closure(l, super::coroutine::open, 0);
+    lua_call(l, 0, 0);
+    1
 }

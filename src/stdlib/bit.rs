@@ -73,7 +73,7 @@ fn push_bit(l: State, x: i32) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn bit_tobit(l: State) -> c_int {
+extern "C-unwind" fn bit_tobit(l: State) -> c_int {
     // A cdata is converted to 64 bits and truncated; the result is a number.
     push_bit(l, check_bit64(l, 1, &mut Wide::No) as i32)
 }
@@ -88,11 +88,11 @@ fn unary(l: State, op32: fn(i32) -> i32, op64: fn(u64) -> u64) -> c_int {
     push_bit(l, op32(x as i32))
 }
 
-unsafe extern "C-unwind" fn bit_bnot(l: State) -> c_int {
+extern "C-unwind" fn bit_bnot(l: State) -> c_int {
     unary(l, bitops::bnot, |x| !x)
 }
 
-unsafe extern "C-unwind" fn bit_bswap(l: State) -> c_int {
+extern "C-unwind" fn bit_bswap(l: State) -> c_int {
     unary(l, bitops::bswap, u64::swap_bytes)
 }
 
@@ -113,15 +113,15 @@ fn fold_bits(l: State, op: fn(i32, i32) -> i32, op64: fn(u64, u64) -> u64) -> c_
     push_bit(l, acc)
 }
 
-unsafe extern "C-unwind" fn bit_band(l: State) -> c_int {
+extern "C-unwind" fn bit_band(l: State) -> c_int {
     fold_bits(l, bitops::band, |a, b| a & b)
 }
 
-unsafe extern "C-unwind" fn bit_bor(l: State) -> c_int {
+extern "C-unwind" fn bit_bor(l: State) -> c_int {
     fold_bits(l, bitops::bor, |a, b| a | b)
 }
 
-unsafe extern "C-unwind" fn bit_bxor(l: State) -> c_int {
+extern "C-unwind" fn bit_bxor(l: State) -> c_int {
     fold_bits(l, bitops::bxor, |a, b| a ^ b)
 }
 
@@ -138,30 +138,30 @@ fn shift(l: State, op: fn(i32, i32) -> i32, op64: fn(u64, u32) -> u64) -> c_int 
     push_bit(l, op(x as i32, n))
 }
 
-unsafe extern "C-unwind" fn bit_lshift(l: State) -> c_int {
+extern "C-unwind" fn bit_lshift(l: State) -> c_int {
     shift(l, bitops::lshift, |x, n| x << n)
 }
 
-unsafe extern "C-unwind" fn bit_rshift(l: State) -> c_int {
+extern "C-unwind" fn bit_rshift(l: State) -> c_int {
     shift(l, bitops::rshift, |x, n| x >> n)
 }
 
-unsafe extern "C-unwind" fn bit_arshift(l: State) -> c_int {
+extern "C-unwind" fn bit_arshift(l: State) -> c_int {
     shift(l, bitops::arshift, |x, n| ((x as i64) >> n) as u64)
 }
 
-unsafe extern "C-unwind" fn bit_rol(l: State) -> c_int {
+extern "C-unwind" fn bit_rol(l: State) -> c_int {
     shift(l, bitops::rol, u64::rotate_left)
 }
 
-unsafe extern "C-unwind" fn bit_ror(l: State) -> c_int {
+extern "C-unwind" fn bit_ror(l: State) -> c_int {
     shift(l, bitops::ror, u64::rotate_right)
 }
 
 /// `bit.tohex(x [, n])`: n defaults to 8 only when absent (an explicit nil
 /// is an argument error, as in LuaJIT).
 /// A 64-bit value prints 16 digits by default and keeps all of its bits.
-unsafe extern "C-unwind" fn bit_tohex(l: State) -> c_int {
+extern "C-unwind" fn bit_tohex(l: State) -> c_int {
     let mut wide = Wide::No;
     let x = check_bit64(l, 1, &mut wide);
     let n = if arg_count(l) >= 2 {
@@ -180,7 +180,7 @@ unsafe extern "C-unwind" fn bit_tohex(l: State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_bit(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_bit(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(bit.band) reads "builtin#N".
     let funcs: [(&str, CFn, FastFunc); 12] = [
         ("arshift", bit_arshift, FastFunc::BitArshift),

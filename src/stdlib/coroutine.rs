@@ -24,7 +24,8 @@ fn status_name(l: State, co: State) -> &'static str {
     if l == co {
         return "running";
     }
-    // SAFETY: co is live.
+    // SAFETY: fields of the live thread co, read by value (base, top and
+    // stack+2 are slots of its stack).
     unsafe {
         match (*co.as_ptr()).status {
             LUA_YIELD => "suspended",
@@ -60,39 +61,38 @@ fn aux_resume(l: State, co: State, narg: c_int) -> Result<c_int, ()> {
         push_str(l, msg.as_bytes());
         return Err(());
     }
-    // SAFETY: l and co are live.
-    unsafe {
-        lua_xmove(l, co, narg);
-        let (status, n) = vm::resume(l, co, narg as usize);
-        if status == LUA_OK || status == LUA_YIELD {
-            check_stack(l, n + 1);
-            lua_xmove(co, l, n as c_int);
-            if status == LUA_OK {
-                (*co.as_ptr()).top = (*co.as_ptr()).stack.add(2);
-            }
-            Ok(n as c_int)
-        } else {
-            lua_xmove(co, l, 1);
-            Err(())
+    lua_xmove(l, co, narg);
+    let (status, n) = vm::resume(l, co, narg as usize);
+    if status == LUA_OK || status == LUA_YIELD {
+        check_stack(l, n + 1);
+        lua_xmove(co, l, n as c_int);
+        if status == LUA_OK {
+            // A finished coroutine's stack is empty: top at its bottom.
+            // SAFETY: stack+2 is the bottom slot of co's live stack (a
+            // thread's base never goes below it).
+            unsafe { (*co.as_ptr()).top = (*co.as_ptr()).stack.add(2) };
         }
+        Ok(n as c_int)
+    } else {
+        lua_xmove(co, l, 1);
+        Err(())
     }
 }
 
-unsafe extern "C-unwind" fn co_create(l: State) -> c_int {
+extern "C-unwind" fn co_create(l: State) -> c_int {
     let f = value_at(l, 1);
     if !f.is_func() {
         type_error(l, 1, "function");
     }
-    // SAFETY: l is live.
-    unsafe {
-        let co = lua_newthread(l);
-        lua_pushvalue(l, 1);
-        lua_xmove(l, State::from_raw(co), 1);
-    }
+    let co = lua_newthread(l);
+    lua_pushvalue(l, 1);
+    // SAFETY: lua_newthread returns the new live thread, kept reachable by
+    // its value at the top of l's stack.
+    lua_xmove(l, unsafe { State::from_raw(co) }, 1);
     1
 }
 
-unsafe extern "C-unwind" fn co_resume(l: State) -> c_int {
+extern "C-unwind" fn co_resume(l: State) -> c_int {
     let co = check_co(l, 1);
     let n = arg_count(l) - 1;
     match aux_resume(l, co, n) {
@@ -109,50 +109,47 @@ unsafe extern "C-unwind" fn co_resume(l: State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn co_wrap_aux(l: State) -> c_int {
-    // SAFETY: upvalue 1 is the coroutine.
-    unsafe {
-        let co: *mut lua_State = value_at(l, LUA_GLOBALSINDEX - 1).as_ptr();
-        let n = arg_count(l);
-        match aux_resume(l, State::from_raw(co), n) {
-            Ok(r) => r,
-            Err(()) => {
-                // Propagate the error, adding position info to strings as LuaJIT does.
-                let e = value_at(l, -1);
-                if e.is_str() {
-                    luaL_where(l, 1);
-                    lua_insert(l, -2);
-                    lua_concat(l, 2);
-                }
-                lua_error(l)
+extern "C-unwind" fn co_wrap_aux(l: State) -> c_int {
+    let co: *mut lua_State = check_upvalue(l, 1, LUA_TTHREAD).as_ptr();
+    // SAFETY: upvalue 1 is a thread (checked), kept reachable by the running
+    // closure.
+    let co = unsafe { State::from_raw(co) };
+    let n = arg_count(l);
+    match aux_resume(l, co, n) {
+        Ok(r) => r,
+        Err(()) => {
+            // Propagate the error, adding position info to strings as LuaJIT does.
+            let e = value_at(l, -1);
+            if e.is_str() {
+                luaL_where(l, 1);
+                lua_insert(l, -2);
+                lua_concat(l, 2);
             }
+            lua_error(l)
         }
     }
 }
 
-unsafe extern "C-unwind" fn co_wrap(l: State) -> c_int {
-    unsafe {
-        co_create(l);
-        lua_pushcclosure(l, cfunc(co_wrap_aux), 1);
-        let f = value_at(l, -1);
-        // LuaJIT's id of the wrap iterator.
-        (*f.as_ptr::<crate::func::GcFunc>()).ffid = FastFunc::CoroutineWrapAux.id();
-    }
+extern "C-unwind" fn co_wrap(l: State) -> c_int {
+    co_create(l);
+    push_closure(l, co_wrap_aux, 1);
+    // LuaJIT's id of the wrap iterator.
+    set_top_ffid(l, FastFunc::CoroutineWrapAux);
     1
 }
 
-unsafe extern "C-unwind" fn co_yield(l: State) -> c_int {
+extern "C-unwind" fn co_yield(l: State) -> c_int {
     let n = arg_count(l);
     lua_yield(l, n)
 }
 
-unsafe extern "C-unwind" fn co_status(l: State) -> c_int {
+extern "C-unwind" fn co_status(l: State) -> c_int {
     let co = check_co(l, 1);
     push_str(l, status_name(l, co).as_bytes());
     1
 }
 
-unsafe extern "C-unwind" fn co_running(l: State) -> c_int {
+extern "C-unwind" fn co_running(l: State) -> c_int {
     let main = lua_pushthread(l);
     if main != 0 {
         lua_settop(l, -2);
@@ -161,12 +158,12 @@ unsafe extern "C-unwind" fn co_running(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn co_isyieldable(l: State) -> c_int {
+extern "C-unwind" fn co_isyieldable(l: State) -> c_int {
     push_bool(l, vm::is_yieldable(l));
     1
 }
 
-pub unsafe extern "C-unwind" fn open(l: State) -> c_int {
+pub extern "C-unwind" fn open(l: State) -> c_int {
     new_lib(
         l,
         &[

@@ -3,23 +3,28 @@
 
 use super::*;
 use crate::capi::debugapi::{self as dapi, Target};
-use crate::state::g_of;
 use crate::state::State;
 use std::os::raw::c_int;
 
 /// The thread a debug function works on: an optional first argument.
 /// Returns the thread and the number of arguments it takes (0 or 1).
-fn thread_arg(l: State) -> (*mut lua_State, c_int) {
+fn thread_arg(l: State) -> (State, c_int) {
     let v = value_at(l, 1);
     if v.is_thread() {
-        (v.as_ptr(), 1)
+        // SAFETY: a thread argument, kept reachable by its slot while the
+        // C function runs.
+        (unsafe { State::from_raw(v.as_ptr()) }, 1)
     } else {
-        (l.as_ptr(), 0)
+        (l, 0)
     }
 }
 
-fn cstring_value(l: State, s: *const c_char) {
-    // SAFETY: s is null or a NUL-terminated string.
+/// Push a C string (nil for null).
+///
+/// # Safety
+/// `s` is null or points to a NUL-terminated string.
+unsafe fn cstring_value(l: State, s: *const c_char) {
+    // SAFETY: the caller's contract.
     unsafe { lua_pushstring(l, s) }
 }
 
@@ -31,28 +36,25 @@ fn level_target(l1: State, level: i64) -> Option<Target> {
     dapi::frame_target(l1, level as usize)
 }
 
-unsafe extern "C-unwind" fn db_getinfo(l: State) -> c_int {
+extern "C-unwind" fn db_getinfo(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     let opts: Vec<u8> = opt_str(l, arg + 2)
         .map(|s| s.to_vec())
         .unwrap_or_else(|| b"flnSu".to_vec());
-    // SAFETY: l is live.
-    let target = unsafe {
-        if lua_isnumber(l, arg + 1) != 0 {
-            match level_target(State::from_raw(l1), lua_tointeger(l, arg + 1) as i64) {
-                Some(t) => t,
-                None => {
-                    push_nil(l);
-                    return 1;
-                }
+    let target = if lua_isnumber(l, arg + 1) != 0 {
+        match level_target(l1, lua_tointeger(l, arg + 1) as i64) {
+            Some(t) => t,
+            None => {
+                push_nil(l);
+                return 1;
             }
-        } else if lua_type(l, arg + 1) == LUA_TFUNCTION {
-            Target::Func(value_at(l, arg + 1))
-        } else {
-            arg_error(l, arg + 1, b"function or level expected");
         }
+    } else if lua_type(l, arg + 1) == LUA_TFUNCTION {
+        Target::Func(value_at(l, arg + 1))
+    } else {
+        arg_error(l, arg + 1, b"function or level expected");
     };
-    let info = match dapi::get_info(State::from_raw(l1), &opts, &target) {
+    let info = match dapi::get_info(l1, &opts, &target) {
         Some(i) => i,
         None => arg_error(l, arg + 2, b"invalid option"),
     };
@@ -60,7 +62,10 @@ unsafe extern "C-unwind" fn db_getinfo(l: State) -> c_int {
     for &o in &opts {
         match o {
             b'S' => {
-                cstring_value(l, info.source);
+                // SAFETY: get_info's strings are NUL-terminated and live
+                // as long as the function they describe, which the target
+                // (an argument or a frame of a live thread) holds.
+                unsafe { cstring_value(l, info.source) };
                 set_field(l, -2, "source");
                 push_str(l, &info.short_src);
                 set_field(l, -2, "short_src");
@@ -84,7 +89,8 @@ unsafe extern "C-unwind" fn db_getinfo(l: State) -> c_int {
                 set_field(l, -2, "isvararg");
             }
             b'n' => {
-                cstring_value(l, info.name);
+                // SAFETY: as for the source above (names are interned).
+                unsafe { cstring_value(l, info.name) };
                 set_field(l, -2, "name");
                 push_str(l, &info.namewhat[..info.namewhat.len() - 1]);
                 set_field(l, -2, "namewhat");
@@ -103,24 +109,31 @@ unsafe extern "C-unwind" fn db_getinfo(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_getlocal(l: State) -> c_int {
+extern "C-unwind" fn db_getlocal(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     let n = check_int(l, arg + 2);
     let f = value_at(l, arg + 1);
     if f.is_func() {
-        cstring_value(l, dapi::param_name(f, n as c_int));
+        // SAFETY: param_name gives null or a name string of f's prototype,
+        // live with the argument f.
+        unsafe { cstring_value(l, dapi::param_name(f, n as c_int)) };
         return 1;
     }
     let level = check_int(l, arg + 1);
-    let (frame, limit) = match level_target(State::from_raw(l1), level) {
+    let (frame, limit) = match level_target(l1, level) {
         Some(Target::Frame(fr, lim)) => (fr, lim),
         _ => arg_error(l, arg + 1, b"level out of range"),
     };
     match dapi::local_at(&frame, limit, n as c_int) {
         Some((name, slot)) => {
-            cstring_value(l, name);
-            // SAFETY: slot is a live slot of l1's stack.
-            push_value(l, unsafe { *slot });
+            // SAFETY: local_at gives a slot of the frame, below its live end
+            // in l1's stack; it is read before anything is pushed (pushing
+            // may move the stack when l1 is l).
+            let v = unsafe { *slot };
+            // SAFETY: local_at gives a static name or a name string of the
+            // frame's prototype, live while the frame is.
+            unsafe { cstring_value(l, name) };
+            push_value(l, v);
             2
         }
         None => {
@@ -130,10 +143,10 @@ unsafe extern "C-unwind" fn db_getlocal(l: State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn db_setlocal(l: State) -> c_int {
+extern "C-unwind" fn db_setlocal(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     let level = check_int(l, arg + 1);
-    let (frame, limit) = match level_target(State::from_raw(l1), level) {
+    let (frame, limit) = match level_target(l1, level) {
         Some(Target::Frame(fr, lim)) => (fr, lim),
         _ => arg_error(l, arg + 1, b"level out of range"),
     };
@@ -142,40 +155,50 @@ unsafe extern "C-unwind" fn db_setlocal(l: State) -> c_int {
     let v = value_at(l, arg + 3);
     match dapi::local_at(&frame, limit, n as c_int) {
         Some((name, slot)) => {
-            // SAFETY: slot is a live slot of l1's stack.
+            // SAFETY: local_at gives a slot of the frame, below its live
+            // end in l1's stack (nothing ran since the frame was found).
             unsafe { *slot = v };
-            cstring_value(l, name);
+            // SAFETY: a static name or a name string of the frame's
+            // prototype, live while the frame is.
+            unsafe { cstring_value(l, name) };
         }
         None => push_nil(l),
     }
     1
 }
 
-unsafe extern "C-unwind" fn db_getupvalue(l: State) -> c_int {
+extern "C-unwind" fn db_getupvalue(l: State) -> c_int {
     let n = check_int(l, 2);
     check_type(l, 1, LUA_TFUNCTION);
     match dapi::upvalue_at(value_at(l, 1), n as c_int) {
         Some((name, slot)) => {
-            cstring_value(l, name);
-            // SAFETY: slot is a live upvalue slot.
-            push_value(l, unsafe { *slot });
+            // SAFETY: the value slot of an upvalue of the argument function,
+            // live with it; read before anything is pushed.
+            let v = unsafe { *slot };
+            // SAFETY: a static name or a name string of the argument
+            // function's prototype.
+            unsafe { cstring_value(l, name) };
+            push_value(l, v);
             2
         }
         None => 0,
     }
 }
 
-unsafe extern "C-unwind" fn db_setupvalue(l: State) -> c_int {
+extern "C-unwind" fn db_setupvalue(l: State) -> c_int {
     check_any(l, 3);
     let n = check_int(l, 2);
     check_type(l, 1, LUA_TFUNCTION);
     match dapi::upvalue_at(value_at(l, 1), n as c_int) {
         Some((name, slot)) => {
             let v = value_at(l, 3);
-            // SAFETY: slot is a live upvalue slot.
+            // SAFETY: the value slot of an upvalue of the argument function,
+            // live with it.
             unsafe { *slot = v };
-            crate::gc::barrier_upvalue_store(g_of(l), value_at(l, 1), n as c_int, v);
-            cstring_value(l, name);
+            leaf::barrier_upvalue_store(l, value_at(l, 1), n as c_int, v);
+            // SAFETY: a static name or a name string of the argument
+            // function's prototype.
+            unsafe { cstring_value(l, name) };
             1
         }
         None => 0,
@@ -187,7 +210,7 @@ unsafe extern "C-unwind" fn db_setupvalue(l: State) -> c_int {
 fn check_upvalue_arg(l: State, narg: c_int, lua_only: bool) -> (TValue, c_int) {
     check_type(l, narg, LUA_TFUNCTION);
     let f = value_at(l, narg);
-    // SAFETY: f is a live function.
+    // SAFETY: a function argument (checked), live in its slot.
     let (is_lua, nup) = unsafe {
         let fp: *mut crate::func::GcFunc = f.as_ptr();
         ((*fp).is_lua(), (*fp).nupvalues as i64)
@@ -202,27 +225,26 @@ fn check_upvalue_arg(l: State, narg: c_int, lua_only: bool) -> (TValue, c_int) {
     (f, n as c_int)
 }
 
-unsafe extern "C-unwind" fn db_upvalueid(l: State) -> c_int {
+extern "C-unwind" fn db_upvalueid(l: State) -> c_int {
     let (f, n) = check_upvalue_arg(l, 1, false);
-    // SAFETY: l is live.
-    unsafe { lua_pushlightuserdata(l, dapi::upvalue_id(f, n)) };
+    lua_pushlightuserdata(l, dapi::upvalue_id(f, n));
     1
 }
 
-unsafe extern "C-unwind" fn db_upvaluejoin(l: State) -> c_int {
+extern "C-unwind" fn db_upvaluejoin(l: State) -> c_int {
     let (f1, n1) = check_upvalue_arg(l, 1, true);
     let (f2, n2) = check_upvalue_arg(l, 3, true);
     dapi::upvalue_join(l, f1, n1, f2, n2);
     0
 }
 
-unsafe extern "C-unwind" fn db_getfenv(l: State) -> c_int {
+extern "C-unwind" fn db_getfenv(l: State) -> c_int {
     check_any(l, 1);
     lua_getfenv(l, 1);
     1
 }
 
-unsafe extern "C-unwind" fn db_setfenv(l: State) -> c_int {
+extern "C-unwind" fn db_setfenv(l: State) -> c_int {
     check_type(l, 2, LUA_TTABLE);
     lua_settop(l, 2);
     if lua_setfenv(l, 1) == 0 {
@@ -231,7 +253,7 @@ unsafe extern "C-unwind" fn db_setfenv(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_getmetatable(l: State) -> c_int {
+extern "C-unwind" fn db_getmetatable(l: State) -> c_int {
     check_any(l, 1);
     if lua_getmetatable(l, 1) == 0 {
         push_nil(l);
@@ -239,7 +261,7 @@ unsafe extern "C-unwind" fn db_getmetatable(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_setmetatable(l: State) -> c_int {
+extern "C-unwind" fn db_setmetatable(l: State) -> c_int {
     let t = lua_type(l, 2);
     if t != LUA_TNIL && t != LUA_TTABLE {
         arg_error(l, 2, b"nil or table expected");
@@ -250,12 +272,12 @@ unsafe extern "C-unwind" fn db_setmetatable(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn db_getregistry(l: State) -> c_int {
+extern "C-unwind" fn db_getregistry(l: State) -> c_int {
     lua_pushvalue(l, LUA_REGISTRYINDEX);
     1
 }
 
-unsafe extern "C-unwind" fn db_traceback(l: State) -> c_int {
+extern "C-unwind" fn db_traceback(l: State) -> c_int {
     let (l1, arg) = thread_arg(l);
     let t = lua_type(l, arg + 1);
     // The message stays on the stack (argument arg+1) while it is copied.
@@ -268,14 +290,14 @@ unsafe extern "C-unwind" fn db_traceback(l: State) -> c_int {
             return 1;
         }
     };
-    let level = opt_int(l, arg + 2, if l1 == l.as_ptr() { 1 } else { 0 });
+    let level = opt_int(l, arg + 2, if l1 == l { 1 } else { 0 });
     let mut out = crate::mem::StateBuf::of(l);
     if let Some(m) = msg {
         out.extend_from_slice(&m);
         out.push(b'\n');
     }
     if level >= 0 {
-        crate::debug::traceback(State::from_raw(l1), level as usize, &mut out);
+        crate::debug::traceback(l1, level as usize, &mut out);
     } else {
         out.extend_from_slice(b"stack traceback:");
     }
@@ -301,35 +323,33 @@ fn make_mask(smask: &[u8], count: i64) -> c_int {
     mask
 }
 
-unsafe extern "C-unwind" fn db_sethook(l: State) -> c_int {
+extern "C-unwind" fn db_sethook(l: State) -> c_int {
     let (_l1, arg) = thread_arg(l);
-    // SAFETY: l is live.
-    unsafe {
-        let (func, mask, count): (lua_Hook, c_int, c_int) = if lua_type(l, arg + 1) <= LUA_TNIL {
-            lua_settop(l, arg + 1);
-            (None, 0, 0)
-        } else {
-            let smask = check_str(l, arg + 2).to_vec();
-            check_type(l, arg + 1, LUA_TFUNCTION);
-            let count = opt_int(l, arg + 3, 0);
-            (
-                Some(dapi::lua_hook_dispatch),
-                make_mask(&smask, count),
-                count as c_int,
-            )
-        };
-        // Hooks are global in LuaJIT: the thread argument only shifts the others.
-        dapi::push_hook_key(l);
-        lua_pushvalue(l, arg + 1);
-        lua_rawset(l, LUA_REGISTRYINDEX);
-        dapi::lua_sethook(l, func, mask, count);
-    }
+    let (func, mask, count): (lua_Hook, c_int, c_int) = if lua_type(l, arg + 1) <= LUA_TNIL {
+        lua_settop(l, arg + 1);
+        (None, 0, 0)
+    } else {
+        let smask = check_str(l, arg + 2).to_vec();
+        check_type(l, arg + 1, LUA_TFUNCTION);
+        let count = opt_int(l, arg + 3, 0);
+        (
+            Some(dapi::lua_hook_dispatch),
+            make_mask(&smask, count),
+            count as c_int,
+        )
+    };
+    // Hooks are global in LuaJIT: the thread argument only shifts the others.
+    dapi::push_hook_key(l);
+    lua_pushvalue(l, arg + 1);
+    lua_rawset(l, LUA_REGISTRYINDEX);
+    // SAFETY: lua_hook_dispatch is a hook: it takes the live thread and the
+    // record call_hook passes.
+    unsafe { dapi::lua_sethook(l, func, mask, count) };
     0
 }
 
-unsafe extern "C-unwind" fn db_gethook(l: State) -> c_int {
-    let g = g_of(l);
-    let (hook, mask, count) = (g.hook, g.hookmask, g.hookcount);
+extern "C-unwind" fn db_gethook(l: State) -> c_int {
+    let (hook, mask, count) = (dapi::lua_gethook(l), dapi::lua_gethookmask(l), dapi::lua_gethookcount(l));
     match hook {
         Some(h) if h as *const () != dapi::lua_hook_dispatch as *const () => {
             push_str(l, b"external hook")
@@ -355,7 +375,7 @@ unsafe extern "C-unwind" fn db_gethook(l: State) -> c_int {
 }
 
 /// debug.debug(): a minimal interactive loop on stdin until "cont" or EOF.
-unsafe extern "C-unwind" fn db_debug(l: State) -> c_int {
+extern "C-unwind" fn db_debug(l: State) -> c_int {
     use std::io::{BufRead, Write};
     loop {
         let _ = std::io::stderr().write_all(b"lua_debug> ");
@@ -381,7 +401,7 @@ unsafe extern "C-unwind" fn db_debug(l: State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_debug(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_debug(l: State) -> c_int {
     new_lib(
         l,
         &[

@@ -440,7 +440,7 @@ fn push_lines_iter(l: State) -> c_int {
         error_str(l, "too many results to unpack");
     }
     // SAFETY: l is live and holds n values.
-    unsafe { lua_pushcclosure(l, cfunc(lines_iter), n) };
+    push_closure(l, lines_iter, n);
     1
 }
 

@@ -385,7 +385,7 @@ pub unsafe extern "C-unwind" fn luaopen_jit(l: State) -> c_int {
         4,
     );
     for (name, f) in preload {
-        lua_pushcclosure(l, cfunc(f), 0);
+        push_closure(l, f, 0);
         set_field(l, -2, name);
     }
     lua_settop(l, -2);

@@ -7,7 +7,6 @@
 use super::random::RandomState;
 use super::*;
 use crate::meta;
-use crate::state::g_of;
 use crate::state::State;
 use std::os::raw::c_int;
 
@@ -19,7 +18,7 @@ fn push_num_result(l: State, x: f64) -> c_int {
 /// Unary functions: one number argument (numeric strings accepted).
 macro_rules! unary {
     ($($name:ident => $f:expr;)*) => {$(
-        unsafe extern "C-unwind" fn $name(l: State) -> c_int {
+        extern "C-unwind" fn $name(l: State) -> c_int {
             let f: fn(f64) -> f64 = $f;
             push_num_result(l, f(check_num(l, 1)))
         }
@@ -44,19 +43,19 @@ unary! {
     m_tanh => f64::tanh;
 }
 
-unsafe extern "C-unwind" fn m_atan2(l: State) -> c_int {
+extern "C-unwind" fn m_atan2(l: State) -> c_int {
     let y = check_num(l, 1);
     let x = check_num(l, 2);
     push_num_result(l, y.atan2(x))
 }
 
-unsafe extern "C-unwind" fn m_pow(l: State) -> c_int {
+extern "C-unwind" fn m_pow(l: State) -> c_int {
     let x = check_num(l, 1);
     let y = check_num(l, 2);
     push_num_result(l, meta::num_pow(x, y))
 }
 
-unsafe extern "C-unwind" fn m_fmod(l: State) -> c_int {
+extern "C-unwind" fn m_fmod(l: State) -> c_int {
     let x = check_num(l, 1);
     let y = check_num(l, 2);
     push_num_result(l, x % y)
@@ -64,7 +63,7 @@ unsafe extern "C-unwind" fn m_fmod(l: State) -> c_int {
 
 /// `math.log(x [, base])`: with a base, LuaJIT computes
 /// log2(x) * (1 / log2(base)), which is what we must round like.
-unsafe extern "C-unwind" fn m_log(l: State) -> c_int {
+extern "C-unwind" fn m_log(l: State) -> c_int {
     let x = check_num(l, 1);
     if arg_count(l) >= 2 {
         let base = check_num(l, 2);
@@ -75,7 +74,7 @@ unsafe extern "C-unwind" fn m_log(l: State) -> c_int {
 
 /// `math.modf`: the integral part, and a fraction carrying x's sign
 /// (zero for infinities).
-unsafe extern "C-unwind" fn m_modf(l: State) -> c_int {
+extern "C-unwind" fn m_modf(l: State) -> c_int {
     let x = check_num(l, 1);
     let int = x.trunc();
     let frac = if x.is_infinite() { 0.0 } else { x - int };
@@ -101,7 +100,7 @@ fn frexp(x: f64) -> (f64, i32) {
     (m, exp - 1022 + bias)
 }
 
-unsafe extern "C-unwind" fn m_frexp(l: State) -> c_int {
+extern "C-unwind" fn m_frexp(l: State) -> c_int {
     let (m, e) = frexp(check_num(l, 1));
     push_num(l, m);
     push_num(l, e as f64);
@@ -154,7 +153,7 @@ fn ldexp(x: f64, e: f64) -> f64 {
     scalbn(x, e.trunc().clamp(-4000.0, 4000.0) as i32)
 }
 
-unsafe extern "C-unwind" fn m_ldexp(l: State) -> c_int {
+extern "C-unwind" fn m_ldexp(l: State) -> c_int {
     let x = check_num(l, 1);
     let e = check_num(l, 2);
     push_num_result(l, ldexp(x, e))
@@ -173,11 +172,11 @@ fn fold_args(l: State, keep: fn(f64, f64) -> bool) -> c_int {
     push_num_result(l, acc)
 }
 
-unsafe extern "C-unwind" fn m_min(l: State) -> c_int {
+extern "C-unwind" fn m_min(l: State) -> c_int {
     fold_args(l, |a, b| a < b)
 }
 
-unsafe extern "C-unwind" fn m_max(l: State) -> c_int {
+extern "C-unwind" fn m_max(l: State) -> c_int {
     fold_args(l, |a, b| a > b)
 }
 
@@ -190,7 +189,7 @@ fn scale_by(l: State, factor: f64, builtin: &str) -> c_int {
         return push_num_result(l, x * factor);
     }
     let k = TValue::num(factor);
-    if !meta::get_mm(g_of(l), v, meta::MM_MUL).is_nil() {
+    if !leaf::get_mm(l, v, meta::MM_MUL).is_nil() {
         let r = meta::arith(
             l,
             meta::Arith::Mul,
@@ -207,15 +206,15 @@ fn scale_by(l: State, factor: f64, builtin: &str) -> c_int {
         builtin,
         type_name(v)
     );
-    let s = crate::string::new_str_value(g_of(l), msg.as_bytes());
+    let s = l.new_str(msg.as_bytes());
     crate::error::throw_value(l, s)
 }
 
-unsafe extern "C-unwind" fn m_deg(l: State) -> c_int {
+extern "C-unwind" fn m_deg(l: State) -> c_int {
     scale_by(l, 180.0 / std::f64::consts::PI, "deg")
 }
 
-unsafe extern "C-unwind" fn m_rad(l: State) -> c_int {
+extern "C-unwind" fn m_rad(l: State) -> c_int {
     scale_by(l, std::f64::consts::PI / 180.0, "rad")
 }
 
@@ -225,18 +224,23 @@ unsafe extern "C-unwind" fn m_rad(l: State) -> c_int {
 /// Run `f` on the generator state (copied out and back, as the userdata
 /// block need not be aligned for u64).
 fn with_rng<R>(l: State, f: impl FnOnce(&mut RandomState) -> R) -> R {
-    // SAFETY: upvalue 1 is the userdata created in luaopen_math, which
-    // holds an initialised RandomState and stays alive with the closure.
-    unsafe {
-        let p = lua_touserdata(l, LUA_GLOBALSINDEX - 1) as *mut RandomState;
-        let mut rs = p.read_unaligned();
-        let r = f(&mut rs);
-        p.write_unaligned(rs);
-        r
+    check_upvalue(l, 1, LUA_TUSERDATA);
+    if lua_objlen(l, LUA_GLOBALSINDEX - 1) != std::mem::size_of::<RandomState>() {
+        error_str(l, "bad upvalue #1 (random state expected)");
     }
+    let p = lua_touserdata(l, LUA_GLOBALSINDEX - 1) as *mut RandomState;
+    // SAFETY: upvalue 1 is a userdata with room for a RandomState (checked),
+    // live with the running closure: the one luaopen_math made and
+    // initialised, or one of that size Lua code put there (any bytes are a
+    // valid RandomState).
+    let mut rs = unsafe { p.read_unaligned() };
+    let r = f(&mut rs);
+    // SAFETY: as above (f runs no Lua code).
+    unsafe { p.write_unaligned(rs) };
+    r
 }
 
-unsafe extern "C-unwind" fn m_random(l: State) -> c_int {
+extern "C-unwind" fn m_random(l: State) -> c_int {
     // LuaJIT 2.1 checks the arguments after drawing, and has no range
     // checks: it scales and floors whatever bounds it gets.
     let n = arg_count(l);
@@ -253,14 +257,14 @@ unsafe extern "C-unwind" fn m_random(l: State) -> c_int {
     push_num_result(l, x)
 }
 
-unsafe extern "C-unwind" fn m_randomseed(l: State) -> c_int {
+extern "C-unwind" fn m_randomseed(l: State) -> c_int {
     let seed = check_num(l, 1);
     with_rng(l, |rs| rs.seed(seed));
     0
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_math(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_math(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(math.abs) reads "builtin#N";
     // deg and rad are Lua functions there (no id).
     let funcs: [(&str, CFn, FastFunc); 26] = [
@@ -296,23 +300,20 @@ pub unsafe extern "C-unwind" fn luaopen_math(l: State) -> c_int {
         push_cfunc(l, f, id);
         set_field(l, -2, name);
     }
-    // SAFETY: l is live; the userdata is sized for a RandomState and
-    // initialised before any closure can read it.
-    unsafe {
-        let p = lua_newuserdata(l, std::mem::size_of::<RandomState>()) as *mut RandomState;
-        p.write_unaligned(RandomState::new());
-        for (name, f, id) in [
-            ("random", m_random as CFn, FastFunc::MathRandom),
-            ("randomseed", m_randomseed as CFn, FastFunc::MathRandomseed),
-        ] {
-            lua_pushvalue(l, -1);
-            lua_pushcclosure(l, cfunc(f), 1);
-            let closure = value_at(l, -1);
-            (*closure.as_ptr::<crate::func::GcFunc>()).ffid = id.id();
-            set_field(l, -3, name);
-        }
-        lua_settop(l, -2);
+    let p = lua_newuserdata(l, std::mem::size_of::<RandomState>()) as *mut RandomState;
+    // SAFETY: p is the block of the new userdata, sized for a RandomState
+    // (written unaligned); it is initialised before any closure can read it.
+    unsafe { p.write_unaligned(RandomState::new()) };
+    for (name, f, id) in [
+        ("random", m_random as CFn, FastFunc::MathRandom),
+        ("randomseed", m_randomseed as CFn, FastFunc::MathRandomseed),
+    ] {
+        lua_pushvalue(l, -1);
+        push_closure(l, f, 1);
+        set_top_ffid(l, id);
+        set_field(l, -3, name);
     }
+    lua_settop(l, -2);
     push_num(l, std::f64::consts::PI);
     set_field(l, -2, "pi");
     push_num(l, f64::INFINITY);

@@ -25,6 +25,7 @@ pub mod table;
 pub mod thread;
 
 use crate::capi::aux::*;
+use crate::capi::leaf;
 use crate::capi::core::*;
 use crate::capi::types::*;
 use crate::fastfunc::FastFunc;
@@ -36,7 +37,10 @@ use crate::value::*;
 use std::os::raw::{c_char, c_int};
 
 /// The library's C functions: written against a [`State`] handle, called
-/// by the VM as C functions (`lua_CFunction`).
+/// by the VM as C functions (`lua_CFunction`) with the thread that runs
+/// them. Their only precondition is that handle's invariant, which every
+/// call the VM makes satisfies; most are safe fns (a safe fn coerces to
+/// this type), the type stays `unsafe` for those not yet made safe.
 pub type CFn = unsafe extern "C-unwind" fn(State) -> c_int;
 
 /// A library function as a `lua_CFunction`.
@@ -65,17 +69,30 @@ pub fn set_funcs(l: State, funcs: &[(&str, CFn)]) {
     }
 }
 
+/// Push a closure of library function `f` with the `nup` values at the
+/// top as its upvalues (`lua_pushcclosure`).
+pub fn push_closure(l: State, f: CFn, nup: c_int) {
+    // SAFETY: a library function may be called with this state's threads
+    // (its only precondition, see CFn), which is all lua_pushcclosure asks.
+    unsafe { lua_pushcclosure(l, cfunc(f), nup) }
+}
+
 /// Push C function `f` as builtin `ffid` (`FastFunc::C` for a plain C
 /// function, which is what `lua_pushcclosure` makes).
 pub fn push_cfunc(l: State, f: CFn, ffid: FastFunc) {
-    // SAFETY: l is live.
-    unsafe {
-        lua_pushcclosure(l, cfunc(f), 0);
-        if ffid != FastFunc::C {
-            let v = *(*l.as_ptr()).top.sub(1);
-            (*v.as_ptr::<GcFunc>()).ffid = ffid.id();
-        }
+    push_closure(l, f, 0);
+    if ffid != FastFunc::C {
+        set_top_ffid(l, ffid);
     }
+}
+
+/// Make the C closure at the top (just pushed by `push_closure`) builtin
+/// `ffid`.
+pub fn set_top_ffid(l: State, ffid: FastFunc) {
+    let v = value_at(l, -1);
+    assert!(v.is_func(), "set_top_ffid: no function at the top");
+    // SAFETY: a function value at the top of the stack is live.
+    unsafe { (*v.as_ptr::<GcFunc>()).ffid = ffid.id() };
 }
 
 /// Give the C functions of the table at the top LuaJIT's builtin ids
@@ -85,7 +102,7 @@ pub fn set_ffids(l: State, ids: &[(&str, FastFunc)]) {
         get_field(l, -1, name);
         let v = value_at(l, -1);
         if v.is_func() {
-            // SAFETY: v is a live function object.
+            // SAFETY: a function value at the top of the stack is live.
             unsafe { (*v.as_ptr::<GcFunc>()).ffid = id.id() };
         }
         lua_settop(l, -2);
@@ -94,16 +111,23 @@ pub fn set_ffids(l: State, ids: &[(&str, FastFunc)]) {
 
 pub fn set_field(l: State, idx: c_int, name: &str) {
     with_cstr(name, |p| {
-        // SAFETY: p is NUL-terminated.
+        // SAFETY: with_cstr passes a NUL-terminated copy of name.
         unsafe { lua_setfield(l, idx, p) }
     })
 }
 
 pub fn get_field(l: State, idx: c_int, name: &str) {
     with_cstr(name, |p| {
-        // SAFETY: p is NUL-terminated.
+        // SAFETY: with_cstr passes a NUL-terminated copy of name.
         unsafe { lua_getfield(l, idx, p) }
     })
+}
+
+/// `luaL_findtable(l, LUA_REGISTRYINDEX, name, szhint)`: push the registry
+/// table `name` (`_LOADED`, `_PRELOAD`), made if missing.
+pub fn registry_table(l: State, name: &std::ffi::CStr, szhint: c_int) {
+    // SAFETY: a C string literal is NUL-terminated.
+    unsafe { luaL_findtable(l, LUA_REGISTRYINDEX, name.as_ptr(), szhint) };
 }
 
 /// Call `f` with `name` NUL-terminated; short names (all of the libraries'
@@ -125,21 +149,13 @@ fn with_cstr(name: &str, f: impl FnOnce(*const c_char)) {
 /// Register a loaded library: `package.loaded[name] = top` and, when
 /// `global`, `_G[name] = top`.
 pub fn register_loaded(l: State, name: &str, global: bool) {
-    // SAFETY: l is live; the library table is at the top.
-    unsafe {
-        luaL_findtable(
-            l,
-            LUA_REGISTRYINDEX,
-            b"_LOADED\0".as_ptr() as *const c_char,
-            16,
-        );
-        lua_pushvalue(l, -2);
-        set_field(l, -2, name);
-        lua_settop(l, -2);
-        if global {
-            lua_pushvalue(l, -1);
-            set_field(l, LUA_GLOBALSINDEX, name);
-        }
+    registry_table(l, c"_LOADED", 16);
+    lua_pushvalue(l, -2);
+    set_field(l, -2, name);
+    lua_settop(l, -2);
+    if global {
+        lua_pushvalue(l, -1);
+        set_field(l, LUA_GLOBALSINDEX, name);
     }
 }
 
@@ -229,15 +245,26 @@ pub fn check_type(l: State, n: c_int, t: c_int) {
 }
 
 pub fn value_at(l: State, n: c_int) -> TValue {
-    // SAFETY: l is live.
-    unsafe {
-        let p = index2adr(l, n);
-        if p.is_null() {
-            TValue::NIL
+    index_value(l, n)
+}
+
+/// Upvalue `n` of the running library function, which must be of Lua
+/// type `t`. Library functions keep state in upvalues that Lua code can
+/// replace (`debug.setupvalue` works on C functions too); LuaJIT then
+/// reads the wrong object as its state and may crash, we raise an error.
+pub fn check_upvalue(l: State, n: c_int, t: c_int) -> TValue {
+    let idx = LUA_GLOBALSINDEX - n;
+    let actual = lua_type(l, idx);
+    if actual != t {
+        let got = if actual == LUA_TNONE {
+            "no value"
         } else {
-            *p
-        }
+            TYPE_NAMES[actual as usize]
+        };
+        let msg = format!("bad upvalue #{} ({} expected, got {})", n, TYPE_NAMES[t as usize], got);
+        error_str(l, &msg);
     }
+    value_at(l, idx)
 }
 
 pub fn push_value(l: State, v: TValue) {
@@ -282,11 +309,8 @@ pub fn open_all(l: State) {
         ("jit", jit::luaopen_jit),
     ];
     for (_name, f) in libs {
-        // SAFETY: l is live.
-        unsafe {
-            lua_pushcclosure(l, cfunc(f), 0);
-            lua_call(l, 0, 0);
-        }
+        push_closure(l, f, 0);
+        lua_call(l, 0, 0);
     }
     ffi::install_cdata_metatable(l);
     // Loaded on demand through package.preload, as in LuaJIT.
@@ -297,18 +321,10 @@ pub fn open_all(l: State) {
         ("thread.exdata2", thread::luaopen_thread_exdata2),
     ];
     for (name, f) in preload {
-        // SAFETY: l is live.
-        unsafe {
-            luaL_findtable(
-                l,
-                LUA_REGISTRYINDEX,
-                b"_PRELOAD\0".as_ptr() as *const c_char,
-                4,
-            );
-            lua_pushcclosure(l, cfunc(f), 0);
-            set_field(l, -2, name);
-            lua_settop(l, -2);
-        }
+        registry_table(l, c"_PRELOAD", 4);
+        push_closure(l, f, 0);
+        set_field(l, -2, name);
+        lua_settop(l, -2);
     }
 }
 

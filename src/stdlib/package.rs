@@ -217,7 +217,7 @@ fn load_func(
         if !f.is_null() {
             // SAFETY: the library exports a lua_CFunction under this name.
             let cf: CFn = std::mem::transmute::<*mut c_void, CFn>(f);
-            lua_pushcclosure(l, cfunc(cf), 0);
+            push_closure(l, cf, 0);
             return Ok(());
         }
         let err = last_dl_error();
@@ -605,7 +605,7 @@ pub unsafe extern "C-unwind" fn luaopen_package(l: State) -> c_int {
         lua_createtable(l, loaders.len() as c_int, 0);
         for (i, f) in loaders.iter().enumerate() {
             lua_pushvalue(l, pkg);
-            lua_pushcclosure(l, cfunc(*f), 1);
+            push_closure(l, *f, 1);
             lua_rawseti(l, -2, i as c_int + 1);
         }
         set_field(l, pkg, "loaders");
@@ -638,7 +638,7 @@ pub unsafe extern "C-unwind" fn luaopen_package(l: State) -> c_int {
             ("require", pkg_require as CFn),
         ] {
             lua_pushvalue(l, pkg);
-            lua_pushcclosure(l, cfunc(f), 1);
+            push_closure(l, f, 1);
             set_field(l, LUA_GLOBALSINDEX, name);
         }
         lua_settop(l, pkg);

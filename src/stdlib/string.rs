@@ -320,7 +320,7 @@ unsafe extern "C-unwind" fn s_gmatch(l: State) -> c_int {
     unsafe {
         lua_settop(l, 2);
         lua_pushnumber(l, 0.0);
-        lua_pushcclosure(l, cfunc(gmatch_aux), 3);
+        push_closure(l, gmatch_aux, 3);
         let v = *(*l.as_ptr()).top.sub(1);
         (*v.as_ptr::<crate::func::GcFunc>()).ffid = FastFunc::StringGmatchAux.id();
     }

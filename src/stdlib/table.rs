@@ -595,7 +595,7 @@ pub unsafe extern "C-unwind" fn luaopen_table(l: State) -> c_int {
         );
         for (name, _, _) in ON_DEMAND {
             lua_pushvalue(l, -2);
-            lua_pushcclosure(l, cfunc(load_on_demand), 1);
+            push_closure(l, load_on_demand, 1);
             set_field(l, -2, &format!("table.{}", name));
         }
         lua_settop(l, -2);

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::capi::aux::type_error;
+use crate::capi::core::{lua_getexdata, lua_getexdata2, lua_setexdata, lua_setexdata2};
 use crate::state::State;
 use std::os::raw::c_int;
 
@@ -21,12 +22,9 @@ fn exdata(l: State, slot: Slot) -> c_int {
         if !crate::stdlib::ffi::is_loaded(l) {
             crate::error::throw_msg(l, "ffi module not loaded (yet)");
         }
-        // SAFETY: l is live.
-        let p = unsafe {
-            match slot {
-                Slot::First => (*l.as_ptr()).exdata,
-                Slot::Second => (*l.as_ptr()).exdata2,
-            }
+        let p = match slot {
+            Slot::First => lua_getexdata(l),
+            Slot::Second => lua_getexdata2(l),
         };
         let v = crate::ffi::conv::new_pointer(l, crate::ffi::ctype::CTID_P_VOID, p as u64);
         push_value(l, v);
@@ -37,7 +35,7 @@ fn exdata(l: State, slot: Slot) -> c_int {
         type_error(l, 1, "cdata");
     }
     let mut p: u64 = 0;
-    // SAFETY: p is an 8-byte pointer slot.
+    // SAFETY: the destination is p, an 8-byte slot for a C pointer.
     let r = unsafe {
         crate::ffi::conv::lua_to_c(
             l,
@@ -51,32 +49,29 @@ fn exdata(l: State, slot: Slot) -> c_int {
     if let Err(msg) = r {
         crate::capi::aux::arg_error(l, 1, msg.as_bytes());
     }
-    // SAFETY: l is live.
-    unsafe {
-        match slot {
-            Slot::First => (*l.as_ptr()).exdata = p as *mut std::ffi::c_void,
-            Slot::Second => (*l.as_ptr()).exdata2 = p as *mut std::ffi::c_void,
-        }
+    match slot {
+        Slot::First => lua_setexdata(l, p as *mut std::ffi::c_void),
+        Slot::Second => lua_setexdata2(l, p as *mut std::ffi::c_void),
     }
     0
 }
 
-unsafe extern "C-unwind" fn thread_exdata(l: State) -> c_int {
+extern "C-unwind" fn thread_exdata(l: State) -> c_int {
     exdata(l, Slot::First)
 }
 
-unsafe extern "C-unwind" fn thread_exdata2(l: State) -> c_int {
+extern "C-unwind" fn thread_exdata2(l: State) -> c_int {
     exdata(l, Slot::Second)
 }
 
 /// `require "thread.exdata"`: the function itself is the module.
-pub unsafe extern "C-unwind" fn luaopen_thread_exdata(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_thread_exdata(l: State) -> c_int {
     push_cfunc(l, thread_exdata, FastFunc::C);
     1
 }
 
 /// `require "thread.exdata2"`.
-pub unsafe extern "C-unwind" fn luaopen_thread_exdata2(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_thread_exdata2(l: State) -> c_int {
     push_cfunc(l, thread_exdata2, FastFunc::C);
     1
 }
