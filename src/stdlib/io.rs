@@ -133,24 +133,78 @@ fn file_result(l: State, ok: bool, name: Option<&[u8]>, err: i32) -> c_int {
     3
 }
 
-/// The file payload at stack index 1, or an argument error.
-fn to_filep(l: State) -> *mut IoFile {
-    let v = value_at(l, 1);
-    // SAFETY: a userdata value points to a live GcUdata.
-    if v.is_udata() && unsafe { (*v.as_ptr::<GcUdata>()).udtype } == UDTYPE_IO_FILE {
-        crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile
-    } else {
-        type_error(l, 1, FILEHANDLE)
+/// A file userdata's payload.
+///
+/// Type invariant: the payload of a live file userdata (udtype
+/// UDTYPE_IO_FILE, so it holds an `IoFile`) that the holder keeps
+/// reachable from the stack (an argument, or a value it pushed) while the
+/// handle is used. Its stream may be closed meanwhile (Lua code running in
+/// a finalizer can close it), so streams are fetched again with
+/// [`FileRef::stream`] before each use.
+#[derive(Clone, Copy)]
+struct FileRef(*mut IoFile);
+
+impl FileRef {
+    /// The file at stack index `idx`, if the value there is one.
+    fn at(l: State, idx: c_int) -> Option<FileRef> {
+        let v = value_at(l, idx);
+        // SAFETY: a userdata value on the stack is a live userdata.
+        if v.is_udata() && unsafe { (*v.as_ptr::<GcUdata>()).udtype } == UDTYPE_IO_FILE {
+            Some(FileRef(crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile))
+        } else {
+            None
+        }
+    }
+
+    /// The stream, null once closed.
+    fn fp(self) -> *mut FILE {
+        // SAFETY: the type invariant: a live IoFile payload, read by value.
+        unsafe { (*self.0).fp }
+    }
+
+    fn set_fp(self, fp: *mut FILE) {
+        // SAFETY: the type invariant: a live IoFile payload, written by value.
+        unsafe { (*self.0).fp = fp }
+    }
+
+    fn kind(self) -> u32 {
+        // SAFETY: the type invariant: a live IoFile payload, read by value.
+        unsafe { (*self.0).kind }
+    }
+
+    fn set_kind(self, kind: u32) {
+        // SAFETY: the type invariant: a live IoFile payload, written by value.
+        unsafe { (*self.0).kind = kind }
+    }
+
+    /// The open stream, or the "closed file" error.
+    fn stream(self, l: State) -> Stream {
+        let fp = self.fp();
+        if fp.is_null() {
+            error_str(l, "attempt to use a closed file");
+        }
+        Stream(fp)
+    }
+}
+
+/// An open C stream, fetched from its file just before a stdio call: no
+/// Lua code runs between the fetch and the call, so the stream is still
+/// open (only closing the file, from Lua, closes it).
+#[derive(Clone, Copy)]
+struct Stream(*mut FILE);
+
+/// The file at stack index 1, or an argument error.
+fn to_filep(l: State) -> FileRef {
+    match FileRef::at(l, 1) {
+        Some(f) => f,
+        None => type_error(l, 1, FILEHANDLE),
     }
 }
 
 /// The open file at stack index 1; errors if it is closed.
-fn to_file(l: State) -> *mut IoFile {
+fn to_file(l: State) -> FileRef {
     let f = to_filep(l);
-    // SAFETY: f is a live file payload.
-    if unsafe { (*f).fp }.is_null() {
-        error_str(l, "attempt to use a closed file");
-    }
+    f.stream(l);
     f
 }
 
@@ -159,37 +213,34 @@ fn push_default(l: State, key: &str) {
     get_field(l, LUA_REGISTRYINDEX, key);
 }
 
-/// The stream of the default input or output file; errors if it is closed.
-fn default_stream(l: State, key: &str) -> *mut FILE {
+/// Push the default input or output file and return it, open. Lua code
+/// can reach the registry, where the defaults live: a value there that is
+/// no file counts as a closed one.
+fn push_default_stream(l: State, key: &str) -> FileRef {
     push_default(l, key);
-    let v = value_at(l, -1);
-    lua_settop(l, -2);
-    // SAFETY: the default files are always file userdata (set only here).
-    let fp = unsafe { (*(crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile)).fp };
-    if fp.is_null() {
-        error_str(l, "standard file is closed");
+    match FileRef::at(l, -1) {
+        Some(f) if !f.fp().is_null() => f,
+        _ => error_str(l, "standard file is closed"),
     }
-    fp
 }
 
 /// Push a new, not yet opened file userdata with the `FILE*` metatable.
-fn new_file(l: State, kind: u32) -> *mut IoFile {
-    // SAFETY: l is live; the payload has room for an IoFile.
-    unsafe {
-        let f = lua_newuserdata(l, std::mem::size_of::<IoFile>()) as *mut IoFile;
-        let u: *mut GcUdata = value_at(l, -1).as_ptr();
-        (*u).udtype = UDTYPE_IO_FILE;
-        get_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
-        lua_setmetatable(l, -2);
-        (*f).fp = std::ptr::null_mut();
-        (*f).kind = kind;
-        f
-    }
+fn new_file(l: State, kind: u32) -> FileRef {
+    lua_newuserdata(l, std::mem::size_of::<IoFile>());
+    let u: *mut GcUdata = value_at(l, -1).as_ptr();
+    // SAFETY: u is the userdata just pushed, live in its slot.
+    unsafe { (*u).udtype = UDTYPE_IO_FILE };
+    let f = FileRef::at(l, -1).expect("a file userdata was just pushed");
+    f.set_fp(std::ptr::null_mut());
+    f.set_kind(kind);
+    get_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
+    lua_setmetatable(l, -2);
+    f
 }
 
 /// Open the file named by argument 1 (a new userdata on the top); an open
 /// failure is an argument error, as in io.lines/io.input/io.output.
-fn open_arg_file(l: State, mode: &[u8]) -> *mut IoFile {
+fn open_arg_file(l: State, mode: &[u8]) -> FileRef {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let f = new_file(l, KIND_FILE);
     let cname = cstring(&name);
@@ -207,28 +258,28 @@ fn open_arg_file(l: State, mode: &[u8]) -> *mut IoFile {
         msg.extend_from_slice(crate::capi::os_error_string(errno()).as_bytes());
         arg_error(l, 1, &msg);
     }
-    // SAFETY: f is the new file payload.
-    unsafe { (*f).fp = fp };
+    f.set_fp(fp);
     f
 }
 
 /// Close a file; returns the number of results pushed.
-fn close_file(l: State, f: *mut IoFile) -> c_int {
-    // SAFETY: f is a live, open file payload.
-    unsafe {
-        let ok = match (*f).kind & KIND_MASK {
-            KIND_FILE => fclose((*f).fp) == 0,
-            KIND_PIPE => pclose((*f).fp) != -1,
-            _ => {
-                push_nil(l);
-                push_str(l, b"cannot close standard file");
-                return 2;
-            }
-        };
-        let err = errno();
-        (*f).fp = std::ptr::null_mut();
-        file_result(l, ok, None, err)
-    }
+fn close_file(l: State, f: FileRef) -> c_int {
+    let Stream(fp) = f.stream(l);
+    let ok = match f.kind() & KIND_MASK {
+        // SAFETY: fp is the open stream of a file (Stream's invariant),
+        // closed as it was opened; the file forgets it right after.
+        KIND_FILE => (unsafe { fclose(fp) }) == 0,
+        // SAFETY: as above, for a stream from popen.
+        KIND_PIPE => (unsafe { pclose(fp) }) != -1,
+        _ => {
+            push_nil(l);
+            push_str(l, b"cannot close standard file");
+            return 2;
+        }
+    };
+    let err = errno();
+    f.set_fp(std::ptr::null_mut());
+    file_result(l, ok, None, err)
 }
 
 // ---- Reading.
@@ -237,7 +288,7 @@ fn close_file(l: State, f: *mut IoFile) -> c_int {
 /// follows it in the same fgets call): the buffer starts at
 /// LUAL_BUFFERSIZE and doubles when nearly full. `keep_newline` is the
 /// `*L` format. Pushes the string; false if nothing at all was read.
-fn read_line(l: State, fp: *mut FILE, keep_newline: bool) -> bool {
+fn read_line(l: State, f: FileRef, keep_newline: bool) -> bool {
     let mut size = crate::capi::types::LUAL_BUFFERSIZE;
     let mut buf = crate::mem::StateBuf::of(l);
     buf.resize(size, 0);
@@ -247,7 +298,9 @@ fn read_line(l: State, fp: *mut FILE, keep_newline: bool) -> bool {
         if buf.len() < size {
             buf.resize(size, 0);
         }
-        // SAFETY: buf[n..size] is writable; fgets NUL-terminates within it.
+        let Stream(fp) = f.stream(l);
+        // SAFETY: buf[n..size] is writable (size <= buf.len()) and fgets
+        // NUL-terminates within it; fp is open (Stream's invariant).
         let got = unsafe {
             fgets(
                 buf.as_mut_ptr().add(n) as *mut c_char,
@@ -276,11 +329,13 @@ fn read_line(l: State, fp: *mut FILE, keep_newline: bool) -> bool {
 }
 
 /// Read everything up to the end of the file (always succeeds).
-fn read_all(l: State, fp: *mut FILE) {
+fn read_all(l: State, f: FileRef) {
     let mut data = crate::mem::StateBuf::of(l);
     let mut chunk = vec![0u8; crate::capi::types::LUAL_BUFFERSIZE];
     loop {
-        // SAFETY: chunk is writable for its whole length.
+        let Stream(fp) = f.stream(l);
+        // SAFETY: chunk is writable for its whole length; fp is open
+        // (Stream's invariant).
         let n = unsafe { fread(chunk.as_mut_ptr() as *mut c_void, 1, chunk.len(), fp) };
         data.extend_from_slice(&chunk[..n]);
         if n < chunk.len() {
@@ -291,9 +346,10 @@ fn read_all(l: State, fp: *mut FILE) {
 }
 
 /// Read up to `count` bytes; a count of 0 tests for the end of the file.
-fn read_count(l: State, fp: *mut FILE, count: u32) -> bool {
+fn read_count(l: State, f: FileRef, count: u32) -> bool {
     if count == 0 {
-        // SAFETY: fp is an open stream.
+        let Stream(fp) = f.stream(l);
+        // SAFETY: fp is open (Stream's invariant).
         let c = unsafe {
             let c = getc(fp);
             ungetc(c, fp);
@@ -309,7 +365,9 @@ fn read_count(l: State, fp: *mut FILE, count: u32) -> bool {
     let mut chunk = vec![0u8; (count as usize).min(1 << 16)];
     while data.len() < count as usize {
         let want = (count as usize - data.len()).min(chunk.len());
-        // SAFETY: chunk has room for `want` bytes.
+        let Stream(fp) = f.stream(l);
+        // SAFETY: chunk has room for `want` bytes; fp is open (Stream's
+        // invariant).
         let n = unsafe { fread(chunk.as_mut_ptr() as *mut c_void, 1, want, fp) };
         data.extend_from_slice(&chunk[..n]);
         if n < want {
@@ -322,10 +380,12 @@ fn read_count(l: State, fp: *mut FILE, count: u32) -> bool {
 }
 
 /// Read a number the way C's `fscanf("%lf")` does; pushes it or nil.
-fn read_number(l: State, fp: *mut FILE) -> bool {
+fn read_number(l: State, f: FileRef) -> bool {
     let mut d: f64 = 0.0;
-    // SAFETY: the format converts exactly one double into d.
-    let n = unsafe { fscanf(fp, b"%lf\0".as_ptr() as *const c_char, &mut d as *mut f64) };
+    let Stream(fp) = f.stream(l);
+    // SAFETY: the format converts exactly one double into d; fp is open
+    // (Stream's invariant).
+    let n = unsafe { fscanf(fp, c"%lf".as_ptr(), &mut d as *mut f64) };
     if n == 1 {
         push_num(l, d);
         true
@@ -344,49 +404,55 @@ fn c_int_cast(n: f64) -> i32 {
     }
 }
 
-/// Read with the formats at stack indices `first..=top` (none: one line).
-/// Pushes one result per format; reading stops at the first failure, whose
-/// result is nil. A stream error gives `nil, message, errno`.
-fn read_formats(l: State, fp: *mut FILE, first: c_int) -> c_int {
-    let top = arg_count(l);
-    let nformats = top - first + 1;
-    // SAFETY: fp is an open stream.
+/// Read with the formats at stack indices `first..=last` (none: one
+/// line); the format at `first` is argument number `argno` in error
+/// messages. Pushes one result per format; reading stops at the first
+/// failure, whose result is nil. A stream error gives `nil, message,
+/// errno`.
+fn read_formats(l: State, f: FileRef, first: c_int, last: c_int, argno: c_int) -> c_int {
+    let nformats = last - first + 1;
+    let Stream(fp) = f.stream(l);
+    // SAFETY: fp is open (Stream's invariant).
     unsafe { clearerr(fp) };
     let mut ok = true;
     let mut pushed = 0;
     if nformats <= 0 {
-        ok = read_line(l, fp, false);
+        ok = read_line(l, f, false);
         pushed = 1;
     } else {
         if lua_checkstack(l, nformats + 20) == 0 {
             error_str(l, "stack overflow (too many arguments)");
         }
         let mut i = first;
-        while i <= top && ok {
+        while i <= last && ok {
             let v = value_at(l, i);
+            let arg = argno + (i - first);
             if v.is_str() {
+                // SAFETY: a string format on the stack, live in its slot for
+                // the whole call.
                 let s = unsafe { crate::string::str_bytes(v.as_ptr()) };
                 let s = if s.first() == Some(&b'*') { &s[1..] } else { s };
                 ok = match s.first() {
-                    Some(b'n') => read_number(l, fp),
-                    Some(b'l') => read_line(l, fp, false),
-                    Some(b'L') => read_line(l, fp, true),
+                    Some(b'n') => read_number(l, f),
+                    Some(b'l') => read_line(l, f, false),
+                    Some(b'L') => read_line(l, f, true),
                     Some(b'a') => {
-                        read_all(l, fp);
+                        read_all(l, f);
                         true
                     }
-                    _ => arg_error(l, i, b"invalid format"),
+                    _ => arg_error(l, arg, b"invalid format"),
                 };
             } else if v.is_num() {
-                ok = read_count(l, fp, c_int_cast(v.as_num()) as u32);
+                ok = read_count(l, f, c_int_cast(v.as_num()) as u32);
             } else {
-                arg_error(l, i, b"invalid option");
+                arg_error(l, arg, b"invalid option");
             }
             pushed += 1;
             i += 1;
         }
     }
-    // SAFETY: fp is an open stream.
+    let Stream(fp) = f.stream(l);
+    // SAFETY: fp is open (Stream's invariant).
     if unsafe { ferror(fp) } != 0 {
         let err = errno();
         return file_result(l, false, None, err);
@@ -400,16 +466,16 @@ fn read_formats(l: State, fp: *mut FILE, first: c_int) -> c_int {
 
 // ---- Writing.
 
-/// Write the strings and numbers at stack indices `first..=top`; pushes
+/// Write the strings and numbers at stack indices `first..=last`; pushes
 /// the result (`true` or `nil, message, errno`).
-fn write_values(l: State, fp: *mut FILE, first: c_int) -> c_int {
-    let top = arg_count(l);
+fn write_values(l: State, f: FileRef, first: c_int, last: c_int) -> c_int {
     let mut ok = true;
     let mut err = 0;
     let mut numbuf = Vec::new();
-    for i in first..=top {
+    for i in first..=last {
         let v = value_at(l, i);
         let bytes: &[u8] = if v.is_str() {
+            // SAFETY: a string argument, live in its slot while written.
             unsafe { crate::string::str_bytes(v.as_ptr()) }
         } else if v.is_num() {
             numbuf.clear();
@@ -419,7 +485,8 @@ fn write_values(l: State, fp: *mut FILE, first: c_int) -> c_int {
             type_error(l, i, "string")
         };
         if ok {
-            // SAFETY: bytes is a valid slice; fp is an open stream.
+            let Stream(fp) = f.stream(l);
+            // SAFETY: bytes is a slice; fp is open (Stream's invariant).
             let n = unsafe { fwrite(bytes.as_ptr() as *const c_void, 1, bytes.len(), fp) };
             if n != bytes.len() {
                 ok = false;
@@ -439,46 +506,44 @@ fn push_lines_iter(l: State) -> c_int {
     if n > MAX_LINES_ARGS {
         error_str(l, "too many results to unpack");
     }
-    // SAFETY: l is live and holds n values.
     push_closure(l, lines_iter, n);
     1
 }
 
-unsafe extern "C-unwind" fn lines_iter(l: State) -> c_int {
+extern "C-unwind" fn lines_iter(l: State) -> c_int {
     // Upvalue 1 is the file, the others are the formats.
     let mut nup = 1;
-    // SAFETY: index2adr returns null past the last upvalue.
-    while !unsafe { index2adr(l, LUA_GLOBALSINDEX - nup - 1) }.is_null() {
+    while !index2adr(l, LUA_GLOBALSINDEX - nup - 1).is_null() {
         nup += 1;
-    }
-    // SAFETY: upvalue 1 is the file userdata stored by push_lines_iter.
-    let f = unsafe {
-        let v = *index2adr(l, LUA_GLOBALSINDEX - 1);
-        crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile
-    };
-    // SAFETY: f is a live file payload.
-    let fp = unsafe { (*f).fp };
-    if fp.is_null() {
-        error_str(l, "attempt to use a closed file");
     }
     lua_settop(l, 0);
     if lua_checkstack(l, nup + 20) == 0 {
         error_str(l, "stack overflow");
     }
+    // Slot 1 anchors the file while it is read (an upvalue can be
+    // replaced meanwhile); the formats follow.
+    lua_pushvalue(l, LUA_GLOBALSINDEX - 1);
+    let f = match FileRef::at(l, 1) {
+        Some(f) => f,
+        // Replaced by something else (debug.setupvalue): LuaJIT reads it
+        // as a file whose stream is null.
+        None => error_str(l, "attempt to use a closed file"),
+    };
+    f.stream(l);
     for i in 2..=nup {
         lua_pushvalue(l, LUA_GLOBALSINDEX - i);
     }
-    let n = read_formats(l, fp, 1);
-    // SAFETY: fp is still open.
+    let n = read_formats(l, f, 2, nup, 1);
+    let Stream(fp) = f.stream(l);
+    // SAFETY: fp is open (Stream's invariant).
     if unsafe { ferror(fp) } != 0 {
         let msg_arg = to_bytes(l, -2);
         let msg = msg_arg.as_deref().unwrap_or(b"").to_vec();
         error_bytes(l, &msg);
     }
-    // As in LuaJIT, the end is detected on the first stack slot, which is
-    // a format when formats were given: then the file stays open.
-    // SAFETY: f is a live file payload.
-    if value_at(l, 1).is_nil() && unsafe { (*f).kind } & FLAG_CLOSE_AT_EOF != 0 {
+    // As in LuaJIT, the end is detected on the first slot after the file,
+    // which is a format when formats were given: then the file stays open.
+    if value_at(l, 2).is_nil() && f.kind() & FLAG_CLOSE_AT_EOF != 0 {
         close_file(l, f);
         return 0;
     }
@@ -487,7 +552,7 @@ unsafe extern "C-unwind" fn lines_iter(l: State) -> c_int {
 
 // ---- File methods.
 
-unsafe extern "C-unwind" fn f_close(l: State) -> c_int {
+extern "C-unwind" fn f_close(l: State) -> c_int {
     if arg_count(l) == 0 {
         return io_close(l);
     }
@@ -495,24 +560,28 @@ unsafe extern "C-unwind" fn f_close(l: State) -> c_int {
     close_file(l, f)
 }
 
-unsafe extern "C-unwind" fn f_read(l: State) -> c_int {
+extern "C-unwind" fn f_read(l: State) -> c_int {
     let f = to_file(l);
-    // SAFETY: f is open.
-    read_formats(l, unsafe { (*f).fp }, 2)
+    read_formats(l, f, 2, arg_count(l), 2)
 }
 
-unsafe extern "C-unwind" fn f_write(l: State) -> c_int {
+extern "C-unwind" fn f_write(l: State) -> c_int {
     let f = to_file(l);
-    // SAFETY: f is open.
-    write_values(l, unsafe { (*f).fp }, 2)
+    write_values(l, f, 2, arg_count(l))
 }
 
-unsafe extern "C-unwind" fn f_flush(l: State) -> c_int {
-    let f = to_file(l);
-    // SAFETY: f is open.
-    let ok = unsafe { fflush((*f).fp) } == 0;
+/// fflush the file's stream; pushes the result.
+fn flush_file(l: State, f: FileRef) -> c_int {
+    let Stream(fp) = f.stream(l);
+    // SAFETY: fp is open (Stream's invariant).
+    let ok = unsafe { fflush(fp) } == 0;
     let err = errno();
     file_result(l, ok, None, err)
+}
+
+extern "C-unwind" fn f_flush(l: State) -> c_int {
+    let f = to_file(l);
+    flush_file(l, f)
 }
 
 /// luaL_checkoption-like choice among `names`, LuaJIT's messages; `def`
@@ -533,7 +602,7 @@ fn check_option(l: State, n: c_int, def: Option<usize>, names: &[&str]) -> usize
     }
 }
 
-unsafe extern "C-unwind" fn f_seek(l: State) -> c_int {
+extern "C-unwind" fn f_seek(l: State) -> c_int {
     let f = to_file(l);
     let whence = match check_option(l, 2, Some(1), &["set", "cur", "end"]) {
         0 => SEEK_SET,
@@ -548,18 +617,20 @@ unsafe extern "C-unwind" fn f_seek(l: State) -> c_int {
     } else {
         type_error(l, 3, "number")
     };
-    // SAFETY: f is open.
-    unsafe {
-        if fseeko((*f).fp, offset, whence) != 0 {
+    let Stream(fp) = f.stream(l);
+    // SAFETY: fp is open (Stream's invariant); nothing runs before ftello.
+    let pos = unsafe {
+        if fseeko(fp, offset, whence) != 0 {
             let err = errno();
             return file_result(l, false, None, err);
         }
-        push_num(l, ftello((*f).fp) as f64);
-    }
+        ftello(fp)
+    };
+    push_num(l, pos as f64);
     1
 }
 
-unsafe extern "C-unwind" fn f_setvbuf(l: State) -> c_int {
+extern "C-unwind" fn f_setvbuf(l: State) -> c_int {
     let f = to_file(l);
     let mode = match check_option(l, 2, None, &["full", "line", "no"]) {
         0 => IOFBF,
@@ -567,32 +638,29 @@ unsafe extern "C-unwind" fn f_setvbuf(l: State) -> c_int {
         _ => IONBF,
     };
     let size = opt_int(l, 3, crate::capi::types::LUAL_BUFFERSIZE as i64);
-    // SAFETY: f is open; a null buffer lets stdio allocate one.
-    let ok = unsafe { setvbuf((*f).fp, std::ptr::null_mut(), mode, size as usize) } == 0;
+    let Stream(fp) = f.stream(l);
+    // SAFETY: fp is open (Stream's invariant); a null buffer lets stdio
+    // allocate one.
+    let ok = unsafe { setvbuf(fp, std::ptr::null_mut(), mode, size as usize) } == 0;
     let err = errno();
     file_result(l, ok, None, err)
 }
 
-unsafe extern "C-unwind" fn f_lines(l: State) -> c_int {
+extern "C-unwind" fn f_lines(l: State) -> c_int {
     to_file(l);
     push_lines_iter(l)
 }
 
-unsafe extern "C-unwind" fn f_gc(l: State) -> c_int {
+extern "C-unwind" fn f_gc(l: State) -> c_int {
     let f = to_filep(l);
-    // SAFETY: f is a live file payload.
-    unsafe {
-        if !(*f).fp.is_null() && (*f).kind & KIND_MASK != KIND_STD {
-            close_file(l, f);
-        }
+    if !f.fp().is_null() && f.kind() & KIND_MASK != KIND_STD {
+        close_file(l, f);
     }
     0
 }
 
-unsafe extern "C-unwind" fn f_tostring(l: State) -> c_int {
-    let f = to_filep(l);
-    // SAFETY: f is a live file payload.
-    let fp = unsafe { (*f).fp };
+extern "C-unwind" fn f_tostring(l: State) -> c_int {
+    let fp = to_filep(l).fp();
     if fp.is_null() {
         push_str(l, b"file (closed)");
     } else {
@@ -603,7 +671,7 @@ unsafe extern "C-unwind" fn f_tostring(l: State) -> c_int {
 
 // ---- Library functions.
 
-unsafe extern "C-unwind" fn io_close(l: State) -> c_int {
+extern "C-unwind" fn io_close(l: State) -> c_int {
     if arg_count(l) == 0 {
         push_default(l, DEFAULT_OUTPUT);
     }
@@ -611,7 +679,7 @@ unsafe extern "C-unwind" fn io_close(l: State) -> c_int {
     close_file(l, f)
 }
 
-unsafe extern "C-unwind" fn io_open(l: State) -> c_int {
+extern "C-unwind" fn io_open(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let mode_arg = opt_str(l, 2);
     let mode = crate::mem::vec_from_slice(mode_arg.as_deref().unwrap_or(b"r"));
@@ -628,12 +696,11 @@ unsafe extern "C-unwind" fn io_open(l: State) -> c_int {
         let err = errno();
         return file_result(l, false, Some(&name), err);
     }
-    // SAFETY: f is the new file payload.
-    unsafe { (*f).fp = fp };
+    f.set_fp(fp);
     1
 }
 
-unsafe extern "C-unwind" fn io_popen(l: State) -> c_int {
+extern "C-unwind" fn io_popen(l: State) -> c_int {
     let cmd = crate::mem::vec_from_slice(&check_str(l, 1));
     let mode_arg = opt_str(l, 2);
     let mode = crate::mem::vec_from_slice(mode_arg.as_deref().unwrap_or(b"r"));
@@ -651,12 +718,11 @@ unsafe extern "C-unwind" fn io_popen(l: State) -> c_int {
         let err = errno();
         return file_result(l, false, Some(&cmd), err);
     }
-    // SAFETY: f is the new file payload.
-    unsafe { (*f).fp = fp };
+    f.set_fp(fp);
     1
 }
 
-unsafe extern "C-unwind" fn io_tmpfile(l: State) -> c_int {
+extern "C-unwind" fn io_tmpfile(l: State) -> c_int {
     let f = new_file(l, KIND_FILE);
     // SAFETY: tmpfile has no preconditions.
     let fp = unsafe { tmpfile() };
@@ -664,45 +730,38 @@ unsafe extern "C-unwind" fn io_tmpfile(l: State) -> c_int {
         let err = errno();
         return file_result(l, false, None, err);
     }
-    // SAFETY: f is the new file payload.
-    unsafe { (*f).fp = fp };
+    f.set_fp(fp);
     1
 }
 
-unsafe extern "C-unwind" fn io_type(l: State) -> c_int {
+extern "C-unwind" fn io_type(l: State) -> c_int {
     check_any(l, 1);
-    let v = value_at(l, 1);
-    // SAFETY: a userdata value points to a live GcUdata.
-    if v.is_udata() && unsafe { (*v.as_ptr::<GcUdata>()).udtype } == UDTYPE_IO_FILE {
-        let f = crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile;
-        // SAFETY: f is a live file payload.
-        if unsafe { (*f).fp }.is_null() {
-            push_str(l, b"closed file");
-        } else {
-            push_str(l, b"file");
-        }
-    } else {
-        push_nil(l);
+    match FileRef::at(l, 1) {
+        Some(f) if f.fp().is_null() => push_str(l, b"closed file"),
+        Some(_) => push_str(l, b"file"),
+        None => push_nil(l),
     }
     1
 }
 
-unsafe extern "C-unwind" fn io_read(l: State) -> c_int {
-    let fp = default_stream(l, DEFAULT_INPUT);
-    read_formats(l, fp, 1)
+// The default file is pushed above the arguments, where it stays while
+// it is used (the registry entry can be changed meanwhile).
+
+extern "C-unwind" fn io_read(l: State) -> c_int {
+    let n = arg_count(l);
+    let f = push_default_stream(l, DEFAULT_INPUT);
+    read_formats(l, f, 1, n, 1)
 }
 
-unsafe extern "C-unwind" fn io_write(l: State) -> c_int {
-    let fp = default_stream(l, DEFAULT_OUTPUT);
-    write_values(l, fp, 1)
+extern "C-unwind" fn io_write(l: State) -> c_int {
+    let n = arg_count(l);
+    let f = push_default_stream(l, DEFAULT_OUTPUT);
+    write_values(l, f, 1, n)
 }
 
-unsafe extern "C-unwind" fn io_flush(l: State) -> c_int {
-    let fp = default_stream(l, DEFAULT_OUTPUT);
-    // SAFETY: fp is open.
-    let ok = unsafe { fflush(fp) } == 0;
-    let err = errno();
-    file_result(l, ok, None, err)
+extern "C-unwind" fn io_flush(l: State) -> c_int {
+    let f = push_default_stream(l, DEFAULT_OUTPUT);
+    flush_file(l, f)
 }
 
 /// io.input / io.output: with a file or a name, set the default (opening
@@ -723,15 +782,15 @@ fn get_set_default(l: State, key: &str, mode: &[u8]) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn io_input(l: State) -> c_int {
+extern "C-unwind" fn io_input(l: State) -> c_int {
     get_set_default(l, DEFAULT_INPUT, b"r")
 }
 
-unsafe extern "C-unwind" fn io_output(l: State) -> c_int {
+extern "C-unwind" fn io_output(l: State) -> c_int {
     get_set_default(l, DEFAULT_OUTPUT, b"w")
 }
 
-unsafe extern "C-unwind" fn io_lines(l: State) -> c_int {
+extern "C-unwind" fn io_lines(l: State) -> c_int {
     if arg_count(l) == 0 {
         push_nil(l);
     }
@@ -739,8 +798,7 @@ unsafe extern "C-unwind" fn io_lines(l: State) -> c_int {
         push_default(l, DEFAULT_INPUT);
     } else {
         let f = open_arg_file(l, b"r");
-        // SAFETY: f is the new file payload.
-        unsafe { (*f).kind = KIND_FILE | FLAG_CLOSE_AT_EOF };
+        f.set_kind(KIND_FILE | FLAG_CLOSE_AT_EOF);
     }
     lua_replace(l, 1);
     push_lines_iter(l)
@@ -749,8 +807,7 @@ unsafe extern "C-unwind" fn io_lines(l: State) -> c_int {
 /// Create a standard file (never closed) and store it in the io table.
 fn new_std_file(l: State, fp: *mut FILE, name: &str) {
     let f = new_file(l, KIND_STD);
-    // SAFETY: f is the new file payload.
-    unsafe { (*f).fp = fp };
+    f.set_fp(fp);
     set_field(l, -2, name);
 }
 
@@ -769,85 +826,85 @@ fn set_funcs_env(l: State, env: c_int) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_io(l: State) -> c_int {
-    // SAFETY: l is live; stack effects are noted per step.
-    unsafe {
-        // The file metatable, which is also its own __index.
-        new_lib(
-            l,
-            &[
-                ("close", f_close),
-                ("read", f_read),
-                ("write", f_write),
-                ("flush", f_flush),
-                ("seek", f_seek),
-                ("setvbuf", f_setvbuf),
-                ("lines", f_lines),
-            ],
-        );
-        lua_pushvalue(l, -1);
-        set_field(l, -2, "__index");
-        set_funcs(l, &[("__gc", f_gc), ("__tostring", f_tostring)]);
-        set_ffids(
-            l,
-            &[
-                ("close", FastFunc::IoMethodClose),
-                ("read", FastFunc::IoMethodRead),
-                ("write", FastFunc::IoMethodWrite),
-                ("flush", FastFunc::IoMethodFlush),
-                ("seek", FastFunc::IoMethodSeek),
-                ("setvbuf", FastFunc::IoMethodSetvbuf),
-                ("lines", FastFunc::IoMethodLines),
-                ("__gc", FastFunc::IoMethodGc),
-                ("__tostring", FastFunc::IoMethodTostring),
-            ],
-        );
-        let mt = lua_gettop(l);
-        lua_pushvalue(l, mt);
-        set_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
+pub extern "C-unwind" fn luaopen_io(l: State) -> c_int {
+    // The file metatable, which is also its own __index.
+    new_lib(
+        l,
+        &[
+            ("close", f_close),
+            ("read", f_read),
+            ("write", f_write),
+            ("flush", f_flush),
+            ("seek", f_seek),
+            ("setvbuf", f_setvbuf),
+            ("lines", f_lines),
+        ],
+    );
+    lua_pushvalue(l, -1);
+    set_field(l, -2, "__index");
+    set_funcs(l, &[("__gc", f_gc), ("__tostring", f_tostring)]);
+    set_ffids(
+        l,
+        &[
+            ("close", FastFunc::IoMethodClose),
+            ("read", FastFunc::IoMethodRead),
+            ("write", FastFunc::IoMethodWrite),
+            ("flush", FastFunc::IoMethodFlush),
+            ("seek", FastFunc::IoMethodSeek),
+            ("setvbuf", FastFunc::IoMethodSetvbuf),
+            ("lines", FastFunc::IoMethodLines),
+            ("__gc", FastFunc::IoMethodGc),
+            ("__tostring", FastFunc::IoMethodTostring),
+        ],
+    );
+    let mt = lua_gettop(l);
+    lua_pushvalue(l, mt);
+    set_field(l, LUA_REGISTRYINDEX, FILEHANDLE);
 
-        new_lib(
-            l,
-            &[
-                ("open", io_open),
-                ("popen", io_popen),
-                ("tmpfile", io_tmpfile),
-                ("close", io_close),
-                ("read", io_read),
-                ("write", io_write),
-                ("flush", io_flush),
-                ("input", io_input),
-                ("output", io_output),
-                ("lines", io_lines),
-                ("type", io_type),
-            ],
-        );
-        set_funcs_env(l, mt);
-        set_ffids(
-            l,
-            &[
-                ("open", FastFunc::IoOpen),
-                ("popen", FastFunc::IoPopen),
-                ("tmpfile", FastFunc::IoTmpfile),
-                ("close", FastFunc::IoClose),
-                ("read", FastFunc::IoRead),
-                ("write", FastFunc::IoWrite),
-                ("flush", FastFunc::IoFlush),
-                ("input", FastFunc::IoInput),
-                ("output", FastFunc::IoOutput),
-                ("lines", FastFunc::IoLines),
-                ("type", FastFunc::IoType),
-            ],
-        );
-        new_std_file(l, stdin, "stdin");
-        new_std_file(l, stdout, "stdout");
-        new_std_file(l, stderr, "stderr");
-        get_field(l, -1, "stdin");
-        set_field(l, LUA_REGISTRYINDEX, DEFAULT_INPUT);
-        get_field(l, -1, "stdout");
-        set_field(l, LUA_REGISTRYINDEX, DEFAULT_OUTPUT);
-        lua_remove(l, mt);
-    }
+    new_lib(
+        l,
+        &[
+            ("open", io_open),
+            ("popen", io_popen),
+            ("tmpfile", io_tmpfile),
+            ("close", io_close),
+            ("read", io_read),
+            ("write", io_write),
+            ("flush", io_flush),
+            ("input", io_input),
+            ("output", io_output),
+            ("lines", io_lines),
+            ("type", io_type),
+        ],
+    );
+    set_funcs_env(l, mt);
+    set_ffids(
+        l,
+        &[
+            ("open", FastFunc::IoOpen),
+            ("popen", FastFunc::IoPopen),
+            ("tmpfile", FastFunc::IoTmpfile),
+            ("close", FastFunc::IoClose),
+            ("read", FastFunc::IoRead),
+            ("write", FastFunc::IoWrite),
+            ("flush", FastFunc::IoFlush),
+            ("input", FastFunc::IoInput),
+            ("output", FastFunc::IoOutput),
+            ("lines", FastFunc::IoLines),
+            ("type", FastFunc::IoType),
+        ],
+    );
+    // SAFETY: the C library's standard streams, set up before main and
+    // never reassigned by this program; read by value.
+    let (cin, cout, cerr) = unsafe { (stdin, stdout, stderr) };
+    new_std_file(l, cin, "stdin");
+    new_std_file(l, cout, "stdout");
+    new_std_file(l, cerr, "stderr");
+    get_field(l, -1, "stdin");
+    set_field(l, LUA_REGISTRYINDEX, DEFAULT_INPUT);
+    get_field(l, -1, "stdout");
+    set_field(l, LUA_REGISTRYINDEX, DEFAULT_OUTPUT);
+    lua_remove(l, mt);
     register_loaded(l, "io", true);
     1
 }
