@@ -6,9 +6,8 @@ use super::*;
 use crate::bytecode::PROTO_NOJIT;
 use crate::capi::core::*;
 use crate::func::{GcFunc, GcProto};
-use crate::state::g_of;
 use crate::state::State;
-use std::os::raw::{c_char, c_int, c_void};
+use std::os::raw::{c_int, c_void};
 
 pub const VERSION: &str = "LuaJIT 2.1.0-beta3";
 pub const VERSION_NUM: f64 = 20100.0;
@@ -26,20 +25,26 @@ const MODE_FLUSH: c_int = 0x0200;
 
 /// Set or clear "no compilation" on a prototype and, when asked, its
 /// children (recursively).
-fn set_proto_mode(pt: *mut GcProto, on: bool, this: bool, children: bool) {
-    // SAFETY: pt is a live prototype; kgc holds sizekgc constants.
+///
+/// # Safety
+/// `pt` is a live prototype.
+unsafe fn set_proto_mode(pt: *mut GcProto, on: bool, this: bool, children: bool) {
+    // SAFETY: the caller's contract; fields written by value.
     unsafe {
-        let p = &mut *pt;
         if this {
             if on {
-                p.flags &= !PROTO_NOJIT;
+                (*pt).flags &= !PROTO_NOJIT;
             } else {
-                p.flags |= PROTO_NOJIT;
+                (*pt).flags |= PROTO_NOJIT;
             }
         }
-        if children {
-            for i in 0..p.sizekgc as usize {
-                let k = *p.kgc.add(i);
+    }
+    if children {
+        // SAFETY: a live prototype's kgc holds sizekgc constants; its
+        // child prototypes live as long as it does.
+        unsafe {
+            for i in 0..(*pt).sizekgc as usize {
+                let k = *(*pt).kgc.add(i);
                 if k.is(TID_PROTO) {
                     set_proto_mode(k.as_ptr(), on, true, true);
                 }
@@ -53,7 +58,7 @@ fn set_proto_mode(pt: *mut GcProto, on: bool, this: bool, children: bool) {
 fn target_proto(v: TValue) -> Option<*mut GcProto> {
     if v.is_func() {
         let f = v.as_ptr::<GcFunc>();
-        // SAFETY: f is a live function.
+        // SAFETY: a function value the caller holds is live.
         unsafe { (*f).is_lua().then(|| (*f).proto) }
     } else if v.is(TID_PROTO) {
         Some(v.as_ptr())
@@ -97,39 +102,48 @@ fn set_jit_mode(l: State, mode: c_int) -> c_int {
         MODE_FUNC
     };
     if mode & MODE_FLUSH == 0 {
-        apply_func_mode(pt, which, mode & MODE_ON != 0);
+        // SAFETY: the prototype of argument 1 or of the calling function,
+        // both live.
+        unsafe { apply_func_mode(pt, which, mode & MODE_ON != 0) };
     }
     0
 }
 
-fn apply_func_mode(pt: *mut GcProto, which: c_int, on: bool) {
-    match which {
-        MODE_FUNC => set_proto_mode(pt, on, true, false),
-        MODE_ALLFUNC => set_proto_mode(pt, on, true, true),
-        _ => set_proto_mode(pt, on, false, true),
+/// # Safety
+/// `pt` is a live prototype.
+unsafe fn apply_func_mode(pt: *mut GcProto, which: c_int, on: bool) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match which {
+            MODE_FUNC => set_proto_mode(pt, on, true, false),
+            MODE_ALLFUNC => set_proto_mode(pt, on, true, true),
+            _ => set_proto_mode(pt, on, false, true),
+        }
     }
 }
 
 fn set_engine(l: State, mode: c_int) {
     if mode & MODE_FLUSH == 0 {
-        g_of(l).jit_on = mode & MODE_ON != 0;
+        // SAFETY: a field of the live global state, written by value.
+        unsafe { (*l.global_ptr()).jit_on = mode & MODE_ON != 0 };
     }
 }
 
-unsafe extern "C-unwind" fn jit_on(l: State) -> c_int {
+extern "C-unwind" fn jit_on(l: State) -> c_int {
     set_jit_mode(l, MODE_ON)
 }
 
-unsafe extern "C-unwind" fn jit_off(l: State) -> c_int {
+extern "C-unwind" fn jit_off(l: State) -> c_int {
     set_jit_mode(l, 0)
 }
 
-unsafe extern "C-unwind" fn jit_flush(l: State) -> c_int {
+extern "C-unwind" fn jit_flush(l: State) -> c_int {
     set_jit_mode(l, MODE_FLUSH)
 }
 
-unsafe extern "C-unwind" fn jit_status(l: State) -> c_int {
-    push_bool(l, g_of(l).jit_on);
+extern "C-unwind" fn jit_status(l: State) -> c_int {
+    // SAFETY: a field of the live global state, read by value.
+    push_bool(l, unsafe { (*l.global_ptr()).jit_on });
     let mut n = 1;
     for f in cpu_flags().into_iter().chain(OPT_FLAGS) {
         push_str(l, f.as_bytes());
@@ -140,7 +154,7 @@ unsafe extern "C-unwind" fn jit_status(l: State) -> c_int {
 
 /// jit.attach(handler [, event]): there is no compiler, so no event ever
 /// fires; the handler is only checked.
-unsafe extern "C-unwind" fn jit_attach(l: State) -> c_int {
+extern "C-unwind" fn jit_attach(l: State) -> c_int {
     check_type(l, 1, crate::value::LUA_TFUNCTION);
     0
 }
@@ -188,7 +202,7 @@ fn valid_opt(s: &[u8]) -> bool {
     false
 }
 
-unsafe extern "C-unwind" fn jit_opt_start(l: State) -> c_int {
+extern "C-unwind" fn jit_opt_start(l: State) -> c_int {
     let n = lua_gettop(l);
     for i in 1..=n {
         let s = check_str(l, i);
@@ -202,7 +216,10 @@ unsafe extern "C-unwind" fn jit_opt_start(l: State) -> c_int {
             let n = std::str::from_utf8(v)
                 .ok()
                 .and_then(|v| v.parse::<u32>().ok());
-            g_of(l)
+            // SAFETY: a leaf update of the hot counters (no Lua code, no
+            // collector step); nothing else reaches the global state while
+            // the reference is used.
+            unsafe { l.global_mut() }
                 .hot
                 .set_hotloop(n.unwrap_or(0).min(u16::MAX as u32) as u16);
         }
@@ -212,7 +229,7 @@ unsafe extern "C-unwind" fn jit_opt_start(l: State) -> c_int {
 
 /// jit.security(option): the security features LuaJIT was built with
 /// (Debian's build reports 1 for each).
-unsafe extern "C-unwind" fn jit_security(l: State) -> c_int {
+extern "C-unwind" fn jit_security(l: State) -> c_int {
     let opt = check_str(l, 1);
     match &*opt {
         b"prng" | b"strhash" | b"strid" | b"mcode" => {
@@ -235,7 +252,7 @@ const PRNG_STATE_KEY: &str = "_LJRS_JIT_PRNGSTATE";
 /// compiler and, given a number, replaces it. There is no trace compiler
 /// here to consume it, so the state is only kept (per Lua state, in the
 /// registry) and reported back; it starts at 0.
-unsafe extern "C-unwind" fn jit_prngstate(l: State) -> c_int {
+extern "C-unwind" fn jit_prngstate(l: State) -> c_int {
     let new = if arg_count(l) >= 1 && !value_at(l, 1).is_nil() {
         Some(check_num(l, 1))
     } else {
@@ -285,8 +302,13 @@ pub fn arch() -> &'static str {
 /// the C function wrapper (GlobalState::wrapcf: while set, the
 /// interpreter calls C functions as `wrapper(L, f)`).
 /// Returns 1 on success, 0 when the mode or the target is invalid.
+///
+/// # Safety
+/// With `LUAJIT_MODE_WRAPCFUNC | LUAJIT_MODE_ON`, a light userdata at
+/// `idx` is the address of a wrapper function `int (*)(lua_State *,
+/// lua_CFunction)`, which the VM then calls for every C function call.
 #[no_mangle]
-pub extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_int {
+pub unsafe extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_int {
     match mode & MODE_MASK {
         MODE_ENGINE => {
             set_engine(l, mode);
@@ -301,7 +323,9 @@ pub extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_
             match target_proto(v) {
                 Some(pt) => {
                     if mode & MODE_FLUSH == 0 {
-                        apply_func_mode(pt, m, mode & MODE_ON != 0);
+                        // SAFETY: the prototype of the function at idx or
+                        // of the running one, both live.
+                        unsafe { apply_func_mode(pt, m, mode & MODE_ON != 0) };
                     }
                     1
                 }
@@ -310,9 +334,10 @@ pub extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_
         }
         MODE_TRACE => (mode & MODE_FLUSH != 0) as c_int,
         MODE_WRAPCFUNC => {
-            let g = crate::state::g_of(l);
+            let g = l.global_ptr();
             if mode & MODE_ON == 0 {
-                g.wrapcf = None;
+                // SAFETY: a field of the live global state, written by value.
+                unsafe { (*g).wrapcf = None };
                 return 1;
             }
             // As in LuaJIT: turning it on needs the wrapper, a light
@@ -326,17 +351,18 @@ pub extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_
             if !v.is_lightud() {
                 return 0;
             }
-            // SAFETY: the light userdata is the C wrapper function the
-            // embedder passed (LuaJIT's contract for this mode).
-            g.wrapcf = Some(unsafe {
-                std::mem::transmute::<
+            // SAFETY: the function's contract: the light userdata is the
+            // address of the wrapper function; a field of the live global
+            // state, written by value.
+            unsafe {
+                (*g).wrapcf = Some(std::mem::transmute::<
                     *mut c_void,
-                    unsafe extern "C-unwind" fn(
+                    extern "C-unwind" fn(
                         *mut lua_State,
                         crate::capi::types::lua_CFunction,
                     ) -> c_int,
-                >(v.payload() as *mut c_void)
-            });
+                >(v.payload() as *mut c_void))
+            };
             1
         }
         _ => 0,
@@ -344,7 +370,7 @@ pub extern "C-unwind" fn luaJIT_setmode(l: State, idx: c_int, mode: c_int) -> c_
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_jit(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_jit(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(jit.on) reads "builtin#N".
     let funcs: [(&str, CFn, FastFunc); 7] = [
         ("on", jit_on, FastFunc::JitOn),
@@ -378,12 +404,7 @@ pub unsafe extern "C-unwind" fn luaopen_jit(l: State) -> c_int {
         ("jit.util", super::jit_util::luaopen_jit_util),
         ("jit.profile", super::jit_profile::luaopen_jit_profile),
     ];
-    luaL_findtable(
-        l,
-        LUA_REGISTRYINDEX,
-        b"_PRELOAD\0".as_ptr() as *const c_char,
-        4,
-    );
+    registry_table(l, c"_PRELOAD", 4);
     for (name, f) in preload {
         push_closure(l, f, 0);
         set_field(l, -2, name);

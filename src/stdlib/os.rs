@@ -92,7 +92,7 @@ fn is_none_or_nil(l: State, n: c_int) -> bool {
     lua_type(l, n) <= LUA_TNIL
 }
 
-unsafe extern "C-unwind" fn os_clock(l: State) -> c_int {
+extern "C-unwind" fn os_clock(l: State) -> c_int {
     // SAFETY: clock has no preconditions.
     push_num(l, unsafe { clock() } as f64 * (1.0 / CLOCKS_PER_SEC));
     1
@@ -154,7 +154,7 @@ fn format_date(fmt: &[u8], tm: &Tm) -> Option<crate::mem::FallibleVec<u8>> {
     None
 }
 
-unsafe extern "C-unwind" fn os_date(l: State) -> c_int {
+extern "C-unwind" fn os_date(l: State) -> c_int {
     let fmt_arg = opt_str(l, 1);
     let fmt = fmt_arg.as_deref().unwrap_or(b"%c");
     let fmt = &fmt[..fmt.iter().position(|&b| b == 0).unwrap_or(fmt.len())];
@@ -169,7 +169,7 @@ unsafe extern "C-unwind" fn os_date(l: State) -> c_int {
         _ => (false, fmt),
     };
     let mut tm = Tm::default();
-    // SAFETY: both pointers are valid.
+    // SAFETY: t and tm are locals: a readable time_t and a writable tm.
     let ok = unsafe {
         if utc {
             !gmtime_r(&t, &mut tm).is_null()
@@ -184,10 +184,9 @@ unsafe extern "C-unwind" fn os_date(l: State) -> c_int {
     } else if fmt.is_empty() {
         push_str(l, b"");
     } else {
-        match format_date(fmt, &tm) {
-            Some(s) => push_str(l, &s),
-            // LuaJIT pushes nothing then and returns the top value.
-            None => {}
+        // With no result LuaJIT pushes nothing and returns the top value.
+        if let Some(s) = format_date(fmt, &tm) {
+            push_str(l, &s);
         }
     }
     1
@@ -210,7 +209,7 @@ fn date_field(l: State, key: &str, default: Option<c_int>) -> c_int {
     r
 }
 
-unsafe extern "C-unwind" fn os_time(l: State) -> c_int {
+extern "C-unwind" fn os_time(l: State) -> c_int {
     let t = if is_none_or_nil(l, 1) {
         // SAFETY: time accepts a null pointer.
         unsafe { time(std::ptr::null_mut()) }
@@ -232,7 +231,7 @@ unsafe extern "C-unwind" fn os_time(l: State) -> c_int {
         } else {
             value_at(l, -1).is_truthy() as c_int
         };
-        // SAFETY: tm is a valid struct tm.
+        // SAFETY: tm is a local, a writable struct tm.
         unsafe { mktime(&mut tm) }
     };
     if t == -1 {
@@ -243,14 +242,14 @@ unsafe extern "C-unwind" fn os_time(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn os_difftime(l: State) -> c_int {
+extern "C-unwind" fn os_difftime(l: State) -> c_int {
     let t1 = to_time_t(check_num(l, 1));
     let t2 = to_time_t(opt_num(l, 2, 0.0));
     push_num(l, t1 as f64 - t2 as f64);
     1
 }
 
-unsafe extern "C-unwind" fn os_execute(l: State) -> c_int {
+extern "C-unwind" fn os_execute(l: State) -> c_int {
     let cmd = opt_str(l, 1).map(|s| c_arg(&s));
     let p = cmd
         .as_ref()
@@ -261,7 +260,7 @@ unsafe extern "C-unwind" fn os_execute(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn os_exit(l: State) -> c_int {
+extern "C-unwind" fn os_exit(l: State) -> c_int {
     let v = value_at(l, 1);
     let status = if arg_count(l) >= 1 && v.is_bool() {
         if v.is_truthy() {
@@ -284,19 +283,21 @@ unsafe extern "C-unwind" fn os_exit(l: State) -> c_int {
     unsafe { exit(status) }
 }
 
-unsafe extern "C-unwind" fn os_getenv(l: State) -> c_int {
+extern "C-unwind" fn os_getenv(l: State) -> c_int {
     let name = c_arg(&check_str(l, 1));
     // SAFETY: name is NUL-terminated; getenv's result is read at once.
     let v = unsafe { getenv(name.as_ptr() as *const c_char) };
     if v.is_null() {
         push_nil(l);
     } else {
-        push_str(l, crate::capi::core::cstr(v));
+        // SAFETY: getenv returned a NUL-terminated string, valid until the
+        // environment changes; it is copied at once.
+        push_str(l, unsafe { crate::capi::core::cstr(v) });
     }
     1
 }
 
-unsafe extern "C-unwind" fn os_remove(l: State) -> c_int {
+extern "C-unwind" fn os_remove(l: State) -> c_int {
     let name = check_str(l, 1);
     let c = c_arg(&name);
     // SAFETY: c is NUL-terminated.
@@ -305,7 +306,7 @@ unsafe extern "C-unwind" fn os_remove(l: State) -> c_int {
     file_result(l, ok, &c[..c.len() - 1], err)
 }
 
-unsafe extern "C-unwind" fn os_rename(l: State) -> c_int {
+extern "C-unwind" fn os_rename(l: State) -> c_int {
     let from = c_arg(&check_str(l, 1));
     let to = c_arg(&check_str(l, 2));
     // SAFETY: both are NUL-terminated.
@@ -314,7 +315,7 @@ unsafe extern "C-unwind" fn os_rename(l: State) -> c_int {
     file_result(l, ok, &from[..from.len() - 1], err)
 }
 
-unsafe extern "C-unwind" fn os_setlocale(l: State) -> c_int {
+extern "C-unwind" fn os_setlocale(l: State) -> c_int {
     let locale = opt_str(l, 1).map(|s| c_arg(&s));
     let names = ["all", "collate", "ctype", "monetary", "numeric", "time"];
     let cats = [
@@ -347,12 +348,14 @@ unsafe extern "C-unwind" fn os_setlocale(l: State) -> c_int {
     if r.is_null() {
         push_nil(l);
     } else {
-        push_str(l, crate::capi::core::cstr(r));
+        // SAFETY: setlocale returned a NUL-terminated string, valid until
+        // its next call; it is copied at once.
+        push_str(l, unsafe { crate::capi::core::cstr(r) });
     }
     1
 }
 
-unsafe extern "C-unwind" fn os_tmpname(l: State) -> c_int {
+extern "C-unwind" fn os_tmpname(l: State) -> c_int {
     let mut template = *b"/tmp/lua_XXXXXX\0";
     // SAFETY: template is a writable NUL-terminated mkstemp pattern.
     let fd = unsafe { mkstemp(template.as_mut_ptr() as *mut c_char) };
@@ -366,7 +369,7 @@ unsafe extern "C-unwind" fn os_tmpname(l: State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_os(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_os(l: State) -> c_int {
     new_lib(
         l,
         &[

@@ -141,13 +141,27 @@ fn last_dl_error() -> Vec<u8> {
     }
 }
 
-unsafe extern "C-unwind" fn loadlib_gc(l: State) -> c_int {
-    // SAFETY: argument 1 is a library handle userdata created by lib_handle.
-    unsafe {
-        let p = lua_touserdata(l, 1) as *mut *mut c_void;
-        if !p.is_null() && !(*p).is_null() {
-            dlclose(*p);
-            *p = std::ptr::null_mut();
+/// The library handle slot of the userdata at `idx`: a userdata with room
+/// for a handle (one lib_handle made, or one Lua code put in its place).
+fn handle_slot(l: State, idx: c_int) -> Option<*mut *mut c_void> {
+    let p = lua_touserdata(l, idx) as *mut *mut c_void;
+    let big_enough = lua_objlen(l, idx) >= std::mem::size_of::<*mut c_void>();
+    (lua_type(l, idx) == LUA_TUSERDATA && !p.is_null() && big_enough).then_some(p)
+}
+
+extern "C-unwind" fn loadlib_gc(l: State) -> c_int {
+    // As LuaJIT's: argument 1 must have the library handle metatable.
+    // SAFETY: a NUL-terminated literal.
+    unsafe { luaL_checkudata(l, 1, c"_LOADLIB".as_ptr()) };
+    if let Some(p) = handle_slot(l, 1) {
+        // SAFETY: p is the payload of argument 1, a userdata with room for
+        // a handle (handle_slot), which is null or a library dlopen gave
+        // (only load_func stores one); it is forgotten once closed.
+        unsafe {
+            if !(*p).is_null() {
+                dlclose(*p);
+                *p = std::ptr::null_mut();
+            }
         }
     }
     0
@@ -155,29 +169,28 @@ unsafe extern "C-unwind" fn loadlib_gc(l: State) -> c_int {
 
 /// The handle slot of library `path`, kept in the registry under
 /// "LOADLIB: path" as a userdata that closes the library when collected.
+/// The slot is used at once, before any collector step (the registry
+/// entry is all that keeps the userdata).
 fn lib_handle(l: State, path: &[u8]) -> *mut *mut c_void {
     let mut key = b"LOADLIB: ".to_vec();
     key.extend_from_slice(path);
-    // SAFETY: l is live.
-    unsafe {
-        push_str(l, &key);
-        lua_rawget(l, LUA_REGISTRYINDEX);
-        if lua_type(l, -1) == LUA_TUSERDATA {
-            let p = lua_touserdata(l, -1) as *mut *mut c_void;
-            lua_settop(l, -2);
-            return p;
-        }
+    push_str(l, &key);
+    lua_rawget(l, LUA_REGISTRYINDEX);
+    if let Some(p) = handle_slot(l, -1) {
         lua_settop(l, -2);
-        let p = lua_newuserdata(l, std::mem::size_of::<*mut c_void>()) as *mut *mut c_void;
-        *p = std::ptr::null_mut();
-        get_field(l, LUA_REGISTRYINDEX, "_LOADLIB");
-        lua_setmetatable(l, -2);
-        push_str(l, &key);
-        lua_pushvalue(l, -2);
-        lua_rawset(l, LUA_REGISTRYINDEX);
-        lua_settop(l, -2);
-        p
+        return p;
     }
+    lua_settop(l, -2);
+    let p = lua_newuserdata(l, std::mem::size_of::<*mut c_void>()) as *mut *mut c_void;
+    // SAFETY: p is the payload of the new userdata, sized for a pointer.
+    unsafe { *p = std::ptr::null_mut() };
+    get_field(l, LUA_REGISTRYINDEX, "_LOADLIB");
+    lua_setmetatable(l, -2);
+    push_str(l, &key);
+    lua_pushvalue(l, -2);
+    lua_rawset(l, LUA_REGISTRYINDEX);
+    lua_settop(l, -2);
+    p
 }
 
 /// Load `sym` from library `path` and push it: a C function, `true` for
@@ -191,52 +204,66 @@ fn load_func(
     sym: &[u8],
     bytecode_chunkname: Option<&[u8]>,
 ) -> Result<(), LoadFailure> {
-    let handle = lib_handle(l, path);
     let cpath = CString::new(path.to_vec())
         .map_err(|_| LoadFailure::Open(b"invalid library path".to_vec()))?;
-    // SAFETY: handle points into a live userdata; dl* get valid C strings.
-    unsafe {
-        if (*handle).is_null() {
-            let global = sym == b"*";
-            let h = dlopen(
+    let slot = lib_handle(l, path);
+    // SAFETY: slot is the handle slot of the registry's userdata for path
+    // (lib_handle), used before any collector step: it holds null or a
+    // handle dlopen gave.
+    let mut handle = unsafe { *slot };
+    if handle.is_null() {
+        let global = sym == b"*";
+        // SAFETY: cpath is NUL-terminated.
+        handle = unsafe {
+            dlopen(
                 cpath.as_ptr(),
                 RTLD_NOW | if global { RTLD_GLOBAL } else { RTLD_LOCAL },
-            );
-            if h.is_null() {
-                return Err(LoadFailure::Open(last_dl_error()));
-            }
-            *handle = h;
+            )
+        };
+        if handle.is_null() {
+            return Err(LoadFailure::Open(last_dl_error()));
         }
-        if sym == b"*" {
-            push_bool(l, true);
-            return Ok(());
-        }
-        let csym = CString::new(sym.to_vec())
-            .map_err(|_| LoadFailure::Symbol(b"invalid symbol name".to_vec()))?;
-        let f = dlsym(*handle, csym.as_ptr());
-        if !f.is_null() {
-            // SAFETY: the library exports a lua_CFunction under this name.
-            let cf: CFn = std::mem::transmute::<*mut c_void, CFn>(f);
-            push_closure(l, cf, 0);
-            return Ok(());
-        }
-        let err = last_dl_error();
-        if let (Some(rest), Some(chunkname)) = (sym.strip_prefix(b"luaopen_"), bytecode_chunkname) {
-            let mut bcsym = b"luaJIT_BC_".to_vec();
-            bcsym.extend_from_slice(rest);
-            let cbc = CString::new(bcsym).unwrap_or_default();
-            let data = dlsym(*handle, cbc.as_ptr()) as *const u8;
-            if !data.is_null() {
-                let len = bytecode_dump_len(data);
-                let code = std::slice::from_raw_parts(data, len);
-                if load_bytes(l, code, chunkname, None) != 0 {
-                    return Err(LoadFailure::Bytecode);
-                }
-                return Ok(());
-            }
-        }
-        Err(LoadFailure::Symbol(err))
+        // SAFETY: as above; nothing ran since slot was read.
+        unsafe { *slot = handle };
     }
+    if sym == b"*" {
+        push_bool(l, true);
+        return Ok(());
+    }
+    let csym = CString::new(sym.to_vec())
+        .map_err(|_| LoadFailure::Symbol(b"invalid symbol name".to_vec()))?;
+    // SAFETY: handle is an open library (the registry keeps it open while
+    // the userdata lives); csym is NUL-terminated.
+    let f = unsafe { dlsym(handle, csym.as_ptr()) };
+    if !f.is_null() {
+        // SAFETY: as in LuaJIT (package.loadlib's contract), the symbol
+        // asked for is taken to be a lua_CFunction.
+        let cf = unsafe {
+            std::mem::transmute::<*mut c_void, unsafe extern "C-unwind" fn(*mut lua_State) -> c_int>(f)
+        };
+        // SAFETY: cf is such a C function.
+        unsafe { lua_pushcclosure(l, Some(cf), 0) };
+        return Ok(());
+    }
+    let err = last_dl_error();
+    if let (Some(rest), Some(chunkname)) = (sym.strip_prefix(b"luaopen_"), bytecode_chunkname) {
+        let mut bcsym = b"luaJIT_BC_".to_vec();
+        bcsym.extend_from_slice(rest);
+        let cbc = CString::new(bcsym).unwrap_or_default();
+        // SAFETY: as for dlsym above.
+        let data = unsafe { dlsym(handle, cbc.as_ptr()) } as *const u8;
+        if !data.is_null() {
+            // SAFETY: a library's luaJIT_BC_<name> symbol is a bytecode
+            // dump (what luajit -b object files export), in memory as long
+            // as the library stays open.
+            let code = unsafe { std::slice::from_raw_parts(data, bytecode_dump_len(data)) };
+            if load_bytes(l, code, chunkname, None) != 0 {
+                return Err(LoadFailure::Bytecode);
+            }
+            return Ok(());
+        }
+    }
+    Err(LoadFailure::Symbol(err))
 }
 
 /// Length of a LuaJIT bytecode dump in memory: the header, then
@@ -296,7 +323,7 @@ fn open_func_name(modname: &[u8]) -> Vec<u8> {
 
 // ---- Loaders.
 
-unsafe extern "C-unwind" fn loader_preload(l: State) -> c_int {
+extern "C-unwind" fn loader_preload(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     push_package_field(l, "preload");
     if lua_type(l, -1) != LUA_TTABLE {
@@ -313,7 +340,7 @@ unsafe extern "C-unwind" fn loader_preload(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn loader_lua(l: State) -> c_int {
+extern "C-unwind" fn loader_lua(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let filename = match find_file(l, &name, "path") {
         Ok(f) => f,
@@ -345,7 +372,7 @@ fn load_module_func(l: State, filename: &[u8], name: &[u8]) -> Result<(), Vec<u8
     }
 }
 
-unsafe extern "C-unwind" fn loader_c(l: State) -> c_int {
+extern "C-unwind" fn loader_c(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let filename = match find_file(l, &name, "cpath") {
         Ok(f) => f,
@@ -360,7 +387,7 @@ unsafe extern "C-unwind" fn loader_c(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn loader_croot(l: State) -> c_int {
+extern "C-unwind" fn loader_croot(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let root = match name.iter().position(|&c| c == b'.') {
         Some(i) => name[..i].to_vec(),
@@ -386,7 +413,7 @@ unsafe extern "C-unwind" fn loader_croot(l: State) -> c_int {
 
 // ---- require and module.
 
-unsafe extern "C-unwind" fn pkg_require(l: State) -> c_int {
+extern "C-unwind" fn pkg_require(l: State) -> c_int {
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     lua_settop(l, 1);
     get_field(l, LUA_REGISTRYINDEX, "_LOADED");
@@ -456,59 +483,59 @@ unsafe extern "C-unwind" fn pkg_require(l: State) -> c_int {
 
 /// Set the environment of the Lua function that called `module`.
 fn set_caller_env(l: State) {
-    // SAFETY: l is live; the module table is at the top.
-    unsafe {
-        let mut ar: lua_Debug = std::mem::zeroed();
-        if debugapi::lua_getstack(l, 1, &mut ar) == 0
-            || debugapi::lua_getinfo(l, b"f\0".as_ptr() as *const c_char, &mut ar) == 0
-            || lua_iscfunction(l, -1) != 0
-        {
-            error_str(l, "'module' not called from a Lua function");
-        }
-        lua_pushvalue(l, -2);
-        lua_setfenv(l, -2);
-        lua_settop(l, -2);
+    // SAFETY: lua_Debug is plain C data (integers, null pointers and a
+    // char array), for which all-zero bytes are a valid value.
+    let mut ar: lua_Debug = unsafe { std::mem::zeroed() };
+    // SAFETY: ar is a local record, filled by lua_getstack before
+    // lua_getinfo reads it; the option string is a NUL-terminated literal.
+    let found = unsafe {
+        debugapi::lua_getstack(l, 1, &mut ar) != 0
+            && debugapi::lua_getinfo(l, c"f".as_ptr(), &mut ar) != 0
+    };
+    if !found || lua_iscfunction(l, -1) != 0 {
+        error_str(l, "'module' not called from a Lua function");
     }
+    lua_pushvalue(l, -2);
+    lua_setfenv(l, -2);
+    lua_settop(l, -2);
 }
 
-unsafe extern "C-unwind" fn pkg_module(l: State) -> c_int {
+extern "C-unwind" fn pkg_module(l: State) -> c_int {
     let modname = crate::mem::vec_from_slice(&check_str(l, 1));
     let lastarg = arg_count(l);
     let cname = CString::new(modname.clone()).unwrap_or_default();
-    // SAFETY: l is live.
-    unsafe {
-        luaL_pushmodule(l, cname.as_ptr(), 1);
-        get_field(l, -1, "_NAME");
-        let initialized = lua_type(l, -1) != LUA_TNIL;
-        lua_settop(l, -2);
-        if !initialized {
-            lua_pushvalue(l, -1);
-            set_field(l, -2, "_M");
-            push_str(l, &modname);
-            set_field(l, -2, "_NAME");
-            let package = match modname.iter().rposition(|&c| c == b'.') {
-                Some(i) => &modname[..=i],
-                None => &modname[..0],
-            };
-            push_str(l, package);
-            set_field(l, -2, "_PACKAGE");
-        }
-        set_caller_env(l);
-        // Options: each one is called with the module table (whatever
-        // its type, as in LuaJIT).
-        let module_idx = arg_count(l);
-        for i in 2..=lastarg {
-            lua_pushvalue(l, i);
-            lua_pushvalue(l, module_idx);
-            lua_call(l, 1, 0);
-        }
+    // SAFETY: cname is NUL-terminated.
+    unsafe { luaL_pushmodule(l, cname.as_ptr(), 1) };
+    get_field(l, -1, "_NAME");
+    let initialized = lua_type(l, -1) != LUA_TNIL;
+    lua_settop(l, -2);
+    if !initialized {
+        lua_pushvalue(l, -1);
+        set_field(l, -2, "_M");
+        push_str(l, &modname);
+        set_field(l, -2, "_NAME");
+        let package = match modname.iter().rposition(|&c| c == b'.') {
+            Some(i) => &modname[..=i],
+            None => &modname[..0],
+        };
+        push_str(l, package);
+        set_field(l, -2, "_PACKAGE");
+    }
+    set_caller_env(l);
+    // Options: each one is called with the module table (whatever
+    // its type, as in LuaJIT).
+    let module_idx = arg_count(l);
+    for i in 2..=lastarg {
+        lua_pushvalue(l, i);
+        lua_pushvalue(l, module_idx);
+        lua_call(l, 1, 0);
     }
     0
 }
 
 // ---- package.* functions.
 
-unsafe extern "C-unwind" fn pkg_loadlib(l: State) -> c_int {
+extern "C-unwind" fn pkg_loadlib(l: State) -> c_int {
     let path = crate::mem::vec_from_slice(&check_str(l, 1));
     let init = crate::mem::vec_from_slice(&check_str(l, 2));
     match load_func(l, &path, &init, None) {
@@ -530,7 +557,7 @@ unsafe extern "C-unwind" fn pkg_loadlib(l: State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn pkg_searchpath(l: State) -> c_int {
+extern "C-unwind" fn pkg_searchpath(l: State) -> c_int {
     let path = crate::mem::vec_from_slice(&check_str(l, 2));
     let name = crate::mem::vec_from_slice(&check_str(l, 1));
     let sep = opt_str(l, 3)
@@ -552,7 +579,7 @@ unsafe extern "C-unwind" fn pkg_searchpath(l: State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn pkg_seeall(l: State) -> c_int {
+extern "C-unwind" fn pkg_seeall(l: State) -> c_int {
     check_type(l, 1, LUA_TTABLE);
     if lua_getmetatable(l, 1) == 0 {
         lua_createtable(l, 0, 1);
@@ -582,67 +609,55 @@ fn set_path(l: State, field: &str, env: &str, default: &str, noenv: bool) {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_package(l: State) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        // Metatable of library handles: closes them when collected.
-        luaL_newmetatable(l, b"_LOADLIB\0".as_ptr() as *const c_char);
-        push_cfunc(l, loadlib_gc, FastFunc::C);
-        set_field(l, -2, "__gc");
-        lua_settop(l, -2);
+pub extern "C-unwind" fn luaopen_package(l: State) -> c_int {
+    // Metatable of library handles: closes them when collected.
+    // SAFETY: a NUL-terminated literal.
+    unsafe { luaL_newmetatable(l, c"_LOADLIB".as_ptr()) };
+    push_cfunc(l, loadlib_gc, FastFunc::C);
+    set_field(l, -2, "__gc");
+    lua_settop(l, -2);
 
-        new_lib(
-            l,
-            &[
-                ("loadlib", pkg_loadlib),
-                ("searchpath", pkg_searchpath),
-                ("seeall", pkg_seeall),
-            ],
-        );
-        let pkg = arg_count(l);
+    new_lib(
+        l,
+        &[
+            ("loadlib", pkg_loadlib),
+            ("searchpath", pkg_searchpath),
+            ("seeall", pkg_seeall),
+        ],
+    );
+    let pkg = arg_count(l);
 
-        let loaders: [CFn; 4] = [loader_preload, loader_lua, loader_c, loader_croot];
-        lua_createtable(l, loaders.len() as c_int, 0);
-        for (i, f) in loaders.iter().enumerate() {
-            lua_pushvalue(l, pkg);
-            push_closure(l, *f, 1);
-            lua_rawseti(l, -2, i as c_int + 1);
-        }
-        set_field(l, pkg, "loaders");
-
-        get_field(l, LUA_REGISTRYINDEX, "LUA_NOENV");
-        let noenv = lua_toboolean(l, -1) != 0;
-        lua_settop(l, -2);
-        set_path(l, "path", "LUA_PATH", LUA_PATH_DEFAULT, noenv);
-        set_path(l, "cpath", "LUA_CPATH", LUA_CPATH_DEFAULT, noenv);
-        push_str(l, PACKAGE_CONFIG.as_bytes());
-        set_field(l, pkg, "config");
-
-        luaL_findtable(
-            l,
-            LUA_REGISTRYINDEX,
-            b"_LOADED\0".as_ptr() as *const c_char,
-            16,
-        );
-        set_field(l, pkg, "loaded");
-        luaL_findtable(
-            l,
-            LUA_REGISTRYINDEX,
-            b"_PRELOAD\0".as_ptr() as *const c_char,
-            4,
-        );
-        set_field(l, pkg, "preload");
-
-        for (name, f) in [
-            ("module", pkg_module as CFn),
-            ("require", pkg_require as CFn),
-        ] {
-            lua_pushvalue(l, pkg);
-            push_closure(l, f, 1);
-            set_field(l, LUA_GLOBALSINDEX, name);
-        }
-        lua_settop(l, pkg);
+    let loaders: [CFn; 4] = [loader_preload, loader_lua, loader_c, loader_croot];
+    lua_createtable(l, loaders.len() as c_int, 0);
+    for (i, f) in loaders.iter().enumerate() {
+        lua_pushvalue(l, pkg);
+        push_closure(l, *f, 1);
+        lua_rawseti(l, -2, i as c_int + 1);
     }
+    set_field(l, pkg, "loaders");
+
+    get_field(l, LUA_REGISTRYINDEX, "LUA_NOENV");
+    let noenv = lua_toboolean(l, -1) != 0;
+    lua_settop(l, -2);
+    set_path(l, "path", "LUA_PATH", LUA_PATH_DEFAULT, noenv);
+    set_path(l, "cpath", "LUA_CPATH", LUA_CPATH_DEFAULT, noenv);
+    push_str(l, PACKAGE_CONFIG.as_bytes());
+    set_field(l, pkg, "config");
+
+    registry_table(l, c"_LOADED", 16);
+    set_field(l, pkg, "loaded");
+    registry_table(l, c"_PRELOAD", 4);
+    set_field(l, pkg, "preload");
+
+    for (name, f) in [
+        ("module", pkg_module as CFn),
+        ("require", pkg_require as CFn),
+    ] {
+        lua_pushvalue(l, pkg);
+        push_closure(l, f, 1);
+        set_field(l, LUA_GLOBALSINDEX, name);
+    }
+    lua_settop(l, pkg);
     register_loaded(l, "package", true);
     1
 }

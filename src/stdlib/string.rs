@@ -9,7 +9,6 @@ use super::pattern::{self, Capture, CaptureValue};
 use super::*;
 use crate::mem::{ByteSink, ShortBuf};
 use crate::numfmt;
-use crate::state::g_of;
 use crate::state::State;
 use std::os::raw::c_int;
 
@@ -68,7 +67,7 @@ fn str_range(len: usize, i: i32, j: i32) -> (usize, usize) {
     }
 }
 
-unsafe extern "C-unwind" fn s_len(l: State) -> c_int {
+extern "C-unwind" fn s_len(l: State) -> c_int {
     // LuaJIT's fast function reads a missing argument as nil.
     if arg_count(l) == 0 {
         arg_error(l, 1, b"string expected, got nil");
@@ -78,7 +77,7 @@ unsafe extern "C-unwind" fn s_len(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_sub(l: State) -> c_int {
+extern "C-unwind" fn s_sub(l: State) -> c_int {
     let s = check_str(l, 1);
     let i = check_i32(l, 2);
     let j = opt_i32(l, 3, -1);
@@ -87,7 +86,7 @@ unsafe extern "C-unwind" fn s_sub(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_byte(l: State) -> c_int {
+extern "C-unwind" fn s_byte(l: State) -> c_int {
     let s = check_str(l, 1);
     let i = opt_i32(l, 2, 1);
     let j = opt_i32(l, 3, i);
@@ -107,9 +106,16 @@ unsafe extern "C-unwind" fn s_byte(l: State) -> c_int {
     n as c_int
 }
 
-unsafe extern "C-unwind" fn s_char(l: State) -> c_int {
+/// An empty buffer of the state with room for `n` bytes.
+fn short_buf_with_capacity(l: State, n: usize) -> ShortBuf {
+    let mut b = ShortBuf::of(l);
+    b.reserve_exact(n);
+    b
+}
+
+extern "C-unwind" fn s_char(l: State) -> c_int {
     let n = arg_count(l);
-    let mut out = ShortBuf::with_capacity(g_of(l), n as usize);
+    let mut out = short_buf_with_capacity(l, n as usize);
     for i in 1..=n {
         let c = check_i32(l, i);
         if !(0..=255).contains(&c) {
@@ -121,7 +127,7 @@ unsafe extern "C-unwind" fn s_char(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_rep(l: State) -> c_int {
+extern "C-unwind" fn s_rep(l: State) -> c_int {
     let s = check_str(l, 1);
     let n = check_i32(l, 2);
     let sep_arg = opt_str(l, 3);
@@ -135,7 +141,7 @@ unsafe extern "C-unwind" fn s_rep(l: State) -> c_int {
     if total > MAX_STR {
         err_mem(l);
     }
-    let mut out = ShortBuf::with_capacity(g_of(l), total as usize);
+    let mut out = short_buf_with_capacity(l, total as usize);
     if sep.is_empty() {
         // Doubling copies; also O(1) for an empty string (`rep("", 2^31-1)`
         // must not loop 2^31 times).
@@ -159,35 +165,36 @@ unsafe extern "C-unwind" fn s_rep(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn s_reverse(l: State) -> c_int {
+extern "C-unwind" fn s_reverse(l: State) -> c_int {
     let s = check_str(l, 1);
-    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
+    let mut out = short_buf_with_capacity(l, s.len());
     out.extend(s.iter().rev().copied());
     push_str(l, &out);
     1
 }
 
-unsafe extern "C-unwind" fn s_lower(l: State) -> c_int {
+extern "C-unwind" fn s_lower(l: State) -> c_int {
     let s = check_str(l, 1);
-    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
+    let mut out = short_buf_with_capacity(l, s.len());
     out.extend(s.iter().map(u8::to_ascii_lowercase));
     push_str(l, &out);
     1
 }
 
-unsafe extern "C-unwind" fn s_upper(l: State) -> c_int {
+extern "C-unwind" fn s_upper(l: State) -> c_int {
     let s = check_str(l, 1);
-    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
+    let mut out = short_buf_with_capacity(l, s.len());
     out.extend(s.iter().map(u8::to_ascii_uppercase));
     push_str(l, &out);
     1
 }
 
-unsafe extern "C-unwind" fn s_dump(l: State) -> c_int {
+extern "C-unwind" fn s_dump(l: State) -> c_int {
     check_type(l, 1, LUA_TFUNCTION);
     let strip = value_at(l, 2).is_truthy();
     let f = value_at(l, 1);
-    // SAFETY: f is a live function (checked above).
+    // SAFETY: argument 1, a function (checked), live in its slot; the
+    // borrow ends before anything can change it (dumping runs no Lua code).
     let fp = unsafe { &*f.as_ptr::<crate::func::GcFunc>() };
     if !fp.is_lua() {
         error_str(l, "unable to dump given function");
@@ -224,8 +231,8 @@ fn push_captures(
     } else {
         caps.len()
     };
-    // SAFETY: l is live.
-    unsafe { luaL_checkstack(l, n as c_int, b"too many captures\0".as_ptr() as *const _) };
+    // SAFETY: a NUL-terminated literal.
+    unsafe { luaL_checkstack(l, n as c_int, c"too many captures".as_ptr()) };
     for i in 0..n {
         push_capture(l, s, start, end, caps, i);
     }
@@ -278,11 +285,11 @@ fn find_aux(l: State, find: bool) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn s_find(l: State) -> c_int {
+extern "C-unwind" fn s_find(l: State) -> c_int {
     find_aux(l, true)
 }
 
-unsafe extern "C-unwind" fn s_match(l: State) -> c_int {
+extern "C-unwind" fn s_match(l: State) -> c_int {
     find_aux(l, false)
 }
 
@@ -291,10 +298,14 @@ fn upvalue_index(i: c_int) -> c_int {
     LUA_GLOBALSINDEX - i
 }
 
-unsafe extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
-    let s_arg = to_bytes(l, upvalue_index(1));
+extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
+    // The subject and the pattern are used from stack copies: Lua code
+    // (a finalizer, while captures are pushed) could replace the upvalues.
+    lua_pushvalue(l, upvalue_index(1));
+    lua_pushvalue(l, upvalue_index(2));
+    let s_arg = to_bytes(l, -2);
     let s = s_arg.as_deref().unwrap_or(b"");
-    let p_arg = to_bytes(l, upvalue_index(2));
+    let p_arg = to_bytes(l, -1);
     let p = p_arg.as_deref().unwrap_or(b"");
     let pos = value_at(l, upvalue_index(3)).as_num() as usize;
     match pattern::gmatch_next(s, p, pos) {
@@ -313,21 +324,17 @@ unsafe extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
     }
 }
 
-unsafe extern "C-unwind" fn s_gmatch(l: State) -> c_int {
+extern "C-unwind" fn s_gmatch(l: State) -> c_int {
     check_str(l, 1);
     check_str(l, 2);
-    // SAFETY: l is live; two strings are at 1 and 2.
-    unsafe {
-        lua_settop(l, 2);
-        lua_pushnumber(l, 0.0);
-        push_closure(l, gmatch_aux, 3);
-        let v = *(*l.as_ptr()).top.sub(1);
-        (*v.as_ptr::<crate::func::GcFunc>()).ffid = FastFunc::StringGmatchAux.id();
-    }
+    lua_settop(l, 2);
+    lua_pushnumber(l, 0.0);
+    push_closure(l, gmatch_aux, 3);
+    set_top_ffid(l, FastFunc::StringGmatchAux);
     1
 }
 
-unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
+extern "C-unwind" fn s_gsub(l: State) -> c_int {
     let s = check_str(l, 1);
     let p = check_str(l, 2);
     // LuaJIT checks the count (argument 4) before the replacement's type.
@@ -342,7 +349,7 @@ unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
     } else {
         None
     };
-    let mut out = ShortBuf::with_capacity(g_of(l), s.len());
+    let mut out = short_buf_with_capacity(l, s.len());
     let r = pattern::gsub(
         &s,
         &p,
@@ -392,6 +399,7 @@ unsafe extern "C-unwind" fn s_gsub(l: State) -> c_int {
 pub(crate) fn tostring_bytes(l: State, idx: c_int, out: &mut (impl ByteSink + ?Sized)) {
     let v = value_at(l, idx);
     if v.is_str() {
+        // SAFETY: the string at idx, live in its slot.
         out.extend_from_slice(unsafe { crate::string::str_bytes(v.as_ptr()) });
         return;
     }
@@ -401,6 +409,9 @@ pub(crate) fn tostring_bytes(l: State, idx: c_int, out: &mut (impl ByteSink + ?S
     }
     let r = crate::meta::tostring(l, v);
     if r.is_str() {
+        // SAFETY: the string tostring just returned; no collector step can
+        // happen before it is copied (appending to out runs no Lua code and
+        // does not step the collector).
         out.extend_from_slice(unsafe { crate::string::str_bytes(r.as_ptr()) });
     } else if r.is_num() {
         numfmt::fmt_number(r.as_num(), out);
@@ -408,6 +419,7 @@ pub(crate) fn tostring_bytes(l: State, idx: c_int, out: &mut (impl ByteSink + ?S
         // LuaJIT renders a non-string __tostring result as tostring would.
         let r2 = crate::meta::tostring(l, r);
         if r2.is_str() {
+            // SAFETY: as for r above.
             out.extend_from_slice(unsafe { crate::string::str_bytes(r2.as_ptr()) });
         }
     }
@@ -468,7 +480,7 @@ pub(crate) fn format_into(l: State, fmt_idx: c_int, out: &mut (impl ByteSink + ?
     }
 }
 
-unsafe extern "C-unwind" fn s_format(l: State) -> c_int {
+extern "C-unwind" fn s_format(l: State) -> c_int {
     let mut out = ShortBuf::of(l);
     format_into(l, 1, &mut out);
     push_str(l, &out);
@@ -476,7 +488,7 @@ unsafe extern "C-unwind" fn s_format(l: State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_string(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_string(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(string.byte) reads "builtin#N".
     let funcs: [(&str, CFn, FastFunc); 13] = [
         ("len", s_len, FastFunc::C),
