@@ -139,3 +139,13 @@ pub fn gc_total(l: State) -> usize {
     // SAFETY: a field of the live global state, read by value.
     unsafe { (*l.global_ptr()).gc.total }
 }
+
+/// Reallocate a block through the state's allocator (`nsize == 0` frees
+/// it); a failure raises the memory error.
+///
+/// # Safety
+/// `p` is null or a block of `osize` bytes this state's allocator gave.
+#[inline]
+pub unsafe fn mem_realloc(l: State, p: *mut u8, osize: usize, nsize: usize) -> *mut u8 {
+    leaf(l, |g| crate::gc::mem_realloc(g, p, osize, nsize))
+}

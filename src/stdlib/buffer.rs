@@ -10,17 +10,16 @@
 //! `reserve` and `ref` hand out `uint8_t *` cdata into the byte area.
 
 use super::*;
-use crate::gc::{mem_free, mem_realloc};
 use crate::mem::StateBuf;
-use crate::state::g_of;
 use crate::state::State;
 use crate::string::str_bytes;
 use crate::table::{self, GcTab, Node};
 use crate::udata::{GcUdata, UDTYPE_BUFFER};
 use std::os::raw::c_int;
 
-/// Payload of a buffer userdata.
+/// Payload of a buffer userdata (see [`BufRef`] for its invariant).
 #[repr(C)]
+#[derive(Clone, Copy)]
 struct SBuf {
     /// Start of the byte area (null when nothing is allocated).
     data: *mut u8,
@@ -66,34 +65,107 @@ const TAG_STR: u32 = 0x20;
 
 // ---- The byte area.
 
-impl SBuf {
-    fn len(&self) -> usize {
-        self.w - self.r
+/// A handle to a buffer's payload.
+///
+/// Type invariant: the payload of a live buffer userdata (udtype
+/// UDTYPE_BUFFER, so it holds an initialised `SBuf` whose `data` is null
+/// or a block of `cap` bytes from the state's allocator, with
+/// `r <= w <= cap`), which the holder keeps reachable from the stack while
+/// the handle is used. Fields are read and written by value, and no slice
+/// of the byte area is held across anything that can run Lua code or step
+/// the collector: a finalizer may use the buffer meanwhile (even free or
+/// move its area).
+#[derive(Clone, Copy, PartialEq)]
+struct BufRef(*mut SBuf);
+
+impl BufRef {
+    /// The buffer at stack index `idx`, if the value there is one.
+    fn at(l: State, idx: c_int) -> Option<BufRef> {
+        let v = value_at(l, idx);
+        if !v.is_udata() {
+            return None;
+        }
+        let u: *mut GcUdata = v.as_ptr();
+        // SAFETY: a userdata value on the stack is live.
+        if unsafe { (*u).udtype } != UDTYPE_BUFFER {
+            return None;
+        }
+        Some(BufRef(crate::udata::payload(u) as *mut SBuf))
     }
 
-    fn contents<'a>(&self) -> &'a [u8] {
-        if self.data.is_null() {
-            return &[];
+    /// A copy of the fields.
+    fn get(self) -> SBuf {
+        // SAFETY: the type invariant; read by value.
+        unsafe { self.0.read() }
+    }
+
+    fn set_rw(self, r: usize, w: usize) {
+        // SAFETY: the type invariant; written by value.
+        unsafe {
+            (*self.0).r = r;
+            (*self.0).w = w;
         }
-        // SAFETY: r..w lies inside the allocated area.
-        unsafe { std::slice::from_raw_parts(self.data.add(self.r), self.len()) }
+    }
+
+    fn len(self) -> usize {
+        let b = self.get();
+        b.w - b.r
+    }
+
+    /// Free bytes after the contents.
+    fn space(self) -> usize {
+        let b = self.get();
+        b.cap - b.w
+    }
+
+    /// The address `off` bytes into the area (null without one).
+    fn addr(self, off: usize) -> *mut u8 {
+        let b = self.get();
+        if b.data.is_null() {
+            std::ptr::null_mut()
+        } else {
+            // SAFETY: off <= cap (callers pass r or w), inside the block.
+            unsafe { b.data.add(off) }
+        }
+    }
+
+    /// Run `f` on the contents; `f` must not run Lua code or step the
+    /// collector (appending to a StateBuf does neither).
+    fn with_contents<R>(self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let b = self.get();
+        if b.data.is_null() {
+            return f(&[]);
+        }
+        // SAFETY: r..w lies inside the block (the type invariant), which
+        // stays allocated while f runs (f runs no Lua code).
+        f(unsafe { std::slice::from_raw_parts(b.data.add(b.r), b.w - b.r) })
+    }
+
+    /// Push the first `n` bytes of the contents (at most all) as a string.
+    fn push_prefix(self, l: State, n: usize) {
+        let n = n.min(self.len());
+        // The bytes are copied by the push before the collector can run,
+        // and no reference to them outlives that copy.
+        // SAFETY: n bytes of the contents start at r.
+        unsafe { lua_pushlstring(l, self.addr(self.get().r) as *const std::os::raw::c_char, n) };
     }
 
     /// Make room for `n` more bytes after `w` (moving the contents down
     /// first when that suffices).
-    fn reserve(&mut self, l: State, n: usize) {
-        if self.cap - self.w >= n {
+    fn reserve(self, l: State, n: usize) {
+        let b = self.get();
+        if b.cap - b.w >= n {
             return;
         }
-        let len = self.len();
-        if self.r > 0 {
+        let len = b.w - b.r;
+        if b.r > 0 {
             if len > 0 {
-                // SAFETY: both ranges lie inside the area; copy handles overlap.
-                unsafe { std::ptr::copy(self.data.add(self.r), self.data, len) };
+                // SAFETY: both ranges lie inside the block; copy handles
+                // overlap.
+                unsafe { std::ptr::copy(b.data.add(b.r), b.data, len) };
             }
-            self.r = 0;
-            self.w = len;
-            if self.cap - self.w >= n {
+            self.set_rw(0, len);
+            if b.cap - len >= n {
                 return;
             }
         }
@@ -101,69 +173,76 @@ impl SBuf {
         if need > MAX_BUF as u64 {
             super::string::err_mem(l);
         }
-        let mut ncap = self.cap.max(32);
+        let mut ncap = b.cap.max(32);
         while (ncap as u64) < need {
             ncap *= 2;
         }
         let ncap = (ncap as u64).min(MAX_BUF as u64) as usize;
-        self.data = mem_realloc(g_of(l), self.data, self.cap, ncap);
-        self.cap = ncap;
+        // SAFETY: data is null or the block of cap bytes from this state's
+        // allocator (the type invariant).
+        let data = unsafe { leaf::mem_realloc(l, b.data, b.cap, ncap) };
+        // SAFETY: the type invariant; written by value (the reallocation
+        // ran no Lua code).
+        unsafe {
+            (*self.0).data = data;
+            (*self.0).cap = ncap;
+        }
     }
 
-    fn append(&mut self, l: State, s: &[u8]) {
+    /// Append `s`, which must not point into this buffer's own area
+    /// (callers copy such data first: growing may move the area).
+    fn append(self, l: State, s: &[u8]) {
         if s.is_empty() {
             return;
         }
         self.reserve(l, s.len());
-        // SAFETY: reserve made room for s.len() bytes at w; s never points
-        // into this buffer's own area (callers copy such data first).
-        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), self.data.add(self.w), s.len()) };
-        self.w += s.len();
+        let w = self.get().w;
+        // SAFETY: reserve made room for s.len() bytes at w; s is elsewhere.
+        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), self.addr(w), s.len()) };
+        self.set_rw(self.get().r, w + s.len());
     }
 
     /// Mark `n` bytes (at most the contents) as read.
-    fn consume(&mut self, n: usize) {
-        self.r += n.min(self.len());
-        if self.r == self.w {
-            self.r = 0;
-            self.w = 0;
+    fn consume(self, n: usize) {
+        let b = self.get();
+        let r = b.r + n.min(b.w - b.r);
+        if r == b.w {
+            self.set_rw(0, 0);
+        } else {
+            self.set_rw(r, b.w);
         }
     }
 
-    fn reset(&mut self) {
-        self.r = 0;
-        self.w = 0;
+    fn reset(self) {
+        self.set_rw(0, 0);
     }
 
-    fn release(&mut self, l: State) {
-        if !self.data.is_null() {
-            mem_free(g_of(l), self.data, self.cap);
+    /// Mark `n` bytes written after the contents (at most the free space).
+    fn commit(self, n: usize) {
+        let b = self.get();
+        self.set_rw(b.r, b.w + n.min(b.cap - b.w));
+    }
+
+    fn release(self, l: State) {
+        let b = self.get();
+        if !b.data.is_null() {
+            // SAFETY: data is the block of cap bytes from this state's
+            // allocator (the type invariant); it is forgotten right after.
+            unsafe { leaf::mem_realloc(l, b.data, b.cap, 0) };
         }
-        self.data = std::ptr::null_mut();
-        self.cap = 0;
+        // SAFETY: the type invariant; written by value.
+        unsafe {
+            (*self.0).data = std::ptr::null_mut();
+            (*self.0).cap = 0;
+        }
         self.reset();
     }
 }
 
-/// The buffer at stack index `idx`, if the value there is one.
-fn test_buffer(l: State, idx: c_int) -> Option<*mut SBuf> {
-    let v = value_at(l, idx);
-    if !v.is_udata() {
-        return None;
-    }
-    let u: *mut GcUdata = v.as_ptr();
-    // SAFETY: u is a live userdata.
-    if unsafe { (*u).udtype } != UDTYPE_BUFFER {
-        return None;
-    }
-    Some(crate::udata::payload(u) as *mut SBuf)
-}
-
 /// `self` of a buffer method: "buffer expected" otherwise.
-fn check_buffer<'a>(l: State, idx: c_int) -> &'a mut SBuf {
-    match test_buffer(l, idx) {
-        // SAFETY: the userdata stays on the stack during the call.
-        Some(b) => unsafe { &mut *b },
+fn check_buffer(l: State, idx: c_int) -> BufRef {
+    match BufRef::at(l, idx) {
+        Some(b) => b,
         None => type_error(l, idx, "buffer"),
     }
 }
@@ -190,32 +269,31 @@ fn check_len_arg(l: State, idx: c_int) -> usize {
 
 // ---- Buffer methods.
 
-unsafe extern "C-unwind" fn buf_free(l: State) -> c_int {
+extern "C-unwind" fn buf_free(l: State) -> c_int {
     check_buffer(l, 1).release(l);
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_gc(l: State) -> c_int {
-    if let Some(b) = test_buffer(l, 1) {
-        // SAFETY: b is the payload of the userdata at index 1.
-        unsafe { (*b).release(l) };
+extern "C-unwind" fn buf_gc(l: State) -> c_int {
+    if let Some(b) = BufRef::at(l, 1) {
+        b.release(l);
     }
     0
 }
 
-unsafe extern "C-unwind" fn buf_reset(l: State) -> c_int {
+extern "C-unwind" fn buf_reset(l: State) -> c_int {
     check_buffer(l, 1).reset();
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_skip(l: State) -> c_int {
+extern "C-unwind" fn buf_skip(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let n = check_len_arg(l, 2);
     b.consume(n);
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_set(l: State) -> c_int {
+extern "C-unwind" fn buf_set(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let v = value_at(l, 2);
     if v.is(TID_CDATA) {
@@ -224,7 +302,10 @@ unsafe extern "C-unwind" fn buf_set(l: State) -> c_int {
         let n = check_len_arg(l, 3);
         let mut bytes = StateBuf::of(l);
         if n > 0 {
-            bytes.extend_from_slice(std::slice::from_raw_parts(p, n));
+            // SAFETY: as in LuaJIT, the caller vouches for n readable bytes
+            // at the cdata's address; they are copied at once (they may lie
+            // in this buffer's own area).
+            bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(p, n) });
         }
         b.reset();
         b.append(l, &bytes);
@@ -234,14 +315,16 @@ unsafe extern "C-unwind" fn buf_set(l: State) -> c_int {
         type_error(l, 2, "string");
     }
     b.reset();
-    b.append(l, str_bytes(v.as_ptr()));
+    // SAFETY: argument 2, a string (checked), live in its slot; appending
+    // runs no Lua code.
+    b.append(l, unsafe { str_bytes(v.as_ptr()) });
     return_self(l)
 }
 
 /// A cdata argument converted to `const void *` like a C argument.
 fn cdata_address_arg(l: State, idx: c_int, v: TValue) -> *const u8 {
     let mut p: u64 = 0;
-    // SAFETY: p has room for a pointer.
+    // SAFETY: the destination is p, with room for a pointer.
     let r = unsafe {
         crate::ffi::conv::lua_to_c(
             l,
@@ -259,43 +342,43 @@ fn cdata_address_arg(l: State, idx: c_int, v: TValue) -> *const u8 {
 }
 
 /// Append the value at `idx` as `buf:put` does.
-fn put_value(l: State, b: *mut SBuf, idx: c_int) {
+fn put_value(l: State, b: BufRef, idx: c_int) {
     let v = value_at(l, idx);
-    // SAFETY: b is a live buffer payload; no Lua code runs while the
-    // reference is used.
-    let buf = unsafe { &mut *b };
     if v.is_str() {
-        buf.append(l, unsafe { str_bytes(v.as_ptr()) });
+        // SAFETY: the string at idx, live in its slot; appending runs no
+        // Lua code.
+        b.append(l, unsafe { str_bytes(v.as_ptr()) });
         return;
     }
     if v.is_num() {
         let mut t = Vec::new();
         crate::numfmt::fmt_number(v.as_num(), &mut t);
-        buf.append(l, &t);
+        b.append(l, &t);
         return;
     }
-    if let Some(other) = test_buffer(l, idx) {
+    if let Some(other) = BufRef::at(l, idx) {
         if other == b {
             arg_error(l, idx, b"cannot put buffer into itself");
         }
-        // SAFETY: other is a different live buffer.
-        let s = unsafe { (*other).contents() };
-        buf.append(l, s);
+        // Another buffer's area: growing this one does not move it.
+        other.with_contents(|s| b.append(l, s));
         return;
     }
-    let mm = crate::meta::get_mm(g_of(l), v, crate::meta::MM_TOSTRING);
+    let mm = leaf::get_mm(l, v, crate::meta::MM_TOSTRING);
     if !mm.is_nil() {
         let r = crate::vm::call_meta1(l, mm, &[v]);
         let mut t = crate::mem::ShortBuf::of(l);
         if r.is_str() {
+            // SAFETY: the string the metamethod just returned; nothing can
+            // collect it before it is copied (no Lua code, no collector
+            // step in between).
             t.extend_from_slice(unsafe { str_bytes(r.as_ptr()) });
         } else if r.is_num() {
             crate::numfmt::fmt_number(r.as_num(), &mut t);
         } else {
             put_type_error(l, idx);
         }
-        // SAFETY: as above; the metamethod has returned.
-        unsafe { (*b).append(l, &t) };
+        b.append(l, &t);
         return;
     }
     put_type_error(l, idx)
@@ -307,8 +390,8 @@ fn put_type_error(l: State, idx: c_int) -> ! {
     arg_error(l, idx, m.as_bytes())
 }
 
-unsafe extern "C-unwind" fn buf_put(l: State) -> c_int {
-    let b: *mut SBuf = check_buffer(l, 1);
+extern "C-unwind" fn buf_put(l: State) -> c_int {
+    let b = check_buffer(l, 1);
     let n = arg_count(l);
     for i in 2..=n {
         put_value(l, b, i);
@@ -316,45 +399,39 @@ unsafe extern "C-unwind" fn buf_put(l: State) -> c_int {
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_putf(l: State) -> c_int {
-    let b: *mut SBuf = check_buffer(l, 1);
+extern "C-unwind" fn buf_putf(l: State) -> c_int {
+    let b = check_buffer(l, 1);
     let mut out = crate::mem::ShortBuf::of(l);
     super::string::format_into(l, 2, &mut out);
-    // SAFETY: b is the payload of the userdata at index 1.
-    unsafe { (*b).append(l, &out) };
+    b.append(l, &out);
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_get(l: State) -> c_int {
-    let b: *mut SBuf = check_buffer(l, 1);
+extern "C-unwind" fn buf_get(l: State) -> c_int {
+    let b = check_buffer(l, 1);
     let n = arg_count(l).max(2);
-    // SAFETY: l is live.
-    unsafe { luaL_checkstack(l, n, b"too many results\0".as_ptr() as *const _) };
+    // SAFETY: a NUL-terminated literal.
+    unsafe { luaL_checkstack(l, n, c"too many results".as_ptr()) };
     for i in 2..=n {
         let want = if value_at(l, i).is_nil() {
             usize::MAX
         } else {
             check_len_arg(l, i)
         };
-        // SAFETY: b is the payload of the userdata at index 1; the pushed
-        // string is a copy.
-        unsafe {
-            let s = (*b).contents();
-            let k = want.min(s.len());
-            push_str(l, &s[..k]);
-            (*b).consume(k);
-        }
+        let k = want.min(b.len());
+        b.push_prefix(l, k);
+        b.consume(k);
     }
     n - 1
 }
 
-unsafe extern "C-unwind" fn buf_tostring(l: State) -> c_int {
+extern "C-unwind" fn buf_tostring(l: State) -> c_int {
     let b = check_buffer(l, 1);
-    push_str(l, b.contents());
+    b.push_prefix(l, usize::MAX);
     1
 }
 
-unsafe extern "C-unwind" fn buf_len(l: State) -> c_int {
+extern "C-unwind" fn buf_len(l: State) -> c_int {
     let b = check_buffer(l, 1);
     push_num(l, b.len() as f64);
     1
@@ -362,15 +439,15 @@ unsafe extern "C-unwind" fn buf_len(l: State) -> c_int {
 
 /// `..` with a buffer operand: buffers concatenate as their contents
 /// (LuaJIT does this in the VM; here the buffer metatable's `__concat`).
-unsafe extern "C-unwind" fn buf_concat(l: State) -> c_int {
+extern "C-unwind" fn buf_concat(l: State) -> c_int {
     let a = value_at(l, 1);
     let b = value_at(l, 2);
-    let plain = |idx: c_int, v: TValue| v.is_str() || v.is_num() || test_buffer(l, idx).is_some();
+    let plain = |idx: c_int, v: TValue| v.is_str() || v.is_num() || BufRef::at(l, idx).is_some();
     if !(plain(1, a) && plain(2, b)) {
         // Another operand's own __concat takes precedence, as in LuaJIT.
-        let other = if test_buffer(l, 1).is_some() { b } else { a };
-        let mm = crate::meta::get_mm(g_of(l), other, crate::meta::MM_CONCAT);
-        if !mm.is_nil() && test_buffer(l, if other.0 == a.0 { 1 } else { 2 }).is_none() {
+        let other = if BufRef::at(l, 1).is_some() { b } else { a };
+        let mm = leaf::get_mm(l, other, crate::meta::MM_CONCAT);
+        if !mm.is_nil() && BufRef::at(l, if other.0 == a.0 { 1 } else { 2 }).is_none() {
             let r = crate::vm::call_meta1(l, mm, &[a, b]);
             push_value(l, r);
             return 1;
@@ -381,11 +458,11 @@ unsafe extern "C-unwind" fn buf_concat(l: State) -> c_int {
     }
     let mut out = crate::mem::ShortBuf::of(l);
     for (idx, v) in [(1, a), (2, b)] {
-        if let Some(p) = test_buffer(l, idx) {
-            // SAFETY: p is a live buffer payload.
-            out.extend_from_slice(unsafe { (*p).contents() });
+        if let Some(p) = BufRef::at(l, idx) {
+            p.with_contents(|s| out.extend_from_slice(s));
         } else if v.is_str() {
-            out.extend_from_slice(str_bytes(v.as_ptr()));
+            // SAFETY: operand idx, a string, live in its slot.
+            out.extend_from_slice(unsafe { str_bytes(v.as_ptr()) });
         } else {
             crate::numfmt::fmt_number(v.as_num(), &mut out);
         }
@@ -394,13 +471,13 @@ unsafe extern "C-unwind" fn buf_concat(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn buf_commit(l: State) -> c_int {
+extern "C-unwind" fn buf_commit(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let n = check_len_arg(l, 2);
-    if n > b.cap - b.w {
+    if n > b.space() {
         arg_error(l, 2, b"number out of range");
     }
-    b.w += n;
+    b.commit(n);
     return_self(l)
 }
 
@@ -414,42 +491,33 @@ fn push_byte_pointer(l: State, p: *mut u8, n: usize) -> c_int {
     2
 }
 
-unsafe extern "C-unwind" fn buf_reserve(l: State) -> c_int {
+extern "C-unwind" fn buf_reserve(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let n = check_len_arg(l, 2);
     b.reserve(l, n);
-    let free = b.cap - b.w;
-    let p = if b.data.is_null() {
-        std::ptr::null_mut()
-    } else {
-        b.data.add(b.w)
-    };
-    push_byte_pointer(l, p, free)
+    push_byte_pointer(l, b.addr(b.get().w), b.space())
 }
 
-unsafe extern "C-unwind" fn buf_ref(l: State) -> c_int {
+extern "C-unwind" fn buf_ref(l: State) -> c_int {
     let b = check_buffer(l, 1);
-    let p = if b.data.is_null() {
-        std::ptr::null_mut()
-    } else {
-        b.data.add(b.r)
-    };
-    push_byte_pointer(l, p, b.len())
+    push_byte_pointer(l, b.addr(b.get().r), b.len())
 }
 
-unsafe extern "C-unwind" fn buf_putcdata(l: State) -> c_int {
+extern "C-unwind" fn buf_putcdata(l: State) -> c_int {
     let b = check_buffer(l, 1);
     let v = value_at(l, 2);
     if !v.is(TID_CDATA) {
         type_error(l, 2, "cdata");
     }
     // Any cdata with an address (pointers, arrays, structs) is accepted.
-    let p = cdata_address_arg(l, 2, v) as u64;
+    let p = cdata_address_arg(l, 2, v);
     let n = check_len_arg(l, 3);
     if n > 0 {
         // Copy first: the source may point into this buffer.
         let mut bytes = StateBuf::of(l);
-        bytes.extend_from_slice(std::slice::from_raw_parts(p as *const u8, n));
+        // SAFETY: as in LuaJIT, the caller vouches for n readable bytes at
+        // the cdata's address; they are copied at once.
+        bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(p, n) });
         b.append(l, &bytes);
     }
     return_self(l)
@@ -475,13 +543,17 @@ impl Dicts {
     };
 }
 
+/// The options of the buffer at `idx`. The tables stay alive in the
+/// buffer's environment while it is on the stack (nothing can change an
+/// environment made here: debug.setfenv would need a table, and keeps
+/// the options reachable until the next collection at the earliest).
 fn dicts_of(l: State, idx: c_int) -> Dicts {
     let b = check_buffer(l, idx);
-    if !b.has_options {
+    if !b.get().has_options {
         return Dicts::NONE;
     }
     let u: *mut GcUdata = value_at(l, idx).as_ptr();
-    // SAFETY: u is a live userdata whose env holds the option tables.
+    // SAFETY: the buffer userdata at idx, live in its slot; read by value.
     let env = unsafe { (*u).env };
     let slot = |i: i32| {
         let v = table::get_int(env, i as i64);
@@ -538,6 +610,9 @@ fn encode_value(l: State, out: &mut StateBuf, v: TValue, d: &Dicts, depth: u32) 
         out.push(TAG_NUM as u8);
         out.extend_from_slice(&v.as_num().to_bits().to_le_bytes());
     } else if v.is_str() {
+        // SAFETY: a string reachable from the value being encoded (an
+        // argument); encoding runs no Lua code and does not step the
+        // collector.
         let s = unsafe { str_bytes(v.as_ptr()) };
         put_u124(out, TAG_STR + s.len() as u32);
         out.extend_from_slice(s);
@@ -580,7 +655,8 @@ fn boxed_cdata_bytes(l: State, v: TValue) -> Option<(u32, Vec<u8>)> {
     };
     let _ = l;
     let n = if tag == TAG_COMPLEX { 16 } else { 8 };
-    // SAFETY: the payload holds n bytes.
+    // SAFETY: the payload of a live 64-bit integer (8 bytes) or complex
+    // (16 bytes) cdata, reachable from the value being encoded.
     Some((tag, unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
 }
 
@@ -588,8 +664,11 @@ fn encode_table(l: State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u
     if depth == 0 {
         error_str(l, "too deep to serialize");
     }
-    // SAFETY: t is a live table; its array and node areas have the sizes
-    // recorded in asize and hmask.
+    let nilnode = leaf::nilnode(l);
+    // SAFETY: t is a live table reachable from the value being encoded; its
+    // array and node areas have the sizes recorded in asize and hmask.
+    // Encoding runs no Lua code and does not step the collector, so the
+    // table is neither changed nor freed while the borrows last.
     unsafe {
         let tr = &*t;
         let array = |i: usize| *tr.array.add(i);
@@ -606,7 +685,7 @@ fn encode_table(l: State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u
         } else {
             2
         };
-        let nodes: &[Node] = if tr.node == g_of(l).nilnode() {
+        let nodes: &[Node] = if tr.node == nilnode {
             &[]
         } else {
             std::slice::from_raw_parts(tr.node, tr.hmask as usize + 1)
@@ -646,39 +725,85 @@ fn encode_table(l: State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u
     }
 }
 
-/// Reads serialized values from `data`, pushing them on the Lua stack.
-struct Decoder<'a> {
+/// Where serialized data is read from.
+enum Source {
+    /// A string argument (immutable, live in its slot).
+    Str(crate::string::StrRef),
+    /// A buffer's contents (consumed only when decoding ends). They are
+    /// looked up again at every read: a finalizer run while values are
+    /// made may change or free the buffer's area (the data read then is
+    /// garbage, but every read stays in bounds).
+    Buf(BufRef),
+}
+
+/// Reads serialized values, pushing them on the Lua stack.
+struct Decoder {
     l: State,
-    data: &'a [u8],
+    src: Source,
+    /// Bytes consumed so far.
     pos: usize,
     d: Dicts,
 }
 
-impl Decoder<'_> {
+impl Decoder {
     fn eob(&self) -> ! {
         error_str(self.l, "unexpected end of buffer")
     }
 
-    fn bytes(&mut self, n: usize) -> &[u8] {
-        if self.data.len() - self.pos < n {
-            self.eob();
+    /// The unread bytes, to `f`, which must not run Lua code or step the
+    /// collector.
+    fn with_rest<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        match &self.src {
+            Source::Str(s) => f(s.get(self.pos..).unwrap_or(&[])),
+            Source::Buf(b) => b.with_contents(|c| f(c.get(self.pos..).unwrap_or(&[]))),
         }
-        let s = &self.data[self.pos..self.pos + n];
-        self.pos += n;
-        s
+    }
+
+    /// Bytes left to read.
+    fn remaining(&self) -> usize {
+        self.with_rest(|r| r.len())
+    }
+
+    /// The next `N` bytes.
+    fn take<const N: usize>(&mut self) -> [u8; N] {
+        let a = self.with_rest(|r| r.get(..N).map(|s| <[u8; N]>::try_from(s).expect("N bytes")));
+        let Some(a) = a else { self.eob() };
+        self.pos += N;
+        a
+    }
+
+    fn u8(&mut self) -> u8 {
+        self.take::<1>()[0]
     }
 
     fn u124(&mut self) -> u32 {
-        let b = self.bytes(1)[0] as u32;
+        let b = self.u8() as u32;
         if b < 0xe0 {
             b
         } else if b != 0xff {
-            let lo = self.bytes(1)[0] as u32;
+            let lo = self.u8() as u32;
             (((b & 0x1f) << 8) | lo) + 0xe0
         } else {
-            let s = self.bytes(4);
-            u32::from_le_bytes([s[0], s[1], s[2], s[3]])
+            u32::from_le_bytes(self.take::<4>())
         }
+    }
+
+    /// Push the next `n` bytes as a string.
+    fn push_string(&mut self, n: usize) {
+        let l = self.l;
+        if self.remaining() < n {
+            self.eob();
+        }
+        if n >= crate::string::MAX_STR_LEN {
+            // As push_str: a memory error for an overlong string.
+            crate::stdlib::string::err_mem(l);
+        }
+        // The string is interned (copied) before the collector can run.
+        self.with_rest(|r| {
+            // SAFETY: a slice: n <= r.len() readable bytes.
+            unsafe { lua_pushlstring(l, r.as_ptr() as *const std::os::raw::c_char, n) }
+        });
+        self.pos += n;
     }
 
     fn dict_error(&self, idx: u32) -> ! {
@@ -694,8 +819,8 @@ impl Decoder<'_> {
     /// Decode one value and push it.
     fn value(&mut self, depth: u32) {
         let l = self.l;
-        // SAFETY: l is live.
-        unsafe { luaL_checkstack(l, 4, b"too deep to serialize\0".as_ptr() as *const _) };
+        // SAFETY: a NUL-terminated literal.
+        unsafe { luaL_checkstack(l, 4, c"too deep to serialize".as_ptr()) };
         let tag = self.u124();
         match tag {
             TAG_NIL => push_nil(l),
@@ -703,26 +828,18 @@ impl Decoder<'_> {
             TAG_TRUE => push_bool(l, true),
             TAG_NULL => push_value(l, TValue::lightud(std::ptr::null_mut())),
             TAG_LIGHTUD32 => {
-                let s = self.bytes(4);
-                let p = u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize;
+                let p = u32::from_le_bytes(self.take()) as usize;
                 push_value(l, TValue::lightud(p as *mut std::ffi::c_void));
             }
             TAG_LIGHTUD64 => {
-                let s = self.bytes(8);
-                let mut a = [0u8; 8];
-                a.copy_from_slice(s);
-                let p = u64::from_le_bytes(a) as usize;
+                let p = u64::from_le_bytes(self.take()) as usize;
                 push_value(l, TValue::lightud(p as *mut std::ffi::c_void));
             }
             TAG_INT => {
-                let s = self.bytes(4);
-                push_num(l, i32::from_le_bytes([s[0], s[1], s[2], s[3]]) as f64);
+                push_num(l, i32::from_le_bytes(self.take()) as f64);
             }
             TAG_NUM => {
-                let s = self.bytes(8);
-                let mut a = [0u8; 8];
-                a.copy_from_slice(s);
-                push_num(l, f64::from_bits(u64::from_le_bytes(a)));
+                push_num(l, f64::from_bits(u64::from_le_bytes(self.take())));
             }
             0x08..=0x0d => self.table(tag, depth),
             TAG_DICT_MT => {
@@ -758,28 +875,33 @@ impl Decoder<'_> {
                 push_value(l, s);
             }
             TAG_INT64 | TAG_UINT64 | TAG_COMPLEX if !crate::stdlib::ffi::is_loaded(l) => {
-                self.bytes(if tag == TAG_COMPLEX { 16 } else { 8 });
+                if tag == TAG_COMPLEX {
+                    self.take::<16>();
+                } else {
+                    self.take::<8>();
+                }
                 self.tag_error(tag);
             }
             TAG_INT64 | TAG_UINT64 => {
-                let mut raw = [0u8; 8];
-                raw.copy_from_slice(self.bytes(8));
+                let raw = self.take::<8>();
                 let v = crate::ffi::conv::new_int64(l, i64::from_le_bytes(raw), tag == TAG_UINT64);
                 push_value(l, v);
             }
             TAG_COMPLEX => {
-                let mut raw = [0u8; 16];
-                raw.copy_from_slice(self.bytes(16));
-                let re = f64::from_le_bytes(raw[..8].try_into().unwrap());
-                let im = f64::from_le_bytes(raw[8..].try_into().unwrap());
-                let v = crate::ffi::new_constant(g_of(l), crate::ffi::Constant::Complex(re, im));
+                let raw = self.take::<16>();
+                let re = f64::from_le_bytes(raw[..8].try_into().expect("8 bytes"));
+                let im = f64::from_le_bytes(raw[8..].try_into().expect("8 bytes"));
+                // SAFETY: making a cdata constant only allocates (a leaf:
+                // no Lua code, no collector step, no State-taking call).
+                let v = crate::ffi::new_constant(
+                    unsafe { l.global_mut() },
+                    crate::ffi::Constant::Complex(re, im),
+                );
                 push_value(l, v);
             }
             0x13..=0x1f => self.tag_error(tag),
             _ => {
-                let n = (tag - TAG_STR) as usize;
-                let s = self.bytes(n);
-                push_str(l, s);
+                self.push_string((tag - TAG_STR) as usize);
             }
         }
     }
@@ -797,10 +919,10 @@ impl Decoder<'_> {
         let first = if tag & 4 != 0 { 1 } else { 0 };
         // Every value takes at least one byte: fail before allocating.
         let need = narray.saturating_sub(first) as u64 + 2 * nhash as u64;
-        if need > (self.data.len() - self.pos) as u64 {
+        if need > self.remaining() as u64 {
             self.eob();
         }
-        let t = table::new(g_of(l), narray, table::hsize2hbits(nhash));
+        let t = leaf::new_table_sized(l, narray, table::hsize2hbits(nhash));
         push_value(l, TValue::gcobj(TID_TAB, t as *const crate::gc::GcHeader));
         for i in first..narray {
             self.value(depth - 1);
@@ -821,33 +943,32 @@ impl Decoder<'_> {
     }
 }
 
-unsafe extern "C-unwind" fn buf_encode(l: State) -> c_int {
-    let b: *mut SBuf = check_buffer(l, 1);
+extern "C-unwind" fn buf_encode(l: State) -> c_int {
+    let b = check_buffer(l, 1);
     check_any(l, 2);
     let d = dicts_of(l, 1);
     let mut out = StateBuf::of(l);
     encode_value(l, &mut out, value_at(l, 2), &d, MAX_DEPTH);
-    // SAFETY: b is the payload of the userdata at index 1.
-    unsafe { (*b).append(l, &out) };
+    b.append(l, &out);
     return_self(l)
 }
 
-unsafe extern "C-unwind" fn buf_decode(l: State) -> c_int {
-    let b: *mut SBuf = check_buffer(l, 1);
+extern "C-unwind" fn buf_decode(l: State) -> c_int {
+    let b = check_buffer(l, 1);
     let d = dicts_of(l, 1);
-    // SAFETY: b is the payload of the userdata at index 1; the data is not
-    // modified while decoding.
-    let data = unsafe { (*b).contents() };
-    let mut dec = Decoder { l, data, pos: 0, d };
+    let mut dec = Decoder {
+        l,
+        src: Source::Buf(b),
+        pos: 0,
+        d,
+    };
     lua_settop(l, 1);
     dec.value(MAX_DEPTH);
-    let used = dec.pos;
-    // SAFETY: as above.
-    unsafe { (*b).consume(used) };
+    b.consume(dec.pos);
     1
 }
 
-unsafe extern "C-unwind" fn lib_encode(l: State) -> c_int {
+extern "C-unwind" fn lib_encode(l: State) -> c_int {
     check_any(l, 1);
     let mut out = StateBuf::of(l);
     encode_value(l, &mut out, value_at(l, 1), &Dicts::NONE, MAX_DEPTH);
@@ -855,20 +976,21 @@ unsafe extern "C-unwind" fn lib_encode(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn lib_decode(l: State) -> c_int {
+extern "C-unwind" fn lib_decode(l: State) -> c_int {
     let v = value_at(l, 1);
     if !v.is_str() {
         type_error(l, 1, "string");
     }
-    let data = str_bytes(v.as_ptr());
+    // SAFETY: argument 1, a string (checked), live in its slot.
+    let data = unsafe { crate::string::StrRef::from_raw(v.as_ptr()) };
     let mut dec = Decoder {
         l,
-        data,
+        src: Source::Str(data),
         pos: 0,
         d: Dicts::NONE,
     };
     dec.value(MAX_DEPTH);
-    if dec.pos != data.len() {
+    if dec.remaining() != 0 {
         error_str(l, "left-over data in buffer");
     }
     1
@@ -896,7 +1018,7 @@ fn prep_dict(l: State, list_idx: c_int, want_str: bool) {
     }
 }
 
-unsafe extern "C-unwind" fn lib_new(l: State) -> c_int {
+extern "C-unwind" fn lib_new(l: State) -> c_int {
     let mut size = 0usize;
     let mut targ = 1;
     let n = arg_count(l);
@@ -934,11 +1056,11 @@ unsafe extern "C-unwind" fn lib_new(l: State) -> c_int {
             lua_settop(l, env);
         }
     }
-    // SAFETY: l is live; the new userdata is initialised before use.
+    let p = lua_newuserdata(l, std::mem::size_of::<SBuf>()) as *mut SBuf;
+    let u: *mut GcUdata = value_at(l, -1).as_ptr();
+    // SAFETY: u is the userdata just pushed and p its payload, sized for an
+    // SBuf; it is initialised (an empty buffer) before it is tagged as one.
     unsafe {
-        let p = lua_newuserdata(l, std::mem::size_of::<SBuf>()) as *mut SBuf;
-        let u: *mut GcUdata = value_at(l, -1).as_ptr();
-        (*u).udtype = UDTYPE_BUFFER;
         p.write(SBuf {
             data: std::ptr::null_mut(),
             cap: 0,
@@ -946,21 +1068,23 @@ unsafe extern "C-unwind" fn lib_new(l: State) -> c_int {
             w: 0,
             has_options,
         });
-        get_field(l, LUA_REGISTRYINDEX, MT_KEY);
-        lua_setmetatable(l, -2);
-        if has_options {
-            lua_pushvalue(l, -2);
-            lua_setfenv(l, -2);
-        }
-        if size > 0 {
-            (*p).reserve(l, size);
-        }
+        (*u).udtype = UDTYPE_BUFFER;
+    }
+    let b = BufRef::at(l, -1).expect("a buffer was just pushed");
+    get_field(l, LUA_REGISTRYINDEX, MT_KEY);
+    lua_setmetatable(l, -2);
+    if has_options {
+        lua_pushvalue(l, -2);
+        lua_setfenv(l, -2);
+    }
+    if size > 0 {
+        b.reserve(l, size);
     }
     1
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_string_buffer(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_string_buffer(l: State) -> c_int {
     // The metatable doubles as the method table, as in LuaJIT; the ids
     // are LuaJIT's builtin numbers (tostring(buf.put) reads "builtin#N").
     let methods: [(&str, CFn, FastFunc); 17] = [

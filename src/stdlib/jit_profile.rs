@@ -14,8 +14,10 @@ use crate::debug::{frame_pc_index, frames, func_name, proto_line, Frame};
 use crate::func::FF_C;
 use crate::mem::ToVecFallible;
 use crate::state::State;
-use crate::state::{g_of, GlobalState};
+use crate::state::GlobalState;
 use crate::string::str_bytes;
+use crate::udata::GcUdata;
+use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_long, c_void};
 use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
@@ -68,74 +70,95 @@ struct ProfileState {
     old_handler: usize,
 }
 
-const STATE_KEY: &[u8] = b"jit.profile.state\0";
-const LUA_CALLBACK_KEY: &[u8] = b"jit.profile.callback\0";
-const LUA_THREAD_KEY: &[u8] = b"jit.profile.thread\0";
-const DUMP_KEY: &[u8] = b"jit.profile.dumpstack\0";
+/// Userdata tag of the profiler state: no other userdata has it (the tags
+/// of src/udata.rs are below it), and neither Lua nor C can set a tag, so
+/// a registry entry replaced by Lua code is never taken for the state.
+const UDTYPE_PROFILE_STATE: u8 = 4;
+const _: () = assert!(
+    UDTYPE_PROFILE_STATE > crate::udata::UDTYPE_BUFFER
+        && UDTYPE_PROFILE_STATE > crate::udata::UDTYPE_FFI_CLIB
+        && UDTYPE_PROFILE_STATE > crate::udata::UDTYPE_IO_FILE
+);
 
-fn registry_get(l: State, key: &[u8]) -> TValue {
-    // SAFETY: l is live; key is NUL-terminated.
-    unsafe {
-        lua_getfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
-        let v = value_at(l, -1);
-        lua_settop(l, -2);
-        v
-    }
+const STATE_KEY: &CStr = c"jit.profile.state";
+const LUA_CALLBACK_KEY: &CStr = c"jit.profile.callback";
+const LUA_THREAD_KEY: &CStr = c"jit.profile.thread";
+const DUMP_KEY: &CStr = c"jit.profile.dumpstack";
+
+fn registry_get(l: State, key: &CStr) -> TValue {
+    // SAFETY: key is NUL-terminated.
+    unsafe { lua_getfield(l, LUA_REGISTRYINDEX, key.as_ptr()) };
+    let v = value_at(l, -1);
+    lua_settop(l, -2);
+    v
 }
 
 /// Set registry[key] to the value at the top (popping it).
-fn registry_set_top(l: State, key: &[u8]) {
-    // SAFETY: l is live; key is NUL-terminated.
-    unsafe { lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char) }
+fn registry_set_top(l: State, key: &CStr) {
+    // SAFETY: key is NUL-terminated.
+    unsafe { lua_setfield(l, LUA_REGISTRYINDEX, key.as_ptr()) }
 }
 
-fn profile_state(l: State) -> *mut ProfileState {
+/// The profiler state `start` made, if the registry still holds it (it is
+/// used before anything could collect it: no Lua code runs meanwhile).
+fn profile_state(l: State) -> Option<*mut ProfileState> {
     let v = registry_get(l, STATE_KEY);
-    if v.is_udata() {
-        // The registry keeps the userdata alive; start created it.
-        crate::udata::payload(v.as_ptr()) as *mut ProfileState
-    } else {
-        std::ptr::null_mut()
+    if !v.is_udata() {
+        return None;
     }
+    let u: *mut GcUdata = v.as_ptr();
+    // SAFETY: a userdata value the registry holds is live.
+    if unsafe { (*u).udtype } != UDTYPE_PROFILE_STATE {
+        return None;
+    }
+    Some(crate::udata::payload(u) as *mut ProfileState)
+}
+
+/// Whether `l` belongs to the profiled global state.
+fn is_profiled(l: State) -> bool {
+    std::ptr::eq(PROFILED.load(Ordering::Relaxed), l.global_ptr())
 }
 
 /// Whether samples wait for `l`'s state. Cheap: the interpreter may ask
 /// at every safe point.
 #[inline]
 pub fn profile_pending(l: State) -> bool {
-    PENDING_SAMPLES.load(Ordering::Relaxed) != 0
-        && PROFILED.load(Ordering::Relaxed) == g_of(l) as *mut GlobalState
+    PENDING_SAMPLES.load(Ordering::Relaxed) != 0 && is_profiled(l)
 }
 
 /// Deliver the waiting samples to the callback, running in `l`. The
 /// interpreter calls this at a safe point (frame, pc and top saved, as for
 /// a hook) when `profile_pending` said so.
 pub fn profile_deliver(l: State) {
-    if PROFILED.load(Ordering::Relaxed) != g_of(l) as *mut GlobalState {
+    if !is_profiled(l) {
         return;
     }
-    let ps = profile_state(l);
-    if ps.is_null() {
+    let Some(ps) = profile_state(l) else {
+        return;
+    };
+    // SAFETY: ps is the live state payload (profile_state), read by value.
+    let (delivering, cb, data) = unsafe { ((*ps).delivering, (*ps).cb, (*ps).data) };
+    if delivering {
         return;
     }
-    // SAFETY: ps lives in the registry while profiling.
-    unsafe {
-        if (*ps).delivering {
-            return;
-        }
-        let samples = PENDING_SAMPLES.swap(0, Ordering::Relaxed);
-        if samples == 0 {
-            return;
-        }
-        if let Some(cb) = (*ps).cb {
-            (*ps).delivering = true;
-            // There is no compiled code: samples are always taken while
-            // interpreting.
-            cb((*ps).data, l.as_ptr(), samples as c_int, b'I' as c_int);
-            let ps = profile_state(l);
-            if !ps.is_null() {
-                (*ps).delivering = false;
-            }
+    let samples = PENDING_SAMPLES.swap(0, Ordering::Relaxed);
+    if samples == 0 {
+        return;
+    }
+    if let Some(cb) = cb {
+        // SAFETY: as above; written by value before the callback runs.
+        unsafe { (*ps).delivering = true };
+        // There is no compiled code: samples are always taken while
+        // interpreting.
+        // SAFETY: cb and data are what luaJIT_profile_start was given (its
+        // contract: cb may be called with data and a thread of the state),
+        // or lua_profile_callback.
+        unsafe { cb(data, l.as_ptr(), samples as c_int, b'I' as c_int) };
+        // The callback may have stopped or restarted the profiler: the
+        // state is looked up again.
+        if let Some(ps) = profile_state(l) {
+            // SAFETY: the live state payload, written by value.
+            unsafe { (*ps).delivering = false };
         }
     }
 }
@@ -195,54 +218,60 @@ fn stop_timer() {
 
 /// Start profiling `l`'s state: mode string ("f", "l", "i<ms>"), C callback
 /// and its data.
-fn start(l: State, mode: &[u8], cb: luaJIT_profile_callback, data: *mut c_void) {
-    let g = g_of(l) as *mut GlobalState;
+///
+/// # Safety
+/// `cb`, when set, may be called with `data`, a thread of this state, a
+/// sample count and a VM state (luaJIT_profile_callback's contract).
+unsafe fn start(l: State, mode: &[u8], cb: luaJIT_profile_callback, data: *mut c_void) {
+    let g: *mut GlobalState = l.global_ptr();
     let owner = PROFILED.load(Ordering::Relaxed);
-    if owner == g {
+    if std::ptr::eq(owner, g) {
         stop(l);
     } else if !owner.is_null() {
         return; // Another state holds the profiler.
     }
-    // SAFETY: l is live; the userdata is anchored in the registry.
+    let interval_ms = parse_interval(mode);
+    let ps = lua_newuserdata(l, std::mem::size_of::<ProfileState>()) as *mut ProfileState;
+    let u: *mut GcUdata = value_at(l, -1).as_ptr();
+    // SAFETY: u is the userdata just pushed and ps its payload, sized for a
+    // ProfileState (userdata payloads are aligned for any field type).
     unsafe {
-        let ps = lua_newuserdata(l, std::mem::size_of::<ProfileState>()) as *mut ProfileState;
+        (*u).udtype = UDTYPE_PROFILE_STATE;
         ps.write(ProfileState {
             cb,
             data,
-            interval_ms: parse_interval(mode),
+            interval_ms,
             delivering: false,
             old_handler: SIG_DFL,
         });
-        registry_set_top(l, STATE_KEY);
-        PENDING_SAMPLES.store(0, Ordering::Relaxed);
-        PROFILED.store(g, Ordering::Relaxed);
-        (*ps).old_handler = signal(SIGPROF, on_sigprof as extern "C" fn(c_int) as usize);
-        start_timer((*ps).interval_ms);
     }
+    registry_set_top(l, STATE_KEY);
+    PENDING_SAMPLES.store(0, Ordering::Relaxed);
+    PROFILED.store(g, Ordering::Relaxed);
+    // SAFETY: on_sigprof is async-signal-safe (one atomic add).
+    let old = unsafe { signal(SIGPROF, on_sigprof as extern "C" fn(c_int) as usize) };
+    // SAFETY: ps is the payload of the userdata the registry now holds
+    // (nothing ran since it was stored), written by value.
+    unsafe { (*ps).old_handler = old };
+    start_timer(interval_ms);
 }
 
 fn stop(l: State) {
-    let g = g_of(l) as *mut GlobalState;
-    if PROFILED.load(Ordering::Relaxed) != g {
+    if !is_profiled(l) {
         return;
     }
     stop_timer();
-    let ps = profile_state(l);
-    // SAFETY: ps is null or the live state userdata.
-    unsafe {
-        let old = if ps.is_null() {
-            SIG_DFL
-        } else {
-            (*ps).old_handler
-        };
-        signal(SIGPROF, old);
-        lua_pushnil(l);
-        registry_set_top(l, STATE_KEY);
-        lua_pushnil(l);
-        registry_set_top(l, LUA_CALLBACK_KEY);
-        lua_pushnil(l);
-        registry_set_top(l, LUA_THREAD_KEY);
-    }
+    // SAFETY: the live state payload (profile_state), read by value.
+    let old = profile_state(l).map_or(SIG_DFL, |ps| unsafe { (*ps).old_handler });
+    // SAFETY: old is the disposition signal() returned when profiling
+    // started (or the default one).
+    unsafe { signal(SIGPROF, old) };
+    lua_pushnil(l);
+    registry_set_top(l, STATE_KEY);
+    lua_pushnil(l);
+    registry_set_top(l, LUA_CALLBACK_KEY);
+    lua_pushnil(l);
+    registry_set_top(l, LUA_THREAD_KEY);
     PROFILED.store(std::ptr::null_mut(), Ordering::Relaxed);
     PENDING_SAMPLES.store(0, Ordering::Relaxed);
 }
@@ -277,7 +306,9 @@ fn frame_location(f: &Frame, keep_path: bool, current: bool) -> Vec<u8> {
     if func.is_null() {
         return b"?".to_vec();
     }
-    // SAFETY: func is a live function; pt a live prototype.
+    // SAFETY: the function of a live frame (frames() of a live thread) is
+    // live, and so are its prototype and chunk name; nothing here runs Lua
+    // code.
     unsafe {
         if (*func).is_lua() {
             let pt = f.proto();
@@ -321,7 +352,8 @@ fn dump_frame(
             b'f' | b'F' => match func_name(l, f) {
                 Some((_, name)) => {
                     if c == b'F' && f.is_lua() {
-                        // SAFETY: f is a Lua frame.
+                        // SAFETY: f is a live Lua frame: its prototype and
+                        // chunk name are live (func_name ran no Lua code).
                         let chunk = unsafe { str_bytes((*f.proto()).chunkname) };
                         out.extend_from_slice(&module_name(chunk, keep_path));
                         out.push(b':');
@@ -358,30 +390,39 @@ pub fn dump_stack(l: State, fmt: &[u8], depth: i32) -> crate::mem::StateBuf {
 
 /// The C callback behind profile.start: runs the Lua callback on the
 /// profiler's own thread as callback(thread, samples, vmstate).
+///
+/// # Safety
+/// `l` is a live thread (profile_deliver passes the running one).
 unsafe extern "C-unwind" fn lua_profile_callback(
-    data: *mut c_void,
+    _data: *mut c_void,
     l: *mut lua_State,
     samples: c_int,
     vmstate: c_int,
 ) {
-    // SAFETY: the profiler calls back with the live thread it sampled.
+    // SAFETY: the function's contract.
     let l = unsafe { State::from_raw(l) };
-    let l2 = data as *mut lua_State;
     let cb = registry_get(l, LUA_CALLBACK_KEY);
-    if !cb.is_func() {
+    // The profiler's thread is taken from the registry, which keeps it
+    // alive (LuaJIT passes it as the callback's data, which dangles once
+    // Lua code replaces the registry entry).
+    let thread = registry_get(l, LUA_THREAD_KEY);
+    if !cb.is_func() || !thread.is_thread() {
         return;
     }
-    push_value(State::from_raw(l2), cb);
+    // SAFETY: a thread the registry holds, live while the callback runs
+    // (the pcall below keeps it on its own stack as the running thread).
+    let l2 = unsafe { State::from_raw(thread.as_ptr()) };
+    push_value(l2, cb);
     // The profiled thread's stack is left alone: it is mid-instruction.
     push_value(
-        State::from_raw(l2),
+        l2,
         TValue::gcobj(TID_THREAD, l.as_ptr() as *const crate::gc::GcHeader),
     );
-    push_num(State::from_raw(l2), samples as f64);
-    push_str(State::from_raw(l2), &[vmstate as u8]);
-    if lua_pcall(State::from_raw(l2), 3, 0, 0) != 0 {
+    push_num(l2, samples as f64);
+    push_str(l2, &[vmstate as u8]);
+    if lua_pcall(l2, 3, 0, 0) != 0 {
         // As LuaJIT: an error in the profiler callback ends the process.
-        let msg = crate::capi::aux::to_bytes(State::from_raw(l2), -1)
+        let msg = crate::capi::aux::to_bytes(l2, -1)
             .map(|m| m.to_vec())
             .unwrap_or_default();
         let mut line = b"luajit: ".to_vec();
@@ -393,7 +434,7 @@ unsafe extern "C-unwind" fn lua_profile_callback(
 }
 
 /// profile.start(mode, callback)
-unsafe extern "C-unwind" fn profile_start(l: State) -> c_int {
+extern "C-unwind" fn profile_start(l: State) -> c_int {
     let mode = opt_str(l, 1).map(|m| m.to_vec()).unwrap_or_default();
     check_type(l, 2, crate::value::LUA_TFUNCTION);
     // Stop first so that the callback registered below is the new one.
@@ -402,22 +443,25 @@ unsafe extern "C-unwind" fn profile_start(l: State) -> c_int {
     registry_set_top(l, LUA_CALLBACK_KEY);
     let l2 = lua_newthread(l);
     registry_set_top(l, LUA_THREAD_KEY);
-    start(l, &mode, Some(lua_profile_callback), l2 as *mut c_void);
+    // SAFETY: lua_profile_callback may be called with any data and a live
+    // thread of this state.
+    unsafe { start(l, &mode, Some(lua_profile_callback), l2 as *mut c_void) };
     0
 }
 
 /// profile.stop()
-unsafe extern "C-unwind" fn profile_stop(l: State) -> c_int {
+extern "C-unwind" fn profile_stop(l: State) -> c_int {
     stop(l);
     0
 }
 
 /// profile.dumpstack([thread,] fmt, depth)
-unsafe extern "C-unwind" fn profile_dumpstack(l: State) -> c_int {
+extern "C-unwind" fn profile_dumpstack(l: State) -> c_int {
     let mut target = l;
     let mut arg = 0;
     if lua_type(l, 1) == crate::value::LUA_TTHREAD {
-        target = State::from_raw(lua_tothread(l, 1));
+        // SAFETY: a thread argument, kept reachable by its slot.
+        target = unsafe { State::from_raw(lua_tothread(l, 1)) };
         arg = 1;
     }
     // The format stays on the stack (argument arg+1) while it is used.
@@ -429,7 +473,7 @@ unsafe extern "C-unwind" fn profile_dumpstack(l: State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_jit_profile(l: State) -> c_int {
     let funcs: [(&str, CFn, FastFunc); 3] = [
         ("start", profile_start, FastFunc::JitProfileStart),
         ("stop", profile_stop, FastFunc::JitProfileStop),
@@ -449,6 +493,10 @@ pub unsafe extern "C-unwind" fn luaopen_jit_profile(l: State) -> c_int {
 
 // ---- The C API.
 
+/// # Safety
+/// `mode` is null or a NUL-terminated string; `cb`, when set, may be
+/// called with `data`, a thread of this state, a sample count and a VM
+/// state.
 #[no_mangle]
 #[allow(non_snake_case)]
 pub unsafe extern "C-unwind" fn luaJIT_profile_start(
@@ -457,8 +505,10 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_start(
     cb: luaJIT_profile_callback,
     data: *mut c_void,
 ) {
-    let m = if mode.is_null() { &[][..] } else { cstr(mode) };
-    start(L, m, cb, data);
+    // SAFETY: the function's contract; the mode is only read during start.
+    let m = if mode.is_null() { &[][..] } else { unsafe { cstr(mode) } };
+    // SAFETY: the function's contract on cb and data.
+    unsafe { start(L, m, cb, data) };
 }
 
 #[no_mangle]
@@ -469,6 +519,10 @@ pub extern "C-unwind" fn luaJIT_profile_stop(L: State) {
 
 /// The dump stays valid until the next call (it is anchored in the
 /// registry), as LuaJIT's temporary buffer does.
+///
+/// # Safety
+/// `fmt` is null or a NUL-terminated string; `len` is null or points to a
+/// writable `size_t`.
 #[no_mangle]
 #[allow(non_snake_case)]
 pub unsafe extern "C-unwind" fn luaJIT_profile_dumpstack(
@@ -477,14 +531,18 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_dumpstack(
     depth: c_int,
     len: *mut usize,
 ) -> *const c_char {
-    let f = if fmt.is_null() { &[][..] } else { cstr(fmt) };
+    // SAFETY: the function's contract; the format is only read while the
+    // dump is made.
+    let f = if fmt.is_null() { &[][..] } else { unsafe { cstr(fmt) } };
     let s = dump_stack(L, f, depth);
     push_str(L, &s);
     let mut n = 0;
-    let p = lua_tolstring(L, -1, &mut n);
+    // SAFETY: &mut n is a writable size_t.
+    let p = unsafe { lua_tolstring(L, -1, &mut n) };
     registry_set_top(L, DUMP_KEY);
     if !len.is_null() {
-        *len = n;
+        // SAFETY: the function's contract on len.
+        unsafe { *len = n };
     }
     p
 }

@@ -35,7 +35,10 @@ pub fn mode_word(op: Op) -> u32 {
 }
 
 /// What argument 1 names: a Lua prototype (a Lua function's or a
-/// prototype value, as funck returns for children) or a C function.
+/// prototype value, as funck returns for children) or a C function. Both
+/// are live while argument 1 stays in its slot (for the whole call); no
+/// reference into them is held across a call that could run Lua code
+/// (jit.off may change a prototype's flags).
 enum Target {
     Lua(*mut GcProto),
     C(*mut GcFunc),
@@ -50,7 +53,7 @@ fn check_target(l: State) -> Target {
         type_error(l, 1, "function");
     }
     let f = v.as_ptr::<GcFunc>();
-    // SAFETY: f is a live function.
+    // SAFETY: argument 1, a function (checked), live in its slot.
     unsafe {
         if (*f).is_lua() {
             Target::Lua((*f).proto)
@@ -107,9 +110,14 @@ fn pointer_text(addr: usize) -> String {
 /// `loc` of a prototype at instruction `pc`: the file's base name for
 /// `@file` chunks, the text after `=`, a quoted source string, or the
 /// prototype's address for long source strings; then `:line`.
-pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
-    // SAFETY: pt is a live prototype.
+///
+/// # Safety
+/// `pt` is a live prototype.
+unsafe fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
+    // SAFETY: the caller's contract; the borrow ends with this function,
+    // which runs no Lua code.
     let p = unsafe { &*pt };
+    // SAFETY: a live prototype's chunk name is a live string.
     let full = unsafe { str_bytes(p.chunkname) };
     let line = line_of(p, pc);
     // The reference formats the name as a C string: it ends at a NUL.
@@ -138,56 +146,69 @@ pub fn proto_location(pt: *mut GcProto, pc: u32) -> Vec<u8> {
 }
 
 /// funcinfo(func [, pc]): a table describing a Lua or C function.
-unsafe extern "C-unwind" fn util_funcinfo(l: State) -> c_int {
+extern "C-unwind" fn util_funcinfo(l: State) -> c_int {
     let target = check_target(l);
     let pc = opt_num(l, 2, 0.0) as i64 as i32 as u32;
     lua_createtable(l, 0, 16);
     if let Target::Lua(pt) = target {
-        let p = &*pt;
-        set_num(l, "linedefined", p.firstline as f64);
-        set_num(
-            l,
-            "lastlinedefined",
-            p.firstline.wrapping_add(p.numline) as i32 as f64,
-        );
-        set_num(l, "stackslots", p.framesize as f64);
-        set_num(l, "params", p.numparams as f64);
-        set_num(l, "bytecodes", p.sizebc as f64);
-        set_num(l, "gcconsts", p.sizekgc as f64);
-        set_num(l, "nconsts", p.sizekn as f64);
-        set_num(l, "upvalues", p.sizeuv as f64);
-        if pc < p.sizebc {
-            set_num(l, "currentline", line_of(p, pc) as f64);
+        // SAFETY: the prototype of argument 1 (Target); the borrow ends
+        // before anything is stored into the result table.
+        let (nums, currentline, flags, chunkname) = unsafe {
+            let p = &*pt;
+            let nums = [
+                ("linedefined", p.firstline as f64),
+                ("lastlinedefined", p.firstline.wrapping_add(p.numline) as i32 as f64),
+                ("stackslots", p.framesize as f64),
+                ("params", p.numparams as f64),
+                ("bytecodes", p.sizebc as f64),
+                ("gcconsts", p.sizekgc as f64),
+                ("nconsts", p.sizekn as f64),
+                ("upvalues", p.sizeuv as f64),
+            ];
+            let currentline = (pc < p.sizebc).then(|| line_of(p, pc));
+            (nums, currentline, p.flags, p.chunkname)
+        };
+        for (name, n) in nums {
+            set_num(l, name, n);
         }
-        set_bool(l, "isvararg", p.flags & PROTO_VARARG != 0);
-        set_bool(l, "children", p.flags & PROTO_CHILD != 0);
-        set_bytes(l, "source", str_bytes(p.chunkname));
-        set_bytes(l, "loc", &proto_location(pt, pc));
+        if let Some(line) = currentline {
+            set_num(l, "currentline", line as f64);
+        }
+        set_bool(l, "isvararg", flags & PROTO_VARARG != 0);
+        set_bool(l, "children", flags & PROTO_CHILD != 0);
+        // SAFETY: the prototype's chunk name, a live string (the prototype
+        // is live); copied by push_str before the collector can run.
+        set_bytes(l, "source", unsafe { str_bytes(chunkname) });
+        // SAFETY: the prototype of argument 1.
+        set_bytes(l, "loc", &unsafe { proto_location(pt, pc) });
         push_value(
             l,
             TValue::gcobj(TID_PROTO, pt as *const crate::gc::GcHeader),
         );
         set_field(l, -2, "proto");
     } else if let Target::C(f) = target {
-        let fr = &*f;
-        let addr = fr.f.map_or(0, |c| c as usize);
-        set_num(l, "ffid", fr.ffid as f64);
+        // SAFETY: argument 1, a C function (Target), read by value.
+        let (addr, ffid, nup) = unsafe { ((*f).f.map_or(0, |c| c as usize), (*f).ffid, (*f).nupvalues) };
+        set_num(l, "ffid", ffid as f64);
         set_num(l, "addr", addr as f64);
-        set_num(l, "upvalues", fr.nupvalues as f64);
+        set_num(l, "upvalues", nup as f64);
     }
     1
 }
 
 /// funcbc(func, pc): the instruction at pc (as a signed 32-bit number) and
 /// its mode word; nothing past the end.
-unsafe extern "C-unwind" fn util_funcbc(l: State) -> c_int {
+extern "C-unwind" fn util_funcbc(l: State) -> c_int {
     let pt = check_lua_proto(l);
     let pc = check_i32(l, 2);
-    let p = &*pt;
-    if pc < 0 || pc as u32 >= p.sizebc {
-        return 0;
-    }
-    let ins = *p.bc.add(pc as usize);
+    // SAFETY: the prototype of argument 1 (Target): its bc holds sizebc
+    // instructions, and 0 <= pc < sizebc (checked).
+    let ins = unsafe {
+        if pc < 0 || pc as u32 >= (*pt).sizebc {
+            return 0;
+        }
+        *(*pt).bc.add(pc as usize)
+    };
     push_num(l, ins as i32 as f64);
     match Op::from_u8(bc_op_raw(ins)) {
         Some(op) => push_num(l, mode_word(op) as f64),
@@ -198,41 +219,49 @@ unsafe extern "C-unwind" fn util_funcbc(l: State) -> c_int {
 
 /// funck(func, idx): GC constant ~idx for negative idx, number constant
 /// idx otherwise; nothing when out of range.
-unsafe extern "C-unwind" fn util_funck(l: State) -> c_int {
+extern "C-unwind" fn util_funck(l: State) -> c_int {
     let pt = check_lua_proto(l);
     let idx = check_i32(l, 2);
-    let p = &*pt;
-    if idx < 0 {
-        let d = !idx as u32;
-        if d < p.sizekgc {
-            push_value(l, *p.kgc.add(d as usize));
-            return 1;
+    // SAFETY: the prototype of argument 1 (Target): kgc holds sizekgc and
+    // knum sizekn constants, and the index is checked against them.
+    let k = unsafe {
+        if idx < 0 {
+            let d = !idx as u32;
+            (d < (*pt).sizekgc).then(|| *(*pt).kgc.add(d as usize))
+        } else {
+            ((idx as u32) < (*pt).sizekn).then(|| *(*pt).knum.add(idx as usize))
         }
-    } else if (idx as u32) < p.sizekn {
-        push_value(l, *p.knum.add(idx as usize));
-        return 1;
+    };
+    match k {
+        Some(v) => {
+            push_value(l, v);
+            1
+        }
+        None => 0,
     }
-    0
 }
 
 /// funcuvname(func, idx): the name of upvalue idx ("" when stripped).
-unsafe extern "C-unwind" fn util_funcuvname(l: State) -> c_int {
+extern "C-unwind" fn util_funcuvname(l: State) -> c_int {
     let pt = check_lua_proto(l);
     let idx = check_i32(l, 2);
-    let p = &*pt;
-    if idx < 0 || idx as u32 >= p.sizeuv as u32 {
+    // SAFETY: the prototype of argument 1 (Target), read by value.
+    let (sizeuv, uvnames) = unsafe { ((*pt).sizeuv, (*pt).uvnames) };
+    if idx < 0 || idx as u32 >= sizeuv as u32 {
         return 0;
     }
-    if p.uvnames.is_null() {
+    if uvnames.is_null() {
         push_str(l, b"");
     } else {
-        push_str(l, str_bytes(*p.uvnames.add(idx as usize)));
+        // SAFETY: uvnames holds sizeuv names, live strings of the prototype;
+        // 0 <= idx < sizeuv (checked); copied by push_str at once.
+        push_str(l, unsafe { str_bytes(*uvnames.add(idx as usize)) });
     }
     1
 }
 
 /// The trace functions: there are no traces, so every lookup finds nothing.
-unsafe extern "C-unwind" fn util_no_trace(l: State) -> c_int {
+extern "C-unwind" fn util_no_trace(l: State) -> c_int {
     let _ = check_i32(l, 1);
     0
 }
@@ -248,7 +277,7 @@ const IR_CALLS: i32 = crate::vmdef::IR_CALL_NAMES.len() as i32;
 /// traceexitstub(exitno): the stub address. No machine code is ever
 /// allocated here, so each group of stubs sits at offsets from a null
 /// base, as in LuaJIT with the JIT off.
-unsafe extern "C-unwind" fn util_traceexitstub(l: State) -> c_int {
+extern "C-unwind" fn util_traceexitstub(l: State) -> c_int {
     let n = check_i32(l, 1);
     if (0..EXIT_STUBS).contains(&n) {
         push_num(l, ((n % EXIT_STUBS_PER_GROUP) * EXIT_STUB_SIZE) as f64);
@@ -259,7 +288,7 @@ unsafe extern "C-unwind" fn util_traceexitstub(l: State) -> c_int {
 
 /// ircalladdr(idx): the address of IR call target idx. There are no IR
 /// calls here; the address of this function stands in for each of them.
-unsafe extern "C-unwind" fn util_ircalladdr(l: State) -> c_int {
+extern "C-unwind" fn util_ircalladdr(l: State) -> c_int {
     let n = check_i32(l, 1);
     if (0..IR_CALLS).contains(&n) {
         push_num(l, util_ircalladdr as *const () as usize as f64);
@@ -270,14 +299,14 @@ unsafe extern "C-unwind" fn util_ircalladdr(l: State) -> c_int {
 
 /// traceir/tracek/tracesnap(tr, idx): no traces exist; both arguments
 /// are still checked.
-unsafe extern "C-unwind" fn util_no_trace_at(l: State) -> c_int {
+extern "C-unwind" fn util_no_trace_at(l: State) -> c_int {
     let _ = check_i32(l, 1);
     let _ = check_i32(l, 2);
     0
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_jit_util(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_jit_util(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring() of each function reads alike.
     let funcs: [(&str, CFn, FastFunc); 11] = [
         ("funcinfo", util_funcinfo, FastFunc::JitUtilFuncinfo),

@@ -7,7 +7,6 @@
 use super::*;
 use crate::gc::{self, GcHeader};
 use crate::meta;
-use crate::state::g_of;
 use crate::state::State;
 use crate::table::{self, GcTab};
 use std::os::raw::c_int;
@@ -88,14 +87,20 @@ fn raw_geti(t: *mut GcTab, i: i32) -> TValue {
 /// Raw `t[i] = v`. Storing nil into an absent key is skipped: it would only
 /// create a dead key.
 fn raw_seti(l: State, t: *mut GcTab, i: i32, v: TValue) {
-    let g = g_of(l);
     if v.is_nil() && table::get_slot(t, TValue::num(i as f64)).is_null() {
         return;
     }
-    let slot = table::set_int_slot(g, t, i as i64);
+    let slot = leaf::set_int_slot(l, t, i as i64);
     // SAFETY: set_int_slot returns a live slot of t.
     unsafe { *slot = v };
-    gc::barrier_table(g, t);
+    leaf::barrier_table(l, t);
+}
+
+/// The array part of the live table `t`: its slots and its size.
+fn array_part(t: *mut GcTab) -> (*mut TValue, u32) {
+    // SAFETY: fields of a live table (every caller passes a table argument,
+    // live in its slot), read by value.
+    unsafe { ((*t).array, (*t).asize) }
 }
 
 fn tab_value(t: *mut GcTab) -> TValue {
@@ -105,8 +110,8 @@ fn tab_value(t: *mut GcTab) -> TValue {
 /// Keep `v` alive in stack slot `slot` (a slot reserved by the caller), so
 /// that a Lua call made meanwhile cannot let the collector free it.
 fn anchor(l: State, slot: c_int, v: TValue) -> TValue {
-    // SAFETY: the slot exists (reserved with lua_settop by the caller).
-    unsafe { *index2adr(l, slot) = v };
+    push_value(l, v);
+    lua_replace(l, slot);
     v
 }
 
@@ -124,7 +129,7 @@ fn call2(l: State, fslot: c_int, a: TValue, b: TValue) -> TValue {
 
 // ---- Lua 5.1 functions.
 
-unsafe extern "C-unwind" fn tab_insert(l: State) -> c_int {
+extern "C-unwind" fn tab_insert(l: State) -> c_int {
     let t = check_tab(l, 1);
     let nargs = arg_count(l);
     let mut pos = raw_len(t).wrapping_add(1);
@@ -135,11 +140,12 @@ unsafe extern "C-unwind" fn tab_insert(l: State) -> c_int {
         // Shift up t[n..len] by one (no bounds check in LuaJIT 2.1).
         let n = check_i32(l, 2);
         // Inside the array part the shift is one move.
-        // SAFETY: n <= pos < asize, so every slot moved is in the array.
-        if n >= 0 && n < pos && (pos as u64) < (*t).asize as u64 {
-            let a = (*t).array;
-            std::ptr::copy(a.add(n as usize), a.add(n as usize + 1), (pos - n) as usize);
-            gc::barrier_table(g_of(l), t);
+        let (a, asize) = array_part(t);
+        if n >= 0 && n < pos && (pos as u64) < asize as u64 {
+            // SAFETY: 0 <= n < pos < asize, so slots n..=pos are in t's
+            // array part (t is argument 1, live).
+            unsafe { std::ptr::copy(a.add(n as usize), a.add(n as usize + 1), (pos - n) as usize) };
+            leaf::barrier_table(l, t);
             pos = n;
         }
         while pos > n {
@@ -156,7 +162,7 @@ unsafe extern "C-unwind" fn tab_insert(l: State) -> c_int {
 /// LuaJIT 2.1 implements `remove` with raw accesses; positions outside
 /// 1..#t (and NaN) return nothing. Array indices are truncated to
 /// integers at each access, as its raw-index instructions do.
-unsafe extern "C-unwind" fn tab_remove(l: State) -> c_int {
+extern "C-unwind" fn tab_remove(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     let len = raw_len(t);
@@ -177,12 +183,15 @@ unsafe extern "C-unwind" fn tab_remove(l: State) -> c_int {
     push_value(l, old);
     // Inside the array part the shift is one move.
     let p = pos as i32;
-    if p as f64 == pos && (len as u64) < (*t).asize as u64 {
-        // SAFETY: 1 <= p <= len < asize: all slots are in the array part.
-        let a = (*t).array;
-        std::ptr::copy(a.add(p as usize + 1), a.add(p as usize), (len - p) as usize);
-        *a.add(len as usize) = TValue::NIL;
-        gc::barrier_table(g_of(l), t);
+    let (a, asize) = array_part(t);
+    if p as f64 == pos && (len as u64) < asize as u64 {
+        // SAFETY: 1 <= p <= len < asize: slots p..=len are in t's array
+        // part (t is argument 1, live).
+        unsafe {
+            std::ptr::copy(a.add(p as usize + 1), a.add(p as usize), (len - p) as usize);
+            *a.add(len as usize) = TValue::NIL;
+        }
+        leaf::barrier_table(l, t);
         return 1;
     }
     let mut i = pos + 1.0;
@@ -195,7 +204,7 @@ unsafe extern "C-unwind" fn tab_remove(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_concat(l: State) -> c_int {
+extern "C-unwind" fn tab_concat(l: State) -> c_int {
     let t = check_tab(l, 1);
     // The separator stays on the stack (argument 2) while it is used.
     let sep_arg = opt_str(l, 2);
@@ -211,7 +220,9 @@ unsafe extern "C-unwind" fn tab_concat(l: State) -> c_int {
     while i <= last as i64 {
         let v = table::get_int(t, i);
         if v.is_str() {
-            out.extend_from_slice(crate::string::str_bytes(v.as_ptr()));
+            // SAFETY: a string value of t (argument 1), live while copied
+            // (nothing here runs Lua code or steps the collector).
+            out.extend_from_slice(unsafe { crate::string::str_bytes(v.as_ptr()) });
         } else if v.is_num() {
             crate::numfmt::fmt_number(v.as_num(), &mut out);
         } else {
@@ -231,12 +242,11 @@ unsafe extern "C-unwind" fn tab_concat(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_maxn(l: State) -> c_int {
+extern "C-unwind" fn tab_maxn(l: State) -> c_int {
     let t = check_tab(l, 1);
-    let g = g_of(l);
     let mut max = 0.0f64;
     let mut key = TValue::NIL;
-    while let Ok(Some((k, _))) = table::next(g, t, key) {
+    while let Ok(Some((k, _))) = leaf::table_next(l, t, key) {
         if k.is_num() && k.as_num() > max {
             max = k.as_num();
         }
@@ -246,14 +256,14 @@ unsafe extern "C-unwind" fn tab_maxn(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_getn(l: State) -> c_int {
+extern "C-unwind" fn tab_getn(l: State) -> c_int {
     lua_params(l, 1);
     let t = check_tab(l, 1);
     push_num(l, table::len(t) as f64);
     1
 }
 
-unsafe extern "C-unwind" fn tab_foreachi(l: State) -> c_int {
+extern "C-unwind" fn tab_foreachi(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     check_func(l, 2);
@@ -268,7 +278,7 @@ unsafe extern "C-unwind" fn tab_foreachi(l: State) -> c_int {
     0
 }
 
-unsafe extern "C-unwind" fn tab_foreach(l: State) -> c_int {
+extern "C-unwind" fn tab_foreach(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     check_func(l, 2);
@@ -276,7 +286,7 @@ unsafe extern "C-unwind" fn tab_foreach(l: State) -> c_int {
     push_nil(l);
     let mut key = TValue::NIL;
     loop {
-        let (k, v) = match table::next(g_of(l), t, key) {
+        let (k, v) = match leaf::table_next(l, t, key) {
             Ok(Some(kv)) => kv,
             Ok(None) => return 0,
             Err(()) => error_str(l, "invalid key to 'next'"),
@@ -292,7 +302,7 @@ unsafe extern "C-unwind" fn tab_foreach(l: State) -> c_int {
 
 /// `table.move(a1, f, e, t [,a2])`: raw copies of a1[f..e] to a2[t..],
 /// in the direction that is safe for overlapping ranges of one table.
-unsafe extern "C-unwind" fn tab_move(l: State) -> c_int {
+extern "C-unwind" fn tab_move(l: State) -> c_int {
     lua_params(l, 5);
     let src = check_tab(l, 1);
     let f = check_number(l, 2);
@@ -449,7 +459,7 @@ impl Sorter {
     }
 }
 
-unsafe extern "C-unwind" fn tab_sort(l: State) -> c_int {
+extern "C-unwind" fn tab_sort(l: State) -> c_int {
     let t = check_tab(l, 1);
     let has_cmp = !value_at(l, 2).is_nil();
     if has_cmp {
@@ -466,7 +476,7 @@ unsafe extern "C-unwind" fn tab_sort(l: State) -> c_int {
 /// LuaJIT's largest hash part, in bits (LJ_MAX_HBITS).
 const MAX_HBITS: u32 = 26;
 
-unsafe extern "C-unwind" fn tab_new(l: State) -> c_int {
+extern "C-unwind" fn tab_new(l: State) -> c_int {
     let narr = check_i32(l, 1);
     let nhash = check_i32(l, 2);
     // Sizes as LuaJIT computes them: a negative hash size is a huge
@@ -480,9 +490,9 @@ unsafe extern "C-unwind" fn tab_new(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_clear(l: State) -> c_int {
+extern "C-unwind" fn tab_clear(l: State) -> c_int {
     let t = check_tab(l, 1);
-    table::clear(g_of(l), t);
+    leaf::table_clear(l, t);
     0
 }
 
@@ -490,9 +500,8 @@ unsafe extern "C-unwind" fn tab_clear(l: State) -> c_int {
 
 /// Visit every entry (non-nil value) of a table; stop when `f` says so.
 fn for_each_entry(l: State, t: *mut GcTab, mut f: impl FnMut(TValue, TValue) -> bool) {
-    let g = g_of(l);
     let mut key = TValue::NIL;
-    while let Ok(Some((k, v))) = table::next(g, t, key) {
+    while let Ok(Some((k, v))) = leaf::table_next(l, t, key) {
         if !f(k, v) {
             return;
         }
@@ -500,16 +509,16 @@ fn for_each_entry(l: State, t: *mut GcTab, mut f: impl FnMut(TValue, TValue) -> 
     }
 }
 
-unsafe extern "C-unwind" fn tab_isempty(l: State) -> c_int {
+extern "C-unwind" fn tab_isempty(l: State) -> c_int {
     let t = check_tab(l, 1);
-    let empty = matches!(table::next(g_of(l), t, TValue::NIL), Ok(None));
+    let empty = matches!(leaf::table_next(l, t, TValue::NIL), Ok(None));
     push_bool(l, empty);
     1
 }
 
 /// True when every key is an integral number (holes allowed; an empty
 /// table is an array).
-unsafe extern "C-unwind" fn tab_isarray(l: State) -> c_int {
+extern "C-unwind" fn tab_isarray(l: State) -> c_int {
     let t = check_tab(l, 1);
     let mut array = true;
     for_each_entry(l, t, |k, _| {
@@ -520,7 +529,7 @@ unsafe extern "C-unwind" fn tab_isarray(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_nkeys(l: State) -> c_int {
+extern "C-unwind" fn tab_nkeys(l: State) -> c_int {
     let t = check_tab(l, 1);
     let mut n = 0u64;
     for_each_entry(l, t, |_, _| {
@@ -531,9 +540,9 @@ unsafe extern "C-unwind" fn tab_nkeys(l: State) -> c_int {
     1
 }
 
-unsafe extern "C-unwind" fn tab_clone(l: State) -> c_int {
+extern "C-unwind" fn tab_clone(l: State) -> c_int {
     let t = check_tab(l, 1);
-    let copy = table::dup(g_of(l), t);
+    let copy = leaf::table_dup(l, t);
     push_value(l, tab_value(copy));
     gc::check(l);
     1
@@ -552,7 +561,7 @@ const ON_DEMAND: [(&str, CFn, FastFunc); 6] = [
     ("clone", tab_clone, FastFunc::C),
 ];
 
-unsafe extern "C-unwind" fn load_on_demand(l: State) -> c_int {
+extern "C-unwind" fn load_on_demand(l: State) -> c_int {
     let name = check_str(l, 1).to_vec();
     let short = name.strip_prefix(b"table.").unwrap_or(&name);
     let Some((field, f, id)) = ON_DEMAND.iter().find(|(n, _, _)| n.as_bytes() == short) else {
@@ -566,7 +575,7 @@ unsafe extern "C-unwind" fn load_on_demand(l: State) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C-unwind" fn luaopen_table(l: State) -> c_int {
+pub extern "C-unwind" fn luaopen_table(l: State) -> c_int {
     // LuaJIT's builtin ids, so tostring(table.insert) reads "builtin#N";
     // the functions with no id are Lua functions in LuaJIT.
     let funcs: [(&str, CFn, FastFunc); 9] = [
@@ -585,21 +594,13 @@ pub unsafe extern "C-unwind" fn luaopen_table(l: State) -> c_int {
         push_cfunc(l, f, id);
         set_field(l, -2, name);
     }
-    // SAFETY: l is live; the library table is at the top.
-    unsafe {
-        luaL_findtable(
-            l,
-            LUA_REGISTRYINDEX,
-            b"_PRELOAD\0".as_ptr() as *const std::os::raw::c_char,
-            8,
-        );
-        for (name, _, _) in ON_DEMAND {
-            lua_pushvalue(l, -2);
-            push_closure(l, load_on_demand, 1);
-            set_field(l, -2, &format!("table.{}", name));
-        }
-        lua_settop(l, -2);
+    registry_table(l, c"_PRELOAD", 8);
+    for (name, _, _) in ON_DEMAND {
+        lua_pushvalue(l, -2);
+        push_closure(l, load_on_demand, 1);
+        set_field(l, -2, &format!("table.{}", name));
     }
+    lua_settop(l, -2);
     register_loaded(l, "table", true);
     1
 }
