@@ -1,11 +1,9 @@
 //! The `luajit` command: LuaJIT's stand-alone interpreter, with its options.
-#![allow(clippy::missing_safety_doc)]
 
 use luajit::capi::aux::*;
 use luajit::capi::core::*;
 use luajit::state::State;
 use luajit::stdlib;
-use std::ffi::CString;
 use std::io::{IsTerminal, Write};
 use std::os::raw::c_int;
 
@@ -73,39 +71,37 @@ fn report(l: State, status: c_int) -> c_int {
 }
 
 /// The message handler: adds a traceback to string errors.
-unsafe extern "C-unwind" fn traceback(l: State) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        if lua_isstring(l, 1) == 0 {
-            // Non-string error object: use __tostring if it gives a string,
-            // else hand the object back unchanged.
-            if lua_type(l, 1) <= 0
-                || luaL_callmeta(l, 1, b"__tostring\0".as_ptr() as *const _) == 0
-                || lua_isstring(l, -1) == 0
-            {
-                return 1;
-            }
-            lua_remove(l, 1);
+extern "C-unwind" fn traceback(l: State) -> c_int {
+    if lua_isstring(l, 1) == 0 {
+        // Non-string error object: use __tostring if it gives a string,
+        // else hand the object back unchanged.
+        // SAFETY: a NUL-terminated literal.
+        if lua_type(l, 1) <= 0
+            || unsafe { luaL_callmeta(l, 1, c"__tostring".as_ptr()) } == 0
+            || lua_isstring(l, -1) == 0
+        {
+            return 1;
         }
-        let msg = lua_tolstring(l, 1, std::ptr::null_mut());
-        luaL_traceback(l, l, msg, 1);
-        1
+        lua_remove(l, 1);
     }
+    // SAFETY: a null length pointer is allowed.
+    let msg = unsafe { lua_tolstring(l, 1, std::ptr::null_mut()) };
+    // SAFETY: msg is the string at index 1 (converted in place), which stays
+    // there while the traceback is made.
+    unsafe { luaL_traceback(l, l, msg, 1) };
+    1
 }
 
 fn docall(l: State, narg: c_int, clear: bool) -> c_int {
-    // SAFETY: l is live; the function and narg args are on the stack.
-    unsafe {
-        let base = lua_gettop(l) - narg;
-        lua_pushcclosure(l, luajit::stdlib::cfunc(traceback), 0);
-        lua_insert(l, base);
-        let status = lua_pcall(l, narg, if clear { 0 } else { -1 }, base);
-        lua_remove(l, base);
-        if status != 0 {
-            lua_gc(l, LUA_GCCOLLECT, 0);
-        }
-        status
+    let base = lua_gettop(l) - narg;
+    stdlib::push_closure(l, traceback, 0);
+    lua_insert(l, base);
+    let status = lua_pcall(l, narg, if clear { 0 } else { -1 }, base);
+    lua_remove(l, base);
+    if status != 0 {
+        lua_gc(l, LUA_GCCOLLECT, 0);
     }
+    status
 }
 
 fn dochunk(l: State, status: c_int) -> c_int {
@@ -128,13 +124,10 @@ fn dofile(l: State, name: Option<&[u8]>) -> c_int {
 }
 
 fn dolibrary(l: State, name: &str) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
-        push_bytes(l, name.as_bytes());
-        let st = docall(l, 1, true);
-        report(l, st)
-    }
+    stdlib::get_field(l, LUA_GLOBALSINDEX, "require");
+    push_bytes(l, name.as_bytes());
+    let st = docall(l, 1, true);
+    report(l, st)
 }
 
 /// Write to C's stdout (shared with print and io.write, so output stays in
@@ -149,50 +142,44 @@ fn print_version() {
 }
 
 fn print_jit_status(l: State) {
-    // SAFETY: l is live.
-    unsafe {
-        lua_getfield(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const _);
-        lua_getfield(l, -1, b"jit\0".as_ptr() as *const _);
-        lua_remove(l, -2);
-        lua_getfield(l, -1, b"status\0".as_ptr() as *const _);
-        lua_remove(l, -2);
-        let n = lua_gettop(l);
-        lua_call(l, 0, -1);
-        let mut out = String::new();
-        out.push_str(if lua_toboolean(l, n) != 0 {
-            "JIT: ON"
-        } else {
-            "JIT: OFF"
-        });
-        let top = lua_gettop(l);
-        for i in (n + 1)..=top {
-            if let Some(s) = to_bytes(l, i) {
-                out.push(' ');
-                out.push_str(&String::from_utf8_lossy(&s));
-            }
+    stdlib::get_field(l, LUA_REGISTRYINDEX, "_LOADED");
+    stdlib::get_field(l, -1, "jit");
+    lua_remove(l, -2);
+    stdlib::get_field(l, -1, "status");
+    lua_remove(l, -2);
+    let n = lua_gettop(l);
+    lua_call(l, 0, -1);
+    let mut out = String::new();
+    out.push_str(if lua_toboolean(l, n) != 0 {
+        "JIT: ON"
+    } else {
+        "JIT: OFF"
+    });
+    let top = lua_gettop(l);
+    for i in (n + 1)..=top {
+        if let Some(s) = to_bytes(l, i) {
+            out.push(' ');
+            out.push_str(&String::from_utf8_lossy(&s));
         }
-        lua_settop(l, n - 1);
-        out.push('\n');
-        self::out(&out);
     }
+    lua_settop(l, n - 1);
+    out.push('\n');
+    self::out(&out);
 }
 
 /// Build the `arg` table: script at 0, its arguments at 1.., the
 /// interpreter and options at negative indices.
 fn create_arg_table(l: State, args: &[Vec<u8>], script: usize) {
-    // SAFETY: l is live.
-    unsafe {
-        lua_createtable(
-            l,
-            args.len().saturating_sub(script) as c_int,
-            script as c_int + 1,
-        );
-        for (i, a) in args.iter().enumerate() {
-            push_bytes(l, a);
-            lua_rawseti(l, -2, i as c_int - script as c_int);
-        }
-        lua_setfield(l, LUA_GLOBALSINDEX, b"arg\0".as_ptr() as *const _);
+    lua_createtable(
+        l,
+        args.len().saturating_sub(script) as c_int,
+        script as c_int + 1,
+    );
+    for (i, a) in args.iter().enumerate() {
+        push_bytes(l, a);
+        lua_rawseti(l, -2, i as c_int - script as c_int);
     }
+    stdlib::set_field(l, LUA_GLOBALSINDEX, "arg");
 }
 
 /// -j cmd[=arg[,arg...]]: jit.cmd(args) or require("jit."..cmd).start(args).
@@ -201,65 +188,58 @@ fn dojitcmd(l: State, cmd: &str) -> c_int {
         Some(i) => (&cmd[..i], Some(&cmd[i + 1..])),
         None => (cmd, None),
     };
-    // SAFETY: l is live.
-    unsafe {
-        lua_getfield(l, LUA_REGISTRYINDEX, b"_LOADED\0".as_ptr() as *const _);
-        lua_getfield(l, -1, b"jit\0".as_ptr() as *const _);
-        lua_remove(l, -2);
-        let cname = CString::new(name).unwrap();
-        lua_getfield(l, -1, cname.as_ptr());
-        lua_remove(l, -2);
-        if lua_type(l, -1) != luajit::value::LUA_TFUNCTION {
+    stdlib::get_field(l, LUA_REGISTRYINDEX, "_LOADED");
+    stdlib::get_field(l, -1, "jit");
+    lua_remove(l, -2);
+    stdlib::get_field(l, -1, name);
+    lua_remove(l, -2);
+    if lua_type(l, -1) != luajit::value::LUA_TFUNCTION {
+        lua_settop(l, -2);
+        // Load jit.<name> and call its start().
+        stdlib::get_field(l, LUA_GLOBALSINDEX, "require");
+        push_bytes(l, format!("jit.{}", name).as_bytes());
+        if lua_pcall(l, 1, 1, 0) != 0 {
+            let msg = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
             lua_settop(l, -2);
-            // Load jit.<name> and call its start().
-            lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
-            push_bytes(l, format!("jit.{}", name).as_bytes());
-            if lua_pcall(l, 1, 1, 0) != 0 {
-                let msg = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
-                lua_settop(l, -2);
-                if msg.windows(9).any(|w| w == b"not found") {
-                    print_error(
-                        format!("unknown luaJIT command or jit.* modules not installed").as_bytes(),
-                    );
-                } else {
-                    print_error(&msg);
-                }
-                return 1;
+            if msg.windows(9).any(|w| w == b"not found") {
+                print_error(
+                    format!("unknown luaJIT command or jit.* modules not installed").as_bytes(),
+                );
+            } else {
+                print_error(&msg);
             }
-            lua_getfield(l, -1, b"start\0".as_ptr() as *const _);
-            lua_remove(l, -2);
+            return 1;
         }
-        let mut n = 0;
-        if let Some(o) = opts {
-            for a in o.split(',') {
-                push_bytes(l, a.as_bytes());
-                n += 1;
-            }
-        }
-        let st = docall(l, n, true);
-        report(l, st)
+        stdlib::get_field(l, -1, "start");
+        lua_remove(l, -2);
     }
+    let mut n = 0;
+    if let Some(o) = opts {
+        for a in o.split(',') {
+            push_bytes(l, a.as_bytes());
+            n += 1;
+        }
+    }
+    let st = docall(l, n, true);
+    report(l, st)
 }
 
 /// -b: run jit.bcsave's start(args...) like LuaJIT; without the jit.*
 /// modules, fall back to the built-in raw saver and lister.
 fn bcsave(l: State, args: &[Vec<u8>]) -> c_int {
-    // SAFETY: l is live.
-    unsafe {
-        lua_getfield(l, LUA_GLOBALSINDEX, b"require\0".as_ptr() as *const _);
-        push_bytes(l, b"jit.bcsave");
-        if lua_pcall(l, 1, 1, 0) != 0 {
-            lua_settop(l, -2);
-            return dobytecode(l, args);
-        }
-        lua_getfield(l, -1, b"start\0".as_ptr() as *const _);
-        lua_remove(l, -2);
-        for a in args {
-            push_bytes(l, a);
-        }
-        let st = docall(l, args.len() as c_int, true);
-        report(l, st)
+    stdlib::get_field(l, LUA_GLOBALSINDEX, "require");
+    push_bytes(l, b"jit.bcsave");
+    if lua_pcall(l, 1, 1, 0) != 0 {
+        lua_settop(l, -2);
+        return dobytecode(l, args);
     }
+    stdlib::get_field(l, -1, "start");
+    lua_remove(l, -2);
+    for a in args {
+        push_bytes(l, a);
+    }
+    let st = docall(l, args.len() as c_int, true);
+    report(l, st)
 }
 
 /// -b: save or list bytecode (built-in fallback).
@@ -409,18 +389,14 @@ fn incomplete(l: State, status: c_int) -> bool {
 /// or _PROMPT2 (continuation lines) when it converts to a string, else the
 /// default, as LuaJIT's luajit.c.
 fn write_prompt(l: State, first_line: bool) {
-    let (global, default): (&[u8], &[u8]) = if first_line {
-        (b"_PROMPT\0", b"> ")
+    let (global, default): (&str, &[u8]) = if first_line {
+        ("_PROMPT", b"> ")
     } else {
-        (b"_PROMPT2\0", b">> ")
+        ("_PROMPT2", b">> ")
     };
-    // SAFETY: l is live; the global is pushed and popped again.
-    let prompt = unsafe {
-        lua_getfield(l, LUA_GLOBALSINDEX, global.as_ptr() as *const _);
-        let p = to_bytes(l, -1).map(|p| p.to_vec());
-        lua_settop(l, -2);
-        p
-    };
+    stdlib::get_field(l, LUA_GLOBALSINDEX, global);
+    let prompt = to_bytes(l, -1).map(|p| p.to_vec());
+    lua_settop(l, -2);
     stdlib::io::write_stdout(prompt.as_deref().unwrap_or(default));
     stdlib::io::flush_all();
 }
@@ -468,22 +444,19 @@ fn dotty(l: State) {
             status = docall(l, 0, false);
         }
         report(l, status);
-        // SAFETY: l is live.
-        unsafe {
-            if status == 0 && lua_gettop(l) > 0 {
-                lua_getfield(l, LUA_GLOBALSINDEX, b"print\0".as_ptr() as *const _);
-                lua_insert(l, 1);
-                let n = lua_gettop(l) - 1;
-                if lua_pcall(l, n, 0, 0) != 0 {
-                    let m = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
-                    let mut s = b"error calling 'print' (".to_vec();
-                    s.extend_from_slice(&m);
-                    s.push(b')');
-                    print_error(&s);
-                }
+        if status == 0 && lua_gettop(l) > 0 {
+            stdlib::get_field(l, LUA_GLOBALSINDEX, "print");
+            lua_insert(l, 1);
+            let n = lua_gettop(l) - 1;
+            if lua_pcall(l, n, 0, 0) != 0 {
+                let m = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
+                let mut s = b"error calling 'print' (".to_vec();
+                s.extend_from_slice(&m);
+                s.push(b')');
+                print_error(&s);
             }
-            lua_settop(l, 0);
         }
+        lua_settop(l, 0);
     }
     lua_settop(l, 0);
     out("\n");
@@ -596,8 +569,7 @@ fn run(l: State, args: Vec<Vec<u8>>) -> c_int {
         }
     }
     if let Some(s) = script {
-        // SAFETY: l is live.
-        let status = unsafe {
+        let status = {
             let fname = if args[s] == b"-" && (s == 0 || args[s - 1] != b"--") {
                 None
             } else {
@@ -606,11 +578,8 @@ fn run(l: State, args: Vec<Vec<u8>>) -> c_int {
             let st = load_file(l, fname, None);
             let nargs = (args.len() - s - 1) as c_int;
             if st == 0 {
-                luaL_checkstack(
-                    l,
-                    nargs + 3,
-                    b"too many arguments to script\0".as_ptr() as *const _,
-                );
+                // SAFETY: a NUL-terminated literal.
+                unsafe { luaL_checkstack(l, nargs + 3, c"too many arguments to script".as_ptr()) };
                 for a in &args[s + 1..] {
                     push_bytes(l, a);
                 }
@@ -661,19 +630,16 @@ fn add_build_tree_path(l: State) {
     if !share.join("jit").is_dir() {
         return;
     }
-    // SAFETY: l is live.
-    unsafe {
-        lua_getfield(l, LUA_GLOBALSINDEX, b"package\0".as_ptr() as *const _);
-        if lua_type(l, -1) == luajit::value::LUA_TTABLE {
-            lua_getfield(l, -1, b"path\0".as_ptr() as *const _);
-            let mut p = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
-            lua_settop(l, -2);
-            p.extend_from_slice(format!(";{}/?.lua", share.display()).as_bytes());
-            push_bytes(l, &p);
-            lua_setfield(l, -2, b"path\0".as_ptr() as *const _);
-        }
+    stdlib::get_field(l, LUA_GLOBALSINDEX, "package");
+    if lua_type(l, -1) == luajit::value::LUA_TTABLE {
+        stdlib::get_field(l, -1, "path");
+        let mut p = to_bytes(l, -1).map(|b| b.to_vec()).unwrap_or_default();
         lua_settop(l, -2);
+        p.extend_from_slice(format!(";{}/?.lua", share.display()).as_bytes());
+        push_bytes(l, &p);
+        stdlib::set_field(l, -2, "path");
     }
+    lua_settop(l, -2);
 }
 
 struct MainArgs {
@@ -683,30 +649,33 @@ struct MainArgs {
 
 /// Everything runs inside a protected C function, as in LuaJIT's luajit.c,
 /// so that Lua code sees a C caller at the bottom of its stack.
+///
+/// # Safety
+/// Called by lua_cpcall with a light userdata pointing to a `MainArgs`
+/// nothing else uses during the call (main's).
 unsafe extern "C-unwind" fn pmain(l: State) -> c_int {
-    // SAFETY: the light userdata is the MainArgs owned by main().
-    unsafe {
-        // The light userdata stays in slot 1, as in LuaJIT's luajit: the
-        // script's frames then sit where LuaJIT's do (which decides the
-        // exact depth where a runaway recursion overflows the stack).
-        let m = &mut *(lua_touserdata(l, 1) as *mut MainArgs);
-        // -E (before the script name) must be known before the libraries
-        // read LUA_PATH/LUA_CPATH.
-        for a in m.args.iter().skip(1) {
-            if a.first() != Some(&b'-') || a == b"--" || a == b"-" {
-                break;
-            }
-            if a == b"-E" {
-                lua_pushboolean(l, 1);
-                lua_setfield(l, LUA_REGISTRYINDEX, b"LUA_NOENV\0".as_ptr() as *const _);
-            }
+    // The light userdata stays in slot 1, as in LuaJIT's luajit: the
+    // script's frames then sit where LuaJIT's do (which decides the exact
+    // depth where a runaway recursion overflows the stack).
+    // SAFETY: the function's contract: slot 1 is the MainArgs owned by
+    // main(), borrowed only here.
+    let m = unsafe { &mut *(lua_touserdata(l, 1) as *mut MainArgs) };
+    // -E (before the script name) must be known before the libraries
+    // read LUA_PATH/LUA_CPATH.
+    for a in m.args.iter().skip(1) {
+        if a.first() != Some(&b'-') || a == b"--" || a == b"-" {
+            break;
         }
-        lua_gc(l, LUA_GCSTOP, 0);
-        stdlib::open_all(l);
-        lua_gc(l, LUA_GCRESTART, -1);
-        add_build_tree_path(l);
-        m.status = run(l, std::mem::take(&mut m.args));
+        if a == b"-E" {
+            lua_pushboolean(l, 1);
+            stdlib::set_field(l, LUA_REGISTRYINDEX, "LUA_NOENV");
+        }
     }
+    lua_gc(l, LUA_GCSTOP, 0);
+    stdlib::open_all(l);
+    lua_gc(l, LUA_GCRESTART, -1);
+    add_build_tree_path(l);
+    m.status = run(l, std::mem::take(&mut m.args));
     0
 }
 
@@ -725,20 +694,25 @@ fn main() {
             .map(|a| String::from_utf8_lossy(a).into_owned())
             .unwrap_or_else(|| "luajit".into()),
     ));
-    // SAFETY: a fresh state used by this thread only.
-    let code = unsafe {
-        let l = luaL_newstate();
-        if l.is_null() {
-            print_error(b"cannot create state: not enough memory");
-            std::process::exit(1);
-        }
-        let l = State::from_raw(l);
+    let l = luaL_newstate();
+    if l.is_null() {
+        print_error(b"cannot create state: not enough memory");
+        std::process::exit(1);
+    }
+    // SAFETY: luaL_newstate returned a live main thread (non-null, checked),
+    // used by this thread only until lua_close below.
+    let l = unsafe { State::from_raw(l) };
+    let code = {
         let mut m = MainArgs { args, status: 0 };
-        let st = lua_cpcall(
-            l,
-            luajit::stdlib::cfunc(pmain),
-            &mut m as *mut MainArgs as *mut std::ffi::c_void,
-        );
+        // SAFETY: pmain takes the light userdata as the MainArgs, which lives
+        // on this frame for the whole call and is not used meanwhile.
+        let st = unsafe {
+            lua_cpcall(
+                l,
+                luajit::stdlib::cfunc(pmain),
+                &mut m as *mut MainArgs as *mut std::ffi::c_void,
+            )
+        };
         // As luajit.c: any failure of the protected main exits with 1
         // (a memory error while opening the libraries included).
         let code = if st != 0 {

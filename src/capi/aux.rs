@@ -1,5 +1,5 @@
 //! The auxiliary library (`luaL_*`), built on the `lua_*` functions.
-#![allow(non_snake_case, clippy::missing_safety_doc)]
+#![allow(non_snake_case)]
 
 use super::core::*;
 use super::types::*;
@@ -471,7 +471,11 @@ fn top_and_handler(L: State) -> (isize, usize) {
     unsafe {
         let top_off = (*l).top.offset_from((*l).stack);
         let n = (*l).protect.len;
-        let handler = if n == 0 { 0 } else { (*l).protect.get(n - 1).handler };
+        let handler = if n == 0 {
+            0
+        } else {
+            (*l).protect.get(n - 1).handler
+        };
         (top_off, handler)
     }
 }
@@ -562,7 +566,11 @@ pub unsafe extern "C-unwind" fn luaL_loadbufferx(
         unsafe { std::slice::from_raw_parts(buff as *const u8, sz) }
     };
     // SAFETY: the function's contract on name and mode.
-    let name = if name.is_null() { data } else { unsafe { cstr(name) } };
+    let name = if name.is_null() {
+        data
+    } else {
+        unsafe { cstr(name) }
+    };
     let mode = if mode.is_null() {
         None
     } else {
@@ -1013,7 +1021,10 @@ unsafe fn buf_state(B: *mut luaL_Buffer) -> State {
 /// `B` satisfies the buffer contract above.
 unsafe fn buf_len(B: *mut luaL_Buffer) -> usize {
     // SAFETY: the contract: p points into the buffer's array.
-    unsafe { (*B).p.offset_from((&raw const (*B).buffer).cast::<c_char>()) as usize }
+    unsafe {
+        (*B).p
+            .offset_from((&raw const (*B).buffer).cast::<c_char>()) as usize
+    }
 }
 
 /// Move the buffered bytes onto the stack as a new piece.

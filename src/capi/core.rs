@@ -1,5 +1,5 @@
 //! The `lua_*` functions of the C API.
-#![allow(non_snake_case, clippy::missing_safety_doc)]
+#![allow(non_snake_case)]
 
 use super::leaf;
 use super::types::*;
@@ -1116,7 +1116,9 @@ pub extern "C-unwind" fn lua_pcall(
     // SAFETY: the function and its arguments are the top nargs+1 values of
     // the running function (checked).
     let func = unsafe { (*L.as_ptr()).top.sub(nargs as usize + 1) };
-    api_pcall(L, stack_offset(L, func), handler, || api_call(L, nargs as usize, nresults))
+    api_pcall(L, stack_offset(L, func), handler, || {
+        api_call(L, nargs as usize, nresults)
+    })
 }
 
 /// # Safety

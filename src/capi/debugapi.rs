@@ -5,7 +5,7 @@
 //! other functions find the frame again by walking the thread's frames.
 //! The Rust-side helpers (`get_info`, `local_at`, `upvalue_at`) also serve
 //! the `debug` library, which needs a little more than `lua_Debug` holds.
-#![allow(non_snake_case, clippy::missing_safety_doc)]
+#![allow(non_snake_case)]
 
 use super::core::*;
 use super::types::*;
@@ -711,7 +711,11 @@ pub fn call_hook(l: State, event: c_int, line: c_int) {
     // top above the hooked frame's live slots); fields by value.
     let (base_off, top_off, savedpc) = unsafe {
         let l = l.as_ptr();
-        ((*l).base.offset_from((*l).stack), (*l).top.offset_from((*l).stack), (*l).savedpc)
+        (
+            (*l).base.offset_from((*l).stack),
+            (*l).top.offset_from((*l).stack),
+            (*l).savedpc,
+        )
     };
     check_stack(l, 4 + crate::vm::LUA_MINSTACK);
     // SAFETY: check_stack made room for the four slots of the pseudo-frame

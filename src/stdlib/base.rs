@@ -350,7 +350,9 @@ extern "C-unwind" fn b_ipairs(l: State) -> c_int {
 extern "C-unwind" fn b_pcall(l: State) -> c_int {
     check_any(l, 1);
     let n = arg_count(l);
-    let st = api_pcall(l, base_offset(l), 0, || api_call(l, (n - 1) as usize, LUA_MULTRET));
+    let st = api_pcall(l, base_offset(l), 0, || {
+        api_call(l, (n - 1) as usize, LUA_MULTRET)
+    });
     if st != 0 {
         push_bool(l, false);
         lua_insert(l, -2);

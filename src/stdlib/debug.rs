@@ -349,7 +349,11 @@ extern "C-unwind" fn db_sethook(l: State) -> c_int {
 }
 
 extern "C-unwind" fn db_gethook(l: State) -> c_int {
-    let (hook, mask, count) = (dapi::lua_gethook(l), dapi::lua_gethookmask(l), dapi::lua_gethookcount(l));
+    let (hook, mask, count) = (
+        dapi::lua_gethook(l),
+        dapi::lua_gethookmask(l),
+        dapi::lua_gethookcount(l),
+    );
     match hook {
         Some(h) if h as *const () != dapi::lua_hook_dispatch as *const () => {
             push_str(l, b"external hook")

@@ -150,7 +150,9 @@ impl FileRef {
         let v = value_at(l, idx);
         // SAFETY: a userdata value on the stack is a live userdata.
         if v.is_udata() && unsafe { (*v.as_ptr::<GcUdata>()).udtype } == UDTYPE_IO_FILE {
-            Some(FileRef(crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile))
+            Some(FileRef(
+                crate::udata::payload(v.as_ptr::<GcUdata>()) as *mut IoFile
+            ))
         } else {
             None
         }

@@ -13,8 +13,8 @@ use crate::capi::types::luaJIT_profile_callback;
 use crate::debug::{frame_pc_index, frames, func_name, proto_line, Frame};
 use crate::func::FF_C;
 use crate::mem::ToVecFallible;
-use crate::state::State;
 use crate::state::GlobalState;
+use crate::state::State;
 use crate::string::str_bytes;
 use crate::udata::GcUdata;
 use std::ffi::CStr;
@@ -506,7 +506,11 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_start(
     data: *mut c_void,
 ) {
     // SAFETY: the function's contract; the mode is only read during start.
-    let m = if mode.is_null() { &[][..] } else { unsafe { cstr(mode) } };
+    let m = if mode.is_null() {
+        &[][..]
+    } else {
+        unsafe { cstr(mode) }
+    };
     // SAFETY: the function's contract on cb and data.
     unsafe { start(L, m, cb, data) };
 }
@@ -533,7 +537,11 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_dumpstack(
 ) -> *const c_char {
     // SAFETY: the function's contract; the format is only read while the
     // dump is made.
-    let f = if fmt.is_null() { &[][..] } else { unsafe { cstr(fmt) } };
+    let f = if fmt.is_null() {
+        &[][..]
+    } else {
+        unsafe { cstr(fmt) }
+    };
     let s = dump_stack(L, f, depth);
     push_str(L, &s);
     let mut n = 0;

@@ -157,7 +157,10 @@ extern "C-unwind" fn util_funcinfo(l: State) -> c_int {
             let p = &*pt;
             let nums = [
                 ("linedefined", p.firstline as f64),
-                ("lastlinedefined", p.firstline.wrapping_add(p.numline) as i32 as f64),
+                (
+                    "lastlinedefined",
+                    p.firstline.wrapping_add(p.numline) as i32 as f64,
+                ),
                 ("stackslots", p.framesize as f64),
                 ("params", p.numparams as f64),
                 ("bytecodes", p.sizebc as f64),
@@ -188,7 +191,8 @@ extern "C-unwind" fn util_funcinfo(l: State) -> c_int {
         set_field(l, -2, "proto");
     } else if let Target::C(f) = target {
         // SAFETY: argument 1, a C function (Target), read by value.
-        let (addr, ffid, nup) = unsafe { ((*f).f.map_or(0, |c| c as usize), (*f).ffid, (*f).nupvalues) };
+        let (addr, ffid, nup) =
+            unsafe { ((*f).f.map_or(0, |c| c as usize), (*f).ffid, (*f).nupvalues) };
         set_num(l, "ffid", ffid as f64);
         set_num(l, "addr", addr as f64);
         set_num(l, "upvalues", nup as f64);

@@ -25,8 +25,8 @@ pub mod table;
 pub mod thread;
 
 use crate::capi::aux::*;
-use crate::capi::leaf;
 use crate::capi::core::*;
+use crate::capi::leaf;
 use crate::capi::types::*;
 use crate::fastfunc::FastFunc;
 use crate::func::GcFunc;
@@ -261,7 +261,10 @@ pub fn check_upvalue(l: State, n: c_int, t: c_int) -> TValue {
         } else {
             TYPE_NAMES[actual as usize]
         };
-        let msg = format!("bad upvalue #{} ({} expected, got {})", n, TYPE_NAMES[t as usize], got);
+        let msg = format!(
+            "bad upvalue #{} ({} expected, got {})",
+            n, TYPE_NAMES[t as usize], got
+        );
         error_str(l, &msg);
     }
     value_at(l, idx)

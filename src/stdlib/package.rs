@@ -239,7 +239,9 @@ fn load_func(
         // SAFETY: as in LuaJIT (package.loadlib's contract), the symbol
         // asked for is taken to be a lua_CFunction.
         let cf = unsafe {
-            std::mem::transmute::<*mut c_void, unsafe extern "C-unwind" fn(*mut lua_State) -> c_int>(f)
+            std::mem::transmute::<*mut c_void, unsafe extern "C-unwind" fn(*mut lua_State) -> c_int>(
+                f,
+            )
         };
         // SAFETY: cf is such a C function.
         unsafe { lua_pushcclosure(l, Some(cf), 0) };
