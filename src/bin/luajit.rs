@@ -569,24 +569,22 @@ fn run(l: State, args: Vec<Vec<u8>>) -> c_int {
         }
     }
     if let Some(s) = script {
-        let status = {
-            let fname = if args[s] == b"-" && (s == 0 || args[s - 1] != b"--") {
-                None
-            } else {
-                Some(args[s].as_slice())
-            };
-            let st = load_file(l, fname, None);
-            let nargs = (args.len() - s - 1) as c_int;
-            if st == 0 {
-                // SAFETY: a NUL-terminated literal.
-                unsafe { luaL_checkstack(l, nargs + 3, c"too many arguments to script".as_ptr()) };
-                for a in &args[s + 1..] {
-                    push_bytes(l, a);
-                }
-                docall(l, nargs, false)
-            } else {
-                st
+        let fname = if args[s] == b"-" && (s == 0 || args[s - 1] != b"--") {
+            None
+        } else {
+            Some(args[s].as_slice())
+        };
+        let st = load_file(l, fname, None);
+        let nargs = (args.len() - s - 1) as c_int;
+        let status = if st == 0 {
+            // SAFETY: a NUL-terminated literal.
+            unsafe { luaL_checkstack(l, nargs + 3, c"too many arguments to script".as_ptr()) };
+            for a in &args[s + 1..] {
+                push_bytes(l, a);
             }
+            docall(l, nargs, false)
+        } else {
+            st
         };
         if report(l, status) != 0 {
             return 1;
@@ -702,28 +700,25 @@ fn main() {
     // SAFETY: luaL_newstate returned a live main thread (non-null, checked),
     // used by this thread only until lua_close below.
     let l = unsafe { State::from_raw(l) };
-    let code = {
-        let mut m = MainArgs { args, status: 0 };
-        // SAFETY: pmain takes the light userdata as the MainArgs, which lives
-        // on this frame for the whole call and is not used meanwhile.
-        let st = unsafe {
-            lua_cpcall(
-                l,
-                luajit::stdlib::cfunc(pmain),
-                &mut m as *mut MainArgs as *mut std::ffi::c_void,
-            )
-        };
-        // As luajit.c: any failure of the protected main exits with 1
-        // (a memory error while opening the libraries included).
-        let code = if st != 0 {
-            report(l, st);
-            1
-        } else {
-            m.status
-        };
-        stdlib::io::flush_all();
-        lua_close(l);
-        code
+    let mut m = MainArgs { args, status: 0 };
+    // SAFETY: pmain takes the light userdata as the MainArgs, which lives on
+    // this frame for the whole call and is not used meanwhile.
+    let st = unsafe {
+        lua_cpcall(
+            l,
+            luajit::stdlib::cfunc(pmain),
+            &mut m as *mut MainArgs as *mut std::ffi::c_void,
+        )
     };
+    // As luajit.c: any failure of the protected main exits with 1 (a memory
+    // error while opening the libraries included).
+    let code = if st != 0 {
+        report(l, st);
+        1
+    } else {
+        m.status
+    };
+    stdlib::io::flush_all();
+    lua_close(l);
     std::process::exit(code);
 }

@@ -565,10 +565,10 @@ pub unsafe extern "C-unwind" fn luaL_loadbufferx(
         // SAFETY: the function's contract: sz readable bytes at buff.
         unsafe { std::slice::from_raw_parts(buff as *const u8, sz) }
     };
-    // SAFETY: the function's contract on name and mode.
     let name = if name.is_null() {
         data
     } else {
+        // SAFETY: the function's contract on name.
         unsafe { cstr(name) }
     };
     let mode = if mode.is_null() {
@@ -719,7 +719,7 @@ unsafe extern "C-unwind" fn default_panic(L: *mut lua_State) -> c_int {
     let msg = msg_arg.as_deref().unwrap_or(b"?");
     let mut e = std::io::stderr().lock();
     let _ = e.write_all(b"PANIC: unprotected error in call to Lua API (");
-    let _ = e.write_all(&msg);
+    let _ = e.write_all(msg);
     let _ = e.write_all(b")\n");
     0
 }

@@ -79,7 +79,9 @@ pub fn nilnode(l: State) -> *mut crate::table::Node {
     unsafe { &raw mut (*l.global_ptr()).nilnode }
 }
 
-/// The entry of the live table `t` after `key` (`table::next`).
+/// The entry of the live table `t` after `key` (`table::next`, whose
+/// signature this mirrors).
+#[allow(clippy::result_unit_err)]
 #[inline]
 pub fn table_next(l: State, t: *mut GcTab, key: TValue) -> Result<Option<(TValue, TValue)>, ()> {
     leaf(l, |g| crate::table::next(g, t, key))

@@ -505,10 +505,11 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_start(
     cb: luaJIT_profile_callback,
     data: *mut c_void,
 ) {
-    // SAFETY: the function's contract; the mode is only read during start.
     let m = if mode.is_null() {
         &[][..]
     } else {
+        // SAFETY: the function's contract; the mode is only read during
+        // start.
         unsafe { cstr(mode) }
     };
     // SAFETY: the function's contract on cb and data.
@@ -535,11 +536,11 @@ pub unsafe extern "C-unwind" fn luaJIT_profile_dumpstack(
     depth: c_int,
     len: *mut usize,
 ) -> *const c_char {
-    // SAFETY: the function's contract; the format is only read while the
-    // dump is made.
     let f = if fmt.is_null() {
         &[][..]
     } else {
+        // SAFETY: the function's contract; the format is only read while
+        // the dump is made.
         unsafe { cstr(fmt) }
     };
     let s = dump_stack(L, f, depth);

@@ -195,14 +195,12 @@ extern "C-unwind" fn os_date(l: State) -> c_int {
 /// A date-table field as a C int; `default` None means the field is required.
 fn date_field(l: State, key: &str, default: Option<c_int>) -> c_int {
     get_field(l, -1, key);
-    let r = {
-        if lua_isnumber(l, -1) != 0 {
-            lua_tointeger(l, -1) as i64 as c_int
-        } else {
-            match default {
-                Some(d) => d,
-                None => error_str(l, &format!("field '{}' missing in date table", key)),
-            }
+    let r = if lua_isnumber(l, -1) != 0 {
+        lua_tointeger(l, -1) as i64 as c_int
+    } else {
+        match default {
+            Some(d) => d,
+            None => error_str(l, &format!("field '{}' missing in date table", key)),
         }
     };
     lua_settop(l, -2);

@@ -157,7 +157,7 @@ extern "C-unwind" fn s_rep(l: State) -> c_int {
     }
     for k in 0..n {
         if k > 0 {
-            out.extend_from_slice(&sep);
+            out.extend_from_slice(sep);
         }
         out.extend_from_slice(&s);
     }
@@ -319,7 +319,7 @@ extern "C-unwind" fn gmatch_aux(l: State) -> c_int {
         Ok(Some((a, b, caps, next))) => {
             push_num(l, next as f64);
             lua_replace(l, upvalue_index(3));
-            push_captures(l, &s, a, b, &caps, true)
+            push_captures(l, s, a, b, &caps, true)
         }
     }
 }

@@ -234,7 +234,7 @@ extern "C-unwind" fn tab_concat(l: State) -> c_int {
             error_str(l, &msg);
         }
         if i < last as i64 {
-            out.extend_from_slice(&sep);
+            out.extend_from_slice(sep);
         }
         i += 1;
     }
