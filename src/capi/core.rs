@@ -548,13 +548,15 @@ pub extern "C-unwind" fn lua_toboolean(L: State, idx: c_int) -> c_int {
     v.is_truthy() as c_int
 }
 
-/// Convert the number in the live slot `p` to a string in place (as
+/// Convert the number `n` in the slot at `idx` to a string in place (as
 /// lua_tolstring does) and return the string.
-fn number_to_string_in_place(L: State, p: *mut TValue, n: f64) -> *mut GcStr {
+fn number_to_string_in_place(L: State, idx: c_int, n: f64) -> *mut GcStr {
     let mut b = crate::mem::ShortBuf::of(L);
     crate::numfmt::fmt_number(n, &mut b);
     let s = L.intern(&b);
-    // SAFETY: p is a live value slot (the caller's index2adr result).
+    // Interning ran no Lua code: the slot is where it was.
+    let p = get_ex(L, idx);
+    // SAFETY: get_ex returns the address of a live value slot.
     unsafe { *p = meta::str_value(s) };
     s
 }
@@ -568,13 +570,12 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
     idx: c_int,
     len: *mut usize,
 ) -> *const c_char {
-    let p = index2adr(L, idx);
     let v = index_value(L, idx);
     let s: *mut GcStr = if v.is_str() {
         v.as_ptr()
     } else if v.is_num() {
         // The string is anchored in the slot before the collector runs.
-        let s = number_to_string_in_place(L, p, v.as_num());
+        let s = number_to_string_in_place(L, idx, v.as_num());
         gc::check(L);
         s
     } else {
@@ -596,7 +597,6 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
-    let p = index2adr(L, idx);
     let v = index_value(L, idx);
     if v.is_str() {
         // SAFETY: a string value at a valid index is a live string.
@@ -607,7 +607,7 @@ pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
         // SAFETY: a userdata value at a valid index is a live userdata.
         unsafe { (*v.as_ptr::<GcUdata>()).len as usize }
     } else if v.is_num() {
-        let s = number_to_string_in_place(L, p, v.as_num());
+        let s = number_to_string_in_place(L, idx, v.as_num());
         // SAFETY: s is the live string just stored in the slot.
         unsafe { (*s).len as usize }
     } else {
@@ -1020,11 +1020,24 @@ pub extern "C-unwind" fn lua_call(L: State, nargs: c_int, nresults: c_int) {
     api_call(L, nargs as usize, nresults);
 }
 
-/// Stack offset (slots from the stack's start) of the slot `p` of `l`.
+/// Stack offset (slots from the stack's start) of `l`'s top.
 #[inline]
-fn stack_offset(l: State, p: *mut TValue) -> isize {
-    // SAFETY: p is a slot of the live stack (every caller passes base, top
-    // or a slot between them).
+pub fn top_offset(l: State) -> isize {
+    // SAFETY: top and stack point into the same live stack.
+    unsafe { (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack) }
+}
+
+/// Stack offset of the running function's base (its slot 1).
+#[inline]
+pub fn base_offset(l: State) -> isize {
+    // SAFETY: base and stack point into the same live stack.
+    unsafe { (*l.as_ptr()).base.offset_from((*l.as_ptr()).stack) }
+}
+
+/// Stack offset of the stack slot at a (non-pseudo) index that must exist.
+fn slot_offset(l: State, idx: c_int) -> isize {
+    let p = stack_slot(l, idx);
+    // SAFETY: stack_slot gives a slot of l's live stack.
     unsafe { p.offset_from((*l.as_ptr()).stack) }
 }
 
@@ -1034,8 +1047,7 @@ fn stack_offset(l: State, p: *mut TValue) -> isize {
 /// handler, below `restore_off`.
 pub fn api_pcall(L: State, restore_off: isize, handler_off: usize, f: impl FnOnce()) -> c_int {
     let l = L.as_ptr();
-    // SAFETY: base and top are slots of the live stack.
-    let (base_off, top_off) = unsafe { (stack_offset(L, (*l).base), stack_offset(L, (*l).top)) };
+    let (base_off, top_off) = (base_offset(L), top_offset(L));
     if restore_off < base_off || restore_off > top_off || handler_off as isize >= top_off {
         api_fail(L, "invalid protected call frame");
     }
@@ -1110,13 +1122,13 @@ pub extern "C-unwind" fn lua_pcall(
     let handler = if errfunc == 0 {
         0
     } else {
-        stack_offset(L, stack_slot(L, errfunc)) as usize
+        slot_offset(L, errfunc) as usize
     };
-    api_check_nelems(L, (nargs as usize).saturating_add(1));
-    // SAFETY: the function and its arguments are the top nargs+1 values of
-    // the running function (checked).
-    let func = unsafe { (*L.as_ptr()).top.sub(nargs as usize + 1) };
-    api_pcall(L, stack_offset(L, func), handler, || {
+    let nvalues = (nargs as usize).saturating_add(1);
+    api_check_nelems(L, nvalues);
+    // The function and its arguments are the top nargs+1 values.
+    let func_off = top_offset(L) - nvalues as isize;
+    api_pcall(L, func_off, handler, || {
         api_call(L, nargs as usize, nresults)
     })
 }
@@ -1126,9 +1138,7 @@ pub extern "C-unwind" fn lua_pcall(
 /// expects as its light userdata argument.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_cpcall(L: State, f: lua_CFunction, ud: *mut c_void) -> c_int {
-    // SAFETY: top is a slot of the live stack.
-    let top_off = stack_offset(L, unsafe { (*L.as_ptr()).top });
-    api_pcall(L, top_off, 0, || {
+    api_pcall(L, top_offset(L), 0, || {
         // SAFETY: a field of the live thread, by value.
         let env = unsafe { (*L.as_ptr()).env };
         let fnp = leaf::new_cfunc(L, f, 0, env);
@@ -1393,11 +1403,9 @@ pub unsafe extern "C-unwind" fn lua_dump(L: State, writer: lua_Writer, data: *mu
     }
     // Protected as in LuaJIT: running out of memory returns LUA_ERRMEM.
     let mut dumped = None;
-    // SAFETY: top is a slot of the live stack.
-    let top_off = stack_offset(L, unsafe { (*L.as_ptr()).top });
-    let status = api_pcall(L, top_off, 0, || {
-        // SAFETY: f is a Lua function, kept live by its stack slot below
-        // top_off; its prototype lives as long as it does.
+    let status = api_pcall(L, top_offset(L), 0, || {
+        // SAFETY: f is a Lua function, kept live by its stack slot below the
+        // restore point; its prototype lives as long as it does.
         let pd = func::proto_to_data(unsafe { (*f.as_ptr::<GcFunc>()).proto });
         dumped = Some(crate::bytecode::writer::dump(&pd, false));
     });

@@ -628,7 +628,9 @@ fn encode_value(l: State, out: &mut StateBuf, v: TValue, d: &Dicts, depth: u32) 
             out.extend_from_slice(&p.to_le_bytes());
         }
     } else if v.is_tab() {
-        encode_table(l, out, v.as_ptr(), d, depth);
+        // SAFETY: a table reachable from the value being encoded (an
+        // argument).
+        unsafe { encode_table(l, out, v.as_ptr(), d, depth) };
     } else if let Some((tag, bytes)) = boxed_cdata_bytes(l, v) {
         out.push(tag as u8);
         out.extend_from_slice(&bytes);
@@ -660,7 +662,9 @@ fn boxed_cdata_bytes(l: State, v: TValue) -> Option<(u32, Vec<u8>)> {
     Some((tag, unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
 }
 
-fn encode_table(l: State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u32) {
+/// # Safety
+/// `t` is a live table reachable from the value being encoded.
+unsafe fn encode_table(l: State, out: &mut StateBuf, t: *mut GcTab, d: &Dicts, depth: u32) {
     if depth == 0 {
         error_str(l, "too deep to serialize");
     }

@@ -96,10 +96,11 @@ fn raw_seti(l: State, t: *mut GcTab, i: i32, v: TValue) {
     leaf::barrier_table(l, t);
 }
 
-/// The array part of the live table `t`: its slots and its size.
-fn array_part(t: *mut GcTab) -> (*mut TValue, u32) {
-    // SAFETY: fields of a live table (every caller passes a table argument,
-    // live in its slot), read by value.
+/// The array part of the table argument 1: its slots and its size.
+fn array_part(l: State) -> (*mut TValue, u32) {
+    let t = check_tab(l, 1);
+    // SAFETY: argument 1, a table (checked), live in its slot; fields read
+    // by value.
     unsafe { ((*t).array, (*t).asize) }
 }
 
@@ -140,7 +141,7 @@ extern "C-unwind" fn tab_insert(l: State) -> c_int {
         // Shift up t[n..len] by one (no bounds check in LuaJIT 2.1).
         let n = check_i32(l, 2);
         // Inside the array part the shift is one move.
-        let (a, asize) = array_part(t);
+        let (a, asize) = array_part(l);
         if n >= 0 && n < pos && (pos as u64) < asize as u64 {
             // SAFETY: 0 <= n < pos < asize, so slots n..=pos are in t's
             // array part (t is argument 1, live).
@@ -183,7 +184,7 @@ extern "C-unwind" fn tab_remove(l: State) -> c_int {
     push_value(l, old);
     // Inside the array part the shift is one move.
     let p = pos as i32;
-    let (a, asize) = array_part(t);
+    let (a, asize) = array_part(l);
     if p as f64 == pos && (len as u64) < asize as u64 {
         // SAFETY: 1 <= p <= len < asize: slots p..=len are in t's array
         // part (t is argument 1, live).
