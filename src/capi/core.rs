@@ -80,20 +80,36 @@ pub fn api_check_nelems(l: State, n: usize) {
 /// field, the thread's scratch slot (globals, environment) or an upvalue
 /// slot of the running C function; valid until the stack is reallocated
 /// or the next pseudo-index lookup.
+#[inline(always)]
 pub fn index2adr(l: State, idx: c_int) -> *mut TValue {
-    let n = stack_count(l);
     if idx > 0 {
-        if idx as usize > n {
-            return ptr::null_mut();
+        // SAFETY: fields of the live thread, read by value.
+        let (base, top) = unsafe { ((*l.as_ptr()).base, (*l.as_ptr()).top) };
+        // Wrapping arithmetic: an index far above the top gives an address
+        // past it (the stack is far below the end of the address space),
+        // never a wrapped one below it.
+        let p = base.wrapping_add(idx as usize - 1);
+        if p >= top {
+            ptr::null_mut()
+        } else {
+            p
         }
-        // SAFETY: 1 <= idx <= top-base, so base+idx-1 is below top.
-        unsafe { (*l.as_ptr()).base.add(idx as usize - 1) }
-    } else if idx > LUA_REGISTRYINDEX {
-        if idx.unsigned_abs() as usize > n {
+    } else {
+        index2adr_nonpositive(l, idx)
+    }
+}
+
+/// index2adr for indices relative to the top and pseudo-indices.
+#[inline(never)]
+fn index2adr_nonpositive(l: State, idx: c_int) -> *mut TValue {
+    if idx > LUA_REGISTRYINDEX {
+        // SAFETY: fields of the live thread, read by value.
+        let (base, top) = unsafe { ((*l.as_ptr()).base, (*l.as_ptr()).top) };
+        let p = top.wrapping_offset(idx as isize);
+        if p < base {
             api_fail(l, "invalid stack index");
         }
-        // SAFETY: -(top-base) <= idx <= 0, so top+idx is at or above base.
-        unsafe { (*l.as_ptr()).top.offset(idx as isize) }
+        p
     } else if idx == LUA_REGISTRYINDEX {
         // SAFETY: the address of a field of the live global state; no
         // reference is formed.
@@ -145,6 +161,15 @@ pub fn index_value(l: State, idx: c_int) -> TValue {
     }
 }
 
+/// The value at an acceptable index, or None for "none".
+#[inline]
+pub fn index_value_opt(l: State, idx: c_int) -> Option<TValue> {
+    let p = index2adr(l, idx);
+    // SAFETY: a non-null index2adr result is the address of a live value
+    // slot.
+    (!p.is_null()).then(|| unsafe { *p })
+}
+
 /// Address of the value at an index that must exist.
 #[inline]
 fn get_ex(l: State, idx: c_int) -> *mut TValue {
@@ -161,6 +186,16 @@ fn stack_slot(l: State, idx: c_int) -> *mut TValue {
         api_fail(l, "invalid stack index");
     }
     get_ex(l, idx)
+}
+
+/// Store `v` in the stack slot at (non-pseudo) index `idx`, which must
+/// exist. No barrier: stack slots take none.
+#[inline]
+pub fn set_stack_value(l: State, idx: c_int, v: TValue) {
+    let p = stack_slot(l, idx);
+    // SAFETY: stack_slot gives a slot of the live stack, between base and
+    // top.
+    unsafe { *p = v };
 }
 
 /// The value at top-1-`i`, which must belong to the running function.
@@ -548,17 +583,11 @@ pub extern "C-unwind" fn lua_toboolean(L: State, idx: c_int) -> c_int {
     v.is_truthy() as c_int
 }
 
-/// Convert the number `n` in the slot at `idx` to a string in place (as
-/// lua_tolstring does) and return the string.
-fn number_to_string_in_place(L: State, idx: c_int, n: f64) -> *mut GcStr {
+/// The string of a number, as lua_tolstring converts it.
+fn number_to_string(L: State, n: f64) -> *mut GcStr {
     let mut b = crate::mem::ShortBuf::of(L);
     crate::numfmt::fmt_number(n, &mut b);
-    let s = L.intern(&b);
-    // Interning ran no Lua code: the slot is where it was.
-    let p = get_ex(L, idx);
-    // SAFETY: get_ex returns the address of a live value slot.
-    unsafe { *p = meta::str_value(s) };
-    s
+    L.intern(&b)
 }
 
 /// # Safety
@@ -570,12 +599,21 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
     idx: c_int,
     len: *mut usize,
 ) -> *const c_char {
-    let v = index_value(L, idx);
+    let p = index2adr(L, idx);
+    // SAFETY: a non-null index2adr result is a live value slot.
+    let v = if p.is_null() {
+        TValue::NIL
+    } else {
+        unsafe { *p }
+    };
     let s: *mut GcStr = if v.is_str() {
         v.as_ptr()
     } else if v.is_num() {
+        let s = number_to_string(L, v.as_num());
         // The string is anchored in the slot before the collector runs.
-        let s = number_to_string_in_place(L, idx, v.as_num());
+        // SAFETY: p is the slot v was read from (non-null: v is a number);
+        // interning moved no stack slot.
+        unsafe { *p = meta::str_value(s) };
         gc::check(L);
         s
     } else {
@@ -597,7 +635,13 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
-    let v = index_value(L, idx);
+    let p = index2adr(L, idx);
+    // SAFETY: a non-null index2adr result is a live value slot.
+    let v = if p.is_null() {
+        TValue::NIL
+    } else {
+        unsafe { *p }
+    };
     if v.is_str() {
         // SAFETY: a string value at a valid index is a live string.
         unsafe { (*v.as_ptr::<GcStr>()).len as usize }
@@ -607,9 +651,13 @@ pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
         // SAFETY: a userdata value at a valid index is a live userdata.
         unsafe { (*v.as_ptr::<GcUdata>()).len as usize }
     } else if v.is_num() {
-        let s = number_to_string_in_place(L, idx, v.as_num());
-        // SAFETY: s is the live string just stored in the slot.
-        unsafe { (*s).len as usize }
+        let s = number_to_string(L, v.as_num());
+        // SAFETY: p is the slot v was read from (non-null: v is a number);
+        // interning moved no stack slot. s is the live string stored there.
+        unsafe {
+            *p = meta::str_value(s);
+            (*s).len as usize
+        }
     } else {
         0
     }

@@ -253,21 +253,17 @@ pub fn value_at(l: State, n: c_int) -> TValue {
 /// replace (`debug.setupvalue` works on C functions too); LuaJIT then
 /// reads the wrong object as its state and may crash, we raise an error.
 pub fn check_upvalue(l: State, n: c_int, t: c_int) -> TValue {
-    let idx = LUA_GLOBALSINDEX - n;
-    let actual = lua_type(l, idx);
-    if actual != t {
-        let got = if actual == LUA_TNONE {
-            "no value"
-        } else {
-            TYPE_NAMES[actual as usize]
-        };
-        let msg = format!(
-            "bad upvalue #{} ({} expected, got {})",
-            n, TYPE_NAMES[t as usize], got
-        );
-        error_str(l, &msg);
+    match index_value_opt(l, LUA_GLOBALSINDEX - n) {
+        Some(v) if lua_type_of(v) == t => v,
+        v => {
+            let got = v.map_or("no value", type_name);
+            let msg = format!(
+                "bad upvalue #{} ({} expected, got {})",
+                n, TYPE_NAMES[t as usize], got
+            );
+            error_str(l, &msg)
+        }
     }
-    value_at(l, idx)
 }
 
 pub fn push_value(l: State, v: TValue) {

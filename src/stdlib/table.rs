@@ -111,8 +111,7 @@ fn tab_value(t: *mut GcTab) -> TValue {
 /// Keep `v` alive in stack slot `slot` (a slot reserved by the caller), so
 /// that a Lua call made meanwhile cannot let the collector free it.
 fn anchor(l: State, slot: c_int, v: TValue) -> TValue {
-    push_value(l, v);
-    lua_replace(l, slot);
+    set_stack_value(l, slot, v);
     v
 }
 
