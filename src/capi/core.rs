@@ -600,10 +600,10 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
     len: *mut usize,
 ) -> *const c_char {
     let p = index2adr(L, idx);
-    // SAFETY: a non-null index2adr result is a live value slot.
     let v = if p.is_null() {
         TValue::NIL
     } else {
+        // SAFETY: a non-null index2adr result is a live value slot.
         unsafe { *p }
     };
     let s: *mut GcStr = if v.is_str() {
@@ -636,10 +636,10 @@ pub unsafe extern "C-unwind" fn lua_tolstring(
 #[no_mangle]
 pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
     let p = index2adr(L, idx);
-    // SAFETY: a non-null index2adr result is a live value slot.
     let v = if p.is_null() {
         TValue::NIL
     } else {
+        // SAFETY: a non-null index2adr result is a live value slot.
         unsafe { *p }
     };
     if v.is_str() {
