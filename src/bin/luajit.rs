@@ -75,11 +75,12 @@ extern "C-unwind" fn traceback(l: State) -> c_int {
     if lua_isstring(l, 1) == 0 {
         // Non-string error object: use __tostring if it gives a string,
         // else hand the object back unchanged.
+        if lua_type(l, 1) <= 0 {
+            return 1;
+        }
         // SAFETY: a NUL-terminated literal.
-        if lua_type(l, 1) <= 0
-            || unsafe { luaL_callmeta(l, 1, c"__tostring".as_ptr()) } == 0
-            || lua_isstring(l, -1) == 0
-        {
+        let called = unsafe { luaL_callmeta(l, 1, c"__tostring".as_ptr()) } != 0;
+        if !called || lua_isstring(l, -1) == 0 {
             return 1;
         }
         lua_remove(l, 1);
