@@ -76,8 +76,11 @@ const NO_LIMIT: usize = usize::MAX;
 impl Arena {
     /// The allocator function for this arena: `limited_arena_alloc` when
     /// `LUAJIT_RS_MEMLIMIT` set a limit.
-    pub fn alloc_fn(a: *mut Arena) -> crate::capi::types::lua_Alloc {
-        // SAFETY: a is a live arena from `create`.
+    ///
+    /// # Safety
+    /// `a` is a live arena from `create`.
+    pub unsafe fn alloc_fn(a: *mut Arena) -> crate::capi::types::lua_Alloc {
+        // SAFETY: a is a live arena (this function's contract).
         if unsafe { (*a).limit } == NO_LIMIT {
             Some(arena_alloc)
         } else {
@@ -387,6 +390,8 @@ mod tests {
     fn blocks_are_reused_and_pages_released() {
         let a = Arena::create();
         let ud = a as *mut c_void;
+        // SAFETY: a is a fresh arena (the machine has memory); every block
+        // is used within its size and freed once, then the arena destroyed.
         unsafe {
             let mut blocks = Vec::new();
             for i in 0..20000usize {

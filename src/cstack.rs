@@ -13,7 +13,7 @@
 //! did not make), the nesting depth is bounded instead, as in Lua 5.1.
 
 use crate::state::State;
-use crate::state::{g_of, MAX_CCALLS};
+use crate::state::MAX_CCALLS;
 use std::ffi::c_void;
 use std::os::raw::c_int;
 
@@ -38,6 +38,7 @@ const UNCHECKED_DEPTH: u32 = if cfg!(debug_assertions) { 0 } else { 16 };
 /// The native stack of the OS thread that last ran the VM, with the
 /// guard's limits in it.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct NativeStack {
     /// `pthread_self()` of that thread (0: not looked up yet).
     thread: usize,
@@ -129,7 +130,8 @@ pub fn guard(l: State) {
     if depth < UNCHECKED_DEPTH {
         return;
     }
-    let ns = &g_of(l).native_stack;
+    // SAFETY: a field of the live global state, read by value.
+    let ns = unsafe { (*l.global_ptr()).native_stack };
     let floor = if handling { ns.handler_floor } else { ns.floor };
     let sp = stack_pointer();
     // SAFETY: pthread_self has no preconditions.
@@ -144,11 +146,14 @@ pub fn guard(l: State) {
 #[cold]
 #[inline(never)]
 fn guard_slow(l: State, handling: bool) {
-    let ns = &mut g_of(l).native_stack;
+    // SAFETY: a field of the live global state, read by value.
+    let mut ns = unsafe { (*l.global_ptr()).native_stack };
     // SAFETY: pthread_self has no preconditions.
     let thread = unsafe { pthread_self() };
     if ns.thread != thread {
-        *ns = NativeStack::for_thread(thread, thread_stack_bounds(thread));
+        ns = NativeStack::for_thread(thread, thread_stack_bounds(thread));
+        // SAFETY: a field of the live global state, written by value.
+        unsafe { (*l.global_ptr()).native_stack = ns };
     }
     let sp = stack_pointer();
     let tripped = if sp > ns.low && sp <= ns.high {

@@ -10,15 +10,38 @@ use crate::value::*;
 
 /// One activation: its base slot and, for Lua functions, the PC of the
 /// instruction being executed + 1 (null for C functions).
+///
+/// A handle: made only by the frame walkers here and by `Frame::new`
+/// (unsafe). Type invariant: `base` is the base of a frame on the stack of
+/// a live thread (its function in slot `base-2`, its link in `base-1`),
+/// and the handle is used only while that stack is not reallocated and
+/// the frame not popped; `pc` is null or, for a Lua frame, points into its
+/// function's bytecode just after the current instruction.
 #[derive(Clone, Copy)]
 pub struct Frame {
-    pub base: *mut TValue,
-    pub pc: *const Ins,
+    base: *mut TValue,
+    pc: *const Ins,
 }
 
 impl Frame {
+    /// # Safety
+    /// `base` and `pc` satisfy the type invariant.
+    #[inline]
+    pub unsafe fn new(base: *mut TValue, pc: *const Ins) -> Frame {
+        Frame { base, pc }
+    }
+    /// The frame's base slot.
+    #[inline]
+    pub fn base(&self) -> *mut TValue {
+        self.base
+    }
+    /// The PC after the current instruction (null for C frames).
+    #[inline]
+    pub fn pc(&self) -> *const Ins {
+        self.pc
+    }
     pub fn func(&self) -> TValue {
-        // SAFETY: base-2 is the frame's function slot.
+        // SAFETY: base-2 is the frame's function slot (type invariant).
         unsafe { *self.base.sub(2) }
     }
     pub fn gcfunc(&self) -> *mut GcFunc {
@@ -31,15 +54,20 @@ impl Frame {
     }
     pub fn is_lua(&self) -> bool {
         let f = self.gcfunc();
-        // SAFETY: f is null or a live function.
+        // SAFETY: f is null or the live function of the frame's slot.
         !f.is_null() && unsafe { (*f).is_lua() }
     }
+    /// The prototype of a Lua frame's function: live while the frame is
+    /// (its function is in the frame's slot). Null for other frames.
     pub fn proto(&self) -> *mut GcProto {
-        // SAFETY: only called for Lua frames.
+        if !self.is_lua() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: gcfunc is the live Lua function of the frame's slot.
         unsafe { (*self.gcfunc()).proto }
     }
     pub fn link(&self) -> u64 {
-        // SAFETY: base-1 is the frame link.
+        // SAFETY: base-1 is the frame link (type invariant).
         unsafe { (*self.base.sub(1)).0 }
     }
     /// Whether this is the invisible frame a hook runs in (see `hook_marker`).
@@ -245,7 +273,8 @@ pub fn frame_pc_index(f: &Frame) -> Option<u32> {
         return None;
     }
     let pt = f.proto();
-    // SAFETY: pc points into pt's bytecode, after the current instruction.
+    // SAFETY: pt is the frame's live prototype and pc points into its
+    // bytecode, after the current instruction (Frame invariant).
     let idx = unsafe { f.pc.offset_from((*pt).bc) } - 1;
     // SAFETY: pt is live.
     if idx < 0 || idx as u32 >= unsafe { (*pt).sizebc } {
@@ -255,8 +284,13 @@ pub fn frame_pc_index(f: &Frame) -> Option<u32> {
     }
 }
 
-pub fn proto_line(pt: *mut GcProto, idx: u32) -> i32 {
-    // SAFETY: pt is live; lineinfo has sizebc entries when present.
+/// The line of instruction `idx` (-1 if out of range, 0 if stripped).
+///
+/// # Safety
+/// `pt` points to a live prototype.
+pub unsafe fn proto_line(pt: *mut GcProto, idx: u32) -> i32 {
+    // SAFETY: pt is live (this function's contract); lineinfo has sizebc
+    // entries when present.
     unsafe {
         if idx >= (*pt).sizebc {
             return -1;
@@ -271,7 +305,9 @@ pub fn proto_line(pt: *mut GcProto, idx: u32) -> i32 {
 
 pub fn current_line(f: &Frame) -> i32 {
     match frame_pc_index(f) {
-        Some(i) => proto_line(f.proto(), i),
+        // SAFETY: a frame with a PC index is a Lua frame, whose prototype
+        // is live.
+        Some(i) => unsafe { proto_line(f.proto(), i) },
         None => -1,
     }
 }
@@ -283,7 +319,8 @@ pub fn where_prefix(f: &Frame) -> Option<Vec<u8>> {
     }
     let pt = f.proto();
     let line = current_line(f);
-    // SAFETY: pt is live.
+    // SAFETY: pt is the Lua frame's live prototype; its chunk name is a
+    // live string, its bytes used for this call only.
     let name = unsafe { str_bytes((*pt).chunkname) };
     let mut s = crate::chunkname::short_src(name);
     if line >= 0 {
@@ -296,14 +333,22 @@ pub fn where_prefix(f: &Frame) -> Option<Vec<u8>> {
 
 /// Name of a local variable live at `pc` in `slot`, as error messages
 /// name it (internal names like "(for index)" are not names).
-pub fn local_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
-    var_name(pt, pc, slot).filter(|n| !n.starts_with(b"("))
+///
+/// # Safety
+/// `pt` points to a live prototype.
+pub unsafe fn local_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
+    // SAFETY: pt is live (this function's contract).
+    unsafe { var_name(pt, pc, slot) }.filter(|n| !n.starts_with(b"("))
 }
 
 /// Name of the variable live at `pc` in `slot`, including the internal
 /// names of loop control variables ("(for index)", "(for generator)", ...).
-pub fn var_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
-    // SAFETY: pt is live; varinfo has sizevarinfo entries.
+///
+/// # Safety
+/// `pt` points to a live prototype.
+pub unsafe fn var_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
+    // SAFETY: pt is live (this function's contract); varinfo has
+    // sizevarinfo entries, whose names are live strings.
     unsafe {
         let mut n = 0u32;
         for i in 0..(*pt).sizevarinfo as usize {
@@ -322,8 +367,13 @@ pub fn var_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<Vec<u8>> {
     None
 }
 
-fn kgc_str(pt: *mut GcProto, d: u32) -> Option<Vec<u8>> {
-    // SAFETY: pt is live.
+/// String constant `d` of a prototype, if it is one.
+///
+/// # Safety
+/// `pt` points to a live prototype.
+unsafe fn kgc_str(pt: *mut GcProto, d: u32) -> Option<Vec<u8>> {
+    // SAFETY: pt is live (this function's contract); d is checked against
+    // sizekgc; constants are live.
     unsafe {
         if d >= (*pt).sizekgc {
             return None;
@@ -337,8 +387,13 @@ fn kgc_str(pt: *mut GcProto, d: u32) -> Option<Vec<u8>> {
     }
 }
 
-pub fn upval_name(pt: *mut GcProto, idx: u32) -> Option<Vec<u8>> {
-    // SAFETY: pt is live; uvnames has sizeuv entries when present.
+/// Name of upvalue `idx` of a prototype (None if stripped).
+///
+/// # Safety
+/// `pt` points to a live prototype.
+pub unsafe fn upval_name(pt: *mut GcProto, idx: u32) -> Option<Vec<u8>> {
+    // SAFETY: pt is live (this function's contract); uvnames has sizeuv
+    // entries, live strings, when present.
     unsafe {
         if (*pt).uvnames.is_null() || idx >= (*pt).sizeuv as u32 {
             return None;
@@ -351,17 +406,25 @@ pub fn upval_name(pt: *mut GcProto, idx: u32) -> Option<Vec<u8>> {
 
 /// What a stack slot holds at instruction `pc`: ("local", name),
 /// ("global", name), ("field", name), ("method", name), ("upvalue", name).
-pub fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'static str, Vec<u8>)> {
+///
+/// # Safety
+/// `pt` points to a live prototype.
+pub unsafe fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'static str, Vec<u8>)> {
     let mut slot = slot;
     let mut pc = pc;
+    // SAFETY: pt is live (this function's contract).
+    if pc >= unsafe { (*pt).sizebc } {
+        return None;
+    }
     loop {
-        if let Some(n) = local_name(pt, pc, slot) {
+        // SAFETY: pt is live (this function's contract).
+        if let Some(n) = unsafe { local_name(pt, pc, slot) } {
             return Some(("local", n));
         }
         // Scan backwards for the instruction that last wrote the slot.
         let mut i = pc;
         let mut found: Option<Ins> = None;
-        // SAFETY: pt is live; i < sizebc.
+        // SAFETY: pt is live; i < pc < sizebc.
         unsafe {
             while i > 1 {
                 i -= 1;
@@ -432,9 +495,11 @@ pub fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'static str, 
                 pc = i;
                 continue;
             }
-            Op::GGET => return kgc_str(pt, bc_d(ins)).map(|n| ("global", n)),
+            // SAFETY: pt is live.
+            Op::GGET => return unsafe { kgc_str(pt, bc_d(ins)) }.map(|n| ("global", n)),
             Op::TGETS => {
-                let name = kgc_str(pt, bc_c(ins))?;
+                // SAFETY: pt is live.
+                let name = unsafe { kgc_str(pt, bc_c(ins)) }?;
                 // A method call `o:m()` loads the method with TGETS into
                 // the slot right after the object copy.
                 // SAFETY: i+1 < sizebc for a TGETS that is not the last.
@@ -449,7 +514,8 @@ pub fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'static str, 
                 };
                 return Some((if is_method { "method" } else { "field" }, name));
             }
-            Op::UGET => return upval_name(pt, bc_d(ins)).map(|n| ("upvalue", n)),
+            // SAFETY: pt is live.
+            Op::UGET => return unsafe { upval_name(pt, bc_d(ins)) }.map(|n| ("upvalue", n)),
             Op::KSTR => return None,
             _ => return None,
         }
@@ -472,13 +538,17 @@ pub fn func_name(l: State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     }
     let idx = frame_pc_index(&caller)?;
     let pt = caller.proto();
-    // SAFETY: idx < sizebc.
-    let ins = unsafe { *(*pt).bc.add(idx as usize) };
-    match bc_op(ins) {
-        Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => slot_name(pt, idx, bc_a(ins)),
-        // LuaJIT names an iterator by the slot it was loaded from.
-        Op::ITERC | Op::ITERN => var_name(pt, idx, bc_a(ins).wrapping_sub(3)).map(|n| ("local", n)),
-        _ => None,
+    // SAFETY: pt is the Lua caller's live prototype; idx < sizebc.
+    unsafe {
+        let ins = *(*pt).bc.add(idx as usize);
+        match bc_op(ins) {
+            Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => slot_name(pt, idx, bc_a(ins)),
+            // LuaJIT names an iterator by the slot it was loaded from.
+            Op::ITERC | Op::ITERN => {
+                var_name(pt, idx, bc_a(ins).wrapping_sub(3)).map(|n| ("local", n))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -516,12 +586,16 @@ fn meta_name(l: State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     }
     let idx = frame_pc_index(&caller)?;
     let pt = caller.proto();
-    // SAFETY: idx < sizebc.
+    // SAFETY: pt is the Lua caller's live prototype; idx < sizebc.
     let ins = unsafe { *(*pt).bc.add(idx as usize) };
     let mm = match bc_op(ins) {
-        Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => return slot_name(pt, idx, bc_a(ins)),
+        // SAFETY: pt is live.
+        Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => {
+            return unsafe { slot_name(pt, idx, bc_a(ins)) }
+        }
+        // SAFETY: pt is live.
         Op::ITERC | Op::ITERN => {
-            return var_name(pt, idx, bc_a(ins).wrapping_sub(3)).map(|n| ("local", n))
+            return unsafe { var_name(pt, idx, bc_a(ins).wrapping_sub(3)) }.map(|n| ("local", n))
         }
         Op::TGETS | Op::TGETV | Op::TGETB | Op::GGET | Op::TGETR => "index",
         Op::TSETS | Op::TSETV | Op::TSETB | Op::GSET | Op::TSETR => "newindex",

@@ -240,8 +240,8 @@ pub fn rethrow(p: Payload) -> ! {
 pub fn caught_status(l: State, p: Payload) -> u8 {
     if p.is::<CxxException>() {
         drop(p);
-        let v = crate::string::new_str_value(g_of(l), b"C++ exception");
-        // SAFETY: l is live.
+        let v = l.new_str(b"C++ exception");
+        // SAFETY: a field of the live thread, written by value.
         unsafe { (*l.as_ptr()).errobj = v };
         return LUA_ERRRUN;
     }
@@ -249,15 +249,16 @@ pub fn caught_status(l: State, p: Payload) -> u8 {
         let status = status_of(p);
         if status == LUA_ERRMEM {
             // The error is handled: keep a reserve for the next one.
-            refill_reserve(g_of(l));
+            // SAFETY: a leaf call on the global state.
+            refill_reserve(unsafe { l.global_mut() });
         }
         return status;
     }
     let mut msg = b"internal error: ".to_vec();
     msg.extend_from_slice(panic_message(&p).as_bytes());
     drop(p);
-    let v = crate::string::new_str_value(g_of(l), &msg);
-    // SAFETY: l is live.
+    let v = l.new_str(&msg);
+    // SAFETY: a field of the live thread, written by value.
     unsafe { (*l.as_ptr()).errobj = v };
     LUA_ERRRUN
 }
@@ -321,14 +322,13 @@ const ERRERR_MSG: &[u8] = b"error in error handling";
 /// handler.
 #[cold]
 pub fn stack_overflow(l: State) -> ! {
-    // SAFETY: l is live and L.base is its running frame, with the function
-    // in the slot below its link.
+    // SAFETY: the thread is live (State invariant) and L.base is its
+    // running frame, with the function in the slot below its link and, for
+    // a Lua function, L.savedpc its PC; the frame handles are used before
+    // the stack is reallocated (by enter_stack_overflow) or after it.
     unsafe {
         let base = (*l.as_ptr()).base;
-        let f = debug::Frame {
-            base,
-            pc: (*l.as_ptr()).savedpc,
-        };
+        let f = debug::Frame::new(base, (*l.as_ptr()).savedpc);
         if !debug::is_bottom(l, base) && f.is_lua() {
             let ftop = base.add((*f.proto()).framesize as usize);
             (*l.as_ptr()).top = ftop;
@@ -338,16 +338,13 @@ pub fn stack_overflow(l: State) -> ! {
             }
         }
         if in_stack_overflow(l) {
-            (*l.as_ptr()).errobj = crate::string::new_str_value(g_of(l), STACK_OVERFLOW_MSG);
+            (*l.as_ptr()).errobj = l.new_str(STACK_OVERFLOW_MSG);
             throw_unhandled(l, LUA_ERRERR);
         }
         enter_stack_overflow(l);
-        let f = debug::Frame {
-            base: (*l.as_ptr()).base,
-            pc: (*l.as_ptr()).savedpc,
-        };
+        let f = debug::Frame::new((*l.as_ptr()).base, (*l.as_ptr()).savedpc);
         let mut msg = Vec::new();
-        if !debug::is_bottom(l, f.base) && f.is_lua() && debug::current_line(&f) >= 0 {
+        if !debug::is_bottom(l, f.base()) && f.is_lua() && debug::current_line(&f) >= 0 {
             if let Some(w) = debug::where_prefix(&f) {
                 msg.extend_from_slice(&w);
                 msg.push(b' ');
@@ -356,7 +353,7 @@ pub fn stack_overflow(l: State) -> ! {
         msg.extend_from_slice(STACK_OVERFLOW_MSG);
         // The message takes a slot above the frame, as in LuaJIT (this
         // decides whether its handler finds room to run).
-        let v = crate::string::new_str_value(g_of(l), &msg);
+        let v = l.new_str(&msg);
         (*l.as_ptr()).errobj = v;
         *(*l.as_ptr()).top = v;
         (*l.as_ptr()).top = (*l.as_ptr()).top.add(1);
@@ -370,9 +367,9 @@ pub fn stack_overflow(l: State) -> ! {
 /// reserve; tripping the guard again while it runs raises LUA_ERRERR.
 #[cold]
 pub fn native_stack_overflow(l: State) -> ! {
-    // SAFETY: l is live.
+    let msg = l.new_str(STACK_OVERFLOW_MSG);
+    // SAFETY: fields of the live thread, read and written by value.
     unsafe {
-        let msg = crate::string::new_str_value(g_of(l), STACK_OVERFLOW_MSG);
         (*l.as_ptr()).errobj = msg;
         if (*l.as_ptr()).native_overflow != 0 {
             throw_unhandled(l, LUA_ERRERR);
@@ -385,28 +382,29 @@ pub fn native_stack_overflow(l: State) -> ! {
 /// No protected call and no coroutine resume would catch an error raised
 /// on `l` now.
 fn unprotected(l: State) -> bool {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread, read by value.
     unsafe { (*l.as_ptr()).protect.len == 0 && (*l.as_ptr()).resume_level == 0 }
 }
 
 /// An error outside any protected call: call the panic function (with the
 /// error object pushed), then exit as LuaJIT does.
 fn panic_and_exit(l: State) -> ! {
-    let g = g_of(l);
-    if let Some(p) = g.panic {
-        // SAFETY: l is live; the panic function gets the error at the top.
-        unsafe {
-            let e = (*l.as_ptr()).errobj;
-            crate::vm::push(l, e);
-            p(l.as_ptr());
-        }
+    // SAFETY: a field of the live global state, read by value.
+    if let Some(p) = unsafe { (*l.global_ptr()).panic } {
+        // SAFETY: a field of the live thread, read by value.
+        let e = unsafe { (*l.as_ptr()).errobj };
+        crate::vm::push(l, e);
+        // SAFETY: the panic function is a C function set with lua_atpanic,
+        // called as LuaJIT calls it: with the thread and the error on top.
+        unsafe { p(l.as_ptr()) };
     }
     std::process::exit(1)
 }
 
 /// Raise the error object at the top of the stack.
 pub fn throw(l: State) -> ! {
-    // SAFETY: l is live and the error object is at top-1.
+    // SAFETY: fields of the live thread; top-1 is a stack slot when top is
+    // above base.
     unsafe {
         (*l.as_ptr()).errobj = if (*l.as_ptr()).top > (*l.as_ptr()).base {
             *(*l.as_ptr()).top.sub(1)
@@ -418,15 +416,15 @@ pub fn throw(l: State) -> ! {
 }
 
 pub fn throw_value(l: State, v: TValue) -> ! {
-    // SAFETY: l is live.
+    // SAFETY: a field of the live thread, written by value.
     unsafe { (*l.as_ptr()).errobj = v };
     throw_status_obj(l, LUA_ERRRUN)
 }
 
 /// Raise an error with a fixed message and status (no position).
 pub fn throw_status(l: State, status: u8, msg: &[u8]) -> ! {
-    let v = crate::string::new_str_value(g_of(l), msg);
-    // SAFETY: l is live.
+    let v = l.new_str(msg);
+    // SAFETY: a field of the live thread, written by value.
     unsafe { (*l.as_ptr()).errobj = v };
     throw_status_obj(l, status)
 }
@@ -474,15 +472,30 @@ fn oom_unprotected(g: &GlobalState, l: State) -> bool {
 /// handling allocates.
 pub fn throw_oom(g: &mut GlobalState) -> ! {
     release_reserve(g);
+    let msg = oom_value(g);
+    raise_from_leaf(g, LUA_ERRMEM, msg)
+}
+
+/// Raise an error from leaf code on the global state (which cannot call
+/// the functions that build messages with positions and run handlers:
+/// they take a `State`): `errobj` becomes `msg` on the running thread,
+/// and the error unwinds with `status` and no handler call. Memory errors
+/// unwind with the state's preallocated exception object.
+fn raise_from_leaf(g: &mut GlobalState, status: u8, msg: TValue) -> ! {
     if !g.cur_thread.is_null() {
         // SAFETY: cur_thread, when set, is the live thread running now.
         let l = unsafe { State::from_raw(g.cur_thread) };
-        // SAFETY: l is live; the error object is the preallocated message.
-        unsafe { (*l.as_ptr()).errobj = oom_value(g) };
+        // SAFETY: a field of the live thread, written by value.
+        unsafe { (*l.as_ptr()).errobj = msg };
         if oom_unprotected(g, l) {
-            // As in LuaJIT: the panic function sees the message, then exit.
+            // As in LuaJIT: the panic function sees the message, then
+            // exit. (The one place a leaf hands the thread to other code:
+            // nothing returns to the leaf.)
             panic_and_exit(l);
         }
+    }
+    if status != LUA_ERRMEM {
+        raise_error(status)
     }
     let e = g.oom_exception;
     if e.is_null() {
@@ -509,11 +522,16 @@ pub fn raise_oom_unchecked() -> ! {
 /// other payloads continue as `rethrow`.
 pub fn rethrow_on(l: State, p: Payload) -> ! {
     if let Some(t) = p.downcast_ref::<LuaThrow>() {
-        let g = g_of(l);
-        if oom_unprotected(g, l) {
+        let (unprotected, oom) = {
+            // SAFETY: fields of the global state are read (a leaf); the
+            // reference is dropped before the panic function can run.
+            let g = unsafe { l.global_mut() };
+            (oom_unprotected(g, l), oom_value(g))
+        };
+        if unprotected {
             if t.status == LUA_ERRMEM {
-                // SAFETY: l is live.
-                unsafe { (*l.as_ptr()).errobj = oom_value(g) };
+                // SAFETY: a field of the live thread, written by value.
+                unsafe { (*l.as_ptr()).errobj = oom };
             }
             panic_and_exit(l);
         }
@@ -560,8 +578,12 @@ pub fn oom_value(g: &GlobalState) -> TValue {
     }
 }
 
-pub fn throw_msg_global(g: &mut GlobalState, msg: &str) -> ! {
-    throw_msg(g.main_thread(), msg)
+/// Raise a runtime error with a fixed message from leaf code on the global
+/// state (see `raise_from_leaf`: no position, no handler). The callers
+/// that can check first raise such errors through `throw_msg` instead.
+pub fn throw_msg_from_leaf(g: &mut GlobalState, msg: &str) -> ! {
+    let v = crate::string::new_str_value(g, msg.as_bytes());
+    raise_from_leaf(g, LUA_ERRRUN, v)
 }
 
 /// Runtime error with the position of the running Lua function prepended.
@@ -602,7 +624,7 @@ fn call_handler(l: State) {
         reserve_stack(l, HANDLER_STACK);
         let h = *(*l.as_ptr()).stack.add(rec.handler);
         if !h.is_func() || (*l.as_ptr()).inhook & INHOOK_ERRFUNC != 0 {
-            (*l.as_ptr()).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
+            (*l.as_ptr()).errobj = l.new_str(ERRERR_MSG);
             throw_unhandled(l, LUA_ERRERR);
         }
         (*l.as_ptr()).inhook |= INHOOK_ERRFUNC;
@@ -621,7 +643,7 @@ fn call_handler(l: State) {
                         status
                     }
                     _ => {
-                        (*l.as_ptr()).errobj = crate::string::new_str_value(g_of(l), ERRERR_MSG);
+                        (*l.as_ptr()).errobj = l.new_str(ERRERR_MSG);
                         LUA_ERRERR
                     }
                 };
@@ -636,31 +658,37 @@ const INHOOK_ERRFUNC: u8 = 2;
 
 fn operand_desc(l: State, slot: Operand) -> Option<(&'static str, Vec<u8>)> {
     match slot {
+        // SAFETY: (Global, Field) the interpreter names operands by string
+        // constants of the running function, live while it runs.
         Operand::Global(s) => Some((
             "global",
             crate::mem::vec_from_slice(unsafe { str_bytes(s) }),
         )),
+        // SAFETY: as above.
         Operand::Field(s) => Some(("field", crate::mem::vec_from_slice(unsafe { str_bytes(s) }))),
         Operand::Upval(n) => {
             let f = debug::frame_at(l, 0)?;
             if !f.is_lua() {
                 return None;
             }
-            debug::upval_name(f.proto(), n).map(|n| ("upvalue", n))
+            // SAFETY: the running Lua frame's prototype is live.
+            unsafe { debug::upval_name(f.proto(), n) }.map(|n| ("upvalue", n))
         }
         Operand::Slot(p) => {
             let f = debug::frame_at(l, 0)?;
             if !f.is_lua() {
                 return None;
             }
-            // SAFETY: comparing pointers into the same stack.
-            let idx = unsafe { p.offset_from(f.base) };
-            // SAFETY: pt is live.
+            // SAFETY: Slot operands are slots of the running frame, on the
+            // same stack as its base.
+            let idx = unsafe { p.offset_from(f.base()) };
+            // SAFETY: the running Lua frame's prototype is live.
             if idx < 0 || idx >= unsafe { (*f.proto()).framesize } as isize {
                 return None;
             }
             let pc = debug::frame_pc_index(&f)?;
-            debug::slot_name(f.proto(), pc, idx as u32)
+            // SAFETY: as above.
+            unsafe { debug::slot_name(f.proto(), pc, idx as u32) }
         }
         Operand::None => None,
     }

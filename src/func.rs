@@ -81,20 +81,37 @@ impl GcFunc {
         self.ffid == FF_LUA
     }
     /// Upvalue object `i` of a Lua closure.
+    ///
+    /// # Safety
+    /// `self` is a closure object (not a copy of its header: the upvalues
+    /// follow it in the same block) and `i < nupvalues`.
     #[inline(always)]
-    pub fn uv(&self, i: usize) -> *mut GcUpval {
-        // SAFETY: nupvalues slots follow the header.
+    pub unsafe fn uv(&self, i: usize) -> *mut GcUpval {
+        debug_assert!(i < self.nupvalues as usize);
+        // SAFETY: nupvalues slots follow the header (this function's
+        // contract).
         unsafe { *(self.upvals.as_ptr().add(i) as *const *mut GcUpval) }
     }
+    /// Set upvalue object `i` of a Lua closure.
+    ///
+    /// # Safety
+    /// As for `uv`.
     #[inline(always)]
-    pub fn set_uv(&mut self, i: usize, uv: *mut GcUpval) {
-        // SAFETY: nupvalues slots follow the header.
+    pub unsafe fn set_uv(&mut self, i: usize, uv: *mut GcUpval) {
+        debug_assert!(i < self.nupvalues as usize);
+        // SAFETY: nupvalues slots follow the header (this function's
+        // contract).
         unsafe { *(self.upvals.as_mut_ptr().add(i) as *mut *mut GcUpval) = uv }
     }
     /// Upvalue slot `i` of a C closure.
+    ///
+    /// # Safety
+    /// As for `uv`.
     #[inline(always)]
-    pub fn cuv(&mut self, i: usize) -> *mut TValue {
-        // SAFETY: nupvalues slots follow the header.
+    pub unsafe fn cuv(&mut self, i: usize) -> *mut TValue {
+        debug_assert!(i < self.nupvalues as usize);
+        // SAFETY: nupvalues slots follow the header (this function's
+        // contract).
         unsafe { self.upvals.as_mut_ptr().add(i) as *mut TValue }
     }
 }
@@ -128,7 +145,8 @@ pub fn new_cfunc(
     env: *mut GcTab,
 ) -> *mut GcFunc {
     let fnp = new_object(g, func_size(nup), TID_FUNC) as *mut GcFunc;
-    // SAFETY: fresh zeroed object of the right size.
+    // SAFETY: fnp is a fresh zeroed closure object with room for nup
+    // upvalue slots.
     unsafe {
         (*fnp).ffid = FF_C;
         (*fnp).nupvalues = nup as u8;
@@ -141,12 +159,15 @@ pub fn new_cfunc(
     fnp
 }
 
-/// A Lua closure of `pt` with upvalues from the creating frame.
-pub fn new_lfunc(g: &mut GlobalState, pt: *mut GcProto, env: *mut GcTab) -> *mut GcFunc {
-    // SAFETY: pt is a live prototype.
+/// A Lua closure of `pt` (its upvalues are the caller's to set).
+///
+/// # Safety
+/// `pt` points to a live prototype.
+pub unsafe fn new_lfunc(g: &mut GlobalState, pt: *mut GcProto, env: *mut GcTab) -> *mut GcFunc {
+    // SAFETY: pt is a live prototype (this function's contract).
     let nup = unsafe { (*pt).sizeuv } as usize;
     let fnp = new_object(g, func_size(nup), TID_FUNC) as *mut GcFunc;
-    // SAFETY: fresh zeroed object.
+    // SAFETY: fnp is a fresh zeroed closure object; pt is live.
     unsafe {
         (*fnp).ffid = FF_LUA;
         (*fnp).nupvalues = nup as u8;
@@ -160,7 +181,7 @@ pub fn new_lfunc(g: &mut GlobalState, pt: *mut GcProto, env: *mut GcTab) -> *mut
 /// A closed upvalue holding `v` (for main chunks and upvaluejoin).
 pub fn new_closed_upval(g: &mut GlobalState, v: TValue) -> *mut GcUpval {
     let uv = new_object(g, std::mem::size_of::<GcUpval>(), TID_UPVAL) as *mut GcUpval;
-    // SAFETY: fresh object.
+    // SAFETY: uv is a fresh zeroed upvalue object.
     unsafe {
         (*uv).closed = 1;
         (*uv).tv = v;
@@ -169,25 +190,29 @@ pub fn new_closed_upval(g: &mut GlobalState, v: TValue) -> *mut GcUpval {
     uv
 }
 
-/// Find or create the open upvalue for a stack slot of `l`.
+/// Find or create the open upvalue for a stack slot of `l` (`slot` is only
+/// compared with the open upvalues' slots and stored in a new one).
 pub fn find_upval(l: State, slot: *mut TValue) -> *mut GcUpval {
-    // SAFETY: l is live; the open list holds live upvalues sorted by slot, descending.
+    // SAFETY: the thread is live (State invariant); its open list holds
+    // upvalues that are not freed (an unreachable one is unlinked when it
+    // is freed), sorted by slot, descending. The global state is reached
+    // for one leaf call at a time.
     unsafe {
-        let mut prev: *mut *mut GcUpval = &mut (*l.as_ptr()).openupval;
+        let mut prev: *mut *mut GcUpval = &raw mut (*l.as_ptr()).openupval;
         while !(*prev).is_null() && (**prev).v >= slot {
             if (**prev).v == slot {
                 let uv = *prev;
                 // An upvalue found unreachable but not swept yet is in use again.
-                let g = &*(*l.as_ptr()).glref;
+                let g = l.global_mut();
                 if crate::gc::is_dead(g, uv as *mut GcHeader) {
                     crate::gc::make_current_white(g, uv as *mut GcHeader);
                 }
                 return uv;
             }
-            prev = &mut (**prev).open_next;
+            prev = &raw mut (**prev).open_next;
         }
-        let g = &mut *(*l.as_ptr()).glref;
-        let uv = new_object(g, std::mem::size_of::<GcUpval>(), TID_UPVAL) as *mut GcUpval;
+        let uv =
+            new_object(l.global_mut(), std::mem::size_of::<GcUpval>(), TID_UPVAL) as *mut GcUpval;
         (*uv).closed = 0;
         (*uv).v = slot;
         (*uv).thread = l.as_ptr();
@@ -197,9 +222,11 @@ pub fn find_upval(l: State, slot: *mut TValue) -> *mut GcUpval {
     }
 }
 
-/// Close every open upvalue of `l` at or above `level`.
+/// Close every open upvalue of `l` at or above `level` (`level` is only
+/// compared with the upvalues' slots).
 pub fn close_upvals(l: State, level: *mut TValue) {
-    // SAFETY: l is live; open upvalues point into its stack.
+    // SAFETY: the thread is live (State invariant); its open upvalues are
+    // not freed and point to slots of its stack.
     unsafe {
         while !(*l.as_ptr()).openupval.is_null() && (*(*l.as_ptr()).openupval).v >= level {
             let uv = (*l.as_ptr()).openupval;
@@ -212,8 +239,13 @@ pub fn close_upvals(l: State, level: *mut TValue) {
     }
 }
 
-pub fn traverse_func(g: &mut GlobalState, f: *mut GcFunc) {
-    // SAFETY: f is a live closure.
+/// Mark what a closure refers to.
+///
+/// # Safety
+/// `f` points to a live closure.
+pub unsafe fn traverse_func(g: &mut GlobalState, f: *mut GcFunc) {
+    // SAFETY: f is a live closure (this function's contract); what it
+    // refers to is live too; upvalue indices are below nupvalues.
     unsafe {
         mark_object(g, (*f).env as *mut GcHeader);
         if (*f).is_lua() {
@@ -229,8 +261,13 @@ pub fn traverse_func(g: &mut GlobalState, f: *mut GcFunc) {
     }
 }
 
-pub fn traverse_proto(g: &mut GlobalState, p: *mut GcProto) {
-    // SAFETY: p is a live prototype.
+/// Mark what a prototype refers to.
+///
+/// # Safety
+/// `p` points to a live prototype.
+pub unsafe fn traverse_proto(g: &mut GlobalState, p: *mut GcProto) {
+    // SAFETY: p is a live prototype (this function's contract); its arrays
+    // have the recorded sizes and hold live objects.
     unsafe {
         mark_object(g, (*p).chunkname as *mut GcHeader);
         for i in 0..(*p).sizekgc as usize {
@@ -248,8 +285,11 @@ pub fn traverse_proto(g: &mut GlobalState, p: *mut GcProto) {
 }
 
 /// Collector work charged for traversing a prototype (about its size).
-pub fn proto_size(p: *mut GcProto) -> usize {
-    // SAFETY: p is a live prototype.
+///
+/// # Safety
+/// `p` points to a live prototype.
+pub unsafe fn proto_size(p: *mut GcProto) -> usize {
+    // SAFETY: p is a live prototype (this function's contract).
     unsafe {
         std::mem::size_of::<GcProto>()
             + (*p).sizebc as usize * 4
@@ -259,32 +299,50 @@ pub fn proto_size(p: *mut GcProto) -> usize {
     }
 }
 
-pub fn free_func(g: &mut GlobalState, f: *mut GcFunc) {
-    // SAFETY: f is dead.
+/// Free a dead closure.
+///
+/// # Safety
+/// `f` points to a dead closure that is not freed yet; it is not used
+/// afterwards.
+pub unsafe fn free_func(g: &mut GlobalState, f: *mut GcFunc) {
+    // SAFETY: f is not freed yet (this function's contract).
     let n = unsafe { (*f).nupvalues } as usize;
     mem_free(g, f as *mut u8, func_size(n));
 }
 
-pub fn free_upval(g: &mut GlobalState, uv: *mut GcUpval) {
-    // SAFETY: uv is dead; if still open, unlink it from its thread.
+/// Free a dead upvalue, unlinking it from its thread if still open.
+///
+/// # Safety
+/// `uv` points to a dead upvalue that is not freed yet; it is not used
+/// afterwards. An open upvalue's thread is not freed yet (a thread
+/// detaches its open upvalues when it is freed).
+pub unsafe fn free_upval(g: &mut GlobalState, uv: *mut GcUpval) {
+    // SAFETY: uv is not freed, and the thread of an open one neither (this
+    // function's contract); the thread's open list links upvalues.
     unsafe {
         if (*uv).closed == 0 && !(*uv).thread.is_null() {
             let l = (*uv).thread;
-            let mut prev: *mut *mut GcUpval = &mut (*l).openupval;
+            let mut prev: *mut *mut GcUpval = &raw mut (*l).openupval;
             while !(*prev).is_null() {
                 if *prev == uv {
                     *prev = (*uv).open_next;
                     break;
                 }
-                prev = &mut (**prev).open_next;
+                prev = &raw mut (**prev).open_next;
             }
         }
     }
     mem_free(g, uv as *mut u8, std::mem::size_of::<GcUpval>());
 }
 
-pub fn free_proto(g: &mut GlobalState, p: *mut GcProto) {
-    // SAFETY: p is dead; arrays were allocated with these sizes.
+/// Free a dead prototype and its arrays.
+///
+/// # Safety
+/// `p` points to a dead prototype that is not freed yet; it is not used
+/// afterwards.
+pub unsafe fn free_proto(g: &mut GlobalState, p: *mut GcProto) {
+    // SAFETY: p is not freed yet (this function's contract); its arrays
+    // were allocated with the recorded sizes.
     unsafe {
         let pr = &*p;
         let (bc, sizebc, kgc, sizekgc, knum, sizekn) =
@@ -413,18 +471,17 @@ fn ktab_value(g: &mut GlobalState, v: &KTabVal) -> TValue {
 }
 
 /// Convert a runtime prototype back to front-end form (for string.dump).
-pub fn proto_to_data(p: *mut GcProto) -> ProtoData {
-    // SAFETY: p is a live prototype; its arrays have the recorded sizes.
+///
+/// # Safety
+/// `p` points to a live prototype. No collection step runs meanwhile (so
+/// it and its constants stay live).
+pub unsafe fn proto_to_data(p: *mut GcProto) -> ProtoData {
+    // SAFETY: p is a live prototype (this function's contract); its arrays
+    // have the recorded sizes and hold live constants (strings, child
+    // prototypes, template tables); prototypes are never written after
+    // loading except for their mark bits, which this does not read.
     unsafe {
         let pr = &*p;
-        let sl = |ptr: *const u8, n: usize| {
-            if n == 0 {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(ptr, n)
-            }
-        };
-        let _ = sl;
         let bc: Vec<Ins> = (0..pr.sizebc as usize)
             .map(|i| *pr.bc.add(i))
             .collect_fallible();
@@ -506,6 +563,7 @@ fn tv_to_ktab(v: TValue) -> KTabVal {
     } else if v.0 == TValue::TRUE.0 {
         KTabVal::True
     } else if v.is_str() {
+        // SAFETY: a constant of a live template table (see proto_to_data).
         KTabVal::Str(unsafe { crate::string::str_bytes(v.as_ptr()) }.to_vec_fallible())
     } else {
         let n = v.as_num();
@@ -518,6 +576,9 @@ fn tv_to_ktab(v: TValue) -> KTabVal {
     }
 }
 
-fn table_to_template(t: *mut GcTab) -> KGc {
-    KGc::Table(crate::table::to_template(t, tv_to_ktab))
+/// # Safety
+/// `t` points to a live template table.
+unsafe fn table_to_template(t: *mut GcTab) -> KGc {
+    // SAFETY: t is live (this function's contract).
+    KGc::Table(unsafe { crate::table::to_template(t, tv_to_ktab) })
 }

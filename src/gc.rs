@@ -129,8 +129,9 @@ pub struct GcState {
     /// `next`), and the last entry.
     pub tobefnz: *mut GcHeader,
     pub tobefnz_last: *mut GcHeader,
-    /// Sweep position: the link to the next object to sweep.
-    pub sweep: *mut *mut GcHeader,
+    /// Sweep position: the last object the sweep kept on the list being
+    /// swept (null: it is at the list's head).
+    pub sweep: *mut GcHeader,
     /// Next intern-table chain to sweep.
     pub sweep_str: u32,
     /// The sweep has reached the userdata list.
@@ -300,8 +301,12 @@ pub fn new_object(g: &mut GlobalState, size: usize, tid: u32) -> *mut GcHeader {
 
 /// Link an object whose memory the caller allocated (and zeroed) on the
 /// object list.
-pub fn link_new_object(g: &mut GlobalState, o: *mut GcHeader, tid: u32) {
-    // SAFETY: o points to a fresh object header.
+///
+/// # Safety
+/// `o` points to a fresh block of memory from `g`'s allocator, large
+/// enough for an object of type `tid`, on no list yet.
+pub unsafe fn link_new_object(g: &mut GlobalState, o: *mut GcHeader, tid: u32) {
+    // SAFETY: o points to a fresh object header (this function's contract).
     unsafe {
         (*o).gct = tid as u8;
         (*o).marked = g.gc.currentwhite;
@@ -320,16 +325,30 @@ pub fn new_udata_object(g: &mut GlobalState, size: usize) -> *mut GcHeader {
 }
 
 // ---- Colours.
+//
+// Objects are reached through raw pointers; the functions taking one are
+// `unsafe fn`s whose callers guarantee that it points to an object that is
+// not freed (reachable, or found unreachable but not swept yet). Marks are
+// read and written by value: no reference to an object is held while
+// others (maybe the same one) are reached.
 
+/// Whether an object is white.
+///
+/// # Safety
+/// `o` points to an object header that is not freed.
 #[inline(always)]
-pub fn is_white(o: *mut GcHeader) -> bool {
-    // SAFETY: o is a live object header.
+pub unsafe fn is_white(o: *mut GcHeader) -> bool {
+    // SAFETY: o is not freed (this function's contract).
     unsafe { (*o).marked & MARK_WHITES != 0 }
 }
 
+/// Whether an object is black.
+///
+/// # Safety
+/// `o` points to an object header that is not freed.
 #[inline(always)]
-pub fn is_black(o: *mut GcHeader) -> bool {
-    // SAFETY: o is a live object header.
+pub unsafe fn is_black(o: *mut GcHeader) -> bool {
+    // SAFETY: o is not freed (this function's contract).
     unsafe { (*o).marked & MARK_BLACK != 0 }
 }
 
@@ -340,78 +359,108 @@ fn other_white(g: &GlobalState) -> u8 {
 
 /// Whether an object was found unreachable by the last marking and not
 /// swept yet (only possible during the sweep phases).
+///
+/// # Safety
+/// `o` points to an object header that is not freed.
 #[inline(always)]
-pub fn is_dead(g: &GlobalState, o: *mut GcHeader) -> bool {
-    // SAFETY: o is an object header not freed yet.
+pub unsafe fn is_dead(g: &GlobalState, o: *mut GcHeader) -> bool {
+    // SAFETY: o is not freed (this function's contract).
     unsafe { (*o).marked & (other_white(g) | MARK_FIXED) == other_white(g) }
 }
 
 /// Give an object the current white: used to revive an object that is dead
 /// but not swept yet when something finds it again (an interned string, an
 /// open upvalue), and by sweeping.
+///
+/// # Safety
+/// `o` points to an object header that is not freed.
 #[inline(always)]
-pub fn make_current_white(g: &GlobalState, o: *mut GcHeader) {
-    // SAFETY: o is an object header not freed yet.
+pub unsafe fn make_current_white(g: &GlobalState, o: *mut GcHeader) {
+    // SAFETY: o is not freed (this function's contract).
     unsafe { (*o).marked = ((*o).marked & !(MARK_WHITES | MARK_BLACK)) | g.gc.currentwhite };
 }
 
 /// The intrusive gray-list link of an object that can be gray.
-fn gclist_of(o: *mut GcHeader) -> *mut *mut GcHeader {
-    // SAFETY: o is a live object of the type gct says.
+///
+/// # Safety
+/// `o` points to a live table, closure, prototype, thread or upvalue.
+unsafe fn gclist_of(o: *mut GcHeader) -> *mut *mut GcHeader {
+    // SAFETY: o is a live object (this function's contract) of the type
+    // gct says; the field's address is taken without a reference.
     unsafe {
         match (*o).gct as u32 {
-            TID_TAB => &mut (*(o as *mut GcTab)).gclist,
-            TID_FUNC => &mut (*(o as *mut GcFunc)).gclist,
-            TID_PROTO => &mut (*(o as *mut GcProto)).gclist,
-            TID_THREAD => &mut (*(o as *mut lua_State)).gclist,
-            TID_UPVAL => &mut (*(o as *mut GcUpval)).gclist,
+            TID_TAB => &raw mut (*(o as *mut GcTab)).gclist,
+            TID_FUNC => &raw mut (*(o as *mut GcFunc)).gclist,
+            TID_PROTO => &raw mut (*(o as *mut GcProto)).gclist,
+            TID_THREAD => &raw mut (*(o as *mut lua_State)).gclist,
+            TID_UPVAL => &raw mut (*(o as *mut GcUpval)).gclist,
             _ => unreachable!("object type without a gray link"),
         }
     }
 }
 
 /// Push a gray object on a list.
+///
+/// # Safety
+/// As for `gclist_of`.
 #[inline]
-fn link(list: &mut *mut GcHeader, o: *mut GcHeader) {
-    // SAFETY: o can be gray, so it has a gclist field.
+unsafe fn link(list: &mut *mut GcHeader, o: *mut GcHeader) {
+    // SAFETY: o is live and can be gray (this function's contract).
     unsafe { *gclist_of(o) = *list };
     *list = o;
 }
 
 // ---- Marking.
 
-/// Mark a value's object if it is white.
+/// Mark a value's object if it is white. The value comes from a root or
+/// from a slot of a live object, so its object is live.
 #[inline(always)]
 pub fn mark_value(g: &mut GlobalState, v: TValue) {
     if v.is_gc() {
         let o = v.gc_ptr();
-        if is_white(o) {
-            mark_white(g, o);
+        // SAFETY: the object of a value held by a root or a live object
+        // is live.
+        unsafe {
+            if is_white(o) {
+                mark_white(g, o);
+            }
         }
     }
 }
 
 /// Mark an object (null allowed) if it is white.
+///
+/// # Safety
+/// `o` is null or points to a live object.
 #[inline(always)]
-pub fn mark_object(g: &mut GlobalState, o: *mut GcHeader) {
-    if !o.is_null() && is_white(o) {
-        mark_white(g, o);
+pub unsafe fn mark_object(g: &mut GlobalState, o: *mut GcHeader) {
+    // SAFETY: o is null or live (this function's contract).
+    unsafe {
+        if !o.is_null() && is_white(o) {
+            mark_white(g, o);
+        }
     }
 }
 
 /// Mark a white object: strings turn black at once, userdata and closed
 /// upvalues are traversed at once (they hold one or two references), the
 /// others turn gray.
-fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
+///
+/// # Safety
+/// `o` points to a live white object.
+unsafe fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
+    // SAFETY: o is live (this function's contract).
     debug_assert!(
-        is_white(o) && !is_black(o),
+        unsafe { is_white(o) && !is_black(o) },
         "GC invariant broken: marking an object that is not white"
     );
+    // SAFETY: as above.
     debug_assert!(
-        !is_dead(g, o),
+        !unsafe { is_dead(g, o) },
         "GC invariant broken: marking an object found dead (a use after free)"
     );
-    // SAFETY: o is a live white object of the type gct says.
+    // SAFETY: o is a live white object (this function's contract) of the
+    // type gct says; the objects it refers to are live too.
     unsafe {
         (*o).marked &= !MARK_WHITES;
         match (*o).gct as u32 {
@@ -449,15 +498,18 @@ fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
 
 /// Mark the roots: the main thread, the registry, the base metatables.
 fn mark_roots(g: &mut GlobalState) {
-    mark_object(g, g.mainthread as *mut GcHeader);
+    // SAFETY: the roots are live objects (or null).
+    unsafe { mark_object(g, g.mainthread as *mut GcHeader) };
     let reg = g.registry;
     mark_value(g, reg);
     for i in 0..g.basemt.len() {
         let mt = g.basemt[i];
-        mark_object(g, mt as *mut GcHeader);
+        // SAFETY: as above.
+        unsafe { mark_object(g, mt as *mut GcHeader) };
     }
     let ffi_roots = crate::ffi::gc_roots(g);
-    mark_object(g, ffi_roots as *mut GcHeader);
+    // SAFETY: as above.
+    unsafe { mark_object(g, ffi_roots as *mut GcHeader) };
     crate::ffi::finalizer::mark_pending(g);
 }
 
@@ -474,7 +526,8 @@ fn mark_start(g: &mut GlobalState) {
 /// Traverse one gray object; returns the work done (about its size).
 fn propagate_one(g: &mut GlobalState, atomic: bool) -> usize {
     let o = g.gc.gray;
-    // SAFETY: o is a gray object on the gray list, of the type gct says.
+    // SAFETY: o is a gray object on the gray list, so it is live and of
+    // the type gct says; the objects it refers to are live too.
     unsafe {
         g.gc.gray = *gclist_of(o);
         (*o).marked |= MARK_BLACK;
@@ -522,13 +575,16 @@ fn propagate_all(g: &mut GlobalState, atomic: bool) -> usize {
     work
 }
 
-/// Finish marking in one go, decide what dies, and start the sweep.
+/// Finish marking in one go, decide what dies, and start the sweep. `l` is
+/// the running thread (marked here: it may be a coroutine nothing else
+/// refers to); only its own fields are read.
 fn atomic(g: &mut GlobalState, l: State) {
     // Open upvalues reached earlier: their slots may have changed since
     // (their thread may be unreachable by now).
     let mut uv = std::mem::replace(&mut g.gc.uvgray, ptr::null_mut());
     while !uv.is_null() {
-        // SAFETY: uv is a marked upvalue (not freed before the sweep).
+        // SAFETY: uv is a marked upvalue (not freed before the sweep); its
+        // value pointer points to its own slot or into a live stack.
         unsafe {
             let u = uv as *mut GcUpval;
             mark_value(g, *(*u).v);
@@ -538,7 +594,8 @@ fn atomic(g: &mut GlobalState, l: State) {
     propagate_all(g, true);
     // Weak tables are traversed again (stores since need no barrier).
     g.gc.gray = std::mem::replace(&mut g.gc.weak, ptr::null_mut());
-    mark_object(g, l.as_ptr() as *mut GcHeader);
+    // SAFETY: the running thread is live.
+    unsafe { mark_object(g, l.as_ptr() as *mut GcHeader) };
     mark_roots(g);
     propagate_all(g, true);
     // Threads and tables hit by the backward barrier.
@@ -565,15 +622,35 @@ fn atomic(g: &mut GlobalState, l: State) {
 /// newest object is finalized first, as in LuaJIT.
 fn separate_finalizable(g: &mut GlobalState, all: bool) -> usize {
     let mut size = 0;
-    let mut p: *mut *mut GcHeader = &mut g.gc.udata;
-    // SAFETY: walking and unlinking entries of the userdata list we own.
-    unsafe {
-        while !(*p).is_null() {
-            let o = *p;
+    // The entry before `o` (null: `o` is the list's head). No pointer into
+    // the global state is held across the calls below.
+    let mut prev: *mut GcHeader = ptr::null_mut();
+    loop {
+        // SAFETY: prev is null or an entry of the userdata list; the
+        // entries are userdata that are not freed.
+        let o = unsafe {
+            if prev.is_null() {
+                g.gc.udata
+            } else {
+                (*prev).next
+            }
+        };
+        if o.is_null() {
+            break;
+        }
+        // SAFETY: o is an entry of the userdata list (see above); entries
+        // are unlinked and appended to the finalizer queue, whose last
+        // entry is a userdata too.
+        unsafe {
             let candidate = (all || is_white(o)) && (*o).marked & MARK_FINALIZED == 0;
             if candidate && has_gc_metamethod(g, o as *mut GcUdata) {
                 (*o).marked |= MARK_FINALIZED;
-                *p = (*o).next;
+                let next = (*o).next;
+                if prev.is_null() {
+                    g.gc.udata = next;
+                } else {
+                    (*prev).next = next;
+                }
                 (*o).next = ptr::null_mut();
                 if g.gc.tobefnz.is_null() {
                     g.gc.tobefnz = o;
@@ -583,17 +660,25 @@ fn separate_finalizable(g: &mut GlobalState, all: bool) -> usize {
                 g.gc.tobefnz_last = o;
                 size += crate::udata::size_of(o as *mut GcUdata);
             } else {
-                p = &mut (*o).next;
+                prev = o;
             }
         }
     }
     size
 }
 
-fn has_gc_metamethod(g: &mut GlobalState, u: *mut GcUdata) -> bool {
-    // SAFETY: u is a live (maybe unreachable, not freed) userdata.
-    let mt = unsafe { (*u).metatable };
-    !mt.is_null() && !crate::meta::fast_get(g, mt, crate::meta::MM_GC).is_nil()
+/// Whether a userdata's metatable has `__gc`.
+///
+/// # Safety
+/// `u` points to a userdata that is not freed.
+unsafe fn has_gc_metamethod(g: &mut GlobalState, u: *mut GcUdata) -> bool {
+    // SAFETY: u is not freed (this function's contract); its metatable is
+    // null or a table that is not freed either (marking keeps a userdata's
+    // metatable as long as the userdata).
+    unsafe {
+        let mt = (*u).metatable;
+        !mt.is_null() && !crate::meta::fast_get(g, mt, crate::meta::MM_GC).is_nil()
+    }
 }
 
 /// Keep every userdata waiting for its finalizer (and what it refers to)
@@ -602,7 +687,8 @@ fn has_gc_metamethod(g: &mut GlobalState, u: *mut GcUdata) -> bool {
 fn mark_finalizable(g: &mut GlobalState) {
     let mut o = g.gc.tobefnz;
     while !o.is_null() {
-        // SAFETY: entries of the finalizer queue are live userdata.
+        // SAFETY: entries of the finalizer queue are live userdata, whose
+        // metatable and environment are null or live tables.
         unsafe {
             (*o).marked = ((*o).marked & !MARK_WHITES) | MARK_BLACK;
             let u = o as *mut GcUdata;
@@ -618,61 +704,101 @@ fn mark_finalizable(g: &mut GlobalState) {
 /// dropped from weak values only (they stay as keys until really freed).
 fn clear_weak(g: &mut GlobalState) {
     let mut t = g.gc.weak;
+    // The entries of a weak table are not freed before the sweep: their
+    // marks can be read.
+    // SAFETY: (both closures) v is an entry of a weak table being cleared.
+    let dead_key = |v: TValue| v.is_gc() && !v.is_str() && unsafe { is_white(v.gc_ptr()) };
+    let dead_value = |v: TValue| {
+        v.is_gc()
+            && !v.is_str()
+            // SAFETY: as above.
+            && unsafe {
+                is_white(v.gc_ptr())
+                    || (v.is_udata() && (*v.gc_ptr()).marked & MARK_FINALIZED != 0)
+            }
+    };
     while !t.is_null() {
-        let dead_key = |v: TValue| v.is_gc() && !v.is_str() && is_white(v.gc_ptr());
-        let dead_value = |v: TValue| {
-            v.is_gc()
-                && !v.is_str()
-                && (is_white(v.gc_ptr())
-                    || (v.is_udata()
-                        // SAFETY: v refers to a live userdata.
-                        && unsafe { (*v.gc_ptr()).marked } & MARK_FINALIZED != 0))
-        };
-        crate::table::clear_weak(t as *mut GcTab, dead_key, dead_value);
-        // SAFETY: t is a weak table on the weak list.
-        t = unsafe { (*(t as *mut GcTab)).gclist };
+        // SAFETY: t is a weak table on the weak list, reached this cycle.
+        unsafe {
+            crate::table::clear_weak(t as *mut GcTab, dead_key, dead_value);
+            t = (*(t as *mut GcTab)).gclist;
+        }
     }
 }
 
 // ---- Sweeping.
 
-/// Sweep up to `max` objects from the link `p`: free the dead ones, give
-/// the survivors the current white. Returns the link to continue from, or
-/// null at the end of the list.
-fn sweep_list(g: &mut GlobalState, mut p: *mut *mut GcHeader, max: usize) -> *mut *mut GcHeader {
+/// Which object list a sweep step works on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SweptList {
+    Objects,
+    Userdata,
+}
+
+/// Sweep up to `max` objects of `list` after `prev` (null: from the
+/// list's head): free the dead ones, give the survivors the current white.
+/// Returns the last survivor seen (where to continue; null if none), or
+/// None at the end of the list. Positions are objects, not links: no
+/// pointer into the global state is kept between steps.
+///
+/// # Safety
+/// `prev` is null or a survivor of this sweep on `list`.
+unsafe fn sweep_list(
+    g: &mut GlobalState,
+    list: SweptList,
+    mut prev: *mut GcHeader,
+    max: usize,
+) -> Option<*mut GcHeader> {
     let ow = other_white(g);
     let cw = g.gc.currentwhite;
-    let mut n = 0;
-    // SAFETY: unlinking dead objects from a singly linked list we own.
-    unsafe {
-        while !(*p).is_null() {
-            if n == max {
-                return p;
+    for _ in 0..max {
+        // SAFETY: prev is null or an object on the list (this function's
+        // contract, then a survivor kept below).
+        let o = unsafe {
+            match (prev.is_null(), list) {
+                (false, _) => (*prev).next,
+                (true, SweptList::Objects) => g.gc.root,
+                (true, SweptList::Userdata) => g.gc.udata,
             }
-            n += 1;
-            let o = *p;
+        };
+        if o.is_null() {
+            return None;
+        }
+        // SAFETY: o is on the list, so not freed; a dead one is unlinked
+        // before it is freed, and nothing refers to it any more.
+        unsafe {
             if (*o).marked & (ow | MARK_FIXED) == ow {
-                *p = (*o).next;
+                let next = (*o).next;
+                match (prev.is_null(), list) {
+                    (false, _) => (*prev).next = next,
+                    (true, SweptList::Objects) => g.gc.root = next,
+                    (true, SweptList::Userdata) => g.gc.udata = next,
+                }
                 free_object(g, o);
             } else {
                 (*o).marked = ((*o).marked & !(MARK_WHITES | MARK_BLACK)) | cw;
-                p = &mut (*o).next;
+                prev = o;
             }
         }
     }
-    ptr::null_mut()
+    Some(prev)
 }
 
 /// Free one dead object.
-pub fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
-    // SAFETY: o is dead (unreachable) and of the type gct says.
+///
+/// # Safety
+/// `o` points to a dead object (unreachable, unlinked from every list, or
+/// the state is being closed) that is not freed yet; it is not used again.
+pub unsafe fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
+    // SAFETY: o is dead and not freed (this function's contract), of the
+    // type gct says.
     unsafe {
         match (*o).gct as u32 {
             TID_TAB => crate::table::free(g, o as *mut GcTab),
             TID_FUNC => crate::func::free_func(g, o as *mut GcFunc),
             TID_PROTO => crate::func::free_proto(g, o as *mut GcProto),
             TID_UPVAL => crate::func::free_upval(g, o as *mut GcUpval),
-            TID_THREAD => crate::state::free_thread(g, State::from_raw(o as *mut lua_State)),
+            TID_THREAD => crate::state::free_thread(g, o as *mut lua_State),
             TID_UDATA => crate::udata::free(g, o as *mut GcUdata),
             TID_STR => crate::string::free(g, o as *mut GcStr),
             TID_CDATA => crate::ffi::cdata::free(g, o as *mut crate::ffi::cdata::GcCdata),
@@ -682,22 +808,48 @@ pub fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
 }
 
 // ---- The phase machine.
+//
+// The collector's work is split in two. Marking, sweeping and the
+// collector's bookkeeping are leaf code on `&mut GlobalState`: no Lua code
+// runs there and nothing else reaches the global state. Finalizers run Lua
+// code; they are called from `one_step` (which takes the `State`) after
+// the leaf part has returned, with no reference to the global state held.
 
-/// Do one unit of collector work; returns the work done.
-fn one_step(l: State) -> usize {
-    // SAFETY: l is a live state; its global state outlives it.
-    let g = unsafe { &mut *(*l.as_ptr()).glref };
+/// The collector state of `l`'s VM, for bookkeeping between steps.
+///
+/// # Safety
+/// The caller uses the reference only for reads and writes of the
+/// collector's fields and leaf calls on them: no Lua code runs, no
+/// function taking a `State` is called and no step is taken while it is
+/// live.
+#[inline(always)]
+unsafe fn gc_of<'a>(l: State) -> &'a mut GcState {
+    // SAFETY: the global state is live (State invariant); exclusivity is
+    // the caller's obligation.
+    unsafe { &mut (*l.global_ptr()).gc }
+}
+
+/// What a step asks its caller to do after the leaf part.
+enum StepNext {
+    /// Nothing: the step did this much work.
+    Done(usize),
+    /// Run the next finalizer (of a cdata if true, else of a userdata).
+    Finalize { cdata: bool },
+}
+
+/// The leaf part of one unit of collector work.
+fn step_leaf(g: &mut GlobalState, l: State) -> StepNext {
     match g.gc.phase {
         Phase::Pause => {
             mark_start(g);
-            0
+            StepNext::Done(0)
         }
         Phase::Propagate => {
             if !g.gc.gray.is_null() {
-                propagate_one(g, false)
+                StepNext::Done(propagate_one(g, false))
             } else {
                 atomic(g, l);
-                0
+                StepNext::Done(0)
             }
         }
         Phase::SweepString => {
@@ -706,83 +858,112 @@ fn one_step(l: State) -> usize {
             g.gc.sweep_str += 1;
             if done {
                 g.gc.phase = Phase::Sweep;
-                g.gc.sweep = &mut g.gc.root;
+                g.gc.sweep = ptr::null_mut();
                 g.gc.sweep_udata = false;
             }
             g.gc.estimate = g.gc.estimate.saturating_sub(before - g.gc.total);
-            SWEEP_COST
+            StepNext::Done(SWEEP_COST)
         }
         Phase::Sweep => {
             let before = g.gc.total;
-            let next = sweep_list(g, g.gc.sweep, SWEEP_MAX);
-            if !next.is_null() {
-                g.gc.sweep = next;
-            } else if !g.gc.sweep_udata {
-                g.gc.sweep_udata = true;
-                g.gc.sweep = &mut g.gc.udata;
+            let list = if g.gc.sweep_udata {
+                SweptList::Userdata
             } else {
-                crate::string::shrink_table(g);
-                g.gc.phase = Phase::Finalize;
+                SweptList::Objects
+            };
+            // SAFETY: g.gc.sweep is null or the last survivor of this
+            // sweep on `list` (survivors are not freed before the next
+            // cycle's sweep).
+            match unsafe { sweep_list(g, list, g.gc.sweep, SWEEP_MAX) } {
+                Some(prev) => g.gc.sweep = prev,
+                None if list == SweptList::Objects => {
+                    g.gc.sweep_udata = true;
+                    g.gc.sweep = ptr::null_mut();
+                }
+                None => {
+                    crate::string::shrink_table(g);
+                    g.gc.phase = Phase::Finalize;
+                }
             }
             g.gc.estimate = g.gc.estimate.saturating_sub(before - g.gc.total);
-            SWEEP_MAX * SWEEP_COST
+            StepNext::Done(SWEEP_MAX * SWEEP_COST)
         }
         Phase::Finalize => {
-            if !g.gc.tobefnz.is_null() || crate::ffi::finalizer::has_pending(g) {
-                // cdata finalizers first (as at lua_close): one may call a
-                // function of a library whose ffi.load handle, a userdata,
-                // died in the same cycle and unloads it when finalized.
-                if crate::ffi::finalizer::has_pending(g) {
-                    crate::ffi::finalizer::run_one(l, true);
-                } else {
-                    run_one_finalizer(l, true);
-                }
-                let g = crate::state::g_of(l);
-                g.gc.estimate = g.gc.estimate.saturating_sub(FINALIZE_COST);
-                FINALIZE_COST
+            // cdata finalizers first (as at lua_close): one may call a
+            // function of a library whose ffi.load handle, a userdata,
+            // died in the same cycle and unloads it when finalized.
+            if crate::ffi::finalizer::has_pending(g) {
+                StepNext::Finalize { cdata: true }
+            } else if !g.gc.tobefnz.is_null() {
+                StepNext::Finalize { cdata: false }
             } else {
                 g.gc.phase = Phase::Pause;
                 g.gc.debt = 0;
-                0
+                StepNext::Done(0)
             }
+        }
+    }
+}
+
+/// Do one unit of collector work; returns the work done.
+fn one_step(l: State) -> usize {
+    // SAFETY: step_leaf is leaf code (see above): the reference lives for
+    // that call only.
+    match step_leaf(unsafe { l.global_mut() }, l) {
+        StepNext::Done(work) => work,
+        StepNext::Finalize { cdata } => {
+            if cdata {
+                crate::ffi::finalizer::run_one(l, true);
+            } else {
+                run_one_finalizer(l, true);
+            }
+            // SAFETY: one field update.
+            let gc = unsafe { gc_of(l) };
+            gc.estimate = gc.estimate.saturating_sub(FINALIZE_COST);
+            FINALIZE_COST
         }
     }
 }
 
 /// Set the threshold for the next cycle from the live estimate and pause.
-fn set_pause_threshold(g: &mut GlobalState) {
-    g.gc.threshold = (g.gc.estimate / 100).saturating_mul(g.gc.pause as usize);
+fn set_pause_threshold(gc: &mut GcState) {
+    gc.threshold = (gc.estimate / 100).saturating_mul(gc.pause as usize);
 }
 
 /// One incremental step sized by stepmul. Returns 1 if it finished a cycle,
 /// 0 if more debt is left to work off, -1 if the collector caught up.
 pub fn step(l: State) -> i32 {
-    let g = crate::state::g_of(l);
-    let mut budget = (STEP_SIZE / 100 * g.gc.stepmul as usize) as isize;
+    let mut budget = {
+        // SAFETY: reads and writes of collector fields only.
+        let gc = unsafe { gc_of(l) };
+        if gc.total > gc.threshold {
+            gc.debt += gc.total - gc.threshold;
+        }
+        (STEP_SIZE / 100 * gc.stepmul as usize) as isize
+    };
     if budget == 0 {
         budget = isize::MAX;
     }
-    if g.gc.total > g.gc.threshold {
-        g.gc.debt += g.gc.total - g.gc.threshold;
-    }
     loop {
         budget -= one_step(l) as isize;
-        let g = crate::state::g_of(l);
-        if g.gc.phase == Phase::Pause {
-            set_pause_threshold(g);
+        // SAFETY: reads and writes of collector fields only.
+        let gc = unsafe { gc_of(l) };
+        if gc.phase == Phase::Pause {
+            set_pause_threshold(gc);
             return 1;
         }
         if budget <= 0 {
             break;
         }
     }
-    let g = crate::state::g_of(l);
-    if g.gc.debt < STEP_SIZE {
-        g.gc.threshold = g.gc.total + STEP_SIZE;
+    // SAFETY: reads and writes of collector fields only.
+    let gc = unsafe { gc_of(l) };
+    if gc.debt < STEP_SIZE {
+        gc.threshold = gc.total + STEP_SIZE;
         -1
     } else {
-        g.gc.debt -= STEP_SIZE;
-        g.gc.threshold = g.gc.total;
+        gc.debt -= STEP_SIZE;
+        gc.threshold = gc.total;
         0
     }
 }
@@ -792,9 +973,9 @@ pub fn step(l: State) -> i32 {
 /// top).
 #[inline(always)]
 pub fn check(l: State) {
-    // SAFETY: l is a live state; its global state outlives it.
-    let g = unsafe { &*(*l.as_ptr()).glref };
-    if g.gc.total >= g.gc.threshold {
+    let g = l.global_ptr();
+    // SAFETY: fields of the live global state, read by value.
+    if unsafe { (*g).gc.total >= (*g).gc.threshold } {
         check_slow(l);
     }
 }
@@ -802,8 +983,8 @@ pub fn check(l: State) {
 #[cold]
 #[inline(never)]
 fn check_slow(l: State) {
-    let g = crate::state::g_of(l);
-    match g.gc.stress {
+    // SAFETY: a field of the live global state, read by value.
+    match unsafe { (*l.global_ptr()).gc.stress } {
         STRESS_FULL => {
             full_gc(l);
             stress_rearm(l);
@@ -813,10 +994,11 @@ fn check_slow(l: State) {
             // the program as finely as possible.
             loop {
                 let work = one_step(l);
-                let g = crate::state::g_of(l);
-                if work > 0 || g.gc.phase == Phase::Pause {
-                    if g.gc.phase == Phase::Pause {
-                        set_pause_threshold(g);
+                // SAFETY: reads and writes of collector fields only.
+                let gc = unsafe { gc_of(l) };
+                if work > 0 || gc.phase == Phase::Pause {
+                    if gc.phase == Phase::Pause {
+                        set_pause_threshold(gc);
                     }
                     break;
                 }
@@ -831,10 +1013,17 @@ fn check_slow(l: State) {
 
 /// In stress mode every safe point collects, unless the collector is stopped.
 fn stress_rearm(l: State) {
-    let g = crate::state::g_of(l);
-    if g.gc.threshold != THRESHOLD_STOPPED {
-        g.gc.threshold = 0;
+    // SAFETY: reads and writes of collector fields only.
+    let gc = unsafe { gc_of(l) };
+    if gc.threshold != THRESHOLD_STOPPED {
+        gc.threshold = 0;
     }
+}
+
+/// The collector's phase.
+fn phase_of(l: State) -> Phase {
+    // SAFETY: a field of the live global state, read by value.
+    unsafe { (*l.global_ptr()).gc.phase }
 }
 
 /// A full collection cycle (finishing any cycle in progress first without
@@ -842,17 +1031,19 @@ fn stress_rearm(l: State) {
 pub fn full_gc(l: State) {
     finish_sweep(l);
     // Pending finalizers run in the new cycle's finalize phase.
-    crate::state::g_of(l).gc.phase = Phase::Pause;
+    // SAFETY: one field write.
+    unsafe { gc_of(l) }.phase = Phase::Pause;
     loop {
         one_step(l);
-        if crate::state::g_of(l).gc.phase == Phase::Pause {
+        if phase_of(l) == Phase::Pause {
             break;
         }
     }
-    let g = crate::state::g_of(l);
-    set_pause_threshold(g);
-    if g.gc.stress != STRESS_OFF {
-        g.gc.threshold = 0;
+    // SAFETY: reads and writes of collector fields only.
+    let gc = unsafe { gc_of(l) };
+    set_pause_threshold(gc);
+    if gc.stress != STRESS_OFF {
+        gc.threshold = 0;
     }
 }
 
@@ -860,40 +1051,42 @@ pub fn full_gc(l: State) {
 /// progress (sweeping everything keeps it, nothing has the dead white yet)
 /// and finish any sweep. Afterwards the object lists are stable.
 fn finish_sweep(l: State) {
-    let g = crate::state::g_of(l);
-    if g.gc.phase == Phase::Propagate {
-        // Caught in the middle of marking: sweep everything keeping it
-        // (nothing has the dead white yet), then start afresh.
-        g.gc.gray = ptr::null_mut();
-        g.gc.grayagain = ptr::null_mut();
-        g.gc.weak = ptr::null_mut();
-        g.gc.uvgray = ptr::null_mut();
-        g.gc.phase = Phase::SweepString;
-        g.gc.sweep_str = 0;
+    {
+        // SAFETY: reads and writes of collector fields only.
+        let gc = unsafe { gc_of(l) };
+        if gc.phase == Phase::Propagate {
+            // Caught in the middle of marking: sweep everything keeping it
+            // (nothing has the dead white yet), then start afresh.
+            gc.gray = ptr::null_mut();
+            gc.grayagain = ptr::null_mut();
+            gc.weak = ptr::null_mut();
+            gc.uvgray = ptr::null_mut();
+            gc.phase = Phase::SweepString;
+            gc.sweep_str = 0;
+        }
     }
-    while matches!(
-        crate::state::g_of(l).gc.phase,
-        Phase::SweepString | Phase::Sweep
-    ) {
+    while matches!(phase_of(l), Phase::SweepString | Phase::Sweep) {
         one_step(l);
     }
 }
 
 /// The `lua_gc` entry point (LUA_GC* option numbers from lua.h).
 pub fn control(l: State, what: i32, data: i32) -> i32 {
-    let g = crate::state::g_of(l);
+    // SAFETY: (every use) reads and writes of collector fields only; the
+    // arms that collect take no reference across the collection.
     match what {
         0 => {
             // LUA_GCSTOP
-            g.gc.threshold = THRESHOLD_STOPPED;
+            unsafe { gc_of(l) }.threshold = THRESHOLD_STOPPED;
             0
         }
         1 => {
             // LUA_GCRESTART
-            g.gc.threshold = if data == -1 {
-                (g.gc.total / 100).saturating_mul(g.gc.pause as usize)
+            let gc = unsafe { gc_of(l) };
+            gc.threshold = if data == -1 {
+                (gc.total / 100).saturating_mul(gc.pause as usize)
             } else {
-                g.gc.total
+                gc.total
             };
             0
         }
@@ -902,15 +1095,16 @@ pub fn control(l: State, what: i32, data: i32) -> i32 {
             full_gc(l);
             0
         }
-        3 => (g.gc.total >> 10) as i32,
-        4 => (g.gc.total & 0x3ff) as i32,
+        3 => (unsafe { gc_of(l) }.total >> 10) as i32,
+        4 => (unsafe { gc_of(l) }.total & 0x3ff) as i32,
         5 => {
             // LUA_GCSTEP: work off `data` KB of allocation.
             let a = (data.max(0) as usize) << 10;
-            g.gc.threshold = g.gc.total.saturating_sub(a);
+            let gc = unsafe { gc_of(l) };
+            gc.threshold = gc.total.saturating_sub(a);
             loop {
-                let g = crate::state::g_of(l);
-                if g.gc.total < g.gc.threshold {
+                let gc = unsafe { gc_of(l) };
+                if gc.total < gc.threshold {
                     return 0;
                 }
                 if step(l) > 0 {
@@ -920,17 +1114,15 @@ pub fn control(l: State, what: i32, data: i32) -> i32 {
         }
         6 => {
             // LUA_GCSETPAUSE
-            let old = g.gc.pause;
-            g.gc.pause = data as u32;
-            old as i32
+            let gc = unsafe { gc_of(l) };
+            std::mem::replace(&mut gc.pause, data as u32) as i32
         }
         7 => {
             // LUA_GCSETSTEPMUL
-            let old = g.gc.stepmul;
-            g.gc.stepmul = data as u32;
-            old as i32
+            let gc = unsafe { gc_of(l) };
+            std::mem::replace(&mut gc.stepmul, data as u32) as i32
         }
-        9 => (g.gc.threshold != THRESHOLD_STOPPED) as i32,
+        9 => (unsafe { gc_of(l) }.threshold != THRESHOLD_STOPPED) as i32,
         _ => -1,
     }
 }
@@ -939,76 +1131,110 @@ pub fn control(l: State, what: i32, data: i32) -> i32 {
 
 /// Backward barrier: a store into table `t`. A black table turns gray again
 /// and is traversed again in the atomic phase. The fast path is one test.
+///
+/// # Safety
+/// `t` points to a live table.
 #[inline(always)]
-pub fn barrier_table(g: &mut GlobalState, t: *mut GcTab) {
-    debug_check_barrier_target(g, t as *mut GcHeader);
-    // SAFETY: t is a live table.
-    if unsafe { (*t).marked } & MARK_BLACK != 0 {
-        barrier_table_slow(g, t);
+pub unsafe fn barrier_table(g: &mut GlobalState, t: *mut GcTab) {
+    // SAFETY: t is live (this function's contract).
+    unsafe {
+        debug_check_barrier_target(g, t as *mut GcHeader);
+        if (*t).marked & MARK_BLACK != 0 {
+            barrier_table_slow(g, t);
+        }
     }
 }
 
+/// # Safety
+/// `t` points to a live black table.
 #[cold]
 #[inline(never)]
-fn barrier_table_slow(g: &mut GlobalState, t: *mut GcTab) {
+unsafe fn barrier_table_slow(g: &mut GlobalState, t: *mut GcTab) {
     let o = t as *mut GcHeader;
-    debug_check_black_phase(g, o);
-    // SAFETY: t is a live black table, so it is on no gray list.
-    unsafe { (*o).marked &= !MARK_BLACK };
-    link(&mut g.gc.grayagain, o);
-    debug_assert!(
-        !is_black(o) && !is_white(o),
-        "GC invariant broken: a table is not gray after the backward barrier"
-    );
+    // SAFETY: t is a live black table (this function's contract), so it
+    // is on no gray list and its gclist link is free.
+    unsafe {
+        debug_check_black_phase(g, o);
+        (*o).marked &= !MARK_BLACK;
+        link(&mut g.gc.grayagain, o);
+        debug_assert!(
+            !is_black(o) && !is_white(o),
+            "GC invariant broken: a table is not gray after the backward barrier"
+        );
+    }
 }
 
 /// Forward barrier: object `o` now refers to `v`. If `o` is black and `v`
 /// white, `v` is marked while marking is under way; during the sweep, `o`
 /// is given the current white instead (it will not be swept away and needs
 /// no more barriers).
+///
+/// # Safety
+/// `o` points to a live object and `v` is a value stored in it.
 #[inline(always)]
-pub fn barrier_obj(g: &mut GlobalState, o: *mut GcHeader, v: TValue) {
-    debug_check_barrier_target(g, o);
-    if is_black(o) && v.is_gc() && is_white(v.gc_ptr()) {
-        barrier_forward_slow(g, o, v.gc_ptr());
+pub unsafe fn barrier_obj(g: &mut GlobalState, o: *mut GcHeader, v: TValue) {
+    // SAFETY: o is live and v, stored in it, refers to a live object
+    // (this function's contract).
+    unsafe {
+        debug_check_barrier_target(g, o);
+        if is_black(o) && v.is_gc() && is_white(v.gc_ptr()) {
+            barrier_forward_slow(g, o, v.gc_ptr());
+        }
     }
 }
 
 /// `barrier_obj` for an object pointer (null allowed).
+///
+/// # Safety
+/// `o` points to a live object; `child` is null or a live object stored
+/// in it.
 #[inline(always)]
-pub fn barrier_obj_ptr(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
-    debug_check_barrier_target(g, o);
-    if !child.is_null() && is_black(o) && is_white(child) {
-        barrier_forward_slow(g, o, child);
+pub unsafe fn barrier_obj_ptr(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
+    // SAFETY: o and child (when not null) are live (this function's
+    // contract).
+    unsafe {
+        debug_check_barrier_target(g, o);
+        if !child.is_null() && is_black(o) && is_white(child) {
+            barrier_forward_slow(g, o, child);
+        }
     }
 }
 
+/// # Safety
+/// `o` is a live black object and `child` a live white one stored in it.
 #[cold]
 #[inline(never)]
-fn barrier_forward_slow(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
-    debug_check_black_phase(g, o);
-    debug_assert!(
-        !is_dead(g, child),
-        "GC invariant broken: a dead object is stored into a live one"
-    );
-    if g.gc.phase == Phase::Propagate {
-        mark_white(g, child);
-    } else {
-        make_current_white(g, o);
+unsafe fn barrier_forward_slow(g: &mut GlobalState, o: *mut GcHeader, child: *mut GcHeader) {
+    // SAFETY: both are live (this function's contract).
+    unsafe {
+        debug_check_black_phase(g, o);
+        debug_assert!(
+            !is_dead(g, child),
+            "GC invariant broken: a dead object is stored into a live one"
+        );
+        if g.gc.phase == Phase::Propagate {
+            mark_white(g, child);
+        } else {
+            make_current_white(g, o);
+        }
+        debug_assert!(
+            !is_black(o) || !is_white(child),
+            "GC invariant broken: a black object points to a white one after the forward barrier"
+        );
     }
-    debug_assert!(
-        !is_black(o) || !is_white(child),
-        "GC invariant broken: a black object points to a white one after the forward barrier"
-    );
 }
 
 /// Debug builds: an object being stored into is alive (not found dead by
 /// the last marking, and not freed: its type is a collectable one).
 /// Nothing in release builds.
+///
+/// # Safety
+/// `o` points to an object header that is not freed (the check is for
+/// objects found dead).
 #[inline(always)]
-fn debug_check_barrier_target(g: &GlobalState, o: *mut GcHeader) {
+unsafe fn debug_check_barrier_target(g: &GlobalState, o: *mut GcHeader) {
     if cfg!(debug_assertions) {
-        // SAFETY: o is an object header the caller stores into.
+        // SAFETY: o is not freed (this function's contract).
         let gct = unsafe { (*o).gct } as u32;
         assert!(
             matches!(
@@ -1019,7 +1245,8 @@ fn debug_check_barrier_target(g: &GlobalState, o: *mut GcHeader) {
             gct
         );
         assert!(
-            !is_dead(g, o),
+            // SAFETY: as above.
+            !unsafe { is_dead(g, o) },
             "GC invariant broken: a store into an object found dead (a use after free)"
         );
     }
@@ -1030,14 +1257,18 @@ fn debug_check_barrier_target(g: &GlobalState, o: *mut GcHeader) {
 /// sweep whitens them again (SweepString, Sweep); in Pause and Finalize
 /// only userdata queued for their finalizer are black (a weak table's key
 /// can still reach them). Nothing in release builds.
+///
+/// # Safety
+/// `o` points to a live object.
 #[inline(always)]
-fn debug_check_black_phase(g: &GlobalState, o: *mut GcHeader) {
+unsafe fn debug_check_black_phase(g: &GlobalState, o: *mut GcHeader) {
     if cfg!(debug_assertions) {
         assert!(
-            is_black(o) && !is_white(o),
+            // SAFETY: o is live (this function's contract).
+            unsafe { is_black(o) && !is_white(o) },
             "GC invariant broken: barrier on a non-black object"
         );
-        // SAFETY: o is a live object header.
+        // SAFETY: o is live (this function's contract).
         let (gct, marked) = unsafe { ((*o).gct as u32, (*o).marked) };
         let queued_udata = gct == TID_UDATA && marked & MARK_FINALIZED != 0;
         assert!(
@@ -1175,11 +1406,16 @@ fn debug_check_marking(g: &GlobalState) {
 
 /// Barrier for a store of `v` into upvalue `uv` (only closed upvalues are
 /// ever black). The fast path is one test.
+///
+/// # Safety
+/// `uv` points to a live upvalue and `v` is the value stored in it.
 #[inline(always)]
-pub fn barrier_uv(g: &mut GlobalState, uv: *mut GcUpval, v: TValue) {
-    // SAFETY: uv is a live upvalue.
-    if unsafe { (*uv).marked } & MARK_BLACK != 0 {
-        barrier_obj(g, uv as *mut GcHeader, v);
+pub unsafe fn barrier_uv(g: &mut GlobalState, uv: *mut GcUpval, v: TValue) {
+    // SAFETY: uv is live and holds v (this function's contract).
+    unsafe {
+        if (*uv).marked & MARK_BLACK != 0 {
+            barrier_obj(g, uv as *mut GcHeader, v);
+        }
     }
 }
 
@@ -1190,7 +1426,8 @@ pub fn barrier_upvalue_store(g: &mut GlobalState, f: TValue, n: i32, v: TValue) 
         return;
     }
     let fnp: *mut GcFunc = f.as_ptr();
-    // SAFETY: fnp is a live closure; n was checked by the caller's store.
+    // SAFETY: f is a function value, so fnp is a live closure; the
+    // upvalue index is checked against nupvalues; v was stored in it.
     unsafe {
         if n as usize > (*fnp).nupvalues as usize {
             return;
@@ -1205,14 +1442,16 @@ pub fn barrier_upvalue_store(g: &mut GlobalState, f: TValue, n: i32, v: TValue) 
 
 // ---- Finalizers.
 
-/// Run the finalizer of the oldest queued userdata. The userdata goes back
-/// on the userdata list first (with the current white, already marked
-/// finalized), so that it is freed normally once unreachable again, or
-/// lives on if the finalizer stored it somewhere (resurrection).
-fn run_one_finalizer(l: State, rethrow: bool) {
-    let g = crate::state::g_of(l);
+/// Take the oldest userdata off the finalizer queue and put it back on the
+/// userdata list (with the current white, already marked finalized), so
+/// that it is freed normally once unreachable again, or lives on if the
+/// finalizer stored it somewhere (resurrection). Returns the finalizer
+/// call to make, if it has one.
+fn dequeue_finalizable(g: &mut GlobalState) -> Option<(TValue, TValue)> {
     let o = g.gc.tobefnz;
-    // SAFETY: o is the first entry of the finalizer queue, a live userdata.
+    // SAFETY: o is the first entry of the finalizer queue (the caller
+    // checked it is not empty), a live userdata whose metatable is null or
+    // a live table.
     unsafe {
         g.gc.tobefnz = (*o).next;
         if g.gc.tobefnz.is_null() {
@@ -1221,34 +1460,40 @@ fn run_one_finalizer(l: State, rethrow: bool) {
         (*o).next = g.gc.udata;
         g.gc.udata = o;
         make_current_white(g, o);
+        let mt = (*(o as *mut GcUdata)).metatable;
+        if mt.is_null() {
+            return None;
+        }
+        let f = crate::meta::fast_get(g, mt, crate::meta::MM_GC);
+        (!f.is_nil()).then_some((f, TValue::gcobj(TID_UDATA, o)))
     }
-    // SAFETY: as above.
-    let mt = unsafe { (*(o as *mut GcUdata)).metatable };
-    if mt.is_null() {
-        return;
+}
+
+/// Run the finalizer of the oldest queued userdata (see
+/// `dequeue_finalizable`).
+fn run_one_finalizer(l: State, rethrow: bool) {
+    // SAFETY: dequeue_finalizable is leaf code: the reference lives for
+    // that call only.
+    if let Some((f, obj)) = dequeue_finalizable(unsafe { l.global_mut() }) {
+        run_finalizer_call(l, f, obj, rethrow);
     }
-    let f = crate::meta::fast_get(g, mt, crate::meta::MM_GC);
-    if f.is_nil() {
-        return;
-    }
-    run_finalizer_call(l, f, TValue::gcobj(TID_UDATA, o), rethrow);
 }
 
 /// Call a finalizer `f(obj)`.
 /// `rethrow`: raise a finalizer's error in the running code (false at state
 /// close, where errors are ignored: nothing would catch them).
 pub fn run_finalizer_call(l: State, f: TValue, obj: TValue, rethrow: bool) {
-    let g = crate::state::g_of(l);
     // No collector steps inside finalizers (collectgarbage("isrunning") is
     // false there, as in LuaJIT); explicit collections still work.
-    let saved_threshold = g.gc.threshold;
-    g.gc.threshold = THRESHOLD_STOPPED;
+    // SAFETY: one field read and write.
+    let saved_threshold = std::mem::replace(&mut unsafe { gc_of(l) }.threshold, THRESHOLD_STOPPED);
     // Hooks do not see finalizers (as in LuaJIT): a line or count hook
     // would otherwise fire at whatever point the collector ran.
     let saved_hooks = crate::capi::debugapi::suspend_hooks(l);
     let r = crate::vm::pcall_values(l, f, &[obj], 0);
     crate::capi::debugapi::resume_hooks(l, saved_hooks);
-    crate::state::g_of(l).gc.threshold = saved_threshold;
+    // SAFETY: one field write.
+    unsafe { gc_of(l) }.threshold = saved_threshold;
     if let (Err(e), true) = (r, rethrow) {
         // LuaJIT 2.1.0-beta3 rethrows errors from finalizers.
         crate::vm::push(l, e);
@@ -1265,23 +1510,29 @@ pub fn finalize_all(l: State) {
         // (finalizers may have started one), and no automatic steps run
         // while the state closes.
         finish_sweep(l);
-        let g = crate::state::g_of(l);
-        g.gc.phase = Phase::Pause;
-        g.gc.threshold = THRESHOLD_STOPPED;
-        let g = crate::state::g_of(l);
-        separate_finalizable(g, true);
-        crate::ffi::finalizer::separate(g, true);
-        if g.gc.tobefnz.is_null() && !crate::ffi::finalizer::has_pending(g) {
+        let nothing_pending = {
+            // SAFETY: leaf code on the global state (the collector's
+            // fields and lists); dropped before any finalizer runs.
+            let g = unsafe { l.global_mut() };
+            g.gc.phase = Phase::Pause;
+            g.gc.threshold = THRESHOLD_STOPPED;
+            separate_finalizable(g, true);
+            crate::ffi::finalizer::separate(g, true);
+            g.gc.tobefnz.is_null() && !crate::ffi::finalizer::has_pending(g)
+        };
+        if nothing_pending {
             break;
         }
         // Errors (and C++ exceptions) in finalizers at close are ignored.
         // The cdata finalizers run first, as in LuaJIT: they may call C
         // functions of libraries that userdata finalizers unload (the
         // handles of ffi.load).
-        while crate::ffi::finalizer::has_pending(crate::state::g_of(l)) {
+        // SAFETY: (both loops) a leaf call, the reference dropped before
+        // the finalizer runs.
+        while crate::ffi::finalizer::has_pending(unsafe { l.global_mut() }) {
             let _ = crate::error::catch(|| crate::ffi::finalizer::run_one(l, false));
         }
-        while !crate::state::g_of(l).gc.tobefnz.is_null() {
+        while !unsafe { gc_of(l) }.tobefnz.is_null() {
             let _ = crate::error::catch(|| run_one_finalizer(l, false));
         }
     }
@@ -1294,12 +1545,15 @@ pub fn free_all(g: &mut GlobalState) {
     for list in [g.gc.root, g.gc.udata, g.gc.tobefnz] {
         let mut o = list;
         while !o.is_null() {
-            // SAFETY: walking lists we own; each object is freed once.
-            let next = unsafe { (*o).next };
-            if o != main {
-                free_object(g, o);
+            // SAFETY: walking lists we own; every object on them is dead
+            // now (the state closes) and freed once.
+            unsafe {
+                let next = (*o).next;
+                if o != main {
+                    free_object(g, o);
+                }
+                o = next;
             }
-            o = next;
         }
     }
     g.gc.root = ptr::null_mut();
@@ -1386,16 +1640,34 @@ mod tests {
             let mut live = Box::new(0isize);
             let ud = &mut *live as *mut isize as *mut c_void;
             let l = crate::state::new_state(Some(poisoning_alloc), ud).expect("new state");
-            let g = crate::state::g_of(l);
-            g.gc.stress = STRESS_OFF;
-            g.gc.threshold = THRESHOLD_STOPPED; // only explicit steps
-            Vm { l, live }
+            let vm = Vm { l, live };
+            vm.with_g(|g| {
+                g.gc.stress = STRESS_OFF;
+                g.gc.threshold = THRESHOLD_STOPPED; // only explicit steps
+            });
+            vm
         }
-        fn g(&self) -> &'static mut GlobalState {
-            crate::state::g_of(self.l)
+        /// Run leaf code of the core on the global state.
+        fn with_g<R>(&self, f: impl FnOnce(&mut GlobalState) -> R) -> R {
+            // SAFETY: the tests pass closures that only call leaf functions
+            // (allocation, tables, barriers) or touch collector fields; the
+            // reference is dropped when `f` returns.
+            f(unsafe { self.l.global_mut() })
+        }
+        fn phase(&self) -> Phase {
+            self.with_g(|g| g.gc.phase)
+        }
+        fn total(&self) -> usize {
+            self.with_g(|g| g.gc.total)
         }
         fn new_table(&self) -> *mut GcTab {
-            crate::table::new(self.g(), 0, 0)
+            self.with_g(|g| crate::table::new(g, 0, 0))
+        }
+        /// `t[i] = v` for a table of the test that is not freed (the
+        /// tests check liveness first where it is in question).
+        fn set_int(&self, t: *mut GcTab, i: i64, v: TValue) {
+            // SAFETY: t is not freed (see above); p is its slot for i.
+            self.with_g(|g| unsafe { *crate::table::set_int_slot(g, t, i) = v });
         }
         fn push(&self, v: TValue) {
             crate::vm::push(self.l, v);
@@ -1406,7 +1678,7 @@ mod tests {
         }
         fn step_until(&self, phase: Phase) {
             for _ in 0..1_000_000 {
-                if self.g().gc.phase == phase {
+                if self.phase() == phase {
                     return;
                 }
                 one_step(self.l);
@@ -1430,21 +1702,15 @@ mod tests {
         TValue::gcobj(TID_TAB, t as *const GcHeader)
     }
 
-    fn set_int(g: &mut GlobalState, t: *mut GcTab, i: i64, v: TValue) {
-        let p = crate::table::set_int_slot(g, t, i);
-        // SAFETY: p is a live slot of t.
-        unsafe { *p = v };
-    }
-
     #[test]
     fn phases_run_in_order_and_a_cycle_ends_in_pause() {
         let vm = Vm::new();
         full_gc(vm.l);
-        assert_eq!(vm.g().gc.phase, Phase::Pause);
-        let mut seen = vec![vm.g().gc.phase];
+        assert_eq!(vm.phase(), Phase::Pause);
+        let mut seen = vec![vm.phase()];
         for _ in 0..100_000 {
             one_step(vm.l);
-            let p = vm.g().gc.phase;
+            let p = vm.phase();
             if *seen.last().unwrap() != p {
                 seen.push(p);
             }
@@ -1469,7 +1735,7 @@ mod tests {
     fn unreachable_objects_are_freed_and_reachable_ones_kept() {
         let vm = Vm::new();
         full_gc(vm.l);
-        let before = vm.g().gc.total;
+        let before = vm.total();
         let kept = vm.new_table();
         vm.push(tab_value(kept));
         for _ in 0..100 {
@@ -1479,7 +1745,7 @@ mod tests {
         // SAFETY: kept is reachable from the stack.
         assert_eq!(unsafe { (*kept).gct } as u32, TID_TAB);
         let table_size = std::mem::size_of::<GcTab>();
-        assert_eq!(vm.g().gc.total, before + table_size);
+        assert_eq!(vm.total(), before + table_size);
         vm.pop();
     }
 
@@ -1494,26 +1760,31 @@ mod tests {
         vm.step_until(Phase::Propagate);
         // Traverse until `old` is black (the stack was traversed first).
         let mut n = 0;
-        while !is_black(old as *mut GcHeader) {
+        // SAFETY: (is_black, is_white below) the test's objects are on
+        // the stack, or checked to be alive, or the test is about them
+        // being kept alive (the poisoning allocator never unmaps).
+        while !unsafe { is_black(old as *mut GcHeader) } {
             one_step(vm.l);
             n += 1;
-            assert!(n < 10_000 && vm.g().gc.phase == Phase::Propagate);
+            assert!(n < 10_000 && vm.phase() == Phase::Propagate);
         }
         let young = vm.new_table();
-        set_int(vm.g(), young, 1, TValue::num(42.0));
-        set_int(vm.g(), old, 1, tab_value(young));
+        vm.set_int(young, 1, TValue::num(42.0));
+        vm.set_int(old, 1, tab_value(young));
         if with_barrier {
-            barrier_table(vm.g(), old);
-            assert!(!is_black(old as *mut GcHeader));
+            // SAFETY: old is on the stack.
+            vm.with_g(|g| unsafe { barrier_table(g, old) });
+            assert!(!unsafe { is_black(old as *mut GcHeader) });
         }
         vm.finish_cycle();
         // SAFETY: either live or poisoned (still allocated memory of the
-        // test allocator is never unmapped during the test).
+        // test allocator is never unmapped during the test); get_int only
+        // runs on a live table.
         let alive = unsafe { (*young).gct } as u32 == TID_TAB
-            && crate::table::get_int(young, 1) == TValue::num(42.0);
+            && unsafe { crate::table::get_int(young, 1) } == TValue::num(42.0);
         if !alive {
             // Drop the dangling reference before the state closes.
-            set_int(vm.g(), old, 1, TValue::NIL);
+            vm.set_int(old, 1, TValue::NIL);
         }
         vm.pop();
         alive
@@ -1579,25 +1850,28 @@ mod tests {
     fn forward_barrier_marks_a_value_stored_into_a_black_upvalue() {
         let vm = Vm::new();
         full_gc(vm.l);
-        let uv = crate::func::new_closed_upval(vm.g(), TValue::NIL);
+        let uv = vm.with_g(|g| crate::func::new_closed_upval(g, TValue::NIL));
         // Keep the upvalue reachable through a C closure on the stack.
-        let f = crate::func::new_cfunc(vm.g(), None, 1, ptr::null_mut());
+        let f = vm.with_g(|g| crate::func::new_cfunc(g, None, 1, ptr::null_mut()));
         // SAFETY: the closure has one upvalue slot.
         unsafe {
             *(*f).cuv(0) = TValue::gcobj(TID_UPVAL, uv as *const GcHeader);
         }
         vm.push(TValue::gcobj(TID_FUNC, f as *const GcHeader));
         vm.step_until(Phase::Propagate);
-        while !is_black(uv as *mut GcHeader) {
+        // SAFETY: (is_black, is_white below) uv is reachable from the
+        // stack; young is the test's object whose survival is checked.
+        while !unsafe { is_black(uv as *mut GcHeader) } {
             one_step(vm.l);
-            assert_eq!(vm.g().gc.phase, Phase::Propagate);
+            assert_eq!(vm.phase(), Phase::Propagate);
         }
         let young = vm.new_table();
         let v = tab_value(young);
         // SAFETY: uv is a live closed upvalue.
         unsafe { *(*uv).v = v };
-        barrier_uv(vm.g(), uv, v);
-        assert!(!is_white(young as *mut GcHeader));
+        // SAFETY: uv is live and holds v.
+        vm.with_g(|g| unsafe { barrier_uv(g, uv, v) });
+        assert!(!unsafe { is_white(young as *mut GcHeader) });
         vm.finish_cycle();
         // SAFETY: young was kept alive by the barrier.
         assert_eq!(unsafe { (*young).gct } as u32, TID_TAB);
@@ -1609,22 +1883,23 @@ mod tests {
         let vm = Vm::new();
         let weak = vm.new_table();
         let mt = vm.new_table();
-        let mode = crate::string::new_str_value(vm.g(), b"__mode");
-        let v = crate::string::new_str_value(vm.g(), b"v");
-        let p = crate::table::set_slot(vm.g(), mt, mode).ok().unwrap();
-        // SAFETY: p is a live slot; weak is a live table.
-        unsafe {
-            *p = v;
+        let mode = vm.l.new_str(b"__mode");
+        let v = vm.l.new_str(b"v");
+        // SAFETY: mt and weak are fresh tables (no step runs until
+        // full_gc below); p is mt's slot for the key.
+        vm.with_g(|g| unsafe {
+            *crate::table::set_slot(g, mt, mode).ok().unwrap() = v;
             (*weak).metatable = mt;
-        }
+        });
         vm.push(tab_value(weak));
         let kept = vm.new_table();
         vm.push(tab_value(kept));
-        set_int(vm.g(), weak, 1, tab_value(kept));
-        set_int(vm.g(), weak, 2, tab_value(vm.new_table()));
+        vm.set_int(weak, 1, tab_value(kept));
+        vm.set_int(weak, 2, tab_value(vm.new_table()));
         full_gc(vm.l);
-        assert_eq!(crate::table::get_int(weak, 1), tab_value(kept));
-        assert!(crate::table::get_int(weak, 2).is_nil());
+        // SAFETY: weak is on the stack.
+        assert_eq!(unsafe { crate::table::get_int(weak, 1) }, tab_value(kept));
+        assert!(unsafe { crate::table::get_int(weak, 2) }.is_nil());
         vm.pop();
         vm.pop();
     }
@@ -1648,8 +1923,8 @@ mod tests {
             }
         }
         assert!(finished);
-        assert_eq!(vm.g().gc.phase, Phase::Pause);
-        assert_eq!(control(vm.l, 3, 0), (vm.g().gc.total >> 10) as i32);
+        assert_eq!(vm.phase(), Phase::Pause);
+        assert_eq!(control(vm.l, 3, 0), (vm.total() >> 10) as i32);
         assert_eq!(control(vm.l, 0, 0), 0); // stop
         assert_eq!(control(vm.l, 9, 0), 0);
     }
@@ -1660,14 +1935,11 @@ mod tests {
         let vm = Vm::new();
         for i in 0..50 {
             let t = vm.new_table();
-            set_int(
-                vm.g(),
-                t,
-                1,
-                crate::string::new_str_value(vm.g(), format!("s{}", i).as_bytes()),
-            );
-            crate::udata::new(vm.g(), 16, ptr::null_mut());
-            crate::func::new_closed_upval(vm.g(), TValue::num(1.0));
+            vm.set_int(t, 1, vm.l.new_str(format!("s{}", i).as_bytes()));
+            vm.with_g(|g| {
+                crate::udata::new(g, 16, ptr::null_mut());
+                crate::func::new_closed_upval(g, TValue::num(1.0));
+            });
         }
         full_gc(vm.l);
         control(vm.l, 1, 0);

@@ -35,8 +35,8 @@
 //! `ByteSink` lets the formatting helpers write into any of these.
 
 use crate::gc::{mem_free, mem_realloc};
+use crate::state::GlobalState;
 use crate::state::State;
-use crate::state::{g_of, GlobalState};
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut, Range};
 use std::ptr;
@@ -74,6 +74,11 @@ fn grown_capacity(cap: usize, needed: usize, size: usize) -> Option<usize> {
 /// The first `INLINE` elements live inside the vector itself (on the
 /// stack, for a local), so that the short results most calls build
 /// (concatenations, `string.char`, number formatting) allocate nothing.
+///
+/// The vector keeps a raw pointer to the global state and reaches it only
+/// to grow and to free, as leaf code. As with a `State` handle, the global
+/// state is not closed while the vector is used (vectors are locals of
+/// code running on the state).
 pub struct StateVec<T: Copy, const INLINE: usize = 0> {
     /// Storage from the allocator, or null while the contents are inline.
     heap: *mut T,
@@ -95,9 +100,15 @@ pub type StateBuf = StateVec<u8, SHORT_STRING>;
 pub type ShortBuf = StateBuf;
 
 impl<T: Copy, const INLINE: usize> StateVec<T, INLINE> {
-    /// An empty vector (allocates nothing until it outgrows its inline part).
+    /// An empty vector (allocates nothing until it outgrows its inline
+    /// part), for leaf code holding the global state.
     #[inline]
     pub fn new(g: &mut GlobalState) -> Self {
+        Self::in_state(g)
+    }
+
+    #[inline]
+    fn in_state(g: *mut GlobalState) -> Self {
         StateVec {
             heap: ptr::null_mut(),
             len: 0,
@@ -110,13 +121,23 @@ impl<T: Copy, const INLINE: usize> StateVec<T, INLINE> {
     /// An empty vector of the state `l` belongs to.
     #[inline]
     pub fn of(l: State) -> Self {
-        Self::new(g_of(l))
+        Self::in_state(l.global_ptr())
     }
 
-    /// An empty vector with room for `n` elements.
+    /// An empty vector with room for `n` elements, for leaf code holding
+    /// the global state.
     #[inline]
     pub fn with_capacity(g: &mut GlobalState, n: usize) -> Self {
         let mut v = Self::new(g);
+        v.reserve_exact(n);
+        v
+    }
+
+    /// An empty vector of the state `l` belongs to, with room for `n`
+    /// elements.
+    #[inline]
+    pub fn with_capacity_of(l: State, n: usize) -> Self {
+        let mut v = Self::of(l);
         v.reserve_exact(n);
         v
     }
@@ -174,7 +195,9 @@ impl<T: Copy, const INLINE: usize> StateVec<T, INLINE> {
     #[inline(never)]
     fn grow(&mut self, additional: usize, exact: bool) {
         let size = std::mem::size_of::<T>();
-        // SAFETY: g is the live state this vector was made for.
+        // SAFETY: g is the live global state this vector was made for (see
+        // the type's comment); growing is leaf code (allocation, or the
+        // memory error), the reference is dropped when it returns.
         let g = unsafe { &mut *self.g };
         let needed = match self.len.checked_add(additional) {
             Some(n) => n,
@@ -318,8 +341,8 @@ impl<T: Copy, const INLINE: usize> Drop for StateVec<T, INLINE> {
     fn drop(&mut self) {
         let size = std::mem::size_of::<T>();
         if !self.heap.is_null() && size != 0 {
-            // SAFETY: g outlives every vector made for it; the block has
-            // cap * size bytes.
+            // SAFETY: the global state outlives the vector (see the type's
+            // comment); freeing is leaf code; the block has cap * size bytes.
             mem_free(
                 unsafe { &mut *self.g },
                 self.heap as *mut u8,
@@ -757,10 +780,9 @@ mod tests {
             &mut budget as *mut Budget as *mut c_void,
         );
         let l = l.expect("new state");
-        let g = g_of(l);
         let before = budget.live;
         {
-            let mut v: StateVec<u8, 4> = StateVec::new(g);
+            let mut v: StateVec<u8, 4> = StateVec::of(l);
             v.extend_from_slice(b"abc");
             assert_eq!(budget.live, before, "short contents stay inline");
             v.push(b'd');
@@ -791,7 +813,7 @@ mod tests {
             &mut budget as *mut Budget as *mut c_void,
         );
         let l = l.expect("new state");
-        let mut v: StateBuf = StateVec::new(g_of(l));
+        let mut v: StateBuf = StateVec::of(l);
         // Past the inline part first.
         v.extend_from_slice(&[7; SHORT_STRING]);
         v.truncate(0);

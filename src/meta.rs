@@ -4,8 +4,8 @@
 
 use crate::error;
 use crate::gc::GcHeader;
+use crate::state::GlobalState;
 use crate::state::State;
-use crate::state::{g_of, GlobalState};
 use crate::string::{str_bytes, GcStr};
 use crate::table::{self, GcTab};
 use crate::udata::GcUdata;
@@ -66,41 +66,50 @@ pub fn init_mmnames(g: &mut GlobalState) {
 
 /// Look up a metamethod in a metatable, caching absence for the first
 /// eight metamethods in the table's `nomm` bits.
+///
+/// # Safety
+/// `mt` is null or points to a live table.
 #[inline]
-pub fn fast_get(g: &GlobalState, mt: *mut GcTab, mm: usize) -> TValue {
+pub unsafe fn fast_get(g: &GlobalState, mt: *mut GcTab, mm: usize) -> TValue {
     if mt.is_null() {
         return TValue::NIL;
     }
-    // SAFETY: mt is a live table.
-    let t = unsafe { &mut *mt };
-    if mm < 8 && t.nomm & (1 << mm) != 0 {
-        return TValue::NIL;
+    // SAFETY: mt is a live table (this function's contract), its cache
+    // bits read and written by value; the metamethod names are interned
+    // and fixed.
+    unsafe {
+        if mm < 8 && (*mt).nomm & (1 << mm) != 0 {
+            return TValue::NIL;
+        }
+        let v = table::get_str(mt, g.mmname[mm]);
+        if v.is_nil() && mm < 8 {
+            (*mt).nomm |= 1 << mm;
+        }
+        v
     }
-    let v = table::get_str(mt, g.mmname[mm]);
-    if v.is_nil() && mm < 8 {
-        t.nomm |= 1 << mm;
-    }
-    v
 }
 
-/// The metatable of any value (null if none).
+/// The metatable of any value (null if none). A value's object is live
+/// (values are taken from reachable places), and so is its metatable.
 #[inline]
 pub fn metatable_of(g: &GlobalState, v: TValue) -> *mut GcTab {
     if v.is_tab() {
-        // SAFETY: v is a live table.
+        // SAFETY: v is a table value, so a live table.
         unsafe { (*v.as_ptr::<GcTab>()).metatable }
     } else if v.is_udata() {
-        // SAFETY: v is a live userdata.
+        // SAFETY: v is a userdata value, so a live userdata.
         unsafe { (*v.as_ptr::<GcUdata>()).metatable }
     } else {
         g.basemt[lua_type_of(v) as usize]
     }
 }
 
+/// The metamethod `mm` of any value (nil if none).
 #[inline]
 pub fn get_mm(g: &GlobalState, v: TValue, mm: usize) -> TValue {
     let mt = metatable_of(g, v);
-    fast_get(g, mt, mm)
+    // SAFETY: a value's metatable is null or a live table.
+    unsafe { fast_get(g, mt, mm) }
 }
 
 #[cfg(test)]
@@ -186,22 +195,20 @@ pub fn index_step(
     let mut o = o;
     let mut slot = slot;
     for _ in 0..MAX_IDXCHAIN {
-        let g = g_of(l);
         let mm;
         if o.is_tab() {
-            let t: *mut GcTab = o.as_ptr();
-            let v = table::get(t, k);
+            // SAFETY: o is a table value (the caller's operand, or reached
+            // from it through __index fields), so a live table.
+            let v = unsafe { table::get(o.as_ptr(), k) };
             if !v.is_nil() {
                 return Ok(v);
             }
-            // SAFETY: t is live.
-            let mt = unsafe { (*t).metatable };
-            mm = fast_get(g, mt, MM_INDEX);
+            mm = l.get_mm(o, MM_INDEX);
             if mm.is_nil() {
                 return Ok(TValue::NIL);
             }
         } else {
-            mm = get_mm(g, o, MM_INDEX);
+            mm = l.get_mm(o, MM_INDEX);
             if mm.is_nil() {
                 error::err_optype(l, o, slot, "index");
             }
@@ -235,28 +242,35 @@ pub fn newindex_step(
     let mut o = o;
     let mut slot = slot;
     for _ in 0..MAX_IDXCHAIN {
-        let g = g_of(l);
         let mm;
         if o.is_tab() {
             let t: *mut GcTab = o.as_ptr();
-            let p = table::get_slot(t, k);
-            // SAFETY: p is null or a live slot of t.
-            if !p.is_null() && !unsafe { *p }.is_nil() {
-                unsafe { *p = v };
-                // SAFETY: t is live.
-                unsafe { (*t).nomm = 0 };
-                crate::gc::barrier_table(g, t);
+            // SAFETY: o is a table value (the caller's operand, or reached
+            // from it through __newindex fields), so t is a live table; p
+            // is null or its slot for k. The store, the cache reset and
+            // the barrier (a leaf call) happen before anything else runs.
+            let stored = unsafe {
+                let p = table::get_slot(t, k);
+                if !p.is_null() && !(*p).is_nil() {
+                    *p = v;
+                    (*t).nomm = 0;
+                    l.barrier_table(t);
+                    true
+                } else {
+                    false
+                }
+            };
+            if stored {
                 return None;
             }
-            // SAFETY: t is live.
-            let mt = unsafe { (*t).metatable };
-            mm = fast_get(g, mt, MM_NEWINDEX);
+            mm = l.get_mm(o, MM_NEWINDEX);
             if mm.is_nil() {
-                raw_set(l, t, k, v);
+                // SAFETY: t is live (see above).
+                unsafe { raw_set(l, t, k, v) };
                 return None;
             }
         } else {
-            mm = get_mm(g, o, MM_NEWINDEX);
+            mm = l.get_mm(o, MM_NEWINDEX);
             if mm.is_nil() {
                 error::err_optype(l, o, slot, "index");
             }
@@ -271,15 +285,25 @@ pub fn newindex_step(
 }
 
 /// Raw store with key checks (`table index is nil` / `is NaN`).
-pub fn raw_set(l: State, t: *mut GcTab, k: TValue, v: TValue) {
-    let g = g_of(l);
-    match table::set_slot(g, t, k) {
-        // SAFETY: p is a live slot.
-        Ok(p) => unsafe { *p = v },
+///
+/// # Safety
+/// `t` points to a live table.
+pub unsafe fn raw_set(l: State, t: *mut GcTab, k: TValue, v: TValue) {
+    // SAFETY: t is live (this function's contract); set_slot, the store
+    // into the slot it returns and the barrier are leaf code on the global
+    // state, whose reference is dropped before an error is raised.
+    let r = unsafe {
+        let g = l.global_mut();
+        table::set_slot(g, t, k).map(|p| {
+            *p = v;
+            crate::gc::barrier_table(g, t);
+        })
+    };
+    match r {
+        Ok(()) => {}
         Err(table::KeyError::Nil) => error::throw_msg(l, "table index is nil"),
         Err(table::KeyError::NaN) => error::throw_msg(l, "table index is NaN"),
     }
-    crate::gc::barrier_table(g, t);
 }
 
 /// Arithmetic operators in bytecode order (ADD..POW) plus UNM.
@@ -358,6 +382,8 @@ pub fn to_number(v: TValue) -> Option<f64> {
     if v.is_num() {
         Some(v.as_num())
     } else if v.is_str() {
+        // SAFETY: v is a string value, so a live string; the bytes are
+        // used for this call only.
         crate::strscan::str_to_number(unsafe { str_bytes(v.as_ptr()) })
     } else {
         None
@@ -391,10 +417,9 @@ pub fn arith_step(
     if let (Some(x), Some(y)) = (to_number(a), to_number(b)) {
         return Ok(TValue::num(arith_num(op, x, y)));
     }
-    let g = g_of(l);
-    let mut mm = get_mm(g, a, op.mm());
+    let mut mm = l.get_mm(a, op.mm());
     if mm.is_nil() {
-        mm = get_mm(g, b, op.mm());
+        mm = l.get_mm(b, op.mm());
     }
     if mm.is_nil() {
         // Blame the operand that is not a number.
@@ -424,12 +449,11 @@ pub fn equal_step(l: State, a: TValue, b: TValue) -> Result<bool, MetaCall> {
     if a.is_num() && b.is_num() {
         return Ok(a.as_num() == b.as_num());
     }
-    let g = g_of(l);
     if a.is(TID_CDATA) || b.is(TID_CDATA) {
         // cdata compare by value through the FFI's __eq, also with numbers
         // and nil (a NULL pointer equals nil).
         let cd = if a.is(TID_CDATA) { a } else { b };
-        let mm = get_mm(g, cd, MM_EQ);
+        let mm = l.get_mm(cd, MM_EQ);
         if mm.is_nil() {
             return Ok(false);
         }
@@ -438,11 +462,11 @@ pub fn equal_step(l: State, a: TValue, b: TValue) -> Result<bool, MetaCall> {
     if a.tid() != b.tid() || !(a.is_tab() || a.is_udata()) {
         return Ok(false);
     }
-    let mm1 = get_mm(g, a, MM_EQ);
+    let mm1 = l.get_mm(a, MM_EQ);
     if mm1.is_nil() {
         return Ok(false);
     }
-    let mm2 = get_mm(g, b, MM_EQ);
+    let mm2 = l.get_mm(b, MM_EQ);
     if !raw_equal(mm1, mm2) {
         return Ok(false);
     }
@@ -479,37 +503,36 @@ pub fn compare_step(l: State, a: TValue, b: TValue, le: bool) -> Result<bool, (M
         return Ok(if le { x <= y } else { x < y });
     }
     if a.is_str() && b.is_str() {
-        let o = str_less(unsafe { str_bytes(a.as_ptr()) }, unsafe {
-            str_bytes(b.as_ptr())
-        });
+        // SAFETY: a and b are string values, so live strings; the bytes
+        // are used for this comparison only.
+        let o = unsafe { str_less(str_bytes(a.as_ptr()), str_bytes(b.as_ptr())) };
         return Ok(if le {
             o != std::cmp::Ordering::Greater
         } else {
             o == std::cmp::Ordering::Less
         });
     }
-    let g = g_of(l);
     let mmi = if le { MM_LE } else { MM_LT };
     if a.is(TID_CDATA) || b.is(TID_CDATA) {
         let cd = if a.is(TID_CDATA) { a } else { b };
-        let mm = get_mm(g, cd, mmi);
+        let mm = l.get_mm(cd, mmi);
         if !mm.is_nil() {
             return Err((MetaCall::new(mm, &[a, b]), false));
         }
     }
     if a.tid() == b.tid() || (a.is_bool() && b.is_bool()) {
-        let mm1 = get_mm(g, a, mmi);
+        let mm1 = l.get_mm(a, mmi);
         if !mm1.is_nil() {
-            let mm2 = get_mm(g, b, mmi);
+            let mm2 = l.get_mm(b, mmi);
             if raw_equal(mm1, mm2) {
                 return Err((MetaCall::new(mm1, &[a, b]), false));
             }
         }
         if le {
             // a <= b  <=>  not (b < a)
-            let mm1 = get_mm(g, b, MM_LT);
+            let mm1 = l.get_mm(b, MM_LT);
             if !mm1.is_nil() {
-                let mm2 = get_mm(g, a, MM_LT);
+                let mm2 = l.get_mm(a, MM_LT);
                 if raw_equal(mm1, mm2) {
                     return Err((MetaCall::new(mm1, &[b, a]), true));
                 }
@@ -534,9 +557,10 @@ pub fn len_step(l: State, o: TValue, slot: error::Operand) -> Result<TValue, Met
         return Ok(TValue::num(unsafe { (*o.as_ptr::<GcStr>()).len } as f64));
     }
     if o.is_tab() {
-        return Ok(TValue::num(table::len(o.as_ptr()) as f64));
+        // SAFETY: o is a table value, so a live table.
+        return Ok(TValue::num(unsafe { table::len(o.as_ptr()) } as f64));
     }
-    let mm = get_mm(g_of(l), o, MM_LEN);
+    let mm = l.get_mm(o, MM_LEN);
     if mm.is_nil() {
         error::err_optype(l, o, slot, "get length of");
     }
@@ -546,6 +570,8 @@ pub fn len_step(l: State, o: TValue, slot: error::Operand) -> Result<TValue, Met
 /// Append the string form of a number or string for concatenation.
 pub fn tostr_for_concat(v: TValue, out: &mut (impl crate::mem::ByteSink + ?Sized)) -> bool {
     if v.is_str() {
+        // SAFETY: v is a string value, so a live string; the bytes are
+        // copied at once.
         out.extend_from_slice(unsafe { str_bytes(v.as_ptr()) });
         true
     } else if v.is_num() {
@@ -560,7 +586,8 @@ pub fn tostr_for_concat(v: TValue, out: &mut (impl crate::mem::ByteSink + ?Sized
 /// concatenation (`scratch` is reused to format numbers).
 fn concat_piece_len(v: TValue, scratch: &mut (impl crate::mem::ByteSink + ?Sized)) -> u64 {
     if v.is_str() {
-        unsafe { str_bytes(v.as_ptr()) }.len() as u64
+        // SAFETY: v is a string value, so a live string.
+        unsafe { (*v.as_ptr::<GcStr>()).len as u64 }
     } else {
         scratch.truncate(0);
         tostr_for_concat(v, scratch);
@@ -635,14 +662,13 @@ pub fn concat_step(
                     tostr_for_concat(*p, &mut buf);
                     p = p.add(1);
                 }
-                let s = crate::string::new_str_value(g_of(l), &buf);
+                let s = l.new_str(&buf);
                 *start = s;
                 top = start;
             } else {
-                let g = g_of(l);
-                let mut mm = get_mm(g, a, MM_CONCAT);
+                let mut mm = l.get_mm(a, MM_CONCAT);
                 if mm.is_nil() {
-                    mm = get_mm(g, b, MM_CONCAT);
+                    mm = l.get_mm(b, MM_CONCAT);
                 }
                 if mm.is_nil() {
                     let bad = if a.is_str() || a.is_num() {
@@ -661,13 +687,12 @@ pub fn concat_step(
 
 /// The __call handler of a non-function value, if any.
 pub fn call_mm(l: State, v: TValue) -> TValue {
-    get_mm(g_of(l), v, MM_CALL)
+    l.get_mm(v, MM_CALL)
 }
 
 /// tostring() semantics (with __tostring).
 pub fn tostring(l: State, v: TValue) -> TValue {
-    let g = g_of(l);
-    let mm = get_mm(g, v, MM_TOSTRING);
+    let mm = l.get_mm(v, MM_TOSTRING);
     if !mm.is_nil() {
         let r = vm::call_meta1(l, mm, &[v]);
         return r;
@@ -697,12 +722,12 @@ pub fn tostring(l: State, v: TValue) -> TValue {
             if f.ffid > crate::func::FF_C {
                 out.extend_from_slice(b"function: builtin#");
                 crate::numfmt::push_u64(f.ffid as u64, &mut out);
-                return crate::string::new_str_value(g_of(l), &out);
+                return l.new_str(&out);
             }
         }
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b": ");
         crate::stdlib::format::format_pointer(&mut out, addr);
     }
-    crate::string::new_str_value(g_of(l), &out)
+    l.new_str(&out)
 }

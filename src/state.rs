@@ -307,13 +307,33 @@ impl State {
     /// A string value (interned).
     #[inline]
     pub fn new_str(self, s: &[u8]) -> TValue {
-        self.leaf(|g| crate::string::new_str_value(g, s))
+        TValue::gcobj(TID_STR, self.intern(s) as *const GcHeader)
     }
 
-    /// An interned string object.
+    /// An interned string object. Too long a string raises "string length
+    /// overflow" here, with the running position (not in the leaf).
     #[inline]
     pub fn intern(self, s: &[u8]) -> *mut GcStr {
+        if s.len() >= crate::string::MAX_STR_LEN {
+            crate::error::throw_msg(self, crate::string::STRING_OVERFLOW_MSG);
+        }
         self.leaf(|g| crate::string::intern(g, s))
+    }
+
+    /// The metamethod `mm` of a value (nil if none).
+    #[inline]
+    pub fn get_mm(self, v: TValue, mm: usize) -> TValue {
+        self.leaf(|g| crate::meta::get_mm(g, v, mm))
+    }
+
+    /// The backward write barrier after a store into table `t`.
+    ///
+    /// # Safety
+    /// `t` points to a live table.
+    #[inline]
+    pub unsafe fn barrier_table(self, t: *mut GcTab) {
+        // SAFETY: t is live (this function's contract).
+        self.leaf(|g| unsafe { crate::gc::barrier_table(g, t) })
     }
 
     /// The registry table's value.
@@ -437,6 +457,8 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> Option<State> {
                 if !p.is::<crate::error::LuaThrow>() {
                     crate::error::rethrow(p);
                 }
+                // g is the global state under construction, which nothing
+                // else refers to.
                 free_partial_state(g);
                 None
             }
@@ -445,9 +467,15 @@ pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> Option<State> {
 }
 
 /// Free what a failed `new_state` had allocated, then the global state.
-fn free_partial_state(g: *mut GlobalState) {
+///
+/// # Safety
+/// `g` is a global state under construction that nothing else refers to;
+/// it is not used afterwards.
+unsafe fn free_partial_state(g: *mut GlobalState) {
     // SAFETY: g is the global state under construction; nothing else
-    // refers to it. Every object is on the object list or the intern table.
+    // refers to it (this function's contract). Every object is on the
+    // object list or the intern table; the main thread, if made, is not
+    // on the object list.
     unsafe {
         let gr = &mut *g;
         gr.gc.running = true;
@@ -457,7 +485,7 @@ fn free_partial_state(g: *mut GlobalState) {
             crate::string::free_all(gr);
         }
         if !main.is_null() {
-            free_thread_parts(gr, State::from_raw(main));
+            free_thread_parts(gr, main);
             mem_free(gr, main as *mut u8, std::mem::size_of::<lua_State>());
         }
         let f = gr.allocf.expect("allocator");
@@ -472,12 +500,14 @@ fn free_partial_state(g: *mut GlobalState) {
 
 /// Free everything of a VM (lua_close).
 pub fn close_state(l: State) {
-    let main = g_of(l).main_thread();
+    let main = l.main_thread();
     // Run pending and all remaining finalizers (Lua 5.1 calls every __gc at close).
     // SAFETY: main is live; its stack pointer is read by value.
     crate::func::close_upvals(main, unsafe { (*main.as_ptr()).stack });
     let _ = crate::error::catch(|| crate::gc::finalize_all(main));
-    let g = g_of(main);
+    // SAFETY: no Lua code runs any more: from here on only this function
+    // reaches the global state, through g, until it frees it.
+    let g = unsafe { main.global_mut() };
     g.gc.running = true;
     // Free all objects.
     crate::gc::free_all(g);
@@ -486,7 +516,9 @@ pub fn close_state(l: State) {
     crate::error::release_reserve(g);
     crate::error::free_oom_exception(g.oom_exception);
     g.oom_exception = ptr::null_mut();
-    free_thread_parts(g, main);
+    // SAFETY: the main thread is not on the object list, so it was not
+    // freed above; it is freed right after.
+    unsafe { free_thread_parts(g, main.as_ptr()) };
     mem_free(
         g,
         main.as_ptr() as *mut u8,
@@ -513,14 +545,14 @@ pub fn close_state(l: State) {
 
 /// A new coroutine sharing the globals of `l`.
 pub fn new_thread(l: State) -> State {
-    let g = g_of(l);
-    let l1 =
-        crate::gc::new_object(g, std::mem::size_of::<lua_State>(), TID_THREAD) as *mut lua_State;
-    // SAFETY: l1 is a new zeroed thread object of g. New threads inherit
-    // their creator's globals and (as in OpenResty's LuaJIT) its exdata
-    // pointers; l is live.
+    let size = std::mem::size_of::<lua_State>();
+    // SAFETY: a leaf call on the global state.
+    let l1 = crate::gc::new_object(unsafe { l.global_mut() }, size, TID_THREAD) as *mut lua_State;
+    // SAFETY: l1 is a new zeroed thread object of l's global state. New
+    // threads inherit their creator's globals and (as in OpenResty's
+    // LuaJIT) its exdata pointers.
     unsafe {
-        init_thread(l1, g);
+        init_thread(l1, l.global_ptr());
         (*l1).env = (*l.as_ptr()).env;
         (*l1).exdata = (*l.as_ptr()).exdata;
         (*l1).exdata2 = (*l.as_ptr()).exdata2;
@@ -530,21 +562,34 @@ pub fn new_thread(l: State) -> State {
     }
 }
 
-fn free_thread_parts(g: &mut GlobalState, l: State) {
-    // SAFETY: l's stack and protect records are owned by l.
+/// Free a thread's stack and protected-call records.
+///
+/// # Safety
+/// `l` points to a thread object of `g` that is not freed yet, whose
+/// stack is not used afterwards.
+unsafe fn free_thread_parts(g: &mut GlobalState, l: *mut lua_State) {
+    // SAFETY: l is not freed (this function's contract); its stack and
+    // protect records are owned by it.
     unsafe {
-        let st = (*l.as_ptr()).stack;
-        let n = (*l.as_ptr()).stacksize as usize;
+        let st = (*l).stack;
+        let n = (*l).stacksize as usize;
         mem_free(g, st as *mut u8, n * 8);
-        (*l.as_ptr()).stack = ptr::null_mut();
-        (*l.as_ptr()).protect.free(g);
+        (*l).stack = ptr::null_mut();
+        (*l).protect.free(g);
     }
 }
 
-pub fn free_thread(g: &mut GlobalState, l: State) {
-    // SAFETY: l is dead: detach its open upvalues (they are dead too or get closed).
+/// Free a dead thread, closing the open upvalues that still point into
+/// its stack (they may be reachable from closures that survive it).
+///
+/// # Safety
+/// `l` points to a dead thread object of `g` that is not freed yet; it is
+/// not used afterwards. Its open upvalues are not freed yet.
+pub unsafe fn free_thread(g: &mut GlobalState, l: *mut lua_State) {
+    // SAFETY: l and its open upvalues are not freed (this function's
+    // contract); the upvalues point into its stack, still allocated.
     unsafe {
-        let mut uv = (*l.as_ptr()).openupval;
+        let mut uv = (*l).openupval;
         while !uv.is_null() {
             let next = (*uv).open_next;
             (*uv).tv = *(*uv).v;
@@ -554,10 +599,10 @@ pub fn free_thread(g: &mut GlobalState, l: State) {
             (*uv).open_next = ptr::null_mut();
             uv = next;
         }
-        (*l.as_ptr()).openupval = ptr::null_mut();
+        (*l).openupval = ptr::null_mut();
+        free_thread_parts(g, l);
     }
-    free_thread_parts(g, l);
-    mem_free(g, l.as_ptr() as *mut u8, std::mem::size_of::<lua_State>());
+    mem_free(g, l as *mut u8, std::mem::size_of::<lua_State>());
 }
 
 /// Mark a thread's stack (below top) and references. In the atomic phase
@@ -688,11 +733,12 @@ fn resize_stack(l: State, usable: usize) {
     // SAFETY: reallocating the stack and rebasing every pointer into it;
     // callers only shrink a stack whose used part stays below `usable`.
     unsafe {
-        let g = g_of(l);
         let osize = (*l.as_ptr()).stacksize as usize;
         let nsize = stack_alloc_size(usable);
         let old = (*l.as_ptr()).stack;
-        let new = crate::gc::mem_realloc(g, old as *mut u8, osize * 8, nsize * 8) as *mut TValue;
+        // A leaf call on the global state.
+        let new = crate::gc::mem_realloc(l.global_mut(), old as *mut u8, osize * 8, nsize * 8)
+            as *mut TValue;
         for i in osize..nsize {
             *new.add(i) = TValue::NIL;
         }

@@ -258,10 +258,15 @@ fn debug_check_strtab(g: &GlobalState) {
 /// LuaJIT's string length limit (LJ_MAX_STR): strings are shorter.
 pub const MAX_STR_LEN: usize = 0x7fff_ff00;
 
-/// Intern a byte string.
+/// The error of a string reaching `MAX_STR_LEN`.
+pub const STRING_OVERFLOW_MSG: &str = "string length overflow";
+
+/// Intern a byte string. A string too long for LuaJIT raises "string
+/// length overflow" (callers with a `State` use `State::intern` or
+/// `State::new_str`, which raise it with the running position first).
 pub fn intern(g: &mut GlobalState, s: &[u8]) -> *mut GcStr {
     if s.len() >= MAX_STR_LEN {
-        crate::error::throw_msg_global(g, "string length overflow");
+        crate::error::throw_msg_from_leaf(g, STRING_OVERFLOW_MSG);
     }
     let h = hash_bytes(s);
     // SAFETY: chains has mask+1 entries; chain entries are live strings.
@@ -317,8 +322,13 @@ pub fn new_str_value(g: &mut GlobalState, s: &[u8]) -> TValue {
 }
 
 /// Free one string (already unlinked).
-pub fn free(g: &mut GlobalState, s: *mut GcStr) {
-    // SAFETY: s is dead; its size is header + len + 1.
+///
+/// # Safety
+/// `s` points to a dead string, unlinked from the intern table, that is
+/// not freed yet; it is not used afterwards.
+pub unsafe fn free(g: &mut GlobalState, s: *mut GcStr) {
+    // SAFETY: s is not freed yet (this function's contract); its size is
+    // header + len + 1.
     let len = unsafe { (*s).len } as usize;
     mem_free(g, s as *mut u8, std::mem::size_of::<GcStr>() + len + 1);
 }

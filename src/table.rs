@@ -44,11 +44,12 @@ pub enum KeyError {
     NaN,
 }
 
-#[inline(always)]
-fn tab<'a>(t: *mut GcTab) -> &'a mut GcTab {
-    // SAFETY: callers pass live tables.
-    unsafe { &mut *t }
-}
+// Tables are reached through raw pointers (`*mut GcTab`): the functions
+// below that take one are `unsafe fn`s whose callers guarantee the table
+// is live. Inside, a `&mut GcTab` is formed only for a stretch of code
+// that reaches no other object (so the table cannot be reached another
+// way meanwhile, e.g. as its own metatable, key or value); where other
+// objects are reached, the table's fields are read by value first.
 
 /// Array parts up to this size are allocated with the table itself (one
 /// allocation instead of two for small constructors like `{a, b}`).
@@ -80,14 +81,18 @@ pub fn new(g: &mut GlobalState, asize: u32, hbits: u32) -> *mut GcTab {
             // SAFETY: the block has colo slots after the header.
             unsafe { arr.add(i).write(TValue::NIL) };
         }
-        let tr = tab(t);
-        tr.array = arr;
-        tr.asize = colo;
+        // SAFETY: t is the fresh table initialised above.
+        unsafe {
+            (*t).array = arr;
+            (*t).asize = colo;
+        }
     } else if asize > 0 {
-        resize_array(g, t, asize.min(MAX_ASIZE));
+        // SAFETY: t is the fresh table initialised above.
+        unsafe { resize_array(g, t, asize.min(MAX_ASIZE)) };
     }
     if hbits > 0 {
-        alloc_hash(g, t, hbits.min(MAX_HBITS));
+        // SAFETY: t is the fresh table initialised above.
+        unsafe { alloc_hash(g, t, hbits.min(MAX_HBITS)) };
     }
     debug_check_structure(g, t);
     t
@@ -133,7 +138,13 @@ pub fn hsize2hbits(n: u32) -> u32 {
     }
 }
 
-fn alloc_hash(g: &mut GlobalState, t: *mut GcTab, hbits: u32) {
+/// Give `t` a new, empty hash part of 2^hbits nodes (the old one, if any,
+/// is the caller's to free).
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+unsafe fn alloc_hash(g: &mut GlobalState, t: *mut GcTab, hbits: u32) {
     let n = 1usize << hbits;
     let nodes = mem_alloc(g, n * std::mem::size_of::<Node>()) as *mut Node;
     for i in 0..n {
@@ -146,11 +157,13 @@ fn alloc_hash(g: &mut GlobalState, t: *mut GcTab, hbits: u32) {
             })
         };
     }
-    let tr = tab(t);
-    tr.node = nodes;
-    tr.hmask = (n - 1) as u32;
-    // SAFETY: one past the last node.
-    tr.freetop = unsafe { nodes.add(n) };
+    // SAFETY: t is live (this function's contract); `nodes.add(n)` is one
+    // past the last node.
+    unsafe {
+        (*t).node = nodes;
+        (*t).hmask = (n - 1) as u32;
+        (*t).freetop = nodes.add(n);
+    }
 }
 
 /// Bytes of the table object itself (with a colocated array part, whether
@@ -159,35 +172,45 @@ fn object_size(t: &GcTab) -> usize {
     std::mem::size_of::<GcTab>() + t.colo.unsigned_abs() as usize * std::mem::size_of::<TValue>()
 }
 
-fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
-    let tr = tab(t);
-    let oasize = tr.asize;
+/// Resize the array part to `nasize` slots (new slots nil; entries beyond
+/// are dropped: the caller moved them).
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+unsafe fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
+    // SAFETY: t is live (this function's contract); fields read by value.
+    let (oasize, colo, old) = unsafe { ((*t).asize, (*t).colo, (*t).array) };
     let sz = std::mem::size_of::<TValue>();
-    if tr.colo > 0 {
+    if colo > 0 {
         // A colocated array cannot grow or shrink in place: move it to its
         // own block (the table keeps the space; colo < 0 records its size).
-        let old = tr.array;
         let na = if nasize == 0 {
             ptr::null_mut()
         } else {
             mem_alloc(g, nasize as usize * sz) as *mut TValue
         };
         let keep = oasize.min(nasize) as usize;
-        // SAFETY: both arrays hold at least `keep` slots.
-        unsafe { ptr::copy_nonoverlapping(old, na, keep) };
+        if keep > 0 {
+            // SAFETY: both arrays hold at least `keep` slots (`na` is null
+            // only when nasize, hence keep, is 0).
+            unsafe { ptr::copy_nonoverlapping(old, na, keep) };
+        }
         for i in keep..nasize as usize {
             // SAFETY: na has nasize entries.
             unsafe { na.add(i).write(TValue::NIL) };
         }
-        let tr = tab(t);
-        tr.colo = -tr.colo;
-        tr.array = na;
-        tr.asize = nasize;
+        // SAFETY: t is live.
+        unsafe {
+            (*t).colo = -colo;
+            (*t).array = na;
+            (*t).asize = nasize;
+        }
         return;
     }
     let na = crate::gc::mem_realloc(
         g,
-        tr.array as *mut u8,
+        old as *mut u8,
         oasize as usize * sz,
         nasize as usize * sz,
     ) as *mut TValue;
@@ -195,9 +218,11 @@ fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
         // SAFETY: na has nasize entries.
         unsafe { na.add(i as usize).write(TValue::NIL) };
     }
-    let tr = tab(t);
-    tr.array = if nasize == 0 { ptr::null_mut() } else { na };
-    tr.asize = nasize;
+    // SAFETY: t is live.
+    unsafe {
+        (*t).array = if nasize == 0 { ptr::null_mut() } else { na };
+        (*t).asize = nasize;
+    }
 }
 
 /// Rotations of LuaJIT's key scrambler (lj_tab.h), found by its author
@@ -309,9 +334,16 @@ fn find_node(t: &GcTab, key: TValue) -> *mut Node {
     }
 }
 
+/// Raw get of an integer key.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
 #[inline]
-pub fn get_int(t: *mut GcTab, i: i64) -> TValue {
-    let tr = tab(t);
+pub unsafe fn get_int(t: *mut GcTab, i: i64) -> TValue {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     if (i as u64) < tr.asize as u64 {
         // SAFETY: bounds checked.
         unsafe { *tr.array.add(i as usize) }
@@ -330,9 +362,15 @@ fn get_int_from_hash(t: &GcTab, i: i64) -> TValue {
     get_hash(t, TValue::num(i as f64))
 }
 
+/// Raw get of a string key.
+///
+/// # Safety
+/// `t` points to a live table and `s` to a live string.
 #[inline]
-pub fn get_str(t: *mut GcTab, s: *mut GcStr) -> TValue {
-    let tr = tab(t);
+pub unsafe fn get_str(t: *mut GcTab, s: *mut GcStr) -> TValue {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     let key = TValue::gcobj(TID_STR, s as *const GcHeader);
     let mut n = main_pos(tr, key);
     // SAFETY: chains link nodes of this table.
@@ -350,9 +388,14 @@ pub fn get_str(t: *mut GcTab, s: *mut GcStr) -> TValue {
 }
 
 /// Pointer to the value slot of an existing string key, or null.
+///
+/// # Safety
+/// `t` points to a live table and `s` to a live string.
 #[inline]
-pub fn get_str_slot(t: *mut GcTab, s: *mut GcStr) -> *mut TValue {
-    let tr = tab(t);
+pub unsafe fn get_str_slot(t: *mut GcTab, s: *mut GcStr) -> *mut TValue {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     let key = TValue::gcobj(TID_STR, s as *const GcHeader);
     let mut n = main_pos(tr, key);
     // SAFETY: chains link nodes of this table.
@@ -380,24 +423,37 @@ fn get_hash(t: &GcTab, key: TValue) -> TValue {
 }
 
 /// Raw get.
-pub fn get(t: *mut GcTab, key: TValue) -> TValue {
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn get(t: *mut GcTab, key: TValue) -> TValue {
     if key.is_str() {
-        return get_str(t, key.as_ptr());
+        // SAFETY: t is live (this function's contract).
+        return unsafe { get_str(t, key.as_ptr()) };
     }
     if key.is_num() {
         if let Some(i) = num_as_index(key.as_num()) {
-            return get_int(t, i);
+            // SAFETY: t is live (this function's contract).
+            return unsafe { get_int(t, i) };
         }
     }
     if key.is_nil() {
         return TValue::NIL;
     }
-    get_hash(tab(t), key)
+    // SAFETY: t is live (this function's contract).
+    get_hash(unsafe { &*t }, key)
 }
 
 /// Pointer to the value slot of an existing key, or null.
-pub fn get_slot(t: *mut GcTab, key: TValue) -> *mut TValue {
-    let tr = tab(t);
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn get_slot(t: *mut GcTab, key: TValue) -> *mut TValue {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     let mut key = key;
     if key.is_num() {
         if let Some(i) = num_as_index(key.as_num()) {
@@ -420,8 +476,20 @@ pub fn get_slot(t: *mut GcTab, key: TValue) -> *mut TValue {
 }
 
 /// Raw set: returns the slot to store into, creating the key if needed.
-pub fn set_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> Result<*mut TValue, KeyError> {
-    let tr = tab(t);
+/// The caller stores into the slot before anything else can reach the
+/// table, and applies the write barrier.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn set_slot(
+    g: &mut GlobalState,
+    t: *mut GcTab,
+    key: TValue,
+) -> Result<*mut TValue, KeyError> {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // reached while tr is used (hash_slot below forms its own).
+    let tr = unsafe { &mut *t };
     tr.nomm = 0;
     let mut key = key;
     if key.is_num() {
@@ -439,16 +507,24 @@ pub fn set_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> Result<*mut 
     } else if key.is_nil() {
         return Err(KeyError::Nil);
     }
-    Ok(hash_slot(g, t, key))
+    // SAFETY: t is live (this function's contract).
+    Ok(unsafe { hash_slot(g, t, key) })
 }
 
 /// The value slot of a key that does not belong in the array part (not
 /// nil, not NaN, integral numbers normalized), creating the key if needed.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
 #[inline(always)]
-fn hash_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
-    let tr = tab(t);
+unsafe fn hash_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
+    // SAFETY: t is live (this function's contract); tr is not used once
+    // new_key is called.
+    let tr = unsafe { &*t };
     if tr.hmask == 0 {
-        return new_key(g, t, key, tr.node);
+        // SAFETY: t is live; its node is the insertion point.
+        return unsafe { new_key(g, t, key, tr.node) };
     }
     let home = main_pos(tr, key);
     let mut n = home;
@@ -460,27 +536,43 @@ fn hash_slot(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
             }
             n = (*n).next;
             if n.is_null() {
+                // t is live; home is the key's main position.
                 return new_key(g, t, key, home);
             }
         }
     }
 }
 
-pub fn set_int_slot(g: &mut GlobalState, t: *mut GcTab, i: i64) -> *mut TValue {
-    let tr = tab(t);
-    if (i as u64) < tr.asize as u64 {
-        // SAFETY: bounds checked.
-        return unsafe { tr.array.add(i as usize) };
+/// `set_slot` for an integer key.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn set_int_slot(g: &mut GlobalState, t: *mut GcTab, i: i64) -> *mut TValue {
+    // SAFETY: t is live (this function's contract); the index is checked
+    // against asize.
+    unsafe {
+        if (i as u64) < (*t).asize as u64 {
+            return (*t).array.add(i as usize);
+        }
     }
-    match set_slot(g, t, TValue::num(i as f64)) {
+    // SAFETY: t is live.
+    match unsafe { set_slot(g, t, TValue::num(i as f64)) } {
         Ok(p) => p,
         Err(_) => unreachable!(),
     }
 }
 
-pub fn set_str_slot(g: &mut GlobalState, t: *mut GcTab, s: *mut GcStr) -> *mut TValue {
-    tab(t).nomm = 0;
-    hash_slot(g, t, TValue::gcobj(TID_STR, s as *const GcHeader))
+/// `set_slot` for a string key.
+///
+/// # Safety
+/// `t` points to a live table and `s` to a live string.
+pub unsafe fn set_str_slot(g: &mut GlobalState, t: *mut GcTab, s: *mut GcStr) -> *mut TValue {
+    // SAFETY: t is live and s a live string (this function's contract).
+    unsafe {
+        (*t).nomm = 0;
+        hash_slot(g, t, TValue::gcobj(TID_STR, s as *const GcHeader))
+    }
 }
 
 /// A hash part as the key-placement rule sees it. Runtime tables and the
@@ -649,9 +741,14 @@ impl HashNodes for TableNodes<'_> {
 /// Insert a key known to be absent, whose main position is `home`. (Out
 /// of line: the interpreter's stores inline `set_slot`, and this slow path
 /// would crowd them.)
+///
+/// # Safety
+/// `t` points to a live table; `home` is the key's main position in it.
 #[inline(never)]
-fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue, home: *mut Node) -> *mut TValue {
-    let tr = tab(t);
+unsafe fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue, home: *mut Node) -> *mut TValue {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &mut *t };
     match node_for_new_key(&mut TableNodes(tr), home) {
         Some(n) => {
             // SAFETY: n is a node of t's own node array.
@@ -664,8 +761,11 @@ fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue, home: *mut Node) -> 
             unsafe { &mut (*n).val }
         }
         None => {
-            rehash(g, t, key);
-            set_slot_after_rehash(g, t, key)
+            // SAFETY: t is live.
+            unsafe {
+                rehash(g, t, key);
+                set_slot_after_rehash(g, t, key)
+            }
         }
     }
 }
@@ -698,8 +798,13 @@ fn debug_check_insertion(t: &GcTab, key: TValue, n: *mut Node, home: *mut Node) 
 
 /// Store a key again after the rehash its insertion caused (it may now
 /// belong in the array part).
-fn set_slot_after_rehash(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
-    match set_slot(g, t, key) {
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+unsafe fn set_slot_after_rehash(g: &mut GlobalState, t: *mut GcTab, key: TValue) -> *mut TValue {
+    // SAFETY: t is live (this function's contract).
+    match unsafe { set_slot(g, t, key) } {
         Ok(p) => p,
         Err(_) => unreachable!("a key being inserted is neither nil nor NaN"),
     }
@@ -742,9 +847,16 @@ pub fn best_array_size(bins: &[u32; NBINS], nint: u32) -> (u32, u32) {
     (size, held)
 }
 
-fn rehash(g: &mut GlobalState, t: *mut GcTab, extra: TValue) {
+/// Resize `t` for its live keys plus `extra` (the key being inserted).
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+unsafe fn rehash(g: &mut GlobalState, t: *mut GcTab, extra: TValue) {
     let mut bins = [0u32; NBINS];
-    let tr = tab(t);
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     // Every live key plus the one being inserted.
     let mut total = 1u32;
     let mut nint = 0u32;
@@ -776,59 +888,74 @@ fn rehash(g: &mut GlobalState, t: *mut GcTab, extra: TValue) {
     }
     count(extra, &mut bins);
     let (asize, held) = best_array_size(&bins, nint);
-    resize(g, t, asize.min(MAX_ASIZE), hsize2hbits(total - held));
+    // SAFETY: t is live.
+    unsafe { resize(g, t, asize.min(MAX_ASIZE), hsize2hbits(total - held)) };
 }
 
 /// Grow the array part to `nasize` slots (if smaller), keeping the size
 /// of the hash part; integer keys that now fit move into the array.
-pub fn grow_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
-    let tr = tab(t);
-    if nasize <= tr.asize {
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn grow_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
+    // SAFETY: t is live (this function's contract); fields read by value.
+    let (asize, node, hmask) = unsafe { ((*t).asize, (*t).node, (*t).hmask) };
+    if nasize <= asize {
         return;
     }
-    let hbits = if tr.node == g.nilnode() {
+    let hbits = if node == g.nilnode() {
         0
     } else {
-        32 - tr.hmask.leading_zeros()
+        32 - hmask.leading_zeros()
     };
-    resize(g, t, nasize.min(MAX_ASIZE), hbits);
+    // SAFETY: t is live.
+    unsafe { resize(g, t, nasize.min(MAX_ASIZE), hbits) };
 }
 
 /// Resize both parts, reinserting entries.
-pub fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
-    let tr = tab(t);
-    let oasize = tr.asize;
-    let onode = tr.node;
-    let ohmask = tr.hmask;
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
+    // SAFETY: t is live (this function's contract); fields read by value.
+    let (oasize, onode, ohmask) = unsafe { ((*t).asize, (*t).node, (*t).hmask) };
     let was_nil = onode == g.nilnode();
     if nasize > oasize {
-        resize_array(g, t, nasize);
+        // SAFETY: t is live.
+        unsafe { resize_array(g, t, nasize) };
     }
     // New hash part.
     if hbits > 0 {
-        alloc_hash(g, t, hbits);
+        // SAFETY: t is live; the old node array is kept in onode.
+        unsafe { alloc_hash(g, t, hbits) };
     } else {
-        let tr = tab(t);
-        tr.node = g.nilnode();
-        tr.hmask = 0;
-        tr.freetop = tr.node;
+        let nilnode = g.nilnode();
+        // SAFETY: t is live.
+        unsafe {
+            (*t).node = nilnode;
+            (*t).hmask = 0;
+            (*t).freetop = nilnode;
+        }
     }
     // Move array entries that no longer fit.
     if nasize < oasize {
-        let tr = tab(t);
-        let arr = tr.array;
-        tr.asize = nasize;
-        for i in nasize..oasize {
-            // SAFETY: i < oasize, the old array is still allocated.
-            let v = unsafe { *arr.add(i as usize) };
-            if !v.is_nil() {
-                let p = set_int_slot(g, t, i as i64);
-                // SAFETY: p is a live slot.
-                unsafe { *p = v };
+        // SAFETY: t is live. While the entries move, asize says nasize so
+        // that set_int_slot puts them in the hash part; the old array
+        // (still allocated, oasize slots) is then shrunk.
+        unsafe {
+            let arr = (*t).array;
+            (*t).asize = nasize;
+            for i in nasize..oasize {
+                let v = *arr.add(i as usize);
+                if !v.is_nil() {
+                    *set_int_slot(g, t, i as i64) = v;
+                }
             }
+            (*t).asize = oasize;
+            resize_array(g, t, nasize);
         }
-        tab(t).asize = oasize;
-        resize_array(g, t, nasize);
     }
     // Reinsert old hash entries.
     if !was_nil {
@@ -839,12 +966,12 @@ pub fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
                 (n.key, n.val)
             };
             if !v.is_nil() {
-                let p = match set_slot(g, t, k) {
-                    Ok(p) => p,
-                    Err(_) => continue,
-                };
-                // SAFETY: p is a live slot.
-                unsafe { *p = v };
+                // SAFETY: t is live; p is the slot just made for k.
+                unsafe {
+                    if let Ok(p) = set_slot(g, t, k) {
+                        *p = v;
+                    }
+                }
             }
         }
         mem_free(
@@ -859,8 +986,13 @@ pub fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32) {
 /// `#t`: a border, the one LuaJIT finds: a binary search inside the array
 /// part when its last slot is nil, else a search upwards from the end of
 /// the array through the hash part.
-pub fn len(t: *mut GcTab) -> u64 {
-    let tr = tab(t);
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn len(t: *mut GcTab) -> u64 {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     let last = (tr.asize as u64).saturating_sub(1);
     // SAFETY: last < asize whenever it is > 0.
     if last > 0 && unsafe { *tr.array.add(last as usize) }.is_nil() {
@@ -881,7 +1013,8 @@ pub fn len(t: *mut GcTab) -> u64 {
         // Without a hash part the slot after the array is an implicit nil.
         return last;
     }
-    unbound_search(t, last)
+    // SAFETY: t is live.
+    unsafe { unbound_search(t, last) }
 }
 
 /// Largest probe of the doubling search in `unbound_search`; past it the
@@ -890,24 +1023,30 @@ const MAX_LEN_PROBE: u64 = i32::MAX as u64 - 2;
 
 /// The border at or after `start` (whose value is non-nil, or 0): probes
 /// `start+1`, then doubles, then bisects.
-fn unbound_search(t: *mut GcTab, start: u64) -> u64 {
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+unsafe fn unbound_search(t: *mut GcTab, start: u64) -> u64 {
+    // SAFETY: t is live (this function's contract).
+    let at = |i: u64| unsafe { get_int(t, i as i64) };
     let mut lo = start;
     let mut hi = start + 1;
-    while !get_int(t, hi as i64).is_nil() {
+    while !at(hi).is_nil() {
         lo = hi;
         hi *= 2;
         if hi > MAX_LEN_PROBE {
             // Pathological: linear search.
             let mut k = 1;
-            while !get_int(t, k).is_nil() {
+            while !at(k).is_nil() {
                 k += 1;
             }
-            return (k - 1) as u64;
+            return k - 1;
         }
     }
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
-        if get_int(t, mid as i64).is_nil() {
+        if at(mid).is_nil() {
             hi = mid;
         } else {
             lo = mid;
@@ -940,8 +1079,14 @@ pub fn iter_control_index(v: TValue) -> Option<u32> {
 /// whose value was set to nil is still found while its node keeps it (until
 /// a new key reuses the node or the table is resized), so a traversal may
 /// clear the current entry and go on.
-pub fn key_index(t: *mut GcTab, key: TValue) -> Option<u32> {
-    let tr = tab(t);
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn key_index(t: *mut GcTab, key: TValue) -> Option<u32> {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     if key.is_nil() {
         return Some(0);
     }
@@ -965,9 +1110,15 @@ pub fn key_index(t: *mut GcTab, key: TValue) -> Option<u32> {
 
 /// The first entry at or after traversal index `idx`, with the index after
 /// it; None at the end of the traversal.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
 #[inline(never)]
-pub fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
-    let tr = tab(t);
+pub unsafe fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     let mut i = idx;
     while i < tr.asize {
         // SAFETY: i < asize.
@@ -992,14 +1143,30 @@ pub fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
 
 /// Traversal for `next`: returns the entry after `key` (nil = first), or
 /// None at the end; Err for a key not in the table.
-pub fn next(_g: &GlobalState, t: *mut GcTab, key: TValue) -> Result<Option<(TValue, TValue)>, ()> {
-    let idx = key_index(t, key).ok_or(())?;
-    Ok(entry_from(t, idx).map(|(_, k, v)| (k, v)))
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn next(
+    _g: &GlobalState,
+    t: *mut GcTab,
+    key: TValue,
+) -> Result<Option<(TValue, TValue)>, ()> {
+    // SAFETY: t is live (this function's contract).
+    let idx = unsafe { key_index(t, key) }.ok_or(())?;
+    // SAFETY: t is live.
+    Ok(unsafe { entry_from(t, idx) }.map(|(_, k, v)| (k, v)))
 }
 
 /// Remove every entry (table.clear), keeping the allocated sizes.
-pub fn clear(g: &GlobalState, t: *mut GcTab) {
-    let tr = tab(t);
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn clear(g: &GlobalState, t: *mut GcTab) {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &mut *t };
     for i in 0..tr.asize {
         // SAFETY: i < asize.
         unsafe { *tr.array.add(i as usize) = TValue::NIL };
@@ -1035,14 +1202,19 @@ fn hbits_of(t: &GcTab) -> u32 {
 /// the copy traverses in the same order and later keys land where they
 /// would in the original (deleted keys are copied too, as LuaJIT does).
 /// No metatable.
-pub fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
+///
+/// # Safety
+/// `src` points to a live table.
+pub unsafe fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
     let (asize, hbits) = {
-        let s = tab(src);
+        // SAFETY: src is live (this function's contract).
+        let s = unsafe { &*src };
         (s.asize, hbits_of(s))
     };
     let t = new(g, asize, hbits);
-    let s = tab(src);
-    let tr = tab(t);
+    // SAFETY: src is live and t is the fresh copy, a different table;
+    // neither is reached another way while s and tr are used.
+    let (s, tr) = unsafe { (&*src, &mut *t) };
     tr.nomm = 0;
     if asize > 0 {
         // SAFETY: both arrays have asize entries.
@@ -1081,26 +1253,25 @@ pub fn from_template<V>(
     let t = new(g, kt.array.len() as u32, hbits);
     for (i, v) in kt.array.iter().enumerate() {
         let v = value(g, v);
-        // SAFETY: the array part has array.len() slots.
-        unsafe { *tab(t).array.add(i) = v };
+        // SAFETY: t is the fresh table; its array part has array.len() slots.
+        unsafe { *(*t).array.add(i) = v };
     }
     if hbits > 0 {
         for (i, kn) in kt.nodes.iter().enumerate() {
             let k = key(g, &kn.key);
             let v = value(g, &kn.val);
-            let tr = tab(t);
-            // SAFETY: the hash part has as many nodes as the template, and
-            // links index nodes of the template.
+            // SAFETY: t is the fresh table; its hash part has as many nodes
+            // as the template, and links index nodes of the template.
             unsafe {
-                let n = &mut *tr.node.add(i);
+                let node = (*t).node;
+                let n = &mut *node.add(i);
                 n.key = k;
                 n.val = v;
-                n.next = kn.link.map_or(ptr::null_mut(), |l| tr.node.add(l as usize));
+                n.next = kn.link.map_or(ptr::null_mut(), |l| node.add(l as usize));
             }
         }
-        let tr = tab(t);
-        // SAFETY: free_top <= number of nodes.
-        tr.freetop = unsafe { tr.node.add(kt.free_top as usize) };
+        // SAFETY: t is the fresh table; free_top <= number of nodes.
+        unsafe { (*t).freetop = (*t).node.add(kt.free_top as usize) };
     }
     debug_check_structure(g, t);
     t
@@ -1108,11 +1279,17 @@ pub fn from_template<V>(
 
 /// The template constant a table is (string.dump of a template): its
 /// layout, `constant` turning each live key and value back into a constant.
-pub fn to_template(t: *mut GcTab, constant: impl Fn(TValue) -> KTabVal) -> KTable {
-    let tr = tab(t);
-    // SAFETY: i < asize.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn to_template(t: *mut GcTab, constant: impl Fn(TValue) -> KTabVal) -> KTable {
+    // SAFETY: t is live (this function's contract); `constant` only reads
+    // the values it is given (strings' bytes), never the table.
+    let tr = unsafe { &*t };
     // As large as the table: allocated fallibly (crate::mem).
     let array = crate::mem::CollectFallible::collect_fallible(
+        // SAFETY: i < asize.
         (0..tr.asize as usize).map(|i| constant(unsafe { *tr.array.add(i) })),
     );
     let mut nodes = crate::mem::FallibleVec::new();
@@ -1142,38 +1319,53 @@ pub fn to_template(t: *mut GcTab, constant: impl Fn(TValue) -> KTabVal) -> KTabl
 /// Mark phase: mark the metatable and the entries (respecting `__mode`).
 /// Returns whether the table is weak (its weak parts are left unmarked and
 /// the mode is recorded in its mark bits for `clear_weak`).
-pub fn traverse(g: &mut GlobalState, t: *mut GcTab) -> bool {
+///
+/// Marking reaches other objects (and maybe the table itself, as its own
+/// metatable, key or value), so the table's fields are read by value and
+/// no reference to it is held.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn traverse(g: &mut GlobalState, t: *mut GcTab) -> bool {
     use crate::gc::{mark_value, MARK_WEAK_KEYS, MARK_WEAK_VALUES};
-    let tr = tab(t);
     let mut weak_k = false;
     let mut weak_v = false;
-    if !tr.metatable.is_null() {
-        crate::gc::mark_object(g, tr.metatable as *mut GcHeader);
-        let mode = crate::meta::fast_get(g, tr.metatable, crate::meta::MM_MODE);
-        if mode.is_str() {
-            let m = unsafe { crate::string::str_bytes(mode.as_ptr()) };
-            weak_k = m.contains(&b'k');
-            weak_v = m.contains(&b'v');
+    // SAFETY: t is live (this function's contract).
+    let mt = unsafe { (*t).metatable };
+    if !mt.is_null() {
+        // SAFETY: a live table's metatable is a live table.
+        unsafe {
+            crate::gc::mark_object(g, mt as *mut GcHeader);
+            let mode = crate::meta::fast_get(g, mt, crate::meta::MM_MODE);
+            if mode.is_str() {
+                let m = crate::string::str_bytes(mode.as_ptr());
+                weak_k = m.contains(&b'k');
+                weak_v = m.contains(&b'v');
+            }
         }
     }
-    let tr = tab(t);
-    tr.marked = (tr.marked & !(MARK_WEAK_KEYS | MARK_WEAK_VALUES))
-        | if weak_k { MARK_WEAK_KEYS } else { 0 }
-        | if weak_v { MARK_WEAK_VALUES } else { 0 };
-    for i in 0..tr.asize {
+    // SAFETY: t is live; fields read and written by value.
+    let (array, asize, node, hmask) = unsafe {
+        (*t).marked = ((*t).marked & !(MARK_WEAK_KEYS | MARK_WEAK_VALUES))
+            | if weak_k { MARK_WEAK_KEYS } else { 0 }
+            | if weak_v { MARK_WEAK_VALUES } else { 0 };
+        ((*t).array, (*t).asize, (*t).node, (*t).hmask)
+    };
+    for i in 0..asize {
         // SAFETY: i < asize.
-        let v = unsafe { *tr.array.add(i as usize) };
+        let v = unsafe { *array.add(i as usize) };
         // Strings are values, never weak references.
         if !weak_v || v.is_str() {
             mark_value(g, v);
         }
     }
-    if tr.node != g.nilnode() {
-        for i in 0..=tr.hmask {
+    if node != g.nilnode() {
+        for i in 0..=hmask {
             // SAFETY: i <= hmask.
             let (k, v) = unsafe {
-                let n = &*tr.node.add(i as usize);
-                (n.key, n.val)
+                let n = node.add(i as usize);
+                ((*n).key, (*n).val)
             };
             if v.is_nil() {
                 continue;
@@ -1192,8 +1384,14 @@ pub fn traverse(g: &mut GlobalState, t: *mut GcTab) -> bool {
 /// Collector work charged for traversing a table (about its size).
 /// (Charging more than the real size slows marking relative to allocation
 /// and raises the peak heap.)
-pub fn traversal_size(t: *mut GcTab) -> usize {
-    let tr = tab(t);
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn traversal_size(t: *mut GcTab) -> usize {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
     let hash = if tr.hmask > 0 {
         (tr.hmask as usize + 1) * std::mem::size_of::<Node>()
     } else {
@@ -1202,57 +1400,77 @@ pub fn traversal_size(t: *mut GcTab) -> usize {
     std::mem::size_of::<GcTab>() + tr.asize as usize * std::mem::size_of::<TValue>() + hash
 }
 
-/// Remove entries of a weak table whose weak key or value is dead.
-pub fn clear_weak(
+/// Remove entries of a weak table whose weak key or value is dead. The
+/// tests read the marks of other objects (maybe of the table itself), so
+/// the table's fields are read by value and no reference to it is held.
+///
+/// # Safety
+/// `t` points to a live table (reachable, or unreachable but not yet
+/// freed).
+pub unsafe fn clear_weak(
     t: *mut GcTab,
     dead_key: impl Fn(TValue) -> bool,
     dead_value: impl Fn(TValue) -> bool,
 ) {
-    let tr = tab(t);
-    let wk = tr.marked & crate::gc::MARK_WEAK_KEYS != 0;
-    let wv = tr.marked & crate::gc::MARK_WEAK_VALUES != 0;
+    // SAFETY: t is live (this function's contract); fields read by value.
+    let (marked, array, asize, node, hmask) =
+        unsafe { ((*t).marked, (*t).array, (*t).asize, (*t).node, (*t).hmask) };
+    let wk = marked & crate::gc::MARK_WEAK_KEYS != 0;
+    let wv = marked & crate::gc::MARK_WEAK_VALUES != 0;
     if wv {
-        for i in 0..tr.asize {
+        for i in 0..asize {
             // SAFETY: i < asize.
             unsafe {
-                let p = tr.array.add(i as usize);
+                let p = array.add(i as usize);
                 if dead_value(*p) {
                     *p = TValue::NIL;
                 }
             }
         }
     }
-    if tr.hmask > 0 || !tr.node.is_null() {
-        for i in 0..=tr.hmask {
-            // SAFETY: i <= hmask.
-            let n = unsafe { &mut *tr.node.add(i as usize) };
-            if n.val.is_nil() {
-                continue;
-            }
-            if (wk && dead_key(n.key)) || (wv && dead_value(n.val)) {
-                // The dead key stays (with a nil value) so that hash chains
-                // and main positions stay intact; entries with nil values are
-                // never marked or returned by next(), and the node is reused
-                // by the next key hashing to it.
-                n.val = TValue::NIL;
+    if hmask > 0 || !node.is_null() {
+        for i in 0..=hmask {
+            // SAFETY: i <= hmask; node fields are read and written by value.
+            unsafe {
+                let n = node.add(i as usize);
+                let (k, v) = ((*n).key, (*n).val);
+                if v.is_nil() {
+                    continue;
+                }
+                if (wk && dead_key(k)) || (wv && dead_value(v)) {
+                    // The dead key stays (with a nil value) so that hash
+                    // chains and main positions stay intact; entries with
+                    // nil values are never marked or returned by next(),
+                    // and the node is reused by the next key hashing to it.
+                    (*n).val = TValue::NIL;
+                }
             }
         }
     }
 }
 
-pub fn free(g: &mut GlobalState, t: *mut GcTab) {
-    let tr = tab(t);
-    if tr.asize > 0 && tr.colo <= 0 {
-        let a = tr.array;
-        let n = tr.asize as usize;
-        mem_free(g, a as *mut u8, n * std::mem::size_of::<TValue>());
+/// Free a dead table and its parts.
+///
+/// # Safety
+/// `t` points to a table that is dead (unreachable, being swept or the
+/// state being closed) and not freed yet; it is not used afterwards.
+pub unsafe fn free(g: &mut GlobalState, t: *mut GcTab) {
+    // SAFETY: t is live (this function's contract); no other path to it
+    // is used while tr is.
+    let tr = unsafe { &*t };
+    let (array, asize, colo, node, hmask) = (tr.array, tr.asize, tr.colo, tr.node, tr.hmask);
+    let size = object_size(tr);
+    if asize > 0 && colo <= 0 {
+        mem_free(
+            g,
+            array as *mut u8,
+            asize as usize * std::mem::size_of::<TValue>(),
+        );
     }
-    let tr = tab(t);
-    if tr.node != g.nilnode() {
-        let (node, n) = (tr.node, tr.hmask as usize + 1);
+    if node != g.nilnode() {
+        let n = hmask as usize + 1;
         mem_free(g, node as *mut u8, n * std::mem::size_of::<Node>());
     }
-    let size = object_size(tab(t));
     mem_free(g, t as *mut u8, size);
 }
 
@@ -1441,7 +1659,6 @@ mod tests {
     use super::*;
     use crate::capi::aux::luaL_newstate;
     use crate::capi::core::lua_close;
-    use crate::state::g_of;
 
     /// Runs `f` with the global state of a fresh Lua state. No collection
     /// runs meanwhile (only the interpreter and the API step the
@@ -1457,22 +1674,53 @@ mod tests {
     }
 
     fn with_state(f: impl FnOnce(&mut GlobalState)) {
-        // SAFETY: a fresh state, closed once `f` is done with it.
-        unsafe {
-            let l = crate::state::State::from_raw(luaL_newstate());
-            f(g_of(l));
-            lua_close(l);
-        }
+        // SAFETY: luaL_newstate returns a fresh state (not null: the
+        // machine has memory), closed once `f` is done with it.
+        let l = unsafe { crate::state::State::from_raw(luaL_newstate()) };
+        // SAFETY: `f` only calls leaf functions of the core (tables,
+        // strings) with the reference, which is dropped before lua_close.
+        f(unsafe { l.global_mut() });
+        lua_close(l);
     }
+
+    // The tables of these tests are made by the test and stay allocated
+    // until `with_state` closes the state: no collection step runs in
+    // between (only the interpreter and the C API step the collector).
+    // The wrappers below (shadowing the functions under test) rely on that.
 
     fn num(n: f64) -> TValue {
         TValue::num(n)
     }
 
     fn set(g: &mut GlobalState, t: *mut GcTab, k: TValue, v: TValue) {
-        let p = set_slot(g, t, k).ok().unwrap();
-        // SAFETY: p is a live slot of t.
-        unsafe { *p = v };
+        // SAFETY: t is a table of the test (see above); p is its slot for k.
+        unsafe { *set_slot(g, t, k).ok().unwrap() = v };
+    }
+
+    fn get(t: *mut GcTab, k: TValue) -> TValue {
+        // SAFETY: t is a table of the test.
+        unsafe { super::get(t, k) }
+    }
+
+    fn len(t: *mut GcTab) -> u64 {
+        // SAFETY: t is a table of the test.
+        unsafe { super::len(t) }
+    }
+
+    fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
+        // SAFETY: t is a table of the test.
+        unsafe { super::entry_from(t, idx) }
+    }
+
+    fn next(g: &GlobalState, t: *mut GcTab, k: TValue) -> Result<Option<(TValue, TValue)>, ()> {
+        // SAFETY: t is a table of the test.
+        unsafe { super::next(g, t, k) }
+    }
+
+    /// (asize, hmask) of a table of the test.
+    fn sizes(t: *mut GcTab) -> (u32, u32) {
+        // SAFETY: t is a table of the test.
+        unsafe { ((*t).asize, (*t).hmask) }
     }
 
     /// Keys in traversal order (numbers only).
@@ -1497,7 +1745,7 @@ mod tests {
             for i in 1..=20 {
                 set(g, t, num(i as f64 * 0.5), num(i as f64));
             }
-            assert_eq!((tab(t).asize, tab(t).hmask), (9, 15));
+            assert_eq!(sizes(t), (9, 15));
             let want = [
                 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 5.5, 4.5, 10.0, 1.5, 3.5, 0.5, 7.5, 9.5,
                 9.0, 6.5, 2.5, 8.5,
@@ -1509,7 +1757,7 @@ mod tests {
             for i in 1..=40 {
                 set(g, t, num(i as f64), TValue::TRUE);
             }
-            assert_eq!((tab(t).asize, tab(t).hmask), (65, 0));
+            assert_eq!(sizes(t), (65, 0));
             assert_eq!(int_key_bin((1u64 << 27) as f64), Some(26));
             assert_eq!(int_key_bin(((1u64 << 27) + 1) as f64), None);
         });
@@ -1621,11 +1869,11 @@ mod tests {
             assert_eq!(len(t), 8);
             // A constructor of 2047 items: 0x801 array slots, so 2048 fits.
             let t = new_for_tnew(g, TNEW_ASIZE_SATURATED);
-            assert_eq!(tab(t).asize, 0x801);
+            assert_eq!(sizes(t).0, 0x801);
             for i in 1..=2048 {
                 set(g, t, num(i as f64), TValue::TRUE);
             }
-            assert_eq!((tab(t).asize, tab(t).hmask, len(t)), (0x801, 0, 2048));
+            assert_eq!((sizes(t), len(t)), ((0x801, 0), 2048));
         });
     }
 
@@ -1654,14 +1902,14 @@ mod tests {
             for i in 1..=8 {
                 set(g, t, num(i as f64 + 0.5), num(i as f64));
             }
-            let (k, _) = super::next(g, t, TValue::NIL).unwrap().unwrap();
+            let (k, _) = next(g, t, TValue::NIL).unwrap().unwrap();
             assert_eq!(k.as_num(), 3.5);
             set(g, t, k, TValue::NIL);
-            assert!(super::next(g, t, k).is_ok());
+            assert!(next(g, t, k).is_ok());
             set(g, t, num(100.5), num(0.0));
-            assert!(super::next(g, t, k).is_err());
+            assert!(next(g, t, k).is_err());
             // The control variable of a pairs loop works as a key.
-            let (k, _) = super::next(g, t, iter_control(0)).unwrap().unwrap();
+            let (k, _) = next(g, t, iter_control(0)).unwrap().unwrap();
             assert_eq!(k.as_num(), 100.5);
         });
     }
@@ -1709,6 +1957,7 @@ mod tests {
                     if v.is_nil() {
                         KTabVal::Nil
                     } else if v.is_str() {
+                        // SAFETY: a string of the test's table, not collected.
                         KTabVal::Str(unsafe { crate::string::str_bytes(v.as_ptr()) }.to_vec())
                     } else if v.is_bool() {
                         [KTabVal::False, KTabVal::True][(v.0 == TValue::TRUE.0) as usize].clone()
@@ -1718,7 +1967,8 @@ mod tests {
                         KTabVal::Num(v.as_num())
                     }
                 };
-                let rt = to_template(t, constant);
+                // SAFETY: t is a table of the test.
+                let rt = unsafe { to_template(t, constant) };
                 // Deleted keys are left out of `to_template`: compare live nodes.
                 let live = |kt: &KTable| -> Vec<(usize, KTabVal, KTabVal)> {
                     kt.nodes

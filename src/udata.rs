@@ -34,7 +34,7 @@ pub fn new(g: &mut GlobalState, len: usize, env: *mut GcTab) -> *mut GcUdata {
         crate::gc::out_of_memory(g);
     }
     let u = new_udata_object(g, HEADER + len) as *mut GcUdata;
-    // SAFETY: fresh zeroed object.
+    // SAFETY: u is a fresh zeroed userdata object.
     unsafe {
         (*u).len = len as u32;
         (*u).env = env;
@@ -42,20 +42,28 @@ pub fn new(g: &mut GlobalState, len: usize, env: *mut GcTab) -> *mut GcUdata {
     u
 }
 
-/// Address of the payload.
+/// Address of the payload (computed without reading the object).
 #[inline]
 pub fn payload(u: *mut GcUdata) -> *mut u8 {
-    // SAFETY: the payload follows the (aligned) header.
-    unsafe { (u as *mut u8).add(HEADER) }
+    (u as *mut u8).wrapping_add(HEADER)
 }
 
 /// Bytes allocated for a userdata.
-pub fn size_of(u: *mut GcUdata) -> usize {
-    // SAFETY: u is a live userdata.
+///
+/// # Safety
+/// `u` points to a userdata that is not freed.
+pub unsafe fn size_of(u: *mut GcUdata) -> usize {
+    // SAFETY: u is not freed (this function's contract).
     HEADER + unsafe { (*u).len } as usize
 }
 
-pub fn free(g: &mut GlobalState, u: *mut GcUdata) {
-    let size = size_of(u);
+/// Free a dead userdata.
+///
+/// # Safety
+/// `u` points to a dead userdata that is not freed yet; it is not used
+/// afterwards.
+pub unsafe fn free(g: &mut GlobalState, u: *mut GcUdata) {
+    // SAFETY: u is not freed yet (this function's contract).
+    let size = unsafe { size_of(u) };
     mem_free(g, u as *mut u8, size);
 }

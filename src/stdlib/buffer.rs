@@ -556,7 +556,9 @@ fn dicts_of(l: State, idx: c_int) -> Dicts {
     // SAFETY: the buffer userdata at idx, live in its slot; read by value.
     let env = unsafe { (*u).env };
     let slot = |i: i32| {
-        let v = table::get_int(env, i as i64);
+        // SAFETY: a buffer with options has its option table as env, live
+        // while the buffer (an argument) is.
+        let v = unsafe { table::get_int(env, i as i64) };
         if v.is_tab() {
             v.as_ptr()
         } else {
@@ -591,7 +593,9 @@ fn dict_index(map: *mut GcTab, key: TValue) -> Option<u32> {
     if map.is_null() {
         return None;
     }
-    let v = table::get(map, key);
+    // SAFETY: map is one of the option tables of a buffer being
+    // serialized into (see dicts_of), live while the buffer is.
+    let v = unsafe { table::get(map, key) };
     if v.is_num() {
         Some(v.as_num() as u32)
     } else {
@@ -851,7 +855,9 @@ impl Decoder {
                 let mt = if self.d.mt_list.is_null() {
                     TValue::NIL
                 } else {
-                    table::get_int(self.d.mt_list, idx as i64 + 1)
+                    // SAFETY: an option table of the buffer being decoded
+                    // (see dicts_of), live while the buffer is.
+                    unsafe { table::get_int(self.d.mt_list, idx as i64 + 1) }
                 };
                 if !mt.is_tab() {
                     self.dict_error(idx);
@@ -871,7 +877,8 @@ impl Decoder {
                 let s = if self.d.str_list.is_null() {
                     TValue::NIL
                 } else {
-                    table::get_int(self.d.str_list, idx as i64 + 1)
+                    // SAFETY: as above.
+                    unsafe { table::get_int(self.d.str_list, idx as i64 + 1) }
                 };
                 if !s.is_str() {
                     self.dict_error(idx);
@@ -1006,10 +1013,11 @@ extern "C-unwind" fn lib_decode(l: State) -> c_int {
 /// and build its reverse map (value -> 0-based index).
 fn prep_dict(l: State, list_idx: c_int, want_str: bool) {
     let list: *mut GcTab = value_at(l, list_idx).as_ptr();
-    let n = table::len(list);
+    // SAFETY: (both) the option array is a table on the stack.
+    let n = unsafe { table::len(list) };
     lua_createtable(l, 0, n as c_int);
     for i in 1..=n as i64 {
-        let v = table::get_int(list, i);
+        let v = unsafe { table::get_int(list, i) };
         if v.is_nil() {
             continue;
         }
