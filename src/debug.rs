@@ -589,13 +589,13 @@ fn meta_name(l: State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     // SAFETY: pt is the Lua caller's live prototype; idx < sizebc.
     let ins = unsafe { *(*pt).bc.add(idx as usize) };
     let mm = match bc_op(ins) {
-        // SAFETY: pt is live.
         Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => {
-            return unsafe { slot_name(pt, idx, bc_a(ins)) }
+            // SAFETY: pt is live.
+            return unsafe { slot_name(pt, idx, bc_a(ins)) };
         }
-        // SAFETY: pt is live.
         Op::ITERC | Op::ITERN => {
-            return unsafe { var_name(pt, idx, bc_a(ins).wrapping_sub(3)) }.map(|n| ("local", n))
+            // SAFETY: pt is live.
+            return unsafe { var_name(pt, idx, bc_a(ins).wrapping_sub(3)) }.map(|n| ("local", n));
         }
         Op::TGETS | Op::TGETV | Op::TGETB | Op::GGET | Op::TGETR => "index",
         Op::TSETS | Op::TSETV | Op::TSETB | Op::GSET | Op::TSETR => "newindex",
@@ -698,10 +698,10 @@ fn describe_frame(l: State, f: &Frame, out: &mut (impl ByteSink + ?Sized)) {
                 out.push(b'\'');
             }
             None => {
-                // SAFETY: gf is null or a live C function.
                 let addr = if gf.is_null() {
                     0
                 } else {
+                    // SAFETY: gf is the frame's live function.
                     unsafe { (*gf).f }.map(|p| p as usize).unwrap_or(0)
                 };
                 if addr == 0 {

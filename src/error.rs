@@ -561,9 +561,14 @@ pub fn new_oom_exception() -> *mut std::ffi::c_void {
 }
 
 /// Free the state's memory-error exception object (at lua_close).
-pub fn free_oom_exception(e: *mut std::ffi::c_void) {
+///
+/// # Safety
+/// `e` is null or came from `new_oom_exception`, is not in flight and is
+/// not used afterwards.
+pub unsafe fn free_oom_exception(e: *mut std::ffi::c_void) {
     if !e.is_null() {
-        // SAFETY: e came from new_oom_exception and is not in flight.
+        // SAFETY: e came from new_oom_exception and is not in flight (this
+        // function's contract).
         unsafe { std::alloc::dealloc(e as *mut u8, std::alloc::Layout::new::<LuaException>()) };
     }
 }

@@ -190,9 +190,12 @@ pub fn new_closed_upval(g: &mut GlobalState, v: TValue) -> *mut GcUpval {
     uv
 }
 
-/// Find or create the open upvalue for a stack slot of `l` (`slot` is only
-/// compared with the open upvalues' slots and stored in a new one).
-pub fn find_upval(l: State, slot: *mut TValue) -> *mut GcUpval {
+/// Find or create the open upvalue for a stack slot of `l`.
+///
+/// # Safety
+/// `slot` is a slot of `l`'s stack below its top (a new open upvalue
+/// points to it, and closing it reads it).
+pub unsafe fn find_upval(l: State, slot: *mut TValue) -> *mut GcUpval {
     // SAFETY: the thread is live (State invariant); its open list holds
     // upvalues that are not freed (an unreachable one is unlinked when it
     // is freed), sorted by slot, descending. The global state is reached
@@ -307,7 +310,8 @@ pub unsafe fn proto_size(p: *mut GcProto) -> usize {
 pub unsafe fn free_func(g: &mut GlobalState, f: *mut GcFunc) {
     // SAFETY: f is not freed yet (this function's contract).
     let n = unsafe { (*f).nupvalues } as usize;
-    mem_free(g, f as *mut u8, func_size(n));
+    // SAFETY: the closure's block, of func_size(n) bytes, not used again.
+    unsafe { mem_free(g, f as *mut u8, func_size(n)) };
 }
 
 /// Free a dead upvalue, unlinking it from its thread if still open.
@@ -332,7 +336,8 @@ pub unsafe fn free_upval(g: &mut GlobalState, uv: *mut GcUpval) {
             }
         }
     }
-    mem_free(g, uv as *mut u8, std::mem::size_of::<GcUpval>());
+    // SAFETY: the upvalue's block, unlinked above, not used again.
+    unsafe { mem_free(g, uv as *mut u8, std::mem::size_of::<GcUpval>()) };
 }
 
 /// Free a dead prototype and its arrays.
@@ -373,7 +378,8 @@ pub unsafe fn free_proto(g: &mut GlobalState, p: *mut GcProto) {
             );
         }
     }
-    mem_free(g, p as *mut u8, std::mem::size_of::<GcProto>());
+    // SAFETY: the prototype's block, not used again.
+    unsafe { mem_free(g, p as *mut u8, std::mem::size_of::<GcProto>()) };
 }
 
 fn alloc_array<T: Copy>(g: &mut GlobalState, items: impl ExactSizeIterator<Item = T>) -> *mut T {

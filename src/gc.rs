@@ -151,6 +151,11 @@ pub struct GcState {
 }
 
 /// A tiny growable array whose storage comes from the state allocator.
+///
+/// Invariant: `ptr` is null or a block of `cap` elements from the owning
+/// state's allocator, of which the first `len` are initialised. (The
+/// fields are public for the layout offsets and for the interpreter,
+/// which truncates `len`; nothing else writes them.)
 #[repr(C)]
 pub struct RawVec<T: Copy> {
     pub ptr: *mut T,
@@ -171,7 +176,10 @@ impl<T: Copy> RawVec<T> {
     pub fn reserve(&mut self, g: &mut GlobalState, n: usize) {
         if n > self.cap {
             let sz = std::mem::size_of::<T>();
-            self.ptr = mem_realloc(g, self.ptr as *mut u8, self.cap * sz, n * sz) as *mut T;
+            // SAFETY: ptr is null or a block of cap elements from g's
+            // allocator (type invariant); it is replaced by the new block.
+            self.ptr =
+                unsafe { mem_realloc(g, self.ptr as *mut u8, self.cap * sz, n * sz) } as *mut T;
             self.cap = n;
         }
     }
@@ -214,8 +222,14 @@ impl<T: Copy> RawVec<T> {
     pub fn clear(&mut self) {
         self.len = 0;
     }
+    /// Drop the elements from `n` on (if there are that many).
+    pub fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(n);
+    }
     pub fn free(&mut self, g: &mut GlobalState) {
-        mem_free(g, self.ptr as *mut u8, self.cap * std::mem::size_of::<T>());
+        // SAFETY: ptr is null or a block of cap elements from g's
+        // allocator (type invariant); the vector is emptied right after.
+        unsafe { mem_free(g, self.ptr as *mut u8, self.cap * std::mem::size_of::<T>()) };
         *self = RawVec::new();
     }
 }
@@ -226,10 +240,15 @@ pub fn out_of_memory(g: &mut GlobalState) -> ! {
 }
 
 /// Reallocate through the state's allocator; `nsize == 0` frees.
-pub fn mem_realloc(g: &mut GlobalState, p: *mut u8, osize: usize, nsize: usize) -> *mut u8 {
+///
+/// # Safety
+/// `p` is null or a block of `osize` bytes from `g`'s allocator, not used
+/// afterwards (the result replaces it).
+pub unsafe fn mem_realloc(g: &mut GlobalState, p: *mut u8, osize: usize, nsize: usize) -> *mut u8 {
     let f = g.allocf.expect("allocator");
-    // SAFETY: lua_Alloc contract: (ud, ptr, osize, nsize) with ptr either
-    // null or a block of osize bytes previously returned by this allocator.
+    // SAFETY: the lua_Alloc contract: (ud, ptr, osize, nsize) with ptr
+    // null or a block of osize bytes from this allocator (this function's
+    // contract).
     let np = unsafe { f(g.allocud, p as *mut _, osize, nsize) } as *mut u8;
     if np.is_null() && nsize > 0 {
         out_of_memory(g);
@@ -253,13 +272,22 @@ pub fn mem_try_alloc(g: &mut GlobalState, size: usize) -> *mut u8 {
     np
 }
 
+/// Allocate `size` bytes through the state's allocator (raises the memory
+/// error if it refuses).
 pub fn mem_alloc(g: &mut GlobalState, size: usize) -> *mut u8 {
-    mem_realloc(g, ptr::null_mut(), 0, size)
+    // SAFETY: a null block: a new allocation.
+    unsafe { mem_realloc(g, ptr::null_mut(), 0, size) }
 }
 
-pub fn mem_free(g: &mut GlobalState, p: *mut u8, size: usize) {
+/// Free a block of the state's allocator (null allowed).
+///
+/// # Safety
+/// `p` is null or a block of `size` bytes from `g`'s allocator, not used
+/// afterwards.
+pub unsafe fn mem_free(g: &mut GlobalState, p: *mut u8, size: usize) {
     if !p.is_null() {
-        mem_realloc(g, p, size, 0);
+        // SAFETY: as this function's contract.
+        unsafe { mem_realloc(g, p, size, 0) };
     }
 }
 
@@ -815,18 +843,16 @@ pub unsafe fn free_object(g: &mut GlobalState, o: *mut GcHeader) {
 // code; they are called from `one_step` (which takes the `State`) after
 // the leaf part has returned, with no reference to the global state held.
 
-/// The collector state of `l`'s VM, for bookkeeping between steps.
-///
-/// # Safety
-/// The caller uses the reference only for reads and writes of the
-/// collector's fields and leaf calls on them: no Lua code runs, no
-/// function taking a `State` is called and no step is taken while it is
-/// live.
+/// Run `f` on the collector state of `l`'s VM: the bookkeeping between
+/// steps. Every closure passed here (all in this file) only reads and
+/// writes `GcState` fields.
 #[inline(always)]
-unsafe fn gc_of<'a>(l: State) -> &'a mut GcState {
-    // SAFETY: the global state is live (State invariant); exclusivity is
-    // the caller's obligation.
-    unsafe { &mut (*l.global_ptr()).gc }
+fn with_gc<R>(l: State, f: impl FnOnce(&mut GcState) -> R) -> R {
+    // SAFETY: the global state is live (State invariant); the closures only
+    // touch collector fields (see above): no Lua code runs, no function
+    // taking a State is called and no step is taken while the reference
+    // lives, and it is dropped when f returns.
+    f(unsafe { &mut (*l.global_ptr()).gc })
 }
 
 /// What a step asks its caller to do after the leaf part.
@@ -917,9 +943,9 @@ fn one_step(l: State) -> usize {
             } else {
                 run_one_finalizer(l, true);
             }
-            // SAFETY: one field update.
-            let gc = unsafe { gc_of(l) };
-            gc.estimate = gc.estimate.saturating_sub(FINALIZE_COST);
+            with_gc(l, |gc| {
+                gc.estimate = gc.estimate.saturating_sub(FINALIZE_COST)
+            });
             FINALIZE_COST
         }
     }
@@ -933,39 +959,41 @@ fn set_pause_threshold(gc: &mut GcState) {
 /// One incremental step sized by stepmul. Returns 1 if it finished a cycle,
 /// 0 if more debt is left to work off, -1 if the collector caught up.
 pub fn step(l: State) -> i32 {
-    let mut budget = {
-        // SAFETY: reads and writes of collector fields only.
-        let gc = unsafe { gc_of(l) };
+    let mut budget = with_gc(l, |gc| {
         if gc.total > gc.threshold {
             gc.debt += gc.total - gc.threshold;
         }
         (STEP_SIZE / 100 * gc.stepmul as usize) as isize
-    };
+    });
     if budget == 0 {
         budget = isize::MAX;
     }
     loop {
         budget -= one_step(l) as isize;
-        // SAFETY: reads and writes of collector fields only.
-        let gc = unsafe { gc_of(l) };
-        if gc.phase == Phase::Pause {
-            set_pause_threshold(gc);
+        let finished = with_gc(l, |gc| {
+            let finished = gc.phase == Phase::Pause;
+            if finished {
+                set_pause_threshold(gc);
+            }
+            finished
+        });
+        if finished {
             return 1;
         }
         if budget <= 0 {
             break;
         }
     }
-    // SAFETY: reads and writes of collector fields only.
-    let gc = unsafe { gc_of(l) };
-    if gc.debt < STEP_SIZE {
-        gc.threshold = gc.total + STEP_SIZE;
-        -1
-    } else {
-        gc.debt -= STEP_SIZE;
-        gc.threshold = gc.total;
-        0
-    }
+    with_gc(l, |gc| {
+        if gc.debt < STEP_SIZE {
+            gc.threshold = gc.total + STEP_SIZE;
+            -1
+        } else {
+            gc.debt -= STEP_SIZE;
+            gc.threshold = gc.total;
+            0
+        }
+    })
 }
 
 /// Run collector work if the allocation debt says so. Must only be called
@@ -983,8 +1011,7 @@ pub fn check(l: State) {
 #[cold]
 #[inline(never)]
 fn check_slow(l: State) {
-    // SAFETY: a field of the live global state, read by value.
-    match unsafe { (*l.global_ptr()).gc.stress } {
+    match with_gc(l, |gc| gc.stress) {
         STRESS_FULL => {
             full_gc(l);
             stress_rearm(l);
@@ -994,12 +1021,14 @@ fn check_slow(l: State) {
             // the program as finely as possible.
             loop {
                 let work = one_step(l);
-                // SAFETY: reads and writes of collector fields only.
-                let gc = unsafe { gc_of(l) };
-                if work > 0 || gc.phase == Phase::Pause {
-                    if gc.phase == Phase::Pause {
+                let done = with_gc(l, |gc| {
+                    let paused = gc.phase == Phase::Pause;
+                    if paused {
                         set_pause_threshold(gc);
                     }
+                    work > 0 || paused
+                });
+                if done {
                     break;
                 }
             }
@@ -1013,17 +1042,16 @@ fn check_slow(l: State) {
 
 /// In stress mode every safe point collects, unless the collector is stopped.
 fn stress_rearm(l: State) {
-    // SAFETY: reads and writes of collector fields only.
-    let gc = unsafe { gc_of(l) };
-    if gc.threshold != THRESHOLD_STOPPED {
-        gc.threshold = 0;
-    }
+    with_gc(l, |gc| {
+        if gc.threshold != THRESHOLD_STOPPED {
+            gc.threshold = 0;
+        }
+    })
 }
 
 /// The collector's phase.
 fn phase_of(l: State) -> Phase {
-    // SAFETY: a field of the live global state, read by value.
-    unsafe { (*l.global_ptr()).gc.phase }
+    with_gc(l, |gc| gc.phase)
 }
 
 /// A full collection cycle (finishing any cycle in progress first without
@@ -1031,29 +1059,26 @@ fn phase_of(l: State) -> Phase {
 pub fn full_gc(l: State) {
     finish_sweep(l);
     // Pending finalizers run in the new cycle's finalize phase.
-    // SAFETY: one field write.
-    unsafe { gc_of(l) }.phase = Phase::Pause;
+    with_gc(l, |gc| gc.phase = Phase::Pause);
     loop {
         one_step(l);
         if phase_of(l) == Phase::Pause {
             break;
         }
     }
-    // SAFETY: reads and writes of collector fields only.
-    let gc = unsafe { gc_of(l) };
-    set_pause_threshold(gc);
-    if gc.stress != STRESS_OFF {
-        gc.threshold = 0;
-    }
+    with_gc(l, |gc| {
+        set_pause_threshold(gc);
+        if gc.stress != STRESS_OFF {
+            gc.threshold = 0;
+        }
+    })
 }
 
 /// Bring the collector to the end of a sweep: abandon a marking in
 /// progress (sweeping everything keeps it, nothing has the dead white yet)
 /// and finish any sweep. Afterwards the object lists are stable.
 fn finish_sweep(l: State) {
-    {
-        // SAFETY: reads and writes of collector fields only.
-        let gc = unsafe { gc_of(l) };
+    with_gc(l, |gc| {
         if gc.phase == Phase::Propagate {
             // Caught in the middle of marking: sweep everything keeping it
             // (nothing has the dead white yet), then start afresh.
@@ -1064,7 +1089,7 @@ fn finish_sweep(l: State) {
             gc.phase = Phase::SweepString;
             gc.sweep_str = 0;
         }
-    }
+    });
     while matches!(phase_of(l), Phase::SweepString | Phase::Sweep) {
         one_step(l);
     }
@@ -1072,39 +1097,34 @@ fn finish_sweep(l: State) {
 
 /// The `lua_gc` entry point (LUA_GC* option numbers from lua.h).
 pub fn control(l: State, what: i32, data: i32) -> i32 {
-    // SAFETY: (every use) reads and writes of collector fields only; the
-    // arms that collect take no reference across the collection.
     match what {
-        0 => {
-            // LUA_GCSTOP
-            unsafe { gc_of(l) }.threshold = THRESHOLD_STOPPED;
+        // LUA_GCSTOP
+        0 => with_gc(l, |gc| {
+            gc.threshold = THRESHOLD_STOPPED;
             0
-        }
-        1 => {
-            // LUA_GCRESTART
-            let gc = unsafe { gc_of(l) };
+        }),
+        // LUA_GCRESTART
+        1 => with_gc(l, |gc| {
             gc.threshold = if data == -1 {
                 (gc.total / 100).saturating_mul(gc.pause as usize)
             } else {
                 gc.total
             };
             0
-        }
+        }),
         2 => {
             // LUA_GCCOLLECT
             full_gc(l);
             0
         }
-        3 => (unsafe { gc_of(l) }.total >> 10) as i32,
-        4 => (unsafe { gc_of(l) }.total & 0x3ff) as i32,
+        3 => with_gc(l, |gc| (gc.total >> 10) as i32),
+        4 => with_gc(l, |gc| (gc.total & 0x3ff) as i32),
         5 => {
             // LUA_GCSTEP: work off `data` KB of allocation.
             let a = (data.max(0) as usize) << 10;
-            let gc = unsafe { gc_of(l) };
-            gc.threshold = gc.total.saturating_sub(a);
+            with_gc(l, |gc| gc.threshold = gc.total.saturating_sub(a));
             loop {
-                let gc = unsafe { gc_of(l) };
-                if gc.total < gc.threshold {
+                if with_gc(l, |gc| gc.total < gc.threshold) {
                     return 0;
                 }
                 if step(l) > 0 {
@@ -1112,17 +1132,13 @@ pub fn control(l: State, what: i32, data: i32) -> i32 {
                 }
             }
         }
-        6 => {
-            // LUA_GCSETPAUSE
-            let gc = unsafe { gc_of(l) };
-            std::mem::replace(&mut gc.pause, data as u32) as i32
-        }
-        7 => {
-            // LUA_GCSETSTEPMUL
-            let gc = unsafe { gc_of(l) };
+        // LUA_GCSETPAUSE
+        6 => with_gc(l, |gc| std::mem::replace(&mut gc.pause, data as u32) as i32),
+        // LUA_GCSETSTEPMUL
+        7 => with_gc(l, |gc| {
             std::mem::replace(&mut gc.stepmul, data as u32) as i32
-        }
-        9 => (unsafe { gc_of(l) }.threshold != THRESHOLD_STOPPED) as i32,
+        }),
+        9 => with_gc(l, |gc| (gc.threshold != THRESHOLD_STOPPED) as i32),
         _ => -1,
     }
 }
@@ -1485,15 +1501,15 @@ fn run_one_finalizer(l: State, rethrow: bool) {
 pub fn run_finalizer_call(l: State, f: TValue, obj: TValue, rethrow: bool) {
     // No collector steps inside finalizers (collectgarbage("isrunning") is
     // false there, as in LuaJIT); explicit collections still work.
-    // SAFETY: one field read and write.
-    let saved_threshold = std::mem::replace(&mut unsafe { gc_of(l) }.threshold, THRESHOLD_STOPPED);
+    let saved_threshold = with_gc(l, |gc| {
+        std::mem::replace(&mut gc.threshold, THRESHOLD_STOPPED)
+    });
     // Hooks do not see finalizers (as in LuaJIT): a line or count hook
     // would otherwise fire at whatever point the collector ran.
     let saved_hooks = crate::capi::debugapi::suspend_hooks(l);
     let r = crate::vm::pcall_values(l, f, &[obj], 0);
     crate::capi::debugapi::resume_hooks(l, saved_hooks);
-    // SAFETY: one field write.
-    unsafe { gc_of(l) }.threshold = saved_threshold;
+    with_gc(l, |gc| gc.threshold = saved_threshold);
     if let (Err(e), true) = (r, rethrow) {
         // LuaJIT 2.1.0-beta3 rethrows errors from finalizers.
         crate::vm::push(l, e);
@@ -1527,12 +1543,12 @@ pub fn finalize_all(l: State) {
         // The cdata finalizers run first, as in LuaJIT: they may call C
         // functions of libraries that userdata finalizers unload (the
         // handles of ffi.load).
-        // SAFETY: (both loops) a leaf call, the reference dropped before
-        // the finalizer runs.
+        // SAFETY: a leaf call, the reference dropped before the finalizer
+        // runs.
         while crate::ffi::finalizer::has_pending(unsafe { l.global_mut() }) {
             let _ = crate::error::catch(|| crate::ffi::finalizer::run_one(l, false));
         }
-        while !unsafe { gc_of(l) }.tobefnz.is_null() {
+        while !with_gc(l, |gc| gc.tobefnz.is_null()) {
             let _ = crate::error::catch(|| run_one_finalizer(l, false));
         }
     }
@@ -1639,7 +1655,10 @@ mod tests {
         fn new() -> Vm {
             let mut live = Box::new(0isize);
             let ud = &mut *live as *mut isize as *mut c_void;
-            let l = crate::state::new_state(Some(poisoning_alloc), ud).expect("new state");
+            // SAFETY: poisoning_alloc with the Vm's counter, which lives
+            // as long as the state (both are owned by the Vm).
+            let l =
+                unsafe { crate::state::new_state(Some(poisoning_alloc), ud) }.expect("new state");
             let vm = Vm { l, live };
             vm.with_g(|g| {
                 g.gc.stress = STRESS_OFF;
@@ -1774,6 +1793,7 @@ mod tests {
         if with_barrier {
             // SAFETY: old is on the stack.
             vm.with_g(|g| unsafe { barrier_table(g, old) });
+            // SAFETY: as above.
             assert!(!unsafe { is_black(old as *mut GcHeader) });
         }
         vm.finish_cycle();
@@ -1871,6 +1891,7 @@ mod tests {
         unsafe { *(*uv).v = v };
         // SAFETY: uv is live and holds v.
         vm.with_g(|g| unsafe { barrier_uv(g, uv, v) });
+        // SAFETY: young is the test's table, not swept before finish_cycle.
         assert!(!unsafe { is_white(young as *mut GcHeader) });
         vm.finish_cycle();
         // SAFETY: young was kept alive by the barrier.
@@ -1899,6 +1920,7 @@ mod tests {
         full_gc(vm.l);
         // SAFETY: weak is on the stack.
         assert_eq!(unsafe { crate::table::get_int(weak, 1) }, tab_value(kept));
+        // SAFETY: as above.
         assert!(unsafe { crate::table::get_int(weak, 2) }.is_nil());
         vm.pop();
         vm.pop();

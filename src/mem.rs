@@ -215,13 +215,16 @@ impl<T: Copy, const INLINE: usize> StateVec<T, INLINE> {
         // The allocator raises the memory error (leaving this vector as it
         // was) if it refuses.
         if self.heap.is_null() {
-            let np = mem_realloc(g, ptr::null_mut(), 0, ncap * size) as *mut T;
+            let np = crate::gc::mem_alloc(g, ncap * size) as *mut T;
             // SAFETY: the inline part holds len elements; np has room for ncap >= len.
             unsafe { ptr::copy_nonoverlapping(self.inline.as_ptr() as *const T, np, self.len) };
             self.heap = np;
         } else {
+            // SAFETY: heap is a block of cap elements from this state's
+            // allocator; the result replaces it.
             self.heap =
-                mem_realloc(g, self.heap as *mut u8, self.cap * size, ncap * size) as *mut T;
+                unsafe { mem_realloc(g, self.heap as *mut u8, self.cap * size, ncap * size) }
+                    as *mut T;
         }
         self.cap = ncap;
     }
@@ -342,12 +345,9 @@ impl<T: Copy, const INLINE: usize> Drop for StateVec<T, INLINE> {
         let size = std::mem::size_of::<T>();
         if !self.heap.is_null() && size != 0 {
             // SAFETY: the global state outlives the vector (see the type's
-            // comment); freeing is leaf code; the block has cap * size bytes.
-            mem_free(
-                unsafe { &mut *self.g },
-                self.heap as *mut u8,
-                self.cap * size,
-            );
+            // comment); freeing is leaf code; heap is a block of cap * size
+            // bytes from its allocator, not used again.
+            unsafe { mem_free(&mut *self.g, self.heap as *mut u8, self.cap * size) };
         }
     }
 }
@@ -775,10 +775,14 @@ mod tests {
             live: 0,
             refuse: false,
         };
-        let l = new_state(
-            Some(budget_alloc),
-            &mut budget as *mut Budget as *mut c_void,
-        );
+        // SAFETY: budget_alloc with the test's budget, which outlives the
+        // state.
+        let l = unsafe {
+            new_state(
+                Some(budget_alloc),
+                &mut budget as *mut Budget as *mut c_void,
+            )
+        };
         let l = l.expect("new state");
         let before = budget.live;
         {
@@ -808,10 +812,14 @@ mod tests {
             live: 0,
             refuse: false,
         };
-        let l = new_state(
-            Some(budget_alloc),
-            &mut budget as *mut Budget as *mut c_void,
-        );
+        // SAFETY: budget_alloc with the test's budget, which outlives the
+        // state.
+        let l = unsafe {
+            new_state(
+                Some(budget_alloc),
+                &mut budget as *mut Budget as *mut c_void,
+            )
+        };
         let l = l.expect("new state");
         let mut v: StateBuf = StateVec::of(l);
         // Past the inline part first.

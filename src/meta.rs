@@ -597,10 +597,14 @@ fn concat_piece_len(v: TValue, scratch: &mut (impl crate::mem::ByteSink + ?Sized
 
 /// Concatenate the values in `first..=last` (right to left, pairwise for
 /// metamethods); returns the result (also left at `first`).
-pub fn concat(l: State, first: *mut TValue, last: *mut TValue) -> TValue {
-    // SAFETY: first..=last are live stack slots of the current frame; they
-    // are re-derived from offsets after metamethod calls (which may move the
-    // stack).
+///
+/// # Safety
+/// `first..=last` (first <= last) are slots of `l`'s stack below its top.
+pub unsafe fn concat(l: State, first: *mut TValue, last: *mut TValue) -> TValue {
+    // SAFETY: first..=last are stack slots below top (this function's
+    // contract); they are re-derived from offsets after metamethod calls
+    // (which may move the stack) and stay below top, which the calls
+    // leave where it was.
     unsafe {
         let off_first = first.offset_from((*l.as_ptr()).stack);
         let mut off_last = last.offset_from((*l.as_ptr()).stack);
@@ -623,13 +627,17 @@ pub fn concat(l: State, first: *mut TValue, last: *mut TValue) -> TValue {
 /// Concatenate `first..=last` until a __concat call is needed: returns the
 /// call and the slot its result goes to (concatenation then continues over
 /// `first..=that slot`), or the final result (also left at `first`).
-pub fn concat_step(
+///
+/// # Safety
+/// `first..=last` (first <= last) are slots of `l`'s stack below its top.
+pub unsafe fn concat_step(
     l: State,
     first: *mut TValue,
     last: *mut TValue,
 ) -> Result<TValue, (MetaCall, *mut TValue)> {
-    // SAFETY: first..=last are live stack slots; nothing here can move the
-    // stack (string creation only allocates).
+    // SAFETY: first..=last are stack slots below top (this function's
+    // contract); nothing here can move the stack (string creation only
+    // allocates, and no Lua code runs).
     unsafe {
         let mut top = last; // right operand accumulates here
                             // In the state's memory: the result can be as large as memory allows.

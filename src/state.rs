@@ -399,9 +399,15 @@ const MAIN_PROTECT_RESERVE: usize = 16;
 /// Every allocation failure during setup (all go through `f`) unwinds to
 /// here; the partly built state is then freed block by block and null
 /// returned, as LuaJIT's lua_newstate does.
-pub fn new_state(f: lua_Alloc, ud: *mut c_void) -> Option<State> {
+///
+/// # Safety
+/// `f` with `ud` is an allocator keeping the `lua_Alloc` contract (a block
+/// of the size asked for, or null; frees and resizes of its own blocks).
+pub unsafe fn new_state(f: lua_Alloc, ud: *mut c_void) -> Option<State> {
     let f = f?;
-    // SAFETY: allocate the global state and the main thread with the user allocator.
+    // SAFETY: f with ud is a valid allocator (this function's contract);
+    // the global state and the main thread are made in its blocks, zeroed
+    // before use, and nothing else refers to them until this returns.
     unsafe {
         let gsize = std::mem::size_of::<GlobalState>();
         let g = f(ud, ptr::null_mut(), 0, gsize) as *mut GlobalState;
@@ -514,16 +520,20 @@ pub fn close_state(l: State) {
     crate::string::free_all(g);
     crate::ffi::free_state(g);
     crate::error::release_reserve(g);
-    crate::error::free_oom_exception(g.oom_exception);
+    // SAFETY: the state's own exception object, not in flight (no error is
+    // being raised), cleared right after.
+    unsafe { crate::error::free_oom_exception(g.oom_exception) };
     g.oom_exception = ptr::null_mut();
     // SAFETY: the main thread is not on the object list, so it was not
-    // freed above; it is freed right after.
-    unsafe { free_thread_parts(g, main.as_ptr()) };
-    mem_free(
-        g,
-        main.as_ptr() as *mut u8,
-        std::mem::size_of::<lua_State>(),
-    );
+    // freed above; its object is freed here, last.
+    unsafe {
+        free_thread_parts(g, main.as_ptr());
+        mem_free(
+            g,
+            main.as_ptr() as *mut u8,
+            std::mem::size_of::<lua_State>(),
+        );
+    }
     let f = g.allocf.unwrap();
     let ud = g.allocud;
     let arena = g.default_arena;
@@ -601,8 +611,8 @@ pub unsafe fn free_thread(g: &mut GlobalState, l: *mut lua_State) {
         }
         (*l).openupval = ptr::null_mut();
         free_thread_parts(g, l);
+        mem_free(g, l as *mut u8, std::mem::size_of::<lua_State>());
     }
-    mem_free(g, l as *mut u8, std::mem::size_of::<lua_State>());
 }
 
 /// Mark a thread's stack (below top) and references. In the atomic phase

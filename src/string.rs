@@ -181,11 +181,15 @@ fn resize_strtab(g: &mut GlobalState, nsize: usize) {
             }
         }
     }
-    mem_free(
-        g,
-        g.strtab.chains as *mut u8,
-        osize * std::mem::size_of::<*mut GcStr>(),
-    );
+    // SAFETY: the old chain array, osize entries from g's allocator,
+    // replaced right after.
+    unsafe {
+        mem_free(
+            g,
+            g.strtab.chains as *mut u8,
+            osize * std::mem::size_of::<*mut GcStr>(),
+        )
+    };
     g.strtab.chains = np;
     g.strtab.mask = (nsize - 1) as u32;
     debug_check_strtab(g);
@@ -330,7 +334,8 @@ pub unsafe fn free(g: &mut GlobalState, s: *mut GcStr) {
     // SAFETY: s is not freed yet (this function's contract); its size is
     // header + len + 1.
     let len = unsafe { (*s).len } as usize;
-    mem_free(g, s as *mut u8, std::mem::size_of::<GcStr>() + len + 1);
+    // SAFETY: the string's block, of that size, not used again.
+    unsafe { mem_free(g, s as *mut u8, std::mem::size_of::<GcStr>() + len + 1) };
 }
 
 /// Sweep intern chain `i`: free the dead strings, give the survivors the
@@ -390,11 +395,15 @@ pub fn free_all(g: &mut GlobalState) {
             }
         }
     }
-    mem_free(
-        g,
-        g.strtab.chains as *mut u8,
-        n * std::mem::size_of::<*mut GcStr>(),
-    );
+    // SAFETY: the chain array, n entries from g's allocator, dropped right
+    // after.
+    unsafe {
+        mem_free(
+            g,
+            g.strtab.chains as *mut u8,
+            n * std::mem::size_of::<*mut GcStr>(),
+        )
+    };
     g.strtab = StrTab::empty();
 }
 

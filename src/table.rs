@@ -208,12 +208,16 @@ unsafe fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
         }
         return;
     }
-    let na = crate::gc::mem_realloc(
-        g,
-        old as *mut u8,
-        oasize as usize * sz,
-        nasize as usize * sz,
-    ) as *mut TValue;
+    // SAFETY: the array part is null or a separate block of oasize slots
+    // (not colocated: checked above); the result replaces it.
+    let na = unsafe {
+        crate::gc::mem_realloc(
+            g,
+            old as *mut u8,
+            oasize as usize * sz,
+            nasize as usize * sz,
+        )
+    } as *mut TValue;
     for i in oasize..nasize {
         // SAFETY: na has nasize entries.
         unsafe { na.add(i as usize).write(TValue::NIL) };
@@ -974,11 +978,15 @@ pub unsafe fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32
                 }
             }
         }
-        mem_free(
-            g,
-            onode as *mut u8,
-            (ohmask as usize + 1) * std::mem::size_of::<Node>(),
-        );
+        // SAFETY: the old node array (not the shared nil node), replaced
+        // above and not used again.
+        unsafe {
+            mem_free(
+                g,
+                onode as *mut u8,
+                (ohmask as usize + 1) * std::mem::size_of::<Node>(),
+            )
+        };
     }
     debug_check_structure(g, t);
 }
@@ -1460,18 +1468,23 @@ pub unsafe fn free(g: &mut GlobalState, t: *mut GcTab) {
     let tr = unsafe { &*t };
     let (array, asize, colo, node, hmask) = (tr.array, tr.asize, tr.colo, tr.node, tr.hmask);
     let size = object_size(tr);
-    if asize > 0 && colo <= 0 {
-        mem_free(
-            g,
-            array as *mut u8,
-            asize as usize * std::mem::size_of::<TValue>(),
-        );
+    // SAFETY: the table's separate array part (when not colocated), its
+    // node array (when not the shared nil node) and its own block, with
+    // their sizes; none is used again.
+    unsafe {
+        if asize > 0 && colo <= 0 {
+            mem_free(
+                g,
+                array as *mut u8,
+                asize as usize * std::mem::size_of::<TValue>(),
+            );
+        }
+        if node != g.nilnode() {
+            let n = hmask as usize + 1;
+            mem_free(g, node as *mut u8, n * std::mem::size_of::<Node>());
+        }
+        mem_free(g, t as *mut u8, size);
     }
-    if node != g.nilnode() {
-        let n = hmask as usize + 1;
-        mem_free(g, node as *mut u8, n * std::mem::size_of::<Node>());
-    }
-    mem_free(g, t as *mut u8, size);
 }
 
 /// What is wrong with the structure of table `t`, or None when it is

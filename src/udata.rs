@@ -65,5 +65,6 @@ pub unsafe fn size_of(u: *mut GcUdata) -> usize {
 pub unsafe fn free(g: &mut GlobalState, u: *mut GcUdata) {
     // SAFETY: u is not freed yet (this function's contract).
     let size = unsafe { size_of(u) };
-    mem_free(g, u as *mut u8, size);
+    // SAFETY: the userdata's block, of that size, not used again.
+    unsafe { mem_free(g, u as *mut u8, size) };
 }

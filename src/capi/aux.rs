@@ -730,9 +730,10 @@ pub extern "C-unwind" fn luaL_newstate() -> *mut lua_State {
     if arena.is_null() {
         return ptr::null_mut();
     }
-    // SAFETY: arena is the live arena just created.
-    let allocf = unsafe { crate::alloc::Arena::alloc_fn(arena) };
-    match new_state(allocf, arena as *mut c_void) {
+    // SAFETY: arena is the live arena just created; its allocator function
+    // takes it as data.
+    let l = unsafe { new_state(crate::alloc::Arena::alloc_fn(arena), arena as *mut c_void) };
+    match l {
         None => {
             // SAFETY: the failed state freed every block it had taken.
             unsafe { crate::alloc::Arena::destroy(arena) };
