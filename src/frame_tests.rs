@@ -96,7 +96,7 @@ unsafe extern "C-unwind" fn damage(l: *mut lua_State) -> c_int {
         let link_slot = base.sub(1);
         let own_link = *link_slot;
         assert_eq!(frame_type(own_link.0), FRAME_LUA);
-        let caller = crate::debug::frame_at(l, 1).expect("a caller").base;
+        let caller = crate::debug::frame_at(l, 1).expect("a caller").base();
         let beyond = ((*th).stacksize as u64 + 10) * SLOT as u64;
         *link_slot = TValue(beyond | FRAME_C);
         unreported.extend(unless_reported(

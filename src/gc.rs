@@ -477,13 +477,13 @@ pub unsafe fn mark_object(g: &mut GlobalState, o: *mut GcHeader) {
 /// # Safety
 /// `o` points to a live white object.
 unsafe fn mark_white(g: &mut GlobalState, o: *mut GcHeader) {
-    // SAFETY: o is live (this function's contract).
     debug_assert!(
+        // SAFETY: o is live (this function's contract).
         unsafe { is_white(o) && !is_black(o) },
         "GC invariant broken: marking an object that is not white"
     );
-    // SAFETY: as above.
     debug_assert!(
+        // SAFETY: as above.
         !unsafe { is_dead(g, o) },
         "GC invariant broken: marking an object found dead (a use after free)"
     );
@@ -1309,23 +1309,27 @@ pub fn marking_violation(g: &GlobalState) -> Option<String> {
     for list in [g.gc.root, g.gc.udata, g.gc.tobefnz] {
         let mut o = list;
         while !o.is_null() {
-            if is_black(o) {
-                if is_white(o) {
-                    return Some(format!("object {:p} is both black and white", o));
-                }
-                let mut white = None;
-                for_each_reference(o, &mut |r| {
-                    if white.is_none() && is_white(r) {
-                        white = Some(r);
+            // SAFETY: o is on a collector list, so not freed, and so are
+            // the objects it refers to (marking has finished: nothing was
+            // swept since the references were made).
+            unsafe {
+                if is_black(o) {
+                    if is_white(o) {
+                        return Some(format!("object {:p} is both black and white", o));
                     }
-                });
-                if let Some(r) = white {
-                    // SAFETY: o and r are live object headers.
-                    let (ot, rt) = unsafe { ((*o).gct, (*r).gct) };
-                    return Some(format!(
-                        "black object {:p} (type {}) points to white object {:p} (type {})",
-                        o, ot, r, rt
-                    ));
+                    let mut white = None;
+                    for_each_reference(o, &mut |r| {
+                        if white.is_none() && is_white(r) {
+                            white = Some(r);
+                        }
+                    });
+                    if let Some(r) = white {
+                        let (ot, rt) = ((*o).gct, (*r).gct);
+                        return Some(format!(
+                            "black object {:p} (type {}) points to white object {:p} (type {})",
+                            o, ot, r, rt
+                        ));
+                    }
                 }
             }
             // SAFETY: walking an object list of the collector.
@@ -1337,7 +1341,10 @@ pub fn marking_violation(g: &GlobalState) -> Option<String> {
 
 /// Call `f` with every object `o` refers to, as its traversal marks them
 /// (a weak table's weak references included).
-fn for_each_reference(o: *mut GcHeader, f: &mut dyn FnMut(*mut GcHeader)) {
+///
+/// # Safety
+/// `o` points to an object that is not freed.
+unsafe fn for_each_reference(o: *mut GcHeader, f: &mut dyn FnMut(*mut GcHeader)) {
     fn value(f: &mut dyn FnMut(*mut GcHeader), v: TValue) {
         if v.is_gc() {
             f(v.gc_ptr())
@@ -1348,8 +1355,8 @@ fn for_each_reference(o: *mut GcHeader, f: &mut dyn FnMut(*mut GcHeader)) {
             f(p as *mut GcHeader)
         }
     }
-    // SAFETY: o is a live object of the type gct says; sizes and counts in
-    // it describe its own arrays.
+    // SAFETY: o is not freed (this function's contract), of the type gct
+    // says; sizes and counts in it describe its own arrays.
     unsafe {
         match (*o).gct as u32 {
             TID_TAB => {
@@ -1838,18 +1845,20 @@ mod tests {
         let old = vm.new_table();
         vm.push(tab_value(old));
         vm.step_until(Phase::Propagate);
-        while !is_black(old as *mut GcHeader) {
+        // SAFETY: old is on the stack.
+        while !unsafe { is_black(old as *mut GcHeader) } {
             one_step(vm.l);
         }
         let young = vm.new_table();
-        set_int(vm.g(), old, 1, tab_value(young));
+        vm.set_int(old, 1, tab_value(young));
         if with_barrier {
-            barrier_table(vm.g(), old);
+            // SAFETY: old is on the stack.
+            vm.with_g(|g| unsafe { barrier_table(g, old) });
         }
         vm.step_until(Phase::SweepString);
-        let problem = marking_violation(vm.g());
+        let problem = vm.with_g(|g| marking_violation(g));
         // Drop what the sweep may free before it runs.
-        set_int(vm.g(), old, 1, TValue::NIL);
+        vm.set_int(old, 1, TValue::NIL);
         vm.finish_cycle();
         vm.pop();
         problem

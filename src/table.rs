@@ -94,7 +94,8 @@ pub fn new(g: &mut GlobalState, asize: u32, hbits: u32) -> *mut GcTab {
         // SAFETY: t is the fresh table initialised above.
         unsafe { alloc_hash(g, t, hbits.min(MAX_HBITS)) };
     }
-    debug_check_structure(g, t);
+    // SAFETY: t is live (this function's contract, or the fresh table).
+    unsafe { debug_check_structure(g, t) };
     t
 }
 
@@ -191,11 +192,9 @@ unsafe fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
             mem_alloc(g, nasize as usize * sz) as *mut TValue
         };
         let keep = oasize.min(nasize) as usize;
-        if keep > 0 {
-            // SAFETY: both arrays hold at least `keep` slots (`na` is null
-            // only when nasize, hence keep, is 0).
-            unsafe { ptr::copy_nonoverlapping(old, na, keep) };
-        }
+        // SAFETY: both arrays hold at least `keep` slots (`na` is null
+        // only when keep is 0: a copy of nothing).
+        unsafe { ptr::copy_nonoverlapping(old, na, keep) };
         for i in keep..nasize as usize {
             // SAFETY: na has nasize entries.
             unsafe { na.add(i).write(TValue::NIL) };
@@ -760,7 +759,7 @@ unsafe fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue, home: *mut No
                 (*n).key = key;
                 (*n).val = TValue::NIL;
             }
-            debug_check_insertion(tab(t), key, n, home);
+            debug_check_insertion(tr, key, n, home);
             // SAFETY: as above.
             unsafe { &mut (*n).val }
         }
@@ -988,7 +987,8 @@ pub unsafe fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32
             )
         };
     }
-    debug_check_structure(g, t);
+    // SAFETY: t is live (this function's contract, or the fresh table).
+    unsafe { debug_check_structure(g, t) };
 }
 
 /// `#t`: a border, the one LuaJIT finds: a binary search inside the array
@@ -1193,7 +1193,8 @@ pub unsafe fn clear(g: &GlobalState, t: *mut GcTab) {
         // SAFETY: one past the end.
         tr.freetop = unsafe { tr.node.add(tr.hmask as usize + 1) };
     }
-    debug_check_structure(g, t);
+    // SAFETY: t is live (this function's contract, or the fresh table).
+    unsafe { debug_check_structure(g, t) };
 }
 
 /// Bits of the hash part's size for a table's current hash part (0 for none).
@@ -1244,7 +1245,8 @@ pub unsafe fn dup(g: &mut GlobalState, src: *mut GcTab) -> *mut GcTab {
             tr.freetop = tr.node.offset(s.freetop.offset_from(s.node));
         }
     }
-    debug_check_structure(g, t);
+    // SAFETY: t is live (this function's contract, or the fresh table).
+    unsafe { debug_check_structure(g, t) };
     t
 }
 
@@ -1281,7 +1283,8 @@ pub fn from_template<V>(
         // SAFETY: t is the fresh table; free_top <= number of nodes.
         unsafe { (*t).freetop = (*t).node.add(kt.free_top as usize) };
     }
-    debug_check_structure(g, t);
+    // SAFETY: t is live (this function's contract, or the fresh table).
+    unsafe { debug_check_structure(g, t) };
     t
 }
 
@@ -1504,8 +1507,12 @@ pub unsafe fn free(g: &mut GlobalState, t: *mut GcTab) {
 ///
 /// Walks the whole table: debug builds run it after every resize (and
 /// copy, template or clear), where the cost is that of the resize.
-pub fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
-    let tr = tab(t);
+///
+/// # Safety
+/// `t` points to a live table.
+pub unsafe fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
+    // SAFETY: t is live (this function's contract); only read here.
+    let tr = unsafe { &*t };
     if tr.asize > MAX_ASIZE {
         return Some(format!("asize {} beyond MAX_ASIZE", tr.asize));
     }
@@ -1658,10 +1665,14 @@ fn chain_violation(t: &GcTab, start: *mut Node) -> Option<String> {
 
 /// Debug builds: panic when `t`'s structure is broken (see
 /// `structure_violation`). Nothing in release builds.
+///
+/// # Safety
+/// `t` points to a live table.
 #[inline(always)]
-fn debug_check_structure(g: &GlobalState, t: *mut GcTab) {
+unsafe fn debug_check_structure(g: &GlobalState, t: *mut GcTab) {
     if cfg!(debug_assertions) {
-        if let Some(problem) = structure_violation(g, t) {
+        // SAFETY: t is live (this function's contract).
+        if let Some(problem) = unsafe { structure_violation(g, t) } {
             panic!("table invariant broken: {}", problem);
         }
     }

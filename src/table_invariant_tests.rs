@@ -5,18 +5,77 @@
 use super::*;
 use crate::capi::aux::luaL_newstate;
 use crate::capi::core::lua_close;
-use crate::state::{g_of, State};
+use crate::state::State;
 
 /// Runs `f` with the global state of a fresh Lua state. No collection
 /// runs meanwhile (only the interpreter and the API step the collector),
 /// so unanchored tables and strings stay alive.
 fn with_state(f: impl FnOnce(&mut GlobalState)) {
-    // SAFETY: a fresh state, closed once `f` is done with it.
-    unsafe {
-        let l = State::from_raw(luaL_newstate());
-        f(g_of(l));
-        lua_close(l);
-    }
+    // SAFETY: luaL_newstate returns a fresh state (not null: the machine
+    // has memory), closed once `f` is done with it.
+    let l = unsafe { State::from_raw(luaL_newstate()) };
+    // SAFETY: `f` only calls leaf functions of the core (tables, strings)
+    // with the reference, which is dropped before lua_close.
+    f(unsafe { l.global_mut() });
+    lua_close(l);
+}
+
+// The tables of these tests are made by the test and stay allocated until
+// `with_state` closes the state (no collection step runs in between). The
+// wrappers below, shadowing the functions under test, rely on that; so do
+// the unsafe blocks that damage a table on purpose.
+
+fn get(t: *mut GcTab, k: TValue) -> TValue {
+    // SAFETY: t is a table of the test.
+    unsafe { super::get(t, k) }
+}
+
+fn len(t: *mut GcTab) -> u64 {
+    // SAFETY: t is a table of the test.
+    unsafe { super::len(t) }
+}
+
+fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
+    // SAFETY: t is a table of the test.
+    unsafe { super::entry_from(t, idx) }
+}
+
+fn next(g: &GlobalState, t: *mut GcTab, k: TValue) -> Result<Option<(TValue, TValue)>, ()> {
+    // SAFETY: t is a table of the test.
+    unsafe { super::next(g, t, k) }
+}
+
+fn clear(g: &GlobalState, t: *mut GcTab) {
+    // SAFETY: t is a table of the test.
+    unsafe { super::clear(g, t) }
+}
+
+fn grow_array(g: &mut GlobalState, t: *mut GcTab, n: u32) {
+    // SAFETY: t is a table of the test.
+    unsafe { super::grow_array(g, t, n) }
+}
+
+fn dup(g: &mut GlobalState, t: *mut GcTab) -> *mut GcTab {
+    // SAFETY: t is a table of the test.
+    unsafe { super::dup(g, t) }
+}
+
+fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
+    // SAFETY: t is a table of the test (maybe damaged on purpose: the
+    // check only reads it, and bounds every walk).
+    unsafe { super::structure_violation(g, t) }
+}
+
+/// (asize, hmask) of a table of the test.
+fn sizes(t: *mut GcTab) -> (u32, u32) {
+    // SAFETY: t is a table of the test.
+    unsafe { ((*t).asize, (*t).hmask) }
+}
+
+/// The node of a key in a table of the test (null if none).
+fn node_of(t: *mut GcTab, k: TValue) -> *mut Node {
+    // SAFETY: t is a table of the test.
+    find_node(unsafe { &*t }, k)
 }
 
 /// A deterministic generator: `rnd(n)` is in 0..n.
@@ -34,9 +93,8 @@ fn num(n: f64) -> TValue {
 }
 
 fn set(g: &mut GlobalState, t: *mut GcTab, k: TValue, v: TValue) {
-    let p = set_slot(g, t, k).ok().unwrap();
-    // SAFETY: p is a live slot of t.
-    unsafe { *p = v };
+    // SAFETY: t is a table of the test; p is its slot for k.
+    unsafe { *set_slot(g, t, k).ok().unwrap() = v };
 }
 
 fn assert_sound(g: &GlobalState, t: *mut GcTab, what: &str) {
@@ -135,14 +193,15 @@ fn chained_table(g: &mut GlobalState) -> *mut GcTab {
     for i in 0..24 {
         set(g, t, num(i as f64 + 0.5), num(i as f64));
     }
-    assert_eq!(tab(t).hmask, 31);
+    assert_eq!(sizes(t).1, 31);
     assert_sound(g, t, "chained table");
     t
 }
 
 /// A node of `t` with a successor, and that successor.
 fn linked_pair(t: *mut GcTab) -> (*mut Node, *mut Node) {
-    let tr = tab(t);
+    // SAFETY: t is a table of the test.
+    let tr = unsafe { &*t };
     (0..=tr.hmask as usize)
         // SAFETY: i <= hmask.
         .map(|i| unsafe { tr.node.add(i) })
@@ -160,7 +219,7 @@ fn structure_check_reports_broken_tables() {
     with_state(|g| {
         let t = chained_table(g);
         let (a, b) = linked_pair(t);
-        let expect = |g: &GlobalState, what: &str| {
+        let expect = move |g: &GlobalState, what: &str| {
             let problem =
                 structure_violation(g, t).unwrap_or_else(|| panic!("{} unreported", what));
             assert!(problem.contains(what), "{}: {}", what, problem);
@@ -190,7 +249,7 @@ fn structure_check_reports_broken_tables() {
             // An integral key stored as -0.
             let zero = num(0.0);
             set(g, t, zero, TValue::TRUE);
-            let z = find_node(tab(t), zero);
+            let z = node_of(t, zero);
             (*z).key = num(-0.0);
             expect(g, "not normalized");
             (*z).key = zero;
@@ -199,9 +258,9 @@ fn structure_check_reports_broken_tables() {
         // An integer key of the array part left in the hash part.
         grow_array(g, t, 4);
         assert_sound(g, t, "grown array");
-        let z = find_node(tab(t), num(0.0));
+        let z = node_of(t, num(0.0));
         assert!(z.is_null(), "0 moved to the array part");
-        let n = find_node(tab(t), num(0.5));
+        let n = node_of(t, num(0.5));
         // SAFETY: n is a live node of t; its key is restored below.
         unsafe {
             (*n).key = num(1.0);
@@ -209,39 +268,40 @@ fn structure_check_reports_broken_tables() {
             (*n).key = num(0.5);
         }
         assert_sound(g, t, "restored key");
-        // A free node above the free cursor, and a cursor out of range.
-        let tr = tab(t);
-        // SAFETY: one past the last node, compared only.
-        let (top, end) = (tr.freetop, unsafe { tr.node.add(tr.hmask as usize + 1) });
-        tr.freetop = tr.node;
-        // SAFETY: i <= hmask.
-        let free_node = (0..=tr.hmask as usize).any(|i| unsafe { (*tr.node.add(i)).key }.is_nil());
-        assert!(free_node, "24 keys in 32 nodes");
-        expect(g, "free cursor");
-        // SAFETY: two past the last node, compared only.
-        tab(t).freetop = unsafe { end.add(1) };
-        expect(g, "free cursor outside");
-        tab(t).freetop = top;
-        // The array part's size against its allocation.
-        let asize = tab(t).asize;
-        tab(t).asize = 0;
-        expect(g, "separate array");
-        tab(t).asize = MAX_ASIZE + 1;
-        expect(g, "MAX_ASIZE");
-        tab(t).asize = asize;
-        let hmask = tab(t).hmask;
-        tab(t).hmask = 5;
-        expect(g, "power of two");
-        tab(t).hmask = hmask;
-        assert_sound(g, t, "restored sizes");
-        // A colocated array part whose size disagrees.
-        let c = new(g, 3, 0);
-        assert_eq!(tab(c).colo, 3);
-        tab(c).asize = 2;
-        let problem = structure_violation(g, c).expect("colocated size unreported");
-        assert!(problem.contains("colocated"), "{}", problem);
-        tab(c).asize = 3;
-        assert_sound(g, c, "restored colocated size");
+        // SAFETY: t and c are tables of the test; their fields are
+        // written by value, every change undone before the table is used
+        // again; the node pointers past the array are compared only.
+        unsafe {
+            // A free node above the free cursor, and a cursor out of range.
+            let (top, node, hmask) = ((*t).freetop, (*t).node, (*t).hmask);
+            let end = node.add(hmask as usize + 1);
+            (*t).freetop = node;
+            let free_node = (0..=hmask as usize).any(|i| (*node.add(i)).key.is_nil());
+            assert!(free_node, "24 keys in 32 nodes");
+            expect(g, "free cursor");
+            (*t).freetop = end.add(1);
+            expect(g, "free cursor outside");
+            (*t).freetop = top;
+            // The array part's size against its allocation.
+            let asize = (*t).asize;
+            (*t).asize = 0;
+            expect(g, "separate array");
+            (*t).asize = MAX_ASIZE + 1;
+            expect(g, "MAX_ASIZE");
+            (*t).asize = asize;
+            (*t).hmask = 5;
+            expect(g, "power of two");
+            (*t).hmask = hmask;
+            assert_sound(g, t, "restored sizes");
+            // A colocated array part whose size disagrees.
+            let c = new(g, 3, 0);
+            assert_eq!((*c).colo, 3);
+            (*c).asize = 2;
+            let problem = structure_violation(g, c).expect("colocated size unreported");
+            assert!(problem.contains("colocated"), "{}", problem);
+            (*c).asize = 3;
+            assert_sound(g, c, "restored colocated size");
+        }
     });
 }
 
@@ -347,7 +407,7 @@ fn next_while_assigning_existing_keys() {
         // entry after it in the undisturbed order (visited later).
         let mut seen = vec![];
         let mut k = TValue::NIL;
-        while let Some((nk, v)) = super::next(g, t, k).unwrap() {
+        while let Some((nk, v)) = next(g, t, k).unwrap() {
             let pos = seen.len();
             if pos > 0 {
                 assert_eq!(v.0, num(-(pos as f64)).0, "a new value is seen");
