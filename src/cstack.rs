@@ -125,7 +125,7 @@ impl NativeStack {
 /// it): raises "stack overflow" when too little native stack is left.
 #[inline]
 pub fn guard(l: State) {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread, read by value.
     let (depth, handling) = unsafe { ((*l.as_ptr()).nccalls, (*l.as_ptr()).native_overflow != 0) };
     if depth < UNCHECKED_DEPTH {
         return;
@@ -160,7 +160,7 @@ fn guard_slow(l: State, handling: bool) {
         sp <= if handling { ns.handler_floor } else { ns.floor }
     } else {
         // Unknown bounds (or a frame outside them): bound the depth.
-        // SAFETY: l is live.
+        // SAFETY: a field of the live thread, read by value.
         let depth = unsafe { (*l.as_ptr()).nccalls };
         depth
             >= if handling {

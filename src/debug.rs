@@ -106,7 +106,8 @@ pub fn hook_marker() -> TValue {
 
 /// Whether a base is the bottom (dummy) frame of a thread.
 pub fn is_bottom(l: State, base: *mut TValue) -> bool {
-    // SAFETY: l is live.
+    // SAFETY: a field of the live thread (State invariant), read by value;
+    // its stack always holds the bottom frame's two slots.
     unsafe { base <= (*l.as_ptr()).stack.add(2) }
 }
 
@@ -186,7 +187,10 @@ pub fn prev_frame(l: State, f: Frame) -> Option<Frame> {
 /// The innermost frame of a thread as stored (possibly a hook marker), or
 /// None when the thread has no frames to inspect (not started or finished).
 fn top_frame(l: State) -> Option<Frame> {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread (State invariant), read by value;
+    // yield_base is an offset into its stack. The base found is that of
+    // its innermost frame (or the bottom one, checked), with savedpc its
+    // PC when it runs Lua code: the Frame invariant.
     unsafe {
         let base = match (*l.as_ptr()).status {
             LUA_OK => (*l.as_ptr()).base,
@@ -251,7 +255,7 @@ impl Iterator for Frames {
 }
 
 pub fn frames(l: State) -> Frames {
-    // SAFETY: l is live.
+    // SAFETY: a field of the live thread (State invariant), read by value.
     let top = unsafe { (*l.as_ptr()).top };
     Frames {
         l,
@@ -276,7 +280,7 @@ pub fn frame_pc_index(f: &Frame) -> Option<u32> {
     // SAFETY: pt is the frame's live prototype and pc points into its
     // bytecode, after the current instruction (Frame invariant).
     let idx = unsafe { f.pc.offset_from((*pt).bc) } - 1;
-    // SAFETY: pt is live.
+    // SAFETY: as above.
     if idx < 0 || idx as u32 >= unsafe { (*pt).sizebc } {
         None
     } else {
@@ -495,10 +499,10 @@ pub unsafe fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'stati
                 pc = i;
                 continue;
             }
-            // SAFETY: pt is live.
+            // SAFETY: pt is live (this function's contract).
             Op::GGET => return unsafe { kgc_str(pt, bc_d(ins)) }.map(|n| ("global", n)),
             Op::TGETS => {
-                // SAFETY: pt is live.
+                // SAFETY: pt is live (this function's contract).
                 let name = unsafe { kgc_str(pt, bc_c(ins)) }?;
                 // A method call `o:m()` loads the method with TGETS into
                 // the slot right after the object copy.
@@ -514,7 +518,7 @@ pub unsafe fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'stati
                 };
                 return Some((if is_method { "method" } else { "field" }, name));
             }
-            // SAFETY: pt is live.
+            // SAFETY: pt is live (this function's contract).
             Op::UGET => return unsafe { upval_name(pt, bc_d(ins)) }.map(|n| ("upvalue", n)),
             Op::KSTR => return None,
             _ => return None,
@@ -590,11 +594,11 @@ fn meta_name(l: State, f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     let ins = unsafe { *(*pt).bc.add(idx as usize) };
     let mm = match bc_op(ins) {
         Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => {
-            // SAFETY: pt is live.
+            // SAFETY: pt is the Lua caller's live prototype.
             return unsafe { slot_name(pt, idx, bc_a(ins)) };
         }
         Op::ITERC | Op::ITERN => {
-            // SAFETY: pt is live.
+            // SAFETY: pt is the Lua caller's live prototype.
             return unsafe { var_name(pt, idx, bc_a(ins).wrapping_sub(3)) }.map(|n| ("local", n));
         }
         Op::TGETS | Op::TGETV | Op::TGETB | Op::GGET | Op::TGETR => "index",
@@ -665,7 +669,8 @@ fn describe_frame(l: State, f: &Frame, out: &mut (impl ByteSink + ?Sized)) {
     let gf = f.gcfunc();
     if f.is_lua() {
         let pt = f.proto();
-        // SAFETY: pt is live.
+        // SAFETY: pt is the Lua frame's live prototype (its function is in
+        // the frame's slot); the chunk name's bytes are copied at once.
         let src = crate::chunkname::short_src(unsafe { str_bytes((*pt).chunkname) });
         out.extend_from_slice(&src);
         out.push(b':');
@@ -674,7 +679,7 @@ fn describe_frame(l: State, f: &Frame, out: &mut (impl ByteSink + ?Sized)) {
             crate::numfmt::push_u64(line as u64, out);
             out.push(b':');
         }
-        // SAFETY: pt is live.
+        // SAFETY: as above.
         let (firstline, numline) = unsafe { ((*pt).firstline, (*pt).numline) };
         match name {
             Some((_, n)) => {

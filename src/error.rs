@@ -617,7 +617,8 @@ pub fn throw_bytes(l: State, msg: &[u8]) -> ! {
 /// raises "error in error handling" with LUA_ERRERR.
 fn call_handler(l: State) {
     const HANDLER_STACK: usize = 2 * crate::vm::LUA_MINSTACK;
-    // SAFETY: l is live; protect records refer to its stack.
+    // SAFETY: fields of the live thread; the protect record's offsets are
+    // slots of its stack below top (the handler slot holds a value).
     unsafe {
         let rec = match (*l.as_ptr()).protect.last_mut() {
             Some(r) => *r,

@@ -747,7 +747,8 @@ mod tests {
     /// Run `f` as lua_pcall would (a memory error is then caught, not the
     /// end of the process); returns the status.
     fn protected(l: State, f: impl FnOnce()) -> i32 {
-        // SAFETY: l is live.
+        // SAFETY: fields of the test's live thread; top is restored to the
+        // same offset into the (maybe moved) stack.
         unsafe {
             let top = (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack);
             let st = crate::capi::core::api_pcall(l, top, 0, f);

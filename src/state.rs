@@ -619,7 +619,8 @@ pub unsafe fn free_thread(g: &mut GlobalState, l: *mut lua_State) {
 /// the unused part of the stack is cleared, so that stale values there are
 /// never mistaken for live ones later.
 pub fn traverse_thread(g: &mut GlobalState, l: State, atomic: bool) {
-    // SAFETY: l is live; slots below top hold values or frame links, and
+    // SAFETY: the thread is being traversed, so it is not freed; slots
+    // below top hold values or frame links, and
     // frame links never look like GC references (PCs and small deltas
     // have itype 0, i.e. they look like numbers).
     unsafe {
@@ -650,7 +651,8 @@ pub fn traverse_thread(g: &mut GlobalState, l: State, atomic: bool) {
 /// "stack overflow" when they cannot be).
 #[inline]
 pub fn check_stack(l: State, n: usize) {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread, read by value; maxstack and top
+    // point into the same stack.
     unsafe {
         if ((*l.as_ptr()).maxstack.offset_from((*l.as_ptr()).top)) < n as isize {
             grow_stack(l, n);
@@ -662,7 +664,8 @@ pub fn check_stack(l: State, n: usize) {
 /// LuaJIT's lj_state_checkstack does (where C code, not the VM, needs room).
 #[inline]
 pub fn reserve_stack(l: State, n: usize) {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread, read by value; maxstack and top
+    // point into the same stack.
     unsafe {
         if ((*l.as_ptr()).maxstack.offset_from((*l.as_ptr()).top)) <= n as isize {
             grow_stack(l, n);
@@ -676,7 +679,9 @@ pub fn reserve_stack(l: State, n: usize) {
 /// the stack, or raises the overflow in the callee, as in LuaJIT.
 #[inline]
 pub fn check_stack_extra(l: State, n: usize) {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread, read by value; maxstack and top
+    // point into the same stack, which has STACK_EXTRA slots above
+    // maxstack.
     unsafe {
         if ((*l.as_ptr())
             .maxstack
@@ -692,7 +697,7 @@ pub fn check_stack_extra(l: State, n: usize) {
 /// Whether the stack is enlarged beyond STACK_MAX for a stack overflow
 /// error's handler.
 pub fn in_stack_overflow(l: State) -> bool {
-    // SAFETY: l is live.
+    // SAFETY: a field of the live thread, read by value.
     unsafe { (*l.as_ptr()).stacksize as usize > STACK_MAXEX }
 }
 
@@ -702,7 +707,7 @@ pub fn in_stack_overflow(l: State) -> bool {
 /// walkable: the error names its position and its handler runs above it.
 #[cold]
 pub fn grow_stack(l: State, need: usize) {
-    // SAFETY: l is live.
+    // SAFETY: a field of the live thread, read by value.
     let size = unsafe { (*l.as_ptr()).stacksize as usize };
     let wanted = size + need;
     if wanted >= STACK_MAX {
@@ -727,7 +732,8 @@ pub fn enter_stack_overflow(l: State) {
 /// it was enlarged for an overflow error's handler, and leave the native
 /// recursion guard's reserve.
 pub fn end_overflow(l: State) {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread, read and written by value; top
+    // and stack point into the same stack.
     unsafe {
         (*l.as_ptr()).native_overflow = 0;
         let used = (*l.as_ptr()).top.offset_from((*l.as_ptr()).stack) as usize;
@@ -774,7 +780,8 @@ fn resize_stack(l: State, usable: usize) {
 
 /// Shrink-on-reset helper for lua_resetthread: clear the thread to a fresh state.
 pub fn reset_thread(l: State) {
-    // SAFETY: l is live.
+    // SAFETY: fields of the live thread, written by value; its stack
+    // always has room for the bottom frame's two slots.
     unsafe {
         crate::func::close_upvals(l, (*l.as_ptr()).stack);
         let st = (*l.as_ptr()).stack;

@@ -199,7 +199,7 @@ unsafe fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
             // SAFETY: na has nasize entries.
             unsafe { na.add(i).write(TValue::NIL) };
         }
-        // SAFETY: t is live.
+        // SAFETY: t is live (this function's contract).
         unsafe {
             (*t).colo = -colo;
             (*t).array = na;
@@ -221,7 +221,7 @@ unsafe fn resize_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
         // SAFETY: na has nasize entries.
         unsafe { na.add(i as usize).write(TValue::NIL) };
     }
-    // SAFETY: t is live.
+    // SAFETY: t is live (this function's contract).
     unsafe {
         (*t).array = if nasize == 0 { ptr::null_mut() } else { na };
         (*t).asize = nasize;
@@ -559,7 +559,7 @@ pub unsafe fn set_int_slot(g: &mut GlobalState, t: *mut GcTab, i: i64) -> *mut T
             return (*t).array.add(i as usize);
         }
     }
-    // SAFETY: t is live.
+    // SAFETY: t is live (this function's contract).
     match unsafe { set_slot(g, t, TValue::num(i as f64)) } {
         Ok(p) => p,
         Err(_) => unreachable!(),
@@ -764,7 +764,7 @@ unsafe fn new_key(g: &mut GlobalState, t: *mut GcTab, key: TValue, home: *mut No
             unsafe { &mut (*n).val }
         }
         None => {
-            // SAFETY: t is live.
+            // SAFETY: t is live (this function's contract).
             unsafe {
                 rehash(g, t, key);
                 set_slot_after_rehash(g, t, key)
@@ -891,7 +891,7 @@ unsafe fn rehash(g: &mut GlobalState, t: *mut GcTab, extra: TValue) {
     }
     count(extra, &mut bins);
     let (asize, held) = best_array_size(&bins, nint);
-    // SAFETY: t is live.
+    // SAFETY: t is live (this function's contract).
     unsafe { resize(g, t, asize.min(MAX_ASIZE), hsize2hbits(total - held)) };
 }
 
@@ -912,7 +912,7 @@ pub unsafe fn grow_array(g: &mut GlobalState, t: *mut GcTab, nasize: u32) {
     } else {
         32 - hmask.leading_zeros()
     };
-    // SAFETY: t is live.
+    // SAFETY: t is live (this function's contract).
     unsafe { resize(g, t, nasize.min(MAX_ASIZE), hbits) };
 }
 
@@ -926,7 +926,7 @@ pub unsafe fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32
     let (oasize, onode, ohmask) = unsafe { ((*t).asize, (*t).node, (*t).hmask) };
     let was_nil = onode == g.nilnode();
     if nasize > oasize {
-        // SAFETY: t is live.
+        // SAFETY: t is live (this function's contract).
         unsafe { resize_array(g, t, nasize) };
     }
     // New hash part.
@@ -935,7 +935,7 @@ pub unsafe fn resize(g: &mut GlobalState, t: *mut GcTab, nasize: u32, hbits: u32
         unsafe { alloc_hash(g, t, hbits) };
     } else {
         let nilnode = g.nilnode();
-        // SAFETY: t is live.
+        // SAFETY: t is live (this function's contract).
         unsafe {
             (*t).node = nilnode;
             (*t).hmask = 0;
@@ -1021,7 +1021,7 @@ pub unsafe fn len(t: *mut GcTab) -> u64 {
         // Without a hash part the slot after the array is an implicit nil.
         return last;
     }
-    // SAFETY: t is live.
+    // SAFETY: t is live (this function's contract).
     unsafe { unbound_search(t, last) }
 }
 
@@ -1162,7 +1162,7 @@ pub unsafe fn next(
 ) -> Result<Option<(TValue, TValue)>, ()> {
     // SAFETY: t is live (this function's contract).
     let idx = unsafe { key_index(t, key) }.ok_or(())?;
-    // SAFETY: t is live.
+    // SAFETY: t is live (this function's contract).
     Ok(unsafe { entry_from(t, idx) }.map(|(_, k, v)| (k, v)))
 }
 
