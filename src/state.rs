@@ -279,6 +279,13 @@ pub fn g_of<'a>(l: State) -> &'a mut GlobalState {
 //   `State::global_ptr()`, or uses `State::global_mut` (unsafe) for a
 //   short exclusive section whose SAFETY comment says why nothing else
 //   reaches the global state meanwhile.
+// - Code that needs both splits itself: the collector's step runs its
+//   leaf part (`gc::step_leaf`) and returns what to do next, and only then
+//   runs a finalizer; too long a string is refused by `State::intern`
+//   before the leaf is entered. Errors a leaf raises itself (memory
+//   errors) unwind out of it; the one exception to the rule is an error
+//   nothing would catch, where the leaf hands the thread to the panic
+//   function and the process exits (`error::raise_from_leaf`).
 impl State {
     /// Exclusive access to the global state.
     ///
