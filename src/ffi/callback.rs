@@ -65,7 +65,8 @@ fn with_callbacks<R>(l: State, f: impl FnOnce(&mut Option<Box<Callbacks>>) -> R)
 /// The table `roots[slot]`, created on first use.
 fn root_table(l: State, slot: i64) -> *mut GcTab {
     let roots = super::roots(l);
-    let v = crate::table::get_int(roots, slot);
+    // SAFETY: the FFI's root table is live (a GC root).
+    let v = unsafe { crate::table::get_int(roots, slot) };
     if v.is_tab() {
         return v.as_ptr();
     }
@@ -74,9 +75,12 @@ fn root_table(l: State, slot: i64) -> *mut GcTab {
     // the global state while it lives.
     let g = unsafe { l.global_mut() };
     let t = crate::table::new(g, 0, 0);
-    // SAFETY: a slot of the live root table, written at once.
-    unsafe { *crate::table::set_int_slot(g, roots, slot) = TValue::gcobj(TID_TAB, t as *const _) };
-    crate::gc::barrier_table(g, roots);
+    // SAFETY: a slot of the live root table, written at once, then its
+    // barrier.
+    unsafe {
+        *crate::table::set_int_slot(g, roots, slot) = TValue::gcobj(TID_TAB, t as *const _);
+        crate::gc::barrier_table(g, roots);
+    }
     t
 }
 
@@ -292,7 +296,8 @@ fn end_location(f: TValue) -> Vec<u8> {
 fn set_pending(l: State, e: TValue) {
     let roots = super::roots(l);
     // Keep the first error.
-    if crate::table::get_int(roots, ROOT_PENDING_FLAG).is_nil() {
+    // SAFETY: the FFI's root table is live (a GC root).
+    if unsafe { crate::table::get_int(roots, ROOT_PENDING_FLAG) }.is_nil() {
         // SAFETY: the root table lives as long as the FFI state.
         unsafe {
             set_root_entry(l, roots, ROOT_PENDING_ERROR, e);
@@ -304,10 +309,12 @@ fn set_pending(l: State, e: TValue) {
 /// Raise the error a callback caught during the C call that just returned.
 pub fn rethrow_pending(l: State) {
     let roots = super::roots(l);
-    if crate::table::get_int(roots, ROOT_PENDING_FLAG).is_nil() {
+    // SAFETY: the FFI's root table is live (a GC root).
+    if unsafe { crate::table::get_int(roots, ROOT_PENDING_FLAG) }.is_nil() {
         return;
     }
-    let e = crate::table::get_int(roots, ROOT_PENDING_ERROR);
+    // SAFETY: as above.
+    let e = unsafe { crate::table::get_int(roots, ROOT_PENDING_ERROR) };
     // SAFETY: the root table lives as long as the FFI state.
     unsafe {
         set_root_entry(l, roots, ROOT_PENDING_ERROR, TValue::NIL);

@@ -66,7 +66,8 @@ fn last_dl_error() -> String {
 /// The metatable shared by namespaces (kept in the FFI root table).
 fn push_metatable(l: State) {
     let roots = super::roots(l);
-    let cached = crate::table::get_int(roots, ROOT_CLIB_METATABLE);
+    // SAFETY: the FFI's root table is live (a GC root).
+    let cached = unsafe { crate::table::get_int(roots, ROOT_CLIB_METATABLE) };
     if cached.is_tab() {
         push_value(l, cached);
         return;
@@ -85,9 +86,12 @@ fn push_metatable(l: State) {
     // code, no collection step): the only reference to the global state
     // while it lives.
     let g = unsafe { l.global_mut() };
-    // SAFETY: a slot of the live root table, written at once.
-    unsafe { *crate::table::set_int_slot(g, roots, ROOT_CLIB_METATABLE) = mt };
-    crate::gc::barrier_table(g, roots);
+    // SAFETY: a slot of the live root table, written at once, then its
+    // barrier.
+    unsafe {
+        *crate::table::set_int_slot(g, roots, ROOT_CLIB_METATABLE) = mt;
+        crate::gc::barrier_table(g, roots);
+    }
 }
 
 fn push_namespace(l: State, handle: *mut c_void, owned: bool) {

@@ -1009,9 +1009,13 @@ unsafe fn struct_init_tab(
 }
 
 /// `t[name]` (raw).
-fn named_member(l: State, t: *mut crate::table::GcTab, name: &[u8]) -> TValue {
+///
+/// # Safety
+/// `t` points to a live table.
+unsafe fn named_member(l: State, t: *mut crate::table::GcTab, name: &[u8]) -> TValue {
     let key = l.new_str(name);
-    crate::table::get(t, key)
+    // SAFETY: t is live (this function's contract).
+    unsafe { crate::table::get(t, key) }
 }
 
 /// Initialisation of the members of `sid` from the values `vals` in order

@@ -53,8 +53,8 @@ fn table(l: State) -> *mut GcTab {
         (*t).metatable = mt;
         *crate::table::set_int_slot(g, roots, ROOT_FINALIZERS) =
             TValue::gcobj(TID_TAB, t as *const _);
+        crate::gc::barrier_table(g, roots);
     }
-    crate::gc::barrier_table(g, roots);
     // SAFETY: a field of the live FFI state, written by value.
     unsafe { (*st.as_ptr()).finalizers = t };
     t
@@ -68,12 +68,15 @@ pub fn set(l: State, cd: TValue, f: TValue) {
     // SAFETY: setting a table slot and its barrier are leaves of the core
     // (see `table`): the only reference to the global state meanwhile.
     let g = unsafe { l.global_mut() };
-    match crate::table::set_slot(g, t, cd) {
-        // SAFETY: a slot of the live finalizer table, written at once.
-        Ok(slot) => unsafe { *slot = f },
-        Err(_) => unreachable!("a cdata is a valid key"),
+    // SAFETY: t is the live finalizer table (referenced from the FFI's
+    // root table); the slot is written at once, then the barrier.
+    unsafe {
+        match crate::table::set_slot(g, t, cd) {
+            Ok(slot) => *slot = f,
+            Err(_) => unreachable!("a cdata is a valid key"),
+        }
+        crate::gc::barrier_table(g, t);
     }
-    crate::gc::barrier_table(g, t);
 }
 
 /// Atomic phase: move every unreachable (with `all`: every) cdata that has
@@ -89,15 +92,20 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
     if t.is_null() {
         return false;
     }
-    let due =
-        |k: TValue, v: TValue| !v.is_nil() && k.is(TID_CDATA) && (all || is_white(k.gc_ptr()));
+    // SAFETY: k is a key of the live finalizer table, not freed yet.
+    let due = |k: TValue, v: TValue| {
+        !v.is_nil() && k.is(TID_CDATA) && (all || unsafe { is_white(k.gc_ptr()) })
+    };
+    // SAFETY: (the traversals below) t is the live finalizer table
+    // (referenced from the FFI's root table).
+    let next = |g: &GlobalState, key| unsafe { crate::table::next(g, t, key) };
     // Count first and make room in the pending list before moving
     // anything: the collector's atomic phase must not fail. Without the
     // memory, the cdata stay (alive, with their finalizers) in the table
     // until a later cycle finds room.
     let mut n = 0;
     let mut key = TValue::NIL;
-    while let Ok(Some((k, v))) = crate::table::next(g, t, key) {
+    while let Ok(Some((k, v))) = next(g, key) {
         key = k;
         if due(k, v) {
             n += 1;
@@ -110,7 +118,7 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
     // call only (the collector runs no Lua code).
     if unsafe { (*st).pending.try_reserve(n) }.is_err() {
         let mut key = TValue::NIL;
-        while let Ok(Some((k, v))) = crate::table::next(g, t, key) {
+        while let Ok(Some((k, v))) = next(g, key) {
             key = k;
             if due(k, v) {
                 mark_value(g, k);
@@ -120,18 +128,20 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
         return true;
     }
     let mut key = TValue::NIL;
-    while let Ok(Some((k, f))) = crate::table::next(g, t, key) {
+    while let Ok(Some((k, f))) = next(g, key) {
         key = k;
         if !due(k, f) {
             continue;
         }
         // k is a cdata that is not freed yet (sweeping comes later).
         cdata::of(k).set_finalizer_flag(false);
-        let slot = crate::table::get_slot(t, k);
-        if !slot.is_null() {
-            // SAFETY: an existing slot of the table (clearing a value
-            // while traversing is allowed).
-            unsafe { *slot = TValue::NIL };
+        // SAFETY: t is live (see above); slot is null or an existing slot
+        // of it (clearing a value while traversing is allowed).
+        unsafe {
+            let slot = crate::table::get_slot(t, k);
+            if !slot.is_null() {
+                *slot = TValue::NIL;
+            }
         }
         // SAFETY: the pending list, borrowed for this push only; room was
         // reserved above, so it does not allocate.

@@ -164,7 +164,8 @@ fn metatype_mm_in(l: State, cts: &CTState, v: TValue, name: &str) -> TValue {
         return TValue::NIL;
     }
     let key = l.new_str(name.as_bytes());
-    crate::table::get(mt, key)
+    // SAFETY: a metatype's table is live (referenced from the FFI's roots).
+    unsafe { crate::table::get(mt, key) }
 }
 
 /// The metatype metamethod `name` of either operand.
@@ -629,7 +630,8 @@ fn construct(l: State, id: CTypeId, idx: c_int, use_new: bool) -> c_int {
     // the FFI's root table.)
     if use_new && !mt.is_null() && ct.kind == CKind::Struct {
         let key = l.new_str(b"__new");
-        let f = crate::table::get(mt, key);
+        // SAFETY: the metatable is live (see above).
+        let f = unsafe { crate::table::get(mt, key) };
         if !f.is_nil() {
             let n = arg_count(l);
             let mut args = vec![new_ctype_object(l, id)];
@@ -660,7 +662,8 @@ fn construct(l: State, id: CTypeId, idx: c_int, use_new: bool) -> c_int {
     // Metatype finalizer.
     if !mt.is_null() {
         let key = l.new_str(b"__gc");
-        let f = crate::table::get(mt, key);
+        // SAFETY: a metatype's table is live (referenced from the FFI's roots).
+        let f = unsafe { crate::table::get(mt, key) };
         if !f.is_nil() {
             crate::ffi::finalizer::set(l, v, f);
         }
@@ -1081,10 +1084,12 @@ extern "C-unwind" fn ffi_metatype(l: State) -> c_int {
     // code, no collection step): the only reference to the global state
     // while it lives.
     let g = unsafe { l.global_mut() };
-    let slot = crate::table::set_int_slot(g, roots, metatype_root_index(base));
-    // SAFETY: a slot of the live root table, written at once.
-    unsafe { *slot = mt };
-    crate::gc::barrier_table(g, roots);
+    // SAFETY: a slot of the live root table, written at once, then its
+    // barrier.
+    unsafe {
+        *crate::table::set_int_slot(g, roots, metatype_root_index(base)) = mt;
+        crate::gc::barrier_table(g, roots);
+    }
     let v = new_ctype_object(l, id);
     push_value(l, v);
     1
