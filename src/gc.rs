@@ -767,7 +767,8 @@ enum SweptList {
 /// list's head): free the dead ones, give the survivors the current white.
 /// Returns the last survivor seen (where to continue; null if none), or
 /// None at the end of the list. Positions are objects, not links: no
-/// pointer into the global state is kept between steps.
+/// pointer into the global state is kept between steps (nor across the
+/// frees, which reach the global state).
 ///
 /// # Safety
 /// `prev` is null or a survivor of this sweep on `list`.
@@ -779,37 +780,68 @@ unsafe fn sweep_list(
 ) -> Option<*mut GcHeader> {
     let ow = other_white(g);
     let cw = g.gc.currentwhite;
-    for _ in 0..max {
-        // SAFETY: prev is null or an object on the list (this function's
-        // contract, then a survivor kept below).
-        let o = unsafe {
-            match (prev.is_null(), list) {
-                (false, _) => (*prev).next,
-                (true, SweptList::Objects) => g.gc.root,
-                (true, SweptList::Userdata) => g.gc.udata,
-            }
+    let dead = |o: *mut GcHeader| {
+        // SAFETY: o is on the list, so not freed.
+        unsafe { (*o).marked & (ow | MARK_FIXED) == ow }
+    };
+    // SAFETY: o is on the list, so not freed; it survives.
+    let keep = |o: *mut GcHeader| unsafe {
+        (*o).marked = ((*o).marked & !(MARK_WHITES | MARK_BLACK)) | cw;
+    };
+    let mut n = 0;
+    // At the list's head, whose link is in the global state.
+    while prev.is_null() {
+        let head = match list {
+            SweptList::Objects => g.gc.root,
+            SweptList::Userdata => g.gc.udata,
         };
+        if head.is_null() {
+            return None;
+        }
+        if n == max {
+            return Some(prev);
+        }
+        n += 1;
+        if dead(head) {
+            // SAFETY: head is on the list; it is unlinked before it is
+            // freed, and nothing refers to it any more.
+            unsafe {
+                let next = (*head).next;
+                match list {
+                    SweptList::Objects => g.gc.root = next,
+                    SweptList::Userdata => g.gc.udata = next,
+                }
+                free_object(g, head);
+            }
+        } else {
+            keep(head);
+            prev = head;
+        }
+    }
+    // After a survivor, whose link is its own field.
+    loop {
+        // SAFETY: prev is a survivor on the list (this function's
+        // contract, or kept above), so not freed.
+        let o = unsafe { (*prev).next };
         if o.is_null() {
             return None;
         }
-        // SAFETY: o is on the list, so not freed; a dead one is unlinked
-        // before it is freed, and nothing refers to it any more.
-        unsafe {
-            if (*o).marked & (ow | MARK_FIXED) == ow {
-                let next = (*o).next;
-                match (prev.is_null(), list) {
-                    (false, _) => (*prev).next = next,
-                    (true, SweptList::Objects) => g.gc.root = next,
-                    (true, SweptList::Userdata) => g.gc.udata = next,
-                }
+        if n == max {
+            return Some(prev);
+        }
+        n += 1;
+        if dead(o) {
+            // SAFETY: o is on the list; it is unlinked before it is freed,
+            // and nothing refers to it any more.
+            unsafe {
+                (*prev).next = (*o).next;
                 free_object(g, o);
-            } else {
-                (*o).marked = ((*o).marked & !(MARK_WHITES | MARK_BLACK)) | cw;
-                prev = o;
             }
+        } else {
+            keep(o);
+            prev = o;
         }
     }
-    Some(prev)
 }
 
 /// Free one dead object.

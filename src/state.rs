@@ -322,9 +322,16 @@ impl State {
     #[inline]
     pub fn intern(self, s: &[u8]) -> *mut GcStr {
         if s.len() >= crate::string::MAX_STR_LEN {
-            crate::error::throw_msg(self, crate::string::STRING_OVERFLOW_MSG);
+            self.string_overflow();
         }
         self.leaf(|g| crate::string::intern(g, s))
+    }
+
+    /// Raise "string length overflow" (out of line: interning is hot).
+    #[cold]
+    #[inline(never)]
+    fn string_overflow(self) -> ! {
+        crate::error::throw_msg(self, crate::string::STRING_OVERFLOW_MSG)
     }
 
     /// The metamethod `mm` of a value (nil if none).

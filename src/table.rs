@@ -1466,26 +1466,22 @@ pub unsafe fn clear_weak(
 /// `t` points to a table that is dead (unreachable, being swept or the
 /// state being closed) and not freed yet; it is not used afterwards.
 pub unsafe fn free(g: &mut GlobalState, t: *mut GcTab) {
-    // SAFETY: t is live (this function's contract); no other path to it
-    // is used while tr is.
-    let tr = unsafe { &*t };
-    let (array, asize, colo, node, hmask) = (tr.array, tr.asize, tr.colo, tr.node, tr.hmask);
-    let size = object_size(tr);
-    // SAFETY: the table's separate array part (when not colocated), its
-    // node array (when not the shared nil node) and its own block, with
-    // their sizes; none is used again.
+    // SAFETY: t is not freed yet (this function's contract): its fields
+    // are read by value until its own block is freed, last. Freed are its
+    // separate array part (when not colocated), its node array (when not
+    // the shared nil node) and its block, with their sizes; none is used
+    // again.
     unsafe {
-        if asize > 0 && colo <= 0 {
-            mem_free(
-                g,
-                array as *mut u8,
-                asize as usize * std::mem::size_of::<TValue>(),
-            );
+        if (*t).asize > 0 && (*t).colo <= 0 {
+            let n = (*t).asize as usize;
+            mem_free(g, (*t).array as *mut u8, n * std::mem::size_of::<TValue>());
         }
+        let node = (*t).node;
         if node != g.nilnode() {
-            let n = hmask as usize + 1;
+            let n = (*t).hmask as usize + 1;
             mem_free(g, node as *mut u8, n * std::mem::size_of::<Node>());
         }
+        let size = object_size(&*t);
         mem_free(g, t as *mut u8, size);
     }
 }
