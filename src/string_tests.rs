@@ -4,18 +4,30 @@
 use super::*;
 use crate::capi::aux::luaL_newstate;
 use crate::capi::core::lua_close;
-use crate::state::{g_of, State};
+use crate::state::State;
 
 /// Runs `f` with a fresh Lua state. Nothing collects unless `f` asks
 /// (only the interpreter and the API step the collector), so unanchored
 /// strings stay alive until then.
-fn with_state(f: impl FnOnce(State, &mut GlobalState)) {
-    // SAFETY: a fresh state, closed once `f` is done with it.
-    unsafe {
-        let l = State::from_raw(luaL_newstate());
-        f(l, g_of(l));
-        lua_close(l);
-    }
+fn with_state(f: impl FnOnce(State)) {
+    // SAFETY: luaL_newstate returns a fresh state (not null: the machine
+    // has memory), closed once `f` is done with it.
+    let l = unsafe { State::from_raw(luaL_newstate()) };
+    f(l);
+    lua_close(l);
+}
+
+/// Runs leaf code of the core (interning, the intern table) on the global
+/// state of `l`.
+fn leaf<R>(l: State, f: impl FnOnce(&mut GlobalState) -> R) -> R {
+    // SAFETY: the tests pass closures that call only leaf functions with
+    // the reference, which is dropped when `f` returns.
+    f(unsafe { l.global_mut() })
+}
+
+/// `with_state` for tests made of leaf code only.
+fn with_global(f: impl FnOnce(&mut GlobalState)) {
+    with_state(|l| leaf(l, f))
 }
 
 /// The bytes of an interned string, read through its header, and the NUL
@@ -35,7 +47,7 @@ fn contents(s: *mut GcStr) -> (Vec<u8>, u8) {
 /// a NUL after them and an id of its own.
 #[test]
 fn interning_gives_one_object_per_byte_string() {
-    with_state(|_, g| {
+    with_global(|g| {
         let words: [&[u8]; 6] = [b"", b"a", b"ab", b"a\0b", b"a\0c", b"\0"];
         let first: Vec<*mut GcStr> = words.iter().map(|w| intern(g, w)).collect();
         // Enough others that the intern table grows in between.
@@ -111,7 +123,7 @@ fn long_strings_hash_from_a_sample_and_intern_by_their_bytes() {
         "{}",
         unsampled.len()
     );
-    with_state(|_, g| {
+    with_global(|g| {
         let twin = flip(unsampled[unsampled.len() / 2]);
         let a = intern(g, &long);
         let b = intern(g, &twin);
@@ -130,32 +142,35 @@ fn long_strings_hash_from_a_sample_and_intern_by_their_bytes() {
 /// mostly empty; every string is found again after each resize.
 #[test]
 fn the_intern_table_grows_and_shrinks() {
-    with_state(|l, g| {
-        let mask0 = g.strtab.mask;
-        let strings: Vec<(String, *mut GcStr)> = (0..20_000)
-            .map(|i| {
-                let s = format!("grow{}", i);
-                let p = intern(g, s.as_bytes());
-                (s, p)
-            })
-            .collect();
-        assert!(g.strtab.mask > mask0);
-        assert!(g.strtab.count <= g.strtab.mask + 1);
-        for (s, p) in &strings {
-            assert_eq!(intern(g, s.as_bytes()), *p);
-        }
-        assert!(strtab_violation(g).is_none());
-        let grown = g.strtab.mask;
+    with_state(|l| {
+        let grown = leaf(l, |g| {
+            let mask0 = g.strtab.mask;
+            let strings: Vec<(String, *mut GcStr)> = (0..20_000)
+                .map(|i| {
+                    let s = format!("grow{}", i);
+                    let p = intern(g, s.as_bytes());
+                    (s, p)
+                })
+                .collect();
+            assert!(g.strtab.mask > mask0);
+            assert!(g.strtab.count <= g.strtab.mask + 1);
+            for (s, p) in &strings {
+                assert_eq!(intern(g, s.as_bytes()), *p);
+            }
+            assert!(strtab_violation(g).is_none());
+            g.strtab.mask
+        });
         // Nothing refers to the strings: a full collection frees them and
         // the sweep shrinks the table.
         crate::gc::full_gc(l);
-        let g = g_of(l);
-        assert!(g.strtab.mask < grown, "{:#x}", g.strtab.mask);
-        assert!(g.strtab.count < 2_000, "{}", g.strtab.count);
-        assert!(strtab_violation(g).is_none());
-        // The metamethod names (fixed) survived and are still interned.
-        let index = g.mmname(crate::meta::MM_INDEX);
-        assert_eq!(intern(g, b"__index"), index);
+        leaf(l, |g| {
+            assert!(g.strtab.mask < grown, "{:#x}", g.strtab.mask);
+            assert!(g.strtab.count < 2_000, "{}", g.strtab.count);
+            assert!(strtab_violation(g).is_none());
+            // The metamethod names (fixed) survived and are still interned.
+            let index = g.mmname(crate::meta::MM_INDEX);
+            assert_eq!(intern(g, b"__index"), index);
+        });
     });
 }
 
@@ -164,7 +179,7 @@ fn the_intern_table_grows_and_shrinks() {
 /// debug builds run).
 #[test]
 fn the_intern_table_check_reports_broken_tables() {
-    with_state(|_, g| {
+    with_global(|g| {
         assert!(strtab_violation(g).is_none());
         let s = intern(g, b"misplaced");
         // SAFETY: s is a live string at the head of its chain (just
