@@ -254,7 +254,9 @@ fn str_tv(l: State, s: &[u8]) -> TValue {
 /// what it expects as its first argument.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn lua_newstate(f: lua_Alloc, ud: *mut c_void) -> *mut lua_State {
-    new_state(f, ud).map_or(ptr::null_mut(), State::as_ptr)
+    // SAFETY: f with ud keeps the lua_Alloc contract (this function's
+    // contract).
+    unsafe { new_state(f, ud) }.map_or(ptr::null_mut(), State::as_ptr)
 }
 
 #[no_mangle]
@@ -360,9 +362,12 @@ pub extern "C-unwind" fn lua_replace(L: State, idx: c_int) {
             error::throw_msg(L, "bad environment table");
         }
         if !f.is_null() {
-            // SAFETY: f is the running function, live in its frame slot.
-            unsafe { (*f).env = v.as_ptr() };
-            leaf::barrier_obj(L, f as *mut GcHeader, v);
+            // SAFETY: f is the running function, live in its frame slot;
+            // v was stored into it.
+            unsafe {
+                (*f).env = v.as_ptr();
+                leaf::barrier_obj(L, f as *mut GcHeader, v);
+            }
         }
     } else if idx == LUA_GLOBALSINDEX {
         if !v.is_tab() {
@@ -393,7 +398,9 @@ fn barrier_cupvalue(L: State, idx: c_int, v: TValue) {
     if idx < LUA_GLOBALSINDEX {
         let f = cur_func(L);
         if !f.is_null() {
-            leaf::barrier_obj(L, f as *mut GcHeader, v);
+            // SAFETY: f is the running function, live in its frame slot;
+            // v was stored into one of its upvalues.
+            unsafe { leaf::barrier_obj(L, f as *mut GcHeader, v) };
         }
     }
 }
@@ -646,7 +653,8 @@ pub extern "C-unwind" fn lua_objlen(L: State, idx: c_int) -> usize {
         // SAFETY: a string value at a valid index is a live string.
         unsafe { (*v.as_ptr::<GcStr>()).len as usize }
     } else if v.is_tab() {
-        table::len(v.as_ptr()) as usize
+        // SAFETY: a table value at a valid index is a live table.
+        unsafe { table::len(v.as_ptr()) as usize }
     } else if v.is_udata() {
         // SAFETY: a userdata value at a valid index is a live userdata.
         unsafe { (*v.as_ptr::<GcUdata>()).len as usize }
@@ -843,13 +851,15 @@ pub unsafe extern "C-unwind" fn lua_getfield(L: State, idx: c_int, k: *const c_c
 pub extern "C-unwind" fn lua_rawget(L: State, idx: c_int) {
     let t = get_table(L, idx, "lua_rawget on a non-table");
     let k = top_value(L, 0);
-    set_top_value(L, 0, table::get(t, k));
+    // SAFETY: t is the table at a valid index, so live.
+    set_top_value(L, 0, unsafe { table::get(t, k) });
 }
 
 #[no_mangle]
 pub extern "C-unwind" fn lua_rawgeti(L: State, idx: c_int, n: c_int) {
     let t = get_table(L, idx, "lua_rawgeti on a non-table");
-    api_push(L, table::get_int(t, n as i64));
+    // SAFETY: t is the table at a valid index, so live.
+    api_push(L, unsafe { table::get_int(t, n as i64) });
 }
 
 #[no_mangle]
@@ -929,7 +939,8 @@ pub extern "C-unwind" fn lua_rawset(L: State, idx: c_int) {
     let t = get_table(L, idx, "lua_rawset on a non-table");
     let k = top_value(L, 1);
     let v = top_value(L, 0);
-    meta::raw_set(L, t, k, v);
+    // SAFETY: t is the table at a valid index, so live.
+    unsafe { meta::raw_set(L, t, k, v) };
     pop_n(L, 2);
 }
 
@@ -937,10 +948,12 @@ pub extern "C-unwind" fn lua_rawset(L: State, idx: c_int) {
 pub extern "C-unwind" fn lua_rawseti(L: State, idx: c_int, n: c_int) {
     let t = get_table(L, idx, "lua_rawseti on a non-table");
     let v = top_value(L, 0);
-    let p = leaf::set_int_slot(L, t, n as i64);
-    // SAFETY: p is the slot set_int_slot found or made in the live table t.
-    unsafe { *p = v };
-    leaf::barrier_table(L, t);
+    // SAFETY: t is the table at a valid index, so live; the slot found or
+    // made for n is written at once, then the barrier.
+    unsafe {
+        *leaf::set_int_slot(L, t, n as i64) = v;
+        leaf::barrier_table(L, t);
+    }
     pop_n(L, 1);
 }
 
@@ -956,13 +969,19 @@ pub extern "C-unwind" fn lua_setmetatable(L: State, idx: c_int) -> c_int {
         api_fail(L, "lua_setmetatable with a non-table")
     };
     if o.is_tab() {
-        // SAFETY: a table value at a valid index is a live table.
-        unsafe { (*o.as_ptr::<GcTab>()).metatable = mt };
-        leaf::barrier_table(L, o.as_ptr());
+        // SAFETY: a table value at a valid index is a live table; mt was
+        // stored into it.
+        unsafe {
+            (*o.as_ptr::<GcTab>()).metatable = mt;
+            leaf::barrier_table(L, o.as_ptr());
+        }
     } else if o.is_udata() {
-        // SAFETY: a userdata value at a valid index is a live userdata.
-        unsafe { (*o.as_ptr::<GcUdata>()).metatable = mt };
-        leaf::barrier_obj_ptr(L, o.gc_ptr(), mt as *mut GcHeader);
+        // SAFETY: a userdata value at a valid index is a live userdata; mt
+        // (null or the table on top) was stored into it.
+        unsafe {
+            (*o.as_ptr::<GcUdata>()).metatable = mt;
+            leaf::barrier_obj_ptr(L, o.gc_ptr(), mt as *mut GcHeader);
+        }
     } else {
         // SAFETY: a field of the live global state, written by value
         // (lua_type_of is below the number of types, basemt's length).
@@ -994,8 +1013,9 @@ pub extern "C-unwind" fn lua_setfenv(L: State, idx: c_int) -> c_int {
         } else {
             return 0;
         }
+        // e was stored into the live object o.
+        leaf::barrier_obj(L, o.gc_ptr(), e);
     }
-    leaf::barrier_obj(L, o.gc_ptr(), e);
     1
 }
 
@@ -1205,7 +1225,8 @@ pub extern "C-unwind" fn lua_error(L: State) -> c_int {
 pub extern "C-unwind" fn lua_next(L: State, idx: c_int) -> c_int {
     let t = get_table(L, idx, "lua_next on a non-table");
     let k = top_value(L, 0);
-    match leaf::table_next(L, t, k) {
+    // SAFETY: t is the table at a valid index, so live.
+    match unsafe { leaf::table_next(L, t, k) } {
         Ok(Some((nk, nv))) => {
             set_top_value(L, 0, nk);
             api_push(L, nv);
@@ -1226,7 +1247,8 @@ pub extern "C-unwind" fn lua_concat(L: State, n: c_int) {
         api_check_nelems(L, n);
         // SAFETY: the n top values belong to the running function (checked).
         let (first, last) = unsafe { ((*L.as_ptr()).top.sub(n), (*L.as_ptr()).top.sub(1)) };
-        let r = meta::concat(L, first, last);
+        // SAFETY: first..=last are the n top slots, below top.
+        let r = unsafe { meta::concat(L, first, last) };
         // meta::concat may have reallocated the stack: the operands are
         // found again from top, which it left where it was.
         set_top_value(L, n - 1, r);
@@ -1453,8 +1475,9 @@ pub unsafe extern "C-unwind" fn lua_dump(L: State, writer: lua_Writer, data: *mu
     let mut dumped = None;
     let status = api_pcall(L, top_offset(L), 0, || {
         // SAFETY: f is a Lua function, kept live by its stack slot below the
-        // restore point; its prototype lives as long as it does.
-        let pd = func::proto_to_data(unsafe { (*f.as_ptr::<GcFunc>()).proto });
+        // restore point; its prototype lives as long as it does, and
+        // dumping runs no collection step.
+        let pd = unsafe { func::proto_to_data((*f.as_ptr::<GcFunc>()).proto) };
         dumped = Some(crate::bytecode::writer::dump(&pd, false));
     });
     let bytes = match dumped {

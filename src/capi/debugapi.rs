@@ -73,7 +73,7 @@ pub fn frame_by_offset(l: State, offset: c_int) -> Option<(Frame, *mut TValue)> 
     // SAFETY: a field of the live thread, read by value.
     let stack = unsafe { (*l.as_ptr()).stack };
     // SAFETY: the frames of l have their bases in l's stack.
-    debug::frames(l).find(|(f, _)| unsafe { f.base.offset_from(stack) } == offset as isize)
+    debug::frames(l).find(|(f, _)| unsafe { f.base().offset_from(stack) } == offset as isize)
 }
 
 /// The frame of `l` at `level`, as a target.
@@ -174,7 +174,8 @@ pub fn get_info(l: State, what: &[u8], target: &Target) -> Option<Info> {
                             let _ = i;
                             0
                         }
-                        Some(i) => debug::proto_line(pt, i),
+                        // SAFETY: as above.
+                        Some(i) => unsafe { debug::proto_line(pt, i) },
                         None => -1,
                     },
                     _ => -1,
@@ -240,7 +241,8 @@ pub fn push_activelines(l: State, func: TValue) {
     }
     // Instruction 0 is the function header, not code of any line.
     for i in 1..sizebc {
-        let line = debug::proto_line(pt, i);
+        // SAFETY: as above.
+        let line = unsafe { debug::proto_line(pt, i) };
         lua_pushboolean(l, 1);
         lua_rawseti(l, -2, line);
     }
@@ -272,7 +274,7 @@ pub unsafe extern "C-unwind" fn lua_getstack(L: State, level: c_int, ar: *mut lu
         Some((f, _)) => {
             // SAFETY: the function's contract on ar; the frame's base is a
             // slot of L's stack.
-            unsafe { (*ar).i_ci = f.base.offset_from((*L.as_ptr()).stack) as c_int };
+            unsafe { (*ar).i_ci = f.base().offset_from((*L.as_ptr()).stack) as c_int };
             1
         }
         None => 0,
@@ -354,7 +356,7 @@ pub fn local_at(
     if n < 0 {
         return vararg_at(frame, (-(n as i64)) as usize);
     }
-    let slot = frame.base.wrapping_add(n as usize - 1);
+    let slot = frame.base().wrapping_add(n as usize - 1);
     // Named or not, only slots below the frame's live end: the variable
     // info of loaded bytecode may name more variables than the frame
     // holds, and slots above are the next frame's function and link.
@@ -388,9 +390,9 @@ fn vararg_at(frame: &Frame, k: usize) -> Option<(*const c_char, *mut TValue)> {
         if frame_typep(link) != FRAME_VARG {
             return None;
         }
-        let ob = (frame.base as *mut u8).sub((link & !FRAME_TYPEP) as usize) as *mut TValue;
+        let ob = (frame.base() as *mut u8).sub((link & !FRAME_TYPEP) as usize) as *mut TValue;
         let slot = ob.add((*pt).numparams as usize + k - 1);
-        if slot < frame.base.sub(2) {
+        if slot < frame.base().sub(2) {
             Some((c"(*vararg)".as_ptr(), slot))
         } else {
             None
@@ -557,11 +559,15 @@ pub fn upvalue_join(l: State, f1: TValue, n1: c_int, f2: TValue, n2: c_int) -> b
         (*p1).set_uv(n1 as usize - 1, uv);
         uv
     };
-    crate::capi::leaf::barrier_obj_ptr(
-        l,
-        p1 as *mut crate::gc::GcHeader,
-        uv as *mut crate::gc::GcHeader,
-    );
+    // SAFETY: p1 is a live closure (see above) and uv, now stored in it,
+    // an upvalue of the live closure p2.
+    unsafe {
+        crate::capi::leaf::barrier_obj_ptr(
+            l,
+            p1 as *mut crate::gc::GcHeader,
+            uv as *mut crate::gc::GcHeader,
+        )
+    };
     true
 }
 

@@ -28,22 +28,35 @@ fn leaf<R>(l: State, f: impl FnOnce(&mut GlobalState) -> R) -> R {
     f(unsafe { l.global_mut() })
 }
 
-/// Backward barrier after a store into table `t` (a live table).
+/// Backward barrier after a store into table `t`.
+///
+/// # Safety
+/// `t` points to a live table.
 #[inline(always)]
-pub fn barrier_table(l: State, t: *mut GcTab) {
-    leaf(l, |g| crate::gc::barrier_table(g, t))
+pub unsafe fn barrier_table(l: State, t: *mut GcTab) {
+    // SAFETY: t is live (this function's contract).
+    leaf(l, |g| unsafe { crate::gc::barrier_table(g, t) })
 }
 
-/// Forward barrier: the live object `o` now refers to `v`.
+/// Forward barrier: the object `o` now refers to `v`.
+///
+/// # Safety
+/// `o` points to a live object and `v` is a value stored in it.
 #[inline(always)]
-pub fn barrier_obj(l: State, o: *mut GcHeader, v: TValue) {
-    leaf(l, |g| crate::gc::barrier_obj(g, o, v))
+pub unsafe fn barrier_obj(l: State, o: *mut GcHeader, v: TValue) {
+    // SAFETY: as this function's contract.
+    leaf(l, |g| unsafe { crate::gc::barrier_obj(g, o, v) })
 }
 
-/// Forward barrier: the live object `o` now refers to `child` (or null).
+/// Forward barrier: the object `o` now refers to `child` (or null).
+///
+/// # Safety
+/// `o` points to a live object; `child` is null or a live object stored
+/// in it.
 #[inline(always)]
-pub fn barrier_obj_ptr(l: State, o: *mut GcHeader, child: *mut GcHeader) {
-    leaf(l, |g| crate::gc::barrier_obj_ptr(g, o, child))
+pub unsafe fn barrier_obj_ptr(l: State, o: *mut GcHeader, child: *mut GcHeader) {
+    // SAFETY: as this function's contract.
+    leaf(l, |g| unsafe { crate::gc::barrier_obj_ptr(g, o, child) })
 }
 
 /// Barrier after storing `v` into upvalue `n` (1-based) of function `f`.
@@ -79,12 +92,20 @@ pub fn nilnode(l: State) -> *mut crate::table::Node {
     unsafe { &raw mut (*l.global_ptr()).nilnode }
 }
 
-/// The entry of the live table `t` after `key` (`table::next`, whose
-/// signature this mirrors).
+/// The entry of table `t` after `key` (`table::next`, whose signature
+/// this mirrors).
+///
+/// # Safety
+/// `t` points to a live table.
 #[allow(clippy::result_unit_err)]
 #[inline]
-pub fn table_next(l: State, t: *mut GcTab, key: TValue) -> Result<Option<(TValue, TValue)>, ()> {
-    leaf(l, |g| crate::table::next(g, t, key))
+pub unsafe fn table_next(
+    l: State,
+    t: *mut GcTab,
+    key: TValue,
+) -> Result<Option<(TValue, TValue)>, ()> {
+    // SAFETY: t is live (this function's contract).
+    leaf(l, |g| unsafe { crate::table::next(g, t, key) })
 }
 
 /// A new table with room for `narr` array and `nrec` hash entries.
@@ -99,22 +120,34 @@ pub fn new_table_sized(l: State, asize: u32, hbits: u32) -> *mut GcTab {
     leaf(l, |g| crate::table::new(g, asize, hbits))
 }
 
-/// Empty the live table `t`, keeping its sizes.
+/// Empty table `t`, keeping its sizes.
+///
+/// # Safety
+/// `t` points to a live table.
 #[inline]
-pub fn table_clear(l: State, t: *mut GcTab) {
-    leaf(l, |g| crate::table::clear(g, t))
+pub unsafe fn table_clear(l: State, t: *mut GcTab) {
+    // SAFETY: t is live (this function's contract).
+    leaf(l, |g| unsafe { crate::table::clear(g, t) })
 }
 
-/// A copy of the live table `t` (no metatable).
+/// A copy of table `t` (no metatable).
+///
+/// # Safety
+/// `t` points to a live table.
 #[inline]
-pub fn table_dup(l: State, t: *mut GcTab) -> *mut GcTab {
-    leaf(l, |g| crate::table::dup(g, t))
+pub unsafe fn table_dup(l: State, t: *mut GcTab) -> *mut GcTab {
+    // SAFETY: t is live (this function's contract).
+    leaf(l, |g| unsafe { crate::table::dup(g, t) })
 }
 
-/// The slot for integer key `i` in the live table `t`, made if missing.
+/// The slot for integer key `i` in table `t`, made if missing.
+///
+/// # Safety
+/// `t` points to a live table.
 #[inline]
-pub fn set_int_slot(l: State, t: *mut GcTab, i: i64) -> *mut TValue {
-    leaf(l, |g| crate::table::set_int_slot(g, t, i))
+pub unsafe fn set_int_slot(l: State, t: *mut GcTab, i: i64) -> *mut TValue {
+    // SAFETY: t is live (this function's contract).
+    leaf(l, |g| unsafe { crate::table::set_int_slot(g, t, i) })
 }
 
 /// A new C closure of `f` with `nup` nil upvalues and environment `env`.
@@ -149,5 +182,6 @@ pub fn gc_total(l: State) -> usize {
 /// `p` is null or a block of `osize` bytes this state's allocator gave.
 #[inline]
 pub unsafe fn mem_realloc(l: State, p: *mut u8, osize: usize, nsize: usize) -> *mut u8 {
-    leaf(l, |g| crate::gc::mem_realloc(g, p, osize, nsize))
+    // SAFETY: as this function's contract.
+    leaf(l, |g| unsafe { crate::gc::mem_realloc(g, p, osize, nsize) })
 }

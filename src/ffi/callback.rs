@@ -92,9 +92,12 @@ unsafe fn set_root_entry(l: State, t: *mut GcTab, i: i64, v: TValue) {
     // SAFETY: a table store and its barrier are leaves of the core: the
     // only reference to the global state while it lives.
     let g = unsafe { l.global_mut() };
-    // SAFETY: a slot of the live table t, written at once.
-    unsafe { *crate::table::set_int_slot(g, t, i) = v };
-    crate::gc::barrier_table(g, t);
+    // SAFETY: a slot of the live table t, written at once, then its
+    // barrier.
+    unsafe {
+        *crate::table::set_int_slot(g, t, i) = v;
+        crate::gc::barrier_table(g, t);
+    }
 }
 
 /// Make a callback for `func` and store its C function pointer (type
@@ -225,7 +228,8 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
         }
         drop(cts);
         let t = root_table(l, ROOT_CALLBACKS);
-        let f = crate::table::get_int(t, slot as i64 + 1);
+        // SAFETY: a table held by the FFI's root table, so live.
+        let f = unsafe { crate::table::get_int(t, slot as i64 + 1) };
         Ok::<_, String>(crate::vm::pcall_values(l, f, &args, 1))
     });
     let mut retbuf = [0u128; 2];
@@ -253,7 +257,8 @@ unsafe extern "C-unwind" fn handler(ctx: *mut c_void, slot: u32, regs: *mut Call
                 Ok(Ok(())) => {}
                 Ok(Err(msg)) => {
                     let t = root_table(l, ROOT_CALLBACKS);
-                    let f = crate::table::get_int(t, slot as i64 + 1);
+                    // SAFETY: a table held by the FFI's root table, so live.
+                    let f = unsafe { crate::table::get_int(t, slot as i64 + 1) };
                     let msg = [end_location(f), msg.into_bytes()].concat();
                     set_pending(l, l.new_str(&msg))
                 }

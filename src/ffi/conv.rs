@@ -892,14 +892,17 @@ pub unsafe fn table_init(
         // up to the first nil. A fixed-size array takes no more elements
         // than it holds, and a single element fills all of it.
         let fixed = !dc.has(CTF_VLA);
-        let start = if crate::table::get_int(t, 0).is_nil() {
+        // SAFETY: (here and below) v, the initializer, is a table value the
+        // caller holds on the stack, so a live table.
+        let start = if unsafe { crate::table::get_int(t, 0) }.is_nil() {
             1
         } else {
             0
         };
         let mut i = 0;
         loop {
-            let e = crate::table::get_int(t, (i + start) as i64);
+            // SAFETY: as above.
+            let e = unsafe { crate::table::get_int(t, (i + start) as i64) };
             if e.is_nil() {
                 break;
             }
@@ -976,16 +979,20 @@ unsafe fn struct_init_tab(
         }
         let e = if *pos >= 0 {
             let first = *pos;
-            let mut e = crate::table::get_int(t, *pos);
+            // SAFETY: (the lookups below) t is live (this function's
+            // contract).
+            let mut e = unsafe { crate::table::get_int(t, *pos) };
             if e.is_nil() && *pos == 0 {
                 *pos = 1;
-                e = crate::table::get_int(t, 1);
+                // SAFETY: as above.
+                e = unsafe { crate::table::get_int(t, 1) };
             }
             if e.is_nil() {
                 if first == 0 {
                     // Neither t[0] nor t[1]: the table names its members.
                     *pos = -1;
-                    named_member(l, t, &f.name)
+                    // SAFETY: as above.
+                    unsafe { named_member(l, t, &f.name) }
                 } else {
                     break;
                 }
@@ -994,7 +1001,8 @@ unsafe fn struct_init_tab(
                 e
             }
         } else {
-            named_member(l, t, &f.name)
+            // SAFETY: as above.
+            unsafe { named_member(l, t, &f.name) }
         };
         if e.is_nil() {
             continue;

@@ -92,13 +92,18 @@ pub fn separate(g: &mut GlobalState, all: bool) -> bool {
     if t.is_null() {
         return false;
     }
-    // SAFETY: k is a key of the live finalizer table, not freed yet.
     let due = |k: TValue, v: TValue| {
-        !v.is_nil() && k.is(TID_CDATA) && (all || unsafe { is_white(k.gc_ptr()) })
+        !v.is_nil()
+            && k.is(TID_CDATA)
+            // SAFETY: k is a key of the live finalizer table, not freed yet.
+            && (all || unsafe { is_white(k.gc_ptr()) })
     };
-    // SAFETY: (the traversals below) t is the live finalizer table
-    // (referenced from the FFI's root table).
-    let next = |g: &GlobalState, key| unsafe { crate::table::next(g, t, key) };
+    // The traversals below walk the live finalizer table t (referenced from
+    // the FFI's root table).
+    let next = |g: &GlobalState, key| {
+        // SAFETY: t is live (see above).
+        unsafe { crate::table::next(g, t, key) }
+    };
     // Count first and make room in the pending list before moving
     // anything: the collector's atomic phase must not fail. Without the
     // memory, the cdata stay (alive, with their finalizers) in the table

@@ -154,7 +154,8 @@ extern "C-unwind" fn b_rawget(l: State) -> c_int {
     check_any(l, 2);
     let t = value_at(l, 1);
     let k = value_at(l, 2);
-    push_value(l, table::get(t.as_ptr(), k));
+    // SAFETY: t is the table argument 1 (checked), live in its slot.
+    push_value(l, unsafe { table::get(t.as_ptr(), k) });
     1
 }
 
@@ -163,7 +164,8 @@ extern "C-unwind" fn b_rawset(l: State) -> c_int {
     check_any(l, 2);
     check_any(l, 3);
     let t = value_at(l, 1);
-    meta::raw_set(l, t.as_ptr(), value_at(l, 2), value_at(l, 3));
+    // SAFETY: t is the table argument 1 (checked), live in its slot.
+    unsafe { meta::raw_set(l, t.as_ptr(), value_at(l, 2), value_at(l, 3)) };
     lua_settop(l, 1);
     1
 }
@@ -183,7 +185,9 @@ extern "C-unwind" fn b_getmetatable(l: State) -> c_int {
         push_nil(l);
         return 1;
     }
-    let protected = table::get_str(mt, leaf::mmname(l, meta::MM_METATABLE));
+    // SAFETY: the metatable of argument 1 is live; the metamethod names
+    // are fixed strings.
+    let protected = unsafe { table::get_str(mt, leaf::mmname(l, meta::MM_METATABLE)) };
     if !protected.is_nil() {
         push_value(l, protected);
     } else {
@@ -201,18 +205,22 @@ extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
     let t: *mut GcTab = value_at(l, 1).as_ptr();
     // SAFETY: t is the table argument 1 (checked), live in its slot.
     let old = unsafe { (*t).metatable };
-    if !old.is_null() && !table::get_str(old, leaf::mmname(l, meta::MM_METATABLE)).is_nil() {
+    // SAFETY: t's metatable, when set, is live; the metamethod names are
+    // fixed strings.
+    let protected = !old.is_null()
+        && !unsafe { table::get_str(old, leaf::mmname(l, meta::MM_METATABLE)) }.is_nil();
+    if protected {
         error::throw_msg(l, "cannot change a protected metatable");
     }
-    // SAFETY: as above; mtv is nil or a table (checked).
+    // SAFETY: as above; mtv is nil or a table (checked), stored into t.
     unsafe {
         (*t).metatable = if mtv.is_nil() {
             std::ptr::null_mut()
         } else {
             mtv.as_ptr()
-        }
-    };
-    leaf::barrier_table(l, t);
+        };
+        leaf::barrier_table(l, t);
+    }
     lua_settop(l, 1);
     1
 }
@@ -273,7 +281,8 @@ extern "C-unwind" fn b_unpack(l: State) -> c_int {
     // LuaJIT's int32 bounds, with the count computed modulo 2^32.
     let i = opt_int32(l, 2, 1);
     let e = if lua_type(l, 3) <= LUA_TNIL {
-        table::len(t) as i32
+        // SAFETY: t is the table argument 1 (checked), live in its slot.
+        unsafe { table::len(t) as i32 }
     } else {
         check_int32(l, 3)
     };
@@ -285,7 +294,8 @@ extern "C-unwind" fn b_unpack(l: State) -> c_int {
         error_str(l, "too many results to unpack");
     }
     for k in i..=e {
-        push_value(l, table::get_int(t, k as i64));
+        // SAFETY: as above (pushing moves no argument).
+        push_value(l, unsafe { table::get_int(t, k as i64) });
     }
     span as c_int + 1
 }
@@ -295,7 +305,8 @@ extern "C-unwind" fn b_next(l: State) -> c_int {
     lua_settop(l, 2);
     let t = value_at(l, 1);
     let k = value_at(l, 2);
-    match leaf::table_next(l, t.as_ptr(), k) {
+    // SAFETY: t is the table argument 1 (checked), live in its slot.
+    match unsafe { leaf::table_next(l, t.as_ptr(), k) } {
         Ok(Some((nk, nv))) => {
             push_value(l, nk);
             push_value(l, nv);
@@ -327,7 +338,8 @@ extern "C-unwind" fn ipairs_aux(l: State) -> c_int {
         check_type(l, 1, LUA_TTABLE);
     }
     let n = check_num(l, 2) + 1.0;
-    let v = table::get_int(t.as_ptr(), num_to_int32(n) as i64);
+    // SAFETY: t is the table argument 1 (checked), live in its slot.
+    let v = unsafe { table::get_int(t.as_ptr(), num_to_int32(n) as i64) };
     if v.is_nil() {
         return 0;
     }
@@ -510,9 +522,12 @@ extern "C-unwind" fn b_setfenv(l: State) -> c_int {
             if !f.is_func() || !unsafe { (*fp).is_lua() } {
                 error_str(l, "'setfenv' cannot change environment of given object");
             }
-            // SAFETY: as above; t is the table argument 2 (checked).
-            unsafe { (*fp).env = t.as_ptr() };
-            leaf::barrier_obj(l, fp as *mut GcHeader, t);
+            // SAFETY: as above; t is the table argument 2 (checked),
+            // stored into the function.
+            unsafe {
+                (*fp).env = t.as_ptr();
+                leaf::barrier_obj(l, fp as *mut GcHeader, t);
+            }
             push_value(l, f);
             1
         }

@@ -1013,10 +1013,11 @@ extern "C-unwind" fn lib_decode(l: State) -> c_int {
 /// and build its reverse map (value -> 0-based index).
 fn prep_dict(l: State, list_idx: c_int, want_str: bool) {
     let list: *mut GcTab = value_at(l, list_idx).as_ptr();
-    // SAFETY: (both) the option array is a table on the stack.
+    // SAFETY: the option array is a table on the stack.
     let n = unsafe { table::len(list) };
     lua_createtable(l, 0, n as c_int);
     for i in 1..=n as i64 {
+        // SAFETY: as above.
         let v = unsafe { table::get_int(list, i) };
         if v.is_nil() {
             continue;

@@ -199,7 +199,9 @@ extern "C-unwind" fn s_dump(l: State) -> c_int {
     if !fp.is_lua() {
         error_str(l, "unable to dump given function");
     }
-    let pd = crate::func::proto_to_data(fp.proto);
+    // SAFETY: the prototype of the live Lua function argument 1; dumping
+    // runs no collection step.
+    let pd = unsafe { crate::func::proto_to_data(fp.proto) };
     let out = crate::bytecode::writer::dump(&pd, strip);
     push_str(l, &out);
     1

@@ -75,25 +75,32 @@ fn lua_params(l: State, nparams: c_int) {
 }
 
 // ---- Raw element access.
+//
+// The tables these helpers get are arguments of the library functions,
+// checked on the stack (`check_tab`), so they are live.
 
 fn raw_len(t: *mut GcTab) -> i32 {
-    table::len(t) as i32
+    // SAFETY: t is an argument table on the stack (see above).
+    unsafe { table::len(t) as i32 }
 }
 
 fn raw_geti(t: *mut GcTab, i: i32) -> TValue {
-    table::get_int(t, i as i64)
+    // SAFETY: t is an argument table on the stack (see above).
+    unsafe { table::get_int(t, i as i64) }
 }
 
 /// Raw `t[i] = v`. Storing nil into an absent key is skipped: it would only
 /// create a dead key.
 fn raw_seti(l: State, t: *mut GcTab, i: i32, v: TValue) {
-    if v.is_nil() && table::get_slot(t, TValue::num(i as f64)).is_null() {
-        return;
+    // SAFETY: t is an argument table on the stack (see above); the slot
+    // found or made for i is written at once, then the barrier.
+    unsafe {
+        if v.is_nil() && table::get_slot(t, TValue::num(i as f64)).is_null() {
+            return;
+        }
+        *leaf::set_int_slot(l, t, i as i64) = v;
+        leaf::barrier_table(l, t);
     }
-    let slot = leaf::set_int_slot(l, t, i as i64);
-    // SAFETY: set_int_slot returns a live slot of t.
-    unsafe { *slot = v };
-    leaf::barrier_table(l, t);
 }
 
 /// The array part of the table argument 1: its slots and its size.
@@ -144,8 +151,10 @@ extern "C-unwind" fn tab_insert(l: State) -> c_int {
         if n >= 0 && n < pos && (pos as u64) < asize as u64 {
             // SAFETY: 0 <= n < pos < asize, so slots n..=pos are in t's
             // array part (t is argument 1, live).
-            unsafe { std::ptr::copy(a.add(n as usize), a.add(n as usize + 1), (pos - n) as usize) };
-            leaf::barrier_table(l, t);
+            unsafe {
+                std::ptr::copy(a.add(n as usize), a.add(n as usize + 1), (pos - n) as usize);
+                leaf::barrier_table(l, t);
+            }
             pos = n;
         }
         while pos > n {
@@ -190,8 +199,8 @@ extern "C-unwind" fn tab_remove(l: State) -> c_int {
         unsafe {
             std::ptr::copy(a.add(p as usize + 1), a.add(p as usize), (len - p) as usize);
             *a.add(len as usize) = TValue::NIL;
+            leaf::barrier_table(l, t);
         }
-        leaf::barrier_table(l, t);
         return 1;
     }
     let mut i = pos + 1.0;
@@ -218,7 +227,8 @@ extern "C-unwind" fn tab_concat(l: State) -> c_int {
     let mut out = crate::mem::ShortBuf::of(l);
     let mut i = first as i64;
     while i <= last as i64 {
-        let v = table::get_int(t, i);
+        // SAFETY: t is argument 1, a table on the stack.
+        let v = unsafe { table::get_int(t, i) };
         if v.is_str() {
             // SAFETY: a string value of t (argument 1), live while copied
             // (nothing here runs Lua code or steps the collector).
@@ -246,7 +256,8 @@ extern "C-unwind" fn tab_maxn(l: State) -> c_int {
     let t = check_tab(l, 1);
     let mut max = 0.0f64;
     let mut key = TValue::NIL;
-    while let Ok(Some((k, _))) = leaf::table_next(l, t, key) {
+    // SAFETY: t is argument 1, a table on the stack.
+    while let Ok(Some((k, _))) = unsafe { leaf::table_next(l, t, key) } {
         if k.is_num() && k.as_num() > max {
             max = k.as_num();
         }
@@ -259,7 +270,8 @@ extern "C-unwind" fn tab_maxn(l: State) -> c_int {
 extern "C-unwind" fn tab_getn(l: State) -> c_int {
     lua_params(l, 1);
     let t = check_tab(l, 1);
-    push_num(l, table::len(t) as f64);
+    // SAFETY: t is argument 1, a table on the stack.
+    push_num(l, unsafe { table::len(t) } as f64);
     1
 }
 
@@ -267,9 +279,13 @@ extern "C-unwind" fn tab_foreachi(l: State) -> c_int {
     lua_params(l, 2);
     let t = check_tab(l, 1);
     check_func(l, 2);
-    let len = table::len(t);
+    // SAFETY: t is argument 1, a table on the stack (the calls leave the
+    // arguments in place).
+    let len = unsafe { table::len(t) };
     for i in 1..=len {
-        let r = call2(l, 2, TValue::num(i as f64), table::get_int(t, i as i64));
+        // SAFETY: as above.
+        let v = unsafe { table::get_int(t, i as i64) };
+        let r = call2(l, 2, TValue::num(i as f64), v);
         if !r.is_nil() {
             push_value(l, r);
             return 1;
@@ -286,7 +302,9 @@ extern "C-unwind" fn tab_foreach(l: State) -> c_int {
     push_nil(l);
     let mut key = TValue::NIL;
     loop {
-        let (k, v) = match leaf::table_next(l, t, key) {
+        // SAFETY: t is argument 1, a table on the stack (the calls leave
+        // the arguments in place).
+        let (k, v) = match unsafe { leaf::table_next(l, t, key) } {
             Ok(Some(kv)) => kv,
             Ok(None) => return 0,
             Err(()) => error_str(l, "invalid key to 'next'"),
@@ -492,7 +510,8 @@ extern "C-unwind" fn tab_new(l: State) -> c_int {
 
 extern "C-unwind" fn tab_clear(l: State) -> c_int {
     let t = check_tab(l, 1);
-    leaf::table_clear(l, t);
+    // SAFETY: t is argument 1, a table on the stack.
+    unsafe { leaf::table_clear(l, t) };
     0
 }
 
@@ -501,7 +520,9 @@ extern "C-unwind" fn tab_clear(l: State) -> c_int {
 /// Visit every entry (non-nil value) of a table; stop when `f` says so.
 fn for_each_entry(l: State, t: *mut GcTab, mut f: impl FnMut(TValue, TValue) -> bool) {
     let mut key = TValue::NIL;
-    while let Ok(Some((k, v))) = leaf::table_next(l, t, key) {
+    // SAFETY: t is an argument table on the stack (every caller passes
+    // check_tab's result; f runs no Lua code).
+    while let Ok(Some((k, v))) = unsafe { leaf::table_next(l, t, key) } {
         if !f(k, v) {
             return;
         }
@@ -511,7 +532,8 @@ fn for_each_entry(l: State, t: *mut GcTab, mut f: impl FnMut(TValue, TValue) -> 
 
 extern "C-unwind" fn tab_isempty(l: State) -> c_int {
     let t = check_tab(l, 1);
-    let empty = matches!(leaf::table_next(l, t, TValue::NIL), Ok(None));
+    // SAFETY: t is argument 1, a table on the stack.
+    let empty = matches!(unsafe { leaf::table_next(l, t, TValue::NIL) }, Ok(None));
     push_bool(l, empty);
     1
 }
@@ -542,7 +564,8 @@ extern "C-unwind" fn tab_nkeys(l: State) -> c_int {
 
 extern "C-unwind" fn tab_clone(l: State) -> c_int {
     let t = check_tab(l, 1);
-    let copy = leaf::table_dup(l, t);
+    // SAFETY: t is argument 1, a table on the stack.
+    let copy = unsafe { leaf::table_dup(l, t) };
     push_value(l, tab_value(copy));
     gc::check(l);
     1
