@@ -5,6 +5,11 @@
 //! loop too (so coroutines can yield across them). Native recursion only
 //! happens where C code calls back into Lua (`lua_call`), for metamethods
 //! (continuation frames) and for coroutine resumption.
+//!
+//! `run_loop` holds the hot paths of every instruction; the rare ones
+//! (metamethods, coercions, errors, calls other than Lua-to-Lua, `pcall`
+//! setup, varargs, hooks) are functions of `slow_paths` that tell the loop
+//! where to go on (`Step`).
 
 use crate::bytecode::*;
 use crate::error::{self, Operand};
@@ -18,6 +23,9 @@ use crate::string::GcStr;
 use crate::table::{self, GcTab};
 use crate::value::*;
 use std::ptr;
+
+mod slow_paths;
+use slow_paths::*;
 
 /// Fast-function ids handled by the interpreter itself.
 pub const FF_PCALL: u8 = FastFunc::Pcall.id();
@@ -166,6 +174,37 @@ unsafe fn enter_lua_slow(l: *mut lua_State, func: *mut TValue, nargs: usize) -> 
     }
 }
 
+/// A tail call from the Lua frame at `base`: close its upvalues and move
+/// the callee in `func` and its `nargs` arguments down over the frame,
+/// which keeps its link. Returns the callee's new slot.
+///
+/// # Safety
+/// `base` is the running Lua frame of `l`; `func` is a slot of it (or
+/// just above it) with `nargs` arguments after its link slot.
+#[inline(always)]
+unsafe fn move_tail_call(
+    l: *mut lua_State,
+    base: *mut TValue,
+    func: *mut TValue,
+    nargs: usize,
+) -> *mut TValue {
+    // SAFETY: the frame's link gives the distance to its unadjusted base
+    // for a vararg frame; the destination lies below `func`.
+    unsafe {
+        func::close_upvals(State::from_raw(l), base);
+        let mut fbase = base;
+        // Undo a vararg frame's adjustment first.
+        let link = (*fbase.sub(1)).0;
+        if frame_typep(link) == FRAME_VARG {
+            fbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
+        }
+        let dst = fbase.sub(2);
+        *dst = *func;
+        ptr::copy(func.add(2), dst.add(2), nargs);
+        dst
+    }
+}
+
 /// Grow the stack until the Lua frame at `base` (of prototype `pt`) has
 /// `slots` slots, for VARG copying `nvar` varargs (LuaJIT asks for `nvar`
 /// more slots each time). Raises a stack overflow error positioned at the
@@ -198,51 +237,6 @@ pub const HOOK_EV_CALL: i32 = 0;
 pub const HOOK_EV_RET: i32 = 1;
 pub const HOOK_EV_LINE: i32 = 2;
 pub const HOOK_EV_COUNT: i32 = 3;
-
-/// Line and count hooks before executing the instruction before `pc`.
-/// `oldpc` tracks the last instruction a line event was checked for in
-/// this frame (null after entering a function).
-#[cold]
-unsafe fn hook_instruction(
-    l: *mut lua_State,
-    pt: *mut GcProto,
-    pc: *const Ins,
-    oldpc: &mut *const Ins,
-) {
-    use crate::capi::debugapi::{call_hook, hook_wanted};
-    // SAFETY: pc points into pt's bytecode, after the current instruction.
-    unsafe {
-        let g = &mut *(*l).glref;
-        if g.hookmask & HOOK_MASK_COUNT != 0
-            && g.hookcount > 0
-            && hook_wanted(State::from_raw(l), HOOK_MASK_COUNT)
-        {
-            g.hookcounter -= 1;
-            if g.hookcounter <= 0 || g.hookcounter > g.hookcount {
-                g.hookcounter = g.hookcount;
-                call_hook(State::from_raw(l), HOOK_EV_COUNT, -1);
-            }
-        }
-        let g = &mut *(*l).glref;
-        if g.hookmask & HOOK_MASK_LINE != 0
-            && hook_wanted(State::from_raw(l), HOOK_MASK_LINE)
-            && !(*pt).lineinfo.is_null()
-        {
-            let idx = pc.offset_from((*pt).bc) - 1;
-            let line = *(*pt).lineinfo.add(idx as usize);
-            let fire = if oldpc.is_null() {
-                true
-            } else {
-                let oidx = oldpc.offset_from((*pt).bc) - 1;
-                idx <= oidx || oidx < 0 || *(*pt).lineinfo.add(oidx as usize) != line
-            };
-            *oldpc = pc;
-            if fire {
-                call_hook(State::from_raw(l), HOOK_EV_LINE, line as i32);
-            }
-        }
-    }
-}
 
 /// Call the C function in `func` with `nargs` arguments at `func+2`; the
 /// link must already be stored. Returns the number of results, which are
@@ -506,7 +500,12 @@ pub fn execute(l: State, entry: Entry) {
     let nlevel = unsafe { (*l.as_ptr()).nccalls };
     let mut entry = entry;
     loop {
-        let r = error::catch(|| unsafe { run(l.as_ptr(), entry) });
+        let r = error::catch(|| {
+            // SAFETY: l is a live thread (State's invariant) whose frame at
+            // L.base is ready for `entry` (a called Lua function, a return,
+            // or the pcall frame an error was caught in).
+            unsafe { run(l.as_ptr(), entry) }
+        });
         match r {
             Ok(()) => return,
             Err(p) => {
@@ -641,6 +640,34 @@ unsafe fn fast_builtin(ffid: u8, args: *const TValue, nargs: usize) -> Option<TV
             }
             _ => None,
         }
+    }
+}
+
+/// CALL/CALLM of a builtin `fast_builtin` computes (id `ffid`, arguments
+/// at `args`): its result, when the call wants one result or all of them
+/// and no call or return hook must see the call.
+///
+/// # Safety
+/// `args..args+nargs` are the call's argument slots.
+#[inline(always)]
+unsafe fn inline_builtin(
+    g: &GlobalState,
+    op: Op,
+    ins: Ins,
+    ffid: u8,
+    args: *const TValue,
+    nargs: usize,
+) -> Option<TValue> {
+    if matches!(op, Op::CALL | Op::CALLM)
+        && matches!(bc_b(ins), 0 | 2)
+        && (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
+        && g.hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
+    {
+        // SAFETY: args..args+nargs are the call's argument slots (caller's
+        // contract).
+        unsafe { fast_builtin(ffid, args, nargs) }
+    } else {
+        None
     }
 }
 
@@ -789,57 +816,49 @@ unsafe fn tset_slot_fast(op: Op, ins: Ins, base: *mut TValue, kgc: KgcRef) -> *m
     }
 }
 
-/// Arithmetic on two slots: numbers are computed and stored in register A
-/// right here (the next instruction follows); otherwise the macro's value is
-/// the result of `meta::arith_step` (coercion or a metamethod to call).
-macro_rules! arith_vv {
-    ($l:expr, $pc:expr, $base:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr) => {{
-        let pb = slot($base, bc_b($ins));
-        let pc_ = slot($base, bc_c($ins));
-        let (vb, vc) = (*pb, *pc_);
-        if vb.is_num() && vc.is_num() {
-            let ($x, $y) = (vb.as_num(), vc.as_num());
-            *slot($base, bc_a($ins)) = TValue::num($e);
-            continue;
-        }
-        (*$l.as_ptr()).savedpc = $pc;
-        meta::arith_step($l, $op, vb, vc, Operand::Slot(pb), Operand::Slot(pc_))
-    }};
+/// A copy of the interpreter loop: what it does besides executing
+/// instructions. `run` picks the mode from the hook mask and switches when
+/// the mask changes; each mode is a monomorphised `run_loop`, so the plain
+/// loop pays nothing for the others. (The trace recorder will add a
+/// recording mode.)
+trait LoopMode {
+    /// Line and count hooks are called before each instruction; the loop
+    /// leaves for the plain one when they are switched off.
+    const INSTRUCTION_HOOKS: bool;
 }
 
-/// Arithmetic on a slot and a number constant, as `arith_vv`.
-macro_rules! arith_vn {
-    ($l:expr, $pc:expr, $base:expr, $knum:expr, $ins:expr, $op:expr, $x:ident, $y:ident, $e:expr, $swap:expr) => {{
-        let pb = slot($base, bc_b($ins));
-        let vb = *pb;
-        let kc = *$knum.add(bc_c($ins) as usize);
-        if vb.is_num() {
-            let ($x, $y) = if $swap { (kc.as_num(), vb.as_num()) } else { (vb.as_num(), kc.as_num()) };
-            *slot($base, bc_a($ins)) = TValue::num($e);
-            continue;
-        }
-        (*$l.as_ptr()).savedpc = $pc;
-        if $swap {
-            meta::arith_step($l, $op, kc, vb, Operand::None, Operand::Slot(pb))
-        } else {
-            meta::arith_step($l, $op, vb, kc, Operand::Slot(pb), Operand::None)
-        }
-    }};
+/// No per-instruction work: notices hooks switched on after C calls and
+/// metamethods (where `debug.sethook` runs), at returns and at the
+/// hot-counter ticks of loops (for hooks set from a signal).
+struct Plain;
+
+impl LoopMode for Plain {
+    const INSTRUCTION_HOOKS: bool = false;
 }
 
-/// The interpreter: one loop without per-instruction hook checks, one with
-/// them (line and count hooks). The plain loop notices hooks switched on
-/// after C calls and metamethods (where `debug.sethook` runs), at returns
-/// and at the hot-counter ticks of loops (for hooks set from a signal).
+/// Line and count hooks run before each instruction.
+struct Hooked;
+
+impl LoopMode for Hooked {
+    const INSTRUCTION_HOOKS: bool = true;
+}
+
+/// The interpreter: runs the loop of the mode the hooks ask for, and goes
+/// on in another when they change.
+///
+/// # Safety
+/// `l` is a live thread whose frame at L.base is ready for `entry`.
 unsafe fn run(l: *mut lua_State, entry: Entry) {
     let mut entry = entry;
     loop {
         // SAFETY: l is a live state with a Lua frame to run.
         let hooked = unsafe { (*(*l).glref).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 };
         let switched = if hooked {
-            unsafe { run_loop::<true>(l, entry) }
+            // SAFETY: as above.
+            unsafe { run_loop::<Hooked>(l, entry) }
         } else {
-            unsafe { run_loop::<false>(l, entry) }
+            // SAFETY: as above.
+            unsafe { run_loop::<Plain>(l, entry) }
         };
         match switched {
             Some(multres) => entry = Entry::Switch(multres),
@@ -848,17 +867,42 @@ unsafe fn run(l: *mut lua_State, entry: Entry) {
     }
 }
 
-/// The interpreter loop proper; `Some(multres)` when the hooks changed and
-/// the other loop must go on.
+/// The PC after the jump that follows a comparison or test: its target
+/// when `taken`, else the instruction after it.
+///
+/// # Safety
+/// `pc` points at a JMP (as after every comparison and test instruction).
+#[inline(always)]
+unsafe fn branch(pc: *const Ins, taken: bool) -> *const Ins {
+    // SAFETY: pc points at the JMP after the test, and its target lies in
+    // the same prototype's code (checked when the bytecode was loaded).
+    unsafe {
+        if taken {
+            pc.offset(bc_j(*pc) as isize + 1)
+        } else {
+            pc.add(1)
+        }
+    }
+}
+
+/// The interpreter loop proper. Hot paths are inline; everything rare (a
+/// metamethod, a coercion, an error, a call that is not Lua-to-Lua, hooks)
+/// is a function of `slow_paths` that returns what to do next. Returns
+/// `Some(multres)` when the hooks changed and another mode's loop must go
+/// on (at L.savedpc in the frame at L.base).
+///
+/// # Safety
+/// `l` is a live thread whose frame at L.base is ready for `entry`.
 // The frame macros assign `oldpc`/`base` in every expansion, also where the
-// arm overwrites them at once.
-#[allow(unused_assignments)]
-unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option<usize> {
+// arm overwrites them at once. ISGE/ISGT test `!(x < y)`, `!(x <= y)`: true
+// for NaN operands, as Lua's semantics want.
+#[allow(unused_assignments, clippy::neg_cmp_op_on_partial_ord)]
+unsafe fn run_loop<M: LoopMode>(l: *mut lua_State, entry: Entry) -> Option<usize> {
     // SAFETY: the whole loop operates on the live frames of `l`; every
     // pointer into the stack is reloaded after anything that may move it
-    // (calls, metamethods, stack growth).
+    // (calls, metamethods, stack growth). `base` always equals L.base.
     unsafe {
-        let mut base: *mut TValue = (*l).base;
+        let mut base: *mut TValue;
         let mut pc: *const Ins;
         let mut fnp: *mut GcFunc;
         let mut pt: *mut GcProto;
@@ -873,35 +917,21 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 pt = (*fnp).proto;
             }};
         }
-        macro_rules! savepc {
-            () => {
-                (*l).savedpc = pc;
-            };
-        }
-        macro_rules! reload {
-            () => {
-                base = (*l).base;
-            };
-        }
-        macro_rules! frame_top {
-            () => {
-                (*l).top = base.add((*pt).framesize as usize);
-            };
-        }
-
         // In the plain loop: leave for the hooked loop when line or count
         // hooks were switched on; it goes on at `pc`.
         macro_rules! check_hooks_on {
             () => {{
-                if !HOOKS && (*(*l).glref).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
+                if !M::INSTRUCTION_HOOKS
+                    && (*(*l).glref).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0
+                {
                     (*l).savedpc = pc;
                     (*l).base = base;
                     return Some(multres);
                 }
             }};
         }
-        // Go on after a metamethod call or a continuation.
-        macro_rules! step {
+        // Take up the frame and PC a `Step` names, or leave the loop.
+        macro_rules! take {
             ($s:expr) => {{
                 match $s {
                     Step::Enter(nb) => {
@@ -914,73 +944,44 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         pc = npc;
                         load_frame!();
                     }
-                    Step::Yield => return None,
-                }
-                check_hooks_on!();
-                continue;
-            }};
-        }
-        // Store an arithmetic result in register A, or call the metamethod.
-        macro_rules! arith_done {
-            ($ins:expr, $r:expr) => {{
-                match $r {
-                    Ok(v) => *slot(base, bc_a($ins)) = v,
-                    Err(mc) => {
-                        frame_top!();
-                        step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0)))
-                    }
-                }
-            }};
-        }
-
-        // Results being returned: (pointer, count) from the frame at `base`.
-        let mut ret_ptr: *mut TValue;
-        let mut ret_n: usize;
-
-        match entry {
-            Entry::Call => {
-                pc = (*l).savedpc;
-                load_frame!();
-            }
-            Entry::Switch(m) => {
-                pc = (*l).savedpc;
-                load_frame!();
-                multres = m;
-            }
-            Entry::Return(n) => {
-                ret_ptr = (*l).top.sub(n);
-                ret_n = n;
-                // Dummy init; the return path sets everything.
-                pc = ptr::null();
-                fnp = ptr::null_mut();
-                pt = ptr::null_mut();
-                let _ = (fnp, pt, pc);
-                // Jump straight into the return sequence.
-                match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
-                    ReturnTo::Lua(npc) => {
+                    Step::Return(nb, npc) => {
+                        base = nb;
                         pc = npc;
                         load_frame!();
                         oldpc = npc;
                     }
-                    ReturnTo::Cont(cb, cpc, cont, res) => {
-                        match finish_cont(l, cb, cpc, cont, res) {
-                            Step::Enter(nb) => {
-                                base = nb;
-                                load_frame!();
-                                pc = (*pt).bc.add(1);
-                            }
-                            Step::Resume(nb, npc) => {
-                                base = nb;
-                                pc = npc;
-                                load_frame!();
-                            }
-                            Step::Yield => return None,
-                        }
-                    }
-                    ReturnTo::Native => return None,
+                    Step::Exit => return None,
                 }
-            }
+            }};
         }
+        // Go on after a metamethod call, a continuation or a generic call.
+        macro_rules! step {
+            ($s:expr) => {{
+                take!($s);
+                check_hooks_on!();
+                continue;
+            }};
+        }
+        // The value of a rare path that finished the instruction here, or
+        // go on where it says.
+        macro_rules! or_step {
+            ($r:expr) => {
+                match $r {
+                    Ok(v) => v,
+                    Err(s) => step!(s),
+                }
+            };
+        }
+
+        let first = match entry {
+            Entry::Call => Step::Resume((*l).base, (*l).savedpc),
+            Entry::Switch(m) => {
+                multres = m;
+                Step::Resume((*l).base, (*l).savedpc)
+            }
+            Entry::Return(n) => return_results(l, n, &mut multres),
+        };
+        take!(first);
 
         loop {
             // Read through `l` at each instruction rather than kept in a
@@ -990,103 +991,42 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
             pc = pc.add(1);
             let kgc = KgcRef(pt);
             let knum = KnumRef(pt);
-            if HOOKS && (*g_ptr).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) == 0 {
-                // Hooks off: the plain loop goes on with this instruction.
-                (*l).savedpc = pc.sub(1);
-                (*l).base = base;
-                return Some(multres);
-            }
-            if HOOKS {
-                savepc!();
-                frame_top!();
-                // Values a multiple-results instruction left above the
-                // frame, for the instruction that consumes them, must not
-                // be overwritten by the hook's frame.
-                // (UCLO before a return: look at the jump target.)
-                // SAFETY: opcodes were validated when the bytecode was loaded.
-                let mut cins = ins;
-                if matches!(std::mem::transmute::<u8, Op>(bc_op_raw(ins)), Op::UCLO) {
-                    cins = *pc.offset(bc_j(ins) as isize);
+            if M::INSTRUCTION_HOOKS {
+                if (*g_ptr).hookmask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) == 0 {
+                    // Hooks off: the plain loop goes on with this instruction.
+                    (*l).savedpc = pc.sub(1);
+                    (*l).base = base;
+                    return Some(multres);
                 }
-                let multres_end = match std::mem::transmute::<u8, Op>(bc_op_raw(cins)) {
-                    Op::CALLM => Some(bc_a(cins) as usize + 2 + bc_c(cins) as usize + multres),
-                    Op::CALLMT => Some(bc_a(cins) as usize + 2 + bc_d(cins) as usize + multres),
-                    Op::RETM => Some(bc_a(cins) as usize + bc_d(cins) as usize + multres),
-                    Op::TSETM => Some(bc_a(cins) as usize + multres),
-                    _ => None,
-                };
-                if let Some(end) = multres_end {
-                    if base.add(end) > (*l).top {
-                        (*l).top = base.add(end);
-                    }
-                }
-                hook_instruction(l, pt, pc, &mut oldpc);
-                reload!();
+                hook_instruction(l, base, pt, pc, ins, multres, &mut oldpc);
+                base = (*l).base;
             }
-            let op = bc_op_raw(ins);
             // SAFETY: the opcode byte was validated when the bytecode was
             // loaded (parser output or checked loader).
-            let op: Op = std::mem::transmute::<u8, Op>(op);
-            // One copy of this arm per opcode: `op` is a constant in each.
+            let op: Op = std::mem::transmute::<u8, Op>(bc_op_raw(ins));
+
+            // The arms below are macros so that each opcode gets its own
+            // copy, with `$op` (or `$jump_if_equal`) a constant in it.
             macro_rules! arm_compare {
                 ($op:expr) => {{
-                    let op: Op = $op;
-                    let pa = slot(base, bc_a(ins));
-                    let pd = slot(base, bc_d(ins));
-                    let (va, vd) = (*pa, *pd);
+                    let (va, vd) = (*slot(base, bc_a(ins)), *slot(base, bc_d(ins)));
                     let cond = if va.is_num() && vd.is_num() {
                         let (x, y) = (va.as_num(), vd.as_num());
-                        match op {
+                        match $op {
                             Op::ISLT => x < y,
                             Op::ISGE => !(x < y),
                             Op::ISLE => x <= y,
                             _ => !(x <= y),
                         }
                     } else {
-                        savepc!();
-                        frame_top!();
-                        let le = !matches!(op, Op::ISLT | Op::ISGE);
-                        let positive = matches!(op, Op::ISLT | Op::ISLE);
-                        match meta::compare_step(State::from_raw(l), va, vd, le) {
-                            Ok(r) => r == positive,
-                            Err((mc, invert)) => {
-                                let kind = if positive != invert {
-                                    CONT_COND_T
-                                } else {
-                                    CONT_COND_F
-                                };
-                                step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
-                            }
-                        }
+                        or_step!(compare_slow(l, base, pc, $op, va, vd))
                     };
-                    if cond {
-                        pc = pc.offset(bc_j(*pc) as isize + 1);
-                    } else {
-                        pc = pc.add(1);
-                    }
+                    pc = branch(pc, cond);
                 }};
             }
-            // Equality through `__eq` (tables, userdata, cdata): the answer,
-            // or a continuation that calls the metamethod.
-            macro_rules! equal_slow {
-                ($va:expr, $vd:expr, $is_eq:expr) => {{
-                    savepc!();
-                    frame_top!();
-                    match meta::equal_step(State::from_raw(l), $va, $vd) {
-                        Ok(r) => r,
-                        Err(mc) => {
-                            let kind = if $is_eq { CONT_COND_T } else { CONT_COND_F };
-                            step!(call_cont(l, base, pc, mc, cont_value(kind, 0)))
-                        }
-                    }
-                }};
-            }
-            // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_equal {
-                ($op:expr) => {{
-                    let op: Op = $op;
-                    let va = *slot(base, bc_a(ins));
-                    let vd = *slot(base, bc_d(ins));
+                ($jump_if_equal:expr) => {{
+                    let (va, vd) = (*slot(base, bc_a(ins)), *slot(base, bc_d(ins)));
                     let eq = if va.is_num() && vd.is_num() {
                         va.as_num() == vd.as_num()
                     } else if va.0 == vd.0 {
@@ -1096,205 +1036,101 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         || va.is(TID_CDATA)
                         || vd.is(TID_CDATA)
                     {
-                        equal_slow!(va, vd, op == Op::ISEQV)
+                        or_step!(equal_slow(l, base, pc, va, vd, $jump_if_equal))
                     } else {
                         false
                     };
-                    if eq == (op == Op::ISEQV) {
-                        pc = pc.offset(bc_j(*pc) as isize + 1);
-                    } else {
-                        pc = pc.add(1);
-                    }
+                    pc = branch(pc, eq == $jump_if_equal);
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
-            macro_rules! arm_equal_str {
-                ($op:expr) => {{
-                    let op: Op = $op;
-                    let va = *slot(base, bc_a(ins));
-                    let kd = *kgc.add(bc_d(ins) as usize);
-                    let eq = if va.is(TID_CDATA) {
-                        equal_slow!(va, kd, op == Op::ISEQS)
-                    } else {
-                        va.0 == kd.0
-                    };
-                    if eq == (op == Op::ISEQS) {
-                        pc = pc.offset(bc_j(*pc) as isize + 1);
-                    } else {
-                        pc = pc.add(1);
-                    }
-                }};
-            }
-            // One copy of this arm per opcode: `op` is a constant in each.
-            macro_rules! arm_equal_num {
-                ($op:expr) => {{
-                    let op: Op = $op;
-                    let va = *slot(base, bc_a(ins));
-                    let kd = *knum.add(bc_d(ins) as usize);
-                    let eq = if va.is_num() {
+            // ISEQS/ISNES, ISEQN/ISNEN (`$numeric`) and ISEQP/ISNEP: a
+            // string, number or primitive constant.
+            macro_rules! arm_equal_const {
+                ($jump_if_equal:expr, $k:expr, $numeric:expr) => {{
+                    let (va, kd) = (*slot(base, bc_a(ins)), $k);
+                    let eq = if $numeric && va.is_num() {
                         va.as_num() == kd.as_num()
                     } else if va.is(TID_CDATA) {
-                        equal_slow!(va, kd, op == Op::ISEQN)
+                        or_step!(equal_slow(l, base, pc, va, kd, $jump_if_equal))
                     } else {
-                        false
+                        !$numeric && va.0 == kd.0
                     };
-                    if eq == (op == Op::ISEQN) {
-                        pc = pc.offset(bc_j(*pc) as isize + 1);
-                    } else {
-                        pc = pc.add(1);
-                    }
+                    pc = branch(pc, eq == $jump_if_equal);
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
-            macro_rules! arm_equal_pri {
-                ($op:expr) => {{
-                    let op: Op = $op;
-                    let va = *slot(base, bc_a(ins));
-                    let kd = pri_value(bc_d(ins));
-                    let eq = if va.is(TID_CDATA) {
-                        equal_slow!(va, kd, op == Op::ISEQP)
-                    } else {
-                        va.0 == kd.0
-                    };
-                    if eq == (op == Op::ISEQP) {
-                        pc = pc.offset(bc_j(*pc) as isize + 1);
-                    } else {
-                        pc = pc.add(1);
-                    }
-                }};
-            }
-            // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_test_copy {
-                ($op:expr) => {{
-                    let op: Op = $op;
+                ($jump_if_true:expr) => {{
                     let vd = *slot(base, bc_d(ins));
-                    if vd.is_truthy() == (op == Op::ISTC) {
+                    let jump = vd.is_truthy() == $jump_if_true;
+                    if jump {
                         *slot(base, bc_a(ins)) = vd;
-                        pc = pc.offset(bc_j(*pc) as isize + 1);
+                    }
+                    pc = branch(pc, jump);
+                }};
+            }
+            // Arithmetic: numbers are computed right here, anything else
+            // (coercion, a metamethod, an error) is `arith_slow`'s.
+            macro_rules! arith_vv {
+                ($op:expr, $f:expr) => {{
+                    let (pb, pc_) = (slot(base, bc_b(ins)), slot(base, bc_c(ins)));
+                    let (vb, vc) = (*pb, *pc_);
+                    if vb.is_num() && vc.is_num() {
+                        *slot(base, bc_a(ins)) = TValue::num($f(vb.as_num(), vc.as_num()));
                     } else {
-                        pc = pc.add(1);
+                        let (b, c) = ((vb, Operand::Slot(pb)), (vc, Operand::Slot(pc_)));
+                        or_step!(arith_slow(l, base, pc, ins, $op, b, c))
                     }
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
-            macro_rules! arm_test {
-                ($op:expr) => {{
-                    let op: Op = $op;
-                    let vd = *slot(base, bc_d(ins));
-                    if vd.is_truthy() == (op == Op::IST) {
-                        pc = pc.offset(bc_j(*pc) as isize + 1);
+            // A slot and a number constant; `$const_first`: NV (constant
+            // on the left).
+            macro_rules! arith_vn {
+                ($op:expr, $const_first:expr, $f:expr) => {{
+                    let pb = slot(base, bc_b(ins));
+                    let (vb, kc) = (*pb, *knum.add(bc_c(ins) as usize));
+                    if vb.is_num() {
+                        let (x, y) = if $const_first { (kc, vb) } else { (vb, kc) };
+                        *slot(base, bc_a(ins)) = TValue::num($f(x.as_num(), y.as_num()));
                     } else {
-                        pc = pc.add(1);
+                        let (b, k) = ((vb, Operand::Slot(pb)), (kc, Operand::None));
+                        let (x, y) = if $const_first { (k, b) } else { (b, k) };
+                        or_step!(arith_slow(l, base, pc, ins, $op, x, y))
                     }
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_tget {
                 ($op:expr) => {{
-                    let op: Op = $op;
-                    if let Some(v) = tget_fast(&*g_ptr, op, ins, base, kgc) {
+                    if let Some(v) = tget_fast(&*g_ptr, $op, ins, base, kgc) {
                         *slot(base, bc_a(ins)) = v;
-                        continue;
+                    } else {
+                        or_step!(tget_slow(l, base, pc, ins, $op));
+                        base = (*l).base;
                     }
-                    let pb = slot(base, bc_b(ins));
-                    let o = *pb;
-                    let key = match op {
-                        Op::TGETV | Op::TGETR => *slot(base, bc_c(ins)),
-                        Op::TGETS => *kgc.add(bc_c(ins) as usize),
-                        _ => TValue::num(bc_c(ins) as f64),
-                    };
-                    let mut v = TValue::NIL;
-                    let mut done = false;
-                    if o.is_tab() {
-                        let t: *mut GcTab = o.as_ptr();
-                        v = table::get(t, key);
-                        done = !v.is_nil() || (*t).metatable.is_null() || op == Op::TGETR || {
-                            let mt = (*t).metatable;
-                            meta::fast_get(g_of(State::from_raw(l)), mt, meta::MM_INDEX).is_nil()
-                        };
-                    }
-                    if !done {
-                        savepc!();
-                        frame_top!();
-                        let what = if op == Op::TGETS {
-                            Operand::Slot(pb)
-                        } else {
-                            Operand::Slot(pb)
-                        };
-                        v = match meta::index_step(State::from_raw(l), o, key, what) {
-                            Ok(r) => r,
-                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
-                        };
-                        reload!();
-                    }
-                    *slot(base, bc_a(ins)) = v;
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_tset {
                 ($op:expr) => {{
-                    let op: Op = $op;
-                    if op != Op::TSETR {
-                        let p = tset_slot_fast(op, ins, base, kgc);
-                        if !p.is_null() {
-                            let t: *mut GcTab = (*slot(base, bc_b(ins))).as_ptr();
-                            *p = *slot(base, bc_a(ins));
-                            (*t).nomm = 0;
-                            gc::barrier_table(&mut *g_ptr, t);
-                            continue;
-                        }
-                    }
-                    let pb = slot(base, bc_b(ins));
-                    let o = *pb;
-                    let key = match op {
-                        Op::TSETV | Op::TSETR => *slot(base, bc_c(ins)),
-                        Op::TSETS => *kgc.add(bc_c(ins) as usize),
-                        _ => TValue::num(bc_c(ins) as f64),
+                    let p = if $op == Op::TSETR {
+                        ptr::null_mut()
+                    } else {
+                        tset_slot_fast($op, ins, base, kgc)
                     };
-                    let v = *slot(base, bc_a(ins));
-                    let mut done = false;
-                    if o.is_tab() {
-                        let t: *mut GcTab = o.as_ptr();
-                        let p = table::get_slot(t, key);
-                        if !p.is_null() && (!(*p).is_nil() || (*t).metatable.is_null()) {
-                            *p = v;
-                            (*t).nomm = 0;
-                            gc::barrier_table(&mut *g_ptr, t);
-                            done = true;
-                        } else if (*t).metatable.is_null()
-                            || op == Op::TSETR
-                            || meta::fast_get(
-                                g_of(State::from_raw(l)),
-                                (*t).metatable,
-                                meta::MM_NEWINDEX,
-                            )
-                            .is_nil()
-                        {
-                            savepc!();
-                            frame_top!();
-                            meta::raw_set(State::from_raw(l), t, key, v);
-                            reload!();
-                            done = true;
-                        }
-                    }
-                    if !done {
-                        savepc!();
-                        frame_top!();
-                        if let Some(mc) =
-                            meta::newindex_step(State::from_raw(l), o, key, v, Operand::Slot(pb))
-                        {
-                            step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
-                        }
-                        reload!();
+                    if !p.is_null() {
+                        let t: *mut GcTab = (*slot(base, bc_b(ins))).as_ptr();
+                        *p = *slot(base, bc_a(ins));
+                        (*t).nomm = 0;
+                        gc::barrier_table(&mut *g_ptr, t);
+                    } else {
+                        or_step!(tset_slow(l, base, pc, ins, $op));
+                        base = (*l).base;
                     }
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_call {
                 ($op:expr) => {{
                     let op: Op = $op;
                     let a = bc_a(ins);
-                    let mut nargs = match op {
+                    let nargs = match op {
                         Op::CALL => bc_c(ins) as usize - 1,
                         Op::CALLM => bc_c(ins) as usize + multres,
                         Op::CALLT => bc_d(ins) as usize - 1,
@@ -1304,208 +1140,77 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     let f = *slot(base, a);
                     if f.is_func() {
                         let ffid = (*f.as_ptr::<GcFunc>()).ffid;
-                        if ffid == FF_LUA && !tail {
+                        if ffid == FF_LUA {
                             // The common Lua-to-Lua call, straight in.
-                            savepc!();
+                            (*l).savedpc = pc;
+                            let mut func = slot(base, a);
+                            if tail {
+                                (*l).top =
+                                    func.add(2 + nargs).max(base.add((*pt).framesize as usize));
+                                func = move_tail_call(l, base, func, nargs);
+                            } else {
+                                *func.add(1) = TValue(pc as u64 | FRAME_LUA);
+                            }
+                            base = enter_lua(l, func, nargs);
+                            load_frame!();
+                            pc = (*pt).bc.add(1);
+                            if tail {
+                                // Tail calls may loop forever without a loop
+                                // instruction: look for hooks set by a signal.
+                                check_hooks_on!();
+                            }
+                            continue;
+                        }
+                        let args = slot(base, a + 2);
+                        if let Some(v) = inline_builtin(&*g_ptr, op, ins, ffid, args, nargs) {
+                            *slot(base, a) = v;
+                            if bc_b(ins) == 0 {
+                                // All results wanted: the one, as multres for
+                                // the CALLM/RETM/TSETM that follows.
+                                multres = 1;
+                            }
+                            continue;
+                        }
+                        if !tail && ffid != FF_PCALL && ffid != FF_XPCALL {
+                            // A C function called from Lua.
+                            (*l).savedpc = pc;
                             let func = slot(base, a);
+                            (*l).top = func.add(2 + nargs).max(base.add((*pt).framesize as usize));
                             *func.add(1) = TValue(pc as u64 | FRAME_LUA);
-                            base = enter_lua(l, func, nargs);
-                            load_frame!();
-                            pc = (*pt).bc.add(1);
-                            continue;
-                        }
-                        if matches!(op, Op::CALL | Op::CALLM)
-                            && matches!(bc_b(ins), 0 | 2)
-                            && (FF_FAST_FIRST..=FF_FAST_LAST).contains(&ffid)
-                            && (*g_ptr).hookmask & (HOOK_MASK_CALL | HOOK_MASK_RET) == 0
-                        {
-                            // A builtin computed inline: one result wanted,
-                            // or all of them (its one result, as multres for
-                            // the CALLM/RETM/TSETM that follows).
-                            if let Some(v) = fast_builtin(ffid, slot(base, a + 2), nargs) {
-                                *slot(base, a) = v;
-                                if bc_b(ins) == 0 {
-                                    multres = 1;
-                                }
-                                continue;
-                            }
+                            step!(call_c_and_return(l, func, nargs, &mut multres, true))
                         }
                     }
-                    savepc!();
-                    let mut func = slot(base, a);
-                    (*l).top = func.add(2 + nargs).max(base.add((*pt).framesize as usize));
-                    if !(*func).is_func() {
-                        nargs = resolve_call(l, func, nargs, Operand::Slot(func));
-                        reload!();
-                        func = slot(base, a);
-                    }
-                    if tail {
-                        // Close upvalues, move the callee and arguments down
-                        // over the current frame; the frame keeps its link.
-                        func::close_upvals(State::from_raw(l), base);
-                        let mut fbase = base;
-                        // Undo a vararg frame's adjustment first.
-                        let link = (*fbase.sub(1)).0;
-                        if frame_typep(link) == FRAME_VARG {
-                            fbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
-                        }
-                        let dst = fbase.sub(2);
-                        *dst = *func;
-                        ptr::copy(func.add(2), dst.add(2), nargs);
-                        func = dst;
-                        base = fbase;
-                    } else {
-                        *func.add(1) = TValue(pc as u64 | FRAME_LUA);
-                    }
-                    let cf: *mut GcFunc = (*func).as_ptr();
-                    match (*cf).ffid {
-                        FF_LUA => {
-                            base = enter_lua(l, func, nargs);
-                            load_frame!();
-                            pc = (*pt).bc.add(1);
-                            // Tail calls may loop forever without a loop
-                            // instruction: look for hooks set by a signal.
-                            check_hooks_on!();
-                            continue;
-                        }
+                    (*l).savedpc = pc;
+                    let (func, nargs) = prepare_call(l, base, pc, a, nargs, tail);
+                    match (*(*func).as_ptr::<GcFunc>()).ffid {
+                        // Tail calls may loop forever without a loop
+                        // instruction: look for hooks set by a signal.
+                        FF_LUA => step!(Step::Enter(enter_lua(l, func, nargs))),
                         FF_PCALL | FF_XPCALL => {
-                            // The pcall frame itself: base at func+2.
-                            let pbase = func.add(2);
-                            let is_x = (*cf).ffid == FF_XPCALL;
-                            let skip = if is_x { 2 } else { 1 };
-                            if nargs < skip || (is_x && !(*pbase.add(1)).is_func()) {
-                                (*l).base = pbase;
-                                (*l).top = pbase.add(nargs);
-                                if nargs == 0 {
-                                    crate::capi::aux::arg_error(
-                                        State::from_raw(l),
-                                        1,
-                                        b"value expected",
-                                    );
+                            match call_protected(l, func, nargs, &mut multres) {
+                                // Entering f looks for no hooks, as a plain call.
+                                s @ Step::Enter(_) => {
+                                    take!(s);
+                                    continue;
                                 }
-                                crate::capi::aux::type_error(State::from_raw(l), 2, "function");
-                            }
-                            // Layout (LuaJIT's): f at pbase (pcall) or at
-                            // pbase+1 with the handler at pbase (xpcall);
-                            // its link after it, its args above.
-                            let fargs = nargs - skip;
-                            let func_off = func.offset_from((*l).stack);
-                            (*l).base = pbase;
-                            (*l).top = pbase.add(nargs);
-                            // The link of f's frame moves the arguments up by
-                            // one slot.
-                            check_stack_extra(State::from_raw(l), 1);
-                            // pcall/xpcall are C functions to call hooks too.
-                            if (*(*l).glref).hookmask & HOOK_MASK_CALL != 0
-                                && crate::capi::debugapi::hook_wanted(
-                                    State::from_raw(l),
-                                    HOOK_MASK_CALL,
-                                )
-                            {
-                                crate::capi::debugapi::call_hook(
-                                    State::from_raw(l),
-                                    HOOK_EV_CALL,
-                                    -1,
-                                );
-                            }
-                            let func = (*l).stack.offset(func_off);
-                            let pbase = func.add(2);
-                            let ffunc = if is_x { pbase.add(1) } else { pbase };
-                            // Move the arguments up by one slot for f's link
-                            // (xpcall swaps f and the handler).
-                            let src_args = pbase.add(skip);
-                            let dst_args = ffunc.add(2);
-                            let fv = *pbase;
-                            if is_x {
-                                *pbase = *pbase.add(1);
-                            }
-                            ptr::copy(src_args, dst_args, fargs);
-                            *ffunc = fv;
-                            let fb = ffunc.add(2);
-                            let ty = if is_x { FRAME_PCALLH } else { FRAME_PCALL };
-                            *fb.sub(1) = link_delta(fb, pbase, ty);
-                            let g = g_of(State::from_raw(l));
-                            (*l).protect.push(
-                                g,
-                                Protect {
-                                    base: fb.offset_from((*l).stack) as usize,
-                                    handler: if is_x {
-                                        pbase.offset_from((*l).stack) as usize
-                                    } else {
-                                        0
-                                    },
-                                    nlevel: (*l).nccalls,
-                                    kind: if is_x { PROT_XPCALL } else { PROT_PCALL },
-                                },
-                            );
-                            (*l).top = fb.add(fargs);
-                            // Call f like a regular call with this link.
-                            let mut ffunc = ffunc;
-                            let mut fargs = fargs;
-                            (*l).base = pbase;
-                            if !(*ffunc).is_func() {
-                                let fb_off = fb.offset_from((*l).stack);
-                                let link = *fb.sub(1);
-                                let ff_off = ffunc.offset_from((*l).stack);
-                                fargs = resolve_call(l, ffunc, fargs, Operand::None);
-                                ffunc = (*l).stack.offset(ff_off);
-                                *(*l).stack.offset(fb_off - 1) = link;
-                            }
-                            let cf2: *mut GcFunc = (*ffunc).as_ptr();
-                            if (*cf2).ffid == FF_LUA {
-                                base = enter_lua(l, ffunc, fargs);
-                                load_frame!();
-                                pc = (*pt).bc.add(1);
-                                continue;
-                            }
-                            match call_c(l, ffunc, fargs) {
-                                Some(n) => {
-                                    ret_ptr = (*l).top.sub(n);
-                                    ret_n = n;
-                                    base = (*l).base;
-                                }
-                                None => return None, // yield
+                                s => step!(s),
                             }
                         }
-                        _ => match call_c(l, func, nargs) {
-                            Some(n) => {
-                                ret_ptr = (*l).top.sub(n);
-                                ret_n = n;
-                                base = (*l).base;
-                            }
-                            None => return None, // yield: resume continues the return
-                        },
-                    }
-                    // Return the C function's results through its frame.
-                    match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
-                        ReturnTo::Lua(npc) => {
-                            pc = npc;
-                            load_frame!();
-                            oldpc = npc;
-                            gc::check(State::from_raw(l));
-                            reload!();
-                            check_hooks_on!();
-                        }
-                        ReturnTo::Cont(cb, cpc, cont, res) => {
-                            step!(finish_cont(l, cb, cpc, cont, res))
-                        }
-                        ReturnTo::Native => return None,
+                        _ => step!(call_c_and_return(l, func, nargs, &mut multres, true)),
                     }
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
             macro_rules! arm_return {
                 ($op:expr) => {{
-                    let op: Op = $op;
                     let a = bc_a(ins);
-                    let n = match op {
+                    let n = match $op {
                         Op::RETM => bc_d(ins) as usize + multres,
                         Op::RET => bc_d(ins) as usize - 1,
                         Op::RET0 => 0,
                         _ => 1,
                     };
                     let mask = (*g_ptr).hookmask;
-                    if !HOOKS && mask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
+                    if !M::INSTRUCTION_HOOKS && mask & (HOOK_MASK_LINE | HOOK_MASK_COUNT) != 0 {
                         // Hooks were switched on: return in the hooked loop.
                         (*l).savedpc = pc.sub(1);
                         (*l).base = base;
@@ -1515,15 +1220,9 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         func::close_upvals(State::from_raw(l), base);
                     }
                     (*l).savedpc = pc;
-                    if mask & HOOK_MASK_RET != 0
-                        && crate::capi::debugapi::hook_wanted(State::from_raw(l), HOOK_MASK_RET)
-                    {
-                        frame_top!();
-                        if slot(base, a).add(n) > (*l).top {
-                            (*l).top = slot(base, a).add(n);
-                        }
-                        crate::capi::debugapi::call_hook(State::from_raw(l), HOOK_EV_RET, -1);
-                        reload!();
+                    if mask & HOOK_MASK_RET != 0 {
+                        return_hook(l, base, a, n);
+                        base = (*l).base;
                     }
                     let src = slot(base, a);
                     match do_return(l, &mut base, src, n, &mut multres) {
@@ -1540,19 +1239,24 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     }
                 }};
             }
-            // One copy of this arm per opcode: `op` is a constant in each.
-            macro_rules! arm_forl {
-                ($op:expr) => {{
-                    let op: Op = $op;
-                    // Only the plain variant counts (I*: not to be compiled).
-                    // A loop also looks for hooks switched on (from a signal)
-                    // when its counter ticks, or every time if it has none.
-                    let tick = op != Op::FORL || (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP);
-                    if op == Op::FORL && tick {
+            // A loop's back-edge: whether its hot counter ticked. Only the
+            // plain variant counts (I*: not to be compiled). A loop also
+            // looks for hooks switched on (from a signal) when its counter
+            // ticks, or every time if it has none.
+            macro_rules! loop_tick {
+                ($counted:expr) => {{
+                    let tick = !$counted || (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP);
+                    if $counted && tick {
                         hotcount::became_hot(&mut *g_ptr, pc);
                     }
-                    let a = bc_a(ins);
-                    let pidx = slot(base, a);
+                    tick
+                }};
+            }
+            // FORL, IFORL, JFORL.
+            macro_rules! arm_forl {
+                ($op:expr) => {{
+                    let tick = loop_tick!($op == Op::FORL);
+                    let pidx = slot(base, bc_a(ins));
                     let st = (*pidx.add(2)).as_num();
                     let i = (*pidx).as_num() + st;
                     let s = (*pidx.add(1)).as_num();
@@ -1571,340 +1275,86 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     }
                 }};
             }
+
             match op {
-                // ---- Comparisons: the next instruction is the JMP.
+                // ---- Comparisons and tests: the next instruction is the JMP.
                 Op::ISLT => arm_compare!(Op::ISLT),
                 Op::ISGE => arm_compare!(Op::ISGE),
                 Op::ISLE => arm_compare!(Op::ISLE),
                 Op::ISGT => arm_compare!(Op::ISGT),
-                Op::ISEQV => arm_equal!(Op::ISEQV),
-                Op::ISNEV => arm_equal!(Op::ISNEV),
-                Op::ISEQS => arm_equal_str!(Op::ISEQS),
-                Op::ISNES => arm_equal_str!(Op::ISNES),
-                Op::ISEQN => arm_equal_num!(Op::ISEQN),
-                Op::ISNEN => arm_equal_num!(Op::ISNEN),
-                Op::ISEQP => arm_equal_pri!(Op::ISEQP),
-                Op::ISNEP => arm_equal_pri!(Op::ISNEP),
-                Op::ISTC => arm_test_copy!(Op::ISTC),
-                Op::ISFC => arm_test_copy!(Op::ISFC),
-                Op::IST => arm_test!(Op::IST),
-                Op::ISF => arm_test!(Op::ISF),
+                Op::ISEQV => arm_equal!(true),
+                Op::ISNEV => arm_equal!(false),
+                Op::ISEQS => arm_equal_const!(true, *kgc.add(bc_d(ins) as usize), false),
+                Op::ISNES => arm_equal_const!(false, *kgc.add(bc_d(ins) as usize), false),
+                Op::ISEQN => arm_equal_const!(true, *knum.add(bc_d(ins) as usize), true),
+                Op::ISNEN => arm_equal_const!(false, *knum.add(bc_d(ins) as usize), true),
+                Op::ISEQP => arm_equal_const!(true, pri_value(bc_d(ins)), false),
+                Op::ISNEP => arm_equal_const!(false, pri_value(bc_d(ins)), false),
+                Op::ISTC => arm_test_copy!(true),
+                Op::ISFC => arm_test_copy!(false),
+                Op::IST => pc = branch(pc, (*slot(base, bc_d(ins))).is_truthy()),
+                Op::ISF => pc = branch(pc, !(*slot(base, bc_d(ins))).is_truthy()),
                 Op::ISTYPE | Op::ISNUM => {}
                 // ---- Unary ops.
-                Op::MOV => {
-                    *slot(base, bc_a(ins)) = *slot(base, bc_d(ins));
-                }
+                Op::MOV => *slot(base, bc_a(ins)) = *slot(base, bc_d(ins)),
                 Op::NOT => {
                     *slot(base, bc_a(ins)) = TValue::bool((*slot(base, bc_d(ins))).is_falsy());
                 }
                 Op::UNM => {
-                    let pd = slot(base, bc_d(ins));
-                    let v = *pd;
+                    let v = *slot(base, bc_d(ins));
                     let r = if v.is_num() {
                         TValue::num(-v.as_num())
                     } else {
-                        savepc!();
-                        frame_top!();
-                        match meta::arith_step(
-                            State::from_raw(l),
-                            Arith::Unm,
-                            v,
-                            v,
-                            Operand::Slot(pd),
-                            Operand::Slot(pd),
-                        ) {
-                            Ok(r) => r,
-                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
-                        }
+                        or_step!(unary_slow(l, base, pc, ins, op))
                     };
                     *slot(base, bc_a(ins)) = r;
                 }
                 Op::LEN => {
-                    let pd = slot(base, bc_d(ins));
-                    let v = *pd;
+                    let v = *slot(base, bc_d(ins));
                     let r = if v.is_str() {
                         TValue::num((*v.as_ptr::<GcStr>()).len as f64)
                     } else if v.is_tab() {
                         TValue::num(table::len(v.as_ptr()) as f64)
                     } else {
-                        savepc!();
-                        frame_top!();
-                        match meta::len_step(State::from_raw(l), v, Operand::Slot(pd)) {
-                            Ok(r) => r,
-                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
-                        }
+                        or_step!(unary_slow(l, base, pc, ins, op))
                     };
                     *slot(base, bc_a(ins)) = r;
                 }
                 // ---- Binary arithmetic.
-                Op::ADDVN => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Add,
-                            x,
-                            y,
-                            x + y,
-                            false
-                        )
-                    );
-                }
-                Op::SUBVN => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Sub,
-                            x,
-                            y,
-                            x - y,
-                            false
-                        )
-                    );
-                }
-                Op::MULVN => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Mul,
-                            x,
-                            y,
-                            x * y,
-                            false
-                        )
-                    );
-                }
-                Op::DIVVN => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Div,
-                            x,
-                            y,
-                            x / y,
-                            false
-                        )
-                    );
-                }
-                Op::MODVN => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Mod,
-                            x,
-                            y,
-                            meta::num_mod(x, y),
-                            false
-                        )
-                    );
-                }
-                Op::ADDNV => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Add,
-                            x,
-                            y,
-                            x + y,
-                            true
-                        )
-                    );
-                }
-                Op::SUBNV => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Sub,
-                            x,
-                            y,
-                            x - y,
-                            true
-                        )
-                    );
-                }
-                Op::MULNV => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Mul,
-                            x,
-                            y,
-                            x * y,
-                            true
-                        )
-                    );
-                }
-                Op::DIVNV => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Div,
-                            x,
-                            y,
-                            x / y,
-                            true
-                        )
-                    );
-                }
-                Op::MODNV => {
-                    arith_done!(
-                        ins,
-                        arith_vn!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            knum,
-                            ins,
-                            Arith::Mod,
-                            x,
-                            y,
-                            meta::num_mod(x, y),
-                            true
-                        )
-                    );
-                }
-                Op::ADDVV => {
-                    arith_done!(
-                        ins,
-                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Add, x, y, x + y)
-                    );
-                }
-                Op::SUBVV => {
-                    arith_done!(
-                        ins,
-                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Sub, x, y, x - y)
-                    );
-                }
-                Op::MULVV => {
-                    arith_done!(
-                        ins,
-                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Mul, x, y, x * y)
-                    );
-                }
-                Op::DIVVV => {
-                    arith_done!(
-                        ins,
-                        arith_vv!(State::from_raw(l), pc, base, ins, Arith::Div, x, y, x / y)
-                    );
-                }
-                Op::MODVV => {
-                    arith_done!(
-                        ins,
-                        arith_vv!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            ins,
-                            Arith::Mod,
-                            x,
-                            y,
-                            meta::num_mod(x, y)
-                        )
-                    );
-                }
-                Op::POW => {
-                    arith_done!(
-                        ins,
-                        arith_vv!(
-                            State::from_raw(l),
-                            pc,
-                            base,
-                            ins,
-                            Arith::Pow,
-                            x,
-                            y,
-                            meta::num_pow(x, y)
-                        )
-                    );
-                }
+                Op::ADDVN => arith_vn!(Arith::Add, false, |x, y| x + y),
+                Op::SUBVN => arith_vn!(Arith::Sub, false, |x, y| x - y),
+                Op::MULVN => arith_vn!(Arith::Mul, false, |x, y| x * y),
+                Op::DIVVN => arith_vn!(Arith::Div, false, |x, y| x / y),
+                Op::MODVN => arith_vn!(Arith::Mod, false, meta::num_mod),
+                Op::ADDNV => arith_vn!(Arith::Add, true, |x, y| x + y),
+                Op::SUBNV => arith_vn!(Arith::Sub, true, |x, y| x - y),
+                Op::MULNV => arith_vn!(Arith::Mul, true, |x, y| x * y),
+                Op::DIVNV => arith_vn!(Arith::Div, true, |x, y| x / y),
+                Op::MODNV => arith_vn!(Arith::Mod, true, meta::num_mod),
+                Op::ADDVV => arith_vv!(Arith::Add, |x, y| x + y),
+                Op::SUBVV => arith_vv!(Arith::Sub, |x, y| x - y),
+                Op::MULVV => arith_vv!(Arith::Mul, |x, y| x * y),
+                Op::DIVVV => arith_vv!(Arith::Div, |x, y| x / y),
+                Op::MODVV => arith_vv!(Arith::Mod, meta::num_mod),
+                Op::POW => arith_vv!(Arith::Pow, meta::num_pow),
                 Op::CAT => {
-                    savepc!();
-                    frame_top!();
-                    let first = slot(base, bc_b(ins));
-                    let last = slot(base, bc_c(ins));
-                    match meta::concat_step(State::from_raw(l), first, last) {
-                        Ok(r) => {
-                            *slot(base, bc_a(ins)) = r;
-                            gc::check(State::from_raw(l));
-                            reload!();
-                        }
-                        Err((mc, dst)) => {
-                            let d = dst.offset_from(base) as u32;
-                            step!(call_cont(l, base, pc, mc, cont_value(CONT_CAT, d)))
-                        }
-                    }
+                    or_step!(concat(l, base, pc, ins));
+                    base = (*l).base;
                 }
                 // ---- Constants.
-                Op::KSTR => {
-                    *slot(base, bc_a(ins)) = *kgc.add(bc_d(ins) as usize);
-                }
-                Op::KCDATA => {
-                    // Boxed constants are immutable: the prototype's object is shared.
-                    *slot(base, bc_a(ins)) = *kgc.add(bc_d(ins) as usize);
-                }
-                Op::KSHORT => {
-                    *slot(base, bc_a(ins)) = TValue::num(bc_d(ins) as u16 as i16 as f64);
-                }
-                Op::KNUM => {
-                    *slot(base, bc_a(ins)) = *knum.add(bc_d(ins) as usize);
-                }
-                Op::KPRI => {
-                    *slot(base, bc_a(ins)) = pri_value(bc_d(ins));
-                }
+                // (Boxed KCDATA constants are immutable: the prototype's
+                // object is shared.)
+                Op::KSTR | Op::KCDATA => *slot(base, bc_a(ins)) = *kgc.add(bc_d(ins) as usize),
+                Op::KSHORT => *slot(base, bc_a(ins)) = TValue::num(bc_d(ins) as u16 as i16 as f64),
+                Op::KNUM => *slot(base, bc_a(ins)) = *knum.add(bc_d(ins) as usize),
+                Op::KPRI => *slot(base, bc_a(ins)) = pri_value(bc_d(ins)),
                 Op::KNIL => {
                     for i in bc_a(ins)..=bc_d(ins) {
                         *slot(base, i) = TValue::NIL;
                     }
                 }
                 // ---- Upvalues and closures.
-                Op::UGET => {
-                    let uv = (*fnp).uv(bc_d(ins) as usize);
-                    *slot(base, bc_a(ins)) = *(*uv).v;
-                }
+                Op::UGET => *slot(base, bc_a(ins)) = *(*(*fnp).uv(bc_d(ins) as usize)).v,
                 Op::USETV => {
                     let uv = (*fnp).uv(bc_a(ins) as usize);
                     let v = *slot(base, bc_d(ins));
@@ -1917,71 +1367,31 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     *(*uv).v = v;
                     gc::barrier_uv(&mut *g_ptr, uv, v);
                 }
-                Op::USETN => {
-                    let uv = (*fnp).uv(bc_a(ins) as usize);
-                    *(*uv).v = *knum.add(bc_d(ins) as usize);
-                }
-                Op::USETP => {
-                    let uv = (*fnp).uv(bc_a(ins) as usize);
-                    *(*uv).v = pri_value(bc_d(ins));
-                }
+                Op::USETN => *(*(*fnp).uv(bc_a(ins) as usize)).v = *knum.add(bc_d(ins) as usize),
+                Op::USETP => *(*(*fnp).uv(bc_a(ins) as usize)).v = pri_value(bc_d(ins)),
                 Op::UCLO => {
                     func::close_upvals(State::from_raw(l), slot(base, bc_a(ins)));
                     pc = pc.offset(bc_j(ins) as isize);
                 }
                 Op::FNEW => {
-                    savepc!();
-                    frame_top!();
-                    let cpt: *mut GcProto = (*kgc.add(bc_d(ins) as usize)).as_ptr();
-                    let g = g_of(State::from_raw(l));
-                    let nf = func::new_lfunc(g, cpt, (*fnp).env);
-                    for i in 0..(*cpt).sizeuv as usize {
-                        let d = *(*cpt).uv.add(i);
-                        let uv = if d & PROTO_UV_LOCAL != 0 {
-                            func::find_upval(State::from_raw(l), slot(base, (d & 0xff) as u32))
-                        } else {
-                            (*fnp).uv((d & 0x3fff) as usize)
-                        };
-                        (*nf).set_uv(i, uv);
-                    }
-                    *slot(base, bc_a(ins)) = TValue::gcobj(TID_FUNC, nf as *const GcHeader);
-                    gc::check(State::from_raw(l));
-                    reload!();
+                    new_closure(l, base, pc, ins);
+                    base = (*l).base;
                 }
                 // ---- Tables.
-                Op::TNEW => {
-                    savepc!();
-                    frame_top!();
-                    let t = table::new_for_tnew(g_of(State::from_raw(l)), bc_d(ins));
-                    *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
-                    gc::check(State::from_raw(l));
-                    reload!();
-                }
-                Op::TDUP => {
-                    savepc!();
-                    frame_top!();
-                    let tpl: *mut GcTab = (*kgc.add(bc_d(ins) as usize)).as_ptr();
-                    let t = table::dup(g_of(State::from_raw(l)), tpl);
-                    *slot(base, bc_a(ins)) = TValue::gcobj(TID_TAB, t as *const GcHeader);
-                    gc::check(State::from_raw(l));
-                    reload!();
+                Op::TNEW | Op::TDUP => {
+                    new_table(l, base, pc, ins, op);
+                    base = (*l).base;
                 }
                 Op::GGET => {
                     let key = *kgc.add(bc_d(ins) as usize);
                     let env = (*fnp).env;
                     let v = table::get_str(env, key.as_ptr());
-                    let v = if v.is_nil() && !(*env).metatable.is_null() {
-                        savepc!();
-                        frame_top!();
+                    if v.is_nil() && !(*env).metatable.is_null() {
                         let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
-                        match meta::index_step(State::from_raw(l), tv, key, Operand::None) {
-                            Ok(r) => r,
-                            Err(mc) => step!(call_cont(l, base, pc, mc, cont_value(CONT_RA, 0))),
-                        }
+                        or_step!(index_meta(l, base, pc, ins, tv, key, Operand::None));
                     } else {
-                        v
-                    };
-                    *slot(base, bc_a(ins)) = v;
+                        *slot(base, bc_a(ins)) = v;
+                    }
                 }
                 Op::GSET => {
                     let key = *kgc.add(bc_d(ins) as usize);
@@ -1993,189 +1403,40 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                         (*env).nomm = 0;
                         gc::barrier_table(&mut *g_ptr, env);
                     } else {
-                        savepc!();
-                        frame_top!();
                         let tv = TValue::gcobj(TID_TAB, env as *const GcHeader);
-                        if let Some(mc) =
-                            meta::newindex_step(State::from_raw(l), tv, key, v, Operand::None)
-                        {
-                            step!(call_cont(l, base, pc, mc, cont_value(CONT_NOP, 0)))
-                        }
-                        reload!();
+                        or_step!(newindex_meta(l, base, pc, tv, key, v, Operand::None));
+                        base = (*l).base;
                     }
                 }
                 Op::TGETV => arm_tget!(Op::TGETV),
                 Op::TGETS => arm_tget!(Op::TGETS),
                 Op::TGETB => arm_tget!(Op::TGETB),
-                Op::TGETR => arm_tget!(op),
+                Op::TGETR => arm_tget!(Op::TGETR),
                 Op::TSETV => arm_tset!(Op::TSETV),
                 Op::TSETS => arm_tset!(Op::TSETS),
                 Op::TSETB => arm_tset!(Op::TSETB),
-                Op::TSETR => arm_tset!(op),
+                Op::TSETR => arm_tset!(Op::TSETR),
                 Op::TSETM => {
-                    savepc!();
-                    frame_top!();
-                    let a = bc_a(ins);
-                    let tv = *slot(base, a - 1);
-                    if !tv.is_tab() {
-                        // Only loaded bytecode can get here: the parser
-                        // always creates the table in this slot.
-                        error::err_optype(
-                            State::from_raw(l),
-                            tv,
-                            Operand::Slot(slot(base, a - 1)),
-                            "index",
-                        );
-                    }
-                    let t: *mut GcTab = tv.as_ptr();
-                    let start = (*knum.add(bc_d(ins) as usize)).as_num().to_bits() as u32 as i64;
-                    let g = g_of(State::from_raw(l));
-                    // As LuaJIT: grow the array part up to one slot past the
-                    // last key stored (this decides `#` when values are nil).
-                    let last = start + multres as i64 - 1;
-                    if multres > 0 && last >= (*t).asize as i64 {
-                        table::grow_array(g, t, (last + 2).min(u32::MAX as i64) as u32);
-                    }
-                    for i in 0..multres {
-                        let v = *slot(base, a + i as u32);
-                        let p = table::set_int_slot(g, t, start + i as i64);
-                        *p = v;
-                    }
-                    gc::barrier_table(g, t);
-                    reload!();
+                    store_multres(l, base, pc, ins, multres);
+                    base = (*l).base;
                 }
                 // ---- Calls.
                 Op::CALL => arm_call!(Op::CALL),
                 Op::CALLM | Op::CALLMT | Op::CALLT => arm_call!(op),
-                Op::ITERC | Op::ITERN => {
-                    let a = bc_a(ins);
-                    if op == Op::ITERN {
-                        let tv = *slot(base, a - 2);
-                        let control = table::iter_control_index(*slot(base, a - 1));
-                        // (Loaded bytecode may have changed the table slot
-                        // since ISNEXT checked it.)
-                        if let (Some(idx), true) = (control, tv.is_tab()) {
-                            // As LuaJIT's ITERN, this does the ITERL's work
-                            // too: it loops to the body itself, so the ITERL
-                            // never overwrites the control variable (the
-                            // traversal index) with the key. (No hot count
-                            // or hook check here: either, in this arm, slows
-                            // the whole interpreter loop by 2-4%; hooks set
-                            // meanwhile are noticed at the next call, return
-                            // or other loop.)
-                            let t: *mut GcTab = tv.as_ptr();
-                            match table::entry_from(t, idx) {
-                                Some((nidx, k, v)) => {
-                                    *slot(base, a - 1) = table::iter_control(nidx);
-                                    *slot(base, a) = k;
-                                    *slot(base, a + 1) = v;
-                                    pc = pc.add(1).offset(bc_j(*pc) as isize);
-                                }
-                                None => pc = pc.add(1),
-                            }
-                            continue;
-                        }
-                    }
-                    // Generic iterator call: A, A+2, A+3 = A-3, A-2, A-1.
-                    savepc!();
-                    let func = slot(base, a);
-                    *func = *slot(base, a - 3);
-                    *func.add(2) = *slot(base, a - 2);
-                    *func.add(3) = *slot(base, a - 1);
-                    *func.add(1) = TValue(pc as u64 | FRAME_LUA);
-                    (*l).top = func.add(4).max(base.add((*pt).framesize as usize));
-                    let mut nargs = 2;
-                    let mut func = func;
-                    if !(*func).is_func() {
-                        nargs = resolve_call(l, func, nargs, Operand::Slot(slot(base, a - 3)));
-                        reload!();
-                        func = slot(base, a);
-                        *func.add(1) = TValue(pc as u64 | FRAME_LUA);
-                    }
-                    let cf: *mut GcFunc = (*func).as_ptr();
-                    if (*cf).ffid == FF_LUA {
-                        base = enter_lua(l, func, nargs);
-                        load_frame!();
-                        pc = (*pt).bc.add(1);
-                        continue;
-                    }
-                    match call_c(l, func, nargs) {
-                        Some(n) => {
-                            ret_ptr = (*l).top.sub(n);
-                            ret_n = n;
-                            base = (*l).base;
-                        }
-                        None => return None,
-                    }
-                    match do_return_frames(l, &mut base, ret_ptr, ret_n, &mut multres) {
-                        ReturnTo::Lua(npc) => {
-                            pc = npc;
-                            load_frame!();
-                            oldpc = npc;
-                        }
-                        ReturnTo::Cont(cb, cpc, cont, res) => {
-                            step!(finish_cont(l, cb, cpc, cont, res))
-                        }
-                        ReturnTo::Native => return None,
-                    }
-                }
-                Op::ISNEXT => {
-                    let a = bc_a(ins);
-                    let f = *slot(base, a - 3);
-                    let ok = f.is_func()
-                        && (*f.as_ptr::<GcFunc>()).ffid == FF_NEXT
-                        && (*slot(base, a - 2)).is_tab()
-                        && (*slot(base, a - 1)).is_nil();
-                    let target = pc.offset(bc_j(ins) as isize);
-                    if ok && bc_op(*target) == Op::ITERN {
-                        *slot(base, a - 1) = table::iter_control(0);
-                    } else if !ok {
-                        // Despecialize for good, as LuaJIT does: this check
-                        // becomes a jump and the loop uses the generic ITERC.
-                        set_op(&mut *(pc.sub(1) as *mut Ins), Op::JMP);
-                        set_op(&mut *(target as *mut Ins), Op::ITERC);
-                    }
-                    pc = target;
-                }
+                Op::ITERN => match iter_next(base, bc_a(ins), pc) {
+                    Some(npc) => pc = npc,
+                    // A C iterator returns to this frame, never through a
+                    // continuation, and the call looks for no hooks.
+                    None => take!(call_iterator(l, base, pc, bc_a(ins), &mut multres)),
+                },
+                Op::ITERC => take!(call_iterator(l, base, pc, bc_a(ins), &mut multres)),
+                Op::ISNEXT => pc = start_pairs_loop(base, pc, ins),
                 Op::VARG => {
-                    let a = bc_a(ins);
-                    let b = bc_b(ins);
-                    let link = (*base.sub(1)).0;
-                    let (vstart, nvar) = if frame_typep(link) == FRAME_VARG {
-                        let d = delta_of(link) / 8;
-                        let np = (*pt).numparams as usize;
-                        let ob = base.sub(d);
-                        let total = d - 2;
-                        if total > np {
-                            (ob.add(np), total - np)
-                        } else {
-                            (ob, 0)
-                        }
-                    } else {
-                        (base, 0)
-                    };
-                    if b == 0 {
-                        // All varargs; may need more stack.
-                        if slot(base, a).add(nvar) > (*l).maxstack {
-                            let voff = vstart.offset_from(base);
-                            savepc!();
-                            grow_for_varargs(l, base, pt, a as usize + nvar, nvar);
-                            reload!();
-                            let vstart = base.offset(voff);
-                            ptr::copy(vstart, slot(base, a), nvar);
-                        } else {
-                            ptr::copy(vstart, slot(base, a), nvar);
-                        }
-                        multres = nvar;
-                    } else {
-                        for i in 0..(b - 1) as usize {
-                            *slot(base, a + i as u32) = if i < nvar {
-                                *vstart.add(i)
-                            } else {
-                                TValue::NIL
-                            };
-                        }
+                    let n = copy_varargs(l, base, pt, pc, ins);
+                    if bc_b(ins) == 0 {
+                        multres = n;
                     }
+                    base = (*l).base;
                 }
                 // ---- Returns.
                 Op::RET0 => arm_return!(Op::RET0),
@@ -2183,35 +1444,15 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 Op::RETM | Op::RET => arm_return!(op),
                 // ---- Loops.
                 Op::FORI | Op::JFORI => {
-                    let a = bc_a(ins);
-                    let pidx = slot(base, a);
-                    let (vi, vs, vstep) = (*pidx, *pidx.add(1), *pidx.add(2));
-                    savepc!();
-                    let i = for_num(State::from_raw(l), vi, "initial value");
-                    let s = for_num(State::from_raw(l), vs, "limit");
-                    let st = for_num(State::from_raw(l), vstep, "step");
-                    *pidx = TValue::num(i);
-                    *pidx.add(1) = TValue::num(s);
-                    *pidx.add(2) = TValue::num(st);
-                    // The sign bit decides the direction, as in LuaJIT: -0 counts down.
-                    let run = if !st.is_sign_negative() {
-                        i <= s
-                    } else {
-                        i >= s
-                    };
-                    if run {
-                        *pidx.add(3) = TValue::num(i);
-                    } else {
+                    (*l).savedpc = pc;
+                    if !for_init(l, slot(base, bc_a(ins))) {
                         pc = pc.offset(bc_j(ins) as isize);
                     }
                 }
                 Op::FORL => arm_forl!(Op::FORL),
                 Op::IFORL | Op::JFORL => arm_forl!(op),
                 Op::ITERL | Op::IITERL | Op::JITERL => {
-                    let tick = op != Op::ITERL || (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP);
-                    if op == Op::ITERL && tick {
-                        hotcount::became_hot(&mut *g_ptr, pc);
-                    }
+                    let tick = loop_tick!(op == Op::ITERL);
                     let a = bc_a(ins);
                     let v = *slot(base, a);
                     if !v.is_nil() {
@@ -2223,24 +1464,17 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                     }
                 }
                 Op::LOOP | Op::ILOOP | Op::JLOOP => {
-                    if op != Op::LOOP || (*g_ptr).hot.tick(pc, hotcount::HOTCOUNT_LOOP) {
-                        if op == Op::LOOP {
-                            hotcount::became_hot(&mut *g_ptr, pc);
-                        }
+                    if loop_tick!(op == Op::LOOP) {
                         check_hooks_on!();
                     }
                     // Loop back-edges are where profiler samples are taken
                     // (with function entries), as safe points.
                     if crate::stdlib::jit_profile::profile_pending(State::from_raw(l)) {
-                        savepc!();
-                        frame_top!();
-                        crate::stdlib::jit_profile::profile_deliver(State::from_raw(l));
-                        reload!();
+                        deliver_profile_sample(l, base, pc);
+                        base = (*l).base;
                     }
                 }
-                Op::JMP => {
-                    pc = pc.offset(bc_j(ins) as isize);
-                }
+                Op::JMP => pc = pc.offset(bc_j(ins) as isize),
                 Op::FUNCF
                 | Op::IFUNCF
                 | Op::JFUNCF
@@ -2251,6 +1485,72 @@ unsafe fn run_loop<const HOOKS: bool>(l: *mut lua_State, entry: Entry) -> Option
                 | Op::FUNCCW => {}
             }
         }
+    }
+}
+
+/// ITERN of a table the interpreter traverses itself (from ISNEXT, the
+/// loop of `pairs` over a table): the next entry into registers A, A+1 and
+/// the PC after the ITERL that follows, which loops to the body, or after
+/// it when the traversal is over. None for a generic iterator call (loaded
+/// bytecode may have changed the table slot since ISNEXT checked it).
+///
+/// As LuaJIT's ITERN, this does the ITERL's work too, so the ITERL never
+/// overwrites the control variable (the traversal index) with the key. (No
+/// hot count or hook check here: either, in this arm, slows the whole
+/// interpreter loop by 2-4%; hooks set meanwhile are noticed at the next
+/// call, return or other loop.)
+///
+/// # Safety
+/// `base` is the running Lua frame, with registers A-2..A+1; `pc` points
+/// at the ITERL that follows the ITERN.
+#[inline(always)]
+unsafe fn iter_next(base: *mut TValue, a: u32, pc: *const Ins) -> Option<*const Ins> {
+    // SAFETY: registers A-2..A+1 are slots of the running frame and pc
+    // points at the ITERL, whose jump target lies in the same code.
+    unsafe {
+        let tv = *slot(base, a - 2);
+        let idx = table::iter_control_index(*slot(base, a - 1))?;
+        if !tv.is_tab() {
+            return None;
+        }
+        Some(match table::entry_from(tv.as_ptr(), idx) {
+            Some((nidx, k, v)) => {
+                *slot(base, a - 1) = table::iter_control(nidx);
+                *slot(base, a) = k;
+                *slot(base, a + 1) = v;
+                pc.add(1).offset(bc_j(*pc) as isize)
+            }
+            None => pc.add(1),
+        })
+    }
+}
+
+/// FORI: check and convert the loop's initial value, limit and step (in
+/// the slots at `pidx`); whether the loop runs at all.
+///
+/// # Safety
+/// `pidx..pidx+4` are the loop's slots in the running Lua frame of `l`.
+#[inline(always)]
+unsafe fn for_init(l: *mut lua_State, pidx: *mut TValue) -> bool {
+    // SAFETY: pidx..pidx+4 are the loop's slots in the running frame.
+    unsafe {
+        let (vi, vs, vstep) = (*pidx, *pidx.add(1), *pidx.add(2));
+        let i = for_num(State::from_raw(l), vi, "initial value");
+        let s = for_num(State::from_raw(l), vs, "limit");
+        let st = for_num(State::from_raw(l), vstep, "step");
+        *pidx = TValue::num(i);
+        *pidx.add(1) = TValue::num(s);
+        *pidx.add(2) = TValue::num(st);
+        // The sign bit decides the direction, as in LuaJIT: -0 counts down.
+        let run = if !st.is_sign_negative() {
+            i <= s
+        } else {
+            i >= s
+        };
+        if run {
+            *pidx.add(3) = TValue::num(i);
+        }
+        run
     }
 }
 
@@ -2323,14 +1623,21 @@ fn cont_decode(v: u64) -> (u64, u32) {
     (x & 0xff, (x >> 8) as u32)
 }
 
-/// What the interpreter does after a metamethod call or continuation.
+/// What the interpreter loop does next, after a metamethod call, a
+/// continuation, a call that is not a plain Lua-to-Lua one, or a return
+/// into the loop.
 enum Step {
     /// Run the Lua function whose frame starts at this base from its start.
     Enter(*mut TValue),
-    /// Go on in the Lua frame at this base at this PC.
+    /// Go on in the Lua frame at this base at this PC (its line hook, if
+    /// any, fires at the next instruction).
     Resume(*mut TValue, *const Ins),
-    /// The thread yielded: leave the interpreter.
-    Yield,
+    /// A call returned into the Lua frame at this base: go on at this PC,
+    /// after the calling instruction (no second line event for its line).
+    Return(*mut TValue, *const Ins),
+    /// Leave the interpreter: the thread yielded, or the natively entered
+    /// frame returned.
+    Exit,
 }
 
 /// Call `mc` for the instruction before `pc` in the Lua frame at `base`
@@ -2371,7 +1678,7 @@ unsafe fn call_cont(
             return Step::Enter(enter_lua(l, func, nargs));
         }
         match call_c(l, func, nargs) {
-            None => Step::Yield,
+            None => Step::Exit,
             Some(n) => {
                 let mut b = (*l).base;
                 let mut multres = 0;
