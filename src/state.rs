@@ -255,14 +255,6 @@ impl GlobalState {
     }
 }
 
-/// Being replaced (issue 13): hands out an unchecked `&mut` with a lifetime
-/// the caller chooses. Use the accessors on [`State`] below instead.
-#[inline(always)]
-pub fn g_of<'a>(l: State) -> &'a mut GlobalState {
-    // SAFETY: every live state points to its live global state.
-    unsafe { &mut *(*l.as_ptr()).glref }
-}
-
 // ---- Access to the global state.
 //
 // The global state is shared by all threads of a VM and reached from each

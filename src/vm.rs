@@ -449,8 +449,10 @@ pub fn pcall_values_handled(
         let nccalls = (*l.as_ptr()).nccalls;
         let savedpc = (*l.as_ptr()).savedpc;
         let nprot = (*l.as_ptr()).protect.len;
+        // The global state is borrowed for the push only: growing the
+        // record list allocates and runs nothing else (a leaf).
         (*l.as_ptr()).protect.push(
-            g_of(l),
+            l.global_mut(),
             Protect {
                 base: top_off as usize,
                 handler,
@@ -465,7 +467,7 @@ pub fn pcall_values_handled(
             Err(p) => {
                 let status = error::caught_status(l, p);
                 let e = if status == LUA_ERRMEM {
-                    error::oom_value(g_of(l))
+                    crate::capi::leaf::oom_value(l)
                 } else {
                     (*l.as_ptr()).errobj
                 };
@@ -528,7 +530,7 @@ pub fn execute(l: State, entry: Entry) {
                     let pbase = (fbase as *mut u8).sub(delta_of(link)) as *mut TValue;
                     func::close_upvals(l, fbase.sub(2));
                     let e = if _status == LUA_ERRMEM {
-                        error::oom_value(g_of(l))
+                        crate::capi::leaf::oom_value(l)
                     } else {
                         (*l.as_ptr()).errobj
                     };
@@ -1939,7 +1941,7 @@ pub fn resume(l: State, co: State, nargs: usize) -> (u8, usize) {
                 let status = error::caught_status(co, p);
                 (*co.as_ptr()).status = status;
                 let e = if status == LUA_ERRMEM {
-                    error::oom_value(g_of(l))
+                    crate::capi::leaf::oom_value(l)
                 } else {
                     (*co.as_ptr()).errobj
                 };
@@ -1958,7 +1960,7 @@ pub fn yield_values(l: State, n: usize) -> i32 {
     // SAFETY: l is live.
     unsafe {
         if (*l.as_ptr()).nccalls > (*l.as_ptr()).resume_level
-            || l == State::from_raw(g_of(l).mainthread)
+            || l.is_main_thread()
             || (*l.as_ptr()).resume_level == 0
         {
             // The position is the caller's, as for LuaJIT's yield fast function.
@@ -1982,7 +1984,7 @@ pub fn yield_values(l: State, n: usize) -> i32 {
 pub fn is_yieldable(l: State) -> bool {
     // SAFETY: l is live.
     unsafe {
-        l != State::from_raw(g_of(l).mainthread)
+        !l.is_main_thread()
             && (*l.as_ptr()).resume_level != 0
             && (*l.as_ptr()).nccalls <= (*l.as_ptr()).resume_level
     }
