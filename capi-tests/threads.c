@@ -93,6 +93,52 @@ static void *use_own_state(void *arg)
   return NULL;
 }
 
+/* The parser on a thread with a small stack (64 KiB): deep nesting stops
+** with "chunk has too many syntax levels" instead of overflowing it. */
+typedef struct SmallStackJob {
+  lua_State *L;
+  int levels;
+  int status;
+  char message[160];
+} SmallStackJob;
+
+static void *parse_nested(void *arg)
+{
+  SmallStackJob *job = arg;
+  luaL_Buffer b;
+  int i;
+  luaL_buffinit(job->L, &b);
+  luaL_addstring(&b, "return ");
+  for (i = 0; i < job->levels; i++) luaL_addchar(&b, '(');
+  luaL_addchar(&b, '1');
+  for (i = 0; i < job->levels; i++) luaL_addchar(&b, ')');
+  luaL_pushresult(&b);
+  job->status = luaL_loadstring(job->L, lua_tostring(job->L, -1));
+  snprintf(job->message, sizeof job->message, "%s",
+           job->status ? lua_tostring(job->L, -1) : "ok");
+  lua_settop(job->L, 0);
+  return NULL;
+}
+
+static void check_small_stack_parse(int levels)
+{
+  pthread_attr_t attr;
+  pthread_t t;
+  SmallStackJob job;
+  memset(&job, 0, sizeof job);
+  job.L = luaL_newstate();
+  job.levels = levels;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  CHECK_INT(pthread_create(&t, &attr, parse_nested, &job), 0);
+  pthread_join(t, NULL);
+  pthread_attr_destroy(&attr);
+  printf("  info: %d levels on a 64 KiB stack: %s\n", levels, job.message);
+  CHECK(job.status == 0 || (job.status == LUA_ERRSYNTAX &&
+        strstr(job.message, "chunk has too many syntax levels") != NULL));
+  lua_close(job.L);
+}
+
 int main(void)
 {
   pthread_t th[NTHREADS];
@@ -128,6 +174,10 @@ int main(void)
     CHECK(pairs[i].ok);
     lua_close(pairs[i].L);
   }
+
+  tu_section("the parser on a 64 KiB thread stack");
+  check_small_stack_parse(100);
+  check_small_stack_parse(190);
 
   return tu_finish("threads");
 }

@@ -96,6 +96,21 @@ fn thread_stack_bounds(thread: usize) -> Option<(usize, usize)> {
     Some((low, low.checked_add(size)?))
 }
 
+/// Native stack kept free below code that recurses without a Lua state
+/// (the parser) for what runs after it stops: returning its error and
+/// formatting the message (at most a quarter of a small stack).
+const PLAIN_RECURSION_MARGIN: usize = 32 * 1024;
+
+/// The lowest frame address that code recursing on the calling thread
+/// without a Lua state (the parser) may reach, so that it stops with an
+/// error instead of overflowing a small thread stack; `None` when the
+/// stack's bounds are unknown.
+pub fn plain_recursion_floor() -> Option<usize> {
+    // SAFETY: pthread_self has no preconditions.
+    let (low, high) = thread_stack_bounds(unsafe { pthread_self() })?;
+    Some(low + PLAIN_RECURSION_MARGIN.min((high - low) / RESERVE_SHARE))
+}
+
 impl NativeStack {
     /// The limits for a thread whose stack spans `low..high`.
     fn for_thread(thread: usize, bounds: Option<(usize, usize)>) -> NativeStack {

@@ -25,6 +25,10 @@ const MAX_KCONST: usize = 65536;
 /// builds have much larger frames, and this guard turns what would be a
 /// stack overflow there into the "too many syntax levels" error.
 const MAX_STACK_USE: usize = 768 * 1024;
+/// Syntax nesting below which the thread's stack bounds are not looked up
+/// (that costs a read of /proc/self/maps on the main thread): a few levels
+/// fit any stack, and most chunks never nest deeper.
+const SHALLOW_LEVELS: u32 = 16;
 
 /// Approximate address of the current stack frame.
 #[inline(always)]
@@ -300,6 +304,9 @@ struct Parser<'a> {
     lhs_buf: FallibleVec<ExpDesc>,
     /// Stack address at entry, for the stack use guard.
     stack_base: usize,
+    /// Lowest stack address the parser may reach on this thread (looked
+    /// up once nesting gets deep; `Some(None)`: bounds unknown).
+    stack_floor: Option<Option<usize>>,
 }
 
 pub fn parse_chunk(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> PResult<ProtoData> {
@@ -321,6 +328,7 @@ pub fn parse_with<'a>(mut ls: Lexer<'a>, opts: &CompileOptions) -> (PResult<Prot
         pending_err: None,
         lhs_buf: FallibleVec::new(),
         stack_base: stack_addr(),
+        stack_floor: None,
     };
     let r = p.main_chunk();
     (r, p.ls.reader_failed)
@@ -418,10 +426,21 @@ impl<'a> Parser<'a> {
     }
     fn synlevel_begin(&mut self) -> PResult<()> {
         self.level += 1;
-        if self.level >= MAX_XLEVEL || stack_used(self.stack_base) > MAX_STACK_USE {
+        if self.level >= MAX_XLEVEL
+            || stack_used(self.stack_base) > MAX_STACK_USE
+            || self.level >= SHALLOW_LEVELS && self.below_stack_floor()
+        {
             return Err(self.ls.error(0, b"chunk has too many syntax levels"));
         }
         Ok(())
+    }
+    /// Whether the parser is about to run out of this thread's native
+    /// stack (a thread made with a small stack, e.g. 64 KiB).
+    fn below_stack_floor(&mut self) -> bool {
+        let floor = *self
+            .stack_floor
+            .get_or_insert_with(crate::cstack::plain_recursion_floor);
+        floor.is_some_and(|f| stack_addr() <= f)
     }
     fn synlevel_end(&mut self) {
         self.level -= 1;
