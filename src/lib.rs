@@ -11,6 +11,7 @@
 //! renders the `jit/vmdef.lua` module from them.
 
 pub mod alloc;
+pub mod bitop_exec;
 pub mod bytecode;
 pub mod capi;
 pub mod chunkname;

@@ -11,6 +11,7 @@
 //! setup, varargs, hooks) are functions of `slow_paths` that tell the loop
 //! where to go on (`Step`).
 
+use crate::bitop_exec;
 use crate::bytecode::*;
 use crate::error::{self, Operand};
 use crate::fastfunc::FastFunc;
@@ -1339,6 +1340,27 @@ unsafe fn run_loop<M: LoopMode>(l: *mut lua_State, entry: Entry) -> Option<usize
                 Op::DIVVV => arith_vv!(Arith::Div, |x, y| x / y),
                 Op::MODVV => arith_vv!(Arith::Mod, meta::num_mod),
                 Op::POW => arith_vv!(Arith::Pow, meta::num_pow),
+                // ---- Bit operators (numbers here, the rest crate::bitop_exec).
+                Op::BNOT => {
+                    let v = *slot(base, bc_d(ins));
+                    if v.is_num() {
+                        let r = bitop_exec::num_bitop(op, v.as_num(), 0.0);
+                        *slot(base, bc_a(ins)) = TValue::num(r);
+                    } else {
+                        bitop_slow(l, base, pc, ins, op);
+                        base = (*l).base;
+                    }
+                }
+                Op::BAND | Op::BOR | Op::BXOR | Op::BSHL | Op::BSHR | Op::BSAR => {
+                    let (x, y) = (*slot(base, bc_b(ins)), *slot(base, bc_c(ins)));
+                    if x.is_num() && y.is_num() {
+                        let r = bitop_exec::num_bitop(op, x.as_num(), y.as_num());
+                        *slot(base, bc_a(ins)) = TValue::num(r);
+                    } else {
+                        bitop_slow(l, base, pc, ins, op);
+                        base = (*l).base;
+                    }
+                }
                 Op::CAT => {
                     or_step!(concat(l, base, pc, ins));
                     base = (*l).base;

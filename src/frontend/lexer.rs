@@ -13,47 +13,66 @@ use crate::strscan;
 
 pub type Token = i32;
 
-// Reserved words first, in the order of `TOKEN_NAMES`.
+// Reserved words first, in the order of `TOKEN_NAMES` (LuaJIT's TKDEF
+// order). `const` and `continue` are soft keywords: the parser also takes
+// them as names where a statement or expression cannot start with them.
 pub const TK_AND: Token = 256;
 pub const TK_BREAK: Token = 257;
-pub const TK_DO: Token = 258;
-pub const TK_ELSE: Token = 259;
-pub const TK_ELSEIF: Token = 260;
-pub const TK_END: Token = 261;
-pub const TK_FALSE: Token = 262;
-pub const TK_FOR: Token = 263;
-pub const TK_FUNCTION: Token = 264;
-pub const TK_GOTO: Token = 265;
-pub const TK_IF: Token = 266;
-pub const TK_IN: Token = 267;
-pub const TK_LOCAL: Token = 268;
-pub const TK_NIL: Token = 269;
-pub const TK_NOT: Token = 270;
-pub const TK_OR: Token = 271;
-pub const TK_REPEAT: Token = 272;
-pub const TK_RETURN: Token = 273;
-pub const TK_THEN: Token = 274;
-pub const TK_TRUE: Token = 275;
-pub const TK_UNTIL: Token = 276;
-pub const TK_WHILE: Token = 277;
-pub const TK_CONCAT: Token = 278;
-pub const TK_DOTS: Token = 279;
-pub const TK_EQ: Token = 280;
-pub const TK_GE: Token = 281;
-pub const TK_LE: Token = 282;
-pub const TK_NE: Token = 283;
-pub const TK_LABEL: Token = 284;
-pub const TK_NUMBER: Token = 285;
-pub const TK_NAME: Token = 286;
-pub const TK_STRING: Token = 287;
-pub const TK_EOF: Token = 288;
+pub const TK_CONST: Token = 258;
+pub const TK_CONTINUE: Token = 259;
+pub const TK_DO: Token = 260;
+pub const TK_ELSE: Token = 261;
+pub const TK_ELSEIF: Token = 262;
+pub const TK_END: Token = 263;
+pub const TK_FALSE: Token = 264;
+pub const TK_FOR: Token = 265;
+pub const TK_FUNCTION: Token = 266;
+pub const TK_GOTO: Token = 267;
+pub const TK_IF: Token = 268;
+pub const TK_IN: Token = 269;
+pub const TK_LOCAL: Token = 270;
+pub const TK_NIL: Token = 271;
+pub const TK_NOT: Token = 272;
+pub const TK_OR: Token = 273;
+pub const TK_REPEAT: Token = 274;
+pub const TK_RETURN: Token = 275;
+pub const TK_THEN: Token = 276;
+pub const TK_TRUE: Token = 277;
+pub const TK_UNTIL: Token = 278;
+pub const TK_WHILE: Token = 279;
+pub const TK_CONCAT: Token = 280;
+pub const TK_DOTS: Token = 281;
+pub const TK_EQ: Token = 282;
+pub const TK_GE: Token = 283;
+pub const TK_LE: Token = 284;
+pub const TK_NE: Token = 285;
+/// `?.` safe navigation.
+pub const TK_NAV: Token = 286;
+/// `??` nil coalescing.
+pub const TK_COAL: Token = 287;
+pub const TK_SHL: Token = 288;
+pub const TK_SHR: Token = 289;
+/// `~>>` arithmetic shift right.
+pub const TK_SAR: Token = 290;
+/// `&&`, `||`, `!=`: spellings of `and`, `or`, `~=`.
+pub const TK_AND_: Token = 291;
+pub const TK_OR_: Token = 292;
+pub const TK_NE_: Token = 293;
+/// `->` of a short function expression.
+pub const TK_ARROW: Token = 294;
+pub const TK_LABEL: Token = 295;
+pub const TK_NUMBER: Token = 296;
+pub const TK_NAME: Token = 297;
+pub const TK_STRING: Token = 298;
+pub const TK_EOF: Token = 299;
 
-const NUM_RESERVED: usize = 22;
+const NUM_RESERVED: usize = 24;
 
-const TOKEN_NAMES: [&str; 33] = [
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
-    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while", "..", "...",
-    "==", ">=", "<=", "~=", "::", "<number>", "<name>", "<string>", "<eof>",
+const TOKEN_NAMES: [&str; 44] = [
+    "and", "break", "const", "continue", "do", "else", "elseif", "end", "false", "for", "function",
+    "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until",
+    "while", "..", "...", "==", ">=", "<=", "~=", "?.", "??", "<<", ">>", "~>>", "&&", "||", "!=",
+    "->", "::", "<number>", "<name>", "<string>", "<eof>",
 ];
 
 /// Interned string id. Ids below `FIRST_USER_STR` are the pre-interned
@@ -69,7 +88,10 @@ pub const NAME_BREAK: StrId = 6;
 pub const NAME_SELF: StrId = 7;
 pub const NAME_PAIRS: StrId = 8;
 pub const NAME_NEXT: StrId = 9;
-const PREINTERNED: [&[u8]; 10] = [
+/// Pending `continue` jumps: not a string a name can have (a label may be
+/// called `continue`, a soft keyword).
+pub const NAME_CONT: StrId = 10;
+const PREINTERNED: [&[u8]; 11] = [
     b"(for index)",
     b"(for limit)",
     b"(for step)",
@@ -80,6 +102,7 @@ const PREINTERNED: [&[u8]; 10] = [
     b"self",
     b"pairs",
     b"next",
+    b"(continue)",
 ];
 
 /// Multiplicative hasher for the compiler's small keys (string ids,
@@ -444,6 +467,13 @@ impl<'a> Lexer<'a> {
         self.linenumber += 1;
     }
 
+    /// The character after the current token (LuaJIT's `ls->c`): compound
+    /// assignments want `=` right after their operator.
+    #[inline]
+    pub fn cur_char(&self) -> i32 {
+        self.c
+    }
+
     /// Text of a token for messages.
     pub fn token_text(&self, tok: Token) -> Vec<u8> {
         if tok > 255 {
@@ -687,15 +717,29 @@ impl<'a> Lexer<'a> {
     fn number(&mut self) -> LexResult<()> {
         let mut xp = b'e' as i32;
         let mut c = self.c;
-        if c == b'0' as i32 && (self.save_next() | 0x20) == b'x' as i32 {
-            xp = b'p' as i32;
+        // Underscores between the digits are dropped (`1_000_000`, also
+        // `0_x1F`), as in today's LuaJIT 2.1.
+        if c == b'0' as i32 {
+            self.save(c);
+            loop {
+                c = self.advance();
+                if c != b'_' as i32 {
+                    break;
+                }
+            }
+            if (c | 0x20) == b'x' as i32 {
+                xp = b'p' as i32;
+            }
         }
         while is_ident(self.c)
             || self.c == b'.' as i32
             || ((self.c == b'-' as i32 || self.c == b'+' as i32) && (c | 0x20) == xp)
         {
-            c = self.c;
-            self.save_next();
+            if self.c != b'_' as i32 {
+                c = self.c;
+                self.save(c);
+            }
+            self.advance();
         }
         self.tok_cdata = None;
         if let Some(n) = strscan::lexer_number(&self.sb) {
@@ -712,6 +756,18 @@ impl<'a> Lexer<'a> {
             }
         }
         Err(self.error(TK_NUMBER, b"malformed number"))
+    }
+
+    /// A two-character token whose second character is the current one
+    /// (then consumed), else the one-character token `single`.
+    fn second_char(&mut self, single: Token, pairs: &[(u8, Token)]) -> Token {
+        for &(second, tok) in pairs {
+            if self.c == second as i32 {
+                self.advance();
+                return tok;
+            }
+        }
+        single
     }
 
     fn scan(&mut self) -> LexResult<Token> {
@@ -747,7 +803,11 @@ impl<'a> Lexer<'a> {
                 0x2d => {
                     // '-'
                     if self.advance() != b'-' as i32 {
-                        return Ok(b'-' as Token);
+                        if self.c != b'>' as i32 {
+                            return Ok(b'-' as Token);
+                        }
+                        self.advance();
+                        return Ok(TK_ARROW);
                     }
                     self.advance();
                     if self.c == b'[' as i32 {
@@ -784,25 +844,49 @@ impl<'a> Lexer<'a> {
                     return Ok(TK_EQ);
                 }
                 0x3c => {
-                    if self.advance() != b'=' as i32 {
-                        return Ok(b'<' as Token);
-                    }
+                    // '<'
                     self.advance();
-                    return Ok(TK_LE);
+                    return Ok(self.second_char(b'<' as Token, &[(b'=', TK_LE), (b'<', TK_SHL)]));
                 }
                 0x3e => {
-                    if self.advance() != b'=' as i32 {
-                        return Ok(b'>' as Token);
-                    }
+                    // '>'
                     self.advance();
-                    return Ok(TK_GE);
+                    return Ok(self.second_char(b'>' as Token, &[(b'=', TK_GE), (b'>', TK_SHR)]));
                 }
                 0x7e => {
-                    if self.advance() != b'=' as i32 {
-                        return Ok(b'~' as Token);
+                    // '~'
+                    if self.advance() == b'=' as i32 {
+                        self.advance();
+                        return Ok(TK_NE);
                     }
+                    if self.c == b'>' as i32 {
+                        if self.advance() != b'>' as i32 {
+                            return Err(self.error(b'~' as Token, b"unexpected symbol"));
+                        }
+                        self.advance();
+                        return Ok(TK_SAR);
+                    }
+                    return Ok(b'~' as Token);
+                }
+                0x21 => {
+                    // '!'
                     self.advance();
-                    return Ok(TK_NE);
+                    return Ok(self.second_char(b'!' as Token, &[(b'=', TK_NE_)]));
+                }
+                0x3f => {
+                    // '?'
+                    self.advance();
+                    return Ok(self.second_char(b'?' as Token, &[(b'.', TK_NAV), (b'?', TK_COAL)]));
+                }
+                0x26 => {
+                    // '&'
+                    self.advance();
+                    return Ok(self.second_char(b'&' as Token, &[(b'&', TK_AND_)]));
+                }
+                0x7c => {
+                    // '|'
+                    self.advance();
+                    return Ok(self.second_char(b'|' as Token, &[(b'|', TK_OR_)]));
                 }
                 0x3a => {
                     if self.advance() != b':' as i32 {

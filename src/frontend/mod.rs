@@ -30,11 +30,18 @@ pub struct CompileOptions {
     /// constants for them (the default). Off: they are malformed numbers, as
     /// in a LuaJIT build without the FFI.
     pub ffi_literals: bool,
+    /// Emit bytecode for the FR2 frame layout (64-bit LuaJIT, the native
+    /// format; the default); off: the 32-bit format (load mode "W"), whose
+    /// prototypes can be dumped but not run.
+    pub fr2: bool,
 }
 
 impl Default for CompileOptions {
     fn default() -> Self {
-        CompileOptions { ffi_literals: true }
+        CompileOptions {
+            ffi_literals: true,
+            fr2: true,
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use super::CompileOptions;
 use crate::bytecode::ktable::KTable;
 use crate::bytecode::*;
 use crate::mem::{reserve_entry, CollectFallible, FallibleVec, ToVecFallible};
+use crate::stdlib::bitops::{self, tobit};
 use crate::strscan::CdataNumber;
 use crate::table::hsize2hbits;
 
@@ -70,6 +71,9 @@ enum EK {
     NonReloc,
     /// info = pc of the call, aux = base register.
     Call,
+    /// A call behind safe navigation (`f?.()` ...): as `Call`, followed by
+    /// the JMP and KPRI that give nil when the chain stopped early.
+    CallNav,
     Void,
 }
 
@@ -134,7 +138,9 @@ impl ExpDesc {
     }
 }
 
-// Binary operators, in LuaJIT's order.
+// Binary operators, in LuaJIT's order (ORDER OPR: the arithmetic ones in
+// the order of their bytecodes, then the bit operators in the order of
+// BAND..BSAR).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum BinOpr {
     Add,
@@ -143,6 +149,12 @@ enum BinOpr {
     Div,
     Mod,
     Pow,
+    BAnd,
+    BOr,
+    BXor,
+    BShl,
+    BShr,
+    BSar,
     Concat,
     Ne,
     Eq,
@@ -152,26 +164,41 @@ enum BinOpr {
     Gt,
     And,
     Or,
+    Coal,
 }
 
-const PRIORITY: [(u32, u32); 15] = [
-    (6, 6),
-    (6, 6),
-    (7, 7),
-    (7, 7),
-    (7, 7),
-    (10, 9),
-    (5, 4),
-    (3, 3),
-    (3, 3),
-    (3, 3),
-    (3, 3),
-    (3, 3),
-    (3, 3),
-    (2, 2),
-    (1, 1),
+/// Left and right priority of each operator (right < left: right
+/// associative), LuaJIT's table since the bit operators came.
+const PRIORITY: [(u32, u32); 22] = [
+    (10, 10), // +
+    (10, 10), // -
+    (11, 11), // *
+    (11, 11), // /
+    (11, 11), // %
+    (14, 13), // ^
+    (6, 6),   // &
+    (4, 4),   // |
+    (5, 5),   // ~
+    (7, 7),   // <<
+    (7, 7),   // >>
+    (7, 7),   // ~>>
+    (9, 8),   // ..
+    (3, 3),   // ~= !=
+    (3, 3),   // ==
+    (3, 3),   // <
+    (3, 3),   // >=
+    (3, 3),   // <=
+    (3, 3),   // >
+    (2, 2),   // and &&
+    (1, 1),   // or ||
+    (1, 1),   // ??
 ];
-const UNARY_PRIORITY: u32 = 8;
+const UNARY_PRIORITY: u32 = 12;
+
+/// Internal names of hidden locals (`(for index)` ...): never const.
+fn is_internal_name(name: StrId) -> bool {
+    name <= NAME_FOR_CTL
+}
 
 fn token_binop(tok: Token) -> Option<BinOpr> {
     Some(match tok {
@@ -181,18 +208,41 @@ fn token_binop(tok: Token) -> Option<BinOpr> {
         t if t == b'/' as Token => BinOpr::Div,
         t if t == b'%' as Token => BinOpr::Mod,
         t if t == b'^' as Token => BinOpr::Pow,
+        t if t == b'&' as Token => BinOpr::BAnd,
+        t if t == b'|' as Token => BinOpr::BOr,
+        t if t == b'~' as Token => BinOpr::BXor,
+        TK_SHL => BinOpr::BShl,
+        TK_SHR => BinOpr::BShr,
+        TK_SAR => BinOpr::BSar,
         TK_CONCAT => BinOpr::Concat,
-        TK_NE => BinOpr::Ne,
+        TK_NE | TK_NE_ => BinOpr::Ne,
         TK_EQ => BinOpr::Eq,
         t if t == b'<' as Token => BinOpr::Lt,
         TK_GE => BinOpr::Ge,
         TK_LE => BinOpr::Le,
         t if t == b'>' as Token => BinOpr::Gt,
-        TK_AND => BinOpr::And,
-        TK_OR => BinOpr::Or,
+        TK_AND | TK_AND_ => BinOpr::And,
+        TK_OR | TK_OR_ => BinOpr::Or,
+        TK_COAL => BinOpr::Coal,
         _ => return None,
     })
 }
+
+/// Is the token a name? `goto` (Lua 5.1 has no goto statement without a
+/// label after it) and the soft keywords `const` and `continue` are.
+fn is_name(tok: Token) -> bool {
+    matches!(tok, TK_NAME | TK_GOTO | TK_CONST | TK_CONTINUE)
+}
+
+// Expression flags: how the context restricts an expression.
+/// The result is not used (the start of a statement).
+const EXPR_F_NORES: u32 = 0x01;
+/// No method call (`a:b()`) at this level: the true branch of `?:`.
+const EXPR_F_NOCOLON: u32 = 0x02;
+/// No safe navigation: the targets of an assignment.
+const EXPR_F_NONAV: u32 = 0x04;
+/// One expression, not a list: the body of a short function.
+const EXPR_F_RET1: u32 = 0x08;
 
 // Scope flags.
 const FSCOPE_LOOP: u8 = 0x01;
@@ -200,6 +250,7 @@ const FSCOPE_BREAK: u8 = 0x02;
 const FSCOPE_GOLA: u8 = 0x04;
 const FSCOPE_UPVAL: u8 = 0x08;
 const FSCOPE_NOCLOSE: u8 = 0x10;
+const FSCOPE_CONT: u8 = 0x20;
 
 #[derive(Clone, Copy)]
 struct FuncScope {
@@ -212,6 +263,7 @@ struct FuncScope {
 const VSTACK_VAR_RW: u8 = 0x01;
 const VSTACK_GOTO: u8 = 0x02;
 const VSTACK_LABEL: u8 = 0x04;
+const VSTACK_CONST: u8 = 0x08;
 
 /// A local variable, pending goto or label (LuaJIT keeps all three on one
 /// stack so that scoping works the same for them).
@@ -307,6 +359,11 @@ struct Parser<'a> {
     /// Lowest stack address the parser may reach on this thread (looked
     /// up once nesting gets deep; `Some(None)`: bounds unknown).
     stack_floor: Option<Option<usize>>,
+    /// The names of the `const` declaration being parsed so far.
+    pending_consts: FallibleVec<StrId>,
+    /// Emit bytecode for FR2 mode (64-bit, two-slot frame links): the
+    /// native format; else the 32-bit format, which cannot run here.
+    opts_fr2: bool,
 }
 
 pub fn parse_chunk(source: &[u8], chunkname: &[u8], opts: &CompileOptions) -> PResult<ProtoData> {
@@ -329,6 +386,8 @@ pub fn parse_with<'a>(mut ls: Lexer<'a>, opts: &CompileOptions) -> (PResult<Prot
         lhs_buf: FallibleVec::new(),
         stack_base: stack_addr(),
         stack_floor: None,
+        pending_consts: FallibleVec::new(),
+        opts_fr2: opts.fr2,
     };
     let r = p.main_chunk();
     (r, p.ls.reader_failed)
@@ -415,9 +474,9 @@ impl<'a> Parser<'a> {
         }
         Ok(())
     }
-    /// Name token (the non-reserved `goto` counts as a name).
+    /// Name token (`goto`, `const` and `continue` count as names).
     fn lex_str(&mut self) -> PResult<StrId> {
-        if self.ls.tok != TK_NAME && self.ls.tok != TK_GOTO {
+        if !is_name(self.ls.tok) {
             return Err(self.err_token(TK_NAME));
         }
         let s = self.ls.tok_str;
@@ -715,7 +774,7 @@ impl<'a> Parser<'a> {
                 self.reg_free(e.info);
                 ins
             }
-            EK::Call => {
+            EK::Call | EK::CallNav => {
                 e.info = e.aux;
                 e.k = EK::NonReloc;
                 return;
@@ -1011,13 +1070,34 @@ impl<'a> Parser<'a> {
         true
     }
 
-    fn emit_arith(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc) -> PResult<()> {
-        if Self::fold_arith(opr, e1, e2) {
-            return Ok(());
+    /// Constant-fold a bit operator on two number constants (to the 32-bit
+    /// result, as the bytecode would compute it).
+    fn fold_bitop(opr: BinOpr, e1: &mut ExpDesc, e2: &ExpDesc) -> bool {
+        if !e1.is_numk_nojump() || !e2.is_numk_nojump() {
+            return false;
         }
+        let (a, b) = (tobit(e1.nval), tobit(e2.nval));
+        let k = match opr {
+            BinOpr::BAnd => bitops::band(a, b),
+            BinOpr::BOr => bitops::bor(a, b),
+            BinOpr::BXor => bitops::bxor(a, b),
+            BinOpr::BShl => bitops::lshift(a, b),
+            BinOpr::BShr => bitops::rshift(a, b),
+            BinOpr::BSar => bitops::arshift(a, b),
+            _ => return false,
+        };
+        e1.nval = k as f64;
+        true
+    }
+
+    fn emit_arith(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc) -> PResult<()> {
         let (op, rb, rc);
         if opr == BinOpr::Pow {
             op = Op::POW;
+            rc = self.expr_toanyreg(e2)?;
+            rb = self.expr_toanyreg(e1)?;
+        } else if opr >= BinOpr::BAnd {
+            op = Op::from_u8(Op::BAND as u8 + (opr as u8 - BinOpr::BAnd as u8)).unwrap();
             rc = self.expr_toanyreg(e2)?;
             rb = self.expr_toanyreg(e1)?;
         } else {
@@ -1141,6 +1221,16 @@ impl<'a> Parser<'a> {
         match op {
             BinOpr::And => self.emit_branch_t(e),
             BinOpr::Or => self.emit_branch_f(e),
+            BinOpr::Coal => {
+                // Keep the left value when it is not nil, else replace it
+                // in the same register by the right one.
+                self.expr_tonextreg(e)?;
+                let reg = e.info;
+                self.emit_ad(Op::ISNEP, reg, PRI_NIL);
+                e.aux = self.emit_jmp()?;
+                self.reg_free(reg);
+                Ok(())
+            }
             BinOpr::Concat => self.expr_tonextreg(e),
             BinOpr::Eq | BinOpr::Ne => {
                 if !e.is_k_nojump() {
@@ -1160,7 +1250,26 @@ impl<'a> Parser<'a> {
     fn emit_binop(&mut self, op: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc) -> PResult<()> {
         match op {
             BinOpr::Add | BinOpr::Sub | BinOpr::Mul | BinOpr::Div | BinOpr::Mod | BinOpr::Pow => {
+                if Self::fold_arith(op, e1, e2) {
+                    return Ok(());
+                }
                 self.emit_arith(op, e1, e2)
+            }
+            BinOpr::BAnd
+            | BinOpr::BOr
+            | BinOpr::BXor
+            | BinOpr::BShl
+            | BinOpr::BShr
+            | BinOpr::BSar => {
+                if Self::fold_bitop(op, e1, e2) {
+                    return Ok(());
+                }
+                self.fs.flags |= PROTO_BITOP;
+                self.emit_arith(op, e1, e2)
+            }
+            BinOpr::Coal => {
+                self.expr_tonextreg(e2)?;
+                self.jmp_tohere(e1.aux)
             }
             BinOpr::And => {
                 self.expr_discharge(e2);
@@ -1226,6 +1335,13 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         } else {
+            if op == Op::BNOT && !e.has_jump() && e.is_numk() {
+                e.nval = bitops::bnot(tobit(e.nval)) as f64;
+                return Ok(());
+            }
+            if op == Op::BNOT {
+                self.fs.flags |= PROTO_BITOP;
+            }
             if op == Op::UNM && !e.has_jump() && e.is_numk() && !e.num_is_zero() {
                 e.nval = -e.nval;
                 return Ok(());
@@ -1251,7 +1367,18 @@ impl<'a> Parser<'a> {
 // ---------------------------------------------------------------------------
 // Variables, scopes, gotos and labels.
 impl<'a> Parser<'a> {
-    fn var_new(&mut self, n: u32, name: StrId) -> PResult<()> {
+    /// Declare the `n`th new local (active after `var_add`); returns its
+    /// vstack index.
+    fn var_new(&mut self, n: u32, name: StrId) -> PResult<usize> {
+        if !is_internal_name(name) && self.const_in_scope(name) {
+            let m = [
+                &b"attempt to re-declare const variable '"[..],
+                self.ls.strings.get(name),
+                b"'",
+            ]
+            .concat();
+            return Err(self.ls.error(0, &m));
+        }
         self.check_limit(self.fs.nactvar + n, MAX_LOCVAR, "local variables")?;
         let vidx = self.vstack.len();
         self.vstack.push(VarSlot {
@@ -1266,7 +1393,19 @@ impl<'a> Parser<'a> {
             self.fs.varmap.resize(r + 1, 0);
         }
         self.fs.varmap[r] = vidx;
-        Ok(())
+        Ok(vidx)
+    }
+    /// Is a const variable called `name` visible here: an active local of
+    /// this function or of an enclosing one, or one of the names of the
+    /// `const` declaration being parsed (`pending_consts`)?
+    fn const_in_scope(&self, name: StrId) -> bool {
+        let active = |fs: &FuncState| {
+            fs.varmap[..fs.nactvar as usize].iter().any(|&vi| {
+                let v = &self.vstack[vi];
+                v.name == Some(name) && v.info & VSTACK_CONST != 0
+            })
+        };
+        self.pending_consts.contains(&name) || active(&self.fs) || self.outer.iter().any(active)
     }
     fn var_add(&mut self, nvars: u32) {
         let pc = self.fs.pc();
@@ -1275,9 +1414,20 @@ impl<'a> Parser<'a> {
             let v = &mut self.vstack[self.fs.varmap[slot as usize]];
             v.startpc = pc;
             v.slot = slot;
-            v.info = 0;
             self.fs.nactvar += 1;
         }
+    }
+    /// Assigning to `e`: refuse a const variable.
+    fn var_assign(&self, e: &ExpDesc) -> PResult<()> {
+        if e.k == EK::Local || e.k == EK::Upval {
+            let v = &self.vstack[e.aux as usize];
+            if v.info & VSTACK_CONST != 0 {
+                let name = self.ls.strings.get(v.name.unwrap_or(0));
+                let m = [&b"attempt to assign to const variable '"[..], name, b"'"].concat();
+                return Err(self.ls.error(0, &m));
+            }
+        }
+        Ok(())
     }
     fn var_remove(&mut self, tolevel: u32) {
         let pc = self.fs.pc();
@@ -1405,26 +1555,44 @@ impl<'a> Parser<'a> {
     }
 
     fn scope_end(&mut self) -> PResult<()> {
-        let bl = self.fs.scopes.pop().unwrap();
+        let mut bl = self.fs.scopes.pop().unwrap();
         self.var_remove(bl.nactvar);
         self.fs.freereg = self.fs.nactvar;
         if bl.flags & (FSCOPE_UPVAL | FSCOPE_NOCLOSE) == FSCOPE_UPVAL {
             self.emit_aj(Op::UCLO, bl.nactvar, 0);
         }
-        if bl.flags & FSCOPE_BREAK != 0 {
-            if bl.flags & FSCOPE_LOOP != 0 {
-                let idx = self.gola_new(NAME_BREAK, VSTACK_LABEL, self.fs.pc())?;
-                let label = self.vstack[idx];
-                self.vstack.truncate(idx);
-                self.gola_resolve(&bl, &label)?;
-            } else {
-                return self.gola_fixup(&bl);
-            }
+        debug_assert!(
+            bl.flags & (FSCOPE_LOOP | FSCOPE_CONT) != (FSCOPE_LOOP | FSCOPE_CONT),
+            "dangling continue"
+        );
+        if bl.flags & (FSCOPE_LOOP | FSCOPE_BREAK) == (FSCOPE_LOOP | FSCOPE_BREAK) {
+            bl.flags &= !FSCOPE_BREAK;
+            let idx = self.gola_new(NAME_BREAK, VSTACK_LABEL, self.fs.pc())?;
+            let label = self.vstack[idx];
+            self.vstack.truncate(idx);
+            self.gola_resolve(&bl, &label)?;
         }
-        if bl.flags & FSCOPE_GOLA != 0 {
+        if bl.flags & (FSCOPE_GOLA | FSCOPE_BREAK | FSCOPE_CONT) != 0 {
             self.gola_fixup(&bl)?;
         }
         Ok(())
+    }
+
+    /// Resolve the pending `continue` jumps of the innermost scope (a
+    /// loop's body or the loop itself) to `cont`.
+    fn scope_continue(&mut self, cont: u32) -> PResult<()> {
+        let Some(bl) = self.fs.scopes.last_mut() else {
+            return Ok(());
+        };
+        if bl.flags & FSCOPE_CONT == 0 {
+            return Ok(());
+        }
+        bl.flags &= !FSCOPE_CONT;
+        let bl = *bl;
+        let idx = self.gola_new(NAME_CONT, VSTACK_LABEL, cont)?;
+        let label = self.vstack[idx];
+        self.vstack.truncate(idx);
+        self.gola_resolve(&bl, &label)
     }
 
     fn gola_new(&mut self, name: StrId, info: u8, pc: u32) -> PResult<usize> {
@@ -1471,14 +1639,23 @@ impl<'a> Parser<'a> {
                     let var = self.var_get(&self.fs, g.slot).name.unwrap_or(0);
                     let line = self.fs.lines[g.startpc as usize];
                     // Names are bytes (not necessarily UTF-8): build bytes.
-                    let m = [
-                        &b"<goto "[..],
-                        self.ls.strings.get(g.name.unwrap()),
-                        b"> jumps into the scope of local '",
-                        self.ls.strings.get(var),
-                        b"'",
-                    ]
-                    .concat();
+                    let m = if g.name == Some(NAME_CONT) {
+                        [
+                            &b"<continue> jumps into the scope of local '"[..],
+                            self.ls.strings.get(var),
+                            b"'",
+                        ]
+                        .concat()
+                    } else {
+                        [
+                            &b"<goto "[..],
+                            self.ls.strings.get(g.name.unwrap()),
+                            b"> jumps into the scope of local '",
+                            self.ls.strings.get(var),
+                            b"'",
+                        ]
+                        .concat()
+                    };
                     return Err(self.ls.error_at(0, &m, line));
                 }
                 self.gola_patch(vg, label)?;
@@ -1509,10 +1686,10 @@ impl<'a> Parser<'a> {
                 }
             } else if info & VSTACK_GOTO != 0 {
                 if let Some(prev) = self.fs.scopes.last_mut() {
-                    prev.flags |= if name == NAME_BREAK {
-                        FSCOPE_BREAK
-                    } else {
-                        FSCOPE_GOLA
+                    prev.flags |= match name {
+                        NAME_BREAK => FSCOPE_BREAK,
+                        NAME_CONT => FSCOPE_CONT,
+                        _ => FSCOPE_GOLA,
                     };
                     self.vstack[v].slot = bl.nactvar;
                     if bl.flags & FSCOPE_UPVAL != 0 {
@@ -1522,6 +1699,8 @@ impl<'a> Parser<'a> {
                     let line = self.fs.lines[self.vstack[v].startpc as usize];
                     let m = if name == NAME_BREAK {
                         b"no loop to break".to_vec()
+                    } else if name == NAME_CONT {
+                        b"no loop to continue".to_vec()
                     } else {
                         [&b"undefined label '"[..], self.ls.strings.get(name), b"'"].concat()
                     };
@@ -1600,15 +1779,15 @@ impl<'a> Parser<'a> {
             ..Default::default()
         };
         let mut bc = fs.bc;
-        bc[0] = ins_ad(
-            if fs.flags & PROTO_VARARG != 0 {
-                Op::FUNCV
-            } else {
-                Op::FUNCF
-            },
-            fs.framesize,
-            0,
-        );
+        // As LuaJIT marks a prototype for the other word size: NOT.
+        let header = if !self.opts_fr2 {
+            Op::NOT
+        } else if fs.flags & PROTO_VARARG != 0 {
+            Op::FUNCV
+        } else {
+            Op::FUNCF
+        };
+        bc[0] = ins_ad(header, fs.framesize, 0);
         pt.bc = bc.into_vec();
         let mut lines = fs.lines;
         lines[0] = fs.linedefined;
@@ -1694,8 +1873,33 @@ impl<'a> Parser<'a> {
 // Expressions.
 impl<'a> Parser<'a> {
     fn expr(&mut self) -> PResult<ExpDesc> {
+        self.expr_flags(0)
+    }
+
+    /// An expression under the context's restrictions (`EXPR_F_*`), with
+    /// the conditional operator `c ? a : b` (right associative, below all
+    /// binary operators).
+    fn expr_flags(&mut self, eflags: u32) -> PResult<ExpDesc> {
         let mut v = ExpDesc::new(EK::Void, 0);
-        self.expr_binop(&mut v, 0)?;
+        self.expr_binop(&mut v, 0, eflags)?;
+        if self.lex_opt(b'?' as Token)? {
+            let mut escapelist = NO_JMP;
+            self.emit_branch_t(&mut v)?;
+            let cond = v.f;
+            // A method call needs parentheses in the true branch: its
+            // colon would be taken for the separator.
+            v = self.expr_flags(EXPR_F_NOCOLON)?;
+            self.expr_tonextreg(&mut v)?;
+            let reg = v.info;
+            let j = self.emit_jmp()?;
+            self.jmp_append(&mut escapelist, j)?;
+            self.jmp_tohere(cond)?;
+            self.lex_check(b':' as Token)?;
+            self.reg_free(reg);
+            v = self.expr_flags(0)?;
+            self.expr_tonextreg(&mut v)?;
+            self.jmp_tohere(escapelist)?;
+        }
         Ok(v)
     }
 
@@ -1704,9 +1908,9 @@ impl<'a> Parser<'a> {
         self.expr_tonextreg(&mut e)
     }
 
-    fn expr_binop(&mut self, v: &mut ExpDesc, limit: u32) -> PResult<Option<BinOpr>> {
+    fn expr_binop(&mut self, v: &mut ExpDesc, limit: u32, eflags: u32) -> PResult<Option<BinOpr>> {
         self.synlevel_begin()?;
-        self.expr_unop(v)?;
+        self.expr_unop(v, eflags)?;
         let mut op = token_binop(self.ls.tok);
         while let Some(o) = op {
             if PRIORITY[o as usize].0 <= limit {
@@ -1715,7 +1919,7 @@ impl<'a> Parser<'a> {
             self.next()?;
             self.emit_binop_left(o, v)?;
             let mut v2 = ExpDesc::new(EK::Void, 0);
-            let nextop = self.expr_binop(&mut v2, PRIORITY[o as usize].1)?;
+            let nextop = self.expr_binop(&mut v2, PRIORITY[o as usize].1, eflags)?;
             self.emit_binop(o, v, &mut v2)?;
             op = nextop;
         }
@@ -1723,19 +1927,21 @@ impl<'a> Parser<'a> {
         Ok(op)
     }
 
-    fn expr_unop(&mut self, v: &mut ExpDesc) -> PResult<()> {
+    fn expr_unop(&mut self, v: &mut ExpDesc, eflags: u32) -> PResult<()> {
         let op = match self.ls.tok {
             TK_NOT => Op::NOT,
+            t if t == b'!' as Token => Op::NOT,
             t if t == b'-' as Token => Op::UNM,
             t if t == b'#' as Token => Op::LEN,
-            _ => return self.expr_simple(v),
+            t if t == b'~' as Token => Op::BNOT,
+            _ => return self.expr_simple(v, eflags),
         };
         self.next()?;
-        self.expr_binop(v, UNARY_PRIORITY)?;
+        self.expr_binop(v, UNARY_PRIORITY, eflags)?;
         self.emit_unop(op, v)
     }
 
-    fn expr_simple(&mut self, v: &mut ExpDesc) -> PResult<()> {
+    fn expr_simple(&mut self, v: &mut ExpDesc, eflags: u32) -> PResult<()> {
         match self.ls.tok {
             TK_NUMBER => {
                 if let Some(c) = self.ls.tok_cdata {
@@ -1766,7 +1972,11 @@ impl<'a> Parser<'a> {
                 let line = self.ls.linenumber;
                 return self.parse_body(v, false, line);
             }
-            _ => return self.expr_primary(v),
+            t if t == b'|' as Token || t == TK_OR_ => {
+                let line = self.ls.linenumber;
+                return self.parse_shortfunc(v, None, eflags, line);
+            }
+            _ => return self.expr_primary(v, eflags),
         }
         self.next()
     }
@@ -1776,9 +1986,9 @@ impl<'a> Parser<'a> {
         Ok(ExpDesc::str(s))
     }
 
+    /// `v.name` (the dot or colon already skipped).
     fn expr_field(&mut self, v: &mut ExpDesc) -> PResult<()> {
         self.expr_toanyreg(v)?;
-        self.next()?;
         let mut key = self.expr_str()?;
         self.expr_index(v, &mut key)
     }
@@ -1791,40 +2001,111 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
-    fn expr_primary(&mut self, v: &mut ExpDesc) -> PResult<()> {
+    /// A primary expression with its suffixes. A nil before `?.` jumps
+    /// past the rest of the chain: the jumps are returned (NO_JMP: none).
+    fn expr_primary_nav(&mut self, v: &mut ExpDesc, eflags: u32) -> PResult<u32> {
+        let mut xpc = NO_JMP;
         let tok = self.ls.tok;
         if tok == b'(' as Token {
             let line = self.ls.linenumber;
             self.next()?;
-            *v = self.expr()?;
+            *v = self.expr()?; // The context's flags stop at parentheses.
             self.lex_match(b')' as Token, b'(' as Token, line)?;
             self.expr_discharge(v);
-        } else if tok == TK_NAME || tok == TK_GOTO {
+        } else if is_name(tok) {
+            let line = self.ls.linenumber;
             let name = self.lex_str()?;
+            if eflags & EXPR_F_NORES == 0 && self.ls.tok == TK_ARROW {
+                self.parse_shortfunc(v, Some(name), eflags, line)?;
+                return Ok(xpc);
+            }
             *v = self.var_lookup(name)?;
         } else {
             return Err(self.err_syntax("unexpected symbol"));
         }
         loop {
+            let mut nav = false;
+            if eflags & EXPR_F_NONAV == 0 && self.lex_opt(TK_NAV)? {
+                nav = true;
+                let r = self.expr_toanyreg(v)?;
+                self.emit_ad(Op::ISEQP, r, PRI_NIL);
+                let j = self.emit_jmp()?;
+                self.jmp_append(&mut xpc, j)?;
+            }
             let tok = self.ls.tok;
-            if tok == b'.' as Token {
-                self.expr_field(v)?;
-            } else if tok == b'[' as Token {
+            let is_call;
+            if tok == b'[' as Token {
                 self.expr_toanyreg(v)?;
                 let mut key = self.expr_bracket()?;
                 self.expr_index(v, &mut key)?;
+                is_call = false;
             } else if tok == b':' as Token {
+                if eflags & EXPR_F_NOCOLON != 0 {
+                    if nav {
+                        return Err(self.err_syntax("unexpected symbol"));
+                    }
+                    break;
+                }
                 self.next()?;
                 let key = self.expr_str()?;
                 self.emit_method(v, &key)?;
+                // `obj:method?.(...)`: no call when the method is nil.
+                nav = false;
+                if self.lex_opt(TK_NAV)? {
+                    nav = true;
+                    self.emit_ad(Op::ISEQP, v.info, PRI_NIL);
+                    let j = self.emit_jmp()?;
+                    self.jmp_append(&mut xpc, j)?;
+                }
                 self.parse_args(v)?;
+                is_call = true;
             } else if tok == b'(' as Token || tok == TK_STRING || tok == b'{' as Token {
                 self.expr_tonextreg(v)?;
-                self.reg_reserve(1)?; // frame link slot (FR2)
+                if self.opts_fr2 {
+                    self.reg_reserve(1)?; // frame link slot
+                }
                 self.parse_args(v)?;
+                is_call = true;
+            } else if nav || self.lex_opt(b'.' as Token)? {
+                self.expr_field(v)?;
+                is_call = false;
             } else {
                 break;
             }
+            if is_call && nav && eflags & EXPR_F_NORES == 0 && !Self::is_suffix_start(self.ls.tok) {
+                break; // A call ends the chain: keep its results open.
+            }
+            if nav && eflags & EXPR_F_NORES == 0 {
+                self.expr_tonextreg(v)?;
+            }
+        }
+        Ok(xpc)
+    }
+
+    /// Can the token continue a primary expression?
+    fn is_suffix_start(tok: Token) -> bool {
+        tok == TK_NAV
+            || tok == b'[' as Token
+            || tok == b':' as Token
+            || tok == b'(' as Token
+            || tok == TK_STRING
+            || tok == b'{' as Token
+            || tok == b'.' as Token
+    }
+
+    fn expr_primary(&mut self, v: &mut ExpDesc, eflags: u32) -> PResult<()> {
+        let xpc = self.expr_primary_nav(v, eflags)?;
+        if xpc != NO_JMP {
+            // The chain stopped at a nil: its value is nil.
+            let around = self.emit_jmp()?;
+            self.jmp_tohere(xpc)?;
+            if v.k == EK::Call {
+                v.k = EK::CallNav; // Still points to the CALL/CALLM.
+                self.emit_ad(Op::KPRI, v.aux, PRI_NIL);
+            } else {
+                self.emit_ad(Op::KPRI, v.info, PRI_NIL);
+            }
+            self.jmp_tohere(around)?;
         }
         Ok(())
     }
@@ -1833,15 +2114,16 @@ impl<'a> Parser<'a> {
         let obj = self.expr_toanyreg(e)?;
         self.expr_free(e);
         let func = self.fs.freereg;
-        self.emit_ad(Op::MOV, func + 2, obj);
+        let fr2 = self.opts_fr2 as u32;
+        self.emit_ad(Op::MOV, func + 1 + fr2, obj);
         let idx = self.const_str(key.sval);
         if idx <= BCMAX_C {
-            self.reg_reserve(3)?;
+            self.reg_reserve(2 + fr2)?;
             self.emit_abc(Op::TGETS, func, obj, idx);
         } else {
-            self.reg_reserve(4)?;
-            self.emit_ad(Op::KSTR, func + 3, idx);
-            self.emit_abc(Op::TGETV, func, obj, func + 3);
+            self.reg_reserve(3 + fr2)?;
+            self.emit_ad(Op::KSTR, func + 2 + fr2, idx);
+            self.emit_abc(Op::TGETV, func, obj, func + 2 + fr2);
             self.fs.freereg -= 1;
         }
         e.info = func;
@@ -1878,13 +2160,14 @@ impl<'a> Parser<'a> {
             return Err(self.err_syntax("function arguments expected"));
         }
         let base = e.info;
+        let fr2 = self.opts_fr2 as u32;
         let ins = if args.k == EK::Call {
-            ins_abc(Op::CALLM, base, 2, args.aux - base - 2)
+            ins_abc(Op::CALLM, base, 2, args.aux - base - 1 - fr2)
         } else {
             if args.k != EK::Void {
                 self.expr_tonextreg(&mut args)?;
             }
-            ins_abc(Op::CALL, base, 2, self.fs.freereg - base - 1)
+            ins_abc(Op::CALL, base, 2, self.fs.freereg - base - fr2)
         };
         let pc = self.emit(ins);
         *e = ExpDesc::new(EK::Call, pc);
@@ -1932,9 +2215,7 @@ impl<'a> Parser<'a> {
                     nhash += 1;
                 }
                 self.lex_check(b'=' as Token)?;
-            } else if (self.ls.tok == TK_NAME || self.ls.tok == TK_GOTO)
-                && self.ls.lookahead()? == b'=' as Token
-            {
+            } else if is_name(self.ls.tok) && self.ls.lookahead()? == b'=' as Token {
                 key = self.expr_str()?;
                 self.lex_check(b'=' as Token)?;
                 nhash += 1;
@@ -2043,16 +2324,18 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn parse_params(&mut self, needself: bool) -> PResult<u32> {
-        self.lex_check(b'(' as Token)?;
+    /// Parameters between `before` and `after`: `(...)` of a function,
+    /// `|...|` of a short function.
+    fn parse_params(&mut self, needself: bool, before: Token, after: Token) -> PResult<u32> {
+        self.lex_check(before)?;
         let mut nparams = 0;
         if needself {
             self.var_new(nparams, NAME_SELF)?;
             nparams += 1;
         }
-        if self.ls.tok != b')' as Token {
+        if self.ls.tok != after {
             loop {
-                if self.ls.tok == TK_NAME || self.ls.tok == TK_GOTO {
+                if is_name(self.ls.tok) {
                     let n = self.lex_str()?;
                     self.var_new(nparams, n)?;
                     nparams += 1;
@@ -2070,28 +2353,32 @@ impl<'a> Parser<'a> {
         }
         self.var_add(nparams);
         self.reg_reserve(nparams)?;
-        self.lex_check(b')' as Token)?;
+        self.lex_check(after)?;
         Ok(nparams)
     }
 
-    fn parse_body(&mut self, e: &mut ExpDesc, needself: bool, line: u32) -> PResult<()> {
+    /// Start a nested function: its state becomes the current one.
+    fn proto_enter(&mut self, line: u32) {
         let vbase = self.vstack.len();
         let parent = std::mem::replace(&mut self.fs, FuncState::new(vbase, line));
         self.outer.push(parent);
         self.scope_begin(0);
-        let np = self.parse_params(needself)?;
-        self.fs.numparams = np;
-        self.emit_ad(Op::FUNCF, 0, 0);
-        // The header goes first: move it before nothing (params emit no code).
-        self.block_body()?;
-        if self.ls.tok != TK_END {
-            self.lex_match(TK_END, TK_FUNCTION, line)?;
-        }
+    }
+
+    /// The nested function's header, once its parameters are known.
+    fn proto_begin(&mut self, nparams: u32) {
+        self.fs.numparams = nparams;
+        self.emit_ad(Op::FUNCF, 0, 0); // Placeholder.
+    }
+
+    /// Finish the nested function and store it in the parent's constants:
+    /// `e` becomes its FNEW.
+    fn proto_finish(&mut self, e: &mut ExpDesc) -> PResult<()> {
         self.ls.lastline = self.ls.linenumber;
         let (pt, uvtmp) = self.fs_finish(self.ls.linenumber)?;
-        // A parent of a function with cdata constants is marked too (the
-        // dump header's FFI flag comes from the main function).
-        self.fs.flags |= pt.flags & PROTO_FFI;
+        // A parent of a function with cdata constants or bit operators is
+        // marked too (the dump header's flags come from the main function).
+        self.fs.flags |= pt.flags & (PROTO_FFI | PROTO_BITOP);
         let kidx = self.fs.kgc.len();
         self.fs.kgc.push(KEntry::Child(pt));
         self.fs.child_uv.push((kidx, uvtmp));
@@ -2103,7 +2390,52 @@ impl<'a> Parser<'a> {
             }
             self.fs.flags |= PROTO_CHILD;
         }
+        Ok(())
+    }
+
+    fn parse_body(&mut self, e: &mut ExpDesc, needself: bool, line: u32) -> PResult<()> {
+        self.proto_enter(line);
+        let np = self.parse_params(needself, b'(' as Token, b')' as Token)?;
+        self.proto_begin(np);
+        self.block_body()?;
+        if self.ls.tok != TK_END {
+            self.lex_match(TK_END, TK_FUNCTION, line)?;
+        }
+        self.proto_finish(e)?;
         self.next()
+    }
+
+    /// A short function: `|a, b| -> expr`, `|| -> expr`, `name -> expr`
+    /// (`name` given), or with `-> do ... end` as its body. The body of
+    /// the expression form is one expression, returned.
+    fn parse_shortfunc(
+        &mut self,
+        e: &mut ExpDesc,
+        name: Option<StrId>,
+        eflags: u32,
+        line: u32,
+    ) -> PResult<()> {
+        self.proto_enter(line);
+        let mut nparams = 0;
+        if let Some(name) = name {
+            self.var_new(nparams, name)?;
+            nparams += 1;
+            self.var_add(nparams);
+            self.reg_reserve(1)?;
+        } else if !self.lex_opt(TK_OR_)? {
+            nparams = self.parse_params(false, b'|' as Token, b'|' as Token)?;
+        }
+        self.lex_check(TK_ARROW)?;
+        self.proto_begin(nparams);
+        if self.lex_opt(TK_DO)? {
+            self.block_body()?;
+            if !self.lex_opt(TK_END)? {
+                self.lex_match(TK_END, TK_DO, line)?;
+            }
+        } else {
+            self.parse_return(eflags | EXPR_F_RET1)?;
+        }
+        self.proto_finish(e)
     }
 }
 
@@ -2149,12 +2481,20 @@ impl<'a> Parser<'a> {
             TK_FOR => self.parse_for(line)?,
             TK_REPEAT => self.parse_repeat(line)?,
             TK_FUNCTION => self.parse_func(line)?,
-            TK_LOCAL => {
-                self.next()?;
-                self.parse_local()?;
+            TK_LOCAL => self.parse_local(0)?,
+            TK_CONST => {
+                // A soft keyword: a declaration only before a name or
+                // `function`.
+                let next = self.ls.lookahead()?;
+                if is_name(next) || next == TK_FUNCTION {
+                    self.parse_local(VSTACK_CONST)?;
+                } else {
+                    self.parse_call_assign()?;
+                }
             }
             TK_RETURN => {
-                self.parse_return()?;
+                self.next()?;
+                self.parse_return(0)?;
                 return Ok(true);
             }
             TK_BREAK => {
@@ -2162,9 +2502,19 @@ impl<'a> Parser<'a> {
                 self.parse_break()?;
                 return Ok(true);
             }
+            TK_CONTINUE => {
+                // A soft keyword: a statement only at the end of a block.
+                if !Self::is_block_end(self.ls.lookahead()?) {
+                    self.parse_call_assign()?;
+                } else {
+                    self.next()?;
+                    self.parse_continue()?;
+                    return Ok(true);
+                }
+            }
             TK_LABEL => self.parse_label()?,
             TK_GOTO => {
-                if self.ls.lookahead()? == TK_NAME {
+                if is_name(self.ls.lookahead()?) {
                     self.next()?;
                     self.parse_goto()?;
                 } else {
@@ -2176,10 +2526,13 @@ impl<'a> Parser<'a> {
         Ok(false)
     }
 
-    fn parse_local(&mut self) -> PResult<()> {
+    /// `local ...` (vinfo 0) or `const ...` (VSTACK_CONST) declaration.
+    fn parse_local(&mut self, vinfo: u8) -> PResult<()> {
+        self.next()?; // Skip `local` or `const`.
         if self.lex_opt(TK_FUNCTION)? {
             let name = self.lex_str()?;
-            self.var_new(0, name)?;
+            let vidx = self.var_new(0, name)?;
+            self.vstack[vidx].info = vinfo;
             let reg = self.fs.freereg;
             let mut v = ExpDesc::new(EK::Local, reg);
             v.aux = self.fs.varmap[reg as usize] as u32;
@@ -2197,12 +2550,19 @@ impl<'a> Parser<'a> {
             let mut nvars = 0;
             loop {
                 let n = self.lex_str()?;
-                self.var_new(nvars, n)?;
+                let vidx = self.var_new(nvars, n)?;
+                if vinfo != 0 {
+                    // The names of one const declaration are checked
+                    // against each other too.
+                    self.vstack[vidx].info = vinfo;
+                    self.pending_consts.push(n);
+                }
                 nvars += 1;
                 if !self.lex_opt(b',' as Token)? {
                     break;
                 }
             }
+            self.pending_consts.clear();
             let mut e = ExpDesc::new(EK::Void, 0);
             let nexps = if self.lex_opt(b'=' as Token)? {
                 self.expr_list(&mut e)?
@@ -2217,14 +2577,30 @@ impl<'a> Parser<'a> {
 
     fn assign_adjust(&mut self, nvars: u32, nexps: u32, e: &mut ExpDesc) -> PResult<()> {
         let mut extra = nvars as i32 - nexps as i32;
-        if e.k == EK::Call {
+        if e.k == EK::Call || e.k == EK::CallNav {
             extra += 1;
             if extra < 0 {
                 extra = 0;
             }
-            set_b(&mut self.fs.bc[e.info as usize], extra as u32 + 1);
+            let pc = e.info as usize;
+            set_b(&mut self.fs.bc[pc], extra as u32 + 1);
             if extra > 1 {
                 self.reg_reserve(extra as u32 - 1)?;
+            }
+            if e.k == EK::CallNav {
+                // The CALL is followed by the JMP around the KPRI that gives
+                // nil when the chain stopped: both cover all the results.
+                let base = e.aux;
+                debug_assert!(
+                    matches!(bc_op(self.fs.bc[pc]), Op::CALL | Op::CALLM)
+                        && bc_op(self.fs.bc[pc + 1]) == Op::JMP
+                        && bc_op(self.fs.bc[pc + 2]) == Op::KPRI,
+                    "expected CALL|CALLM, JMP, KPRI inside safe navigation"
+                );
+                set_a(&mut self.fs.bc[pc + 1], base + extra as u32);
+                if extra > 1 {
+                    self.fs.bc[pc + 2] = ins_ad(Op::KNIL, base, base + extra as u32 - 1);
+                }
             }
         } else {
             if e.k != EK::Void {
@@ -2244,13 +2620,64 @@ impl<'a> Parser<'a> {
 
     fn parse_call_assign(&mut self) -> PResult<()> {
         let mut v = ExpDesc::new(EK::Void, 0);
-        self.expr_primary(&mut v)?;
+        let xpc = self.expr_primary_nav(&mut v, EXPR_F_NORES)?;
         if v.k == EK::Call {
             set_b(&mut self.fs.bc[v.info as usize], 1);
-            Ok(())
         } else {
-            self.parse_assignment(v)
+            // Safe navigation does not go with several targets.
+            if xpc != NO_JMP && self.ls.tok == b',' as Token {
+                return Err(self.err_syntax("syntax error"));
+            }
+            if !self.parse_compound(&mut v)? {
+                self.parse_assignment(v)?;
+            }
         }
+        if xpc != NO_JMP {
+            self.jmp_tohere(xpc)?;
+        }
+        Ok(())
+    }
+
+    /// A compound assignment `v op= expr`, if that is what follows: `op` is
+    /// one of `+ - * / % & | ~ << >> ~>> ..` and must be followed right away
+    /// by `=`, or `v ~= expr` (xor); not `^=`.
+    fn parse_compound(&mut self, e: &mut ExpDesc) -> PResult<bool> {
+        if !(EK::Local <= e.k && e.k <= EK::Indexed) {
+            return Ok(false);
+        }
+        let mut opr = match token_binop(self.ls.tok) {
+            Some(o) if o <= BinOpr::Ne && o != BinOpr::Pow => o,
+            _ => return Ok(false),
+        };
+        self.var_assign(e)?;
+        if opr == BinOpr::Ne {
+            if self.ls.tok != TK_NE {
+                return Err(self.ls.error(b'!' as Token, b"'=' expected"));
+            }
+            opr = BinOpr::BXor;
+        } else {
+            if self.ls.cur_char() != b'=' as i32 {
+                return Err(self.err_token(b'=' as Token));
+            }
+            self.next()?; // Skip the operator.
+        }
+        self.next()?; // Skip `=` (or the `~=` token).
+        let estore = *e;
+        if e.k == EK::Indexed {
+            // Keep the table and key registers for the store.
+            let freg = self.fs.freereg;
+            self.expr_discharge(e);
+            self.fs.freereg = freg;
+        }
+        if opr == BinOpr::Concat {
+            self.expr_tonextreg(e)?;
+        } else {
+            self.expr_toanyreg(e)?;
+        }
+        let mut v = self.expr()?;
+        self.emit_binop(opr, e, &mut v)?;
+        self.emit_store(&estore, e)?;
+        Ok(true)
     }
 
     fn parse_assignment(&mut self, first: ExpDesc) -> PResult<()> {
@@ -2258,15 +2685,16 @@ impl<'a> Parser<'a> {
         lhs.clear();
         lhs.push(first);
         loop {
-            let cur = lhs.last().unwrap();
+            let cur = *lhs.last().unwrap();
             if !(EK::Local <= cur.k && cur.k <= EK::Indexed) {
                 return Err(self.err_syntax("syntax error"));
             }
+            self.var_assign(&cur)?;
             if !self.lex_opt(b',' as Token)? {
                 break;
             }
             let mut v = ExpDesc::new(EK::Void, 0);
-            self.expr_primary(&mut v)?;
+            self.expr_primary(&mut v, EXPR_F_NONAV)?;
             if v.k == EK::Local {
                 self.assign_hazard(&mut lhs, &v)?;
             }
@@ -2333,13 +2761,14 @@ impl<'a> Parser<'a> {
         let name = self.lex_str()?;
         let mut v = self.var_lookup(name)?;
         let mut needself = false;
-        while self.ls.tok == b'.' as Token {
+        while self.lex_opt(b'.' as Token)? {
             self.expr_field(&mut v)?;
         }
-        if self.ls.tok == b':' as Token {
+        if self.lex_opt(b':' as Token)? {
             needself = true;
             self.expr_field(&mut v)?;
         }
+        self.var_assign(&v)?;
         let mut b = ExpDesc::new(EK::Void, 0);
         self.parse_body(&mut b, needself, line)?;
         self.emit_store(&v, &mut b)?;
@@ -2348,15 +2777,23 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn parse_return(&mut self) -> PResult<()> {
-        self.next()?;
+    /// `return ...` (after the keyword), or the body of a short function
+    /// (`EXPR_F_RET1`: exactly one expression).
+    fn parse_return(&mut self, eflags: u32) -> PResult<()> {
         self.fs.flags |= PROTO_HAS_RETURN;
         let ins;
-        if Self::is_block_end(self.ls.tok) || self.ls.tok == b';' as Token {
+        if eflags & EXPR_F_RET1 == 0
+            && (Self::is_block_end(self.ls.tok) || self.ls.tok == b';' as Token)
+        {
             ins = ins_ad(Op::RET0, 0, 1);
         } else {
             let mut e = ExpDesc::new(EK::Void, 0);
-            let nret = self.expr_list(&mut e)?;
+            let nret = if eflags & EXPR_F_RET1 != 0 {
+                e = self.expr_flags(eflags)?;
+                1
+            } else {
+                self.expr_list(&mut e)?
+            };
             if nret == 1 {
                 if e.k == EK::Call {
                     let ci = self.fs.bc[e.info as usize];
@@ -2389,6 +2826,13 @@ impl<'a> Parser<'a> {
             self.emit_aj(Op::UCLO, 0, 0);
         }
         self.emit(ins);
+        Ok(())
+    }
+
+    fn parse_continue(&mut self) -> PResult<()> {
+        self.fs.scopes.last_mut().unwrap().flags |= FSCOPE_CONT;
+        let j = self.emit_jmp()?;
+        self.gola_new(NAME_CONT, VSTACK_GOTO, j)?;
         Ok(())
     }
 
@@ -2490,6 +2934,7 @@ impl<'a> Parser<'a> {
         let j = self.emit_jmp()?;
         self.jmp_patch(j, start)?;
         self.lex_match(TK_END, TK_WHILE, line)?;
+        self.scope_continue(start)?;
         self.scope_end()?;
         self.jmp_tohere(condexit)?;
         let pc = self.fs.pc();
@@ -2506,6 +2951,8 @@ impl<'a> Parser<'a> {
         self.emit_ad(Op::LOOP, nact, 0);
         self.block_body()?;
         self.lex_match(TK_UNTIL, TK_REPEAT, line)?;
+        // `continue` evaluates the condition (with the body's locals).
+        self.scope_continue(self.fs.pc())?;
         let mut condexit = self.expr_cond()?;
         if self.fs.scopes.last().unwrap().flags & FSCOPE_UPVAL == 0 {
             self.scope_end()?;
@@ -2561,6 +3008,7 @@ impl<'a> Parser<'a> {
         self.reg_reserve(1)?;
         self.parse_block()?;
         self.scope_end()?;
+        self.scope_continue(self.fs.pc())?;
         let loopend = self.emit_aj(Op::FORL, base, -1);
         self.fs.lines[loopend as usize] = line;
         self.jmp_patchins(loopend, lp + 1)?;
@@ -2609,7 +3057,9 @@ impl<'a> Parser<'a> {
         let mut e = ExpDesc::new(EK::Void, 0);
         let nexps = self.expr_list(&mut e)?;
         self.assign_adjust(3, nexps, &mut e)?;
-        self.reg_bump(4)?;
+        // The iterator needs 3 more slots (function, state, control), and
+        // the frame link of FR2 bytecode.
+        self.reg_bump(3 + self.opts_fr2 as u32)?;
         let isnext = nvars <= 5 && self.predict_next(exprpc);
         self.var_add(3);
         self.lex_check(TK_DO)?;
@@ -2621,6 +3071,7 @@ impl<'a> Parser<'a> {
         self.scope_end()?;
         let pc = self.fs.pc();
         self.jmp_patchins(lp, pc)?;
+        self.scope_continue(pc)?;
         self.emit_abc(
             if isnext { Op::ITERN } else { Op::ITERC },
             base,

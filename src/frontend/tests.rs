@@ -86,6 +86,7 @@ fn template_table_array_part() {
 fn ffi_literals_are_malformed_without_ffi() {
     let off = super::CompileOptions {
         ffi_literals: false,
+        ..Default::default()
     };
     let e = super::compile_with(b"x = 1LL", b"=x", &off).unwrap_err();
     assert_eq!(

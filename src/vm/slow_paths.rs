@@ -316,6 +316,35 @@ pub(super) unsafe fn concat(
     }
 }
 
+/// BNOT..BSAR with an operand that is not a number: a 64-bit operation on
+/// integer cdata, or an error (no metamethods), in register A.
+///
+/// # Safety
+/// `base` is the running Lua frame of `l`; `pc` follows `ins`.
+#[inline(never)]
+pub(super) unsafe fn bitop_slow(
+    l: *mut lua_State,
+    base: *mut TValue,
+    pc: *const Ins,
+    ins: Ins,
+    op: Op,
+) {
+    // SAFETY: base is the running frame of l and registers A, B/C or D its
+    // slots (caller's contract).
+    unsafe {
+        sync_frame(l, base, pc);
+        let (pb, pc_) = if op == Op::BNOT {
+            (slot(base, bc_d(ins)), slot(base, bc_d(ins)))
+        } else {
+            (slot(base, bc_b(ins)), slot(base, bc_c(ins)))
+        };
+        let (ob, oc) = (Operand::Slot(pb), Operand::Slot(pc_));
+        let r = crate::bitop_exec::bitop(State::from_raw(l), op, *pb, *pc_, ob, oc);
+        *slot(base, bc_a(ins)) = r;
+        gc::check(State::from_raw(l));
+    }
+}
+
 /// FNEW: a closure of the prototype constant D in register A, its upvalues
 /// from the frame's slots or from the running closure's upvalues.
 ///
