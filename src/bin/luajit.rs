@@ -247,6 +247,8 @@ fn bcsave(l: State, args: &[Vec<u8>]) -> c_int {
 fn dobytecode(l: State, args: &[Vec<u8>]) -> c_int {
     let mut list = false;
     let mut strip = true;
+    let mut deterministic = false;
+    let mut fr2 = true;
     let mut i = 0;
     let mut chunkname: Option<Vec<u8>> = None;
     while i < args.len() && args[i].first() == Some(&b'-') && args[i].len() > 1 {
@@ -260,6 +262,9 @@ fn dobytecode(l: State, args: &[Vec<u8>]) -> c_int {
                 'l' => list = true,
                 's' => strip = true,
                 'g' => strip = false,
+                'd' => deterministic = true,
+                'W' => fr2 = false,
+                'X' => fr2 = true,
                 'n' => {
                     i += 1;
                     chunkname = args.get(i).cloned();
@@ -316,9 +321,17 @@ fn dobytecode(l: State, args: &[Vec<u8>]) -> c_int {
         body = &body[nl..];
     }
     let pd = if body.first() == Some(&0x1b) {
-        luajit::bytecode::reader::undump_unverified(body, &name)
+        if fr2 {
+            luajit::bytecode::reader::undump_unverified(body, &name)
+        } else {
+            luajit::bytecode::reader::undump_format(body, &name, false)
+        }
     } else {
-        luajit::frontend::compile(body, &name)
+        let opts = luajit::frontend::CompileOptions {
+            fr2,
+            ..Default::default()
+        };
+        luajit::frontend::compile_with(body, &name, &opts)
     };
     let _ = l;
     let pd = match pd {
@@ -341,7 +354,7 @@ fn dobytecode(l: State, args: &[Vec<u8>]) -> c_int {
         }
         return 0;
     }
-    let out = luajit::bytecode::writer::dump(&pd, strip);
+    let out = luajit::bytecode::writer::dump_with(&pd, strip, deterministic);
     let r = if rest[1] == b"-" {
         std::io::stdout().write_all(&out)
     } else {
@@ -360,6 +373,9 @@ fn bcsave_usage() {
   -l        Only list bytecode.
   -s        Strip debug info (default).
   -g        Keep debug info.
+  -W        Generate 32 bit (non-GC64) bytecode.
+  -X        Generate 64 bit (GC64) bytecode.
+  -d        Generate bytecode in deterministic manner.
   -n name   Set module name (default: auto-detect from input name).
   -t type   Set output file type (default: auto-detect from output name).
   -a arch   Override architecture for object files (default: native).

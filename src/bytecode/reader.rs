@@ -21,7 +21,10 @@ pub(crate) const FLAG_BE: u32 = 0x01;
 pub(crate) const FLAG_STRIP: u32 = 0x02;
 pub(crate) const FLAG_FFI: u32 = 0x04;
 pub(crate) const FLAG_FR2: u32 = 0x08;
-const FLAGS_KNOWN: u32 = FLAG_BE | FLAG_STRIP | FLAG_FFI | FLAG_FR2;
+/// Uses the bit operator bytecodes (today's LuaJIT 2.1; older ones refuse
+/// such a dump as incompatible).
+pub(crate) const FLAG_BITOP: u32 = 0x10;
+const FLAGS_KNOWN: u32 = FLAG_BE | FLAG_STRIP | FLAG_FFI | FLAG_FR2 | FLAG_BITOP;
 
 pub(crate) const DUMP_VERSION: u8 = 2;
 
@@ -91,7 +94,20 @@ pub fn undump(data: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
 /// `-bl` listing lists whatever the reference would load, as it does).
 /// Never run the result.
 pub fn undump_unverified(data: &[u8], chunkname: &[u8]) -> Result<ProtoData, Vec<u8>> {
-    parse(data, chunkname).map_err(|f| error_message(chunkname, f))
+    parse(data, chunkname, true).map_err(|f| error_message(chunkname, f))
+}
+
+/// Load a dump in the native (FR2, `fr2`) or the other (32-bit) format,
+/// as the load functions' mode "W" asks. A dump in the other format is
+/// refused as incompatible, as the reference does. A 32-bit prototype
+/// (header instruction NOT, as LuaJIT marks it) cannot run: it is not
+/// verified, only dumped again or looked at.
+pub fn undump_format(data: &[u8], chunkname: &[u8], fr2: bool) -> Result<ProtoData, Vec<u8>> {
+    if fr2 {
+        undump(data, chunkname)
+    } else {
+        parse(data, chunkname, false).map_err(|f| error_message(chunkname, f))
+    }
 }
 
 /// How the reference raises a load error: most are syntax errors
@@ -241,9 +257,9 @@ struct Pending {
     depth: usize,
 }
 
-fn parse(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
+fn parse(data: &[u8], chunkarg: &[u8], fr2: bool) -> Res<ProtoData> {
     let mut cur = Cursor::new(data);
-    let flags = read_header(&mut cur)?;
+    let flags = read_header(&mut cur, fr2)?;
     let chunkname = if flags & FLAG_STRIP != 0 {
         chunkarg.to_vec()
     } else {
@@ -283,20 +299,20 @@ fn parse(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
 /// `parse` and then `verify`: what every load path runs, so the
 /// interpreter only ever sees bytecode it can run safely.
 fn load(data: &[u8], chunkarg: &[u8]) -> Res<ProtoData> {
-    let p = parse(data, chunkarg)?;
+    let p = parse(data, chunkarg, true)?;
     verify(&p).map_err(|_| Failure::Malformed)?;
     Ok(p)
 }
 
-/// Signature, version and flags; the flags must describe a 64-bit (FR2)
-/// build, as the reference requires.
-fn read_header(cur: &mut Cursor) -> Res<u32> {
+/// Signature, version and flags; the flags must describe the format asked
+/// for: a 64-bit (FR2) build's, or (`fr2` false) a 32-bit one's.
+fn read_header(cur: &mut Cursor, fr2: bool) -> Res<u32> {
     let head = cur.bytes(4).map_err(|_| Failure::Incompatible)?;
     if head != [0x1b, b'L', b'J', DUMP_VERSION] {
         return Err(Failure::Incompatible);
     }
     let flags = cur.uleb().map_err(|_| Failure::Incompatible)?;
-    if flags & !FLAGS_KNOWN != 0 || flags & FLAG_FR2 == 0 {
+    if flags & !FLAGS_KNOWN != 0 || (flags & FLAG_FR2 != 0) != fr2 {
         return Err(Failure::Incompatible);
     }
     Ok(flags)
@@ -330,7 +346,9 @@ fn read_proto(
     }
 
     // Instructions, after the header instruction the loader recreates.
-    let head_op = if p.flags & PROTO_VARARG != 0 {
+    let head_op = if flags & FLAG_FR2 == 0 {
+        Op::NOT // Marks a prototype of the other format, as LuaJIT does.
+    } else if p.flags & PROTO_VARARG != 0 {
         Op::FUNCV
     } else {
         Op::FUNCF

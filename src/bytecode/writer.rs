@@ -10,27 +10,45 @@
 //! turned back into their plain forms when the prototype is marked ILOOP.
 
 use super::reader::{
-    line_width, DUMP_VERSION, FLAG_BE, FLAG_FFI, FLAG_FR2, FLAG_STRIP, INTERNAL_VAR_NAMES,
-    KGC_CHILD, KGC_COMPLEX, KGC_I64, KGC_STR, KGC_TAB, KGC_U64, KTAB_FALSE, KTAB_INT, KTAB_NIL,
-    KTAB_NUM, KTAB_STR, KTAB_TRUE,
+    line_width, DUMP_VERSION, FLAG_BE, FLAG_BITOP, FLAG_FFI, FLAG_FR2, FLAG_STRIP,
+    INTERNAL_VAR_NAMES, KGC_CHILD, KGC_COMPLEX, KGC_I64, KGC_STR, KGC_TAB, KGC_U64, KTAB_FALSE,
+    KTAB_INT, KTAB_NIL, KTAB_NUM, KTAB_STR, KTAB_TRUE,
 };
-use super::{bc_op_raw, set_op, KGc, KNum, KTabVal, Op, ProtoData};
-use super::{PROTO_CHILD, PROTO_FFI, PROTO_ILOOP, PROTO_VARARG};
+use super::{bc_op, bc_op_raw, set_op, KGc, KNum, KTabVal, Op, ProtoData};
+use super::{PROTO_BITOP, PROTO_CHILD, PROTO_FFI, PROTO_ILOOP, PROTO_VARARG};
 use crate::mem::FallibleVec;
 
 /// The dump of `p` (and its children); `strip` leaves out the chunk name and
 /// all debug info, as `string.dump(f, true)` / `luajit -bs` do.
 pub fn dump(p: &ProtoData, strip: bool) -> Vec<u8> {
-    dump_with_byte_order(p, strip, false)
+    dump_with_byte_order(p, strip, false, false)
+}
+
+/// `dump`, optionally deterministic (`string.dump(f, "d")`, `luajit -bd`):
+/// the hash parts of template tables in sorted order instead of node
+/// order, so the same source always gives the same bytes.
+pub fn dump_with(p: &ProtoData, strip: bool, deterministic: bool) -> Vec<u8> {
+    dump_with_byte_order(p, strip, false, deterministic)
 }
 
 /// The dump a big-endian build would write (instructions, upvalue
 /// descriptors and line numbers byte-swapped, the BE flag set). The loader
 /// accepts both orders, as the reference does.
-pub(crate) fn dump_with_byte_order(p: &ProtoData, strip: bool, big_endian: bool) -> Vec<u8> {
+pub(crate) fn dump_with_byte_order(
+    p: &ProtoData,
+    strip: bool,
+    big_endian: bool,
+    deterministic: bool,
+) -> Vec<u8> {
     // As long as the function: grown fallibly (see crate::mem).
     let mut out = FallibleVec::from_slice(&[0x1b, b'L', b'J', DUMP_VERSION]);
-    let mut flags = FLAG_FR2;
+    // A prototype compiled for the 32-bit format has the header
+    // instruction NOT (load mode "W"): its dump has no FR2 flag.
+    let mut flags = if p.bc.first().is_some_and(|&i| bc_op(i) == Op::NOT) {
+        0
+    } else {
+        FLAG_FR2
+    };
     if big_endian {
         flags |= FLAG_BE;
     }
@@ -40,12 +58,20 @@ pub(crate) fn dump_with_byte_order(p: &ProtoData, strip: bool, big_endian: bool)
     if p.flags & PROTO_FFI != 0 {
         flags |= FLAG_FFI;
     }
+    if p.flags & PROTO_BITOP != 0 {
+        flags |= FLAG_BITOP;
+    }
     put_uleb(&mut out, flags);
     if !strip {
         put_uleb(&mut out, p.chunkname.len() as u32);
         out.extend_from_slice(&p.chunkname);
     }
-    write_proto(&mut out, p, strip, big_endian);
+    let opts = WriteOpts {
+        strip,
+        be: big_endian,
+        deterministic,
+    };
+    write_proto(&mut out, p, &opts);
     out.push(0);
     out.into_vec()
 }
@@ -70,26 +96,37 @@ fn narrow(n: f64) -> Option<i32> {
     (k as f64 == n).then_some(k)
 }
 
+/// How a dump is written.
+struct WriteOpts {
+    /// No debug info.
+    strip: bool,
+    /// Big-endian byte order.
+    be: bool,
+    /// Template tables' hash parts sorted.
+    deterministic: bool,
+}
+
 /// Children first (in constant index order), then the prototype itself,
 /// preceded by its size. Depth is bounded by the prototype tree, which the
 /// parser and the loader keep shallow.
-fn write_proto(out: &mut FallibleVec<u8>, p: &ProtoData, strip: bool, be: bool) {
+fn write_proto(out: &mut FallibleVec<u8>, p: &ProtoData, opts: &WriteOpts) {
     // The reference goes by PROTO_CHILD; the constants themselves are the
     // safer guide (a child left out would make the dump unloadable).
     for k in &p.kgc {
         if let KGc::Child(child) = k {
-            write_proto(out, child, strip, be);
+            write_proto(out, child, opts);
         }
     }
-    let body = proto_body(p, strip, be);
+    let body = proto_body(p, opts);
     put_uleb(out, body.len() as u32);
     out.extend_from_slice(&body);
 }
 
-fn proto_body(p: &ProtoData, strip: bool, be: bool) -> FallibleVec<u8> {
+fn proto_body(p: &ProtoData, opts: &WriteOpts) -> FallibleVec<u8> {
+    let (strip, be) = (opts.strip, opts.be);
     let nbc = p.bc.len().saturating_sub(1);
     let mut b = FallibleVec::with_capacity(16 + nbc * 5);
-    b.push(p.flags & (PROTO_CHILD | PROTO_VARARG | PROTO_FFI));
+    b.push(p.flags & (PROTO_CHILD | PROTO_VARARG | PROTO_FFI | PROTO_BITOP));
     b.push(p.numparams);
     b.push(p.framesize);
     b.push(p.uv.len() as u8);
@@ -138,7 +175,7 @@ fn proto_body(p: &ProtoData, strip: bool, be: bool) -> FallibleVec<u8> {
     // GC constants highest index first, so the loader can claim children
     // from its stack in the order they were written.
     for k in p.kgc.iter().rev() {
-        write_kgc(&mut b, k);
+        write_kgc(&mut b, k, opts.deterministic);
     }
     for &k in &p.knum {
         write_knum(&mut b, k);
@@ -152,7 +189,7 @@ fn put_u64(out: &mut FallibleVec<u8>, v: u64) {
     put_uleb(out, (v >> 32) as u32);
 }
 
-fn write_kgc(out: &mut FallibleVec<u8>, k: &KGc) {
+fn write_kgc(out: &mut FallibleVec<u8>, k: &KGc, deterministic: bool) {
     match k {
         KGc::Child(_) => put_uleb(out, KGC_CHILD),
         KGc::Table(t) => {
@@ -170,7 +207,12 @@ fn write_kgc(out: &mut FallibleVec<u8>, k: &KGc) {
             for v in array {
                 write_table_value(out, v, true);
             }
-            for (key, v) in t.dump_entries() {
+            let mut entries: FallibleVec<(&KTabVal, &KTabVal)> = FallibleVec::new();
+            entries.extend(t.dump_entries());
+            if deterministic {
+                entries.sort_by(|a, b| key_order(a.0).cmp(&key_order(b.0)));
+            }
+            for (key, v) in entries.iter() {
                 write_table_value(out, key, false);
                 write_table_value(out, v, true);
             }
@@ -192,6 +234,20 @@ fn write_kgc(out: &mut FallibleVec<u8>, k: &KGc) {
             put_uleb(out, KGC_STR + s.len() as u32);
             out.extend_from_slice(s);
         }
+    }
+}
+
+/// Where a template table key goes in a deterministic dump: LuaJIT's
+/// order by type tag (numbers, whose tag is their high bits, then strings,
+/// true, false), numbers by their bits, strings bytewise.
+fn key_order(k: &KTabVal) -> (u8, u64, &[u8]) {
+    match k {
+        KTabVal::Int(i) => (0, (*i as f64).to_bits(), &[]),
+        KTabVal::Num(n) => (0, n.to_bits(), &[]),
+        KTabVal::Str(s) => (1, 0, s),
+        KTabVal::True => (2, 0, &[]),
+        KTabVal::False => (3, 0, &[]),
+        KTabVal::Nil => (4, 0, &[]),
     }
 }
 

@@ -519,20 +519,26 @@ pub fn load_source(
                 // collector step, no State-taking call), so nothing else
                 // reaches the global state while g is used; the new
                 // objects stay unreachable, and so uncollected, until the
-                // closure is pushed.
-                let f = unsafe {
+                // closure (or the prototype) is pushed.
+                let v = unsafe {
                     let g = L.global_mut();
                     let pt = crate::func::proto_from_data(g, &pd);
-                    let f = crate::func::new_lfunc(g, pt, env);
-                    // Main chunks have no upvalues in Lua 5.1 semantics;
-                    // give any declared ones fresh closed upvalues.
-                    for i in 0..(*pt).sizeuv as usize {
-                        let uv = crate::func::new_closed_upval(g, TValue::NIL);
-                        (*f).set_uv(i, uv);
+                    if !crate::frontend::is_native(&pd) {
+                        // Load mode "W": the prototype itself, which can be
+                        // dumped but not run (as in LuaJIT).
+                        TValue::gcobj(TID_PROTO, pt as *const crate::gc::GcHeader)
+                    } else {
+                        let f = crate::func::new_lfunc(g, pt, env);
+                        // Main chunks have no upvalues in Lua 5.1 semantics;
+                        // give any declared ones fresh closed upvalues.
+                        for i in 0..(*pt).sizeuv as usize {
+                            let uv = crate::func::new_closed_upval(g, TValue::NIL);
+                            (*f).set_uv(i, uv);
+                        }
+                        TValue::gcobj(TID_FUNC, f as *const crate::gc::GcHeader)
                     }
-                    f
                 };
-                api_push(L, TValue::gcobj(TID_FUNC, f as *const crate::gc::GcHeader));
+                api_push(L, v);
             });
             if status != 0 {
                 return Some(status);

@@ -71,9 +71,14 @@ pub enum LoadError {
 
 /// Load a chunk as LuaJIT's loader does: source text or bytecode (decided
 /// by the first byte after an optional byte order mark / `#` line),
-/// checked against `mode` ("t", "b", "bt"; None: both). Streamed input is
-/// pulled only as far as the lexer (or the bytecode framing) needs it, so
-/// the reader is not called again after a syntax error.
+/// checked against `mode` ("t", "b", "bt"; None: both). A `W` in the mode
+/// compiles or loads 32-bit (non-FR2) bytecode instead of the native
+/// format (`X` asks for the native 64-bit one, which it is anyway): the
+/// prototype's header instruction is then NOT, and it can be dumped or
+/// looked at but not run (`is_native`). Other characters are ignored.
+/// Streamed input is pulled only as far as the lexer (or the bytecode
+/// framing) needs it, so the reader is not called again after a syntax
+/// error.
 pub fn load(
     source: Source<'_>,
     chunkname: &[u8],
@@ -90,13 +95,18 @@ pub fn load(
     }
     header.map_err(LoadError::Syntax)?;
     let is_binary = ls.is_bytecode_start();
+    let mut opts = opts.clone();
     if let Some(m) = mode {
         if !m.contains(if is_binary { &b'b' } else { &b't' }) {
             return Err(LoadError::Syntax(
                 b"attempt to load chunk with wrong mode".to_vec(),
             ));
         }
+        if m.contains(&b'W') {
+            opts.fr2 = false;
+        }
     }
+    let opts = &opts;
     if is_binary {
         let gathered;
         let data = match whole {
@@ -109,12 +119,20 @@ pub fn load(
                 &gathered[..]
             }
         };
-        return crate::bytecode::reader::undump(data, chunkname).map_err(LoadError::Syntax);
+        return crate::bytecode::reader::undump_format(data, chunkname, opts.fr2)
+            .map_err(LoadError::Syntax);
     }
     match parser::parse_with(ls, opts) {
         (_, true) => Err(LoadError::Reader),
         (r, false) => r.map_err(LoadError::Syntax),
     }
+}
+
+/// Is the prototype in this build's (FR2) format, so it can run? Load mode
+/// "W" gives prototypes of the 32-bit format (header instruction NOT).
+pub fn is_native(p: &ProtoData) -> bool {
+    p.bc.first()
+        .is_some_and(|&i| crate::bytecode::bc_op(i) != crate::bytecode::Op::NOT)
 }
 
 /// Read a streamed bytecode dump as far as LuaJIT's bytecode reader would

@@ -1986,9 +1986,15 @@ impl<'a> Parser<'a> {
         Ok(ExpDesc::str(s))
     }
 
-    /// `v.name` (the dot or colon already skipped).
-    fn expr_field(&mut self, v: &mut ExpDesc) -> PResult<()> {
+    /// `v.name` or `v:name`: `skip` the current `.` or `:` token (after
+    /// `v` is in a register, so its code gets the line before the dot, as
+    /// in Debian's LuaJIT; today's skips first), or it is skipped already
+    /// (after `?.`).
+    fn expr_field(&mut self, v: &mut ExpDesc, skip: bool) -> PResult<()> {
         self.expr_toanyreg(v)?;
+        if skip {
+            self.next()?;
+        }
         let mut key = self.expr_str()?;
         self.expr_index(v, &mut key)
     }
@@ -2066,8 +2072,11 @@ impl<'a> Parser<'a> {
                 }
                 self.parse_args(v)?;
                 is_call = true;
-            } else if nav || self.lex_opt(b'.' as Token)? {
-                self.expr_field(v)?;
+            } else if nav {
+                self.expr_field(v, false)?;
+                is_call = false;
+            } else if tok == b'.' as Token {
+                self.expr_field(v, true)?;
                 is_call = false;
             } else {
                 break;
@@ -2761,12 +2770,12 @@ impl<'a> Parser<'a> {
         let name = self.lex_str()?;
         let mut v = self.var_lookup(name)?;
         let mut needself = false;
-        while self.lex_opt(b'.' as Token)? {
-            self.expr_field(&mut v)?;
+        while self.ls.tok == b'.' as Token {
+            self.expr_field(&mut v, true)?;
         }
-        if self.lex_opt(b':' as Token)? {
+        if self.ls.tok == b':' as Token {
             needself = true;
-            self.expr_field(&mut v)?;
+            self.expr_field(&mut v, true)?;
         }
         self.var_assign(&v)?;
         let mut b = ExpDesc::new(EK::Void, 0);

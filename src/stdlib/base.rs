@@ -540,7 +540,8 @@ extern "C-unwind" fn b_setfenv(l: State) -> c_int {
 /// environment; any other value is ignored.
 fn load_result(l: State, status: c_int, env_arg: c_int) -> c_int {
     if status == 0 {
-        if value_at(l, env_arg).is_tab() {
+        // Not for the prototype that load mode "W" gives.
+        if value_at(l, env_arg).is_tab() && value_at(l, -1).is_func() {
             lua_pushvalue(l, env_arg);
             lua_setfenv(l, -2);
         }

@@ -190,19 +190,34 @@ extern "C-unwind" fn s_upper(l: State) -> c_int {
 }
 
 extern "C-unwind" fn s_dump(l: State) -> c_int {
-    check_type(l, 1, LUA_TFUNCTION);
-    let strip = value_at(l, 2).is_truthy();
+    // A Lua function, or the prototype load mode "W" gives.
     let f = value_at(l, 1);
-    // SAFETY: argument 1, a function (checked), live in its slot; the
-    // borrow ends before anything can change it (dumping runs no Lua code).
-    let fp = unsafe { &*f.as_ptr::<crate::func::GcFunc>() };
-    if !fp.is_lua() {
-        error_str(l, "unable to dump given function");
-    }
-    // SAFETY: the prototype of the live Lua function argument 1; dumping
-    // runs no collection step.
-    let pd = unsafe { crate::func::proto_to_data(fp.proto) };
-    let out = crate::bytecode::writer::dump(&pd, strip);
+    let pt = if f.is(crate::value::TID_PROTO) {
+        f.as_ptr::<crate::func::GcProto>()
+    } else {
+        check_type(l, 1, LUA_TFUNCTION);
+        // SAFETY: argument 1, a function (checked), live in its slot; the
+        // borrow ends before anything can change it (dumping runs no Lua
+        // code).
+        let fp = unsafe { &*f.as_ptr::<crate::func::GcFunc>() };
+        if !fp.is_lua() {
+            error_str(l, "unable to dump given function");
+        }
+        fp.proto
+    };
+    // The mode: a string of flags (`s` strip, `d` deterministic), or any
+    // true value for strip.
+    let mode = value_at(l, 2);
+    let (strip, deterministic) = if mode.is_str() {
+        let m = check_str(l, 2);
+        (m.contains(&b's'), m.contains(&b'd'))
+    } else {
+        (mode.is_truthy(), false)
+    };
+    // SAFETY: the prototype of argument 1 (a Lua function's, or argument 1
+    // itself), live in its slot; dumping runs no collection step.
+    let pd = unsafe { crate::func::proto_to_data(pt) };
+    let out = crate::bytecode::writer::dump_with(&pd, strip, deterministic);
     push_str(l, &out);
     1
 }

@@ -6,6 +6,10 @@
 --
 -- Output types: raw bytecode, C source (c, cc), C header (h) and ELF
 -- object files (obj, o) for x64 and arm64 that define luaJIT_BC_<name>.
+-- As today's LuaJIT 2.1: -W writes 32-bit (non-GC64) bytecode, -X 64-bit
+-- (GC64, the native format), -d deterministic bytecode (template tables
+-- sorted), -F name overrides the file name the chunk is loaded under; the
+-- file type cc is C source too.
 ----------------------------------------------------------------------------
 
 local jit = require("jit")
@@ -22,15 +26,19 @@ Save LuaJIT bytecode: luajit -b[options] input output
   -l        Only list bytecode.
   -s        Strip debug info (default).
   -g        Keep debug info.
+  -W        Generate 32 bit (non-GC64) bytecode.
+  -X        Generate 64 bit (GC64) bytecode.
+  -d        Generate bytecode in deterministic manner.
   -n name   Set module name (default: auto-detect from input name).
   -t type   Set output file type (default: auto-detect from output name).
   -a arch   Override architecture for object files (default: native).
   -o os     Override OS for object files (default: native).
+  -F name   Override filename (default: input filename).
   -e chunk  Use chunk string as input.
   --        Stop handling options.
   -         Use stdin as input and/or stdout as output.
 
-File types: c h obj o raw (default)
+File types: c cc h obj o raw (default)
 ]])
   os.exit(1)
 end
@@ -49,23 +57,30 @@ end
 ----------------------------------------------------------------------------
 -- Input and output.
 
+-- The chunk to save or list. ctx.mode is the load mode: "bt" and W (32-bit
+-- bytecode, which gives a prototype that can be dumped but not run).
 local function load_input(ctx, input)
   local f, err
   if ctx.chunk then
-    f, err = loadstring(ctx.chunk, ctx.filename and "@" .. ctx.filename)
+    f, err = loadstring(ctx.chunk, nil, ctx.mode)
+  elseif ctx.filename then
+    local s
+    if input == "-" then
+      s = io.stdin:read("*a")
+    else
+      local fp = io.open(input, "rb")
+      if not fp then fail("cannot open " .. input) end
+      s = fp:read("*a")
+      fp:close()
+    end
+    f, err = load(s, "@" .. ctx.filename, ctx.mode)
   elseif input == "-" then
     f, err = load(function()
       local s = io.stdin:read(4096)
       return s
-    end, ctx.filename and "@" .. ctx.filename or "=stdin")
-  elseif ctx.filename then
-    local fp = io.open(input, "rb")
-    if not fp then fail("cannot open " .. input) end
-    local s = fp:read("*a")
-    fp:close()
-    f, err = loadstring(s, "@" .. ctx.filename)
+    end, "=stdin", ctx.mode)
   else
-    f, err = loadfile(input)
+    f, err = loadfile(input, ctx.mode)
   end
   if not f then fail(err) end
   return f
@@ -112,7 +127,7 @@ local function type_of_output(output)
   local ext = type(output) == "string" and output:match("%.(%a+)$")
   if ext then
     ext = ext:lower()
-    if ext == "c" or ext == "h" then return ext end
+    if ext == "c" or ext == "cc" or ext == "h" then return ext end
     if ext == "o" or ext == "obj" then return "obj" end
   end
   return "raw"
@@ -161,7 +176,12 @@ local function write_c(ctx, output, s)
     fp:write('#ifdef __cplusplus\nextern "C"\n#endif\n#ifdef _WIN32\n__declspec(dllexport)\n#endif\n')
     fp:write("const unsigned char ", sym, "[] = {\n")
   elseif ctx.type == "cc" then
-    fp:write('extern "C"\n#ifdef _WIN32\n__declspec(dllexport)\n#endif\n')
+    -- C source as today's LuaJIT writes it (for C or C++): the symbol is
+    -- exported with default visibility.
+    fp:write('#ifdef __cplusplus\nextern "C"\n#endif\n#ifdef _WIN32\n__declspec(dllexport)\n',
+      '#elif (defined(__ELF__) || defined(__MACH__) || defined(__psp2__)) && ',
+      '!((defined(__sun__) && defined(__svr4__)) || defined(__CELLOS_LV2__))\n',
+      '__attribute__((visibility("default")))\n#endif\n')
     fp:write("const unsigned char ", sym, "[] = {\n")
   else
     fp:write("#define ", sym, "_SIZE ", #s, "\n")
@@ -233,7 +253,7 @@ end
 
 local function save(ctx, input, output)
   local f = load_input(ctx, input)
-  local s = string.dump(f, ctx.strip)
+  local s = string.dump(f, (ctx.strip and "s" or "") .. (ctx.deterministic and "d" or ""))
   local t = ctx.type or type_of_output(output)
   ctx.type = t
   if t == "raw" then
@@ -253,7 +273,7 @@ end
 
 local function start(...)
   local args = { ... }
-  local ctx = { strip = true, arch = jit.arch, os = string.lower(jit.os) }
+  local ctx = { strip = true, arch = jit.arch, os = string.lower(jit.os), mode = "bt" }
   local listing = false
   local n = 1
   while n <= #args do
@@ -269,6 +289,12 @@ local function start(...)
         ctx.strip = true
       elseif opt == "g" then
         ctx.strip = false
+      elseif opt == "W" then
+        ctx.mode = "btW"
+      elseif opt == "X" then
+        ctx.mode = "bt"
+      elseif opt == "d" then
+        ctx.deterministic = true
       else
         local value = args[n]
         if value == nil then usage() end
