@@ -96,7 +96,15 @@ pub fn bitop(l: State, op: Op, b: TValue, c: TValue, sb: Operand, sc: Operand) -
     let mut x = operand64(l, b, sb, &mut wide, true);
     let mut y = operand64(l, c, sc, &mut wide, !is_shift);
     if wide == Wide::No {
-        return TValue::num(num_bitop(op, b.as_num(), c.as_num()));
+        // A 32-bit operation (only a shift count was a cdata): on the low
+        // 32 bits of the converted operands.
+        let (x, y) = (x as i32, y as i32);
+        let r = match op {
+            Op::BSHL => bitops::lshift(x, y),
+            Op::BSHR => bitops::rshift(x, y),
+            _ => bitops::arshift(x, y),
+        };
+        return TValue::num(r as f64);
     }
     // Numbers join a 64-bit operation by truncation.
     let to64 = |v: TValue, bits: u64| {
