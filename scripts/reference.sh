@@ -19,6 +19,19 @@
 # up in $LUAJIT_EXPORTS_DIR, then ../shared beside the repository, then
 # /work/shared (EXPORTS_DIR).
 #
+# A second, optional reference: today's LuaJIT 2.1 (the v2.1 branch as of
+# 2026, `LuaJIT 2.1.<timestamp>`, built from its public repository outside
+# this one), for what it added since Debian's snapshot (the syntax
+# backported from LuaJIT 3.0, the new -b options). Nothing in `make test`
+# needs it: the expected outputs recorded from it are checked in
+# (tests/lua/syntax2026, tests/bytecode/syntax2026/ref). It is used to
+# record them again and by tools (scripts/check-listings-2026 --record,
+# tests/jit2026/run, scripts/fuzz-diff --syntax2026):
+#   $LUAJIT_REF_2026      its luajit executable (e.g. <build>/src/luajit);
+#   $LUAJIT_REF_2026_JIT  the directory of its jit/*.lua modules (default:
+#                         jit/ or src/jit/ beside the executable).
+#     bash scripts/reference.sh luajit2026|jit2026
+#
 # Also defines cannot_run, for suites whose reference or tool is missing.
 
 _ref_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -79,8 +92,22 @@ cannot_run() {
   return 0
 }
 
+ref2026_lookup() {
+  REF2026_LUAJIT="" REF2026_JIT=""
+  local exe=${LUAJIT_REF_2026:-}
+  [ -n "$exe" ] && [ -x "$exe" ] || return 0
+  REF2026_LUAJIT=$exe
+  local dir d
+  dir=$(cd "$(dirname "$exe")" && pwd)
+  for d in "${LUAJIT_REF_2026_JIT:-}" "$dir/jit" "$dir/src/jit"; do
+    [ -n "$d" ] && [ -f "$d/bc.lua" ] && { REF2026_JIT=$(cd "$d" && pwd); break; }
+  done
+  return 0
+}
+
 ref_lookup
 exports_lookup
+ref2026_lookup
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case ${1:-} in
@@ -89,6 +116,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     libdir) [ -n "$REF_LIBDIR" ] && echo "$REF_LIBDIR" ;;
     root) [ -n "$REF_ROOT" ] && echo "$REF_ROOT" ;;
     exports) [ -n "$EXPORTS_DIR" ] && echo "$EXPORTS_DIR" ;;
-    *) echo "usage: scripts/reference.sh luajit|include|libdir|root|exports" >&2; exit 2 ;;
+    luajit2026) [ -n "$REF2026_LUAJIT" ] && echo "$REF2026_LUAJIT" ;;
+    jit2026) [ -n "$REF2026_JIT" ] && echo "$REF2026_JIT" ;;
+    *) echo "usage: scripts/reference.sh luajit|include|libdir|root|exports|luajit2026|jit2026" >&2; exit 2 ;;
   esac
 fi

@@ -3,7 +3,7 @@
 --
 --   local bc = require("jit.bc")
 --   bc.dump(func [, out [, all]])   -- list func (and with all, its children)
---   bc.line(func, pc [, prefix])    -- one instruction as text, or nil
+--   bc.line(func, pc [, prefix])    -- one instruction as text, or nothing
 --   bc.targets(func)                -- set of jump targets
 --   bc.start([outfile]) / bc.on / bc.off -- list each function as it is
 --                                     compiled ("bc" events of jit.attach)
@@ -64,7 +64,7 @@ end
 -- One instruction at pc as text (with a trailing newline), or nil past the end.
 local function bcline(func, pc, prefix)
   local ins, m = funcbc(func, pc)
-  if not ins then return nil end
+  if not ins then return end -- (no value, as LuaJIT's jit.bc)
   local op = band(ins, 0xff)
   local ma, mb, mc = band(m, 7), band(rshift(m, 3), 15), band(rshift(m, 7), 15)
   local a = band(rshift(ins, 8), 0xff)
