@@ -145,11 +145,36 @@ fn tokenize(s: &[u8]) -> Vec<(usize, usize)> {
             }
         } else {
             let rest = &s[i..];
-            let n = if rest.starts_with(b"...") {
-                3
-            } else if [&b".."[..], b"==", b"~=", b"<=", b">=", b"::"]
+            let n = if [&b"..."[..], b"~>>", b"<<=", b">>=", b"..="]
                 .iter()
                 .any(|op| rest.starts_with(op))
+            {
+                3
+            } else if [
+                &b".."[..],
+                b"==",
+                b"~=",
+                b"<=",
+                b">=",
+                b"::",
+                b"<<",
+                b">>",
+                b"&&",
+                b"||",
+                b"!=",
+                b"?.",
+                b"??",
+                b"->",
+                b"+=",
+                b"-=",
+                b"*=",
+                b"/=",
+                b"%=",
+                b"&=",
+                b"|=",
+            ]
+            .iter()
+            .any(|op| rest.starts_with(op))
             {
                 2
             } else {
@@ -168,11 +193,17 @@ fn tokenize(s: &[u8]) -> Vec<(usize, usize)> {
 const KEYWORDS: &[&str] = &[
     "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
     "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+    // The soft keywords of today's LuaJIT 2.1.
+    "const", "continue",
 ];
 
 const OPERATORS: &[&str] = &[
     "+", "-", "*", "/", "%", "^", "#", "==", "~=", "<=", ">=", "<", ">", "=", "(", ")", "{", "}",
     "[", "]", ";", ":", ",", ".", "..", "...", "::", "~", "&", "|", "!", "@", "$", "`", "\\", "?",
+    // Today's LuaJIT 2.1: bit operators, customary operators, ?: ?. ??,
+    // short functions, compound assignment (and ^=, which it refuses).
+    "<<", ">>", "~>>", "~>", "&&", "||", "!=", "?.", "??", "->", "+=", "-=", "*=", "/=", "%=",
+    "&=", "|=", "<<=", ">>=", "~>>=", "..=", "^=", "??=", "//",
 ];
 
 const NUMBERS: &[&str] = &[
@@ -248,6 +279,23 @@ const NUMBERS: &[&str] = &[
     "nan",
     "inf",
     "-inf",
+    // Underscores, ignored after the first digit.
+    "1_000",
+    "1__0",
+    "1_",
+    "0_x1F",
+    "0x_ff",
+    "0x1_0p1_0",
+    "1_e5",
+    "1e_5",
+    "1e-_5",
+    "1_.5_",
+    "._5",
+    "1_LL",
+    "0x_FFULL",
+    "1_i",
+    "0x_",
+    "1_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0",
 ];
 
 const NAMES: &[&str] = &[
@@ -370,12 +418,22 @@ fn dict_token(rng: &mut Rng) -> Vec<u8> {
         2 => pick(rng, NUMBERS).as_bytes().to_vec(),
         3 => pick(rng, NAMES).as_bytes().to_vec(),
         4 => gen_string(rng),
-        _ => match rng.below(6) {
+        _ => match rng.below(16) {
             0 => b"goto l".to_vec(),
             1 => b"::l::".to_vec(),
             2 => b"goto continue".to_vec(),
             3 => b"::continue::".to_vec(),
             4 => b"break".to_vec(),
+            5 => b"continue".to_vec(),
+            6 => b"const x = 1".to_vec(),
+            7 => b"x -> x".to_vec(),
+            8 => b"|a, ...| ->".to_vec(),
+            9 => b"|| -> do".to_vec(),
+            10 => b"a?.b".to_vec(),
+            11 => b"a ?? b".to_vec(),
+            12 => b"c ? a : b".to_vec(),
+            13 => b"x += 1".to_vec(),
+            14 => b"o:m?.()".to_vec(),
             _ => b"--[==[ ]==]".to_vec(),
         },
     }
@@ -404,7 +462,7 @@ fn repeat_join(piece: &str, n: usize, sep: &str) -> String {
 fn generate(rng: &mut Rng) -> Vec<u8> {
     let n = limit_count(rng);
     let core = String::from_utf8_lossy(&dict_token(rng)).into_owned();
-    let text = match rng.below(22) {
+    let text = match rng.below(34) {
         0 => format!("return {}1{}", "(".repeat(n), ")".repeat(n)),
         1 => format!("local t = {}{}", "{".repeat(n), "}".repeat(n)),
         2 => format!(
@@ -458,6 +516,38 @@ fn generate(rng: &mut Rng) -> Vec<u8> {
                 repeat_join("::l#::", n.min(300), " "),
                 n
             ),
+        },
+        // Today's LuaJIT 2.1 syntax around the same limits.
+        22 => format!("x = {}1{}", "c ? ".repeat(n), " : 2".repeat(n)),
+        23 => format!("x = a{}", "?.b".repeat(n)),
+        24 => format!("x = {}", repeat_join("a#", n, " ?? ")),
+        25 => format!("f = {}1", "x -> ".repeat(n)),
+        26 => format!(
+            "f = {}return 1{}",
+            "|| -> do ".repeat(n),
+            " end".repeat(n)
+        ),
+        27 => format!(
+            "{} x += 1 {}",
+            "for i = 1, 2 do if i then continue end local v = i f(|| -> v) ".repeat(n),
+            "end ".repeat(n)
+        ),
+        28 => repeat_join("const c# = #", n, "\n"),
+        29 => format!(
+            "local t = {{}} {}",
+            repeat_join("t.k# += # t[#] ..= '#' t?.x# ~= #", n, " ")
+        ),
+        30 => format!("x = {}", repeat_join("a# << # & b# | ~c# ~>> #", n, " ~ ")),
+        31 => format!("x = {}1{}", "~(".repeat(n), ")".repeat(n)),
+        32 => match rng.below(8) {
+            0 => "repeat if x then continue end local y = 1 until y".to_string(),
+            1 => "while x do local function f() continue end end".to_string(),
+            2 => "const a = 1; local function f() a = 2 end".to_string(),
+            3 => "const a, a = 1, 2".to_string(),
+            4 => "local a, b, c = x?.f()".to_string(),
+            5 => "a?.b, c = 1, 2".to_string(),
+            6 => "return t ? a:m() : b".to_string(),
+            _ => format!("x = 1{}", "_0".repeat(n)),
         },
         _ => format!("x = {}{}{}", "a[".repeat(n), core, "]".repeat(n)),
     };
@@ -827,7 +917,10 @@ impl Reference {
     /// Compare our listing (or error) with the reference's for `data`.
     fn compare(&mut self, data: &[u8]) -> Result<(), Failure> {
         // The reference has the FFI, so its lexer takes 1LL, 2ULL and 3i.
-        let opts = CompileOptions { ffi_literals: true };
+        let opts = CompileOptions {
+            ffi_literals: true,
+            ..Default::default()
+        };
         let ours = compile_with(data, b"@input.lua", &opts);
         let Some((ok, out, err)) = self.list(data) else {
             self.skipped += 1;
@@ -895,6 +988,7 @@ fn seeds(root: &Path, crashes: &Path) -> Vec<Vec<u8>> {
     let mut seeds = Vec::new();
     let repo = root.join("..");
     load_tree(&repo.join("tests/lua"), &mut seeds, 0);
+    load_tree(&repo.join("tests/bytecode/syntax2026"), &mut seeds, 0);
     load_tree(&repo.join("bench"), &mut seeds, 0);
     load_tree(&repo.join("src/jit/lua"), &mut seeds, 0);
     load_tree(Path::new("/usr/share/lua/5.1"), &mut seeds, 0);
@@ -1014,6 +1108,7 @@ fn run_on_thread(minutes: f64, seed: u64, reference: Option<String>) -> u64 {
             let _ = std::fs::write(&current_path, &data);
             let opts = CompileOptions {
                 ffi_literals: rng.chance(2),
+                ..Default::default()
             };
             match check(&data, &opts) {
                 Ok(Ok(_)) => {

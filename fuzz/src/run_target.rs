@@ -47,6 +47,7 @@ use luajit::capi::debugapi::{
     LUA_MASKLINE, LUA_MASKRET,
 };
 use luajit::capi::types::{lua_Debug, lua_State};
+use luajit::state::State;
 use luajit::stdlib::luaL_openlibs;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::io::{Read, Write};
@@ -220,6 +221,7 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut lua_State, ar: *mut lua_Debug) {
     // SAFETY: l is the running state, ar its hook record; the allocator's
     // user data is the RunLimits of this run.
     unsafe {
+        let l = State::from_raw(l);
         let mut ud = std::ptr::null_mut();
         lua_getallocf(l, &mut ud);
         let limits = &mut *(ud as *mut RunLimits);
@@ -262,7 +264,7 @@ fn is_budget_error(msg: &[u8]) -> bool {
 }
 
 /// The error message at the top of the stack, if it is a string.
-unsafe fn top_message<'a>(l: *mut lua_State) -> &'a [u8] {
+unsafe fn top_message<'a>(l: State) -> &'a [u8] {
     let mut len = 0;
     // SAFETY: l is live; the bytes stay valid while the value is on the stack.
     unsafe {
@@ -283,6 +285,7 @@ unsafe fn top_message<'a>(l: *mut lua_State) -> &'a [u8] {
 unsafe extern "C-unwind" fn protected_run(l: *mut lua_State) -> c_int {
     // SAFETY: argument 1 is the light userdata of a live Job.
     unsafe {
+        let l = State::from_raw(l);
         let job = &mut *(lua_touserdata(l, 1) as *mut Job);
         lua_settop(l, 0);
         lua_getfield(l, LUA_GLOBALSINDEX, c"debug".as_ptr());
@@ -335,6 +338,7 @@ fn run_input(data: &[u8]) -> (Outcome, u64) {
         if l.is_null() {
             return (Outcome::NoState, 0);
         }
+        let l = State::from_raw(l);
         luaL_openlibs(l);
         if luaL_loadstring(l, SANDBOX.as_ptr()) != 0 || lua_pcall(l, 0, 0, 0) != 0 {
             lua_close(l);

@@ -437,7 +437,7 @@ pub(crate) mod tests {
     fn big_endian_dumps_load() {
         for name in SAMPLES {
             let p = undump(&read(name, "g.raw"), b"=x").unwrap();
-            let be = dump_with_byte_order(&p, false, true);
+            let be = dump_with_byte_order(&p, false, true, false);
             assert_eq!(
                 canonical(&undump(&be, b"=x").unwrap()),
                 canonical(&p),

@@ -2444,7 +2444,56 @@ impl<'a> Parser<'a> {
         } else {
             self.parse_return(eflags | EXPR_F_RET1)?;
         }
-        self.proto_finish(e)
+        self.proto_finish(e)?;
+        // LuaJIT builds a finished function's debug info in the lexer's
+        // token buffer. A short function finishes after the token behind
+        // it was scanned, so an error "near" that token (a name, number or
+        // string) shows what the buffer then holds, up to its first NUL:
+        // the function's first upvalue name, else its first variable's.
+        if let Some(KEntry::Child(pt)) = self.fs.kgc.last() {
+            let text = Self::debug_info_text(pt);
+            self.ls.sb.clear();
+            self.ls.sb.extend_from_slice(&text);
+        }
+        Ok(())
+    }
+
+    /// A prototype's upvalue and variable names as LuaJIT lays them out
+    /// while finishing it: upvalue names NUL-terminated, then each
+    /// variable's name (NUL-terminated; an internal one as its index byte)
+    /// with its ULEB128 start (from the previous one's) and length, then
+    /// a NUL.
+    fn debug_info_text(pt: &ProtoData) -> FallibleVec<u8> {
+        fn uleb(out: &mut FallibleVec<u8>, mut v: u32) {
+            while v >= 0x80 {
+                out.push((v as u8 & 0x7f) | 0x80);
+                v >>= 7;
+            }
+            out.push(v as u8);
+        }
+        let mut out = FallibleVec::new();
+        for name in &pt.uvnames {
+            out.extend_from_slice(name);
+            out.push(0);
+        }
+        let mut lastpc = 0;
+        for v in &pt.varinfo {
+            match crate::bytecode::reader::INTERNAL_VAR_NAMES
+                .iter()
+                .position(|n| *n == &v.name[..])
+            {
+                Some(i) => out.push(i as u8 + 1),
+                None => {
+                    out.extend_from_slice(&v.name);
+                    out.push(0);
+                }
+            }
+            uleb(&mut out, v.startpc.wrapping_sub(lastpc));
+            uleb(&mut out, v.endpc.wrapping_sub(v.startpc));
+            lastpc = v.startpc;
+        }
+        out.push(0);
+        out
     }
 }
 

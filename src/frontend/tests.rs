@@ -156,3 +156,69 @@ fn truncated_bytecode_from_a_reader_is_an_error() {
         }
     }
 }
+
+/// Today's LuaJIT 2.1 builds a finished function's debug info in the
+/// lexer's token buffer; a short function finishes after the token behind
+/// it was scanned, so an error near that token shows the buffer (the first
+/// upvalue or variable name). Found by the parser fuzzer.
+#[test]
+fn short_function_errors_show_the_debug_info_buffer() {
+    assert_eq!(
+        err("local u32 = x -> x 32"),
+        "x:1: unexpected symbol near 'x'"
+    );
+    assert_eq!(err("f = || -> do end 1"), "x:1: unexpected symbol near ''");
+    assert_eq!(
+        err("local up = 1 f = || -> up 5"),
+        "x:1: unexpected symbol near 'up'"
+    );
+    // A regular function finishes at its `end`: no effect.
+    assert_eq!(
+        err("f = function(q) end 32"),
+        "x:1: unexpected symbol near '32'"
+    );
+}
+
+#[test]
+fn new_syntax_error_messages() {
+    assert_eq!(err("continue"), "x:1: no loop to continue");
+    assert_eq!(
+        err("repeat if a then continue end local y = 1 until y"),
+        "x:1: <continue> jumps into the scope of local 'y'"
+    );
+    assert_eq!(
+        err("const a = 1; a = 2"),
+        "x:1: attempt to assign to const variable 'a'"
+    );
+    assert_eq!(
+        err("const a = 1; local function f(a) end"),
+        "x:1: attempt to re-declare const variable 'a'"
+    );
+    assert_eq!(err("x ??= 1"), "x:1: '=' expected near '??'");
+    assert_eq!(err("x ^= 1"), "x:1: '=' expected near '^'");
+    assert_eq!(err("x != 1"), "x:1: '=' expected near '!'");
+    assert_eq!(err("a?.b, c = 1, 2"), "x:1: syntax error near ','");
+    assert_eq!(err("x = 1 ~> 2"), "x:1: unexpected symbol near '~'");
+    assert_eq!(
+        err("x = a ? o:m() : c"),
+        "x:1: function arguments expected near '<eof>'"
+    );
+}
+
+#[test]
+fn new_syntax_code() {
+    assert_eq!(
+        ops("local a, b = ... return a & b"),
+        ["VARG", "BAND", "RET1"]
+    );
+    assert_eq!(ops("return 5 & 3 | ~0"), ["KSHORT", "RET1"]);
+    assert_eq!(
+        ops("local a = ... return a ?? 1"),
+        ["VARG", "MOV", "ISNEP", "JMP", "KSHORT", "RET1"]
+    );
+    // The bit operators mark the prototype (and the dump header).
+    let p = compile(b"local a = ... return ~a", b"=x").unwrap();
+    assert_ne!(p.flags & PROTO_BITOP, 0);
+    let p = compile(b"return ~1", b"=x").unwrap();
+    assert_eq!(p.flags & PROTO_BITOP, 0);
+}
