@@ -1,6 +1,7 @@
 //! Debug information: walking the frames of a thread, line numbers,
 //! variable names for error messages, and tracebacks.
 
+use crate::bytecode::opmodes::{modes, Mode};
 use crate::bytecode::{bc_a, bc_b, bc_c, bc_d, bc_op, Ins, Op};
 use crate::func::{GcFunc, GcProto};
 use crate::mem::ByteSink;
@@ -435,50 +436,14 @@ pub unsafe fn slot_name(pt: *mut GcProto, pc: u32, slot: u32) -> Option<(&'stati
                 let ins = *(*pt).bc.add(i as usize);
                 let op = bc_op(ins);
                 let a = bc_a(ins);
-                let writes = match op {
-                    Op::MOV
-                    | Op::GGET
-                    | Op::TGETS
-                    | Op::UGET
-                    | Op::KSTR
-                    | Op::TGETV
-                    | Op::TGETB
-                    | Op::KPRI
-                    | Op::KNIL
-                    | Op::KSHORT
-                    | Op::KNUM
-                    | Op::TNEW
-                    | Op::TDUP
-                    | Op::FNEW
-                    | Op::NOT
-                    | Op::UNM
-                    | Op::LEN
-                    | Op::CAT
-                    | Op::POW
-                    | Op::ADDVV
-                    | Op::ADDVN
-                    | Op::ADDNV
-                    | Op::SUBVV
-                    | Op::SUBVN
-                    | Op::SUBNV
-                    | Op::MULVV
-                    | Op::MULVN
-                    | Op::MULNV
-                    | Op::DIVVV
-                    | Op::DIVVN
-                    | Op::DIVNV
-                    | Op::MODVV
-                    | Op::MODVN
-                    | Op::MODNV
-                    | Op::TGETR => {
-                        if op == Op::KNIL {
-                            a <= slot && slot <= bc_d(ins)
-                        } else {
-                            a == slot
-                        }
-                    }
-                    Op::CALL | Op::CALLM | Op::VARG | Op::ITERC | Op::ITERN => slot >= a,
-                    Op::JMP | Op::FORI | Op::FORL | Op::ITERL | Op::LOOP => false,
+                // As LuaJIT: an instruction whose A operand is a base
+                // (calls, VARG, KNIL, iterators, loops, ...) writes the
+                // slots from there on; one whose A is a destination writes
+                // that slot (every such opcode: the bit operators and
+                // KCDATA too).
+                let writes = match modes(op).a {
+                    Mode::Base => slot >= a && (op != Op::KNIL || slot <= bc_d(ins)),
+                    Mode::Dst => a == slot,
                     _ => false,
                 };
                 if writes {

@@ -31,3 +31,9 @@ print(obj + 1)
 -- Numeric strings work with the bit library but not with the operators.
 print(bit.band("12", 10))
 try(function() return "12" & 10 end)
+-- The result of a bit operator in a temporary slot is not named after
+-- what the slot held before.
+local N = 6
+try(function() return (N & 1)() end)
+try(function() return (~N).x end)
+try(function() return (N << 1LL)() end)
