@@ -54,10 +54,12 @@ fn operand64(l: State, v: TValue, slot: Operand, wide: &mut Wide, decides: bool)
     if !v.is(TID_CDATA) {
         error::err_optype(l, v, slot, "perform arithmetic on");
     }
-    let cts = crate::ffi::conv::cts_of(l);
+    // The type table is locked while the value converts; released before
+    // an error is raised (the bit library does the same).
+    let cts = crate::ffi::CtsLock::acquire(l);
     let cd = crate::ffi::cdata::of(v);
-    let (id, p, _) = crate::ffi::ops::resolve(cts, cd);
-    let base = cts.get(crate::ffi::conv::enum_base(cts, id));
+    let (id, p, _) = crate::ffi::ops::resolve(&cts, cd);
+    let base = cts.get(crate::ffi::conv::enum_base(&cts, id));
     let unsigned64 = base.kind == CKind::Num
         && base.size == 8
         && base.has(CTF_UNSIGNED)
@@ -80,8 +82,10 @@ fn operand64(l: State, v: TValue, slot: Operand, wide: &mut Wide, decides: bool)
     // SAFETY: `resolve` gives the address of the cdata's value (its payload,
     // or what a reference points at), which has type `id`; `out` has room
     // for the 8-byte integer types INT64/UINT64.
-    let r =
-        unsafe { crate::ffi::conv::c_to_c(cts, target, &mut out as *mut u64 as *mut u8, id, p, 0) };
+    let r = unsafe {
+        crate::ffi::conv::c_to_c(&cts, target, &mut out as *mut u64 as *mut u8, id, p, 0)
+    };
+    drop(cts);
     if let Err(msg) = r {
         error::throw_bytes(l, msg.as_bytes());
     }
