@@ -971,9 +971,15 @@ mod tests {
             err(b"\x1bLJ\x02\x02\x00", bin),
             "(binary): cannot load incompatible bytecode"
         );
+        // 0x20 is unknown; 0x10 is BCDUMP_F_BITOP (today's LuaJIT 2.1),
+        // known, so only the missing prototypes are wrong.
+        assert_eq!(
+            err(b"\x1bLJ\x02\x2a\x00", bin),
+            "(binary): cannot load incompatible bytecode"
+        );
         assert_eq!(
             err(b"\x1bLJ\x02\x1a\x00", bin),
-            "(binary): cannot load incompatible bytecode"
+            "(binary): cannot load malformed bytecode"
         );
         assert_eq!(
             err(b"\x1bLJ\x02\x0a\x00", bin),

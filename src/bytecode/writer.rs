@@ -589,4 +589,67 @@ pub(crate) mod tests {
         assert!(dump(&p, true) == read("allops", "s.raw"));
         assert_eq!(undump(&read("allops", "g.raw"), b"").unwrap(), p);
     }
+
+    /// Today's LuaJIT 2.1: bit operators set BCDUMP_F_BITOP in the header
+    /// and keep PROTO_BITOP in the prototype's flags; a 32-bit prototype
+    /// (header NOT) has no FR2 flag and loads only in that format.
+    #[test]
+    fn bitop_flag_and_32_bit_format() {
+        use crate::bytecode::reader::undump_format;
+        use crate::frontend::{compile, compile_with, CompileOptions};
+        let p = compile(b"local a = ... return a ~ 1", b"=x").unwrap();
+        let d = dump(&p, true);
+        assert_eq!(d[4], 0x02 | 0x08 | 0x10);
+        assert_eq!(undump(&d, b"=x").unwrap().flags & PROTO_BITOP, PROTO_BITOP);
+        let plain = compile(b"local a = ... return a + 1", b"=x").unwrap();
+        assert_eq!(dump(&plain, true)[4], 0x02 | 0x08);
+        let w = compile_with(
+            b"local a = ... return a ~ 1",
+            b"=x",
+            &CompileOptions {
+                fr2: false,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let dw = dump(&w, true);
+        assert_eq!(dw[4], 0x02 | 0x10);
+        assert!(undump_format(&dw, b"=x", true).is_err());
+        assert!(undump_format(&d, b"=x", false).is_err());
+        assert_eq!(dump(&undump_format(&dw, b"=x", false).unwrap(), true), dw);
+    }
+
+    /// A deterministic dump sorts a template's hash part: numbers by their
+    /// bits, then strings bytewise, then true, then false.
+    #[test]
+    fn deterministic_template_order() {
+        let t = template(
+            vec![],
+            vec![
+                (KTabVal::False, KTabVal::Int(1)),
+                (KTabVal::Str(b"b".to_vec()), KTabVal::Int(2)),
+                (KTabVal::True, KTabVal::Int(3)),
+                (KTabVal::Num(2.5), KTabVal::Int(4)),
+                (KTabVal::Str(b"a".to_vec()), KTabVal::Int(5)),
+                (KTabVal::Num(-1.5), KTabVal::Int(6)),
+            ],
+        );
+        let p = ProtoData {
+            framesize: 1,
+            bc: vec![
+                crate::bytecode::ins_ad(Op::FUNCF, 1, 0),
+                crate::bytecode::ins_ad(Op::RET0, 0, 1),
+            ],
+            kgc: vec![KGc::Table(t)],
+            ..Default::default()
+        };
+        let d = dump_with(&p, true, true);
+        let vals: Vec<u8> = d
+            .windows(2)
+            .filter(|w| w[0] == KTAB_INT as u8)
+            .map(|w| w[1])
+            .collect();
+        // (The scan also finds bytes after the table.)
+        assert!(vals.starts_with(&[4, 6, 5, 2, 3, 1]), "{:?}", vals);
+    }
 }
