@@ -99,12 +99,29 @@ extern "C-unwind" fn bit_bswap(l: State) -> c_int {
 /// band/bor/bxor take one or more arguments.
 fn fold_bits(l: State, op: fn(i32, i32) -> i32, op64: fn(u64, u64) -> u64) -> c_int {
     if any_cdata(l) {
+        // As LuaJIT: once the width is known, every argument converts to
+        // it; numbers (and numeric strings) by truncation, so 2^32 keeps
+        // its bit (not bit.tobit's 32 bits).
         let mut wide = Wide::No;
-        let mut acc = check_bit64(l, 1, &mut wide);
-        for i in 2..=arg_count(l) {
-            acc = op64(acc, check_bit64(l, i, &mut wide));
+        let n = arg_count(l);
+        for i in 1..=n {
+            check_bit64(l, i, &mut wide);
         }
-        return push_bit64(l, wide, acc);
+        let mut acc = None;
+        for i in 1..=n {
+            let x = if value_at(l, i).is(crate::value::TID_CDATA) {
+                check_bit64(l, i, &mut Wide::No)
+            } else {
+                let v = check_num(l, i);
+                if wide == Wide::Unsigned {
+                    super::format::num_to_u64(v)
+                } else {
+                    super::format::num_to_i64(v) as u64
+                }
+            };
+            acc = Some(acc.map_or(x, |a| op64(a, x)));
+        }
+        return push_bit64(l, wide, acc.unwrap_or(0));
     }
     let mut acc = check_bit(l, 1);
     for i in 2..=arg_count(l) {
