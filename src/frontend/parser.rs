@@ -1872,6 +1872,9 @@ impl<'a> Parser<'a> {
 // ---------------------------------------------------------------------------
 // Expressions.
 impl<'a> Parser<'a> {
+    // (Always inlined: no frame of its own per nesting level, which counts
+    // in unoptimised builds, see MAX_STACK_USE.)
+    #[inline(always)]
     fn expr(&mut self) -> PResult<ExpDesc> {
         self.expr_flags(0)
     }
@@ -1882,25 +1885,36 @@ impl<'a> Parser<'a> {
     fn expr_flags(&mut self, eflags: u32) -> PResult<ExpDesc> {
         let mut v = ExpDesc::new(EK::Void, 0);
         self.expr_binop(&mut v, 0, eflags)?;
-        if self.lex_opt(b'?' as Token)? {
+        if self.ls.tok == b'?' as Token {
+            self.expr_conditional(&mut v)?;
+        }
+        Ok(v)
+    }
+
+    /// `? a : b` after the condition `v`. Out of line: the recursion through
+    /// nested expressions keeps small frames (see MAX_STACK_USE).
+    #[inline(never)]
+    fn expr_conditional(&mut self, v: &mut ExpDesc) -> PResult<()> {
+        self.next()?; // Skip `?`.
+        {
             let mut escapelist = NO_JMP;
-            self.emit_branch_t(&mut v)?;
+            self.emit_branch_t(v)?;
             let cond = v.f;
             // A method call needs parentheses in the true branch: its
             // colon would be taken for the separator.
-            v = self.expr_flags(EXPR_F_NOCOLON)?;
-            self.expr_tonextreg(&mut v)?;
+            *v = self.expr_flags(EXPR_F_NOCOLON)?;
+            self.expr_tonextreg(v)?;
             let reg = v.info;
             let j = self.emit_jmp()?;
             self.jmp_append(&mut escapelist, j)?;
             self.jmp_tohere(cond)?;
             self.lex_check(b':' as Token)?;
             self.reg_free(reg);
-            v = self.expr_flags(0)?;
-            self.expr_tonextreg(&mut v)?;
+            *v = self.expr_flags(0)?;
+            self.expr_tonextreg(v)?;
             self.jmp_tohere(escapelist)?;
         }
-        Ok(v)
+        Ok(())
     }
 
     fn expr_next(&mut self) -> PResult<()> {
@@ -2029,21 +2043,30 @@ impl<'a> Parser<'a> {
         } else {
             return Err(self.err_syntax("unexpected symbol"));
         }
+        if Self::is_suffix_start(self.ls.tok) {
+            self.expr_suffixes(v, eflags, &mut xpc)?;
+        }
+        Ok(xpc)
+    }
+
+    /// The suffixes of a primary expression (fields, indexing, calls,
+    /// safe navigation); `xpc` collects the jumps of `?.`. Out of line: the
+    /// recursion through parenthesized expressions keeps small frames.
+    #[inline(never)]
+    fn expr_suffixes(&mut self, v: &mut ExpDesc, eflags: u32, xpc: &mut u32) -> PResult<()> {
+        // Each kind of suffix is parsed out of line, so that this loop,
+        // which calls and bracketed keys recurse through, keeps a small
+        // frame in unoptimised builds (see MAX_STACK_USE).
         loop {
             let mut nav = false;
-            if eflags & EXPR_F_NONAV == 0 && self.lex_opt(TK_NAV)? {
+            if eflags & EXPR_F_NONAV == 0 && self.ls.tok == TK_NAV {
+                self.suffix_nav(v, xpc)?;
                 nav = true;
-                let r = self.expr_toanyreg(v)?;
-                self.emit_ad(Op::ISEQP, r, PRI_NIL);
-                let j = self.emit_jmp()?;
-                self.jmp_append(&mut xpc, j)?;
             }
             let tok = self.ls.tok;
             let is_call;
             if tok == b'[' as Token {
-                self.expr_toanyreg(v)?;
-                let mut key = self.expr_bracket()?;
-                self.expr_index(v, &mut key)?;
+                self.suffix_bracket(v)?;
                 is_call = false;
             } else if tok == b':' as Token {
                 if eflags & EXPR_F_NOCOLON != 0 {
@@ -2052,25 +2075,11 @@ impl<'a> Parser<'a> {
                     }
                     break;
                 }
-                self.next()?;
-                let key = self.expr_str()?;
-                self.emit_method(v, &key)?;
                 // `obj:method?.(...)`: no call when the method is nil.
-                nav = false;
-                if self.lex_opt(TK_NAV)? {
-                    nav = true;
-                    self.emit_ad(Op::ISEQP, v.info, PRI_NIL);
-                    let j = self.emit_jmp()?;
-                    self.jmp_append(&mut xpc, j)?;
-                }
-                self.parse_args(v)?;
+                nav = self.suffix_method(v, xpc)?;
                 is_call = true;
             } else if tok == b'(' as Token || tok == TK_STRING || tok == b'{' as Token {
-                self.expr_tonextreg(v)?;
-                if self.opts_fr2 {
-                    self.reg_reserve(1)?; // frame link slot
-                }
-                self.parse_args(v)?;
+                self.suffix_call(v)?;
                 is_call = true;
             } else if nav {
                 self.expr_field(v, false)?;
@@ -2088,7 +2097,52 @@ impl<'a> Parser<'a> {
                 self.expr_tonextreg(v)?;
             }
         }
-        Ok(xpc)
+        Ok(())
+    }
+
+    /// `?.`: skip it, and jump out of the chain when `v` is nil.
+    #[inline(never)]
+    fn suffix_nav(&mut self, v: &mut ExpDesc, xpc: &mut u32) -> PResult<()> {
+        self.next()?;
+        let r = self.expr_toanyreg(v)?;
+        self.emit_ad(Op::ISEQP, r, PRI_NIL);
+        let j = self.emit_jmp()?;
+        self.jmp_append(xpc, j)
+    }
+
+    /// `v[key]`.
+    #[inline(never)]
+    fn suffix_bracket(&mut self, v: &mut ExpDesc) -> PResult<()> {
+        self.expr_toanyreg(v)?;
+        let mut key = self.expr_bracket()?;
+        self.expr_index(v, &mut key)
+    }
+
+    /// `v:name(args)` or `v:name?.(args)`; true for the latter.
+    #[inline(never)]
+    fn suffix_method(&mut self, v: &mut ExpDesc, xpc: &mut u32) -> PResult<bool> {
+        self.next()?;
+        let key = self.expr_str()?;
+        self.emit_method(v, &key)?;
+        let mut nav = false;
+        if self.lex_opt(TK_NAV)? {
+            nav = true;
+            self.emit_ad(Op::ISEQP, v.info, PRI_NIL);
+            let j = self.emit_jmp()?;
+            self.jmp_append(xpc, j)?;
+        }
+        self.parse_args(v)?;
+        Ok(nav)
+    }
+
+    /// `v(args)`, `v"str"`, `v{...}`.
+    #[inline(never)]
+    fn suffix_call(&mut self, v: &mut ExpDesc) -> PResult<()> {
+        self.expr_tonextreg(v)?;
+        if self.opts_fr2 {
+            self.reg_reserve(1)?; // frame link slot
+        }
+        self.parse_args(v)
     }
 
     /// Can the token continue a primary expression?
@@ -2102,6 +2156,7 @@ impl<'a> Parser<'a> {
             || tok == b'.' as Token
     }
 
+    #[inline(always)]
     fn expr_primary(&mut self, v: &mut ExpDesc, eflags: u32) -> PResult<()> {
         let xpc = self.expr_primary_nav(v, eflags)?;
         if xpc != NO_JMP {
