@@ -770,21 +770,22 @@ mod tests {
         assert_eq!(grown_capacity(0, MAX_BUF / 8 + 1, 8), None);
     }
 
+    /// A state allocating through `budget_alloc` with `budget`, which the
+    /// test keeps alive (and in place) until it closes the state.
+    fn budget_state(budget: &mut Budget) -> crate::state::State {
+        // SAFETY: budget_alloc with the test's budget, which outlives the
+        // state and does not move while it is open.
+        unsafe { new_state(Some(budget_alloc), budget as *mut Budget as *mut c_void) }
+            .expect("new state")
+    }
+
     #[test]
     fn state_vec_inline_then_heap_then_freed() {
         let mut budget = Budget {
             live: 0,
             refuse: false,
         };
-        // SAFETY: budget_alloc with the test's budget, which outlives the
-        // state.
-        let l = unsafe {
-            new_state(
-                Some(budget_alloc),
-                &mut budget as *mut Budget as *mut c_void,
-            )
-        };
-        let l = l.expect("new state");
+        let l = budget_state(&mut budget);
         let before = budget.live;
         {
             let mut v: StateVec<u8, 4> = StateVec::of(l);
@@ -813,15 +814,7 @@ mod tests {
             live: 0,
             refuse: false,
         };
-        // SAFETY: budget_alloc with the test's budget, which outlives the
-        // state.
-        let l = unsafe {
-            new_state(
-                Some(budget_alloc),
-                &mut budget as *mut Budget as *mut c_void,
-            )
-        };
-        let l = l.expect("new state");
+        let l = budget_state(&mut budget);
         let mut v: StateBuf = StateVec::of(l);
         // Past the inline part first.
         v.extend_from_slice(&[7; SHORT_STRING]);

@@ -1676,72 +1676,15 @@ unsafe fn debug_check_structure(g: &GlobalState, t: *mut GcTab) {
 
 #[cfg(test)]
 mod tests {
+    use super::invariant_tests::{
+        entry_from, get, len, next, num, set, sizes, with_state, xorshift,
+    };
     use super::*;
-    use crate::capi::aux::luaL_newstate;
-    use crate::capi::core::lua_close;
-
-    /// Runs `f` with the global state of a fresh Lua state. No collection
-    /// runs meanwhile (only the interpreter and the API step the
-    /// collector), so unanchored tables and strings stay alive.
-    /// A deterministic generator for the randomized tests: `rnd(n)` is in 0..n.
-    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
-        move |n| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        }
-    }
-
-    fn with_state(f: impl FnOnce(&mut GlobalState)) {
-        // SAFETY: luaL_newstate returns a fresh state (not null: the
-        // machine has memory), closed once `f` is done with it.
-        let l = unsafe { crate::state::State::from_raw(luaL_newstate()) };
-        // SAFETY: `f` only calls leaf functions of the core (tables,
-        // strings) with the reference, which is dropped before lua_close.
-        f(unsafe { l.global_mut() });
-        lua_close(l);
-    }
 
     // The tables of these tests are made by the test and stay allocated
     // until `with_state` closes the state: no collection step runs in
     // between (only the interpreter and the C API step the collector).
-    // The wrappers below (shadowing the functions under test) rely on that.
-
-    fn num(n: f64) -> TValue {
-        TValue::num(n)
-    }
-
-    fn set(g: &mut GlobalState, t: *mut GcTab, k: TValue, v: TValue) {
-        // SAFETY: t is a table of the test (see above); p is its slot for k.
-        unsafe { *set_slot(g, t, k).ok().unwrap() = v };
-    }
-
-    fn get(t: *mut GcTab, k: TValue) -> TValue {
-        // SAFETY: t is a table of the test.
-        unsafe { super::get(t, k) }
-    }
-
-    fn len(t: *mut GcTab) -> u64 {
-        // SAFETY: t is a table of the test.
-        unsafe { super::len(t) }
-    }
-
-    fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
-        // SAFETY: t is a table of the test.
-        unsafe { super::entry_from(t, idx) }
-    }
-
-    fn next(g: &GlobalState, t: *mut GcTab, k: TValue) -> Result<Option<(TValue, TValue)>, ()> {
-        // SAFETY: t is a table of the test.
-        unsafe { super::next(g, t, k) }
-    }
-
-    /// (asize, hmask) of a table of the test.
-    fn sizes(t: *mut GcTab) -> (u32, u32) {
-        // SAFETY: t is a table of the test.
-        unsafe { ((*t).asize, (*t).hmask) }
-    }
+    // The shared wrappers (shadowing the functions under test) rely on that.
 
     /// Keys in traversal order (numbers only).
     fn order(t: *mut GcTab) -> Vec<f64> {

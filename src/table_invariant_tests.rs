@@ -1,6 +1,8 @@
 //! Unit tests of tables' structural invariants (`structure_violation`,
 //! the check debug builds run after resizes), of `#` against LuaJIT's
-//! borders, and of traversal while existing keys are assigned.
+//! borders, and of traversal while existing keys are assigned. Its helpers
+//! (a state to work in, the unsafe table API wrapped for the tests' own
+//! tables) serve `table.rs`'s tests too.
 
 use super::*;
 use crate::capi::aux::luaL_newstate;
@@ -10,7 +12,7 @@ use crate::state::State;
 /// Runs `f` with the global state of a fresh Lua state. No collection
 /// runs meanwhile (only the interpreter and the API step the collector),
 /// so unanchored tables and strings stay alive.
-fn with_state(f: impl FnOnce(&mut GlobalState)) {
+pub(super) fn with_state(f: impl FnOnce(&mut GlobalState)) {
     // SAFETY: luaL_newstate returns a fresh state (not null: the machine
     // has memory), closed once `f` is done with it.
     let l = unsafe { State::from_raw(luaL_newstate()) };
@@ -25,22 +27,26 @@ fn with_state(f: impl FnOnce(&mut GlobalState)) {
 // wrappers below, shadowing the functions under test, rely on that; so do
 // the unsafe blocks that damage a table on purpose.
 
-fn get(t: *mut GcTab, k: TValue) -> TValue {
+pub(super) fn get(t: *mut GcTab, k: TValue) -> TValue {
     // SAFETY: t is a table of the test.
     unsafe { super::get(t, k) }
 }
 
-fn len(t: *mut GcTab) -> u64 {
+pub(super) fn len(t: *mut GcTab) -> u64 {
     // SAFETY: t is a table of the test.
     unsafe { super::len(t) }
 }
 
-fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
+pub(super) fn entry_from(t: *mut GcTab, idx: u32) -> Option<(u32, TValue, TValue)> {
     // SAFETY: t is a table of the test.
     unsafe { super::entry_from(t, idx) }
 }
 
-fn next(g: &GlobalState, t: *mut GcTab, k: TValue) -> Result<Option<(TValue, TValue)>, ()> {
+pub(super) fn next(
+    g: &GlobalState,
+    t: *mut GcTab,
+    k: TValue,
+) -> Result<Option<(TValue, TValue)>, ()> {
     // SAFETY: t is a table of the test.
     unsafe { super::next(g, t, k) }
 }
@@ -67,7 +73,7 @@ fn structure_violation(g: &GlobalState, t: *mut GcTab) -> Option<String> {
 }
 
 /// (asize, hmask) of a table of the test.
-fn sizes(t: *mut GcTab) -> (u32, u32) {
+pub(super) fn sizes(t: *mut GcTab) -> (u32, u32) {
     // SAFETY: t is a table of the test.
     unsafe { ((*t).asize, (*t).hmask) }
 }
@@ -79,7 +85,7 @@ fn node_of(t: *mut GcTab, k: TValue) -> *mut Node {
 }
 
 /// A deterministic generator: `rnd(n)` is in 0..n.
-fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+pub(super) fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
     move |n| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -88,11 +94,11 @@ fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
     }
 }
 
-fn num(n: f64) -> TValue {
+pub(super) fn num(n: f64) -> TValue {
     TValue::num(n)
 }
 
-fn set(g: &mut GlobalState, t: *mut GcTab, k: TValue, v: TValue) {
+pub(super) fn set(g: &mut GlobalState, t: *mut GcTab, k: TValue, v: TValue) {
     // SAFETY: t is a table of the test; p is its slot for k.
     unsafe { *set_slot(g, t, k).ok().unwrap() = v };
 }

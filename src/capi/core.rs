@@ -952,7 +952,7 @@ pub extern "C-unwind" fn lua_rawseti(L: State, idx: c_int, n: c_int) {
     // made for n is written at once, then the barrier.
     unsafe {
         *leaf::set_int_slot(L, t, n as i64) = v;
-        leaf::barrier_table(L, t);
+        L.barrier_table(t);
     }
     pop_n(L, 1);
 }
@@ -973,7 +973,7 @@ pub extern "C-unwind" fn lua_setmetatable(L: State, idx: c_int) -> c_int {
         // stored into it.
         unsafe {
             (*o.as_ptr::<GcTab>()).metatable = mt;
-            leaf::barrier_table(L, o.as_ptr());
+            L.barrier_table(o.as_ptr());
         }
     } else if o.is_udata() {
         // SAFETY: a userdata value at a valid index is a live userdata; mt

@@ -28,16 +28,6 @@ fn leaf<R>(l: State, f: impl FnOnce(&mut GlobalState) -> R) -> R {
     f(unsafe { l.global_mut() })
 }
 
-/// Backward barrier after a store into table `t`.
-///
-/// # Safety
-/// `t` points to a live table.
-#[inline(always)]
-pub unsafe fn barrier_table(l: State, t: *mut GcTab) {
-    // SAFETY: t is live (this function's contract).
-    leaf(l, |g| unsafe { crate::gc::barrier_table(g, t) })
-}
-
 /// Forward barrier: the object `o` now refers to `v`.
 ///
 /// # Safety
@@ -68,12 +58,6 @@ pub fn barrier_upvalue_store(l: State, f: TValue, n: i32, v: TValue) {
 #[inline]
 pub fn metatable_of(l: State, v: TValue) -> *mut GcTab {
     leaf(l, |g| crate::meta::metatable_of(g, v))
-}
-
-/// Metamethod `mm` of a value (nil if none).
-#[inline]
-pub fn get_mm(l: State, v: TValue, mm: usize) -> TValue {
-    leaf(l, |g| crate::meta::get_mm(g, v, mm))
 }
 
 /// The interned name of metamethod `mm`.

@@ -219,7 +219,7 @@ extern "C-unwind" fn b_setmetatable(l: State) -> c_int {
         } else {
             mtv.as_ptr()
         };
-        leaf::barrier_table(l, t);
+        l.barrier_table(t);
     }
     lua_settop(l, 1);
     1

@@ -364,7 +364,7 @@ fn put_value(l: State, b: BufRef, idx: c_int) {
         other.with_contents(|s| b.append(l, s));
         return;
     }
-    let mm = leaf::get_mm(l, v, crate::meta::MM_TOSTRING);
+    let mm = l.get_mm(v, crate::meta::MM_TOSTRING);
     if !mm.is_nil() {
         let r = crate::vm::call_meta1(l, mm, &[v]);
         let mut t = crate::mem::ShortBuf::of(l);
@@ -446,7 +446,7 @@ extern "C-unwind" fn buf_concat(l: State) -> c_int {
     if !(plain(1, a) && plain(2, b)) {
         // Another operand's own __concat takes precedence, as in LuaJIT.
         let other = if BufRef::at(l, 1).is_some() { b } else { a };
-        let mm = leaf::get_mm(l, other, crate::meta::MM_CONCAT);
+        let mm = l.get_mm(other, crate::meta::MM_CONCAT);
         if !mm.is_nil() && BufRef::at(l, if other.0 == a.0 { 1 } else { 2 }).is_none() {
             let r = crate::vm::call_meta1(l, mm, &[a, b]);
             push_value(l, r);

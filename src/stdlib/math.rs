@@ -189,7 +189,7 @@ fn scale_by(l: State, factor: f64, builtin: &str) -> c_int {
         return push_num_result(l, x * factor);
     }
     let k = TValue::num(factor);
-    if !leaf::get_mm(l, v, meta::MM_MUL).is_nil() {
+    if !l.get_mm(v, meta::MM_MUL).is_nil() {
         let r = meta::arith(
             l,
             meta::Arith::Mul,

@@ -99,7 +99,7 @@ fn raw_seti(l: State, t: *mut GcTab, i: i32, v: TValue) {
             return;
         }
         *leaf::set_int_slot(l, t, i as i64) = v;
-        leaf::barrier_table(l, t);
+        l.barrier_table(t);
     }
 }
 
@@ -153,7 +153,7 @@ extern "C-unwind" fn tab_insert(l: State) -> c_int {
             // array part (t is argument 1, live).
             unsafe {
                 std::ptr::copy(a.add(n as usize), a.add(n as usize + 1), (pos - n) as usize);
-                leaf::barrier_table(l, t);
+                l.barrier_table(t);
             }
             pos = n;
         }
@@ -199,7 +199,7 @@ extern "C-unwind" fn tab_remove(l: State) -> c_int {
         unsafe {
             std::ptr::copy(a.add(p as usize + 1), a.add(p as usize), (len - p) as usize);
             *a.add(len as usize) = TValue::NIL;
-            leaf::barrier_table(l, t);
+            l.barrier_table(t);
         }
         return 1;
     }
